@@ -1,0 +1,136 @@
+import { execFileSync } from 'node:child_process';
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const repo = join(import.meta.dirname, '..', '..', '..');
+const fixtures = join(import.meta.dirname, '..', 'fixtures');
+
+interface Published {
+  name: string;
+  dir: string;
+}
+
+/** Every published (non-private) package of the workspace, whatever its dependencies. */
+function publishedPackages(): Published[] {
+  return readdirSync(join(repo, 'packages'))
+    .map((dir) => join(repo, 'packages', dir))
+    .filter((dir) => existsSync(join(dir, 'package.json')))
+    .map((dir) => ({ dir, pkg: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) }))
+    .filter(({ pkg }) => !pkg.private && pkg.exports?.['.'])
+    .map(({ dir, pkg }) => ({ name: pkg.name as string, dir }));
+}
+
+function run(cmd: string, args: string[], cwd: string): string {
+  return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+const packages = publishedPackages();
+let project: string;
+
+beforeAll(() => {
+  project = mkdtempSync(join(tmpdir(), 'scim-packaging-'));
+  const tarballs = join(project, 'tarballs');
+  for (const { name, dir } of packages) {
+    if (!existsSync(join(dir, 'dist'))) {
+      throw new Error(
+        `${name} has no dist/: run \`pnpm build\` (./dev test does) before the packaging tests`,
+      );
+    }
+    run('pnpm', ['pack', '--pack-destination', tarballs], dir);
+  }
+  writeFileSync(
+    join(project, 'package.json'),
+    JSON.stringify({ name: 'scim-packaging-consumer', private: true, version: '0.0.0' }),
+  );
+  const files = readdirSync(tarballs).map((f) => join(tarballs, f));
+  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...files], project);
+});
+
+afterAll(() => {
+  if (project) rmSync(project, { recursive: true, force: true });
+});
+
+describe.each(packages)('$name as installed from its tarball', ({ name }) => {
+  it('installs outside the repository with no source files', () => {
+    const installed = join(project, 'node_modules', ...name.split('/'));
+    expect(existsSync(join(installed, 'package.json'))).toBe(true);
+    expect(existsSync(join(installed, 'src'))).toBe(false);
+    expect(project.startsWith(repo)).toBe(false);
+  });
+
+  it('imports from ESM and from CJS with the same exports', () => {
+    const esm = run(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const m = await import(${JSON.stringify(name)}); console.log(JSON.stringify(Object.keys(m).sort()))`,
+      ],
+      project,
+    );
+    const cjs = run(
+      process.execPath,
+      ['-e', `console.log(JSON.stringify(Object.keys(require(${JSON.stringify(name)})).sort()))`],
+      project,
+    );
+    const esmNames = JSON.parse(esm) as string[];
+    expect(esmNames.length).toBeGreaterThan(0);
+    expect(JSON.parse(cjs)).toEqual(esmNames.filter((n) => n !== 'default' && n !== 'module.exports'));
+  });
+});
+
+describe('@scim/schemas consumer', () => {
+  it('builds working objects from ESM and CJS', () => {
+    const script = `const { ScimError, URN } = MOD;
+      const body = new ScimError('uniqueness', 'userName taken').toJSON();
+      console.log(JSON.stringify([URN.User, body.status, body.scimType]));`;
+    const expected = ['urn:ietf:params:scim:schemas:core:2.0:User', '409', 'uniqueness'];
+    const esm = run(
+      process.execPath,
+      ['--input-type=module', '-e', script.replace('MOD', "await import('@scim/schemas')")],
+      project,
+    );
+    const cjs = run(process.execPath, ['-e', script.replace('MOD', "require('@scim/schemas')")], project);
+    expect(JSON.parse(esm)).toEqual(expected);
+    expect(JSON.parse(cjs)).toEqual(expected);
+  });
+
+  it('typechecks ESM and CJS consumer files against the packed types', () => {
+    copyFileSync(join(fixtures, 'consumer.mts'), join(project, 'consumer.mts'));
+    copyFileSync(join(fixtures, 'consumer.cts'), join(project, 'consumer.cts'));
+    writeFileSync(
+      join(project, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          target: 'es2023',
+          lib: ['es2023', 'dom'],
+          strict: true,
+          exactOptionalPropertyTypes: true,
+          noEmit: true,
+          types: [],
+        },
+        files: ['consumer.mts', 'consumer.cts'],
+      }),
+    );
+    const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
+    let output = '';
+    try {
+      output = run(process.execPath, [tsc, '-p', 'tsconfig.json'], project);
+    } catch (error) {
+      output = String((error as { stdout?: string }).stdout ?? error);
+    }
+    expect(output).toBe('');
+  });
+});

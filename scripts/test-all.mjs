@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+// `./dev test`: every check CI runs, in one go. Each step runs even when an earlier one failed, so a
+// single run shows everything that is wrong; the exit code is non-zero if anything failed. The last
+// line is the test runner's summary.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const reportFile = join(root, '.cache', 'vitest-report.json');
+const steps = [
+  ['lint', ['pnpm', 'exec', 'biome', 'ci', '.']],
+  ['typecheck', ['pnpm', 'exec', 'turbo', 'run', 'typecheck', '--output-logs=errors-only']],
+  ['build', ['pnpm', 'exec', 'turbo', 'run', 'build', '--output-logs=errors-only']],
+  [
+    'tests',
+    [
+      'pnpm',
+      'exec',
+      'vitest',
+      'run',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${reportFile}`,
+      ...process.argv.slice(2),
+    ],
+  ],
+  ['docs', ['node', 'scripts/docs.mjs']],
+];
+
+mkdirSync(join(root, '.cache'), { recursive: true });
+rmSync(reportFile, { force: true });
+const results = [];
+for (const [name, [cmd, ...args]] of steps) {
+  process.stdout.write(`\n\x1b[1m» ${name}: ${[cmd, ...args].join(' ')}\x1b[0m\n`);
+  const started = Date.now();
+  const run = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: process.env });
+  results.push({ name, ok: run.status === 0, seconds: (Date.now() - started) / 1000 });
+}
+
+let summary = 'tests: no test report was written';
+try {
+  const report = JSON.parse(readFileSync(reportFile, 'utf8'));
+  const skipped = report.numPendingTests + report.numTodoTests;
+  summary = `tests: ${report.numPassedTests} passed, ${report.numFailedTests} failed, ${skipped} skipped`;
+} catch {}
+
+process.stdout.write('\n');
+for (const r of results) {
+  process.stdout.write(`${r.ok ? '✓' : '✗'} ${r.name.padEnd(10)} ${r.seconds.toFixed(1)}s\n`);
+}
+const failed = results.filter((r) => !r.ok).map((r) => r.name);
+if (failed.length > 0) process.stdout.write(`failed steps: ${failed.join(', ')}\n`);
+process.stdout.write(`${summary}\n`);
+process.exit(failed.length > 0 ? 1 : 0);
