@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import {
+  parseBulkRequest,
+  parseErrorResponse,
+  parseListResponse,
+  parsePatchOp,
+  parseSearchRequest,
+  safeParseBulkResponse,
+  safeParsePatchOp,
+} from './messages.ts';
+import { URN } from './urns.ts';
+
+describe('parsePatchOp', () => {
+  const entra = {
+    schemas: [URN.PatchOp],
+    Operations: [
+      { op: 'Replace', path: 'active', value: 'False' },
+      { op: 'Add', path: 'emails[type eq "work"].value', value: 'a@b' },
+      { op: 'Remove', path: 'nickName' },
+    ],
+  };
+
+  it("accepts Entra's capitalized op and returns it in lower case", () => {
+    expect(parsePatchOp(entra).Operations.map((o) => o.op)).toEqual(['replace', 'add', 'remove']);
+  });
+
+  it('accepts only lower case with opCase exact', () => {
+    const result = safeParsePatchOp(entra, { opCase: 'exact' });
+    expect(result.success).toBe(false);
+    if (!result.success) {
+      expect(result.error.scimType).toBe('invalidSyntax');
+      expect(result.error.message).toContain('Operations.0.op');
+    }
+  });
+
+  it('matches member names case-insensitively', () => {
+    const patch = parsePatchOp({ Schemas: [URN.PatchOp], operations: [{ OP: 'remove', Path: 'nickName' }] });
+    expect(patch).toEqual({ schemas: [URN.PatchOp], Operations: [{ op: 'remove', path: 'nickName' }] });
+  });
+
+  it('rejects a remove without path, an add without value, a wrong schema and no operations', () => {
+    expect(safeParsePatchOp({ schemas: [URN.PatchOp], Operations: [{ op: 'remove' }] }).success).toBe(false);
+    expect(safeParsePatchOp({ schemas: [URN.PatchOp], Operations: [{ op: 'add', path: 'x' }] }).success).toBe(
+      false,
+    );
+    expect(safeParsePatchOp({ schemas: [URN.User], Operations: [{ op: 'remove', path: 'x' }] }).success).toBe(
+      false,
+    );
+    expect(safeParsePatchOp({ schemas: [URN.PatchOp], Operations: [] }).success).toBe(false);
+    expect(safeParsePatchOp([]).success).toBe(false);
+  });
+});
+
+describe('the other messages', () => {
+  it('parse list responses, search requests, bulk messages and errors', () => {
+    expect(parseListResponse({ schemas: [URN.ListResponse], TotalResults: 0 })).toEqual({
+      schemas: [URN.ListResponse],
+      totalResults: 0,
+    });
+    expect(() => parseListResponse({ schemas: [URN.ListResponse], totalResults: -1 })).toThrow(
+      /totalResults/,
+    );
+    expect(parseSearchRequest({ schemas: [URN.SearchRequest], SortOrder: 'descending' }).sortOrder).toBe(
+      'descending',
+    );
+    expect(() => parseSearchRequest({ schemas: [URN.SearchRequest], sortOrder: 'up' })).toThrow(/sortOrder/);
+    expect(
+      parseBulkRequest({ schemas: [URN.BulkRequest], Operations: [{ Method: 'DELETE', path: '/Users/1' }] }),
+    ).toEqual({
+      schemas: [URN.BulkRequest],
+      Operations: [{ method: 'DELETE', path: '/Users/1' }],
+    });
+    expect(
+      safeParseBulkResponse({ schemas: [URN.BulkResponse], Operations: [{ method: 'GET', status: '200' }] })
+        .success,
+    ).toBe(false);
+    expect(() => parseErrorResponse({ schemas: [URN.Error], status: 404 })).toThrow(/status/);
+    expect(() => parseErrorResponse({ schemas: [URN.Error], status: '400', scimType: 'nope' })).toThrow(
+      /scimType/,
+    );
+  });
+});
