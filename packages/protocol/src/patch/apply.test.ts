@@ -1,0 +1,213 @@
+import { groupResourceSchema, isScimError, URN, userResourceSchema } from '@scim/schemas';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { entraProfile, strictProfile } from '../profile.ts';
+import { applyPatch } from './apply.ts';
+
+const ENT = URN.EnterpriseUser;
+const user = {
+  schemas: [URN.User],
+  id: 'u1',
+  userName: 'alice',
+  name: { givenName: 'Alice' },
+  emails: [{ value: 'a@x.com', type: 'work', primary: true }],
+};
+
+const paths = fc.constantFrom(
+  'userName',
+  'displayName',
+  'nickName',
+  'active',
+  'title',
+  'name',
+  'name.givenName',
+  'emails',
+  'emails.value',
+  'emails[type eq "work"]',
+  'emails[type eq "work"].value',
+  'emails[value co "@"].primary',
+  'phoneNumbers[type eq "mobile"].value',
+  'addresses[type eq "work"].locality',
+  `${ENT}:manager`,
+  `${ENT}:employeeNumber`,
+  ENT,
+  'id',
+  'meta.created',
+  'members',
+  'emails[type eq',
+  'nope.nothing',
+  '',
+);
+const values = fc.oneof(
+  fc.string({ maxLength: 8 }),
+  fc.boolean(),
+  fc.integer(),
+  fc.constant(null),
+  fc.constantFrom('True', 'False', ''),
+  fc.array(
+    fc.record({
+      value: fc.string({ maxLength: 4 }),
+      type: fc.constantFrom('work', 'home'),
+      primary: fc.boolean(),
+    }),
+    {
+      maxLength: 3,
+    },
+  ),
+  fc.record({ givenName: fc.string({ maxLength: 4 }), value: fc.string({ maxLength: 4 }) }),
+  fc.dictionary(
+    fc.constantFrom('displayName', 'name.familyName', `${ENT}:department`, 'meta', 'bogus'),
+    fc.string({ maxLength: 4 }),
+  ),
+);
+const operation = fc.record(
+  {
+    op: fc.constantFrom('add', 'replace', 'remove', 'Add', 'Replace', 'Remove', 'move'),
+    path: paths,
+    value: values,
+  },
+  { requiredKeys: ['op'] },
+);
+
+describe('applyPatch properties', () => {
+  it('random operations never throw anything but a ScimError, and never mutate the input', () => {
+    fc.assert(
+      fc.property(fc.array(operation, { minLength: 1, maxLength: 4 }), fc.boolean(), (ops, strict) => {
+        const input = structuredClone(user);
+        try {
+          const result = applyPatch(input, { schemas: [URN.PatchOp], Operations: ops }, userResourceSchema, {
+            profile: strict ? strictProfile : entraProfile,
+          });
+          expect(result.changed).toBe(result.changes.length > 0);
+        } catch (error) {
+          if (!isScimError(error)) throw error;
+          expect(error.status).toBe(400);
+        }
+        expect(input).toEqual(user);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('replace then read back gives the value, and a second identical PATCH changes nothing', () => {
+    const attr = fc.constantFrom('displayName', 'nickName', 'title', 'name.givenName', `${ENT}:department`);
+    fc.assert(
+      fc.property(attr, fc.string({ minLength: 1, maxLength: 10 }), (path, value) => {
+        const body = { schemas: [URN.PatchOp], Operations: [{ op: 'replace', path, value }] };
+        const first = applyPatch(user, body, userResourceSchema);
+        const [head, sub] = path.startsWith(ENT) ? [ENT, path.slice(ENT.length + 1)] : path.split('.');
+        const holder = (first.resource as Record<string, unknown>)[head as string];
+        expect(sub === undefined ? holder : (holder as Record<string, unknown>)[sub]).toBe(value);
+        const second = applyPatch(first.resource, body, userResourceSchema);
+        expect(second.changed).toBe(false);
+        expect(second.resource).toEqual(first.resource);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('member adds and removes by filter give exactly the reported delta', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.constantFrom('a', 'b', 'c', 'd', 'e'), { maxLength: 5 }),
+        fc.array(fc.tuple(fc.boolean(), fc.constantFrom('a', 'b', 'c', 'd', 'e')), {
+          minLength: 1,
+          maxLength: 6,
+        }),
+        (start, steps) => {
+          const group = { id: 'g', displayName: 'G', members: start.map((value) => ({ value })) };
+          const ops = steps.map(([add, id]) =>
+            add
+              ? { op: 'add', path: 'members', value: [{ value: id }] }
+              : { op: 'remove', path: `members[value eq "${id}"]` },
+          );
+          const result = applyPatch(group, { Operations: ops }, groupResourceSchema);
+          const after = ((result.resource as { members?: { value: string }[] }).members ?? []).map(
+            (m) => m.value,
+          );
+          const expected = new Set(start);
+          for (const [add, id] of steps) add ? expected.add(id) : expected.delete(id);
+          expect(new Set(after)).toEqual(expected);
+          expect(after.length).toBe(expected.size);
+          const delta = result.references[0] ?? { added: [], removed: [] };
+          expect(new Set(delta.added)).toEqual(new Set([...expected].filter((id) => !start.includes(id))));
+          expect(new Set(delta.removed)).toEqual(new Set(start.filter((id) => !expected.has(id))));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('the deferred delta applied to the stored members gives what the loaded PATCH gives', () => {
+    const id = fc.constantFrom('a', 'b', 'c', 'd');
+    const step = fc.oneof(
+      fc.record({
+        op: fc.constant('add'),
+        path: fc.constant('members'),
+        value: fc.array(
+          id.map((value) => ({ value })),
+          { minLength: 1, maxLength: 2 },
+        ),
+      }),
+      id.map((v) => ({ op: 'remove', path: `members[value eq "${v}"]` })),
+      fc
+        .array(id, { minLength: 1, maxLength: 2 })
+        .map((vs) => ({ op: 'Remove', path: 'members', value: vs.map((value) => ({ value })) })),
+      fc.constant({ op: 'remove', path: 'members' }),
+      fc
+        .array(
+          id.map((value) => ({ value })),
+          { minLength: 1, maxLength: 2 },
+        )
+        .map((value) => ({ op: 'replace', path: 'members', value })),
+    );
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(id, { maxLength: 4 }),
+        fc.array(step, { minLength: 1, maxLength: 5 }),
+        (start, ops) => {
+          const loaded = applyPatch(
+            { id: 'g', displayName: 'G', members: start.map((value) => ({ value })) },
+            { Operations: ops },
+            groupResourceSchema,
+          );
+          const expected = new Set(
+            ((loaded.resource as { members?: { value: string }[] }).members ?? []).map((m) => m.value),
+          );
+          const deferred = applyPatch(
+            { id: 'g', displayName: 'G' },
+            { Operations: ops },
+            groupResourceSchema,
+            { deferred: ['members'] },
+          );
+          expect(deferred.resource).toEqual({ id: 'g', displayName: 'G' });
+          const delta = deferred.references[0];
+          const stored = new Set<string>(delta?.removedAll === true ? [] : start);
+          for (const r of delta?.removed ?? []) stored.delete(r);
+          for (const a of delta?.added ?? []) stored.add(a);
+          expect(stored).toEqual(expected);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('rejects a body without Operations and, in strict mode, without the PatchOp URN', () => {
+    expect(() => applyPatch(user, {}, userResourceSchema)).toThrow(/Operations/);
+    expect(() =>
+      applyPatch(user, { Operations: [{ op: 'add', path: 'title', value: 'x' }] }, userResourceSchema, {
+        profile: 'strict',
+      }),
+    ).toThrow(/PatchOp/);
+  });
+
+  it('adds members to a group that has none and reports them', () => {
+    const r = applyPatch(
+      { id: 'g', displayName: 'G' },
+      { Operations: [{ op: 'add', path: 'members', value: [{ value: 'a' }] }] },
+      groupResourceSchema,
+    );
+    expect(r.references).toEqual([{ path: 'members', added: ['a'], removed: [] }]);
+    expect(r.resource).toEqual({ id: 'g', displayName: 'G', members: [{ value: 'a' }] });
+  });
+});

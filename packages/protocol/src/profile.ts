@@ -1,0 +1,124 @@
+import type { FilterOptions } from './filter/options.ts';
+
+/**
+ * A compatibility profile: one named boolean switch per behaviour of Microsoft Entra ID's
+ * provisioning service that departs from RFC 7644, plus the filter switches. Use the preset
+ * {@link entraProfile} (the default) or {@link strictProfile} (RFC mode), or spread one and change
+ * single switches: `{ ...strictProfile, stringBooleans: true }`.
+ *
+ * @example
+ * ```ts
+ * import { applyPatch, strictProfile } from '@scim/protocol';
+ * applyPatch(user, patch, userResourceSchema, { profile: { ...strictProfile, opCaseInsensitive: true } });
+ * ```
+ * @see https://learn.microsoft.com/entra/identity/app-provisioning/application-provisioning-config-problem-scim-compatibility
+ */
+export interface CompatibilityProfile {
+  /** The profile's name, for logs. */
+  readonly name: string;
+  /** Accept `op` in any case (`Add`, `Replace`, `Remove`); RFC 7644 spells them in lower case. */
+  readonly opCaseInsensitive: boolean;
+  /** Coerce the strings `"True"` / `"False"` (any case) to booleans for boolean attributes. */
+  readonly stringBooleans: boolean;
+  /**
+   * In a path-less `add` / `replace`, read value keys that are attribute paths: dotted
+   * (`"name.givenName"`) and URN-prefixed (`"urn:...:enterprise:2.0:User:employeeNumber"`).
+   */
+  readonly pathKeys: boolean;
+  /**
+   * `add` / `replace` on a value path that matches no value (`emails[type eq "work"].value`)
+   * creates the value from the filter's `eq` comparisons instead of failing with `noTarget`.
+   */
+  readonly createOnValuePathMiss: boolean;
+  /**
+   * `remove` on a multi-valued attribute with a `value` list (`{"op":"Remove","path":"members",
+   * "value":[{"value":"id"}]}`) removes only the listed values. Off, such an operation is
+   * `invalidValue` (it is never read as "remove every member").
+   */
+  readonly removeByValueList: boolean;
+  /** A `remove` whose value filter matches nothing is a no-op instead of `noTarget`. */
+  readonly idempotentRemove: boolean;
+  /**
+   * A single-valued complex attribute with a `value` sub-attribute (enterprise `manager`) is
+   * accepted as a bare string id and as a one-element array (the legacy form), and stored as
+   * `{ value }`.
+   */
+  readonly complexShorthands: boolean;
+  /** `""` as a value clears the attribute (`null` always does, RFC 7643 section 2.5). */
+  readonly emptyStringClears: boolean;
+  /**
+   * Ignore what does not belong in a PATCH value: `meta` and `schemas` keys, Microsoft's group
+   * schema URN as a key, unknown attributes whose value is empty (`roles: []` on a group),
+   * unknown sub-attributes and a PatchOp whose `schemas` lacks the PatchOp URN.
+   */
+  readonly ignoreExtraneous: boolean;
+  /** The filter and path parser switches (unquoted values, `+` as space, ...). */
+  readonly filter: FilterOptions;
+}
+
+/**
+ * What Microsoft Entra ID sends, in both of its PATCH dialects (the default profile): every
+ * switch on.
+ *
+ * @example
+ * ```ts
+ * applyPatch(user, patch, userResourceSchema, { profile: entraProfile });
+ * ```
+ * @see https://learn.microsoft.com/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups
+ */
+export const entraProfile: CompatibilityProfile = {
+  name: 'entra',
+  opCaseInsensitive: true,
+  stringBooleans: true,
+  pathKeys: true,
+  createOnValuePathMiss: true,
+  removeByValueList: true,
+  idempotentRemove: true,
+  complexShorthands: true,
+  emptyStringClears: true,
+  ignoreExtraneous: true,
+  filter: { profile: 'entra' },
+};
+
+/**
+ * RFC 7644 to the letter: every switch off.
+ *
+ * @example
+ * ```ts
+ * applyPatch(user, patch, userResourceSchema, { profile: strictProfile });
+ * ```
+ * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.5.2
+ */
+export const strictProfile: CompatibilityProfile = {
+  name: 'strict',
+  opCaseInsensitive: false,
+  stringBooleans: false,
+  pathKeys: false,
+  createOnValuePathMiss: false,
+  removeByValueList: false,
+  idempotentRemove: false,
+  complexShorthands: false,
+  emptyStringClears: false,
+  ignoreExtraneous: false,
+  filter: { profile: 'strict' },
+};
+
+/**
+ * Picks a profile by name or returns the one given.
+ *
+ * @param profile - `'entra'`, `'strict'`, a profile object, or `undefined` for `entra`
+ * @returns the profile
+ * @throws never
+ * @example
+ * ```ts
+ * resolveProfile('strict').stringBooleans; // false
+ * ```
+ * @see https://learn.microsoft.com/entra/identity/app-provisioning/application-provisioning-config-problem-scim-compatibility
+ */
+export function resolveProfile(
+  profile: CompatibilityProfile | 'entra' | 'strict' | undefined,
+): CompatibilityProfile {
+  if (profile === undefined || profile === 'entra') return entraProfile;
+  if (profile === 'strict') return strictProfile;
+  return profile;
+}
