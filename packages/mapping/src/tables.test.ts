@@ -1,0 +1,238 @@
+import { describe, expect, it } from 'vitest';
+import { entraDefaultGroupMappings, entraDefaultUserMappings } from './defaults.ts';
+import { isMappingError } from './errors.ts';
+import {
+  compileMappingTable,
+  diffResources,
+  evaluateMappingTable,
+  fromGraphAttributeMappings,
+  type MappingTable,
+  matchingQueries,
+  parseMappingTable,
+  safeParseMappingTable,
+  stringifyMappingTable,
+  toGraphAttributeMappings,
+} from './tables.ts';
+
+const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+const barbara = {
+  userPrincipalName: 'bjensen@contoso.com',
+  givenName: 'Barbara',
+  surname: 'Jensen',
+  displayName: 'Barbara Jensen',
+  IsSoftDeleted: false,
+  mail: 'bjensen@contoso.com',
+  proxyAddresses: ['SMTP:bjensen@contoso.com', 'smtp:babs@contoso.com'],
+  city: 'Oslo',
+  country: 'NO',
+  mobile: '+47 555',
+  department: 'R&D',
+  employeeId: '701984',
+  manager: 'entra-manager-id',
+  mailNickname: 'bjensen',
+  jobTitle: null,
+};
+
+describe('evaluateMappingTable with the default user mappings', () => {
+  const resource = evaluateMappingTable(entraDefaultUserMappings, barbara, {
+    resolveReference: ({ value }) => `app-${value}`,
+  });
+
+  it('builds top-level, nested and typed multi-valued attributes from target paths', () => {
+    expect(resource.userName).toBe('bjensen@contoso.com');
+    expect(resource.externalId).toBe('bjensen');
+    expect(resource.name).toEqual({
+      givenName: 'Barbara',
+      familyName: 'Jensen',
+      formatted: 'Barbara Jensen',
+    });
+    expect(resource.addresses).toEqual([{ type: 'work', locality: 'Oslo', country: 'NO' }]);
+    expect(resource.phoneNumbers).toEqual([{ type: 'mobile', value: '+47 555' }]);
+  });
+
+  it('sends active as a boolean computed from IsSoftDeleted', () => {
+    expect(resource.active).toBe(true);
+    expect(evaluateMappingTable(entraDefaultUserMappings, { ...barbara, IsSoftDeleted: true }).active).toBe(
+      false,
+    );
+  });
+
+  it('expands a multi-valued source into one element per value', () => {
+    expect(resource.emails).toEqual([
+      { type: 'work', value: 'bjensen@contoso.com' },
+      { type: 'other', value: 'SMTP:bjensen@contoso.com' },
+      { type: 'other', value: 'smtp:babs@contoso.com' },
+    ]);
+  });
+
+  it('puts extension attributes under their schema URN and lists the schema', () => {
+    expect(resource.schemas).toEqual(['urn:ietf:params:scim:schemas:core:2.0:User', ENTERPRISE]);
+    expect(resource[ENTERPRISE]).toEqual({
+      department: 'R&D',
+      employeeNumber: '701984',
+      manager: { value: 'app-entra-manager-id' },
+    });
+  });
+
+  it('drops null values: Entra never sends nulls', () => {
+    expect('title' in resource).toBe(false);
+    expect(JSON.stringify(resource)).not.toContain('null');
+  });
+
+  it('drops a reference the callback cannot resolve', () => {
+    const r = evaluateMappingTable(entraDefaultUserMappings, barbara, { resolveReference: () => null });
+    expect(r[ENTERPRISE]).toEqual({ department: 'R&D', employeeNumber: '701984' });
+  });
+});
+
+describe('evaluateMappingTable options', () => {
+  const table: MappingTable = {
+    objectType: 'User',
+    mappings: [
+      { target: 'userName', type: 'Direct', source: 'userPrincipalName' },
+      { target: 'nickName', type: 'Direct', source: 'nick', defaultValue: 'none' },
+      { target: 'title', type: 'Constant', source: 'Employee', apply: 'OnObjectCreationOnly' },
+      { target: 'locale', type: 'None', defaultValue: 'en-US' },
+    ],
+  };
+
+  it('applies OnObjectCreationOnly mappings and default values on creation only', () => {
+    expect(evaluateMappingTable(table, { userPrincipalName: 'a@b.c' })).toEqual({
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName: 'a@b.c',
+      nickName: 'none',
+      title: 'Employee',
+      locale: 'en-US',
+    });
+    expect(evaluateMappingTable(table, { userPrincipalName: 'a@b.c' }, { operation: 'update' })).toEqual({
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName: 'a@b.c',
+    });
+  });
+
+  it('resolves group members through the callback', () => {
+    const r = evaluateMappingTable(
+      entraDefaultGroupMappings,
+      { displayName: 'Sales', objectId: 'g1', members: ['u1', 'u2'] },
+      { resolveReference: ({ value }) => (value === 'u2' ? null : `app-${value}`) },
+    );
+    expect(r).toEqual({
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+      displayName: 'Sales',
+      externalId: 'g1',
+      members: [{ value: 'app-u1' }],
+    });
+  });
+
+  it('names the failing mapping when an expression does not compile', () => {
+    let caught: unknown;
+    try {
+      compileMappingTable({
+        objectType: 'User',
+        mappings: [{ target: 'x', type: 'Expression', source: 'Joinn([a])' }],
+      });
+    } catch (e) {
+      caught = e;
+    }
+    expect(isMappingError(caught) && caught.message.startsWith('mappings[0] (x):')).toBe(true);
+  });
+
+  it('rejects a target that is not a SCIM path', () => {
+    expect(() =>
+      compileMappingTable({
+        objectType: 'User',
+        mappings: [{ target: 'a b', type: 'Constant', source: 'x' }],
+      }),
+    ).toThrow(/not a SCIM attribute path/);
+  });
+});
+
+describe('diffResources', () => {
+  it('reports replaced, added and removed attributes as PATCH-style operations', () => {
+    const before = evaluateMappingTable(entraDefaultUserMappings, barbara);
+    const after = evaluateMappingTable(entraDefaultUserMappings, {
+      ...barbara,
+      city: 'Bergen',
+      mobile: undefined,
+      jobTitle: 'Engineer',
+      IsSoftDeleted: true,
+    });
+    expect(diffResources(before, after)).toEqual([
+      { op: 'replace', path: 'active', value: false, previous: true },
+      { op: 'replace', path: 'addresses[type eq "work"].locality', value: 'Bergen', previous: 'Oslo' },
+      { op: 'remove', path: 'phoneNumbers[type eq "mobile"].value', previous: '+47 555' },
+      { op: 'add', path: 'title', value: 'Engineer' },
+    ]);
+  });
+
+  it('finds no change between equal resources', () => {
+    const r = evaluateMappingTable(entraDefaultUserMappings, barbara);
+    expect(diffResources(r, structuredClone(r))).toEqual([]);
+  });
+});
+
+describe('matchingQueries', () => {
+  it('builds the filter Entra sends to find an existing user', () => {
+    expect(matchingQueries(entraDefaultUserMappings, barbara)).toEqual([
+      { target: 'userName', value: 'bjensen@contoso.com', filter: 'userName eq "bjensen@contoso.com"' },
+    ]);
+  });
+
+  it('orders by precedence and skips attributes without a value', () => {
+    const table: MappingTable = {
+      objectType: 'User',
+      mappings: [
+        { target: 'emails[type eq "work"].value', type: 'Direct', source: 'mail', matchingPrecedence: 2 },
+        { target: 'externalId', type: 'Direct', source: 'objectId', matchingPrecedence: 1 },
+        { target: 'userName', type: 'Direct', source: 'upn', matchingPrecedence: 3 },
+      ],
+    };
+    expect(matchingQueries(table, { mail: 'a@b.c', objectId: 'o1' }).map((q) => q.filter)).toEqual([
+      'externalId eq "o1"',
+      'emails[type eq "work"].value eq "a@b.c"',
+    ]);
+  });
+});
+
+describe('JSON and Graph forms', () => {
+  it('round-trips the default tables through JSON', () => {
+    for (const t of [entraDefaultUserMappings, entraDefaultGroupMappings]) {
+      expect(parseMappingTable(stringifyMappingTable(t))).toEqual(t);
+    }
+  });
+
+  it('round-trips the default tables through Graph attributeMappings', () => {
+    expect(fromGraphAttributeMappings('User', toGraphAttributeMappings(entraDefaultUserMappings))).toEqual(
+      entraDefaultUserMappings,
+    );
+    const active = toGraphAttributeMappings(entraDefaultUserMappings).find(
+      (m) => m.targetAttributeName === 'active',
+    );
+    expect(active?.source.type).toBe('Function');
+    expect(active?.source.name).toBe('Switch');
+    expect(active?.matchingPriority).toBe(0);
+  });
+
+  it('reports shape errors with the table stage', () => {
+    const bad = [
+      'not json',
+      { objectType: 'Device', mappings: [] },
+      { objectType: 'User', mappings: [{ target: 'x', type: 'Magic' }] },
+      { objectType: 'User', mappings: [{ target: 'x', type: 'Direct', source: 'a', matchingPrecedence: 0 }] },
+    ];
+    for (const input of bad) {
+      const r = safeParseMappingTable(input);
+      expect(r.success).toBe(false);
+      if (!r.success) expect(r.error.stage).toBe('table');
+    }
+  });
+
+  it('reports expression errors inside a table with their own stage', () => {
+    const r = safeParseMappingTable({
+      objectType: 'User',
+      mappings: [{ target: 'x', type: 'Expression', source: 'Join(' }],
+    });
+    expect(r.success).toBe(false);
+    if (!r.success) expect(r.error.stage).toBe('parse');
+  });
+});

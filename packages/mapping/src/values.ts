@@ -1,0 +1,61 @@
+import { formatEntraDate } from './dates.ts';
+
+/** An object value, such as one app role assignment or one role built by AppRoleAssignmentsComplex. */
+export interface ExpressionObject {
+  readonly [key: string]: unknown;
+}
+
+/**
+ * A value in the expression language: a string (booleans are the strings `"True"` / `"False"` as in
+ * Entra), a number, `null` (an absent attribute), a multi-valued list, or an object.
+ */
+export type ExpressionValue = string | number | null | readonly ExpressionValue[] | ExpressionObject;
+
+/** A directory object as the expression reads it: attribute name to value (names match case-insensitively). */
+export type DirectoryObject = Readonly<Record<string, unknown>>;
+
+/** @internal Normalizes an attribute value read from a directory object. */
+export function fromAttribute(value: unknown): ExpressionValue {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'string' || typeof value === 'number') return value;
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
+  if (typeof value === 'bigint') return value.toString();
+  if (value instanceof Date) return formatEntraDate(value);
+  if (Array.isArray(value)) return value.map(fromAttribute);
+  if (typeof value === 'object') return value as ExpressionObject;
+  return String(value);
+}
+
+/** @internal A value as a string (first element of a list), or null. */
+export function asString(value: ExpressionValue): string | null {
+  if (value === null) return null;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return String(value);
+  if (Array.isArray(value)) return value.length === 0 ? null : asString(value[0] as ExpressionValue);
+  const o = value as ExpressionObject;
+  for (const key of ['value', 'id', 'displayName']) if (typeof o[key] === 'string') return o[key] as string;
+  return JSON.stringify(o);
+}
+
+/** @internal Whether a value means "true" (the string True, or a non-zero number). */
+export function isTruthy(value: ExpressionValue): boolean {
+  const s = asString(value);
+  if (s === null) return false;
+  if (/^true$/i.test(s.trim())) return true;
+  const n = Number(s);
+  return s.trim() !== '' && !Number.isNaN(n) && n !== 0;
+}
+
+/** @internal Entra's boolean strings. */
+export const bool = (b: boolean): string => (b ? 'True' : 'False');
+
+/** @internal Whether the value is null, an empty string, or an empty list. */
+export function isNullOrEmpty(value: ExpressionValue): boolean {
+  return value === null || value === '' || (Array.isArray(value) && value.length === 0);
+}
+
+/** @internal Every value of a possibly multi-valued value. */
+export function asList(value: ExpressionValue): readonly ExpressionValue[] {
+  if (value === null) return [];
+  return Array.isArray(value) ? (value as readonly ExpressionValue[]) : [value];
+}
