@@ -1,0 +1,113 @@
+/**
+ * Vitest helpers for `@scim/entra-mock`: one call sets up a tenant, its Microsoft Graph handlers and
+ * an MSW server for the test file, started before the tests and closed after them. The conformance
+ * kit for SCIM connectors will live here too.
+ *
+ * @example
+ * ```ts
+ * import { useEntraMock } from '@scim/entra-mock/vitest';
+ * const entra = useEntraMock({ directory: { seed: 1, users: 50, groups: 5 } });
+ * it('lists users', async () => {
+ *   const res = await fetch('https://graph.microsoft.com/v1.0/users?$top=5');
+ *   expect(res.status).toBe(200);
+ * });
+ * ```
+ * @see https://learn.microsoft.com/en-us/graph/api/overview?view=graph-rest-1.0
+ * @packageDocumentation
+ */
+import type { HttpHandler } from 'msw';
+import { type SetupServer, setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { createManualClock, type ManualClock } from './clock.ts';
+import {
+  type DirectoryDescription,
+  type GenerateDirectoryOptions,
+  generateDirectory,
+  type ImportedDirectory,
+  importDirectory,
+} from './generator/directory.ts';
+import { createGraphHandlers, type GraphHandlerOptions } from './graph/handlers.ts';
+import { createEntraTenant, type EntraTenant, type EntraTenantOptions } from './tenant/tenant.ts';
+
+/**
+ * Options of {@link useEntraMock}.
+ *
+ * @example
+ * ```ts
+ * const options: EntraMockOptions = { directory: { seed: 1, users: 20 }, graph: { requireToken: false } };
+ * ```
+ * @see https://mswjs.io/docs/api/setup-server
+ */
+export interface EntraMockOptions {
+  /** The tenant's options; `clock` is taken from {@link EntraMockOptions.clock}. Defaults to `{ seed: 1 }`. */
+  tenant?: Omit<EntraTenantOptions, 'clock'>;
+  /** The clock; defaults to a new {@link createManualClock}. */
+  clock?: ManualClock;
+  /** A directory to load: a description, or options for {@link generateDirectory}. Defaults to none. */
+  directory?: DirectoryDescription | GenerateDirectoryOptions;
+  /** Options of the Graph handlers; defaults to `{ requireToken: false }`, so tests can call Graph without a token. */
+  graph?: GraphHandlerOptions;
+  /** More MSW handlers, for example a SCIM connector mounted with `mountFetchHandler` from `@scim/entra-mock`. */
+  handlers?: HttpHandler[];
+  /** What MSW does with a request no handler answers; defaults to `error`. */
+  onUnhandledRequest?: 'error' | 'warn' | 'bypass';
+}
+
+/**
+ * What {@link useEntraMock} set up for the test file.
+ *
+ * @example
+ * ```ts
+ * const { tenant, clock, server, ids } = useEntraMock();
+ * ```
+ * @see https://mswjs.io/docs/api/setup-server
+ */
+export interface EntraMock {
+  /** The tenant, shared by the file's tests. */
+  readonly tenant: EntraTenant;
+  /** The tenant's clock. */
+  readonly clock: ManualClock;
+  /** The MSW server: add handlers for one test with `server.use(...)`; they are reset after each test. */
+  readonly server: SetupServer;
+  /** The ids of the loaded directory (empty maps when none was loaded). */
+  readonly ids: ImportedDirectory;
+}
+
+/**
+ * Sets up an Entra tenant, its Graph handlers and an MSW server for the current test file:
+ * `server.listen()` before all tests, `server.resetHandlers()` after each, `server.close()` after
+ * all. Call it at the top level of a test file (or of a `describe`).
+ *
+ * @param options - tenant, clock, directory, Graph options and extra handlers
+ * @returns the tenant, clock, server and directory ids
+ * @throws ScimError `invalidValue` when the directory description is invalid
+ * @example
+ * ```ts
+ * import { mountFetchHandler } from '@scim/entra-mock';
+ * import { useEntraMock } from '@scim/entra-mock/vitest';
+ *
+ * const { tenant } = useEntraMock({
+ *   directory: { seed: 1, users: 25 },
+ *   handlers: [mountFetchHandler('https://scim.example.test/scim', connector.fetch)],
+ * });
+ * ```
+ * @see https://mswjs.io/docs/integrations/node
+ */
+export function useEntraMock(options: EntraMockOptions = {}): EntraMock {
+  const clock = options.clock ?? createManualClock();
+  const tenant = createEntraTenant({ seed: 1, ...options.tenant, clock });
+  let ids: ImportedDirectory = { users: {}, groups: {}, applications: {} };
+  if (options.directory) {
+    const description =
+      'seed' in options.directory ? generateDirectory(options.directory) : options.directory;
+    ids = importDirectory(tenant, description);
+  }
+  const server = setupServer(
+    ...createGraphHandlers(tenant, { requireToken: false, ...options.graph }),
+    ...(options.handlers ?? []),
+  );
+  beforeAll(() => server.listen({ onUnhandledRequest: options.onUnhandledRequest ?? 'error' }));
+  afterEach(() => server.resetHandlers());
+  afterAll(() => server.close());
+  return { tenant, clock, server, ids };
+}
