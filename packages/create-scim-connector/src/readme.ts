@@ -1,0 +1,89 @@
+import type { TemplateManifest, TemplateStore } from './manifest.ts';
+import { type PackageManager, runScriptCommand } from './package-manager.ts';
+
+/**
+ * What the generated README says beyond the manifest: the project's name, store and package manager.
+ *
+ * @example
+ * ```ts
+ * const project: ReadmeProject = { name: 'my-connector', store, packageManager: 'npm' };
+ * ```
+ * @see {@link generateReadme}
+ */
+export interface ReadmeProject {
+  /** The package name. */
+  name: string;
+  /** The store chosen. */
+  store: TemplateStore;
+  /** The package manager the commands are written for. */
+  packageManager: PackageManager;
+}
+
+const check = '&check;';
+
+/**
+ * Writes the attribute table of one resource in the form of the Entra provisioning guides, with
+ * the columns Attribute, Type, Supported for filtering, Required.
+ *
+ * @internal
+ */
+export function attributeTable(resource: TemplateManifest['resources'][number]): string {
+  const rows = resource.attributes.map(
+    (a) => `|${a.name}|${a.type}|${a.filter ? check : ''}|${a.required ? check : ''}|`,
+  );
+  return ['|Attribute|Type|Supported for filtering|Required|', '|---|---|---|---|', ...rows].join('\n');
+}
+
+/**
+ * Generates a scaffolded project's README from its template's manifest, in the form of the Entra
+ * provisioning guides: what is supported, the Tenant URL to paste into Entra, how to get the Secret
+ * Token, the attribute table of each resource, and the limitations.
+ *
+ * @param manifest - The template's manifest.
+ * @param project - The project's name, store and package manager.
+ * @returns The README, in Markdown.
+ * @throws Never, for a manifest {@link parseTemplateManifest} accepted.
+ * @example
+ * ```ts
+ * const readme = generateReadme(manifest, { name: 'my-connector', store: manifest.stores[0]!, packageManager: 'npm' });
+ * ```
+ * @see https://learn.microsoft.com/entra/identity/saas-apps/tutorial-list
+ */
+export function generateReadme(manifest: TemplateManifest, project: ReadmeProject): string {
+  const pm = project.packageManager;
+  const filterable = manifest.resources.flatMap((r) =>
+    r.attributes.filter((a) => a.filter).map((a) => `${r.name} ${a.name}`),
+  );
+  const sections: string[] = [
+    `# ${project.name}`,
+    `A SCIM 2.0 connector for ${manifest.title} that Microsoft Entra ID provisions into, scaffolded with \`create-scim-connector\` from the \`${manifest.id}\` template. ${manifest.description}`,
+    '## Supported capabilities',
+    manifest.capabilities.map((c) => `* ${c}`).join('\n'),
+    `Resources: ${manifest.resources.map((r) => `${r.name}s (\`${r.endpoint}\`)`).join(', ')}. Filtering: ${
+      filterable.length > 0 ? filterable.map((f) => `\`${f}\``).join(', ') : 'none'
+    }.`,
+    '## Run it',
+    [
+      `* \`${runScriptCommand(pm, 'start')}\` serves the connector (environment: \`PORT\`, and \`DATABASE_URL\`, here ${project.store.title}: \`${project.store.databaseUrl}\`; see \`.env.example\`).`,
+      `* \`${runScriptCommand(pm, 'test')}\` runs the Entra conformance checks and ${manifest.title}'s scenarios against it.`,
+      `* \`${runScriptCommand(pm, 'token', ['create'])}\` issues a Secret Token.`,
+    ].join('\n'),
+    '## Tenant URL',
+    `In the Entra admin center, open the enterprise application, then **Provisioning**, set the **Provisioning Mode** to **Automatic**, and under **Admin Credentials** paste this **Tenant URL**:\n\n\`\`\`\n${manifest.tenantUrl.pattern}\n\`\`\``,
+    ...(manifest.tenantUrl.notes.length > 0
+      ? [manifest.tenantUrl.notes.map((n) => `* ${n}`).join('\n')]
+      : []),
+    '## Secret Token',
+    manifest.secretToken.map((s, i) => `${i + 1}. ${s}`).join('\n'),
+    'Paste it into **Secret Token**, then select **Test Connection**.',
+    '## Attribute mapping',
+    ...manifest.resources.flatMap((r) => [
+      `### ${r.name}s`,
+      `Under **Mappings**, review the ${r.name.toLowerCase()} attributes Entra sends. An attribute used for **Matching** must be supported for filtering.`,
+      attributeTable(r),
+    ]),
+    '## Limitations',
+    manifest.limitations.length > 0 ? manifest.limitations.map((l) => `* ${l}`).join('\n') : '* None known.',
+  ];
+  return `${sections.join('\n\n')}\n`;
+}
