@@ -31,7 +31,8 @@ function publishedPackages(): Published[] {
 }
 
 function run(cmd: string, args: string[], cwd: string): string {
-  return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  // A stuck registry fetch must fail the test, not hang CI.
+  return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 240_000 });
 }
 
 const packages = publishedPackages();
@@ -53,7 +54,7 @@ beforeAll(() => {
     JSON.stringify({ name: 'scim-packaging-consumer', private: true, version: '0.0.0' }),
   );
   const files = readdirSync(tarballs).map((f) => join(tarballs, f));
-  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...files], project);
+  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', '--fetch-retries=1', ...files], project);
 });
 
 afterAll(() => {
