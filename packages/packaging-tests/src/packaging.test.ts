@@ -32,7 +32,12 @@ function publishedPackages(): Published[] {
 
 function run(cmd: string, args: string[], cwd: string): string {
   // A stuck registry fetch must fail the test, not hang CI.
-  return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 240_000 });
+  return execFileSync(cmd, args, {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 240_000,
+  });
 }
 
 const packages = publishedPackages();
@@ -54,7 +59,11 @@ beforeAll(() => {
     JSON.stringify({ name: 'scim-packaging-consumer', private: true, version: '0.0.0' }),
   );
   const files = readdirSync(tarballs).map((f) => join(tarballs, f));
-  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', '--fetch-retries=1', ...files], project);
+  run(
+    'npm',
+    ['install', '--no-audit', '--no-fund', '--loglevel=error', '--fetch-retries=1', ...files],
+    project,
+  );
 });
 
 afterAll(() => {
