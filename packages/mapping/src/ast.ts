@@ -1,4 +1,12 @@
-/** A span of the expression text: start offset (inclusive) and end offset (exclusive). */
+/**
+ * A span of the expression text: start offset (inclusive) and end offset (exclusive).
+ *
+ * @example
+ * ```ts
+ * const span: Span = { start: 0, end: 11 }; // the text of `[givenName]`
+ * ```
+ * @see https://learn.microsoft.com/entra/identity/app-provisioning/functions-for-customizing-application-data
+ */
 export interface Span {
   /** 0-based start offset. */
   readonly start: number;
@@ -6,7 +14,15 @@ export interface Span {
   readonly end: number;
 }
 
-/** An attribute reference such as `[givenName]` or `[extension_<appId>_costCenter]`. */
+/**
+ * An attribute reference such as `[givenName]` or `[extension_<appId>_costCenter]`.
+ *
+ * @example
+ * ```ts
+ * const node = parseExpression('[givenName]'); // { kind: 'attribute', name: 'givenName', start: 0, end: 11 }
+ * ```
+ * @see https://learn.microsoft.com/entra/identity/app-provisioning/functions-for-customizing-application-data
+ */
 export interface AttributeNode extends Span {
   /** Discriminator. */
   readonly kind: 'attribute';
@@ -14,7 +30,15 @@ export interface AttributeNode extends Span {
   readonly name: string;
 }
 
-/** A double-quoted string constant with its escapes resolved. */
+/**
+ * A double-quoted string constant with its escapes resolved.
+ *
+ * @example
+ * ```ts
+ * const node = parseExpression('"Contoso"'); // { kind: 'string', value: 'Contoso', start: 0, end: 9 }
+ * ```
+ * @see https://learn.microsoft.com/entra/identity/app-provisioning/functions-for-customizing-application-data
+ */
 export interface StringNode extends Span {
   /** Discriminator. */
   readonly kind: 'string';
@@ -22,7 +46,15 @@ export interface StringNode extends Span {
   readonly value: string;
 }
 
-/** A number constant (decimal, or `&H` hexadecimal). */
+/**
+ * A number constant (decimal, or `&H` hexadecimal).
+ *
+ * @example
+ * ```ts
+ * const node = parseExpression('&HF7'); // { kind: 'number', value: 247, raw: '&HF7', start: 0, end: 4 }
+ * ```
+ * @see https://learn.microsoft.com/entra/identity/app-provisioning/functions-for-customizing-application-data
+ */
 export interface NumberNode extends Span {
   /** Discriminator. */
   readonly kind: 'number';
@@ -32,7 +64,16 @@ export interface NumberNode extends Span {
   readonly raw: string;
 }
 
-/** One of the identifiers `vbBinaryCompare` or `vbTextCompare`. */
+/**
+ * One of the identifiers `vbBinaryCompare` or `vbTextCompare`.
+ *
+ * @example
+ * ```ts
+ * const call = parseExpression('InStr([mail], "@", , vbTextCompare)') as CallNode;
+ * call.args[3]; // { kind: 'identifier', name: 'vbTextCompare', ... }
+ * ```
+ * @see https://learn.microsoft.com/entra/identity/app-provisioning/functions-for-customizing-application-data
+ */
 export interface IdentifierNode extends Span {
   /** Discriminator. */
   readonly kind: 'identifier';
@@ -40,13 +81,32 @@ export interface IdentifierNode extends Span {
   readonly name: 'vbBinaryCompare' | 'vbTextCompare';
 }
 
-/** An argument left out, as in `Replace([x], , "re", , "", , )`. */
+/**
+ * An argument left out, as in `Replace([x], , "re", , "", , )`.
+ *
+ * @example
+ * ```ts
+ * const call = parseExpression('Replace([x], , "re", , "", , )') as CallNode;
+ * call.args[1].kind; // 'omitted'
+ * ```
+ * @see https://learn.microsoft.com/entra/identity/app-provisioning/functions-for-customizing-application-data
+ */
 export interface OmittedNode extends Span {
   /** Discriminator. */
   readonly kind: 'omitted';
 }
 
-/** A function call such as `Join(" ", [givenName], [surname])`. */
+/**
+ * A function call such as `Join(" ", [givenName], [surname])`.
+ *
+ * @example
+ * ```ts
+ * const call = parseExpression('Join(" ", [givenName], [surname])') as CallNode;
+ * call.name; // 'Join'
+ * call.args.length; // 3
+ * ```
+ * @see https://learn.microsoft.com/entra/identity/app-provisioning/functions-for-customizing-application-data
+ */
 export interface CallNode extends Span {
   /** Discriminator. */
   readonly kind: 'call';
@@ -56,10 +116,27 @@ export interface CallNode extends Span {
   readonly args: readonly ExpressionNode[];
 }
 
-/** The comparison operators allowed in `IIF` conditions. */
+/**
+ * The comparison operators allowed in `IIF` conditions.
+ *
+ * @example
+ * ```ts
+ * const op: ComparisonOperator = '<>';
+ * ```
+ * @see https://learn.microsoft.com/entra/identity/app-provisioning/functions-for-customizing-application-data#iif
+ */
 export type ComparisonOperator = '=' | '<>' | '<' | '<=' | '>' | '>=';
 
-/** A comparison such as `[country]="USA"`, valued `"True"` or `"False"`. */
+/**
+ * A comparison such as `[country]="USA"`, valued `"True"` or `"False"`.
+ *
+ * @example
+ * ```ts
+ * const call = parseExpression('IIF([country]="USA", [country], [department])') as CallNode;
+ * call.args[0]; // { kind: 'comparison', operator: '=', left: {...}, right: {...} }
+ * ```
+ * @see https://learn.microsoft.com/entra/identity/app-provisioning/functions-for-customizing-application-data#iif
+ */
 export interface ComparisonNode extends Span {
   /** Discriminator. */
   readonly kind: 'comparison';
@@ -71,7 +148,16 @@ export interface ComparisonNode extends Span {
   readonly right: ExpressionNode;
 }
 
-/** Any node of an expression's syntax tree. */
+/**
+ * Any node of an expression's syntax tree.
+ *
+ * @example
+ * ```ts
+ * const node: ExpressionNode = parseExpression('ToLower([mail])');
+ * if (node.kind === 'call') node.name; // 'ToLower'
+ * ```
+ * @see https://learn.microsoft.com/entra/identity/app-provisioning/functions-for-customizing-application-data
+ */
 export type ExpressionNode =
   | AttributeNode
   | StringNode

@@ -15,6 +15,14 @@ describe('compileExpression', () => {
     expect(c.evaluate({ givenName: 'Ann' })).toBe('Ann');
   });
 
+  it('flows a Redact value unchanged and marks the expression as redacted for the logs', () => {
+    const redacted = compileExpression('Join("@", Redact([mailNickname]), "contoso.com")');
+    expect(redacted.evaluate({ mailNickname: 'jdoe' })).toBe('jdoe@contoso.com');
+    expect(redacted.redacted).toBe(true);
+    expect(compileExpression('IIF(Redact([a]) = "x", "y", "z")').redacted).toBe(true);
+    expect(compileExpression('Join("@", [mailNickname], "contoso.com")').redacted).toBe(false);
+  });
+
   it('evaluates lazily: the branch not taken is not evaluated', () => {
     const c = compileExpression('IIF([a] = "x", "ok", CDate("not a date"))');
     expect(c.evaluate({ a: 'x' })).toBe('ok');

@@ -5,7 +5,17 @@ import { lex } from './lexer.ts';
 import { parseTokens } from './parser.ts';
 import { asString, bool, type DirectoryObject, type ExpressionValue, fromAttribute } from './values.ts';
 
-/** A compiled expression: parse once, evaluate many times. */
+/**
+ * A compiled expression: parse once, evaluate many times.
+ *
+ * @example
+ * ```ts
+ * const join = compileExpression('Join(" ", [givenName], [surname])');
+ * join.attributes; // ['givenName', 'surname']
+ * join.evaluate({ givenName: 'Babs', surname: 'Jensen' }); // 'Babs Jensen'
+ * ```
+ * @see https://learn.microsoft.com/entra/identity/app-provisioning/functions-for-customizing-application-data
+ */
 export interface CompiledExpression {
   /** The expression text. */
   readonly text: string;
@@ -13,6 +23,11 @@ export interface CompiledExpression {
   readonly ast: ExpressionNode;
   /** The attribute names the expression reads, in order of first use. */
   readonly attributes: readonly string[];
+  /**
+   * Whether the expression calls `Redact` anywhere: the value still flows to the app, but Entra
+   * writes `[Redact]` instead of it in its provisioning logs, and so should a simulator's logs.
+   */
+  readonly redacted: boolean;
   /**
    * Evaluates the expression against a directory object.
    *
@@ -176,6 +191,12 @@ function collectAttributes(node: ExpressionNode, out: string[]): void {
   }
 }
 
+function callsFunction(node: ExpressionNode, name: string): boolean {
+  if (node.kind === 'call') return node.name === name || node.args.some((a) => callsFunction(a, name));
+  if (node.kind === 'comparison') return callsFunction(node.left, name) || callsFunction(node.right, name);
+  return false;
+}
+
 const NO_OPTIONS: EvaluateOptions = {};
 
 /**
@@ -204,6 +225,7 @@ export function compileExpression(text: string): CompiledExpression {
     text,
     ast,
     attributes,
+    redacted: callsFunction(ast, 'Redact'),
     evaluate(source: DirectoryObject, options: EvaluateOptions = NO_OPTIONS): ExpressionValue {
       const env: Env = { source, options, text };
       return run(env);
@@ -216,6 +238,7 @@ export function compileExpression(text: string): CompiledExpression {
  *
  * @param text - the expression
  * @returns `{ success: true, value }` or `{ success: false, error }`
+ * @throws never for a bad expression: the error is returned
  * @example
  * ```ts
  * const r = safeCompileExpression('Join(" ", [givenName]');
@@ -238,6 +261,7 @@ export function safeCompileExpression(text: string): SafeResult<CompiledExpressi
  *
  * @param text - the expression
  * @returns the errors, in order of position (empty when the expression compiles)
+ * @throws never for a bad expression: the errors are returned
  * @example
  * ```ts
  * validateExpression('Joinn(" ", [a], Lefft([b], 1))').map((e) => e.code); // ['unknownFunction', 'unknownFunction']

@@ -6,9 +6,13 @@ const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
  * Entra's default user attribute mappings for a custom (non-gallery) SCIM app: Microsoft Entra user
  * attributes to SCIM User and EnterpriseUser attributes, `userName` matching first.
  *
- * Source: Microsoft's "Develop and plan provisioning for a SCIM endpoint" user attribute table, and the
- * default mappings the admin center shows for a new non-gallery app (`active` from `IsSoftDeleted`,
- * `name.formatted`, `preferredLanguage`, work address parts).
+ * Source: the 22 target attributes Microsoft's SCIM app tutorials list as the defaults of the SCIM
+ * provisioning template (MicrosoftDocs/entra-docs, `docs/identity/saas-apps/*-provisioning-tutorial.md`,
+ * for example OpenText Directory Services), with the sources of the user attribute table in "Develop
+ * and plan provisioning for a SCIM endpoint". That table's examples that are not defaults
+ * (`proxyAddresses` to `emails[type eq "other"].value`, `physicalDeliveryOfficeName` to a type
+ * `other` address) are left out: the template maps `physicalDeliveryOfficeName` to the work
+ * address's `formatted`.
  *
  * @example
  * ```ts
@@ -42,7 +46,6 @@ export const entraDefaultUserMappings: MappingTable = {
     { target: 'phoneNumbers[type eq "work"].value', type: 'Direct', source: 'telephoneNumber' },
     { target: 'phoneNumbers[type eq "mobile"].value', type: 'Direct', source: 'mobile' },
     { target: 'phoneNumbers[type eq "fax"].value', type: 'Direct', source: 'facsimileTelephoneNumber' },
-    { target: 'emails[type eq "other"].value', type: 'Direct', source: 'proxyAddresses' },
     { target: 'externalId', type: 'Direct', source: 'mailNickname' },
     { target: `${ENTERPRISE}:employeeNumber`, type: 'Direct', source: 'employeeId' },
     { target: `${ENTERPRISE}:department`, type: 'Direct', source: 'department' },

@@ -1,7 +1,25 @@
-/** The stage of the expression pipeline (or the mapping-table model) an error comes from. */
+/**
+ * The stage of the expression pipeline (or the mapping-table model) an error comes from.
+ *
+ * @example
+ * ```ts
+ * const result = safeCompileExpression('Join(" ", [givenName]');
+ * if (!result.success) result.error.stage; // 'parse'
+ * ```
+ * @see https://learn.microsoft.com/entra/identity/app-provisioning/functions-for-customizing-application-data
+ */
 export type MappingErrorStage = 'lex' | 'parse' | 'evaluate' | 'table';
 
-/** Where in the expression text an error was found: 0-based offset, 1-based line and column. */
+/**
+ * Where in the expression text an error was found: 0-based offset, 1-based line and column.
+ *
+ * @example
+ * ```ts
+ * const result = safeCompileExpression('Join(" ",\n  [givenName]');
+ * if (!result.success) result.error.position; // { offset: 23, line: 2, column: 14 }
+ * ```
+ * @see https://learn.microsoft.com/entra/identity/app-provisioning/functions-for-customizing-application-data
+ */
 export interface SourcePosition {
   /** 0-based offset in UTF-16 code units. */
   readonly offset: number;
@@ -89,6 +107,7 @@ export class MappingError extends Error {
  *
  * @param value - anything caught
  * @returns true for a mapping error
+ * @throws never
  * @example
  * ```ts
  * try { compileExpression('Join(') } catch (e) { if (isMappingError(e)) console.log(e.code) }
@@ -99,7 +118,16 @@ export function isMappingError(value: unknown): value is MappingError {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
 }
 
-/** The plain-object form of a {@link MappingError}. */
+/**
+ * The plain-object form of a {@link MappingError}.
+ *
+ * @example
+ * ```ts
+ * const result = safeCompileExpression('join([x])');
+ * if (!result.success) JSON.stringify(result.error); // {"stage":"parse","code":...,"message":...,"position":...,"token":"join"}
+ * ```
+ * @see https://learn.microsoft.com/entra/identity/app-provisioning/functions-for-customizing-application-data
+ */
 export interface MappingErrorJSON {
   /** The stage that failed. */
   stage: MappingErrorStage;
@@ -113,7 +141,16 @@ export interface MappingErrorJSON {
   token: string;
 }
 
-/** A successful `safe*` result. */
+/**
+ * A successful `safe*` result.
+ *
+ * @example
+ * ```ts
+ * const result = safeCompileExpression('ToUpper([mail])');
+ * if (result.success) result.value.evaluate({ mail: 'a@b.c' }); // 'A@B.C'
+ * ```
+ * @see https://learn.microsoft.com/entra/identity/app-provisioning/functions-for-customizing-application-data
+ */
 export interface SafeSuccess<T> {
   /** Always true. */
   success: true;
@@ -121,7 +158,16 @@ export interface SafeSuccess<T> {
   value: T;
 }
 
-/** A failed `safe*` result. */
+/**
+ * A failed `safe*` result.
+ *
+ * @example
+ * ```ts
+ * const result = safeCompileExpression('ToUpper([mail]');
+ * if (!result.success) console.error(result.error.message);
+ * ```
+ * @see https://learn.microsoft.com/entra/identity/app-provisioning/functions-for-customizing-application-data
+ */
 export interface SafeFailure {
   /** Always false. */
   success: false;
@@ -129,7 +175,16 @@ export interface SafeFailure {
   error: MappingError;
 }
 
-/** The result of a `safe*` function: the value, or the error instead of a throw. */
+/**
+ * The result of a `safe*` function: the value, or the error instead of a throw.
+ *
+ * @example
+ * ```ts
+ * const result: SafeResult<CompiledExpression> = safeCompileExpression(text);
+ * const value = result.success ? result.value.evaluate(user) : null;
+ * ```
+ * @see https://learn.microsoft.com/entra/identity/app-provisioning/functions-for-customizing-application-data
+ */
 export type SafeResult<T> = SafeSuccess<T> | SafeFailure;
 
 /** @internal Computes line and column for an offset. */

@@ -22,7 +22,20 @@ import {
   isTruthy,
 } from './values.ts';
 
-/** Sources for the non-deterministic functions and the tenant facts some functions read. */
+/**
+ * Sources for the non-deterministic functions and the tenant facts some functions read.
+ *
+ * @example
+ * ```ts
+ * const options: EvaluateOptions = {
+ *   now: () => new Date('2024-05-01T12:00:00Z'),
+ *   guid: () => '00000000-0000-4000-8000-000000000000',
+ *   defaultDomain: 'contoso.com',
+ * };
+ * compileExpression('Now()').evaluate({}, options); // '5/1/2024 12:00:00 PM'
+ * ```
+ * @see https://learn.microsoft.com/entra/identity/app-provisioning/functions-for-customizing-application-data
+ */
 export interface EvaluateOptions {
   /** The clock for `Now()` (default: the system clock). */
   readonly now?: () => Date;
@@ -46,7 +59,15 @@ export interface Env {
 /** @internal A compiled node. */
 export type Compiled = (env: Env) => ExpressionValue;
 
-/** The type of a parameter or a result in the function table. */
+/**
+ * The type of a parameter or a result in the function table.
+ *
+ * @example
+ * ```ts
+ * const type: ParameterType = 'MultiValued';
+ * ```
+ * @see https://learn.microsoft.com/entra/identity/app-provisioning/functions-for-customizing-application-data
+ */
 export type ParameterType =
   | 'String'
   | 'Number'
@@ -57,7 +78,16 @@ export type ParameterType =
   | 'Expression'
   | 'CompareType';
 
-/** One parameter of a function in {@link expressionFunctions}. */
+/**
+ * One parameter of a function in {@link expressionFunctions}.
+ *
+ * @example
+ * ```ts
+ * const join = expressionFunctions.find((f) => f.name === 'Join');
+ * join?.parameters[1]; // { name: 'source', type: 'String', required: true, repeating: true }
+ * ```
+ * @see https://learn.microsoft.com/entra/identity/app-provisioning/functions-for-customizing-application-data
+ */
 export interface FunctionParameter {
   /** The parameter's name as Microsoft's reference names it (Graph's `parseExpression` key). */
   readonly name: string;
@@ -69,7 +99,17 @@ export interface FunctionParameter {
   readonly repeating?: boolean;
 }
 
-/** One entry of the function table: signature and documentation for completions and docs. */
+/**
+ * One entry of the function table: signature and documentation for completions and docs.
+ *
+ * @example
+ * ```ts
+ * const left = expressionFunctions.find((f) => f.name === 'Left');
+ * left?.signature; // 'Left(string, numChars)'
+ * left?.minArgs; // 2
+ * ```
+ * @see https://learn.microsoft.com/entra/identity/app-provisioning/functions-for-customizing-application-data
+ */
 export interface FunctionSignature {
   /** The function's name (case-sensitive). */
   readonly name: string;

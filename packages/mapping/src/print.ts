@@ -9,6 +9,7 @@ const quote = (s: string): string => `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`
  *
  * @param node - the root node
  * @returns the expression text
+ * @throws never
  * @example
  * ```ts
  * printExpression(parseExpression('Join(" ",[givenName],[surname])')); // 'Join(" ", [givenName], [surname])'
@@ -34,7 +35,17 @@ export function printExpression(node: ExpressionNode): string {
   }
 }
 
-/** One node of the tree Microsoft Graph's `synchronizationSchema: parseExpression` returns (an `attributeMappingSource`). */
+/**
+ * One node of the tree Microsoft Graph's `synchronizationSchema: parseExpression` returns (an `attributeMappingSource`).
+ *
+ * @example
+ * ```ts
+ * const tree: GraphAttributeMappingSource = toGraphParseTree(parseExpression('ToLower([mail])'));
+ * // { expression: 'ToLower([mail])', name: 'ToLower', type: 'Function',
+ * //   parameters: [{ key: 'source', value: { expression: '[mail]', name: 'mail', type: 'Attribute', parameters: [] } }] }
+ * ```
+ * @see https://learn.microsoft.com/graph/api/synchronization-synchronizationschema-parseexpression
+ */
 export interface GraphAttributeMappingSource {
   /** The node's expression text. */
   readonly expression: string;
@@ -46,7 +57,18 @@ export interface GraphAttributeMappingSource {
   readonly parameters: readonly GraphStringKeyAttributeMappingSourceValuePair[];
 }
 
-/** A named argument in a {@link GraphAttributeMappingSource}. */
+/**
+ * A named argument in a {@link GraphAttributeMappingSource}.
+ *
+ * @example
+ * ```ts
+ * const pair: GraphStringKeyAttributeMappingSourceValuePair = {
+ *   key: 'source',
+ *   value: { expression: '[mail]', name: 'mail', type: 'Attribute', parameters: [] },
+ * };
+ * ```
+ * @see https://learn.microsoft.com/graph/api/resources/synchronization-stringkeyattributemappingsourcevaluepair
+ */
 export interface GraphStringKeyAttributeMappingSourceValuePair {
   /** The parameter's name from the function table (`source`, `separator`...). */
   readonly key: string;
@@ -61,6 +83,7 @@ export interface GraphStringKeyAttributeMappingSourceValuePair {
  *
  * @param node - the root node
  * @returns the Graph-shaped tree
+ * @throws never
  * @example
  * ```ts
  * toGraphParseTree(parseExpression('Append([mail], ".test")')).parameters[0]?.key; // 'source'

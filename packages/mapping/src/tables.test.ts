@@ -57,8 +57,37 @@ describe('evaluateMappingTable with the default user mappings', () => {
     );
   });
 
+  it('lists the targets whose expression calls Redact, whose values still flow', () => {
+    const table: MappingTable = {
+      objectType: 'User',
+      mappings: [
+        { target: 'userName', type: 'Direct', source: 'userPrincipalName', matchingPrecedence: 1 },
+        { target: 'externalId', type: 'Expression', source: 'Redact([employeeId])' },
+      ],
+    };
+    const compiled = compileMappingTable(table);
+    expect(compiled.redactedTargets).toEqual(['externalId']);
+    expect(compiled.evaluate({ userPrincipalName: 'a@b.c', employeeId: '42' }).externalId).toBe('42');
+    expect(compileMappingTable(entraDefaultUserMappings).redactedTargets).toEqual([]);
+  });
+
+  it('maps the 22 default targets of the SCIM template, userName matching first', () => {
+    expect(entraDefaultUserMappings.mappings).toHaveLength(22);
+    expect(entraDefaultUserMappings.mappings.filter((m) => m.matchingPrecedence !== undefined)).toEqual([
+      { target: 'userName', type: 'Direct', source: 'userPrincipalName', matchingPrecedence: 1 },
+    ]);
+    expect(resource.emails).toEqual([{ type: 'work', value: 'bjensen@contoso.com' }]);
+  });
+
   it('expands a multi-valued source into one element per value', () => {
-    expect(resource.emails).toEqual([
+    const table: MappingTable = {
+      objectType: 'User',
+      mappings: [
+        { target: 'emails[type eq "work"].value', type: 'Direct', source: 'mail' },
+        { target: 'emails[type eq "other"].value', type: 'Direct', source: 'proxyAddresses' },
+      ],
+    };
+    expect(evaluateMappingTable(table, barbara).emails).toEqual([
       { type: 'work', value: 'bjensen@contoso.com' },
       { type: 'other', value: 'SMTP:bjensen@contoso.com' },
       { type: 'other', value: 'smtp:babs@contoso.com' },

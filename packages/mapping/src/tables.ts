@@ -4,13 +4,42 @@ import type { EvaluateOptions } from './functions.ts';
 import { type GraphAttributeMappingSource, toGraphParseTree } from './print.ts';
 import { type DirectoryObject, type ExpressionValue, fromAttribute } from './values.ts';
 
-/** How a target attribute gets its value. */
+/**
+ * How a target attribute gets its value.
+ *
+ * @example
+ * ```ts
+ * const type: MappingType = 'Expression';
+ * ```
+ * @see https://learn.microsoft.com/entra/identity/app-provisioning/customize-application-attributes
+ */
 export type MappingType = 'Direct' | 'Constant' | 'Expression' | 'None';
 
-/** When a mapping applies: on every sync, or only when the object is created in the app. */
+/**
+ * When a mapping applies: on every sync, or only when the object is created in the app.
+ *
+ * @example
+ * ```ts
+ * const apply: MappingApply = 'OnObjectCreationOnly';
+ * ```
+ * @see https://learn.microsoft.com/entra/identity/app-provisioning/customize-application-attributes
+ */
 export type MappingApply = 'Always' | 'OnObjectCreationOnly';
 
-/** One attribute mapping, as in the Entra admin center's "Edit attribute" pane. */
+/**
+ * One attribute mapping, as in the Entra admin center's "Edit attribute" pane.
+ *
+ * @example
+ * ```ts
+ * const mapping: AttributeMapping = {
+ *   target: 'emails[type eq "work"].value',
+ *   type: 'Direct',
+ *   source: 'mail',
+ *   matchingPrecedence: 2,
+ * };
+ * ```
+ * @see https://learn.microsoft.com/entra/identity/app-provisioning/customize-application-attributes
+ */
 export interface AttributeMapping {
   /** The target SCIM attribute path: `userName`, `name.givenName`, `emails[type eq "work"].value`, or a URN-prefixed extension attribute. */
   readonly target: string;
@@ -26,7 +55,21 @@ export interface AttributeMapping {
   readonly apply?: MappingApply;
 }
 
-/** The attribute mappings of one object type (users or groups) of a provisioning app. */
+/**
+ * The attribute mappings of one object type (users or groups) of a provisioning app.
+ *
+ * @example
+ * ```ts
+ * const table: MappingTable = {
+ *   objectType: 'User',
+ *   mappings: [
+ *     { target: 'userName', type: 'Direct', source: 'userPrincipalName', matchingPrecedence: 1 },
+ *     { target: 'active', type: 'Expression', source: 'Switch([IsSoftDeleted], , "False", "True", "True", "False")' },
+ *   ],
+ * };
+ * ```
+ * @see https://learn.microsoft.com/entra/identity/app-provisioning/customize-application-attributes
+ */
 export interface MappingTable {
   /** The SCIM resource type Entra creates: `User` or `Group`. */
   readonly objectType: 'User' | 'Group';
@@ -34,7 +77,18 @@ export interface MappingTable {
   readonly mappings: readonly AttributeMapping[];
 }
 
-/** Options of {@link evaluateMappingTable}: the operation, reference resolution, coercion and expression options. */
+/**
+ * Options of {@link evaluateMappingTable}: the operation, reference resolution, coercion and expression options.
+ *
+ * @example
+ * ```ts
+ * const options: EvaluateMappingOptions = {
+ *   operation: 'update', // skips OnObjectCreationOnly mappings and default values
+ *   resolveReference: ({ value }) => idsInMyApp.get(value) ?? null,
+ * };
+ * ```
+ * @see https://learn.microsoft.com/entra/identity/app-provisioning/customize-application-attributes
+ */
 export interface EvaluateMappingOptions extends EvaluateOptions {
   /** `create` applies OnObjectCreationOnly mappings and default values; `update` does not (default `create`). */
   readonly operation?: 'create' | 'update';
@@ -133,10 +187,24 @@ function place(resource: Record<string, unknown>, path: TargetPath, value: unkno
   container[attr] = coerce(path.attribute, value);
 }
 
-/** A mapping table compiled once: expressions parsed, targets checked. */
+/**
+ * A mapping table compiled once: expressions parsed, targets checked.
+ *
+ * @example
+ * ```ts
+ * const users: CompiledMappingTable = compileMappingTable(entraDefaultUserMappings);
+ * users.evaluate({ userPrincipalName: 'bjensen@contoso.com', IsSoftDeleted: false }).userName; // 'bjensen@contoso.com'
+ * ```
+ * @see https://learn.microsoft.com/entra/identity/app-provisioning/customize-application-attributes
+ */
 export interface CompiledMappingTable {
   /** The table. */
   readonly table: MappingTable;
+  /**
+   * The targets whose expression calls `Redact`: their values flow to the app as computed, but
+   * Entra's provisioning logs show `[Redact]` for them.
+   */
+  readonly redactedTargets: readonly string[];
   /**
    * Builds the SCIM resource Entra would send for a directory object.
    *
@@ -200,6 +268,7 @@ export function compileMappingTable(table: MappingTable): CompiledMappingTable {
   });
   return {
     table,
+    redactedTargets: steps.filter((s) => s.expression?.redacted === true).map((s) => s.mapping.target),
     evaluate(object: DirectoryObject, options: EvaluateMappingOptions = {}): Record<string, unknown> {
       const creating = (options.operation ?? 'create') === 'create';
       const resource: Record<string, unknown> = { schemas: [CORE[table.objectType]] };
@@ -279,7 +348,20 @@ export function evaluateMappingTable(
   return compileMappingTable(table).evaluate(object, options);
 }
 
-/** One changed attribute between two resources, as a SCIM PATCH operation Entra would send. */
+/**
+ * One changed attribute between two resources, as a SCIM PATCH operation Entra would send.
+ *
+ * @example
+ * ```ts
+ * const change: ResourceChange = {
+ *   op: 'replace',
+ *   path: 'addresses[type eq "work"].locality',
+ *   value: 'Oslo',
+ *   previous: 'Bergen',
+ * };
+ * ```
+ * @see https://learn.microsoft.com/entra/identity/app-provisioning/customize-application-attributes
+ */
 export interface ResourceChange {
   /** `add` (new attribute), `replace` (changed) or `remove` (gone). */
   readonly op: 'add' | 'replace' | 'remove';
@@ -328,6 +410,7 @@ function flatten(
  * @param before - the previous resource
  * @param after - the new resource
  * @returns the changes, sorted by path
+ * @throws never
  * @example
  * ```ts
  * diffResources({ displayName: 'A' }, { displayName: 'B' }); // [{ op: 'replace', path: 'displayName', value: 'B', previous: 'A' }]
@@ -355,7 +438,16 @@ export function diffResources(
   return changes.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
 }
 
-/** A query Entra sends to find an existing object by one matching attribute. */
+/**
+ * A query Entra sends to find an existing object by one matching attribute.
+ *
+ * @example
+ * ```ts
+ * const [first] = matchingQueries(entraDefaultUserMappings, { userPrincipalName: 'bjensen@contoso.com' });
+ * first; // { target: 'userName', value: 'bjensen@contoso.com', filter: 'userName eq "bjensen@contoso.com"' }
+ * ```
+ * @see https://learn.microsoft.com/entra/identity/app-provisioning/customize-application-attributes#matching-attributes
+ */
 export interface MatchingQuery {
   /** The matching attribute's target path. */
   target: string;
@@ -494,6 +586,7 @@ export function parseMappingTable(json: string | unknown): MappingTable {
  *
  * @param json - JSON text or a parsed value
  * @returns `{ success: true, value }` or `{ success: false, error }`
+ * @throws never for a bad table: the error is returned
  * @example
  * ```ts
  * safeParseMappingTable('{"objectType":"User","mappings":[]}').success; // true
@@ -514,6 +607,7 @@ export function safeParseMappingTable(json: string | unknown): SafeResult<Mappin
  *
  * @param table - the mapping table
  * @returns JSON text
+ * @throws never
  * @example
  * ```ts
  * stringifyMappingTable(entraDefaultGroupMappings).includes('"displayName"'); // true
@@ -524,7 +618,16 @@ export function stringifyMappingTable(table: MappingTable): string {
   return `${JSON.stringify(table, null, 2)}\n`;
 }
 
-/** An attribute mapping in Microsoft Graph's synchronization schema shape (`attributeMapping`). */
+/**
+ * An attribute mapping in Microsoft Graph's synchronization schema shape (`attributeMapping`).
+ *
+ * @example
+ * ```ts
+ * const [mapping] = toGraphAttributeMappings(entraDefaultGroupMappings);
+ * mapping; // { targetAttributeName: 'displayName', source: {...}, flowType: 'Always', matchingPriority: 1, defaultValue: null }
+ * ```
+ * @see https://learn.microsoft.com/graph/api/resources/synchronization-attributemapping
+ */
 export interface GraphAttributeMapping {
   /** The target attribute. */
   readonly targetAttributeName: string;
@@ -579,6 +682,7 @@ export function toGraphAttributeMappings(table: MappingTable): GraphAttributeMap
  * @param objectType - `User` or `Group`
  * @param mappings - the Graph attribute mappings
  * @returns the mapping table
+ * @throws never; the expressions are not checked here: `compileMappingTable` checks them
  * @example
  * ```ts
  * fromGraphAttributeMappings('Group', toGraphAttributeMappings(entraDefaultGroupMappings));

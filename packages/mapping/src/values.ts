@@ -1,6 +1,14 @@
 import { formatEntraDate } from './dates.ts';
 
-/** An object value, such as one app role assignment or one role built by AppRoleAssignmentsComplex. */
+/**
+ * An object value, such as one app role assignment or one role built by AppRoleAssignmentsComplex.
+ *
+ * @example
+ * ```ts
+ * const role: ExpressionObject = { id: 'role-id', displayName: 'Admin', value: 'admin' };
+ * ```
+ * @see https://learn.microsoft.com/entra/identity/app-provisioning/functions-for-customizing-application-data#approleassignmentscomplex
+ */
 export interface ExpressionObject {
   readonly [key: string]: unknown;
 }
@@ -8,10 +16,24 @@ export interface ExpressionObject {
 /**
  * A value in the expression language: a string (booleans are the strings `"True"` / `"False"` as in
  * Entra), a number, `null` (an absent attribute), a multi-valued list, or an object.
+ *
+ * @example
+ * ```ts
+ * const value: ExpressionValue = compileExpression('Split([proxyAddresses], ",")').evaluate({ proxyAddresses: 'a,b' }); // ['a', 'b']
+ * ```
+ * @see https://learn.microsoft.com/entra/identity/app-provisioning/functions-for-customizing-application-data
  */
 export type ExpressionValue = string | number | null | readonly ExpressionValue[] | ExpressionObject;
 
-/** A directory object as the expression reads it: attribute name to value (names match case-insensitively). */
+/**
+ * A directory object as the expression reads it: attribute name to value (names match case-insensitively).
+ *
+ * @example
+ * ```ts
+ * const user: DirectoryObject = { givenName: 'Barbara', surname: 'Jensen', IsSoftDeleted: false };
+ * ```
+ * @see https://learn.microsoft.com/entra/identity/app-provisioning/customize-application-attributes
+ */
 export type DirectoryObject = Readonly<Record<string, unknown>>;
 
 /** @internal Normalizes an attribute value read from a directory object. */

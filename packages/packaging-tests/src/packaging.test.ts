@@ -116,8 +116,9 @@ describe('@scim/schemas consumer', () => {
   });
 
   it('typechecks ESM and CJS consumer files against the packed types', () => {
-    copyFileSync(join(fixtures, 'consumer.mts'), join(project, 'consumer.mts'));
-    copyFileSync(join(fixtures, 'consumer.cts'), join(project, 'consumer.cts'));
+    // consumer-engines.mts also uses @scim/protocol and @scim/mapping with @scim/schemas.
+    const consumers = ['consumer.mts', 'consumer.cts', 'consumer-engines.mts'];
+    for (const file of consumers) copyFileSync(join(fixtures, file), join(project, file));
     writeFileSync(
       join(project, 'tsconfig.json'),
       JSON.stringify({
@@ -131,7 +132,7 @@ describe('@scim/schemas consumer', () => {
           noEmit: true,
           types: [],
         },
-        files: ['consumer.mts', 'consumer.cts'],
+        files: consumers,
       }),
     );
     const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');

@@ -95,7 +95,8 @@ export interface Row {
   readonly peers: Readonly<Record<string, number>>;
 }
 
-function format(n: number): string {
+/** Formats ops/s for a table: thousands separators, one decimal below 100. */
+export function format(n: number): string {
   return n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1);
 }
 

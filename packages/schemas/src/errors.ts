@@ -360,6 +360,7 @@ export class ScimError extends Error {
  *
  * @param value - anything
  * @returns `true` for a `ScimError`
+ * @throws never
  * @example
  * ```ts
  * try { parseFilter(text); } catch (e) { if (isScimError(e) && e.scimType === 'invalidFilter') ... }

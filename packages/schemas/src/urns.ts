@@ -38,6 +38,10 @@ export const URN = {
 /**
  * One of the URNs in {@link URN}.
  *
+ * @example
+ * ```ts
+ * const urn: KnownUrn = URN.EnterpriseUser;
+ * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7643#section-10.2
  */
 export type KnownUrn = (typeof URN)[keyof typeof URN];

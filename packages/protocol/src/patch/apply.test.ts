@@ -138,6 +138,41 @@ describe('applyPatch properties', () => {
     );
   });
 
+  it('the reported member ids are exactly the set difference of the lists before and after', () => {
+    // Large enough lists and batches to take both lookups (scan and Set) of the delta.
+    const id = fc.constantFrom(...Array.from({ length: 30 }, (_, k) => `m${k}`), 'M1', 'm\u0130');
+    const member = fc.record(
+      { value: id, type: fc.constantFrom(undefined, 'direct', 'indirect') },
+      { requiredKeys: ['value'] },
+    );
+    const list = fc.array(member, { minLength: 1, maxLength: 12 });
+    const step = fc.oneof(
+      list.map((value) => ({ op: 'add', path: 'members', value })),
+      list.map((value) => ({ op: 'replace', path: 'members', value })),
+      id.map((v) => ({ op: 'remove', path: `members[value eq "${v}"]` })),
+      list.map((value) => ({ op: 'Remove', path: 'members', value })),
+    );
+    const idsOf = (r: object): string[] =>
+      ((r as { members?: { value: string }[] }).members ?? []).map((m) => m.value);
+    fc.assert(
+      fc.property(
+        fc.array(member, { maxLength: 40 }),
+        fc.array(step, { minLength: 1, maxLength: 4 }),
+        (start, ops) => {
+          const group = { id: 'g', displayName: 'G', members: start };
+          const result = applyPatch(group, { Operations: ops }, groupResourceSchema);
+          const before = idsOf(group);
+          const after = idsOf(result.resource);
+          const added = [...new Set(after)].filter((v) => !before.includes(v));
+          const removed = [...new Set(before)].filter((v) => !after.includes(v));
+          const delta = result.references[0] ?? { added: [], removed: [] };
+          expect({ added: delta.added, removed: delta.removed }).toEqual({ added, removed });
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('the deferred delta applied to the stored members gives what the loaded PATCH gives', () => {
     const id = fc.constantFrom('a', 'b', 'c', 'd');
     const step = fc.oneof(

@@ -18,6 +18,7 @@ import {
   deleteCi,
   findKey,
   getCi,
+  indexOfSame,
   isEmptyValue,
   isObject,
   type JsonObject,
@@ -153,12 +154,20 @@ export interface PatchResult<T extends object = Record<string, unknown>> {
 
 type OpName = 'add' | 'replace' | 'remove';
 
+const MICROSOFT_GROUP_URN_LOWER = MICROSOFT_GROUP_URN.toLowerCase();
+
 interface Target {
   readonly attr: ResolvedAttribute;
   readonly sub: ResolvedAttribute | undefined;
   readonly filter: Filter | undefined;
   readonly path: PatchPath;
   readonly text: string;
+}
+
+/** The value of `attr` in `resource` (in its extension object for an extension attribute). */
+function readAttribute(resource: JsonObject, attr: ResolvedAttribute): unknown {
+  const c = attr.inExtension && attr.schemaUrn !== undefined ? getCi(resource, attr.schemaUrn) : resource;
+  return isObject(c) ? getCi(c, attr.definition.name) : undefined;
 }
 
 class Patcher {
@@ -204,9 +213,7 @@ class Patcher {
   }
 
   read(attr: ResolvedAttribute): unknown {
-    const c =
-      attr.inExtension && attr.schemaUrn !== undefined ? getCi(this.resource, attr.schemaUrn) : this.resource;
-    return isObject(c) ? getCi(c, attr.definition.name) : undefined;
+    return readAttribute(this.resource, attr);
   }
 
   write(attr: ResolvedAttribute, value: unknown): void {
@@ -256,7 +263,8 @@ class Patcher {
     if (op !== 'remove' && !hasValue) {
       throw new ScimError('invalidValue', `Operations[${index}]: "${op}" on "${path}" needs a "value"`);
     }
-    const urnOnly = this.schema.schema(path);
+    // Only a URN (it has colons) can name a whole schema: skip the lookup for plain paths.
+    const urnOnly = path.includes(':') ? this.schema.schema(path) : undefined;
     if (urnOnly !== undefined && urnOnly.id !== this.schema.core.id) {
       if (op === 'remove') {
         const extension = findKey(this.resource, urnOnly.id);
@@ -272,15 +280,25 @@ class Patcher {
       return;
     }
     const parsed = cachedPath(path, this.profile.filter);
-    this.target(op, this.resolve(parsed, path), value, hasValue);
+    let bySchema = targetCache.get(parsed);
+    let resolved = bySchema?.get(this.schema);
+    if (resolved === undefined) {
+      resolved = this.resolve(parsed, path);
+      if (bySchema === undefined) {
+        bySchema = new WeakMap();
+        targetCache.set(parsed, bySchema);
+      }
+      bySchema.set(this.schema, resolved);
+    }
+    this.target(op, resolved, value, hasValue);
   }
 
   simpleTarget(attr: ResolvedAttribute, text: string): Target {
     return { attr, sub: undefined, filter: undefined, path: { attribute: attr.definition.name }, text };
   }
 
-  resolve(path: PatchPath, text: string): Target {
-    const attr = this.schema.attribute(path.attribute, path.urn);
+  resolve(path: PatchPath, text: string, known?: ResolvedAttribute): Target {
+    const attr = known ?? this.schema.attribute(path.attribute, path.urn);
     if (attr === undefined) {
       throw new ScimError(
         'invalidPath',
@@ -327,8 +345,9 @@ class Patcher {
           throw new ScimError('invalidValue', '"schemas" cannot be patched; the server maintains it');
         }
         if (lower === 'meta' && profile.ignoreExtraneous) continue;
-        if (lower === MICROSOFT_GROUP_URN.toLowerCase() && profile.ignoreExtraneous) continue;
-        const extension = this.schema.schema(key);
+        if (lower === MICROSOFT_GROUP_URN_LOWER && profile.ignoreExtraneous) continue;
+        // Only a key with colons can be a schema URN.
+        const extension = key.includes(':') ? this.schema.schema(key) : undefined;
         if (extension !== undefined && extension.id !== this.schema.core.id && isObject(v)) {
           this.pathless(op, v, extension.id);
           continue;
@@ -359,16 +378,28 @@ class Patcher {
       path ??= scopeUrn === undefined ? { attribute: key } : { urn: scopeUrn, attribute: key };
       const attr = this.schema.attribute(path.attribute, path.urn);
       if (attr === undefined && profile.ignoreExtraneous && isEmptyValue(v)) continue;
-      this.target(op, this.resolve(path, key), v, true);
+      this.target(op, this.resolve(path, key, attr), v, true);
     }
   }
 
   predicate(t: Target): FilterPredicate {
+    const filter = t.filter as Filter;
+    // Parsed paths are cached (cachedPath), so the same filter object comes back for the same
+    // path text and options: compile its predicate once per filter and schema.
+    let bySchema = predicateCache.get(filter);
+    const cached = bySchema?.get(this.schema);
+    if (cached !== undefined && cached.options === this.profile.filter) return cached.predicate;
     const at =
       t.path.urn === undefined
         ? { attribute: t.path.attribute }
         : { urn: t.path.urn, attribute: t.path.attribute };
-    return compileValueFilter(at, t.filter as Filter, this.schema, this.profile.filter);
+    const predicate = compileValueFilter(at, filter, this.schema, this.profile.filter);
+    if (bySchema === undefined) {
+      bySchema = new WeakMap();
+      predicateCache.set(filter, bySchema);
+    }
+    bySchema.set(this.schema, { options: this.profile.filter, predicate });
+    return predicate;
   }
 
   target(op: OpName, t: Target, value: unknown, hasValue: boolean): void {
@@ -379,7 +410,7 @@ class Patcher {
         token: t.text,
       });
     }
-    const delta = this.deferred.get(attr.path.toLowerCase());
+    const delta = this.deferred.size === 0 ? undefined : this.deferred.get(attr.path.toLowerCase());
     if (delta !== undefined) {
       this.defer(op, t, value, hasValue, delta);
       return;
@@ -542,13 +573,7 @@ class Patcher {
       const list = Array.isArray(current) ? [...current] : [];
       let lastPrimary = -1;
       for (const item of incoming) {
-        let at = -1;
-        for (let i = 0; i < list.length; i++) {
-          if (sameValue(list[i], item, def)) {
-            at = i;
-            break;
-          }
-        }
+        let at = indexOfSame(list, item, def);
         if (at < 0) {
           list.push(item);
           at = list.length - 1;
@@ -648,6 +673,15 @@ class Patcher {
 }
 
 const pathCache = new WeakMap<FilterOptions, Map<string, PatchPath>>();
+
+/** Resolved targets of cached paths, by parsed path and schema (a cached path's text is fixed). */
+const targetCache = new WeakMap<PatchPath, WeakMap<ResourceSchema, Target>>();
+
+/** Compiled value filters, by filter object and schema (with the options they were compiled with). */
+const predicateCache = new WeakMap<
+  Filter,
+  WeakMap<ResourceSchema, { readonly options: FilterOptions; readonly predicate: FilterPredicate }>
+>();
 
 /** Parsed paths by filter options and text: Entra sends the same few paths again and again. */
 function cachedPath(text: string, options: FilterOptions): PatchPath {
@@ -778,6 +812,57 @@ function isReferenceList(def: AttributeDefinition): boolean {
   );
 }
 
+/**
+ * The ids (`value`s) of `after` that `before` lacks (added) and of `before` that `after` lacks
+ * (removed), each once, in order. The engine copies on write, so values a PATCH did not touch are
+ * the same objects in both lists: only the window between their common prefix and common suffix
+ * (by identity) can hold a changed id, and only its ids are looked up in the other list.
+ */
+function referenceDelta(before: unknown, after: unknown): { added: string[]; removed: string[] } {
+  const a = Array.isArray(before) ? before : [];
+  const b = Array.isArray(after) ? after : [];
+  let start = 0;
+  const shorter = Math.min(a.length, b.length);
+  while (start < shorter && a[start] === b[start]) start++;
+  let endA = a.length;
+  let endB = b.length;
+  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) {
+    endA--;
+    endB--;
+  }
+  return { added: idsMissing(b, start, endB, a), removed: idsMissing(a, start, endA, b) };
+}
+
+/** The distinct ids of `list[from..to)` that no value of `other` has, in order. */
+function idsMissing(list: readonly unknown[], from: number, to: number, other: readonly unknown[]): string[] {
+  const window = ids(list.slice(from, to));
+  if (window.length === 0) return [];
+  const out: string[] = [];
+  const seen = new Set<string>();
+  if (window.length <= 8) {
+    for (const id of window) {
+      if (seen.has(id)) continue;
+      seen.add(id);
+      let found = false;
+      for (const el of other) {
+        if (isObject(el) && el.value === id) {
+          found = true;
+          break;
+        }
+      }
+      if (!found) out.push(id);
+    }
+    return out;
+  }
+  const present = new Set(ids(other));
+  for (const id of window) {
+    if (seen.has(id) || present.has(id)) continue;
+    seen.add(id);
+    out.push(id);
+  }
+  return out;
+}
+
 function ids(value: unknown): string[] {
   if (!Array.isArray(value)) return [];
   const out: string[] = [];
@@ -854,11 +939,10 @@ export function applyPatch<T extends object>(
     });
   }
   for (let i = 0; i < operations.length; i++) patcher.apply(operations[i], i);
-  const before = new Patcher(original, schema, profile);
   const changes: AttributeChange[] = [];
   const references: ReferenceChange[] = [];
   for (const [path, attr] of patcher.touched) {
-    const oldValue = before.read(attr);
+    const oldValue = readAttribute(original, attr);
     const newValue = patcher.read(attr);
     if (jsonEqual(oldValue, newValue)) continue;
     if (
@@ -869,15 +953,7 @@ export function applyPatch<T extends object>(
       throw new ScimError('mutability', `"${path}" is immutable and already set; it cannot be changed`);
     }
     changes.push({ path, oldValue, newValue });
-    if (isReferenceList(attr.definition)) {
-      const oldIds = new Set(ids(oldValue));
-      const newIds = new Set(ids(newValue));
-      references.push({
-        path,
-        added: [...newIds].filter((id) => !oldIds.has(id)),
-        removed: [...oldIds].filter((id) => !newIds.has(id)),
-      });
-    }
+    if (isReferenceList(attr.definition)) references.push({ path, ...referenceDelta(oldValue, newValue) });
   }
   let deferredChange = false;
   for (const delta of patcher.deferred.values()) {

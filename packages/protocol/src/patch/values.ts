@@ -43,7 +43,13 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
 export function findKey(object: JsonObject, name: string): string | undefined {
   if (Object.hasOwn(object, name)) return name;
   const lower = name.toLowerCase();
-  for (const key of Object.keys(object)) if (key.toLowerCase() === lower) return key;
+  // As in indexOfSame: only U+0130 changes a string's length when lower-cased, so a key of
+  // another length is skipped without lower-casing it.
+  const dotted = name.includes('\u0130');
+  for (const key of Object.keys(object)) {
+    if (key.length !== name.length && !dotted && !key.includes('\u0130')) continue;
+    if (key.toLowerCase() === lower) return key;
+  }
   return undefined;
 }
 
@@ -130,6 +136,19 @@ export function coerceSingle(
   }
 }
 
+const subAttributesByName = new WeakMap<AttributeDefinition, Map<string, AttributeDefinition>>();
+
+/** The sub-attribute of `def` named `name`, ignoring case (a map per definition, built once). */
+function subAttributeNamed(def: AttributeDefinition, name: string): AttributeDefinition | undefined {
+  let byName = subAttributesByName.get(def);
+  if (byName === undefined) {
+    byName = new Map();
+    for (const sub of def.subAttributes ?? []) byName.set(sub.name.toLowerCase(), sub);
+    subAttributesByName.set(def, byName);
+  }
+  return byName.get(name) ?? byName.get(name.toLowerCase());
+}
+
 function coerceComplex(
   value: unknown,
   def: AttributeDefinition,
@@ -146,8 +165,7 @@ function coerceComplex(
   if (!isObject(input)) throw invalid(path, 'an object', value);
   const out: JsonObject = {};
   for (const key of Object.keys(input)) {
-    const lower = key.toLowerCase();
-    const sub = subs.find((s) => s.name.toLowerCase() === lower);
+    const sub = subAttributeNamed(def, key);
     if (sub === undefined) {
       if (profile.ignoreExtraneous) continue;
       throw new ScimError(
@@ -213,6 +231,39 @@ export function sameValue(a: unknown, b: unknown, def: AttributeDefinition): boo
     return jsonEqual(a, b);
   }
   return scalarEqual(a, b, def.caseExact);
+}
+
+/**
+ * @internal The index of the first value of `list` that is the same value as `item`
+ * ({@link sameValue}), or -1. For complex values with a string `value` (a group's members, a
+ * user's emails) the comparison is inlined and each existing value is lower-cased only when it
+ * could be equal: adding one member to a large group stays one cheap pass.
+ */
+export function indexOfSame(list: readonly unknown[], item: unknown, def: AttributeDefinition): number {
+  const exact = def.type === 'complex' ? valueCaseExact(def) : undefined;
+  if (exact !== undefined && isObject(item) && typeof item.value === 'string') {
+    const v = item.value;
+    const type = item.type;
+    const lower = exact ? v : v.toLowerCase();
+    // toLowerCase keeps a string's length except for U+0130 (İ, which becomes two code units),
+    // so strings of different lengths without it cannot be equal ignoring case.
+    const dotted = !exact && v.includes('\u0130');
+    for (let i = 0; i < list.length; i++) {
+      const el = list[i];
+      if (!isObject(el)) continue;
+      const ev = el.value;
+      if (ev !== v) {
+        if (exact || typeof ev !== 'string') continue;
+        if (ev.length !== v.length && !dotted && !ev.includes('\u0130')) continue;
+        if (ev.toLowerCase() !== lower) continue;
+      }
+      const et = el.type;
+      if (type === undefined || et === undefined || scalarEqual(et, type, false)) return i;
+    }
+    return -1;
+  }
+  for (let i = 0; i < list.length; i++) if (sameValue(list[i], item, def)) return i;
+  return -1;
 }
 
 /** @internal Equality of two scalars, ignoring case for strings unless `caseExact`. */
