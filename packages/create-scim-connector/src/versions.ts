@@ -12,6 +12,7 @@ export const packageVersions: Readonly<Record<string, string>> = {
   '@scim/mapping': '0.0.0',
   '@scim/protocol': '0.0.0',
   '@scim/schemas': '0.0.0',
+  '@scim/server': '0.0.0',
 };
 
 /**

@@ -1,7 +1,8 @@
 /**
  * An offline Microsoft Entra ID for tests: an in-memory tenant with Entra's semantics and a change
  * log, a seedable generator of realistic directories, Microsoft Graph v1.0 handlers for MSW, and
- * the provisioning-log types of Graph's `provisioningObjectSummary`.
+ * the provisioning engine that pushes the tenant into a SCIM endpoint with Entra's requests,
+ * writing Graph `provisioningObjectSummary` logs.
  *
  * @example
  * ```ts
@@ -17,8 +18,16 @@
  * @packageDocumentation
  */
 export * from './clock.ts';
+export * from './engine/dialect.ts';
+export * from './engine/engine.ts';
+export * from './engine/scoping.ts';
 export * from './generator/directory.ts';
 export * from './graph/handlers.ts';
+export {
+  createSynchronization,
+  type Synchronization,
+  type SynchronizationOptions,
+} from './graph/sync.ts';
 export type * from './logs/types.ts';
 export * from './mount.ts';
 export * from './tenant/tenant.ts';

@@ -15,10 +15,13 @@
  * @see https://learn.microsoft.com/en-us/graph/api/overview?view=graph-rest-1.0
  * @packageDocumentation
  */
+
+import { ScimError } from '@scim/schemas';
 import type { HttpHandler } from 'msw';
 import { type SetupServer, setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { createManualClock, type ManualClock } from './clock.ts';
+import { createProvisioningJob, type ProvisioningJob, type ProvisioningJobOptions } from './engine/engine.ts';
 import {
   type DirectoryDescription,
   type GenerateDirectoryOptions,
@@ -27,6 +30,7 @@ import {
   importDirectory,
 } from './generator/directory.ts';
 import { createGraphHandlers, type GraphHandlerOptions } from './graph/handlers.ts';
+import { createSynchronization, type Synchronization } from './graph/sync.ts';
 import { createEntraTenant, type EntraTenant, type EntraTenantOptions } from './tenant/tenant.ts';
 
 /**
@@ -51,6 +55,13 @@ export interface EntraMockOptions {
   handlers?: HttpHandler[];
   /** What MSW does with a request no handler answers; defaults to `error`. */
   onUnhandledRequest?: 'error' | 'warn' | 'bypass';
+  /**
+   * A provisioning job to create, pointed at your connector: the job options without the tenant;
+   * `servicePrincipalId` defaults to the loaded directory's first application.
+   */
+  provisioning?: Omit<ProvisioningJobOptions, 'tenant' | 'servicePrincipalId'> & {
+    servicePrincipalId?: string;
+  };
 }
 
 /**
@@ -71,6 +82,10 @@ export interface EntraMock {
   readonly server: SetupServer;
   /** The ids of the loaded directory (empty maps when none was loaded). */
   readonly ids: ImportedDirectory;
+  /** The provisioning job, when `provisioning` was given; `null` otherwise. */
+  readonly job: ProvisioningJob | null;
+  /** The synchronization service behind the Graph `synchronization` and `auditLogs/provisioning` endpoints. */
+  readonly synchronization: Synchronization;
 }
 
 /**
@@ -79,17 +94,19 @@ export interface EntraMock {
  * all. Call it at the top level of a test file (or of a `describe`).
  *
  * @param options - tenant, clock, directory, Graph options and extra handlers
- * @returns the tenant, clock, server and directory ids
+ * @returns the tenant, clock, server, directory ids, provisioning job and synchronization service
  * @throws ScimError `invalidValue` when the directory description is invalid
  * @example
  * ```ts
  * import { mountFetchHandler } from '@scim/entra-mock';
  * import { useEntraMock } from '@scim/entra-mock/vitest';
  *
- * const { tenant } = useEntraMock({
+ * const { tenant, job } = useEntraMock({
  *   directory: { seed: 1, users: 25 },
  *   handlers: [mountFetchHandler('https://scim.example.test/scim', connector.fetch)],
+ *   provisioning: { tenantUrl: 'https://scim.example.test/scim', secretToken: 'token' },
  * });
+ * it('provisions everyone', async () => expect((await job!.runCycle()).failed).toBe(0));
  * ```
  * @see https://mswjs.io/docs/integrations/node
  */
@@ -102,12 +119,25 @@ export function useEntraMock(options: EntraMockOptions = {}): EntraMock {
       'seed' in options.directory ? generateDirectory(options.directory) : options.directory;
     ids = importDirectory(tenant, description);
   }
+  const synchronization = options.graph?.synchronization ?? createSynchronization(tenant);
   const server = setupServer(
-    ...createGraphHandlers(tenant, { requireToken: false, ...options.graph }),
+    ...createGraphHandlers(tenant, { requireToken: false, ...options.graph, synchronization }),
     ...(options.handlers ?? []),
   );
+  let job: ProvisioningJob | null = null;
+  if (options.provisioning) {
+    const { servicePrincipalId, ...rest } = options.provisioning;
+    const appId = servicePrincipalId ?? Object.values(ids.applications)[0];
+    if (appId === undefined) {
+      throw new ScimError(
+        'invalidValue',
+        'useEntraMock: provisioning needs an application; load a directory with one or pass provisioning.servicePrincipalId',
+      );
+    }
+    job = createProvisioningJob({ ...rest, tenant, servicePrincipalId: appId });
+  }
   beforeAll(() => server.listen({ onUnhandledRequest: options.onUnhandledRequest ?? 'error' }));
   afterEach(() => server.resetHandlers());
   afterAll(() => server.close());
-  return { tenant, clock, server, ids };
+  return { tenant, clock, server, ids, job, synchronization };
 }

@@ -13,6 +13,7 @@ import {
   parseTop,
 } from './odata.ts';
 import type { components } from './openapi.generated.ts';
+import { createSynchronization, type Synchronization, synchronizationRoutes } from './sync.ts';
 
 type Schemas = components['schemas'];
 
@@ -54,6 +55,12 @@ export interface GraphHandlerOptions {
   tokenLifetimeSeconds?: number;
   /** The page size when `$top` is absent; defaults to 100, Graph's for users and groups. */
   pageSize?: number;
+  /**
+   * The synchronization service behind `servicePrincipals/{id}/synchronization` and
+   * `auditLogs/provisioning`; defaults to a new {@link createSynchronization} of the tenant. Pass your
+   * own to reach the jobs' engines and run their cycles from the test.
+   */
+  synchronization?: Synchronization;
 }
 
 /**
@@ -723,6 +730,17 @@ export function createGraphHandler(
       },
     },
   ];
+
+  routes.push(
+    ...synchronizationRoutes(options.synchronization ?? createSynchronization(tenant), {
+      base,
+      json: (ctx, status, body) => json(ctx as Context, status, body),
+      noContent: (ctx) => noContent(ctx as Context),
+      readJson: (ctx) => readJson(ctx as Context),
+      page: (ctx, context, items) => page(ctx as Context, context, items),
+      notFound,
+    }),
+  );
 
   const route = (
     method: string,

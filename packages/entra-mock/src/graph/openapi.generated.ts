@@ -20,6 +20,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/auditLogs/provisioning": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List provisioning logs */
+        get: operations["listProvisioningObjectSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/directory/deletedItems/{directoryObject-id}": {
         parameters: {
             query?: never;
@@ -277,6 +294,205 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/servicePrincipals/{servicePrincipal-id}/synchronization/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The service principal's id. */
+                "servicePrincipal-id": components["parameters"]["servicePrincipal-id"];
+            };
+            cookie?: never;
+        };
+        /** List synchronization jobs */
+        get: operations["listSynchronizationJobs"];
+        put?: never;
+        /** Create a synchronization job from a template */
+        post: operations["createSynchronizationJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/servicePrincipals/{servicePrincipal-id}/synchronization/jobs/{synchronizationJob-id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The service principal's id. */
+                "servicePrincipal-id": components["parameters"]["servicePrincipal-id"];
+                /** @description The job id, for example `scim.{tenantIdWithoutDashes}.{servicePrincipalId}`. */
+                "synchronizationJob-id": components["parameters"]["synchronizationJob-id"];
+            };
+            cookie?: never;
+        };
+        /** Get a synchronization job */
+        get: operations["getSynchronizationJob"];
+        put?: never;
+        post?: never;
+        /** Delete a synchronization job */
+        delete: operations["deleteSynchronizationJob"];
+        options?: never;
+        head?: never;
+        /** Update a synchronization job's settings */
+        patch: operations["updateSynchronizationJob"];
+        trace?: never;
+    };
+    "/servicePrincipals/{servicePrincipal-id}/synchronization/jobs/{synchronizationJob-id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The service principal's id. */
+                "servicePrincipal-id": components["parameters"]["servicePrincipal-id"];
+                /** @description The job id, for example `scim.{tenantIdWithoutDashes}.{servicePrincipalId}`. */
+                "synchronizationJob-id": components["parameters"]["synchronizationJob-id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause a synchronization job */
+        post: operations["pauseSynchronizationJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/servicePrincipals/{servicePrincipal-id}/synchronization/jobs/{synchronizationJob-id}/provisionOnDemand": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The service principal's id. */
+                "servicePrincipal-id": components["parameters"]["servicePrincipal-id"];
+                /** @description The job id, for example `scim.{tenantIdWithoutDashes}.{servicePrincipalId}`. */
+                "synchronizationJob-id": components["parameters"]["synchronizationJob-id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Provision a user or a group on demand */
+        post: operations["provisionOnDemand"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/servicePrincipals/{servicePrincipal-id}/synchronization/jobs/{synchronizationJob-id}/restart": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The service principal's id. */
+                "servicePrincipal-id": components["parameters"]["servicePrincipal-id"];
+                /** @description The job id, for example `scim.{tenantIdWithoutDashes}.{servicePrincipalId}`. */
+                "synchronizationJob-id": components["parameters"]["synchronizationJob-id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Restart a synchronization job */
+        post: operations["restartSynchronizationJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/servicePrincipals/{servicePrincipal-id}/synchronization/jobs/{synchronizationJob-id}/schema": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The service principal's id. */
+                "servicePrincipal-id": components["parameters"]["servicePrincipal-id"];
+                /** @description The job id, for example `scim.{tenantIdWithoutDashes}.{servicePrincipalId}`. */
+                "synchronizationJob-id": components["parameters"]["synchronizationJob-id"];
+            };
+            cookie?: never;
+        };
+        /** Get the synchronization schema (attribute mappings and scoping filters) */
+        get: operations["getSynchronizationSchema"];
+        /** Replace the synchronization schema */
+        put: operations["updateSynchronizationSchema"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/servicePrincipals/{servicePrincipal-id}/synchronization/jobs/{synchronizationJob-id}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The service principal's id. */
+                "servicePrincipal-id": components["parameters"]["servicePrincipal-id"];
+                /** @description The job id, for example `scim.{tenantIdWithoutDashes}.{servicePrincipalId}`. */
+                "synchronizationJob-id": components["parameters"]["synchronizationJob-id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start a synchronization job */
+        post: operations["startSynchronizationJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/servicePrincipals/{servicePrincipal-id}/synchronization/jobs/{synchronizationJob-id}/validateCredentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The service principal's id. */
+                "servicePrincipal-id": components["parameters"]["servicePrincipal-id"];
+                /** @description The job id, for example `scim.{tenantIdWithoutDashes}.{servicePrincipalId}`. */
+                "synchronizationJob-id": components["parameters"]["synchronizationJob-id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Validate the credentials (Test Connection) */
+        post: operations["validateSynchronizationCredentials"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/servicePrincipals/{servicePrincipal-id}/synchronization/secrets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The service principal's id. */
+                "servicePrincipal-id": components["parameters"]["servicePrincipal-id"];
+            };
+            cookie?: never;
+        };
+        /** List the saved credentials (the secret token masked) */
+        get: operations["listSynchronizationSecrets"];
+        /** Save credentials: BaseAddress, SecretToken, SyncAll, SkipOutOfScopeDeletions */
+        put: operations["putSynchronizationSecrets"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/users": {
         parameters: {
             query?: never;
@@ -435,6 +651,24 @@ export type components = {
             principalId: string;
             resourceId: string;
         };
+        attributeMapping: {
+            defaultValue: string | null;
+            /** @enum {string} */
+            flowType: "Always" | "ObjectAddOnly";
+            matchingPriority: number;
+            source: components["schemas"]["attributeMappingSource"];
+            targetAttributeName: string;
+        };
+        attributeMappingSource: {
+            expression: string;
+            name: string;
+            parameters: {
+                key?: string;
+                value?: components["schemas"]["attributeMappingSource"];
+            }[];
+            /** @enum {string} */
+            type: "Attribute" | "Constant" | "Function";
+        };
         /** @description A user or a group, tagged with `@odata.type` (`#microsoft.graph.user` or `#microsoft.graph.group`). */
         directoryObject: {
             /** @enum {string} */
@@ -447,6 +681,18 @@ export type components = {
             "@odata.context": string;
             "@odata.nextLink"?: string;
             value: components["schemas"]["directoryObject"][];
+        };
+        filterClause: {
+            /** @description &, !&, ENDS_WITH, EQUALS, Greater_Than, Greater_Than_OR_EQUALS, Includes, IS FALSE, IS NOT NULL, IS NULL, IS TRUE, NOT EQUALS, NOT REGEX MATCH, REGEX MATCH */
+            operatorName: string;
+            sourceOperandName: string;
+            targetOperand: {
+                values: string[];
+            };
+        };
+        filterGroup: {
+            clauses: components["schemas"]["filterClause"][];
+            name: string;
         };
         group: {
             /** Format: date-time */
@@ -484,6 +730,21 @@ export type components = {
             mailNickname?: string;
             securityEnabled?: boolean;
         };
+        keyValuePair: {
+            name: string;
+            value: string;
+        };
+        objectMapping: {
+            attributeMappings: components["schemas"]["attributeMapping"][];
+            enabled: boolean;
+            /** @description Add, Update, Delete */
+            flowTypes: string;
+            name: string;
+            scope: components["schemas"]["synchronizationFilter"] | null;
+            /** @enum {string} */
+            sourceObjectName: "User" | "Group";
+            targetObjectName: string;
+        };
         odataError: {
             error: {
                 code: string;
@@ -517,6 +778,97 @@ export type components = {
             forceChangePasswordNextSignInWithMfa?: boolean;
             password: string;
         };
+        /** @description One provisioning log entry. */
+        provisioningObjectSummary: {
+            activityDateTime: string;
+            changeId: string;
+            cycleId: string;
+            durationInMilliseconds?: number;
+            id: string;
+            initiatedBy?: {
+                displayName: string;
+                id: string;
+                initiatorType: string;
+            };
+            jobId: string;
+            modifiedProperties: {
+                displayName: string;
+                newValue: string | null;
+                oldValue: string | null;
+            }[];
+            /** @enum {string} */
+            provisioningAction: "create" | "update" | "delete" | "stagedDelete" | "disable" | "other";
+            provisioningStatusInfo: {
+                errorInformation: {
+                    additionalDetails?: string | null;
+                    errorCategory?: string | null;
+                    errorCode?: string | null;
+                    reason?: string | null;
+                    recommendedAction?: string | null;
+                } | null;
+                /** @enum {string} */
+                status: "success" | "warning" | "failure" | "skipped";
+            };
+            provisioningSteps: {
+                description: string;
+                details: {
+                    [key: string]: string;
+                };
+                name: string;
+                provisioningStepType: string;
+                status: string;
+            }[];
+            servicePrincipal?: {
+                displayName: string;
+                id: string;
+            };
+            sourceIdentity?: {
+                details: {
+                    [key: string]: string;
+                };
+                displayName: string;
+                id: string;
+                identityType?: string;
+            };
+            sourceSystem?: {
+                details: {
+                    [key: string]: string;
+                };
+                displayName: string;
+                id: string;
+            };
+            targetIdentity?: {
+                details: {
+                    [key: string]: string;
+                };
+                displayName: string;
+                id: string;
+                identityType?: string;
+            };
+            targetSystem?: {
+                details: {
+                    [key: string]: string;
+                };
+                displayName: string;
+                id: string;
+            };
+            tenantId: string;
+        };
+        provisioningObjectSummaryCollection: {
+            "@odata.context": string;
+            "@odata.nextLink"?: string;
+            value: components["schemas"]["provisioningObjectSummary"][];
+        };
+        provisionOnDemandRequest: {
+            parameters: {
+                ruleId: string;
+                subjects: {
+                    objectId: string;
+                    /** @enum {string} */
+                    objectTypeName: "User" | "Group";
+                }[];
+            }[];
+        };
         referenceCreate: {
             /** Format: uri */
             "@odata.id": string;
@@ -535,6 +887,97 @@ export type components = {
             "@odata.context": string;
             "@odata.nextLink"?: string;
             value: components["schemas"]["servicePrincipal"][];
+        };
+        stringKeyStringValuePair: {
+            key: string;
+            value: string;
+        };
+        synchronizationFilter: {
+            categoryFilterGroups: components["schemas"]["filterGroup"][];
+            groups: components["schemas"]["filterGroup"][];
+            inputFilterGroups: components["schemas"]["filterGroup"][];
+        };
+        synchronizationJob: {
+            id: string;
+            schedule: components["schemas"]["synchronizationSchedule"];
+            status: components["schemas"]["synchronizationStatus"];
+            synchronizationJobSettings: components["schemas"]["keyValuePair"][];
+            templateId: string;
+        };
+        synchronizationJobCollection: {
+            "@odata.context"?: string;
+            value: components["schemas"]["synchronizationJob"][];
+        };
+        synchronizationJobCreate: {
+            /** @enum {string} */
+            templateId: "scim";
+        };
+        synchronizationJobRestartRequest: {
+            criteria?: {
+                /** @description Comma-separated: Watermark, Escrows, QuarantineState, Full, ForceDeletes, ConnectorDataStore. */
+                resetScope?: string;
+            };
+        };
+        synchronizationJobUpdate: {
+            synchronizationJobSettings: components["schemas"]["keyValuePair"][];
+        };
+        synchronizationQuarantine: {
+            currentBegan: string;
+            error: {
+                code: string;
+                message: string;
+                tenantActionable: boolean;
+            } | null;
+            nextAttempt: string;
+            /** @enum {string} */
+            reason: "EncounteredBaseEscrowThreshold" | "EncounteredTotalEscrowThreshold" | "EncounteredEscrowProportionThreshold" | "EncounteredQuarantineException" | "Unknown" | "QuarantinedOnDemand" | "TooManyDeletes" | "IngestionInterrupted";
+            seriesBegan: string;
+            seriesCount: number;
+        };
+        synchronizationRule: {
+            editable: boolean;
+            id: string;
+            name: string;
+            objectMappings: components["schemas"]["objectMapping"][];
+            sourceDirectoryName: string;
+            targetDirectoryName: string;
+        };
+        synchronizationSchedule: {
+            expiration: string | null;
+            interval: string;
+            /** @enum {string} */
+            state: "Active" | "Disabled" | "Paused";
+        };
+        synchronizationSchema: {
+            directories?: Record<string, never>[];
+            id?: string;
+            synchronizationRules: components["schemas"]["synchronizationRule"][];
+            version?: string;
+        };
+        synchronizationSecretCollection: {
+            value: components["schemas"]["synchronizationSecretKeyStringValuePair"][];
+        };
+        synchronizationSecretKeyStringValuePair: {
+            /** @description BaseAddress, SecretToken, SyncAll, SkipOutOfScopeDeletions, ... */
+            key: string;
+            value: string;
+        };
+        synchronizationStatus: {
+            /** @enum {string} */
+            code: "NotConfigured" | "NotRun" | "Active" | "Paused" | "Quarantine";
+            countSuccessiveCompleteFailures?: number;
+            escrowsPruned?: boolean;
+            lastExecution?: components["schemas"]["synchronizationTaskExecution"] | null;
+            lastSuccessfulExecution?: components["schemas"]["synchronizationTaskExecution"] | null;
+            quarantine?: components["schemas"]["synchronizationQuarantine"] | null;
+            troubleshootingUrl?: string | null;
+        };
+        synchronizationTaskExecution: {
+            countEscrowed?: number;
+            countExported?: number;
+            state: string;
+            timeBegan: string;
+            timeEnded: string;
         };
         tokenError: {
             correlation_id: string;
@@ -660,6 +1103,12 @@ export type components = {
         } & {
             [key: string]: unknown;
         };
+        validateCredentialsRequest: {
+            applicationIdentifier?: string;
+            credentials?: components["schemas"]["synchronizationSecretKeyStringValuePair"][];
+            templateId?: string;
+            useSavedCredentials?: boolean;
+        };
     };
     responses: {
         /** @description Bad request */
@@ -705,6 +1154,8 @@ export type components = {
         "servicePrincipal-id": string;
         /** @description Opaque paging token taken from `@odata.nextLink`. */
         skiptoken: string;
+        /** @description The job id, for example `scim.{tenantIdWithoutDashes}.{servicePrincipalId}`. */
+        "synchronizationJob-id": string;
         /** @description Page size, 1 to 999 (default 100). */
         top: number;
         /** @description The user's id or userPrincipalName. */
@@ -759,6 +1210,36 @@ export interface operations {
                     "application/json": components["schemas"]["tokenError"];
                 };
             };
+        };
+    };
+    listProvisioningObjectSummary: {
+        parameters: {
+            query?: {
+                /** @description Comparisons `property eq value` (string in single quotes, true, false, null), joined with `and`; nested properties with `/`. */
+                $filter?: components["parameters"]["filter"];
+                /** @description Opaque paging token taken from `@odata.nextLink`. */
+                $skiptoken?: components["parameters"]["skiptoken"];
+                /** @description Page size, 1 to 999 (default 100). */
+                $top?: components["parameters"]["top"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["provisioningObjectSummaryCollection"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
         };
     };
     getDeletedItem: {
@@ -1264,6 +1745,402 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listSynchronizationJobs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The service principal's id. */
+                "servicePrincipal-id": components["parameters"]["servicePrincipal-id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["synchronizationJobCollection"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    createSynchronizationJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The service principal's id. */
+                "servicePrincipal-id": components["parameters"]["servicePrincipal-id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["synchronizationJobCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["synchronizationJob"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getSynchronizationJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The service principal's id. */
+                "servicePrincipal-id": components["parameters"]["servicePrincipal-id"];
+                /** @description The job id, for example `scim.{tenantIdWithoutDashes}.{servicePrincipalId}`. */
+                "synchronizationJob-id": components["parameters"]["synchronizationJob-id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["synchronizationJob"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    deleteSynchronizationJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The service principal's id. */
+                "servicePrincipal-id": components["parameters"]["servicePrincipal-id"];
+                /** @description The job id, for example `scim.{tenantIdWithoutDashes}.{servicePrincipalId}`. */
+                "synchronizationJob-id": components["parameters"]["synchronizationJob-id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    updateSynchronizationJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The service principal's id. */
+                "servicePrincipal-id": components["parameters"]["servicePrincipal-id"];
+                /** @description The job id, for example `scim.{tenantIdWithoutDashes}.{servicePrincipalId}`. */
+                "synchronizationJob-id": components["parameters"]["synchronizationJob-id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["synchronizationJobUpdate"];
+            };
+        };
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    pauseSynchronizationJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The service principal's id. */
+                "servicePrincipal-id": components["parameters"]["servicePrincipal-id"];
+                /** @description The job id, for example `scim.{tenantIdWithoutDashes}.{servicePrincipalId}`. */
+                "synchronizationJob-id": components["parameters"]["synchronizationJob-id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    provisionOnDemand: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The service principal's id. */
+                "servicePrincipal-id": components["parameters"]["servicePrincipal-id"];
+                /** @description The job id, for example `scim.{tenantIdWithoutDashes}.{servicePrincipalId}`. */
+                "synchronizationJob-id": components["parameters"]["synchronizationJob-id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["provisionOnDemandRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["stringKeyStringValuePair"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    restartSynchronizationJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The service principal's id. */
+                "servicePrincipal-id": components["parameters"]["servicePrincipal-id"];
+                /** @description The job id, for example `scim.{tenantIdWithoutDashes}.{servicePrincipalId}`. */
+                "synchronizationJob-id": components["parameters"]["synchronizationJob-id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["synchronizationJobRestartRequest"];
+            };
+        };
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getSynchronizationSchema: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The service principal's id. */
+                "servicePrincipal-id": components["parameters"]["servicePrincipal-id"];
+                /** @description The job id, for example `scim.{tenantIdWithoutDashes}.{servicePrincipalId}`. */
+                "synchronizationJob-id": components["parameters"]["synchronizationJob-id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["synchronizationSchema"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    updateSynchronizationSchema: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The service principal's id. */
+                "servicePrincipal-id": components["parameters"]["servicePrincipal-id"];
+                /** @description The job id, for example `scim.{tenantIdWithoutDashes}.{servicePrincipalId}`. */
+                "synchronizationJob-id": components["parameters"]["synchronizationJob-id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["synchronizationSchema"];
+            };
+        };
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    startSynchronizationJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The service principal's id. */
+                "servicePrincipal-id": components["parameters"]["servicePrincipal-id"];
+                /** @description The job id, for example `scim.{tenantIdWithoutDashes}.{servicePrincipalId}`. */
+                "synchronizationJob-id": components["parameters"]["synchronizationJob-id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    validateSynchronizationCredentials: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The service principal's id. */
+                "servicePrincipal-id": components["parameters"]["servicePrincipal-id"];
+                /** @description The job id, for example `scim.{tenantIdWithoutDashes}.{servicePrincipalId}`. */
+                "synchronizationJob-id": components["parameters"]["synchronizationJob-id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["validateCredentialsRequest"];
+            };
+        };
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listSynchronizationSecrets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The service principal's id. */
+                "servicePrincipal-id": components["parameters"]["servicePrincipal-id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["synchronizationSecretCollection"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    putSynchronizationSecrets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The service principal's id. */
+                "servicePrincipal-id": components["parameters"]["servicePrincipal-id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["synchronizationSecretCollection"];
+            };
+        };
         responses: {
             /** @description No Content */
             204: {

@@ -1,0 +1,209 @@
+/**
+ * HTTP benchmark of @scim/server (SQLite, 100,000 users) against SCIMMY (express 4 +
+ * scimmy-routers, in-memory) and a bare node:http ceiling, side by side in one run, each server
+ * in its own process on loopback, driven by autocannon from this process.
+ *
+ *   pnpm --filter @scim/server bench                 # 100,000 users, 5 s per case
+ *   BENCH_USERS=10000 BENCH_SECONDS=2 pnpm --filter @scim/server bench
+ *
+ * Prints a Markdown table of requests/s and p99 latency per case and server, the ratios, and
+ * resident memory after loading.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { type ReadyMessage, TOKEN, USERS } from './servers/common.ts';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CONNECTIONS = 10;
+
+interface Server {
+  readonly name: string;
+  readonly child: ChildProcess;
+  readonly info: ReadyMessage;
+  readonly base: string;
+}
+
+async function start(name: string, file: string): Promise<Server> {
+  const child = fork(join(import.meta.dirname, 'servers', file), [], {
+    execArgv: ['--conditions=@scim/source', '--expose-gc', '--no-warnings'],
+    env: { ...process.env, BENCH_USERS: String(USERS) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const info = await new Promise<ReadyMessage>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`${name} exited with ${code} before it was ready`)));
+    child.on('message', (m: ReadyMessage) => {
+      if (m.ready) resolve(m);
+    });
+  });
+  process.stderr.write(
+    `${name}: ready on port ${info.port} (loaded in ${(info.loadMs / 1000).toFixed(1)} s)\n`,
+  );
+  return { name, child, info, base: `http://127.0.0.1:${info.port}/scim` };
+}
+
+interface Case {
+  readonly name: string;
+  readonly method: 'GET' | 'POST' | 'PATCH';
+  readonly path: (s: Server) => string;
+  readonly body?: (s: Server, n: number) => unknown;
+  readonly ceiling?: boolean;
+}
+
+const patchOp = (op: string, path: string, value?: unknown) => ({
+  schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+  Operations: [value === undefined ? { op, path } : { op, path, value }],
+});
+/** Alternately adds and removes one spare user, so the group keeps its size through the run. */
+const memberToggle = (s: Server, n: number) => {
+  const user = s.info.spareUserIds[Math.floor(n / 2) % s.info.spareUserIds.length]!;
+  return n % 2 === 0
+    ? patchOp('add', 'members', [{ value: user }])
+    : patchOp('remove', `members[value eq "${user}"]`);
+};
+const filterName = `user${String(Math.floor(USERS / 3)).padStart(6, '0')}@example.com`;
+
+const cases: Case[] = [
+  { name: 'GET /Users/{id}', method: 'GET', path: (s) => `/Users/${s.info.userId}`, ceiling: true },
+  {
+    name: 'GET /Users?filter=userName eq',
+    method: 'GET',
+    path: () => `/Users?filter=${encodeURIComponent(`userName eq "${filterName}"`)}`,
+    ceiling: true,
+  },
+  { name: 'GET /Users?count=100', method: 'GET', path: () => '/Users?count=100', ceiling: true },
+  {
+    name: 'POST /Users',
+    method: 'POST',
+    path: () => '/Users',
+    body: (_s, n) => ({
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName: `new-${process.pid}-${Date.now()}-${n}@example.com`,
+      active: true,
+    }),
+  },
+  {
+    name: 'PATCH /Users/{id} (replace displayName)',
+    method: 'PATCH',
+    path: (s) => `/Users/${s.info.userId}`,
+    body: (_s, n) => patchOp('replace', 'displayName', `Name ${n}`),
+  },
+  {
+    name: 'PATCH member, 10-member group',
+    method: 'PATCH',
+    path: (s) => `/Groups/${s.info.smallGroupId}`,
+    body: memberToggle,
+  },
+  {
+    name: 'PATCH member, 10,000-member group',
+    method: 'PATCH',
+    path: (s) => `/Groups/${s.info.largeGroupId}`,
+    body: memberToggle,
+  },
+  { name: 'GET /ServiceProviderConfig', method: 'GET', path: () => '/ServiceProviderConfig', ceiling: true },
+  { name: 'GET /Schemas', method: 'GET', path: () => '/Schemas', ceiling: true },
+  { name: 'GET /ResourceTypes', method: 'GET', path: () => '/ResourceTypes', ceiling: true },
+];
+
+interface Measured {
+  readonly rps: number;
+  readonly p99: number;
+  readonly errors: number;
+}
+
+async function measure(s: Server, c: Case): Promise<Measured> {
+  const url = `${s.base}${c.path(s)}`;
+  // Check once that the request works, so a broken case fails loudly instead of measuring errors.
+  const probeBody = c.body?.(s, -2);
+  const probe = await fetch(url, {
+    method: c.method,
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/scim+json' },
+    ...(probeBody === undefined ? {} : { body: JSON.stringify(probeBody) }),
+  });
+  if (probe.status >= 300) throw new Error(`${s.name} ${c.name}: ${probe.status} ${await probe.text()}`);
+  if (c.body !== undefined && c.name.startsWith('PATCH member')) {
+    // undo the probe's add
+    await fetch(url, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/scim+json' },
+      body: JSON.stringify(c.body(s, -1)),
+    });
+  }
+  let n = 0;
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    method: c.method,
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/scim+json' },
+    ...(c.body === undefined
+      ? {}
+      : {
+          requests: [
+            {
+              setupRequest: (request: Record<string, unknown>) => ({
+                ...request,
+                body: JSON.stringify(c.body!(s, n++)),
+              }),
+            },
+          ],
+        }),
+  });
+  return { rps: result.requests.average, p99: result.latency.p99, errors: result.non2xx + result.errors };
+}
+
+const servers = [await start('@scim/server (SQLite)', 'ours.ts'), await start('SCIMMY', 'scimmy.ts')];
+const ceilingChild = fork(join(import.meta.dirname, 'servers', 'ceiling.ts'), [], {
+  execArgv: ['--no-warnings'],
+  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+});
+const ceilingPort = await new Promise<number>((resolve) =>
+  ceilingChild.on('message', (m: { ready?: boolean; port?: number }) => m.ready && resolve(m.port!)),
+);
+// The ceiling serves exactly the bytes our server returns for each GET case.
+const ours = servers[0]!;
+const bodies: Record<string, string> = {};
+for (const c of cases.filter((c) => c.ceiling)) {
+  const path = c.path(ours);
+  const response = await fetch(`${ours.base}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+  bodies[`/scim${path}`] = await response.text();
+}
+await new Promise<void>((resolve) => {
+  ceilingChild.once('message', () => resolve());
+  ceilingChild.send({ bodies });
+});
+const ceiling = {
+  name: 'node:http ceiling',
+  child: ceilingChild,
+  info: { ...ours.info, port: ceilingPort },
+  base: `http://127.0.0.1:${ceilingPort}/scim`,
+} satisfies Server;
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const rows: string[] = [];
+for (const c of cases) {
+  const a = await measure(ours, c);
+  const b = await measure(servers[1]!, c);
+  const z = c.ceiling ? await measure(ceiling, c) : undefined;
+  const errors = a.errors + b.errors + (z?.errors ?? 0);
+  const ceilingCells = z === undefined ? '– | –' : `${fmt(z.rps)} | ${(z.rps / a.rps).toFixed(2)}x`;
+  const note = errors > 0 ? ` (${errors} non-2xx or errors)` : '';
+  rows.push(
+    `| ${c.name}${note} | ${fmt(a.rps)} (p99 ${a.p99} ms) | ${fmt(b.rps)} (p99 ${b.p99} ms) | ${(a.rps / b.rps).toFixed(1)}x | ${ceilingCells} |`,
+  );
+  process.stderr.write(`${c.name}: done\n`);
+}
+
+console.log(
+  `\n${USERS.toLocaleString('en-US')} users, ${CONNECTIONS} connections, ${SECONDS} s per case, Node ${process.version}\n`,
+);
+console.log(
+  '| case | @scim/server (SQLite) req/s | SCIMMY req/s | ours / SCIMMY | node:http ceiling req/s | ceiling / ours |',
+);
+console.log('|---|---:|---:|---:|---:|---:|');
+for (const row of rows) console.log(row);
+console.log(
+  `\nResident memory after loading (after a GC): @scim/server ${(ours.info.rss / 2 ** 20).toFixed(0)} MB, SCIMMY ${(servers[1]!.info.rss / 2 ** 20).toFixed(0)} MB`,
+);
+for (const s of [...servers, ceiling]) s.child.kill();

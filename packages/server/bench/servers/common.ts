@@ -1,0 +1,50 @@
+/**
+ * What every benchmark server shares: the generated directory (the same users for every server),
+ * and the message a server sends its parent once it listens.
+ */
+
+/** The bench's bearer token (loopback only). */
+export const TOKEN = 'bench-secret-token';
+
+/** How many users to load (100,000 by default, as the issue asks). */
+export const USERS = Number(process.env.BENCH_USERS ?? 100_000);
+
+/** Members of the small and of the large group. */
+export const SMALL_GROUP = 10;
+export const LARGE_GROUP = Math.min(10_000, Math.floor(USERS / 2));
+
+/** The i-th user of the directory, as a SCIM create body. */
+export function benchUser(i: number): Record<string, unknown> {
+  const n = String(i).padStart(6, '0');
+  return {
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+    userName: `user${n}@example.com`,
+    externalId: `ext-${n}`,
+    active: true,
+    displayName: `User ${n}`,
+    name: { givenName: 'User', familyName: n },
+    emails: [{ value: `user${n}@example.com`, type: 'work', primary: true }],
+  };
+}
+
+/** What a server process reports to the bench once it is ready. */
+export interface ReadyMessage {
+  readonly ready: true;
+  readonly port: number;
+  /** Resident set size after loading, in bytes (after a GC). */
+  readonly rss: number;
+  /** How long loading took, in ms. */
+  readonly loadMs: number;
+  /** The id of one user in the middle of the directory. */
+  readonly userId: string;
+  /** Ids of users that belong to no group, for member PATCHes. */
+  readonly spareUserIds: readonly string[];
+  readonly smallGroupId: string;
+  readonly largeGroupId: string;
+}
+
+/** Sends the ready message (the process is a forked child). */
+export function ready(message: Omit<ReadyMessage, 'ready' | 'rss'>): void {
+  (globalThis as { gc?: () => void }).gc?.();
+  process.send?.({ ready: true, rss: process.memoryUsage().rss, ...message } satisfies ReadyMessage);
+}

@@ -1,0 +1,23 @@
+import type { Authenticator } from './types.ts';
+
+/**
+ * Combines authenticators: each is tried in order, and the first principal wins; `undefined` when
+ * none accepts the request. An error thrown by one (a store that cannot be reached) is thrown.
+ *
+ * @param authenticators - the authenticators, in the order to try them
+ * @returns an authenticator
+ * @example
+ * ```ts
+ * const authenticate = anyOf(bearerTokens({ tokens: store.tokens }), jwtAuth({ issuer, audience, jwks }));
+ * ```
+ * @see https://datatracker.ietf.org/doc/html/rfc7644#section-2
+ */
+export function anyOf(...authenticators: readonly Authenticator[]): Authenticator {
+  return async (request, tenant) => {
+    for (const authenticate of authenticators) {
+      const principal = await authenticate(request, tenant);
+      if (principal !== undefined) return principal;
+    }
+    return undefined;
+  };
+}

@@ -1,0 +1,138 @@
+import { ScimError } from '@scim/schemas';
+import type { TokenStore } from '../store/types.ts';
+import { hashesEqual, hashToken, tokenIdOf, tokenStatus } from './tokens.ts';
+import type { Authenticator, Principal } from './types.ts';
+
+/** RFC 6750 section 2.1: `Bearer 1*SP b64token`, the scheme case-insensitive. */
+const BEARER = /^bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
+
+/** How often `lastUsed` is written, at most. */
+const LAST_USED_EVERY = 60_000;
+
+/**
+ * Reads the token of an `Authorization: Bearer <token>` header (the scheme is case-insensitive;
+ * one or more spaces may follow it). Anything else (no header, another scheme, an empty token, a
+ * token with spaces or characters outside RFC 6750's `b64token`) gives `undefined`. Tokens in the
+ * query string or the body are not accepted.
+ *
+ * @param request - the request (only its headers are read)
+ * @returns the token, or `undefined`
+ * @example
+ * ```ts
+ * readBearerToken(new Request('https://x', { headers: { authorization: 'Bearer abc' } })); // 'abc'
+ * ```
+ * @see https://datatracker.ietf.org/doc/html/rfc6750#section-2.1
+ */
+export function readBearerToken(request: Request): string | undefined {
+  const header = request.headers.get('authorization');
+  if (header === null) return undefined;
+  return BEARER.exec(header.trim())?.[1];
+}
+
+/**
+ * Options of {@link bearerTokens}.
+ *
+ * @example
+ * ```ts
+ * const options: BearerTokensOptions = { tokens: store.tokens };
+ * ```
+ * @see https://datatracker.ietf.org/doc/html/rfc6750
+ */
+export interface BearerTokensOptions {
+  /** Where the token hashes are (`store.tokens`). */
+  readonly tokens: TokenStore;
+  /** The current time in milliseconds since the epoch; `Date.now` when absent. */
+  readonly clock?: () => number;
+}
+
+/**
+ * An {@link Authenticator} for the bearer tokens {@link issueToken} generates: it hashes the
+ * presented token, finds its record, compares the hashes in constant time, and accepts it only
+ * for the record's own tenant, before its expiry and unless revoked. It records `lastUsed` at most
+ * once a minute per token. An error of the store (a database that cannot be reached) is thrown,
+ * not turned into `undefined`, so that an outage answers 503 rather than 401.
+ *
+ * @param options - the token store and the clock
+ * @returns an authenticator
+ * @example
+ * ```ts
+ * const handler = createScimHandler({ store, authenticate: bearerTokens({ tokens: store.tokens }) });
+ * ```
+ * @see https://datatracker.ietf.org/doc/html/rfc6750#section-2.1
+ * @see https://datatracker.ietf.org/doc/html/rfc7644#section-2
+ */
+export function bearerTokens(options: BearerTokensOptions): Authenticator {
+  const { tokens } = options;
+  const clock = options.clock ?? Date.now;
+  return async (request, tenant) => {
+    const token = readBearerToken(request);
+    if (token === undefined) return undefined;
+    const hash = hashToken(token);
+    const record = await tokens.findByHash(hash);
+    if (record === undefined) return undefined;
+    // The store found the record by its hash; compare again in constant time, so a store whose
+    // lookup is not exact (a prefix index, a collation) cannot let a near miss through.
+    if (!hashesEqual(record.hash, hash)) return undefined;
+    if (record.tenant !== tenant) return undefined;
+    const now = clock();
+    if (tokenStatus(record, now) !== 'active') return undefined;
+    const lastUsed = record.lastUsed === undefined ? Number.NEGATIVE_INFINITY : Date.parse(record.lastUsed);
+    if (!(now - lastUsed < LAST_USED_EVERY)) {
+      try {
+        await tokens.update(record.tenant, record.id, { lastUsed: new Date(now).toISOString() });
+      } catch {
+        // lastUsed is informative: failing to write it must not fail the request.
+      }
+    }
+    const principal: Principal = { tenant: record.tenant, kind: 'bearer', id: record.id };
+    return principal;
+  };
+}
+
+/**
+ * Options of {@link staticToken}.
+ *
+ * @example
+ * ```ts
+ * const options: StaticTokenOptions = { tenant: 'default' };
+ * ```
+ * @see https://datatracker.ietf.org/doc/html/rfc6750
+ */
+export interface StaticTokenOptions {
+  /** The only tenant the secret opens; every tenant when absent (a single-tenant server). */
+  readonly tenant?: string;
+}
+
+/**
+ * An {@link Authenticator} that accepts one shared secret, for a single-tenant or development
+ * setup (for example from an environment variable). The comparison is constant-time: both sides
+ * are hashed with SHA-256 first, so neither the content nor the length of the secret leaks.
+ * Prefer {@link bearerTokens} in production: its tokens are per tenant, revocable and rotatable.
+ *
+ * @param secret - the shared secret (at least 16 characters)
+ * @param options - the tenant it is limited to
+ * @returns an authenticator
+ * @throws ScimError `invalidValue` when the secret is shorter than 16 characters
+ * @example
+ * ```ts
+ * const handler = createScimHandler({ store, authenticate: staticToken(process.env.SCIM_TOKEN!) });
+ * ```
+ * @see https://datatracker.ietf.org/doc/html/rfc6750#section-2.1
+ */
+export function staticToken(secret: string, options: StaticTokenOptions = {}): Authenticator {
+  if (secret.length < 16) {
+    throw new ScimError(
+      'invalidValue',
+      `staticToken: the secret has ${secret.length} characters; use at least 16 random characters, for example \`openssl rand -base64 32\`.`,
+    );
+  }
+  const expected = hashToken(secret);
+  return async (request, tenant) => {
+    const token = readBearerToken(request);
+    if (token === undefined) return undefined;
+    if (!hashesEqual(hashToken(token), expected)) return undefined;
+    if (options.tenant !== undefined && options.tenant !== tenant) return undefined;
+    const principal: Principal = { tenant, kind: 'bearer', id: tokenIdOf(token) ?? 'static' };
+    return principal;
+  };
+}

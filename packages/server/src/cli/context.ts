@@ -1,0 +1,40 @@
+import type { ScimStore } from '../store/types.ts';
+
+/**
+ * Everything the `scim-server` commands take from the outside world, injected so that each
+ * command can be tested without a terminal, a database or a network port.
+ *
+ * @example
+ * ```ts
+ * const lines: string[] = [];
+ * const context: CliContext = {
+ *   env: { DATABASE_URL: 'postgres://localhost/scim' },
+ *   cwd: process.cwd(),
+ *   out: (text) => lines.push(text),
+ *   err: (text) => lines.push(text),
+ *   openStore: async () => memoryStore(),
+ * };
+ * ```
+ * @see https://datatracker.ietf.org/doc/html/rfc7644#section-2
+ */
+export interface CliContext {
+  /** The environment: `DATABASE_URL`, `PORT`, `HOST`, `BASE_PATH`, `LOG_LEVEL`, `TRUST_PROXY`, `JWT_*`. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** The working directory; a relative SQLite path resolves against it. */
+  readonly cwd: string;
+  /** Prints a result (standard output). */
+  readonly out: (text: string) => void;
+  /** Prints a hint, a warning or an error (standard error). */
+  readonly err: (text: string) => void;
+  /** Opens the store a `DATABASE_URL` names (not yet migrated); the bin uses `openStoreFromUrl`. */
+  readonly openStore: (url: string) => Promise<ScimStore>;
+  /** The current time in milliseconds since the epoch; `Date.now` when absent. */
+  readonly clock?: () => number;
+  /**
+   * Called by `start` once it listens; resolves when the server should shut down (the bin: on
+   * SIGINT or SIGTERM). Without it the server runs until the process ends.
+   */
+  readonly waitForShutdown?: () => Promise<unknown>;
+  /** Where `start` writes its JSON log lines (default standard output). */
+  readonly logDestination?: { write(line: string): void };
+}

@@ -1,0 +1,47 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const bin = fileURLToPath(new URL('./main.ts', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'scim-bin-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Runs the bin from source, as `node` runs it (type stripping), in a scratch directory. */
+async function scimServer(args: string[], env: Record<string, string> = {}) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--conditions=@scim/source', bin, ...args], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '', ...env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('the scim-server bin', { timeout: 30_000 }, () => {
+  it('creates a token in ./scim.db: the token alone on stdout, the hint on stderr', async () => {
+    const { code, stdout, stderr } = await scimServer(['tokens', 'create', '--tenant', 'default']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^scim_[0-9a-f]{16}_[A-Za-z0-9_-]{43}\n$/);
+    expect(stderr).toMatch(/cannot be shown again/);
+    expect(stderr).not.toContain(stdout.trim());
+  });
+
+  it('exits with 2 on a bad command line, and 1 when the database cannot be opened', async () => {
+    const bad = await scimServer(['tokens', 'list']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^error: tokens list needs --tenant/);
+    const unreadable = await scimServer(['migrate'], {
+      DATABASE_URL: join(dir, 'missing', 'dir', 'scim.db'),
+    });
+    expect(unreadable.code).toBe(1);
+    expect(unreadable.stderr).toMatch(/^error: /);
+  });
+});

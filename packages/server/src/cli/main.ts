@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+// The `scim-server` bin: the real world (process.env, the terminal, signals, the database the
+// DATABASE_URL names) around runCli. No top-level await, so the file bundles as CJS too.
+import type { CliContext } from './context.ts';
+import { describeUnexpectedError } from './errors.ts';
+import { openStoreFromUrl } from './open-store.ts';
+import { runCli } from './run.ts';
+
+const cwd = process.cwd();
+
+const context: CliContext = {
+  env: process.env,
+  cwd,
+  out: (text) => console.log(text),
+  err: (text) => console.error(text),
+  openStore: (url) => openStoreFromUrl(url, { cwd }),
+  waitForShutdown: () =>
+    new Promise((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    }),
+};
+
+runCli(process.argv.slice(2), context).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(describeUnexpectedError(error));
+    if (process.env.DEBUG) console.error(error);
+    process.exitCode = 1;
+  },
+);

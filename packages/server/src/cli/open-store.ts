@@ -1,0 +1,31 @@
+import type { ScimStore } from '../store/types.ts';
+import { parseDatabaseUrl } from './database-url.ts';
+
+/**
+ * Opens the store a `DATABASE_URL` names, the way `scim-server` does: a SQLite file by default
+ * (`./scim.db`, `sqlite:./scim.db`, `file:/var/lib/scim.db`, `:memory:`), or PostgreSQL for a
+ * `postgres://` URL (`?schema=name` picks the schema). The store is not yet migrated: call
+ * `store.open(types)` (the handler does it on its first request).
+ *
+ * @param url - the `DATABASE_URL` value; `./scim.db` when empty
+ * @param options - `cwd`: the directory a relative SQLite path resolves against (default `process.cwd()`)
+ * @returns the store
+ * @throws CliError for a URL scim-server cannot open
+ * @internal
+ */
+export async function openStoreFromUrl(
+  url: string | undefined,
+  options: { readonly cwd?: string } = {},
+): Promise<ScimStore> {
+  const target = parseDatabaseUrl(url, options.cwd ?? process.cwd());
+  if (target.kind === 'postgres') {
+    const { postgresStore } = await import('../store/postgres.ts');
+    return postgresStore({
+      connectionString: target.connectionString,
+      ...(target.schema === undefined ? {} : { schema: target.schema }),
+    });
+  }
+  // Imported on demand, so that SQLite never loads the PostgreSQL driver and the reverse.
+  const { sqliteStore } = await import('../store/sqlite.ts');
+  return sqliteStore({ path: target.path });
+}

@@ -1,0 +1,191 @@
+import { describe, expect, it } from 'vitest';
+import { issueToken } from '../auth/tokens.ts';
+import { memoryStore } from '../store/memory.ts';
+import type { ScimStore } from '../store/types.ts';
+import { fakeStore, recordingContext } from './cli.fixture.ts';
+import { runCli } from './run.ts';
+import { authenticatorFromEnv } from './start.ts';
+
+/** Starts `scim-server start` on a free loopback port; resolves once it listens. */
+async function start(store: ScimStore, argv: string[] = [], env: Record<string, string> = {}) {
+  const logs: string[] = [];
+  let stop!: () => void;
+  const stopped = new Promise<void>((resolve) => {
+    stop = resolve;
+  });
+  let listening!: (url: string) => void;
+  const url = new Promise<string>((resolve) => {
+    listening = resolve;
+  });
+  const context = recordingContext(store, {
+    env: { HOST: '127.0.0.1', PORT: '0', ...env },
+    logDestination: { write: (line) => logs.push(line) },
+    waitForShutdown: () => stopped,
+    err: (text) => {
+      context.stderr.push(text);
+      const found = /listening on (\S+)/.exec(text);
+      if (found) listening(found[1]!);
+    },
+  });
+  const exit = runCli(['start', ...argv], context);
+  const base = await Promise.race([
+    url,
+    exit.then((code) => Promise.reject(new Error(`exited with ${code}: ${context.stderr}`))),
+  ]);
+  return {
+    base,
+    logs,
+    context,
+    stop: async () => {
+      stop();
+      return exit;
+    },
+  };
+}
+
+describe('scim-server start', () => {
+  it('serves SCIM with the store’s bearer tokens and logs each request without the token', async () => {
+    const store = memoryStore();
+    const { token } = await issueToken(store.tokens, 'default', { label: 'test' });
+    const { base, logs, context, stop } = await start(store, ['--base-path', '/scim/v2']);
+    expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/scim\/v2$/);
+    try {
+      const ok = await fetch(`${base}/Users?filter=userName%20eq%20%22nobody%22`, {
+        headers: { authorization: `Bearer ${token}`, 'x-request-id': 'test-1' },
+      });
+      expect(ok.status).toBe(200);
+      expect(ok.headers.get('x-request-id')).toBe('test-1');
+      expect(await ok.json()).toMatchObject({ totalResults: 0, Resources: [] });
+
+      const denied = await fetch(`${base}/Users`, {
+        headers: { authorization: 'Bearer scim_0000000000000000_nope' },
+      });
+      expect(denied.status).toBe(401);
+      expect(denied.headers.get('www-authenticate')).toMatch(/^Bearer/);
+      await denied.text();
+    } finally {
+      expect(await stop()).toBe(0);
+    }
+    expect(context.stderr.at(-1)).toBe('scim-server stopped.');
+    const lines = logs.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ requestId: 'test-1', method: 'GET', status: 200, name: 'scim-server' }),
+        expect.objectContaining({ method: 'GET', path: '/scim/v2/Users', status: 401 }),
+      ]),
+    );
+    expect(logs.join('')).not.toContain(token);
+    expect(logs.join('')).not.toContain(token.slice(-43));
+  });
+
+  it('answers a user PATCH with 204 when USER_PATCH_RESPONSE=204', async () => {
+    const store = memoryStore();
+    const { token } = await issueToken(store.tokens, 'default');
+    const { base, stop } = await start(store, [], { USER_PATCH_RESPONSE: '204' });
+    try {
+      const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' };
+      const created = await fetch(`${base}/Users`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({
+          schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+          userName: 'bjensen',
+        }),
+      });
+      expect(created.status).toBe(201);
+      const { id } = (await created.json()) as { id: string };
+      const patched = await fetch(`${base}/Users/${id}`, {
+        method: 'PATCH',
+        headers,
+        body: JSON.stringify({
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+          Operations: [{ op: 'replace', path: 'active', value: false }],
+        }),
+      });
+      expect(patched.status).toBe(204);
+    } finally {
+      await stop();
+    }
+  });
+
+  it('takes the tenant from the URL when BASE_PATH has {tenant}', async () => {
+    const store = memoryStore();
+    const { token } = await issueToken(store.tokens, 'contoso');
+    const { base, stop } = await start(store, [], { BASE_PATH: '/api/scim/{tenant}' });
+    try {
+      const root = base.replace('/{tenant}', '');
+      const mine = await fetch(`${root}/contoso/Users`, { headers: { authorization: `Bearer ${token}` } });
+      expect(mine.status).toBe(200);
+      await mine.text();
+      const theirs = await fetch(`${root}/fabrikam/Users`, { headers: { authorization: `Bearer ${token}` } });
+      expect(theirs.status).toBe(401);
+      await theirs.text();
+    } finally {
+      await stop();
+    }
+  });
+
+  it.each([
+    [['--port', 'http'], {}, /PORT "http" is not a TCP port/],
+    [['--port', '70000'], {}, /PORT "70000" is not a TCP port/],
+    [[], { LOG_LEVEL: 'loud' }, /LOG_LEVEL "loud" is not a level/],
+    [
+      [],
+      { JWT_ISSUER: 'https://sts.windows.net/x/' },
+      /JWT validation needs .*JWT_AUDIENCE and JWT_JWKS_URL not set/,
+    ],
+    [['--watch'], {}, /Unknown option '--watch'/],
+    [[], { USER_PATCH_RESPONSE: '202' }, /USER_PATCH_RESPONSE "202" is not 200 or 204/],
+    [[], { PROFILE: 'lenient' }, /PROFILE "lenient" is not a profile/],
+  ])('refuses %j %j with exit code 2', async (argv, env, message) => {
+    const store = fakeStore();
+    const context = recordingContext(store, { env: { PORT: '0', ...env } });
+    expect(await runCli(['start', ...argv], context)).toBe(2);
+    expect(context.stderr.join('\n')).toMatch(message);
+    expect(store.calls.filter((c) => c.startsWith('open'))).toEqual([]);
+  });
+
+  it('reports a port in use and closes the store', async () => {
+    const store = memoryStore();
+    const first = await start(store);
+    try {
+      const port = new URL(first.base).port;
+      const other = fakeStore();
+      const context = recordingContext(other, { env: { HOST: '127.0.0.1', PORT: port } });
+      expect(await runCli(['start'], context)).toBe(1);
+      expect(context.stderr.at(-1)).toMatch(
+        new RegExp(`cannot listen on 127.0.0.1 port ${port} \\(EADDRINUSE\\)`),
+      );
+      expect(other.calls).toContain('close');
+    } finally {
+      await first.stop();
+    }
+  });
+
+  it('prints its help', async () => {
+    const context = recordingContext(fakeStore());
+    expect(await runCli(['start', '--help'], context)).toBe(0);
+    expect(context.stdout[0]).toMatch(/^Usage: scim-server start/);
+  });
+});
+
+describe('authenticatorFromEnv', () => {
+  it('uses bearer tokens alone, or with JWTs when all JWT variables are set', async () => {
+    const tokens = fakeStore().tokens;
+    const { token } = await issueToken(tokens, 'contoso');
+    const request = new Request('https://x/Users', { headers: { authorization: `Bearer ${token}` } });
+    expect(await authenticatorFromEnv({}, tokens)(request, 'contoso')).toMatchObject({ kind: 'bearer' });
+    const both = authenticatorFromEnv(
+      {
+        JWT_ISSUER: 'https://sts.windows.net/x/',
+        JWT_AUDIENCE: 'api://scim',
+        JWT_JWKS_URL: 'https://127.0.0.1:9/keys',
+      },
+      tokens,
+    );
+    expect(await both(request, 'contoso')).toMatchObject({ kind: 'bearer' });
+    expect(() =>
+      authenticatorFromEnv({ JWT_ISSUER: 'a', JWT_AUDIENCE: 'b', JWT_JWKS_URL: 'not a url' }, tokens),
+    ).toThrow(/JWT_JWKS_URL "not a url" is not a URL/);
+  });
+});

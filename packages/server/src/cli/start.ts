@@ -1,0 +1,201 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
+import { anyOf } from '../auth/any-of.ts';
+import { bearerTokens } from '../auth/bearer.ts';
+import { jwtAuth } from '../auth/jwt.ts';
+import type { Authenticator } from '../auth/types.ts';
+import { createScimHandler } from '../handler/index.ts';
+import { createLogger, withRequestLogging } from '../log.ts';
+import { toNodeListener } from '../node.ts';
+import type { CliContext } from './context.ts';
+import { DEFAULT_DATABASE, describeDatabase, parseDatabaseUrl } from './database-url.ts';
+import { CliError } from './errors.ts';
+
+/** Help for `scim-server start`. */
+export const startHelp = `Usage: scim-server start [--port 8080] [--host 0.0.0.0] [--base-path /scim/v2]
+
+Serves SCIM 2.0 over HTTP: users and groups, bearer tokens of \`scim-server tokens\`, JSON logs
+on standard output (one line per request, with its x-request-id; never a token).
+
+Options (each also read from the environment):
+  --port <n>          PORT: the TCP port (default 8080; 0 picks a free one)
+  --host <host>       HOST: the interface to listen on (default: all)
+  --base-path <path>  BASE_PATH: where the endpoints live, for example /scim/v2, or
+                      /scim/{tenant} to take the tenant from the URL (default: /, tenant "default")
+Environment:
+  DATABASE_URL        a SQLite file (default ./scim.db) or a postgres:// URL
+  LOG_LEVEL           trace, debug, info (default), warn, error, fatal or silent
+  TRUST_PROXY=1       take the public scheme and host from X-Forwarded-Proto / X-Forwarded-Host
+  JWT_ISSUER, JWT_AUDIENCE, JWT_JWKS_URL
+                      also accept OAuth 2 JWTs (for example Entra: iss https://sts.windows.net/<id>/)
+  JWT_TENANT          the tenant such JWTs open (default: their tid claim)
+  USER_PATCH_RESPONSE 200 (default: the user) or 204 (no content) for a successful user PATCH
+  PROFILE             entra (default: accept what Entra ID sends) or strict (RFC 7643/7644 only)`;
+
+const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
+/**
+ * The authenticator `start` uses: the store's bearer tokens, and OAuth 2 JWTs when `JWT_ISSUER`,
+ * `JWT_AUDIENCE` and `JWT_JWKS_URL` are set.
+ *
+ * @param env - the environment
+ * @param tokens - the store's token records
+ * @returns the authenticator
+ * @throws CliError when only some of the JWT variables are set, or the JWKS URL is invalid
+ * @internal
+ */
+export function authenticatorFromEnv(
+  env: CliContext['env'],
+  tokens: Parameters<typeof bearerTokens>[0]['tokens'],
+): Authenticator {
+  const bearer = bearerTokens({ tokens });
+  const jwtVars = ['JWT_ISSUER', 'JWT_AUDIENCE', 'JWT_JWKS_URL'] as const;
+  const set = jwtVars.filter((name) => env[name]);
+  if (set.length === 0) return bearer;
+  if (set.length < jwtVars.length) {
+    const missing = jwtVars.filter((name) => !env[name]);
+    throw new CliError(`JWT validation needs ${jwtVars.join(', ')}; ${missing.join(' and ')} not set.`, 2);
+  }
+  let jwks: URL;
+  try {
+    jwks = new URL(env.JWT_JWKS_URL!);
+  } catch {
+    throw new CliError(
+      `JWT_JWKS_URL "${env.JWT_JWKS_URL}" is not a URL; use the key set's https:// address.`,
+      2,
+    );
+  }
+  const tenant = env.JWT_TENANT;
+  const jwt = jwtAuth({
+    issuer: env.JWT_ISSUER!,
+    audience: env.JWT_AUDIENCE!,
+    jwks,
+    ...(tenant ? { tenantFromClaims: () => tenant } : {}),
+  });
+  return anyOf(bearer, jwt);
+}
+
+/**
+ * Runs `scim-server start`: opens and migrates the store, serves the SCIM handler with request
+ * logging on `node:http`, and shuts down cleanly (in-flight requests finish, the store closes)
+ * when `context.waitForShutdown` resolves.
+ *
+ * @param argv - the arguments after `start`
+ * @param context - the injected world
+ * @returns the exit code, once the server has shut down
+ * @throws CliError for a bad port, log level or JWT setting
+ * @internal
+ */
+export async function startCommand(argv: readonly string[], context: CliContext): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      port: { type: 'string', short: 'p' },
+      host: { type: 'string' },
+      'base-path': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    context.out(startHelp);
+    return 0;
+  }
+  const { env } = context;
+  const portText = values.port ?? env.PORT ?? '8080';
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65_535) {
+    throw new CliError(`PORT "${portText}" is not a TCP port; use a number from 0 to 65535.`, 2);
+  }
+  const host = values.host ?? (env.HOST || undefined);
+  const basePath = values['base-path'] ?? (env.BASE_PATH || undefined);
+  const level = (env.LOG_LEVEL || 'info').toLowerCase();
+  if (!(LEVELS as readonly string[]).includes(level)) {
+    throw new CliError(`LOG_LEVEL "${env.LOG_LEVEL}" is not a level; use one of ${LEVELS.join(', ')}.`, 2);
+  }
+  const userPatch = env.USER_PATCH_RESPONSE || '200';
+  if (userPatch !== '200' && userPatch !== '204') {
+    throw new CliError(`USER_PATCH_RESPONSE "${userPatch}" is not 200 or 204.`, 2);
+  }
+  const profile = env.PROFILE || 'entra';
+  if (profile !== 'entra' && profile !== 'strict') {
+    throw new CliError(`PROFILE "${profile}" is not a profile; use entra or strict.`, 2);
+  }
+  const database = parseDatabaseUrl(env.DATABASE_URL, context.cwd);
+
+  const logger = createLogger({
+    level: level as (typeof LEVELS)[number],
+    name: 'scim-server',
+    ...(context.logDestination === undefined ? {} : { destination: context.logDestination }),
+  });
+  const store = await context.openStore(env.DATABASE_URL || DEFAULT_DATABASE);
+  let authenticate: Authenticator;
+  try {
+    authenticate = authenticatorFromEnv(env, store.tokens);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const handler = createScimHandler({
+    store,
+    authenticate,
+    logger,
+    profile,
+    userPatchResponse: userPatch === '204' ? 204 : 200,
+    ...(basePath === undefined ? {} : { basePath }),
+  });
+  try {
+    await handler.ready;
+  } catch (error) {
+    await handler.close().catch(() => undefined);
+    throw error;
+  }
+
+  const listener = toNodeListener(withRequestLogging(handler, logger), {
+    trustProxy: isTrue(env.TRUST_PROXY),
+  });
+  const server = createServer(listener);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    await handler.close().catch(() => undefined);
+    const code = (error as { code?: string }).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES') {
+      throw new CliError(
+        `cannot listen on ${host ?? 'all interfaces'} port ${port} (${code}); set PORT to a free port, or stop what uses it.`,
+      );
+    }
+    throw error;
+  }
+
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${shownHost}:${address.port}${(basePath ?? '').replace(/\/$/, '')}`;
+  logger.info({ url, store: store.kind, database: describeDatabase(database) }, 'scim-server listening');
+  context.err(`scim-server listening on ${url} (${describeDatabase(database)})`);
+
+  if (context.waitForShutdown === undefined) return new Promise<number>(() => undefined);
+  await context.waitForShutdown();
+  logger.info({}, 'scim-server shutting down');
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+    // A client that keeps a connection busy gets ten seconds to finish.
+    setTimeout(() => server.closeAllConnections(), 10_000).unref();
+  });
+  await handler.close();
+  context.err('scim-server stopped.');
+  return 0;
+}
+
+function isTrue(value: string | undefined): boolean {
+  return value !== undefined && /^(1|true|yes|on)$/i.test(value.trim());
+}

@@ -1,0 +1,135 @@
+import { type SchemaDefinition, ScimError, URN } from '@scim/schemas';
+import type { ResolvedConfig } from './config.ts';
+import { SCIM_JSON, scimJson } from './respond.ts';
+
+type Json = Record<string, unknown>;
+
+function list(resources: readonly Json[]): Json {
+  return {
+    schemas: [URN.ListResponse],
+    totalResults: resources.length,
+    startIndex: 1,
+    itemsPerPage: resources.length,
+    Resources: resources,
+  };
+}
+
+/** `/ServiceProviderConfig`: what this server really supports (RFC 7643 section 5). @internal */
+export function serviceProviderConfig(config: ResolvedConfig, base: string): Json {
+  return {
+    schemas: [URN.ServiceProviderConfig],
+    ...(config.options.documentationUri === undefined
+      ? {}
+      : { documentationUri: config.options.documentationUri }),
+    patch: { supported: true },
+    bulk:
+      config.bulk === undefined
+        ? { supported: false, maxOperations: 0, maxPayloadSize: 0 }
+        : {
+            supported: true,
+            maxOperations: config.bulk.maxOperations,
+            maxPayloadSize: config.bulk.maxPayloadSize,
+          },
+    filter: { supported: true, maxResults: config.maxPageSize },
+    changePassword: { supported: false },
+    sort: { supported: true },
+    etag: { supported: true },
+    authenticationSchemes: [
+      {
+        type: 'oauthbearertoken',
+        name: 'OAuth Bearer Token',
+        description: 'Authentication with a bearer token issued for the tenant (RFC 6750).',
+        specUri: 'https://www.rfc-editor.org/info/rfc6750',
+        primary: true,
+      },
+    ],
+    meta: {
+      resourceType: 'ServiceProviderConfig',
+      location: `${base}/ServiceProviderConfig`,
+    },
+  };
+}
+
+function schemas(config: ResolvedConfig): SchemaDefinition[] {
+  const seen = new Map<string, SchemaDefinition>();
+  for (const t of config.types) {
+    for (const s of [t.schema.core, ...t.schema.extensions.map((e) => e.schema)]) {
+      if (!seen.has(s.id)) seen.set(s.id, s);
+    }
+  }
+  return [...seen.values()];
+}
+
+function schemaJson(s: SchemaDefinition, base: string): Json {
+  return {
+    schemas: [URN.Schema],
+    id: s.id,
+    name: s.name,
+    ...(s.description === undefined ? {} : { description: s.description }),
+    attributes: s.attributes,
+    meta: { resourceType: 'Schema', location: `${base}/Schemas/${s.id}` },
+  };
+}
+
+function resourceTypeJson(config: ResolvedConfig, index: number, base: string): Json {
+  const t = config.types[index]!;
+  const rt = t.schema.resourceType;
+  return {
+    schemas: [URN.ResourceType],
+    id: rt.id,
+    name: rt.name,
+    endpoint: `/${t.segment}`,
+    ...(rt.description === undefined ? {} : { description: rt.description }),
+    schema: rt.schema,
+    schemaExtensions: rt.schemaExtensions.map((e) => ({ schema: e.schema, required: e.required })),
+    meta: { resourceType: 'ResourceType', location: `${base}/ResourceTypes/${rt.id}` },
+  };
+}
+
+/** Serves `/ServiceProviderConfig`, `/Schemas[/{id}]` and `/ResourceTypes[/{id}]` (GET only). @internal */
+export function discovery(
+  config: ResolvedConfig,
+  base: string,
+  endpoint: 'serviceproviderconfig' | 'schemas' | 'resourcetypes',
+  id: string | undefined,
+  cache?: Map<string, string>,
+): Response {
+  // The documents depend only on the configuration and the base URL: serialize each once.
+  const key = `${endpoint}\u0000${id?.toLowerCase() ?? ''}\u0000${base}`;
+  const hit = cache?.get(key);
+  if (hit !== undefined) return new Response(hit, { status: 200, headers: { 'content-type': SCIM_JSON } });
+  const response = build(config, base, endpoint, id);
+  if (cache !== undefined) {
+    if (cache.size >= 1000) cache.clear();
+    const text = JSON.stringify(response);
+    cache.set(key, text);
+    return new Response(text, { status: 200, headers: { 'content-type': SCIM_JSON } });
+  }
+  return scimJson(200, response);
+}
+
+function build(
+  config: ResolvedConfig,
+  base: string,
+  endpoint: 'serviceproviderconfig' | 'schemas' | 'resourcetypes',
+  id: string | undefined,
+): Json {
+  if (endpoint === 'serviceproviderconfig') {
+    if (id !== undefined) throw new ScimError('notFound', `/ServiceProviderConfig has no sub-resources`);
+    return serviceProviderConfig(config, base);
+  }
+  if (endpoint === 'schemas') {
+    const all = schemas(config);
+    if (id === undefined) return list(all.map((s) => schemaJson(s, base)));
+    const found = all.find((s) => s.id.toLowerCase() === id.toLowerCase());
+    if (found === undefined)
+      throw new ScimError('notFound', `schema ${id} not found; GET /Schemas lists them`);
+    return schemaJson(found, base);
+  }
+  const all = config.types.map((_, i) => resourceTypeJson(config, i, base));
+  if (id === undefined) return list(all);
+  const found = all.find((r) => String(r.id).toLowerCase() === id.toLowerCase());
+  if (found === undefined)
+    throw new ScimError('notFound', `resource type ${id} not found; GET /ResourceTypes lists them`);
+  return found;
+}

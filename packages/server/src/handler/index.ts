@@ -1,0 +1,356 @@
+import { randomUUID } from 'node:crypto';
+import { isScimError, ScimError } from '@scim/schemas';
+import type { Principal } from '../auth/types.ts';
+import { getRequestId } from '../log.ts';
+import type { ScimHandler, ScimServerOptions } from '../options.ts';
+import { readJson } from './body.ts';
+import { runBulk } from './bulk.ts';
+import { resolveConfig, type ServedType, storageOf } from './config.ts';
+import { discovery } from './discovery.ts';
+import { queryParams, searchParams } from './query.ts';
+import {
+  createResource,
+  deleteResource,
+  getResource,
+  listResources,
+  patchResource,
+  type RequestContext,
+  replaceResource,
+  searchAll,
+} from './resources.ts';
+import { scimJson } from './respond.ts';
+
+const RETRY_AFTER_SECONDS = '5';
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** Error codes of Node, `pg` and SQLite that mean the database cannot be reached right now. */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'SQLITE_BUSY',
+  'SQLITE_LOCKED',
+  'ERR_INVALID_STATE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+  '53300',
+]);
+
+function isUnavailable(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as { code?: unknown; unavailable?: unknown; message?: unknown };
+  if (e.unavailable === true) return true;
+  if (typeof e.code === 'string' && UNAVAILABLE_CODES.has(e.code)) return true;
+  return (
+    typeof e.message === 'string' &&
+    /database is not open|connection terminated|client has encountered a connection error|pool (?:is )?(?:closed|ended)|cannot use a pool after calling end/i.test(
+      e.message,
+    )
+  );
+}
+
+function methodNotAllowed(allow: string): ScimError {
+  return new ScimError('methodNotAllowed', `this endpoint accepts ${allow}`, { headers: { allow } });
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new ScimError(
+      'notFound',
+      `no such endpoint: the path segment "${segment}" is not valid percent-encoding`,
+    );
+  }
+}
+
+/** A fixed-window request counter per tenant. */
+class RateLimiter {
+  private readonly windows = new Map<string, { start: number; count: number }>();
+  private readonly requests: number;
+  private readonly windowMs: number;
+  constructor(requests: number, windowSeconds: number) {
+    this.requests = requests;
+    this.windowMs = windowSeconds * 1000;
+  }
+  check(tenant: string): void {
+    const now = Date.now();
+    let w = this.windows.get(tenant);
+    if (w === undefined || now - w.start >= this.windowMs) {
+      if (this.windows.size > 10_000) {
+        for (const [k, v] of this.windows) if (now - v.start >= this.windowMs) this.windows.delete(k);
+      }
+      w = { start: now, count: 0 };
+      this.windows.set(tenant, w);
+    }
+    w.count++;
+    if (w.count > this.requests) {
+      const wait = Math.max(1, Math.ceil((w.start + this.windowMs - now) / 1000));
+      throw new ScimError(
+        'tooManyRequests',
+        `tenant ${tenant} sent more than ${this.requests} requests in ${this.windowMs / 1000} s; retry after ${wait} s`,
+        { headers: { 'retry-after': String(wait) } },
+      );
+    }
+  }
+}
+
+/**
+ * Creates a SCIM 2.0 service provider as a fetch-standard handler: `(request: Request) =>
+ * Promise<Response>`, for Hono, Next.js route handlers, Bun, Deno, Workers, or Node through
+ * {@link toNodeListener}. It serves `/Users`, `/Groups` (and custom resource types), `/.search`,
+ * `/Bulk`, `/Me`, `/Schemas`, `/ResourceTypes`, `/ServiceProviderConfig` and `/health`, with
+ * ETags, projection, filters, sorting and paging pushed down to the store, per-tenant isolation,
+ * vendor policies, lifecycle hooks and a change feed.
+ *
+ * @param options - the store, the authenticator, and what to serve (see {@link ScimServerOptions})
+ * @returns the handler, with `changes(tenant)` to read the change feed, `ready` and `close()`
+ * @throws ScimError `invalidValue` / `invalidPath` when the options are inconsistent (a policy or
+ *   `required` path the schema lacks, two types on one endpoint, a non-positive limit)
+ * @example
+ * ```ts
+ * import { createScimHandler, memoryStore } from '@scim/server';
+ * const store = memoryStore();
+ * const handler = createScimHandler({
+ *   store,
+ *   authenticate: async (request, tenant) =>
+ *     request.headers.get('authorization') === `Bearer ${process.env.SCIM_TOKEN}` ? { tenant, kind: 'bearer', id: 'env' } : undefined,
+ *   basePath: '/scim/v2',
+ * });
+ * const res = await handler(new Request('http://localhost/scim/v2/Users?filter=userName eq "bjensen"', {
+ *   headers: { authorization: `Bearer ${process.env.SCIM_TOKEN}` },
+ * }));
+ * ```
+ * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3
+ * @see https://learn.microsoft.com/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups
+ */
+export function createScimHandler(options: ScimServerOptions): ScimHandler {
+  const config = resolveConfig(options);
+  const { store } = options;
+  const limiter =
+    config.rateLimit === undefined
+      ? undefined
+      : new RateLimiter(config.rateLimit.requests, config.rateLimit.windowSeconds);
+  const discoveryCache = new Map<string, string>();
+  let opened: Promise<void> | undefined;
+  const open = () => {
+    opened ??= store.open(storageOf(config)).catch((error: unknown) => {
+      opened = undefined;
+      throw error;
+    });
+    return opened;
+  };
+  const ready = open();
+  ready.catch(() => undefined);
+
+  const errorResponse = (error: unknown, requestId: string): Response => {
+    if (isScimError(error)) {
+      if (error.status === 503 && error.headers['retry-after'] === undefined) {
+        return new ScimError(error.code, error.message, {
+          headers: { ...error.headers, 'retry-after': RETRY_AFTER_SECONDS },
+        }).toResponse();
+      }
+      return error.toResponse();
+    }
+    if (isUnavailable(error)) {
+      options.logger?.error({ requestId, err: error }, 'the store is unavailable');
+      return new ScimError(
+        'unavailable',
+        `the service's database is unavailable; retry after ${RETRY_AFTER_SECONDS} seconds`,
+        {
+          headers: { 'retry-after': RETRY_AFTER_SECONDS },
+        },
+      ).toResponse();
+    }
+    options.logger?.error({ requestId, err: error }, 'unexpected error');
+    return new ScimError(
+      'internal',
+      `the service provider failed to handle the request (request id ${requestId}); retry later, and quote the request id if it persists`,
+    ).toResponse();
+  };
+
+  const route = async (request: Request, requestId: string): Promise<Response> => {
+    const url = new URL(request.url);
+    const method = request.method.toUpperCase();
+    const path = url.pathname.replace(/\/+$/, '');
+    if (path === '/health' || (!config.tenantInPath && path === `${config.basePrefix}/health`)) {
+      if (method !== 'GET' && method !== 'HEAD') throw methodNotAllowed('GET');
+      await open();
+      await store.ping();
+      return scimJson(200, { status: 'ok', store: store.kind });
+    }
+    if (path !== config.basePrefix && !path.startsWith(`${config.basePrefix}/`)) {
+      throw new ScimError(
+        'notFound',
+        `no SCIM endpoint at ${url.pathname}; the base path is ${options.basePath ?? '/'}`,
+      );
+    }
+    const segments = path
+      .slice(config.basePrefix.length)
+      .split('/')
+      .filter((s) => s !== '');
+    let tenant = config.fixedTenant;
+    let base = `${url.origin}${config.basePrefix}`;
+    if (config.tenantInPath) {
+      const raw = segments.shift();
+      if (raw === undefined)
+        throw new ScimError('notFound', `name a tenant in the path: the base path is ${options.basePath}`);
+      tenant = decodeSegment(raw);
+      if (tenant.length > 200) throw new ScimError('notFound', 'tenant names are at most 200 characters');
+      const suffix = config.baseSuffix.split('/').filter((s) => s !== '');
+      for (const s of suffix) {
+        if (segments.shift() !== s) throw new ScimError('notFound', `no SCIM endpoint at ${url.pathname}`);
+      }
+      base = `${url.origin}${config.basePrefix}/${encodeURIComponent(tenant)}${config.baseSuffix}`;
+    }
+    const parts = segments.map(decodeSegment);
+    const first = parts[0]?.toLowerCase();
+    if (first === 'serviceproviderconfig' || first === 'schemas' || first === 'resourcetypes') {
+      if (method !== 'GET' && method !== 'HEAD') throw methodNotAllowed('GET');
+      if (parts.length > 2) throw new ScimError('notFound', `no SCIM endpoint at ${url.pathname}`);
+      return discovery(config, base, first, parts[1], discoveryCache);
+    }
+    limiter?.check(tenant);
+    const principal: Principal | undefined = await options.authenticate(request, tenant);
+    if (principal === undefined || principal.tenant !== tenant) {
+      throw new ScimError(
+        'unauthorized',
+        'missing or invalid credentials for this tenant; send "Authorization: Bearer <token>" with a token issued for it',
+        { headers: { 'www-authenticate': 'Bearer realm="SCIM"' } },
+      );
+    }
+    await open();
+    const ctx: RequestContext = { config, store, tenant, principal, base, requestId, logger: options.logger };
+    return dispatch(ctx, request, url, method, parts);
+  };
+
+  const dispatch = async (
+    ctx: RequestContext,
+    request: Request,
+    url: URL,
+    method: string,
+    parts: readonly string[],
+    bodyOverride?: { readonly value: unknown },
+  ): Promise<Response> => {
+    const body = async (limit = config.maxBodyBytes) =>
+      bodyOverride !== undefined ? bodyOverride.value : readJson(request, limit, config.maxDepth);
+    const first = parts[0]?.toLowerCase();
+    if (first === undefined) throw new ScimError('notFound', 'name an endpoint, such as /Users');
+    if (first === 'me') {
+      if (options.me === undefined) {
+        throw new ScimError(
+          'notImplemented',
+          '/Me is not supported by this service provider; use /Users/{id}',
+        );
+      }
+      return options.me(request, { tenant: ctx.tenant, principal: ctx.principal });
+    }
+    if (first === '.search' && parts.length === 1) {
+      if (method !== 'POST') throw methodNotAllowed('POST');
+      return searchAll(ctx, searchParams(await body()));
+    }
+    if (first === 'bulk' && parts.length === 1) {
+      if (config.bulk === undefined)
+        throw new ScimError('notImplemented', '/Bulk is turned off on this service provider');
+      if (method !== 'POST') throw methodNotAllowed('POST');
+      if (bodyOverride !== undefined)
+        throw new ScimError('invalidValue', 'a bulk operation cannot itself be a bulk request');
+      const bulk = config.bulk;
+      return runBulk(await body(bulk.maxPayloadSize), bulk.maxOperations, (m, path, data, version) => {
+        const sub = new URL(`${ctx.base}${path}`);
+        const root = new URL(ctx.base).pathname;
+        if (sub.origin !== new URL(ctx.base).origin || !sub.pathname.startsWith(root)) {
+          return Promise.resolve(
+            new ScimError(
+              'invalidValue',
+              `bulk path ${path} leaves the tenant's endpoints; use /Users or /Groups paths`,
+            ).toResponse(),
+          );
+        }
+        let subParts: string[];
+        try {
+          subParts = sub.pathname
+            .slice(root.length)
+            .split('/')
+            .filter((s) => s !== '')
+            .map(decodeSegment);
+        } catch (error) {
+          return Promise.resolve(errorResponse(error, ctx.requestId));
+        }
+        const subRequest = new Request(sub, {
+          method: m,
+          headers: version === undefined ? {} : { 'if-match': version },
+        });
+        return dispatch(ctx, subRequest, sub, m, subParts, { value: data }).catch((error: unknown) =>
+          errorResponse(error, ctx.requestId),
+        );
+      });
+    }
+    const type: ServedType | undefined = config.bySegment.get(first);
+    if (type === undefined || parts.length > 2) {
+      throw new ScimError('notFound', `no SCIM endpoint at ${url.pathname}; see /ResourceTypes`);
+    }
+    const params = queryParams(url);
+    if (parts.length === 1) {
+      if (method === 'GET' || method === 'HEAD') return listResources(ctx, type, params);
+      if (method === 'POST') return createResource(ctx, type, await body(), params);
+      throw methodNotAllowed('GET, POST');
+    }
+    const id = parts[1]!;
+    if (id === '.search') {
+      if (method !== 'POST') throw methodNotAllowed('POST');
+      return listResources(ctx, type, searchParams(await body()));
+    }
+    switch (method) {
+      case 'GET':
+      case 'HEAD':
+        return getResource(ctx, type, id, request, params);
+      case 'PUT':
+        return replaceResource(ctx, type, id, request, await body(), params);
+      case 'PATCH':
+        return patchResource(ctx, type, id, request, await body(), params);
+      case 'DELETE':
+        return deleteResource(ctx, type, id, request);
+      default:
+        throw methodNotAllowed('GET, PUT, PATCH, DELETE');
+    }
+  };
+
+  const handler = async (request: Request): Promise<Response> => {
+    const presented = request.headers.get('x-request-id');
+    const requestId =
+      getRequestId(request) ?? (presented !== null && REQUEST_ID.test(presented) ? presented : randomUUID());
+    let response: Response;
+    try {
+      response = await route(request, requestId);
+    } catch (error) {
+      response = errorResponse(error, requestId);
+    }
+    try {
+      response.headers.set('x-request-id', requestId);
+    } catch {
+      // A response with immutable headers (from a /Me handler that proxied a fetch) stays as it is.
+    }
+    return response;
+  };
+
+  return Object.assign(handler, {
+    ready,
+    changes: async (tenant: string, opts?: { readonly after?: string; readonly limit?: number }) => {
+      await open();
+      return store.changes(tenant, opts);
+    },
+    close: async () => {
+      await opened?.catch(() => undefined);
+      await store.close();
+    },
+  });
+}

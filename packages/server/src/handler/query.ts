@@ -1,0 +1,208 @@
+import {
+  normalizeFilter,
+  parseFilter,
+  type QueryFilter,
+  type QueryPath,
+  resolvePageWindow,
+} from '@scim/protocol';
+import { ScimError } from '@scim/schemas';
+import type { StoreSort } from '../store/types.ts';
+import type { ResolvedConfig, ServedType } from './config.ts';
+
+/** The parameters of a list query, from the URL or a `.search` body. @internal */
+export interface QueryParams {
+  readonly filter?: string | undefined;
+  readonly sortBy?: string | undefined;
+  readonly sortOrder?: string | undefined;
+  readonly startIndex?: number | string | undefined;
+  readonly count?: number | string | undefined;
+  readonly attributes?: string | readonly string[] | undefined;
+  readonly excludedAttributes?: string | readonly string[] | undefined;
+}
+
+/** Reads the query parameters of a GET, case-insensitively. @internal */
+export function queryParams(url: URL): QueryParams {
+  const out: Record<string, string> = {};
+  const names = ['filter', 'sortBy', 'sortOrder', 'startIndex', 'count', 'attributes', 'excludedAttributes'];
+  for (const [key, value] of url.searchParams) {
+    const name = names.find((n) => n.toLowerCase() === key.toLowerCase());
+    if (name !== undefined && out[name] === undefined) out[name] = value;
+  }
+  return out;
+}
+
+/** Reads a `.search` body (RFC 7644 section 3.4.3). @internal */
+export function searchParams(body: unknown): QueryParams {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ScimError('invalidSyntax', 'a .search body must be a JSON object (SearchRequest)');
+  }
+  const out: Record<string, unknown> = {};
+  const names = ['filter', 'sortBy', 'sortOrder', 'startIndex', 'count', 'attributes', 'excludedAttributes'];
+  for (const [key, value] of Object.entries(body)) {
+    const name = names.find((n) => n.toLowerCase() === key.toLowerCase());
+    if (name === undefined || value === undefined || value === null) continue;
+    if (name === 'attributes' || name === 'excludedAttributes') {
+      if (typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string'))) {
+        out[name] = value;
+        continue;
+      }
+      throw new ScimError('invalidValue', `${name}: expected an array of attribute paths`);
+    }
+    if (name === 'startIndex' || name === 'count') {
+      if (typeof value === 'number' || typeof value === 'string') {
+        out[name] = value;
+        continue;
+      }
+      throw new ScimError('invalidValue', `${name}: expected an integer`);
+    }
+    if (typeof value !== 'string') throw new ScimError('invalidValue', `${name}: expected a string`);
+    out[name] = value;
+  }
+  return out as QueryParams;
+}
+
+function walkPaths(
+  filter: QueryFilter,
+  visit: (path: QueryPath, within: QueryPath | undefined) => void,
+  within?: QueryPath,
+): void {
+  switch (filter.kind) {
+    case 'and':
+    case 'or':
+      for (const f of filter.filters) walkPaths(f, visit, within);
+      return;
+    case 'not':
+      walkPaths(filter.filter, visit, within);
+      return;
+    case 'valuePath':
+      visit(filter.path, within);
+      walkPaths(filter.filter, visit, filter.path);
+      return;
+    default:
+      visit(filter.path, within);
+  }
+}
+
+function pathText(path: QueryPath, within: QueryPath | undefined): string {
+  const head = within ?? path;
+  const top = `${head.urn === undefined ? '' : `${head.urn}:`}${head.attribute}`;
+  if (within !== undefined) return `${top}.${path.attribute}`.toLowerCase();
+  return (path.subAttribute === undefined ? top : `${top}.${path.subAttribute}`).toLowerCase();
+}
+
+const ALWAYS_FILTERABLE = /^(id|externalid|meta(\..*)?|schemas)$/;
+
+/**
+ * Parses and normalizes a filter against a resource type, and checks every attribute it names is
+ * filterable.
+ * @internal
+ */
+export function compileQueryFilter(
+  text: string | undefined,
+  type: ServedType,
+  config: ResolvedConfig,
+): QueryFilter | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  const options = { profile: config.profileName };
+  const filter = normalizeFilter(parseFilter(text, options), type.schema, options);
+  if (type.filterable !== undefined) {
+    const allowed = type.filterable;
+    walkPaths(filter, (path, within) => {
+      const text = pathText(path, within);
+      if (ALWAYS_FILTERABLE.test(text) || allowed.has(text)) return;
+      // A complex attribute compared by its value sub-attribute: `emails eq "x"` -> emails.value.
+      const top = text.split('.')[0] ?? text;
+      if (allowed.has(top)) return;
+      throw new ScimError(
+        'invalidFilter',
+        `filter: "${text}" is not filterable on ${type.name}; filter on one of ${[...allowed].join(', ')}, id, externalId or meta`,
+        { token: text },
+      );
+    });
+  }
+  return filter;
+}
+
+/** Resolves `sortBy` / `sortOrder` to a store sort. @internal */
+export function compileSort(params: QueryParams, type: ServedType): StoreSort | undefined {
+  const order = params.sortOrder?.toLowerCase() ?? 'ascending';
+  if (order !== 'ascending' && order !== 'descending') {
+    throw new ScimError(
+      'invalidValue',
+      `sortOrder: expected "ascending" or "descending", got "${params.sortOrder}"`,
+    );
+  }
+  if (params.sortBy === undefined || params.sortBy.trim() === '') return undefined;
+  const found = type.schema.resolvePath(params.sortBy.trim());
+  if (found === undefined) {
+    throw new ScimError(
+      'invalidPath',
+      `sortBy: ${type.name} has no attribute "${params.sortBy}"; check it against /Schemas`,
+      { token: params.sortBy },
+    );
+  }
+  const top = found.parent ?? found;
+  const urn = top.inExtension && top.schemaUrn !== undefined ? { urn: top.schemaUrn } : {};
+  const path: QueryPath =
+    found.parent === undefined
+      ? { ...urn, attribute: found.definition.name, definition: found.definition }
+      : {
+          ...urn,
+          attribute: found.parent.definition.name,
+          subAttribute: found.definition.name,
+          definition: found.definition,
+          parent: found.parent.definition,
+        };
+  return { path, descending: order === 'descending' };
+}
+
+/** The page window, clamped to the server's limits. @internal */
+export function pageWindow(
+  params: QueryParams,
+  config: ResolvedConfig,
+): { startIndex: number; count: number } {
+  for (const name of ['startIndex', 'count'] as const) {
+    const v = params[name];
+    if (
+      v !== undefined &&
+      (typeof v === 'number' ? !Number.isFinite(v) : v.trim() === '' || !Number.isFinite(Number(v)))
+    ) {
+      throw new ScimError('invalidValue', `${name}: expected an integer, got "${v}"`);
+    }
+  }
+  return resolvePageWindow(
+    { startIndex: params.startIndex, count: params.count },
+    { maxCount: config.maxPageSize, defaultCount: config.defaultPageSize },
+  );
+}
+
+/** The attribute lists of a projection, as arrays of trimmed names. @internal */
+export function attributeList(value: string | readonly string[] | undefined): string[] {
+  if (value === undefined) return [];
+  const items = typeof value === 'string' ? splitTopLevel(value) : value;
+  // `emails[type eq "work"]` (which Microsoft's test suite sends) selects the attribute: `emails`.
+  return items.map((s) => s.replace(/\[[^\]]*\]/g, '').trim()).filter((s) => s !== '');
+}
+
+/** Splits `a,b[x eq "1,2"],c` at the commas outside brackets and quotes. */
+function splitTopLevel(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '\\') i++;
+      else if (c === '"') quoted = false;
+    } else if (c === '"') quoted = true;
+    else if (c === '[') depth++;
+    else if (c === ']') depth = Math.max(0, depth - 1);
+    else if (c === ',' && depth === 0) {
+      out.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  out.push(text.slice(start));
+  return out;
+}

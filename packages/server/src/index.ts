@@ -1,0 +1,59 @@
+/**
+ * A fetch-standard SCIM 2.0 service provider (RFC 7644).
+ *
+ * @packageDocumentation
+ */
+
+export { anyOf } from './auth/any-of.ts';
+export {
+  type BearerTokensOptions,
+  bearerTokens,
+  readBearerToken,
+  type StaticTokenOptions,
+  staticToken,
+} from './auth/bearer.ts';
+export { type JwtAuthOptions, jwtAuth } from './auth/jwt.ts';
+export {
+  hashToken,
+  type IssuedToken,
+  type IssueTokenOptions,
+  issueToken,
+  listTokens,
+  type RotatedToken,
+  type RotateTokenOptions,
+  revokeToken,
+  rotateToken,
+  TOKEN_PREFIX,
+  type TokenStatus,
+  type TokenSummary,
+  tokenIdOf,
+  tokenStatus,
+} from './auth/tokens.ts';
+export type * from './auth/types.ts';
+export { createScimHandler } from './handler/index.ts';
+export {
+  type CreateLoggerOptions,
+  createLogger,
+  getRequestId,
+  logRequest,
+  type RequestLogDetails,
+  type RequestLogger,
+  type RequestLoggingOptions,
+  redactSecrets,
+  withRequestLogging,
+} from './log.ts';
+export { type NodeAdapterOptions, type NodeMiddleware, toNodeListener, toNodeMiddleware } from './node.ts';
+export type * from './options.ts';
+export {
+  type PgClientLike,
+  type PgliteLike,
+  type PgPoolLike,
+  type PostgresStore,
+  type PostgresStoreOptions,
+  postgresStore,
+  type SqliteStore,
+  type SqliteStoreOptions,
+  sqliteStore,
+} from './store/index.ts';
+export { type MemoryStoreOptions, memoryStore } from './store/memory.ts';
+export type * from './store/types.ts';

@@ -1,0 +1,256 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { recordingTokenStore } from './auth/token-store.fixture.ts';
+import { issueToken } from './auth/tokens.ts';
+import { createLogger, getRequestId, logRequest, redactSecrets, withRequestLogging } from './log.ts';
+
+function capture() {
+  const lines: string[] = [];
+  const logger = createLogger({ level: 'debug', destination: { write: (line: string) => lines.push(line) } });
+  return { logger, lines, parsed: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
+}
+
+const JWT =
+  'eyJhbGciOiJSUzI1NiIsImtpZCI6ImtleS0xIn0.eyJpc3MiOiJodHRwczovL3N0cy53aW5kb3dzLm5ldC94LyJ9.c2lnbmF0dXJlLWJ5dGVz';
+
+describe('redactSecrets', () => {
+  it('removes tokens (keeping their id), JWTs and Bearer/Basic values from text', () => {
+    const token = `scim_0123456789abcdef_${'x'.repeat(43)}`;
+    expect(redactSecrets(`token ${token} used`)).toBe('token scim_0123456789abcdef_[redacted] used');
+    expect(redactSecrets(`jwt=${JWT};`)).toBe('jwt=[redacted jwt];');
+    expect(redactSecrets('Authorization: bearer abc.DEF-ghi')).toBe('Authorization: bearer [redacted]');
+    expect(redactSecrets('Basic YWxhZGRpbjpvcGVuc2VzYW1l')).toBe('Basic [redacted]');
+    expect(redactSecrets('GET /Users?filter=userName eq "bjensen"')).toBe(
+      'GET /Users?filter=userName eq "bjensen"',
+    );
+  });
+});
+
+describe('redactSecrets, property-based', () => {
+  const secret = fc.string({
+    unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'),
+    minLength: 43,
+    maxLength: 43,
+  });
+  const id = fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 16, maxLength: 16 });
+  const text = fc.string({ maxLength: 30 });
+
+  it('removes any token of ours from any surrounding text', () => {
+    fc.assert(
+      fc.property(text, id, secret, text, (before, i, s, after) => {
+        const out = redactSecrets(`${before} scim_${i}_${s} ${after}`);
+        expect(out).not.toContain(s);
+        expect(out).toContain(`scim_${i}_[redacted]`);
+      }),
+    );
+  });
+
+  it('removes any Bearer value from any surrounding text', () => {
+    fc.assert(
+      fc.property(
+        text,
+        secret,
+        fc.constantFrom('Bearer ', 'bearer  ', 'Bearer%20', 'Basic '),
+        (before, s, scheme) => {
+          expect(redactSecrets(`${before} ${scheme}${s}`)).not.toContain(s);
+        },
+      ),
+    );
+  });
+});
+
+describe('createLogger', () => {
+  it('redacts credentials by key at any depth, in messages, errors and child bindings', () => {
+    const { logger, lines, parsed } = capture();
+    const secret = 'hunter2-hunter2-hunter2';
+    logger.info(
+      {
+        headers: {
+          authorization: `Bearer ${secret}`,
+          cookie: `sid=${secret}`,
+          'set-cookie': [`a=${secret}`],
+          accept: '*/*',
+        },
+        nested: { deeper: { clientSecret: secret, password: secret, accessToken: secret, apiKey: secret } },
+        list: [{ token: secret }],
+      },
+      `called with Bearer ${secret}`,
+    );
+    logger.error({ err: new Error(`failed with Bearer ${secret}`) }, 'oops');
+    logger
+      .child({ token: secret })
+      .child({ note: `Bearer ${secret}` })
+      .warn('child');
+    logger.error(new Error(`direct Bearer ${secret}`));
+    class Credentials {
+      user = 'svc';
+      apiToken = secret;
+    }
+    logger.info(
+      { creds: new Credentials(), at: new Date(0), url: new URL(`https://x/?q=Bearer%20${secret}`) },
+      'instances',
+    );
+    logger.info(new Headers({ authorization: `Bearer ${secret}`, 'x-request-id': 'r1' }), 'headers');
+    const output = lines.join('');
+    expect(output).not.toContain(secret);
+    const [first, second, third, direct, instances, fourth] = parsed();
+    expect(instances).toMatchObject({
+      creds: { user: 'svc', apiToken: '[redacted]' },
+      at: '1970-01-01T00:00:00.000Z',
+      url: 'https://x/?q=Bearer%20[redacted]',
+    });
+    expect(direct).toMatchObject({
+      msg: 'direct Bearer [redacted]',
+      err: { message: 'direct Bearer [redacted]' },
+    });
+    expect(first).toMatchObject({
+      headers: {
+        authorization: '[redacted]',
+        cookie: '[redacted]',
+        'set-cookie': '[redacted]',
+        accept: '*/*',
+      },
+      nested: {
+        deeper: {
+          clientSecret: '[redacted]',
+          password: '[redacted]',
+          accessToken: '[redacted]',
+          apiKey: '[redacted]',
+        },
+      },
+      list: [{ token: '[redacted]' }],
+      msg: 'called with Bearer [redacted]',
+    });
+    expect(second?.err).toMatchObject({ type: 'Error', message: 'failed with Bearer [redacted]' });
+    expect(third).toMatchObject({ token: '[redacted]', note: 'Bearer [redacted]', msg: 'child' });
+    expect(fourth).toMatchObject({ authorization: '[redacted]', 'x-request-id': 'r1' });
+  });
+
+  it('honours the level', () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'warn', destination: { write: (l: string) => lines.push(l) } });
+    logger.info('quiet');
+    logger.warn('loud');
+    expect(lines.map((l) => JSON.parse(l).msg)).toEqual(['loud']);
+  });
+});
+
+describe('logRequest', () => {
+  it('logs method, path, status, duration and id, and never a credential header or query value', () => {
+    const { logger, parsed } = capture();
+    const request = new Request(
+      'https://scim.example.com/scim/v2/Users?filter=userName%20eq%20%22a%22&access_token=abc',
+      {
+        headers: {
+          authorization: 'Bearer abc',
+          cookie: 'sid=abc',
+          'user-agent': 'Azure AD SCIM',
+          'content-length': '12',
+        },
+      },
+    );
+    logRequest(logger, request, new Response(null, { status: 201 }), 12.345, 'req-1', {
+      tenant: 'contoso',
+      principal: 'tok_1',
+    });
+    logRequest(logger, request, new Response(null, { status: 404 }), 1, 'req-2');
+    logRequest(logger, request, undefined, 1, 'req-3', { err: new Error('boom') });
+    const [ok, missing, failed] = parsed();
+    expect(ok).toMatchObject({
+      level: 30,
+      requestId: 'req-1',
+      method: 'GET',
+      path: '/scim/v2/Users?filter=userName+eq+%22a%22&access_token=%5Bredacted%5D',
+      status: 201,
+      durationMs: 12.3,
+      userAgent: 'Azure AD SCIM',
+      requestBytes: 12,
+      tenant: 'contoso',
+      principal: 'tok_1',
+      msg: 'GET /scim/v2/Users?filter=userName+eq+%22a%22&access_token=%5Bredacted%5D 201',
+    });
+    expect(JSON.stringify(ok)).not.toContain('abc');
+    expect(missing).toMatchObject({ level: 40, status: 404 });
+    expect(failed).toMatchObject({ level: 50, status: 500, err: { message: 'boom' } });
+  });
+});
+
+describe('withRequestLogging', () => {
+  it('never writes the bearer token it authenticated with', async () => {
+    const { logger, lines } = capture();
+    const { token } = await issueToken(recordingTokenStore(), 'contoso');
+    const handler = withRequestLogging(async (request) => {
+      // A careless handler that logs everything it can reach:
+      logger.info(
+        { headers: request.headers, auth: request.headers.get('authorization') },
+        `got ${request.headers.get('authorization')}`,
+      );
+      return new Response('{}', { status: 200 });
+    }, logger);
+    await handler(new Request('https://x/scim/v2/Users', { headers: { authorization: `Bearer ${token}` } }));
+    await expect(
+      withRequestLogging(async () => {
+        throw new Error(`token ${token} rejected`);
+      }, logger)(new Request('https://x/Users', { headers: { authorization: `Bearer ${token}` } })),
+    ).rejects.toThrow();
+    expect(lines.length).toBe(3);
+    expect(lines.join('')).not.toContain(token);
+    expect(lines.join('')).not.toContain(token.slice(-43));
+  });
+
+  it('keeps a well-formed x-request-id, generates one otherwise, and returns it', async () => {
+    const { logger, parsed } = capture();
+    const seen: (string | undefined)[] = [];
+    let ticks = 0;
+    const handler = withRequestLogging(
+      async (request) => {
+        seen.push(getRequestId(request));
+        return Response.json({ ok: true });
+      },
+      logger,
+      { generateId: () => 'generated', now: () => (ticks += 5) },
+    );
+    const kept = await handler(new Request('https://x/Users', { headers: { 'x-request-id': 'abc-123' } }));
+    const forged = await handler(
+      new Request('https://x/Users', { headers: { 'x-request-id': 'a"}{"level":60' } }),
+    );
+    const long = await handler(
+      new Request('https://x/Users', { headers: { 'x-request-id': 'x'.repeat(129) } }),
+    );
+    const none = await handler(new Request('https://x/Users'));
+    expect([kept, forged, long, none].map((r) => r.headers.get('x-request-id'))).toEqual([
+      'abc-123',
+      'generated',
+      'generated',
+      'generated',
+    ]);
+    expect(seen).toEqual(['abc-123', 'generated', 'generated', 'generated']);
+    expect(parsed().map((l) => [l.requestId, l.durationMs])).toEqual([
+      ['abc-123', 5],
+      ['generated', 5],
+      ['generated', 5],
+      ['generated', 5],
+    ]);
+    expect(await kept.json()).toEqual({ ok: true });
+  });
+
+  it('ignores the client’s id when told not to trust it, and copies responses with immutable headers', async () => {
+    const { logger } = capture();
+    const upstream = await fetchLikeResponse();
+    const handler = withRequestLogging(async () => upstream, logger, {
+      trustRequestId: false,
+      generateId: () => 'mine',
+    });
+    const response = await handler(new Request('https://x/Users', { headers: { 'x-request-id': 'theirs' } }));
+    expect(response.headers.get('x-request-id')).toBe('mine');
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe('https://x/elsewhere');
+  });
+});
+
+/** A response whose headers are immutable, as `Response.redirect` makes. */
+async function fetchLikeResponse(): Promise<Response> {
+  const response = Response.redirect('https://x/elsewhere', 302);
+  expect(() => response.headers.set('x-test', '1')).toThrow();
+  return response;
+}

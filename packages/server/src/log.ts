@@ -1,0 +1,334 @@
+import { randomUUID } from 'node:crypto';
+import { type DestinationStream, type Level, type Logger, pino } from 'pino';
+
+/** Keys whose values are never logged: credentials in headers, bodies and options. */
+const SECRET_KEY = /(authorization|cookie|password|passwd|secret|token|api[-_]?key|credentials?)$/i;
+/** Query parameters whose values are never logged. */
+const SECRET_PARAM =
+  /^(access_token|id_token|refresh_token|token|code|client_secret|password|secret|sig|signature|api[-_]?key)$/i;
+/** Credentials that may hide in free text: our tokens, JWTs, and `Bearer` / `Basic` values. */
+const SECRET_TEXT: readonly (readonly [RegExp, string])[] = [
+  [/\bscim_([0-9a-f]{16})_[A-Za-z0-9_-]{20,}/g, 'scim_$1_[redacted]'],
+  [/\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, '[redacted jwt]'],
+  // Also URL-encoded (`Bearer%20...`, `Bearer+...`), as in a logged URL.
+  [/\b(bearer|basic)(\s+|%20|\+)[A-Za-z0-9\-._~+/%]+=*/gi, '$1$2[redacted]'],
+];
+const REDACTED = '[redacted]';
+const MAX_DEPTH = 8;
+
+/**
+ * Removes credentials from a text: tokens of `issueToken` (their public id is kept), JWTs, and
+ * the values of `Bearer` and `Basic` credentials.
+ *
+ * @param text - any text bound for a log
+ * @returns the text with credentials replaced by `[redacted]`
+ * @example
+ * ```ts
+ * redactSecrets('Authorization: Bearer abc.def'); // 'Authorization: Bearer [redacted]'
+ * ```
+ * @see https://datatracker.ietf.org/doc/html/rfc6750#section-5.3
+ */
+export function redactSecrets(text: string): string {
+  let out = text;
+  for (const [pattern, replacement] of SECRET_TEXT) out = out.replace(pattern, replacement);
+  return out;
+}
+
+/** A deep copy of a log object with credentials removed (by key and by content). */
+function scrub(value: unknown, depth: number, seen: WeakSet<object>): unknown {
+  if (typeof value === 'string') return redactSecrets(value);
+  if (typeof value !== 'object' || value === null) return value;
+  if (depth > MAX_DEPTH || seen.has(value)) return '[...]';
+  seen.add(value);
+  if (value instanceof Error) {
+    const error: Record<string, unknown> = {
+      type: value.name,
+      message: redactSecrets(value.message),
+      ...(value.stack === undefined ? {} : { stack: redactSecrets(value.stack) }),
+    };
+    for (const [key, inner] of Object.entries(value)) {
+      error[key] = SECRET_KEY.test(key) ? REDACTED : scrub(inner, depth + 1, seen);
+    }
+    if (value.cause !== undefined) error.cause = scrub(value.cause, depth + 1, seen);
+    return error;
+  }
+  if (value instanceof Headers) {
+    return scrub(Object.fromEntries(value), depth, seen);
+  }
+  if (Array.isArray(value)) return value.map((item) => scrub(item, depth + 1, seen));
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    return scrub((value as { toJSON(): unknown }).toJSON(), depth + 1, seen);
+  }
+  // Plain objects and class instances alike: their own enumerable properties, as JSON.stringify
+  // would write them.
+  const out: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value)) {
+    out[key] =
+      SECRET_KEY.test(key) && inner !== undefined && inner !== null
+        ? REDACTED
+        : scrub(inner, depth + 1, seen);
+  }
+  return out;
+}
+
+/**
+ * Options of {@link createLogger}.
+ *
+ * @example
+ * ```ts
+ * const options: CreateLoggerOptions = { level: 'debug', name: 'scim' };
+ * ```
+ * @see https://getpino.io/#/docs/api?id=options
+ */
+export interface CreateLoggerOptions {
+  /** The lowest level written (default `info`, or `LOG_LEVEL`'s value when the CLI starts). */
+  readonly level?: Level | 'silent';
+  /** The logger's name, written in every line. */
+  readonly name?: string;
+  /** Where the JSON lines go (default standard output). */
+  readonly destination?: DestinationStream;
+}
+
+/**
+ * Creates a structured JSON logger (pino) that never writes credentials: values under keys such
+ * as `authorization`, `cookie`, `set-cookie`, `token`, `secret` and `password` become
+ * `[redacted]` at any depth, and tokens, JWTs and `Bearer` values are removed from every string,
+ * including messages and errors.
+ *
+ * @param options - level, name and destination
+ * @returns a pino logger
+ * @example
+ * ```ts
+ * const logger = createLogger({ level: 'info' });
+ * logger.info({ headers: { authorization: 'Bearer x' } }, 'hello'); // {"headers":{"authorization":"[redacted]"},...}
+ * ```
+ * @see https://getpino.io/#/docs/api
+ * @see https://datatracker.ietf.org/doc/html/rfc6750#section-5.3
+ */
+export function createLogger(options: CreateLoggerOptions = {}): Logger {
+  const logger = pino(
+    {
+      level: options.level ?? 'info',
+      ...(options.name === undefined ? {} : { name: options.name }),
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: {
+        log: (object) => scrub(object, 0, new WeakSet()) as Record<string, unknown>,
+      },
+      serializers: {
+        // `formatters.log` already turned errors into plain objects; keep them as they are.
+        err: (value: unknown) => value,
+      },
+      hooks: {
+        logMethod(args, method) {
+          const safe = args.map((arg) => (typeof arg === 'string' ? redactSecrets(arg) : arg));
+          // `logger.error(error)` makes the error's message the line's message: redact it too.
+          const [first, second] = args;
+          if (first instanceof Error && typeof second !== 'string')
+            safe.splice(1, 0, redactSecrets(first.message));
+          method.apply(this, safe as Parameters<typeof method>);
+        },
+      },
+    },
+    options.destination,
+  );
+  // pino writes a child's bindings without the log formatter: scrub them on the way in. Children
+  // inherit this method from the root (pino creates them with Object.create), so grandchildren too.
+  const child = logger.child;
+  logger.child = function scrubbedChild(this: Logger, bindings, childOptions) {
+    return child.call(this, scrub(bindings, 0, new WeakSet()) as typeof bindings, childOptions);
+  } as typeof logger.child;
+  return logger;
+}
+
+/**
+ * What {@link logRequest} needs of a logger: pino's `info`, `warn` and `error`, or anything shaped
+ * like them.
+ *
+ * @example
+ * ```ts
+ * const logger: RequestLogger = createLogger();
+ * ```
+ * @see https://getpino.io/#/docs/api?id=logging-method-parameters
+ */
+export interface RequestLogger {
+  /** Logs a successful request. */
+  info(object: object, message?: string): void;
+  /** Logs a request answered with a 4xx status. */
+  warn(object: object, message?: string): void;
+  /** Logs a request answered with a 5xx status, or that threw. */
+  error(object: object, message?: string): void;
+}
+
+/**
+ * Details of a request that only the handler knows, added to its log line.
+ *
+ * @example
+ * ```ts
+ * const extra: RequestLogDetails = { tenant: 'contoso', principal: 'tok_0f1e2d3c4b5a6978' };
+ * ```
+ * @see https://datatracker.ietf.org/doc/html/rfc7644#section-2
+ */
+export interface RequestLogDetails {
+  /** The tenant the request was for. */
+  readonly tenant?: string;
+  /** The principal's public id (a token id or a JWT subject), never a secret. */
+  readonly principal?: string;
+  /** The error the request failed with. */
+  readonly err?: unknown;
+}
+
+/** The path and query of a URL, with credential-like query parameters redacted. */
+function safePath(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return '[unparsable url]';
+  }
+  for (const key of new Set(parsed.searchParams.keys())) {
+    if (SECRET_PARAM.test(key)) parsed.searchParams.set(key, REDACTED);
+  }
+  return redactSecrets(parsed.pathname + parsed.search);
+}
+
+/**
+ * Writes one structured line for a handled request: request id, method, path (credential-like
+ * query parameters redacted), status, duration, user agent, and the tenant and principal when
+ * given. It reads no header that carries credentials, so a token can never reach the line. 5xx
+ * statuses log at `error`, 4xx at `warn`, the rest at `info`.
+ *
+ * @param logger - a pino logger (or anything with `info`, `warn`, `error`)
+ * @param request - the request
+ * @param response - the response, or `undefined` when the handler threw
+ * @param durationMs - how long the handler took, in milliseconds
+ * @param requestId - the request id (see {@link withRequestLogging})
+ * @param details - the tenant, principal and error, when known
+ * @example
+ * ```ts
+ * const started = performance.now();
+ * const response = await handler(request);
+ * logRequest(logger, request, response, performance.now() - started, 'req-1');
+ * ```
+ * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3
+ */
+export function logRequest(
+  logger: RequestLogger,
+  request: Request,
+  response: Response | undefined,
+  durationMs: number,
+  requestId: string,
+  details: RequestLogDetails = {},
+): void {
+  const status = response?.status ?? 500;
+  const path = safePath(request.url);
+  const line: Record<string, unknown> = {
+    requestId,
+    method: request.method,
+    path,
+    status,
+    durationMs: Math.round(durationMs * 10) / 10,
+  };
+  const userAgent = request.headers.get('user-agent');
+  if (userAgent !== null) line.userAgent = redactSecrets(userAgent.slice(0, 256));
+  const length = request.headers.get('content-length');
+  if (length !== null && /^\d+$/.test(length)) line.requestBytes = Number(length);
+  if (details.tenant !== undefined) line.tenant = details.tenant;
+  if (details.principal !== undefined) line.principal = details.principal;
+  if (details.err !== undefined) line.err = details.err;
+  const message = `${request.method} ${path} ${status}`;
+  if (status >= 500) logger.error(line, message);
+  else if (status >= 400) logger.warn(line, message);
+  else logger.info(line, message);
+}
+
+/** A request id we accept from a client: short, and nothing that could forge a log line. */
+const REQUEST_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
+const requestIds = new WeakMap<Request, string>();
+
+/**
+ * The request id {@link withRequestLogging} gave a request, for the handler's own log lines.
+ *
+ * @param request - a request passed through `withRequestLogging`
+ * @returns the id, or `undefined` for a request that did not go through it
+ * @example
+ * ```ts
+ * logger.info({ requestId: getRequestId(request) }, 'user created');
+ * ```
+ * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3
+ */
+export function getRequestId(request: Request): string | undefined {
+  return requestIds.get(request);
+}
+
+/**
+ * Options of {@link withRequestLogging}.
+ *
+ * @example
+ * ```ts
+ * const options: RequestLoggingOptions = { trustRequestId: false };
+ * ```
+ * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3
+ */
+export interface RequestLoggingOptions {
+  /** Whether to keep a well-formed `x-request-id` the client sent (default true, for tracing through a proxy). */
+  readonly trustRequestId?: boolean;
+  /** Generates a request id (default `crypto.randomUUID`). */
+  readonly generateId?: () => string;
+  /** A monotonic clock in milliseconds for durations (default `performance.now`). */
+  readonly now?: () => number;
+}
+
+/**
+ * Wraps a fetch-standard handler with request logging: each request gets an id (the client's
+ * `x-request-id` when well-formed, a random UUID otherwise), returned in the response's
+ * `x-request-id` header and readable with {@link getRequestId}; one line is logged per request
+ * with {@link logRequest}. A handler that throws is logged (status 500) and the error rethrown.
+ *
+ * @param handler - the handler, for example from `createScimHandler`
+ * @param logger - a pino logger (see {@link createLogger})
+ * @param options - request id and clock options
+ * @returns the wrapped handler
+ * @example
+ * ```ts
+ * const handler = withRequestLogging(createScimHandler(options), createLogger());
+ * const response = await handler(new Request('https://scim.example.com/scim/v2/Users'));
+ * response.headers.get('x-request-id'); // '5f0c...'
+ * ```
+ * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3
+ */
+export function withRequestLogging(
+  handler: (request: Request) => Promise<Response>,
+  logger: RequestLogger,
+  options: RequestLoggingOptions = {},
+): (request: Request) => Promise<Response> {
+  const now = options.now ?? (() => performance.now());
+  const generateId = options.generateId ?? randomUUID;
+  const trust = options.trustRequestId ?? true;
+  return async (request) => {
+    const presented = request.headers.get('x-request-id');
+    const requestId = trust && presented !== null && REQUEST_ID.test(presented) ? presented : generateId();
+    requestIds.set(request, requestId);
+    const started = now();
+    let response: Response;
+    try {
+      response = await handler(request);
+    } catch (error) {
+      logRequest(logger, request, undefined, now() - started, requestId, { err: error });
+      throw error;
+    }
+    logRequest(logger, request, response, now() - started, requestId);
+    return withHeader(response, 'x-request-id', requestId);
+  };
+}
+
+/** The response with one more header; a copy when its headers are immutable. */
+function withHeader(response: Response, name: string, value: string): Response {
+  try {
+    response.headers.set(name, value);
+    return response;
+  } catch {
+    const headers = new Headers(response.headers);
+    headers.set(name, value);
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  }
+}

@@ -1,0 +1,167 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { URN } from '@scim/schemas';
+import express from 'express';
+import { afterEach, describe, expect, test } from 'vitest';
+import { createScimHandler } from './handler/index.ts';
+import { toNodeListener, toNodeMiddleware } from './node.ts';
+import { memoryStore } from './store/memory.ts';
+
+const servers: Server[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
+});
+
+function handler(basePath = '/scim/v2') {
+  return createScimHandler({
+    store: memoryStore(),
+    authenticate: async (request, tenant) =>
+      request.headers.get('authorization') === 'Bearer t' ? { tenant, kind: 'bearer', id: 'tok' } : undefined,
+    basePath,
+  });
+}
+
+async function listen(listener: Parameters<typeof createServer>[1]): Promise<string> {
+  const server = createServer(listener);
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+const headers = { authorization: 'Bearer t', 'content-type': 'application/scim+json' };
+
+describe('toNodeListener', () => {
+  test('serves the handler over node:http, streaming bodies both ways', async () => {
+    const url = await listen(toNodeListener(handler()));
+    const created = await fetch(`${url}/scim/v2/Users`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ schemas: [URN.User], userName: 'node' }),
+    });
+    expect(created.status).toBe(201);
+    const body = (await created.json()) as { id: string };
+    expect(created.headers.get('location')).toBe(`${url}/scim/v2/Users/${body.id}`);
+    const got = await fetch(`${url}/scim/v2/Users/${body.id}`, { headers });
+    expect(((await got.json()) as { userName: string }).userName).toBe('node');
+    const del = await fetch(`${url}/scim/v2/Users/${body.id}`, { method: 'DELETE', headers });
+    expect(del.status).toBe(204);
+    expect(await del.text()).toBe('');
+  });
+
+  test('an oversized chunked body: 413', async () => {
+    const url = await listen(
+      toNodeListener(
+        createScimHandler({
+          store: memoryStore(),
+          authenticate: async (_r, tenant) => ({ tenant, kind: 'bearer', id: 'x' }),
+          limits: { maxBodyBytes: 100 },
+        }),
+      ),
+    );
+    const stream = new ReadableStream<Uint8Array>({
+      start(c) {
+        for (let i = 0; i < 10; i++) c.enqueue(new TextEncoder().encode('x'.repeat(50)));
+        c.close();
+      },
+    });
+    const r = await fetch(`${url}/Users`, {
+      method: 'POST',
+      headers,
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
+    expect(r.status).toBe(413);
+  });
+
+  test('trustProxy takes the public origin from X-Forwarded-*', async () => {
+    const url = await listen(toNodeListener(handler(), { trustProxy: true }));
+    const r = await fetch(`${url}/scim/v2/Users`, {
+      method: 'POST',
+      headers: { ...headers, 'x-forwarded-proto': 'https', 'x-forwarded-host': 'scim.example.com' },
+      body: JSON.stringify({ schemas: [URN.User], userName: 'p' }),
+    });
+    expect(r.headers.get('location')).toMatch(/^https:\/\/scim\.example\.com\/scim\/v2\/Users\//);
+  });
+});
+
+describe('toNodeMiddleware', () => {
+  test('uses an already-parsed req.body without mutating the request', async () => {
+    const mw = toNodeMiddleware(handler());
+    let seen: { body: unknown; url: string | undefined } | undefined;
+    const url = await listen((req, res) => {
+      // What express.json() leaves behind: the stream consumed, req.body set, _body flagged.
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const parsed = JSON.parse(Buffer.concat(chunks).toString() || '{}');
+        const r = req as IncomingMessage & { body?: unknown; _body?: boolean; originalUrl?: string };
+        r.body = Object.freeze(parsed);
+        r._body = true;
+        r.originalUrl = req.url ?? '/';
+        req.url = req.url?.replace('/scim/v2', '') ?? '/';
+        mw(req, res, (error) => {
+          res.statusCode = 599;
+          res.end(String(error));
+        });
+        seen = { body: r.body, url: req.url };
+      });
+    });
+    const r = await fetch(`${url}/scim/v2/Users`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ schemas: [URN.User], userName: 'express' }),
+    });
+    expect(r.status).toBe(201);
+    expect(seen?.body).toEqual({ schemas: [URN.User], userName: 'express' });
+    expect(seen?.url).toBe('/Users');
+  });
+
+  test('streams the body when no parser ran', async () => {
+    const mw = toNodeMiddleware(handler());
+    const url = await listen((req, res) => mw(req, res, () => res.end('next')));
+    const r = await fetch(`${url}/scim/v2/Users`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ schemas: [URN.User], userName: 'raw' }),
+    });
+    expect(r.status).toBe(201);
+  });
+});
+
+describe('with Express 4', () => {
+  test('mounted under a path after express.json(): the parsed body is used and left as it was', async () => {
+    const app = express();
+    const bodies: unknown[] = [];
+    app.use(express.json({ type: ['application/json', 'application/scim+json'] }));
+    app.use((req, _res, next) => {
+      bodies.push(req.body);
+      next();
+    });
+    app.use('/scim/v2', toNodeMiddleware(handler()));
+    app.use((_req, res) => {
+      res.status(418).end();
+    });
+    const url = await listen(app);
+    const body = { schemas: [URN.User], userName: 'exp' };
+    const created = await fetch(`${url}/scim/v2/Users`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(body),
+    });
+    expect(created.status).toBe(201);
+    const id = ((await created.json()) as { id: string }).id;
+    expect(created.headers.get('location')).toBe(`${url}/scim/v2/Users/${id}`);
+    expect(bodies.at(-1)).toEqual(body);
+    const patched = await fetch(`${url}/scim/v2/Users/${id}`, {
+      method: 'PATCH',
+      headers,
+      body: JSON.stringify({
+        schemas: [URN.PatchOp],
+        Operations: [{ op: 'Replace', path: 'active', value: 'False' }],
+      }),
+    });
+    expect(((await patched.json()) as { active: boolean }).active).toBe(false);
+    const bad = await fetch(`${url}/scim/v2/Users`, { headers: { authorization: 'Bearer nope' } });
+    expect(bad.status).toBe(401);
+  });
+});

@@ -1,0 +1,206 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import { ScimError } from '@scim/schemas';
+
+/**
+ * Options of {@link toNodeListener} and {@link toNodeMiddleware}.
+ *
+ * @example
+ * ```ts
+ * const options: NodeAdapterOptions = { trustProxy: true };
+ * ```
+ * @see https://nodejs.org/api/http.html
+ */
+export interface NodeAdapterOptions {
+  /**
+   * Whether to take the public scheme and host from `X-Forwarded-Proto` / `X-Forwarded-Host`
+   * (behind a load balancer that sets them). Default `false`: the socket and `Host` decide.
+   */
+  readonly trustProxy?: boolean;
+}
+
+/**
+ * A Connect / Express middleware: `(req, res, next) => void`.
+ *
+ * @example
+ * ```ts
+ * const mw: NodeMiddleware = toNodeMiddleware(handler);
+ * app.use(mw);
+ * ```
+ * @see https://expressjs.com/en/guide/writing-middleware.html
+ */
+export type NodeMiddleware = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  next: (error?: unknown) => void,
+) => void;
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function origin(req: IncomingMessage, options: NodeAdapterOptions): string {
+  const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
+  let proto = encrypted ? 'https' : 'http';
+  let host = firstHeader(req.headers.host) ?? 'localhost';
+  if (options.trustProxy) {
+    proto = firstHeader(req.headers['x-forwarded-proto'])?.split(',')[0]?.trim() || proto;
+    host = firstHeader(req.headers['x-forwarded-host'])?.split(',')[0]?.trim() || host;
+  }
+  if (!/^[A-Za-z0-9.\-:[\]]+$/.test(host)) host = 'localhost';
+  return `${proto === 'https' ? 'https' : 'http'}://${host}`;
+}
+
+function headersOf(req: IncomingMessage): Headers {
+  const headers = new Headers();
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i]!;
+    // HTTP/2 pseudo-headers and hop-by-hop headers are not for the handler.
+    if (name.startsWith(':')) continue;
+    try {
+      headers.append(name, req.rawHeaders[i + 1]!);
+    } catch {
+      // A header value the fetch Headers class refuses is dropped.
+    }
+  }
+  return headers;
+}
+
+/** A body already read by a framework (Express `json()`, `text()`, `raw()`), or undefined. */
+function parsedBody(req: IncomingMessage): { readonly body: string | Uint8Array } | undefined {
+  const r = req as IncomingMessage & { body?: unknown; _body?: unknown };
+  if (r._body !== true && !req.readableEnded) return undefined;
+  const body = r.body;
+  if (body === undefined || body === null) return { body: '' };
+  if (typeof body === 'string') return { body };
+  if (body instanceof Uint8Array) return { body };
+  try {
+    return { body: JSON.stringify(body) };
+  } catch {
+    throw new ScimError(
+      'invalidSyntax',
+      'the request body could not be serialized; send a plain JSON object',
+    );
+  }
+}
+
+function toRequest(req: IncomingMessage, url: string, options: NodeAdapterOptions): Request {
+  const method = (req.method ?? 'GET').toUpperCase();
+  const headers = headersOf(req);
+  const init: RequestInit & { duplex?: 'half' } = { method, headers };
+  if (method !== 'GET' && method !== 'HEAD') {
+    const parsed = parsedBody(req);
+    if (parsed !== undefined) {
+      // The framework read the stream; the Content-Length it saw may not match our serialization.
+      headers.delete('content-length');
+      headers.delete('transfer-encoding');
+      init.body = parsed.body as BodyInit;
+    } else {
+      init.body = Readable.toWeb(req) as unknown as ReadableStream<Uint8Array>;
+      init.duplex = 'half';
+    }
+  }
+  return new Request(`${origin(req, options)}${url.startsWith('/') ? url : `/${url}`}`, init);
+}
+
+async function send(response: Response, res: ServerResponse): Promise<void> {
+  const headers: Record<string, string | string[]> = {};
+  response.headers.forEach((value, name) => {
+    if (name === 'set-cookie') return;
+    headers[name] = value;
+  });
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length > 0) headers['set-cookie'] = cookies;
+  res.writeHead(response.status, headers);
+  if (response.body === null) {
+    res.end();
+    return;
+  }
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (!res.write(value)) await new Promise<void>((resolve) => res.once('drain', () => resolve()));
+  }
+  res.end();
+}
+
+function fail(res: ServerResponse, error: unknown): void {
+  if (res.headersSent) {
+    res.destroy(error instanceof Error ? error : undefined);
+    return;
+  }
+  const response = ScimError.from(error).toResponse();
+  void send(response, res).catch(() => res.destroy());
+}
+
+/**
+ * Adapts a fetch-standard handler (from {@link createScimHandler}) to a `node:http` request
+ * listener. The request body is streamed to the handler (which counts its bytes), the response
+ * streamed back.
+ *
+ * @param handler - the fetch handler
+ * @param options - proxy trust
+ * @returns a listener for `http.createServer`
+ * @example
+ * ```ts
+ * import { createServer } from 'node:http';
+ * import { createScimHandler, memoryStore, toNodeListener } from '@scim/server';
+ * createServer(toNodeListener(createScimHandler({ store: memoryStore(), authenticate }))).listen(3000);
+ * ```
+ * @see https://nodejs.org/api/http.html#httpcreateserveroptions-requestlistener
+ */
+export function toNodeListener(
+  handler: (request: Request) => Promise<Response>,
+  options: NodeAdapterOptions = {},
+): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    let request: Request;
+    try {
+      request = toRequest(req, req.url ?? '/', options);
+    } catch (error) {
+      fail(res, error);
+      return;
+    }
+    handler(request)
+      .then((response) => send(response, res))
+      .catch((error: unknown) => fail(res, error));
+  };
+}
+
+/**
+ * Adapts a fetch-standard handler to a Connect / Express middleware. It reads the full URL from
+ * `req.originalUrl` (so mount it with `app.use('/scim/v2', ...)` and give the handler the same
+ * `basePath`), uses a body a body parser already read (`req.body`) without changing it, and never
+ * mutates the framework's request. Errors of the adapter itself go to `next(error)`.
+ *
+ * @param handler - the fetch handler
+ * @param options - proxy trust
+ * @returns the middleware
+ * @example
+ * ```ts
+ * import express from 'express';
+ * import { createScimHandler, toNodeMiddleware } from '@scim/server';
+ * const app = express();
+ * app.use('/scim/v2', toNodeMiddleware(createScimHandler({ store, authenticate, basePath: '/scim/v2' })));
+ * ```
+ * @see https://expressjs.com/en/guide/writing-middleware.html
+ */
+export function toNodeMiddleware(
+  handler: (request: Request) => Promise<Response>,
+  options: NodeAdapterOptions = {},
+): NodeMiddleware {
+  return (req, res, next) => {
+    let request: Request;
+    try {
+      const url = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/';
+      request = toRequest(req, url, options);
+    } catch (error) {
+      fail(res, error);
+      return;
+    }
+    handler(request)
+      .then((response) => send(response, res))
+      .catch((error: unknown) => (res.headersSent ? res.destroy() : next(error)));
+  };
+}

@@ -1,0 +1,563 @@
+/**
+ * The store contract suite: one set of vitest cases that every {@link ScimStore} must pass
+ * (memory, SQLite, PostgreSQL, PGlite, and a custom store).
+ *
+ * @internal
+ * @packageDocumentation
+ */
+import { normalizeFilter, parseFilter, type QueryFilter, type QueryPath } from '@scim/protocol';
+import { groupResourceSchema, isScimError, type ResourceSchema, userResourceSchema } from '@scim/schemas';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ScimStore, StoredResource, UniqueKey } from './types.ts';
+
+/** The resource types every contract run opens. @internal */
+export const CONTRACT_TYPES = [{ name: 'User' }, { name: 'Group', referenceAttribute: 'members' }] as const;
+
+/** The query form of a filter on a resource type (User unless told). @internal */
+export function query(filter: string, schema: ResourceSchema = userResourceSchema): QueryFilter {
+  return normalizeFilter(parseFilter(filter), schema);
+}
+
+/** The query path of an attribute, for sorting. @internal */
+export function sortPath(attribute: string, schema: ResourceSchema = userResourceSchema): QueryPath {
+  const f = normalizeFilter(parseFilter(`${attribute} pr`), schema);
+  if (f.kind !== 'present') throw new Error(`no attribute ${attribute}`);
+  return f.path;
+}
+
+/** The error a promise rejects with. @internal */
+export async function failure(
+  p: Promise<unknown>,
+): Promise<{ status: number; scimType?: string; code: string; headers: Record<string, string> }> {
+  try {
+    await p;
+  } catch (error) {
+    if (!isScimError(error)) throw error;
+    const e = error as unknown as {
+      status: number;
+      scimType?: string;
+      code: string;
+      headers: Record<string, string>;
+    };
+    return e;
+  }
+  throw new Error('expected a failure');
+}
+
+let counter = 0;
+/** A tenant name no other test uses. @internal */
+export function freshTenant(): string {
+  counter += 1;
+  return `t${counter}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+function userInput(userName: string, extra: Record<string, unknown> = {}) {
+  return {
+    data: {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName,
+      ...extra,
+    },
+    unique: [{ attribute: 'userName', value: userName.toLowerCase() }] as UniqueKey[],
+    change: { type: 'user.created' },
+  };
+}
+
+function groupWrite(displayName: string) {
+  return {
+    data: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName },
+    unique: [{ attribute: 'displayName', value: displayName.toLowerCase() }] as UniqueKey[],
+    change: { type: 'group.updated' },
+  };
+}
+
+function groupInput(displayName: string, members?: string[]) {
+  return {
+    data: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName },
+    unique: [{ attribute: 'displayName', value: displayName.toLowerCase() }] as UniqueKey[],
+    change: { type: 'group.created' },
+    ...(members === undefined ? {} : { members }),
+  };
+}
+
+/**
+ * Declares the contract suite for a store. `makeStore` returns a store not yet opened; the suite
+ * opens it once with {@link CONTRACT_TYPES} and closes it at the end; every test uses its own tenant.
+ *
+ * @param name - the store's name in the test report
+ * @param makeStore - makes the store under test
+ * @param options - `setupTimeoutMs`: how long making and opening the store may take (PGlite starts slowly)
+ * @example
+ * ```ts
+ * describeStoreContract('sqlite', () => sqliteStore({ path: ':memory:' }));
+ * ```
+ */
+export function describeStoreContract(
+  name: string,
+  makeStore: () => ScimStore | Promise<ScimStore>,
+  options: { readonly setupTimeoutMs?: number } = {},
+): void {
+  describe(`store contract: ${name}`, () => {
+    let store: ScimStore;
+    beforeAll(async () => {
+      store = await makeStore();
+      await store.open(CONTRACT_TYPES);
+      await store.open(CONTRACT_TYPES); // idempotent
+    }, options.setupTimeoutMs ?? 10_000);
+    afterAll(async () => {
+      await store.close();
+    });
+
+    const ids = (page: { resources: readonly StoredResource[] }) => page.resources.map((r) => r.id);
+
+    it('creates and reads a resource, scoped by tenant and type', async () => {
+      const t = freshTenant();
+      const created = await store.create(t, 'User', userInput('BJensen', { active: true }));
+      expect(created.version).toBe(1);
+      expect(created.id).toMatch(/^[0-9a-f-]{36}$/);
+      expect(created.created).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+      expect(created.lastModified).toBe(created.created);
+      const read = await store.get(t, 'User', created.id);
+      expect(read).toMatchObject({ id: created.id, resourceType: 'User', version: 1, data: created.data });
+      expect(await store.get(freshTenant(), 'User', created.id)).toBeUndefined();
+      expect(await store.get(t, 'Group', created.id)).toBeUndefined();
+      expect(await store.get(t, 'User', 'no-such-id')).toBeUndefined();
+    });
+
+    it('enforces uniqueness per tenant and resource type, and frees values on change and delete', async () => {
+      const t = freshTenant();
+      const a = await store.create(t, 'User', userInput('alice'));
+      const dup = await failure(store.create(t, 'User', userInput('ALICE')));
+      expect(dup).toMatchObject({ status: 409, scimType: 'uniqueness' });
+      expect((await store.list(t, { resourceType: 'User', startIndex: 1, count: 10 })).totalResults).toBe(1);
+      await store.create(freshTenant(), 'User', userInput('alice'));
+      const b = await store.create(t, 'User', userInput('bob'));
+      const clash = await failure(
+        store.update(t, 'User', b.id, { ...userInput('Alice'), change: { type: 'user.updated' } }),
+      );
+      expect(clash).toMatchObject({ status: 409, scimType: 'uniqueness' });
+      expect((await store.get(t, 'User', b.id))?.data.userName).toBe('bob');
+      expect((await store.get(t, 'User', b.id))?.version).toBe(1);
+      // keeping one's own value is no conflict
+      const same = await store.update(t, 'User', a.id, {
+        ...userInput('Alice'),
+        change: { type: 'user.updated' },
+      });
+      expect(same.version).toBe(2);
+      await store.update(t, 'User', a.id, { ...userInput('carol'), change: { type: 'user.updated' } });
+      await store.create(t, 'User', userInput('alice'));
+      await store.delete(t, 'User', b.id, { change: { type: 'user.deleted' } });
+      await store.create(t, 'User', userInput('bob'));
+    });
+
+    it('answers 50 concurrent creates of one userName in different casings with one success', async () => {
+      const t = freshTenant();
+      const casings = Array.from({ length: 50 }, (_, i) =>
+        [...'bjensen@example.com'].map((c, j) => ((i >> (j % 6)) & 1 ? c.toUpperCase() : c)).join(''),
+      );
+      const results = await Promise.allSettled(casings.map((u) => store.create(t, 'User', userInput(u))));
+      const ok = results.filter((r) => r.status === 'fulfilled');
+      expect(ok).toHaveLength(1);
+      for (const r of results) {
+        if (r.status === 'rejected') expect(r.reason).toMatchObject({ status: 409, scimType: 'uniqueness' });
+      }
+      const page = await store.list(t, { resourceType: 'User', startIndex: 1, count: 100 });
+      expect(page.totalResults).toBe(1);
+    });
+
+    it('checks ifVersion: a stale version is 412 and changes nothing', async () => {
+      const t = freshTenant();
+      const u = await store.create(t, 'User', userInput('v'));
+      const v2 = await store.update(t, 'User', u.id, {
+        ...userInput('v', { title: 'one' }),
+        ifVersion: 1,
+        change: { type: 'user.updated' },
+      });
+      expect(v2.version).toBe(2);
+      expect(v2.created).toBe(u.created);
+      expect(v2.lastModified >= u.lastModified).toBe(true);
+      const stale = await failure(
+        store.update(t, 'User', u.id, {
+          ...userInput('v', { title: 'two' }),
+          ifVersion: 1,
+          change: { type: 'user.updated' },
+        }),
+      );
+      expect(stale.status).toBe(412);
+      expect((await store.get(t, 'User', u.id))?.data.title).toBe('one');
+      expect(
+        (await failure(store.delete(t, 'User', u.id, { ifVersion: 1, change: { type: 'user.deleted' } })))
+          .status,
+      ).toBe(412);
+      expect(await store.get(t, 'User', u.id)).toBeDefined();
+      const feed = await store.changes(t);
+      expect(feed.map((e) => e.type)).toEqual(['user.created', 'user.updated']);
+      await store.delete(t, 'User', u.id, { ifVersion: 2, change: { type: 'user.deleted' } });
+      expect(await store.get(t, 'User', u.id)).toBeUndefined();
+    });
+
+    it('answers 404 for a missing id on update and delete', async () => {
+      const t = freshTenant();
+      expect(
+        (await failure(store.update(t, 'User', 'nope', { ...userInput('x'), change: { type: 'u' } }))).status,
+      ).toBe(404);
+      expect((await failure(store.delete(t, 'User', 'nope', { change: { type: 'd' } }))).status).toBe(404);
+      const u = await store.create(t, 'User', userInput('x'));
+      expect(
+        (await failure(store.update(t, 'Group', u.id, { ...groupWrite('x'), change: { type: 'u' } }))).status,
+      ).toBe(404);
+      expect(
+        (await failure(store.delete(freshTenant(), 'User', u.id, { change: { type: 'd' } }))).status,
+      ).toBe(404);
+    });
+
+    it('keeps members: initial, added, removed, removeAll, display and type, memberOf', async () => {
+      const t = freshTenant();
+      const u1 = await store.create(t, 'User', userInput('u1', { displayName: 'User One' }));
+      const u2 = await store.create(t, 'User', userInput('u2'));
+      const inner = await store.create(t, 'Group', groupInput('inner'));
+      const g = await store.create(t, 'Group', groupInput('outer', [u1.id, inner.id, u1.id]));
+      const read = await store.get(t, 'Group', g.id, { members: true });
+      expect(read?.members).toHaveLength(2);
+      expect(read?.members).toEqual(
+        expect.arrayContaining([
+          { value: u1.id, type: 'User', display: 'User One' },
+          { value: inner.id, type: 'Group', display: 'inner' },
+        ]),
+      );
+      expect((await store.get(t, 'Group', g.id))?.members).toBeUndefined();
+      const up = await store.update(t, 'Group', g.id, {
+        ...groupWrite('outer'),
+        members: { added: [u2.id, u1.id], removed: [inner.id, 'absent'] },
+        change: { type: 'group.members.added' },
+      });
+      expect(up.version).toBe(2);
+      const after = await store.get(t, 'Group', g.id, { members: true });
+      expect(after?.members?.map((m) => m.value).sort()).toEqual([u1.id, u2.id].sort());
+      expect((await store.memberOf(t, u2.id)).map((m) => m.value)).toEqual([g.id]);
+      expect(await store.memberOf(t, inner.id)).toEqual([]);
+      await store.update(t, 'Group', g.id, {
+        ...groupWrite('outer'),
+        members: { added: [inner.id], removed: [], removeAll: true },
+        change: { type: 'group.updated' },
+      });
+      expect((await store.get(t, 'Group', g.id, { members: true }))?.members?.map((m) => m.value)).toEqual([
+        inner.id,
+      ]);
+      expect((await store.memberOf(t, inner.id))[0]).toMatchObject({
+        value: g.id,
+        type: 'Group',
+        display: 'outer',
+      });
+    });
+
+    it('refuses unknown member ids (also of another tenant) with 400 and stores nothing', async () => {
+      const t = freshTenant();
+      const other = await store.create(freshTenant(), 'User', userInput('elsewhere'));
+      const u = await store.create(t, 'User', userInput('here'));
+      const bad = await failure(store.create(t, 'Group', groupInput('g', [u.id, other.id])));
+      expect(bad).toMatchObject({ status: 400, scimType: 'invalidValue' });
+      expect((await store.list(t, { resourceType: 'Group', startIndex: 1, count: 10 })).totalResults).toBe(0);
+      const g = await store.create(t, 'Group', groupInput('g2'));
+      const bad2 = await failure(
+        store.update(t, 'Group', g.id, {
+          ...groupWrite('g2'),
+          members: { added: ['nope'], removed: [] },
+          change: { type: 'x' },
+        }),
+      );
+      expect(bad2.status).toBe(400);
+      expect((await store.get(t, 'Group', g.id, { members: true }))?.version).toBe(1);
+      expect((await store.changes(t)).map((e) => e.type)).toEqual(['user.created', 'group.created']);
+    });
+
+    it('removes memberships both ways on delete', async () => {
+      const t = freshTenant();
+      const u = await store.create(t, 'User', userInput('m'));
+      const g = await store.create(t, 'Group', groupInput('g', [u.id]));
+      const parent = await store.create(t, 'Group', groupInput('parent', [g.id]));
+      await store.delete(t, 'User', u.id, { change: { type: 'user.deleted' } });
+      expect((await store.get(t, 'Group', g.id, { members: true }))?.members).toEqual([]);
+      await store.delete(t, 'Group', g.id, { change: { type: 'group.deleted' } });
+      expect((await store.get(t, 'Group', parent.id, { members: true }))?.members).toEqual([]);
+    });
+
+    describe('list', () => {
+      const t = freshTenant();
+      const made: Record<string, StoredResource> = {};
+      beforeAll(async () => {
+        const users: [string, Record<string, unknown>][] = [
+          [
+            'alice',
+            {
+              name: { familyName: 'Zeta', givenName: 'Alice' },
+              active: true,
+              externalId: 'EXT-1',
+              title: 'Boss',
+              emails: [
+                { value: 'alice@Work.example', type: 'work', primary: true },
+                { value: 'a@home.example', type: 'home' },
+              ],
+            },
+          ],
+          [
+            'Bob',
+            {
+              name: { familyName: 'alpha' },
+              active: false,
+              externalId: 'ext-1',
+              title: '',
+              emails: [{ value: 'bob@work.example', type: 'home' }],
+            },
+          ],
+          [
+            'carol',
+            {
+              active: true,
+              emails: [],
+              'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': {
+                employeeNumber: '7',
+                manager: { value: 'boss-id' },
+              },
+            },
+          ],
+          ["d'Artagnan", { title: "x' OR '1'='1", nickName: 'Ünïcode' }],
+          ['ÉMILE', { name: { familyName: 'Émile' } }],
+        ];
+        for (const [userName, extra] of users)
+          made[userName] = await store.create(t, 'User', userInput(userName, extra));
+        const g = await store.create(t, 'Group', groupInput('Admins', [made.alice!.id, made.Bob!.id]));
+        made.Admins = g;
+        made.Empty = await store.create(t, 'Group', groupInput('empty'));
+      });
+      const find = async (filter: string, type: 'User' | 'Group' = 'User') =>
+        ids(
+          await store.list(t, {
+            resourceType: type,
+            filter: query(filter, type === 'User' ? userResourceSchema : groupResourceSchema),
+            startIndex: 1,
+            count: 100,
+          }),
+        ).sort();
+      const of = (...names: string[]) => names.map((n) => made[n]!.id).sort();
+
+      it.each([
+        ['userName eq "ALICE"', ['alice']],
+        ['userName eq "bob"', ['Bob']],
+        ['userName eq "émile"', ['ÉMILE']],
+        ['userName sw "A"', ['alice']],
+        ['userName co "ARTAG"', ["d'Artagnan"]],
+        ['userName ew "E"', ['alice', 'ÉMILE']],
+        ['userName gt "c"', ['carol', "d'Artagnan", 'ÉMILE']],
+        ['externalId eq "EXT-1"', ['alice']],
+        ['externalId eq "ext-1"', ['Bob']],
+        ['active eq true', ['alice', 'carol']],
+        ['active ne true', ['Bob']],
+        ['not (active eq true)', ['Bob', "d'Artagnan", 'ÉMILE']],
+        ['title pr', ['alice', "d'Artagnan"]],
+        ['not (title pr)', ['Bob', 'carol', 'ÉMILE']],
+        ['emails pr', ['alice', 'Bob']],
+        ['emails co "WORK.example"', ['alice', 'Bob']],
+        ['emails.value eq "ALICE@work.EXAMPLE"', ['alice']],
+        ['emails[type eq "work" and value co "@work"]', ['alice']],
+        ['emails[type eq "home"].value ew "work.example"', ['Bob']],
+        ['emails[primary eq true]', ['alice']],
+        ['name.familyName eq "émile" or name.familyName sw "Z"', ['alice', 'ÉMILE']],
+        ['name pr and not (name.givenName pr)', ['Bob', 'ÉMILE']],
+        ['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value eq "boss-id"', ['carol']],
+        ['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber eq "7"', ['carol']],
+        ["title eq \"x' OR '1'='1\"", ["d'Artagnan"]],
+        ['userName eq "\\" OR 1=1 --"', []],
+        ['userName eq "\'); DROP TABLE resources; --"', []],
+        ['nickName eq "üNÏCODE"', ["d'Artagnan"]],
+        ['noSuchAttribute eq "x"', []],
+        ['not (noSuchAttribute eq "x")', ['alice', 'Bob', 'carol', "d'Artagnan", 'ÉMILE']],
+      ])('filters %s', async (filter, expected) => {
+        expect(await find(filter)).toEqual(of(...expected));
+      });
+
+      it('filters on id and meta', async () => {
+        expect(await find(`id eq "${made.carol!.id}"`)).toEqual(of('carol'));
+        expect(await find(`id eq "${made.carol!.id.toUpperCase()}"`)).toEqual([]);
+        const users = ['alice', 'Bob', 'carol', "d'Artagnan", 'ÉMILE'];
+        const since = users.filter((u) => made[u]!.created >= made.carol!.created);
+        expect(since).toContain('ÉMILE');
+        expect(await find(`meta.created ge "${made.carol!.created}"`)).toEqual(of(...since));
+        const before = users.filter((u) => made[u]!.lastModified < made.ÉMILE!.lastModified);
+        expect(await find(`meta.lastModified lt "${made.ÉMILE!.lastModified}"`)).toEqual(of(...before));
+        expect(await find('meta.resourceType eq "User"')).toHaveLength(5);
+        expect(await find('meta.resourceType eq "Group"')).toHaveLength(0);
+        expect(await find('meta.version eq "W/\\"1\\""')).toHaveLength(5);
+      });
+
+      it('filters groups on displayName and members', async () => {
+        expect(await find('displayName eq "ADMINS"', 'Group')).toEqual(of('Admins'));
+        expect(await find(`members.value eq "${made.Bob!.id}"`, 'Group')).toEqual(of('Admins'));
+        expect(await find(`members eq "${made.carol!.id}"`, 'Group')).toEqual([]);
+        expect(await find('members pr', 'Group')).toEqual(of('Admins'));
+        expect(await find('not (members pr)', 'Group')).toEqual(of('Empty'));
+        expect(await find(`members[value eq "${made.alice!.id}" and type eq "User"]`, 'Group')).toEqual(
+          of('Admins'),
+        );
+        expect(await find('members.display eq "BOB"', 'Group')).toEqual(of('Admins'));
+        expect(await find(`groups.value eq "${made.Admins!.id}"`)).toEqual(of('alice', 'Bob'));
+        expect(await find('groups.display eq "admins"')).toEqual(of('alice', 'Bob'));
+        expect(await find('groups pr')).toEqual(of('alice', 'Bob'));
+      });
+
+      it('sorts, with missing values last (first when descending), ties in creation order', async () => {
+        const order = async (attribute: string, descending: boolean) =>
+          ids(
+            await store.list(t, {
+              resourceType: 'User',
+              sort: { path: sortPath(attribute), descending },
+              startIndex: 1,
+              count: 100,
+            }),
+          );
+        const names = (list: string[]) => list.map((id) => Object.keys(made).find((k) => made[k]!.id === id));
+        expect(names(await order('userName', false))).toEqual([
+          'alice',
+          'Bob',
+          'carol',
+          "d'Artagnan",
+          'ÉMILE',
+        ]);
+        expect(names(await order('userName', true))).toEqual([
+          'ÉMILE',
+          "d'Artagnan",
+          'carol',
+          'Bob',
+          'alice',
+        ]);
+        expect(names(await order('name.familyName', false))).toEqual([
+          'Bob',
+          'alice',
+          'ÉMILE',
+          'carol',
+          "d'Artagnan",
+        ]);
+        expect(names(await order('name.familyName', true))).toEqual([
+          'carol',
+          "d'Artagnan",
+          'ÉMILE',
+          'alice',
+          'Bob',
+        ]);
+        expect(names(await order('emails', false))).toEqual(['alice', 'Bob', 'carol', "d'Artagnan", 'ÉMILE']);
+        const byCreated = ['alice', 'Bob', 'carol', "d'Artagnan", 'ÉMILE']
+          .map((n, i) => ({ n, i, c: made[n]!.created }))
+          .sort((a, b) => (a.c === b.c ? a.i - b.i : a.c < b.c ? 1 : -1))
+          .map((x) => x.n);
+        expect(names(await order('meta.created', true))).toEqual(byCreated);
+      });
+
+      it('pages with startIndex and count, and counts every match', async () => {
+        const page = (startIndex: number, count: number) =>
+          store.list(t, {
+            resourceType: 'User',
+            sort: { path: sortPath('userName'), descending: false },
+            startIndex,
+            count,
+          });
+        const p1 = await page(1, 2);
+        expect(p1.totalResults).toBe(5);
+        expect(p1.resources.map((r) => r.data.userName)).toEqual(['alice', 'Bob']);
+        expect((await page(4, 2)).resources.map((r) => r.data.userName)).toEqual(["d'Artagnan", 'ÉMILE']);
+        expect(await page(9, 2)).toEqual({ totalResults: 5, resources: [] });
+        expect(await page(1, 0)).toEqual({ totalResults: 5, resources: [] });
+        const unsorted = await store.list(t, { resourceType: 'User', startIndex: 1, count: 100 });
+        expect(unsorted.resources.map((r) => r.data.userName)).toEqual([
+          'alice',
+          'Bob',
+          'carol',
+          "d'Artagnan",
+          'ÉMILE',
+        ]);
+      });
+
+      it('loads members for a page when asked', async () => {
+        const page = await store.list(t, {
+          resourceType: 'Group',
+          filter: query('displayName eq "admins"', groupResourceSchema),
+          startIndex: 1,
+          count: 10,
+          members: true,
+        });
+        expect(page.resources[0]?.members?.map((m) => m.value).sort()).toEqual(of('alice', 'Bob'));
+      });
+    });
+
+    it('treats SQL metacharacters in ids as plain text', async () => {
+      const t = freshTenant();
+      await store.create(t, 'User', userInput('safe'));
+      for (const id of ["' OR '1'='1", '"; DROP TABLE resources; --', '%', '_', '\\']) {
+        expect(await store.get(t, 'User', id)).toBeUndefined();
+        expect((await failure(store.delete(t, 'User', id, { change: { type: 'd' } }))).status).toBe(404);
+      }
+      expect((await store.list(t, { resourceType: 'User', startIndex: 1, count: 10 })).totalResults).toBe(1);
+      expect(
+        (await store.list(`${t}' OR '1'='1`, { resourceType: 'User', startIndex: 1, count: 10 }))
+          .totalResults,
+      ).toBe(0);
+    });
+
+    it('records a change feed in order, per tenant, readable with a cursor', async () => {
+      const t = freshTenant();
+      const u = await store.create(t, 'User', {
+        ...userInput('feed'),
+        change: { type: 'user.created', source: 'test' },
+      });
+      await store.update(t, 'User', u.id, {
+        ...userInput('feed', { active: false }),
+        change: { type: 'user.deactivated', changes: [{ path: 'active' }] },
+      });
+      await store.create(freshTenant(), 'User', userInput('other'));
+      await store.delete(t, 'User', u.id, { change: { type: 'user.deleted' } });
+      const all = await store.changes(t);
+      expect(all.map((e) => [e.type, e.version])).toEqual([
+        ['user.created', 1],
+        ['user.deactivated', 2],
+        ['user.deleted', 0],
+      ]);
+      expect(all[0]).toMatchObject({ tenant: t, resourceType: 'User', id: u.id, source: 'test' });
+      expect(all[1]).toMatchObject({ changes: [{ path: 'active' }] });
+      expect(Number.isNaN(Date.parse(all[0]!.at))).toBe(false);
+      const rest = await store.changes(t, { after: all[0]!.cursor });
+      expect(rest.map((e) => e.cursor)).toEqual([all[1]!.cursor, all[2]!.cursor]);
+      expect(await store.changes(t, { after: all[2]!.cursor })).toEqual([]);
+      expect(await store.changes(t, { limit: 1 })).toHaveLength(1);
+    });
+
+    it('keeps token records', async () => {
+      const t = freshTenant();
+      const hash = `h-${t}`;
+      await store.tokens.insert({
+        id: `tok-${t}`,
+        tenant: t,
+        hash,
+        label: 'ci',
+        created: '2026-11-30T10:00:00.000Z',
+      });
+      expect(await store.tokens.findByHash(hash)).toEqual({
+        id: `tok-${t}`,
+        tenant: t,
+        hash,
+        label: 'ci',
+        created: '2026-11-30T10:00:00.000Z',
+      });
+      expect(await store.tokens.findByHash('nope')).toBeUndefined();
+      expect((await store.tokens.list(t)).map((r) => r.id)).toEqual([`tok-${t}`]);
+      expect(await store.tokens.list(freshTenant())).toEqual([]);
+      expect(
+        await store.tokens.update(freshTenant(), `tok-${t}`, { revoked: '2026-12-01T00:00:00.000Z' }),
+      ).toBe(false);
+      expect(await store.tokens.update(t, `tok-${t}`, { revoked: '2026-12-01T00:00:00.000Z' })).toBe(true);
+      expect((await store.tokens.findByHash(hash))?.revoked).toBe('2026-12-01T00:00:00.000Z');
+    });
+
+    it('answers ping', async () => {
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+  });
+}

@@ -1,0 +1,213 @@
+import { createServer, type Server, type Socket, connect as tcpConnect } from 'node:net';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { describeStoreContract, failure, freshTenant, query } from './contract.ts';
+import { postgresStore } from './postgres.ts';
+import { Params, postgresDialect, SqlCompiler } from './sql/compile.ts';
+import { dropSchema, reachablePostgres, uniqueSchema } from './sql/test-postgres.ts';
+
+// The server on 127.0.0.1:5432 when one answers (our machines and CI), else PGlite.
+const url = await reachablePostgres();
+const schemas: string[] = [];
+function schema(): string {
+  const s = uniqueSchema();
+  schemas.push(s);
+  return s;
+}
+let sharedPglite: PGlite | undefined;
+function make(s: string, options: { maxConnections?: number } = {}) {
+  if (url === undefined) {
+    sharedPglite ??= new PGlite();
+    return postgresStore({ pglite: sharedPglite, schema: s });
+  }
+  return postgresStore({ connectionString: url, schema: s, maxConnections: options.maxConnections ?? 8 });
+}
+afterAll(async () => {
+  if (url !== undefined) for (const s of schemas) await dropSchema(url, s);
+}, 60_000);
+
+const TYPES = [{ name: 'User' }, { name: 'Group', referenceAttribute: 'members' }];
+const user = (userName: string) => ({
+  data: { userName },
+  unique: [{ attribute: 'userName', value: userName.toLowerCase() }],
+  change: { type: 'user.created' },
+});
+
+describeStoreContract(
+  url === undefined ? 'postgres (no server: PGlite)' : 'postgres (server)',
+  () => make(schema()),
+  {
+    setupTimeoutMs: 120_000,
+  },
+);
+
+describe(`postgresStore (${url === undefined ? 'PGlite' : 'server'})`, () => {
+  it('lets two instances migrate together and keeps uniqueness and every member between them', async () => {
+    const s = schema();
+    const a = make(s);
+    const b = make(s);
+    await Promise.all([a.open(TYPES), b.open(TYPES)]);
+    const t = freshTenant();
+    const casings = Array.from({ length: 50 }, (_, i) =>
+      [...'bjensen'].map((c, j) => ((i >> j) & 1 ? c.toUpperCase() : c)).join(''),
+    );
+    const results = await Promise.allSettled(
+      casings.map((u, i) => (i % 2 === 0 ? a : b).create(t, 'User', user(u))),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of results) {
+      if (r.status === 'rejected') expect(r.reason).toMatchObject({ status: 409, scimType: 'uniqueness' });
+    }
+    const users = await Promise.all(Array.from({ length: 60 }, (_, i) => a.create(t, 'User', user(`m${i}`))));
+    const g = await a.create(t, 'Group', {
+      data: { displayName: 'g' },
+      unique: [],
+      change: { type: 'group.created' },
+    });
+    await Promise.all(
+      users.map((u, i) =>
+        (i % 2 === 0 ? a : b).update(t, 'Group', g.id, {
+          data: { displayName: 'g' },
+          unique: [],
+          members: { added: [u.id], removed: [] },
+          change: { type: 'group.members.added', members: [u.id] },
+        }),
+      ),
+    );
+    expect((await b.get(t, 'Group', g.id, { members: true }))?.members).toHaveLength(60);
+    expect((await a.get(t, 'Group', g.id))?.version).toBe(61);
+    // the feed holds every change once, in cursor order
+    const feed = await b.changes(t, { limit: 10_000 });
+    expect(feed.filter((e) => e.type === 'group.members.added')).toHaveLength(60);
+    const cursors = feed.map((e) => BigInt(e.cursor));
+    expect(cursors.every((c, i) => i === 0 || c > (cursors[i - 1] as bigint))).toBe(true);
+    await a.close();
+    await b.close();
+  }, 60_000);
+
+  it('refuses a schema name that is not a plain identifier', () => {
+    expect(() =>
+      postgresStore({ connectionString: 'postgres://x', schema: 'a"; DROP SCHEMA public; --' }),
+    ).toThrow(/plain identifier/);
+  });
+
+  it('answers userName, externalId, displayName and emails filters from indexes', async () => {
+    const s = schema();
+    const store = make(s);
+    await store.open(TYPES);
+    // 5,000 users in one tenant, loaded directly, then analyzed: the plans the planner picks.
+    const load = `INSERT INTO "${s}".resources (tenant, resource_type, id, version, created, last_modified, data, search)
+      SELECT 't', 'User', 'id' || i, 1, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', d, d
+      FROM (SELECT i, jsonb_build_object('userName', 'user' || i, 'externalId', 'x' || i, 'displayName', 'd' || i,
+        'emails', jsonb_build_array(jsonb_build_object('value', 'u' || i || '@x.org', 'type', 'work'))) AS d
+        FROM generate_series(1, 5000) AS i) AS g`;
+    const explain = async (sql: string, values: unknown[]) => {
+      if (url === undefined) {
+        const db = sharedPglite as PGlite;
+        const r = await db.query<{ 'QUERY PLAN': string }>(sql, values);
+        return r.rows.map((x) => x['QUERY PLAN']).join('\n');
+      }
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        const r = await client.query(sql, values);
+        return r.rows.map((x: Record<string, string>) => x['QUERY PLAN']).join('\n');
+      } finally {
+        await client.end();
+      }
+    };
+    await explain(load, []);
+    await explain(`ANALYZE "${s}".resources`, []);
+    const plan = (filter: string) => {
+      const params = new Params(true);
+      const t = params.text('t');
+      const rt = params.text('User');
+      const where = new SqlCompiler(postgresDialect(s), params, { tenant: t, resourceType: rt }).filter(
+        query(filter),
+      );
+      return explain(
+        `EXPLAIN SELECT r.id FROM "${s}".resources AS r WHERE r.tenant = ${t} AND r.resource_type = ${rt} AND ${where}`,
+        params.values,
+      );
+    };
+    expect(await plan('userName eq "USER42"')).toMatch(/resources_user_name/);
+    expect(await plan('externalId eq "x42"')).toMatch(/resources_external_id/);
+    expect(await plan('displayName eq "D42"')).toMatch(/resources_display_name/);
+    expect(await plan('emails.value eq "U42@x.org"')).toMatch(/resources_search/);
+    expect(await plan('emails[type eq "work" and value eq "U42@x.org"]')).toMatch(/resources_search/);
+    const found = await store.list('t', {
+      resourceType: 'User',
+      filter: query('emails.value eq "U42@X.org"'),
+      startIndex: 1,
+      count: 10,
+    });
+    expect(found.resources.map((r) => r.id)).toEqual(['id42']);
+    await store.close();
+  }, 120_000);
+
+  it('answers 503 when no server answers', async () => {
+    const store = postgresStore({
+      connectionString: 'postgres://postgres@127.0.0.1:1/test',
+      connectTimeoutMs: 1000,
+    });
+    expect(await failure(store.open(TYPES))).toMatchObject({ status: 503, headers: { 'retry-after': '5' } });
+    await store.close();
+  });
+
+  it.skipIf(url === undefined)(
+    'answers 503 while the database is away, with no partial write, and recovers when it is back',
+    async () => {
+      const target = new URL(url as string);
+      const sockets = new Set<Socket>();
+      const listen = (port: number) =>
+        new Promise<Server>((resolve) => {
+          const server = createServer((socket) => {
+            const upstream = tcpConnect(5432, '127.0.0.1');
+            sockets.add(socket);
+            sockets.add(upstream);
+            socket.pipe(upstream).pipe(socket);
+            const drop = () => {
+              socket.destroy();
+              upstream.destroy();
+            };
+            socket.on('error', drop);
+            upstream.on('error', drop);
+            socket.on('close', drop);
+            upstream.on('close', drop);
+          });
+          server.listen(port, '127.0.0.1', () => resolve(server));
+        });
+      let proxy = await listen(0);
+      const port = (proxy.address() as { port: number }).port;
+      const stop = () =>
+        new Promise<void>((resolve) => {
+          for (const s of sockets) s.destroy();
+          sockets.clear();
+          proxy.close(() => resolve());
+        });
+      target.host = `127.0.0.1:${port}`;
+      const s = schema();
+      const store = postgresStore({ connectionString: target.toString(), schema: s, connectTimeoutMs: 1000 });
+      try {
+        await store.open(TYPES);
+        const t = freshTenant();
+        const u = await store.create(t, 'User', user('before'));
+        await stop();
+        const down = await failure(store.create(t, 'User', user('during')));
+        expect(down).toMatchObject({ status: 503, headers: { 'retry-after': '5' } });
+        expect((await failure(store.get(t, 'User', u.id))).status).toBe(503);
+        proxy = await listen(port);
+        await store.ping();
+        const page = await store.list(t, { resourceType: 'User', startIndex: 1, count: 10 });
+        expect(page.resources.map((r) => r.data.userName)).toEqual(['before']);
+        expect((await store.changes(t)).map((e) => e.type)).toEqual(['user.created']);
+        await store.create(t, 'User', user('after'));
+      } finally {
+        await store.close();
+        await stop();
+      }
+    },
+    60_000,
+  );
+});

@@ -1,0 +1,797 @@
+import { randomUUID } from 'node:crypto';
+import { isScimError, ScimError } from '@scim/schemas';
+import { Params, postgresDialect, SqlCompiler } from './sql/compile.ts';
+import { postgresMigrations } from './sql/postgres-schema.ts';
+import {
+  type ChangeRow,
+  changeDetail,
+  cursorOf,
+  distinct,
+  type MemberRow,
+  missing,
+  paging,
+  type ResourceRow,
+  sortedKeys,
+  stale,
+  storedData,
+  type TokenRow,
+  taken,
+  toChange,
+  toMember,
+  toResource,
+  toToken,
+  unavailable,
+  unknownMembers,
+} from './sql/shared.ts';
+import { now, searchDocument } from './sql/values.ts';
+import type {
+  ChangeEvent,
+  ChangeRecord,
+  ListPage,
+  ListQuery,
+  MemberDelta,
+  ResourceTypeStorage,
+  ScimStore,
+  StoredMember,
+  StoredResource,
+  TokenRecord,
+  TokenStore,
+  UniqueKey,
+  WriteInput,
+} from './types.ts';
+
+/**
+ * The part of a `pg` client the store uses (a `PoolClient`).
+ *
+ * @example
+ * ```ts
+ * const client: PgClientLike = await pool.connect();
+ * ```
+ * @see https://node-postgres.com/apis/client
+ */
+export interface PgClientLike {
+  /** Runs a statement. */
+  query(text: string, values?: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }>;
+  /** Returns the client to its pool (destroying it when given an error or `true`). */
+  release(destroy?: boolean | Error): void;
+}
+
+/**
+ * The part of a `pg` `Pool` the store uses.
+ *
+ * @example
+ * ```ts
+ * import pg from 'pg';
+ * const pool: PgPoolLike = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+ * ```
+ * @see https://node-postgres.com/apis/pool
+ */
+export interface PgPoolLike {
+  /** Checks a client out of the pool. */
+  connect(): Promise<PgClientLike>;
+  /** Closes every client. */
+  end(): Promise<void>;
+}
+
+/**
+ * The part of a PGlite instance (`@electric-sql/pglite`) the store uses: PostgreSQL in
+ * WebAssembly, for tests and single-process deployments without a server.
+ *
+ * @example
+ * ```ts
+ * import { PGlite } from '@electric-sql/pglite';
+ * const db: PgliteLike = new PGlite();
+ * ```
+ * @see https://pglite.dev/docs/api
+ */
+export interface PgliteLike {
+  /** Runs one statement with parameters. */
+  query(text: string, params?: unknown[]): Promise<{ rows: unknown[]; affectedRows?: number }>;
+  /** Runs SQL text that may hold several statements, without parameters. */
+  exec(text: string): Promise<unknown>;
+  /** Runs `fn` in a transaction. */
+  transaction<T>(
+    fn: (tx: {
+      query(text: string, params?: unknown[]): Promise<{ rows: unknown[]; affectedRows?: number }>;
+      exec(text: string): Promise<unknown>;
+    }) => Promise<T>,
+  ): Promise<T | undefined>;
+}
+
+/**
+ * Options of {@link postgresStore}: where the database is (a connection string, a `pg` pool, or a
+ * PGlite instance), and the schema the store's tables live in.
+ *
+ * @example
+ * ```ts
+ * const options: PostgresStoreOptions = { connectionString: process.env.DATABASE_URL!, schema: 'scim' };
+ * ```
+ * @see https://node-postgres.com/features/connecting
+ */
+export type PostgresStoreOptions = (
+  | {
+      /** A `postgres://` URL; the store makes (and closes) its own `pg` pool. */
+      readonly connectionString: string;
+      /** The pool's size (default 10). */
+      readonly maxConnections?: number;
+      /** How long a connection attempt may take before the store answers 503 (default 5000 ms). */
+      readonly connectTimeoutMs?: number;
+    }
+  | {
+      /** A `pg` pool the application owns: the store never ends it. */
+      readonly pool: PgPoolLike;
+    }
+  | {
+      /** A PGlite instance the application owns: the store never closes it. */
+      readonly pglite: PgliteLike;
+    }
+) & {
+  /** The PostgreSQL schema of the store's tables (created when missing; default `public`). */
+  readonly schema?: string;
+};
+
+/**
+ * A {@link ScimStore} on PostgreSQL.
+ *
+ * @example
+ * ```ts
+ * const store: PostgresStore = postgresStore({ connectionString: 'postgres://localhost/scim' });
+ * store.kind; // 'postgres'
+ * ```
+ * @see https://www.postgresql.org/docs/current/datatype-json.html
+ */
+export interface PostgresStore extends ScimStore {
+  /** The store's kind: `postgres`. */
+  readonly kind: 'postgres';
+  /** The schema the store's tables are in. */
+  readonly schema: string;
+}
+
+interface Queryable {
+  query(text: string, values?: unknown[]): Promise<{ rows: unknown[]; rowCount: number }>;
+  exec(text: string): Promise<void>;
+}
+
+interface Backend {
+  /** Runs `fn` on one connection (no transaction). */
+  session<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
+  /** Runs `fn` in a transaction (READ COMMITTED). */
+  transaction<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
+  end(): Promise<void>;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+/** The first key of the store's advisory locks (`0x5C1A`, "SCIM"). */
+const LOCK_SPACE = 0x5c1a;
+
+/** 32-bit FNV-1a hash, as a signed int4 (advisory lock keys). */
+function hash32(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h | 0;
+}
+
+const UNAVAILABLE_STATES = /^(08|53|57P)/;
+const UNAVAILABLE_MESSAGES =
+  /connect|terminat|closed|timeout|ended|not queryable|Connection|ECONN|EPIPE|socket/i;
+
+function isUnavailable(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return UNAVAILABLE_STATES.test(code);
+  // Node's network errors (ECONNREFUSED, ETIMEDOUT, EAI_AGAIN, ...), not its ERR_* programming errors.
+  if (typeof code === 'string' && /^E[A-Z_]+$/.test(code) && !code.startsWith('ERR_')) return true;
+  const message = (error as { message?: unknown }).message;
+  return typeof message === 'string' && UNAVAILABLE_MESSAGES.test(message);
+}
+
+function sqlState(error: unknown): string | undefined {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : undefined;
+}
+
+function ignore(): void {}
+
+function poolBackend(pool: PgPoolLike, owned: boolean): Backend {
+  const wrap = (client: PgClientLike): Queryable => ({
+    async query(text, values) {
+      const r = await client.query(text, values);
+      return { rows: r.rows, rowCount: r.rowCount ?? 0 };
+    },
+    async exec(text) {
+      await client.query(text);
+    },
+  });
+  const session = async <T>(fn: (q: Queryable) => Promise<T>): Promise<T> => {
+    const client = await pool.connect();
+    // A connection lost while the client is checked out is reported to the running query; the
+    // event must not also crash the process.
+    const events = client as unknown as {
+      on?: (event: 'error', fn: () => void) => void;
+      off?: (event: 'error', fn: () => void) => void;
+    };
+    events.on?.('error', ignore);
+    try {
+      const out = await fn(wrap(client));
+      events.off?.('error', ignore);
+      client.release();
+      return out;
+    } catch (error) {
+      events.off?.('error', ignore);
+      client.release(isUnavailable(error) ? true : undefined);
+      throw error;
+    }
+  };
+  return {
+    session,
+    transaction: (fn) =>
+      session(async (q) => {
+        await q.exec('BEGIN');
+        try {
+          const out = await fn(q);
+          await q.exec('COMMIT');
+          return out;
+        } catch (error) {
+          try {
+            await q.exec('ROLLBACK');
+          } catch {}
+          throw error;
+        }
+      }),
+    end: async () => {
+      if (owned) await pool.end();
+    },
+  };
+}
+
+function pgliteBackend(db: PgliteLike): Backend {
+  const wrap = (x: Pick<PgliteLike, 'query' | 'exec'>): Queryable => ({
+    async query(text, values) {
+      const r = await x.query(text, values);
+      return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+    },
+    async exec(text) {
+      await x.exec(text);
+    },
+  });
+  // PGlite is one connection: reads run in transactions too, so that they never interleave with
+  // the statements of a write.
+  const transaction = async <T>(fn: (q: Queryable) => Promise<T>): Promise<T> =>
+    (await db.transaction((tx) => fn(wrap(tx)))) as T;
+  return { session: transaction, transaction, end: async () => {} };
+}
+
+/**
+ * Creates a SCIM store on PostgreSQL (`pg`), for several server instances behind a load balancer.
+ * Resources are JSONB documents (with a lower-cased copy for case-insensitive filters, indexed by
+ * expression for `userName`, `externalId` and `displayName`, and with GIN for multi-valued values such
+ * as `emails`); uniqueness is the primary key of a table of unique values, so concurrent creates
+ * cannot both succeed; `ifVersion` is `UPDATE ... WHERE version = $n`; member deltas are row
+ * inserts and deletes (their cost does not grow with the group); the change feed is written in the
+ * same transaction, in commit order per tenant. Migrations run under an advisory lock, so instances
+ * may start together. A PGlite instance works in place of a server.
+ *
+ * @param options - a connection string, a `pg` pool or a PGlite instance, and the schema
+ * @returns a store; call `open(types)` before use (the handler does)
+ * @throws ScimError `invalidValue` when the schema name is not a plain lower-case identifier;
+ *   from its methods `unavailable` (503, with `Retry-After`) when the database is unreachable, and
+ *   `uniqueness` (409), `preconditionFailed` (412), `notFound` (404), `invalidValue` (400) as the
+ *   {@link ScimStore} contract says
+ * @example
+ * ```ts
+ * import { postgresStore } from '@scim/server';
+ * const store = postgresStore({ connectionString: process.env.DATABASE_URL!, schema: 'scim' });
+ * await store.open([{ name: 'User' }, { name: 'Group', referenceAttribute: 'members' }]);
+ * ```
+ * @see https://www.postgresql.org/docs/current/datatype-json.html
+ * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3
+ */
+export function postgresStore(options: PostgresStoreOptions): PostgresStore {
+  const schema = options.schema ?? 'public';
+  if (!SCHEMA_NAME.test(schema)) {
+    throw new ScimError(
+      'invalidValue',
+      `postgresStore: the schema name "${schema}" is not a plain identifier; use lower-case letters, digits and "_"`,
+      { token: schema },
+    );
+  }
+  return new PostgresScimStore(options, schema);
+}
+
+async function makePool(options: {
+  connectionString: string;
+  maxConnections?: number;
+  connectTimeoutMs?: number;
+}) {
+  const pg = await import('pg');
+  const Pool = (pg.default ?? pg).Pool;
+  const pool = new Pool({
+    connectionString: options.connectionString,
+    max: options.maxConnections ?? 10,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+  });
+  // An idle client whose server went away emits 'error'; the next checkout reconnects.
+  pool.on('error', () => {});
+  return pool as unknown as PgPoolLike;
+}
+
+class PostgresScimStore implements PostgresStore {
+  readonly kind = 'postgres';
+  readonly schema: string;
+  readonly tokens: TokenStore;
+  private readonly options: PostgresStoreOptions;
+  private readonly s: string;
+  private backendPromise: Promise<Backend> | undefined;
+  private closed = false;
+  private types = new Map<string, ResourceTypeStorage>();
+  private migrating: Promise<void> | undefined;
+
+  constructor(options: PostgresStoreOptions, schema: string) {
+    this.options = options;
+    this.schema = schema;
+    this.s = `"${schema}"`;
+    this.tokens = new PostgresTokens(this);
+  }
+
+  private backend(): Promise<Backend> {
+    if (this.backendPromise === undefined) {
+      const o = this.options;
+      this.backendPromise =
+        'pglite' in o
+          ? Promise.resolve(pgliteBackend(o.pglite))
+          : 'pool' in o
+            ? Promise.resolve(poolBackend(o.pool, false))
+            : makePool(o).then((pool) => poolBackend(pool, true));
+    }
+    return this.backendPromise;
+  }
+
+  /** Runs `fn`, turning connection failures into 503s. */
+  private async guard<T>(fn: (b: Backend) => Promise<T>): Promise<T> {
+    if (this.closed) throw unavailable('PostgreSQL', new Error('the store was closed'));
+    const b = await this.backend();
+    try {
+      this.migrating ??= this.migrate(b).catch((error: unknown) => {
+        this.migrating = undefined;
+        throw error;
+      });
+      await this.migrating;
+      return await fn(b);
+    } catch (error) {
+      if (isScimError(error)) throw error;
+      if (isUnavailable(error)) throw unavailable('PostgreSQL', error);
+      throw error;
+    }
+  }
+
+  /** A read on one connection. */
+  read<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
+    return this.guard((b) => b.session(fn));
+  }
+
+  /** A write in a transaction, retried on serialization failures and deadlocks. */
+  write<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
+    return this.guard(async (b) => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await b.transaction(fn);
+        } catch (error) {
+          const state = sqlState(error);
+          if (attempt < 5 && (state === '40001' || state === '40P01')) continue;
+          throw error;
+        }
+      }
+    });
+  }
+
+  /**
+   * Applies the migrations the database lacks, in one transaction under an advisory lock, so that
+   * instances starting together wait for each other instead of racing.
+   */
+  private async migrate(b: Backend): Promise<void> {
+    const s = this.s;
+    await b.transaction(async (q) => {
+      await q.query('SELECT pg_advisory_xact_lock($1::int, $2::int)', [
+        LOCK_SPACE,
+        hash32(`migrate:${this.schema}`),
+      ]);
+      await q.exec(`CREATE SCHEMA IF NOT EXISTS ${s}`);
+      await q.exec(
+        `CREATE TABLE IF NOT EXISTS ${s}.scim_migrations (version integer PRIMARY KEY, applied_at text NOT NULL)`,
+      );
+      const { rows } = await q.query(`SELECT COALESCE(MAX(version), 0) AS v FROM ${s}.scim_migrations`);
+      const from = Number((rows[0] as { v: number | string }).v);
+      const migrations = postgresMigrations(s);
+      for (let v = from; v < migrations.length; v++) {
+        await q.exec(migrations[v] as string);
+        await q.query(`INSERT INTO ${s}.scim_migrations (version, applied_at) VALUES ($1, $2)`, [
+          v + 1,
+          now(),
+        ]);
+      }
+    });
+  }
+
+  private memberships(): boolean {
+    for (const t of this.types.values()) if (t.referenceAttribute !== undefined) return true;
+    return false;
+  }
+
+  async open(types: readonly ResourceTypeStorage[]): Promise<void> {
+    for (const t of types) this.types.set(t.name, t);
+    await this.guard(async () => undefined);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.backendPromise !== undefined) await (await this.backendPromise).end();
+  }
+
+  async ping(): Promise<void> {
+    await this.read((q) => q.query('SELECT 1'));
+  }
+
+  async create(
+    tenant: string,
+    resourceType: string,
+    input: WriteInput & { readonly members?: readonly string[] },
+  ): Promise<StoredResource> {
+    const data = storedData(input.data, this.types.get(resourceType));
+    const id = randomUUID();
+    const at = now();
+    const s = this.s;
+    return this.write(async (q) => {
+      await q.query(
+        `INSERT INTO ${s}.resources (tenant, resource_type, id, version, created, last_modified, data, search)
+         VALUES ($1, $2, $3, 1, $4, $4, $5::jsonb, $6::jsonb)`,
+        [tenant, resourceType, id, at, JSON.stringify(data), JSON.stringify(searchDocument(data))],
+      );
+      await this.claim(q, tenant, resourceType, id, input.unique);
+      if (input.members !== undefined && input.members.length > 0) {
+        await this.addMembers(q, tenant, id, distinct(input.members));
+      }
+      await this.record(q, tenant, resourceType, id, 1, at, input.change);
+      return { id, resourceType, version: 1, created: at, lastModified: at, data };
+    });
+  }
+
+  async get(
+    tenant: string,
+    resourceType: string,
+    id: string,
+    options?: { readonly members?: boolean },
+  ): Promise<StoredResource | undefined> {
+    return this.read(async (q) => {
+      const { rows } = await q.query(
+        `SELECT id, resource_type, version, created, last_modified, data FROM ${this.s}.resources
+         WHERE tenant = $1 AND id = $2 AND resource_type = $3`,
+        [tenant, id, resourceType],
+      );
+      const row = rows[0] as ResourceRow | undefined;
+      if (row === undefined) return undefined;
+      if (options?.members !== true) return toResource(row);
+      return toResource(row, (await this.membersOf(q, tenant, [id])).get(id) ?? []);
+    });
+  }
+
+  async update(
+    tenant: string,
+    resourceType: string,
+    id: string,
+    input: WriteInput & { readonly ifVersion?: number; readonly members?: MemberDelta },
+  ): Promise<StoredResource> {
+    const data = storedData(input.data, this.types.get(resourceType));
+    const at = now();
+    const s = this.s;
+    return this.write(async (q) => {
+      const params: unknown[] = [
+        tenant,
+        id,
+        resourceType,
+        at,
+        JSON.stringify(data),
+        JSON.stringify(searchDocument(data)),
+      ];
+      if (input.ifVersion !== undefined) params.push(input.ifVersion);
+      const { rows } = await q.query(
+        `UPDATE ${s}.resources SET version = version + 1, last_modified = $4, data = $5::jsonb, search = $6::jsonb
+         WHERE tenant = $1 AND id = $2 AND resource_type = $3${input.ifVersion === undefined ? '' : ' AND version = $7'}
+         RETURNING version, created`,
+        params,
+      );
+      const row = rows[0] as { version: number; created: string } | undefined;
+      if (row === undefined) {
+        const exists = await q.query(
+          `SELECT 1 FROM ${s}.resources WHERE tenant = $1 AND id = $2 AND resource_type = $3`,
+          [tenant, id, resourceType],
+        );
+        if (exists.rows.length === 0 || input.ifVersion === undefined) throw missing(resourceType, id);
+        throw stale(resourceType, id, input.ifVersion);
+      }
+      await q.query(`DELETE FROM ${s}.uniques WHERE tenant = $1 AND id = $2`, [tenant, id]);
+      await this.claim(q, tenant, resourceType, id, input.unique);
+      const delta = input.members;
+      if (delta !== undefined) {
+        if (delta.removeAll === true) {
+          await q.query(`DELETE FROM ${s}.members WHERE tenant = $1 AND group_id = $2`, [tenant, id]);
+        } else if (delta.removed.length > 0) {
+          await q.query(
+            `DELETE FROM ${s}.members WHERE tenant = $1 AND group_id = $2 AND member_id = ANY($3::text[])`,
+            [tenant, id, distinct(delta.removed)],
+          );
+        }
+        if (delta.added.length > 0) await this.addMembers(q, tenant, id, distinct(delta.added));
+      }
+      const version = Number(row.version);
+      await this.record(q, tenant, resourceType, id, version, at, input.change);
+      return { id, resourceType, version, created: row.created, lastModified: at, data };
+    });
+  }
+
+  async delete(
+    tenant: string,
+    resourceType: string,
+    id: string,
+    input: { readonly ifVersion?: number; readonly change: ChangeRecord },
+  ): Promise<void> {
+    const at = now();
+    const s = this.s;
+    await this.write(async (q) => {
+      const params: unknown[] = [tenant, id, resourceType];
+      if (input.ifVersion !== undefined) params.push(input.ifVersion);
+      const { rowCount } = await q.query(
+        `DELETE FROM ${s}.resources WHERE tenant = $1 AND id = $2 AND resource_type = $3${input.ifVersion === undefined ? '' : ' AND version = $4'}`,
+        params,
+      );
+      if (rowCount === 0) {
+        const exists = await q.query(
+          `SELECT 1 FROM ${s}.resources WHERE tenant = $1 AND id = $2 AND resource_type = $3`,
+          [tenant, id, resourceType],
+        );
+        if (exists.rows.length === 0 || input.ifVersion === undefined) throw missing(resourceType, id);
+        throw stale(resourceType, id, input.ifVersion);
+      }
+      await this.record(q, tenant, resourceType, id, 0, at, input.change);
+    });
+  }
+
+  async list(tenant: string, query: ListQuery): Promise<ListPage> {
+    const storage = this.types.get(query.resourceType);
+    const params = new Params(true);
+    const t = params.text(tenant);
+    const rt = params.text(query.resourceType);
+    const compiler = new SqlCompiler(postgresDialect(this.schema), params, {
+      reference: storage?.referenceAttribute,
+      memberships: this.memberships(),
+      tenant: t,
+      resourceType: rt,
+    });
+    const where = `r.tenant = ${t} AND r.resource_type = ${rt}${query.filter === undefined ? '' : ` AND ${compiler.filter(query.filter)}`}`;
+    const order = compiler.sort(query.sort);
+    const { offset, limit } = paging(query);
+    const countValues = [...params.values];
+    const limitParam = params.count(limit);
+    const offsetParam = params.count(offset);
+    return this.read(async (q) => {
+      const count = await q.query(
+        `SELECT COUNT(*) AS n FROM ${this.s}.resources AS r WHERE ${where}`,
+        countValues,
+      );
+      const total = Number((count.rows[0] as { n: string | number }).n);
+      if (limit === 0 || offset >= total) return { totalResults: total, resources: [] };
+      const { rows } = await q.query(
+        `SELECT r.id, r.resource_type, r.version, r.created, r.last_modified, r.data FROM ${this.s}.resources AS r
+         WHERE ${where} ORDER BY ${order} LIMIT ${limitParam} OFFSET ${offsetParam}`,
+        params.values,
+      );
+      const list = rows as ResourceRow[];
+      const members =
+        query.members === true && storage?.referenceAttribute !== undefined
+          ? await this.membersOf(
+              q,
+              tenant,
+              list.map((r) => r.id),
+            )
+          : undefined;
+      return {
+        totalResults: total,
+        resources: list.map((r) =>
+          toResource(r, members === undefined ? undefined : (members.get(r.id) ?? [])),
+        ),
+      };
+    });
+  }
+
+  async memberOf(tenant: string, id: string): Promise<readonly StoredMember[]> {
+    return this.read(async (q) => {
+      const { rows } = await q.query(
+        `SELECT g.id AS member_id, g.resource_type,
+                COALESCE(g.data ->> 'displayName', g.data ->> 'userName') AS display
+         FROM ${this.s}.members AS m JOIN ${this.s}.resources AS g ON g.tenant = m.tenant AND g.id = m.group_id
+         WHERE m.tenant = $1 AND m.member_id = $2 ORDER BY g.seq`,
+        [tenant, id],
+      );
+      return (rows as MemberRow[]).map(toMember);
+    });
+  }
+
+  async changes(
+    tenant: string,
+    options?: { readonly after?: string; readonly limit?: number },
+  ): Promise<readonly ChangeEvent[]> {
+    const after = cursorOf(options?.after);
+    const limit = Math.max(1, Math.min(10_000, Math.floor(options?.limit ?? 1000)));
+    return this.read(async (q) => {
+      const { rows } = await q.query(
+        `SELECT cursor, tenant, type, resource_type, id, version, at, detail FROM ${this.s}.changes
+         WHERE tenant = $1 AND cursor > $2 ORDER BY cursor LIMIT $3`,
+        [tenant, after, limit],
+      );
+      return (rows as ChangeRow[]).map(toChange);
+    });
+  }
+
+  private async claim(
+    q: Queryable,
+    tenant: string,
+    resourceType: string,
+    id: string,
+    keys: readonly UniqueKey[],
+  ): Promise<void> {
+    for (const key of sortedKeys(keys)) {
+      const { rowCount } = await q.query(
+        `INSERT INTO ${this.s}.uniques (tenant, resource_type, attribute, value, id) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT DO NOTHING`,
+        [tenant, resourceType, key.attribute, key.value, id],
+      );
+      if (rowCount === 0) throw taken(resourceType, key);
+    }
+  }
+
+  private async addMembers(
+    q: Queryable,
+    tenant: string,
+    groupId: string,
+    ids: readonly string[],
+  ): Promise<void> {
+    const { rows } = await q.query(
+      `SELECT id FROM ${this.s}.resources WHERE tenant = $1 AND id = ANY($2::text[])`,
+      [tenant, ids],
+    );
+    const found = new Set((rows as { id: string }[]).map((r) => r.id));
+    const unknown = ids.filter((m) => !found.has(m));
+    if (unknown.length > 0) throw unknownMembers(unknown);
+    try {
+      await q.query(
+        `INSERT INTO ${this.s}.members (tenant, group_id, member_id)
+         SELECT $1, $2, m FROM unnest($3::text[]) WITH ORDINALITY AS x(m, i) ORDER BY i
+         ON CONFLICT DO NOTHING`,
+        [tenant, groupId, ids],
+      );
+    } catch (error) {
+      // A member deleted by another transaction since the check above.
+      if (sqlState(error) === '23503') throw unknownMembers(ids);
+      throw error;
+    }
+  }
+
+  private async membersOf(
+    q: Queryable,
+    tenant: string,
+    groupIds: readonly string[],
+  ): Promise<Map<string, StoredMember[]>> {
+    const out = new Map<string, StoredMember[]>();
+    if (groupIds.length === 0) return out;
+    const { rows } = await q.query(
+      `SELECT m.group_id, m.member_id, r.resource_type,
+              COALESCE(r.data ->> 'displayName', r.data ->> 'userName') AS display
+       FROM ${this.s}.members AS m LEFT JOIN ${this.s}.resources AS r ON r.tenant = m.tenant AND r.id = m.member_id
+       WHERE m.tenant = $1 AND m.group_id = ANY($2::text[]) ORDER BY m.seq`,
+      [tenant, groupIds],
+    );
+    for (const row of rows as (MemberRow & { group_id: string })[]) {
+      let list = out.get(row.group_id);
+      if (list === undefined) {
+        list = [];
+        out.set(row.group_id, list);
+      }
+      list.push(toMember(row));
+    }
+    return out;
+  }
+
+  /** Appends to the change feed; the per-tenant lock makes cursors commit in order. */
+  private async record(
+    q: Queryable,
+    tenant: string,
+    resourceType: string,
+    id: string,
+    version: number,
+    at: string,
+    change: ChangeRecord,
+  ): Promise<void> {
+    await q.query('SELECT pg_advisory_xact_lock($1::int, $2::int)', [
+      LOCK_SPACE,
+      hash32(`feed:${this.schema}:${tenant}`),
+    ]);
+    await q.query(
+      `INSERT INTO ${this.s}.changes (tenant, type, resource_type, id, version, at, detail)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)`,
+      [tenant, change.type, resourceType, id, version, at, changeDetail(change)],
+    );
+  }
+
+  /** @internal For the token store. */
+  tokenRead<T>(fn: (q: Queryable, s: string) => Promise<T>): Promise<T> {
+    return this.read((q) => fn(q, this.s));
+  }
+}
+
+class PostgresTokens implements TokenStore {
+  private readonly store: PostgresScimStore;
+  constructor(store: PostgresScimStore) {
+    this.store = store;
+  }
+
+  async insert(record: TokenRecord): Promise<void> {
+    await this.store.tokenRead(async (q, s) => {
+      try {
+        await q.query(
+          `INSERT INTO ${s}.tokens (id, tenant, hash, label, created, expires, revoked, last_used)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+          [
+            record.id,
+            record.tenant,
+            record.hash,
+            record.label ?? null,
+            record.created,
+            record.expires ?? null,
+            record.revoked ?? null,
+            record.lastUsed ?? null,
+          ],
+        );
+      } catch (error) {
+        if (sqlState(error) === '23505') {
+          throw new ScimError('conflict', `a token with id ${record.id} (or the same hash) already exists`);
+        }
+        throw error;
+      }
+    });
+  }
+
+  async findByHash(hash: string): Promise<TokenRecord | undefined> {
+    return this.store.tokenRead(async (q, s) => {
+      const { rows } = await q.query(`SELECT * FROM ${s}.tokens WHERE hash = $1`, [hash]);
+      const row = rows[0] as TokenRow | undefined;
+      return row === undefined ? undefined : toToken(row);
+    });
+  }
+
+  async list(tenant: string): Promise<readonly TokenRecord[]> {
+    return this.store.tokenRead(async (q, s) => {
+      const { rows } = await q.query(`SELECT * FROM ${s}.tokens WHERE tenant = $1 ORDER BY created, id`, [
+        tenant,
+      ]);
+      return (rows as TokenRow[]).map(toToken);
+    });
+  }
+
+  async update(
+    tenant: string,
+    id: string,
+    patch: { readonly revoked?: string; readonly expires?: string; readonly lastUsed?: string },
+  ): Promise<boolean> {
+    return this.store.tokenRead(async (q, s) => {
+      const { rowCount } = await q.query(
+        `UPDATE ${s}.tokens SET revoked = COALESCE($1, revoked), expires = COALESCE($2, expires),
+           last_used = COALESCE($3, last_used) WHERE tenant = $4 AND id = $5`,
+        [patch.revoked ?? null, patch.expires ?? null, patch.lastUsed ?? null, tenant, id],
+      );
+      return rowCount > 0;
+    });
+  }
+}

@@ -1,0 +1,643 @@
+/**
+ * Compiles the query form of a SCIM filter (`QueryFilter` of `@scim/protocol`) and a sort order to
+ * parameterized SQL, for SQLite (`node:sqlite`, JSON1) and PostgreSQL (JSONB).
+ *
+ * The semantics are those of `evaluateFilter` for resources whose attributes have their schema
+ * types (which the handler guarantees): case-insensitive comparisons use the search document (the
+ * data with strings lower-cased by JavaScript), multi-valued attributes match when any element
+ * does, `pr` ignores `null`, `""`, `[]` and `{}`, dateTimes compare as instants, `id` and `meta`
+ * come from columns and the reference attribute (`members`) from the membership table.
+ *
+ * Values never reach the SQL text: every value is a parameter. Attribute names do, as JSON keys,
+ * and only when they match {@link SAFE_KEY} (schema names always do); table names come from a fixed
+ * list, qualified by a schema name checked by the PostgreSQL store.
+ *
+ * @internal
+ * @packageDocumentation
+ */
+import type { ComparisonOperator, QueryFilter, QueryPath } from '@scim/protocol';
+import { type AttributeDefinition, ScimError } from '@scim/schemas';
+import type { StoreSort } from '../types.ts';
+
+/** JSON keys that may be written into SQL text: SCIM attribute names and schema URNs. @internal */
+export const SAFE_KEY = /^[A-Za-z0-9_$:.-]+$/;
+
+/** Collects the values of a statement and hands out their placeholders. @internal */
+export class Params {
+  readonly values: (string | number | null)[] = [];
+  readonly postgres: boolean;
+  constructor(postgres: boolean) {
+    this.postgres = postgres;
+  }
+  /** A placeholder for a text value. */
+  text(value: string): string {
+    this.values.push(value);
+    return this.postgres ? `$${this.values.length}::text` : `?${this.values.length}`;
+  }
+  /** A placeholder for a number. */
+  number(value: number): string {
+    this.values.push(value);
+    return this.postgres ? `$${this.values.length}::float8` : `?${this.values.length}`;
+  }
+  /** A placeholder for an integer (lengths). */
+  int(value: number): string {
+    this.values.push(value);
+    return this.postgres ? `$${this.values.length}::int` : `?${this.values.length}`;
+  }
+  /** A placeholder for a row count (`LIMIT`, `OFFSET`). */
+  count(value: number): string {
+    this.values.push(value);
+    return this.postgres ? `$${this.values.length}::bigint` : `?${this.values.length}`;
+  }
+  /** A placeholder for a JSON value (PostgreSQL: jsonb; SQLite: the SQL value). */
+  json(value: string | number): string {
+    if (this.postgres) {
+      this.values.push(JSON.stringify(value));
+      return `$${this.values.length}::jsonb`;
+    }
+    this.values.push(value);
+    return `?${this.values.length}`;
+  }
+}
+
+/** Where a JSON value is: opaque to the compiler, made and read by the dialect. */
+type JsonNode = SqliteNode | { readonly raw: Ref; readonly search: Ref };
+/** A SQLite location: a SQL expression giving the JSON path, in the row's documents (or others). */
+interface SqliteNode {
+  readonly sqlite: string;
+  readonly data?: string;
+  readonly search?: string;
+}
+/** A PostgreSQL JSONB location: a base expression and the `->` operands that follow. */
+interface Ref {
+  readonly base: string;
+  readonly keys: readonly string[];
+}
+type Doc = 'raw' | 'search';
+type JsonType = 'string' | 'number' | 'boolean' | 'object';
+
+/** What differs between SQLite and PostgreSQL. @internal */
+export interface Dialect {
+  readonly postgres: boolean;
+  /** The qualified name of one of the store's tables. */
+  table(name: 'resources' | 'members'): string;
+  /** The resource row's data and search document. */
+  root(): JsonNode;
+  /** The value under `key` of an object node (absent for any other node). */
+  child(node: JsonNode, key: string): JsonNode;
+  /** The element of an array node at the index the SQL expression computes. */
+  element(node: JsonNode, index: string): JsonNode;
+  /** `EXISTS` over the non-null elements of an array node. */
+  someElement(node: JsonNode, alias: string, body: (element: JsonNode) => string): string;
+  /** The index of the first element whose `primary` is true, else 0. */
+  primaryIndex(node: JsonNode, alias: string): string;
+  /** Whether the node holds a JSON value of this type. */
+  is(node: JsonNode, doc: Doc, type: JsonType): string;
+  /** The node's string value as SQL text (binary collation). */
+  text(node: JsonNode, doc: Doc): string;
+  /** Compares a number node with a number. */
+  numberCompare(node: JsonNode, sqlOp: string, value: string): string;
+  /** The node's number as a SQL number (sort key). */
+  number(node: JsonNode): string;
+  /** The node's boolean as 0/1 (sort key). */
+  boolean(node: JsonNode): string;
+  /** Whether the node holds `true` (or `false`). */
+  isBoolean(node: JsonNode, value: boolean): string;
+  /** Whether any value inside the node is present (`pr` on a complex or nested value). */
+  deepPresent(node: JsonNode): string;
+  /** `scim_instant(text)`: epoch milliseconds or NULL. */
+  instant(text: string): string;
+  /** Text operators. */
+  contains(text: string, value: string): string;
+  startsWith(text: string, value: string, length: string): string;
+  endsWith(text: string, value: string, length: string): string;
+  /** Text comparison with binary (code point) order. */
+  order(text: string): string;
+  /** ASCII lower-case of a column (ids and type names). */
+  lower(text: string): string;
+}
+
+const SQL_OP: Record<string, string> = { eq: '=', ne: '<>', gt: '>', ge: '>=', lt: '<', le: '<=' };
+const TRUE = '(1=1)';
+const FALSE = '(1=0)';
+
+function checkKey(key: string): string {
+  if (!SAFE_KEY.test(key)) {
+    throw new ScimError(
+      'invalidFilter',
+      `filter: the attribute name "${key}" has characters the SQL stores do not accept in a name; use names made of letters, digits, "_", "-", "$", ":" and "."`,
+      { token: key },
+    );
+  }
+  return key;
+}
+
+/** A JSON key in a SQLite path: `.name` or `."urn:...:User"`. */
+function sqliteKey(key: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `.${key}` : `."${key}"`;
+}
+
+/** The SQLite dialect (JSON1 on TEXT columns `data` and `search`). @internal */
+export const sqliteDialect: Dialect = {
+  postgres: false,
+  table: (name) => name,
+  root: () => ({ sqlite: `'$'` }),
+  child(node, key) {
+    const n = node as SqliteNode;
+    const k = sqliteKey(checkKey(key));
+    const p = n.sqlite.startsWith("'") ? `${n.sqlite.slice(0, -1)}${k}'` : `(${n.sqlite} || '${k}')`;
+    return { ...n, sqlite: p };
+  },
+  element(node, index) {
+    const n = node as SqliteNode;
+    return { ...n, sqlite: `(${n.sqlite} || '[' || (${index}) || ']')` };
+  },
+  someElement(node, a, body) {
+    const n = node as SqliteNode;
+    const data = sqliteDoc(n, 'raw');
+    return `EXISTS (SELECT 1 FROM json_each(${data}, ${n.sqlite}) AS ${a} WHERE json_type(${data}, ${n.sqlite}) = 'array' AND ${a}.type <> 'null' AND ${body({ ...n, sqlite: `${a}.fullkey` })})`;
+  },
+  primaryIndex(node, a) {
+    const n = node as SqliteNode;
+    const data = sqliteDoc(n, 'raw');
+    return `COALESCE((SELECT ${a}.key FROM json_each(${data}, ${n.sqlite}) AS ${a} WHERE json_type(${data}, ${n.sqlite}) = 'array' AND json_type(${data}, ${a}.fullkey || '.primary') = 'true' ORDER BY ${a}.key LIMIT 1), 0)`;
+  },
+  is(node, doc, type) {
+    const n = node as SqliteNode;
+    const t = `json_type(${sqliteDoc(n, doc)}, ${n.sqlite})`;
+    switch (type) {
+      case 'string':
+        return `${t} = 'text'`;
+      case 'number':
+        return `${t} IN ('integer', 'real')`;
+      case 'boolean':
+        return `${t} IN ('true', 'false')`;
+      case 'object':
+        return `${t} = 'object'`;
+    }
+  },
+  text: (node, doc) => `json_extract(${sqliteDoc(node as SqliteNode, doc)}, ${(node as SqliteNode).sqlite})`,
+  numberCompare(node, op, value) {
+    const n = node as SqliteNode;
+    const data = sqliteDoc(n, 'raw');
+    return `(json_type(${data}, ${n.sqlite}) IN ('integer', 'real') AND json_extract(${data}, ${n.sqlite}) ${op} ${value})`;
+  },
+  number(node) {
+    const n = node as SqliteNode;
+    const data = sqliteDoc(n, 'raw');
+    return `CASE WHEN json_type(${data}, ${n.sqlite}) IN ('integer', 'real') THEN json_extract(${data}, ${n.sqlite}) END`;
+  },
+  boolean(node) {
+    const n = node as SqliteNode;
+    return `CASE json_type(${sqliteDoc(n, 'raw')}, ${n.sqlite}) WHEN 'true' THEN 1 WHEN 'false' THEN 0 END`;
+  },
+  isBoolean: (node, value) =>
+    `json_type(${sqliteDoc(node as SqliteNode, 'raw')}, ${(node as SqliteNode).sqlite}) = '${value}'`,
+  deepPresent(node) {
+    const n = node as SqliteNode;
+    return `EXISTS (SELECT 1 FROM json_tree(${sqliteDoc(n, 'raw')}, ${n.sqlite}) AS t WHERE t.type IN ('integer', 'real', 'true', 'false') OR (t.type = 'text' AND t.atom <> ''))`;
+  },
+  instant: (text) => `scim_instant(${text})`,
+  contains: (text, value) => `instr(${text}, ${value}) > 0`,
+  startsWith: (text, value, length) => `substr(${text}, 1, ${length}) = ${value}`,
+  endsWith: (text, value, length) => `substr(${text}, -${length}) = ${value}`,
+  order: (text) => text,
+  lower: (text) => `lower(${text})`,
+};
+
+function sqliteDoc(node: SqliteNode, doc: Doc): string {
+  return doc === 'raw' ? (node.data ?? 'r.data') : (node.search ?? 'r.search');
+}
+
+function pgJson(ref: Ref): string {
+  return ref.keys.reduce((acc, k) => `${acc} -> ${k}`, ref.base);
+}
+function pgText(ref: Ref): string {
+  if (ref.keys.length === 0) return `(${ref.base} #>> '{}')`;
+  const head = ref.keys.slice(0, -1).reduce((acc, k) => `${acc} -> ${k}`, ref.base);
+  return `(${head} ->> ${ref.keys[ref.keys.length - 1]})`;
+}
+function pgArray(json: string): string {
+  return `CASE WHEN jsonb_typeof(${json}) = 'array' THEN ${json} ELSE '[]'::jsonb END`;
+}
+
+/** The PostgreSQL dialect (JSONB columns `data` and `search`), tables in `schema`. @internal */
+export function postgresDialect(schema: string): Dialect {
+  const pg = (node: JsonNode) => node as { raw: Ref; search: Ref };
+  const ref = (node: JsonNode, doc: Doc) => (doc === 'raw' ? pg(node).raw : pg(node).search);
+  const TYPE: Record<JsonType, string> = {
+    string: 'string',
+    number: 'number',
+    boolean: 'boolean',
+    object: 'object',
+  };
+  return {
+    postgres: true,
+    table: (name) => `"${schema}".${name}`,
+    root: () => ({ raw: { base: 'r.data', keys: [] }, search: { base: 'r.search', keys: [] } }),
+    child(node, key) {
+      const k = `'${checkKey(key)}'`;
+      const n = pg(node);
+      return {
+        raw: { base: n.raw.base, keys: [...n.raw.keys, k] },
+        search: { base: n.search.base, keys: [...n.search.keys, k] },
+      };
+    },
+    element(node, index) {
+      const n = pg(node);
+      const k = `(${index})::int`;
+      return {
+        raw: { base: n.raw.base, keys: [...n.raw.keys, k] },
+        search: { base: n.search.base, keys: [...n.search.keys, k] },
+      };
+    },
+    someElement(node, a, body) {
+      const n = pg(node);
+      const from = `ROWS FROM (jsonb_array_elements(${pgArray(pgJson(n.raw))}), jsonb_array_elements(${pgArray(pgJson(n.search))})) AS ${a}(v, s)`;
+      const el: JsonNode = { raw: { base: `${a}.v`, keys: [] }, search: { base: `${a}.s`, keys: [] } };
+      return `EXISTS (SELECT 1 FROM ${from} WHERE jsonb_typeof(${a}.v) <> 'null' AND ${body(el)})`;
+    },
+    primaryIndex(node, a) {
+      const raw = pgJson(pg(node).raw);
+      return `COALESCE((SELECT ${a}.i - 1 FROM jsonb_array_elements(${pgArray(raw)}) WITH ORDINALITY AS ${a}(v, i) WHERE ${a}.v -> 'primary' = 'true'::jsonb ORDER BY ${a}.i LIMIT 1), 0)`;
+    },
+    is: (node, doc, type) => `jsonb_typeof(${pgJson(ref(node, doc))}) = '${TYPE[type]}'`,
+    text: (node, doc) => `(${pgText(ref(node, doc))} COLLATE "C")`,
+    numberCompare(node, op, value) {
+      const j = pgJson(pg(node).raw);
+      return `(jsonb_typeof(${j}) = 'number' AND ${j} ${op} ${value})`;
+    },
+    number(node) {
+      const j = pgJson(pg(node).raw);
+      return `CASE WHEN jsonb_typeof(${j}) = 'number' THEN (${pgText(pg(node).raw)})::float8 END`;
+    },
+    boolean(node) {
+      const j = pgJson(pg(node).raw);
+      return `CASE WHEN jsonb_typeof(${j}) = 'boolean' THEN (${pgText(pg(node).raw)})::boolean::int END`;
+    },
+    isBoolean: (node, value) => `${pgJson(pg(node).raw)} = '${value}'::jsonb`,
+    deepPresent: (node) =>
+      `COALESCE(jsonb_path_exists(${pgJson(pg(node).raw)}, 'strict $.** ? (@.type() == "number" || @.type() == "boolean" || (@.type() == "string" && @ != ""))'), FALSE)`,
+    instant: (text) => `"${schema}".scim_instant(${text})`,
+    contains: (text, value) => `strpos(${text}, ${value}) > 0`,
+    startsWith: (text, value, length) => `left(${text}, ${length}) = ${value}`,
+    endsWith: (text, value, length) => `right(${text}, ${length}) = ${value}`,
+    order: (text) => text,
+    lower: (text) => `lower(${text})`,
+  };
+}
+
+/** The string types: compared as text. */
+function isText(def: AttributeDefinition): boolean {
+  return def.type === 'string' || def.type === 'reference' || def.type === 'binary' || def.type === 'complex';
+}
+
+/** Whether a text is a dateTime as `toISOString` writes it (the evaluator compares those as text). */
+function isUtcIso(t: string): string {
+  return `(length(${t}) = 24 AND substr(${t}, 24, 1) = 'Z' AND substr(${t}, 20, 1) = '.' AND substr(${t}, 11, 1) = 'T' AND substr(${t}, 5, 1) = '-')`;
+}
+
+/** Compiles filters and sort orders for one list query. @internal */
+export class SqlCompiler {
+  private readonly d: Dialect;
+  private readonly p: Params;
+  private readonly reference: string | undefined;
+  private readonly scope: CompilerOptions;
+  private aliases = 0;
+
+  /**
+   * @param dialect - SQLite or PostgreSQL
+   * @param params - where the values go
+   * @param options - the reference attribute, whether memberships exist, the scope's placeholders
+   */
+  constructor(dialect: Dialect, params: Params, options: CompilerOptions = {}) {
+    this.d = dialect;
+    this.p = params;
+    this.reference = options.reference;
+    this.scope = options;
+  }
+
+  private alias(prefix: string): string {
+    this.aliases += 1;
+    return `${prefix}${this.aliases}`;
+  }
+
+  /** The SQL condition for a filter on the row `r`. */
+  filter(f: QueryFilter): string {
+    return this.node(f, undefined, false);
+  }
+
+  /**
+   * @param f - the filter
+   * @param ctx - the element of a value path the filter's paths are relative to, if any
+   * @param twoValued - whether the result must be TRUE or FALSE, never NULL (under `not`)
+   */
+  private node(f: QueryFilter, ctx: Ctx | undefined, twoValued: boolean): string {
+    switch (f.kind) {
+      case 'and':
+        return f.filters.length === 0
+          ? TRUE
+          : `(${f.filters.map((c) => this.node(c, ctx, twoValued)).join(' AND ')})`;
+      case 'or':
+        return f.filters.length === 0
+          ? FALSE
+          : `(${f.filters.map((c) => this.node(c, ctx, twoValued)).join(' OR ')})`;
+      case 'not':
+        return `(NOT ${this.node(f.filter, ctx, true)})`;
+      case 'compare':
+      case 'present':
+      case 'valuePath': {
+        const sql = this.leaf(f, ctx);
+        return twoValued ? `COALESCE(${sql}, FALSE)` : sql;
+      }
+    }
+  }
+
+  private leaf(
+    f: Extract<QueryFilter, { kind: 'compare' | 'present' | 'valuePath' }>,
+    ctx: Ctx | undefined,
+  ): string {
+    const path = f.path;
+    const test = (node: JsonNode, def: AttributeDefinition): string => {
+      if (f.kind === 'compare') return this.compare(node, def, f.op, f.value);
+      if (f.kind === 'present') return this.present(node, def);
+      return `(${this.d.is(node, 'raw', 'object')} AND ${this.node(f.filter, { json: node }, false)})`;
+    };
+    if (ctx !== undefined) {
+      if ('member' in ctx) return this.memberLeaf(f, ctx.member, ctx.reverse);
+      return this.valuesAt(this.d.child(ctx.json, path.attribute), path.definition, test);
+    }
+    if (path.urn === undefined) {
+      if (path.attribute === 'id') return this.column(f, 'r.id', path.definition);
+      if (path.attribute === 'meta') return this.meta(f, path);
+      if (path.attribute === this.reference) return this.members(f, path, false);
+      if (path.attribute === 'groups' && this.scope.memberships === true) return this.members(f, path, true);
+    }
+    let node = this.d.root();
+    if (path.urn !== undefined) node = this.d.child(node, path.urn);
+    node = this.d.child(node, path.attribute);
+    if (path.subAttribute === undefined || path.parent === undefined) {
+      const exact = this.valuesAt(node, path.definition, test);
+      if (f.kind !== 'valuePath') return exact;
+      // emails[type eq "work" and value eq "x"]: the value's lookup narrows the rows first.
+      const parts = f.filter.kind === 'and' ? f.filter.filters : [f.filter];
+      for (const part of parts) {
+        if (part.kind !== 'compare' || part.path.attribute !== 'value') continue;
+        const lookup = this.lookup(part, {
+          ...part.path,
+          urn: path.urn,
+          attribute: path.attribute,
+          subAttribute: 'value',
+          parent: path.definition,
+        } as QueryPath);
+        if (lookup !== undefined) return `(${lookup} AND ${exact})`;
+      }
+      return exact;
+    }
+    const sub = path.subAttribute;
+    const exact = this.valuesAt(node, path.parent, (el) =>
+      this.valuesAt(this.d.child(el, sub), path.definition, test),
+    );
+    const lookup = this.lookup(f, path);
+    return lookup === undefined ? exact : `(${lookup} AND ${exact})`;
+  }
+
+  /**
+   * For `attr.value eq "x"` on a multi-valued complex attribute: a condition every match meets
+   * that an index answers (SQLite: the `resource_values` table; PostgreSQL: GIN containment on the
+   * search document), put before the exact test so that the database looks up instead of scanning.
+   */
+  private lookup(f: QueryFilter, path: QueryPath): string | undefined {
+    if (f.kind !== 'compare' || f.op !== 'eq' || typeof f.value !== 'string') return undefined;
+    if (path.urn !== undefined || path.subAttribute !== 'value' || path.parent === undefined)
+      return undefined;
+    if (!path.parent.multiValued || path.parent.type !== 'complex' || path.definition.multiValued)
+      return undefined;
+    if (!isText(path.definition)) return undefined;
+    const value = f.value.toLowerCase();
+    if (this.d.postgres) {
+      checkKey(path.attribute);
+      this.p.values.push(JSON.stringify({ [path.attribute]: [{ value }] }));
+      return `r.search @> $${this.p.values.length}::jsonb`;
+    }
+    if (this.scope.tenant === undefined || this.scope.resourceType === undefined) return undefined;
+    // By `seq`, so that SQLite looks each match up by (tenant, resource_type, seq) instead of
+    // scanning the tenant's resources and testing their ids against the list.
+    return `r.seq IN (SELECT vr.seq FROM resource_values AS v JOIN resources AS vr ON vr.tenant = v.tenant AND vr.id = v.id WHERE v.tenant = ${this.scope.tenant} AND v.resource_type = ${this.scope.resourceType} AND v.attribute = ${this.p.text(path.attribute)} AND v.value = ${this.p.text(value)})`;
+  }
+
+  /** Runs `test` on the value at `node`, or on each element when the attribute is multi-valued. */
+  private valuesAt(
+    node: JsonNode,
+    def: AttributeDefinition,
+    test: (node: JsonNode, def: AttributeDefinition) => string,
+  ): string {
+    if (!def.multiValued) return test(node, def);
+    const scalar = { ...def, multiValued: false };
+    return this.d.someElement(node, this.alias('e'), (el) => test(el, scalar));
+  }
+
+  private present(node: JsonNode, def: AttributeDefinition): string {
+    if (def.type === 'complex') return this.d.deepPresent(node);
+    const t = this.d.text(node, 'raw');
+    return `((${this.d.is(node, 'raw', 'string')} AND ${t} <> '') OR ${this.d.is(node, 'raw', 'number')} OR ${this.d.is(node, 'raw', 'boolean')})`;
+  }
+
+  private compare(node: JsonNode, def: AttributeDefinition, op: ComparisonOperator, value: unknown): string {
+    const sqlOp = SQL_OP[op];
+    switch (def.type) {
+      case 'boolean': {
+        if (typeof value !== 'boolean' || (op !== 'eq' && op !== 'ne')) return FALSE;
+        return this.d.isBoolean(node, op === 'eq' ? value : !value);
+      }
+      case 'integer':
+      case 'decimal':
+        if (typeof value !== 'number' || sqlOp === undefined) return FALSE;
+        return this.d.numberCompare(node, sqlOp, this.p.json(value));
+      case 'dateTime': {
+        if (typeof value !== 'string' || sqlOp === undefined) return FALSE;
+        const t = this.d.text(node, 'raw');
+        return `(${this.d.is(node, 'raw', 'string')} AND ${this.instantCompare(t, sqlOp, value)})`;
+      }
+      default: {
+        if (typeof value !== 'string') return FALSE;
+        const doc: Doc = def.caseExact ? 'raw' : 'search';
+        const v = def.caseExact ? value : value.toLowerCase();
+        return `(${this.d.is(node, doc, 'string')} AND ${this.textOp(this.d.text(node, doc), op, v)})`;
+      }
+    }
+  }
+
+  /** A dateTime comparison: as text for `toISOString` values, as instants for the others. */
+  private instantCompare(t: string, sqlOp: string, iso: string): string {
+    const at = Date.parse(iso);
+    return `(CASE WHEN ${isUtcIso(t)} THEN ${t} ${sqlOp} ${this.p.text(iso)} ELSE ${this.d.instant(t)} ${sqlOp} ${this.p.number(at)} END)`;
+  }
+
+  private textOp(t: string, op: ComparisonOperator, v: string): string {
+    const sqlOp = SQL_OP[op];
+    if (sqlOp !== undefined) return `${this.d.order(t)} ${sqlOp} ${this.p.text(v)}`;
+    if (v === '') return `${t} IS NOT NULL`;
+    const length = [...v].length;
+    switch (op) {
+      case 'co':
+        return this.d.contains(t, this.p.text(v));
+      case 'sw':
+        return this.d.startsWith(t, this.p.text(v), this.p.int(length));
+      default:
+        return this.d.endsWith(t, this.p.text(v), this.p.int(length));
+    }
+  }
+
+  /** A test on a text column (always present). */
+  private column(f: QueryFilter, column: string, def: AttributeDefinition): string {
+    if (f.kind === 'present') return TRUE;
+    if (f.kind !== 'compare') return FALSE;
+    if (def.type === 'dateTime') {
+      const sqlOp = SQL_OP[f.op];
+      if (typeof f.value !== 'string' || sqlOp === undefined) return FALSE;
+      return `${this.d.order(column)} ${sqlOp} ${this.p.text(f.value)}`;
+    }
+    if (typeof f.value !== 'string') return FALSE;
+    if (def.caseExact) return this.textOp(column, f.op, f.value);
+    return this.textOp(this.d.lower(column), f.op, f.value.toLowerCase());
+  }
+
+  private meta(f: QueryFilter & { path: QueryPath }, path: QueryPath): string {
+    if (f.kind === 'valuePath') return FALSE;
+    switch (path.subAttribute) {
+      case undefined:
+        return f.kind === 'present' ? TRUE : FALSE;
+      case 'created':
+        return this.column(f, 'r.created', path.definition);
+      case 'lastModified':
+        return this.column(f, 'r.last_modified', path.definition);
+      case 'resourceType':
+        return this.column(f, 'r.resource_type', path.definition);
+      case 'version':
+        return this.column(f, `('W/"' || CAST(r.version AS TEXT) || '"')`, path.definition);
+      default:
+        // meta.location is the handler's (from the base URL).
+        return f.kind === 'present' ? TRUE : FALSE;
+    }
+  }
+
+  /**
+   * A test on the reference attribute (`members`), through the membership table; `reverse` for a
+   * member's `groups` (`value` the group's id, `type` "direct", `display` the group's name).
+   */
+  private members(f: QueryFilter & { path: QueryPath }, path: QueryPath, reverse: boolean): string {
+    const m = this.alias('m');
+    const [self, other] = reverse ? ['member_id', 'group_id'] : ['group_id', 'member_id'];
+    const exists = (cond: string) =>
+      `EXISTS (SELECT 1 FROM ${this.d.table('members')} AS ${m} LEFT JOIN ${this.d.table('resources')} AS ${m}r ON ${m}r.tenant = ${m}.tenant AND ${m}r.id = ${m}.${other} WHERE ${m}.tenant = r.tenant AND ${m}.${self} = r.id AND ${cond})`;
+    if (f.kind === 'valuePath') return exists(this.node(f.filter, { member: m, reverse }, false));
+    if (path.subAttribute === undefined) return f.kind === 'present' ? exists(TRUE) : FALSE;
+    return exists(this.memberLeaf(f, m, reverse, path.subAttribute, path.definition));
+  }
+
+  private memberLeaf(
+    f: QueryFilter & { path: QueryPath },
+    m: string,
+    reverse: boolean,
+    sub: string = f.path.attribute,
+    def: AttributeDefinition = f.path.definition,
+  ): string {
+    if (f.kind === 'valuePath') return FALSE;
+    switch (sub) {
+      case 'value':
+        return this.column(f, `${m}.${reverse ? 'group_id' : 'member_id'}`, def);
+      case 'type':
+        return this.column(f, reverse ? `'direct'` : `${m}r.resource_type`, def);
+      case 'display': {
+        const member: JsonNode = this.memberNode(m);
+        if (f.kind === 'present') return this.present(member, def);
+        if (f.kind !== 'compare') return FALSE;
+        return this.compare(member, def, f.op, f.value);
+      }
+      default:
+        return FALSE;
+    }
+  }
+
+  /** The member's display (its `displayName`, else its `userName`) as a JSON node. */
+  private memberNode(m: string): JsonNode {
+    if (this.d.postgres) {
+      const pick = (col: string) =>
+        `COALESCE(NULLIF(${m}r.${col} -> 'displayName', 'null'::jsonb), ${m}r.${col} -> 'userName')`;
+      return { raw: { base: pick('data'), keys: [] }, search: { base: pick('search'), keys: [] } };
+    }
+    const pick = (col: string) =>
+      `json_object('d', COALESCE(json_extract(${m}r.${col}, '$.displayName'), json_extract(${m}r.${col}, '$.userName')))`;
+    return { sqlite: `'$.d'`, data: pick('data'), search: pick('search') };
+  }
+
+  /** `ORDER BY` terms for a sort (missing values last ascending, first descending; ties by creation). */
+  sort(sort: StoreSort | undefined): string {
+    const seq = 'r.seq';
+    if (sort === undefined) return seq;
+    const key = this.sortKey(sort.path);
+    if (key === undefined) return seq;
+    const dir = sort.descending ? 'DESC' : 'ASC';
+    return `(${key} IS NULL) ${dir}, ${key} ${dir}, ${seq}`;
+  }
+
+  private sortKey(path: QueryPath): string | undefined {
+    if (path.urn === undefined) {
+      if (path.attribute === 'id') return this.columnKey('r.id', path.definition);
+      if (path.attribute === 'meta') {
+        if (path.subAttribute === 'created') return 'r.created';
+        if (path.subAttribute === 'lastModified') return 'r.last_modified';
+        if (path.subAttribute === 'resourceType') return this.columnKey('r.resource_type', path.definition);
+        return undefined;
+      }
+      if (path.attribute === this.reference) return undefined;
+    }
+    const top = path.parent ?? path.definition;
+    let node = this.d.root();
+    if (path.urn !== undefined) node = this.d.child(node, path.urn);
+    node = this.d.child(node, path.attribute);
+    if (top.multiValued) node = this.d.element(node, this.d.primaryIndex(node, this.alias('s')));
+    let def = path.definition;
+    if (path.subAttribute !== undefined) node = this.d.child(node, path.subAttribute);
+    else if (top.type === 'complex') {
+      const value = top.subAttributes?.find((s) => s.name === 'value');
+      if (value === undefined) return undefined;
+      node = this.d.child(node, 'value');
+      def = value;
+    }
+    switch (def.type) {
+      case 'integer':
+      case 'decimal':
+        return this.d.number(node);
+      case 'boolean':
+        return this.d.boolean(node);
+      case 'dateTime': {
+        const t = this.d.text(node, 'raw');
+        return `CASE WHEN ${this.d.is(node, 'raw', 'string')} THEN ${this.d.instant(t)} END`;
+      }
+      default: {
+        const doc: Doc = def.caseExact ? 'raw' : 'search';
+        return `CASE WHEN ${this.d.is(node, doc, 'string')} THEN ${this.d.order(this.d.text(node, doc))} END`;
+      }
+    }
+  }
+
+  private columnKey(column: string, def: AttributeDefinition): string {
+    return def.caseExact ? this.d.order(column) : this.d.lower(column);
+  }
+}
+
+type Ctx = { readonly json: JsonNode } | { readonly member: string; readonly reverse: boolean };
+
+/** What a {@link SqlCompiler} needs to know besides the filter. @internal */
+export interface CompilerOptions {
+  /** The resource type's reference attribute (`members`), kept in the membership table. */
+  readonly reference?: string | undefined;
+  /** Whether some resource type keeps members (then `groups` is read from the membership table). */
+  readonly memberships?: boolean;
+  /** The placeholder of the tenant (for index-table lookups). */
+  readonly tenant?: string;
+  /** The placeholder of the resource type (for index-table lookups). */
+  readonly resourceType?: string;
+}

@@ -1,0 +1,107 @@
+/**
+ * The PostgreSQL schema, as versioned migrations, in a schema of the database named by the store.
+ *
+ * @internal
+ * @packageDocumentation
+ */
+
+/** Migrations in order, for the schema `s` (already checked and quoted by the caller). @internal */
+export function postgresMigrations(s: string): readonly string[] {
+  return [
+    `
+    CREATE TABLE ${s}.resources (
+      seq bigserial NOT NULL,
+      tenant text NOT NULL,
+      resource_type text NOT NULL,
+      id text NOT NULL,
+      version integer NOT NULL,
+      created text NOT NULL,
+      last_modified text NOT NULL,
+      data jsonb NOT NULL,
+      search jsonb NOT NULL,
+      PRIMARY KEY (tenant, id)
+    );
+    CREATE INDEX resources_type ON ${s}.resources (tenant, resource_type, seq);
+    CREATE INDEX resources_user_name ON ${s}.resources (tenant, resource_type, (search ->> 'userName') COLLATE "C");
+    CREATE INDEX resources_external_id ON ${s}.resources (tenant, resource_type, (data ->> 'externalId') COLLATE "C");
+    CREATE INDEX resources_display_name ON ${s}.resources (tenant, resource_type, (search ->> 'displayName') COLLATE "C");
+    CREATE INDEX resources_search ON ${s}.resources USING gin (search jsonb_path_ops);
+
+    CREATE TABLE ${s}.uniques (
+      tenant text NOT NULL,
+      resource_type text NOT NULL,
+      attribute text NOT NULL,
+      value text NOT NULL,
+      id text NOT NULL,
+      PRIMARY KEY (tenant, resource_type, attribute, value),
+      FOREIGN KEY (tenant, id) REFERENCES ${s}.resources (tenant, id) ON DELETE CASCADE
+    );
+    CREATE INDEX uniques_owner ON ${s}.uniques (tenant, id);
+
+    CREATE TABLE ${s}.members (
+      seq bigserial NOT NULL,
+      tenant text NOT NULL,
+      group_id text NOT NULL,
+      member_id text NOT NULL,
+      PRIMARY KEY (tenant, group_id, member_id),
+      FOREIGN KEY (tenant, group_id) REFERENCES ${s}.resources (tenant, id) ON DELETE CASCADE,
+      FOREIGN KEY (tenant, member_id) REFERENCES ${s}.resources (tenant, id) ON DELETE CASCADE
+    );
+    CREATE INDEX members_member ON ${s}.members (tenant, member_id, group_id);
+
+    CREATE TABLE ${s}.changes (
+      cursor bigserial PRIMARY KEY,
+      tenant text NOT NULL,
+      type text NOT NULL,
+      resource_type text NOT NULL,
+      id text NOT NULL,
+      version integer NOT NULL,
+      at text NOT NULL,
+      detail jsonb NOT NULL
+    );
+    CREATE INDEX changes_tenant ON ${s}.changes (tenant, cursor);
+
+    CREATE TABLE ${s}.tokens (
+      id text PRIMARY KEY,
+      tenant text NOT NULL,
+      hash text NOT NULL UNIQUE,
+      label text,
+      created text NOT NULL,
+      expires text,
+      revoked text,
+      last_used text
+    );
+    CREATE INDEX tokens_tenant ON ${s}.tokens (tenant, created);
+
+    CREATE FUNCTION ${s}.scim_instant(t text) RETURNS bigint
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $f$
+    DECLARE
+      m text[]; y int; mo int; d int; h int; mi int; sec int; ms int; oh int; om int; days int;
+      off bigint := 0;
+    BEGIN
+      m := regexp_match(t, '^(\\d{4})-(\\d{2})-(\\d{2})(?:[Tt ](\\d{2}):(\\d{2})(?::(\\d{2})(?:[.,](\\d+))?)?)?(?:([Zz])|([+-])(\\d{2}):?(\\d{2})?)?$');
+      IF m IS NULL THEN RETURN NULL; END IF;
+      y := m[1]::int; mo := m[2]::int; d := m[3]::int;
+      h := COALESCE(m[4]::int, 0); mi := COALESCE(m[5]::int, 0); sec := COALESCE(m[6]::int, 0);
+      ms := COALESCE(substr(m[7] || '000', 1, 3)::int, 0);
+      IF mo < 1 OR mo > 12 OR d < 1 OR d > 31 OR h > 24 OR mi > 59 OR sec > 60 THEN RETURN NULL; END IF;
+      IF h = 24 AND (mi <> 0 OR sec <> 0 OR ms <> 0) THEN RETURN NULL; END IF;
+      IF sec = 60 THEN sec := 59; END IF;
+      -- JavaScript's Date.UTC reads the years 0 to 99 as 1900 to 1999; the filter evaluator does too.
+      IF y < 100 THEN y := y + 1900; END IF;
+      BEGIN
+        days := make_date(y, mo, d) - DATE '1970-01-01';
+      EXCEPTION WHEN others THEN
+        RETURN NULL;
+      END;
+      IF m[9] IS NOT NULL THEN
+        oh := m[10]::int; om := COALESCE(m[11]::int, 0);
+        IF oh > 23 OR om > 59 THEN RETURN NULL; END IF;
+        off := (CASE WHEN m[9] = '-' THEN -1 ELSE 1 END) * (oh * 60 + om) * 60000::bigint;
+      END IF;
+      RETURN days::bigint * 86400000 + h * 3600000::bigint + mi * 60000 + sec * 1000 + ms - off;
+    END
+    $f$;
+    `,
+  ];
+}

@@ -1,0 +1,215 @@
+/**
+ * What the SQLite and PostgreSQL stores share: errors, row mapping, input checks.
+ *
+ * @internal
+ * @packageDocumentation
+ */
+import { ScimError } from '@scim/schemas';
+import type {
+  ChangeEvent,
+  ChangeRecord,
+  ListQuery,
+  ResourceTypeStorage,
+  StoredMember,
+  StoredResource,
+  TokenRecord,
+  UniqueKey,
+} from '../types.ts';
+
+/** Seconds a client should wait before retrying when the database is unreachable. @internal */
+export const RETRY_AFTER_SECONDS = 5;
+
+/** The 503 error of an unreachable database or a closed handle. @internal */
+export function unavailable(kind: string, cause?: unknown): ScimError {
+  return new ScimError(
+    'unavailable',
+    `the ${kind} database is unreachable; retry after ${RETRY_AFTER_SECONDS} seconds`,
+    { headers: { 'retry-after': String(RETRY_AFTER_SECONDS) }, cause },
+  );
+}
+
+/** The 409 error of a taken unique value. @internal */
+export function taken(resourceType: string, key: UniqueKey): ScimError {
+  return new ScimError(
+    'uniqueness',
+    `a ${resourceType} with ${key.attribute} "${key.value}" already exists; query it (filter=${key.attribute} eq "${key.value}") and update it instead`,
+    { token: key.attribute },
+  );
+}
+
+/** The 404 error of a missing resource. @internal */
+export function missing(resourceType: string, id: string): ScimError {
+  return new ScimError('notFound', `${resourceType} "${id}" not found`, { token: id });
+}
+
+/** The 412 error of a stale `ifVersion`. @internal */
+export function stale(resourceType: string, id: string, expected: number): ScimError {
+  return new ScimError(
+    'preconditionFailed',
+    `${resourceType} "${id}" changed since version ${expected}; GET it again for its current ETag and retry`,
+    { token: id },
+  );
+}
+
+/** The 400 error of member ids that are not resources of the tenant. @internal */
+export function unknownMembers(ids: readonly string[]): ScimError {
+  const shown = ids.slice(0, 5).map((i) => `"${i}"`);
+  return new ScimError(
+    'invalidValue',
+    `members: no resource with id ${shown.join(', ')}${ids.length > 5 ? ` (and ${ids.length - 5} more)` : ''}; add only ids of existing users and groups`,
+    { token: ids[0] ?? '' },
+  );
+}
+
+/** The data to store: without `id`, `meta` and the reference attribute. @internal */
+export function storedData(
+  data: Readonly<Record<string, unknown>>,
+  storage: ResourceTypeStorage | undefined,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(data)) {
+    if (k === 'id' || k === 'meta' || k === storage?.referenceAttribute) continue;
+    out[k] = v;
+  }
+  return out;
+}
+
+/** Unique keys in a fixed order (fewer deadlocks between concurrent writers), without repeats. @internal */
+export function sortedKeys(keys: readonly UniqueKey[]): UniqueKey[] {
+  const seen = new Set<string>();
+  const out: UniqueKey[] = [];
+  for (const k of keys) {
+    const id = JSON.stringify([k.attribute, k.value]);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    out.push(k);
+  }
+  return out.sort((a, b) =>
+    a.attribute === b.attribute ? (a.value < b.value ? -1 : 1) : a.attribute < b.attribute ? -1 : 1,
+  );
+}
+
+/** Member ids without repeats, in the order given. @internal */
+export function distinct(ids: readonly string[]): string[] {
+  return [...new Set(ids)];
+}
+
+/** Checks the paging of a list query. @internal */
+export function paging(query: ListQuery): { offset: number; limit: number } {
+  const offset = Math.max(1, Math.floor(query.startIndex)) - 1;
+  const limit = Math.max(0, Math.floor(query.count));
+  return { offset: Number.isFinite(offset) ? offset : 0, limit: Number.isFinite(limit) ? limit : 0 };
+}
+
+/** A resource row as both stores read it. @internal */
+export interface ResourceRow {
+  id: string;
+  resource_type: string;
+  version: number | string;
+  created: string;
+  last_modified: string;
+  data: string | Record<string, unknown>;
+}
+
+/** Maps a row to a {@link StoredResource}. @internal */
+export function toResource(row: ResourceRow, members?: readonly StoredMember[]): StoredResource {
+  const data = typeof row.data === 'string' ? (JSON.parse(row.data) as Record<string, unknown>) : row.data;
+  const base = {
+    id: row.id,
+    resourceType: row.resource_type,
+    version: Number(row.version),
+    created: row.created,
+    lastModified: row.last_modified,
+    data,
+  };
+  return members === undefined ? base : { ...base, members };
+}
+
+/** A member row as both stores read it. @internal */
+export interface MemberRow {
+  member_id: string;
+  resource_type: string | null;
+  display: string | null;
+}
+
+/** Maps a member row to a {@link StoredMember}. @internal */
+export function toMember(row: MemberRow): StoredMember {
+  const m = { value: row.member_id, type: row.resource_type ?? 'User' };
+  return row.display === null || row.display === undefined ? m : { ...m, display: String(row.display) };
+}
+
+/** A change row as both stores read it. @internal */
+export interface ChangeRow {
+  cursor: number | string | bigint;
+  tenant: string;
+  type: string;
+  resource_type: string;
+  id: string;
+  version: number | string;
+  at: string;
+  detail: string | Record<string, unknown> | null;
+}
+
+/** Maps a change row to a {@link ChangeEvent}. @internal */
+export function toChange(row: ChangeRow): ChangeEvent {
+  const detail =
+    row.detail === null ? {} : typeof row.detail === 'string' ? JSON.parse(row.detail) : row.detail;
+  return {
+    ...(detail as Record<string, unknown>),
+    cursor: String(row.cursor),
+    tenant: row.tenant,
+    type: row.type,
+    resourceType: row.resource_type,
+    id: row.id,
+    version: Number(row.version),
+    at: row.at,
+  };
+}
+
+/** The JSON details of a change record (everything but `type`). @internal */
+export function changeDetail(change: ChangeRecord): string {
+  const { type: _type, ...detail } = change;
+  return JSON.stringify(detail);
+}
+
+/** A token row as both stores read it. @internal */
+export interface TokenRow {
+  id: string;
+  tenant: string;
+  hash: string;
+  label: string | null;
+  created: string;
+  expires: string | null;
+  revoked: string | null;
+  last_used: string | null;
+}
+
+/** Maps a token row to a {@link TokenRecord}. @internal */
+export function toToken(row: TokenRow): TokenRecord {
+  const out: {
+    id: string;
+    tenant: string;
+    hash: string;
+    created: string;
+    label?: string;
+    expires?: string;
+    revoked?: string;
+    lastUsed?: string;
+  } = { id: row.id, tenant: row.tenant, hash: row.hash, created: row.created };
+  if (row.label !== null) out.label = row.label;
+  if (row.expires !== null) out.expires = row.expires;
+  if (row.revoked !== null) out.revoked = row.revoked;
+  if (row.last_used !== null) out.lastUsed = row.last_used;
+  return out;
+}
+
+/** Parses a change-feed cursor (`undefined` or a non-negative integer as text). @internal */
+export function cursorOf(after: string | undefined): number {
+  if (after === undefined || after === '') return 0;
+  if (!/^\d{1,15}$/.test(after)) {
+    throw new ScimError('invalidValue', `changes: the cursor "${after}" is not one this store gave`, {
+      token: after,
+    });
+  }
+  return Number(after);
+}

@@ -1,0 +1,86 @@
+/**
+ * The SQLite schema, as versioned migrations.
+ *
+ * @internal
+ * @packageDocumentation
+ */
+
+/** Migrations in order; each runs once, in a transaction, and is recorded in `scim_migrations`. @internal */
+export const sqliteMigrations: readonly string[] = [
+  `
+  CREATE TABLE resources (
+    seq INTEGER PRIMARY KEY,
+    tenant TEXT NOT NULL,
+    resource_type TEXT NOT NULL,
+    id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    created TEXT NOT NULL,
+    last_modified TEXT NOT NULL,
+    data TEXT NOT NULL,
+    search TEXT NOT NULL,
+    UNIQUE (tenant, id)
+  );
+  CREATE INDEX resources_type ON resources (tenant, resource_type, seq);
+  CREATE INDEX resources_user_name ON resources (tenant, resource_type, json_extract(search, '$.userName'));
+  CREATE INDEX resources_external_id ON resources (tenant, resource_type, json_extract(data, '$.externalId'));
+  CREATE INDEX resources_display_name ON resources (tenant, resource_type, json_extract(search, '$.displayName'));
+
+  CREATE TABLE uniques (
+    tenant TEXT NOT NULL,
+    resource_type TEXT NOT NULL,
+    attribute TEXT NOT NULL,
+    value TEXT NOT NULL,
+    id TEXT NOT NULL,
+    PRIMARY KEY (tenant, resource_type, attribute, value),
+    FOREIGN KEY (tenant, id) REFERENCES resources (tenant, id) ON DELETE CASCADE
+  );
+  CREATE INDEX uniques_owner ON uniques (tenant, id);
+
+  CREATE TABLE members (
+    tenant TEXT NOT NULL,
+    group_id TEXT NOT NULL,
+    member_id TEXT NOT NULL,
+    PRIMARY KEY (tenant, group_id, member_id),
+    FOREIGN KEY (tenant, group_id) REFERENCES resources (tenant, id) ON DELETE CASCADE,
+    FOREIGN KEY (tenant, member_id) REFERENCES resources (tenant, id) ON DELETE CASCADE
+  );
+  CREATE INDEX members_member ON members (tenant, member_id, group_id);
+
+  CREATE TABLE changes (
+    cursor INTEGER PRIMARY KEY AUTOINCREMENT,
+    tenant TEXT NOT NULL,
+    type TEXT NOT NULL,
+    resource_type TEXT NOT NULL,
+    id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    detail TEXT NOT NULL
+  );
+  CREATE INDEX changes_tenant ON changes (tenant, cursor);
+
+  CREATE TABLE tokens (
+    id TEXT PRIMARY KEY,
+    tenant TEXT NOT NULL,
+    hash TEXT NOT NULL UNIQUE,
+    label TEXT,
+    created TEXT NOT NULL,
+    expires TEXT,
+    revoked TEXT,
+    last_used TEXT
+  );
+  CREATE INDEX tokens_tenant ON tokens (tenant, created);
+  `,
+  // Multi-valued values that filters look up by equality (emails.value, ...), lower-cased.
+  `
+  CREATE TABLE resource_values (
+    tenant TEXT NOT NULL,
+    resource_type TEXT NOT NULL,
+    attribute TEXT NOT NULL,
+    value TEXT NOT NULL,
+    id TEXT NOT NULL,
+    FOREIGN KEY (tenant, id) REFERENCES resources (tenant, id) ON DELETE CASCADE
+  );
+  CREATE INDEX resource_values_lookup ON resource_values (tenant, resource_type, attribute, value);
+  CREATE INDEX resource_values_owner ON resource_values (tenant, id);
+  `,
+];

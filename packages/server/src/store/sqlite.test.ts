@@ -1,0 +1,182 @@
+import { mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { describeStoreContract, failure, freshTenant, query } from './contract.ts';
+import { Params, SqlCompiler, sqliteDialect } from './sql/compile.ts';
+import { sqliteStore } from './sqlite.ts';
+
+describeStoreContract('sqlite (:memory:)', () => sqliteStore({ path: ':memory:' }));
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'scim-sqlite-'));
+  dirs.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+const TYPES = [{ name: 'User' }, { name: 'Group', referenceAttribute: 'members' }];
+const user = (userName: string) => ({
+  data: { userName },
+  unique: [{ attribute: 'userName', value: userName.toLowerCase() }],
+  change: { type: 'user.created' },
+});
+
+describeStoreContract('sqlite (file)', () => sqliteStore({ path: join(tempDir(), 'contract.db') }));
+
+describe('sqliteStore', () => {
+  it('runs in WAL mode with versioned migrations, and keeps data across handles', async () => {
+    const path = join(tempDir(), 'scim.db');
+    const a = sqliteStore({ path });
+    await a.open(TYPES);
+    expect(a.database.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
+    expect(a.database.prepare('PRAGMA foreign_keys').get()).toEqual({ foreign_keys: 1 });
+    const versions = a.database.prepare('SELECT version FROM scim_migrations ORDER BY version').all();
+    expect(versions.map((v) => v.version)).toEqual([1, 2]);
+    const t = freshTenant();
+    const u = await a.create(t, 'User', user('kept'));
+    await a.close();
+    const b = sqliteStore({ path });
+    await b.open(TYPES);
+    expect((await b.get(t, 'User', u.id))?.data).toEqual({ userName: 'kept' });
+    expect(b.database.prepare('SELECT COUNT(*) AS n FROM scim_migrations').get()).toEqual({ n: 2 });
+    await b.close();
+  });
+
+  it('keeps uniqueness and every member with two store instances on one file', async () => {
+    const path = join(tempDir(), 'shared.db');
+    const a = sqliteStore({ path });
+    const b = sqliteStore({ path });
+    await Promise.all([a.open(TYPES), b.open(TYPES)]);
+    const t = freshTenant();
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, i) =>
+        (i % 2 === 0 ? a : b).create(t, 'User', user(i % 3 === 0 ? 'SAME' : i % 3 === 1 ? 'same' : 'Same')),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const users = await Promise.all(Array.from({ length: 40 }, (_, i) => a.create(t, 'User', user(`m${i}`))));
+    const g = await a.create(t, 'Group', {
+      data: { displayName: 'g' },
+      unique: [],
+      change: { type: 'group.created' },
+    });
+    await Promise.all(
+      users.map((u, i) =>
+        (i % 2 === 0 ? a : b).update(t, 'Group', g.id, {
+          data: { displayName: 'g' },
+          unique: [],
+          members: { added: [u.id], removed: [] },
+          change: { type: 'group.members.added' },
+        }),
+      ),
+    );
+    expect((await b.get(t, 'Group', g.id, { members: true }))?.members).toHaveLength(40);
+    expect((await b.get(t, 'Group', g.id))?.version).toBe(41);
+    await a.close();
+    await b.close();
+  });
+
+  it('answers 503 with Retry-After when the handle is closed and the file is gone, then recovers', async () => {
+    const dir = tempDir();
+    const store = sqliteStore({ path: join(dir, 'db', 'scim.db') });
+    rmSync(join(dir, 'db'), { force: true, recursive: true });
+    // the directory does not exist yet: the database cannot be opened
+    const first = await failure(store.open(TYPES));
+    expect(first).toMatchObject({ status: 503, headers: { 'retry-after': '5' } });
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(dir, 'db'));
+    await store.open(TYPES);
+    const t = freshTenant();
+    const u = await store.create(t, 'User', user('before'));
+    // the database goes away: the handle is closed and the file is moved
+    store.database.close();
+    renameSync(join(dir, 'db'), join(dir, 'away'));
+    const down = await failure(store.create(t, 'User', user('during')));
+    expect(down).toMatchObject({ status: 503, headers: { 'retry-after': '5' } });
+    expect((await failure(store.get(t, 'User', u.id))).status).toBe(503);
+    expect((await failure(store.ping())).status).toBe(503);
+    // it comes back: the store reopens it, with no partial write
+    renameSync(join(dir, 'away'), join(dir, 'db'));
+    await store.ping();
+    expect((await store.get(t, 'User', u.id))?.data.userName).toBe('before');
+    const page = await store.list(t, { resourceType: 'User', startIndex: 1, count: 10 });
+    expect(page.resources.map((r) => r.data.userName)).toEqual(['before']);
+    expect((await store.changes(t)).map((e) => e.type)).toEqual(['user.created']);
+    await store.create(t, 'User', user('after'));
+    await store.close();
+    expect((await failure(store.ping())).status).toBe(503);
+  });
+
+  it('answers 503 when another process holds the write lock past the busy timeout', async () => {
+    const path = join(tempDir(), 'busy.db');
+    const store = sqliteStore({ path, busyTimeoutMs: 50 });
+    await store.open(TYPES);
+    const { DatabaseSync } = await import('node:sqlite');
+    const other = new DatabaseSync(path);
+    other.exec('BEGIN IMMEDIATE');
+    const t = freshTenant();
+    expect(await failure(store.create(t, 'User', user('waiting')))).toMatchObject({
+      status: 503,
+      headers: { 'retry-after': '5' },
+    });
+    other.exec('ROLLBACK');
+    other.close();
+    await store.create(t, 'User', user('waiting'));
+    expect((await store.list(t, { resourceType: 'User', startIndex: 1, count: 10 })).totalResults).toBe(1);
+    await store.close();
+  });
+
+  it('rolls a failed write back whole: no resource, unique value, member or change is left', async () => {
+    const store = sqliteStore({ path: ':memory:' });
+    await store.open(TYPES);
+    const t = freshTenant();
+    const u = await store.create(t, 'User', user('u'));
+    await failure(
+      store.create(t, 'Group', {
+        data: { displayName: 'g' },
+        unique: [{ attribute: 'displayName', value: 'g' }],
+        members: [u.id, 'missing'],
+        change: { type: 'group.created' },
+      }),
+    );
+    const db = store.database;
+    expect(db.prepare('SELECT COUNT(*) AS n FROM resources').get()).toEqual({ n: 1 });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM uniques').get()).toEqual({ n: 1 });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM members').get()).toEqual({ n: 0 });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM changes').get()).toEqual({ n: 1 });
+    await store.close();
+  });
+
+  it('answers userName, externalId, displayName and emails filters from indexes', async () => {
+    const store = sqliteStore({ path: ':memory:' });
+    await store.open(TYPES);
+    const plan = (filter: string) => {
+      const params = new Params(false);
+      const t = params.text('t');
+      const rt = params.text('User');
+      const where = new SqlCompiler(sqliteDialect, params, { tenant: t, resourceType: rt }).filter(
+        query(filter),
+      );
+      const rows = store.database
+        .prepare(
+          `EXPLAIN QUERY PLAN SELECT r.id FROM resources AS r WHERE r.tenant = ${t} AND r.resource_type = ${rt} AND ${where}`,
+        )
+        .all(...(params.values as string[]));
+      return rows.map((r) => String(r.detail)).join('\n');
+    };
+    expect(plan('userName eq "BJensen"')).toMatch(/USING INDEX resources_user_name/);
+    expect(plan('externalId eq "x"')).toMatch(/USING INDEX resources_external_id/);
+    expect(plan('emails.value eq "b@x.org"')).toMatch(/resource_values_lookup/);
+    expect(plan('emails.value eq "b@x.org"')).toMatch(
+      /SEARCH r USING .*\(tenant=\? AND resource_type=\? AND seq=\?\)/,
+    );
+    expect(plan('emails[type eq "work"].value eq "b@x.org"')).toMatch(/resource_values_lookup/);
+    expect(plan('emails[type eq "work"].value eq "b@x.org"')).toMatch(/seq=\?/);
+    expect(plan('displayName eq "Admins"')).toMatch(/USING INDEX resources_display_name/);
+    await store.close();
+  });
+});

@@ -1,0 +1,624 @@
+import { randomUUID } from 'node:crypto';
+import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
+import { isScimError, ScimError } from '@scim/schemas';
+import { Params, SqlCompiler, sqliteDialect } from './sql/compile.ts';
+import { indexedValues } from './sql/indexed.ts';
+import {
+  type ChangeRow,
+  changeDetail,
+  cursorOf,
+  distinct,
+  type MemberRow,
+  missing,
+  paging,
+  type ResourceRow,
+  sortedKeys,
+  stale,
+  storedData,
+  type TokenRow,
+  taken,
+  toChange,
+  toMember,
+  toResource,
+  toToken,
+  unavailable,
+  unknownMembers,
+} from './sql/shared.ts';
+import { sqliteMigrations } from './sql/sqlite-schema.ts';
+import { chunks, instantOf, now, searchDocument } from './sql/values.ts';
+import type {
+  ChangeEvent,
+  ChangeRecord,
+  ListPage,
+  ListQuery,
+  MemberDelta,
+  ResourceTypeStorage,
+  ScimStore,
+  StoredMember,
+  StoredResource,
+  TokenRecord,
+  TokenStore,
+  UniqueKey,
+  WriteInput,
+} from './types.ts';
+
+/**
+ * Options of {@link sqliteStore}.
+ *
+ * @example
+ * ```ts
+ * const options: SqliteStoreOptions = { path: './scim.db', busyTimeoutMs: 5000 };
+ * ```
+ * @see https://nodejs.org/api/sqlite.html
+ */
+export interface SqliteStoreOptions {
+  /** The database file (created when missing), or `':memory:'` for a private in-memory database. */
+  readonly path: string;
+  /** How long a write waits for another process's lock before failing with 503 (default 5000 ms). */
+  readonly busyTimeoutMs?: number;
+}
+
+/**
+ * A {@link ScimStore} on SQLite, with access to its database handle.
+ *
+ * @example
+ * ```ts
+ * const store: SqliteStore = sqliteStore({ path: 'scim.db' });
+ * store.database.prepare('PRAGMA integrity_check').get();
+ * ```
+ * @see https://nodejs.org/api/sqlite.html
+ */
+export interface SqliteStore extends ScimStore {
+  /** The store's kind: `sqlite`. */
+  readonly kind: 'sqlite';
+  /**
+   * The open `node:sqlite` handle (opened on first use). If it gets closed, the store answers 503
+   * until it can open the file again.
+   */
+  readonly database: DatabaseSync;
+}
+
+const MEMBER_CHUNK = 500;
+
+/**
+ * `node:sqlite`, loaded when a SQLite store first opens its database (not when `@scim/server` is
+ * imported), so that applications on other stores never load it.
+ */
+function sqlite(): typeof import('node:sqlite') {
+  const found = process.getBuiltinModule?.('node:sqlite') as typeof import('node:sqlite') | undefined;
+  if (found === undefined) {
+    throw new Error(
+      'node:sqlite is not available: use Node.js 22.13 or later (or start Node with --experimental-sqlite)',
+    );
+  }
+  return found;
+}
+
+/** SQLite result codes meaning "not usable right now": busy, locked, no memory, read-only, I/O, full, cannot open, protocol, not a database. */
+const UNAVAILABLE_CODES = new Set([5, 6, 7, 8, 10, 13, 14, 15, 26]);
+
+function isUnavailable(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as { code?: unknown; errcode?: unknown };
+  if (e.code === 'ERR_INVALID_STATE') return true;
+  return typeof e.errcode === 'number' && UNAVAILABLE_CODES.has(e.errcode & 0xff);
+}
+
+function isConstraint(error: unknown, extended: number): boolean {
+  return typeof error === 'object' && error !== null && (error as { errcode?: unknown }).errcode === extended;
+}
+const SQLITE_CONSTRAINT_PRIMARYKEY = 1555;
+const SQLITE_CONSTRAINT_UNIQUE = 2067;
+const SQLITE_CONSTRAINT_FOREIGNKEY = 787;
+
+/**
+ * Creates a SCIM store on SQLite through Node's built-in `node:sqlite`: the embedded default.
+ * Resources are JSON documents in one table (with a lower-cased copy for case-insensitive
+ * filters), uniqueness is a primary key, members a table of their own, and every write is one
+ * `BEGIN IMMEDIATE` transaction together with its change-feed entry. The database runs in WAL mode
+ * with a busy timeout, so several processes can share the file.
+ *
+ * Filters, sorting and paging run in SQL; there are expression indexes on `userName`
+ * (case-insensitive), `externalId` and `displayName`, an index table for the values of
+ * multi-valued attributes (`emails`), and membership is indexed both ways.
+ *
+ * @param options - the database path (`':memory:'` allowed) and the busy timeout
+ * @returns a store; call `open(types)` before use (the handler does)
+ * @throws ScimError `unavailable` (503, with `Retry-After`) from any method when the database cannot
+ *   be opened or its handle was closed; `uniqueness` (409), `preconditionFailed` (412), `notFound`
+ *   (404) and `invalidValue` (400) as the {@link ScimStore} contract says
+ * @example
+ * ```ts
+ * import { createScimHandler, sqliteStore } from '@scim/server';
+ * const store = sqliteStore({ path: process.env.SCIM_DB ?? 'scim.db' });
+ * await store.open([{ name: 'User' }, { name: 'Group', referenceAttribute: 'members' }]);
+ * ```
+ * @see https://nodejs.org/api/sqlite.html
+ * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3
+ */
+export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
+  return new SqliteScimStore(options);
+}
+
+class SqliteScimStore implements SqliteStore {
+  readonly kind = 'sqlite';
+  readonly tokens: TokenStore;
+  private readonly options: SqliteStoreOptions;
+  private db: DatabaseSync | undefined;
+  private closed = false;
+  private types = new Map<string, ResourceTypeStorage>();
+
+  constructor(options: SqliteStoreOptions) {
+    this.options = options;
+    this.tokens = new SqliteTokens(this);
+  }
+
+  get database(): DatabaseSync {
+    return this.handle();
+  }
+
+  /** The open handle: opened (and migrated) on first use, and again after it was closed. */
+  handle(): DatabaseSync {
+    if (this.closed) throw unavailable('SQLite', new Error('the store was closed'));
+    if (this.db?.isOpen === true) return this.db;
+    let db: DatabaseSync | undefined;
+    try {
+      db = new (sqlite().DatabaseSync)(this.options.path);
+      db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(this.options.busyTimeoutMs ?? 5000))}`);
+      db.exec('PRAGMA journal_mode = WAL');
+      db.exec('PRAGMA synchronous = NORMAL');
+      db.exec('PRAGMA foreign_keys = ON');
+      db.function('scim_instant', { deterministic: true }, (text) =>
+        typeof text === 'string' ? instantOf(text) : null,
+      );
+      migrate(db);
+    } catch (error) {
+      try {
+        db?.close();
+      } catch {}
+      throw unavailable('SQLite', error);
+    }
+    this.db = db;
+    return db;
+  }
+
+  /** Runs `fn` on the handle, turning database failures into 503s. */
+  run<T>(fn: (db: DatabaseSync) => T): T {
+    const db = this.handle();
+    try {
+      return fn(db);
+    } catch (error) {
+      if (isScimError(error)) throw error;
+      if (isUnavailable(error)) throw unavailable('SQLite', error);
+      throw error;
+    }
+  }
+
+  /** Runs `fn` in a `BEGIN IMMEDIATE` transaction. */
+  write<T>(fn: (db: DatabaseSync) => T): T {
+    return this.run((db) => {
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        const out = fn(db);
+        db.exec('COMMIT');
+        return out;
+      } catch (error) {
+        if (db.isOpen && db.isTransaction) db.exec('ROLLBACK');
+        throw error;
+      }
+    });
+  }
+
+  private memberships(): boolean {
+    for (const t of this.types.values()) if (t.referenceAttribute !== undefined) return true;
+    return false;
+  }
+
+  async open(types: readonly ResourceTypeStorage[]): Promise<void> {
+    for (const t of types) this.types.set(t.name, t);
+    this.run(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.db?.isOpen === true) this.db.close();
+    this.db = undefined;
+  }
+
+  async ping(): Promise<void> {
+    this.run((db) => db.prepare('SELECT 1').get());
+  }
+
+  async create(
+    tenant: string,
+    resourceType: string,
+    input: WriteInput & { readonly members?: readonly string[] },
+  ): Promise<StoredResource> {
+    const storage = this.types.get(resourceType);
+    const data = storedData(input.data, storage);
+    const id = randomUUID();
+    const at = now();
+    return this.write((db) => {
+      db.prepare(
+        `INSERT INTO resources (tenant, resource_type, id, version, created, last_modified, data, search)
+         VALUES (?, ?, ?, 1, ?, ?, ?, ?)`,
+      ).run(tenant, resourceType, id, at, at, JSON.stringify(data), JSON.stringify(searchDocument(data)));
+      this.claim(db, tenant, resourceType, id, input.unique);
+      this.indexValues(db, tenant, resourceType, id, data, false);
+      if (input.members !== undefined && input.members.length > 0) {
+        this.addMembers(db, tenant, id, distinct(input.members));
+      }
+      this.record(db, tenant, resourceType, id, 1, at, input.change);
+      return {
+        id,
+        resourceType,
+        version: 1,
+        created: at,
+        lastModified: at,
+        data,
+      };
+    });
+  }
+
+  async get(
+    tenant: string,
+    resourceType: string,
+    id: string,
+    options?: { readonly members?: boolean },
+  ): Promise<StoredResource | undefined> {
+    return this.run((db) => {
+      const row = db
+        .prepare(
+          `SELECT id, resource_type, version, created, last_modified, data FROM resources
+           WHERE tenant = ? AND id = ? AND resource_type = ?`,
+        )
+        .get(tenant, id, resourceType) as ResourceRow | undefined;
+      if (row === undefined) return undefined;
+      return toResource(
+        row,
+        options?.members === true ? (this.membersOf(db, tenant, [id]).get(id) ?? []) : undefined,
+      );
+    });
+  }
+
+  async update(
+    tenant: string,
+    resourceType: string,
+    id: string,
+    input: WriteInput & { readonly ifVersion?: number; readonly members?: MemberDelta },
+  ): Promise<StoredResource> {
+    const storage = this.types.get(resourceType);
+    const data = storedData(input.data, storage);
+    const at = now();
+    return this.write((db) => {
+      const current = db
+        .prepare('SELECT version, created FROM resources WHERE tenant = ? AND id = ? AND resource_type = ?')
+        .get(tenant, id, resourceType) as { version: number; created: string } | undefined;
+      if (current === undefined) throw missing(resourceType, id);
+      if (input.ifVersion !== undefined && current.version !== input.ifVersion) {
+        throw stale(resourceType, id, input.ifVersion);
+      }
+      const version = current.version + 1;
+      db.prepare(
+        `UPDATE resources SET version = ?, last_modified = ?, data = ?, search = ?
+         WHERE tenant = ? AND id = ?`,
+      ).run(version, at, JSON.stringify(data), JSON.stringify(searchDocument(data)), tenant, id);
+      db.prepare('DELETE FROM uniques WHERE tenant = ? AND id = ?').run(tenant, id);
+      this.claim(db, tenant, resourceType, id, input.unique);
+      this.indexValues(db, tenant, resourceType, id, data, true);
+      const delta = input.members;
+      if (delta !== undefined) {
+        if (delta.removeAll === true) {
+          db.prepare('DELETE FROM members WHERE tenant = ? AND group_id = ?').run(tenant, id);
+        } else if (delta.removed.length > 0) {
+          const del = db.prepare('DELETE FROM members WHERE tenant = ? AND group_id = ? AND member_id = ?');
+          for (const m of distinct(delta.removed)) del.run(tenant, id, m);
+        }
+        if (delta.added.length > 0) this.addMembers(db, tenant, id, distinct(delta.added));
+      }
+      this.record(db, tenant, resourceType, id, version, at, input.change);
+      return { id, resourceType, version, created: current.created, lastModified: at, data };
+    });
+  }
+
+  async delete(
+    tenant: string,
+    resourceType: string,
+    id: string,
+    input: { readonly ifVersion?: number; readonly change: ChangeRecord },
+  ): Promise<void> {
+    const at = now();
+    this.write((db) => {
+      const current = db
+        .prepare('SELECT version FROM resources WHERE tenant = ? AND id = ? AND resource_type = ?')
+        .get(tenant, id, resourceType) as { version: number } | undefined;
+      if (current === undefined) throw missing(resourceType, id);
+      if (input.ifVersion !== undefined && current.version !== input.ifVersion) {
+        throw stale(resourceType, id, input.ifVersion);
+      }
+      // Memberships (both ways), unique values and indexed values go with the row (ON DELETE CASCADE).
+      db.prepare('DELETE FROM resources WHERE tenant = ? AND id = ?').run(tenant, id);
+      this.record(db, tenant, resourceType, id, 0, at, input.change);
+    });
+  }
+
+  async list(tenant: string, query: ListQuery): Promise<ListPage> {
+    const storage = this.types.get(query.resourceType);
+    const params = new Params(false);
+    const t = params.text(tenant);
+    const rt = params.text(query.resourceType);
+    const compiler = new SqlCompiler(sqliteDialect, params, {
+      reference: storage?.referenceAttribute,
+      memberships: this.memberships(),
+      tenant: t,
+      resourceType: rt,
+    });
+    const where = `r.tenant = ${t} AND r.resource_type = ${rt}${query.filter === undefined ? '' : ` AND ${compiler.filter(query.filter)}`}`;
+    const order = compiler.sort(query.sort);
+    const { offset, limit } = paging(query);
+    const countValues = [...params.values] as SQLInputValue[];
+    const limitParam = params.count(limit);
+    const offsetParam = params.count(offset);
+    return this.run((db) => {
+      const values = params.values as SQLInputValue[];
+      const count = db
+        .prepare(`SELECT COUNT(*) AS n FROM resources AS r WHERE ${where}`)
+        .get(...countValues) as {
+        n: number;
+      };
+      if (limit === 0 || offset >= count.n) return { totalResults: count.n, resources: [] };
+      const rows = db
+        .prepare(
+          `SELECT r.id, r.resource_type, r.version, r.created, r.last_modified, r.data FROM resources AS r
+           WHERE ${where} ORDER BY ${order} LIMIT ${limitParam} OFFSET ${offsetParam}`,
+        )
+        .all(...values) as unknown as ResourceRow[];
+      const members =
+        query.members === true && storage?.referenceAttribute !== undefined
+          ? this.membersOf(
+              db,
+              tenant,
+              rows.map((r) => r.id),
+            )
+          : undefined;
+      return {
+        totalResults: count.n,
+        resources: rows.map((r) =>
+          toResource(r, members === undefined ? undefined : (members.get(r.id) ?? [])),
+        ),
+      };
+    });
+  }
+
+  async memberOf(tenant: string, id: string): Promise<readonly StoredMember[]> {
+    return this.run((db) => {
+      const rows = db
+        .prepare(
+          `SELECT g.id AS member_id, g.resource_type AS resource_type,
+                  COALESCE(json_extract(g.data, '$.displayName'), json_extract(g.data, '$.userName')) AS display
+           FROM members AS m JOIN resources AS g ON g.tenant = m.tenant AND g.id = m.group_id
+           WHERE m.tenant = ? AND m.member_id = ? ORDER BY g.seq`,
+        )
+        .all(tenant, id) as unknown as MemberRow[];
+      return rows.map(toMember);
+    });
+  }
+
+  async changes(
+    tenant: string,
+    options?: { readonly after?: string; readonly limit?: number },
+  ): Promise<readonly ChangeEvent[]> {
+    const after = cursorOf(options?.after);
+    const limit = Math.max(1, Math.min(10_000, Math.floor(options?.limit ?? 1000)));
+    return this.run((db) => {
+      const rows = db
+        .prepare(
+          `SELECT cursor, tenant, type, resource_type, id, version, at, detail FROM changes
+           WHERE tenant = ? AND cursor > ? ORDER BY cursor LIMIT ?`,
+        )
+        .all(tenant, after, limit) as unknown as ChangeRow[];
+      return rows.map(toChange);
+    });
+  }
+
+  private claim(
+    db: DatabaseSync,
+    tenant: string,
+    resourceType: string,
+    id: string,
+    keys: readonly UniqueKey[],
+  ): void {
+    const insert = db.prepare(
+      'INSERT INTO uniques (tenant, resource_type, attribute, value, id) VALUES (?, ?, ?, ?, ?)',
+    );
+    for (const key of sortedKeys(keys)) {
+      try {
+        insert.run(tenant, resourceType, key.attribute, key.value, id);
+      } catch (error) {
+        if (
+          isConstraint(error, SQLITE_CONSTRAINT_PRIMARYKEY) ||
+          isConstraint(error, SQLITE_CONSTRAINT_UNIQUE)
+        ) {
+          throw taken(resourceType, key);
+        }
+        throw error;
+      }
+    }
+  }
+
+  private indexValues(
+    db: DatabaseSync,
+    tenant: string,
+    resourceType: string,
+    id: string,
+    data: Readonly<Record<string, unknown>>,
+    replace: boolean,
+  ): void {
+    if (replace) db.prepare('DELETE FROM resource_values WHERE tenant = ? AND id = ?').run(tenant, id);
+    const values = indexedValues(data);
+    if (values.length === 0) return;
+    const insert = db.prepare(
+      'INSERT INTO resource_values (tenant, resource_type, attribute, value, id) VALUES (?, ?, ?, ?, ?)',
+    );
+    for (const [attribute, value] of values) insert.run(tenant, resourceType, attribute, value, id);
+  }
+
+  private addMembers(db: DatabaseSync, tenant: string, groupId: string, ids: readonly string[]): void {
+    const unknown: string[] = [];
+    for (const chunk of chunks(ids, MEMBER_CHUNK)) {
+      const found = new Set(
+        (
+          db
+            .prepare(
+              `SELECT id FROM resources WHERE tenant = ? AND id IN (${chunk.map(() => '?').join(', ')})`,
+            )
+            .all(tenant, ...chunk) as { id: string }[]
+        ).map((r) => r.id),
+      );
+      for (const m of chunk) if (!found.has(m)) unknown.push(m);
+    }
+    if (unknown.length > 0) throw unknownMembers(unknown);
+    const insert = db.prepare('INSERT OR IGNORE INTO members (tenant, group_id, member_id) VALUES (?, ?, ?)');
+    try {
+      for (const m of ids) insert.run(tenant, groupId, m);
+    } catch (error) {
+      if (isConstraint(error, SQLITE_CONSTRAINT_FOREIGNKEY)) throw unknownMembers(ids);
+      throw error;
+    }
+  }
+
+  private membersOf(
+    db: DatabaseSync,
+    tenant: string,
+    groupIds: readonly string[],
+  ): Map<string, StoredMember[]> {
+    const out = new Map<string, StoredMember[]>();
+    for (const chunk of chunks(groupIds, MEMBER_CHUNK)) {
+      const rows = db
+        .prepare(
+          `SELECT m.group_id, m.member_id, r.resource_type,
+                  COALESCE(json_extract(r.data, '$.displayName'), json_extract(r.data, '$.userName')) AS display
+           FROM members AS m LEFT JOIN resources AS r ON r.tenant = m.tenant AND r.id = m.member_id
+           WHERE m.tenant = ? AND m.group_id IN (${chunk.map(() => '?').join(', ')})
+           ORDER BY m.rowid`,
+        )
+        .all(tenant, ...chunk) as unknown as (MemberRow & { group_id: string })[];
+      for (const row of rows) {
+        let list = out.get(row.group_id);
+        if (list === undefined) {
+          list = [];
+          out.set(row.group_id, list);
+        }
+        list.push(toMember(row));
+      }
+    }
+    return out;
+  }
+
+  private record(
+    db: DatabaseSync,
+    tenant: string,
+    resourceType: string,
+    id: string,
+    version: number,
+    at: string,
+    change: ChangeRecord,
+  ): void {
+    db.prepare(
+      `INSERT INTO changes (tenant, type, resource_type, id, version, at, detail) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ).run(tenant, change.type, resourceType, id, version, at, changeDetail(change));
+  }
+}
+
+/** Applies the migrations the database lacks, in one `BEGIN IMMEDIATE` transaction. */
+function migrate(db: DatabaseSync): void {
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS scim_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)',
+  );
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const row = db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM scim_migrations').get() as {
+      v: number;
+    };
+    for (let v = row.v; v < sqliteMigrations.length; v++) {
+      db.exec(sqliteMigrations[v] as string);
+      db.prepare('INSERT INTO scim_migrations (version, applied_at) VALUES (?, ?)').run(v + 1, now());
+    }
+    db.exec('COMMIT');
+  } catch (error) {
+    if (db.isTransaction) db.exec('ROLLBACK');
+    throw error;
+  }
+}
+
+class SqliteTokens implements TokenStore {
+  private readonly store: SqliteScimStore;
+  constructor(store: SqliteScimStore) {
+    this.store = store;
+  }
+
+  async insert(record: TokenRecord): Promise<void> {
+    this.store.run((db) => {
+      try {
+        this.insertRow(db, record);
+      } catch (error) {
+        if (
+          isConstraint(error, SQLITE_CONSTRAINT_PRIMARYKEY) ||
+          isConstraint(error, SQLITE_CONSTRAINT_UNIQUE)
+        ) {
+          throw new ScimError('conflict', `a token with id ${record.id} (or the same hash) already exists`);
+        }
+        throw error;
+      }
+    });
+  }
+
+  private insertRow(db: DatabaseSync, record: TokenRecord): void {
+    db.prepare(
+      `INSERT INTO tokens (id, tenant, hash, label, created, expires, revoked, last_used)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      record.id,
+      record.tenant,
+      record.hash,
+      record.label ?? null,
+      record.created,
+      record.expires ?? null,
+      record.revoked ?? null,
+      record.lastUsed ?? null,
+    );
+  }
+
+  async findByHash(hash: string): Promise<TokenRecord | undefined> {
+    return this.store.run((db) => {
+      const row = db.prepare('SELECT * FROM tokens WHERE hash = ?').get(hash) as TokenRow | undefined;
+      return row === undefined ? undefined : toToken(row);
+    });
+  }
+
+  async list(tenant: string): Promise<readonly TokenRecord[]> {
+    return this.store.run((db) =>
+      (
+        db
+          .prepare('SELECT * FROM tokens WHERE tenant = ? ORDER BY created, id')
+          .all(tenant) as unknown as TokenRow[]
+      ).map(toToken),
+    );
+  }
+
+  async update(
+    tenant: string,
+    id: string,
+    patch: { readonly revoked?: string; readonly expires?: string; readonly lastUsed?: string },
+  ): Promise<boolean> {
+    return this.store.run((db) => {
+      const r = db
+        .prepare(
+          `UPDATE tokens SET revoked = COALESCE(?, revoked), expires = COALESCE(?, expires),
+             last_used = COALESCE(?, last_used) WHERE tenant = ? AND id = ?`,
+        )
+        .run(patch.revoked ?? null, patch.expires ?? null, patch.lastUsed ?? null, tenant, id);
+      return Number(r.changes) > 0;
+    });
+  }
+}

@@ -1,0 +1,356 @@
+import type { QueryFilter, QueryPath } from '@scim/protocol';
+
+/**
+ * The store contract of `@scim/server`: what `memoryStore()`, `sqliteStore()` and `postgresStore()`
+ * implement, and what a custom store must implement. The handler does the SCIM work (parsing,
+ * PATCH, projection, policies); the store keeps resources, pushes filters, sorting and paging down
+ * to its engine, enforces uniqueness atomically, applies member deltas without loading the other
+ * members, and records every change in a change feed in the same transaction as the change.
+ *
+ * Every method is scoped by a tenant: no call for one tenant may read or change another's rows.
+ *
+ * @packageDocumentation
+ */
+
+/**
+ * A member of a group (or of any resource type whose multi-valued reference attribute the store
+ * keeps in its own table, see {@link ResourceTypeStorage.referenceAttribute}).
+ *
+ * @example
+ * ```ts
+ * const m: StoredMember = { value: '2819c223-7f76-453a-919d-413861904646', type: 'User', display: 'Babs Jensen' };
+ * ```
+ * @see https://datatracker.ietf.org/doc/html/rfc7643#section-4.2
+ */
+export interface StoredMember {
+  /** The id of the member resource. */
+  readonly value: string;
+  /** The member's resource type name (`User`, `Group`), as the store found it. */
+  readonly type: string;
+  /** The member's `displayName` (or `userName` when it has none), resolved when read. */
+  readonly display?: string;
+}
+
+/**
+ * A resource as a store keeps it.
+ *
+ * @example
+ * ```ts
+ * const r: StoredResource = {
+ *   id: '2819c223-7f76-453a-919d-413861904646', resourceType: 'User', version: 1,
+ *   created: '2026-11-30T10:00:00.000Z', lastModified: '2026-11-30T10:00:00.000Z',
+ *   data: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'bjensen@example.com' },
+ * };
+ * ```
+ * @see https://datatracker.ietf.org/doc/html/rfc7643#section-3.1
+ */
+export interface StoredResource {
+  /** The id, assigned by the store on create (a UUID). */
+  readonly id: string;
+  /** The resource type name: `User`, `Group`, or a custom one. */
+  readonly resourceType: string;
+  /**
+   * The resource's attributes in canonical form, without `id`, `meta` and the reference
+   * attribute the store keeps in its own table (a group's `members`).
+   */
+  readonly data: Readonly<Record<string, unknown>>;
+  /** Starts at 1 and grows by one with every write; the ETag is derived from it. */
+  readonly version: number;
+  /** When the resource was created (ISO 8601, UTC, milliseconds). */
+  readonly created: string;
+  /** When the resource last changed (ISO 8601, UTC, milliseconds). */
+  readonly lastModified: string;
+  /** The members, present only when the read asked for them (`members: true`). */
+  readonly members?: readonly StoredMember[];
+}
+
+/**
+ * A value that must be unique within a tenant and resource type (RFC 7643 `uniqueness: server`),
+ * already normalized by the handler: lower-cased when the attribute is not `caseExact`, so that
+ * `BJensen` and `bjensen` collide.
+ *
+ * @example
+ * ```ts
+ * const key: UniqueKey = { attribute: 'userName', value: 'bjensen@example.com' };
+ * ```
+ * @see https://datatracker.ietf.org/doc/html/rfc7643#section-2.2
+ */
+export interface UniqueKey {
+  /** The attribute's canonical path (`userName`, `displayName`, `externalId`). */
+  readonly attribute: string;
+  /** The normalized value. */
+  readonly value: string;
+}
+
+/**
+ * A change to a group's members, as `applyPatch` reports it for a deferred reference attribute.
+ *
+ * @example
+ * ```ts
+ * const delta: MemberDelta = { added: ['u1'], removed: ['u2'] };
+ * ```
+ * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.5.2
+ */
+export interface MemberDelta {
+  /** Member ids to add; adding a present member is a no-op. */
+  readonly added: readonly string[];
+  /** Member ids to remove; removing an absent member is a no-op. */
+  readonly removed: readonly string[];
+  /** Remove every member first (then add `added`). */
+  readonly removeAll?: boolean;
+}
+
+/**
+ * One entry of the change feed, written by the store in the same transaction as the change.
+ *
+ * @example
+ * ```ts
+ * const e: ChangeEvent = { cursor: '42', tenant: 'contoso', type: 'user.deactivated', resourceType: 'User',
+ *   id: '2819c223', version: 3, at: '2026-11-30T10:00:00.000Z', changes: [{ path: 'active', oldValue: true, newValue: false }] };
+ * ```
+ */
+export interface ChangeEvent {
+  /** Opaque, increasing position in the feed; pass it back to read what follows. */
+  readonly cursor: string;
+  /** The tenant the change belongs to. */
+  readonly tenant: string;
+  /** What happened, for example `user.created`, `group.members.added`. */
+  readonly type: string;
+  /** The resource type name. */
+  readonly resourceType: string;
+  /** The resource id. */
+  readonly id: string;
+  /** The resource's version after the change (0 for a hard delete). */
+  readonly version: number;
+  /** When the change was committed. */
+  readonly at: string;
+  /** Details the handler attached: attribute changes, member ids, ... (JSON). */
+  readonly [detail: string]: unknown;
+}
+
+/**
+ * The change-feed entry a write asks the store to record (the store adds `cursor`, `tenant`,
+ * `resourceType`, `id`, `version` and `at`).
+ *
+ * @example
+ * ```ts
+ * const e: ChangeRecord = { type: 'user.created' };
+ * ```
+ */
+export interface ChangeRecord {
+  /** What happened, for example `user.created`. */
+  readonly type: string;
+  /** JSON details. */
+  readonly [detail: string]: unknown;
+}
+
+/**
+ * How a store keeps one resource type. The handler derives it from the server's options.
+ *
+ * @example
+ * ```ts
+ * const groups: ResourceTypeStorage = { name: 'Group', referenceAttribute: 'members' };
+ * ```
+ */
+export interface ResourceTypeStorage {
+  /** The resource type name. */
+  readonly name: string;
+  /**
+   * The multi-valued reference attribute kept in the store's membership table rather than in
+   * `data` (`members` for groups), so that member PATCHes cost the same for any group size.
+   */
+  readonly referenceAttribute?: string;
+}
+
+/**
+ * A sort order for {@link ListQuery}.
+ *
+ * @example
+ * ```ts
+ * const sort: StoreSort = { path: normalizedPath, descending: false };
+ * ```
+ * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.4.2.3
+ */
+export interface StoreSort {
+  /** The attribute to sort by, normalized against the schema. */
+  readonly path: QueryPath;
+  /** Descending order when true. */
+  readonly descending: boolean;
+}
+
+/**
+ * A list query pushed down to the store.
+ *
+ * @example
+ * ```ts
+ * const q: ListQuery = { resourceType: 'User', filter, startIndex: 1, count: 100 };
+ * ```
+ * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.4.2
+ */
+export interface ListQuery {
+  /** The resource type to list. */
+  readonly resourceType: string;
+  /** The filter in query form (`normalizeFilter`), or none. */
+  readonly filter?: QueryFilter;
+  /** The sort order, or none (then the order is by creation, stable). */
+  readonly sort?: StoreSort;
+  /** 1-based index of the first result (RFC 7644 `startIndex`), at least 1. */
+  readonly startIndex: number;
+  /** The page size (0 returns only `totalResults`). */
+  readonly count: number;
+  /** Whether to load the reference attribute's values (`members`). */
+  readonly members?: boolean;
+}
+
+/**
+ * A page of a list query.
+ *
+ * @example
+ * ```ts
+ * const page: ListPage = { totalResults: 0, resources: [] };
+ * ```
+ */
+export interface ListPage {
+  /** How many resources match the filter, over every page. */
+  readonly totalResults: number;
+  /** The resources of the requested page, in order. */
+  readonly resources: readonly StoredResource[];
+}
+
+/**
+ * A write: the new data, the uniqueness keys it claims, and the feed entry to record with it.
+ *
+ * @example
+ * ```ts
+ * const w: WriteInput = { data, unique: [{ attribute: 'userName', value: 'bjensen' }], change: { type: 'user.updated' } };
+ * ```
+ */
+export interface WriteInput {
+  /** The resource's attributes (see {@link StoredResource.data}). */
+  readonly data: Readonly<Record<string, unknown>>;
+  /** Every unique value the resource holds after the write; the store replaces the old set. */
+  readonly unique: readonly UniqueKey[];
+  /** The change-feed entry. */
+  readonly change: ChangeRecord;
+}
+
+/**
+ * The store contract. Every method takes the tenant first; every write is atomic (all of it or
+ * nothing, with its change-feed entry); conflicts are reported as `ScimError`s from
+ * `@scim/schemas`: `uniqueness` (409) for a taken unique value, `preconditionFailed` (412) for a
+ * stale `ifVersion`, `notFound` (404) for a missing id, `invalidValue` (400) for a member id that
+ * does not exist in the tenant, and a 503 error when the database is unreachable.
+ *
+ * @example
+ * ```ts
+ * const store: ScimStore = sqliteStore({ path: 'scim.db' });
+ * await store.open([{ name: 'User' }, { name: 'Group', referenceAttribute: 'members' }]);
+ * const user = await store.create('contoso', 'User', { data, unique, change: { type: 'user.created' } });
+ * ```
+ * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3
+ */
+export interface ScimStore {
+  /** A short name for logs and health checks: `memory`, `sqlite`, `postgres`. */
+  readonly kind: string;
+  /** Runs migrations and prepares the store for these resource types. Idempotent. */
+  open(types: readonly ResourceTypeStorage[]): Promise<void>;
+  /** Releases connections and handles. */
+  close(): Promise<void>;
+  /** Checks the database answers (for the health endpoint). */
+  ping(): Promise<void>;
+
+  /** Creates a resource; `members` (when the type has a reference attribute) are its initial members. */
+  create(
+    tenant: string,
+    resourceType: string,
+    input: WriteInput & { readonly members?: readonly string[] },
+  ): Promise<StoredResource>;
+  /** Reads one resource, or `undefined`. */
+  get(
+    tenant: string,
+    resourceType: string,
+    id: string,
+    options?: { readonly members?: boolean },
+  ): Promise<StoredResource | undefined>;
+  /**
+   * Replaces a resource's data (PUT, PATCH, soft delete); with `ifVersion`, only if the stored
+   * version still equals it. `members` applies a member delta in the same transaction.
+   */
+  update(
+    tenant: string,
+    resourceType: string,
+    id: string,
+    input: WriteInput & { readonly ifVersion?: number; readonly members?: MemberDelta },
+  ): Promise<StoredResource>;
+  /** Deletes a resource (and its memberships, both ways); with `ifVersion` only if unchanged. */
+  delete(
+    tenant: string,
+    resourceType: string,
+    id: string,
+    input: { readonly ifVersion?: number; readonly change: ChangeRecord },
+  ): Promise<void>;
+  /** Lists resources: filter, sort and paging run in the store. */
+  list(tenant: string, query: ListQuery): Promise<ListPage>;
+  /** The groups (id and display) a resource is a direct member of (for `User.groups`). */
+  memberOf(tenant: string, id: string): Promise<readonly StoredMember[]>;
+
+  /** Reads the change feed after `cursor` (from the start when undefined), oldest first. */
+  changes(
+    tenant: string,
+    options?: { readonly after?: string; readonly limit?: number },
+  ): Promise<readonly ChangeEvent[]>;
+
+  /** Token records (hashes only): see {@link TokenRecord}. */
+  readonly tokens: TokenStore;
+}
+
+/**
+ * A bearer token as stored: never the token itself, only its SHA-256 hash.
+ *
+ * @example
+ * ```ts
+ * const t: TokenRecord = { id: 'tok_01', tenant: 'contoso', hash: '9f86d0…', created: '2026-11-30T10:00:00.000Z' };
+ * ```
+ * @see https://datatracker.ietf.org/doc/html/rfc6750
+ */
+export interface TokenRecord {
+  /** The token's public id (printed by `tokens list`, used to revoke). */
+  readonly id: string;
+  /** The tenant the token opens. */
+  readonly tenant: string;
+  /** The SHA-256 hash of the token, hex. */
+  readonly hash: string;
+  /** A label the operator gave it. */
+  readonly label?: string;
+  /** When it was issued. */
+  readonly created: string;
+  /** After this instant the token no longer works (set on rotation, for the overlap). */
+  readonly expires?: string;
+  /** When it was revoked. */
+  readonly revoked?: string;
+  /** When it was last used (updated at most once a minute). */
+  readonly lastUsed?: string;
+}
+
+/**
+ * Where token hashes are kept (the same database as the resources).
+ *
+ * @example
+ * ```ts
+ * const record = await store.tokens.findByHash(sha256hex(presented));
+ * ```
+ */
+export interface TokenStore {
+  /** Stores a new token record. */
+  insert(record: TokenRecord): Promise<void>;
+  /** Finds a record by hash (any tenant); the caller checks tenant, expiry and revocation. */
+  findByHash(hash: string): Promise<TokenRecord | undefined>;
+  /** Lists a tenant's records. */
+  list(tenant: string): Promise<readonly TokenRecord[]>;
+  /** Sets `revoked` (or `expires`, for rotation) on a record; false when there is none. */
+  update(
+    tenant: string,
+    id: string,
+    patch: { readonly revoked?: string; readonly expires?: string; readonly lastUsed?: string },
+  ): Promise<boolean>;
+}

@@ -1,0 +1,3 @@
+import { scimProject } from '../../configs/vitest.shared.ts';
+
+export default scimProject('@scim/server');
