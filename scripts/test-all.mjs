@@ -34,7 +34,10 @@ const results = [];
 for (const [name, [cmd, ...args]] of steps) {
   process.stdout.write(`\n\x1b[1m» ${name}: ${[cmd, ...args].join(' ')}\x1b[0m\n`);
   const started = Date.now();
-  const run = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: process.env });
+  // CI runs the slow end-to-end check too: every template scaffolded, installed from the packed
+  // tarballs outside the repository, typechecked and tested (create-scim-connector's test/e2e).
+  const env = { ...process.env, SCIM_E2E_TEMPLATES: process.env.SCIM_E2E_TEMPLATES ?? '1' };
+  const run = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env });
   results.push({ name, ok: run.status === 0, seconds: (Date.now() - started) / 1000 });
 }
 

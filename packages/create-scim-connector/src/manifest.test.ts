@@ -48,6 +48,16 @@ describe('parseTemplateManifest', () => {
     ]);
   });
 
+  it('accepts token arguments, and refuses empty or non-string ones', () => {
+    expect(manifestProblems({ ...fixture, tokenArgs: ['create', '--node', '<node>'] })).toEqual([]);
+    expect(manifestProblems({ ...fixture, tokenArgs: [] })).toEqual([
+      'tokenArgs must be a non-empty array of strings when given',
+    ]);
+    expect(manifestProblems({ ...fixture, tokenArgs: ['create', 1] })).toEqual([
+      'tokenArgs must be a non-empty array of strings when given',
+    ]);
+  });
+
   it('refuses what is not an object', () => {
     expect(manifestProblems([])).toEqual(['it must be a JSON object']);
     expect(manifestProblems(null)).toEqual(['it must be a JSON object']);

@@ -101,8 +101,24 @@ export interface TemplateManifest {
   tenantUrl: TemplateTenantUrl;
   /** How to get the Secret Token, one step a line. */
   secretToken: string[];
+  /**
+   * The arguments of the project's `token` script that issue a Secret Token, for the README and the
+   * next steps: `["create", "--node", "<node>"]` for a connector with a Tenant URL per node.
+   * `["create"]` when absent.
+   */
+  tokenArgs?: string[];
   /** What the app does not do, or does its own way. */
   limitations: string[];
+}
+
+/**
+ * The arguments of the `token` script that issue a Secret Token: the manifest's `tokenArgs`, or
+ * `create`.
+ *
+ * @internal
+ */
+export function tokenArgsOf(manifest: TemplateManifest): string[] {
+  return manifest.tokenArgs ?? ['create'];
 }
 
 type Problem = string;
@@ -134,6 +150,9 @@ export function manifestProblems(value: unknown): Problem[] {
   }
   for (const key of ['capabilities', 'secretToken', 'limitations']) {
     if (!isStringArray(value[key])) problems.push(`${key} must be an array of strings`);
+  }
+  if (value.tokenArgs !== undefined && (!isStringArray(value.tokenArgs) || value.tokenArgs.length === 0)) {
+    problems.push('tokenArgs must be a non-empty array of strings when given');
   }
   if (!Array.isArray(value.resources) || value.resources.length === 0) {
     problems.push('resources must be a non-empty array');

@@ -36,7 +36,7 @@ describe('generateReadme', () => {
     expect(readme).toContain('* {host} is where you deploy it.');
     expect(readme).toContain('1. Run the token script.\n2. Copy the token.');
     expect(readme).toContain('`DATABASE_URL`, here PostgreSQL: `postgres://localhost:5432/fixture`');
-    expect(readme).toContain('`pnpm token create` issues a Secret Token.');
+    expect(readme).toContain('`pnpm token create` issues a Secret Token and prints the Tenant URL.');
     expect(readme).toContain('* Fixture limitation one.');
     expect(readme).toContain('Filtering: `User userName`, `Group displayName`.');
   });
@@ -59,5 +59,14 @@ describe('generateReadme', () => {
     );
     expect(none).toContain('## Limitations\n\n* None known.\n');
     expect(none).toContain('`npm run token -- create`');
+  });
+
+  it("writes the template's own token arguments, and points at entra/mapping.json", () => {
+    const node = generateReadme(
+      { ...manifest, tokenArgs: ['create', '--node', '<node>'] },
+      { name: 'a', store: manifest.stores[0]!, packageManager: 'npm' },
+    );
+    expect(node).toContain('`npm run token -- create --node <node>` issues a Secret Token');
+    expect(node).toContain('`entra/mapping.json` holds these mappings');
   });
 });

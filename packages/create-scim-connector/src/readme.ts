@@ -1,4 +1,4 @@
-import type { TemplateManifest, TemplateStore } from './manifest.ts';
+import { type TemplateManifest, type TemplateStore, tokenArgsOf } from './manifest.ts';
 import { type PackageManager, runScriptCommand } from './package-manager.ts';
 
 /**
@@ -65,8 +65,8 @@ export function generateReadme(manifest: TemplateManifest, project: ReadmeProjec
     '## Run it',
     [
       `* \`${runScriptCommand(pm, 'start')}\` serves the connector (environment: \`PORT\`, and \`DATABASE_URL\`, here ${project.store.title}: \`${project.store.databaseUrl}\`; see \`.env.example\`).`,
-      `* \`${runScriptCommand(pm, 'test')}\` runs the Entra conformance checks and ${manifest.title}'s scenarios against it.`,
-      `* \`${runScriptCommand(pm, 'token', ['create'])}\` issues a Secret Token.`,
+      `* \`${runScriptCommand(pm, 'test')}\` runs the connector's tests: the requests Entra sends for the mappings of \`entra/mapping.json\`, and ${manifest.title}'s scenarios with the Entra simulator (\`@scim/entra-mock\`) provisioning the connector.`,
+      `* \`${runScriptCommand(pm, 'token', tokenArgsOf(manifest))}\` issues a Secret Token and prints the Tenant URL.`,
     ].join('\n'),
     '## Tenant URL',
     `In the Entra admin center, open the enterprise application, then **Provisioning**, set the **Provisioning Mode** to **Automatic**, and under **Admin Credentials** paste this **Tenant URL**:\n\n\`\`\`\n${manifest.tenantUrl.pattern}\n\`\`\``,
@@ -77,6 +77,7 @@ export function generateReadme(manifest: TemplateManifest, project: ReadmeProjec
     manifest.secretToken.map((s, i) => `${i + 1}. ${s}`).join('\n'),
     'Paste it into **Secret Token**, then select **Test Connection**.',
     '## Attribute mapping',
+    "`entra/mapping.json` holds these mappings as Entra applies them (each target's source attribute, and the matching attribute); the tests send what they produce.",
     ...manifest.resources.flatMap((r) => [
       `### ${r.name}s`,
       `Under **Mappings**, review the ${r.name.toLowerCase()} attributes Entra sends. An attribute used for **Matching** must be supported for filtering.`,

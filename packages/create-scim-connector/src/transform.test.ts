@@ -7,6 +7,7 @@ import {
   replaceWorkspaceRanges,
   setEnvValue,
   setPackageName,
+  stripRepositoryOnlyLines,
 } from './transform.ts';
 
 describe('projectFileName', () => {
@@ -97,6 +98,36 @@ describe('setEnvValue', () => {
         expect(out.split('\n').filter((l) => l.startsWith('DATABASE_URL='))).toEqual([
           `DATABASE_URL=${value}`,
         ]);
+      }),
+    );
+  });
+});
+
+describe('stripRepositoryOnlyLines', () => {
+  it('removes the lines marked sdk-repository-only and keeps the others as they are', () => {
+    const tsconfig = [
+      '{',
+      '  "compilerOptions": {',
+      '    "customConditions": ["@scim/source"], // sdk-repository-only',
+      '    "strict": true',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    expect(stripRepositoryOnlyLines(tsconfig)).toBe(
+      '{\n  "compilerOptions": {\n    "strict": true\n  }\n}\n',
+    );
+    expect(stripRepositoryOnlyLines('a\r\nb\n')).toBe('a\r\nb\n');
+  });
+
+  it('leaves no marked line and every unmarked one, in order', () => {
+    const line = fc.oneof(fc.stringMatching(/^[a-z ]{0,8}$/), fc.constant('x // sdk-repository-only'));
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 8 }), (lines) => {
+        const out = stripRepositoryOnlyLines(lines.join('\n'));
+        const kept = lines.filter((l) => !l.includes('sdk-repository-only'));
+        if (kept.length === lines.length) expect(out).toBe(lines.join('\n'));
+        else expect(out).toBe(kept.join('\n'));
       }),
     );
   });

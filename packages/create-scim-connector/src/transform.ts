@@ -100,3 +100,32 @@ export function setEnvValue(text: string, key: string, value: string): string {
   if (pattern.test(text)) return text.replace(pattern, () => line);
   return `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}${line}\n`;
 }
+
+/**
+ * The marker of a template line that only makes sense inside the SDK's repository (for example the
+ * `@scim/source` export condition, which resolves the libraries to their TypeScript sources there):
+ * a line holding it is removed at scaffold time.
+ *
+ * @internal
+ */
+export const repositoryOnlyMarker = 'sdk-repository-only';
+
+/**
+ * The files whose lines may carry {@link repositoryOnlyMarker}: text sources and configuration.
+ *
+ * @internal
+ */
+export const repositoryOnlyFiles = /\.(?:[cm]?ts|[cm]?js|json)$/;
+
+/**
+ * Removes every line holding {@link repositoryOnlyMarker}; returns the text unchanged when it has none.
+ *
+ * @internal
+ */
+export function stripRepositoryOnlyLines(text: string): string {
+  if (!text.includes(repositoryOnlyMarker)) return text;
+  return text
+    .split('\n')
+    .filter((line) => !line.includes(repositoryOnlyMarker))
+    .join('\n');
+}

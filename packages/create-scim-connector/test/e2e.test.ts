@@ -1,5 +1,7 @@
 // End to end: builds the CLI, packs it with `pnpm pack`, installs the tarball into a project outside
-// the repository, and runs the installed bin as `npm create` would.
+// the repository, and runs the installed bin as `npm create` would. With SCIM_E2E_TEMPLATES=1 it also
+// builds and packs the libraries, scaffolds every template, installs each project from the tarballs
+// (and the registry, for vitest and typescript), and runs its typecheck and tests: several minutes.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +11,8 @@ import { fixturesDir, tempDir } from './helpers.ts';
 const pkgDir = join(import.meta.dirname, '..');
 const repo = join(pkgDir, '..', '..');
 const self = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { version: string };
+
+const templateIds = ['blank', 'cybsafe', 'hoxhunt', 'hypervault', 'keeper', 'vault-platform'];
 
 let temp: { dir: string; remove: () => void };
 let tarball: string;
@@ -45,8 +49,12 @@ describe('the packed create-scim-connector', () => {
     expect(packed).toContain('package/dist/cli.js');
     expect(packed).toContain('package/dist/index.js');
     expect(packed).toContain('package/dist/index.cjs');
-    for (const id of ['blank', 'cybsafe', 'hoxhunt', 'hypervault', 'keeper', 'vault-platform']) {
+    for (const id of templateIds) {
       expect(packed).toContain(`package/templates/${id}/template.json`);
+      expect(packed).toContain(`package/templates/${id}/package.json`);
+      expect(packed).toContain(`package/templates/${id}/_gitignore`);
+      expect(packed).toContain(`package/templates/${id}/entra/mapping.json`);
+      expect(packed).toContain(`package/templates/${id}/src/connector.ts`);
     }
     expect(packed.some((f) => f.startsWith('package/src/') || f.startsWith('package/test/'))).toBe(false);
     expect(packed.some((f) => f.includes('node_modules'))).toBe(false);
@@ -57,10 +65,32 @@ describe('the packed create-scim-connector', () => {
     expect(result.stdout.trim()).toBe(self.version);
   });
 
-  it('reads its bundled templates, and refuses one not written yet', () => {
-    const result = run(bin, ['app', '--template', 'keeper', '--yes'], temp.dir);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain('error: The "keeper" template is not available in this version yet.');
+  it('scaffolds a bundled template: its sources, mappings and tests, without the manifest or the repository-only lines', () => {
+    const result = run(
+      bin,
+      ['keeper-app', '--template', 'keeper', '--yes', '--no-install', '--no-git'],
+      temp.dir,
+    );
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const app = join(temp.dir, 'keeper-app');
+    const files = readdirSync(app, { recursive: true }).map(String).sort();
+    expect(files).toEqual(
+      expect.arrayContaining([
+        '.env.example',
+        '.gitignore',
+        'README.md',
+        'entra/mapping.json',
+        'src/connector.ts',
+      ]),
+    );
+    expect(files.some((f) => f.includes('template.json') || f.includes('node_modules'))).toBe(false);
+    expect(readFileSync(join(app, 'tsconfig.json'), 'utf8')).not.toContain('@scim/source');
+    expect(readFileSync(join(app, 'vitest.config.ts'), 'utf8')).not.toContain('@scim/source');
+    expect(JSON.parse(readFileSync(join(app, 'package.json'), 'utf8')).dependencies['@scim/server']).toBe(
+      `^${self.version}`,
+    );
+    expect(result.stdout).toContain('npm run token -- create --node <node>');
   });
 
   it('scaffolds a template with --yes --no-install --no-git', () => {
@@ -100,3 +130,57 @@ describe('the packed create-scim-connector', () => {
     expect(result.stderr).toContain('Pass the name of a new or empty directory');
   });
 });
+
+/** The published libraries of the workspace (not the CLI), which the templates depend on. */
+function libraries(): string[] {
+  const packages = join(repo, 'packages');
+  return readdirSync(packages)
+    .map((d) => join(packages, d))
+    .filter((d) => existsSync(join(d, 'package.json')))
+    .filter((d) => {
+      const pkg = JSON.parse(readFileSync(join(d, 'package.json'), 'utf8'));
+      return !pkg.private && pkg.name !== 'create-scim-connector';
+    });
+}
+
+describe.runIf(process.env.SCIM_E2E_TEMPLATES === '1')(
+  'every template, scaffolded and installed from the tarballs',
+  () => {
+    let tarballs: string[];
+
+    beforeAll(() => {
+      const dir = join(temp.dir, 'tarballs');
+      for (const lib of libraries()) {
+        // `./dev test` builds every package before the tests; build here only what was never built.
+        if (!existsSync(join(lib, 'dist')))
+          execFileSync('pnpm', ['run', 'build'], { cwd: lib, stdio: 'pipe' });
+        execFileSync('pnpm', ['pack', '--pack-destination', dir], { cwd: lib, stdio: 'pipe' });
+      }
+      tarballs = readdirSync(dir).map((f) => join(dir, f));
+    }, 600_000);
+
+    it.each(templateIds)(
+      '%s typechecks and passes its tests outside the repository',
+      (id) => {
+        const name = `${id}-e2e`;
+        const scaffold = run(bin, [name, '--template', id, '--yes', '--no-install', '--no-git'], temp.dir);
+        expect(scaffold.code, scaffold.stderr).toBe(0);
+        const project = join(temp.dir, name);
+        expect(project.startsWith(repo)).toBe(false);
+        const install = run(
+          'npm',
+          ['install', '--no-audit', '--no-fund', '--loglevel=error', '--prefer-offline', ...tarballs],
+          project,
+        );
+        expect(install.code, install.stderr).toBe(0);
+        expect(existsSync(join(project, 'node_modules', '@scim', 'server', 'src'))).toBe(false);
+        const typecheck = run('npm', ['run', 'typecheck'], project);
+        expect(typecheck.code, typecheck.stdout + typecheck.stderr).toBe(0);
+        const test = run('npm', ['test'], project, { NO_COLOR: '1' });
+        expect(test.code, test.stdout + test.stderr).toBe(0);
+        expect(test.stdout).toMatch(/Tests\s+\d+ passed/);
+      },
+      600_000,
+    );
+  },
+);

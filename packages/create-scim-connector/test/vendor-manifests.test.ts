@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseMappingTable } from '@scim/mapping';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ScaffoldFileSystem } from '../src/context.ts';
 import { generateReadme } from '../src/readme.ts';
@@ -173,10 +174,45 @@ describe('the keeper README', () => {
 });
 
 describe('the blank README', () => {
-  it('serves core User and Group, filtering on userName, externalId and displayName', () => {
+  it('serves core User and Group, filtering on every attribute (no filterable list is set)', () => {
     const [users, groups] = readmeTables('blank');
-    expect(users!.filter((r) => r.filter).map((r) => r.attribute)).toEqual(['userName', 'externalId']);
-    expect(groups!.filter((r) => r.filter).map((r) => r.attribute)).toEqual(['displayName', 'externalId']);
+    expect(users!.map((r) => r.attribute).slice(0, 2)).toEqual(['userName', 'externalId']);
+    expect(groups!.map((r) => r.attribute)).toEqual(['displayName', 'externalId', 'members']);
+    expect([...users!, ...groups!].every((r) => r.filter)).toBe(true);
     expect([...users!, ...groups!].every((r) => !r.attribute.startsWith('urn:'))).toBe(true);
   });
 });
+
+describe.each(['blank', 'cybsafe', 'hoxhunt', 'hypervault', 'keeper', 'vault-platform'])(
+  'the %s Entra mappings (entra/mapping.json)',
+  (id) => {
+    const json = JSON.parse(readFileSync(join(repoTemplates, id, 'entra', 'mapping.json'), 'utf8')) as {
+      users: unknown;
+      groups?: unknown;
+    };
+
+    it('are mapping tables @scim/mapping accepts, one per resource the template serves', () => {
+      const manifest = templates.find((t) => t.manifest.id === id)!.manifest;
+      const users = parseMappingTable(json.users);
+      expect(users.objectType).toBe('User');
+      const served = manifest.resources.map((r) => r.name);
+      if (served.includes('Group')) expect(parseMappingTable(json.groups).objectType).toBe('Group');
+      else expect(json.groups).toBeUndefined();
+    });
+
+    it("map exactly the README's attribute table, in order, matching on a filterable attribute", () => {
+      const manifest = templates.find((t) => t.manifest.id === id)!.manifest;
+      for (const resource of manifest.resources) {
+        const table = parseMappingTable(resource.name === 'User' ? json.users : json.groups);
+        expect(
+          table.mappings.map((m) => m.target),
+          resource.name,
+        ).toEqual(resource.attributes.map((a) => a.name));
+        const filterable = new Set(resource.attributes.filter((a) => a.filter).map((a) => a.name));
+        const matching = table.mappings.filter((m) => m.matchingPrecedence !== undefined);
+        expect(matching.length, resource.name).toBeGreaterThan(0);
+        for (const m of matching) expect(filterable.has(m.target), `${resource.name} ${m.target}`).toBe(true);
+      }
+    });
+  },
+);

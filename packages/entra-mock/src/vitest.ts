@@ -1,7 +1,8 @@
 /**
  * Vitest helpers for `@scim/entra-mock`: one call sets up a tenant, its Microsoft Graph handlers and
- * an MSW server for the test file, started before the tests and closed after them. The conformance
- * kit for SCIM connectors will live here too.
+ * an MSW server for the test file, started before the tests and closed after them; and the
+ * conformance kit, {@link describeEntraConformance}, which runs Entra's lifecycle scenarios against
+ * a SCIM connector in both dialects.
  *
  * @example
  * ```ts
@@ -19,8 +20,9 @@
 import { ScimError } from '@scim/schemas';
 import type { HttpHandler } from 'msw';
 import { type SetupServer, setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, it } from 'vitest';
 import { createManualClock, type ManualClock } from './clock.ts';
+import { type ConformanceOptions, runConformanceScenario, selectScenarios } from './conformance/kit.ts';
 import { createProvisioningJob, type ProvisioningJob, type ProvisioningJobOptions } from './engine/engine.ts';
 import {
   type DirectoryDescription,
@@ -141,3 +143,53 @@ export function useEntraMock(options: EntraMockOptions = {}): EntraMock {
   afterAll(() => server.close());
   return { tenant, clock, server, ids, job, synchronization };
 }
+
+/**
+ * The conformance kit for vitest: registers one test per lifecycle scenario and dialect (a
+ * `describe` per dialect, `legacy` and `compliant`), each running the scenario through the
+ * provisioning engine against your connector and failing with the requests Entra sent and the
+ * responses it got.
+ *
+ * @param title - the title of the enclosing `describe`
+ * @param options - the connector (or a function making a fresh one per scenario), the app's mappings, dialects and scenarios
+ * @returns nothing; the tests are registered in the current file
+ * @example
+ * ```ts
+ * import { bearerTokens, createScimHandler, issueToken, memoryStore } from '@scim/server';
+ * import { describeEntraConformance } from '@scim/entra-mock/vitest';
+ *
+ * describeEntraConformance('my connector', {
+ *   connector: async () => {
+ *     const store = memoryStore();
+ *     const { token } = await issueToken(store.tokens, 'default');
+ *     const handler = createScimHandler({ store, authenticate: bearerTokens({ tokens: store.tokens }) });
+ *     return { tenantUrl: 'https://scim.example.test', secretToken: token, fetch: handler };
+ *   },
+ * });
+ * ```
+ * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups
+ */
+export function describeEntraConformance(title: string, options: ConformanceOptions): void {
+  describe(title, () => {
+    for (const dialect of options.dialects ?? (['legacy', 'compliant'] as const)) {
+      describe(dialect === 'compliant' ? 'compliant dialect (?aadOptscim062020)' : 'legacy dialect', () => {
+        for (const scenario of selectScenarios(options)) {
+          it(scenario.title, () => runConformanceScenario(scenario.name, dialect, options));
+        }
+      });
+    }
+  });
+}
+
+export {
+  type ConformanceConnector,
+  ConformanceFailure,
+  type ConformanceOptions,
+  type ConformanceResult,
+  type ConformanceScenario,
+  type ConformanceScenarioName,
+  conformanceScenarios,
+  runConformance,
+  runConformanceScenario,
+} from './conformance/kit.ts';
+export type { ConformanceExchange } from './conformance/transcript.ts';

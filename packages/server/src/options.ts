@@ -221,6 +221,12 @@ export interface HandlerLogger {
    */
   info(fields: Record<string, unknown>, message?: string): void;
   /**
+   * Details worth a look when debugging (member ids left out under `unknownMembers: 'skip'`).
+   * @param fields - structured fields (`requestId`, `tenant`, `id`, `members`)
+   * @param message - a short message
+   */
+  debug?(fields: Record<string, unknown>, message?: string): void;
+  /**
    * Failed hooks.
    * @param fields - structured fields (`requestId`, `hook`, `tenant`, `id`, `err`)
    * @param message - a short message
@@ -296,6 +302,14 @@ export interface ScimServerOptions {
   readonly limits?: ScimLimits;
   /** What a successful user PATCH answers: 200 with the resource (default) or 204. Group PATCH is always 204. */
   readonly userPatchResponse?: 200 | 204;
+  /**
+   * What a write naming a member id that is not a resource of the tenant does. `skip` (the
+   * default under the `entra` profile): the id is left out, nothing is stored or recorded for it,
+   * it is logged at `debug`, and the rest of the request succeeds, as Microsoft's SCIM validator
+   * expects. `reject` (the default under `strict`): the request is 400 `invalidValue` and changes
+   * nothing. Either way, no membership ever points at a resource that does not exist.
+   */
+  readonly unknownMembers?: 'skip' | 'reject';
   /** Vendor policies: disabling deletes, linked, read-only and allowed attributes. */
   readonly policies?: ScimPolicies;
   /** Lifecycle hooks, called after commit. */
@@ -336,7 +350,7 @@ export interface ScimHandler {
    */
   changes(
     tenant: string,
-    options?: { readonly after?: string; readonly limit?: number },
+    options?: { readonly after?: string | undefined; readonly limit?: number },
   ): Promise<readonly ChangeEvent[]>;
   /** Resolves when the store is open (the handler also waits for it on its first request). */
   readonly ready: Promise<void>;

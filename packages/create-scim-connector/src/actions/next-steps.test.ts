@@ -3,7 +3,13 @@ import { mockContext } from '../../test/helpers.ts';
 import type { ResolvedOptions } from '../types.ts';
 import { nextSteps } from './next-steps.ts';
 
-const options = { targetDir: '/w/my-app', packageManager: 'npm', dryRun: false } as ResolvedOptions;
+const manifest = { id: 'blank' } as ResolvedOptions['template']['manifest'];
+const options = {
+  targetDir: '/w/my-app',
+  packageManager: 'npm',
+  dryRun: false,
+  template: { manifest, dir: '/t/blank', ready: true },
+} as ResolvedOptions;
 
 describe('nextSteps', () => {
   it('goes to the project, installs if needed, and runs the token, start and test scripts', () => {
@@ -31,6 +37,16 @@ describe('nextSteps', () => {
     expect(nextSteps(options, true, mockContext({ cwd: '/w/my-app' }))[0]).toBe('npm run token -- create');
     expect(nextSteps({ ...options, targetDir: '/other/my app' }, true, mockContext({ cwd: '/w' }))[0]).toBe(
       'cd "/other/my app"',
+    );
+  });
+
+  it("issues the token with the template's own arguments when it has some", () => {
+    const keeper = {
+      ...options,
+      template: { ...options.template, manifest: { ...manifest, tokenArgs: ['create', '--node', '<node>'] } },
+    };
+    expect(nextSteps(keeper, true, mockContext({ cwd: '/w' }))[1]).toBe(
+      'npm run token -- create --node <node>',
     );
   });
 

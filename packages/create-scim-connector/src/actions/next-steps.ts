@@ -1,5 +1,6 @@
 import { isAbsolute, relative } from 'node:path';
 import type { ScaffoldContext } from '../context.ts';
+import { tokenArgsOf } from '../manifest.ts';
 import { runScriptCommand } from '../package-manager.ts';
 import type { ResolvedOptions } from '../types.ts';
 
@@ -30,7 +31,7 @@ export function nextSteps(options: ResolvedOptions, installed: boolean, context:
     steps.push(`cd ${quote(rel.startsWith('..') || isAbsolute(rel) ? options.targetDir : rel)}`);
   if (!installed) steps.push(`${pm} install`);
   steps.push(
-    runScriptCommand(pm, 'token', ['create']),
+    runScriptCommand(pm, 'token', tokenArgsOf(options.template.manifest)),
     runScriptCommand(pm, 'start'),
     runScriptCommand(pm, 'test'),
   );

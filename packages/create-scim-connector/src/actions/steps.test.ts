@@ -78,6 +78,10 @@ describe('transformTemplate and writeVersions', () => {
       '# The connector reads these.\nPORT=3000\nDATABASE_URL=postgres://localhost:5432/fixture\n',
     );
     expect(content('README.md')).toMatch(/^# acme-scim\n/);
+    expect(content('src/index.ts')).toBe(
+      "export const conditions = ['node'];\nexport const hello = 'fixture';\n",
+    );
+    expect(plan.files.find((f) => f.path === 'src/lib/nested.ts')?.content).toBeUndefined();
     expect(context.lines).toContain('step: Pinning @scim/schemas@^1.4.0, @scim/protocol@^1.3.0');
   });
 

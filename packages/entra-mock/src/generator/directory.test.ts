@@ -174,3 +174,11 @@ describe('exportDirectory', () => {
     expect(() => exportDirectory(tenant)).toThrow(/two groups have the mailNickname "same"/);
   });
 });
+
+describe('generateDirectory group names', () => {
+  it('gives every group its own displayName, which Entra matches groups on', () => {
+    const { groups } = generateDirectory({ seed: 1, users: 300, groups: 200, membersPerGroup: 10 });
+    expect(new Set(groups.map((g) => g.displayName.toLowerCase())).size).toBe(200);
+    expect(groups.some((g) => / \d+$/.test(g.displayName))).toBe(true); // repeated project words get a number
+  });
+});

@@ -278,10 +278,15 @@ export function generateDirectory(options: GenerateDirectoryOptions): DirectoryD
   const allUpns = users.map((u) => u.userPrincipalName);
   const groups: DescribedGroup[] = [];
   const usedNicknames = new Set<string>();
+  const usedNames = new Set<string>();
   const addGroup = (group: DescribedGroup, natural: string[]): void => {
     let nickname = group.mailNickname;
     for (let n = 2; usedNicknames.has(nickname); n++) nickname = `${group.mailNickname}${n}`;
     usedNicknames.add(nickname);
+    // Entra matches groups on displayName, so a directory meant to be provisioned keeps them unique.
+    let displayName = group.displayName;
+    for (let n = 2; usedNames.has(displayName.toLowerCase()); n++) displayName = `${group.displayName} ${n}`;
+    usedNames.add(displayName.toLowerCase());
     let members = natural;
     if (membersPerGroup !== undefined) {
       const wanted = Math.min(membersPerGroup, allUpns.length);
@@ -292,7 +297,7 @@ export function generateDirectory(options: GenerateDirectoryOptions): DirectoryD
         members = [...members, ...sample(random, rest, wanted - members.length)];
       }
     }
-    groups.push({ ...group, mailNickname: nickname, members });
+    groups.push({ ...group, displayName, mailNickname: nickname, members });
   };
 
   for (let g = 0; g < groupCount; g++) {

@@ -246,3 +246,53 @@ describe('applyPatch properties', () => {
     expect(r.resource).toEqual({ id: 'g', displayName: 'G', members: [{ value: 'a' }] });
   });
 });
+
+describe('deferred member display labels', () => {
+  const group = { schemas: [URN.Group], id: 'g', displayName: 'G' };
+  const add = (value: unknown) => ({
+    schemas: [URN.PatchOp],
+    Operations: [{ op: 'add', path: 'members', value }],
+  });
+
+  it('reports the display a client sent with an added member, and Entra’s displayName under entra', () => {
+    const out = applyPatch(
+      group,
+      add([{ value: 'u1', display: 'Babs' }, { value: 'u2', displayName: 'new User' }, { value: 'u3' }]),
+      groupResourceSchema,
+      { profile: entraProfile, deferred: ['members'] },
+    );
+    expect(out.references).toEqual([
+      { path: 'members', added: ['u1', 'u2', 'u3'], removed: [], display: { u1: 'Babs', u2: 'new User' } },
+    ]);
+  });
+
+  it('rejects displayName under strict (not a sub-attribute of members) and keeps display', () => {
+    expect(() =>
+      applyPatch(group, add([{ value: 'u2', displayName: 'x' }]), groupResourceSchema, {
+        profile: strictProfile,
+        deferred: ['members'],
+      }),
+    ).toThrow(/displayName/);
+    const out = applyPatch(group, add([{ value: 'u1', display: 'Babs' }]), groupResourceSchema, {
+      profile: strictProfile,
+      deferred: ['members'],
+    });
+    expect(out.references[0]?.display).toEqual({ u1: 'Babs' });
+  });
+
+  it('drops the label of a member removed later in the same PATCH', () => {
+    const out = applyPatch(
+      group,
+      {
+        schemas: [URN.PatchOp],
+        Operations: [
+          { op: 'add', path: 'members', value: [{ value: 'u1', display: 'Babs' }] },
+          { op: 'remove', path: 'members[value eq "u1"]' },
+        ],
+      },
+      groupResourceSchema,
+      { profile: entraProfile, deferred: ['members'] },
+    );
+    expect(out.references[0]).toEqual({ path: 'members', added: [], removed: ['u1'] });
+  });
+});

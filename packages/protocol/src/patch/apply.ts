@@ -130,6 +130,12 @@ export interface ReferenceChange {
    * filter, or a `replace`), then `added` is added.
    */
   readonly removedAll?: boolean;
+  /**
+   * Only for a `deferred` attribute: the display labels the client sent with added values, by id
+   * (`display`, RFC 7643 section 2.4, where it is immutable: set with the value; and, where the
+   * profile ignores extraneous sub-attributes, Microsoft's `displayName`). Absent when none was sent.
+   */
+  readonly display?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -487,6 +493,7 @@ class Patcher {
     const removeIds = (list: readonly string[]): void => {
       for (const id of list) {
         delta.added.delete(id);
+        delta.display.delete(id);
         delta.removed.add(id);
       }
     };
@@ -509,6 +516,7 @@ class Patcher {
         );
       } else {
         delta.added.clear();
+        delta.display.clear();
         delta.removed.clear();
         delta.removedAll = true;
       }
@@ -522,12 +530,23 @@ class Patcher {
     }
     if (op === 'replace') {
       delta.added.clear();
+      delta.display.clear();
       delta.removed.clear();
       delta.removedAll = true;
     }
     for (const id of ids(coerceAttribute(value, def, t.text, this.profile))) {
       delta.removed.delete(id);
       delta.added.add(id);
+    }
+    for (const el of Array.isArray(value) ? value : [value]) {
+      if (!isObject(el) || typeof el.value !== 'string' || !delta.added.has(el.value)) continue;
+      const label =
+        typeof el.display === 'string'
+          ? el.display
+          : this.profile.ignoreExtraneous && typeof el.displayName === 'string'
+            ? el.displayName
+            : undefined;
+      if (label !== undefined && label !== '') delta.display.set(el.value, label);
     }
   }
 
@@ -703,6 +722,7 @@ interface Delta {
   readonly path: string;
   readonly added: Set<string>;
   readonly removed: Set<string>;
+  readonly display: Map<string, string>;
   removedAll: boolean;
 }
 
@@ -935,6 +955,7 @@ export function applyPatch<T extends object>(
       path: attr.path,
       added: new Set(),
       removed: new Set(),
+      display: new Map(),
       removedAll: false,
     });
   }
@@ -964,6 +985,7 @@ export function applyPatch<T extends object>(
       added: [...delta.added],
       removed: [...delta.removed],
       ...(delta.removedAll ? { removedAll: true } : {}),
+      ...(delta.display.size > 0 ? { display: Object.fromEntries(delta.display) } : {}),
     });
   }
   return {

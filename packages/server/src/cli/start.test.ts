@@ -78,6 +78,26 @@ describe('scim-server start', () => {
     expect(logs.join('')).not.toContain(token.slice(-43));
   });
 
+  it('answers 400 for an unknown member id when UNKNOWN_MEMBERS=reject', async () => {
+    const store = memoryStore();
+    const { token } = await issueToken(store.tokens, 'default');
+    const { base, stop } = await start(store, [], { UNKNOWN_MEMBERS: 'reject' });
+    try {
+      const created = await fetch(`${base}/Groups`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
+        body: JSON.stringify({
+          schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+          displayName: 'G',
+          members: [{ value: 'ghost' }],
+        }),
+      });
+      expect(created.status).toBe(400);
+    } finally {
+      await stop();
+    }
+  });
+
   it('answers a user PATCH with 204 when USER_PATCH_RESPONSE=204', async () => {
     const store = memoryStore();
     const { token } = await issueToken(store.tokens, 'default');
@@ -137,6 +157,7 @@ describe('scim-server start', () => {
     [['--watch'], {}, /Unknown option '--watch'/],
     [[], { USER_PATCH_RESPONSE: '202' }, /USER_PATCH_RESPONSE "202" is not 200 or 204/],
     [[], { PROFILE: 'lenient' }, /PROFILE "lenient" is not a profile/],
+    [[], { UNKNOWN_MEMBERS: 'drop' }, /UNKNOWN_MEMBERS "drop" is not skip or reject/],
   ])('refuses %j %j with exit code 2', async (argv, env, message) => {
     const store = fakeStore();
     const context = recordingContext(store, { env: { PORT: '0', ...env } });

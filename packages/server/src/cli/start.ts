@@ -31,7 +31,8 @@ Environment:
                       also accept OAuth 2 JWTs (for example Entra: iss https://sts.windows.net/<id>/)
   JWT_TENANT          the tenant such JWTs open (default: their tid claim)
   USER_PATCH_RESPONSE 200 (default: the user) or 204 (no content) for a successful user PATCH
-  PROFILE             entra (default: accept what Entra ID sends) or strict (RFC 7643/7644 only)`;
+  PROFILE             entra (default: accept what Entra ID sends) or strict (RFC 7643/7644 only)
+  UNKNOWN_MEMBERS     skip (default with entra: leave unknown member ids out) or reject (400; default with strict)`;
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
@@ -123,6 +124,10 @@ export async function startCommand(argv: readonly string[], context: CliContext)
   if (profile !== 'entra' && profile !== 'strict') {
     throw new CliError(`PROFILE "${profile}" is not a profile; use entra or strict.`, 2);
   }
+  const unknownMembers = env.UNKNOWN_MEMBERS || undefined;
+  if (unknownMembers !== undefined && unknownMembers !== 'skip' && unknownMembers !== 'reject') {
+    throw new CliError(`UNKNOWN_MEMBERS "${unknownMembers}" is not skip or reject.`, 2);
+  }
   const database = parseDatabaseUrl(env.DATABASE_URL, context.cwd);
 
   const logger = createLogger({
@@ -144,6 +149,7 @@ export async function startCommand(argv: readonly string[], context: CliContext)
     logger,
     profile,
     userPatchResponse: userPatch === '204' ? 204 : 200,
+    ...(unknownMembers === undefined ? {} : { unknownMembers }),
     ...(basePath === undefined ? {} : { basePath }),
   });
   try {

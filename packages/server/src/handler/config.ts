@@ -58,6 +58,7 @@ export interface ResolvedConfig {
   readonly rateLimit: { readonly requests: number; readonly windowSeconds: number } | undefined;
   readonly userPatchStatus: 200 | 204;
   readonly deleteMode: 'hard' | 'disable';
+  readonly unknownMembers: 'skip' | 'reject';
 }
 
 function isReferenceList(def: AttributeDefinition): boolean {
@@ -185,6 +186,12 @@ export function resolveConfig(options: ScimServerOptions): ResolvedConfig {
           maxOperations: positive(limits.bulk?.maxOperations, 100, 'bulk.maxOperations'),
           maxPayloadSize: positive(limits.bulk?.maxPayloadSize, 1_048_576, 'bulk.maxPayloadSize'),
         };
+  if (options.unknownMembers !== undefined && !['skip', 'reject'].includes(options.unknownMembers)) {
+    throw new ScimError(
+      'invalidValue',
+      `unknownMembers must be 'skip' or 'reject', got ${JSON.stringify(options.unknownMembers)}`,
+    );
+  }
   if (limits.rateLimit !== undefined) {
     positive(limits.rateLimit.requests, 1, 'rateLimit.requests');
     positive(limits.rateLimit.windowSeconds, 1, 'rateLimit.windowSeconds');
@@ -209,6 +216,7 @@ export function resolveConfig(options: ScimServerOptions): ResolvedConfig {
     rateLimit: limits.rateLimit,
     userPatchStatus: options.userPatchResponse ?? 200,
     deleteMode: options.policies?.deleteMode ?? 'hard',
+    unknownMembers: options.unknownMembers ?? (profileName === 'strict' ? 'reject' : 'skip'),
   };
 }
 

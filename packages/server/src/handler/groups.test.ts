@@ -20,8 +20,8 @@ describe('/Groups', () => {
     ]);
   });
 
-  test('unknown member id: 400 invalidValue and no group', async () => {
-    const h = harness();
+  test('unknown member id under unknownMembers: reject: 400 invalidValue and no group', async () => {
+    const h = harness({ unknownMembers: 'reject' });
     const r = await h.call('POST', '/Groups', {
       schemas: [URN.Group],
       displayName: 'G',
@@ -62,8 +62,8 @@ describe('/Groups', () => {
     expect((await h.call('GET', `/Groups/${g.id}`)).body.members).toBeUndefined();
   });
 
-  test('PATCH adding an unknown member: 400 and nothing changed', async () => {
-    const h = harness();
+  test('PATCH adding an unknown member under strict: 400 and nothing changed', async () => {
+    const h = harness({ profile: 'strict' });
     const a = await h.createUser('a');
     const g = await h.createGroup('G', [a.id]);
     const r = await h.call(
@@ -241,5 +241,134 @@ describe('createScimHandler options', () => {
         users: { required: ['nope'] },
       }),
     ).toThrow(/nope/);
+  });
+
+  test('entra: unknown member ids are left out, logged at debug, and recorded nowhere', async () => {
+    const debug: unknown[] = [];
+    const logger = { info() {}, warn() {}, error() {}, debug: (fields: unknown) => debug.push(fields) };
+    const changes: unknown[] = [];
+    const h = harness({ logger, hooks: { groupMembersAdded: (e) => void changes.push(e.members) } });
+    const a = await h.createUser('a');
+    const b = await h.createUser('b');
+    const created = await h.call('POST', '/Groups', {
+      schemas: [URN.Group],
+      displayName: 'G',
+      members: [{ value: a.id }, { value: 'ghost-1' }],
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.members.map((m: { value: string }) => m.value)).toEqual([a.id]);
+    const g = created.body;
+    // Microsoft's validator: a bare string id that does not exist.
+    const garbage = await h.call(
+      'PATCH',
+      `/Groups/${g.id}`,
+      patch([{ op: 'add', path: 'members', value: 'string id 1' }]),
+    );
+    expect(garbage.status).toBe(204);
+    const mixed = await h.call(
+      'PATCH',
+      `/Groups/${g.id}`,
+      patch([{ op: 'add', path: 'members', value: [{ value: 'ghost-2' }, { value: b.id }] }]),
+    );
+    expect(mixed.status).toBe(204);
+    const got = await h.call('GET', `/Groups/${g.id}`);
+    expect(got.body.members.map((m: { value: string }) => m.value)).toEqual([a.id, b.id]);
+    expect(changes).toEqual([[b.id]]);
+    const feed = await h.handler.changes('default');
+    expect(JSON.stringify(feed)).not.toContain('ghost');
+    expect(JSON.stringify(feed)).not.toContain('string id');
+    expect(debug).toHaveLength(3);
+    expect(debug[1]).toMatchObject({ id: g.id, members: ['string id 1'] });
+  });
+
+  test('a member display label sent by the client is kept; Entra’s displayName under entra only', async () => {
+    const h = harness();
+    const a = await h.createUser('a', { displayName: 'Alice' });
+    const b = await h.createUser('b', { displayName: 'Bob' });
+    const c = await h.createUser('c', { displayName: 'Carol' });
+    const g = (
+      await h.call('POST', '/Groups', {
+        schemas: [URN.Group],
+        displayName: 'G',
+        members: [{ value: a.id, display: 'VP' }, { value: b.id }],
+      })
+    ).body;
+    expect(g.members.map((m: { display: string }) => m.display)).toEqual(['VP', 'Bob']);
+    const add = (value: unknown) =>
+      h.call('PATCH', `/Groups/${g.id}`, patch([{ op: 'add', path: 'members', value }]));
+    expect((await add([{ displayName: 'new User', value: c.id }])).status).toBe(204);
+    // Adding a present member keeps its label: display is immutable (RFC 7643 section 2.4).
+    await add([{ display: 'other', value: c.id }]);
+    let got = await h.call('GET', `/Groups/${g.id}`);
+    expect(got.body.members.map((m: { display: string }) => m.display)).toEqual(['VP', 'Bob', 'new User']);
+    const filtered = await h.call(
+      'GET',
+      `/Groups?filter=${encodeURIComponent('members.display eq "NEW user"')}`,
+    );
+    expect(filtered.body.totalResults).toBe(1);
+    await h.call('PATCH', `/Groups/${g.id}`, patch([{ op: 'remove', path: `members[value eq "${c.id}"]` }]));
+    got = await h.call('GET', `/Groups/${g.id}`);
+    expect(JSON.stringify(got.body)).not.toContain('new User');
+    // Without a label, the member's name shows.
+    await add([{ value: c.id }]);
+    got = await h.call('GET', `/Groups/${g.id}`);
+    expect(got.body.members.at(-1).display).toBe('Carol');
+
+    const strict = harness({ profile: 'strict' });
+    const d = await strict.createUser('d', { displayName: 'Dan' });
+    const sg = await strict.createGroup('S', []);
+    const rejected = await strict.call(
+      'PATCH',
+      `/Groups/${sg.id}`,
+      patch([{ op: 'add', path: 'members', value: [{ displayName: 'x', value: d.id }] }]),
+    );
+    expect(rejected.status).toBe(400);
+  });
+
+  test('a member-only PATCH writes without a version check, unless the client sent If-Match', async () => {
+    const inner = memoryStore();
+    const seen: (number | undefined)[] = [];
+    const store = {
+      ...inner,
+      open: inner.open.bind(inner),
+      update: (...args: Parameters<typeof inner.update>) => {
+        seen.push(args[3].ifVersion);
+        return inner.update(...args);
+      },
+    };
+    const h = harness({}, store);
+    const a = await h.createUser('a');
+    const b = await h.createUser('b');
+    const g = await h.createGroup('G');
+    const add = (id: string, headers: Record<string, string> = {}) =>
+      h.call(
+        'PATCH',
+        `/Groups/${g.id}`,
+        patch([{ op: 'add', path: 'members', value: [{ value: id }] }]),
+        headers,
+      );
+    expect((await add(a.id)).status).toBe(204);
+    const etag = (await h.call('GET', `/Groups/${g.id}`)).headers.get('etag') ?? '';
+    expect((await add(b.id, { 'if-match': etag })).status).toBe(204);
+    await h.call('PATCH', `/Groups/${g.id}`, patch([{ op: 'replace', path: 'displayName', value: 'H' }]));
+    expect(seen).toEqual([undefined, 2, 3]);
+  });
+
+  test('entra: many member ids at once are checked in batches, users and groups alike', async () => {
+    const h = harness();
+    const users = [];
+    for (let i = 0; i < 6; i++) users.push(await h.createUser(`u${i}`));
+    const inner = await h.createGroup('inner');
+    const sent = [...users.map((u) => u.id), 'ghost-a', inner.id, 'ghost-b'];
+    const g = await h.call('POST', '/Groups', {
+      schemas: [URN.Group],
+      displayName: 'G',
+      members: sent.map((value) => ({ value })),
+    });
+    expect(g.status).toBe(201);
+    expect(g.body.members.map((m: { value: string }) => m.value)).toEqual([
+      ...users.map((u) => u.id),
+      inner.id,
+    ]);
   });
 });

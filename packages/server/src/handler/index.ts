@@ -344,7 +344,10 @@ export function createScimHandler(options: ScimServerOptions): ScimHandler {
 
   return Object.assign(handler, {
     ready,
-    changes: async (tenant: string, opts?: { readonly after?: string; readonly limit?: number }) => {
+    changes: async (
+      tenant: string,
+      opts?: { readonly after?: string | undefined; readonly limit?: number },
+    ) => {
       await open();
       return store.changes(tenant, opts);
     },

@@ -3,6 +3,8 @@ import {
   applyPatch,
   checkIfMatch,
   isNotModified,
+  normalizeFilter,
+  parseFilter,
   projectResource,
   weakETag,
 } from '@scim/protocol';
@@ -205,6 +207,84 @@ function memberIds(type: ServedType, resource: Json): string[] | undefined {
     ids.add(value);
   }
   return [...ids];
+}
+
+/**
+ * The display labels a POST or PUT body sends with its members (`display`; and Microsoft's
+ * `displayName` under the `entra` profile), by member id; see {@link MemberDelta.display}.
+ */
+function memberLabels(
+  ctx: RequestContext,
+  type: ServedType,
+  body: unknown,
+): Readonly<Record<string, string>> | undefined {
+  if (type.referenceAttribute === undefined || !isObject(body)) return undefined;
+  const key = Object.keys(body).find((k) => k.toLowerCase() === type.referenceAttribute?.toLowerCase());
+  const list = key === undefined ? undefined : body[key];
+  if (!Array.isArray(list)) return undefined;
+  const out: Record<string, string> = {};
+  let any = false;
+  for (const m of list) {
+    if (!isObject(m) || typeof m.value !== 'string') continue;
+    const label =
+      typeof m.display === 'string'
+        ? m.display
+        : ctx.config.profileName === 'entra' && typeof m.displayName === 'string'
+          ? m.displayName
+          : undefined;
+    if (label === undefined || label === '' || Object.hasOwn(out, m.value)) continue;
+    Object.defineProperty(out, m.value, {
+      value: label,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+    any = true;
+  }
+  return any ? out : undefined;
+}
+
+const EXISTENCE_CHUNK = 50;
+const FEW_MEMBERS = 4;
+
+/**
+ * Under `unknownMembers: 'skip'`, the ids that are resources of the tenant, in order; the others
+ * are logged at debug and left out (so neither the store, the change feed nor the hooks see them).
+ * Under `reject`, all of them (the store answers 400 for an unknown one).
+ */
+async function knownMembers(ctx: RequestContext, ownerId: string, ids: readonly string[]): Promise<string[]> {
+  if (ctx.config.unknownMembers !== 'skip' || ids.length === 0) return [...ids];
+  const found = new Set<string>();
+  for (const t of ctx.config.types) {
+    const rest = ids.filter((m) => !found.has(m));
+    if (rest.length <= FEW_MEMBERS) {
+      // The usual case (Entra adds a member or a few): one read by id each, on every store.
+      for (const m of rest) if ((await ctx.store.get(ctx.tenant, t.name, m)) !== undefined) found.add(m);
+      continue;
+    }
+    for (let i = 0; i < rest.length; i += EXISTENCE_CHUNK) {
+      const chunk = rest.slice(i, i + EXISTENCE_CHUNK);
+      const filter = normalizeFilter(
+        parseFilter(chunk.map((m) => `id eq ${JSON.stringify(m)}`).join(' or ')),
+        t.schema,
+      );
+      const page = await ctx.store.list(ctx.tenant, {
+        resourceType: t.name,
+        filter,
+        startIndex: 1,
+        count: chunk.length,
+      });
+      for (const r of page.resources) found.add(r.id);
+    }
+  }
+  const skipped = ids.filter((m) => !found.has(m));
+  if (skipped.length > 0) {
+    ctx.logger?.debug?.(
+      { requestId: ctx.requestId, tenant: ctx.tenant, id: ownerId, members: skipped },
+      'left out member ids that are not resources of this tenant (unknownMembers: skip)',
+    );
+  }
+  return ids.filter((m) => found.has(m));
 }
 
 /** Top-level changes between two data objects (extension attributes as `urn:name`). */
@@ -451,7 +531,9 @@ export async function createResource(
   params: QueryParams,
 ): Promise<Response> {
   const parsed = type.createParser.parse(body).value;
-  const members = memberIds(type, parsed);
+  const sent = memberIds(type, parsed);
+  const members = sent === undefined ? undefined : await knownMembers(ctx, '', sent);
+  const memberDisplay = memberLabels(ctx, type, body);
   const data = toData(type, type.policies.onCreate(toData(type, parsed)));
   checkRequired(type, data, false);
   const changes = diffTop({}, data);
@@ -468,7 +550,8 @@ export async function createResource(
     data,
     unique: uniqueKeys(type, data),
     change: changeRecord(changeType, changes, added, []),
-    ...(members === undefined ? {} : { members }),
+    ...(members === undefined ? {} : { members, unknownMembers: ctx.config.unknownMembers }),
+    ...(memberDisplay === undefined ? {} : { memberDisplay }),
   });
   await runHooks(
     ctx.config.options.hooks,
@@ -500,7 +583,9 @@ export async function replaceResource(
       );
     }
   }
-  const members = memberIds(type, parsed);
+  const sent = memberIds(type, parsed);
+  const members = sent === undefined ? undefined : await knownMembers(ctx, id, sent);
+  const display = memberLabels(ctx, type, body);
   const result = await retrying(ifMatch !== undefined, async () => {
     const current = await load(ctx, type, id, members !== undefined);
     checkIfMatch(ifMatch, weakETag(current.version));
@@ -529,7 +614,15 @@ export async function replaceResource(
       membersRemoved: removed,
     });
     const delta: MemberDelta | undefined =
-      members === undefined ? undefined : { added: members, removed: [], removeAll: true };
+      members === undefined
+        ? undefined
+        : {
+            added: members,
+            removed: [],
+            removeAll: true,
+            unknown: ctx.config.unknownMembers,
+            ...(display === undefined ? {} : { display }),
+          };
     notSelf(type, id, members ?? []);
     const stored = await ctx.store.update(ctx.tenant, type.name, id, {
       data,
@@ -576,7 +669,13 @@ export async function patchResource(
     const delta: MemberDelta | undefined =
       ref === undefined
         ? undefined
-        : { added: ref.added, removed: ref.removed, ...(ref.removedAll ? { removeAll: true } : {}) };
+        : {
+            added: await knownMembers(ctx, id, ref.added),
+            removed: ref.removed,
+            unknown: ctx.config.unknownMembers,
+            ...(ref.removedAll ? { removeAll: true } : {}),
+            ...(ref.display === undefined ? {} : { display: ref.display }),
+          };
     const own = patched.changes.filter(
       (c) =>
         type.referenceAttribute === undefined ||
@@ -589,7 +688,9 @@ export async function patchResource(
     ];
     notSelf(type, id, delta?.added ?? []);
     const dataChanged = !equal(current.data, data);
-    if (!dataChanged && delta === undefined)
+    const memberChange =
+      delta !== undefined && (delta.removeAll === true || delta.added.length + delta.removed.length > 0);
+    if (!dataChanged && !memberChange)
       return { stored: current, changes: [], added: [], removed: [], wrote: false };
     checkRequired(type, data, false);
     let added = delta?.added ?? [];
@@ -625,8 +726,10 @@ export async function patchResource(
       data,
       unique: uniqueKeys(type, data),
       change: changeRecord(changeType, changes, added, removed),
-      // Member deltas commute: only a change of the attributes needs the version it was computed from.
+      // Member deltas commute: only a change of the attributes needs the version it was computed
+      // from; a member-only PATCH keeps the stored data, so it cannot undo a concurrent rename.
       ...(ifMatch !== undefined || dataChanged ? { ifVersion: current.version } : {}),
+      ...(dataChanged ? {} : { membersOnly: true }),
       ...(delta === undefined ? {} : { members: delta }),
     });
     return { stored, changes, added, removed, wrote: true };

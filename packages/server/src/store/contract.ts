@@ -1,17 +1,37 @@
-/**
- * The store contract suite: one set of vitest cases that every {@link ScimStore} must pass
- * (memory, SQLite, PostgreSQL, PGlite, and a custom store).
- *
- * @internal
- * @packageDocumentation
- */
+// The store contract suite: one set of vitest cases that every ScimStore must pass (memory,
+// SQLite, PostgreSQL, PGlite, and a custom store). Public through `@scim/server/testing`.
 import { normalizeFilter, parseFilter, type QueryFilter, type QueryPath } from '@scim/protocol';
 import { groupResourceSchema, isScimError, type ResourceSchema, userResourceSchema } from '@scim/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ScimStore, StoredResource, UniqueKey } from './types.ts';
+import type { CreateInput, ResourceTypeStorage, ScimStore, StoredResource, UniqueKey } from './types.ts';
 
-/** The resource types every contract run opens. @internal */
-export const CONTRACT_TYPES = [{ name: 'User' }, { name: 'Group', referenceAttribute: 'members' }] as const;
+/**
+ * The resource types every contract run opens: `User`, and `Group` with its `members` kept in the
+ * store's membership table.
+ *
+ * @example
+ * ```ts
+ * await myStore.open(CONTRACT_TYPES);
+ * ```
+ * @see https://datatracker.ietf.org/doc/html/rfc7643#section-4
+ */
+export const CONTRACT_TYPES: readonly ResourceTypeStorage[] = [
+  { name: 'User' },
+  { name: 'Group', referenceAttribute: 'members' },
+];
+
+/**
+ * Options of {@link describeStoreContract}.
+ *
+ * @example
+ * ```ts
+ * const options: StoreContractOptions = { setupTimeoutMs: 30_000 };
+ * ```
+ */
+export interface StoreContractOptions {
+  /** How long making and opening the store may take, in milliseconds (default 10,000; PGlite starts slowly). */
+  readonly setupTimeoutMs?: number;
+}
 
 /** The query form of a filter on a resource type (User unless told). @internal */
 export function query(filter: string, schema: ResourceSchema = userResourceSchema): QueryFilter {
@@ -71,7 +91,7 @@ function groupWrite(displayName: string) {
   };
 }
 
-function groupInput(displayName: string, members?: string[]) {
+function groupInput(displayName: string, members?: string[]): CreateInput {
   return {
     data: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName },
     unique: [{ attribute: 'displayName', value: displayName.toLowerCase() }] as UniqueKey[],
@@ -81,21 +101,34 @@ function groupInput(displayName: string, members?: string[]) {
 }
 
 /**
- * Declares the contract suite for a store. `makeStore` returns a store not yet opened; the suite
- * opens it once with {@link CONTRACT_TYPES} and closes it at the end; every test uses its own tenant.
+ * Declares the store contract suite, as vitest tests, for a {@link ScimStore}: tenants, atomic
+ * uniqueness (50 concurrent creates), `ifVersion`, members (deltas, labels, unknown ids), filters,
+ * sorting and paging against the filter evaluator, the change feed, tokens. Every store of this
+ * package passes it; a custom store that does behaves the same under the handler.
+ *
+ * `makeStore` returns a store not yet opened; the suite opens it once (twice, to check `open` is
+ * idempotent) with {@link CONTRACT_TYPES}, closes it at the end, and gives every test its own tenant,
+ * so one database can serve the whole suite.
  *
  * @param name - the store's name in the test report
  * @param makeStore - makes the store under test
- * @param options - `setupTimeoutMs`: how long making and opening the store may take (PGlite starts slowly)
+ * @param options - see {@link StoreContractOptions}
+ * @returns nothing; call it at the top level of a test file (it declares a `describe` block)
+ * @throws nothing itself; a broken contract shows as failing tests
  * @example
  * ```ts
- * describeStoreContract('sqlite', () => sqliteStore({ path: ':memory:' }));
+ * // my-store.test.ts, run with vitest
+ * import { describeStoreContract } from '@scim/server/testing';
+ * import { myStore } from './my-store.ts';
+ *
+ * describeStoreContract('mine', () => myStore());
  * ```
+ * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3
  */
 export function describeStoreContract(
   name: string,
   makeStore: () => ScimStore | Promise<ScimStore>,
-  options: { readonly setupTimeoutMs?: number } = {},
+  options: StoreContractOptions = {},
 ): void {
   describe(`store contract: ${name}`, () => {
     let store: ScimStore;
@@ -269,6 +302,105 @@ export function describeStoreContract(
       expect(bad2.status).toBe(400);
       expect((await store.get(t, 'Group', g.id, { members: true }))?.version).toBe(1);
       expect((await store.changes(t)).map((e) => e.type)).toEqual(['user.created', 'group.created']);
+    });
+
+    it('skips unknown member ids with unknown: skip, storing the rest', async () => {
+      const t = freshTenant();
+      const other = await store.create(freshTenant(), 'User', userInput('elsewhere'));
+      const u = await store.create(t, 'User', userInput('here'));
+      const v = await store.create(t, 'User', userInput('there'));
+      const g = await store.create(t, 'Group', {
+        ...groupInput('g', [u.id, 'ghost', other.id]),
+        unknownMembers: 'skip',
+      });
+      expect((await store.get(t, 'Group', g.id, { members: true }))?.members?.map((m) => m.value)).toEqual([
+        u.id,
+      ]);
+      await store.update(t, 'Group', g.id, {
+        ...groupWrite('g'),
+        members: { added: ['nope', v.id], removed: [], unknown: 'skip' },
+        change: { type: 'group.members.added' },
+      });
+      expect((await store.get(t, 'Group', g.id, { members: true }))?.members?.map((m) => m.value)).toEqual([
+        u.id,
+        v.id,
+      ]);
+      expect(await store.memberOf(t, 'nope')).toEqual([]);
+    });
+
+    it('keeps the display label sent with a member until it leaves, and filters on it', async () => {
+      const t = freshTenant();
+      const u = await store.create(t, 'User', userInput('u', { displayName: 'Ursula' }));
+      const v = await store.create(t, 'User', userInput('v', { displayName: 'Victor' }));
+      const g = await store.create(t, 'Group', {
+        ...groupInput('g', [u.id]),
+        memberDisplay: { [u.id]: 'Vice President' },
+      });
+      const labels = async () =>
+        (await store.get(t, 'Group', g.id, { members: true }))?.members?.map((m) => m.display);
+      expect(await labels()).toEqual(['Vice President']);
+      await store.update(t, 'Group', g.id, {
+        ...groupWrite('g'),
+        // A present member keeps its label (display is immutable); a new one gets its own.
+        members: { added: [u.id, v.id], removed: [], display: { [u.id]: 'other', [v.id]: 'new User' } },
+        change: { type: 'group.members.added' },
+      });
+      expect(await labels()).toEqual(['Vice President', 'new User']);
+      const byLabel = await store.list(t, {
+        resourceType: 'Group',
+        filter: query('members.display eq "NEW USER"', groupResourceSchema),
+        startIndex: 1,
+        count: 10,
+      });
+      expect(ids(byLabel)).toEqual([g.id]);
+      // A user's groups show the group's name, not a label.
+      expect((await store.memberOf(t, v.id))[0]?.display).toBe('g');
+      await store.update(t, 'Group', g.id, {
+        ...groupWrite('g'),
+        members: { added: [], removed: [v.id] },
+        change: { type: 'group.members.removed' },
+      });
+      await store.update(t, 'Group', g.id, {
+        ...groupWrite('g'),
+        members: { added: [v.id], removed: [] },
+        change: { type: 'group.members.added' },
+      });
+      expect(await labels()).toEqual(['Vice President', 'Victor']);
+      const none = await store.list(t, {
+        resourceType: 'Group',
+        filter: query('members.display eq "new user"', groupResourceSchema),
+        startIndex: 1,
+        count: 10,
+      });
+      expect(none.totalResults).toBe(0);
+    });
+
+    it('keeps the stored data on a membersOnly update, so a concurrent change survives', async () => {
+      const t = freshTenant();
+      const u = await store.create(t, 'User', userInput('u'));
+      const g = await store.create(t, 'Group', groupInput('before'));
+      // Another writer renames the group after this one read it...
+      await store.update(t, 'Group', g.id, { ...groupWrite('after'), ifVersion: 1 });
+      // ...then this one adds a member from its stale copy, without a version check.
+      const up = await store.update(t, 'Group', g.id, {
+        ...groupWrite('before'),
+        members: { added: [u.id], removed: [] },
+        membersOnly: true,
+        change: { type: 'group.members.added' },
+      });
+      expect(up.version).toBe(3);
+      expect(up.data.displayName).toBe('after');
+      const read = await store.get(t, 'Group', g.id, { members: true });
+      expect(read?.data.displayName).toBe('after');
+      expect(read?.members?.map((m) => m.value)).toEqual([u.id]);
+      const byName = await store.list(t, {
+        resourceType: 'Group',
+        filter: query('displayName eq "after"', groupResourceSchema),
+        startIndex: 1,
+        count: 10,
+      });
+      expect(ids(byName)).toEqual([g.id]);
+      expect((await store.changes(t)).at(-1)).toMatchObject({ type: 'group.members.added', version: 3 });
     });
 
     it('removes memberships both ways on delete', async () => {

@@ -10,9 +10,9 @@ import {
 import type {
   ChangeEvent,
   ChangeRecord,
+  CreateInput,
   ListPage,
   ListQuery,
-  MemberDelta,
   ResourceTypeStorage,
   ScimStore,
   StoredMember,
@@ -21,10 +21,15 @@ import type {
   TokenRecord,
   TokenStore,
   UniqueKey,
-  WriteInput,
+  UpdateInput,
 } from './types.ts';
 
 type Json = Record<string, unknown>;
+
+/** The label for `id` in a display map, read as an own property only. */
+function own(labels: Readonly<Record<string, string>> | undefined, id: string): string | undefined {
+  return labels !== undefined && Object.hasOwn(labels, id) ? labels[id] : undefined;
+}
 
 interface Row {
   readonly id: string;
@@ -43,8 +48,8 @@ interface Tenant {
   readonly byId: Map<string, Row>;
   /** `type \0 attribute \0 value` -> id. */
   readonly unique: Map<string, string>;
-  /** Group id -> member ids, in insertion order. */
-  readonly members: Map<string, Set<string>>;
+  /** Group id -> member id -> the label the client sent with it, in insertion order. */
+  readonly members: Map<string, Map<string, string | undefined>>;
   /** Member id -> group ids. */
   readonly memberOf: Map<string, Set<string>>;
   readonly feed: ChangeEvent[];
@@ -235,8 +240,16 @@ export function memoryStore(options: MemoryStoreOptions = {}): ScimStore {
     for (const key of keys) t.unique.set(uniqueKey(row.resourceType, key), row.id);
     row.unique = keys.map((k) => ({ attribute: k.attribute, value: k.value }));
   };
-  const checkMembers = (t: Tenant, groupId: string, ids: readonly string[]) => {
+  /** The ids to add: all of them, checked (`reject`), or those that exist (`skip`). */
+  const checkMembers = (
+    t: Tenant,
+    groupId: string,
+    ids: readonly string[],
+    unknown: 'reject' | 'skip' | undefined,
+  ): string[] => {
+    const out: string[] = [];
     for (const id of ids) {
+      if (unknown === 'skip' && typeof id === 'string' && !t.byId.has(id)) continue;
       if (typeof id !== 'string' || !t.byId.has(id)) {
         throw new ScimError(
           'invalidValue',
@@ -245,15 +258,18 @@ export function memoryStore(options: MemoryStoreOptions = {}): ScimStore {
         );
       }
       if (id === groupId) throw new ScimError('invalidValue', 'a group cannot be a member of itself');
+      out.push(id);
     }
+    return out;
   };
-  const addMember = (t: Tenant, groupId: string, memberId: string) => {
+  const addMember = (t: Tenant, groupId: string, memberId: string, label: string | undefined) => {
     let set = t.members.get(groupId);
     if (set === undefined) {
-      set = new Set();
+      set = new Map();
       t.members.set(groupId, set);
     }
-    set.add(memberId);
+    // A label is set with the membership and kept while it lasts (display is immutable).
+    if (!set.has(memberId)) set.set(memberId, label);
     let of = t.memberOf.get(memberId);
     if (of === undefined) {
       of = new Set();
@@ -271,10 +287,10 @@ export function memoryStore(options: MemoryStoreOptions = {}): ScimStore {
   };
   const memberList = (t: Tenant, groupId: string): StoredMember[] => {
     const out: StoredMember[] = [];
-    for (const id of t.members.get(groupId) ?? []) {
+    for (const [id, label] of t.members.get(groupId) ?? []) {
       const row = t.byId.get(id);
       if (row === undefined) continue;
-      const d = display(row);
+      const d = label ?? display(row);
       out.push(
         d === undefined
           ? { value: id, type: row.resourceType }
@@ -373,14 +389,13 @@ export function memoryStore(options: MemoryStoreOptions = {}): ScimStore {
       live();
     },
 
-    async create(tenant, resourceType, input: WriteInput & { readonly members?: readonly string[] }) {
+    async create(tenant, resourceType, input: CreateInput) {
       live();
       const t = tenantOf(tenant);
       checkUnique(t, resourceType, input.unique, undefined);
       let id = generateId();
       while (t.byId.has(id)) id = generateId();
-      const members = [...new Set(input.members ?? [])];
-      checkMembers(t, id, members);
+      const members = checkMembers(t, id, [...new Set(input.members ?? [])], input.unknownMembers);
       const at = now();
       const row: Row = {
         id,
@@ -394,7 +409,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): ScimStore {
       rowsOf(t, resourceType).set(id, row);
       t.byId.set(id, row);
       setUnique(t, row, input.unique);
-      for (const m of members) addMember(t, id, m);
+      for (const m of members) addMember(t, id, m, own(input.memberDisplay, m));
       record(t, tenant, row, 1, at, input.change);
       return toStored(t, row, members.length > 0);
     },
@@ -406,12 +421,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): ScimStore {
       return row === undefined || t === undefined ? undefined : toStored(t, row, opts?.members === true);
     },
 
-    async update(
-      tenant,
-      resourceType,
-      id,
-      input: WriteInput & { readonly ifVersion?: number; readonly members?: MemberDelta },
-    ) {
+    async update(tenant, resourceType, id, input: UpdateInput) {
       live();
       const t = tenantOf(tenant);
       const row = find(t, resourceType, id);
@@ -422,19 +432,21 @@ export function memoryStore(options: MemoryStoreOptions = {}): ScimStore {
           `${resourceType} ${id} is at version ${row.version}, not ${input.ifVersion}; read it again and retry`,
         );
       }
-      checkUnique(t, resourceType, input.unique, id);
+      if (input.membersOnly !== true) checkUnique(t, resourceType, input.unique, id);
       const delta = input.members;
-      if (delta !== undefined) checkMembers(t, id, delta.added);
+      const added = delta === undefined ? [] : checkMembers(t, id, delta.added, delta.unknown);
       // Everything is checked: apply.
       const at = now();
-      row.data = clone(input.data) as Json;
+      if (input.membersOnly !== true) {
+        row.data = clone(input.data) as Json;
+        setUnique(t, row, input.unique);
+      }
       row.version++;
       row.lastModified = at;
-      setUnique(t, row, input.unique);
       if (delta !== undefined) {
-        if (delta.removeAll) for (const m of [...(t.members.get(id) ?? [])]) removeMember(t, id, m);
+        if (delta.removeAll) for (const m of [...(t.members.get(id)?.keys() ?? [])]) removeMember(t, id, m);
         for (const m of delta.removed) removeMember(t, id, m);
-        for (const m of delta.added) addMember(t, id, m);
+        for (const m of added) addMember(t, id, m, own(delta.display, m));
       }
       record(t, tenant, row, row.version, at, input.change);
       return toStored(t, row, false);
@@ -452,7 +464,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): ScimStore {
         );
       }
       for (const key of row.unique) t.unique.delete(uniqueKey(resourceType, key));
-      for (const m of [...(t.members.get(id) ?? [])]) removeMember(t, id, m);
+      for (const m of [...(t.members.get(id)?.keys() ?? [])]) removeMember(t, id, m);
       for (const g of [...(t.memberOf.get(id) ?? [])]) removeMember(t, g, id);
       t.members.delete(id);
       t.memberOf.delete(id);

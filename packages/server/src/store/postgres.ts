@@ -7,6 +7,8 @@ import {
   changeDetail,
   cursorOf,
   distinct,
+  labelOf,
+  labelSearch,
   type MemberRow,
   missing,
   paging,
@@ -27,9 +29,9 @@ import { now, searchDocument } from './sql/values.ts';
 import type {
   ChangeEvent,
   ChangeRecord,
+  CreateInput,
   ListPage,
   ListQuery,
-  MemberDelta,
   ResourceTypeStorage,
   ScimStore,
   StoredMember,
@@ -37,7 +39,7 @@ import type {
   TokenRecord,
   TokenStore,
   UniqueKey,
-  WriteInput,
+  UpdateInput,
 } from './types.ts';
 
 /**
@@ -435,11 +437,7 @@ class PostgresScimStore implements PostgresStore {
     await this.read((q) => q.query('SELECT 1'));
   }
 
-  async create(
-    tenant: string,
-    resourceType: string,
-    input: WriteInput & { readonly members?: readonly string[] },
-  ): Promise<StoredResource> {
+  async create(tenant: string, resourceType: string, input: CreateInput): Promise<StoredResource> {
     const data = storedData(input.data, this.types.get(resourceType));
     const id = randomUUID();
     const at = now();
@@ -452,7 +450,14 @@ class PostgresScimStore implements PostgresStore {
       );
       await this.claim(q, tenant, resourceType, id, input.unique);
       if (input.members !== undefined && input.members.length > 0) {
-        await this.addMembers(q, tenant, id, distinct(input.members));
+        await this.addMembers(
+          q,
+          tenant,
+          id,
+          distinct(input.members),
+          input.memberDisplay,
+          input.unknownMembers,
+        );
       }
       await this.record(q, tenant, resourceType, id, 1, at, input.change);
       return { id, resourceType, version: 1, created: at, lastModified: at, data };
@@ -482,28 +487,28 @@ class PostgresScimStore implements PostgresStore {
     tenant: string,
     resourceType: string,
     id: string,
-    input: WriteInput & { readonly ifVersion?: number; readonly members?: MemberDelta },
+    input: UpdateInput,
   ): Promise<StoredResource> {
-    const data = storedData(input.data, this.types.get(resourceType));
+    const given = storedData(input.data, this.types.get(resourceType));
+    const membersOnly = input.membersOnly === true;
     const at = now();
     const s = this.s;
     return this.write(async (q) => {
-      const params: unknown[] = [
-        tenant,
-        id,
-        resourceType,
-        at,
-        JSON.stringify(data),
-        JSON.stringify(searchDocument(data)),
-      ];
+      // Member-only: keep the stored data (a concurrent change of attributes is not overwritten).
+      const params: unknown[] = membersOnly
+        ? [tenant, id, resourceType, at]
+        : [tenant, id, resourceType, at, JSON.stringify(given), JSON.stringify(searchDocument(given))];
       if (input.ifVersion !== undefined) params.push(input.ifVersion);
+      const set = membersOnly ? '' : ', data = $5::jsonb, search = $6::jsonb';
       const { rows } = await q.query(
-        `UPDATE ${s}.resources SET version = version + 1, last_modified = $4, data = $5::jsonb, search = $6::jsonb
-         WHERE tenant = $1 AND id = $2 AND resource_type = $3${input.ifVersion === undefined ? '' : ' AND version = $7'}
-         RETURNING version, created`,
+        `UPDATE ${s}.resources SET version = version + 1, last_modified = $4${set}
+         WHERE tenant = $1 AND id = $2 AND resource_type = $3${input.ifVersion === undefined ? '' : ` AND version = $${params.length}`}
+         RETURNING version, created${membersOnly ? ', data' : ''}`,
         params,
       );
-      const row = rows[0] as { version: number; created: string } | undefined;
+      const row = rows[0] as
+        | { version: number; created: string; data?: string | Record<string, unknown> }
+        | undefined;
       if (row === undefined) {
         const exists = await q.query(
           `SELECT 1 FROM ${s}.resources WHERE tenant = $1 AND id = $2 AND resource_type = $3`,
@@ -512,8 +517,16 @@ class PostgresScimStore implements PostgresStore {
         if (exists.rows.length === 0 || input.ifVersion === undefined) throw missing(resourceType, id);
         throw stale(resourceType, id, input.ifVersion);
       }
-      await q.query(`DELETE FROM ${s}.uniques WHERE tenant = $1 AND id = $2`, [tenant, id]);
-      await this.claim(q, tenant, resourceType, id, input.unique);
+      if (!membersOnly) {
+        await q.query(`DELETE FROM ${s}.uniques WHERE tenant = $1 AND id = $2`, [tenant, id]);
+        await this.claim(q, tenant, resourceType, id, input.unique);
+      }
+      const data =
+        row.data === undefined
+          ? given
+          : typeof row.data === 'string'
+            ? (JSON.parse(row.data) as Record<string, unknown>)
+            : row.data;
       const delta = input.members;
       if (delta !== undefined) {
         if (delta.removeAll === true) {
@@ -524,7 +537,9 @@ class PostgresScimStore implements PostgresStore {
             [tenant, id, distinct(delta.removed)],
           );
         }
-        if (delta.added.length > 0) await this.addMembers(q, tenant, id, distinct(delta.added));
+        if (delta.added.length > 0) {
+          await this.addMembers(q, tenant, id, distinct(delta.added), delta.display, delta.unknown);
+        }
       }
       const version = Number(row.version);
       await this.record(q, tenant, resourceType, id, version, at, input.change);
@@ -621,7 +636,7 @@ class PostgresScimStore implements PostgresStore {
 
   async changes(
     tenant: string,
-    options?: { readonly after?: string; readonly limit?: number },
+    options?: { readonly after?: string | undefined; readonly limit?: number },
   ): Promise<readonly ChangeEvent[]> {
     const after = cursorOf(options?.after);
     const limit = Math.max(1, Math.min(10_000, Math.floor(options?.limit ?? 1000)));
@@ -656,21 +671,29 @@ class PostgresScimStore implements PostgresStore {
     q: Queryable,
     tenant: string,
     groupId: string,
-    ids: readonly string[],
+    all: readonly string[],
+    labels: Readonly<Record<string, string>> | undefined,
+    mode: 'reject' | 'skip' | undefined,
   ): Promise<void> {
+    // FOR KEY SHARE: a member found here cannot be deleted before this transaction ends, so the
+    // insert below never meets a member deleted meanwhile (a delete in flight is waited for).
     const { rows } = await q.query(
-      `SELECT id FROM ${this.s}.resources WHERE tenant = $1 AND id = ANY($2::text[])`,
-      [tenant, ids],
+      `SELECT id FROM ${this.s}.resources WHERE tenant = $1 AND id = ANY($2::text[]) FOR KEY SHARE`,
+      [tenant, all],
     );
     const found = new Set((rows as { id: string }[]).map((r) => r.id));
-    const unknown = ids.filter((m) => !found.has(m));
-    if (unknown.length > 0) throw unknownMembers(unknown);
+    const unknown = all.filter((m) => !found.has(m));
+    if (unknown.length > 0 && mode !== 'skip') throw unknownMembers(unknown);
+    const ids = all.filter((m) => found.has(m));
+    if (ids.length === 0) return;
+    const display = ids.map((m) => labelOf(labels, m));
     try {
+      // A present member keeps its row and its label (DO NOTHING): `display` is immutable.
       await q.query(
-        `INSERT INTO ${this.s}.members (tenant, group_id, member_id)
-         SELECT $1, $2, m FROM unnest($3::text[]) WITH ORDINALITY AS x(m, i) ORDER BY i
+        `INSERT INTO ${this.s}.members (tenant, group_id, member_id, display, display_search)
+         SELECT $1, $2, m, d, s FROM unnest($3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS x(m, d, s, i) ORDER BY i
          ON CONFLICT DO NOTHING`,
-        [tenant, groupId, ids],
+        [tenant, groupId, ids, display, display.map(labelSearch)],
       );
     } catch (error) {
       // A member deleted by another transaction since the check above.
@@ -688,7 +711,7 @@ class PostgresScimStore implements PostgresStore {
     if (groupIds.length === 0) return out;
     const { rows } = await q.query(
       `SELECT m.group_id, m.member_id, r.resource_type,
-              COALESCE(r.data ->> 'displayName', r.data ->> 'userName') AS display
+              COALESCE(m.display, r.data ->> 'displayName', r.data ->> 'userName') AS display
        FROM ${this.s}.members AS m LEFT JOIN ${this.s}.resources AS r ON r.tenant = m.tenant AND r.id = m.member_id
        WHERE m.tenant = $1 AND m.group_id = ANY($2::text[]) ORDER BY m.seq`,
       [tenant, groupIds],

@@ -28,6 +28,26 @@ const user = (userName: string) => ({
 describeStoreContract('sqlite (file)', () => sqliteStore({ path: join(tempDir(), 'contract.db') }));
 
 describe('sqliteStore', () => {
+  it('keeps per-tenant counts for unfiltered lists through creates, failed creates and deletes', async () => {
+    const store = sqliteStore({ path: ':memory:' });
+    await store.open(TYPES);
+    const [t, other] = [freshTenant(), freshTenant()];
+    const a = await store.create(t, 'User', user('a'));
+    await store.create(t, 'User', user('b'));
+    await store.create(other, 'User', user('a'));
+    await expect(store.create(t, 'User', user('a'))).rejects.toMatchObject({ status: 409 });
+    await store.delete(t, 'User', a.id, { change: { type: 'user.deleted' } });
+    const page = await store.list(t, { resourceType: 'User', startIndex: 1, count: 0 });
+    expect(page.totalResults).toBe(1);
+    expect((await store.list(other, { resourceType: 'User', startIndex: 1, count: 10 })).totalResults).toBe(
+      1,
+    );
+    expect(
+      (await store.list(freshTenant(), { resourceType: 'User', startIndex: 1, count: 10 })).totalResults,
+    ).toBe(0);
+    await store.close();
+  });
+
   it('runs in WAL mode with versioned migrations, and keeps data across handles', async () => {
     const path = join(tempDir(), 'scim.db');
     const a = sqliteStore({ path });
@@ -35,14 +55,14 @@ describe('sqliteStore', () => {
     expect(a.database.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
     expect(a.database.prepare('PRAGMA foreign_keys').get()).toEqual({ foreign_keys: 1 });
     const versions = a.database.prepare('SELECT version FROM scim_migrations ORDER BY version').all();
-    expect(versions.map((v) => v.version)).toEqual([1, 2]);
+    expect(versions.map((v) => v.version)).toEqual([1, 2, 3, 4]);
     const t = freshTenant();
     const u = await a.create(t, 'User', user('kept'));
     await a.close();
     const b = sqliteStore({ path });
     await b.open(TYPES);
     expect((await b.get(t, 'User', u.id))?.data).toEqual({ userName: 'kept' });
-    expect(b.database.prepare('SELECT COUNT(*) AS n FROM scim_migrations').get()).toEqual({ n: 2 });
+    expect(b.database.prepare('SELECT COUNT(*) AS n FROM scim_migrations').get()).toEqual({ n: 4 });
     await b.close();
   });
 

@@ -8,6 +8,8 @@ import {
   changeDetail,
   cursorOf,
   distinct,
+  labelOf,
+  labelSearch,
   type MemberRow,
   missing,
   paging,
@@ -29,9 +31,9 @@ import { chunks, instantOf, now, searchDocument } from './sql/values.ts';
 import type {
   ChangeEvent,
   ChangeRecord,
+  CreateInput,
   ListPage,
   ListQuery,
-  MemberDelta,
   ResourceTypeStorage,
   ScimStore,
   StoredMember,
@@ -39,7 +41,7 @@ import type {
   TokenRecord,
   TokenStore,
   UniqueKey,
-  WriteInput,
+  UpdateInput,
 } from './types.ts';
 
 /**
@@ -229,11 +231,7 @@ class SqliteScimStore implements SqliteStore {
     this.run((db) => db.prepare('SELECT 1').get());
   }
 
-  async create(
-    tenant: string,
-    resourceType: string,
-    input: WriteInput & { readonly members?: readonly string[] },
-  ): Promise<StoredResource> {
+  async create(tenant: string, resourceType: string, input: CreateInput): Promise<StoredResource> {
     const storage = this.types.get(resourceType);
     const data = storedData(input.data, storage);
     const id = randomUUID();
@@ -246,7 +244,7 @@ class SqliteScimStore implements SqliteStore {
       this.claim(db, tenant, resourceType, id, input.unique);
       this.indexValues(db, tenant, resourceType, id, data, false);
       if (input.members !== undefined && input.members.length > 0) {
-        this.addMembers(db, tenant, id, distinct(input.members));
+        this.addMembers(db, tenant, id, distinct(input.members), input.memberDisplay, input.unknownMembers);
       }
       this.record(db, tenant, resourceType, id, 1, at, input.change);
       return {
@@ -285,27 +283,40 @@ class SqliteScimStore implements SqliteStore {
     tenant: string,
     resourceType: string,
     id: string,
-    input: WriteInput & { readonly ifVersion?: number; readonly members?: MemberDelta },
+    input: UpdateInput,
   ): Promise<StoredResource> {
     const storage = this.types.get(resourceType);
-    const data = storedData(input.data, storage);
+    const membersOnly = input.membersOnly === true;
+    const given = storedData(input.data, storage);
     const at = now();
     return this.write((db) => {
       const current = db
-        .prepare('SELECT version, created FROM resources WHERE tenant = ? AND id = ? AND resource_type = ?')
-        .get(tenant, id, resourceType) as { version: number; created: string } | undefined;
+        .prepare(
+          'SELECT version, created, data FROM resources WHERE tenant = ? AND id = ? AND resource_type = ?',
+        )
+        .get(tenant, id, resourceType) as { version: number; created: string; data: string } | undefined;
       if (current === undefined) throw missing(resourceType, id);
       if (input.ifVersion !== undefined && current.version !== input.ifVersion) {
         throw stale(resourceType, id, input.ifVersion);
       }
       const version = current.version + 1;
-      db.prepare(
-        `UPDATE resources SET version = ?, last_modified = ?, data = ?, search = ?
-         WHERE tenant = ? AND id = ?`,
-      ).run(version, at, JSON.stringify(data), JSON.stringify(searchDocument(data)), tenant, id);
-      db.prepare('DELETE FROM uniques WHERE tenant = ? AND id = ?').run(tenant, id);
-      this.claim(db, tenant, resourceType, id, input.unique);
-      this.indexValues(db, tenant, resourceType, id, data, true);
+      const data = membersOnly ? (JSON.parse(current.data) as Record<string, unknown>) : given;
+      if (membersOnly) {
+        db.prepare('UPDATE resources SET version = ?, last_modified = ? WHERE tenant = ? AND id = ?').run(
+          version,
+          at,
+          tenant,
+          id,
+        );
+      } else {
+        db.prepare(
+          `UPDATE resources SET version = ?, last_modified = ?, data = ?, search = ?
+           WHERE tenant = ? AND id = ?`,
+        ).run(version, at, JSON.stringify(data), JSON.stringify(searchDocument(data)), tenant, id);
+        db.prepare('DELETE FROM uniques WHERE tenant = ? AND id = ?').run(tenant, id);
+        this.claim(db, tenant, resourceType, id, input.unique);
+        this.indexValues(db, tenant, resourceType, id, data, true);
+      }
       const delta = input.members;
       if (delta !== undefined) {
         if (delta.removeAll === true) {
@@ -314,7 +325,9 @@ class SqliteScimStore implements SqliteStore {
           const del = db.prepare('DELETE FROM members WHERE tenant = ? AND group_id = ? AND member_id = ?');
           for (const m of distinct(delta.removed)) del.run(tenant, id, m);
         }
-        if (delta.added.length > 0) this.addMembers(db, tenant, id, distinct(delta.added));
+        if (delta.added.length > 0) {
+          this.addMembers(db, tenant, id, distinct(delta.added), delta.display, delta.unknown);
+        }
       }
       this.record(db, tenant, resourceType, id, version, at, input.change);
       return { id, resourceType, version, created: current.created, lastModified: at, data };
@@ -361,11 +374,14 @@ class SqliteScimStore implements SqliteStore {
     const offsetParam = params.count(offset);
     return this.run((db) => {
       const values = params.values as SQLInputValue[];
-      const count = db
-        .prepare(`SELECT COUNT(*) AS n FROM resources AS r WHERE ${where}`)
-        .get(...countValues) as {
-        n: number;
-      };
+      // Unfiltered: the trigger-kept count (migration 4) instead of counting every row.
+      const count = (
+        query.filter === undefined
+          ? (db
+              .prepare('SELECT n FROM resource_counts WHERE tenant = ? AND resource_type = ?')
+              .get(tenant, query.resourceType) ?? { n: 0 })
+          : db.prepare(`SELECT COUNT(*) AS n FROM resources AS r WHERE ${where}`).get(...countValues)
+      ) as { n: number };
       if (limit === 0 || offset >= count.n) return { totalResults: count.n, resources: [] };
       const rows = db
         .prepare(
@@ -406,7 +422,7 @@ class SqliteScimStore implements SqliteStore {
 
   async changes(
     tenant: string,
-    options?: { readonly after?: string; readonly limit?: number },
+    options?: { readonly after?: string | undefined; readonly limit?: number },
   ): Promise<readonly ChangeEvent[]> {
     const after = cursorOf(options?.after);
     const limit = Math.max(1, Math.min(10_000, Math.floor(options?.limit ?? 1000)));
@@ -463,8 +479,16 @@ class SqliteScimStore implements SqliteStore {
     for (const [attribute, value] of values) insert.run(tenant, resourceType, attribute, value, id);
   }
 
-  private addMembers(db: DatabaseSync, tenant: string, groupId: string, ids: readonly string[]): void {
+  private addMembers(
+    db: DatabaseSync,
+    tenant: string,
+    groupId: string,
+    all: readonly string[],
+    labels: Readonly<Record<string, string>> | undefined,
+    mode: 'reject' | 'skip' | undefined,
+  ): void {
     const unknown: string[] = [];
+    const ids = [...all];
     for (const chunk of chunks(ids, MEMBER_CHUNK)) {
       const found = new Set(
         (
@@ -477,10 +501,18 @@ class SqliteScimStore implements SqliteStore {
       );
       for (const m of chunk) if (!found.has(m)) unknown.push(m);
     }
-    if (unknown.length > 0) throw unknownMembers(unknown);
-    const insert = db.prepare('INSERT OR IGNORE INTO members (tenant, group_id, member_id) VALUES (?, ?, ?)');
+    if (unknown.length > 0 && mode !== 'skip') throw unknownMembers(unknown);
+    const skip = new Set(unknown);
+    // A present member keeps its row and its label (OR IGNORE): `display` is immutable.
+    const insert = db.prepare(
+      'INSERT OR IGNORE INTO members (tenant, group_id, member_id, display, display_search) VALUES (?, ?, ?, ?, ?)',
+    );
     try {
-      for (const m of ids) insert.run(tenant, groupId, m);
+      for (const m of ids) {
+        if (skip.has(m)) continue;
+        const label = labelOf(labels, m);
+        insert.run(tenant, groupId, m, label, labelSearch(label));
+      }
     } catch (error) {
       if (isConstraint(error, SQLITE_CONSTRAINT_FOREIGNKEY)) throw unknownMembers(ids);
       throw error;
@@ -497,7 +529,7 @@ class SqliteScimStore implements SqliteStore {
       const rows = db
         .prepare(
           `SELECT m.group_id, m.member_id, r.resource_type,
-                  COALESCE(json_extract(r.data, '$.displayName'), json_extract(r.data, '$.userName')) AS display
+                  COALESCE(m.display, json_extract(r.data, '$.displayName'), json_extract(r.data, '$.userName')) AS display
            FROM members AS m LEFT JOIN resources AS r ON r.tenant = m.tenant AND r.id = m.member_id
            WHERE m.tenant = ? AND m.group_id IN (${chunk.map(() => '?').join(', ')})
            ORDER BY m.rowid`,

@@ -27,7 +27,10 @@ export interface StoredMember {
   readonly value: string;
   /** The member's resource type name (`User`, `Group`), as the store found it. */
   readonly type: string;
-  /** The member's `displayName` (or `userName` when it has none), resolved when read. */
+  /**
+   * The label the client sent with the member when it was added (see {@link MemberDelta.display}),
+   * else the member's `displayName` (or `userName` when it has none), resolved when read.
+   */
   readonly display?: string;
 }
 
@@ -98,6 +101,17 @@ export interface MemberDelta {
   readonly removed: readonly string[];
   /** Remove every member first (then add `added`). */
   readonly removeAll?: boolean;
+  /**
+   * Display labels the client sent with added members, by id; kept with the membership (a label
+   * is set when the member is added, and never changed while it stays, as RFC 7643 section 2.4
+   * makes `display` immutable). Members without one show their resource's name.
+   */
+  readonly display?: Readonly<Record<string, string>>;
+  /**
+   * What to do with an added id that is not a resource of the tenant: `reject` (default) throws
+   * 400 `invalidValue` and writes nothing; `skip` leaves it out and writes the rest.
+   */
+  readonly unknown?: 'reject' | 'skip';
 }
 
 /**
@@ -235,6 +249,46 @@ export interface WriteInput {
 }
 
 /**
+ * What {@link ScimStore.update} receives: the write, and optionally a version check and a member delta.
+ *
+ * @example
+ * ```ts
+ * const input: UpdateInput = { data, unique: [], change: { type: 'group.members.added' },
+ *   members: { added: ['u1'], removed: [] }, membersOnly: true };
+ * ```
+ */
+export interface UpdateInput extends WriteInput {
+  /** Write only if the stored version still equals this one (else 412 `preconditionFailed`). */
+  readonly ifVersion?: number;
+  /** A member delta, applied in the same transaction. */
+  readonly members?: MemberDelta;
+  /**
+   * Only the members change: `data` and `unique` are ignored and the stored data is kept (so a
+   * member PATCH written without `ifVersion` never overwrites a concurrent change of attributes);
+   * the version still increases and the change is recorded.
+   */
+  readonly membersOnly?: boolean;
+}
+
+/**
+ * What {@link ScimStore.create} receives: the write, and the initial members of a resource type
+ * with a reference attribute.
+ *
+ * @example
+ * ```ts
+ * const input: CreateInput = { data, unique: [], change: { type: 'group.created' }, members: ['u1'], memberDisplay: { u1: 'Babs' } };
+ * ```
+ */
+export interface CreateInput extends WriteInput {
+  /** The initial member ids. */
+  readonly members?: readonly string[];
+  /** Labels the client sent with them, by id (see {@link MemberDelta.display}). */
+  readonly memberDisplay?: Readonly<Record<string, string>>;
+  /** What to do with an id that is not a resource of the tenant (see {@link MemberDelta.unknown}). */
+  readonly unknownMembers?: 'reject' | 'skip';
+}
+
+/**
  * The store contract. Every method takes the tenant first; every write is atomic (all of it or
  * nothing, with its change-feed entry); conflicts are reported as `ScimError`s from
  * `@scim/schemas`: `uniqueness` (409) for a taken unique value, `preconditionFailed` (412) for a
@@ -259,12 +313,12 @@ export interface ScimStore {
   /** Checks the database answers (for the health endpoint). */
   ping(): Promise<void>;
 
-  /** Creates a resource; `members` (when the type has a reference attribute) are its initial members. */
-  create(
-    tenant: string,
-    resourceType: string,
-    input: WriteInput & { readonly members?: readonly string[] },
-  ): Promise<StoredResource>;
+  /**
+   * Creates a resource; `members` (when the type has a reference attribute) are its initial
+   * members, `memberDisplay` and `unknownMembers` as {@link MemberDelta.display} and
+   * {@link MemberDelta.unknown}.
+   */
+  create(tenant: string, resourceType: string, input: CreateInput): Promise<StoredResource>;
   /** Reads one resource, or `undefined`. */
   get(
     tenant: string,
@@ -274,14 +328,11 @@ export interface ScimStore {
   ): Promise<StoredResource | undefined>;
   /**
    * Replaces a resource's data (PUT, PATCH, soft delete); with `ifVersion`, only if the stored
-   * version still equals it. `members` applies a member delta in the same transaction.
+   * version still equals it. `members` applies a member delta in the same transaction; with
+   * `membersOnly`, the stored data is kept as it is and only the members, the version and the
+   * change feed are written.
    */
-  update(
-    tenant: string,
-    resourceType: string,
-    id: string,
-    input: WriteInput & { readonly ifVersion?: number; readonly members?: MemberDelta },
-  ): Promise<StoredResource>;
+  update(tenant: string, resourceType: string, id: string, input: UpdateInput): Promise<StoredResource>;
   /** Deletes a resource (and its memberships, both ways); with `ifVersion` only if unchanged. */
   delete(
     tenant: string,
@@ -297,7 +348,7 @@ export interface ScimStore {
   /** Reads the change feed after `cursor` (from the start when undefined), oldest first. */
   changes(
     tenant: string,
-    options?: { readonly after?: string; readonly limit?: number },
+    options?: { readonly after?: string | undefined; readonly limit?: number },
   ): Promise<readonly ChangeEvent[]>;
 
   /** Token records (hashes only): see {@link TokenRecord}. */

@@ -550,7 +550,7 @@ export class SqlCompiler {
       case 'type':
         return this.column(f, reverse ? `'direct'` : `${m}r.resource_type`, def);
       case 'display': {
-        const member: JsonNode = this.memberNode(m);
+        const member: JsonNode = this.memberNode(m, reverse);
         if (f.kind === 'present') return this.present(member, def);
         if (f.kind !== 'compare') return FALSE;
         return this.compare(member, def, f.op, f.value);
@@ -560,16 +560,22 @@ export class SqlCompiler {
     }
   }
 
-  /** The member's display (its `displayName`, else its `userName`) as a JSON node. */
-  private memberNode(m: string): JsonNode {
+  /**
+   * The member's display as a JSON node: the label the client sent with the membership (not for
+   * `reverse`, a group's name), else its `displayName`, else its `userName`.
+   */
+  private memberNode(m: string, reverse: boolean): JsonNode {
     if (this.d.postgres) {
-      const pick = (col: string) =>
-        `COALESCE(NULLIF(${m}r.${col} -> 'displayName', 'null'::jsonb), ${m}r.${col} -> 'userName')`;
-      return { raw: { base: pick('data'), keys: [] }, search: { base: pick('search'), keys: [] } };
+      const pick = (col: string, label: string) =>
+        `COALESCE(${reverse ? '' : `to_jsonb(${m}.${label}), `}NULLIF(${m}r.${col} -> 'displayName', 'null'::jsonb), ${m}r.${col} -> 'userName')`;
+      return {
+        raw: { base: pick('data', 'display'), keys: [] },
+        search: { base: pick('search', 'display_search'), keys: [] },
+      };
     }
-    const pick = (col: string) =>
-      `json_object('d', COALESCE(json_extract(${m}r.${col}, '$.displayName'), json_extract(${m}r.${col}, '$.userName')))`;
-    return { sqlite: `'$.d'`, data: pick('data'), search: pick('search') };
+    const pick = (col: string, label: string) =>
+      `json_object('d', COALESCE(${reverse ? '' : `${m}.${label}, `}json_extract(${m}r.${col}, '$.displayName'), json_extract(${m}r.${col}, '$.userName')))`;
+    return { sqlite: `'$.d'`, data: pick('data', 'display'), search: pick('search', 'display_search') };
   }
 
   /** `ORDER BY` terms for a sort (missing values last ascending, first descending; ties by creation). */

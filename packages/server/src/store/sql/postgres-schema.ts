@@ -103,5 +103,10 @@ export function postgresMigrations(s: string): readonly string[] {
     END
     $f$;
     `,
+    // The display label a client sent with a member (and its lower-cased copy, for filters).
+    `
+    ALTER TABLE ${s}.members ADD COLUMN display text;
+    ALTER TABLE ${s}.members ADD COLUMN display_search text;
+    `,
   ];
 }

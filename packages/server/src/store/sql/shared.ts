@@ -125,6 +125,16 @@ export function toResource(row: ResourceRow, members?: readonly StoredMember[]):
   return members === undefined ? base : { ...base, members };
 }
 
+/** The label for `id` in a display map (own properties only). @internal */
+export function labelOf(labels: Readonly<Record<string, string>> | undefined, id: string): string | null {
+  return labels !== undefined && Object.hasOwn(labels, id) ? (labels[id] ?? null) : null;
+}
+
+/** The lower-cased copy of a label, for case-insensitive filters (see `searchDocument`). @internal */
+export function labelSearch(label: string | null): string | null {
+  return label === null ? null : label.toLowerCase();
+}
+
 /** A member row as both stores read it. @internal */
 export interface MemberRow {
   member_id: string;

@@ -83,4 +83,28 @@ export const sqliteMigrations: readonly string[] = [
   CREATE INDEX resource_values_lookup ON resource_values (tenant, resource_type, attribute, value);
   CREATE INDEX resource_values_owner ON resource_values (tenant, id);
   `,
+  // 2: the display label a client sent with a member (and its lower-cased copy, for filters).
+  `
+  ALTER TABLE members ADD COLUMN display TEXT;
+  ALTER TABLE members ADD COLUMN display_search TEXT;
+  `,
+  // 4: how many resources each tenant holds per type, kept by triggers in the writing transaction,
+  // so an unfiltered list answers totalResults without counting every row.
+  `
+  CREATE TABLE resource_counts (
+    tenant TEXT NOT NULL,
+    resource_type TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (tenant, resource_type)
+  ) WITHOUT ROWID;
+  INSERT INTO resource_counts (tenant, resource_type, n)
+    SELECT tenant, resource_type, COUNT(*) FROM resources GROUP BY tenant, resource_type;
+  CREATE TRIGGER resource_counts_insert AFTER INSERT ON resources BEGIN
+    INSERT INTO resource_counts (tenant, resource_type, n) VALUES (NEW.tenant, NEW.resource_type, 1)
+      ON CONFLICT (tenant, resource_type) DO UPDATE SET n = n + 1;
+  END;
+  CREATE TRIGGER resource_counts_delete AFTER DELETE ON resources BEGIN
+    UPDATE resource_counts SET n = n - 1 WHERE tenant = OLD.tenant AND resource_type = OLD.resource_type;
+  END;
+  `,
 ];

@@ -1,0 +1,93 @@
+/**
+ * One case of the benchmark: an initial cycle of the provisioning engine into an in-process
+ * @scim/server. Run by run.ts in its own process, so peak memory is this case's alone; prints one
+ * JSON line. Arguments: <store: sqlite (a file) | sqlite-memory (':memory:') | memory (memoryStore)>
+ * <dialect: legacy | compliant>; sizes from
+ * BENCH_USERS, BENCH_GROUPS, BENCH_MEMBERS.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bearerTokens, createScimHandler, issueToken, memoryStore, sqliteStore } from '@scim/server';
+import {
+  createEntraTenant,
+  createManualClock,
+  createProvisioningJob,
+  generateDirectory,
+  importDirectory,
+} from '../src/index.ts';
+
+const [storeKind = 'sqlite', dialect = 'legacy'] = process.argv.slice(2);
+const USERS = Number(process.env.BENCH_USERS ?? 10_000);
+const GROUPS = Number(process.env.BENCH_GROUPS ?? 200);
+const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 100);
+
+const dir = mkdtempSync(join(tmpdir(), 'entra-mock-bench-'));
+const store =
+  storeKind === 'memory'
+    ? memoryStore()
+    : sqliteStore({ path: storeKind === 'sqlite-memory' ? ':memory:' : join(dir, 'scim.db') });
+const { token } = await issueToken(store.tokens, 'default');
+const handler = createScimHandler({
+  store,
+  authenticate: bearerTokens({ tokens: store.tokens }),
+  basePath: '/scim/v2',
+});
+
+const setupStarted = performance.now();
+const tenant = createEntraTenant({ clock: createManualClock('2026-01-05T08:00:00Z'), seed: 1 });
+const ids = importDirectory(
+  tenant,
+  generateDirectory({ seed: 1, users: USERS, groups: GROUPS, membersPerGroup: MEMBERS }),
+);
+const appId = Object.values(ids.applications)[0]!;
+const role = tenant.getServicePrincipal(appId).appRoles[0]!.id;
+for (const groupId of Object.values(ids.groups)) tenant.assign(appId, groupId, role);
+const setupMs = performance.now() - setupStarted;
+
+let requests = 0;
+const job = createProvisioningJob({
+  tenant,
+  servicePrincipalId: appId,
+  tenantUrl: `https://scim.example.test/scim/v2${dialect === 'compliant' ? '?aadOptscim062020' : ''}`,
+  secretToken: token,
+  fetch: (request) => {
+    requests += 1;
+    return handler(request);
+  },
+});
+const started = performance.now();
+const cpuBefore = process.cpuUsage();
+const summary = await job.runCycle();
+const cycleMs = performance.now() - started;
+const cpu = process.cpuUsage(cpuBefore);
+const cpuMs = (cpu.user + cpu.system) / 1000;
+
+const count = async (resource: string) => {
+  const res = await handler(
+    new Request(`https://scim.example.test/scim/v2/${resource}?count=0`, {
+      headers: { authorization: `Bearer ${token}` },
+    }),
+  );
+  return ((await res.json()) as { totalResults: number }).totalResults;
+};
+const result = {
+  store: storeKind,
+  dialect,
+  users: USERS,
+  groups: GROUPS,
+  members: MEMBERS,
+  setupMs,
+  cycleMs,
+  cpuMs,
+  requests,
+  created: summary.created,
+  failed: summary.failed,
+  targetUsers: await count('Users'),
+  targetGroups: await count('Groups'),
+  logEntries: job.logs.length,
+  maxRssMb: process.resourceUsage().maxRSS / 1024,
+};
+await store.close();
+rmSync(dir, { recursive: true, force: true });
+process.stdout.write(`${JSON.stringify(result)}\n`);

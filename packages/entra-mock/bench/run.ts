@@ -1,0 +1,108 @@
+/**
+ * Benchmark of the provisioning engine: an initial cycle of 10,000 users and 200 groups (100
+ * members each) into an in-process @scim/server, side by side on SQLite (a file, the server's
+ * default store; and `:memory:`) and on its memory store, in both of Entra's dialects for the file,
+ * each case in its own process.
+ *
+ *   pnpm --filter @scim/entra-mock bench
+ *   BENCH_USERS=1000 BENCH_GROUPS=20 pnpm --filter @scim/entra-mock bench   # a quick run
+ *   BENCH_CASES=sqlite:legacy pnpm --filter @scim/entra-mock bench          # one case
+ *
+ * Prints a Markdown table (cycle wall time, its CPU time, which other work on the machine does not
+ * inflate, requests per second, peak resident memory) and the ratios:
+ * against the issue's budget (60 s, 1 GB for SQLite) and between the cases. Exits 1 when a case
+ * did not provision everything.
+ */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+
+interface Result {
+  store: string;
+  dialect: string;
+  users: number;
+  groups: number;
+  members: number;
+  setupMs: number;
+  cycleMs: number;
+  cpuMs: number;
+  requests: number;
+  created: number;
+  failed: number;
+  targetUsers: number;
+  targetGroups: number;
+  logEntries: number;
+  maxRssMb: number;
+}
+
+const BUDGET_MS = 60_000;
+const BUDGET_MB = 1024;
+const cases = (process.env.BENCH_CASES ?? 'sqlite:legacy,sqlite:compliant,sqlite-memory:legacy,memory:legacy')
+  .split(',')
+  .map((c) => c.split(':') as [string, string]);
+
+const results: Result[] = [];
+for (const [store, dialect] of cases) {
+  process.stderr.write(`running ${store} / ${dialect} ...\n`);
+  const output = execFileSync(
+    process.execPath,
+    [
+      '--conditions=@scim/source',
+      '--no-warnings',
+      join(import.meta.dirname, 'initial-cycle.ts'),
+      store,
+      dialect,
+    ],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: process.env },
+  );
+  results.push(JSON.parse(output.trim().split('\n').at(-1)!) as Result);
+}
+
+const first = results[0]!;
+const seconds = (ms: number) => (ms / 1000).toFixed(1);
+console.log(
+  `Initial cycle: ${first.users} users, ${first.groups} groups x ${first.members} members, into @scim/server in-process (Node ${process.version}).\n`,
+);
+console.log(
+  '| store | dialect | cycle (s) | CPU (s) | requests | requests/s | peak RSS (MB) | created | failed | tenant setup (s) |',
+);
+console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const r of results) {
+  console.log(
+    `| ${r.store} | ${r.dialect} | ${seconds(r.cycleMs)} | ${seconds(r.cpuMs)} | ${r.requests} | ${Math.round(r.requests / (r.cycleMs / 1000))} | ${Math.round(r.maxRssMb)} | ${r.created} | ${r.failed} | ${seconds(r.setupMs)} |`,
+  );
+}
+console.log('');
+for (const r of results.filter((x) => x.store.startsWith('sqlite'))) {
+  console.log(
+    `${r.store}/${r.dialect}: ${(r.cycleMs / BUDGET_MS).toFixed(2)}x the 60 s budget (CPU ${(r.cpuMs / BUDGET_MS).toFixed(2)}x), ${(r.maxRssMb / BUDGET_MB).toFixed(2)}x the 1 GB budget`,
+  );
+}
+const find = (store: string, dialect: string) =>
+  results.find((r) => r.store === store && r.dialect === dialect);
+const sqliteLegacy = find('sqlite', 'legacy');
+const sqliteCompliant = find('sqlite', 'compliant');
+const memoryLegacy = find('memory', 'legacy');
+if (sqliteLegacy && sqliteCompliant) {
+  console.log(
+    `compliant / legacy dialect on SQLite: ${(sqliteCompliant.cycleMs / sqliteLegacy.cycleMs).toFixed(2)}x the time`,
+  );
+}
+const sqliteMemory = find('sqlite-memory', 'legacy');
+if (sqliteLegacy && sqliteMemory) {
+  console.log(
+    `SQLite file / SQLite :memory: (legacy): ${(sqliteLegacy.cycleMs / sqliteMemory.cycleMs).toFixed(2)}x the time`,
+  );
+}
+if (sqliteLegacy && memoryLegacy) {
+  console.log(
+    `SQLite file / memory store (legacy): ${(sqliteLegacy.cycleMs / memoryLegacy.cycleMs).toFixed(2)}x the time`,
+  );
+}
+
+const incomplete = results.filter(
+  (r) => r.failed > 0 || r.targetUsers !== r.users || r.targetGroups !== r.groups,
+);
+if (incomplete.length > 0) {
+  console.error(`incomplete: ${incomplete.map((r) => `${r.store}/${r.dialect}`).join(', ')}`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,51 @@
+import { parseArgs } from 'node:util';
+import { createManualClock } from '../../clock.ts';
+import { createProvisioningJob } from '../../engine/engine.ts';
+import { createEntraTenant } from '../../tenant/tenant.ts';
+import { type CliContext, CliUsageError } from '../context.ts';
+
+/** @internal The Admin Credentials options: `--url` and `--token`. */
+export const credentialOptions = {
+  url: { type: 'string' },
+  token: { type: 'string' },
+} as const;
+
+/** @internal Checks `--url` and `--token`. */
+export function credentials(values: { url?: string | undefined; token?: string | undefined }): {
+  url: string;
+  token: string;
+} {
+  if (values.url === undefined) throw new CliUsageError('--url <Tenant URL> is required');
+  try {
+    new URL(values.url);
+  } catch {
+    throw new CliUsageError(
+      `--url must be an absolute URL such as https://app.example.com/scim/v2, not "${values.url}"`,
+    );
+  }
+  if (values.token === undefined || values.token === '')
+    throw new CliUsageError('--token <Secret Token> is required');
+  return { url: values.url, token: values.token };
+}
+
+/** @internal `entra-mock test-connection`: Entra's Test Connection against a SCIM URL. */
+export async function testConnectionCommand(args: string[], context: CliContext): Promise<number> {
+  const { values } = parseArgs({ args, options: credentialOptions, strict: true });
+  const { url, token } = credentials(values);
+  const tenant = createEntraTenant({ clock: createManualClock() });
+  const app = tenant.createServicePrincipal({ displayName: 'entra-mock' });
+  const job = createProvisioningJob({
+    tenant,
+    servicePrincipalId: app.id,
+    tenantUrl: url,
+    secretToken: token,
+    fetch: context.fetch,
+  });
+  const result = await job.testConnection();
+  if (result.success) {
+    context.out(`Test Connection succeeded: ${result.message}`);
+    return 0;
+  }
+  context.err(`Test Connection failed: ${result.errorCode}: ${result.message}`);
+  return 1;
+}

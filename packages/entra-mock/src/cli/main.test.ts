@@ -1,0 +1,234 @@
+import { bearerTokens, createScimHandler, issueToken, memoryStore } from '@scim/server';
+import { describe, expect, it } from 'vitest';
+import type { CliContext } from './context.ts';
+import { runCli } from './main.ts';
+import { logTable, progressBar } from './render.ts';
+
+const URL = 'https://scim.example.test/scim/v2';
+
+async function scimServer() {
+  const store = memoryStore();
+  const { token } = await issueToken(store.tokens, 'default');
+  const handler = createScimHandler({
+    store,
+    authenticate: bearerTokens({ tokens: store.tokens }),
+    basePath: '/scim/v2',
+  });
+  return { store, token, handler };
+}
+
+function context(fetch: (r: Request) => Promise<Response>, files: Record<string, string> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const progress: string[] = [];
+  const ctx: CliContext = {
+    out: (t) => out.push(t),
+    err: (t) => err.push(t),
+    progress: (l) => progress.push(l),
+    readFile: async (path) => {
+      const text = files[path];
+      if (text === undefined) throw new Error(`ENOENT: no such file, open '${path}'`);
+      return text;
+    },
+    writeFile: async (path, text) => {
+      files[path] = text;
+    },
+    fetch,
+    now: () => 0,
+  };
+  return { ctx, out, err, progress, files };
+}
+
+async function count(handler: (r: Request) => Promise<Response>, token: string, resource: string) {
+  const res = await handler(
+    new Request(`${URL}/${resource}?count=1`, { headers: { authorization: `Bearer ${token}` } }),
+  );
+  return ((await res.json()) as { totalResults: number }).totalResults;
+}
+
+describe('entra-mock provision', () => {
+  it('provisions a generated tenant, prints the log table and summary, and writes the logs', async () => {
+    const { token, handler } = await scimServer();
+    const c = context(handler);
+    const code = await runCli(
+      [
+        'provision',
+        '--url',
+        `${URL}?aadOptscim062020`,
+        '--token',
+        token,
+        '--users',
+        '12',
+        '--groups',
+        '2',
+        '--members',
+        '4',
+        '--logs',
+        'logs.json',
+      ],
+      c.ctx,
+    );
+    expect(c.err.join('\n')).toContain('Test Connection succeeded.');
+    expect(code).toBe(0);
+    expect(await count(handler, token, 'Users')).toBe(12);
+    expect(await count(handler, token, 'Groups')).toBe(2);
+    expect(c.out[0]).toMatch(/^Date\s+Type\s+Identity\s+Action\s+Status\s+Error code$/);
+    expect(c.out.filter((l) => /\screate\s+success/.test(l))).toHaveLength(14);
+    expect(c.out.at(-1)).toMatch(
+      /^Initial cycle [0-9a-f-]{36}: 14 created, .* 0 failed; job Active \(0\.0 s\)$/,
+    );
+    expect(c.progress.at(-2)).toBe(progressBar(14, 14));
+    const logs = JSON.parse(c.files['logs.json']!) as { value: { provisioningAction: string }[] };
+    expect(logs.value.filter((l) => l.provisioningAction === 'create')).toHaveLength(14);
+    expect(c.out).toHaveLength(2 + logs.value.length + 1); // header, rule, one row per entry, summary
+    expect(c.err.join('\n')).toContain('compliant dialect');
+  });
+
+  it('provisions a JSON-described tenant and exits 1 when events fail', async () => {
+    const { token, handler } = await scimServer();
+    const description = {
+      users: [
+        {
+          userPrincipalName: 'adele@contoso.onmicrosoft.com',
+          displayName: 'Adele Vance',
+          mailNickname: 'adele',
+        },
+        {
+          userPrincipalName: 'megan@contoso.onmicrosoft.com',
+          displayName: 'Megan Bowen',
+          mailNickname: 'megan',
+        },
+      ],
+      groups: [],
+      applications: [
+        {
+          displayName: 'My app',
+          assignments: [
+            { principal: 'adele@contoso.onmicrosoft.com', role: 'User' },
+            { principal: 'megan@contoso.onmicrosoft.com', role: 'User' },
+          ],
+        },
+      ],
+    };
+    const ok = context(handler, { 'tenant.json': JSON.stringify(description) });
+    expect(
+      await runCli(
+        ['provision', '--url', URL, '--token', token, '--tenant', 'tenant.json', '--table', 'none'],
+        ok.ctx,
+      ),
+    ).toBe(0);
+    expect(ok.out).toHaveLength(1);
+    expect(await count(handler, token, 'Users')).toBe(2);
+
+    const { token: token2, handler: handler2 } = await scimServer();
+    const conflict = context(
+      (r) =>
+        r.method === 'POST'
+          ? Promise.resolve(new Response('{"status":"409","scimType":"uniqueness"}', { status: 409 }))
+          : handler2(r),
+      { 'tenant.json': JSON.stringify(description) },
+    );
+    expect(
+      await runCli(
+        ['provision', '--url', URL, '--token', token2, '--tenant', 'tenant.json', '--table', 'failures'],
+        conflict.ctx,
+      ),
+    ).toBe(1);
+    expect(conflict.out.filter((l) => l.includes('EntryConflict'))).toHaveLength(2);
+    expect(conflict.out.at(-1)).toContain('2 failed');
+  });
+
+  it('exits 1 with the error code when Test Connection fails', async () => {
+    const { handler } = await scimServer();
+    const c = context(handler);
+    expect(await runCli(['provision', '--url', URL, '--token', 'wrong', '--users', '3'], c.ctx)).toBe(1);
+    expect(c.err.at(-1)).toMatch(/^Test Connection failed: SystemForCrossDomainIdentityManagement\w+: /);
+    expect(c.out).toEqual([]);
+  });
+
+  it('runs several cycles, 40 simulated minutes apart; the later ones have nothing to do', async () => {
+    const { token, handler } = await scimServer();
+    const c = context(handler);
+    expect(
+      await runCli(
+        [
+          'provision',
+          '--url',
+          URL,
+          '--token',
+          token,
+          '--users',
+          '3',
+          '--groups',
+          '0',
+          '--cycles',
+          '2',
+          '--table',
+          'none',
+        ],
+        c.ctx,
+      ),
+    ).toBe(0);
+    expect(c.out).toHaveLength(2);
+    expect(c.out[1]).toMatch(
+      /^Incremental cycle .*: 0 created, 0 updated, 0 disabled, 0 deleted, 0 skipped, 0 failed/,
+    );
+  });
+
+  it('answers usage errors with exit status 2 and what to do', async () => {
+    const c = context(async () => new Response(null, { status: 500 }));
+    expect(await runCli(['provision', '--token', 't'], c.ctx)).toBe(2);
+    expect(c.err.at(-1)).toBe('entra-mock provision: --url <Tenant URL> is required');
+    expect(await runCli(['provision', '--url', 'not a url', '--token', 't'], c.ctx)).toBe(2);
+    expect(await runCli(['provision', '--url', URL, '--token', 't', '--users', 'many'], c.ctx)).toBe(2);
+    expect(c.err.at(-1)).toContain('--users must be a whole number, not "many"');
+    expect(await runCli(['provision', '--url', URL, '--token', 't', '--tenant', 'missing.json'], c.ctx)).toBe(
+      2,
+    );
+    expect(c.err.at(-1)).toContain('cannot read missing.json');
+    expect(await runCli(['provision', '--url', URL, '--token', 't', '--bogus'], c.ctx)).toBe(2);
+    expect(await runCli(['frobnicate'], c.ctx)).toBe(2);
+    expect(c.err.at(-1)).toContain('unknown command "frobnicate"');
+    expect(await runCli([], c.ctx)).toBe(2);
+    expect(await runCli(['--help'], c.ctx)).toBe(0);
+    expect(c.out.at(-1)).toContain('entra-mock provision --url <Tenant URL>');
+  });
+});
+
+describe('entra-mock test-connection and generate', () => {
+  it('tests a connection', async () => {
+    const { token, handler } = await scimServer();
+    const ok = context(handler);
+    expect(await runCli(['test-connection', '--url', URL, '--token', token], ok.ctx)).toBe(0);
+    expect(ok.out[0]).toMatch(/^Test Connection succeeded/);
+    const bad = context(handler);
+    expect(await runCli(['test-connection', '--url', URL, '--token', 'nope'], bad.ctx)).toBe(1);
+  });
+
+  it('generates a description that provision reads back', async () => {
+    const c = context(async () => new Response(null, { status: 500 }));
+    expect(
+      await runCli(['generate', '--users', '5', '--groups', '1', '--seed', '3', '--out', 'd.json'], c.ctx),
+    ).toBe(0);
+    const d = JSON.parse(c.files['d.json']!) as { users: unknown[]; groups: unknown[] };
+    expect([d.users.length, d.groups.length]).toEqual([5, 1]);
+    const again = context(async () => new Response(null, { status: 500 }));
+    await runCli(['generate', '--users', '5', '--groups', '1', '--seed', '3'], again.ctx);
+    expect(JSON.parse(again.out[0]!)).toEqual(d);
+  });
+});
+
+describe('the log table', () => {
+  it('has Entra-like columns and shortens long names', () => {
+    const [header, , row] = logTable([
+      {
+        activityDateTime: '2026-01-01T08:00:00Z',
+        provisioningAction: 'create',
+        provisioningStatusInfo: { status: 'failure', errorInformation: { errorCode: 'EntryConflict' } },
+        sourceIdentity: { displayName: 'A'.repeat(50), identityType: 'User' },
+      } as never,
+    ]);
+    expect(header).toMatch(/^Date {18}Type {3}Identity/);
+    expect(row).toMatch(/^2026-01-01 08:00:00 {3}User {3}A{33}… {2}create {8}failure {3}EntryConflict$/);
+  });
+});

@@ -1,0 +1,162 @@
+import { entraDefaultUserMappings } from '@scim/mapping';
+import { bearerTokens, createScimHandler, issueToken, memoryStore } from '@scim/server';
+import { describe, expect, it } from 'vitest';
+import { createStrictScimApp } from '../../test/strict-scim-app.ts';
+import {
+  type ConformanceConnector,
+  ConformanceFailure,
+  conformanceScenarios,
+  runConformance,
+  runConformanceScenario,
+} from './kit.ts';
+
+const BASE = 'https://scim.example.test/scim/v2';
+
+/** @scim/server in memory, with a hook to bend its answers. */
+async function server(
+  bend?: (request: Request, next: (r: Request) => Promise<Response>) => Promise<Response>,
+): Promise<ConformanceConnector> {
+  const store = memoryStore();
+  const { token } = await issueToken(store.tokens, 'default');
+  const handler = createScimHandler({
+    store,
+    authenticate: bearerTokens({ tokens: store.tokens }),
+    basePath: '/scim/v2',
+  });
+  return { tenantUrl: BASE, secretToken: token, fetch: bend ? (r) => bend(r, handler) : handler };
+}
+
+async function failureOf(promise: Promise<void>): Promise<ConformanceFailure> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ConformanceFailure);
+  return error as ConformanceFailure;
+}
+
+describe('the conformance kit', () => {
+  it('lists the lifecycle scenarios of the issue, each with a unique name', () => {
+    const names = conformanceScenarios.map((s) => s.name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'test-connection',
+        'wrong-token',
+        'group-lifecycle',
+        'rate-limit-storm',
+        'hard-delete',
+      ]),
+    );
+  });
+
+  it('passes against the strict Entra-shaped app in the dialect it enforces', async () => {
+    for (const dialect of ['legacy', 'compliant'] as const) {
+      const results = await runConformance({
+        connector: () => {
+          const app = createStrictScimApp({ baseUrl: BASE, token: 't', dialect });
+          return { tenantUrl: BASE, secretToken: 't', fetch: app.fetch };
+        },
+        dialects: [dialect],
+      });
+      expect(results.filter((r) => !r.passed).map((r) => `${r.scenario}: ${r.error?.message}`)).toEqual([]);
+      expect(results).toHaveLength(conformanceScenarios.length);
+    }
+  });
+
+  it('fails in the other dialect, naming the request the strict app rejected', async () => {
+    const failure = await failureOf(
+      runConformanceScenario('update-user', 'compliant', {
+        connector: () => {
+          const app = createStrictScimApp({ baseUrl: BASE, token: 't', dialect: 'legacy' });
+          return { tenantUrl: BASE, secretToken: 't', fetch: app.fetch };
+        },
+      }),
+    );
+    expect(failure.dialect).toBe('compliant');
+    expect(failure.message).toContain('update-user (compliant dialect)');
+    expect(failure.message).toMatch(
+      /Entra sent: PATCH https:\/\/scim\.example\.test\/scim\/v2\/Users\/\S+\?aadOptscim062020/,
+    );
+    expect(failure.message).toContain('the connector answered: 400');
+  });
+
+  it('catches a connector that ignores active in PATCH', async () => {
+    const connector = await server(async (request, next) => {
+      if (request.method !== 'PATCH') return next(request);
+      const body = (await request.json()) as { Operations: { path?: string; value?: unknown }[] };
+      body.Operations = body.Operations.filter((op) => op.path?.toLowerCase() !== 'active');
+      if (body.Operations.length === 0) return new Response(null, { status: 204 });
+      return next(new Request(request, { body: JSON.stringify(body) }));
+    });
+    const failure = await failureOf(
+      runConformanceScenario('disable-by-account-enabled', 'legacy', { connector }),
+    );
+    expect(failure.message).toContain('active is true; expected false');
+    expect(failure.message).toContain('last requests');
+    expect(failure.exchanges.some((e) => e.method === 'PATCH' && e.requestBody?.includes('"False"'))).toBe(
+      true,
+    );
+  });
+
+  it('reports the failed events of a cycle with their error codes', async () => {
+    const connector = await server(async (request, next) =>
+      request.method === 'POST' && request.url.includes('/Groups')
+        ? new Response(
+            JSON.stringify({
+              schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+              status: '409',
+              scimType: 'uniqueness',
+            }),
+            {
+              status: 409,
+              headers: { 'content-type': 'application/scim+json' },
+            },
+          )
+        : next(request),
+    );
+    const failure = await failureOf(runConformanceScenario('group-lifecycle', 'compliant', { connector }));
+    expect(failure.message).toContain('EntryConflict');
+    expect(failure.message).toContain(
+      'Entra sent: POST https://scim.example.test/scim/v2/Groups?aadOptscim062020',
+    );
+    expect(failure.message).toContain('the connector answered: 409');
+  });
+
+  it('catches a connector that accepts any token', async () => {
+    const connector = await server();
+    const open = {
+      ...connector,
+      fetch: (r: Request) =>
+        connector.fetch!(
+          new Request(r, {
+            headers: { ...Object.fromEntries(r.headers), authorization: `Bearer ${connector.secretToken}` },
+          }),
+        ),
+    };
+    const failure = await failureOf(runConformanceScenario('wrong-token', 'legacy', { connector: open }));
+    expect(failure.message).toContain('Test Connection succeeded with a wrong Secret Token');
+  });
+
+  it('compares only the attributes asked for, and skips scenarios that do not apply', async () => {
+    const withoutManager = {
+      ...entraDefaultUserMappings,
+      mappings: entraDefaultUserMappings.mappings.filter((m) => m.source !== 'manager'),
+    };
+    const results = await runConformance({
+      connector: () => server(),
+      userMappings: withoutManager,
+      provisionGroups: false,
+      attributes: ['userName', 'displayName'],
+      dialects: ['legacy'],
+      scenarios: ['create-user', 'manager-set-change-remove', 'group-lifecycle'],
+    });
+    expect(results.map((r) => [r.scenario, r.passed])).toEqual([['create-user', true]]);
+  });
+
+  it('rejects an unknown scenario', async () => {
+    await expect(
+      runConformanceScenario('nope' as never, 'legacy', { connector: { tenantUrl: BASE, secretToken: 't' } }),
+    ).rejects.toThrow(/unknown scenario "nope"/);
+  });
+});

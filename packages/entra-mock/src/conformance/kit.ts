@@ -1,0 +1,800 @@
+// The conformance kit: Entra's standard lifecycle scenarios, run through the provisioning engine
+// against any connector, asserting on the connector's final state (read back over SCIM) and on the
+// provisioning logs. Framework-free; `@scim/entra-mock/vitest` registers it as tests.
+import {
+  compileMappingTable,
+  entraDefaultGroupMappings,
+  entraDefaultUserMappings,
+  type MappingTable,
+} from '@scim/mapping';
+import { ScimError } from '@scim/schemas';
+import { createManualClock, type ManualClock } from '../clock.ts';
+import type { ScimDialect } from '../engine/dialect.ts';
+import {
+  createProvisioningJob,
+  type ProvisioningCycleSummary,
+  type ProvisioningJob,
+} from '../engine/engine.ts';
+import { CORE_GROUP, CORE_USER, groupSource, readTarget, userSource } from '../engine/resource.ts';
+import type { ProvisioningAction, ProvisioningObjectSummary } from '../logs/types.ts';
+import { createEntraTenant, type EntraTenant } from '../tenant/tenant.ts';
+import type { EntraServicePrincipal, EntraUser } from '../tenant/types.ts';
+import { type ConformanceExchange, formatExchange, recordingFetch } from './transcript.ts';
+
+/**
+ * The connector under test: its Tenant URL (without `?aadOptscim062020`; the kit adds it for the
+ * compliant dialect), the Secret Token it accepts, and how to reach it.
+ *
+ * @example
+ * ```ts
+ * const connector: ConformanceConnector = {
+ *   tenantUrl: 'https://scim.example.test/scim/v2',
+ *   secretToken: token,
+ *   fetch: (request) => handler(request), // omit to reach a real server over HTTP
+ * };
+ * ```
+ * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups
+ */
+export interface ConformanceConnector {
+  /** The Tenant URL, as an admin types it in the Entra admin center. */
+  tenantUrl: string;
+  /** The Secret Token. */
+  secretToken: string;
+  /** A fetch-standard handler (`Request -> Response`); defaults to the global `fetch`. */
+  fetch?: (request: Request) => Promise<Response>;
+  /** Called when the scenario ends, passed or failed: close the connector's store here. */
+  close?: () => void | Promise<void>;
+}
+
+/**
+ * The names of the conformance scenarios, in the order they run.
+ *
+ * @example
+ * ```ts
+ * const only: ConformanceScenarioName[] = ['create-user', 'update-user'];
+ * ```
+ * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/how-provisioning-works
+ */
+export type ConformanceScenarioName =
+  | 'test-connection'
+  | 'wrong-token'
+  | 'create-user'
+  | 'update-user'
+  | 'rename-user'
+  | 'disable-by-account-enabled'
+  | 'disable-by-unassignment'
+  | 'disable-by-scoping'
+  | 'soft-delete-and-restore'
+  | 'hard-delete'
+  | 'manager-set-change-remove'
+  | 'group-lifecycle'
+  | 'rate-limit-storm';
+
+/**
+ * Options of the conformance kit.
+ *
+ * @example
+ * ```ts
+ * const options: ConformanceOptions = {
+ *   connector: async () => {
+ *     const store = memoryStore();
+ *     const { token } = await issueToken(store.tokens, 'default');
+ *     const handler = createScimHandler({ store, authenticate: bearerTokens({ tokens: store.tokens }) });
+ *     return { tenantUrl: 'https://scim.example.test', secretToken: token, fetch: handler };
+ *   },
+ * };
+ * ```
+ * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/customize-application-attributes
+ */
+export interface ConformanceOptions {
+  /** The connector, or a function making a fresh one for each scenario (recommended). */
+  connector: ConformanceConnector | (() => ConformanceConnector | Promise<ConformanceConnector>);
+  /** The user mapping table the app's guide configures; defaults to Entra's. */
+  userMappings?: MappingTable;
+  /** The group mapping table; defaults to Entra's. */
+  groupMappings?: MappingTable;
+  /** Whether the app provisions groups; defaults to `true`. Group scenarios are skipped when `false`. */
+  provisionGroups?: boolean;
+  /**
+   * The user attributes (mapping target paths) compared between what Entra sent and what the
+   * connector answers to `GET /Users/{id}`: `'mapped'` (default) compares every mapped attribute
+   * but `active`, the manager and attributes computed from app role assignments; a list compares
+   * only those. `active` and the manager are checked by their own scenarios.
+   */
+  attributes?: 'mapped' | readonly string[];
+  /** The dialects to run; defaults to both, `legacy` and `compliant`. */
+  dialects?: readonly ScimDialect[];
+  /** The scenarios to run; defaults to all that apply. */
+  scenarios?: readonly ConformanceScenarioName[];
+}
+
+/**
+ * A scenario of the kit: its name, what it checks, and whether it applies to a configuration.
+ *
+ * @example
+ * ```ts
+ * for (const s of conformanceScenarios) console.log(s.name, s.title);
+ * ```
+ * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/how-provisioning-works
+ */
+export interface ConformanceScenario {
+  /** Its name. */
+  readonly name: ConformanceScenarioName;
+  /** What it checks, as a test title. */
+  readonly title: string;
+  /**
+   * Whether it applies: group scenarios need group provisioning, the manager scenario a manager mapping.
+   *
+   * @param options - the kit's options
+   * @returns `true` when the scenario runs for these options
+   */
+  applies(options: ConformanceOptions): boolean;
+}
+
+/**
+ * The outcome of one scenario in one dialect, as {@link runConformance} collects it.
+ *
+ * @example
+ * ```ts
+ * const failed = (await runConformance({ connector })).filter((r: ConformanceResult) => !r.passed);
+ * ```
+ * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/how-provisioning-works
+ */
+export interface ConformanceResult {
+  /** The scenario. */
+  scenario: ConformanceScenarioName;
+  /** The dialect. */
+  dialect: ScimDialect;
+  /** Whether it passed. */
+  passed: boolean;
+  /** The failure ({@link ConformanceFailure} when the connector misbehaved), or `null`. */
+  error: Error | null;
+}
+
+interface Scenario extends ConformanceScenario {
+  run(context: ScenarioContext): Promise<void>;
+}
+
+/**
+ * Thrown when a scenario fails: the message says what was expected, what the connector holds, and
+ * the requests Entra sent with the responses they got (the failing ones first).
+ *
+ * @example
+ * ```ts
+ * try { await runConformanceScenario('create-user', 'legacy', options); }
+ * catch (e) { if (e instanceof ConformanceFailure) console.log(e.exchanges.at(-1)); }
+ * ```
+ * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/application-provisioning-config-problem-scim-compatibility
+ */
+export class ConformanceFailure extends Error {
+  /** The scenario that failed. */
+  readonly scenario: ConformanceScenarioName;
+  /** The dialect it ran in. */
+  readonly dialect: ScimDialect;
+  /** Every request Entra sent in the scenario, with the responses. */
+  readonly exchanges: readonly ConformanceExchange[];
+  /**
+   * Makes a failure.
+   *
+   * @param scenario - the scenario
+   * @param dialect - the dialect
+   * @param problem - what went wrong
+   * @param exchanges - the requests and responses of the scenario
+   */
+  constructor(
+    scenario: ConformanceScenarioName,
+    dialect: ScimDialect,
+    problem: string,
+    exchanges: readonly ConformanceExchange[],
+  ) {
+    const failing = exchanges.filter((e) => e.status === 0 || e.status >= 400);
+    const shown = failing.length > 0 ? failing.slice(-3) : exchanges.slice(-3);
+    const label = failing.length > 0 ? 'failing requests' : 'last requests';
+    super(
+      `entra-mock conformance: ${scenario} (${dialect} dialect): ${problem}` +
+        (shown.length > 0
+          ? `\n${label} (${shown.length} of ${exchanges.length} in the scenario):\n${shown.map(formatExchange).join('\n')}`
+          : '\nEntra sent no request in this scenario.'),
+    );
+    this.name = 'ConformanceFailure';
+    this.scenario = scenario;
+    this.dialect = dialect;
+    this.exchanges = exchanges;
+  }
+}
+
+/** What a scenario works with. */
+interface ScenarioContext {
+  readonly tenant: EntraTenant;
+  readonly clock: ManualClock;
+  readonly app: EntraServicePrincipal;
+  readonly role: string;
+  readonly job: ProvisioningJob;
+  readonly connector: ConformanceConnector;
+  readonly dialect: ScimDialect;
+  readonly exchanges: ConformanceExchange[];
+  /** Answers the next `requests` requests with 429 and `Retry-After`. */
+  storm(requests: number, retryAfterSeconds: number): void;
+  /** A job with other options (for the wrong token). */
+  makeJob(secretToken: string): ProvisioningJob;
+  /** Creates a user with a unique userPrincipalName; assigns it unless told not to. */
+  user(alias: string, extra?: Record<string, unknown>, assign?: boolean): EntraUser;
+  /** Runs a cycle; fails on failures unless `allowFailures`. */
+  cycle(label: string, allowFailures?: boolean): Promise<ProvisioningCycleSummary>;
+  /** Fails the scenario. */
+  fail(problem: string): never;
+  /** Checks a log entry of the last cycle for the object. */
+  expectLog(
+    sourceId: string,
+    action: ProvisioningAction,
+    status?: 'success' | 'failure' | 'skipped',
+  ): ProvisioningObjectSummary;
+  /** The target id the logs recorded for an object. */
+  targetId(sourceId: string): string;
+  /** `GET /Users/{id}` or `/Groups/{id}` through the connector; `null` on 404. */
+  read(resource: 'Users' | 'Groups', sourceId: string): Promise<Record<string, unknown> | null>;
+  /** Checks the connector's user against the mapping of the tenant's user, and `active`. */
+  expectUser(sourceId: string, active: boolean): Promise<Record<string, unknown>>;
+  /** Checks the connector's group: mapped attributes and exactly these members (source ids). */
+  expectGroup(sourceId: string, members: readonly string[]): Promise<void>;
+}
+
+const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+
+function show(value: unknown): string {
+  return value === undefined ? 'nothing' : JSON.stringify(value);
+}
+
+function same(a: unknown, b: unknown): boolean {
+  if (typeof a === 'object' || typeof b === 'object') return JSON.stringify(a) === JSON.stringify(b);
+  return String(a) === String(b);
+}
+
+function isActive(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'string' && /^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';
+  return undefined;
+}
+
+function baseOf(tenantUrl: string, dialect: ScimDialect): string {
+  const url = new URL(tenantUrl);
+  for (const key of [...url.searchParams.keys()]) {
+    if (key.toLowerCase() === 'aadoptscim062020') url.searchParams.delete(key);
+  }
+  let text = url.toString();
+  if (dialect === 'compliant') text += url.search === '' ? '?aadOptscim062020' : '&aadOptscim062020';
+  return text;
+}
+
+function resourceUrl(tenantUrl: string, path: string): string {
+  const url = new URL(tenantUrl);
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}${path}`;
+  return url.toString();
+}
+
+const scenario = (
+  name: ConformanceScenarioName,
+  title: string,
+  run: (c: ScenarioContext) => Promise<void>,
+  applies: (options: ConformanceOptions) => boolean = () => true,
+): Scenario => ({ name, title, run, applies });
+
+const groupsOn = (options: ConformanceOptions) => options.provisionGroups !== false;
+
+function hasManagerMapping(options: ConformanceOptions): boolean {
+  const table = options.userMappings ?? entraDefaultUserMappings;
+  return table.mappings.some((m) => m.type === 'Direct' && m.source?.toLowerCase() === 'manager');
+}
+
+// The scenarios, in the order they run.
+const SCENARIOS: readonly Scenario[] = [
+  scenario(
+    'test-connection',
+    'Test Connection: a query for a random GUID answers 200 with an empty ListResponse',
+    async (c) => {
+      const result = await c.job.testConnection();
+      if (!result.success) c.fail(`Test Connection failed: ${result.errorCode}: ${result.message}`);
+    },
+  ),
+  scenario('wrong-token', 'a wrong Secret Token fails Test Connection and quarantines the job', async (c) => {
+    const job = c.makeJob(`${c.connector.secretToken}-wrong`);
+    const result = await job.testConnection();
+    if (result.success)
+      c.fail('Test Connection succeeded with a wrong Secret Token; the connector must answer 401');
+    c.user('wrong-token');
+    const summary = await job.runCycle();
+    if (summary.status !== 'Quarantine') {
+      c.fail(
+        `a cycle with a wrong Secret Token left the job ${summary.status}; expected Quarantine after a 401 or 403`,
+      );
+    }
+    const reason = job.status().quarantine?.reason;
+    if (reason !== 'EncounteredQuarantineException') {
+      c.fail(`the quarantine reason is ${show(reason)}; expected "EncounteredQuarantineException"`);
+    }
+  }),
+  scenario('create-user', 'creates an assigned user with the mapped attributes', async (c) => {
+    const adele = c.user('adele', { department: 'Retail', jobTitle: 'Buyer', city: 'Oslo' });
+    const summary = await c.cycle('the initial cycle');
+    if (summary.created !== 1) c.fail(`the initial cycle created ${summary.created} objects; expected 1`);
+    c.expectLog(adele.id, 'create');
+    await c.expectUser(adele.id, true);
+  }),
+  scenario('update-user', 'updates changed attributes with one PATCH', async (c) => {
+    const adele = c.user('adele', { department: 'Retail', jobTitle: 'Buyer' });
+    await c.cycle('the initial cycle');
+    c.tenant.updateUser(adele.id, {
+      displayName: 'Adele Vance-Smith',
+      givenName: 'Adele',
+      surname: 'Vance-Smith',
+      jobTitle: 'Lead buyer',
+      department: 'Sales',
+    });
+    const before = c.exchanges.length;
+    await c.cycle('the incremental cycle');
+    const patches = c.exchanges.slice(before).filter((e) => e.method === 'PATCH');
+    if (patches.length !== 1)
+      c.fail(`the incremental cycle sent ${patches.length} PATCH requests; expected 1`);
+    c.expectLog(adele.id, 'update');
+    await c.expectUser(adele.id, true);
+  }),
+  scenario('rename-user', 'renames userName when userPrincipalName changes', async (c) => {
+    const adele = c.user('adele');
+    await c.cycle('the initial cycle');
+    const upn = adele.userPrincipalName.replace(/^adele/, 'adele.vance');
+    c.tenant.updateUser(adele.id, { userPrincipalName: upn, mail: upn });
+    await c.cycle('the incremental cycle');
+    c.expectLog(adele.id, 'update');
+    await c.expectUser(adele.id, true);
+  }),
+  scenario(
+    'disable-by-account-enabled',
+    'disables a user whose account is disabled, and enables it again',
+    async (c) => {
+      const adele = c.user('adele');
+      await c.cycle('the initial cycle');
+      c.tenant.disableUser(adele.id);
+      await c.cycle('the cycle after the disable');
+      c.expectLog(adele.id, 'disable');
+      await c.expectUser(adele.id, false);
+      c.tenant.enableUser(adele.id);
+      await c.cycle('the cycle after the re-enable');
+      c.expectLog(adele.id, 'update');
+      await c.expectUser(adele.id, true);
+    },
+  ),
+  scenario(
+    'disable-by-unassignment',
+    'disables an unassigned user, and enables it when reassigned',
+    async (c) => {
+      const adele = c.user('adele');
+      await c.cycle('the initial cycle');
+      const assignment = c.tenant.listAssignments(c.app.id).find((a) => a.principalId === adele.id);
+      c.tenant.unassign(assignment!.id);
+      await c.cycle('the cycle after the unassignment');
+      c.expectLog(adele.id, 'disable');
+      await c.expectUser(adele.id, false);
+      c.tenant.assign(c.app.id, adele.id, c.role);
+      await c.cycle('the cycle after the reassignment');
+      c.expectLog(adele.id, 'update');
+      await c.expectUser(adele.id, true);
+    },
+  ),
+  scenario('disable-by-scoping', 'disables a user that a scoping filter puts out of scope', async (c) => {
+    const adele = c.user('adele', { department: 'Retail' });
+    const megan = c.user('megan', { department: 'Research' });
+    await c.cycle('the initial cycle');
+    c.job.setUserScopingFilters([
+      {
+        title: 'Research only',
+        clauses: [{ attribute: 'department', operator: 'EQUALS', value: 'Research' }],
+      },
+    ]);
+    await c.cycle('the cycle after the scoping filter is saved');
+    c.expectLog(adele.id, 'disable');
+    await c.expectUser(adele.id, false);
+    await c.expectUser(megan.id, true);
+  }),
+  scenario(
+    'soft-delete-and-restore',
+    'disables a soft-deleted user, and enables it when restored',
+    async (c) => {
+      const adele = c.user('adele');
+      await c.cycle('the initial cycle');
+      c.tenant.deleteUser(adele.id);
+      await c.cycle('the cycle after the soft delete');
+      c.expectLog(adele.id, 'disable');
+      await c.expectUser(adele.id, false);
+      c.tenant.restoreDeletedItem(adele.id);
+      await c.cycle('the cycle after the restore');
+      c.expectLog(adele.id, 'update');
+      await c.expectUser(adele.id, true);
+    },
+  ),
+  scenario('hard-delete', 'deletes a hard-deleted user', async (c) => {
+    const adele = c.user('adele');
+    await c.cycle('the initial cycle');
+    c.tenant.deleteUser(adele.id, { permanently: true });
+    await c.cycle('the cycle after the hard delete');
+    c.expectLog(adele.id, 'delete');
+    const left = await c.read('Users', adele.id);
+    if (left !== null)
+      c.fail(`GET /Users/${c.targetId(adele.id)} still answers the user after DELETE; expected 404`);
+  }),
+  scenario(
+    'manager-set-change-remove',
+    'sets, changes and removes the manager reference',
+    async (c) => {
+      const adele = c.user('adele');
+      const megan = c.user('megan');
+      const nestor = c.user('nestor');
+      c.tenant.setManager(adele.id, megan.id);
+      await c.cycle('the initial cycle');
+      const managerOf = async (label: string, expected: string | null) => {
+        const user = await c.expectUser(adele.id, true);
+        const manager = readTarget(user, `${ENTERPRISE}:manager`, CORE_USER);
+        const value =
+          manager && typeof manager === 'object' ? (manager as { value?: unknown }).value : (manager ?? null);
+        const want = expected === null ? null : c.targetId(expected);
+        if ((value ?? null) !== want) {
+          c.fail(`${label}: the user's manager.value is ${show(value)}; expected ${show(want ?? undefined)}`);
+        }
+      };
+      await managerOf('after the manager is set', megan.id);
+      c.tenant.setManager(adele.id, nestor.id);
+      await c.cycle('the cycle after the manager change');
+      await managerOf('after the manager changes', nestor.id);
+      c.tenant.setManager(adele.id, null);
+      await c.cycle('the cycle after the manager is removed');
+      await managerOf('after the manager is removed', null);
+    },
+    hasManagerMapping,
+  ),
+  scenario(
+    'group-lifecycle',
+    'creates a group, renames it, adds and removes members, and deletes it',
+    async (c) => {
+      const adele = c.user('adele', {}, false);
+      const megan = c.user('megan', {}, false);
+      const nestor = c.user('nestor');
+      const group = c.tenant.createGroup({
+        displayName: `Conformance ${c.dialect} ${c.tenant.id.slice(0, 8)}`,
+        mailNickname: `conformance-${c.tenant.id.slice(0, 8)}`,
+      });
+      c.tenant.addMember(group.id, adele.id);
+      c.tenant.addMember(group.id, megan.id);
+      c.tenant.assign(c.app.id, group.id, c.role);
+      await c.cycle('the initial cycle');
+      c.expectLog(group.id, 'create');
+      await c.expectGroup(group.id, [adele.id, megan.id]);
+      c.tenant.updateGroup(group.id, { displayName: `${group.displayName} (renamed)` });
+      await c.cycle('the cycle after the rename');
+      await c.expectGroup(group.id, [adele.id, megan.id]);
+      c.tenant.addMember(group.id, nestor.id);
+      c.tenant.removeMember(group.id, adele.id);
+      await c.cycle('the cycle after the membership changes');
+      await c.expectGroup(group.id, [megan.id, nestor.id]);
+      await c.expectUser(adele.id, false); // no longer assigned through the group
+      c.tenant.deleteGroup(group.id);
+      await c.cycle('the cycle after the group is deleted');
+      c.expectLog(group.id, 'delete');
+      const left = await c.read('Groups', group.id);
+      if (left !== null)
+        c.fail(`GET /Groups/${c.targetId(group.id)} still answers the group after DELETE; expected 404`);
+    },
+    groupsOn,
+  ),
+  scenario(
+    'rate-limit-storm',
+    'retries through a storm of 429s honouring Retry-After, escrows, and catches up',
+    async (c) => {
+      const users = [c.user('adele'), c.user('megan'), c.user('nestor')];
+      // Four attempts per request: the first user's query fails four times and is escrowed; the
+      // second gets through on its third attempt.
+      c.storm(6, 5);
+      const started = c.clock.now().getTime();
+      const first = await c.cycle('the cycle in the storm', true);
+      if (first.failed < 1) c.fail('no event failed in a storm of 429s longer than the retries');
+      const escrowed = c.job.logs.filter(
+        (l) => l.cycleId === first.cycleId && l.provisioningStatusInfo.status === 'failure',
+      );
+      const code = escrowed[0]?.provisioningStatusInfo.errorInformation?.errorCode;
+      if (code !== 'SystemForCrossDomainIdentityManagementServiceUnavailable') {
+        c.fail(
+          `the escrowed event has error code ${show(code)}; expected "SystemForCrossDomainIdentityManagementServiceUnavailable"`,
+        );
+      }
+      if (c.clock.now().getTime() - started < 5_000 * 5) {
+        c.fail(
+          `the retries waited ${c.clock.now().getTime() - started} ms in all; Retry-After asked for 5 s before each of 5 retries`,
+        );
+      }
+      if (first.status === 'Quarantine') c.fail('the job was quarantined by 429s');
+      await c.cycle('the cycle after the storm');
+      for (const user of users) await c.expectUser(user.id, true);
+    },
+  ),
+];
+
+/**
+ * Entra's standard lifecycle scenarios, in the order they run: Test Connection, a wrong token,
+ * create, update, rename, disable (by `accountEnabled`, unassignment and scoping) and re-enable, soft
+ * delete and restore, hard delete, manager set, change and remove, a group's lifecycle, and a 429 storm.
+ *
+ * @example
+ * ```ts
+ * conformanceScenarios.map((s) => s.name); // ['test-connection', 'wrong-token', 'create-user', ...]
+ * ```
+ * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/how-provisioning-works
+ */
+export const conformanceScenarios: readonly ConformanceScenario[] = SCENARIOS;
+
+interface Prepared {
+  connector: ConformanceConnector;
+  userMappings: MappingTable;
+  groupMappings: MappingTable;
+}
+
+async function prepare(options: ConformanceOptions): Promise<Prepared> {
+  const connector = typeof options.connector === 'function' ? await options.connector() : options.connector;
+  return {
+    connector,
+    userMappings: options.userMappings ?? entraDefaultUserMappings,
+    groupMappings: options.groupMappings ?? entraDefaultGroupMappings,
+  };
+}
+
+function comparedTargets(table: MappingTable, attributes: ConformanceOptions['attributes']): string[] {
+  if (attributes !== undefined && attributes !== 'mapped') return [...attributes];
+  return table.mappings
+    .filter((m) => {
+      const target = m.target.toLowerCase();
+      if (target === 'active' || target.endsWith(':manager') || target === 'members') return false;
+      return !(m.source ?? '').toLowerCase().includes('approleassignments');
+    })
+    .map((m) => m.target);
+}
+
+/**
+ * Runs one scenario in one dialect against the connector: a fresh tenant and provisioning job, the
+ * scenario's changes and cycles, and checks on the connector's state and the provisioning logs.
+ *
+ * @param name - the scenario
+ * @param dialect - `legacy`, or `compliant` (`?aadOptscim062020` is added to the Tenant URL)
+ * @param options - the connector and the app's mappings
+ * @returns when the scenario passes
+ * @throws ConformanceFailure naming the requests Entra sent and the responses it got; ScimError `invalidValue` for an unknown scenario
+ * @example
+ * ```ts
+ * await runConformanceScenario('disable-by-unassignment', 'compliant', { connector });
+ * ```
+ * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/application-provisioning-config-problem-scim-compatibility
+ */
+export async function runConformanceScenario(
+  name: ConformanceScenarioName,
+  dialect: ScimDialect,
+  options: ConformanceOptions,
+): Promise<void> {
+  const found = SCENARIOS.find((s) => s.name === name);
+  if (!found) {
+    throw new ScimError(
+      'invalidValue',
+      `conformance: unknown scenario "${name}"; use one of ${conformanceScenarios.map((s) => s.name).join(', ')}`,
+    );
+  }
+  const { connector, userMappings, groupMappings } = await prepare(options);
+  const tenantUrl = baseOf(connector.tenantUrl, dialect);
+  const recorder = recordingFetch(connector.fetch ?? ((request) => globalThis.fetch(request)));
+  const clock = createManualClock('2026-01-05T08:00:00Z');
+  const tenant = createEntraTenant({ clock });
+  const app = tenant.createServicePrincipal({ displayName: 'SCIM conformance' });
+  const role = app.appRoles.find((r) => r.value !== 'msiam_access')?.id ?? app.appRoles[0]!.id;
+  const run = tenant.id.slice(0, 8);
+  const compiledUsers = compileMappingTable(userMappings);
+  const compiledGroups = compileMappingTable(groupMappings);
+  const userTargets = comparedTargets(userMappings, options.attributes);
+  const groupTargets = groupMappings.mappings
+    .map((m) => m.target)
+    .filter((t) => t.toLowerCase() !== 'members' && t.toLowerCase() !== 'externalid');
+  const makeJob = (secretToken: string) =>
+    createProvisioningJob({
+      tenant,
+      servicePrincipalId: app.id,
+      tenantUrl,
+      secretToken,
+      fetch: recorder.fetch,
+      userMappings,
+      groupMappings,
+      provisionGroups: options.provisionGroups !== false,
+      retry: { maxAttempts: 4, baseDelayMs: 1_000 },
+    });
+  const job = makeJob(connector.secretToken);
+  const fail = (problem: string): never => {
+    throw new ConformanceFailure(name, dialect, problem, recorder.exchanges);
+  };
+  let lastCycle: string | null = null;
+  const targetId = (sourceId: string): string => {
+    for (let i = job.logs.length - 1; i >= 0; i--) {
+      const entry = job.logs[i]!;
+      if (entry.sourceIdentity.id === sourceId && entry.targetIdentity.id !== '')
+        return entry.targetIdentity.id;
+    }
+    return fail(
+      `no provisioning log entry gives the target id of ${sourceId}: it was never created or matched`,
+    );
+  };
+  const read = async (resource: 'Users' | 'Groups', sourceId: string) => {
+    const id = targetId(sourceId);
+    const url = resourceUrl(tenantUrl, `/${resource}/${encodeURIComponent(id)}`);
+    const response = await (connector.fetch ?? globalThis.fetch)(
+      new Request(url, {
+        headers: { authorization: `Bearer ${connector.secretToken}`, accept: 'application/scim+json' },
+      }),
+    );
+    const text = await response.text();
+    if (response.status === 404) return null;
+    if (response.status !== 200) fail(`the kit's GET ${url} answered ${response.status}: ${text}`);
+    try {
+      return JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      return fail(`the kit's GET ${url} answered a body that is not JSON: ${text.slice(0, 200)}`);
+    }
+  };
+  const context: ScenarioContext = {
+    tenant,
+    clock,
+    app,
+    role,
+    job,
+    connector,
+    dialect,
+    exchanges: recorder.exchanges,
+    storm: recorder.storm,
+    makeJob,
+    fail,
+    targetId,
+    read,
+    user(alias, extra = {}, assign = true) {
+      const user = tenant.createUser({
+        userPrincipalName: `${alias}.${run}@${tenant.domains[0]}`,
+        mail: `${alias}.${run}@${tenant.domains[0]}`,
+        mailNickname: `${alias}.${run}`,
+        displayName: `${alias.charAt(0).toUpperCase()}${alias.slice(1)} Conformance`,
+        givenName: `${alias.charAt(0).toUpperCase()}${alias.slice(1)}`,
+        surname: 'Conformance',
+        ...extra,
+      });
+      if (assign) tenant.assign(app.id, user.id, role);
+      return user;
+    },
+    async cycle(label, allowFailures = false) {
+      const summary = await job.runCycle();
+      lastCycle = summary.cycleId;
+      if (summary.status === 'Quarantine') {
+        const q = job.status().quarantine;
+        fail(`${label} put the job in quarantine (${q?.reason}: ${q?.error?.message ?? 'no message'})`);
+      }
+      if (!allowFailures && summary.failed > 0) {
+        const failures = job.logs
+          .filter((l) => l.cycleId === summary.cycleId && l.provisioningStatusInfo.status === 'failure')
+          .map((l) => {
+            const e = l.provisioningStatusInfo.errorInformation;
+            return `${l.provisioningAction} ${l.sourceIdentity.identityType} "${l.sourceIdentity.displayName}": ${e?.errorCode}: ${e?.reason}`;
+          });
+        fail(`${label} had ${summary.failed} failed event(s):\n  ${failures.join('\n  ')}`);
+      }
+      return summary;
+    },
+    expectLog(sourceId, action, status = 'success') {
+      const entries = job.logs.filter((l) => l.sourceIdentity.id === sourceId && l.cycleId === lastCycle);
+      const entry = entries.find((l) => l.provisioningAction === action);
+      if (!entry || entry.provisioningStatusInfo.status !== status) {
+        const seen = entries
+          .map((l) => `${l.provisioningAction}/${l.provisioningStatusInfo.status}`)
+          .join(', ');
+        fail(
+          `expected a provisioning log entry "${action}" with status ${status} for ${sourceId} in the last cycle; found ${seen || 'none'}`,
+        );
+      }
+      return entry!;
+    },
+    async expectUser(sourceId, active) {
+      const target = await read('Users', sourceId);
+      if (target === null)
+        return fail(`GET /Users/${targetId(sourceId)} answered 404; the user should exist`);
+      const deleted = tenant.listDeletedItems('user').find((d) => d.object.id === sourceId);
+      const user = tenant.findUser(sourceId) ?? (deleted?.object as EntraUser | undefined);
+      if (!user)
+        return fail(`the user ${sourceId} is no longer in the tenant; the scenario cannot compare it`);
+      const expected = compiledUsers.evaluate(userSource(user, { managerId: null, appRoleAssignments: [] }), {
+        operation: 'create',
+        resolveReference: ({ value }) => value,
+      });
+      const got = isActive(target.active);
+      if (got !== active) {
+        fail(`GET /Users/${targetId(sourceId)}: active is ${show(target.active)}; expected ${active}`);
+      }
+      for (const path of userTargets) {
+        const want = readTarget(expected, path, CORE_USER);
+        if (want === undefined) continue;
+        const have = readTarget(target, path, CORE_USER);
+        if (!same(want, have)) {
+          fail(
+            `GET /Users/${targetId(sourceId)}: ${path} is ${show(have)}; Entra's mapping gives ${show(want)}`,
+          );
+        }
+      }
+      return target;
+    },
+    async expectGroup(sourceId, members) {
+      const target = await read('Groups', sourceId);
+      if (target === null)
+        return fail(`GET /Groups/${targetId(sourceId)} answered 404; the group should exist`);
+      const expected = compiledGroups.evaluate(groupSource(tenant.getGroup(sourceId)), {
+        operation: 'create',
+        resolveReference: () => null,
+      });
+      for (const path of groupTargets) {
+        const want = readTarget(expected, path, CORE_GROUP);
+        if (want === undefined) continue;
+        const have = readTarget(target, path, CORE_GROUP);
+        if (!same(want, have)) {
+          fail(
+            `GET /Groups/${targetId(sourceId)}: ${path} is ${show(have)}; Entra's mapping gives ${show(want)}`,
+          );
+        }
+      }
+      const raw = Array.isArray(target.members) ? (target.members as { value?: unknown }[]) : [];
+      const have = raw.map((m) => String(m.value)).sort();
+      const want = members.map(targetId).sort();
+      if (JSON.stringify(have) !== JSON.stringify(want)) {
+        fail(`GET /Groups/${targetId(sourceId)}: members are ${show(have)}; expected ${show(want)}`);
+      }
+    },
+  };
+  try {
+    await found.run(context);
+  } finally {
+    await connector.close?.();
+  }
+}
+
+/**
+ * Runs every applicable scenario in every dialect, one after the other, and collects the outcomes:
+ * for scripts and test frameworks other than vitest.
+ *
+ * @param options - the connector and the app's mappings
+ * @returns one outcome per scenario and dialect, with the failure when it failed
+ * @example
+ * ```ts
+ * const results = await runConformance({ connector: { tenantUrl: 'http://localhost:8080/scim/v2', secretToken } });
+ * const failed = results.filter((r) => !r.passed);
+ * ```
+ * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups
+ */
+export async function runConformance(options: ConformanceOptions): Promise<ConformanceResult[]> {
+  const results: ConformanceResult[] = [];
+  for (const dialect of options.dialects ?? (['legacy', 'compliant'] as const)) {
+    for (const s of selectScenarios(options)) {
+      try {
+        await runConformanceScenario(s.name, dialect, options);
+        results.push({ scenario: s.name, dialect, passed: true, error: null });
+      } catch (error) {
+        results.push({
+          scenario: s.name,
+          dialect,
+          passed: false,
+          error: error instanceof Error ? error : new Error(String(error)),
+        });
+      }
+    }
+  }
+  return results;
+}
+
+/** @internal The scenarios the options ask for that apply to them. */
+export function selectScenarios(options: ConformanceOptions): ConformanceScenario[] {
+  return SCENARIOS.filter(
+    (s) => (options.scenarios === undefined || options.scenarios.includes(s.name)) && s.applies(options),
+  );
+}

@@ -1,0 +1,79 @@
+// `npm run token` and `npm start` on the embedded SQLite store: a token issued by the command opens
+// the endpoint the server serves, from the same DATABASE_URL, until it is revoked.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startServer } from '../src/server.ts';
+import { databaseTarget } from '../src/store.ts';
+import { runTokenCommand } from '../src/token.ts';
+
+let dir: string;
+let env: Record<string, string>;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'scim-connector-'));
+  env = {
+    DATABASE_URL: `file:${join(dir, 'data', 'connector.db')}`,
+    PORT: '0',
+    PUBLIC_URL: 'https://scim.example.com',
+  };
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+async function token(argv: string[]) {
+  const lines: string[] = [];
+  const code = await runTokenCommand(argv, { env, out: (t) => lines.push(t), err: (t) => lines.push(t) });
+  return { code, lines };
+}
+
+describe('DATABASE_URL', () => {
+  it('names an SQLite file by default, a file path, or a postgres:// URL', () => {
+    expect(databaseTarget(undefined, '/srv/app')).toEqual({
+      kind: 'sqlite',
+      path: '/srv/app/data/connector.db',
+    });
+    expect(databaseTarget('file:/var/lib/scim.db')).toEqual({ kind: 'sqlite', path: '/var/lib/scim.db' });
+    expect(databaseTarget('postgres://u:p@db:5432/scim')).toEqual({
+      kind: 'postgres',
+      connectionString: 'postgres://u:p@db:5432/scim',
+    });
+  });
+});
+
+describe('npm run token and npm start', () => {
+  it('issue a token that opens the served endpoint, list it, and revoke it', async () => {
+    const created = await token(['create', '--label', 'Entra']);
+    expect(created.code).toBe(0);
+    expect(created.lines[0]).toBe(`Tenant URL:   https://scim.example.com${'/scim/v2'}`);
+    const secret = created.lines[1]!.replace('Secret Token: ', '');
+
+    const server = await startServer(env);
+    try {
+      const get = (auth: string) =>
+        fetch(
+          `${server.url}${'/scim/v2'}/Users?filter=${encodeURIComponent('userName eq "x@contoso.example"')}`,
+          {
+            headers: { authorization: `Bearer ${auth}` },
+          },
+        );
+      expect((await get(secret)).status).toBe(200);
+      expect((await get('scim_not_a_token')).status).toBe(401);
+
+      const listed = await token(['list']);
+      const [id, status, label] = listed.lines[0]!.split('\t');
+      expect([status, label]).toEqual(['active', 'Entra']);
+      expect((await token(['revoke', id!])).code).toBe(0);
+      expect((await get(secret)).status).toBe(401);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('prints its usage for an unknown command', async () => {
+    const { code, lines } = await token(['rotate']);
+    expect(code).toBe(2);
+    expect(lines[0]).toMatch(/^Usage: npm run token -- <command>/);
+    expect(lines[0]).toContain('create [--label <label>]');
+  });
+});
