@@ -37,6 +37,10 @@ describe('generateReadme', () => {
     expect(readme).toContain('1. Run the token script.\n2. Copy the token.');
     expect(readme).toContain('`DATABASE_URL`, here PostgreSQL: `postgres://localhost:5432/fixture`');
     expect(readme).toContain('`pnpm token create` issues a Secret Token and prints the Tenant URL.');
+    expect(readme).toContain(
+      "`pnpm test` runs the connector's tests: Entra's conformance kit (`test/conformance.test.ts`: Entra's standard provisioning lifecycle, in both of its SCIM dialects,",
+    );
+    expect(readme).toContain("and Fixture App's own scenarios with the Entra simulator");
     expect(readme).toContain('* Fixture limitation one.');
     expect(readme).toContain('Filtering: `User userName`, `Group displayName`.');
   });

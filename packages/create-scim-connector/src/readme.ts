@@ -65,7 +65,7 @@ export function generateReadme(manifest: TemplateManifest, project: ReadmeProjec
     '## Run it',
     [
       `* \`${runScriptCommand(pm, 'start')}\` serves the connector (environment: \`PORT\`, and \`DATABASE_URL\`, here ${project.store.title}: \`${project.store.databaseUrl}\`; see \`.env.example\`).`,
-      `* \`${runScriptCommand(pm, 'test')}\` runs the connector's tests: the requests Entra sends for the mappings of \`entra/mapping.json\`, and ${manifest.title}'s scenarios with the Entra simulator (\`@scim/entra-mock\`) provisioning the connector.`,
+      `* \`${runScriptCommand(pm, 'test')}\` runs the connector's tests: Entra's conformance kit (\`test/conformance.test.ts\`: Entra's standard provisioning lifecycle, in both of its SCIM dialects, sent with the mappings of \`entra/mapping.json\`), the requests Entra sends for those mappings, and ${manifest.title}'s own scenarios with the Entra simulator (\`@scim/entra-mock\`) provisioning the connector.`,
       `* \`${runScriptCommand(pm, 'token', tokenArgsOf(manifest))}\` issues a Secret Token and prints the Tenant URL.`,
     ].join('\n'),
     '## Tenant URL',

@@ -179,6 +179,8 @@ describe.runIf(process.env.SCIM_E2E_TEMPLATES === '1')(
         const test = run('npm', ['test'], project, { NO_COLOR: '1' });
         expect(test.code, test.stdout + test.stderr).toBe(0);
         expect(test.stdout).toMatch(/Tests\s+\d+ passed/);
+        // The generated project's tests include the Entra conformance kit.
+        expect(test.stdout).toContain('conformance.test.ts');
       },
       600_000,
     );

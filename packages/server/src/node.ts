@@ -111,18 +111,17 @@ async function send(response: Response, res: ServerResponse): Promise<void> {
   });
   const cookies = response.headers.getSetCookie();
   if (cookies.length > 0) headers['set-cookie'] = cookies;
-  res.writeHead(response.status, headers);
   if (response.body === null) {
+    res.writeHead(response.status, headers);
     res.end();
     return;
   }
-  const reader = response.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    if (!res.write(value)) await new Promise<void>((resolve) => res.once('drain', () => resolve()));
-  }
-  res.end();
+  // SCIM responses are JSON documents bounded by the page size: send each with a Content-Length in
+  // one write rather than as a chunked stream (fewer syscalls, no chunk framing).
+  const body = new Uint8Array(await response.arrayBuffer());
+  headers['content-length'] = String(body.byteLength);
+  res.writeHead(response.status, headers);
+  res.end(body);
 }
 
 function fail(res: ServerResponse, error: unknown): void {

@@ -154,6 +154,93 @@ describe('the conformance kit', () => {
     expect(results.map((r) => [r.scenario, r.passed])).toEqual([['create-user', true]]);
   });
 
+  it('skips the scenarios asked to, out of those asked for or of all that apply', async () => {
+    const results = await runConformance({
+      connector: () => server(),
+      dialects: ['legacy'],
+      scenarios: ['test-connection', 'create-user', 'hard-delete'],
+      skip: ['hard-delete'],
+    });
+    expect(results.map((r) => [r.scenario, r.passed])).toEqual([
+      ['test-connection', true],
+      ['create-user', true],
+    ]);
+    const all = await runConformance({
+      connector: () => server(),
+      dialects: ['legacy'],
+      provisionGroups: false,
+      skip: ['rate-limit-storm', 'hard-delete'],
+      scenarios: ['hard-delete', 'rate-limit-storm', 'wrong-token'],
+    });
+    expect(all.map((r) => r.scenario)).toEqual(['wrong-token']);
+  });
+
+  it('gives every user the directory attributes an app requires', async () => {
+    const strict = async (): Promise<ConformanceConnector> => {
+      const store = memoryStore();
+      const { token } = await issueToken(store.tokens, 'default');
+      const handler = createScimHandler({
+        store,
+        authenticate: bearerTokens({ tokens: store.tokens }),
+        basePath: '/scim/v2',
+        users: { required: ['userName', 'title'] },
+      });
+      return { tenantUrl: BASE, secretToken: token, fetch: handler };
+    };
+    const failure = await failureOf(runConformanceScenario('rename-user', 'legacy', { connector: strict }));
+    expect(failure.message).toContain('the initial cycle had 1 failed event(s)');
+    await runConformanceScenario('rename-user', 'legacy', {
+      connector: strict,
+      userAttributes: { jobTitle: 'Analyst' },
+    });
+    // A scenario's own values win: update-user changes the title it set.
+    await runConformanceScenario('update-user', 'compliant', {
+      connector: strict,
+      userAttributes: { jobTitle: 'Analyst' },
+    });
+  });
+
+  it('checks a hard delete as the app documents it: gone, or kept disabled', async () => {
+    const disabling = async (): Promise<ConformanceConnector> => {
+      const store = memoryStore();
+      const { token } = await issueToken(store.tokens, 'default');
+      const handler = createScimHandler({
+        store,
+        authenticate: bearerTokens({ tokens: store.tokens }),
+        basePath: '/scim/v2',
+        policies: { deleteMode: 'disable' },
+      });
+      return { tenantUrl: BASE, secretToken: token, fetch: handler };
+    };
+    const kept = await failureOf(runConformanceScenario('hard-delete', 'legacy', { connector: disabling }));
+    expect(kept.message).toContain('still answers the user after DELETE; expected 404');
+    await runConformanceScenario('hard-delete', 'compliant', {
+      connector: disabling,
+      userDeleteMode: 'disable',
+    });
+    const gone = await failureOf(
+      runConformanceScenario('hard-delete', 'legacy', {
+        connector: () => server(),
+        userDeleteMode: 'disable',
+      }),
+    );
+    expect(gone.message).toContain('answered 404 after DELETE; the app keeps the user disabled');
+  });
+
+  it('runs every user scenario with Default Access left out of provisioning', async () => {
+    const results = await runConformance({
+      connector: () => server(),
+      dialects: ['compliant'],
+      provisionGroups: false,
+      skipDefaultAccessRole: true,
+      scenarios: ['create-user', 'disable-by-unassignment'],
+    });
+    expect(results.map((r) => [r.scenario, r.passed, r.error?.message])).toEqual([
+      ['create-user', true, undefined],
+      ['disable-by-unassignment', true, undefined],
+    ]);
+  });
+
   it('rejects an unknown scenario', async () => {
     await expect(
       runConformanceScenario('nope' as never, 'legacy', { connector: { tenantUrl: BASE, secretToken: 't' } }),

@@ -106,6 +106,29 @@ export interface ConformanceOptions {
   dialects?: readonly ScimDialect[];
   /** The scenarios to run; defaults to all that apply. */
   scenarios?: readonly ConformanceScenarioName[];
+  /**
+   * Scenarios not to run, for what the app documents it does not do (an app that never deletes
+   * users, say); taken out of `scenarios` or of all that apply. Defaults to none.
+   */
+  skip?: readonly ConformanceScenarioName[];
+  /**
+   * Directory attributes (Microsoft Graph names: `jobTitle`, `employeeId`, `city`, ...) every user
+   * the kit creates carries, for apps that require attributes Entra's users lack by default; a
+   * scenario's own values win. Defaults to none.
+   */
+  userAttributes?: Readonly<Record<string, unknown>>;
+  /**
+   * What the app does on `DELETE /Users/{id}`: `'delete'` (default), after which `GET` answers
+   * 404; or `'disable'` (as `@scim/server`'s `deleteMode: 'disable'`), after which the user is kept
+   * with `active: false`. `hard-delete` checks the one the app documents.
+   */
+  userDeleteMode?: 'delete' | 'disable';
+  /**
+   * Users assigned only with the Default Access role are not provisioned, as some apps' guides ask
+   * (the job's `skipDefaultAccessRole`); the kit assigns another role, so every scenario still
+   * applies. Defaults to `false`.
+   */
+  skipDefaultAccessRole?: boolean;
 }
 
 /**
@@ -211,6 +234,7 @@ interface ScenarioContext {
   readonly role: string;
   readonly job: ProvisioningJob;
   readonly connector: ConformanceConnector;
+  readonly options: ConformanceOptions;
   readonly dialect: ScimDialect;
   readonly exchanges: ConformanceExchange[];
   /** Answers the next `requests` requests with 429 and `Retry-After`. */
@@ -418,6 +442,17 @@ const SCENARIOS: readonly Scenario[] = [
     await c.cycle('the cycle after the hard delete');
     c.expectLog(adele.id, 'delete');
     const left = await c.read('Users', adele.id);
+    if (c.options.userDeleteMode === 'disable') {
+      if (left === null)
+        return c.fail(
+          `GET /Users/${c.targetId(adele.id)} answered 404 after DELETE; the app keeps the user disabled`,
+        );
+      if (isActive(left.active) !== false)
+        c.fail(
+          `GET /Users/${c.targetId(adele.id)}: active is ${show(left.active)} after DELETE; expected false (the app disables instead of deleting)`,
+        );
+      return;
+    }
     if (left !== null)
       c.fail(`GET /Users/${c.targetId(adele.id)} still answers the user after DELETE; expected 404`);
   }),
@@ -607,6 +642,7 @@ export async function runConformanceScenario(
       groupMappings,
       provisionGroups: options.provisionGroups !== false,
       retry: { maxAttempts: 4, baseDelayMs: 1_000 },
+      skipDefaultAccessRole: options.skipDefaultAccessRole === true,
     });
   const job = makeJob(connector.secretToken);
   const fail = (problem: string): never => {
@@ -647,6 +683,7 @@ export async function runConformanceScenario(
     role,
     job,
     connector,
+    options,
     dialect,
     exchanges: recorder.exchanges,
     storm: recorder.storm,
@@ -662,6 +699,7 @@ export async function runConformanceScenario(
         displayName: `${alias.charAt(0).toUpperCase()}${alias.slice(1)} Conformance`,
         givenName: `${alias.charAt(0).toUpperCase()}${alias.slice(1)}`,
         surname: 'Conformance',
+        ...options.userAttributes,
         ...extra,
       });
       if (assign) tenant.assign(app.id, user.id, role);
@@ -795,6 +833,9 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
 /** @internal The scenarios the options ask for that apply to them. */
 export function selectScenarios(options: ConformanceOptions): ConformanceScenario[] {
   return SCENARIOS.filter(
-    (s) => (options.scenarios === undefined || options.scenarios.includes(s.name)) && s.applies(options),
+    (s) =>
+      (options.scenarios === undefined || options.scenarios.includes(s.name)) &&
+      !(options.skip ?? []).includes(s.name) &&
+      s.applies(options),
   );
 }

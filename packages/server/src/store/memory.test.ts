@@ -227,6 +227,75 @@ describe('memoryStore', () => {
     await store.ping();
   });
 
+  test('list: an eq on id, userName, externalId or displayName (the lookup) finds what a scan finds', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      const extra: Record<string, unknown> = {
+        externalId: `E${i % 7}`,
+        displayName: i % 3 === 0 ? 'Same' : `D${i}`,
+      };
+      if (i % 5 === 0) extra.DisplayName = ['Other', 42];
+      ids.push((await store.create(T, 'User', user(i % 4 === 0 ? `User${i}@X` : `user${i}@x`, extra))).id);
+    }
+    await store.create('other', 'User', user('user1@x', { externalId: 'E1' }));
+    await store.create(T, 'Group', {
+      data: { displayName: 'Same' },
+      unique: [],
+      change: { type: 'group.created' },
+    });
+    await store.update(T, 'User', ids[1]!, { ...user('renamed@x', { externalId: 'E9' }) });
+    await store.delete(T, 'User', ids[2]!, { change: { type: 'user.deleted' } });
+    const filters = [
+      'userName eq "user1@x"',
+      'userName eq "USER4@x"',
+      'userName eq "renamed@X"',
+      'userName eq "user2@x"',
+      'externalId eq "E1"',
+      'externalId eq "e1"',
+      'externalId eq "E9"',
+      'displayName eq "same"',
+      'displayName eq "other"',
+      'displayName eq "42"',
+      `id eq "${ids[3]}"`,
+      `id eq "${ids[2]}"`,
+      `id eq "${ids[3]}" or id eq "${ids[5]}" or id eq "nope"`,
+      'userName eq "user5@x" and externalId eq "E5"',
+      'userName eq "user5@x" and externalId eq "E6"',
+      'externalId eq "E3" and (displayName eq "Same" or userName sw "user")',
+      'externalId eq "E3" or userName eq "user1@x"',
+      'not (externalId eq "E3")',
+    ];
+    for (const text of filters) {
+      const query = { resourceType: 'User', startIndex: 1, count: 100 };
+      const found = await store.list(T, { ...query, filter: userFilter(text) });
+      // An `or` with an attribute outside the lookup makes the store scan every row.
+      const scanned = await store.list(T, { ...query, filter: userFilter(`(${text}) or title eq "never"`) });
+      expect(found, text).toEqual(scanned);
+      const sorted = {
+        ...query,
+        count: 2,
+        startIndex: 2,
+        sort: {
+          path: { attribute: 'userName', definition: userResourceSchema.resolvePath('userName')!.definition },
+          descending: true,
+        },
+      };
+      expect(await store.list(T, { ...sorted, filter: userFilter(text) }), text).toEqual(
+        await store.list(T, { ...sorted, filter: userFilter(`(${text}) or title eq "never"`) }),
+      );
+    }
+    expect(
+      (
+        await store.list(T, {
+          resourceType: 'User',
+          startIndex: 1,
+          count: 9,
+          filter: userFilter('externalId eq "E1"'),
+        })
+      ).totalResults,
+    ).toBe(4);
+  });
+
   test('returned data is a copy: changing it does not change the store', async () => {
     const a = await store.create(T, 'User', user('a', { emails: [{ value: 'x' }] }));
     (a.data.emails as { value: string }[])[0]!.value = 'changed';

@@ -32,6 +32,8 @@ function own(labels: Readonly<Record<string, string>> | undefined, id: string): 
 }
 
 interface Row {
+  /** Creation order within the store (rows of a type are listed in it). */
+  readonly seq: number;
   readonly id: string;
   readonly resourceType: string;
   data: Json;
@@ -39,6 +41,8 @@ interface Row {
   readonly created: string;
   lastModified: string;
   unique: readonly UniqueKey[];
+  /** The keys of `Tenant.lookup` this row is under. */
+  lookupKeys: readonly string[];
 }
 
 interface Tenant {
@@ -48,6 +52,12 @@ interface Tenant {
   readonly byId: Map<string, Row>;
   /** `type \0 attribute \0 value` -> id. */
   readonly unique: Map<string, string>;
+  /**
+   * `type \0 attribute \0 lower-cased value` -> rows, for the attributes of {@link LOOKUP}: a
+   * superset of the rows an `eq` on one of them matches, so that a filtered list needs to look at
+   * those rows only.
+   */
+  readonly lookup: Map<string, Set<Row>>;
   /** Group id -> member id -> the label the client sent with it, in insertion order. */
   readonly members: Map<string, Map<string, string | undefined>>;
   /** Member id -> group ids. */
@@ -80,6 +90,33 @@ function uniqueKey(resourceType: string, key: UniqueKey): string {
 }
 
 const COMMON = new Set(['id', 'externalid', 'meta', 'schemas']);
+
+/** Attributes (lower-cased) an `eq` filter on finds its rows through `Tenant.lookup`. */
+const LOOKUP = new Set(['username', 'externalid', 'displayname']);
+
+function lookupKey(resourceType: string, attribute: string, value: string): string {
+  return `${resourceType}\u0000${attribute}\u0000${value.toLowerCase()}`;
+}
+
+/**
+ * Every key a row can match an `eq` on a {@link LOOKUP} attribute under, the way the filter
+ * evaluator reads it: any spelling of the attribute's name, each element of an array, numbers and
+ * booleans as text, compared lower-cased (a case-exact match is also a lower-cased one).
+ */
+function lookupKeys(resourceType: string, data: Json): string[] {
+  const out = new Set<string>();
+  for (const k of Object.keys(data)) {
+    const attribute = k.toLowerCase();
+    if (!LOOKUP.has(attribute)) continue;
+    const value = data[k];
+    for (const v of Array.isArray(value) ? value : [value]) {
+      if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
+        out.add(lookupKey(resourceType, attribute, String(v)));
+      }
+    }
+  }
+  return [...out];
+}
 
 /** Collects the attribute definitions a query names, by schema URN (`''` for the core schema). */
 function collect(
@@ -177,6 +214,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): ScimStore {
   let cursor = 0;
   let closed = false;
   let lastNow = '';
+  let seq = 0;
 
   const live = () => {
     if (closed) throw new ScimError('unavailable', 'the memory store is closed; open it again');
@@ -195,6 +233,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): ScimStore {
         byType: new Map(),
         byId: new Map(),
         unique: new Map(),
+        lookup: new Map(),
         members: new Map(),
         memberOf: new Map(),
         feed: [],
@@ -239,6 +278,65 @@ export function memoryStore(options: MemoryStoreOptions = {}): ScimStore {
     for (const key of row.unique) t.unique.delete(uniqueKey(row.resourceType, key));
     for (const key of keys) t.unique.set(uniqueKey(row.resourceType, key), row.id);
     row.unique = keys.map((k) => ({ attribute: k.attribute, value: k.value }));
+  };
+  const setLookup = (t: Tenant, row: Row) => {
+    for (const key of row.lookupKeys) {
+      const rows = t.lookup.get(key);
+      rows?.delete(row);
+      if (rows?.size === 0) t.lookup.delete(key);
+    }
+    row.lookupKeys = t.byId.get(row.id) === row ? lookupKeys(row.resourceType, row.data) : [];
+    for (const key of row.lookupKeys) {
+      let rows = t.lookup.get(key);
+      if (rows === undefined) {
+        rows = new Set();
+        t.lookup.set(key, rows);
+      }
+      rows.add(row);
+    }
+  };
+  /**
+   * The rows a filter can match, found through the lookup (a superset of the matches, fewer than all
+   * rows), or undefined when the filter names no `eq` the lookup serves: an `eq` on `id` or a
+   * {@link LOOKUP} attribute, an `and` with one, an `or` of them only.
+   */
+  const candidates = (t: Tenant, resourceType: string, f: QueryFilter): Set<Row> | undefined => {
+    switch (f.kind) {
+      case 'compare': {
+        const path = f.path;
+        if (f.op !== 'eq' || typeof f.value !== 'string' || path.urn !== undefined) return undefined;
+        if (path.subAttribute !== undefined) return undefined;
+        const attribute = path.attribute.toLowerCase();
+        if (attribute === 'id') {
+          // The view's `id` is the row's; a case-insensitive definition is left to the scan.
+          if (path.definition.caseExact !== true || path.attribute !== 'id') return undefined;
+          const row = t.byId.get(f.value);
+          return new Set(row !== undefined && row.resourceType === resourceType ? [row] : []);
+        }
+        if (!LOOKUP.has(attribute)) return undefined;
+        return t.lookup.get(lookupKey(resourceType, attribute, f.value)) ?? new Set();
+      }
+      case 'and': {
+        let best: Set<Row> | undefined;
+        for (const x of f.filters) {
+          const c = candidates(t, resourceType, x);
+          if (c !== undefined && (best === undefined || c.size < best.size)) best = c;
+        }
+        return best;
+      }
+      case 'or': {
+        if (f.filters.length === 0) return undefined;
+        const out = new Set<Row>();
+        for (const x of f.filters) {
+          const c = candidates(t, resourceType, x);
+          if (c === undefined) return undefined;
+          for (const row of c) out.add(row);
+        }
+        return out;
+      }
+      default:
+        return undefined;
+    }
   };
   /** The ids to add: all of them, checked (`reject`), or those that exist (`skip`). */
   const checkMembers = (
@@ -398,6 +496,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): ScimStore {
       const members = checkMembers(t, id, [...new Set(input.members ?? [])], input.unknownMembers);
       const at = now();
       const row: Row = {
+        seq: ++seq,
         id,
         resourceType,
         data: clone(input.data) as Json,
@@ -405,10 +504,12 @@ export function memoryStore(options: MemoryStoreOptions = {}): ScimStore {
         created: at,
         lastModified: at,
         unique: [],
+        lookupKeys: [],
       };
       rowsOf(t, resourceType).set(id, row);
       t.byId.set(id, row);
       setUnique(t, row, input.unique);
+      setLookup(t, row);
       for (const m of members) addMember(t, id, m, own(input.memberDisplay, m));
       record(t, tenant, row, 1, at, input.change);
       return toStored(t, row, members.length > 0);
@@ -440,6 +541,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): ScimStore {
       if (input.membersOnly !== true) {
         row.data = clone(input.data) as Json;
         setUnique(t, row, input.unique);
+        setLookup(t, row);
       }
       row.version++;
       row.lastModified = at;
@@ -470,14 +572,21 @@ export function memoryStore(options: MemoryStoreOptions = {}): ScimStore {
       t.memberOf.delete(id);
       t.byType.get(resourceType)?.delete(id);
       t.byId.delete(id);
+      setLookup(t, row);
       record(t, tenant, row, 0, now(), input.change);
     },
 
     async list(tenant, query: ListQuery): Promise<ListPage> {
       live();
       const t = tenants.get(tenant);
-      const rows = [...(t?.byType.get(query.resourceType)?.values() ?? [])];
-      if (t === undefined || rows.length === 0) return { totalResults: 0, resources: [] };
+      const all = t?.byType.get(query.resourceType);
+      if (t === undefined || all === undefined || all.size === 0) return { totalResults: 0, resources: [] };
+      const found = query.filter === undefined ? undefined : candidates(t, query.resourceType, query.filter);
+      // Found through the lookup: those rows only, in creation order; the filter still decides.
+      const rows =
+        found === undefined || found.size >= all.size
+          ? [...all.values()]
+          : [...found].filter((row) => all.get(row.id) === row).sort((a, b) => a.seq - b.seq);
       let matched = rows;
       if (query.filter !== undefined || query.sort !== undefined) {
         const schema = querySchema(query.resourceType, query.filter, query.sort);

@@ -118,6 +118,28 @@ export interface Dialect {
 }
 
 const SQL_OP: Record<string, string> = { eq: '=', ne: '<>', gt: '>', ge: '>=', lt: '<', le: '<=' };
+
+/** The values of an `or` of case-exact `id eq "..."` comparisons (at least two), else undefined. */
+function idList(filters: readonly QueryFilter[]): string[] | undefined {
+  if (filters.length < 2) return undefined;
+  const out: string[] = [];
+  for (const c of filters) {
+    if (
+      c.kind !== 'compare' ||
+      c.op !== 'eq' ||
+      typeof c.value !== 'string' ||
+      c.path.urn !== undefined ||
+      c.path.attribute !== 'id' ||
+      c.path.subAttribute !== undefined ||
+      c.path.definition.caseExact !== true ||
+      c.path.definition.type === 'dateTime'
+    ) {
+      return undefined;
+    }
+    out.push(c.value);
+  }
+  return out;
+}
 const TRUE = '(1=1)';
 const FALSE = '(1=0)';
 
@@ -322,8 +344,15 @@ export class SqlCompiler {
     return `${prefix}${this.aliases}`;
   }
 
+  /**
+   * Whether the last filter compiled is a list of ids (`id eq a or id eq b ...`), which the
+   * `(tenant, id)` key answers better than the `(tenant, resource_type)` index.
+   */
+  byIds = false;
+
   /** The SQL condition for a filter on the row `r`. */
   filter(f: QueryFilter): string {
+    if (f.kind === 'or' && idList(f.filters) !== undefined) this.byIds = true;
     return this.node(f, undefined, false);
   }
 
@@ -338,10 +367,13 @@ export class SqlCompiler {
         return f.filters.length === 0
           ? TRUE
           : `(${f.filters.map((c) => this.node(c, ctx, twoValued)).join(' AND ')})`;
-      case 'or':
-        return f.filters.length === 0
-          ? FALSE
-          : `(${f.filters.map((c) => this.node(c, ctx, twoValued)).join(' OR ')})`;
+      case 'or': {
+        if (f.filters.length === 0) return FALSE;
+        const ids = ctx === undefined ? idList(f.filters) : undefined;
+        // `id eq a or id eq b ...` (a member-existence check): one IN list the (tenant, id) key serves.
+        if (ids !== undefined) return `r.id IN (${ids.map((v) => this.p.text(v)).join(', ')})`;
+        return `(${f.filters.map((c) => this.node(c, ctx, twoValued)).join(' OR ')})`;
+      }
       case 'not':
         return `(NOT ${this.node(f.filter, ctx, true)})`;
       case 'compare':
