@@ -161,8 +161,8 @@ const servers: Server[] = [
   await start('@scim/server (SQLite)', 'ours.ts'),
   await start('SCIMMY', 'scimmy.ts'),
 ];
-const ceilingChild = fork(join(import.meta.dirname, 'servers', 'ceiling.ts'), [], {
-  execArgv: ['--no-warnings'],
+const ceilingChild = fork(join(import.meta.dirname, 'servers', 'discovery.ts'), ['ceiling'], {
+  execArgv: ['--conditions=@scim/source', '--no-warnings'],
   stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
 });
 const ceilingPort = await new Promise<number>((resolve) =>

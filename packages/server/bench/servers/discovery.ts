@@ -1,5 +1,5 @@
 /**
- * One server of the discovery benchmark (bench/discovery.ts), picked by argv[2]:
+ * A server of the benchmarks (bench/discovery.ts, and the ceiling of bench/run.ts), picked by argv[2]:
  * - `ours`: createScimHandler on the memory store behind toNodeListener;
  * - `adapter`: toNodeListener around a handler that only returns the bytes it is given (the cost of
  *   the fetch-standard Request/Response objects alone);

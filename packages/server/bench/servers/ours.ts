@@ -4,7 +4,7 @@
  * exactly what SCIM requests would have stored. The loaded database is kept in `.cache/` and reused
  * by the next run with the same size.
  */
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -77,8 +77,7 @@ async function group(name: string, members: readonly string[]): Promise<string> 
 }
 const smallGroupId = await group('small', ids.slice(0, SMALL_GROUP));
 const largeGroupId = await group('large', ids.slice(0, LARGE_GROUP));
-if (!existsSync(marker)) rmSync(marker, { force: true });
-await import('node:fs').then((fs) => fs.writeFileSync(marker, new Date().toISOString()));
+writeFileSync(marker, new Date().toISOString());
 
 const server = createServer(toNodeListener(handler));
 server.listen(0, '127.0.0.1', () => {
