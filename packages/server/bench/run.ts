@@ -112,8 +112,18 @@ interface Measured {
   readonly errors: number;
 }
 
-async function measure(s: Server, c: Case): Promise<Measured> {
+async function measure(s: Server, c: Case, warmUp = false): Promise<Measured> {
   const url = `${s.base}${c.path(s)}`;
+  // One untimed second first, so the JIT has compiled the hot path (GET cases of our server and
+  // the ceiling; SCIMMY's slow cases would still be computing it when the timed run starts).
+  if (warmUp) {
+    await autocannon({
+      url,
+      connections: CONNECTIONS,
+      duration: 1,
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+  }
   // Check once that the request works, so a broken case fails loudly instead of measuring errors.
   const probeBody = c.body?.(s, -2);
   const probe = await fetch(url, {
@@ -157,10 +167,28 @@ async function measure(s: Server, c: Case): Promise<Measured> {
   };
 }
 
-const servers: Server[] = [
-  await start('@scim/server (SQLite)', 'ours.ts'),
-  await start('SCIMMY', 'scimmy.ts'),
-];
+/** Stops a server and waits until its process is gone (so it takes no CPU from the next case). */
+async function stop(s: Server): Promise<void> {
+  if (s.child.exitCode !== null || s.child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => s.child.once('exit', () => resolve()));
+  s.child.kill();
+  await exited;
+}
+
+/** Resident memory of a server now, after a GC, in bytes. */
+async function rssOf(s: Server): Promise<number> {
+  const answer = new Promise<number>((resolve) =>
+    s.child.on('message', (m: { rss?: number; memory?: boolean }) => m.memory && resolve(m.rss!)),
+  );
+  s.child.send({ memory: true });
+  return answer;
+}
+
+const ours = await start('@scim/server (SQLite)', 'ours.ts');
+// SCIMMY's memory after loading, from a first start; every case then gets a fresh SCIMMY.
+const firstScimmy = await start('SCIMMY', 'scimmy.ts');
+const scimmyRss = firstScimmy.info.rss;
+await stop(firstScimmy);
 const ceilingChild = fork(join(import.meta.dirname, 'servers', 'discovery.ts'), ['ceiling'], {
   execArgv: ['--conditions=@scim/source', '--no-warnings'],
   stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -169,7 +197,6 @@ const ceilingPort = await new Promise<number>((resolve) =>
   ceilingChild.on('message', (m: { ready?: boolean; port?: number }) => m.ready && resolve(m.port!)),
 );
 // The ceiling serves exactly the bytes our server returns for each GET case.
-const ours = servers[0]!;
 const bodies: Record<string, string> = {};
 for (const c of cases.filter((c) => c.ceiling)) {
   const path = c.path(ours);
@@ -188,17 +215,19 @@ const ceiling = {
 } satisfies Server;
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-const cell = (m: Measured) => (m.rps > 0 ? `${fmt(m.rps)} (p99 ${m.p99} ms)` : `none in ${SECONDS} s`);
+const rate = (n: number) => (n < 10 ? n.toFixed(1) : fmt(n));
+const cell = (m: Measured) => (m.rps > 0 ? `${rate(m.rps)} (p99 ${m.p99} ms)` : `none in ${SECONDS} s`);
 const rows: string[] = [];
 for (const c of cases) {
-  const a = await measure(ours, c);
+  const a = await measure(ours, c, c.ceiling === true);
   // SCIMMY keeps computing requests autocannon gave up on (a list over 100,000 users takes
-  // seconds each), which would slow the next case: start it afresh for every case (it loads in
-  // about a second, with new ids; every case reads the ids from the server it runs against).
-  servers[1]!.child.kill();
-  servers[1] = await start('SCIMMY', 'scimmy.ts');
-  const b = await measure(servers[1]!, c);
-  const z = c.ceiling ? await measure(ceiling, c) : undefined;
+  // seconds each), which would slow whatever runs next: each case gets a fresh SCIMMY (it loads in
+  // about a second, with new ids; every case reads the ids from the server it runs against), which
+  // is stopped as soon as its run is over.
+  const scimmy = await start('SCIMMY', 'scimmy.ts');
+  const b = await measure(scimmy, c);
+  await stop(scimmy);
+  const z = c.ceiling ? await measure(ceiling, c, true) : undefined;
   const errors = a.errors + b.errors + (z?.errors ?? 0);
   const ceilingCells = z === undefined ? '– | –' : `${fmt(z.rps)} | ${(z.rps / a.rps).toFixed(2)}x`;
   const note = errors > 0 ? ` (${errors} non-2xx or errors)` : '';
@@ -216,7 +245,9 @@ console.log(
 );
 console.log('|---|---:|---:|---:|---:|---:|');
 for (const row of rows) console.log(row);
+const oursAfter = await rssOf(ours);
+const mb = (n: number) => `${(n / 2 ** 20).toFixed(0)} MB`;
 console.log(
-  `\nResident memory after loading (after a GC): @scim/server ${(ours.info.rss / 2 ** 20).toFixed(0)} MB, SCIMMY ${(servers[1]!.info.rss / 2 ** 20).toFixed(0)} MB`,
+  `\nResident memory (after a GC): @scim/server ${mb(ours.info.rss)} once loaded, ${mb(oursAfter)} after all the runs above; SCIMMY ${mb(scimmyRss)} once loaded`,
 );
-for (const s of [...servers, ceiling]) s.child.kill();
+for (const s of [ours, ceiling]) await stop(s);

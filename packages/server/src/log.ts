@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type DestinationStream, type Level, type Logger, pino } from 'pino';
+import { fastPathOf, withFastPath } from './fast-path.ts';
 
 /** Keys whose values are never logged: credentials in headers, bodies and options. */
 const SECRET_KEY = /(authorization|cookie|password|passwd|secret|token|api[-_]?key|credentials?)$/i;
@@ -219,23 +220,45 @@ export function logRequest(
   requestId: string,
   details: RequestLogDetails = {},
 ): void {
-  const status = response?.status ?? 500;
-  const path = safePath(request.url);
+  writeLine(
+    logger,
+    request.method,
+    request.url,
+    (name) => request.headers.get(name) ?? undefined,
+    response?.status ?? 500,
+    durationMs,
+    requestId,
+    details,
+  );
+}
+
+/** The line of {@link logRequest}, from plain values (the Node fast path has no `Request`). */
+function writeLine(
+  logger: RequestLogger,
+  method: string,
+  url: string,
+  header: (name: string) => string | undefined,
+  status: number,
+  durationMs: number,
+  requestId: string,
+  details: RequestLogDetails,
+): void {
+  const path = safePath(url);
   const line: Record<string, unknown> = {
     requestId,
-    method: request.method,
+    method,
     path,
     status,
     durationMs: Math.round(durationMs * 10) / 10,
   };
-  const userAgent = request.headers.get('user-agent');
-  if (userAgent !== null) line.userAgent = redactSecrets(userAgent.slice(0, 256));
-  const length = request.headers.get('content-length');
-  if (length !== null && /^\d+$/.test(length)) line.requestBytes = Number(length);
+  const userAgent = header('user-agent');
+  if (userAgent !== undefined) line.userAgent = redactSecrets(userAgent.slice(0, 256));
+  const length = header('content-length');
+  if (length !== undefined && /^\d+$/.test(length)) line.requestBytes = Number(length);
   if (details.tenant !== undefined) line.tenant = details.tenant;
   if (details.principal !== undefined) line.principal = details.principal;
   if (details.err !== undefined) line.err = details.err;
-  const message = `${request.method} ${path} ${status}`;
+  const message = `${method} ${path} ${status}`;
   if (status >= 500) logger.error(line, message);
   else if (status >= 400) logger.warn(line, message);
   else logger.info(line, message);
@@ -304,7 +327,7 @@ export function withRequestLogging(
   const now = options.now ?? (() => performance.now());
   const generateId = options.generateId ?? randomUUID;
   const trust = options.trustRequestId ?? true;
-  return async (request) => {
+  const logged = async (request: Request): Promise<Response> => {
     const presented = request.headers.get('x-request-id');
     const requestId = trust && presented !== null && REQUEST_ID.test(presented) ? presented : generateId();
     requestIds.set(request, requestId);
@@ -319,6 +342,28 @@ export function withRequestLogging(
     logRequest(logger, request, response, now() - started, requestId);
     return withHeader(response, 'x-request-id', requestId);
   };
+  // Forward the handler's Node fast path (see fast-path.ts), logged the same way.
+  const inner = fastPathOf(handler);
+  if (inner === undefined) return logged;
+  return withFastPath(logged, (request) => {
+    const started = now();
+    const reply = inner(request);
+    if (reply === undefined) return undefined;
+    const presented = request.header('x-request-id');
+    const requestId =
+      trust && presented !== undefined && REQUEST_ID.test(presented) ? presented : generateId();
+    writeLine(
+      logger,
+      request.method,
+      `${request.origin}${request.url}`,
+      request.header,
+      reply.status,
+      now() - started,
+      requestId,
+      {},
+    );
+    return { ...reply, headers: { ...reply.headers, 'x-request-id': requestId } };
+  });
 }
 
 /** The response with one more header; a copy when its headers are immutable. */

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { ScimError } from '@scim/schemas';
+import { type FastPath, type FastReply, fastPathOf } from './fast-path.ts';
 
 /**
  * Options of {@link toNodeListener} and {@link toNodeMiddleware}.
@@ -124,6 +125,35 @@ async function send(response: Response, res: ServerResponse): Promise<void> {
   res.end(body);
 }
 
+/**
+ * Answers from the handler's fast path when it has one and it knows the answer (a discovery
+ * document, already serialized): no fetch objects are built. Returns whether it answered.
+ */
+function answerFast(
+  fast: FastPath,
+  req: IncomingMessage,
+  url: string,
+  res: ServerResponse,
+  options: NodeAdapterOptions,
+): boolean {
+  if (!url.startsWith('/')) return false;
+  const reply: FastReply | undefined = fast({
+    method: (req.method ?? 'GET').toUpperCase(),
+    url,
+    origin: origin(req, options),
+    header: (name) => {
+      const value = req.headers[name];
+      return Array.isArray(value) ? value.join(', ') : value;
+    },
+  });
+  if (reply === undefined) return false;
+  const headers: Record<string, string> = { ...reply.headers };
+  headers['content-length'] = String(Buffer.byteLength(reply.body));
+  res.writeHead(reply.status, headers);
+  res.end(reply.body);
+  return true;
+}
+
 function fail(res: ServerResponse, error: unknown): void {
   if (res.headersSent) {
     res.destroy(error instanceof Error ? error : undefined);
@@ -136,7 +166,11 @@ function fail(res: ServerResponse, error: unknown): void {
 /**
  * Adapts a fetch-standard handler (from {@link createScimHandler}) to a `node:http` request
  * listener. The request body is streamed to the handler (which counts its bytes), the response
- * streamed back.
+ * sent back with a `Content-Length`. Given a handler of `createScimHandler` itself (or
+ * `withRequestLogging` of one), it serves the discovery documents (`/ServiceProviderConfig`,
+ * `/Schemas`, `/ResourceTypes`) straight from the handler's serialized copies without building
+ * fetch objects: the same bytes and headers, several times the throughput. A handler wrapped in a
+ * function of your own always takes the fetch path.
  *
  * @param handler - the fetch handler
  * @param options - proxy trust
@@ -153,9 +187,11 @@ export function toNodeListener(
   handler: (request: Request) => Promise<Response>,
   options: NodeAdapterOptions = {},
 ): (req: IncomingMessage, res: ServerResponse) => void {
+  const fast = fastPathOf(handler);
   return (req, res) => {
     let request: Request;
     try {
+      if (fast !== undefined && answerFast(fast, req, req.url ?? '/', res, options)) return;
       request = toRequest(req, req.url ?? '/', options);
     } catch (error) {
       fail(res, error);
@@ -189,10 +225,12 @@ export function toNodeMiddleware(
   handler: (request: Request) => Promise<Response>,
   options: NodeAdapterOptions = {},
 ): NodeMiddleware {
+  const fast = fastPathOf(handler);
   return (req, res, next) => {
     let request: Request;
     try {
       const url = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/';
+      if (fast !== undefined && answerFast(fast, req, url, res, options)) return;
       request = toRequest(req, url, options);
     } catch (error) {
       fail(res, error);

@@ -64,6 +64,11 @@ describe('npm run token and npm start', () => {
       const [id, status, label] = listed.lines[0]!.split('\t');
       expect([status, label]).toEqual(['active', 'Entra']);
       expect((await token(['revoke', id!])).code).toBe(0);
+      const unknown = await token(['revoke', 'tok_0000000000000000']);
+      expect(unknown.code).toBe(1);
+      expect(unknown.lines).toEqual([
+        'There is no token tok_0000000000000000: npm run token -- list shows the tokens.',
+      ]);
       expect((await get(secret)).status).toBe(401);
     } finally {
       await server.close();

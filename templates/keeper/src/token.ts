@@ -74,7 +74,10 @@ export async function runTokenCommand(
         context.out([t.id, t.status, t.label ?? '', t.lastUsed ?? 'never used'].join('\t'));
       }
     } else {
-      await revokeToken(store.tokens, tenant, id!);
+      if (!(await revokeToken(store.tokens, tenant, id!))) {
+        context.err(`There is no token ${id}: npm run token -- list shows the tokens.`);
+        return 1;
+      }
       context.out(`Revoked ${id}.`);
     }
     return 0;

@@ -43,8 +43,19 @@ export interface ReadyMessage {
   readonly largeGroupId: string;
 }
 
-/** Sends the ready message (the process is a forked child). */
-export function ready(message: Omit<ReadyMessage, 'ready' | 'rss'>): void {
+/** Resident set size after a GC (the benchmark runs servers with --expose-gc). */
+function rss(): number {
   (globalThis as { gc?: () => void }).gc?.();
-  process.send?.({ ready: true, rss: process.memoryUsage().rss, ...message } satisfies ReadyMessage);
+  return process.memoryUsage().rss;
+}
+
+/**
+ * Sends the ready message (the process is a forked child), and from then on answers the parent's
+ * `{ memory: true }` with `{ memory: true, rss }`.
+ */
+export function ready(message: Omit<ReadyMessage, 'ready' | 'rss'>): void {
+  process.send?.({ ready: true, rss: rss(), ...message } satisfies ReadyMessage);
+  process.on('message', (m: { memory?: boolean }) => {
+    if (m.memory) process.send?.({ memory: true, rss: rss(), ...process.memoryUsage() });
+  });
 }

@@ -1,6 +1,6 @@
 import { type SchemaDefinition, ScimError, URN } from '@scim/schemas';
 import type { ResolvedConfig } from './config.ts';
-import { SCIM_JSON, scimJson } from './respond.ts';
+import { SCIM_JSON } from './respond.ts';
 
 type Json = Record<string, unknown>;
 
@@ -86,32 +86,50 @@ function resourceTypeJson(config: ResolvedConfig, index: number, base: string): 
   };
 }
 
-/** Serves `/ServiceProviderConfig`, `/Schemas[/{id}]` and `/ResourceTypes[/{id}]` (GET only). @internal */
+/** A discovery endpoint (the first path segment, lower case). @internal */
+export type DiscoveryEndpoint = 'serviceproviderconfig' | 'schemas' | 'resourcetypes';
+
+/**
+ * The serialized document of `/ServiceProviderConfig`, `/Schemas[/{id}]` or `/ResourceTypes[/{id}]`.
+ * The documents depend only on the configuration and the base URL, so each is serialized once and
+ * kept in `cache`. Throws `notFound` for an unknown id. @internal
+ */
+export function discoveryText(
+  config: ResolvedConfig,
+  base: string,
+  endpoint: DiscoveryEndpoint,
+  id: string | undefined,
+  cache?: Map<string, string>,
+): string {
+  const key = `${endpoint}\u0000${id?.toLowerCase() ?? ''}\u0000${base}`;
+  const hit = cache?.get(key);
+  if (hit !== undefined) return hit;
+  const text = JSON.stringify(build(config, base, endpoint, id));
+  if (cache !== undefined) {
+    if (cache.size >= 1000) cache.clear();
+    cache.set(key, text);
+  }
+  return text;
+}
+
+/** Serves a discovery endpoint (GET only) as a fetch response. @internal */
 export function discovery(
   config: ResolvedConfig,
   base: string,
-  endpoint: 'serviceproviderconfig' | 'schemas' | 'resourcetypes',
+  endpoint: DiscoveryEndpoint,
   id: string | undefined,
   cache?: Map<string, string>,
 ): Response {
-  // The documents depend only on the configuration and the base URL: serialize each once.
-  const key = `${endpoint}\u0000${id?.toLowerCase() ?? ''}\u0000${base}`;
-  const hit = cache?.get(key);
-  if (hit !== undefined) return new Response(hit, { status: 200, headers: { 'content-type': SCIM_JSON } });
-  const response = build(config, base, endpoint, id);
-  if (cache !== undefined) {
-    if (cache.size >= 1000) cache.clear();
-    const text = JSON.stringify(response);
-    cache.set(key, text);
-    return new Response(text, { status: 200, headers: { 'content-type': SCIM_JSON } });
-  }
-  return scimJson(200, response);
+  return new Response(discoveryText(config, base, endpoint, id, cache), {
+    status: 200,
+    headers: { 'content-type': SCIM_JSON },
+  });
 }
 
 function build(
   config: ResolvedConfig,
   base: string,
-  endpoint: 'serviceproviderconfig' | 'schemas' | 'resourcetypes',
+  endpoint: DiscoveryEndpoint,
   id: string | undefined,
 ): Json {
   if (endpoint === 'serviceproviderconfig') {

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { isScimError, ScimError } from '@scim/schemas';
 import type { Principal } from '../auth/types.ts';
+import { type FastPath, withFastPath } from '../fast-path.ts';
 import { getRequestId } from '../log.ts';
 import type { ScimHandler, ScimServerOptions } from '../options.ts';
 import { readJson } from './body.ts';
 import { runBulk } from './bulk.ts';
 import { resolveConfig, type ServedType, storageOf } from './config.ts';
-import { discovery } from './discovery.ts';
+import { type DiscoveryEndpoint, discovery, discoveryText } from './discovery.ts';
 import { queryParams, searchParams } from './query.ts';
 import {
   createResource,
@@ -18,10 +19,28 @@ import {
   replaceResource,
   searchAll,
 } from './resources.ts';
-import { scimJson } from './respond.ts';
+import { SCIM_JSON, scimJson } from './respond.ts';
 
 const RETRY_AFTER_SECONDS = '5';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/**
+ * A path the WHATWG URL parser keeps as it is: unreserved characters and colons (schema URNs), no
+ * percent-encoding, no `.` or `..` segment. Only such paths take the Node fast path.
+ */
+const PLAIN_PATH = /^(?:\/(?!\.\.?(?:\/|$))[A-Za-z0-9._~:-]*)+$/;
+
+/** Where a request's path leads. */
+type Target =
+  | { readonly kind: 'health' }
+  | {
+      readonly kind: 'discovery';
+      readonly base: string;
+      readonly endpoint: DiscoveryEndpoint;
+      readonly id: string | undefined;
+      /** How many segments follow the base: more than 2 is no endpoint. */
+      readonly depth: number;
+    }
+  | { readonly kind: 'scim'; readonly tenant: string; readonly base: string; readonly parts: string[] };
 /** Error codes of Node, `pg` and SQLite that mean the database cannot be reached right now. */
 const UNAVAILABLE_CODES = new Set([
   'ECONNREFUSED',
@@ -177,20 +196,19 @@ export function createScimHandler(options: ScimServerOptions): ScimHandler {
     ).toResponse();
   };
 
-  const route = async (request: Request, requestId: string): Promise<Response> => {
-    const url = new URL(request.url);
-    const method = request.method.toUpperCase();
-    const path = url.pathname.replace(/\/+$/, '');
+  /**
+   * Where a path leads: the health endpoint, a discovery document, or a tenant's SCIM endpoints.
+   * `pathname` is the URL's path as sent (percent-encoded), `origin` the normalized origin.
+   */
+  const resolveTarget = (pathname: string, origin: string): Target => {
+    const path = pathname.replace(/\/+$/, '');
     if (path === '/health' || (!config.tenantInPath && path === `${config.basePrefix}/health`)) {
-      if (method !== 'GET' && method !== 'HEAD') throw methodNotAllowed('GET');
-      await open();
-      await store.ping();
-      return scimJson(200, { status: 'ok', store: store.kind });
+      return { kind: 'health' };
     }
     if (path !== config.basePrefix && !path.startsWith(`${config.basePrefix}/`)) {
       throw new ScimError(
         'notFound',
-        `no SCIM endpoint at ${url.pathname}; the base path is ${options.basePath ?? '/'}`,
+        `no SCIM endpoint at ${pathname}; the base path is ${options.basePath ?? '/'}`,
       );
     }
     const segments = path
@@ -198,7 +216,7 @@ export function createScimHandler(options: ScimServerOptions): ScimHandler {
       .split('/')
       .filter((s) => s !== '');
     let tenant = config.fixedTenant;
-    let base = `${url.origin}${config.basePrefix}`;
+    let base = `${origin}${config.basePrefix}`;
     if (config.tenantInPath) {
       const raw = segments.shift();
       if (raw === undefined)
@@ -207,17 +225,34 @@ export function createScimHandler(options: ScimServerOptions): ScimHandler {
       if (tenant.length > 200) throw new ScimError('notFound', 'tenant names are at most 200 characters');
       const suffix = config.baseSuffix.split('/').filter((s) => s !== '');
       for (const s of suffix) {
-        if (segments.shift() !== s) throw new ScimError('notFound', `no SCIM endpoint at ${url.pathname}`);
+        if (segments.shift() !== s) throw new ScimError('notFound', `no SCIM endpoint at ${pathname}`);
       }
-      base = `${url.origin}${config.basePrefix}/${encodeURIComponent(tenant)}${config.baseSuffix}`;
+      base = `${origin}${config.basePrefix}/${encodeURIComponent(tenant)}${config.baseSuffix}`;
     }
     const parts = segments.map(decodeSegment);
     const first = parts[0]?.toLowerCase();
     if (first === 'serviceproviderconfig' || first === 'schemas' || first === 'resourcetypes') {
-      if (method !== 'GET' && method !== 'HEAD') throw methodNotAllowed('GET');
-      if (parts.length > 2) throw new ScimError('notFound', `no SCIM endpoint at ${url.pathname}`);
-      return discovery(config, base, first, parts[1], discoveryCache);
+      return { kind: 'discovery', base, endpoint: first, id: parts[1], depth: parts.length };
     }
+    return { kind: 'scim', tenant, base, parts };
+  };
+
+  const route = async (request: Request, requestId: string): Promise<Response> => {
+    const url = new URL(request.url);
+    const method = request.method.toUpperCase();
+    const target = resolveTarget(url.pathname, url.origin);
+    if (target.kind === 'health') {
+      if (method !== 'GET' && method !== 'HEAD') throw methodNotAllowed('GET');
+      await open();
+      await store.ping();
+      return scimJson(200, { status: 'ok', store: store.kind });
+    }
+    if (target.kind === 'discovery') {
+      if (method !== 'GET' && method !== 'HEAD') throw methodNotAllowed('GET');
+      if (target.depth > 2) throw new ScimError('notFound', `no SCIM endpoint at ${url.pathname}`);
+      return discovery(config, target.base, target.endpoint, target.id, discoveryCache);
+    }
+    const { tenant, base, parts } = target;
     limiter?.check(tenant);
     const principal: Principal | undefined = await options.authenticate(request, tenant);
     if (principal === undefined || principal.tenant !== tenant) {
@@ -341,6 +376,34 @@ export function createScimHandler(options: ScimServerOptions): ScimHandler {
     }
     return response;
   };
+
+  // The Node adapter's shortcut (see fast-path.ts): discovery documents, GET and HEAD, for paths
+  // that the URL parser would not rewrite; everything else (errors included) takes the fetch path.
+  // What the fast path answered, by the raw origin and path: a repeated request costs one lookup.
+  const answered = new Map<string, string>();
+  const fast: FastPath = (request) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return undefined;
+    const query = request.url.indexOf('?');
+    const pathname = query < 0 ? request.url : request.url.slice(0, query);
+    const key = `${request.origin}\u0000${pathname}`;
+    let body = answered.get(key);
+    if (body === undefined) {
+      if (!PLAIN_PATH.test(pathname)) return undefined;
+      try {
+        const target = resolveTarget(pathname, new URL(request.origin).origin);
+        if (target.kind !== 'discovery' || target.depth > 2) return undefined;
+        body = discoveryText(config, target.base, target.endpoint, target.id, discoveryCache);
+      } catch {
+        return undefined;
+      }
+      if (answered.size >= 1000) answered.clear();
+      answered.set(key, body);
+    }
+    const presented = request.header('x-request-id');
+    const requestId = presented !== undefined && REQUEST_ID.test(presented) ? presented : randomUUID();
+    return { status: 200, headers: { 'content-type': SCIM_JSON, 'x-request-id': requestId }, body };
+  };
+  withFastPath(handler, fast);
 
   return Object.assign(handler, {
     ready,

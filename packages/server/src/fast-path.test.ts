@@ -1,0 +1,268 @@
+import { createServer, request as httpRequest, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { FAST_PATH, fastPathOf, withFastPath } from './fast-path.ts';
+import { createScimHandler } from './handler/index.ts';
+import { createLogger, withRequestLogging } from './log.ts';
+import { toNodeListener, toNodeMiddleware } from './node.ts';
+import { memoryStore } from './store/memory.ts';
+
+const servers: Server[] = [];
+afterAll(async () => {
+  await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
+});
+
+async function listen(listener: RequestListener): Promise<number> {
+  const server = createServer(listener);
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+interface Raw {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: string;
+}
+
+/**
+ * One request with the path sent exactly as given (fetch would resolve `.` segments first), and a
+ * `Host` that is the same for every server and that the URL parser normalizes (case, default port).
+ */
+function send(
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<Raw> {
+  return new Promise((resolve, reject) => {
+    const all = { host: 'SCIM.Example.com:80', ...headers };
+    const req = httpRequest({ host: '127.0.0.1', port, method, path, headers: all }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Headers that differ between any two responses (the clock, the connection, a generated id). */
+function comparable(raw: Raw, keepRequestId: boolean): Raw {
+  const headers = { ...raw.headers };
+  delete headers.date;
+  delete headers.connection;
+  delete headers['keep-alive'];
+  if (!keepRequestId) {
+    expect(headers['x-request-id']).toMatch(/^[A-Za-z0-9._:-]{1,128}$/);
+    delete headers['x-request-id'];
+  }
+  return { ...raw, headers };
+}
+
+const authenticate = async (request: Request, tenant: string) =>
+  request.headers.get('authorization') === 'Bearer t'
+    ? { tenant, kind: 'bearer' as const, id: 'tok' }
+    : undefined;
+
+/**
+ * The same handler served twice: directly (the fast path) and through a wrapper function of our
+ * own (which has no fast path, so every request takes the fetch path).
+ */
+async function pair(basePath: string) {
+  const handler = createScimHandler({ store: memoryStore(), authenticate, basePath });
+  await handler.ready;
+  const fast = await listen(toNodeListener(handler));
+  const slow = await listen(toNodeListener((request) => handler(request)));
+  return { handler, fast, slow };
+}
+
+const fixed = await pair('/scim/v2');
+const tenants = await pair('/api/scim/{tenant}/v2');
+
+async function expectSame(
+  p: { fast: number; slow: number },
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+) {
+  const keepId =
+    headers['x-request-id'] !== undefined && /^[A-Za-z0-9._:-]{1,128}$/.test(headers['x-request-id']);
+  const [a, b] = await Promise.all([
+    send(p.fast, method, path, headers),
+    send(p.slow, method, path, headers),
+  ]);
+  expect(comparable(a, keepId), `${method} ${path}`).toEqual(comparable(b, keepId));
+  return a;
+}
+
+describe('the Node fast path', () => {
+  it('answers exactly as the fetch path does, for discovery documents and everything around them', async () => {
+    const user = 'urn:ietf:params:scim:schemas:core:2.0:User';
+    const cases: [string, string, Record<string, string>?][] = [
+      ['GET', '/scim/v2/ServiceProviderConfig'],
+      ['GET', '/scim/v2/serviceproviderconfig/'],
+      ['HEAD', '/scim/v2/ServiceProviderConfig'],
+      ['GET', '/scim/v2/Schemas'],
+      ['GET', `/scim/v2/Schemas/${user}`],
+      ['GET', `/scim/v2/Schemas/${user.toUpperCase()}`],
+      ['GET', '/scim/v2/Schemas/urn:nope'],
+      ['GET', '/scim/v2/ResourceTypes?attributes=id'],
+      ['GET', '/scim/v2//ResourceTypes//User'],
+      ['GET', '/scim/v2/ResourceTypes/User/extra'],
+      ['POST', '/scim/v2/Schemas'],
+      ['GET', '/scim/v2/./Schemas'],
+      ['GET', '/scim/v2/x/../Schemas'],
+      ['GET', '/scim/v2/%53chemas'],
+      ['GET', '/scim/v2/Schemas', { 'x-request-id': 'trace-42' }],
+      ['GET', '/scim/v2/Schemas', { 'x-request-id': 'not valid' }],
+      ['GET', '/scim/v2/Users'],
+      ['GET', '/scim/v2/Users', { authorization: 'Bearer t' }],
+      ['GET', '/elsewhere/Schemas'],
+      ['GET', '/health'],
+    ];
+    for (const [method, path, headers] of cases) await expectSame(fixed, method, path, headers);
+    const got = await expectSame(fixed, 'GET', '/scim/v2/Schemas');
+    expect(got.status).toBe(200);
+    expect(got.headers['content-type']).toBe('application/scim+json; charset=utf-8');
+    expect(Number(got.headers['content-length'])).toBe(Buffer.byteLength(got.body));
+    expect(JSON.parse(got.body).Resources.length).toBeGreaterThan(1);
+
+    for (const [method, path] of [
+      ['GET', '/api/scim/contoso/v2/ServiceProviderConfig'],
+      ['GET', '/api/scim/fabrikam/v2/ResourceTypes/Group'],
+      ['GET', '/api/scim/contoso/Schemas'],
+      ['GET', '/api/scim/con%20toso/v2/Schemas'],
+      // The URL parser resolves dot segments: these are other paths (or none) for the fetch path.
+      ['GET', '/api/scim/../v2/Schemas'],
+      ['GET', '/api/scim/./v2/ServiceProviderConfig'],
+      ['GET', '/api/scim/%2e%2e/v2/Schemas'],
+      ['GET', '/api/scim/.../v2/Schemas'],
+      ['GET', `/api/scim/${'t'.repeat(201)}/v2/Schemas`],
+    ] as const) {
+      await expectSame(tenants, method, path);
+    }
+    const located = JSON.parse(
+      (await send(tenants.fast, 'GET', '/api/scim/contoso/v2/ServiceProviderConfig')).body,
+    );
+    expect(located.meta.location).toBe('http://scim.example.com/api/scim/contoso/v2/ServiceProviderConfig');
+  });
+
+  it('answers exactly as the fetch path does for any path (property-based)', async () => {
+    const segment = fc.constantFrom(
+      'Schemas',
+      'schemas',
+      'ResourceTypes',
+      'ServiceProviderConfig',
+      'User',
+      'urn:ietf:params:scim:schemas:core:2.0:User',
+      '.',
+      '..',
+      '...',
+      '%2e',
+      '%2E%2e',
+      '%2F',
+      '',
+      'v2',
+      'contoso',
+      'a~b',
+      'Users',
+      'health',
+    );
+    const path = fc
+      .tuple(
+        fc.constantFrom('/scim', '/api/scim', '/x/..', ''),
+        fc.array(segment, { maxLength: 3 }),
+        fc.array(fc.constantFrom('Schemas', 'ResourceTypes', 'ServiceProviderConfig', 'User', '.', '..'), {
+          maxLength: 2,
+        }),
+        fc.constantFrom('', '/', '?x=1', '?attributes=id#f'),
+      )
+      .map(([root, middle, end, tail]) => [root, ...middle, ...end].join('/') + tail)
+      .map((p) => (p.startsWith('/') ? p : `/${p}`));
+    await fc.assert(
+      fc.asyncProperty(path, fc.constantFrom('GET', 'HEAD'), fc.boolean(), async (p, method, tenant) => {
+        await expectSame(tenant ? tenants : fixed, method, p);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('is what serves discovery: the fetch path is not called for it, and is for everything else', async () => {
+    let calls = 0;
+    const port = await listen(
+      toNodeListener(
+        withFastPath(async () => {
+          calls++;
+          return new Response('fetch path', { status: 299 });
+        }, fastPathOf(fixed.handler)!),
+      ),
+    );
+    expect((await send(port, 'GET', '/scim/v2/ResourceTypes')).status).toBe(200);
+    expect((await send(port, 'HEAD', '/scim/v2/Schemas')).status).toBe(200);
+    expect(calls).toBe(0);
+    expect(await send(port, 'GET', '/scim/v2/Users')).toMatchObject({ status: 299, body: 'fetch path' });
+    expect(await send(port, 'POST', '/scim/v2/Schemas')).toMatchObject({ status: 299 });
+    expect(await send(port, 'GET', '/scim/v2/Schemas/urn:nope')).toMatchObject({ status: 299 });
+    expect(calls).toBe(3);
+  });
+
+  it('is hidden from users: a symbol of its own, not enumerable, lost by any wrapper but ours', () => {
+    expect(Object.keys(fixed.handler)).not.toContain(String(FAST_PATH));
+    expect(Object.getOwnPropertyDescriptor(fixed.handler, FAST_PATH)?.enumerable).toBe(false);
+    expect(fastPathOf((request: Request) => fixed.handler(request))).toBeUndefined();
+    expect(fastPathOf({ [FAST_PATH]: () => undefined })).toBeUndefined();
+  });
+
+  it('is served by the Express middleware too, with the mount path', async () => {
+    const handler = createScimHandler({ store: memoryStore(), authenticate, basePath: '/scim/v2' });
+    const viaFast = express();
+    viaFast.use('/scim/v2', toNodeMiddleware(handler));
+    const viaFetch = express();
+    viaFetch.use(
+      '/scim/v2',
+      toNodeMiddleware((request) => handler(request)),
+    );
+    const p = {
+      fast: await listen(viaFast as unknown as RequestListener),
+      slow: await listen(viaFetch as unknown as RequestListener),
+    };
+    for (const path of ['/scim/v2/ServiceProviderConfig', '/scim/v2/Schemas/urn:nope', '/scim/v2/Users']) {
+      await expectSame(p, 'GET', path);
+    }
+    expect((await send(p.fast, 'GET', '/scim/v2/ResourceTypes/User')).status).toBe(200);
+  });
+
+  it('keeps request logging: withRequestLogging forwards it and logs each request it answers', async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ destination: { write: (line: string) => lines.push(line) } });
+    let ids = 0;
+    const logged = withRequestLogging(fixed.handler, logger, { generateId: () => `gen-${++ids}` });
+    expect(fastPathOf(logged)).toBeDefined();
+    expect(fastPathOf(withRequestLogging(async () => new Response(null), logger))).toBeUndefined();
+    const port = await listen(toNodeListener(logged));
+    const generated = await send(port, 'GET', '/scim/v2/Schemas?token=s3cret', { 'user-agent': 'Azure AD' });
+    const kept = await send(port, 'GET', '/scim/v2/ResourceTypes', { 'x-request-id': 'trace-7' });
+    const slow = await send(port, 'GET', '/scim/v2/Users');
+    expect([generated, kept, slow].map((r) => [r.status, r.headers['x-request-id']])).toEqual([
+      [200, 'gen-1'],
+      [200, 'trace-7'],
+      [401, 'gen-2'],
+    ]);
+    const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(parsed.map((l) => [l.requestId, l.method, l.path, l.status, l.userAgent])).toEqual([
+      ['gen-1', 'GET', '/scim/v2/Schemas?token=%5Bredacted%5D', 200, 'Azure AD'],
+      ['trace-7', 'GET', '/scim/v2/ResourceTypes', 200, undefined],
+      ['gen-2', 'GET', '/scim/v2/Users', 401, undefined],
+    ]);
+    expect(lines.join('')).not.toContain('s3cret');
+  });
+});
