@@ -1,9 +1,15 @@
 import {
   type AttributeDefinition,
   createResourceSchema,
+  enterpriseUserSchema,
   type ResourceTypeDefinition,
   type SchemaDefinition,
+  URN,
+  userResourceSchema,
+  userResourceType,
+  userSchema,
 } from '@scim/schemas';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { projectResource } from './index.ts';
 
@@ -47,5 +53,72 @@ describe('projection returned semantics', () => {
     });
     expect(projectResource(thing, schema, { attributes: ['hidden'] })).toEqual({ id: '1', key: 'K' });
     expect(projectResource(thing, schema, { excludedAttributes: 'key,a' })).toEqual({ id: '1', key: 'K' });
+  });
+});
+
+describe('prepared projections (kept per schema and parameters)', () => {
+  const user = {
+    schemas: [URN.User, URN.EnterpriseUser],
+    id: '2819c223',
+    externalId: 'e-1',
+    userName: 'bjensen',
+    UserName: 'shadowed by the exact key',
+    name: { givenName: 'Barbara', FamilyName: 'Jensen', extra: 'x' },
+    emails: [{ value: 'b@example.com', type: 'work', Primary: true }],
+    password: 'never returned',
+    meta: { resourceType: 'User', version: 'W/"1"' },
+    [URN.EnterpriseUser]: { employeeNumber: '7', manager: { value: 'm-1', displayName: 'Boss' } },
+  };
+  const path = fc.constantFrom(
+    'userName',
+    'USERNAME',
+    'name.givenName',
+    'name',
+    'emails.value',
+    'emails',
+    'password',
+    'meta',
+    'externalId',
+    URN.EnterpriseUser,
+    `${URN.EnterpriseUser}:manager.value`,
+    `${URN.User}:name.familyName`,
+    'nope',
+    'userName,emails',
+  );
+  const params = fc.record(
+    {
+      attributes: fc.oneof(
+        fc.array(path, { maxLength: 3 }),
+        fc.array(path, { maxLength: 3 }).map((p) => p.join(',')),
+      ),
+      excludedAttributes: fc.oneof(
+        fc.array(path, { maxLength: 3 }),
+        fc.array(path, { maxLength: 3 }).map((p) => p.join(',')),
+      ),
+    },
+    { requiredKeys: [] },
+  );
+
+  it('project as a schema seen for the first time does, whatever was projected before', () => {
+    fc.assert(
+      fc.property(fc.array(params, { minLength: 1, maxLength: 8 }), (sequence) => {
+        for (const p of sequence) {
+          const fresh = createResourceSchema(userResourceType, [userSchema, enterpriseUserSchema]);
+          expect(JSON.stringify(projectResource(user, userResourceSchema, p))).toBe(
+            JSON.stringify(projectResource(user, fresh, p)),
+          );
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('tell a list of paths from one path that holds a comma', () => {
+    expect(
+      Object.keys(projectResource(user, userResourceSchema, { attributes: ['userName', 'emails'] })),
+    ).toEqual(['schemas', 'id', 'userName', 'emails']);
+    expect(
+      Object.keys(projectResource(user, userResourceSchema, { attributes: ['userName,emails'] })),
+    ).toEqual(['schemas', 'id']);
   });
 });

@@ -21,6 +21,50 @@ export interface ProjectionParams {
 
 type Selection = Map<AttributeDefinition, Set<AttributeDefinition> | 'all'>;
 
+/** Lower-cased attribute names, computed once per definition. */
+const lowerNames = new WeakMap<AttributeDefinition, string>();
+function lowerName(def: AttributeDefinition): string {
+  let name = lowerNames.get(def);
+  if (name === undefined) {
+    name = def.name.toLowerCase();
+    lowerNames.set(def, name);
+  }
+  return name;
+}
+
+/** A complex attribute's sub-attributes by lower-cased name (the first of each name). */
+const subIndexes = new WeakMap<AttributeDefinition, Map<string, AttributeDefinition>>();
+function subAttribute(def: AttributeDefinition, key: string): AttributeDefinition | undefined {
+  let index = subIndexes.get(def);
+  if (index === undefined) {
+    index = new Map();
+    for (const sub of def.subAttributes ?? []) {
+      const name = lowerName(sub);
+      if (!index.has(name)) index.set(name, sub);
+    }
+    subIndexes.set(def, index);
+  }
+  return index.get(key.toLowerCase());
+}
+
+/**
+ * The keys of an object by lower-cased form (the first key of each form, in key order), so that
+ * looking up every attribute of a schema costs one pass over the object, not one per attribute.
+ */
+function keyIndex(object: JsonObject): Map<string, string> {
+  const index = new Map<string, string>();
+  for (const key of Object.keys(object)) {
+    const lower = key.toLowerCase();
+    if (!index.has(lower)) index.set(lower, key);
+  }
+  return index;
+}
+
+/** The key of `object` for an attribute, ignoring case, as `findKey` finds it. */
+function keyOf(object: JsonObject, index: Map<string, string>, def: AttributeDefinition): string | undefined {
+  return Object.hasOwn(object, def.name) ? def.name : index.get(lowerName(def));
+}
+
 function list(value: string | readonly string[] | undefined): string[] {
   if (value === undefined) return [];
   const items = typeof value === 'string' ? value.split(',') : value;
@@ -64,7 +108,7 @@ function projectValue(
     if (!isObject(v)) return v;
     const out: JsonObject = {};
     for (const key of Object.keys(v)) {
-      const sub = def.subAttributes?.find((s) => s.name.toLowerCase() === key.toLowerCase());
+      const sub = subAttribute(def, key);
       if (sub === undefined ? keep({ ...def, name: key, returned: 'default', type: 'string' }) : keep(sub))
         out[key] = v[key];
     }
@@ -85,8 +129,9 @@ function projectObject(
   wholeSchema: boolean,
 ): JsonObject {
   const out: JsonObject = {};
+  const index = keyIndex(object);
   for (const def of attributes) {
-    const key = findKey(object, def.name);
+    const key = keyOf(object, index, def);
     if (key === undefined) continue;
     const chosen = sel.selection.get(def);
     let value: unknown;
@@ -117,6 +162,46 @@ function projectObject(
   return out;
 }
 
+/** What a projection needs besides the resource: worked out once per schema and parameters. */
+interface Prepared {
+  readonly sel: { selection: Selection; urns: Set<string> };
+  readonly mode: 'include' | 'exclude' | 'default';
+  /** `id`, `externalId`, `meta` and the core schema's attributes, in that order. */
+  readonly attributes: readonly AttributeDefinition[];
+}
+
+/**
+ * Prepared projections by schema and parameters. A `ResourceSchema` is immutable (it caches its
+ * own path lookups the same way), so a preparation holds as long as the schema does; at most
+ * 256 parameter sets are kept per schema.
+ */
+const preparedBySchema = new WeakMap<ResourceSchema, Map<string, Prepared>>();
+
+function prepare(schema: ResourceSchema, params: ProjectionParams): Prepared {
+  const include = list(params.attributes);
+  const exclude = include.length > 0 ? [] : list(params.excludedAttributes);
+  const key = include.length > 0 ? `+${include.join('\u0000')}` : `-${exclude.join('\u0000')}`;
+  let cache = preparedBySchema.get(schema);
+  if (cache === undefined) {
+    cache = new Map();
+    preparedBySchema.set(schema, cache);
+  }
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const mode = include.length > 0 ? 'include' : exclude.length > 0 ? 'exclude' : 'default';
+  const sel = select(schema, mode === 'include' ? include : exclude);
+  const attributes: AttributeDefinition[] = [];
+  for (const name of ['id', 'externalId', 'meta']) {
+    const found = schema.attribute(name);
+    if (found !== undefined && found.schemaUrn === undefined) attributes.push(found.definition);
+  }
+  attributes.push(...schema.core.attributes);
+  const prepared: Prepared = { sel, mode, attributes };
+  if (cache.size >= 256) cache.clear();
+  cache.set(key, prepared);
+  return prepared;
+}
+
 /**
  * Applies `attributes` / `excludedAttributes` to one resource with the `returned` semantics of
  * RFC 7643 section 7: `always` attributes are always returned, `never` ones never, `request`
@@ -144,19 +229,11 @@ export function projectResource<T extends object>(
   params: ProjectionParams = {},
 ): T {
   const source = resource as unknown as JsonObject;
-  const include = list(params.attributes);
-  const exclude = include.length > 0 ? [] : list(params.excludedAttributes);
-  const mode = include.length > 0 ? 'include' : exclude.length > 0 ? 'exclude' : 'default';
-  const sel = select(schema, mode === 'include' ? include : exclude);
-  const common: AttributeDefinition[] = [];
-  for (const name of ['id', 'externalId', 'meta']) {
-    const found = schema.attribute(name);
-    if (found !== undefined && found.schemaUrn === undefined) common.push(found.definition);
-  }
+  const { sel, mode, attributes } = prepare(schema, params);
   const out: JsonObject = {};
   const schemasKey = findKey(source, 'schemas');
   if (schemasKey !== undefined) out.schemas = source[schemasKey];
-  Object.assign(out, projectObject(source, [...common, ...schema.core.attributes], sel, mode, false));
+  Object.assign(out, projectObject(source, attributes, sel, mode, false));
   for (const { schema: ext } of schema.extensions) {
     const key = findKey(source, ext.id);
     if (key === undefined) continue;
