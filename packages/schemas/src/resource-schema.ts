@@ -140,7 +140,9 @@ export function createResourceSchema(
   const extAttrs = new Map(extensions.map((e) => [e.schema.id.toLowerCase(), byName(e.schema.attributes)]));
   // Longest URN first, so that a URN that prefixes another never shadows it.
   const urns = [core.id, ...extensions.map((e) => e.schema.id)].sort((a, b) => b.length - a.length);
-  const cache = new Map<string, ResolvedAttribute | null>();
+  // Resolved paths only: there are as many as the schemas have attributes (names are lower-cased),
+  // while the paths that resolve to nothing are as many as clients care to send.
+  const cache = new Map<string, ResolvedAttribute>();
 
   const top = (definition: AttributeDefinition, schemaUrn: string | undefined, inExtension: boolean) => ({
     definition,
@@ -200,7 +202,7 @@ export function createResourceSchema(
     resolvePath(path) {
       const key = path.toLowerCase();
       const hit = cache.get(key);
-      if (hit !== undefined) return hit ?? undefined;
+      if (hit !== undefined) return hit;
       let found: ResolvedAttribute | undefined;
       const split = schema.splitUrn(path);
       const rest = split ? split.rest : path;
@@ -209,7 +211,7 @@ export function createResourceSchema(
         const attr = schema.attribute(name, split?.urn);
         found = attr && sub !== undefined ? schema.subAttribute(attr, sub) : attr;
       }
-      cache.set(key, found ?? null);
+      if (found !== undefined) cache.set(key, found);
       return found;
     },
   };

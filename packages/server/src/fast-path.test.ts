@@ -77,16 +77,17 @@ const authenticate = async (request: Request, tenant: string) =>
  * The same handler served twice: directly (the fast path) and through a wrapper function of our
  * own (which has no fast path, so every request takes the fetch path).
  */
-async function pair(basePath: string) {
+async function pair(basePath: string, trustProxy = false) {
   const handler = createScimHandler({ store: memoryStore(), authenticate, basePath });
   await handler.ready;
-  const fast = await listen(toNodeListener(handler));
-  const slow = await listen(toNodeListener((request) => handler(request)));
+  const fast = await listen(toNodeListener(handler, { trustProxy }));
+  const slow = await listen(toNodeListener((request) => handler(request), { trustProxy }));
   return { handler, fast, slow };
 }
 
 const fixed = await pair('/scim/v2');
 const tenants = await pair('/api/scim/{tenant}/v2');
+const proxied = await pair('/scim/v2', true);
 
 async function expectSame(
   p: { fast: number; slow: number },
@@ -154,6 +155,35 @@ describe('the Node fast path', () => {
       (await send(tenants.fast, 'GET', '/api/scim/contoso/v2/ServiceProviderConfig')).body,
     );
     expect(located.meta.location).toBe('http://scim.example.com/api/scim/contoso/v2/ServiceProviderConfig');
+  });
+
+  it('answers exactly as the fetch path does for any Host and forwarded origin', async () => {
+    const hosts = [
+      'scim.example.com',
+      'SCIM.EXAMPLE.COM.',
+      'scim.example.com:8443',
+      '[0:0::1]:80',
+      '0x7f.1:0080',
+      `${'a'.repeat(250)}.com`,
+      'bad host!',
+      'xn--a',
+    ];
+    for (const host of hosts) {
+      await expectSame(fixed, 'GET', '/scim/v2/ServiceProviderConfig', { host });
+      await expectSame(proxied, 'GET', '/scim/v2/ResourceTypes/User', {
+        host: 'internal:8080',
+        'x-forwarded-host': `${host}, proxy.internal`,
+        'x-forwarded-proto': 'https, http',
+      });
+    }
+    await expectSame(proxied, 'GET', '/scim/v2/Schemas', {
+      'x-forwarded-host': '',
+      'x-forwarded-proto': 'gopher',
+    });
+    const long = JSON.parse(
+      (await send(fixed.fast, 'GET', '/scim/v2/ServiceProviderConfig', { host: 'a'.repeat(300) })).body,
+    );
+    expect(long.meta.location).toBe('http://localhost/scim/v2/ServiceProviderConfig');
   });
 
   it('answers exactly as the fetch path does for any path (property-based)', async () => {
@@ -264,5 +294,64 @@ describe('the Node fast path', () => {
       ['gen-2', 'GET', '/scim/v2/Users', 401, undefined],
     ]);
     expect(lines.join('')).not.toContain('s3cret');
+  });
+
+  it('logs the same line as the fetch path, repeated headers included', async () => {
+    const logged = (fast: boolean) => {
+      const lines: string[] = [];
+      const logger = createLogger({ destination: { write: (line: string) => lines.push(line) } });
+      const inner = fast ? fixed.handler : (request: Request) => fixed.handler(request);
+      return { lines, handler: withRequestLogging(inner, logger, { generateId: () => 'same-id' }) };
+    };
+    const a = logged(true);
+    const b = logged(false);
+    expect(fastPathOf(a.handler)).toBeDefined();
+    expect(fastPathOf(b.handler)).toBeUndefined();
+    const ports = [await listen(toNodeListener(a.handler)), await listen(toNodeListener(b.handler))];
+    for (const port of ports) {
+      await new Promise<void>((resolve, reject) => {
+        // Two User-Agent lines: Node's req.headers keeps only the first, fetch's Headers joins both.
+        const req = httpRequest({
+          host: '127.0.0.1',
+          port,
+          path: '/scim/v2/Schemas',
+          headers: [
+            ['Host', 'scim.example.com'],
+            ['User-Agent', 'first'],
+            ['User-Agent', 'second'],
+          ].flat(),
+        });
+        req.on('response', (res) => res.resume().on('end', resolve));
+        req.on('error', reject);
+        req.end();
+      });
+    }
+    const line = (lines: string[]) => {
+      const { time: _time, durationMs: _duration, pid: _pid, ...rest } = JSON.parse(lines[0]!);
+      return rest;
+    };
+    expect(line(a.lines)).toEqual(line(b.lines));
+    expect(line(a.lines).userAgent).toBe('first, second');
+  });
+
+  it('hands an error of the logger to Express, as the fetch path does', async () => {
+    const throwing = {
+      info: () => {
+        throw new Error('log sink down');
+      },
+      warn: () => {},
+      error: () => {},
+    };
+    const app = express();
+    app.use('/scim/v2', toNodeMiddleware(withRequestLogging(fixed.handler, throwing)));
+    app.use(
+      (error: Error, _req: unknown, res: { status(n: number): { send(t: string): void } }, _next: unknown) =>
+        res.status(599).send(`express saw: ${error.message}`),
+    );
+    const port = await listen(app as unknown as RequestListener);
+    expect(await send(port, 'GET', '/scim/v2/Schemas')).toMatchObject({
+      status: 599,
+      body: 'express saw: log sink down',
+    });
   });
 });

@@ -11,10 +11,14 @@
  * never loses a request.
  *
  * A reply of the fast path must be byte for byte the response of the fetch path for the same
- * request, headers included (node.test.ts compares the two).
+ * request, headers included (fast-path.test.ts compares the two).
  */
 
-/** The key of the fast path on a handler. A module-local symbol: only this package's code sees it. */
+/**
+ * The key of the fast path on a handler: a symbol of this module, not a registered one, so only
+ * this copy of the package uses it (a handler of another copy, say the CJS build next to the ESM one,
+ * simply takes the fetch path).
+ */
 export const FAST_PATH: unique symbol = Symbol('@scim/server fast path');
 
 /** A request as the Node adapter sees it, without fetch objects. */

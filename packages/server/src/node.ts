@@ -48,7 +48,7 @@ function origin(req: IncomingMessage, options: NodeAdapterOptions): string {
     proto = firstHeader(req.headers['x-forwarded-proto'])?.split(',')[0]?.trim() || proto;
     host = firstHeader(req.headers['x-forwarded-host'])?.split(',')[0]?.trim() || host;
   }
-  if (!/^[A-Za-z0-9.\-:[\]]+$/.test(host)) host = 'localhost';
+  if (host.length > 255 || !/^[A-Za-z0-9.\-:[\]]+$/.test(host)) host = 'localhost';
   return `${proto === 'https' ? 'https' : 'http'}://${host}`;
 }
 
@@ -141,10 +141,9 @@ function answerFast(
     method: (req.method ?? 'GET').toUpperCase(),
     url,
     origin: origin(req, options),
-    header: (name) => {
-      const value = req.headers[name];
-      return Array.isArray(value) ? value.join(', ') : value;
-    },
+    // Every value of a repeated header, joined as fetch's Headers joins them (req.headers keeps only
+    // the first of some, such as User-Agent).
+    header: (name) => req.headersDistinct[name]?.join(', '),
   });
   if (reply === undefined) return false;
   const headers: Record<string, string> = { ...reply.headers };
@@ -166,7 +165,7 @@ function fail(res: ServerResponse, error: unknown): void {
 /**
  * Adapts a fetch-standard handler (from {@link createScimHandler}) to a `node:http` request
  * listener. The request body is streamed to the handler (which counts its bytes), the response
- * sent back with a `Content-Length`. Given a handler of `createScimHandler` itself (or
+ * sent back whole with a `Content-Length`. Given a handler of `createScimHandler` itself (or
  * `withRequestLogging` of one), it serves the discovery documents (`/ServiceProviderConfig`,
  * `/Schemas`, `/ResourceTypes`) straight from the handler's serialized copies without building
  * fetch objects: the same bytes and headers, several times the throughput. A handler wrapped in a
@@ -230,7 +229,18 @@ export function toNodeMiddleware(
     let request: Request;
     try {
       const url = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/';
-      if (fast !== undefined && answerFast(fast, req, url, res, options)) return;
+      if (fast !== undefined) {
+        let done: boolean;
+        try {
+          done = answerFast(fast, req, url, res, options);
+        } catch (error) {
+          // As a failure of the handler on the fetch path: Express's error handling decides.
+          if (res.headersSent) res.destroy();
+          else next(error);
+          return;
+        }
+        if (done) return;
+      }
       request = toRequest(req, url, options);
     } catch (error) {
       fail(res, error);

@@ -84,6 +84,9 @@ describe('prepared projections (kept per schema and parameters)', () => {
     `${URN.User}:name.familyName`,
     'nope',
     'userName,emails',
+    'displayName\u0000emails',
+    'emails\u0000displayName',
+    'displayName',
   );
   const params = fc.record(
     {
@@ -113,7 +116,16 @@ describe('prepared projections (kept per schema and parameters)', () => {
     );
   });
 
-  it('tell a list of paths from one path that holds a comma', () => {
+  it('tell a list of paths from one path that holds a comma or a NUL', () => {
+    for (const joined of ['userName\u0000emails', 'emails\u0000userName']) {
+      expect(Object.keys(projectResource(user, userResourceSchema, { attributes: [joined] }))).toEqual([
+        'schemas',
+        'id',
+      ]);
+      expect(
+        Object.keys(projectResource(user, userResourceSchema, { excludedAttributes: [joined] })),
+      ).toContain('userName');
+    }
     expect(
       Object.keys(projectResource(user, userResourceSchema, { attributes: ['userName', 'emails'] })),
     ).toEqual(['schemas', 'id', 'userName', 'emails']);

@@ -171,16 +171,19 @@ interface Prepared {
 }
 
 /**
- * Prepared projections by schema and parameters. A `ResourceSchema` is immutable (it caches its
- * own path lookups the same way), so a preparation holds as long as the schema does; at most
- * 256 parameter sets are kept per schema.
+ * Prepared projections by schema and parameters. A `ResourceSchema` is immutable, so a
+ * preparation holds as long as the schema does; at most 256 parameter sets, of at most
+ * {@link MAX_PREPARED_KEY} characters each, are kept per schema.
  */
 const preparedBySchema = new WeakMap<ResourceSchema, Map<string, Prepared>>();
+/** The longest parameter list (as JSON) that is kept: a few dozen attribute paths. */
+const MAX_PREPARED_KEY = 2048;
 
 function prepare(schema: ResourceSchema, params: ProjectionParams): Prepared {
   const include = list(params.attributes);
   const exclude = include.length > 0 ? [] : list(params.excludedAttributes);
-  const key = include.length > 0 ? `+${include.join('\u0000')}` : `-${exclude.join('\u0000')}`;
+  // JSON of the list, so that no name (a comma, a NUL, anything) can make two lists one key.
+  const key = JSON.stringify(include.length > 0 ? ['+', ...include] : ['-', ...exclude]);
   let cache = preparedBySchema.get(schema);
   if (cache === undefined) {
     cache = new Map();
@@ -197,6 +200,8 @@ function prepare(schema: ResourceSchema, params: ProjectionParams): Prepared {
   }
   attributes.push(...schema.core.attributes);
   const prepared: Prepared = { sel, mode, attributes };
+  // Parameter lists as long as a request body are worked out each time rather than kept.
+  if (key.length > MAX_PREPARED_KEY) return prepared;
   if (cache.size >= 256) cache.clear();
   cache.set(key, prepared);
   return prepared;

@@ -89,6 +89,11 @@ function resourceTypeJson(config: ResolvedConfig, index: number, base: string): 
 /** A discovery endpoint (the first path segment, lower case). @internal */
 export type DiscoveryEndpoint = 'serviceproviderconfig' | 'schemas' | 'resourcetypes';
 
+/** The key of a document in the cache of {@link discoveryText}. @internal */
+export function discoveryKey(base: string, endpoint: DiscoveryEndpoint, id: string | undefined): string {
+  return `${endpoint}\u0000${id?.toLowerCase() ?? ''}\u0000${base}`;
+}
+
 /**
  * The serialized document of `/ServiceProviderConfig`, `/Schemas[/{id}]` or `/ResourceTypes[/{id}]`.
  * The documents depend only on the configuration and the base URL, so each is serialized once and
@@ -101,7 +106,7 @@ export function discoveryText(
   id: string | undefined,
   cache?: Map<string, string>,
 ): string {
-  const key = `${endpoint}\u0000${id?.toLowerCase() ?? ''}\u0000${base}`;
+  const key = discoveryKey(base, endpoint, id);
   const hit = cache?.get(key);
   if (hit !== undefined) return hit;
   const text = JSON.stringify(build(config, base, endpoint, id));

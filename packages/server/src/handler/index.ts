@@ -7,7 +7,7 @@ import type { ScimHandler, ScimServerOptions } from '../options.ts';
 import { readJson } from './body.ts';
 import { runBulk } from './bulk.ts';
 import { resolveConfig, type ServedType, storageOf } from './config.ts';
-import { type DiscoveryEndpoint, discovery, discoveryText } from './discovery.ts';
+import { type DiscoveryEndpoint, discovery, discoveryKey, discoveryText } from './discovery.ts';
 import { queryParams, searchParams } from './query.ts';
 import {
   createResource,
@@ -379,25 +379,28 @@ export function createScimHandler(options: ScimServerOptions): ScimHandler {
 
   // The Node adapter's shortcut (see fast-path.ts): discovery documents, GET and HEAD, for paths
   // that the URL parser would not rewrite; everything else (errors included) takes the fetch path.
-  // What the fast path answered, by the raw origin and path: a repeated request costs one lookup.
+  // Which document the fast path answered, by the raw origin and path: a repeated request costs two
+  // lookups. It keeps the document's cache key, not the document: the documents live in
+  // `discoveryCache` alone, under its bound.
   const answered = new Map<string, string>();
   const fast: FastPath = (request) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return undefined;
     const query = request.url.indexOf('?');
     const pathname = query < 0 ? request.url : request.url.slice(0, query);
     const key = `${request.origin}\u0000${pathname}`;
-    let body = answered.get(key);
+    const known = answered.get(key);
+    let body = known === undefined ? undefined : discoveryCache.get(known);
     if (body === undefined) {
       if (!PLAIN_PATH.test(pathname)) return undefined;
       try {
         const target = resolveTarget(pathname, new URL(request.origin).origin);
         if (target.kind !== 'discovery' || target.depth > 2) return undefined;
         body = discoveryText(config, target.base, target.endpoint, target.id, discoveryCache);
+        if (answered.size >= 1000) answered.clear();
+        answered.set(key, discoveryKey(target.base, target.endpoint, target.id));
       } catch {
         return undefined;
       }
-      if (answered.size >= 1000) answered.clear();
-      answered.set(key, body);
     }
     const presented = request.header('x-request-id');
     const requestId = presented !== undefined && REQUEST_ID.test(presented) ? presented : randomUUID();
