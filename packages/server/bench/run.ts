@@ -152,7 +152,7 @@ async function measure(s: Server, c: Case, warmUp = false): Promise<Measured> {
       : {
           requests: [
             {
-              setupRequest: (request: Record<string, unknown>) => ({
+              setupRequest: (request: autocannon.Request) => ({
                 ...request,
                 body: JSON.stringify(c.body!(s, n++)),
               }),

@@ -56,6 +56,9 @@ function rss(): number {
 export function ready(message: Omit<ReadyMessage, 'ready' | 'rss'>): void {
   process.send?.({ ready: true, rss: rss(), ...message } satisfies ReadyMessage);
   process.on('message', (m: { memory?: boolean }) => {
-    if (m.memory) process.send?.({ memory: true, rss: rss(), ...process.memoryUsage() });
+    if (m.memory) {
+      const resident = rss();
+      process.send?.({ memory: true, ...process.memoryUsage(), rss: resident });
+    }
   });
 }

@@ -13,13 +13,16 @@ type Json = Record<string, unknown> & { id: string };
 const users = new Map<string, Json>();
 const groups = new Map<string, Json>();
 
+/** SCIMMY's errors take `null` for "no scimType" at run time, though its types ask for a string. */
+const NO_SCIM_TYPE = null as unknown as string;
+
 function handlers(map: Map<string, Json>, type: string) {
   return {
     ingress: (resource: { id?: string }, data: Record<string, unknown>) => {
       const now = new Date().toISOString();
       const previous = resource.id === undefined ? undefined : map.get(resource.id);
       if (resource.id !== undefined && previous === undefined) {
-        throw new SCIMMY.Types.Error(404, null, `${type} ${resource.id} not found`);
+        throw new SCIMMY.Types.Error(404, NO_SCIM_TYPE, `${type} ${resource.id} not found`);
       }
       if (type === 'User') {
         const name = String(data.userName).toLowerCase();
@@ -42,7 +45,8 @@ function handlers(map: Map<string, Json>, type: string) {
     egress: (resource: { id?: string; filter?: { match(values: unknown[]): unknown[] } }) => {
       if (resource.id !== undefined) {
         const found = map.get(resource.id);
-        if (found === undefined) throw new SCIMMY.Types.Error(404, null, `${type} ${resource.id} not found`);
+        if (found === undefined)
+          throw new SCIMMY.Types.Error(404, NO_SCIM_TYPE, `${type} ${resource.id} not found`);
         return found;
       }
       const all = [...map.values()];
@@ -50,7 +54,7 @@ function handlers(map: Map<string, Json>, type: string) {
     },
     degress: (resource: { id?: string }) => {
       if (resource.id === undefined || !map.delete(resource.id)) {
-        throw new SCIMMY.Types.Error(404, null, `${type} ${resource.id} not found`);
+        throw new SCIMMY.Types.Error(404, NO_SCIM_TYPE, `${type} ${resource.id} not found`);
       }
     },
   };
