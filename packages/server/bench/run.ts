@@ -177,9 +177,14 @@ async function stop(s: Server): Promise<void> {
 
 /** Resident memory of a server now, after a GC, in bytes. */
 async function rssOf(s: Server): Promise<number> {
-  const answer = new Promise<number>((resolve) =>
-    s.child.on('message', (m: { rss?: number; memory?: boolean }) => m.memory && resolve(m.rss!)),
-  );
+  const answer = new Promise<number>((resolve) => {
+    const listener = (m: { rss?: number; memory?: boolean }) => {
+      if (!m.memory) return;
+      s.child.off('message', listener);
+      resolve(m.rss!);
+    };
+    s.child.on('message', listener);
+  });
   s.child.send({ memory: true });
   return answer;
 }

@@ -327,9 +327,10 @@ export function withRequestLogging(
   const now = options.now ?? (() => performance.now());
   const generateId = options.generateId ?? randomUUID;
   const trust = options.trustRequestId ?? true;
+  const idFor = (presented: string | undefined) =>
+    trust && presented !== undefined && REQUEST_ID.test(presented) ? presented : generateId();
   const logged = async (request: Request): Promise<Response> => {
-    const presented = request.headers.get('x-request-id');
-    const requestId = trust && presented !== null && REQUEST_ID.test(presented) ? presented : generateId();
+    const requestId = idFor(request.headers.get('x-request-id') ?? undefined);
     requestIds.set(request, requestId);
     const started = now();
     let response: Response;
@@ -349,9 +350,7 @@ export function withRequestLogging(
     const started = now();
     const reply = inner(request);
     if (reply === undefined) return undefined;
-    const presented = request.header('x-request-id');
-    const requestId =
-      trust && presented !== undefined && REQUEST_ID.test(presented) ? presented : generateId();
+    const requestId = idFor(request.header('x-request-id'));
     writeLine(
       logger,
       request.method,

@@ -146,9 +146,7 @@ function answerFast(
     header: (name) => req.headersDistinct[name]?.join(', '),
   });
   if (reply === undefined) return false;
-  const headers: Record<string, string> = { ...reply.headers };
-  headers['content-length'] = String(Buffer.byteLength(reply.body));
-  res.writeHead(reply.status, headers);
+  res.writeHead(reply.status, { ...reply.headers, 'content-length': String(Buffer.byteLength(reply.body)) });
   res.end(reply.body);
   return true;
 }
@@ -226,21 +224,19 @@ export function toNodeMiddleware(
 ): NodeMiddleware {
   const fast = fastPathOf(handler);
   return (req, res, next) => {
+    const url = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/';
+    if (fast !== undefined) {
+      try {
+        if (answerFast(fast, req, url, res, options)) return;
+      } catch (error) {
+        // As a failure of the handler on the fetch path: Express's error handling decides.
+        if (res.headersSent) res.destroy();
+        else next(error);
+        return;
+      }
+    }
     let request: Request;
     try {
-      const url = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/';
-      if (fast !== undefined) {
-        let done: boolean;
-        try {
-          done = answerFast(fast, req, url, res, options);
-        } catch (error) {
-          // As a failure of the handler on the fetch path: Express's error handling decides.
-          if (res.headersSent) res.destroy();
-          else next(error);
-          return;
-        }
-        if (done) return;
-      }
       request = toRequest(req, url, options);
     } catch (error) {
       fail(res, error);

@@ -76,6 +76,11 @@ function isUnavailable(error: unknown): boolean {
   );
 }
 
+/** The client's `x-request-id` when it is well-formed, a new UUID otherwise. */
+function requestIdFrom(presented: string | undefined): string {
+  return presented !== undefined && REQUEST_ID.test(presented) ? presented : randomUUID();
+}
+
 function methodNotAllowed(allow: string): ScimError {
   return new ScimError('methodNotAllowed', `this endpoint accepts ${allow}`, { headers: { allow } });
 }
@@ -360,9 +365,8 @@ export function createScimHandler(options: ScimServerOptions): ScimHandler {
   };
 
   const handler = async (request: Request): Promise<Response> => {
-    const presented = request.headers.get('x-request-id');
     const requestId =
-      getRequestId(request) ?? (presented !== null && REQUEST_ID.test(presented) ? presented : randomUUID());
+      getRequestId(request) ?? requestIdFrom(request.headers.get('x-request-id') ?? undefined);
     let response: Response;
     try {
       response = await route(request, requestId);
@@ -379,9 +383,8 @@ export function createScimHandler(options: ScimServerOptions): ScimHandler {
 
   // The Node adapter's shortcut (see fast-path.ts): discovery documents, GET and HEAD, for paths
   // that the URL parser would not rewrite; everything else (errors included) takes the fetch path.
-  // Which document the fast path answered, by the raw origin and path: a repeated request costs two
-  // lookups. It keeps the document's cache key, not the document: the documents live in
-  // `discoveryCache` alone, under its bound.
+  // `answered` maps a raw origin and path to the document's key in `discoveryCache` (not to the
+  // document, which lives there alone, under its bound): a repeated request costs two lookups.
   const answered = new Map<string, string>();
   const fast: FastPath = (request) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return undefined;
@@ -402,8 +405,7 @@ export function createScimHandler(options: ScimServerOptions): ScimHandler {
         return undefined;
       }
     }
-    const presented = request.header('x-request-id');
-    const requestId = presented !== undefined && REQUEST_ID.test(presented) ? presented : randomUUID();
+    const requestId = requestIdFrom(request.header('x-request-id'));
     return { status: 200, headers: { 'content-type': SCIM_JSON, 'x-request-id': requestId }, body };
   };
   withFastPath(handler, fast);
