@@ -1,6 +1,6 @@
-import type { CallNode, ExpressionNode } from './ast.ts';
+import type { CallNode, ExpressionNode, NumberNode } from './ast.ts';
 import { MappingError, positionAt, type SafeResult } from './errors.ts';
-import { type Compiled, type Env, type EvaluateOptions, FUNCTIONS } from './functions.ts';
+import { type Compiled, type Env, type EvaluateOptions, FUNCTIONS, parametersFor } from './functions.ts';
 import { lex } from './lexer.ts';
 import { parseTokens } from './parser.ts';
 import { asString, bool, type DirectoryObject, type ExpressionValue, fromAttribute } from './values.ts';
@@ -88,7 +88,10 @@ export function check(text: string, root: ExpressionNode, errors: MappingError[]
         `${node.name} takes ${range} argument${fn.maxArgs === 1 ? '' : 's'} but got ${n}: ${fn.signature}`,
       );
     } else {
-      fn.parameters.forEach((p, i) => {
+      const params = parametersFor(fn, n);
+      const signature =
+        params === fn.parameters ? fn.signature : `${fn.name}(${params.map((p) => p.name).join(', ')})`;
+      params.forEach((p, i) => {
         if (
           p.required &&
           !p.repeating &&
@@ -99,10 +102,17 @@ export function check(text: string, root: ExpressionNode, errors: MappingError[]
           err(
             node,
             'missingArgument',
-            `${node.name}: the required argument ${p.name} (argument ${i + 1}) is empty: ${fn.signature}`,
+            `${node.name}: the required argument ${p.name} (argument ${i + 1}) is empty: ${signature}`,
           );
         }
       });
+    }
+    const problem = fn && n >= fn.minArgs && n <= fn.maxArgs ? fn.check?.(node) : null;
+    if (problem) {
+      const { at, code, message } = problem;
+      errors.push(
+        new MappingError('parse', code, message, positionAt(text, at.start), text.slice(at.start, at.end)),
+      );
     }
     if (node.name === 'SelectUniqueValue' && depth > 0) {
       err(
@@ -147,6 +157,16 @@ function compare(op: string, a: ExpressionValue, b: ExpressionValue): string {
   }
 }
 
+/**
+ * A number constant's value; an integer beyond 2^53 (an 18- or 19-digit AD file time such as
+ * 9223372036854775807) stays its exact decimal text, which a JavaScript number cannot hold.
+ */
+function exactNumber(node: NumberNode): number | string {
+  if (Number.isSafeInteger(node.value)) return node.value;
+  if (/^&h/i.test(node.raw)) return BigInt(`0x${node.raw.slice(2)}`).toString();
+  return /^-?\d+$/.test(node.raw) ? BigInt(node.raw).toString() : node.value;
+}
+
 function compileNode(node: ExpressionNode): Compiled {
   switch (node.kind) {
     case 'attribute': {
@@ -158,7 +178,7 @@ function compileNode(node: ExpressionNode): Compiled {
       return () => v;
     }
     case 'number': {
-      const v = node.value;
+      const v = exactNumber(node);
       return () => v;
     }
     case 'identifier': {

@@ -1,14 +1,16 @@
-import type { CallNode } from './ast.ts';
+import type { CallNode, ExpressionNode } from './ast.ts';
+import { type CaseRules, caseRulesOf, toLowerDotNet, toTitleChar, toUpperDotNet } from './casing.ts';
+import { dateAdd, dateDiff, INTERVALS } from './dates/arithmetic.ts';
+import { formatDotNetDate, invalidSpecifier, parseExactDate } from './dates/custom.ts';
 import {
-  dateAdd,
-  dateDiff,
-  dateFromFileTime,
-  fileTimeFromDate,
-  formatDotNetDate,
+  fileTimeOf,
   formatEntraDate,
-  parseExactDate,
-  parseLooseDate,
-} from './dates.ts';
+  type Instant,
+  instantFromFileTime,
+  instantOf,
+  MAX_FILETIME,
+} from './dates/instant.ts';
+import { parseInvariantDate } from './dates/invariant.ts';
 import { MappingError, positionAt } from './errors.ts';
 import { toJsRegExp, toJsReplacer } from './regex.ts';
 import {
@@ -129,13 +131,33 @@ export interface FunctionSignature {
   readonly deterministic: boolean;
   /** An example expression. */
   readonly example: string;
+  /**
+   * Other parameter lists the function accepts, chosen by argument count, for example
+   * FormatDateTime's `(source, inputFormat, outputFormat)` that Graph's `schema/functions` lists.
+   */
+  readonly overloads?: readonly (readonly FunctionParameter[])[];
 }
 
 /** @internal An implementation receives compiled (lazy) arguments. */
 type Impl = (args: readonly (Compiled | null)[], env: Env, node: CallNode) => ExpressionValue;
 
+/** @internal A problem a checker finds in a call's constant arguments before evaluation. */
+export interface ArgumentProblem {
+  /** The argument at fault. */
+  readonly at: ExpressionNode;
+  readonly code: string;
+  readonly message: string;
+}
+
 interface Entry extends FunctionSignature {
   readonly impl: Impl;
+  /** Checks constant arguments at compile time (a culture name that no culture has). */
+  readonly check?: (node: CallNode) => ArgumentProblem | null;
+}
+
+/** @internal The parameters a call with `count` arguments binds to: the overload of that length, if any. */
+export function parametersFor(fn: FunctionSignature, count: number): readonly FunctionParameter[] {
+  return fn.overloads?.find((o) => o.length === count) ?? fn.parameters;
 }
 
 const arg = (args: readonly (Compiled | null)[], i: number, env: Env): ExpressionValue => {
@@ -165,22 +187,25 @@ function toInt(env: Env, node: CallNode, value: ExpressionValue, what: string): 
   return Math.trunc(n);
 }
 
-function toDate(env: Env, node: CallNode, value: ExpressionValue, what: string): Date | null {
+function toDate(env: Env, node: CallNode, value: ExpressionValue, what: string): Instant | null {
   const s = asString(value);
   if (s === null) return null;
-  const d = parseLooseDate(s);
+  const d = parseInvariantDate(s);
   if (!d) {
     evalError(
       env,
       node,
       'invalidDate',
-      `${node.name}: ${what} "${s}" is not a date; wrap date strings in CDate(...) or convert them with FormatDateTime to ISO 8601`,
+      `${node.name}: ${what} "${s}" is not a date CDate reads (ISO 8601 such as 2021-06-30T14:05:00Z, M/d/yyyy h:mm:ss tt, or June 30, 2021); convert other formats with FormatDateTime`,
     );
   }
   return d;
 }
 
-const INTERVALS = ['yyyy', 'm', 'd', 'ww', 'h', 'n', 's'];
+/** The language error of a date before 0001-01-01, after 9999-12-31, or before 1601 as a file time. */
+function outOfRange(env: Env, node: CallNode, message: string): never {
+  return evalError(env, node, 'dateOutOfRange', `${node.name}: ${message}`);
+}
 
 const DIACRITIC_SPECIAL: Record<string, string> = {
   æ: 'ae',
@@ -220,7 +245,7 @@ function properCase(s: string, separators: string | null): string {
       out += ch;
       atStart = true;
     } else {
-      out += atStart ? ch.toUpperCase() : ch.toLowerCase();
+      out += atStart ? toTitleChar(ch) : toLowerDotNet(ch);
       atStart = false;
     }
   }
@@ -356,6 +381,70 @@ function replace(args: readonly (Compiled | null)[], env: Env, node: CallNode): 
   return source;
 }
 
+function formatDateTime(v: readonly ExpressionValue[], env: Env, node: CallNode): ExpressionValue {
+  // Four arguments: (source, dateTimeStyles, inputFormat, outputFormat); three: Graph's form without styles.
+  const picked = v.length === 3 ? v : [v[0], v[2], v[3]];
+  const [source = null, input = null, output = null] = picked.map((x) => asString(x ?? null));
+  if (source === null) return null;
+  if (input === null || output === null)
+    evalError(
+      env,
+      node,
+      'missingArgument',
+      'FormatDateTime: give both inputFormat and outputFormat, for example "yyyyMMddHHmmss.fZ", "yyyy-MM-dd"',
+    );
+  for (const format of [input, output]) {
+    const bad = invalidSpecifier(format);
+    if (bad !== null)
+      evalError(
+        env,
+        node,
+        'invalidFormat',
+        `FormatDateTime: "${bad}" in "${format}" has more than 7 fraction digits; .NET keeps 7 (fffffff, 100 ns)`,
+      );
+  }
+  const d = parseExactDate(source, input);
+  if (!d)
+    evalError(
+      env,
+      node,
+      'invalidDate',
+      `FormatDateTime: "${source}" does not match the input format "${input}"`,
+    );
+  return formatDotNetDate(d, output);
+}
+
+function unknownCulture(culture: string): string {
+  return `unknown culture "${culture}": give an RFC 4646 name such as en-US, tr-TR or ja-JP, or leave the argument out for the invariant culture`;
+}
+
+/** Rejects a constant culture name that no culture has, at compile time, at the argument. */
+function checkCulture(node: CallNode): ArgumentProblem | null {
+  const at = node.args[1];
+  if (at?.kind !== 'string' || caseRulesOf(at.value) !== null) return null;
+  return { at, code: 'unknownCulture', message: `${node.name}: ${unknownCulture(at.value)}` };
+}
+
+/** ToUpper and ToLower: the source in the culture's case, or an error for a culture nobody has. */
+function changeCase(convert: (s: string, rules: CaseRules) => string): Impl {
+  return (args, env, node) => {
+    const s = str(args, 0, env);
+    if (s === null) return null;
+    const culture = args[1] ? str(args, 1, env) : null;
+    if (culture === null) return convert(s, 'invariant');
+    const rules = caseRulesOf(culture);
+    if (rules !== null) return convert(s, rules);
+    const at = node.args[1]!;
+    throw new MappingError(
+      'evaluate',
+      'unknownCulture',
+      `${node.name}: ${unknownCulture(culture)}`,
+      positionAt(env.text, at.start),
+      env.text.slice(at.start, at.end),
+    );
+  };
+}
+
 function roles(value: ExpressionValue): ExpressionObject[] {
   return asList(value).flatMap((v) => {
     if (v === null) return [];
@@ -382,7 +471,14 @@ function def(
   description: string,
   example: string,
   impl: Impl,
-  extra: { minArgs?: number; maxArgs?: number; deterministic?: boolean; signature?: string } = {},
+  extra: {
+    minArgs?: number;
+    maxArgs?: number;
+    deterministic?: boolean;
+    signature?: string;
+    overloads?: FunctionParameter[][];
+    check?: (node: CallNode) => ArgumentProblem | null;
+  } = {},
 ): Entry {
   const variadic = params.some((p) => p.repeating);
   const signature =
@@ -394,11 +490,13 @@ function def(
     description,
     parameters: params,
     returns,
-    minArgs: extra.minArgs ?? params.filter((p) => p.required).length + (variadic ? 0 : 0),
+    minArgs: extra.minArgs ?? params.filter((p) => p.required).length,
     maxArgs: extra.maxArgs ?? (variadic ? Number.POSITIVE_INFINITY : params.length),
     deterministic: extra.deterministic ?? true,
     example,
     impl,
+    ...(extra.overloads ? { overloads: extra.overloads } : {}),
+    ...(extra.check ? { check: extra.check } : {}),
   };
 }
 
@@ -423,6 +521,20 @@ const ENTRIES: Entry[] = [
       const s = str(args, 0, env);
       const suffix = str(args, 1, env);
       return s === null && suffix === null ? null : (s ?? '') + (suffix ?? '');
+    },
+  ),
+  def(
+    'AppRoleAssignments',
+    [P('source', 'Attribute')],
+    'MultiValued',
+    "The role value of each of the user's app role assignments (Graph's schema/functions lists the function; Microsoft does not document its result).",
+    'AppRoleAssignments([appRoleAssignments])',
+    (args, env) => {
+      const values = roles(arg(args, 0, env)).flatMap((r) => {
+        const v = asString((r.value ?? null) as ExpressionValue);
+        return v === null ? [] : [v];
+      });
+      return values.length === 0 ? null : values;
     },
   ),
   def(
@@ -550,12 +662,18 @@ const ENTRIES: Entry[] = [
       const date = toDate(env, node, v[2]!, 'dateTime');
       if (interval === null || amount === null || date === null) return null;
       const out = dateAdd(interval, amount, date);
-      if (!out)
+      if (out === undefined)
         evalError(
           env,
           node,
           'invalidInterval',
           `DateAdd: interval "${interval}" is not one of ${INTERVALS.join(' ')}`,
+        );
+      if (out === null)
+        outOfRange(
+          env,
+          node,
+          `adding ${amount} "${interval}" leaves the dates .NET can hold (years 1 to 9999)`,
         );
       return formatEntraDate(out);
     }),
@@ -586,14 +704,24 @@ const ENTRIES: Entry[] = [
     'DateFromNum',
     [P('value', 'Number')],
     'DateTime',
-    'Converts an Active Directory file time (100 ns ticks since 1601) to a date.',
+    'Converts an Active Directory file time (100 ns ticks since 1601) to a date; 0 to 2650467743999999999 (year 9999).',
     'DateFromNum([lastLogonTimestamp])',
     (args, env, node) => {
       const s = str(args, 0, env);
       if (s === null) return null;
-      if (!/^-?\d+$/.test(s.trim()))
+      const digits = s.trim();
+      if (!/^-?\d+$/.test(digits))
         evalError(env, node, 'notANumber', `DateFromNum: "${s}" is not an AD file time (an integer)`);
-      return formatEntraDate(dateFromFileTime(BigInt(s.trim())));
+      // Microsoft does not document values outside .NET's DateTime.FromFileTimeUtc range; as that
+      // method throws, so do we (docs/mapping.md, "Where the page and we differ").
+      const instant = instantFromFileTime(BigInt(digits));
+      if (!instant)
+        outOfRange(
+          env,
+          node,
+          `${digits} is not a file time from 0 to ${MAX_FILETIME} (1601 to 9999); Active Directory writes 9223372036854775807 for "never expires": test for it first, as in Switch([accountExpires], DateFromNum([accountExpires]), "9223372036854775807", "")`,
+        );
+      return formatEntraDate(instant);
     },
   ),
   def(
@@ -613,31 +741,14 @@ const ENTRIES: Entry[] = [
       P('outputFormat', 'String'),
     ],
     'String',
-    'Parses source with a .NET input format and prints it with a .NET output format (UTC).',
+    'Parses source with a .NET input format and prints it with a .NET output format (UTC, 100 ns precision); also FormatDateTime(source, inputFormat, outputFormat) as Graph lists it.',
     'FormatDateTime([extensionAttribute1], , "yyyyMMddHHmmss.fZ", "yyyy-MM-dd")',
-    eager((v, env, node) => {
-      const s = asString(v[0]!);
-      const input = asString(v[2]!);
-      const output = asString(v[3]!);
-      if (s === null) return null;
-      if (input === null || output === null)
-        evalError(
-          env,
-          node,
-          'missingArgument',
-          'FormatDateTime: give both inputFormat and outputFormat, for example "yyyyMMddHHmmss.fZ", "yyyy-MM-dd"',
-        );
-      const d = parseExactDate(s, input);
-      if (!d)
-        evalError(
-          env,
-          node,
-          'invalidDate',
-          `FormatDateTime: "${s}" does not match the input format "${input}"`,
-        );
-      return formatDotNetDate(d, output);
-    }),
-    { minArgs: 4 },
+    eager((v, env, node) => formatDateTime(v, env, node)),
+    {
+      minArgs: 3,
+      // Graph's synchronizationSchema: functions lists FormatDateTime(source, inputFormat, outputFormat).
+      overloads: [[P('source', 'String'), P('inputFormat', 'String'), P('outputFormat', 'String')]],
+    },
   ),
   def(
     'Guid',
@@ -686,7 +797,7 @@ const ENTRIES: Entry[] = [
       if (start < 1) evalError(env, node, 'invalidArgument', `InStr: start must be 1 or more, got ${start}`);
       const text = v[3] === 'vbTextCompare';
       const found = text
-        ? hay.toLowerCase().indexOf(needle.toLowerCase(), start - 1)
+        ? toLowerDotNet(hay).indexOf(toLowerDotNet(needle), start - 1)
         : hay.indexOf(needle, start - 1);
       return found + 1;
     }),
@@ -827,18 +938,22 @@ const ENTRIES: Entry[] = [
     'DateTime',
     'The current UTC date and time, M/d/yyyy h:mm:ss tt.',
     'Now()',
-    (_args, env) => formatEntraDate((env.options.now ?? (() => new Date()))()),
+    (_args, env) => formatEntraDate(instantOf((env.options.now ?? (() => new Date()))())),
     { deterministic: false },
   ),
   def(
     'NumFromDate',
     [P('value', 'DateTime')],
     'Number',
-    'Converts a date (ISO 8601) to an Active Directory file time.',
+    'Converts a date (ISO 8601) to an Active Directory file time (100 ns ticks since 1601), as a string of digits.',
     'NumFromDate(Join("", FormatDateTime([ContractEndDate], ,"yyyy-MM-ddzzz", "yyyy-MM-dd"), " 23:59:59-08:00"))',
     (args, env, node) => {
       const d = toDate(env, node, arg(args, 0, env), 'value');
-      return d === null ? null : fileTimeFromDate(d).toString();
+      if (d === null) return null;
+      const fileTime = fileTimeOf(d);
+      if (fileTime === null)
+        outOfRange(env, node, 'the date is before 1601-01-01, where AD file times start');
+      return fileTime.toString();
     },
   ),
   def(
@@ -994,37 +1109,19 @@ const ENTRIES: Entry[] = [
     'ToLower',
     [P('source', 'String'), P('culture', 'String', false)],
     'String',
-    'Lower case, with the rules of a culture (invariant by default).',
+    "Lower case, one character at a time as .NET does, with a culture's rules (invariant by default; tr and az: I to ı).",
     'ToLower([userPrincipalName])',
-    (args, env) => {
-      const s = str(args, 0, env);
-      if (s === null) return null;
-      const culture = str(args, 1, env);
-      if (!culture) return s.toLowerCase();
-      try {
-        return s.toLocaleLowerCase(culture);
-      } catch {
-        return s.toLowerCase();
-      }
-    },
+    changeCase(toLowerDotNet),
+    { check: checkCulture },
   ),
   def(
     'ToUpper',
     [P('source', 'String'), P('culture', 'String', false)],
     'String',
-    'Upper case, with the rules of a culture (invariant by default).',
+    "Upper case, one character at a time as .NET does (ß stays ß), with a culture's rules (invariant by default; tr and az: i to İ).",
     'ToUpper([mailNickname])',
-    (args, env) => {
-      const s = str(args, 0, env);
-      if (s === null) return null;
-      const culture = str(args, 1, env);
-      if (!culture) return s.toUpperCase();
-      try {
-        return s.toLocaleUpperCase(culture);
-      } catch {
-        return s.toUpperCase();
-      }
-    },
+    changeCase(toUpperDotNet),
+    { check: checkCulture },
   ),
   def(
     'Word',
@@ -1065,5 +1162,5 @@ export const FUNCTIONS: ReadonlyMap<string, Entry> = new Map(ENTRIES.map((e) => 
  * @see https://learn.microsoft.com/entra/identity/app-provisioning/functions-for-customizing-application-data#list-of-functions
  */
 export const expressionFunctions: readonly FunctionSignature[] = ENTRIES.map(
-  ({ impl: _impl, ...signature }) => signature,
+  ({ impl: _impl, check: _check, ...signature }) => signature,
 );

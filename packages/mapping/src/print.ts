@@ -1,5 +1,5 @@
 import type { ExpressionNode } from './ast.ts';
-import { FUNCTIONS } from './functions.ts';
+import { FUNCTIONS, parametersFor } from './functions.ts';
 
 const quote = (s: string): string => `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 
@@ -114,7 +114,8 @@ export function toGraphParseTree(node: ExpressionNode): GraphAttributeMappingSou
         ],
       };
     case 'call': {
-      const params = FUNCTIONS.get(node.name)?.parameters ?? [];
+      const fn = FUNCTIONS.get(node.name);
+      const params = fn ? parametersFor(fn, node.args.length) : [];
       const parameters: GraphStringKeyAttributeMappingSourceValuePair[] = [];
       node.args.forEach((a, i) => {
         if (a.kind === 'omitted') return;

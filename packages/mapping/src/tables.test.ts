@@ -57,6 +57,43 @@ describe('evaluateMappingTable with the default user mappings', () => {
     );
   });
 
+  it('sends a number computed into a string attribute as a string, as Entra does', () => {
+    const table: MappingTable = {
+      objectType: 'User',
+      mappings: [
+        { target: 'userName', type: 'Direct', source: 'userPrincipalName' },
+        { target: 'title', type: 'Expression', source: 'Count([proxyAddresses])' },
+        { target: 'nickName', type: 'Expression', source: 'BitAnd([flags], &HF)' },
+        {
+          target: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:costCenter',
+          type: 'Expression',
+          source: 'DateDiff("d", "2021-08-18", "2021-08-31")',
+        },
+        { target: 'phoneNumbers[type eq "work"].value', type: 'Direct', source: 'extension' },
+        { target: 'emails[type eq "other"].value', type: 'Direct', source: 'codes' },
+        { target: 'profileUrl', type: 'Expression', source: 'InStr([userPrincipalName], "@")' },
+        { target: 'displayName', type: 'Direct', source: 'ratio' },
+      ],
+    };
+    const body = evaluateMappingTable(table, {
+      ...barbara,
+      flags: 0x2d,
+      extension: 4711,
+      codes: [1, 2],
+      ratio: 0.00001,
+    });
+    expect(body.title).toBe('2');
+    expect(body.nickName).toBe('13');
+    expect((body[ENTERPRISE] as Record<string, unknown>).costCenter).toBe('13');
+    expect(body.phoneNumbers).toEqual([{ type: 'work', value: '4711' }]);
+    expect(body.emails).toEqual([
+      { type: 'other', value: '1' },
+      { type: 'other', value: '2' },
+    ]);
+    expect(body.profileUrl).toBe('8');
+    expect(body.displayName).toBe('1E-05'); // .NET's Double.ToString(), not JavaScript's 0.00001
+  });
+
   it('lists the targets whose expression calls Redact, whose values still flow', () => {
     const table: MappingTable = {
       objectType: 'User',

@@ -2,7 +2,7 @@ import { type CompiledExpression, compileExpression } from './compile.ts';
 import { isMappingError, MappingError, type SafeResult } from './errors.ts';
 import type { EvaluateOptions } from './functions.ts';
 import { type GraphAttributeMappingSource, toGraphParseTree } from './print.ts';
-import { type DirectoryObject, type ExpressionValue, fromAttribute } from './values.ts';
+import { type DirectoryObject, type ExpressionValue, formatNumber, fromAttribute } from './values.ts';
 
 /**
  * How a target attribute gets its value.
@@ -138,9 +138,23 @@ function parseTarget(target: string): TargetPath | null {
 
 const REFERENCE_TARGETS = /(^|:)(manager|members)(\.value)?$/i;
 
+/**
+ * The value as the target attribute's type wants it. `active` and `primary` are SCIM booleans: the
+ * language's "True"/"False" become JSON booleans. Every other attribute of the SCIM core User, Group
+ * and enterprise extension schemas (RFC 7643 sections 4 and 4.3) is a string, a reference or a complex
+ * attribute, none an integer: a number is sent as its string, as Entra sends a value of a String
+ * target attribute (https://learn.microsoft.com/entra/identity/app-provisioning/customize-application-attributes,
+ * "Type" of the target attribute list). The numbers come from the functions Microsoft's page gives a
+ * numeric result (Count "returns the number of elements", BitAnd "returns 7", DateDiff "return[s] a
+ * number", InStr "Evaluates to 5": functions-for-customizing-application-data) and from numeric
+ * directory attributes.
+ */
 function coerce(name: string, value: unknown): unknown {
+  if (typeof value === 'number') return formatNumber(value);
   if ((name === 'active' || name === 'primary') && (value === 'True' || value === 'False'))
     return value === 'True';
+  if (Array.isArray(value) && value.some((v) => typeof v === 'number'))
+    return value.map((v) => coerce(name, v));
   return value;
 }
 
@@ -210,7 +224,8 @@ export interface CompiledMappingTable {
    *
    * @param object - the directory object (for users: `userPrincipalName`, `IsSoftDeleted`...)
    * @param options - operation, reference resolution and expression options
-   * @returns the SCIM resource, without null values
+   * @returns the SCIM resource, without null values; `active` and `primary` as booleans, numbers as
+   * strings (every other SCIM core attribute is a string, and Entra sends a value as its target's type)
    * @throws {@link MappingError} with stage `evaluate` when an expression fails
    */
   evaluate(object: DirectoryObject, options?: EvaluateMappingOptions): Record<string, unknown>;
@@ -331,7 +346,8 @@ export function compileMappingTable(table: MappingTable): CompiledMappingTable {
  * @param table - the mapping table
  * @param object - the directory object
  * @param options - operation, reference resolution and expression options
- * @returns the SCIM resource, nested and multi-valued structures built from target paths, nulls dropped
+ * @returns the SCIM resource, nested and multi-valued structures built from target paths, nulls
+ * dropped, numbers sent as strings (`Count([proxyAddresses])` into `title` gives `"2"`)
  * @throws {@link MappingError} with stage `table`, `lex`, `parse` or `evaluate`
  * @example
  * ```ts

@@ -1,4 +1,4 @@
-import { formatEntraDate } from './dates.ts';
+import { formatEntraDate, instantOf } from './dates/instant.ts';
 
 /**
  * An object value, such as one app role assignment or one role built by AppRoleAssignmentsComplex.
@@ -42,17 +42,31 @@ export function fromAttribute(value: unknown): ExpressionValue {
   if (typeof value === 'string' || typeof value === 'number') return value;
   if (typeof value === 'boolean') return value ? 'True' : 'False';
   if (typeof value === 'bigint') return value.toString();
-  if (value instanceof Date) return formatEntraDate(value);
+  if (value instanceof Date) return formatEntraDate(instantOf(value));
   if (Array.isArray(value)) return value.map(fromAttribute);
   if (typeof value === 'object') return value as ExpressionObject;
   return String(value);
+}
+
+/**
+ * @internal A number as .NET's invariant `ToString()` writes it: integers in plain digits (as `Int64`
+ * does), other values as the shortest round-trip string, in scientific notation below 1E-04 (`1E-05`),
+ * as `Double.ToString()` does since .NET Core 3.0.
+ * @see https://learn.microsoft.com/dotnet/standard/base-types/standard-numeric-format-strings#general-format-specifier-g
+ */
+export function formatNumber(n: number): string {
+  if (Number.isInteger(n)) return Math.abs(n) < 1e21 ? String(n) : BigInt(n).toString();
+  if (!Number.isFinite(n) || Math.abs(n) >= 1e-4) return String(n); // NaN, Infinity as .NET's invariant symbols
+  const [mantissa, exponent = '0'] = n.toExponential().split('e');
+  const e = Number(exponent);
+  return `${mantissa}E${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
 }
 
 /** @internal A value as a string (first element of a list), or null. */
 export function asString(value: ExpressionValue): string | null {
   if (value === null) return null;
   if (typeof value === 'string') return value;
-  if (typeof value === 'number') return String(value);
+  if (typeof value === 'number') return formatNumber(value);
   if (Array.isArray(value)) return value.length === 0 ? null : asString(value[0] as ExpressionValue);
   const o = value as ExpressionObject;
   for (const key of ['value', 'id', 'displayName']) if (typeof o[key] === 'string') return o[key] as string;
