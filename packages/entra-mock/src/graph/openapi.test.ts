@@ -34,7 +34,8 @@ describe('openapi/graph-subset.json', () => {
         checked++;
       }
     }
-    // 28 Graph routes in handlers.ts, 15 in sync.ts, plus the token endpoint: a new route must be described too.
+    // 28 directory and application routes, 15 synchronization and log routes (src/graph/routes), plus
+    // the token endpoint: a new route must be described too.
     expect(checked).toBe(44);
   });
 });
