@@ -196,7 +196,9 @@ export function requireProperties(
 export function referenceId(ctx: RequestContext, body: Record<string, unknown>): string {
   const ref = (body as Schemas['referenceCreate'])['@odata.id'];
   const match =
-    typeof ref === 'string' ? /\/v1\.0\/(?:directoryObjects|users|groups)\/([^/?#]+)$/.exec(ref) : null;
+    typeof ref === 'string'
+      ? /\/(?:v1\.0|beta)\/(?:directoryObjects|users|groups)\/([^/?#]+)$/.exec(ref)
+      : null;
   if (!match) {
     throw new GraphQueryError(
       400,

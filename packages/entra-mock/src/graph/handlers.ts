@@ -12,6 +12,32 @@ import { createSynchronization, type Synchronization } from './sync.ts';
 import { createTokenService } from './token.ts';
 
 /**
+ * The versions served: `beta` answers as `v1.0` does, since Microsoft's synchronization samples use
+ * both.
+ *
+ * @see https://learn.microsoft.com/en-us/graph/versioning-and-support
+ */
+const VERSIONS = ['v1.0', 'beta'];
+
+/** The version base URL a Graph request addresses, `''` for a path outside the served versions. */
+function graphBase(url: URL, graphUrl: string, root: string): string {
+  if (url.origin !== new URL(graphUrl).origin || !url.pathname.startsWith(`${root}/`)) return '';
+  const version = url.pathname.slice(root.length + 1).split('/')[0] ?? '';
+  return VERSIONS.includes(version) ? `${graphUrl}/${version}` : '';
+}
+
+/**
+ * Splits an alternate-key segment, `servicePrincipals(appId='…')` or `applications(appId='…')`, into
+ * the collection and the key, so routes see `['servicePrincipals', "(appId='…')"]`.
+ *
+ * @see https://learn.microsoft.com/en-us/graph/api/serviceprincipal-get
+ */
+function splitAlternateKey(segment: string): string[] {
+  const match = /^(servicePrincipals|applications)(\(appId='[^']*'\))$/.exec(segment);
+  return match ? [match[1]!, match[2]!] : [segment];
+}
+
+/**
  * An OAuth client allowed to get tokens from the simulated token endpoint.
  *
  * @example
@@ -37,7 +63,10 @@ export interface GraphClientCredentials {
  * @see https://learn.microsoft.com/en-us/graph/use-the-api
  */
 export interface GraphHandlerOptions {
-  /** Graph's origin; defaults to `https://graph.microsoft.com`. Requests go to `{graphUrl}/v1.0/...`. */
+  /**
+   * Graph's origin; defaults to `https://graph.microsoft.com`. Requests go to `{graphUrl}/v1.0/...` or
+   * `{graphUrl}/beta/...`, which answer alike.
+   */
   graphUrl?: string;
   /** The identity platform's origin; defaults to `https://login.microsoftonline.com`. */
   loginUrl?: string;
@@ -94,8 +123,7 @@ export function createGraphHandler(
   const graphUrl = (options.graphUrl ?? 'https://graph.microsoft.com').replace(/\/+$/, '');
   const loginUrl = (options.loginUrl ?? 'https://login.microsoftonline.com').replace(/\/+$/, '');
   const pageSize = options.pageSize ?? 100;
-  const base = `${graphUrl}/v1.0`;
-  const prefix = new URL(base).pathname;
+  const root = new URL(graphUrl).pathname.replace(/\/+$/, '');
   const tokens = createTokenService(tenant, {
     loginUrl,
     clients: options.clients,
@@ -116,16 +144,18 @@ export function createGraphHandler(
         return await tokens.issue(request, decodeURIComponent(match[1]!));
       return new Response(null, { status: 404 });
     }
-    if (url.origin !== new URL(graphUrl).origin || !url.pathname.startsWith(`${prefix}/`)) {
-      return graphError(ctx, 400, 'BadRequest', `Invalid version: use ${base}.`);
+    if (ctx.base === '') {
+      return graphError(ctx, 400, 'BadRequest', `Invalid version: use ${graphUrl}/v1.0 or ${graphUrl}/beta.`);
     }
     const denied = tokens.check(ctx);
     if (denied) return denied;
     const segments = url.pathname
-      .slice(prefix.length + 1)
+      .slice(root.length + 1)
       .split('/')
       .filter((s) => s !== '')
-      .map((s) => decodeURIComponent(s));
+      .map((s) => decodeURIComponent(s))
+      .slice(1)
+      .flatMap(splitAlternateKey);
     const found = matchRoute(routes, request.method, segments);
     if (found === undefined) {
       return graphError(
@@ -147,13 +177,14 @@ export function createGraphHandler(
   };
 
   return async (request) => {
+    const url = new URL(request.url);
     const ctx: RequestContext = {
       request,
-      url: new URL(request.url),
+      url,
       requestId: crypto.randomUUID(),
       clientRequestId: request.headers.get('client-request-id') ?? crypto.randomUUID(),
       tenant,
-      base,
+      base: graphBase(url, graphUrl, root),
       pageSize,
     };
     try {
@@ -192,5 +223,7 @@ export function createGraphHandlers(tenant: EntraTenant, options: GraphHandlerOp
   const handle = createGraphHandler(tenant, options);
   const graphUrl = (options.graphUrl ?? 'https://graph.microsoft.com').replace(/\/+$/, '');
   const loginUrl = (options.loginUrl ?? 'https://login.microsoftonline.com').replace(/\/+$/, '');
-  return [mountFetchHandler(`${graphUrl}/v1.0`, handle), mountFetchHandler(loginUrl, handle)];
+  // Graph's whole origin is served, so that no request a documented sample makes leaves the process:
+  // unknown versions and paths get Graph's error from the simulator.
+  return [mountFetchHandler(graphUrl, handle), mountFetchHandler(loginUrl, handle)];
 }

@@ -94,7 +94,9 @@ function flowTypes(actions: SchemaState['actions']): string {
 }
 
 /** The job's schema as Graph's `synchronizationSchema`. @internal */
-export function graphSchema(record: JobRecord): Schemas['synchronizationSchema'] {
+export function graphSchema(
+  record: Pick<JobRecord, 'id' | 'ruleId' | 'schema'>,
+): Schemas['synchronizationSchema'] {
   const s = record.schema;
   return {
     id: record.id,

@@ -12,6 +12,7 @@ import {
 import type { ScopingFilter } from '../engine/scoping.ts';
 import type { ProvisioningObjectSummary } from '../logs/types.ts';
 import type { EntraTenant } from '../tenant/tenant.ts';
+import { type JobExecution, type JobHistory, recordExecution } from './sync-status.ts';
 
 /**
  * Options of {@link createSynchronization}: how the jobs it creates reach Tenant URLs and how they
@@ -92,17 +93,21 @@ export interface JobRecord {
   readonly id: string;
   readonly servicePrincipalId: string;
   readonly ruleId: string;
+  /** `Disabled` until started, then `Active`, or `Paused` by an administrator. */
   schedule: 'Active' | 'Disabled' | 'Paused';
   settings: { name: string; value: string }[];
   schema: SchemaState;
   engine: ProvisioningJob | null;
-  last: { began: string; ended: string; summary: ProvisioningCycleSummary } | null;
+  /** The cycles run so far, for the job's status. */
+  history: JobHistory;
 }
 
 /** The service's state, for the Graph routes. @internal */
 export interface SynchronizationInternals {
   readonly jobs: Map<string, JobRecord>;
   readonly secrets: Map<string, Map<string, string>>;
+  /** The synchronization rule id of each application's `scim` template, which its job uses too. */
+  ruleIdOf(servicePrincipalId: string): string;
   readonly retired: ProvisioningObjectSummary[];
   readonly options: SynchronizationOptions;
   ensureEngine(record: JobRecord): ProvisioningJob | null;
@@ -117,6 +122,26 @@ export function synchronizationInternals(sync: Synchronization): Synchronization
   const found = internals.get(sync);
   if (!found) throw new TypeError('synchronization: pass a service made by createSynchronization');
   return found;
+}
+
+/** A cycle the engine ran, with what the job's status reports of it. */
+function execution(
+  engine: ProvisioningJob,
+  began: string,
+  ended: string,
+  summary: ProvisioningCycleSummary,
+): JobExecution {
+  const status = engine.status();
+  // A cycle stopped by a quarantine exception (credentials rejected) failed as a whole.
+  const stopped =
+    summary.status === 'Quarantine' && status.quarantine?.reason === 'EncounteredQuarantineException';
+  return {
+    began,
+    ended,
+    summary,
+    escrowed: status.escrowsCount,
+    error: stopped ? (status.quarantine?.error ?? null) : null,
+  };
 }
 
 /**
@@ -139,6 +164,15 @@ export function createSynchronization(
 ): Synchronization {
   const jobs = new Map<string, JobRecord>();
   const secrets = new Map<string, Map<string, string>>();
+  const ruleIds = new Map<string, string>();
+  const ruleIdOf = (servicePrincipalId: string): string => {
+    let id = ruleIds.get(servicePrincipalId);
+    if (id === undefined) {
+      id = crypto.randomUUID();
+      ruleIds.set(servicePrincipalId, id);
+    }
+    return id;
+  };
   const retired: ProvisioningObjectSummary[] = [];
 
   const ensureEngine = (record: JobRecord): ProvisioningJob | null => {
@@ -186,8 +220,9 @@ export function createSynchronization(
       if (!engine) continue;
       const began = tenant.clock.now().toISOString();
       const summaries = await engine.runDueCycles();
-      const summary = summaries.at(-1);
-      if (summary) record.last = { began, ended: tenant.clock.now().toISOString(), summary };
+      const ended = tenant.clock.now().toISOString();
+      for (const summary of summaries)
+        record.history = recordExecution(record.history, execution(engine, began, ended, summary));
       out.push(...summaries);
     }
     return out;
@@ -209,6 +244,6 @@ export function createSynchronization(
     },
     runDueCycles: runDue,
   };
-  internals.set(sync, { jobs, secrets, retired, options, ensureEngine, retire, runDue });
+  internals.set(sync, { jobs, secrets, ruleIdOf, retired, options, ensureEngine, retire, runDue });
   return sync;
 }

@@ -21,6 +21,7 @@ import {
 } from '../directory-objects.ts';
 import { GraphQueryError } from '../odata.ts';
 import type { components } from '../openapi.generated.ts';
+import { servicePrincipalByKey } from './applications.ts';
 
 type Schemas = components['schemas'];
 
@@ -304,34 +305,34 @@ const assignmentRoutes: Route[] = [
     method: 'GET',
     pattern: ['servicePrincipals', ':id', 'appRoleAssignedTo'],
     run: (ctx, { id }) => {
-      if (!ctx.tenant.listServicePrincipals().some((s) => s.id === id)) throw notFound(id!);
-      const assignments: Schemas['appRoleAssignment'][] = ctx.tenant.listAssignments(id!);
-      return json(ctx, 200, page(ctx, `servicePrincipals('${id}')/appRoleAssignedTo`, assignments));
+      const sp = servicePrincipalByKey(ctx.tenant, id!);
+      const assignments: Schemas['appRoleAssignment'][] = ctx.tenant.listAssignments(sp.id);
+      return json(ctx, 200, page(ctx, `servicePrincipals('${sp.id}')/appRoleAssignedTo`, assignments));
     },
   },
   {
     method: 'POST',
     pattern: ['servicePrincipals', ':id', 'appRoleAssignedTo'],
     run: async (ctx, { id }) => {
-      if (!ctx.tenant.listServicePrincipals().some((s) => s.id === id)) throw notFound(id!);
+      const sp = servicePrincipalByKey(ctx.tenant, id!);
       const body = await readJson(ctx);
       requireProperties(body, ['principalId', 'resourceId', 'appRoleId'], 'AppRoleAssignment');
       const input = body as Schemas['appRoleAssignmentCreate'];
-      if (input.resourceId !== id) {
+      if (input.resourceId !== sp.id) {
         throw new GraphQueryError(
           400,
           'Request_BadRequest',
-          `resourceId '${input.resourceId}' must be the service principal in the URL, '${id}'.`,
+          `resourceId '${input.resourceId}' must be the service principal in the URL, '${sp.id}'.`,
         );
       }
       const principal = objectById(ctx.tenant, input.principalId);
       const assignment: Schemas['appRoleAssignment'] = ctx.tenant.assign(
-        id!,
+        sp.id,
         principal.object.id,
         input.appRoleId,
       );
       return json(ctx, 201, {
-        '@odata.context': `${ctx.base}/$metadata#servicePrincipals('${id}')/appRoleAssignedTo/$entity`,
+        '@odata.context': `${ctx.base}/$metadata#servicePrincipals('${sp.id}')/appRoleAssignedTo/$entity`,
         ...assignment,
       });
     },
@@ -340,8 +341,9 @@ const assignmentRoutes: Route[] = [
     method: 'DELETE',
     pattern: ['servicePrincipals', ':id', 'appRoleAssignedTo', ':assignmentId'],
     run: (ctx, { id, assignmentId }) => {
-      if (!ctx.tenant.listServicePrincipals().some((s) => s.id === id)) throw notFound(id!);
-      if (!ctx.tenant.listAssignments(id!).some((a) => a.id === assignmentId)) throw notFound(assignmentId!);
+      const sp = servicePrincipalByKey(ctx.tenant, id!);
+      if (!ctx.tenant.listAssignments(sp.id).some((a) => a.id === assignmentId))
+        throw notFound(assignmentId!);
       ctx.tenant.unassign(assignmentId!);
       return noContent(ctx);
     },

@@ -9,15 +9,18 @@ import {
   type SynchronizationInternals,
   synchronizationInternals,
 } from '../sync.ts';
+import { applicationByKey, servicePrincipalByKey } from './applications.ts';
 
 /** The synchronization routes' shared context. @internal */
 export interface SyncRouteContext {
   readonly sync: Synchronization;
   readonly state: SynchronizationInternals;
-  /** The application, or Graph's 404. */
-  servicePrincipal(id: string): EntraServicePrincipal;
-  /** The application's job, or Graph's 404. */
-  job(servicePrincipalId: string, jobId: string): JobRecord;
+  /** The service principal by id or `(appId='…')`, or Graph's 404. */
+  servicePrincipal(key: string): EntraServicePrincipal;
+  /** The application by `(appId='…')` (as its service principal), or Graph's 404. */
+  application(key: string): EntraServicePrincipal;
+  /** The job of a service principal (by id or `(appId='…')`), or Graph's 404. */
+  job(servicePrincipalKey: string, jobId: string): JobRecord;
   /** The job's engine, or a 400 when the job has no Tenant URL yet. */
   engineOf(record: JobRecord): ProvisioningJob;
   /** Runs the cycles due on the tenant's clock, unless `runCyclesOnRequest` is off. */
@@ -27,19 +30,16 @@ export interface SyncRouteContext {
 /** Creates the shared context of the synchronization routes. @internal */
 export function createSyncRouteContext(sync: Synchronization): SyncRouteContext {
   const state = synchronizationInternals(sync);
-  const servicePrincipal = (id: string): EntraServicePrincipal => {
-    const sp = sync.tenant.listServicePrincipals().find((s) => s.id === id);
-    if (!sp) throw notFound(id);
-    return sp;
-  };
+  const servicePrincipal = (key: string): EntraServicePrincipal => servicePrincipalByKey(sync.tenant, key);
   return {
     sync,
     state,
     servicePrincipal,
-    job(spId, jobId) {
-      servicePrincipal(spId);
+    application: (key) => applicationByKey(sync.tenant, key),
+    job(spKey, jobId) {
+      const sp = servicePrincipal(spKey);
       const record = state.jobs.get(jobId);
-      if (!record || record.servicePrincipalId !== spId) throw notFound(jobId);
+      if (!record || record.servicePrincipalId !== sp.id) throw notFound(jobId);
       return record;
     },
     engineOf(record) {

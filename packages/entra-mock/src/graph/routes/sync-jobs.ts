@@ -7,9 +7,11 @@ import {
 } from '../../engine/engine.ts';
 import { badRequest, json, noContent, type Route, readJson } from '../context.ts';
 import { GraphQueryError } from '../odata.ts';
+import { onDemandAnswer } from '../on-demand-report.ts';
 import type { components } from '../openapi.generated.ts';
 import type { JobRecord } from '../sync.ts';
 import { defaultSchemaState } from '../sync-schema.ts';
+import { EMPTY_HISTORY, type JobView, scheduleJson, statusJson } from '../sync-status.ts';
 import type { SyncRouteContext } from './sync-context.ts';
 
 type Schemas = components['schemas'];
@@ -27,54 +29,17 @@ const RESTART_SCOPES: readonly RestartScope[] = [
 /** The job as Graph's `synchronizationJob`. */
 function jobJson(s: SyncRouteContext, record: JobRecord): Schemas['synchronizationJob'] {
   const engine = s.state.ensureEngine(record);
-  const status = engine?.status();
-  const quarantine = status?.quarantine ?? null;
-  const last = record.last
-    ? {
-        state: record.last.summary.failed > 0 ? 'SucceededWithErrors' : 'Succeeded',
-        timeBegan: record.last.began,
-        timeEnded: record.last.ended,
-        countEscrowed: status?.escrowsCount ?? 0,
-        countExported:
-          record.last.summary.created +
-          record.last.summary.updated +
-          record.last.summary.disabled +
-          record.last.summary.deleted,
-      }
-    : null;
+  const view: JobView = {
+    schedule: record.schedule,
+    engine: engine?.status() ?? null,
+    history: record.history,
+    connections: engine?.connections() ?? [],
+  };
   return {
     id: record.id,
     templateId: 'scim',
-    // A job left in quarantine for four weeks is disabled by the engine.
-    schedule: {
-      expiration: null,
-      interval: 'PT40M',
-      state: record.schedule === 'Active' && status?.code === 'Paused' ? 'Disabled' : record.schedule,
-    },
-    status: {
-      code: !engine
-        ? 'NotConfigured'
-        : record.schedule === 'Disabled' && status!.cycles === 0
-          ? 'NotRun'
-          : status!.code,
-      countSuccessiveCompleteFailures: 0,
-      escrowsPruned: false,
-      lastExecution: last,
-      lastSuccessfulExecution: status?.lastSuccessfulExecution ? last : null,
-      quarantine: quarantine
-        ? {
-            currentBegan: quarantine.currentBegan,
-            nextAttempt: quarantine.nextAttempt,
-            reason: quarantine.reason,
-            seriesBegan: quarantine.currentBegan,
-            seriesCount: quarantine.seriesCount,
-            error: quarantine.error
-              ? { code: quarantine.error.code, message: quarantine.error.message, tenantActionable: true }
-              : null,
-          }
-        : null,
-      troubleshootingUrl: null,
-    },
+    schedule: scheduleJson(view),
+    status: statusJson(view),
     synchronizationJobSettings: record.settings.map((setting) => ({ ...setting })),
   };
 }
@@ -113,7 +78,13 @@ function credentialsOf(body: Record<string, unknown>, saved: Map<string, string>
   return given;
 }
 
-/** The engine's on-demand request from Graph's `parameters`, checked against the job's rule. */
+/**
+ * The engine's on-demand request from Graph's `parameters`: one subject, a user or a group, and for
+ * a group the members to provision with it in `links.members`, as the Graph API reference's third
+ * example writes them. The rule id must be the job's.
+ *
+ * @see https://learn.microsoft.com/en-us/graph/api/synchronization-synchronizationjob-provisionondemand
+ */
 function onDemandRequest(
   record: JobRecord,
   body: Record<string, unknown>,
@@ -127,16 +98,34 @@ function onDemandRequest(
       `parameters[0].ruleId must be the job's synchronization rule id, '${record.ruleId}' (GET .../jobs/{jobId}/schema).`,
     );
   }
-  const subjects = parameter.subjects as { objectId?: unknown; objectTypeName?: unknown }[];
-  const group = subjects.find((subject) => subject.objectTypeName === 'Group');
-  const first = group ?? subjects[0]!;
-  if (typeof first.objectId !== 'string') throw badRequest('every subject needs an objectId');
-  const members = group
-    ? subjects
-        .filter((subject) => subject.objectTypeName === 'User')
-        .map((subject) => String(subject.objectId))
-    : undefined;
-  return members && members.length > 0 ? { objectId: first.objectId, members } : { objectId: first.objectId };
+  if (parameter.subjects.length > 1) {
+    throw badRequest(
+      "parameters[0].subjects must hold one subject; give a group's members in subjects[0].links.members",
+    );
+  }
+  const subject = parameter.subjects[0] as {
+    objectId?: unknown;
+    objectTypeName?: unknown;
+    links?: { members?: unknown };
+  };
+  if (typeof subject.objectId !== 'string')
+    throw badRequest('parameters[0].subjects[0].objectId must be a string');
+  if (subject.objectTypeName !== 'User' && subject.objectTypeName !== 'Group') {
+    throw badRequest('parameters[0].subjects[0].objectTypeName must be "User" or "Group"');
+  }
+  const members = subject.links?.members;
+  if (members === undefined) return { objectId: subject.objectId };
+  if (
+    subject.objectTypeName !== 'Group' ||
+    !Array.isArray(members) ||
+    members.some((m) => typeof (m as { objectId?: unknown })?.objectId !== 'string')
+  ) {
+    throw badRequest(
+      'links.members must be an array of { "objectId", "objectTypeName": "User" } on a Group subject',
+    );
+  }
+  const ids = members.map((m) => (m as { objectId: string }).objectId);
+  return ids.length > 0 ? { objectId: subject.objectId, members: ids } : { objectId: subject.objectId };
 }
 
 /** The job collection: list and create. */
@@ -146,13 +135,13 @@ function collectionRoutes(s: SyncRouteContext): Route[] {
       method: 'GET',
       pattern: JOBS,
       run: async (ctx, { id }) => {
-        s.servicePrincipal(id!);
+        const sp = s.servicePrincipal(id!);
         await s.due();
         const value = [...s.state.jobs.values()]
-          .filter((record) => record.servicePrincipalId === id)
+          .filter((record) => record.servicePrincipalId === sp.id)
           .map((record) => jobJson(s, record));
         return json(ctx, 200, {
-          '@odata.context': `${ctx.base}/$metadata#servicePrincipals('${id}')/synchronization/jobs`,
+          '@odata.context': `${ctx.base}/$metadata#servicePrincipals('${sp.id}')/synchronization/jobs`,
           value,
         });
       },
@@ -161,14 +150,14 @@ function collectionRoutes(s: SyncRouteContext): Route[] {
       method: 'POST',
       pattern: JOBS,
       run: async (ctx, { id }) => {
-        s.servicePrincipal(id!);
+        const sp = s.servicePrincipal(id!);
         const body = await readJson(ctx);
         if (body.templateId !== 'scim') {
           throw badRequest(
             `Template '${String(body.templateId)}' is not available for this application; the simulator provides the 'scim' template.`,
           );
         }
-        if ([...s.state.jobs.values()].some((record) => record.servicePrincipalId === id)) {
+        if ([...s.state.jobs.values()].some((record) => record.servicePrincipalId === sp.id)) {
           throw new GraphQueryError(
             409,
             'Conflict',
@@ -176,9 +165,9 @@ function collectionRoutes(s: SyncRouteContext): Route[] {
           );
         }
         const record: JobRecord = {
-          id: `scim.${ctx.tenant.id.replace(/-/g, '')}.${id}`,
-          servicePrincipalId: id!,
-          ruleId: `${crypto.randomUUID().replace(/-/g, '').slice(0, 16)}`,
+          id: `scim.${ctx.tenant.id.replace(/-/g, '')}.${sp.id}`,
+          servicePrincipalId: sp.id,
+          ruleId: s.state.ruleIdOf(sp.id),
           schedule: 'Disabled',
           settings: [
             { name: 'QuarantineTooManyDeletes', value: 'false' },
@@ -186,11 +175,11 @@ function collectionRoutes(s: SyncRouteContext): Route[] {
           ],
           schema: defaultSchemaState(),
           engine: null,
-          last: null,
+          history: EMPTY_HISTORY,
         };
         s.state.jobs.set(record.id, record);
         return json(ctx, 201, {
-          '@odata.context': `${ctx.base}/$metadata#servicePrincipals('${id}')/synchronization/jobs/$entity`,
+          '@odata.context': `${ctx.base}/$metadata#servicePrincipals('${sp.id}')/synchronization/jobs/$entity`,
           ...jobJson(s, record),
         });
       },
@@ -208,7 +197,7 @@ function entityRoutes(s: SyncRouteContext): Route[] {
         const record = s.job(id!, jobId!);
         await s.due();
         return json(ctx, 200, {
-          '@odata.context': `${ctx.base}/$metadata#servicePrincipals('${id}')/synchronization/jobs/$entity`,
+          '@odata.context': `${ctx.base}/$metadata#servicePrincipals('${record.servicePrincipalId}')/synchronization/jobs/$entity`,
           ...jobJson(s, record),
         });
       },
@@ -267,6 +256,8 @@ function actionRoutes(s: SyncRouteContext): Route[] {
       run: (ctx, { id, jobId }) => {
         const record = s.job(id!, jobId!);
         s.state.ensureEngine(record)?.pause();
+        // A paused job reads back with schedule state Disabled and status code Paused, as the
+        // Graph samples show.
         record.schedule = 'Paused';
         return noContent(ctx);
       },
@@ -288,12 +279,13 @@ function actionRoutes(s: SyncRouteContext): Route[] {
       run: async (ctx, { id, jobId }) => {
         const record = s.job(id!, jobId!);
         const body = await readJson(ctx);
-        const credentials = credentialsOf(body, s.state.secrets.get(id!) ?? new Map<string, string>());
+        const saved = s.state.secrets.get(record.servicePrincipalId) ?? new Map<string, string>();
+        const credentials = credentialsOf(body, saved);
         const baseAddress = credentials.get('BaseAddress');
         if (!baseAddress) throw badRequest('The credentials have no BaseAddress (the Tenant URL).');
         const probe: ProvisioningJobOptions = {
           tenant: ctx.tenant,
-          servicePrincipalId: id!,
+          servicePrincipalId: record.servicePrincipalId,
           tenantUrl: baseAddress,
           userMappings: record.schema.users,
           retry: { maxAttempts: 1 },
@@ -313,10 +305,7 @@ function actionRoutes(s: SyncRouteContext): Route[] {
         const record = s.job(id!, jobId!);
         const request = onDemandRequest(record, await readJson(ctx));
         const { logs } = await s.engineOf(record).provisionOnDemand(request);
-        const value: Schemas['stringKeyStringValuePair'] = {
-          key: 'Microsoft.Identity.Health.CPP.Common.DataContracts.SyncFabric.StatusInfo',
-          value: JSON.stringify(logs),
-        };
+        const value: Schemas['stringKeyStringValuePair'] = onDemandAnswer(logs, request.objectId);
         return json(ctx, 200, {
           '@odata.context': `${ctx.base}/$metadata#microsoft.graph.stringKeyStringValuePair`,
           ...value,

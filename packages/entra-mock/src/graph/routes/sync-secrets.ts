@@ -17,19 +17,19 @@ export function syncSecretRoutes(s: SyncRouteContext): Route[] {
       method: 'PUT',
       pattern: SECRETS,
       run: async (ctx, { id }) => {
-        s.servicePrincipal(id!);
+        const sp = s.servicePrincipal(id!);
         const body = await readJson(ctx);
         if (!Array.isArray(body.value)) throw badRequest('value must be an array of { key, value }');
-        const saved = s.state.secrets.get(id!) ?? new Map<string, string>();
+        const saved = s.state.secrets.get(sp.id) ?? new Map<string, string>();
         for (const [i, entry] of (body.value as { key?: unknown; value?: unknown }[]).entries()) {
           if (typeof entry?.key !== 'string' || typeof entry.value !== 'string') {
             throw badRequest(`value[${i}] must be { "key": string, "value": string }`);
           }
           saved.set(entry.key, entry.value);
         }
-        s.state.secrets.set(id!, saved);
+        s.state.secrets.set(sp.id, saved);
         for (const record of s.state.jobs.values()) {
-          if (record.servicePrincipalId === id) s.state.retire(record);
+          if (record.servicePrincipalId === sp.id) s.state.retire(record);
         }
         return noContent(ctx);
       },
@@ -38,8 +38,8 @@ export function syncSecretRoutes(s: SyncRouteContext): Route[] {
       method: 'GET',
       pattern: SECRETS,
       run: (ctx, { id }) => {
-        s.servicePrincipal(id!);
-        const saved = s.state.secrets.get(id!) ?? new Map<string, string>();
+        const sp = s.servicePrincipal(id!);
+        const saved = s.state.secrets.get(sp.id) ?? new Map<string, string>();
         // Credentials are write-only: the token's value is not returned.
         const value = [...saved].map(([key, v]) => ({ key, value: key === 'SecretToken' ? '*' : v }));
         return json(ctx, 200, {
