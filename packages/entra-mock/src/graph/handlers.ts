@@ -99,8 +99,9 @@ export interface GraphHandlerOptions {
 export type GraphFetchHandler = (request: Request) => Promise<Response>;
 
 /**
- * Creates the Microsoft Graph v1.0 subset over a tenant as one fetch-standard handler, for tests
- * that call it directly or mount it anywhere. It answers Graph (`{graphUrl}/v1.0/...`) and the
+ * Creates the Microsoft Graph subset over a tenant as one fetch-standard handler, for tests that
+ * call it directly or mount it anywhere. It answers Graph (`{graphUrl}/v1.0/...` and
+ * `{graphUrl}/beta/...` alike; other paths get Graph's 400) and the
  * client-credentials token endpoint (`{loginUrl}/{tenant}/oauth2/v2.0/token`), with Graph's status
  * codes and error shapes.
  *
@@ -202,9 +203,10 @@ export function createGraphHandler(
 }
 
 /**
- * Creates MSW request handlers that serve the Microsoft Graph v1.0 subset and the
- * client-credentials token endpoint from a tenant, for `setupServer` from `msw/node`: code under
- * test calls `https://graph.microsoft.com/v1.0/...` with plain `fetch` and reaches the simulator.
+ * Creates MSW request handlers that serve the Microsoft Graph subset and the client-credentials
+ * token endpoint from a tenant, for `setupServer` from `msw/node`: code under test calls
+ * `https://graph.microsoft.com/v1.0/...` or `.../beta/...` with plain `fetch` and reaches the
+ * simulator. The whole Graph origin is served, so no Graph request leaves the process.
  *
  * @param tenant - the tenant to serve
  * @param options - origins, clients, token lifetime, page size
