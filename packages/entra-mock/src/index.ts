@@ -1,7 +1,7 @@
 /**
  * An offline Microsoft Entra ID for tests: an in-memory tenant with Entra's semantics and a change
- * log, a seedable generator of realistic directories, Microsoft Graph v1.0 handlers for MSW, and
- * the provisioning engine that pushes the tenant into a SCIM endpoint with Entra's requests,
+ * log, a seedable generator of realistic directories, Microsoft Graph handlers (v1.0 and beta) for
+ * MSW, and the provisioning engine that pushes the tenant into a SCIM endpoint with Entra's requests,
  * writing Graph `provisioningObjectSummary` logs.
  *
  * @example

@@ -356,6 +356,43 @@ export interface ProvisioningJob {
    * @param filters - the new filters
    */
   setGroupScopingFilters(filters: ScopingFilter[]): void;
+  /**
+   * The connector data store: the linkage the job keeps between each provisioned source object and
+   * its target object.
+   *
+   * @returns one record per linked user and group
+   */
+  connections(): ProvisioningConnection[];
+  /**
+   * Forgets an object's linkage (by source or target id), so a later cycle evaluates it again and
+   * matches it anew; the objects themselves are untouched.
+   *
+   * @param objectId - the source (Entra) id, or else the target (SCIM) id
+   * @returns whether a linkage was found and cleared
+   */
+  clearConnection(objectId: string): boolean;
+}
+
+/**
+ * One linkage record of a job's connector data store: a source object and the target object it was
+ * provisioned to or matched with.
+ *
+ * @example
+ * ```ts
+ * const linked: ProvisioningConnection[] = job.connections();
+ * linked.find((c) => c.sourceId === user.id)?.targetId;
+ * ```
+ * @see https://learn.microsoft.com/en-us/graph/api/resources/synchronization-objectconnection?view=graph-rest-beta
+ */
+export interface ProvisioningConnection {
+  /** `User` or `Group`. */
+  objectType: 'User' | 'Group';
+  /** The Entra object id. */
+  sourceId: string;
+  /** The SCIM resource id in the target. */
+  targetId: string;
+  /** The object's name as the logs show it. */
+  displayName: string;
 }
 
 interface UserState {
@@ -541,6 +578,7 @@ export function createProvisioningJob(options: ProvisioningJobOptions): Provisio
   let watermark: number | null = null;
   let escrow = new Map<string, { kind: 'user' | 'group'; since: number; changeId: string }>();
   let staged = new Set<string>();
+  let reevaluate = new Set<string>();
   let deletesAllowed = false;
   let paused = false;
   let cycles = 0;
@@ -899,6 +937,8 @@ export function createProvisioningJob(options: ProvisioningJobOptions): Provisio
       if (userState.has(key)) userIds.add(key);
       if (groupState.has(key)) groupIds.add(key);
     }
+    for (const key of onDemand ? [] : reevaluate) (tenant.findGroup(key) ? groupIds : userIds).add(key);
+    if (!onDemand) reevaluate = new Set();
 
     // 2. Plan users.
     const userPlans: UserPlan[] = [];
@@ -2149,6 +2189,25 @@ export function createProvisioningJob(options: ProvisioningJobOptions): Provisio
     setGroupScopingFilters(filters) {
       groupFilters = filters;
       watermark = null;
+    },
+    connections() {
+      const out: ProvisioningConnection[] = [];
+      for (const [sourceId, s] of userState) {
+        out.push({ objectType: 'User', sourceId, targetId: s.targetId, displayName: s.name });
+      }
+      for (const [sourceId, s] of groupState) {
+        out.push({ objectType: 'Group', sourceId, targetId: s.targetId, displayName: s.name });
+      }
+      return out;
+    },
+    clearConnection(objectId) {
+      const linked = job.connections();
+      const found =
+        linked.find((c) => c.sourceId === objectId) ?? linked.find((c) => c.targetId === objectId);
+      if (!found) return false;
+      (found.objectType === 'User' ? userState : groupState).delete(found.sourceId);
+      reevaluate.add(found.sourceId);
+      return true;
     },
   };
   return job;

@@ -1,8 +1,9 @@
+import { setupServer } from 'msw/node';
 import { describe, expect, it } from 'vitest';
 import { createManualClock } from '../clock.ts';
 import { generateDirectory, importDirectory } from '../generator/directory.ts';
 import { createEntraTenant } from '../tenant/tenant.ts';
-import { createGraphHandler } from './handlers.ts';
+import { createGraphHandler, createGraphHandlers } from './handlers.ts';
 import { parseEqFilter } from './odata.ts';
 
 const GRAPH = 'https://graph.microsoft.com/v1.0';
@@ -294,6 +295,72 @@ describe('manager, groups and assignments', () => {
       "Resource not found for the segment 'widgets'.",
     );
     expect((await call('PUT', '/users')).status).toBe(405);
+  });
+});
+
+describe('versions and the whole Graph origin', () => {
+  it('answers under /beta as under /v1.0, with the version in @odata.context and references', async () => {
+    const { graph, tenant } = setup();
+    const read = async (version: string) => {
+      const response = await graph(new Request(`https://graph.microsoft.com/${version}/users?$top=3`));
+      return (await response.json()) as { '@odata.context': string; value: unknown[] };
+    };
+    const [v1, beta] = [await read('v1.0'), await read('beta')];
+    expect(beta.value).toEqual(v1.value);
+    expect(beta['@odata.context']).toBe('https://graph.microsoft.com/beta/$metadata#users');
+    const group = tenant.listGroups()[0]!;
+    const user = tenant
+      .listUsers()
+      .find((u) => !tenant.listMembers(group.id).some((m) => m.object.id === u.id))!;
+    const added = await graph(
+      new Request(`https://graph.microsoft.com/beta/groups/${group.id}/members/$ref`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ '@odata.id': `https://graph.microsoft.com/beta/directoryObjects/${user.id}` }),
+      }),
+    );
+    expect(added.status).toBe(204);
+  });
+
+  it('answers other versions with a Graph 400 that names the served ones', async () => {
+    const { graph } = setup();
+    const response = await graph(new Request('https://graph.microsoft.com/v2.0/users'));
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toBe(
+      'Invalid version: use https://graph.microsoft.com/v1.0 or https://graph.microsoft.com/beta.',
+    );
+  });
+
+  it("serves Graph's whole origin through MSW, so a beta or unknown path never leaves the process", async () => {
+    const tenant = createEntraTenant({ seed: 3 });
+    const server = setupServer(...createGraphHandlers(tenant, { requireToken: false }));
+    server.listen({ onUnhandledRequest: 'error' });
+    try {
+      expect((await fetch('https://graph.microsoft.com/beta/users')).status).toBe(200);
+      expect((await fetch('https://graph.microsoft.com/v1.0/widgets')).status).toBe(400);
+      expect((await fetch('https://graph.microsoft.com/')).status).toBe(400);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('filters service principals with startswith and reads one by its appId alternate key, as the overview samples do', async () => {
+    const { call, tenant } = setup();
+    const app = tenant.createServicePrincipal({ displayName: 'Salesforce 3' });
+    const found = await call(
+      'GET',
+      "/servicePrincipals?$select=id,appId,displayName&$filter=startswith(displayName, 'salesforce')",
+    );
+    expect(found.body.value.map((s: { id: string }) => s.id)).toEqual([app.id]);
+    const byAppId = await call(
+      'GET',
+      `/servicePrincipals(appId='${app.appId}')?$select=id,appId,displayName`,
+    );
+    expect(byAppId.body).toMatchObject({ id: app.id, appId: app.appId });
+    expect((await call('GET', "/servicePrincipals(appId='nope')")).status).toBe(404);
+    expect((await call('GET', "/users?$filter=endswith(displayName, 'x')")).body.error.code).toBe(
+      'Request_UnsupportedQuery',
+    );
   });
 });
 

@@ -1,5 +1,5 @@
-// The OData query options of the Graph subset: `$filter` with `eq` joined by `and`, `$select`,
-// and `$top` / `$skiptoken` paging. Internal to the package.
+// The OData query options of the Graph subset: `$filter` with `eq` and `startswith` joined by `and`,
+// `$select`, and `$top` / `$skiptoken` paging. Internal to the package.
 
 /** An error that becomes a Graph error response. @internal */
 export class GraphQueryError extends Error {
@@ -13,20 +13,25 @@ export class GraphQueryError extends Error {
   }
 }
 
-/** One `path eq value` comparison. @internal */
+/** One `path eq value` comparison, or `startswith(path, 'value')` when `op` says so. @internal */
 export interface EqClause {
   readonly path: readonly string[];
   readonly value: string | boolean | number | null;
+  readonly op?: 'startswith';
 }
 
+const PATH = /^[A-Za-z_][\w]*(?:\/[A-Za-z_][\w]*)*$/;
+
 /**
- * Parses a `$filter` of `eq` comparisons joined by `and`: `userName eq 'x' and accountEnabled eq true`.
- * String literals use single quotes, doubled to escape; nested properties are written `a/b`.
+ * Parses a `$filter` of `eq` comparisons and `startswith(path, 'text')` calls joined by `and`:
+ * `userName eq 'x' and startswith(displayName, 'Ad')`. String literals use single quotes, doubled
+ * to escape; nested properties are written `a/b`.
  *
+ * @see https://learn.microsoft.com/en-us/graph/filter-query-parameter
  * @internal
  */
 export function parseEqFilter(text: string): EqClause[] {
-  const tokens = text.match(/'(?:[^']|'')*'|[^\s()]+|[()]/g) ?? [];
+  const tokens = text.match(/'(?:[^']|'')*'|[^\s(),]+|[(),]/g) ?? [];
   const clauses: EqClause[] = [];
   let i = 0;
   const fail = (why: string): never => {
@@ -37,9 +42,28 @@ export function parseEqFilter(text: string): EqClause[] {
   };
   if (tokens.length === 0) fail('the filter is empty.');
   while (i < tokens.length) {
+    if (tokens[i] === 'startswith' && tokens[i + 1] === '(') {
+      const [path, comma, literal, close] = tokens.slice(i + 2, i + 6);
+      if (path === undefined || !PATH.test(path) || comma !== ',' || close !== ')') {
+        fail("write startswith(property, 'text').");
+      }
+      if (literal === undefined || literal.length < 2 || !literal.startsWith("'") || !literal.endsWith("'")) {
+        fail("startswith takes a string in single quotes: startswith(property, 'text').");
+      }
+      clauses.push({
+        path: path!.split('/'),
+        value: literal!.slice(1, -1).replace(/''/g, "'"),
+        op: 'startswith',
+      });
+      i += 6;
+      if (!andFollows()) break;
+      continue;
+    }
+    // Other functions (endswith, any, ...) are not supported on directory objects here.
+    if (tokens[i + 1] === '(') unsupported();
     const path = tokens[i++]!;
-    if (path === '(' || path === ')' || path.includes('(') || path.startsWith("'")) unsupported();
-    if (!/^[A-Za-z_][\w]*(?:\/[A-Za-z_][\w]*)*$/.test(path)) fail(`'${path}' is not a property.`);
+    if (path === '(' || path === ')' || path === ',' || path.startsWith("'")) unsupported();
+    if (!PATH.test(path)) fail(`'${path}' is not a property.`);
     const op = tokens[i++];
     if (op === undefined) fail(`expected an operator after '${path}'.`);
     if (op !== 'eq') {
@@ -57,14 +81,20 @@ export function parseEqFilter(text: string): EqClause[] {
     else if (/^-?\d+(?:\.\d+)?$/.test(literal!)) value = Number(literal);
     else value = fail(`'${literal}' is not a value; quote strings with single quotes.`);
     clauses.push({ path: path.split('/'), value });
+    if (!andFollows()) break;
+  }
+  return clauses;
+
+  /** Steps over the `and` after a clause; false at the end of the filter. */
+  function andFollows(): boolean {
     const next = tokens[i];
-    if (next === undefined) break;
+    if (next === undefined) return false;
     if (next === 'or') unsupported();
     if (next !== 'and') fail(`expected 'and' before '${next}'.`);
     i++;
     if (i >= tokens.length) fail(`expected a comparison after 'and'.`);
+    return true;
   }
-  return clauses;
 }
 
 /** Whether an object matches every clause; string comparison ignores case, as Graph does for directory objects. @internal */
@@ -77,9 +107,10 @@ export function matchesFilter(object: Record<string, unknown>, clauses: readonly
     }
     value ??= null;
     if (typeof value === 'string' && typeof clause.value === 'string') {
-      return value.toLowerCase() === clause.value.toLowerCase();
+      const [actual, expected] = [value.toLowerCase(), clause.value.toLowerCase()];
+      return clause.op === 'startswith' ? actual.startsWith(expected) : actual === expected;
     }
-    return value === clause.value;
+    return clause.op === undefined && value === clause.value;
   });
 }
 

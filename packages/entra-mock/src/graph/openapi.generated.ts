@@ -20,6 +20,136 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/applications(appId='{appId}')/synchronization/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The application's appId (the tenant keeps no separate application objects). */
+                appId: components["parameters"]["appId"];
+            };
+            cookie?: never;
+        };
+        /** List synchronization templates */
+        get: operations["listSynchronizationTemplatesOfApplication"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/applications(appId='{appId}')/synchronization/templates/{synchronizationTemplate-id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The application's appId (the tenant keeps no separate application objects). */
+                appId: components["parameters"]["appId"];
+                /** @description The template's id: `scim`. */
+                "synchronizationTemplate-id": components["parameters"]["synchronizationTemplate-id"];
+            };
+            cookie?: never;
+        };
+        /** Get a synchronization template */
+        get: operations["getSynchronizationTemplateOfApplication"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/applications(appId='{appId}')/synchronization/templates/{synchronizationTemplate-id}/schema": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The application's appId (the tenant keeps no separate application objects). */
+                appId: components["parameters"]["appId"];
+                /** @description The template's id: `scim`. */
+                "synchronizationTemplate-id": components["parameters"]["synchronizationTemplate-id"];
+            };
+            cookie?: never;
+        };
+        /** Get a template's schema */
+        get: operations["getTemplateSchemaOfApplication"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/applications(appId='{appId}')/synchronization/templates/{synchronizationTemplate-id}/schema/filterOperators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The application's appId (the tenant keeps no separate application objects). */
+                appId: components["parameters"]["appId"];
+                /** @description The template's id: `scim`. */
+                "synchronizationTemplate-id": components["parameters"]["synchronizationTemplate-id"];
+            };
+            cookie?: never;
+        };
+        /** List the scoping filter operators */
+        get: operations["listSchemaFilterOperatorsOfTemplateOfApplication"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/applications(appId='{appId}')/synchronization/templates/{synchronizationTemplate-id}/schema/functions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The application's appId (the tenant keeps no separate application objects). */
+                appId: components["parameters"]["appId"];
+                /** @description The template's id: `scim`. */
+                "synchronizationTemplate-id": components["parameters"]["synchronizationTemplate-id"];
+            };
+            cookie?: never;
+        };
+        /** List the functions of attribute mapping expressions */
+        get: operations["listSchemaFunctionsOfTemplateOfApplication"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/applications(appId='{appId}')/synchronization/templates/{synchronizationTemplate-id}/schema/parseExpression": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The application's appId (the tenant keeps no separate application objects). */
+                appId: components["parameters"]["appId"];
+                /** @description The template's id: `scim`. */
+                "synchronizationTemplate-id": components["parameters"]["synchronizationTemplate-id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Parse (and evaluate against a test object) an attribute mapping expression */
+        post: operations["parseExpressionOfTemplateOfApplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auditLogs/provisioning": {
         parameters: {
             query?: never;
@@ -231,6 +361,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/servicePrincipals(appId='{appId}')": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The application's appId (the tenant keeps no separate application objects). */
+                appId: components["parameters"]["appId"];
+            };
+            cookie?: never;
+        };
+        /** Get servicePrincipal by its appId alternate key */
+        get: operations["getServicePrincipalByAppId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/servicePrincipals/{servicePrincipal-id}": {
         parameters: {
             query?: never;
@@ -339,6 +489,53 @@ export type paths = {
         patch: operations["updateSynchronizationJob"];
         trace?: never;
     };
+    "/servicePrincipals/{servicePrincipal-id}/synchronization/jobs/{synchronizationJob-id}/objectConnections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The service principal's id. */
+                "servicePrincipal-id": components["parameters"]["servicePrincipal-id"];
+                /** @description The job id, for example `scim.{tenantIdWithoutDashes}.{servicePrincipalId}`. */
+                "synchronizationJob-id": components["parameters"]["synchronizationJob-id"];
+            };
+            cookie?: never;
+        };
+        /** Listing is not supported during the preview: answers 400 BadRequest */
+        get: operations["listObjectConnections"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/servicePrincipals/{servicePrincipal-id}/synchronization/jobs/{synchronizationJob-id}/objectConnections/{objectConnection-id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A source (Entra) or target id of an object the job linked. */
+                "objectConnection-id": components["parameters"]["objectConnection-id"];
+                /** @description The service principal's id. */
+                "servicePrincipal-id": components["parameters"]["servicePrincipal-id"];
+                /** @description The job id, for example `scim.{tenantIdWithoutDashes}.{servicePrincipalId}`. */
+                "synchronizationJob-id": components["parameters"]["synchronizationJob-id"];
+            };
+            cookie?: never;
+        };
+        /** Get an object's linkage record (beta) */
+        get: operations["getObjectConnection"];
+        put?: never;
+        post?: never;
+        /** Clear an object's linkage record so a later cycle matches it again (beta) */
+        delete: operations["deleteObjectConnection"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/servicePrincipals/{servicePrincipal-id}/synchronization/jobs/{synchronizationJob-id}/pause": {
         parameters: {
             query?: never;
@@ -422,6 +619,73 @@ export type paths = {
         /** Replace the synchronization schema */
         put: operations["updateSynchronizationSchema"];
         post?: never;
+        /** Reset the job's schema to the template's default */
+        delete: operations["resetSynchronizationSchema"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/servicePrincipals/{servicePrincipal-id}/synchronization/jobs/{synchronizationJob-id}/schema/filterOperators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The service principal's id. */
+                "servicePrincipal-id": components["parameters"]["servicePrincipal-id"];
+                /** @description The job id, for example `scim.{tenantIdWithoutDashes}.{servicePrincipalId}`. */
+                "synchronizationJob-id": components["parameters"]["synchronizationJob-id"];
+            };
+            cookie?: never;
+        };
+        /** List the scoping filter operators */
+        get: operations["listSchemaFilterOperatorsOfJob"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/servicePrincipals/{servicePrincipal-id}/synchronization/jobs/{synchronizationJob-id}/schema/functions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The service principal's id. */
+                "servicePrincipal-id": components["parameters"]["servicePrincipal-id"];
+                /** @description The job id, for example `scim.{tenantIdWithoutDashes}.{servicePrincipalId}`. */
+                "synchronizationJob-id": components["parameters"]["synchronizationJob-id"];
+            };
+            cookie?: never;
+        };
+        /** List the functions of attribute mapping expressions */
+        get: operations["listSchemaFunctionsOfJob"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/servicePrincipals/{servicePrincipal-id}/synchronization/jobs/{synchronizationJob-id}/schema/parseExpression": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The service principal's id. */
+                "servicePrincipal-id": components["parameters"]["servicePrincipal-id"];
+                /** @description The job id, for example `scim.{tenantIdWithoutDashes}.{servicePrincipalId}`. */
+                "synchronizationJob-id": components["parameters"]["synchronizationJob-id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Parse (and evaluate against a test object) an attribute mapping expression */
+        post: operations["parseExpressionOfJob"];
         delete?: never;
         options?: never;
         head?: never;
@@ -487,6 +751,136 @@ export type paths = {
         /** Save credentials: BaseAddress, SecretToken, SyncAll, SkipOutOfScopeDeletions */
         put: operations["putSynchronizationSecrets"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/servicePrincipals/{servicePrincipal-id}/synchronization/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The service principal's id. */
+                "servicePrincipal-id": components["parameters"]["servicePrincipal-id"];
+            };
+            cookie?: never;
+        };
+        /** List synchronization templates */
+        get: operations["listSynchronizationTemplatesOfServicePrincipal"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/servicePrincipals/{servicePrincipal-id}/synchronization/templates/{synchronizationTemplate-id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The service principal's id. */
+                "servicePrincipal-id": components["parameters"]["servicePrincipal-id"];
+                /** @description The template's id: `scim`. */
+                "synchronizationTemplate-id": components["parameters"]["synchronizationTemplate-id"];
+            };
+            cookie?: never;
+        };
+        /** Get a synchronization template */
+        get: operations["getSynchronizationTemplateOfServicePrincipal"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/servicePrincipals/{servicePrincipal-id}/synchronization/templates/{synchronizationTemplate-id}/schema": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The service principal's id. */
+                "servicePrincipal-id": components["parameters"]["servicePrincipal-id"];
+                /** @description The template's id: `scim`. */
+                "synchronizationTemplate-id": components["parameters"]["synchronizationTemplate-id"];
+            };
+            cookie?: never;
+        };
+        /** Get a template's schema */
+        get: operations["getTemplateSchemaOfServicePrincipal"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/servicePrincipals/{servicePrincipal-id}/synchronization/templates/{synchronizationTemplate-id}/schema/filterOperators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The service principal's id. */
+                "servicePrincipal-id": components["parameters"]["servicePrincipal-id"];
+                /** @description The template's id: `scim`. */
+                "synchronizationTemplate-id": components["parameters"]["synchronizationTemplate-id"];
+            };
+            cookie?: never;
+        };
+        /** List the scoping filter operators */
+        get: operations["listSchemaFilterOperatorsOfTemplateOfServicePrincipal"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/servicePrincipals/{servicePrincipal-id}/synchronization/templates/{synchronizationTemplate-id}/schema/functions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The service principal's id. */
+                "servicePrincipal-id": components["parameters"]["servicePrincipal-id"];
+                /** @description The template's id: `scim`. */
+                "synchronizationTemplate-id": components["parameters"]["synchronizationTemplate-id"];
+            };
+            cookie?: never;
+        };
+        /** List the functions of attribute mapping expressions */
+        get: operations["listSchemaFunctionsOfTemplateOfServicePrincipal"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/servicePrincipals/{servicePrincipal-id}/synchronization/templates/{synchronizationTemplate-id}/schema/parseExpression": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The service principal's id. */
+                "servicePrincipal-id": components["parameters"]["servicePrincipal-id"];
+                /** @description The template's id: `scim`. */
+                "synchronizationTemplate-id": components["parameters"]["synchronizationTemplate-id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Parse (and evaluate against a test object) an attribute mapping expression */
+        post: operations["parseExpressionOfTemplateOfServicePrincipal"];
         delete?: never;
         options?: never;
         head?: never;
@@ -659,6 +1053,21 @@ export type components = {
             source: components["schemas"]["attributeMappingSource"];
             targetAttributeName: string;
         };
+        attributeMappingFunctionSchema: {
+            name: string;
+            parameters: components["schemas"]["attributeMappingParameterSchema"][];
+        };
+        attributeMappingFunctionSchemaCollection: {
+            "@odata.context"?: string;
+            value: components["schemas"]["attributeMappingFunctionSchema"][];
+        };
+        attributeMappingParameterSchema: {
+            allowMultipleOccurrences: boolean;
+            name: string;
+            required: boolean;
+            /** @enum {string} */
+            type: "String" | "Integer" | "Reference" | "Binary" | "Boolean" | "DateTime";
+        };
         attributeMappingSource: {
             expression: string;
             name: string;
@@ -693,6 +1102,18 @@ export type components = {
         filterGroup: {
             clauses: components["schemas"]["filterClause"][];
             name: string;
+        };
+        filterOperatorSchema: {
+            /** @enum {string} */
+            arity: "Binary" | "Unary";
+            /** @enum {string} */
+            multivaluedComparisonType: "All" | "Any";
+            name: string;
+            supportedAttributeTypes: ("Boolean" | "Binary" | "Reference" | "Integer" | "String")[];
+        };
+        filterOperatorSchemaCollection: {
+            "@odata.context"?: string;
+            value: components["schemas"]["filterOperatorSchema"][];
         };
         group: {
             /** Format: date-time */
@@ -734,6 +1155,15 @@ export type components = {
             name: string;
             value: string;
         };
+        /** @description Beta only. */
+        objectConnection: {
+            displayName: string | null;
+            objectId: string;
+            /** @enum {string} */
+            objectTypeName: "User" | "Group";
+            sourceAnchor: string;
+            targetAnchor: string;
+        };
         objectMapping: {
             attributeMappings: components["schemas"]["attributeMapping"][];
             enabled: boolean;
@@ -772,6 +1202,24 @@ export type components = {
             extensionAttribute13?: string | null;
             extensionAttribute14?: string | null;
             extensionAttribute15?: string | null;
+        };
+        parseExpressionRequest: {
+            expression: string;
+            targetAttributeDefinition?: unknown;
+            testInputObject?: {
+                definition?: unknown;
+                properties?: {
+                    key: string;
+                    value?: unknown;
+                }[];
+            } | null;
+        };
+        parseExpressionResponse: {
+            error: components["schemas"]["publicError"] | null;
+            evaluationResult: string[] | null;
+            evaluationSucceeded: boolean;
+            parsedExpression: components["schemas"]["attributeMappingSource"] | null;
+            parsingSucceeded: boolean;
         };
         passwordProfile: {
             forceChangePasswordNextSignIn?: boolean;
@@ -863,11 +1311,26 @@ export type components = {
             parameters: {
                 ruleId: string;
                 subjects: {
+                    /** @description For a group: the members to provision with it (at most 5). */
+                    links?: {
+                        members?: {
+                            objectId: string;
+                            /** @enum {string} */
+                            objectTypeName: "User";
+                        }[];
+                    };
                     objectId: string;
                     /** @enum {string} */
                     objectTypeName: "User" | "Group";
                 }[];
             }[];
+        };
+        publicError: {
+            code: string;
+            details: Record<string, never>[];
+            innerError: Record<string, never> | null;
+            message: string;
+            target: string | null;
         };
         referenceCreate: {
             /** Format: uri */
@@ -888,9 +1351,18 @@ export type components = {
             "@odata.nextLink"?: string;
             value: components["schemas"]["servicePrincipal"][];
         };
+        stringKeyLongValuePair: {
+            key: string;
+            value: number;
+        };
         stringKeyStringValuePair: {
             key: string;
             value: string;
+        };
+        synchronizationError: {
+            code: string;
+            message: string;
+            tenantActionable: boolean;
         };
         synchronizationFilter: {
             categoryFilterGroups: components["schemas"]["filterGroup"][];
@@ -921,13 +1393,15 @@ export type components = {
         synchronizationJobUpdate: {
             synchronizationJobSettings: components["schemas"]["keyValuePair"][];
         };
+        synchronizationProgress: {
+            completedUnits: number;
+            progressObservationDateTime: string;
+            totalUnits: number;
+            units: string | null;
+        };
         synchronizationQuarantine: {
             currentBegan: string;
-            error: {
-                code: string;
-                message: string;
-                tenantActionable: boolean;
-            } | null;
+            error: components["schemas"]["synchronizationError"] | null;
             nextAttempt: string;
             /** @enum {string} */
             reason: "EncounteredBaseEscrowThreshold" | "EncounteredTotalEscrowThreshold" | "EncounteredEscrowProportionThreshold" | "EncounteredQuarantineException" | "Unknown" | "QuarantinedOnDemand" | "TooManyDeletes" | "IngestionInterrupted";
@@ -944,6 +1418,7 @@ export type components = {
         };
         synchronizationSchedule: {
             expiration: string | null;
+            /** @description `PT40M` while the job is active, `P10675199DT2H48M5.4775807S` (TimeSpan.MaxValue) while it is disabled. */
             interval: string;
             /** @enum {string} */
             state: "Active" | "Disabled" | "Paused";
@@ -965,19 +1440,53 @@ export type components = {
         synchronizationStatus: {
             /** @enum {string} */
             code: "NotConfigured" | "NotRun" | "Active" | "Paused" | "Quarantine";
-            countSuccessiveCompleteFailures?: number;
-            escrowsPruned?: boolean;
-            lastExecution?: components["schemas"]["synchronizationTaskExecution"] | null;
-            lastSuccessfulExecution?: components["schemas"]["synchronizationTaskExecution"] | null;
-            quarantine?: components["schemas"]["synchronizationQuarantine"] | null;
-            troubleshootingUrl?: string | null;
+            countSuccessiveCompleteFailures: number;
+            escrowsPruned: boolean;
+            lastExecution: components["schemas"]["synchronizationTaskExecution"] | null;
+            lastSuccessfulExecution: components["schemas"]["synchronizationTaskExecution"] | null;
+            lastSuccessfulExecutionWithExports: components["schemas"]["synchronizationTaskExecution"] | null;
+            progress: components["schemas"]["synchronizationProgress"][];
+            quarantine: components["schemas"]["synchronizationQuarantine"] | null;
+            /** @description `0001-01-01T00:00:00Z` until steady state is first achieved. */
+            steadyStateFirstAchievedTime: string;
+            /** @description `0001-01-01T00:00:00Z` until steady state is first achieved. */
+            steadyStateLastAchievedTime: string;
+            synchronizedEntryCountByType: components["schemas"]["stringKeyLongValuePair"][];
+            troubleshootingUrl: string | null;
         };
         synchronizationTaskExecution: {
-            countEscrowed?: number;
-            countExported?: number;
-            state: string;
+            activityIdentifier: string;
+            countEntitled: number;
+            countEntitledForProvisioning: number;
+            countEscrowed: number;
+            countEscrowedRaw: number;
+            countExported: number;
+            countExports: number;
+            countImported: number;
+            countImportedDeltas: number;
+            countImportedReferenceDeltas: number;
+            error: components["schemas"]["synchronizationError"] | null;
+            /** @enum {string} */
+            state: "Succeeded" | "Failed" | "EntryLevelErrors";
             timeBegan: string;
             timeEnded: string;
+        };
+        synchronizationTemplate: {
+            applicationId: string;
+            default: boolean;
+            description: string;
+            discoverable: boolean;
+            factoryTag: string;
+            id: string;
+            metadata: {
+                key: string;
+                value: string;
+            }[];
+            schema: components["schemas"]["synchronizationSchema"];
+        };
+        synchronizationTemplateCollection: {
+            "@odata.context"?: string;
+            value: components["schemas"]["synchronizationTemplate"][];
         };
         tokenError: {
             correlation_id: string;
@@ -1140,14 +1649,22 @@ export type components = {
         };
     };
     parameters: {
+        /** @description The application's appId (the tenant keeps no separate application objects). */
+        appId: string;
         /** @description The assignment's id. */
         "appRoleAssignment-id": string;
         /** @description A user's or group's id. */
         "directoryObject-id": string;
-        /** @description Comparisons `property eq value` (string in single quotes, true, false, null), joined with `and`; nested properties with `/`. */
+        /** @description Comparisons `property eq value` (string in single quotes, true, false, null) and `startswith(property, 'text')`, joined with `and`; strings compared without case; nested properties with `/`. */
         filter: string;
         /** @description The group's id. */
         "group-id": string;
+        /** @description Case-sensitive comparisons joined with `and`: `eq` and `contains(property, 'text')` on id, changeId, cycleId, jobId, provisioningAction, provisioningStatusInfo/status, initiatedBy/(id|displayName|initiatorType), sourceIdentity/(id|displayName|identityType), targetIdentity/(...), sourceSystem/displayName, targetSystem/displayName; `eq` on servicePrincipal/id and servicePrincipal/displayName; `eq`, `gt`, `lt` on activityDateTime (unquoted date-time) and durationInMilliseconds. Anything else answers 400 `BadRequest` "Invalid filter clause: ...". */
+        logFilter: string;
+        /** @description A source (Entra) or target id of an object the job linked. */
+        "objectConnection-id": string;
+        /** @description `activityDateTime` (ascending) or `activityDateTime desc`; newest first when absent. */
+        orderby: string;
         /** @description A comma-separated list of properties to return. */
         select: string;
         /** @description The service principal's id. */
@@ -1156,6 +1673,8 @@ export type components = {
         skiptoken: string;
         /** @description The job id, for example `scim.{tenantIdWithoutDashes}.{servicePrincipalId}`. */
         "synchronizationJob-id": string;
+        /** @description The template's id: `scim`. */
+        "synchronizationTemplate-id": string;
         /** @description Page size, 1 to 999 (default 100). */
         top: number;
         /** @description The user's id or userPrincipalName. */
@@ -1212,11 +1731,183 @@ export interface operations {
             };
         };
     };
+    listSynchronizationTemplatesOfApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The application's appId (the tenant keeps no separate application objects). */
+                appId: components["parameters"]["appId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["synchronizationTemplateCollection"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getSynchronizationTemplateOfApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The application's appId (the tenant keeps no separate application objects). */
+                appId: components["parameters"]["appId"];
+                /** @description The template's id: `scim`. */
+                "synchronizationTemplate-id": components["parameters"]["synchronizationTemplate-id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["synchronizationTemplate"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getTemplateSchemaOfApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The application's appId (the tenant keeps no separate application objects). */
+                appId: components["parameters"]["appId"];
+                /** @description The template's id: `scim`. */
+                "synchronizationTemplate-id": components["parameters"]["synchronizationTemplate-id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["synchronizationSchema"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listSchemaFilterOperatorsOfTemplateOfApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The application's appId (the tenant keeps no separate application objects). */
+                appId: components["parameters"]["appId"];
+                /** @description The template's id: `scim`. */
+                "synchronizationTemplate-id": components["parameters"]["synchronizationTemplate-id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["filterOperatorSchemaCollection"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listSchemaFunctionsOfTemplateOfApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The application's appId (the tenant keeps no separate application objects). */
+                appId: components["parameters"]["appId"];
+                /** @description The template's id: `scim`. */
+                "synchronizationTemplate-id": components["parameters"]["synchronizationTemplate-id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["attributeMappingFunctionSchemaCollection"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    parseExpressionOfTemplateOfApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The application's appId (the tenant keeps no separate application objects). */
+                appId: components["parameters"]["appId"];
+                /** @description The template's id: `scim`. */
+                "synchronizationTemplate-id": components["parameters"]["synchronizationTemplate-id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["parseExpressionRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["parseExpressionResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
     listProvisioningObjectSummary: {
         parameters: {
             query?: {
-                /** @description Comparisons `property eq value` (string in single quotes, true, false, null), joined with `and`; nested properties with `/`. */
-                $filter?: components["parameters"]["filter"];
+                /** @description Case-sensitive comparisons joined with `and`: `eq` and `contains(property, 'text')` on id, changeId, cycleId, jobId, provisioningAction, provisioningStatusInfo/status, initiatedBy/(id|displayName|initiatorType), sourceIdentity/(id|displayName|identityType), targetIdentity/(...), sourceSystem/displayName, targetSystem/displayName; `eq` on servicePrincipal/id and servicePrincipal/displayName; `eq`, `gt`, `lt` on activityDateTime (unquoted date-time) and durationInMilliseconds. Anything else answers 400 `BadRequest` "Invalid filter clause: ...". */
+                $filter?: components["parameters"]["logFilter"];
+                /** @description `activityDateTime` (ascending) or `activityDateTime desc`; newest first when absent. */
+                $orderby?: components["parameters"]["orderby"];
                 /** @description Opaque paging token taken from `@odata.nextLink`. */
                 $skiptoken?: components["parameters"]["skiptoken"];
                 /** @description Page size, 1 to 999 (default 100). */
@@ -1384,7 +2075,7 @@ export interface operations {
     listGroups: {
         parameters: {
             query?: {
-                /** @description Comparisons `property eq value` (string in single quotes, true, false, null), joined with `and`; nested properties with `/`. */
+                /** @description Comparisons `property eq value` (string in single quotes, true, false, null) and `startswith(property, 'text')`, joined with `and`; strings compared without case; nested properties with `/`. */
                 $filter?: components["parameters"]["filter"];
                 /** @description A comma-separated list of properties to return. */
                 $select?: components["parameters"]["select"];
@@ -1611,7 +2302,7 @@ export interface operations {
     listServicePrincipals: {
         parameters: {
             query?: {
-                /** @description Comparisons `property eq value` (string in single quotes, true, false, null), joined with `and`; nested properties with `/`. */
+                /** @description Comparisons `property eq value` (string in single quotes, true, false, null) and `startswith(property, 'text')`, joined with `and`; strings compared without case; nested properties with `/`. */
                 $filter?: components["parameters"]["filter"];
                 /** @description A comma-separated list of properties to return. */
                 $select?: components["parameters"]["select"];
@@ -1633,6 +2324,32 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["servicePrincipalCollection"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getServicePrincipalByAppId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The application's appId (the tenant keeps no separate application objects). */
+                appId: components["parameters"]["appId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["servicePrincipal"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -1898,6 +2615,86 @@ export interface operations {
             404: components["responses"]["NotFound"];
         };
     };
+    listObjectConnections: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The service principal's id. */
+                "servicePrincipal-id": components["parameters"]["servicePrincipal-id"];
+                /** @description The job id, for example `scim.{tenantIdWithoutDashes}.{servicePrincipalId}`. */
+                "synchronizationJob-id": components["parameters"]["synchronizationJob-id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getObjectConnection: {
+        parameters: {
+            query?: {
+                /** @description A comma-separated list of properties to return. */
+                $select?: components["parameters"]["select"];
+            };
+            header?: never;
+            path: {
+                /** @description A source (Entra) or target id of an object the job linked. */
+                "objectConnection-id": components["parameters"]["objectConnection-id"];
+                /** @description The service principal's id. */
+                "servicePrincipal-id": components["parameters"]["servicePrincipal-id"];
+                /** @description The job id, for example `scim.{tenantIdWithoutDashes}.{servicePrincipalId}`. */
+                "synchronizationJob-id": components["parameters"]["synchronizationJob-id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["objectConnection"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    deleteObjectConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A source (Entra) or target id of an object the job linked. */
+                "objectConnection-id": components["parameters"]["objectConnection-id"];
+                /** @description The service principal's id. */
+                "servicePrincipal-id": components["parameters"]["servicePrincipal-id"];
+                /** @description The job id, for example `scim.{tenantIdWithoutDashes}.{servicePrincipalId}`. */
+                "synchronizationJob-id": components["parameters"]["synchronizationJob-id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
     pauseSynchronizationJob: {
         parameters: {
             query?: never;
@@ -2044,6 +2841,120 @@ export interface operations {
             404: components["responses"]["NotFound"];
         };
     };
+    resetSynchronizationSchema: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The service principal's id. */
+                "servicePrincipal-id": components["parameters"]["servicePrincipal-id"];
+                /** @description The job id, for example `scim.{tenantIdWithoutDashes}.{servicePrincipalId}`. */
+                "synchronizationJob-id": components["parameters"]["synchronizationJob-id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listSchemaFilterOperatorsOfJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The service principal's id. */
+                "servicePrincipal-id": components["parameters"]["servicePrincipal-id"];
+                /** @description The job id, for example `scim.{tenantIdWithoutDashes}.{servicePrincipalId}`. */
+                "synchronizationJob-id": components["parameters"]["synchronizationJob-id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["filterOperatorSchemaCollection"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listSchemaFunctionsOfJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The service principal's id. */
+                "servicePrincipal-id": components["parameters"]["servicePrincipal-id"];
+                /** @description The job id, for example `scim.{tenantIdWithoutDashes}.{servicePrincipalId}`. */
+                "synchronizationJob-id": components["parameters"]["synchronizationJob-id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["attributeMappingFunctionSchemaCollection"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    parseExpressionOfJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The service principal's id. */
+                "servicePrincipal-id": components["parameters"]["servicePrincipal-id"];
+                /** @description The job id, for example `scim.{tenantIdWithoutDashes}.{servicePrincipalId}`. */
+                "synchronizationJob-id": components["parameters"]["synchronizationJob-id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["parseExpressionRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["parseExpressionResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
     startSynchronizationJob: {
         parameters: {
             query?: never;
@@ -2154,10 +3065,180 @@ export interface operations {
             404: components["responses"]["NotFound"];
         };
     };
+    listSynchronizationTemplatesOfServicePrincipal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The service principal's id. */
+                "servicePrincipal-id": components["parameters"]["servicePrincipal-id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["synchronizationTemplateCollection"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getSynchronizationTemplateOfServicePrincipal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The service principal's id. */
+                "servicePrincipal-id": components["parameters"]["servicePrincipal-id"];
+                /** @description The template's id: `scim`. */
+                "synchronizationTemplate-id": components["parameters"]["synchronizationTemplate-id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["synchronizationTemplate"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getTemplateSchemaOfServicePrincipal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The service principal's id. */
+                "servicePrincipal-id": components["parameters"]["servicePrincipal-id"];
+                /** @description The template's id: `scim`. */
+                "synchronizationTemplate-id": components["parameters"]["synchronizationTemplate-id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["synchronizationSchema"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listSchemaFilterOperatorsOfTemplateOfServicePrincipal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The service principal's id. */
+                "servicePrincipal-id": components["parameters"]["servicePrincipal-id"];
+                /** @description The template's id: `scim`. */
+                "synchronizationTemplate-id": components["parameters"]["synchronizationTemplate-id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["filterOperatorSchemaCollection"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listSchemaFunctionsOfTemplateOfServicePrincipal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The service principal's id. */
+                "servicePrincipal-id": components["parameters"]["servicePrincipal-id"];
+                /** @description The template's id: `scim`. */
+                "synchronizationTemplate-id": components["parameters"]["synchronizationTemplate-id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["attributeMappingFunctionSchemaCollection"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    parseExpressionOfTemplateOfServicePrincipal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The service principal's id. */
+                "servicePrincipal-id": components["parameters"]["servicePrincipal-id"];
+                /** @description The template's id: `scim`. */
+                "synchronizationTemplate-id": components["parameters"]["synchronizationTemplate-id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["parseExpressionRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["parseExpressionResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
     listUsers: {
         parameters: {
             query?: {
-                /** @description Comparisons `property eq value` (string in single quotes, true, false, null), joined with `and`; nested properties with `/`. */
+                /** @description Comparisons `property eq value` (string in single quotes, true, false, null) and `startswith(property, 'text')`, joined with `and`; strings compared without case; nested properties with `/`. */
                 $filter?: components["parameters"]["filter"];
                 /** @description A comma-separated list of properties to return. */
                 $select?: components["parameters"]["select"];

@@ -82,7 +82,7 @@ describe('synchronization jobs through Graph', () => {
     const before = await graph('GET', `/servicePrincipals/${app.id}/synchronization/jobs/${jobId}`);
     expect(before.body).toMatchObject({
       templateId: 'scim',
-      schedule: { interval: 'PT40M', state: 'Disabled' },
+      schedule: { interval: 'P10675199DT2H48M5.4775807S', state: 'Disabled' },
       status: { code: 'NotConfigured', quarantine: null },
     });
     expect(
@@ -95,6 +95,7 @@ describe('synchronization jobs through Graph', () => {
     ).toBe(204);
     expect(scim.requests).toEqual([]);
     const after = await graph('GET', `/servicePrincipals/${app.id}/synchronization/jobs/${jobId}`);
+    expect(after.body.schedule).toEqual({ expiration: null, interval: 'PT40M', state: 'Active' });
     expect(after.body.status).toMatchObject({
       code: 'Active',
       lastSuccessfulExecution: { state: 'Succeeded', countExported: 2 },
@@ -233,7 +234,8 @@ describe('synchronization jobs through Graph', () => {
     expect(none.body.value).toEqual([]);
     const unsupported = await graph('GET', `/auditLogs/provisioning?$filter=foo eq 'x'`);
     expect(unsupported.status).toBe(400);
-    expect(unsupported.body.error.code).toBe('Request_UnsupportedQuery');
+    expect(unsupported.body.error.code).toBe('BadRequest');
+    expect(unsupported.body.error.message).toMatch(/^Invalid filter clause: 'foo' cannot be filtered on/);
   });
 
   it('provisions on demand with the rule id from the schema', async () => {
@@ -254,11 +256,11 @@ describe('synchronization jobs through Graph', () => {
       parameters: [{ ruleId, subjects: [{ objectId: megan.id, objectTypeName: 'User' }] }],
     });
     expect(result.status).toBe(200);
-    expect(result.body.key).toBe('Microsoft.Identity.Health.CPP.Common.DataContracts.SyncFabric.StatusInfo');
-    const entries = JSON.parse(result.body.value);
-    expect(entries[0]).toMatchObject({
-      provisioningAction: 'create',
-      provisioningStatusInfo: { status: 'success' },
+    expect(JSON.parse(result.body.key)).toEqual({ result: 'Success', details: {} });
+    expect(JSON.parse(result.body.value)).toMatchObject({
+      action: 'Create',
+      statusInfo: { status: 'Success' },
+      sourceIdentity: { id: megan.id, type: 'User' },
     });
     expect(scim.requests.map((r) => r.method)).toEqual(['GET', 'POST']);
   });
@@ -329,8 +331,9 @@ describe('synchronization jobs through Graph', () => {
     ]);
     await graph('POST', `${job}/start`);
     await graph('POST', `${job}/pause`);
+    // A paused job: schedule state Disabled, status code Paused, as the Graph samples show.
     expect((await graph('GET', job)).body).toMatchObject({
-      schedule: { state: 'Paused' },
+      schedule: { state: 'Disabled', interval: 'P10675199DT2H48M5.4775807S' },
       status: { code: 'Paused' },
     });
     expect((await graph('DELETE', job)).status).toBe(204);
