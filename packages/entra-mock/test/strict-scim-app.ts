@@ -294,7 +294,14 @@ export function createStrictScimApp(options: {
     if (id === undefined) return error(405, 'method');
     const existing = store.get(id);
     if (!existing) return error(404, `${type}/${id} not found`);
-    if (method === 'GET') return json(200, existing);
+    if (method === 'GET') {
+      if (!isGroup) return json(200, existing);
+      // Entra reads a group with GET /Groups/{id}?excludedAttributes=members (tests check the
+      // request line); other readers (the conformance kit's checks) get the members.
+      if (params.get('excludedAttributes') !== 'members') return json(200, existing);
+      const { members: _members, ...rest } = existing;
+      return json(200, rest);
+    }
     if (method === 'DELETE') {
       store.delete(id);
       if (!isGroup)

@@ -27,6 +27,10 @@ export interface ObjectMapping {
   rules: UpdateRules;
   /** The matching attributes' targets, by matching precedence. */
   matching: string[];
+  /** The source attributes each target is computed from (none for constants). */
+  sourcesOf: Map<string, string[]>;
+  /** Every source attribute the mappings read, once, in mapping order. */
+  sources: string[];
 }
 
 /** @internal The resolved configuration of a job. */
@@ -35,6 +39,11 @@ export interface JobConfig {
   readonly tenant: EntraTenant;
   readonly app: EntraServicePrincipal;
   readonly appName: string;
+  /**
+   * The application's name as Entra prefixes error codes with it (`<AppName>EntryConflict`): its
+   * letters and digits.
+   */
+  readonly appCode: string;
   readonly jobId: string;
   readonly dialect: ScimDialect;
   readonly users: ObjectMapping;
@@ -47,14 +56,29 @@ export interface JobConfig {
   readonly provisionGroups: boolean;
   readonly actions: { create: boolean; update: boolean; delete: boolean };
   readonly batchSize: number;
-  readonly thresholds: { minimumFailures: number; failureRatio: number; maximumFailures: number };
+  readonly thresholds: {
+    minimumFailures: number;
+    failureRatio: number;
+    maximumFailures: number;
+    absoluteFailures: number;
+  };
   /** The tenant clock's now, in epoch milliseconds. */
   readonly now: () => number;
   /** Waits between retries. */
   readonly sleep: (milliseconds: number) => Promise<void>;
 }
 
+/** The source attributes a mapping reads: a Direct mapping's source, an expression's `[attribute]`s. */
+function sourceAttributes(mapping: MappingTable['mappings'][number]): string[] {
+  if (mapping.type === 'Direct' && mapping.source) return [mapping.source];
+  if (mapping.type !== 'Expression' || !mapping.source) return [];
+  return [...new Set([...mapping.source.matchAll(/\[([^\]"]+)\]/g)].map((m) => m[1]!.trim()))];
+}
+
 function objectMapping(table: MappingTable): ObjectMapping {
+  const sourcesOf = new Map<string, string[]>();
+  for (const m of table.mappings)
+    sourcesOf.set(m.target, [...new Set([...(sourcesOf.get(m.target) ?? []), ...sourceAttributes(m)])]);
   return {
     table,
     compiled: compileMappingTable(table),
@@ -69,6 +93,8 @@ function objectMapping(table: MappingTable): ObjectMapping {
       .filter((m) => m.matchingPrecedence !== undefined)
       .sort((a, b) => a.matchingPrecedence! - b.matchingPrecedence!)
       .map((m) => m.target),
+    sourcesOf,
+    sources: [...new Set([...sourcesOf.values()].flat())],
   };
 }
 
@@ -99,6 +125,7 @@ export function resolveConfig(options: ProvisioningJobOptions): JobConfig {
     tenant,
     app,
     appName: options.targetDisplayName ?? app.displayName,
+    appCode: (options.targetDisplayName ?? app.displayName).replace(/[^A-Za-z0-9]/g, ''),
     jobId: options.jobId ?? `scim.${tenant.id.replace(/-/g, '')}.${app.id}`,
     dialect,
     users,
@@ -109,7 +136,13 @@ export function resolveConfig(options: ProvisioningJobOptions): JobConfig {
     provisionGroups: options.provisionGroups ?? true,
     actions: { create: true, update: true, delete: true, ...options.actions },
     batchSize: options.memberBatchSize ?? 50,
-    thresholds: { minimumFailures: 5000, failureRatio: 0.4, maximumFailures: 40000, ...options.quarantine },
+    thresholds: {
+      minimumFailures: 5000,
+      failureRatio: 0.4,
+      maximumFailures: 40000,
+      absoluteFailures: 60000,
+      ...options.quarantine,
+    },
     now: () => tenant.clock.now().getTime(),
     sleep: options.sleep ?? defaultSleep(tenant),
   };

@@ -6,9 +6,15 @@ import { resolveConfig } from './config.ts';
 import { runCycle } from './cycle/run.ts';
 import { createExclusiveLock, createJobState, isDue, jobStatus, restartJob, startJob } from './job.ts';
 import { onDemandSubjects } from './on-demand.ts';
+import { validateScopingFilters } from './scoping.ts';
 import { createTarget } from './target.ts';
 import { testConnection } from './test-connection.ts';
-import type { ProvisioningCycleSummary, ProvisioningJob, ProvisioningJobOptions } from './types.ts';
+import type {
+  ProvisioningCycleSummary,
+  ProvisioningJob,
+  ProvisioningJobOptions,
+  ProvisionOnDemandReport,
+} from './types.ts';
 
 export { PROVISIONING_INTERVAL_MS } from './job.ts';
 export type * from './types.ts';
@@ -21,7 +27,8 @@ export type * from './types.ts';
  *
  * @param options - the job configuration
  * @returns the job
- * @throws MappingError when a mapping table does not compile; TypeError when the Tenant URL is not absolute
+ * @throws MappingError when a mapping table does not compile; TypeError when the Tenant URL is not
+ *   absolute; ScimError `invalidFilter` for a scoping filter Entra would not accept
  * @example
  * ```ts
  * import { setupServer } from 'msw/node';
@@ -36,8 +43,8 @@ export type * from './types.ts';
 export function createProvisioningJob(options: ProvisioningJobOptions): ProvisioningJob {
   const config = resolveConfig(options);
   const state = createJobState({
-    userFilters: options.userScopingFilters ?? [],
-    groupFilters: options.groupScopingFilters ?? [],
+    userFilters: [...validateScopingFilters(options.userScopingFilters ?? [])],
+    groupFilters: [...validateScopingFilters(options.groupScopingFilters ?? [])],
   });
   const target = createTarget(config);
   const logs: ProvisioningObjectSummary[] = [];
@@ -57,12 +64,10 @@ export function createProvisioningJob(options: ProvisioningJobOptions): Provisio
       const { users, groups } = onDemandSubjects(config.tenant, subject);
       return exclusive(async () => {
         const first = logs.length;
-        const summary = await runCycle(config, state, target, logs, {
-          users,
-          groups,
-          initiator: initiatedBy,
-        });
-        return { summary, logs: logs.slice(first) };
+        const reports: ProvisionOnDemandReport[] = [];
+        const run = { users, groups, initiator: initiatedBy };
+        const summary = await runCycle(config, state, target, logs, run, reports);
+        return { summary, logs: logs.slice(first), reports };
       });
     },
     runDueCycles() {
@@ -89,13 +94,13 @@ export function createProvisioningJob(options: ProvisioningJobOptions): Provisio
       state.nextRun = config.now();
     },
     setUserScopingFilters(filters) {
-      state.userFilters = filters;
+      state.userFilters = [...validateScopingFilters(filters)];
       // Saving scoping filters triggers a full sync; the engine keeps what it provisioned so users
       // that fall out of scope are disabled.
       state.watermark = null;
     },
     setGroupScopingFilters(filters) {
-      state.groupFilters = filters;
+      state.groupFilters = [...validateScopingFilters(filters)];
       state.watermark = null;
     },
   };

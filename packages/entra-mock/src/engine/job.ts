@@ -25,25 +25,47 @@ export const DAY = 24 * HOUR;
 /** @internal What the engine knows about a user it provisioned or matched. */
 export interface UserLink {
   targetId: string;
-  values: Map<string, unknown>;
+  /** Whether the user is active in the target, as the engine last left it. */
   active: boolean;
+  /** The manager's id in the target, as the target last showed it or the engine last set it. */
   manager: string | null;
   name: string;
+  /** The source values (as the logs print them) last exported: the old values of modified properties. */
+  sources: Map<string, string | null>;
+  /**
+   * `false` once the user was disabled because it was unassigned: the service no longer manages it,
+   * and deleting it from the directory sends no DELETE.
+   */
+  managed: boolean;
+  /** Set when the target answered 404 for it (`InvalidAnchor`): a restart matches it again. */
+  anchorLost: boolean;
 }
 
 /** @internal What the engine knows about a group it provisioned or matched. */
 export interface GroupLink {
   targetId: string;
-  values: Map<string, unknown>;
+  /** The members' ids in the target, as the engine last set them (Entra does not read members back). */
   members: Set<string>;
   name: string;
+  /** The source values last exported. */
+  sources: Map<string, string | null>;
+  /** Set when the target answered 404 for it (`InvalidAnchor`). */
+  anchorLost: boolean;
 }
 
-/** @internal A change that failed and is retried on the next cycles; retries keep its changeId. */
+/**
+ * @internal A change that failed and is retried on Microsoft's back-off (6, 12 and 24 hours after
+ * the first failure, then every 24 hours); retries keep its changeId.
+ */
 export interface EscrowEntry {
   kind: 'user' | 'group';
+  /** When it first failed. */
   since: number;
   changeId: string;
+  /** How many times it failed. */
+  failures: number;
+  /** When it is retried next. */
+  nextRetry: number;
 }
 
 /** @internal The job's state between cycles. */
@@ -115,6 +137,26 @@ export function retryOffset(series: number): number {
   return series === 1 ? 6 * HOUR : series === 2 ? 12 * HOUR : (series - 2) * DAY;
 }
 
+/**
+ * @internal Escrows a failed change, or moves an escrowed one to its next retry.
+ * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/application-provisioning-quarantine-status#why-is-my-application-in-quarantine
+ */
+export function escrow(
+  state: JobState,
+  key: string,
+  kind: 'user' | 'group',
+  changeId: string,
+  at: number,
+): void {
+  const entry = state.escrow.get(key);
+  if (!entry) {
+    state.escrow.set(key, { kind, since: at, changeId, failures: 1, nextRetry: at + retryOffset(1) });
+    return;
+  }
+  entry.failures++;
+  entry.nextRetry = entry.since + retryOffset(entry.failures);
+}
+
 /** @internal Puts the job in quarantine, or moves an existing quarantine to its next series. */
 export function startQuarantine(
   state: JobState,
@@ -168,8 +210,10 @@ export function startJob(state: JobState, now: number): void {
 
 /**
  * @internal "Restart provisioning": clears what `resetScope` names (by default the watermark,
- * escrows and quarantine) and makes the next cycle due now.
+ * escrows and quarantine), forgets the links whose target answered 404 so they are matched again,
+ * and makes the next cycle due now.
  * @see https://learn.microsoft.com/en-us/graph/api/synchronization-synchronizationjob-restart
+ * @see https://learn.microsoft.com/en-us/entra/identity/monitoring-health/howto-analyze-provisioning-logs#error-codes
  */
 export function restartJob(
   state: JobState,
@@ -194,6 +238,9 @@ export function restartJob(
     state.users = new Map();
     state.groups = new Map();
   }
+  // Microsoft's fix for InvalidAnchor: a restart matches objects whose target is gone again.
+  for (const [id, link] of state.users) if (link.anchorLost) state.users.delete(id);
+  for (const [id, link] of state.groups) if (link.anchorLost) state.groups.delete(id);
   state.paused = false;
   state.nextRun = now;
 }

@@ -11,6 +11,7 @@ import type {
 } from '../logs/types.ts';
 import type { JobConfig } from './config.ts';
 import type { Failure } from './target.ts';
+import type { ProvisionOnDemandReport, TimedProvisioningStep } from './types.ts';
 
 /** @internal The object an entry is about. */
 export interface EntrySubject {
@@ -21,6 +22,8 @@ export interface EntrySubject {
   targetId?: string;
   /** The change's id; an escrowed change keeps it across retries. */
   changeId: string;
+  /** What export steps report as `ReportableIdentifier`; defaults to `sourceName`. */
+  reportableIdentifier?: string;
 }
 
 /** @internal A log entry being written. */
@@ -42,9 +45,9 @@ export interface Entry {
   /** Writes the entry as a success. */
   succeed(action: ProvisioningAction, modified?: ModifiedProperty[]): void;
   /** Writes the entry as a failure. */
-  fail(action: ProvisioningAction, failure: Failure): void;
+  fail(action: ProvisioningAction, failure: Failure, modified?: ModifiedProperty[]): void;
   /** Writes the entry as skipped, with the reason when there is one. */
-  skip(action: ProvisioningAction, reason?: Failure): void;
+  skip(action: ProvisioningAction, reason?: Failure, modified?: ModifiedProperty[]): void;
 }
 
 /** @internal The log of one cycle (or one on-demand run). */
@@ -73,33 +76,47 @@ export function step(
 }
 
 /**
- * @internal A journal appending to `logs` and reporting each entry to `onProgress`.
+ * @internal A journal appending to `logs` (and, for provision on demand, to `reports`) and reporting
+ * each entry to `onProgress`. An entry's duration is the longer of the simulated time and the real
+ * time it took; export steps carry the object's `ReportableIdentifier`, as in Microsoft's samples.
  * @see https://learn.microsoft.com/en-us/graph/api/resources/provisioningobjectsummary
+ * @see https://learn.microsoft.com/en-us/graph/api/provisioningobjectsummary-list
  */
 export function createJournal(
   config: JobConfig,
   logs: ProvisioningObjectSummary[],
   cycleId: string,
   initiator: ProvisioningInitiator,
+  reports?: ProvisionOnDemandReport[],
 ): Journal {
   const { tenant, app, now } = config;
+  interface Draft {
+    targetId: string;
+    steps: ProvisioningStep[];
+    timed: TimedProvisioningStep[];
+    started: number;
+    startedReal: number;
+  }
   const write = (
     subject: EntrySubject,
-    entry: { targetId: string; steps: ProvisioningStep[]; started: number },
+    entry: Draft,
     action: ProvisioningAction,
     status: ProvisioningResult,
     modified: ModifiedProperty[],
     failure: Failure | null,
   ): void => {
+    const ended = now();
     const summary: ProvisioningObjectSummary = {
       id: crypto.randomUUID(),
-      activityDateTime: new Date(now()).toISOString(),
+      activityDateTime: new Date(ended).toISOString(),
       tenantId: tenant.id,
       jobId: config.jobId,
       cycleId,
       changeId: subject.changeId,
       provisioningAction: action,
-      durationInMilliseconds: Math.max(0, now() - entry.started),
+      durationInMilliseconds: Math.round(
+        Math.max(0, ended - entry.started, performance.now() - entry.startedReal),
+      ),
       provisioningStatusInfo: {
         status,
         errorInformation: failure
@@ -140,28 +157,49 @@ export function createJournal(
       },
     };
     logs.push(summary);
+    reports?.push({
+      entry: summary,
+      steps: entry.timed,
+      startTime: new Date(entry.started).toISOString(),
+      endTime: summary.activityDateTime,
+      reportableIdentifier: subject.reportableIdentifier ?? subject.sourceName,
+    });
     config.options.onProgress?.({ type: 'entry', cycleId, entry: summary });
   };
   return {
     cycleId,
     begin(subject) {
-      const state = { targetId: subject.targetId ?? '', steps: [] as ProvisioningStep[], started: now() };
+      const draft: Draft = {
+        targetId: subject.targetId ?? '',
+        steps: [],
+        timed: [],
+        started: now(),
+        startedReal: performance.now(),
+      };
+      const reportable = subject.reportableIdentifier ?? subject.sourceName;
       const entry: Entry = {
         changeId: subject.changeId,
-        steps: state.steps,
+        steps: draft.steps,
         get targetId() {
-          return state.targetId;
+          return draft.targetId;
         },
         set targetId(id: string) {
-          state.targetId = id;
+          draft.targetId = id;
         },
-        step(name, type, status, description, details) {
-          state.steps.push(step(name, type, status, description, details));
+        step(name, type, status, description, details = {}) {
+          const withId =
+            type === 'export' && details.ReportableIdentifier === undefined
+              ? { ...details, ReportableIdentifier: reportable }
+              : details;
+          const made = step(name, type, status, description, withId);
+          draft.steps.push(made);
+          draft.timed.push({ ...made, timestamp: new Date(now()).toISOString() });
           return entry;
         },
-        succeed: (action, modified = []) => write(subject, state, action, 'success', modified, null),
-        fail: (action, failure) => write(subject, state, action, 'failure', [], failure),
-        skip: (action, reason) => write(subject, state, action, 'skipped', [], reason ?? null),
+        succeed: (action, modified = []) => write(subject, draft, action, 'success', modified, null),
+        fail: (action, failure, modified = []) => write(subject, draft, action, 'failure', modified, failure),
+        skip: (action, reason, modified = []) =>
+          write(subject, draft, action, 'skipped', modified, reason ?? null),
       };
       return entry;
     },

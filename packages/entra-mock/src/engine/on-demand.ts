@@ -5,8 +5,8 @@ import type { EntraTenant } from '../tenant/tenant.ts';
 /**
  * @internal The users and groups an on-demand request provisions: one user, or one group with up
  * to five of its direct user members (the first five by default).
- * @throws ScimError `notFound` for an unknown object, `invalidValue` for more than 5 members or
- * members that are not direct user members of the group
+ * @throws ScimError `notFound` for an unknown object; `invalidValue` for a disabled user, for more
+ * than 5 members or members that are not direct user members of the group
  * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/provision-on-demand#known-limitations
  */
 export function onDemandSubjects(
@@ -21,7 +21,16 @@ export function onDemandSubjects(
       `provisionOnDemand: no user or group '${subject.objectId}' in the tenant; pass the object id of an existing user or group`,
     );
   }
-  if (!group) return { users: [user!.id], groups: [] };
+  if (!group) {
+    // Microsoft: on-demand provisioning doesn't support users disabled in Microsoft Entra ID.
+    if (!user!.accountEnabled) {
+      throw new ScimError(
+        'invalidValue',
+        `provisionOnDemand: user '${user!.userPrincipalName}' is disabled in the tenant; on-demand provisioning doesn't support users that are disabled or deleted in Microsoft Entra ID (enable the user, or let a scheduled cycle disable it in the app)`,
+      );
+    }
+    return { users: [user!.id], groups: [] };
+  }
   const members = tenant
     .listMembers(group.id)
     .filter((m) => m.type === 'user')

@@ -1,6 +1,6 @@
 // The engine's public types: what a job is configured with, what it reports, and what it does.
 import type { MappingTable } from '@scim/mapping';
-import type { ProvisioningInitiator, ProvisioningObjectSummary } from '../logs/types.ts';
+import type { ProvisioningInitiator, ProvisioningObjectSummary, ProvisioningStep } from '../logs/types.ts';
 import type { EntraTenant } from '../tenant/tenant.ts';
 import type { ScimDialect } from './dialect.ts';
 import type { ScopingFilter } from './scoping.ts';
@@ -8,7 +8,7 @@ import type { ScopingFilter } from './scoping.ts';
 /**
  * The quarantine thresholds of a job. Microsoft's defaults: evaluation starts at 5,000 failures;
  * the job is quarantined when more than 40 % of the events failed or there were more than 40,000
- * failures. Tests scale them down.
+ * failures (reference failures left out), or more than 60,000 failures in all. Tests scale them down.
  *
  * @example
  * ```ts
@@ -23,6 +23,11 @@ export interface QuarantineThresholds {
   failureRatio?: number;
   /** The failure count above which the job is quarantined (Microsoft: 40,000). */
   maximumFailures?: number;
+  /**
+   * The count of failures, reference failures (managers) included, above which the job is
+   * quarantined whatever the proportion (Microsoft: 60,000).
+   */
+  absoluteFailures?: number;
 }
 
 /**
@@ -201,7 +206,56 @@ export type RestartScope =
   | 'ConnectorDataStore';
 
 /**
- * What provision on demand did: the summary and the log entries (one per action, with steps).
+ * A provisioning step with the instant it ended, as provision on demand reports steps (Graph's
+ * `provisionOnDemand` answer carries a `timestamp` per step; the provisioning log does not).
+ *
+ * @example
+ * ```ts
+ * const step: TimedProvisioningStep = {
+ *   name: 'EntrySynchronizationSkip', provisioningStepType: 'export', status: 'skipped',
+ *   description: "The state of the user in both the source and target systems already match.",
+ *   details: { SkipReason: 'RedundantExport' }, timestamp: '2026-03-02T08:00:00.000Z',
+ * };
+ * ```
+ * @see https://learn.microsoft.com/en-us/graph/api/synchronization-synchronizationjob-provisionondemand
+ */
+export interface TimedProvisioningStep extends ProvisioningStep {
+  /** When the step ended (ISO 8601, UTC, on the tenant's clock). */
+  timestamp: string;
+}
+
+/**
+ * What provision on demand did to one object: the log entry it wrote, and what Graph's
+ * `provisionOnDemand` answer reports beyond it (the steps with their timestamps, the start and end
+ * of the run, and the reportable identifier). A user already in sync yields an entry with action
+ * `other`, status `skipped` and error code `RedundantExport`, whose last step is
+ * `EntrySynchronizationSkip` (type `export`, status `skipped`, `SkipReason: RedundantExport`).
+ *
+ * @example
+ * ```ts
+ * const { reports } = await job.provisionOnDemand({ objectId: user.id });
+ * reports[0]?.entry.provisioningStatusInfo.errorInformation?.errorCode; // 'RedundantExport' when in sync
+ * reports[0]?.steps.map((s) => [s.provisioningStepType, s.status, s.timestamp]);
+ * ```
+ * @see https://learn.microsoft.com/en-us/graph/api/synchronization-synchronizationjob-provisionondemand
+ * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/provision-on-demand
+ */
+export interface ProvisionOnDemandReport {
+  /** The provisioning log entry for the object. */
+  entry: ProvisioningObjectSummary;
+  /** The entry's steps, each with its timestamp. */
+  steps: TimedProvisioningStep[];
+  /** When the object was taken up. */
+  startTime: string;
+  /** When its entry was written. */
+  endTime: string;
+  /** The object's reportable identifier: a user's userPrincipalName, a group's displayName. */
+  reportableIdentifier: string;
+}
+
+/**
+ * What provision on demand did: the summary, the log entries (one per action, with steps), and one
+ * report per entry for Graph's `provisionOnDemand` answer.
  *
  * @example
  * ```ts
@@ -215,6 +269,8 @@ export interface ProvisionOnDemandResult {
   summary: ProvisioningCycleSummary;
   /** The log entries the run wrote. */
   logs: ProvisioningObjectSummary[];
+  /** The same entries with their timed steps, in the same order. */
+  reports: ProvisionOnDemandReport[];
 }
 
 /**
@@ -262,7 +318,8 @@ export interface ProvisioningJob {
    */
   status(): ProvisioningJobStatus;
   /**
-   * Test Connection: queries the user matching attribute for a random GUID and expects a 200 with an empty ListResponse.
+   * Test Connection: queries the user matching attribute for a random GUID, and (when groups are
+   * provisioned) the group matching attribute, and expects a 200 with an empty ListResponse each time.
    *
    * @returns the outcome
    */
@@ -285,8 +342,9 @@ export interface ProvisioningJob {
    *
    * @param subject - the object id, and for a group the members to include (default: the first 5)
    * @param initiatedBy - who asked, for the logs
-   * @returns the summary and the log entries written
-   * @throws ScimError `notFound` for an unknown object, `invalidValue` for more than 5 members
+   * @returns the summary, the log entries written, and one report per entry
+   * @throws ScimError `notFound` for an unknown object, `invalidValue` for more than 5 members or
+   *   for a user that is disabled in the tenant (on-demand provisioning doesn't support it)
    */
   provisionOnDemand(
     subject: { objectId: string; members?: string[] },
@@ -311,6 +369,7 @@ export interface ProvisioningJob {
    * Replaces the user scoping filters; like saving them in the admin center, this restarts the job.
    *
    * @param filters - the new filters
+   * @throws ScimError `invalidFilter` for an operator Entra does not have, or an attribute Entra does not support in scoping filters
    */
   setUserScopingFilters(filters: ScopingFilter[]): void;
   /**
@@ -318,6 +377,7 @@ export interface ProvisioningJob {
    * out of scope are deleted in the target (with the Delete action on).
    *
    * @param filters - the new filters
+   * @throws ScimError `invalidFilter` for an operator Entra does not have, or an attribute Entra does not support in scoping filters
    */
   setGroupScopingFilters(filters: ScopingFilter[]): void;
 }

@@ -4,7 +4,7 @@ import type { EntraGroup, EntraUser } from '../../tenant/types.ts';
 import type { JobConfig } from '../config.ts';
 import type { ScimDialect } from '../dialect.ts';
 import type { Entitlements } from '../entitlement.ts';
-import type { JobState } from '../job.ts';
+import { escrow, type JobState } from '../job.ts';
 import type { Journal } from '../journal.ts';
 import type { Failure, Target } from '../target.ts';
 import type { ProvisioningCycleSummary, ProvisioningJobStatus } from '../types.ts';
@@ -18,10 +18,26 @@ export interface OnDemandRun {
 
 /** @internal What the cycle does to a user. */
 export type UserPlan =
-  | { kind: 'provision'; userId: string; user: EntraUser; source: Record<string, unknown>; roles: string[] }
+  | {
+      kind: 'provision';
+      userId: string;
+      user: EntraUser;
+      source: Record<string, unknown>;
+      roles: string[];
+      /** The scoping step's details, as Entra writes them. */
+      details: Record<string, string>;
+    }
   | { kind: 'disable'; userId: string; reason: 'softDeleted' | 'unassigned' | 'outOfScope' }
   | { kind: 'delete'; userId: string }
-  | { kind: 'skip'; userId: string; name: string; code: string; reason: string };
+  | {
+      kind: 'skip';
+      userId: string;
+      name: string;
+      code: string;
+      reason: string;
+      source: Record<string, unknown>;
+      details: Record<string, string>;
+    };
 
 /** @internal What the cycle does to a group. */
 export type GroupPlan =
@@ -62,6 +78,8 @@ export interface CycleContext {
   /** Events attempted and failed, for the escrow proportion. */
   attempted: number;
   failures: number;
+  /** Reference failures (managers): left out of the proportion, counted toward the absolute threshold. */
+  referenceFailures: number;
   /** A failure that quarantines the job at once; the cycle stops. */
   credentialFailure: Failure | null;
   /** Users created, and users whose export was attempted, this cycle. */
@@ -86,8 +104,29 @@ export function recordFailure(
 ): void {
   ctx.failures++;
   ctx.summary.failed++;
-  if (!ctx.state.escrow.has(key)) ctx.state.escrow.set(key, { kind, since: ctx.config.now(), changeId });
+  escrow(ctx.state, key, kind, changeId, ctx.config.now());
   if (failure.quarantine) ctx.credentialFailure = failure;
+  if (failure.anchorLost) {
+    const link = kind === 'user' ? ctx.state.users.get(key) : ctx.state.groups.get(key);
+    if (link) link.anchorLost = true;
+  }
+}
+
+/**
+ * @internal Records a failed reference export (a manager): escrowed, but left out of the failure
+ * proportion that quarantines the job.
+ * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/application-provisioning-quarantine-status#why-is-my-application-in-quarantine
+ */
+export function recordReferenceFailure(
+  ctx: CycleContext,
+  key: string,
+  failure: Failure,
+  changeId: string,
+): void {
+  ctx.referenceFailures++;
+  ctx.summary.failed++;
+  if (failure.quarantine) ctx.credentialFailure = failure;
+  else escrow(ctx.state, key, 'user', changeId, ctx.config.now());
 }
 
 /** @internal Records a successful export: the object leaves escrow. */

@@ -1,18 +1,16 @@
 // Phase 4 of a cycle: groups, after the users, so that members exist in the target. Each planned
 // group is skipped, deleted, or matched and then created or updated, then its members are synced.
 import type { ModifiedProperty, ProvisioningAction } from '../../logs/types.ts';
-import type { EntraGroup } from '../../tenant/types.ts';
 import { buildAddMembersPatch, buildRemoveMembersPatch, buildUserPatch } from '../dialect.ts';
-import { entitled } from '../entitlement.ts';
 import type { GroupLink } from '../job.ts';
 import type { Entry } from '../journal.ts';
 import { CORE_GROUP, deleteTarget, groupSource } from '../resource.ts';
-import { isInScope } from '../scoping.ts';
 import { RequestFailed } from '../target.ts';
-import { diff, display, flatten } from '../values.ts';
+import { diffTarget, flatten, printedSources, sourceProperties } from '../values.ts';
 import { type CycleContext, changeIdOf, type GroupPlan, recordFailure, recordSuccess } from './context.ts';
 import { matchTarget } from './match.ts';
 import { stagedGroupReason, stageRemoval } from './staging.ts';
+import { importStep, skipRedundant, targetDetails } from './steps.ts';
 
 type Plan<K extends GroupPlan['kind']> = Extract<GroupPlan, { kind: K }>;
 
@@ -21,7 +19,6 @@ const ADSCIM_GROUP = 'http://schemas.microsoft.com/2006/11/ResourceManagement/AD
 /** @internal Exports every planned group, until a credential failure stops the cycle. */
 export async function exportGroups(ctx: CycleContext): Promise<void> {
   if (!ctx.config.provisionGroups) return;
-  planGroupsOfCreatedUsers(ctx);
   for (const link of ctx.state.groups.values()) for (const id of ctx.removedTargets) link.members.delete(id);
   for (const plan of ctx.groupPlans) {
     if (ctx.credentialFailure) break;
@@ -40,41 +37,10 @@ export async function exportGroups(ctx: CycleContext): Promise<void> {
   }
 }
 
-/** Groups whose members were created this cycle are re-evaluated, so the new members are added. */
-function planGroupsOfCreatedUsers(ctx: CycleContext): void {
-  const { tenant, scope } = ctx.config;
-  if (ctx.createdUsers.size === 0) return;
-  const groupsOf = new Map<string, EntraGroup[]>();
-  for (const g of tenant.listGroups()) {
-    for (const m of tenant.listMembers(g.id)) {
-      if (m.type !== 'user' || !ctx.createdUsers.has(m.object.id)) continue;
-      const list = groupsOf.get(m.object.id);
-      if (list) list.push(g);
-      else groupsOf.set(m.object.id, [g]);
-    }
-  }
-  const assignedOk = (groupId: string) =>
-    scope === 'all' || entitled(ctx.config, ctx.entitlements.assigned.get(groupId) ?? []);
-  for (const userId of ctx.createdUsers)
-    for (const g of groupsOf.get(userId) ?? []) {
-      if (ctx.groupIds.has(g.id) || !(ctx.state.groups.has(g.id) || assignedOk(g.id))) continue;
-      ctx.groupIds.add(g.id);
-      const group = tenant.findGroup(g.id);
-      if (group && isInScope(ctx.state.groupFilters, groupSource(group)) && assignedOk(g.id))
-        ctx.groupPlans.push({ kind: 'provision', groupId: g.id, group });
-    }
-}
-
 /** A group out of scope that the cycle leaves alone. */
 function skipGroup(ctx: CycleContext, plan: Plan<'skip'>, entry: Entry): void {
   ctx.summary.skipped++;
-  entry
-    .step(
-      'EntryImportUpdate',
-      'import',
-      'success',
-      `Received Group '${plan.name}' change of type (Update) from Azure Active Directory`,
-    )
+  importStep(ctx, entry, 'Group', plan.name, 'Update')
     .step(
       'EntrySynchronizationScoping',
       'scoping',
@@ -83,10 +49,13 @@ function skipGroup(ctx: CycleContext, plan: Plan<'skip'>, entry: Entry): void {
       { Reason: plan.code },
     )
     .step(
-      'EntrySynchronizationSkipped',
-      'processing',
+      'EntrySynchronizationSkip',
+      'export',
       'skipped',
       `The Group '${plan.name}' will be skipped. ${plan.reason}`,
+      {
+        SkipReason: plan.code,
+      },
     )
     .skip('other', { code: plan.code, reason: plan.reason, details: null, quarantine: false });
 }
@@ -98,12 +67,7 @@ async function deleteGroup(
   link: GroupLink,
   entry: Entry,
 ): Promise<void> {
-  entry.step(
-    'EntryImportDelete',
-    'import',
-    'success',
-    `Received Group '${link.name}' change of type (Delete) from Azure Active Directory`,
-  );
+  importStep(ctx, entry, 'Group', link.name, 'Delete');
   if (ctx.holdRemovals) {
     stageRemoval(
       ctx,
@@ -150,7 +114,17 @@ function desiredMembers(ctx: CycleContext, groupId: string): Set<string> {
   return members;
 }
 
-/** A group in scope: matched or created when the engine has no link to it, then updated and its members synced. */
+/** Every source attribute the group mappings read, with `objectId` first. */
+function allSources(ctx: CycleContext): string[] {
+  return ['objectId', ...ctx.config.groups.sources.filter((s) => s !== 'objectId')];
+}
+
+/**
+ * A group in scope: matched or created when the engine has no link to it; otherwise read back with
+ * `GET /Groups/{id}?excludedAttributes=members` and updated with what differs. Members are synced
+ * against what the engine last sent: Entra reads groups without their members.
+ * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups#get-group
+ */
 async function provisionGroup(
   ctx: CycleContext,
   plan: Plan<'provision'>,
@@ -159,40 +133,52 @@ async function provisionGroup(
 ): Promise<void> {
   ctx.attempted++;
   const name = plan.group.displayName;
-  entry
-    .step(
-      existing ? 'EntryImportUpdate' : 'EntryImportAdd',
-      'import',
-      'success',
-      `Received Group '${name}' change of type (${existing ? 'Update' : 'Add'}) from Azure Active Directory`,
-    )
-    .step(
-      'EntrySynchronizationScoping',
-      'scoping',
-      'success',
-      'Determine if Group in scope by evaluating against each scoping filter',
-    );
+  const source = groupSource(plan.group);
+  importStep(ctx, entry, 'Group', name, existing ? 'Update' : 'Add', source).step(
+    'EntrySynchronizationScoping',
+    'scoping',
+    'success',
+    'Determine if Group in scope by evaluating against each scoping filter',
+  );
   const members = desiredMembers(ctx, plan.groupId);
   try {
     const modified: ModifiedProperty[] = [];
     let action: ProvisioningAction = 'update';
-    let matched = false;
     let link = existing;
-    if (!link) {
+    let current: Map<string, unknown>;
+    if (link) {
+      current = flatten(
+        await ctx.target.read('Groups', link.targetId),
+        ctx.config.groups.targets,
+        CORE_GROUP,
+      );
+      entry.step(
+        'EntrySynchronizationUpdate',
+        'matching',
+        'success',
+        `Group '${name}' is provisioned in ${ctx.config.appName} with id '${link.targetId}'`,
+        targetDetails(current),
+      );
+    } else {
       const outcome = await matchOrCreateGroup(ctx, plan, entry, modified);
       if (outcome === null) return;
-      ({ link, action, matched } = outcome);
+      ({ link, action, current } = outcome);
       ctx.state.groups.set(plan.groupId, link);
     }
+    const previous = link.sources;
+    link.sources = printedSources(allSources(ctx), source);
     if (action === 'update' && ctx.config.actions.update)
-      await updateGroupAttributes(ctx, plan.group, link, matched, modified);
+      await updateGroupAttributes(ctx, source, link, current, previous, modified);
     link.name = name;
     if (ctx.config.membersTarget && ctx.config.actions.update)
       await syncMembers(ctx, link, members, modified);
     recordSuccess(ctx, plan.groupId);
     if (action === 'create') ctx.summary.created++;
     else if (modified.length > 0) ctx.summary.updated++;
-    else return;
+    else {
+      skipRedundant(ctx, entry, 'Group', name, sourceProperties(allSources(ctx), source));
+      return;
+    }
     entry
       .step(
         action === 'create' ? 'EntryExportAdd' : 'EntryExportUpdate',
@@ -217,7 +203,7 @@ async function provisionGroup(
 
 /**
  * A group the engine has no link to: matched by its matching attributes (excluding members), or
- * created with an empty member list. `null` when creating is off.
+ * created with an empty member list and the ADSCIM group schema. `null` when creating is off.
  * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups#group-operations
  */
 async function matchOrCreateGroup(
@@ -225,10 +211,11 @@ async function matchOrCreateGroup(
   plan: Plan<'provision'>,
   entry: Entry,
   modified: ModifiedProperty[],
-): Promise<{ link: GroupLink; action: ProvisioningAction; matched: boolean } | null> {
+): Promise<{ link: GroupLink; action: ProvisioningAction; current: Map<string, unknown> } | null> {
   const { groups, membersTarget, actions, appName } = ctx.config;
   const name = plan.group.displayName;
-  const createResource = groups.compiled.evaluate(groupSource(plan.group), { operation: 'create' });
+  const source = groupSource(plan.group);
+  const createResource = groups.compiled.evaluate(source, { operation: 'create' });
   if (membersTarget) deleteTarget(createResource, membersTarget, CORE_GROUP);
   const desired = flatten(createResource, groups.targets, CORE_GROUP);
   const { found, matchedBy } = await matchTarget(
@@ -238,30 +225,39 @@ async function matchOrCreateGroup(
     desired,
     (by) => `More than one Group in ${appName} matches ${by}.`,
   );
-  entry.step(
-    found ? 'EntrySynchronizationUpdate' : 'EntrySynchronizationAdd',
-    'matching',
-    'success',
-    found
-      ? `Group '${name}' was found in ${appName} with ${matchedBy}`
-      : `Searched for a Group in ${appName} with ${matchedBy}; none was found`,
-  );
+  const link = (targetId: string): GroupLink => ({
+    targetId,
+    members: new Set(),
+    name,
+    sources: new Map(),
+    anchorLost: false,
+  });
   if (found) {
     entry.targetId = String(found.id);
-    return {
-      link: {
-        targetId: entry.targetId,
-        values: flatten(found, groups.targets, CORE_GROUP),
-        members: new Set(),
-        name,
-      },
-      action: 'update',
-      matched: true,
-    };
+    const current = flatten(found, groups.targets, CORE_GROUP);
+    entry.step(
+      'EntrySynchronizationUpdate',
+      'matching',
+      'success',
+      `Group '${name}' was found in ${appName} with ${matchedBy}`,
+      targetDetails(current),
+    );
+    return { link: link(entry.targetId), action: 'update', current };
   }
+  // Microsoft's sample, word for word but for the names.
+  entry.step(
+    'EntrySynchronizationAdd',
+    'matching',
+    'success',
+    `Group '${name}' will be created in ${appName} (Group is active and assigned in Azure Active Directory, but no matching Group was found in ${appName})`,
+  );
   if (!actions.create) {
     ctx.summary.skipped++;
-    entry.skip('create');
+    entry
+      .step('EntrySynchronizationSkip', 'export', 'skipped', `Creating Groups is off for ${appName}`, {
+        SkipReason: 'CreateActionDisabled',
+      })
+      .skip('create');
     return null;
   }
   const body: Record<string, unknown> = { ...createResource };
@@ -278,47 +274,37 @@ async function matchOrCreateGroup(
     });
   }
   entry.targetId = created.id;
-  for (const [k, v] of desired) modified.push({ displayName: k, oldValue: null, newValue: display(v) });
-  return {
-    link: { targetId: created.id, values: desired, members: new Set(), name },
-    action: 'create',
-    matched: false,
-  };
+  modified.push(...sourceProperties(allSources(ctx), source));
+  return { link: link(created.id), action: 'create', current: desired };
 }
 
-/** Sends the group's mapped attributes that changed; a matched group keeps what it has beyond them. */
+/** Sends the group's mapped attributes that differ from what the target returned. */
 async function updateGroupAttributes(
   ctx: CycleContext,
-  group: EntraGroup,
+  source: Record<string, unknown>,
   link: GroupLink,
-  matched: boolean,
+  current: Map<string, unknown>,
+  previous: ReadonlyMap<string, string | null>,
   modified: ModifiedProperty[],
 ): Promise<void> {
   const { groups, membersTarget } = ctx.config;
-  const after = flatten(
-    groups.compiled.evaluate(groupSource(group), { operation: 'update' }),
+  const mapped = flatten(
+    groups.compiled.evaluate(source, { operation: 'update' }),
     groups.targets,
     CORE_GROUP,
   );
-  if (membersTarget) after.delete(membersTarget);
-  const changes = diff(link.values, after, groups.targets, groups.rules).filter(
-    (c) => !matched || c.op !== 'remove',
-  );
+  if (membersTarget) {
+    mapped.delete(membersTarget);
+    current.delete(membersTarget);
+  }
+  const changes = diffTarget(current, mapped, groups.targets, groups.rules);
   if (changes.length === 0) return;
   await ctx.target.send('PATCH', `/Groups/${encodeURIComponent(link.targetId)}`, {
     body: buildUserPatch(ctx.dialect, changes),
   });
-  modified.push(
-    ...changes.map((c) => ({
-      displayName: c.path,
-      oldValue: display(link.values.get(c.path)),
-      newValue: display(c.value),
-    })),
-  );
-  for (const c of changes) {
-    if (c.op === 'remove') link.values.delete(c.path);
-    else link.values.set(c.path, c.value);
-  }
+  const names = new Set<string>();
+  for (const c of changes) for (const s of groups.sourcesOf.get(c.path) ?? [c.path]) names.add(s);
+  modified.push(...sourceProperties([...names], source, previous));
 }
 
 /**

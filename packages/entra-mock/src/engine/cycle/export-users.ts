@@ -1,15 +1,26 @@
 // Phase 2 of a cycle: each planned user is skipped, disabled, deleted, or matched and then created
-// or updated in the target. Manager references wait for phase 3, when every user exists.
+// or updated in the target. Entra reads a linked user back before it writes, and sends only what
+// differs from what the target returns. Manager references wait for phase 3.
+import type { ModifiedProperty } from '../../logs/types.ts';
 import { type AttributeChange, buildUserPatch } from '../dialect.ts';
 import type { UserLink } from '../job.ts';
 import type { Entry } from '../journal.ts';
-import { CORE_USER, deleteTarget } from '../resource.ts';
+import { CORE_USER, deleteTarget, ENTERPRISE_USER } from '../resource.ts';
 import { RequestFailed } from '../target.ts';
-import { diff, display, flatten, modifiedOf } from '../values.ts';
+import {
+  diffTarget,
+  display,
+  flatten,
+  printedSources,
+  readSource,
+  sameValue,
+  sourceProperties,
+} from '../values.ts';
 import { type CycleContext, changeIdOf, recordFailure, recordSuccess, type UserPlan } from './context.ts';
 import { matchTarget } from './match.ts';
 import { blocksSignIn } from './plan.ts';
 import { stagedUserReason, stageRemoval } from './staging.ts';
+import { importStep, skipRedundant, targetDetails } from './steps.ts';
 
 type Plan<K extends UserPlan['kind']> = Extract<UserPlan, { kind: K }>;
 
@@ -38,35 +49,47 @@ export async function exportUsers(ctx: CycleContext): Promise<void> {
   }
 }
 
-/** A user out of scope that the cycle leaves alone. */
+/** A user out of scope, or disabled and never provisioned, that the cycle leaves alone. */
 function skipUser(ctx: CycleContext, plan: Plan<'skip'>, entry: Entry): void {
   ctx.summary.skipped++;
-  entry
-    .step(
-      'EntryImportUpdate',
-      'import',
-      'success',
-      `Received User '${plan.name}' change of type (Update) from Azure Active Directory`,
-    )
+  importStep(ctx, entry, 'User', plan.name, 'Update', plan.source)
     .step(
       'EntrySynchronizationScoping',
       'scoping',
       'skipped',
       'Determine if User in scope by evaluating against each scoping filter',
-      { Reason: plan.code },
+      plan.details,
     )
     .step(
-      'EntrySynchronizationSkipped',
-      'processing',
+      'EntrySynchronizationSkip',
+      'export',
       'skipped',
       `The User '${plan.name}' will be skipped. ${plan.reason}`,
+      {
+        SkipReason: plan.code,
+      },
     )
     .skip('other', { code: plan.code, reason: plan.reason, details: null, quarantine: false });
 }
 
+/** The modified properties of a disable or re-enable, in Entra's terms. */
+function softDeleteProperties(disable: boolean, accountEnabled: boolean | null): ModifiedProperty[] {
+  const [before, after] = disable ? ['False', 'True'] : ['True', 'False'];
+  const out: ModifiedProperty[] = [{ displayName: 'IsSoftDeleted', oldValue: before, newValue: after }];
+  if (accountEnabled !== null)
+    out.unshift({
+      displayName: 'accountEnabled',
+      oldValue: after,
+      newValue: accountEnabled ? 'True' : 'False',
+    });
+  return out;
+}
+
 /**
- * A user that left the scope is disabled with an update; one that left the tenant is deleted.
+ * A user that left the scope is disabled with an update (after reading it back); one that left the
+ * tenant is deleted. A user disabled because it was unassigned is no longer managed.
  * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/how-provisioning-works#incremental-cycles
+ * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/how-provisioning-works#deprovisioning
  */
 async function removeUser(
   ctx: CycleContext,
@@ -77,12 +100,7 @@ async function removeUser(
   const { appName } = ctx.config;
   const verb = plan.kind === 'disable' ? 'Disable' : 'Delete';
   const deleted = plan.kind === 'delete' || plan.reason === 'softDeleted';
-  entry.step(
-    deleted ? 'EntryImportDelete' : 'EntryImportUpdate',
-    'import',
-    'success',
-    `Received User '${link.name}' change of type (${deleted ? 'Delete' : 'Update'}) from Azure Active Directory`,
-  );
+  importStep(ctx, entry, 'User', link.name, deleted ? 'Delete' : 'Update');
   if (ctx.holdRemovals) {
     stageRemoval(
       ctx,
@@ -98,41 +116,45 @@ async function removeUser(
   }
   ctx.attempted++;
   ctx.touchedUsers.add(plan.userId);
+  entry.step(
+    'EntrySynchronizationScoping',
+    'scoping',
+    'success',
+    plan.kind === 'disable'
+      ? `The User is ${plan.reason === 'softDeleted' ? 'soft-deleted' : plan.reason === 'unassigned' ? 'no longer assigned' : 'out of scope'}`
+      : 'The User was permanently deleted',
+  );
   try {
-    if (plan.kind === 'disable') {
-      const changes: AttributeChange[] = [{ op: 'replace', path: 'active', value: false }];
-      await ctx.target.send('PATCH', `/Users/${encodeURIComponent(link.targetId)}`, {
-        body: buildUserPatch(ctx.dialect, changes),
-      });
-      link.active = false;
-      link.values.set('active', false);
-      ctx.summary.disabled++;
-    } else {
+    if (plan.kind === 'delete') {
       await ctx.target.send('DELETE', `/Users/${encodeURIComponent(link.targetId)}`);
       ctx.state.users.delete(plan.userId);
       ctx.removedTargets.add(link.targetId);
       ctx.summary.deleted++;
+      recordSuccess(ctx, plan.userId);
+      entry
+        .step('EntryExportDelete', 'export', 'success', `User '${link.name}' was deleted in ${appName}`)
+        .succeed('delete');
+      return;
     }
+    const current = await ctx.target.read('Users', link.targetId);
+    if (plan.reason === 'unassigned') link.managed = false;
+    if (sameValue(current.active, false)) {
+      link.active = false;
+      recordSuccess(ctx, plan.userId);
+      skipRedundant(ctx, entry, 'User', link.name, []);
+      return;
+    }
+    const changes: AttributeChange[] = [{ op: 'replace', path: 'active', value: false }];
+    await ctx.target.send('PATCH', `/Users/${encodeURIComponent(link.targetId)}`, {
+      body: buildUserPatch(ctx.dialect, changes),
+    });
+    link.active = false;
+    ctx.summary.disabled++;
     recordSuccess(ctx, plan.userId);
+    const user = ctx.config.tenant.findUser(plan.userId);
     entry
-      .step(
-        'EntrySynchronizationScoping',
-        'scoping',
-        'success',
-        plan.kind === 'disable'
-          ? `The User is ${plan.reason === 'softDeleted' ? 'soft-deleted' : plan.reason === 'unassigned' ? 'no longer assigned' : 'out of scope'}`
-          : 'The User was permanently deleted',
-      )
-      .step(
-        `EntryExport${verb}`,
-        'export',
-        'success',
-        `User '${link.name}' was ${plan.kind === 'disable' ? 'disabled' : 'deleted'} in ${appName}`,
-      )
-      .succeed(
-        plan.kind,
-        plan.kind === 'disable' ? [{ displayName: 'active', oldValue: 'True', newValue: 'False' }] : [],
-      );
+      .step('EntryExportDisable', 'export', 'success', `User '${link.name}' was disabled in ${appName}`)
+      .succeed('disable', softDeleteProperties(true, user && !user.accountEnabled ? false : null));
   } catch (error) {
     if (!(error instanceof RequestFailed)) throw error;
     recordFailure(ctx, plan.userId, 'user', error.failure, entry.changeId);
@@ -156,12 +178,7 @@ async function provisionUser(
 ): Promise<void> {
   const name = plan.user.userPrincipalName;
   if (ctx.holdRemovals && blocksSignIn(ctx, plan)) {
-    entry.step(
-      'EntryImportUpdate',
-      'import',
-      'success',
-      `Received User '${name}' change of type (Update) from Azure Active Directory`,
-    );
+    importStep(ctx, entry, 'User', name, 'Update', plan.source);
     stageRemoval(
       ctx,
       plan.userId,
@@ -176,24 +193,13 @@ async function provisionUser(
   }
   ctx.attempted++;
   ctx.touchedUsers.add(plan.userId);
-  entry
-    .step(
-      link ? 'EntryImportUpdate' : 'EntryImportAdd',
-      'import',
-      'success',
-      `Received User '${name}' change of type (${link ? 'Update' : 'Add'}) from Azure Active Directory`,
-    )
-    .step(
-      'EntrySynchronizationScoping',
-      'scoping',
-      'success',
-      'Determine if User in scope by evaluating against each scoping filter',
-      {
-        Active: plan.user.accountEnabled ? 'True' : 'False',
-        'Assigned to the application': plan.roles.length > 0 ? 'True' : 'False',
-        'Scoping filter evaluation passed': 'True',
-      },
-    );
+  importStep(ctx, entry, 'User', name, link ? 'Update' : 'Add', plan.source).step(
+    'EntrySynchronizationScoping',
+    'scoping',
+    'success',
+    'Determine if User in scope by evaluating against each scoping filter',
+    plan.details,
+  );
   try {
     if (link) await updateUser(ctx, plan, link, entry);
     else await matchOrCreateUser(ctx, plan, entry);
@@ -212,9 +218,36 @@ async function provisionUser(
   }
 }
 
-/** A user the engine has no link to: matched in the target, or created there. */
+/** The mapped values of a user for an update, without the manager (a reference, set in phase 3). */
+function mappedForUpdate(ctx: CycleContext, plan: Plan<'provision'>): Map<string, unknown> {
+  const { users, managerTarget } = ctx.config;
+  const mapped = flatten(
+    users.compiled.evaluate(plan.source, { operation: 'update', ...resolve }),
+    users.targets,
+    CORE_USER,
+  );
+  if (managerTarget) mapped.delete(managerTarget);
+  return mapped;
+}
+
+/** The modified properties of the changes: the source attributes behind the changed targets. */
+function changedSources(ctx: CycleContext, changes: readonly AttributeChange[]): string[] {
+  const names = new Set<string>();
+  for (const c of changes) for (const s of ctx.config.users.sourcesOf.get(c.path) ?? [c.path]) names.add(s);
+  return [...names];
+}
+
+/** Every source attribute the mappings read, with `objectId` first, as a create's modified properties list them. */
+function allSources(ctx: CycleContext): string[] {
+  return ['objectId', ...ctx.config.users.sources.filter((s) => s !== 'objectId')];
+}
+
+/**
+ * A user the engine has no link to: matched in the target, or created there.
+ * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/how-provisioning-works#initial-cycle
+ */
 async function matchOrCreateUser(ctx: CycleContext, plan: Plan<'provision'>, entry: Entry): Promise<void> {
-  const { users, managerTarget, actions, appName } = ctx.config;
+  const { users, actions, appName } = ctx.config;
   const name = plan.user.userPrincipalName;
   const createResource = users.compiled.evaluate(plan.source, { operation: 'create', ...resolve });
   const desired = flatten(createResource, users.targets, CORE_USER);
@@ -226,35 +259,80 @@ async function matchOrCreateUser(ctx: CycleContext, plan: Plan<'provision'>, ent
     (by) =>
       `More than one User in ${appName} matches ${by}; matching attributes must be unique in the target.`,
   );
-  entry.step(
-    found ? 'EntrySynchronizationUpdate' : 'EntrySynchronizationAdd',
-    'matching',
-    'success',
-    found
-      ? `User '${name}' was found in ${appName} with ${matchedBy}`
-      : `Searched for a User in ${appName} with ${matchedBy || 'its matching attributes'}; none was found`,
-  );
   if (found) {
+    entry.step(
+      'EntrySynchronizationUpdate',
+      'matching',
+      'success',
+      `User '${name}' was found in ${appName} with ${matchedBy}`,
+      targetDetails(flatten(found, users.targets, CORE_USER)),
+    );
     await updateMatchedUser(ctx, plan, found, entry);
     return;
   }
+  // Microsoft's sample: "Group 'X' will be created in Contoso (Group is active and assigned in
+  // Azure Active Directory, but no matching Group was found in Contoso)".
+  entry.step(
+    'EntrySynchronizationAdd',
+    'matching',
+    'success',
+    `User '${name}' will be created in ${appName} (User is active and assigned in Azure Active Directory, but no matching User was found in ${appName} with ${matchedBy || 'its matching attributes'})`,
+  );
   if (!actions.create) {
     ctx.summary.skipped++;
     entry
-      .step('EntrySynchronizationSkipped', 'processing', 'skipped', `Creating Users is off for ${appName}`)
+      .step('EntrySynchronizationSkip', 'export', 'skipped', `Creating Users is off for ${appName}`, {
+        SkipReason: 'CreateActionDisabled',
+      })
       .skip('create');
     return;
   }
-  const body: Record<string, unknown> = { ...createResource };
+  await createUser(ctx, plan, createResource, entry);
+}
+
+/**
+ * The create request: Microsoft's Create User example carries the enterprise extension's URN in
+ * `schemas`, the work email as the primary one, `meta.resourceType`, and roles as
+ * `{ primary, type: "WindowsAzureActiveDirectoryRole", value }`; the manager follows in a PATCH.
+ * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups#create-user
+ * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/customize-application-attributes#provisioning-a-role-to-a-scim-app
+ */
+export function createUserBody(
+  resource: Record<string, unknown>,
+  managerTarget: string | null,
+): Record<string, unknown> {
+  const body: Record<string, unknown> = { ...resource };
   if (managerTarget) deleteTarget(body, managerTarget, CORE_USER);
-  // As in Microsoft's Create User example, the work email is the primary one.
+  const schemas = Array.isArray(body.schemas) ? (body.schemas as string[]) : [CORE_USER];
+  body.schemas = [...new Set([...schemas, ENTERPRISE_USER])];
   if (Array.isArray(body.emails)) {
     body.emails = body.emails.map((e: Record<string, unknown>) =>
       e.type === 'work' && e.primary === undefined ? { primary: true, ...e } : e,
     );
   }
+  if (Array.isArray(body.roles)) {
+    body.roles = body.roles.map((r: Record<string, unknown>) =>
+      r && typeof r === 'object' && r.type === undefined
+        ? { ...r, type: 'WindowsAzureActiveDirectoryRole' }
+        : r,
+    );
+  }
   body.meta = { resourceType: 'User' };
-  const response = await ctx.target.send('POST', '/Users', { body });
+  return body;
+}
+
+/** Creates the user and links it. */
+async function createUser(
+  ctx: CycleContext,
+  plan: Plan<'provision'>,
+  createResource: Record<string, unknown>,
+  entry: Entry,
+): Promise<void> {
+  const { managerTarget, appName } = ctx.config;
+  const name = plan.user.userPrincipalName;
+  const response = await ctx.target.send('POST', '/Users', {
+    body: createUserBody(createResource, managerTarget),
+  });
   const created = response.body as { id?: unknown } | null;
   if (!created || typeof created.id !== 'string' || created.id === '') {
     throw new RequestFailed({
@@ -265,21 +343,21 @@ async function matchOrCreateUser(ctx: CycleContext, plan: Plan<'provision'>, ent
     });
   }
   entry.targetId = created.id;
-  const values = new Map(desired);
-  if (managerTarget) values.delete(managerTarget);
+  const sources = allSources(ctx);
   ctx.state.users.set(plan.userId, {
     targetId: created.id,
-    values,
-    active: values.get('active') !== false,
+    active: readSource(createResource, 'active') !== false,
     manager: null,
     name,
+    sources: printedSources(sources, plan.source),
+    managed: true,
+    anchorLost: false,
   });
   ctx.createdUsers.add(plan.userId);
   ctx.summary.created++;
-  entry.step('EntryExportAdd', 'export', 'success', `User '${name}' was created in ${appName}`).succeed(
-    'create',
-    [...values].map(([k, v]) => ({ displayName: k, oldValue: null, newValue: display(v) })),
-  );
+  entry
+    .step('EntryExportAdd', 'export', 'success', `User '${name}' was created in ${appName}`)
+    .succeed('create', sourceProperties(sources, plan.source));
 }
 
 /** A matched user gets the mapped values that differ; what the target has beyond them stays. */
@@ -294,42 +372,40 @@ async function updateMatchedUser(
   entry.targetId = String(found.id);
   const current = flatten(found, users.targets, CORE_USER);
   const foundManager = managerTarget ? current.get(managerTarget) : undefined;
-  const updateResource = users.compiled.evaluate(plan.source, { operation: 'update', ...resolve });
-  const after = flatten(updateResource, users.targets, CORE_USER);
-  if (managerTarget) {
-    after.delete(managerTarget);
-    current.delete(managerTarget);
-  }
-  const changes = actions.update
-    ? diff(current, after, users.targets, users.rules).filter((c) => c.op !== 'remove')
-    : [];
-  if (changes.length > 0) {
-    await ctx.target.send('PATCH', `/Users/${encodeURIComponent(entry.targetId)}`, {
-      body: buildUserPatch(ctx.dialect, changes),
-    });
-  }
-  const kept = actions.update ? after : current;
+  if (managerTarget) current.delete(managerTarget);
+  const mapped = mappedForUpdate(ctx, plan);
+  const changes = actions.update ? diffTarget(current, mapped, users.targets, users.rules) : [];
+  const active = changes.find((c) => c.path === 'active')?.value ?? current.get('active');
   ctx.state.users.set(plan.userId, {
     targetId: entry.targetId,
-    values: kept,
-    active: kept.get('active') !== false,
+    active: !sameValue(active, false),
     manager: foundManager === undefined ? null : (display(foundManager) ?? null),
     name,
+    sources: printedSources(allSources(ctx), plan.source),
+    managed: true,
+    anchorLost: false,
+  });
+  if (changes.length === 0) {
+    skipRedundant(ctx, entry, 'User', name, sourceProperties(allSources(ctx), plan.source));
+    return;
+  }
+  await ctx.target.send('PATCH', `/Users/${encodeURIComponent(entry.targetId)}`, {
+    body: buildUserPatch(ctx.dialect, changes),
   });
   ctx.summary.updated++;
   entry
-    .step(
-      'EntryExportUpdate',
-      'export',
-      'success',
-      changes.length > 0
-        ? `User '${name}' was updated in ${appName}`
-        : `User '${name}' already matched in ${appName}; nothing to change`,
-    )
-    .succeed('update', modifiedOf(changes, current));
+    .step('EntryExportUpdate', 'export', 'success', `User '${name}' was updated in ${appName}`)
+    .succeed('update', sourceProperties(changedSources(ctx, changes), plan.source));
 }
 
-/** A linked user: the mapped values that changed since the engine last sent them. */
+/**
+ * A linked user: read back with `GET /Users/{id}`, then updated with what differs from what the
+ * target returns. When the target keeps returning a value that differs from the mapped one, the
+ * update is sent again each time the user is processed (observed, not documented: reported in
+ * MicrosoftDocs/azure-docs issue 11784).
+ * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups#get-user
+ * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/how-provisioning-works#incremental-cycles
+ */
 async function updateUser(
   ctx: CycleContext,
   plan: Plan<'provision'>,
@@ -338,42 +414,65 @@ async function updateUser(
 ): Promise<void> {
   const { users, managerTarget, actions, appName } = ctx.config;
   const name = plan.user.userPrincipalName;
-  const updateResource = users.compiled.evaluate(plan.source, { operation: 'update', ...resolve });
-  const after = flatten(updateResource, users.targets, CORE_USER);
-  if (managerTarget) after.delete(managerTarget);
-  const before = link.values;
-  const changes = actions.update ? diff(before, after, users.targets, users.rules) : [];
-  // Disabled by the service (unassigned, out of scope, soft-deleted) and back in scope: when no
-  // mapping targets `active`, the service still turns the account back on.
-  if (actions.update && !link.active && !after.has('active')) {
-    changes.push({ op: 'replace', path: 'active', value: true });
+  const resource = await ctx.target.read('Users', link.targetId);
+  const current = flatten(resource, users.targets, CORE_USER);
+  if (managerTarget) {
+    const manager = current.get(managerTarget);
+    link.manager = manager === undefined ? null : (display(manager) ?? null);
+    current.delete(managerTarget);
   }
   link.name = name;
-  if (changes.length === 0) {
-    return;
-  }
   entry.step(
     'EntrySynchronizationUpdate',
     'matching',
     'success',
     `User '${name}' is provisioned in ${appName} with id '${link.targetId}'`,
+    targetDetails(current),
   );
-  const modified = modifiedOf(changes, before);
+  const mapped = mappedForUpdate(ctx, plan);
+  if (!actions.update) {
+    ctx.summary.skipped++;
+    entry
+      .step('EntrySynchronizationSkip', 'export', 'skipped', `Updating Users is off for ${appName}`, {
+        SkipReason: 'UpdateActionDisabled',
+      })
+      .skip('other');
+    return;
+  }
+  const changes = diffTarget(current, mapped, users.targets, users.rules);
+  // Disabled by the service (unassigned, out of scope, soft-deleted) and back in scope: when no
+  // mapping targets `active`, the service still turns the account back on.
+  const reEnable = !link.active && !mapped.has('active') && !sameValue(current.get('active'), true);
+  if (reEnable) changes.push({ op: 'replace', path: 'active', value: true });
+  const wasActive = link.active;
+  const previous = link.sources;
+  link.sources = printedSources(allSources(ctx), plan.source);
+  link.managed = true;
+  if (changes.length === 0) {
+    link.active = !sameValue(current.get('active'), false);
+    skipRedundant(ctx, entry, 'User', name, sourceProperties(allSources(ctx), plan.source));
+    return;
+  }
   await ctx.target.send('PATCH', `/Users/${encodeURIComponent(link.targetId)}`, {
     body: buildUserPatch(ctx.dialect, changes),
   });
-  for (const c of changes) {
-    if (c.op === 'remove') before.delete(c.path);
-    else before.set(c.path, c.value);
-  }
-  const wasActive = link.active;
-  link.active = before.get('active') !== false;
+  const active = changes.find((c) => c.path === 'active')?.value ?? current.get('active');
+  link.active = !sameValue(active, false);
   const onlyDisable = changes.length === 1 && changes[0]!.path === 'active' && changes[0]!.value === false;
   if (onlyDisable) ctx.summary.disabled++;
   else ctx.summary.updated++;
+  const modified = sourceProperties(
+    changedSources(
+      ctx,
+      changes.filter((c) => !(reEnable && c.path === 'active')),
+    ),
+    plan.source,
+    previous,
+  );
+  if (reEnable) modified.push(...softDeleteProperties(false, null));
   entry
     .step(
-      'EntryExportUpdate',
+      onlyDisable ? 'EntryExportDisable' : 'EntryExportUpdate',
       'export',
       'success',
       `User '${name}' was ${onlyDisable ? 'disabled' : !wasActive && link.active ? 're-enabled and updated' : 'updated'} in ${appName}`,

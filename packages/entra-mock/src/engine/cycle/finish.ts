@@ -5,7 +5,9 @@ import type { CycleContext } from './context.ts';
 
 /** @internal Whether the cycle's failures put the job in quarantine (the escrow proportion). */
 function tooManyFailures(ctx: CycleContext): boolean {
-  const { minimumFailures, maximumFailures, failureRatio } = ctx.config.thresholds;
+  const { minimumFailures, maximumFailures, failureRatio, absoluteFailures } = ctx.config.thresholds;
+  // Microsoft: an absolute threshold counts reference and non-reference failures alike.
+  if (ctx.failures + ctx.referenceFailures > absoluteFailures) return true;
   return (
     ctx.failures >= minimumFailures &&
     (ctx.failures > maximumFailures || ctx.failures / Math.max(1, ctx.attempted) > failureRatio)
@@ -31,7 +33,7 @@ export function finishCycle(ctx: CycleContext): void {
       'EncounteredEscrowProportionThreshold',
       {
         code: 'EncounteredEscrowProportionThreshold',
-        reason: `${ctx.failures} of ${ctx.attempted} provisioning events failed in this cycle.`,
+        reason: `${ctx.failures} of ${ctx.attempted} provisioning events (and ${ctx.referenceFailures} reference updates) failed in this cycle.`,
         details: null,
         quarantine: false,
       },

@@ -26,13 +26,14 @@ export function collectCandidates(ctx: CycleContext): void {
     collectChanges(ctx);
   }
   if (onDemand) return;
-  const escrowExpiry = ctx.config.now() - 28 * DAY;
+  // Escrowed changes are retried on their back-off, and dropped 28 days after the first failure.
+  const now = ctx.config.now();
   for (const [key, entry] of state.escrow) {
-    if (entry.since < escrowExpiry) {
+    if (entry.since < now - 28 * DAY) {
       state.escrow.delete(key);
       continue;
     }
-    (entry.kind === 'user' ? userIds : groupIds).add(key);
+    if (now >= entry.nextRetry) (entry.kind === 'user' ? userIds : groupIds).add(key);
   }
   for (const key of state.staged) {
     if (state.users.has(key)) userIds.add(key);
@@ -50,9 +51,16 @@ function collectChanges(ctx: CycleContext): void {
   };
   for (const change of tenant.changesSince(state.watermark!)) {
     switch (change.kind) {
+      case 'userSoftDeleted': {
+        // A soft-deleted user leaves its groups; the groups it was provisioned in are updated.
+        userIds.add(change.userId);
+        const targetId = state.users.get(change.userId)?.targetId;
+        for (const [groupId, link] of state.groups)
+          if (targetId !== undefined && link.members.has(targetId)) groupIds.add(groupId);
+        break;
+      }
       case 'userCreated':
       case 'userUpdated':
-      case 'userSoftDeleted':
       case 'userRestored':
       case 'userHardDeleted':
       case 'managerChanged':
@@ -94,15 +102,19 @@ function collectChanges(ctx: CycleContext): void {
   }
 }
 
+/** @internal "True" or "False", as the logs print booleans. */
+const tf = (value: boolean): string => (value ? 'True' : 'False');
+
 /**
  * @internal Plans each candidate user: provision when assigned (or scope all) and passing the
  * scoping filters; disable when it was provisioned and no longer is in scope; delete when it is gone
- * from the tenant; skip otherwise.
+ * from the tenant; skip otherwise. A user disabled in Entra that was never provisioned is not
+ * created, and a user the service stopped managing (unassigned, then disabled) is not deleted.
  * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/how-provisioning-works#deprovisioning
  */
 export function planUsers(ctx: CycleContext): void {
   const { config, state } = ctx;
-  const { tenant, actions, options, app, appName } = config;
+  const { tenant, actions, options } = config;
   for (const userId of ctx.userIds) {
     const link = state.users.get(userId);
     const user = tenant.findUser(userId);
@@ -112,7 +124,9 @@ export function planUsers(ctx: CycleContext): void {
         // Disabling is an update: it needs the Update target object action.
         if (link.active && actions.update)
           ctx.userPlans.push({ kind: 'disable', userId, reason: 'softDeleted' });
-      } else if (actions.delete) ctx.userPlans.push({ kind: 'delete', userId });
+      } else if (actions.delete && link.managed) ctx.userPlans.push({ kind: 'delete', userId });
+      // Microsoft: once a user is unassigned and disabled, the service no longer manages it, and
+      // deleting it from the directory sends no DELETE.
       else state.users.delete(userId);
       continue;
     }
@@ -122,13 +136,24 @@ export function planUsers(ctx: CycleContext): void {
       appRoleAssignments: appRoleAssignments(config, roles),
     });
     const assignedOk = config.scope === 'all' || entitled(config, roles);
+    const evaluation = state.userFilters.map((f, i) => [
+      f.title ?? `Filter ${i + 1}`,
+      tf(isInScope([f], source)),
+    ]);
     const filtersOk = isInScope(state.userFilters, source);
-    if (assignedOk && filtersOk) {
-      ctx.userPlans.push({ kind: 'provision', userId, user, source, roles });
+    const details = {
+      IsActive: tf(user.accountEnabled),
+      Assigned: tf(roles.length > 0),
+      IsEffectivelyEntitledForProvisioning: tf(assignedOk),
+      IsInProvisioningScopeDisplayName: tf(filtersOk),
+      ScopeEvaluationResult: JSON.stringify(Object.fromEntries(evaluation)),
+    };
+    if (assignedOk && filtersOk && (link || user.accountEnabled)) {
+      ctx.userPlans.push({ kind: 'provision', userId, user, source, roles, details });
       continue;
     }
     const reason = assignedOk ? 'outOfScope' : 'unassigned';
-    if (link?.active && !options.skipOutOfScopeDeletions && actions.update) {
+    if (link?.active && !options.skipOutOfScopeDeletions && actions.update && !(assignedOk && filtersOk)) {
       ctx.userPlans.push({ kind: 'disable', userId, reason });
       continue;
     }
@@ -136,16 +161,41 @@ export function planUsers(ctx: CycleContext): void {
       kind: 'skip',
       userId,
       name: user.userPrincipalName,
-      code: assignedOk ? 'NotInScope' : 'NotEffectivelyEntitled',
-      reason: link?.active
-        ? actions.update
-          ? `The User is out of scope and SkipOutOfScopeDeletions is on, so it is not disabled in ${appName}.`
-          : `The User is out of scope, but the Update action is off, so it is not disabled in ${appName}.`
-        : assignedOk
-          ? 'The User does not pass any scoping filter.'
-          : `The User is not assigned to ${app.displayName}${options.skipDefaultAccessRole ? ' with a role other than Default Access' : ''}.`,
+      source,
+      details,
+      ...skipReason(ctx, { assignedOk, filtersOk, active: link?.active === true }),
     });
   }
+}
+
+/** Why a user in the tenant is skipped, with the code its log entry carries. */
+function skipReason(
+  ctx: CycleContext,
+  user: { assignedOk: boolean; filtersOk: boolean; active: boolean },
+): { code: string; reason: string } {
+  const { actions, options, app, appName } = ctx.config;
+  if (user.assignedOk && user.filtersOk) {
+    return {
+      code: 'EntrySynchronizationSkipped',
+      reason:
+        'The User is disabled in Azure Active Directory and was never provisioned: provisioning a disabled user is not supported.',
+    };
+  }
+  const code = user.assignedOk ? 'NotInScope' : 'NotEffectivelyEntitled';
+  if (user.active) {
+    return {
+      code,
+      reason: actions.update
+        ? `The User is out of scope and SkipOutOfScopeDeletions is on, so it is not disabled in ${appName}.`
+        : `The User is out of scope, but the Update action is off, so it is not disabled in ${appName}.`,
+    };
+  }
+  return {
+    code,
+    reason: user.assignedOk
+      ? 'The User does not pass any scoping filter.'
+      : `The User is not assigned to ${app.displayName}${options.skipDefaultAccessRole ? ' with a role other than Default Access' : ''}.`,
+  };
 }
 
 /** @internal Plans each candidate group, when groups are provisioned. */

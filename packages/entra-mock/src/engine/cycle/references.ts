@@ -2,34 +2,26 @@
 // in the target.
 import { type AttributeChange, buildUserPatch } from '../dialect.ts';
 import { RequestFailed } from '../target.ts';
-import type { CycleContext } from './context.ts';
+import { type CycleContext, recordReferenceFailure } from './context.ts';
 
 /**
- * @internal The users whose manager reference may need an update: those exported this cycle, and
- * those whose manager was created this cycle.
- */
-function usersToCheck(ctx: CycleContext): Set<string> {
-  const { tenant } = ctx.config;
-  const check = new Set(ctx.touchedUsers);
-  if (ctx.createdUsers.size > 0) {
-    for (const userId of ctx.state.users.keys()) {
-      const managerId = tenant.findUser(userId) ? tenant.getManager(userId)?.id : undefined;
-      if (managerId !== undefined && ctx.createdUsers.has(managerId)) check.add(userId);
-    }
-  }
-  return check;
-}
-
-/**
- * @internal Sets, changes and removes manager references. A reference failure is logged and
+ * @internal Sets, changes and removes the manager references of the users exported this cycle,
+ * against the manager the target returned when the user was read back (Microsoft: Entra checks the
+ * manager's current value before it updates it). The value is the manager's id as a complex
+ * `{ "value": "<id>" }`, the manager's shape in Microsoft's enterprise user representation. A user
+ * whose manager was out of scope when it was exported gets the reference only when it is exported
+ * again (for example after a restart), as Microsoft documents. A reference failure is logged and
  * escrowed, but not counted toward the quarantine proportion.
+ * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/known-issues#manager-isnt-provisioned
+ * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/customize-application-attributes#provisioning-a-custom-extension-attribute-to-a-scim-compliant-application
+ * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups#handling-provisioning-and-deprovisioning-of-users
  * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/how-provisioning-works#initial-cycle
  * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/application-provisioning-quarantine-status#why-is-my-application-in-quarantine
  */
 export async function exportReferences(ctx: CycleContext): Promise<void> {
   const { managerTarget, actions, tenant, appName } = ctx.config;
   if (!managerTarget || ctx.credentialFailure || !actions.update) return;
-  for (const userId of usersToCheck(ctx)) {
+  for (const userId of ctx.touchedUsers) {
     if (ctx.credentialFailure) break;
     const link = ctx.state.users.get(userId);
     const user = tenant.findUser(userId);
@@ -37,6 +29,7 @@ export async function exportReferences(ctx: CycleContext): Promise<void> {
     const managerId = tenant.getManager(userId)?.id ?? null;
     const desired = managerId === null ? null : (ctx.state.users.get(managerId)?.targetId ?? null);
     if (desired === link.manager) continue;
+    const old = link.sources.get('manager') ?? null;
     const entry = ctx.journal.begin({
       type: 'User',
       sourceId: userId,
@@ -71,18 +64,17 @@ export async function exportReferences(ctx: CycleContext): Promise<void> {
       await ctx.target.send('PATCH', `/Users/${encodeURIComponent(link.targetId)}`, {
         body: buildUserPatch(ctx.dialect, [change]),
       });
-      const old = link.manager;
       link.manager = desired;
+      link.sources.set('manager', managerId);
       ctx.summary.updated++;
       entry
         .step('EntryExportUpdate', 'export', 'success', `User '${link.name}' was updated in ${appName}`)
-        .succeed('update', [{ displayName: managerTarget, oldValue: old, newValue: desired }]);
+        .succeed('update', [
+          { displayName: 'manager', oldValue: old, newValue: desired === null ? null : managerId },
+        ]);
     } catch (error) {
       if (!(error instanceof RequestFailed)) throw error;
-      ctx.summary.failed++;
-      if (error.failure.quarantine) ctx.credentialFailure = error.failure;
-      else if (!ctx.state.escrow.has(userId))
-        ctx.state.escrow.set(userId, { kind: 'user', since: ctx.config.now(), changeId: entry.changeId });
+      recordReferenceFailure(ctx, userId, error.failure, entry.changeId);
       entry
         .step(
           'EntryExportUpdate',

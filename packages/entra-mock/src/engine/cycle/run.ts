@@ -5,7 +5,7 @@ import { indexEntitlements } from '../entitlement.ts';
 import { type JobState, jobStatus } from '../job.ts';
 import { createJournal, SERVICE_INITIATOR } from '../journal.ts';
 import type { Target } from '../target.ts';
-import type { ProvisioningCycleSummary } from '../types.ts';
+import type { ProvisioningCycleSummary, ProvisionOnDemandReport } from '../types.ts';
 import type { CycleContext, OnDemandRun } from './context.ts';
 import { exportGroups } from './export-groups.ts';
 import { exportUsers } from './export-users.ts';
@@ -24,6 +24,7 @@ export async function runCycle(
   target: Target,
   logs: ProvisioningObjectSummary[],
   onDemand: OnDemandRun | null,
+  reports?: ProvisionOnDemandReport[],
 ): Promise<ProvisioningCycleSummary> {
   const { tenant, options } = config;
   const cycleId = crypto.randomUUID();
@@ -32,7 +33,7 @@ export async function runCycle(
     config,
     state,
     target,
-    journal: createJournal(config, logs, cycleId, onDemand?.initiator ?? SERVICE_INITIATOR),
+    journal: createJournal(config, logs, cycleId, onDemand?.initiator ?? SERVICE_INITIATOR, reports),
     onDemand,
     initial,
     // Microsoft: the aadOptscim062020 flag "currently doesn't work with on-demand provisioning".
@@ -63,6 +64,7 @@ export async function runCycle(
     quarantined: null,
     attempted: 0,
     failures: 0,
+    referenceFailures: 0,
     credentialFailure: null,
     createdUsers: new Set(),
     touchedUsers: new Set(),
