@@ -674,6 +674,9 @@ export function synchronizationRoutes(sync: Synchronization, h: SyncRouteHelpers
           servicePrincipalId: id!,
           tenantUrl: baseAddress,
           userMappings: record.schema.users,
+          // Test Connection also queries a random group when groups are provisioned.
+          groupMappings: record.schema.groups,
+          provisionGroups: record.schema.groupsEnabled,
           retry: { maxAttempts: 1 },
         };
         const token = credentials.get('SecretToken');
