@@ -411,7 +411,7 @@ describe('disable, re-enable and delete', () => {
     expect(writes(scim)).toEqual([]);
   });
 
-  it('re-enables a reassigned user when no mapping targets active', async () => {
+  it('sends nothing when a user leaves the scope and IsSoftDeleted is not mapped (Microsoft: nothing is done)', async () => {
     const { job, scim, tenant, app, adele, userRole, adeleAssignment } = setup('legacy', {
       provisionGroups: false,
       userMappings: {
@@ -432,12 +432,37 @@ describe('disable, re-enable and delete', () => {
     scim.clear();
     tenant.unassign(adeleAssignment.id);
     await job.runCycle();
+    expect(job.logs.at(-1)).toMatchObject({
+      provisioningAction: 'other',
+      provisioningStatusInfo: {
+        status: 'skipped',
+        errorInformation: { errorCode: 'EntrySynchronizationSkipped' },
+      },
+    });
     tenant.assign(app.id, adele.id, userRole);
     await job.runCycle();
-    expect(writes(scim).map((r) => r.body)).toEqual([
-      { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] },
-      { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'active', value: 'True' }] },
-    ]);
+    expect(writes(scim)).toEqual([]);
+  });
+
+  it('disables with whatever IsSoftDeleted is mapped to', async () => {
+    const { job, scim, tenant, adeleAssignment } = setup('legacy', {
+      provisionGroups: false,
+      userMappings: {
+        objectType: 'User',
+        mappings: [
+          { target: 'userName', type: 'Direct', source: 'userPrincipalName', matchingPrecedence: 1 },
+          { target: 'nickName', type: 'Expression', source: 'Switch([IsSoftDeleted], , "True", "gone")' },
+        ],
+      },
+    });
+    await job.runCycle();
+    scim.clear();
+    tenant.unassign(adeleAssignment.id);
+    await job.runCycle();
+    expect(firstPatch(scim)).toEqual({
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'Add', path: 'nickName', value: 'gone' }],
+    });
   });
 
   it('skips instead of disabling with SkipOutOfScopeDeletions', async () => {

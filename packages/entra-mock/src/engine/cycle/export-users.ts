@@ -2,10 +2,11 @@
 // or updated in the target. Entra reads a linked user back before it writes, and sends only what
 // differs from what the target returns. Manager references wait for phase 3.
 import type { ModifiedProperty } from '../../logs/types.ts';
+import type { EntraUser } from '../../tenant/types.ts';
 import { type AttributeChange, buildUserPatch } from '../dialect.ts';
 import type { UserLink } from '../job.ts';
 import type { Entry } from '../journal.ts';
-import { CORE_USER, deleteTarget, ENTERPRISE_USER } from '../resource.ts';
+import { CORE_USER, deleteTarget, ENTERPRISE_USER, userSource } from '../resource.ts';
 import { RequestFailed } from '../target.ts';
 import {
   diffTarget,
@@ -136,15 +137,41 @@ async function removeUser(
         .succeed('delete');
       return;
     }
-    const current = await ctx.target.read('Users', link.targetId);
     if (plan.reason === 'unassigned') link.managed = false;
-    if (sameValue(current.active, false)) {
+    const softDeleted = softDeletedValues(ctx, plan.userId);
+    if (softDeleted.size === 0) {
+      // Microsoft: with IsSoftDeleted out of the attribute mappings, nothing is done.
+      recordSuccess(ctx, plan.userId);
+      ctx.summary.skipped++;
+      const reason = `IsSoftDeleted is not in the attribute mappings, so nothing is sent to ${appName}.`;
+      entry
+        .step(
+          'EntrySynchronizationSkip',
+          'export',
+          'skipped',
+          `The User '${link.name}' will be skipped. ${reason}`,
+          {
+            SkipReason: 'EntrySynchronizationSkipped',
+          },
+        )
+        .skip('other', { code: 'EntrySynchronizationSkipped', reason, details: null, quarantine: false });
+      return;
+    }
+    const current = flatten(
+      await ctx.target.read('Users', link.targetId),
+      [...softDeleted.keys()],
+      CORE_USER,
+    );
+    const changes = diffTarget(current, softDeleted, [...softDeleted.keys()], {
+      createOnly: new Set(),
+      keepOnNull: new Set(),
+    });
+    if (changes.length === 0) {
       link.active = false;
       recordSuccess(ctx, plan.userId);
       skipRedundant(ctx, entry, 'User', link.name, []);
       return;
     }
-    const changes: AttributeChange[] = [{ op: 'replace', path: 'active', value: false }];
     await ctx.target.send('PATCH', `/Users/${encodeURIComponent(link.targetId)}`, {
       body: buildUserPatch(ctx.dialect, changes),
     });
@@ -167,6 +194,31 @@ async function removeUser(
       )
       .fail(plan.kind, error.failure);
   }
+}
+
+/**
+ * The mapped values that change when a user is soft-deleted: the targets computed from
+ * `IsSoftDeleted`, with `IsSoftDeleted` true (Entra's default maps it to `active`, which turns false).
+ * Empty when no mapping reads `IsSoftDeleted`.
+ * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/how-provisioning-works#deprovisioning
+ */
+function softDeletedValues(ctx: CycleContext, userId: string): Map<string, unknown> {
+  const { tenant, users } = ctx.config;
+  const targets = users.targets.filter((t) =>
+    (users.sourcesOf.get(t) ?? []).some((s) => s.toLowerCase() === 'issoftdeleted'),
+  );
+  if (targets.length === 0) return new Map();
+  const user =
+    tenant.findUser(userId) ??
+    (tenant.listDeletedItems('user').find((i) => i.object.id === userId)?.object as EntraUser | undefined);
+  if (!user) return new Map([['active', false]]);
+  const source = { ...userSource(user, { managerId: null, appRoleAssignments: [] }), IsSoftDeleted: true };
+  const mapped = flatten(
+    users.compiled.evaluate(source, { operation: 'update', ...resolve }),
+    targets,
+    CORE_USER,
+  );
+  return mapped;
 }
 
 /** A user in scope: matched and created when the engine has no link to it, updated otherwise. */
@@ -440,10 +492,9 @@ async function updateUser(
     return;
   }
   const changes = diffTarget(current, mapped, users.targets, users.rules);
-  // Disabled by the service (unassigned, out of scope, soft-deleted) and back in scope: when no
-  // mapping targets `active`, the service still turns the account back on.
-  const reEnable = !link.active && !mapped.has('active') && !sameValue(current.get('active'), true);
-  if (reEnable) changes.push({ op: 'replace', path: 'active', value: true });
+  // Disabled by the service (unassigned, out of scope, soft-deleted) and back in scope: the targets
+  // computed from IsSoftDeleted (active, by default) are back to their in-scope values in `mapped`.
+  const reEnable = !link.active;
   const wasActive = link.active;
   const previous = link.sources;
   link.sources = printedSources(allSources(ctx), plan.source);
