@@ -1,10 +1,22 @@
 // Entra's documented behaviours, one test each, named after the behaviour: the rows of the
 // fidelity table in docs/entra-mock.md point here.
 import { describe, expect, it, vi } from 'vitest';
-import { ENTERPRISE, firstPatch, line, setup, USER, writes } from '../../test/engine-fixture.ts';
+import {
+  BASE,
+  ENTERPRISE,
+  firstPatch,
+  GROUP,
+  line,
+  server,
+  setup,
+  USER,
+  writes,
+} from '../../test/engine-fixture.ts';
+import { mountFetchHandler } from '../mount.ts';
 import { PATCH_OP } from './dialect.ts';
 
 const HOUR = 60 * 60 * 1000;
+const LIST = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 
 describe('the SCIM requests Entra sends', () => {
   it('reads a linked user back with GET /Users/{id} and sends what differs from what the app returns', async () => {
@@ -469,5 +481,98 @@ describe('scoping filters', () => {
         userScopingFilters: [{ clauses: [{ attribute: 'manager', operator: 'IS NOT NULL' }] }],
       }),
     ).toThrow(/does not support manager in scoping filters/);
+  });
+});
+
+describe('more of what Entra documents', () => {
+  it('does not provision the members of a nested group', async () => {
+    const { job, scim, tenant, sales } = setup('legacy', { provisionGroups: false });
+    const nested = tenant.createGroup({ displayName: 'Sales Nordics', mailNickname: 'sales-nordics' });
+    const nils = tenant.createUser({
+      userPrincipalName: 'nils@contoso.onmicrosoft.com',
+      displayName: 'Nils',
+      mailNickname: 'nils',
+    });
+    tenant.addMember(nested.id, nils.id);
+    tenant.addMember(sales.id, nested.id);
+    await job.runCycle();
+    expect([...scim.users.values()].map((u) => u.userName)).not.toContain('nils@contoso.onmicrosoft.com');
+  });
+
+  it('fails a create whose response has no id (every resource has an id)', async () => {
+    const { job } = setup('legacy', { provisionGroups: false });
+    server.use(
+      mountFetchHandler(BASE, async (request) =>
+        request.method === 'POST'
+          ? new Response(JSON.stringify({ schemas: [USER], userName: 'x' }), { status: 201 })
+          : new Response(JSON.stringify({ schemas: [LIST], totalResults: 0, Resources: [] }), {
+              status: 200,
+            }),
+      ),
+    );
+    await job.runCycle();
+    const failed = job.logs.filter((l) => l.provisioningStatusInfo.status === 'failure');
+    expect(failed.map((l) => l.provisioningStatusInfo.errorInformation?.errorCode)).toEqual([
+      'SystemForCrossDomainIdentityManagementServiceIncompatible',
+      'SystemForCrossDomainIdentityManagementServiceIncompatible',
+    ]);
+  });
+
+  it('finishes the cycle under way when the job is paused (stopping takes effect on the next cycle)', async () => {
+    const { job, scim } = setup('legacy', {
+      provisionGroups: false,
+      onProgress: (e) => {
+        if (e.type === 'entry') job.pause();
+      },
+    });
+    const cycles = await job.runDueCycles();
+    expect(cycles).toHaveLength(1);
+    expect(scim.requests.filter((r) => r.method === 'POST')).toHaveLength(2);
+    expect(job.status().code).toBe('Paused');
+  });
+
+  it('skips a user with no value for the matching attribute (ImportSkipped)', async () => {
+    const { job, scim, adele } = setup('legacy', {
+      provisionGroups: false,
+      userMappings: {
+        objectType: 'User',
+        mappings: [
+          { target: 'userName', type: 'Direct', source: 'userPrincipalName' },
+          { target: 'title', type: 'Direct', source: 'jobTitle', matchingPrecedence: 1 },
+        ],
+      },
+    });
+    await job.runCycle(); // Adele has a title; Megan has none
+    expect(scim.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+    const megan = job.logs.find((l) => l.sourceIdentity.displayName === 'megan@contoso.onmicrosoft.com')!;
+    expect(megan.provisioningStatusInfo.errorInformation?.errorCode).toBe('ImportSkipped');
+    expect(job.logs.find((l) => l.sourceIdentity.id === adele.id)!.provisioningAction).toBe('create');
+  });
+
+  it('fails a group read that answers members despite excludedAttributes=members (MultipleEntriesInResponse)', async () => {
+    const { job, scim, tenant, sales } = setup('legacy');
+    await job.runCycle();
+    const members = scim.groups.get('g0003')!.members;
+    const inner = scim.fetch;
+    job.restart();
+    tenant.updateGroup(sales.id, { displayName: 'Sales EMEA' });
+    // An app that ignores excludedAttributes=members on GET /Groups/{id}.
+    server.use(
+      mountFetchHandler(BASE, async (request) => {
+        const url = new URL(request.url);
+        if (request.method === 'GET' && url.pathname.endsWith('/Groups/g0003'))
+          return new Response(
+            JSON.stringify({ schemas: [GROUP], id: 'g0003', displayName: 'Sales', members }),
+            {
+              status: 200,
+            },
+          );
+        return inner(request);
+      }),
+    );
+    await job.runCycle();
+    expect(job.logs.at(-1)!.provisioningStatusInfo.errorInformation?.errorCode).toBe(
+      'SystemForCrossDomainIdentityManagementMultipleEntriesInResponse',
+    );
   });
 });

@@ -136,7 +136,9 @@ export interface Target {
    * `GET /Users/{id}`, or `GET /Groups/{id}?excludedAttributes=members`: the linked object as the
    * target holds it.
    *
-   * @throws RequestFailed `InvalidAnchor` on 404, and when the answer is not a resource
+   * @throws RequestFailed `InvalidAnchor` on 404, when the answer is not a resource, and
+   *   `SystemForCrossDomainIdentityManagementMultipleEntriesInResponse` for a group answered with its members
+   * @see https://learn.microsoft.com/en-us/entra/identity/monitoring-health/howto-analyze-provisioning-logs#error-codes
    */
   read(resource: 'Users' | 'Groups', id: string): Promise<Record<string, unknown>>;
   /**
@@ -178,6 +180,15 @@ export function createTarget(config: JobConfig): Target {
           code: 'SystemForCrossDomainIdentityManagementServiceIncompatible',
           reason: `GET /${resource}/${id} did not answer a SCIM resource.`,
           details: response.text,
+          quarantine: false,
+        });
+      }
+      if (resource === 'Groups' && Array.isArray(body.members) && body.members.length > 0) {
+        // Microsoft's example of this error: a GET Group that excludes members, answered with them.
+        throw new RequestFailed({
+          code: 'SystemForCrossDomainIdentityManagementMultipleEntriesInResponse',
+          reason: `GET /Groups/${id}?excludedAttributes=members answered the group's members; a group read with excludedAttributes=members must come without them.`,
+          details: null,
           quarantine: false,
         });
       }

@@ -295,14 +295,33 @@ function allSources(ctx: CycleContext): string[] {
 }
 
 /**
- * A user the engine has no link to: matched in the target, or created there.
+ * A user the engine has no link to: matched in the target, or created there; skipped
+ * (`ImportSkipped`) when it has no value for any matching attribute.
  * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/how-provisioning-works#initial-cycle
+ * @see https://learn.microsoft.com/en-us/entra/identity/monitoring-health/howto-analyze-provisioning-logs#error-codes
  */
 async function matchOrCreateUser(ctx: CycleContext, plan: Plan<'provision'>, entry: Entry): Promise<void> {
   const { users, actions, appName } = ctx.config;
   const name = plan.user.userPrincipalName;
   const createResource = users.compiled.evaluate(plan.source, { operation: 'create', ...resolve });
   const desired = flatten(createResource, users.targets, CORE_USER);
+  if (users.matching.length > 0 && users.matching.every((a) => desired.get(a) === undefined)) {
+    // Microsoft: without a value for the matching attribute, the user cannot be evaluated (ImportSkipped).
+    ctx.summary.skipped++;
+    const reason = `The User has no value for the matching attribute (${users.matching.join(', ')}), so it cannot be matched or created.`;
+    entry
+      .step(
+        'EntrySynchronizationSkip',
+        'export',
+        'skipped',
+        `The User '${name}' will be skipped. ${reason}`,
+        {
+          SkipReason: 'ImportSkipped',
+        },
+      )
+      .skip('other', { code: 'ImportSkipped', reason, details: null, quarantine: false });
+    return;
+  }
   const { found, matchedBy } = await matchTarget(
     ctx,
     'Users',
