@@ -41,7 +41,8 @@ export interface CompatibilityProfile {
   /**
    * A single-valued complex attribute with a `value` sub-attribute (enterprise `manager`) is
    * accepted as a bare string id and as a one-element array (the legacy form), and stored as
-   * `{ value }`.
+   * `{ value }`; a `remove` may name it with a value filter (`manager[value eq "<id>"]`), which
+   * removes it when its value matches.
    */
   readonly complexShorthands: boolean;
   /** `""` as a value clears the attribute (`null` always does, RFC 7643 section 2.5). */

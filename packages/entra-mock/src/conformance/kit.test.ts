@@ -241,6 +241,56 @@ describe('the conformance kit', () => {
     ]);
   });
 
+  it('catches a connector that does not store values as sent (Entra would re-send the update every time)', async () => {
+    const connector = await server(async (request, next) => {
+      const response = await next(request);
+      if (request.method !== 'GET' || !/\/Users\/[^/?]+/.test(new URL(request.url).pathname)) return response;
+      const user = (await response.json()) as Record<string, unknown>;
+      user.displayName = String(user.displayName).toUpperCase(); // a connector that reformats values
+      return new Response(JSON.stringify(user), { status: 200, headers: response.headers });
+    });
+    const failure = await failureOf(runConformanceScenario('values-stored-as-sent', 'legacy', { connector }));
+    expect(failure.message).toContain('Entra read the user back and still sent 1 write(s)');
+  });
+
+  it('catches a connector that does not read + as a space in a filter', async () => {
+    const connector = await server((request, next) =>
+      new URL(request.url).search.includes('+eq+')
+        ? Promise.resolve(
+            new Response(
+              JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '400' }),
+              {
+                status: 400,
+              },
+            ),
+          )
+        : next(request),
+    );
+    const failure = await failureOf(
+      runConformanceScenario('filter-plus-encoding', 'compliant', { connector }),
+    );
+    expect(failure.message).toContain('decode + in the query string as a space');
+  });
+
+  it('catches a connector that accepts the manager only as { value }', async () => {
+    const connector = await server(async (request, next) => {
+      if (request.method !== 'PATCH') return next(request);
+      const text = await request.text();
+      if (text.includes(':manager') && !text.includes('"value":{"value"') && !text.includes(':manager"}'))
+        return new Response(
+          JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '400' }),
+          {
+            status: 400,
+          },
+        );
+      return next(new Request(request, { body: text }));
+    });
+    const failure = await failureOf(
+      runConformanceScenario('manager-reference-forms', 'legacy', { connector }),
+    );
+    expect(failure.message).toContain('with the manager as a bare id ("value": "<id>") answered 400');
+  });
+
   it('rejects an unknown scenario', async () => {
     await expect(
       runConformanceScenario('nope' as never, 'legacy', { connector: { tenantUrl: BASE, secretToken: 't' } }),

@@ -8,6 +8,8 @@ const TARGET =
 export const CORE_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 /** @internal */
 export const CORE_GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+/** @internal The enterprise user extension's URN. */
+export const ENTERPRISE_USER = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
 const lowerKeys = new WeakMap<object, Map<string, string>>();
 

@@ -328,7 +328,10 @@ class Patcher {
         );
       }
     }
-    if (path.filter !== undefined && !attr.definition.multiValued) {
+    // A single-valued complex attribute may carry a value filter in a remove under complexShorthands
+    // (Entra removes the manager with `manager[value eq "<id>"]`): target() decides, since resolved
+    // targets are cached across profiles.
+    if (path.filter !== undefined && !attr.definition.multiValued && attr.definition.type !== 'complex') {
       throw new ScimError(
         'invalidPath',
         `path "${text}": a value filter needs a multi-valued attribute; "${attr.definition.name}" is single-valued`,
@@ -420,6 +423,12 @@ class Patcher {
     if (delta !== undefined) {
       this.defer(op, t, value, hasValue, delta);
       return;
+    }
+    if (t.filter !== undefined && !def.multiValued && (op !== 'remove' || !this.profile.complexShorthands)) {
+      throw new ScimError(
+        'invalidPath',
+        `path "${t.text}": a value filter needs a multi-valued attribute; "${def.name}" is single-valued`,
+      );
     }
     this.touched.set(attr.path, attr);
     if (op === 'remove') {
@@ -667,6 +676,18 @@ class Patcher {
       return;
     }
     const matches = this.predicate(t);
+    if (!def.multiValued) {
+      // A single-valued complex attribute removed by a value filter (the complexShorthands form
+      // `manager[value eq "<id>"]`): removed when its value matches.
+      if (current !== undefined && matches(current)) {
+        this.write(attr, sub === undefined ? undefined : stripSub(current, sub.definition));
+        return;
+      }
+      if (this.profile.idempotentRemove) return;
+      throw new ScimError('noTarget', `"${t.text}": the value of ${def.name} does not match the filter`, {
+        token: t.text,
+      });
+    }
     const list = Array.isArray(current) ? current : [];
     let hit = false;
     const next: unknown[] = [];

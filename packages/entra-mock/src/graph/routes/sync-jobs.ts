@@ -288,6 +288,9 @@ function actionRoutes(s: SyncRouteContext): Route[] {
           servicePrincipalId: record.servicePrincipalId,
           tenantUrl: baseAddress,
           userMappings: record.schema.users,
+          // Test Connection also queries a random group when groups are provisioned.
+          groupMappings: record.schema.groups,
+          provisionGroups: record.schema.groupsEnabled,
           retry: { maxAttempts: 1 },
         };
         const token = credentials.get('SecretToken');
