@@ -45,6 +45,12 @@ export interface CompatibilityProfile {
    * removes it when its value matches.
    */
   readonly complexShorthands: boolean;
+  /**
+   * A path without a schema URN that names no core attribute but exactly one extension attribute
+   * (`manager`, as the SCIM tutorial's "Example 5" sends it) resolves to that attribute
+   * (`urn:...:enterprise:2.0:User:manager`). Off, such a path is `invalidPath`.
+   */
+  readonly unprefixedExtensionPaths: boolean;
   /** `""` as a value clears the attribute (`null` always does, RFC 7643 section 2.5). */
   readonly emptyStringClears: boolean;
   /**
@@ -76,6 +82,7 @@ export const entraProfile: CompatibilityProfile = {
   removeByValueList: true,
   idempotentRemove: true,
   complexShorthands: true,
+  unprefixedExtensionPaths: true,
   emptyStringClears: true,
   ignoreExtraneous: true,
   filter: { profile: 'entra' },
@@ -99,6 +106,7 @@ export const strictProfile: CompatibilityProfile = {
   removeByValueList: false,
   idempotentRemove: false,
   complexShorthands: false,
+  unprefixedExtensionPaths: false,
   emptyStringClears: false,
   ignoreExtraneous: false,
   filter: { profile: 'strict' },

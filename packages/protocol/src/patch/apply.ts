@@ -168,6 +168,25 @@ interface Target {
   readonly filter: Filter | undefined;
   readonly path: PatchPath;
   readonly text: string;
+  /** Resolved to an extension attribute from a path without its URN (`unprefixedExtensionPaths`). */
+  readonly unprefixed?: true;
+}
+
+/** The error for a path naming no attribute of the resource type. */
+function noAttribute(schema: ResourceSchema, text: string, path: PatchPath): ScimError {
+  return new ScimError(
+    'invalidPath',
+    `path "${text}": the ${schema.resourceType.name} schema has no attribute "${path.urn === undefined ? '' : `${path.urn}:`}${path.attribute}"`,
+    { token: path.attribute },
+  );
+}
+
+/** The one extension attribute called `name`, when no core attribute is and exactly one extension has it. */
+function uniqueExtensionAttribute(schema: ResourceSchema, name: string): ResolvedAttribute | undefined {
+  const found = schema.extensions
+    .map((e) => schema.attribute(name, e.schema.id))
+    .filter((a): a is ResolvedAttribute => a !== undefined);
+  return found.length === 1 ? found[0] : undefined;
 }
 
 /** The value of `attr` in `resource` (in its extension object for an extension attribute). */
@@ -296,6 +315,9 @@ class Patcher {
       }
       bySchema.set(this.schema, resolved);
     }
+    // Resolved targets are cached across profiles: the switch is checked on every use.
+    if (resolved.unprefixed && !this.profile.unprefixedExtensionPaths)
+      throw noAttribute(this.schema, path, parsed);
     this.target(op, resolved, value, hasValue);
   }
 
@@ -304,16 +326,14 @@ class Patcher {
   }
 
   resolve(path: PatchPath, text: string, known?: ResolvedAttribute): Target {
-    const attr = known ?? this.schema.attribute(path.attribute, path.urn);
-    if (attr === undefined) {
-      throw new ScimError(
-        'invalidPath',
-        `path "${text}": the ${this.schema.resourceType.name} schema has no attribute "${path.urn === undefined ? '' : `${path.urn}:`}${path.attribute}"`,
-        {
-          token: path.attribute,
-        },
-      );
+    let attr = known ?? this.schema.attribute(path.attribute, path.urn);
+    let unprefixed = false;
+    if (attr === undefined && path.urn === undefined) {
+      // Microsoft's "Example 5" names the enterprise manager `manager`, without its URN.
+      attr = uniqueExtensionAttribute(this.schema, path.attribute);
+      unprefixed = attr !== undefined;
     }
+    if (attr === undefined) throw noAttribute(this.schema, text, path);
     let sub: ResolvedAttribute | undefined;
     if (path.subAttribute !== undefined) {
       sub =
@@ -337,7 +357,9 @@ class Patcher {
         `path "${text}": a value filter needs a multi-valued attribute; "${attr.definition.name}" is single-valued`,
       );
     }
-    return { attr, sub, filter: path.filter, path, text };
+    return unprefixed
+      ? { attr, sub, filter: path.filter, path, text, unprefixed: true }
+      : { attr, sub, filter: path.filter, path, text };
   }
 
   pathless(op: OpName, value: unknown, scopeUrn: string | undefined): void {
