@@ -88,10 +88,16 @@ export function createStrictScimApp(options: {
     throw new Reject(400, message);
   };
 
-  const resolvePath = (resource: Record<string, unknown>, path: string) => {
+  const resolvePath = (resource: Record<string, unknown>, path: string, isGroup: boolean) => {
     let container = resource;
     let rest = path;
-    if (path.startsWith('urn:')) {
+    if (!isGroup && /^manager(\[|$)/.test(path)) {
+      // The SCIM tutorial's "Example 5" names the enterprise manager without its URN.
+      if (resource[ENTERPRISE] === undefined) resource[ENTERPRISE] = {};
+      container = resource[ENTERPRISE] as Record<string, unknown>;
+      const schemas = resource.schemas as string[];
+      if (!schemas.includes(ENTERPRISE)) schemas.push(ENTERPRISE);
+    } else if (path.startsWith('urn:')) {
       const colon = path.split('[')[0]!.lastIndexOf(':');
       const urn = path.slice(0, colon);
       rest = path.slice(colon + 1);
@@ -144,7 +150,7 @@ export function createStrictScimApp(options: {
       } else reject(`op ${op} on members`);
       return;
     }
-    const target = resolvePath(resource, path);
+    const target = resolvePath(resource, path, isGroup);
     const lower = op.toLowerCase();
     if (target.attr === 'manager' && target.container !== resource) {
       // The enterprise manager in every form Entra has been seen sending: { value }, a bare id, a

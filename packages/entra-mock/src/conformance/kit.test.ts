@@ -291,6 +291,24 @@ describe('the conformance kit', () => {
     expect(failure.message).toContain('with the manager as a bare id ("value": "<id>") answered 400');
   });
 
+  it("catches a connector that does not accept the manager as the tutorial's Example 5 sends it (path manager, a list of { $ref, value })", async () => {
+    const connector = await server(async (request, next) => {
+      if (request.method !== 'PATCH') return next(request);
+      const text = await request.text();
+      if (text.includes('"path":"manager"'))
+        return new Response(
+          JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '400' }),
+          { status: 400 },
+        );
+      return next(new Request(request, { body: text }));
+    });
+    const failure = await failureOf(
+      runConformanceScenario('manager-set-change-remove', 'legacy', { connector }),
+    );
+    expect(failure.message).toContain('the initial cycle had 1 failed event(s)');
+    expect(failure.message).toContain('"op":"Add","path":"manager","value":[{"$ref":');
+  });
+
   it('rejects an unknown scenario', async () => {
     await expect(
       runConformanceScenario('nope' as never, 'legacy', { connector: { tenantUrl: BASE, secretToken: 't' } }),

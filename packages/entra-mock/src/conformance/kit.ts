@@ -590,7 +590,7 @@ const SCENARIOS: readonly Scenario[] = [
   ),
   scenario(
     'manager-reference-forms',
-    'accepts the manager in every form seen from Entra: a bare id, a list of { $ref, value }, and removal by value filter',
+    'accepts the manager in every other form seen from Entra: a bare id, { value }, a list of { $ref, value } at the full path, and removal by value filter',
     async (c) => {
       const target = managerTargetOf(c.options)!;
       const adele = c.user('adele');
@@ -606,7 +606,17 @@ const SCENARIOS: readonly Scenario[] = [
           megan.id,
         ],
         [
-          'a list of { "$ref", "value" } (the tutorial\'s "Example 5")',
+          'a complex { "value": "<id>" } at its full path (the enterprise user representation)',
+          { op: op('Replace'), path: target, value: { value: c.targetId(nestor.id) } },
+          nestor.id,
+        ],
+        [
+          'a bare id replaced again',
+          { op: op('Replace'), path: target, value: c.targetId(megan.id) },
+          megan.id,
+        ],
+        [
+          'a list of { "$ref", "value" } at the full path',
           {
             op: op('Replace'),
             path: target,

@@ -61,8 +61,10 @@ describe('initial cycle', () => {
     });
     expect(scim.requests[4]!.body).toEqual({
       schemas: [PATCH_OP],
-      Operations: [{ op: 'Add', path: `${ENTERPRISE}:manager`, value: { value: 'u0001' } }],
+      // The SCIM tutorial's "Example 5".
+      Operations: [{ op: 'Add', path: 'manager', value: [{ $ref: `${BASE}/Users/u0001`, value: 'u0001' }] }],
     });
+    expect(scim.users.get('u0002')![ENTERPRISE]).toMatchObject({ manager: { value: 'u0001' } });
     expect(scim.requests[6]!.body).toEqual({
       schemas: [GROUP, ADSCIM],
       displayName: 'Sales',
@@ -94,7 +96,7 @@ describe('initial cycle', () => {
     expect(scim.requests[1]!.body).toEqual(adelePost);
     expect(scim.requests[4]!.body).toEqual({
       schemas: [PATCH_OP],
-      Operations: [{ op: 'add', path: `${ENTERPRISE}:manager`, value: { value: 'u0001' } }],
+      Operations: [{ op: 'add', path: 'manager', value: [{ $ref: `${BASE}/Users/u0001`, value: 'u0001' }] }],
     });
     expect(scim.requests[7]!.body).toEqual({
       schemas: [PATCH_OP],
@@ -293,7 +295,7 @@ describe('incremental cycles', () => {
     expect(scim.requests.map(line)).toEqual(['GET /Users/u0002', 'PATCH /Users/u0002']);
     expect(scim.requests[1]!.body).toEqual({
       schemas: [PATCH_OP],
-      Operations: [{ op: 'Replace', path: `${ENTERPRISE}:manager`, value: { value: 'u0003' } }],
+      Operations: [{ op: 'Add', path: 'manager', value: [{ $ref: `${BASE}/Users/u0003`, value: 'u0003' }] }],
     });
     scim.clear();
     tenant.setManager(megan.id, null);

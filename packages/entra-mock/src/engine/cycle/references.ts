@@ -1,14 +1,35 @@
 // Phase 3 of a cycle: reference attributes (the manager), set once every user of the cycle exists
 // in the target.
 import { type AttributeChange, buildUserPatch } from '../dialect.ts';
+import { ENTERPRISE_USER } from '../resource.ts';
 import { RequestFailed } from '../target.ts';
 import { type CycleContext, recordReferenceFailure } from './context.ts';
 
 /**
+ * @internal The change that sets (or changes) the manager to the user with target id `id`: the
+ * shape of the SCIM tutorial's "Example 5", `{ "op": "Add", "path": "manager", "value": [{ "$ref":
+ * "<Tenant URL>/Users/<id>", "value": "<id>" }] }`, for the enterprise manager; a manager mapped to a
+ * `….value` target gets the bare id; another target gets the list at its own path.
+ * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups#handling-provisioning-and-deprovisioning-of-users
+ */
+export function managerChange(target: string, id: string, tenantUrl: string): AttributeChange {
+  if (/\.value$/i.test(target)) return { op: 'add', path: target, value: id };
+  const url = new URL(tenantUrl);
+  url.search = '';
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/Users/${encodeURIComponent(id)}`;
+  const enterprise = target.toLowerCase() === `${ENTERPRISE_USER}:manager`.toLowerCase();
+  return {
+    op: 'add',
+    path: enterprise || target.toLowerCase() === 'manager' ? 'manager' : target,
+    value: [{ $ref: url.toString(), value: id }],
+  };
+}
+
+/**
  * @internal Sets, changes and removes the manager references of the users exported this cycle,
  * against the manager the target returned when the user was read back (Microsoft: Entra checks the
- * manager's current value before it updates it). The value is the manager's id as a complex
- * `{ "value": "<id>" }`, the manager's shape in Microsoft's enterprise user representation. A user
+ * manager's current value before it updates it). The request is the tutorial's "Example 5"
+ * ({@link managerChange}); a removal is a `Remove` of the mapped path (Microsoft shows none). A user
  * whose manager was out of scope when it was exported gets the reference only when it is exported
  * again (for example after a restart), as Microsoft documents. A reference failure is logged and
  * escrowed, but not counted toward the quarantine proportion.
@@ -40,11 +61,7 @@ export async function exportReferences(ctx: CycleContext): Promise<void> {
     const change: AttributeChange =
       desired === null
         ? { op: 'remove', path: managerTarget }
-        : {
-            op: link.manager === null ? 'add' : 'replace',
-            path: managerTarget,
-            value: /\.value$/i.test(managerTarget) ? desired : { value: desired },
-          };
+        : managerChange(managerTarget, desired, ctx.config.options.tenantUrl);
     entry
       .step(
         'EntryImportUpdate',
