@@ -114,7 +114,7 @@ describe('initial cycle', () => {
       jobId: `scim.${tenant.id.replace(/-/g, '')}.${app.id}`,
       provisioningAction: 'create',
       provisioningStatusInfo: { status: 'success', errorInformation: null },
-      sourceIdentity: { id: adele.id, displayName: 'adele@contoso.onmicrosoft.com', identityType: 'User' },
+      sourceIdentity: { id: adele.id, displayName: 'Adele Vance', identityType: 'User' },
       targetIdentity: { id: 'u0001', identityType: 'User' },
       servicePrincipal: { id: app.id, displayName: 'Contoso SCIM app' },
     });
@@ -762,8 +762,8 @@ describe('failures', () => {
       .filter((l) => l.provisioningStatusInfo.status === 'failure')
       .map((l) => [l.sourceIdentity.displayName, l.provisioningStatusInfo.errorInformation?.errorCode]);
     expect(codes).toEqual([
-      ['adele@contoso.onmicrosoft.com', 'ContosoSCIMappEntryConflict'],
-      ['megan@contoso.onmicrosoft.com', 'DuplicateTargetEntries'],
+      ['Adele Vance', 'ContosoSCIMappEntryConflict'],
+      ['Megan Bowen', 'DuplicateTargetEntries'],
     ]);
     expect(scim.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
   });
@@ -873,10 +873,10 @@ describe('progress events', () => {
     await job.runCycle();
     expect(events).toEqual([
       'started 4',
-      'create adele@contoso.onmicrosoft.com',
-      'create megan@contoso.onmicrosoft.com',
-      'other bob@contoso.onmicrosoft.com',
-      'update megan@contoso.onmicrosoft.com',
+      'create Adele Vance',
+      'create Megan Bowen',
+      'other Bob Kelly',
+      'update Megan Bowen',
       'create Sales',
       'completed 3',
     ]);

@@ -544,7 +544,7 @@ describe('more of what Entra documents', () => {
     });
     await job.runCycle(); // Adele has a title; Megan has none
     expect(scim.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
-    const megan = job.logs.find((l) => l.sourceIdentity.displayName === 'megan@contoso.onmicrosoft.com')!;
+    const megan = job.logs.find((l) => l.sourceIdentity.displayName === 'Megan Bowen')!;
     expect(megan.provisioningStatusInfo.errorInformation?.errorCode).toBe('ImportSkipped');
     expect(job.logs.find((l) => l.sourceIdentity.id === adele.id)!.provisioningAction).toBe('create');
   });

@@ -34,7 +34,10 @@ export interface UserLink {
   active: boolean;
   /** The manager's id in the target, as the target last showed it or the engine last set it. */
   manager: string | null;
+  /** The userPrincipalName, as step descriptions and `ReportableIdentifier` name the user. */
   name: string;
+  /** The displayName, as the log entry's identities name the user. */
+  displayName: string;
   /** The source values (as the logs print them) last exported: the old values of modified properties. */
   sources: Map<string, string | null>;
   /**
@@ -174,9 +177,12 @@ export function startQuarantine(
 ): ProvisioningJobStatus['quarantine'] {
   const series = state.quarantine ? state.quarantine.seriesCount + 1 : 1;
   if (!state.quarantine || state.quarantineStart === null) state.quarantineStart = at;
+  // Graph's synchronizationQuarantine: currentBegan is when the quarantine was last evaluated and
+  // imposed, seriesBegan when the series began.
   state.quarantine = {
     reason,
-    currentBegan: new Date(state.quarantineStart).toISOString(),
+    currentBegan: new Date(at).toISOString(),
+    seriesBegan: new Date(state.quarantineStart).toISOString(),
     nextAttempt: new Date(state.quarantineStart + retryOffset(series)).toISOString(),
     seriesCount: series,
     error: { code: failure.code, message: failure.reason },
@@ -210,9 +216,17 @@ export function isDue(state: JobState, now: number): boolean {
   return !state.paused && state.nextRun !== null && now >= state.nextRun;
 }
 
-/** @internal Starts (or resumes) the schedule. */
+/**
+ * @internal Starts (or resumes) the schedule. Graph: "If the job is in quarantine, the quarantine
+ * status is cleared"; the next cycle is then due at once.
+ * @see https://learn.microsoft.com/en-us/graph/api/synchronization-synchronizationjob-start
+ */
 export function startJob(state: JobState, now: number): void {
   state.paused = false;
+  if (state.quarantine) {
+    endQuarantine(state);
+    state.nextRun = now;
+  }
   if (state.nextRun === null) state.nextRun = now;
 }
 
@@ -257,7 +271,7 @@ export function restartJob(
 export function connections(state: JobState): ProvisioningConnection[] {
   const out: ProvisioningConnection[] = [];
   for (const [sourceId, link] of state.users) {
-    out.push({ objectType: 'User', sourceId, targetId: link.targetId, displayName: link.name });
+    out.push({ objectType: 'User', sourceId, targetId: link.targetId, displayName: link.displayName });
   }
   for (const [sourceId, link] of state.groups) {
     out.push({ objectType: 'Group', sourceId, targetId: link.targetId, displayName: link.name });

@@ -17,7 +17,10 @@ import type { ProvisionOnDemandReport, TimedProvisioningStep } from './types.ts'
 export interface EntrySubject {
   type: 'User' | 'Group';
   sourceId: string;
+  /** How step descriptions name the object: a user's userPrincipalName, a group's displayName. */
   sourceName: string;
+  /** The object's displayName, as the entry's identities name it. */
+  displayName: string;
   /** The object's id in the target; empty until it is created or matched. */
   targetId?: string;
   /** The change's id; an escrowed change keeps it across retries. */
@@ -143,15 +146,17 @@ export function createJournal(
           ServicePrincipalDisplayName: app.displayName,
         },
       },
+      // The Identity column shows "the display name and source ID" (Provisioning logs); before the
+      // object exists in the target, its target identity is empty, as Microsoft's sample shows.
       sourceIdentity: {
         id: subject.sourceId,
-        displayName: subject.sourceName,
+        displayName: subject.displayName,
         identityType: subject.type,
         details: {},
       },
       targetIdentity: {
         id: entry.targetId,
-        displayName: subject.sourceName,
+        displayName: entry.targetId === '' ? '' : subject.displayName,
         identityType: subject.type,
         details: {},
       },

@@ -139,8 +139,13 @@ export interface ProvisioningJobStatus {
   /** Set while quarantined. */
   quarantine: {
     reason: QuarantineReason;
+    /** When the quarantine was last evaluated and imposed (the last cycle that kept it). */
     currentBegan: string;
+    /** When the quarantine was first imposed in this series (reset when it is lifted). */
+    seriesBegan: string;
+    /** When the next attempt to re-evaluate it is made. */
     nextAttempt: string;
+    /** How many times it was imposed in this series (1 the first time). */
     seriesCount: number;
     error: { code: string; message: string } | null;
   } | null;

@@ -33,6 +33,7 @@ export type UserPlan =
       kind: 'skip';
       userId: string;
       name: string;
+      displayName: string;
       code: string;
       reason: string;
       source: Record<string, unknown>;

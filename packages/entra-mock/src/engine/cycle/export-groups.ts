@@ -28,6 +28,8 @@ export async function exportGroups(ctx: CycleContext): Promise<void> {
       sourceId: plan.groupId,
       sourceName:
         plan.kind === 'skip' ? plan.name : plan.kind === 'provision' ? plan.group.displayName : link!.name,
+      displayName:
+        plan.kind === 'skip' ? plan.name : plan.kind === 'provision' ? plan.group.displayName : link!.name,
       targetId: plan.kind === 'delete' ? link!.targetId : plan.kind === 'skip' ? '' : (link?.targetId ?? ''),
       changeId: changeIdOf(ctx, plan.groupId),
     });

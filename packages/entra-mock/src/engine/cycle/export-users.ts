@@ -40,6 +40,12 @@ export async function exportUsers(ctx: CycleContext): Promise<void> {
           : plan.kind === 'provision'
             ? plan.user.userPrincipalName
             : link!.name,
+      displayName:
+        plan.kind === 'skip'
+          ? plan.displayName
+          : plan.kind === 'provision'
+            ? plan.user.displayName
+            : link!.displayName,
       targetId: link?.targetId ?? '',
       changeId: changeIdOf(ctx, plan.userId),
     });
@@ -271,6 +277,7 @@ async function createUser(
     active: readSource(createResource, 'active') !== false,
     manager: null,
     name,
+    displayName: plan.user.displayName,
     sources: printedSources(sources, plan.source),
     managed: true,
     anchorLost: false,
@@ -303,6 +310,7 @@ async function updateMatchedUser(
     active: !sameValue(active, false),
     manager: foundManager === undefined ? null : (display(foundManager) ?? null),
     name,
+    displayName: plan.user.displayName,
     sources: printedSources(allSources(ctx), plan.source),
     managed: true,
     anchorLost: false,
@@ -344,6 +352,7 @@ async function updateUser(
     current.delete(managerTarget);
   }
   link.name = name;
+  link.displayName = plan.user.displayName;
   entry.step(
     'EntrySynchronizationUpdate',
     'matching',

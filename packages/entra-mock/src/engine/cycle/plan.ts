@@ -164,6 +164,7 @@ export function planUsers(ctx: CycleContext): void {
       kind: 'skip',
       userId,
       name: user.userPrincipalName,
+      displayName: user.displayName,
       source,
       details,
       ...skipReason(ctx, { assignedOk, filtersOk, active: link?.active === true }),

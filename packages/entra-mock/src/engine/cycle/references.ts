@@ -55,6 +55,7 @@ export async function exportReferences(ctx: CycleContext): Promise<void> {
       type: 'User',
       sourceId: userId,
       sourceName: link.name,
+      displayName: link.displayName,
       targetId: link.targetId,
       changeId: crypto.randomUUID(),
     });

@@ -27,15 +27,15 @@ describe('GET /auditLogs/provisioning', () => {
       'create',
       'create',
     ]);
-    // Users are logged by userPrincipalName.
+    // Users are logged by displayName (the Identity column: "the display name and source ID").
     const contains = await graph(
       'GET',
-      "/auditLogs/provisioning?$filter=contains(sourceIdentity/displayName, 'adele@')",
+      "/auditLogs/provisioning?$filter=contains(sourceIdentity/displayName, 'Vance')",
     );
     expect(actions(contains.body)).toEqual(['update', 'create']);
     const lower = await graph(
       'GET',
-      "/auditLogs/provisioning?$filter=contains(sourceIdentity/displayName, 'ADELE@')",
+      "/auditLogs/provisioning?$filter=contains(sourceIdentity/displayName, 'VANCE')",
     );
     expect(lower.body.value).toEqual([]);
     const later = await graph(

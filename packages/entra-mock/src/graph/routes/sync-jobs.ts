@@ -307,8 +307,8 @@ function actionRoutes(s: SyncRouteContext): Route[] {
       run: async (ctx, { id, jobId }) => {
         const record = s.job(id!, jobId!);
         const request = onDemandRequest(record, await readJson(ctx));
-        const { logs } = await s.engineOf(record).provisionOnDemand(request);
-        const value: Schemas['stringKeyStringValuePair'] = onDemandAnswer(logs, request.objectId);
+        const { reports } = await s.engineOf(record).provisionOnDemand(request);
+        const value: Schemas['stringKeyStringValuePair'] = onDemandAnswer(reports, request.objectId);
         return json(ctx, 200, {
           '@odata.context': `${ctx.base}/$metadata#microsoft.graph.stringKeyStringValuePair`,
           ...value,

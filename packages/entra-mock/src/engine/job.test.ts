@@ -1,0 +1,40 @@
+// The job between cycles: its quarantine as Graph reports it, and the admin's levers.
+import { describe, expect, it } from 'vitest';
+import { setup } from '../../test/engine-fixture.ts';
+
+describe('the job', () => {
+  it('reports when the quarantine series began apart from when it was last evaluated (seriesBegan, currentBegan)', async () => {
+    // synchronizationQuarantine: currentBegan is when the quarantine "was last evaluated and
+    // imposed", seriesBegan when it "was first imposed in this series".
+    const { job, scim, clock } = setup('legacy');
+    scim.setToken('rotated');
+    await job.runCycle();
+    expect(job.status().quarantine).toMatchObject({
+      seriesBegan: '2026-03-02T08:00:00.000Z',
+      currentBegan: '2026-03-02T08:00:00.000Z',
+      seriesCount: 1,
+    });
+    clock.set('2026-03-02T14:00:00Z');
+    await job.runDueCycles();
+    expect(job.status().quarantine).toMatchObject({
+      seriesBegan: '2026-03-02T08:00:00.000Z',
+      currentBegan: '2026-03-02T14:00:00.000Z',
+      seriesCount: 2,
+      nextAttempt: '2026-03-02T20:00:00.000Z',
+    });
+  });
+
+  it('lifts the quarantine when the job is started, and runs the next cycle at once', async () => {
+    // synchronizationJob: start: "If the job is in quarantine, the quarantine status is cleared."
+    const { job, scim, clock } = setup('legacy');
+    scim.setToken('rotated');
+    await job.runCycle();
+    expect(job.status().code).toBe('Quarantine');
+    scim.setToken('secret-token');
+    clock.advance(60_000);
+    job.start();
+    expect(job.status()).toMatchObject({ code: 'Active', quarantine: null });
+    const [next] = await job.runDueCycles();
+    expect(next).toMatchObject({ created: 3, status: 'Active' });
+  });
+});
