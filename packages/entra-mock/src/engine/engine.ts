@@ -11,7 +11,9 @@ import {
   createJobState,
   isDue,
   jobStatus,
+  reconfigured,
   restartJob,
+  restartsProvisioning,
   startJob,
 } from './job.ts';
 import { onDemandSubjects } from './on-demand.ts';
@@ -21,6 +23,7 @@ import { testConnection } from './test-connection.ts';
 import type {
   ProvisioningCycleSummary,
   ProvisioningJob,
+  ProvisioningJobChanges,
   ProvisioningJobOptions,
   ProvisionOnDemandReport,
 } from './types.ts';
@@ -50,18 +53,32 @@ export type * from './types.ts';
  * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups
  */
 export function createProvisioningJob(options: ProvisioningJobOptions): ProvisioningJob {
-  const config = resolveConfig(options);
+  let config = resolveConfig(options);
   const state = createJobState({
     userFilters: [...validateScopingFilters(options.userScopingFilters ?? [])],
     groupFilters: [...validateScopingFilters(options.groupScopingFilters ?? [])],
   });
-  const target = createTarget(config);
+  let target = createTarget(config);
   const logs: ProvisioningObjectSummary[] = [];
   const exclusive = createExclusiveLock();
   const cycle = () => runCycle(config, state, target, logs, null);
+  const reconfigure = (changes: ProvisioningJobChanges) => {
+    const next = resolveConfig({ ...config.options, ...changes });
+    const userFilters = changes.userScopingFilters && [...validateScopingFilters(changes.userScopingFilters)];
+    const groupFilters = changes.groupScopingFilters && [
+      ...validateScopingFilters(changes.groupScopingFilters),
+    ];
+    config = next;
+    target = createTarget(config);
+    if (userFilters) state.userFilters = userFilters;
+    if (groupFilters) state.groupFilters = groupFilters;
+    if (restartsProvisioning(changes)) reconfigured(state, config.now());
+  };
   return {
     id: config.jobId,
-    dialect: config.dialect,
+    get dialect() {
+      return config.dialect;
+    },
     logs,
     status: () => jobStatus(state),
     testConnection: () => testConnection(config, target),
@@ -114,5 +131,6 @@ export function createProvisioningJob(options: ProvisioningJobOptions): Provisio
     },
     connections: () => connections(state),
     clearConnection: (objectId) => clearConnection(state, objectId),
+    reconfigure,
   };
 }

@@ -37,4 +37,30 @@ describe('the job', () => {
     const [next] = await job.runDueCycles();
     expect(next).toMatchObject({ created: 3, status: 'Active' });
   });
+
+  it('keeps links and quarantine when its credentials change, and restarts provisioning (links kept) when its mappings change', async () => {
+    // Quarantine page: changes to "attribute mappings or scoping filters, will automatically restart
+    // provisioning", which "clears escrows, removes the app from quarantine, and clears any watermarks".
+    const { job, scim, tenant, adele } = setup('legacy', { provisionGroups: false });
+    await job.runCycle();
+    scim.setToken('rotated');
+    tenant.updateUser(adele.id, { jobTitle: 'Lead' });
+    await job.runCycle();
+    expect(job.status().code).toBe('Quarantine');
+    job.reconfigure({ secretToken: 'rotated' });
+    expect(job.status()).toMatchObject({ code: 'Quarantine' });
+    expect(job.status().watermark).not.toBeNull();
+    expect(job.connections()).toHaveLength(2);
+    job.reconfigure({ userScopingFilters: [] });
+    expect(job.status()).toMatchObject({ quarantine: null, escrowsCount: 0, watermark: null });
+    expect(job.connections()).toHaveLength(2);
+    scim.clear();
+    await job.runCycle();
+    // Linked users are read back, not queried by their matching attribute.
+    expect(scim.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'GET /Users/u0001',
+      'PATCH /Users/u0001',
+      'GET /Users/u0002',
+    ]);
+  });
 });

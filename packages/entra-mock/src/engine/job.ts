@@ -5,6 +5,7 @@ import type { ScopingFilter } from './scoping.ts';
 import type { Failure } from './target.ts';
 import type {
   ProvisioningConnection,
+  ProvisioningJobChanges,
   ProvisioningJobStatus,
   QuarantineReason,
   RestartScope,
@@ -291,6 +292,38 @@ export function clearConnection(state: JobState, objectId: string): boolean {
   (found.objectType === 'User' ? state.users : state.groups).delete(found.sourceId);
   state.reevaluate.add(found.sourceId);
   return true;
+}
+
+/**
+ * @internal Whether saving these settings restarts provisioning: Microsoft, "changes to the
+ * application's provisioning settings, such as attribute mappings or scoping filters, will
+ * automatically restart provisioning".
+ * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/application-provisioning-quarantine-status#how-do-i-get-my-application-out-of-quarantine
+ * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/how-provisioning-works#incremental-cycles
+ */
+export function restartsProvisioning(changes: ProvisioningJobChanges): boolean {
+  return (
+    changes.userMappings !== undefined ||
+    changes.groupMappings !== undefined ||
+    changes.userScopingFilters !== undefined ||
+    changes.groupScopingFilters !== undefined ||
+    changes.actions !== undefined ||
+    changes.provisionGroups !== undefined
+  );
+}
+
+/**
+ * @internal The automatic restart after a configuration change: the watermark, escrows and
+ * quarantine are cleared and the links kept ("A full initial cycle will run again, which clears
+ * escrows, removes the app from quarantine, and clears any watermarks"); a paused job stays paused.
+ * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/application-provisioning-quarantine-status#how-do-i-get-my-application-out-of-quarantine
+ */
+export function reconfigured(state: JobState, now: number): void {
+  state.watermark = null;
+  state.escrow = new Map();
+  state.staged = new Set();
+  endQuarantine(state);
+  if (!state.paused) state.nextRun = now;
 }
 
 /**

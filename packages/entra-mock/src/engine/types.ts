@@ -400,7 +400,52 @@ export interface ProvisioningJob {
    * @returns whether a linkage was found and cleared
    */
   clearConnection(objectId: string): boolean;
+  /**
+   * Changes the job's configuration and keeps what it remembers (links, escrows, quarantine, logs),
+   * as saving provisioning settings in the admin center does. A change of the mappings, scoping
+   * filters, target object actions or group provisioning restarts provisioning, as Microsoft
+   * documents: the watermark, escrows and quarantine are cleared (the links kept), so the next
+   * cycle is an initial one; credentials, the Tenant URL, the scope and the other settings take
+   * effect with the next request.
+   *
+   * @param changes - the options to change
+   * @throws MappingError when a mapping table does not compile; TypeError when the Tenant URL is not
+   *   absolute; ScimError `invalidFilter` for a scoping filter Entra would not accept
+   * @example
+   * ```ts
+   * job.reconfigure({ secretToken: rotated }); // links, escrows and quarantine kept
+   * job.reconfigure({ userMappings: withTitle }); // restarts provisioning: the next cycle is initial
+   * ```
+   * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/application-provisioning-quarantine-status#how-do-i-get-my-application-out-of-quarantine
+   */
+  reconfigure(changes: ProvisioningJobChanges): void;
 }
+
+/**
+ * What {@link ProvisioningJob.reconfigure} can change: the settings an admin saves on a running job.
+ *
+ * @example
+ * ```ts
+ * const changes: ProvisioningJobChanges = { tenantUrl: 'https://app.example.com/scim?aadOptscim062020', secretToken: 't2' };
+ * ```
+ * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/configure-automatic-user-provisioning-portal
+ */
+export type ProvisioningJobChanges = Partial<
+  Pick<
+    ProvisioningJobOptions,
+    | 'tenantUrl'
+    | 'secretToken'
+    | 'scope'
+    | 'userMappings'
+    | 'groupMappings'
+    | 'userScopingFilters'
+    | 'groupScopingFilters'
+    | 'provisionGroups'
+    | 'actions'
+    | 'skipOutOfScopeDeletions'
+    | 'accidentalDeletionThreshold'
+  >
+>;
 
 /**
  * One linkage record of a job's connector data store: a source object and the target object it was

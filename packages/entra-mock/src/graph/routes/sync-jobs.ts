@@ -175,6 +175,7 @@ function collectionRoutes(s: SyncRouteContext): Route[] {
           ],
           schema: defaultSchemaState(),
           engine: null,
+          scope: 'assigned',
           history: EMPTY_HISTORY,
         };
         s.state.jobs.set(record.id, record);
@@ -220,7 +221,7 @@ function entityRoutes(s: SyncRouteContext): Route[] {
           if (existing) existing.value = setting.value;
           else record.settings.push({ name: setting.name, value: setting.value });
         }
-        s.state.retire(record);
+        s.state.reconfigure(record, 'settings');
         return noContent(ctx);
       },
     },
@@ -268,7 +269,10 @@ function actionRoutes(s: SyncRouteContext): Route[] {
       run: async (ctx, { id, jobId }) => {
         const record = s.job(id!, jobId!);
         const scope = await readRestartScope(ctx.request);
-        s.engineOf(record).restart(scope === undefined ? {} : { resetScope: scope });
+        const engine = s.engineOf(record);
+        // A switch between Sync All and Sync Assigned takes effect with the restart.
+        s.state.reconfigure(record, 'restart');
+        engine.restart(scope === undefined ? {} : { resetScope: scope });
         record.schedule = 'Active';
         return noContent(ctx);
       },
