@@ -169,8 +169,9 @@ export function createStrictScimApp(options: {
       return;
     }
     if (target.attr === 'active' && lower !== 'remove') {
-      if (options.dialect === 'legacy' && value !== 'True' && value !== 'False')
-        reject(`legacy dialect sends active as "True"/"False", got ${JSON.stringify(value)}`);
+      // Legacy: the SCIM compliance page's "True"/"False", or the SCIM tutorial's boolean.
+      if (options.dialect === 'legacy' && value !== 'True' && value !== 'False' && typeof value !== 'boolean')
+        reject(`legacy dialect sends active as "True"/"False" or a boolean, got ${JSON.stringify(value)}`);
       if (options.dialect === 'compliant' && typeof value !== 'boolean')
         reject(`compliant dialect sends active as a boolean, got ${JSON.stringify(value)}`);
       value = value === true || value === 'True';

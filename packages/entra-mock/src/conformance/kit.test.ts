@@ -309,6 +309,23 @@ describe('the conformance kit', () => {
     expect(failure.message).toContain('"op":"Add","path":"manager","value":[{"$ref":');
   });
 
+  it('catches a connector that takes active only as the string "False", not the boolean the SCIM tutorial sends', async () => {
+    const connector = await server(async (request, next) => {
+      if (request.method !== 'PATCH') return next(request);
+      const text = await request.text();
+      if (/"path":"active","value":(true|false)/.test(text))
+        return new Response(
+          JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '400' }),
+          { status: 400 },
+        );
+      return next(new Request(request, { body: text }));
+    });
+    const failure = await failureOf(runConformanceScenario('disable-value-forms', 'legacy', { connector }));
+    expect(failure.message).toContain(
+      `"op": "Replace", "value": false (the SCIM tutorial's Disable User) answered 400`,
+    );
+  });
+
   it('rejects an unknown scenario', async () => {
     await expect(
       runConformanceScenario('nope' as never, 'legacy', { connector: { tenantUrl: BASE, secretToken: 't' } }),

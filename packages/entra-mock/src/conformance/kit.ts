@@ -71,6 +71,7 @@ export type ConformanceScenarioName =
   | 'values-stored-as-sent'
   | 'manager-reference-forms'
   | 'filter-plus-encoding'
+  | 'disable-value-forms'
   | 'rate-limit-storm';
 
 /**
@@ -693,6 +694,45 @@ const SCENARIOS: readonly Scenario[] = [
             `GET /${resource}?${query} answered ${response.status} with ${found.length} resource(s); expected the one with id ${c.targetId(sourceId)}: decode + in the query string as a space (application/x-www-form-urlencoded)`,
           );
         }
+      }
+    },
+  ),
+  scenario(
+    'disable-value-forms',
+    'disables and re-enables a user with every active value Microsoft documents for the dialect',
+    async (c) => {
+      // Legacy: the SCIM tutorial's Disable User sends `"op": "Replace"` with the boolean false;
+      // the SCIM compliance page's default job sends the string "False". Compliant: `replace`
+      // with a boolean.
+      const adele = c.user('adele');
+      await c.cycle('the initial cycle');
+      const forms: [string, boolean | string, boolean][] =
+        c.dialect === 'legacy'
+          ? [
+              ['"op": "Replace", "value": false (the SCIM tutorial\'s Disable User)', false, false],
+              ['"op": "Replace", "value": "True"', 'True', true],
+              ['"op": "Replace", "value": "False" (the SCIM compliance page\'s default)', 'False', false],
+              ['"op": "Replace", "value": true', true, true],
+            ]
+          : [
+              ['"op": "replace", "value": false', false, false],
+              ['"op": "replace", "value": true', true, true],
+            ];
+      const path = `/Users/${encodeURIComponent(c.targetId(adele.id))}`;
+      for (const [label, value, active] of forms) {
+        const op = c.dialect === 'legacy' ? 'Replace' : 'replace';
+        const response = await c.direct('PATCH', path, {
+          body: {
+            schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+            Operations: [{ op, path: 'active', value }],
+          },
+        });
+        if (response.status !== 200 && response.status !== 204)
+          c.fail(`PATCH ${path} with ${label} answered ${response.status}: ${response.text.slice(0, 300)}`);
+        const user = await c.read('Users', adele.id);
+        if (user === null) return c.fail(`GET ${path} answered 404 after PATCH with ${label}`);
+        if (isActive(user.active) !== active)
+          c.fail(`after PATCH with ${label}, active is ${show(user.active)}; expected ${active}`);
       }
     },
   ),
