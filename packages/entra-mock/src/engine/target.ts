@@ -2,6 +2,7 @@
 // in Entra's terms (error code, reason, whether it quarantines the job).
 import { createScimClient, type ScimClient, type ScimResponse } from './client.ts';
 import type { JobConfig } from './config.ts';
+import { entraIssuedToken } from './entra-token.ts';
 
 /** @internal Why an export failed, in Entra's terms. */
 export interface Failure {
@@ -155,7 +156,11 @@ export function createTarget(config: JobConfig): Target {
   const client = createScimClient(
     {
       tenantUrl: options.tenantUrl,
-      secretToken: options.secretToken,
+      // Microsoft: "If Secret Token field is left blank, Microsoft Entra ID includes an OAuth bearer
+      // token issued from Microsoft Entra ID with each request."
+      bearer: options.secretToken
+        ? () => options.secretToken!
+        : () => entraIssuedToken(config.tenant.id, config.now()),
       fetch: options.fetch ?? ((request) => fetch(request)),
       sleep: config.sleep,
       maxAttempts: options.retry?.maxAttempts ?? 4,
