@@ -85,6 +85,8 @@ export function userSource(
   const { onPremisesExtensionAttributes, ...rest } = user;
   return {
     ...rest,
+    userPrincipalName: externalPrincipalName(user.userPrincipalName),
+    originalUserPrincipalName: user.userPrincipalName,
     ...onPremisesExtensionAttributes,
     objectId: user.id,
     IsSoftDeleted: !user.accountEnabled,
@@ -94,6 +96,18 @@ export function userSource(
     mobile: user.mobilePhone,
     appRoleAssignments: extra.appRoleAssignments,
   };
+}
+
+/**
+ * @internal A B2B user's userPrincipalName as provisioning reads it: Microsoft, "the #EXT# and your
+ * domain is stripped from the userPrincipalName, so only their original alias@theirdomain is used
+ * for matching or provisioning" (`alias_theirdomain#EXT#@yourdomain` → `alias@theirdomain`);
+ * `originalUserPrincipalName` keeps the whole one. Any other userPrincipalName is unchanged.
+ * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/how-provisioning-works#b2b-guest-users
+ */
+export function externalPrincipalName(userPrincipalName: string): string {
+  const match = /^(.+)_([^_@]+)#EXT#@[^@]+$/i.exec(userPrincipalName);
+  return match ? `${match[1]}@${match[2]}` : userPrincipalName;
 }
 
 /** @internal A group as the mapping language and scoping filters read it. */
