@@ -190,8 +190,9 @@ export const UNSUPPORTED_SCOPING_ATTRIBUTES: readonly string[] = [
 /**
  * Checks scoping filters as Entra does when they are saved: every operator must be one Entra has,
  * and no clause may read an attribute Microsoft documents as unsupported in scoping filters
- * (`appRoleAssignments`, `userType`, `manager`). Entra rejects such filters instead of evaluating
- * them to false, and so does the simulator.
+ * (`appRoleAssignments`, `userType`, `manager`); `Greater_Than` and `Greater_Than_OR_EQUALS` need an
+ * integer value. Entra rejects such filters instead of evaluating them to false, and so does the
+ * simulator.
  *
  * @param filters - the filters to check
  * @returns the same filters
@@ -211,6 +212,16 @@ export function validateScopingFilters(filters: readonly ScopingFilter[]): reado
         throw new ScimError(
           'invalidFilter',
           `${where}: ${JSON.stringify(clause.operator)} is not an operator Entra has; use one of ${SCOPING_OPERATORS.join(', ')}`,
+        );
+      }
+      // Provisioning on demand: "avoid using the Greater_Than operator with a noninteger value".
+      if (
+        (clause.operator === 'Greater_Than' || clause.operator === 'Greater_Than_OR_EQUALS') &&
+        integer(clause.value ?? null) === null
+      ) {
+        throw new ScimError(
+          'invalidFilter',
+          `${where}: ${clause.operator} compares integers; ${JSON.stringify(clause.value ?? null)} is not an integer`,
         );
       }
       const unsupported = UNSUPPORTED_SCOPING_ATTRIBUTES.find(

@@ -113,6 +113,8 @@ export function failureOf(response: ScimResponse, appCode: string, kind: Request
   }
 }
 
+const LIST_RESPONSE = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
+
 /** @internal A SCIM string literal for a filter. */
 export function quote(value: string): string {
   return `"${value.replace(/["\\]/g, '\\$&')}"`;
@@ -204,16 +206,27 @@ export function createTarget(config: JobConfig): Target {
       if (resource === 'Groups') params.push(['excludedAttributes', 'members']);
       params.push(['filter', `${attribute} eq ${quote(value)}`]);
       const response = await send('GET', `/${resource}`, { query: params }, 'query');
-      const body = response.body as { Resources?: unknown } | null;
-      if (!body || !Array.isArray(body.Resources)) {
-        throw new RequestFailed({
+      // SCIM tutorial: "Response to a query/filter request should always be a ListResponse", and
+      // "id is a required property for all resources".
+      const body = response.body as { schemas?: unknown; Resources?: unknown } | null;
+      const incompatible = (reason: string) =>
+        new RequestFailed({
           code: 'SystemForCrossDomainIdentityManagementServiceIncompatible',
-          reason: `The query ${attribute} eq ${quote(value)} did not return a ListResponse with Resources.`,
+          reason,
           details: response.text,
           quarantine: false,
         });
+      const isList = Array.isArray(body?.schemas) && (body.schemas as unknown[]).includes(LIST_RESPONSE);
+      if (!body || !isList || !Array.isArray(body.Resources)) {
+        throw incompatible(
+          `The query ${attribute} eq ${quote(value)} did not return a ListResponse (schemas with ${LIST_RESPONSE}, and Resources).`,
+        );
       }
-      return body.Resources as Record<string, unknown>[];
+      const resources = body.Resources as Record<string, unknown>[];
+      if (resources.some((r) => typeof r?.id !== 'string' || r.id === '')) {
+        throw incompatible(`The query ${attribute} eq ${quote(value)} returned a resource with no id.`);
+      }
+      return resources;
     },
   };
 }

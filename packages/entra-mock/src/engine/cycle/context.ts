@@ -88,6 +88,11 @@ export interface CycleContext {
   readonly touchedUsers: Set<string>;
   /** Target ids of users deleted this cycle. */
   readonly removedTargets: Set<string>;
+  /**
+   * Which source object each target object is linked to, by resource, built on the first match of
+   * the cycle and kept up to date with the links the cycle makes.
+   */
+  readonly linkedTargets: { Users?: Map<string, string>; Groups?: Map<string, string> };
 }
 
 /** @internal The change id for an object: the escrowed one when it is retried, else a new one. */

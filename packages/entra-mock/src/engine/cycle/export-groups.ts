@@ -8,7 +8,7 @@ import { CORE_GROUP, deleteTarget, groupSource } from '../resource.ts';
 import { RequestFailed } from '../target.ts';
 import { diffTarget, flatten, printedSources, sourceProperties } from '../values.ts';
 import { type CycleContext, changeIdOf, type GroupPlan, recordFailure, recordSuccess } from './context.ts';
-import { matchTarget } from './match.ts';
+import { matchTarget, noteLink } from './match.ts';
 import { stagedGroupReason, stageRemoval } from './staging.ts';
 import { importStep, skipRedundant, targetDetails } from './steps.ts';
 
@@ -166,6 +166,7 @@ async function provisionGroup(
       if (outcome === null) return;
       ({ link, action, current } = outcome);
       ctx.state.groups.set(plan.groupId, link);
+      noteLink(ctx, 'Groups', link.targetId, plan.groupId);
     }
     const previous = link.sources;
     link.sources = printedSources(allSources(ctx), source);
@@ -223,6 +224,7 @@ async function matchOrCreateGroup(
   const { found, matchedBy } = await matchTarget(
     ctx,
     'Groups',
+    plan.groupId,
     groups.matching,
     desired,
     (by) => `More than one Group in ${appName} matches ${by}.`,

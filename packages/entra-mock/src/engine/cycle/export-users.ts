@@ -16,7 +16,7 @@ import {
   sourceProperties,
 } from '../values.ts';
 import { type CycleContext, changeIdOf, recordFailure, recordSuccess, type UserPlan } from './context.ts';
-import { matchTarget } from './match.ts';
+import { matchTarget, noteLink } from './match.ts';
 import { blocksSignIn } from './plan.ts';
 import { removeUser, softDeleteProperties } from './remove-users.ts';
 import { stagedUserReason, stageRemoval } from './staging.ts';
@@ -182,6 +182,7 @@ async function matchOrCreateUser(ctx: CycleContext, plan: Plan<'provision'>, ent
   const { found, matchedBy } = await matchTarget(
     ctx,
     'Users',
+    plan.userId,
     users.matching,
     desired,
     (by) =>
@@ -271,6 +272,7 @@ async function createUser(
     });
   }
   entry.targetId = created.id;
+  noteLink(ctx, 'Users', created.id, plan.userId);
   const sources = allSources(ctx);
   ctx.state.users.set(plan.userId, {
     targetId: created.id,

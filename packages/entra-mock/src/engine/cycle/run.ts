@@ -69,6 +69,7 @@ export async function runCycle(
     createdUsers: new Set(),
     touchedUsers: new Set(),
     removedTargets: new Set(),
+    linkedTargets: {},
   };
   plan(ctx);
   options.onProgress?.({
