@@ -34,3 +34,28 @@ describe('a B2B (guest) user', () => {
     );
   });
 });
+
+describe('source attributes', () => {
+  it('has no userType to map (Known issues: userType is not available as a source attribute)', async () => {
+    const { job, scim } = setup('legacy', {
+      provisionGroups: false,
+      userMappings: {
+        objectType: 'User',
+        mappings: [
+          { target: 'userName', type: 'Direct', source: 'userPrincipalName', matchingPrecedence: 1 },
+          { target: 'userType', type: 'Direct', source: 'userType' },
+          { target: 'displayName', type: 'Direct', source: 'displayName' },
+        ],
+      },
+    });
+    await job.runCycle();
+    const posted = scim.requests
+      .filter((r) => r.method === 'POST')
+      .map((r) => r.body as Record<string, unknown>);
+    expect(posted).toHaveLength(2);
+    for (const body of posted) {
+      expect(body.displayName).toBeTypeOf('string');
+      expect(body).not.toHaveProperty('userType');
+    }
+  });
+});

@@ -83,8 +83,11 @@ export function userSource(
   extra: { managerId: string | null; appRoleAssignments: readonly Record<string, unknown>[] },
 ): Record<string, unknown> {
   const { onPremisesExtensionAttributes, ...rest } = user;
+  // Known issues: "The attributes SamAccountName and userType aren't available as source attributes."
+  const available: Record<string, unknown> = { ...rest };
+  delete available.userType;
   return {
-    ...rest,
+    ...available,
     userPrincipalName: externalPrincipalName(user.userPrincipalName),
     originalUserPrincipalName: user.userPrincipalName,
     ...onPremisesExtensionAttributes,

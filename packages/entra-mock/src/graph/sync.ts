@@ -106,6 +106,8 @@ export interface JobRecord {
   scope: 'assigned' | 'all';
   /** The cycles run so far, for the job's status. */
   history: JobHistory;
+  /** When its recent provisionOnDemand requests came (tenant clock, epoch ms), for the rate limit. */
+  onDemandCalls: number[];
 }
 
 /** What a Graph call changed on a job, to pass on to its engine. @internal */

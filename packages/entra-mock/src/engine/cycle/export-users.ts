@@ -127,6 +127,19 @@ async function provisionUser(
   }
 }
 
+/**
+ * The targets computed from the user's app role assignments (`roles`): Microsoft, "On-demand
+ * provisioning of roles isn't supported", so an on-demand run leaves them out.
+ * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/provision-on-demand#known-limitations
+ */
+function roleTargets(ctx: CycleContext): string[] {
+  if (!ctx.onDemand) return [];
+  const { users } = ctx.config;
+  return users.targets.filter((t) =>
+    (users.sourcesOf.get(t) ?? []).some((s) => s.toLowerCase() === 'approleassignments'),
+  );
+}
+
 /** The mapped values of a user for an update, without the manager (a reference, set in phase 3). */
 function mappedForUpdate(ctx: CycleContext, plan: Plan<'provision'>): Map<string, unknown> {
   const { users, managerTarget } = ctx.config;
@@ -136,6 +149,7 @@ function mappedForUpdate(ctx: CycleContext, plan: Plan<'provision'>): Map<string
     CORE_USER,
   );
   if (managerTarget) mapped.delete(managerTarget);
+  for (const target of roleTargets(ctx)) mapped.delete(target);
   return mapped;
 }
 
@@ -161,6 +175,7 @@ async function matchOrCreateUser(ctx: CycleContext, plan: Plan<'provision'>, ent
   const { users, actions, appName } = ctx.config;
   const name = plan.user.userPrincipalName;
   const createResource = users.compiled.evaluate(plan.source, { operation: 'create', ...resolve });
+  for (const target of roleTargets(ctx)) deleteTarget(createResource, target, CORE_USER);
   const desired = flatten(createResource, users.targets, CORE_USER);
   if (users.matching.length > 0 && users.matching.every((a) => desired.get(a) === undefined)) {
     // Microsoft: without a value for the matching attribute, the user cannot be evaluated (ImportSkipped).

@@ -88,4 +88,17 @@ describe('GET /auditLogs/provisioning', () => {
     ).toBe('update');
     expect((await graph('GET', '/auditLogs/provisioning?$orderby=jobId')).status).toBe(400);
   });
+
+  it('lists the entries of the last 30 days, as long as Microsoft keeps provisioning data', async () => {
+    const { world } = await twoCycles();
+    const listed = async () => (await graph('GET', '/auditLogs/provisioning')).body.value.length;
+    const all = await listed();
+    expect(all).toBeGreaterThan(1);
+    // 30 days after the initial cycle, only the incremental cycle's entry (40 minutes later) is left.
+    world.clock.set('2026-04-01T08:10:00Z');
+    // (The cycles that ran meanwhile changed nothing, so they logged nothing.)
+    expect(actions((await graph('GET', '/auditLogs/provisioning')).body)).toEqual(['update']);
+    world.clock.advance(60 * 60_000);
+    expect(await listed()).toBe(0);
+  });
 });

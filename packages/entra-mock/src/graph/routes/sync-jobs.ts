@@ -5,9 +5,10 @@ import {
   type ProvisioningJobOptions,
   type RestartScope,
 } from '../../engine/engine.ts';
-import { badRequest, json, noContent, type Route, readJson } from '../context.ts';
+import { badRequest, graphError, json, noContent, type Route, readJson } from '../context.ts';
 import { GraphQueryError } from '../odata.ts';
 import { onDemandAnswer } from '../on-demand-report.ts';
+import { throttleOnDemand } from '../on-demand-throttle.ts';
 import type { components } from '../openapi.generated.ts';
 import type { JobRecord } from '../sync.ts';
 import { defaultSchemaState } from '../sync-schema.ts';
@@ -177,6 +178,7 @@ function collectionRoutes(s: SyncRouteContext): Route[] {
           engine: null,
           scope: 'assigned',
           history: EMPTY_HISTORY,
+          onDemandCalls: [],
         };
         s.state.jobs.set(record.id, record);
         return json(ctx, 201, {
@@ -311,6 +313,17 @@ function actionRoutes(s: SyncRouteContext): Route[] {
       run: async (ctx, { id, jobId }) => {
         const record = s.job(id!, jobId!);
         const request = onDemandRequest(record, await readJson(ctx));
+        const wait = throttleOnDemand(record.onDemandCalls, ctx.tenant.clock.now().getTime());
+        if (wait !== null) {
+          const throttled = graphError(
+            ctx,
+            429,
+            'TooManyRequests',
+            `provisionOnDemand allows 5 requests per 10 seconds; retry after ${wait} seconds.`,
+          );
+          throttled.headers.set('Retry-After', String(wait));
+          return throttled;
+        }
         const { reports } = await s.engineOf(record).provisionOnDemand(request);
         const value: Schemas['stringKeyStringValuePair'] = onDemandAnswer(reports, request.objectId);
         return json(ctx, 200, {
