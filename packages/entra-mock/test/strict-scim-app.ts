@@ -133,8 +133,11 @@ export function createStrictScimApp(options: {
         reject('members operations need a non-empty value list');
       for (const v of value as Record<string, unknown>[]) {
         const keys = Object.keys(v).sort().join(',');
-        const expected = op === 'Add' ? '$ref,value' : 'value';
-        if (keys !== expected) reject(`member element keys ${keys}, expected ${expected} for ${op}`);
+        // Add: the SCIM tutorial's { "$ref": null, "value" }. Remove: the compliance page's { "value" },
+        // or the tutorial's { "$ref": null, "value" }.
+        const expected = op === 'Add' ? ['$ref,value'] : ['value', '$ref,value'];
+        if (!expected.includes(keys) || (v.$ref !== undefined && v.$ref !== null))
+          reject(`member element keys ${keys}, expected ${expected.join(' or ')} for ${op}`);
         if (typeof v.value !== 'string' || !users.has(v.value))
           reject(`member ${String(v.value)} is not a user here`);
       }

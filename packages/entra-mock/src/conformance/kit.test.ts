@@ -326,6 +326,23 @@ describe('the conformance kit', () => {
     );
   });
 
+  it('catches a connector that cannot remove a member sent as the SCIM tutorial\'s { "$ref": null, "value" }', async () => {
+    const connector = await server(async (request, next) => {
+      if (request.method !== 'PATCH') return next(request);
+      const text = await request.text();
+      if (text.includes('"op":"Remove","path":"members","value":[{"$ref":null'))
+        return new Response(
+          JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '400' }),
+          { status: 400 },
+        );
+      return next(new Request(request, { body: text }));
+    });
+    const failure = await failureOf(
+      runConformanceScenario('member-reference-forms', 'legacy', { connector }),
+    );
+    expect(failure.message).toContain('removing a member as { "$ref": null, "value" } answered 400');
+  });
+
   it('rejects an unknown scenario', async () => {
     await expect(
       runConformanceScenario('nope' as never, 'legacy', { connector: { tenantUrl: BASE, secretToken: 't' } }),

@@ -72,6 +72,7 @@ export type ConformanceScenarioName =
   | 'manager-reference-forms'
   | 'filter-plus-encoding'
   | 'disable-value-forms'
+  | 'member-reference-forms'
   | 'rate-limit-storm';
 
 /**
@@ -735,6 +736,41 @@ const SCENARIOS: readonly Scenario[] = [
           c.fail(`after PATCH with ${label}, active is ${show(user.active)}; expected ${active}`);
       }
     },
+  ),
+  scenario(
+    'member-reference-forms',
+    'removes a member sent as the SCIM tutorial\'s { "$ref": null, "value" } (the engine sends the compliance page\'s { "value" })',
+    async (c) => {
+      // The tutorial's member PATCHes are the default (legacy) dialect's; the compliant dialect
+      // removes members by path only, which group-lifecycle checks.
+      if (c.dialect !== 'legacy') return;
+      const adele = c.user('adele', {}, false);
+      const megan = c.user('megan', {}, false);
+      const group = c.tenant.createGroup({
+        displayName: `Members ${c.tenant.id.slice(0, 8)}`,
+        mailNickname: `members-${c.tenant.id.slice(0, 8)}`,
+      });
+      c.tenant.addMember(group.id, adele.id);
+      c.tenant.addMember(group.id, megan.id);
+      c.tenant.assign(c.app.id, group.id, c.role);
+      await c.cycle('the initial cycle');
+      await c.expectGroup(group.id, [adele.id, megan.id]);
+      const path = `/Groups/${encodeURIComponent(c.targetId(group.id))}`;
+      const response = await c.direct('PATCH', path, {
+        body: {
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+          Operations: [
+            { op: 'Remove', path: 'members', value: [{ $ref: null, value: c.targetId(megan.id) }] },
+          ],
+        },
+      });
+      if (response.status !== 200 && response.status !== 204)
+        c.fail(
+          `PATCH ${path} removing a member as { "$ref": null, "value" } answered ${response.status}: ${response.text.slice(0, 300)}`,
+        );
+      await c.expectGroup(group.id, [adele.id]);
+    },
+    groupsOn,
   ),
   scenario(
     'rate-limit-storm',
