@@ -63,4 +63,24 @@ describe('the job', () => {
       'GET /Users/u0002',
     ]);
   });
+
+  it('restarts with resetScope None clearing nothing (Graph synchronizationJobRestartScope)', async () => {
+    const { job, scim, tenant, adele } = setup('legacy', {
+      provisionGroups: false,
+      retry: { maxAttempts: 1 },
+    });
+    await job.runCycle();
+    scim.failNext(1, 500, {}, 'GET');
+    tenant.updateUser(adele.id, { jobTitle: 'Lead' });
+    await job.runCycle();
+    const before = job.status();
+    expect(before.escrowsCount).toBe(1);
+    job.pause();
+    job.restart({ resetScope: ['None'] });
+    expect(job.status()).toMatchObject({
+      code: 'Active',
+      escrowsCount: 1,
+      watermark: before.watermark,
+    });
+  });
 });

@@ -194,7 +194,8 @@ export interface ProvisioningCycleSummary {
 /**
  * What a restart clears, as Graph's `synchronizationJobRestartScope` flags: the watermark (the next
  * cycle is initial), escrows, the quarantine, everything (`Full`, also what the engine knows about the
- * target), or `ForceDeletes` (allow the deletions the accidental deletion threshold held back).
+ * target), `ForceDeletes` (allow the deletions the accidental deletion threshold held back), or
+ * `None` (clear nothing: the job just runs again now).
  *
  * @example
  * ```ts
@@ -203,6 +204,7 @@ export interface ProvisioningCycleSummary {
  * @see https://learn.microsoft.com/en-us/graph/api/synchronization-synchronizationjob-restart
  */
 export type RestartScope =
+  | 'None'
   | 'Watermark'
   | 'Escrows'
   | 'QuarantineState'

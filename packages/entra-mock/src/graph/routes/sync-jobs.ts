@@ -19,6 +19,7 @@ type Schemas = components['schemas'];
 
 const JOBS = ['servicePrincipals', ':id', 'synchronization', 'jobs'] as const;
 const RESTART_SCOPES: readonly RestartScope[] = [
+  'None',
   'Watermark',
   'Escrows',
   'QuarantineState',
