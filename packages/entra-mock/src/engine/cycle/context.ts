@@ -119,8 +119,8 @@ export function recordFailure(
 }
 
 /**
- * @internal Records a failed reference export (a manager): escrowed, but left out of the failure
- * proportion that quarantines the job.
+ * @internal Records a failed reference export (a manager, a group's members): escrowed, but left
+ * out of the failure proportion that quarantines the job.
  * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/application-provisioning-quarantine-status#why-is-my-application-in-quarantine
  */
 export function recordReferenceFailure(
@@ -128,11 +128,12 @@ export function recordReferenceFailure(
   key: string,
   failure: Failure,
   changeId: string,
+  kind: 'user' | 'group' = 'user',
 ): void {
   ctx.referenceFailures++;
   ctx.summary.failed++;
   if (failure.quarantine) ctx.credentialFailure = failure;
-  else escrow(ctx.state, key, 'user', changeId, ctx.config.now());
+  else escrow(ctx.state, key, kind, changeId, ctx.config.now());
 }
 
 /** @internal Records a successful export: the object leaves escrow. */

@@ -5,9 +5,16 @@ import { buildAddMembersPatch, buildRemoveMembersPatch, buildUserPatch } from '.
 import type { GroupLink } from '../job.ts';
 import type { Entry } from '../journal.ts';
 import { CORE_GROUP, deleteTarget, groupSource } from '../resource.ts';
-import { RequestFailed } from '../target.ts';
+import { type Failure, RequestFailed } from '../target.ts';
 import { diffTarget, flatten, printedSources, sourceProperties } from '../values.ts';
-import { type CycleContext, changeIdOf, type GroupPlan, recordFailure, recordSuccess } from './context.ts';
+import {
+  type CycleContext,
+  changeIdOf,
+  type GroupPlan,
+  recordFailure,
+  recordReferenceFailure,
+  recordSuccess,
+} from './context.ts';
 import { matchTarget, noteLink } from './match.ts';
 import { stagedGroupReason, stageRemoval } from './staging.ts';
 import { importStep, skipRedundant, targetDetails } from './steps.ts';
@@ -173,8 +180,22 @@ async function provisionGroup(
     if (action === 'update' && ctx.config.actions.update)
       await updateGroupAttributes(ctx, source, link, current, previous, modified);
     link.name = name;
-    if (ctx.config.membersTarget && ctx.config.actions.update)
-      await syncMembers(ctx, link, members, modified);
+    if (ctx.config.membersTarget && ctx.config.actions.update) {
+      const failure = await syncMembersOrFail(ctx, link, members, modified);
+      if (failure) {
+        // Microsoft: reference failures (a group's members) are left out of the escrow proportion.
+        recordReferenceFailure(ctx, plan.groupId, failure, entry.changeId, 'group');
+        entry
+          .step(
+            'EntryExportUpdate',
+            'export',
+            'failure',
+            `Failed to update the members of Group '${name}' in ${ctx.config.appName}: ${failure.reason}`,
+          )
+          .fail(action, failure, modified);
+        return;
+      }
+    }
     recordSuccess(ctx, plan.groupId);
     if (action === 'create') ctx.summary.created++;
     else if (modified.length > 0) ctx.summary.updated++;
@@ -309,6 +330,22 @@ async function updateGroupAttributes(
   const names = new Set<string>();
   for (const c of changes) for (const s of groups.sourcesOf.get(c.path) ?? [c.path]) names.add(s);
   modified.push(...sourceProperties([...names], source, previous));
+}
+
+/** {@link syncMembers}, with the failure of a member PATCH returned instead of thrown. */
+async function syncMembersOrFail(
+  ctx: CycleContext,
+  link: GroupLink,
+  desired: Set<string>,
+  modified: ModifiedProperty[],
+): Promise<Failure | null> {
+  try {
+    await syncMembers(ctx, link, desired, modified);
+    return null;
+  } catch (error) {
+    if (!(error instanceof RequestFailed)) throw error;
+    return error.failure;
+  }
 }
 
 /**
