@@ -2693,6 +2693,15 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            /** @description The job is active: pause or disable it first (Manage object connections). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["odataError"];
+                };
+            };
         };
     };
     pauseSynchronizationJob: {
