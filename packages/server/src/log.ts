@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type DestinationStream, type Level, type Logger, pino } from 'pino';
 import { fastPathOf, withFastPath } from './fast-path.ts';
+import { requestIdFrom } from './request-id.ts';
 
 /** Keys whose values are never logged: credentials in headers, bodies and options. */
 const SECRET_KEY = /(authorization|cookie|password|passwd|secret|token|api[-_]?key|credentials?)$/i;
@@ -264,8 +265,6 @@ function writeLine(
   else logger.info(line, message);
 }
 
-/** A request id we accept from a client: short, and nothing that could forge a log line. */
-const REQUEST_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
 const requestIds = new WeakMap<Request, string>();
 
 /**
@@ -328,7 +327,7 @@ export function withRequestLogging(
   const generateId = options.generateId ?? randomUUID;
   const trust = options.trustRequestId ?? true;
   const idFor = (presented: string | undefined) =>
-    trust && presented !== undefined && REQUEST_ID.test(presented) ? presented : generateId();
+    trust ? requestIdFrom(presented, generateId) : generateId();
   const logged = async (request: Request): Promise<Response> => {
     const requestId = idFor(request.headers.get('x-request-id') ?? undefined);
     requestIds.set(request, requestId);
