@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { issueToken } from '../auth/tokens.ts';
+import { withRequestLogging } from '../log.ts';
 import { memoryStore } from '../store/memory.ts';
 import type { ScimStore } from '../store/types.ts';
 import { fakeStore, recordingContext } from './cli.fixture.ts';
@@ -208,5 +209,38 @@ describe('authenticatorFromEnv', () => {
     expect(() =>
       authenticatorFromEnv({ JWT_ISSUER: 'a', JWT_AUDIENCE: 'b', JWT_JWKS_URL: 'not a url' }, tokens),
     ).toThrow(/JWT_JWKS_URL "not a url" is not a URL/);
+  });
+
+  it('logs why a JWT was rejected, with the request id and never the token', async () => {
+    const warnings: { object: Record<string, unknown>; message: string | undefined }[] = [];
+    const logger = {
+      warn: (object: object, message?: string) =>
+        warnings.push({ object: object as Record<string, unknown>, message }),
+    };
+    const authenticate = authenticatorFromEnv(
+      {
+        JWT_ISSUER: 'https://sts.windows.net/x/',
+        JWT_AUDIENCE: 'api://scim',
+        JWT_JWKS_URL: 'http://127.0.0.1:9/keys',
+      },
+      fakeStore().tokens,
+      logger,
+    );
+    // A well-formed JWS whose key set cannot be fetched (nothing listens on port 9).
+    const jwt = 'eyJhbGciOiJSUzI1NiIsImtpZCI6ImsifQ.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
+    const request = new Request('https://x/Users', { headers: { authorization: `Bearer ${jwt}` } });
+    const logged = withRequestLogging(
+      async (r) => {
+        expect(await authenticate(r, 'contoso')).toBeUndefined();
+        return new Response(null, { status: 401 });
+      },
+      { info() {}, warn() {}, error() {} },
+      { generateId: () => 'req-7' },
+    );
+    await logged(request);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ message: 'JWT rejected', object: { requestId: 'req-7' } });
+    expect(String(warnings[0]?.object.reason)).not.toBe('');
+    expect(JSON.stringify(warnings)).not.toContain(jwt.split('.')[2]);
   });
 });

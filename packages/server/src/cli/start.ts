@@ -6,7 +6,7 @@ import { bearerTokens } from '../auth/bearer.ts';
 import { jwtAuth } from '../auth/jwt.ts';
 import type { Authenticator } from '../auth/types.ts';
 import { createScimHandler } from '../handler/index.ts';
-import { createLogger, withRequestLogging } from '../log.ts';
+import { createLogger, getRequestId, type RequestLogger, withRequestLogging } from '../log.ts';
 import { toNodeListener } from '../node.ts';
 import type { CliContext } from './context.ts';
 import { DEFAULT_DATABASE, describeDatabase, parseDatabaseUrl } from './database-url.ts';
@@ -38,10 +38,12 @@ const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as
 
 /**
  * The authenticator `start` uses: the store's bearer tokens, and OAuth 2 JWTs when `JWT_ISSUER`,
- * `JWT_AUDIENCE` and `JWT_JWKS_URL` are set.
+ * `JWT_AUDIENCE` and `JWT_JWKS_URL` are set; why a JWT was rejected is logged at `warn` (the
+ * reason and the request id, never the token).
  *
  * @param env - the environment
  * @param tokens - the store's token records
+ * @param logger - where JWT rejections are logged
  * @returns the authenticator
  * @throws CliError when only some of the JWT variables are set, or the JWKS URL is invalid
  * @internal
@@ -49,6 +51,7 @@ const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as
 export function authenticatorFromEnv(
   env: CliContext['env'],
   tokens: Parameters<typeof bearerTokens>[0]['tokens'],
+  logger?: Pick<RequestLogger, 'warn'>,
 ): Authenticator {
   const bearer = bearerTokens({ tokens });
   const jwtVars = ['JWT_ISSUER', 'JWT_AUDIENCE', 'JWT_JWKS_URL'] as const;
@@ -73,6 +76,17 @@ export function authenticatorFromEnv(
     audience: env.JWT_AUDIENCE!,
     jwks,
     ...(tenant ? { tenantFromClaims: () => tenant } : {}),
+    onReject: (error, request) => {
+      const code = (error as { code?: unknown }).code;
+      logger?.warn(
+        {
+          requestId: getRequestId(request),
+          reason: error.message,
+          ...(typeof code === 'string' ? { code } : {}),
+        },
+        'JWT rejected',
+      );
+    },
   });
   return anyOf(bearer, jwt);
 }
@@ -138,7 +152,7 @@ export async function startCommand(argv: readonly string[], context: CliContext)
   const store = await context.openStore(env.DATABASE_URL || DEFAULT_DATABASE);
   let authenticate: Authenticator;
   try {
-    authenticate = authenticatorFromEnv(env, store.tokens);
+    authenticate = authenticatorFromEnv(env, store.tokens, logger);
   } catch (error) {
     await store.close();
     throw error;
