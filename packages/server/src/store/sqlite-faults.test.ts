@@ -207,6 +207,7 @@ async function lockHolder(path: string) {
   const script = `
     const { DatabaseSync } = require('node:sqlite');
     const db = new DatabaseSync(process.argv[1]);
+    db.exec('PRAGMA busy_timeout = 10000');
     db.exec('BEGIN IMMEDIATE');
     db.exec("INSERT INTO scim_migrations (version, applied_at) VALUES (1000, 'held')");
     console.log('locked');
