@@ -111,6 +111,7 @@ describe.skipIf(unavailable !== undefined)(
         present: report.acknowledged.length - missing.length,
         partial: 0,
         committedThough503: committedAnyway,
+        pgCtlStartMs: Math.round(restartMs),
       });
     }, 120_000);
   },
