@@ -30,6 +30,8 @@ export class FaultLog {
   private readonly logger: StoreLogger | undefined;
   private readonly store: string;
   private current: string | undefined;
+  /** Whether only a successful write ends the current fault (reads succeed while writes fail). */
+  private writesOnly = false;
 
   constructor(store: string, logger: StoreLogger | undefined) {
     this.store = store;
@@ -43,17 +45,19 @@ export class FaultLog {
 
   /**
    * Records a fault: logged when its cause differs from the fault already reported (a new cause
-   * is a new line; the same one again is not).
+   * is a new line; the same one again is not). With `writesOnly` (a write failed: the file is
+   * read-only, another process holds the lock), reads that still succeed do not end it.
    */
-  down(cause: string, detail: Readonly<Record<string, unknown>> = {}): void {
+  down(cause: string, detail: Readonly<Record<string, unknown>> = {}, writesOnly = false): void {
     if (this.current === cause) return;
     this.current = cause;
+    this.writesOnly = writesOnly;
     this.logger?.error({ store: this.store, cause, ...detail }, `the ${this.store} database ${cause}`);
   }
 
-  /** Records that the database answered: logged once after a fault. */
-  up(detail: Readonly<Record<string, unknown>> = {}): void {
-    if (this.current === undefined) return;
+  /** Records that the database answered (`byWrite`: a write committed): logged once after a fault. */
+  up(byWrite: boolean, detail: Readonly<Record<string, unknown>> = {}): void {
+    if (this.current === undefined || (this.writesOnly && !byWrite)) return;
     const was = this.current;
     this.current = undefined;
     this.logger?.info(

@@ -191,6 +191,9 @@ describe('sqliteStore: a file made read-only, then writable again', () => {
           status: 503,
           headers: { 'retry-after': '5' },
         });
+        // Reads in between still work, and do not end (nor log again) the write fault.
+        expect((await store.get(t, 'User', 'none')) ?? 'none').toBe('none');
+        await store.ping();
       }
       makeWritable(path);
       await store.create(t, 'User', user('d'));

@@ -362,14 +362,23 @@ class SqliteScimStore implements SqliteStore {
    */
   async run<T>(fn: (db: DatabaseSync) => T, mode: 'read' | 'check' | 'write' = 'read'): Promise<T> {
     const deadline = performance.now() + this.busyTimeoutMs;
+    let reopened = false;
     for (let attempt = 0; ; attempt++) {
       try {
         const out = this.attempt(fn, mode);
-        if (this.faults.failing) this.faults.up();
+        if (this.faults.failing) this.faults.up(mode === 'write');
         return out;
       } catch (error) {
         if (isScimError(error)) throw error;
-        if (!isBusy(error) || performance.now() >= deadline) throw this.failure(error);
+        // A write refused by a handle that cannot be trusted (opened while the file was read-only,
+        // its files changed): once more on a new handle, at once, before answering 503.
+        const code = primaryCode(error);
+        if (mode === 'write' && !reopened && code !== undefined && REOPEN_CODES.has(code)) {
+          reopened = true;
+          this.drop();
+          continue;
+        }
+        if (!isBusy(error) || performance.now() >= deadline) throw this.failure(error, mode === 'write');
       }
       await pause(attempt, deadline);
     }
@@ -408,17 +417,20 @@ class SqliteScimStore implements SqliteStore {
     } catch {}
   }
 
-  /** The error to throw for a database failure: a 503 (logged once per cause), or the error itself. */
-  private failure(error: unknown): unknown {
+  /**
+   * The error to throw for a database failure: a 503 (logged once per cause), or the error itself.
+   * A failed write (`write`) is a fault that reads, which may still work, do not end.
+   */
+  private failure(error: unknown, write = false): unknown {
     if (isBusy(error)) {
-      this.faults.down('is locked by another process');
+      this.faults.down('is locked by another process', {}, write);
       return unavailable('SQLite', error, 'is locked by another process');
     }
     if (!isUnavailable(error)) return error;
     const code = primaryCode(error);
     if (code === undefined || REOPEN_CODES.has(code)) this.drop();
     const message = error instanceof Error ? error.message : String(error);
-    this.faults.down(`failed: ${message}`, code === undefined ? {} : { errcode: code });
+    this.faults.down(`failed: ${message}`, code === undefined ? {} : { errcode: code }, write);
     return unavailable('SQLite', error);
   }
 
