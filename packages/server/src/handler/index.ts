@@ -1,9 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { isScimError, ScimError } from '@scim/schemas';
 import type { Principal } from '../auth/types.ts';
 import { type FastPath, withFastPath } from '../fast-path.ts';
 import { getRequestId } from '../log.ts';
 import type { ScimHandler, ScimServerOptions } from '../options.ts';
+import { requestIdFrom } from '../request-id.ts';
+import { RETRY_AFTER_SECONDS } from '../retry-after.ts';
 import { readJson } from './body.ts';
 import { runBulk } from './bulk.ts';
 import { resolveConfig, type ServedType, storageOf } from './config.ts';
@@ -21,8 +22,6 @@ import {
 } from './resources.ts';
 import { SCIM_JSON, scimJson } from './respond.ts';
 
-const RETRY_AFTER_SECONDS = '5';
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /**
  * A path the WHATWG URL parser keeps as it is: unreserved characters and colons (schema URNs), no
  * percent-encoding, no `.` or `..` segment. Only such paths take the Node fast path.
@@ -74,11 +73,6 @@ function isUnavailable(error: unknown): boolean {
       e.message,
     )
   );
-}
-
-/** The client's `x-request-id` when it is well-formed, a new UUID otherwise. */
-function requestIdFrom(presented: string | undefined): string {
-  return presented !== undefined && REQUEST_ID.test(presented) ? presented : randomUUID();
 }
 
 function methodNotAllowed(allow: string): ScimError {
@@ -179,7 +173,7 @@ export function createScimHandler(options: ScimServerOptions): ScimHandler {
     if (isScimError(error)) {
       if (error.status === 503 && error.headers['retry-after'] === undefined) {
         return new ScimError(error.code, error.message, {
-          headers: { ...error.headers, 'retry-after': RETRY_AFTER_SECONDS },
+          headers: { ...error.headers, 'retry-after': String(RETRY_AFTER_SECONDS) },
         }).toResponse();
       }
       return error.toResponse();
@@ -190,7 +184,7 @@ export function createScimHandler(options: ScimServerOptions): ScimHandler {
         'unavailable',
         `the service's database is unavailable; retry after ${RETRY_AFTER_SECONDS} seconds`,
         {
-          headers: { 'retry-after': RETRY_AFTER_SECONDS },
+          headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
         },
       ).toResponse();
     }

@@ -8,12 +8,13 @@ import {
   projectResource,
   weakETag,
 } from '@scim/protocol';
-import { isScimError, ScimError, URN } from '@scim/schemas';
+import { ScimError, URN } from '@scim/schemas';
 import type { Principal } from '../auth/types.ts';
 import { type CommittedChange, classify, runHooks } from '../hooks.ts';
 import type { HandlerLogger } from '../options.ts';
 import type { MemberDelta, ScimStore, StoredMember, StoredResource, UniqueKey } from '../store/types.ts';
 import type { ResolvedConfig, ServedType } from './config.ts';
+import { retrying, type WriteTarget } from './conflicts.ts';
 import { attributeList, compileQueryFilter, compileSort, pageWindow, type QueryParams } from './query.ts';
 import { empty, scimJson } from './respond.ts';
 
@@ -31,7 +32,6 @@ export interface RequestContext {
   readonly logger: HandlerLogger | undefined;
 }
 
-const MAX_RETRIES = 8;
 /** Up to this many members named in one PATCH, the feed lists only real changes. */
 const MEMBER_CHECKS = 100;
 
@@ -360,22 +360,9 @@ function notSelf(type: ServedType, id: string, added: readonly string[]): void {
   }
 }
 
-/** Re-runs `attempt` when the store reports a version conflict the client did not cause. */
-async function retrying<T>(clientPrecondition: boolean, attempt: () => Promise<T>): Promise<T> {
-  for (let i = 0; ; i++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (
-        clientPrecondition ||
-        i >= MAX_RETRIES ||
-        !isScimError(error) ||
-        error.code !== 'preconditionFailed'
-      )
-        throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * (i + 1)));
-    }
-  }
+/** The resource a read-modify-write is for (see conflicts.ts). */
+function target(ctx: RequestContext, type: ServedType, id: string): WriteTarget {
+  return { store: ctx.store, tenant: ctx.tenant, resourceType: type.name, id };
 }
 
 async function withGroups(
@@ -586,7 +573,7 @@ export async function replaceResource(
   const sent = memberIds(type, parsed);
   const members = sent === undefined ? undefined : await knownMembers(ctx, id, sent);
   const display = memberLabels(ctx, type, body);
-  const result = await retrying(ifMatch !== undefined, async () => {
+  const result = await retrying(target(ctx, type, id), ifMatch !== undefined, async () => {
     const current = await load(ctx, type, id, members !== undefined);
     checkIfMatch(ifMatch, weakETag(current.version));
     const data = toData(type, type.policies.onUpdate({ ...current.data }, toData(type, parsed)));
@@ -653,7 +640,7 @@ export async function patchResource(
 ): Promise<Response> {
   const ifMatch = ifMatchOf(request);
   const deferred = type.referenceAttribute === undefined ? [] : [type.referenceAttribute];
-  const result = await retrying(ifMatch !== undefined, async () => {
+  const result = await retrying(target(ctx, type, id), ifMatch !== undefined, async () => {
     const current = await load(ctx, type, id, false);
     checkIfMatch(ifMatch, weakETag(current.version));
     const patched = applyPatch(toBody(type, current), body, type.schema, {
@@ -758,7 +745,7 @@ export async function deleteResource(
 ): Promise<Response> {
   const ifMatch = ifMatchOf(request);
   if (type.kind === 'user' && ctx.config.deleteMode === 'disable') {
-    const result = await retrying(ifMatch !== undefined, async () => {
+    const result = await retrying(target(ctx, type, id), ifMatch !== undefined, async () => {
       const current = await load(ctx, type, id, false);
       checkIfMatch(ifMatch, weakETag(current.version));
       if (current.data.active === false) return undefined;

@@ -1,8 +1,15 @@
 // The store contract suite: one set of vitest cases that every ScimStore must pass (memory,
 // SQLite, PostgreSQL, PGlite, and a custom store). Public through `@scim/server/testing`.
 import { normalizeFilter, parseFilter, type QueryFilter, type QueryPath } from '@scim/protocol';
-import { groupResourceSchema, isScimError, type ResourceSchema, userResourceSchema } from '@scim/schemas';
+import {
+  groupResourceSchema,
+  isScimError,
+  type ResourceSchema,
+  URN,
+  userResourceSchema,
+} from '@scim/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createScimHandler } from '../handler/index.ts';
 import type { CreateInput, ResourceTypeStorage, ScimStore, StoredResource, UniqueKey } from './types.ts';
 
 /**
@@ -155,6 +162,40 @@ export function describeStoreContract(
       expect(await store.get(freshTenant(), 'User', created.id)).toBeUndefined();
       expect(await store.get(t, 'Group', created.id)).toBeUndefined();
       expect(await store.get(t, 'User', 'no-such-id')).toBeUndefined();
+    });
+
+    it('through the handler: 60 concurrent PATCHes without If-Match all succeed (never 412); a stale If-Match is 412', async () => {
+      // RFC 7232 section 4.2: 412 answers a precondition the client sent; without one, the
+      // handler must resolve version conflicts itself (or answer 503), whatever the store.
+      const t = freshTenant();
+      const handler = createScimHandler({
+        store,
+        tenant: t,
+        authenticate: async (_request, tenant) => ({ tenant, kind: 'bearer', id: 'contract' }),
+      });
+      const call = (method: string, path: string, body: unknown, headers: Record<string, string> = {}) =>
+        handler(
+          new Request(`http://contract.test${path}`, {
+            method,
+            headers: { 'content-type': 'application/scim+json', ...headers },
+            body: JSON.stringify(body),
+          }),
+        );
+      const title = (value: string) => ({
+        schemas: [URN.PatchOp],
+        Operations: [{ op: 'replace', path: 'title', value }],
+      });
+      const created = await call('POST', '/Users', { schemas: [URN.User], userName: 'racer' });
+      const { id } = (await created.json()) as { id: string };
+      const titles = Array.from({ length: 60 }, (_, i) => `title ${i}`);
+      const answers = await Promise.all(titles.map((v) => call('PATCH', `/Users/${id}`, title(v))));
+      expect(answers.map((r) => r.status)).toEqual(titles.map(() => 200));
+      const final = await store.get(t, 'User', id);
+      expect(final?.version).toBe(61);
+      expect(titles).toContain(final?.data.title);
+      const stale = await call('PATCH', `/Users/${id}`, title('late'), { 'if-match': 'W/"1"' });
+      expect(stale.status).toBe(412);
+      expect((await store.get(t, 'User', id))?.data.title).toBe(final?.data.title);
     });
 
     it('enforces uniqueness per tenant and resource type, and frees values on change and delete', async () => {

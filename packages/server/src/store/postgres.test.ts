@@ -16,12 +16,18 @@ function schema(): string {
   return s;
 }
 let sharedPglite: PGlite | undefined;
-function make(s: string, options: { maxConnections?: number } = {}) {
+function make(s: string, options: { maxConnections?: number; analyzeEvery?: number } = {}) {
+  const analyze = options.analyzeEvery === undefined ? {} : { analyzeEvery: options.analyzeEvery };
   if (url === undefined) {
     sharedPglite ??= new PGlite();
-    return postgresStore({ pglite: sharedPglite, schema: s });
+    return postgresStore({ pglite: sharedPglite, schema: s, ...analyze });
   }
-  return postgresStore({ connectionString: url, schema: s, maxConnections: options.maxConnections ?? 8 });
+  return postgresStore({
+    connectionString: url,
+    schema: s,
+    maxConnections: options.maxConnections ?? 8,
+    ...analyze,
+  });
 }
 afterAll(async () => {
   if (url !== undefined) for (const s of schemas) await dropSchema(url, s);
@@ -144,6 +150,46 @@ describe(`postgresStore (${url === undefined ? 'PGlite' : 'server'})`, () => {
     });
     expect(found.resources.map((r) => r.id)).toEqual(['id42']);
     await store.close();
+  }, 120_000);
+
+  it('gives its tables statistics: on open, every analyzeEvery writes, and on analyze()', async () => {
+    // On a server whose autovacuum is off (as the test server's is), tables without statistics
+    // plan as if empty; `reltuples` is -1 until a table is first analyzed.
+    const rows = async (sql: string, values: unknown[]) => {
+      if (url === undefined) return (await (sharedPglite as PGlite).query(sql, values)).rows;
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        return (await client.query(sql, values)).rows;
+      } finally {
+        await client.end();
+      }
+    };
+    const s = schema();
+    const tuples = async () =>
+      Number(
+        (
+          (await rows(
+            `SELECT c.reltuples FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace
+             WHERE n.nspname = $1 AND c.relname = 'resources'`,
+            [s],
+          )) as { reltuples: number | string }[]
+        )[0]?.reltuples,
+      );
+    const store = make(s, { analyzeEvery: 20 });
+    await store.open(TYPES);
+    expect(await tuples()).toBe(0); // analyzed (empty), not -1
+    const t = freshTenant();
+    for (let i = 0; i < 20; i++) await store.create(t, 'User', user(`load${i}`));
+    // The 20th write started an ANALYZE in the background; close waits for it.
+    await store.close();
+    expect(await tuples()).toBe(20);
+    const again = make(s);
+    await again.open(TYPES);
+    for (let i = 0; i < 5; i++) await again.create(t, 'User', user(`more${i}`));
+    await again.analyze();
+    expect(await tuples()).toBe(25);
+    await again.close();
   }, 120_000);
 
   it('answers 503 when no server answers', async () => {

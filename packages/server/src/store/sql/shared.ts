@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import { ScimError } from '@scim/schemas';
+import { RETRY_AFTER_SECONDS } from '../../retry-after.ts';
 import type {
   ChangeEvent,
   ChangeRecord,
@@ -16,15 +17,18 @@ import type {
   UniqueKey,
 } from '../types.ts';
 
-/** Seconds a client should wait before retrying when the database is unreachable. @internal */
-export const RETRY_AFTER_SECONDS = 5;
-
-/** The 503 error of an unreachable database or a closed handle. @internal */
-export function unavailable(kind: string, cause?: unknown): ScimError {
+/**
+ * The 503 error of an unreachable database or a closed handle; `state` says why (default "is
+ * unreachable"), for example "is locked by another process". @internal
+ */
+export function unavailable(kind: string, cause?: unknown, state = 'is unreachable'): ScimError {
   return new ScimError(
     'unavailable',
-    `the ${kind} database is unreachable; retry after ${RETRY_AFTER_SECONDS} seconds`,
-    { headers: { 'retry-after': String(RETRY_AFTER_SECONDS) }, cause },
+    `the ${kind} database ${state}; retry after ${RETRY_AFTER_SECONDS} seconds`,
+    {
+      headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
+      cause,
+    },
   );
 }
 
