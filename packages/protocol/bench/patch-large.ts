@@ -57,6 +57,15 @@ const CASES: readonly Case[] = [
     rounds: 1,
   },
   {
+    name: '1,000 replaces of emails[value co "…"].display (co: no index, every value tested)',
+    ops: Array.from({ length: 1000 }, (_, k) => ({
+      op: 'replace',
+      path: `emails[value co "user${spread(1000, k)}@"].display`,
+      value: `Mail ${k}`,
+    })),
+    rounds: 1,
+  },
+  {
     name: '1,000 removes by value list ({"op":"Remove","path":"emails","value":[…]})',
     ops: Array.from({ length: 1000 }, (_, k) => ({
       op: 'Remove',

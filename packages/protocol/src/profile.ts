@@ -53,12 +53,16 @@ export interface CompatibilityProfile {
    * A path may name an extension attribute without its schema URN (`"path": "manager"`, as in
    * Microsoft's SCIM tutorial) when the core schema has no attribute of that name and exactly one
    * extension schema has. Off, such a path is `invalidPath`.
+   * See https://learn.microsoft.com/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups
+   * (example 5, a request to update a user).
    */
   readonly unqualifiedExtensionPaths: boolean;
   /**
    * A `remove` may put a value filter on a single-valued complex attribute
    * (`manager[value eq "id"]`, with or without the enterprise URN): it clears the attribute when its
    * value matches the filter and does nothing otherwise. Off, such a path is `invalidPath`.
+   * Reported from Entra traffic (no Microsoft page shows it):
+   * https://github.com/thomaspoignant/scim-patch/issues/453
    */
   readonly singleValueFilters: boolean;
   /**
@@ -66,6 +70,7 @@ export interface CompatibilityProfile {
    * `SingleAppRoleAssignment`): a `value` that is a JSON-encoded object is decoded, `displayName`
    * becomes `display` and the assignment `id` is dropped (see `decodeEntraRole`). Off, the string
    * is the role's value, and `displayName` is not a sub-attribute of `roles`.
+   * See https://learn.microsoft.com/entra/identity/app-provisioning/customize-application-attributes#provisioning-a-role-to-a-scim-app
    */
   readonly appRoleStrings: boolean;
   /**

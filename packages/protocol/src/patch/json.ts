@@ -40,7 +40,7 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
 export function findKey(object: JsonObject, name: string): string | undefined {
   if (Object.hasOwn(object, name)) return name;
   const lower = name.toLowerCase();
-  // As in indexOfSame: only U+0130 changes a string's length when lower-cased, so a key of
+  // Only U+0130 changes a string's length when lower-cased, so a key of
   // another length is skipped without lower-casing it.
   const dotted = name.includes('\u0130');
   for (const key of Object.keys(object)) {

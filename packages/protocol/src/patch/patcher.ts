@@ -5,14 +5,7 @@ import { MICROSOFT_GROUP_URN, type ResolvedAttribute, type ResourceSchema, ScimE
 import type { Filter } from '../filter/ast.ts';
 import type { PatchPath } from '../path/index.ts';
 import type { CompatibilityProfile } from '../profile.ts';
-import {
-  checkImmutableSubs,
-  countPrimary,
-  fixPrimary,
-  mergeInto,
-  seedFromFilter,
-  stripSub,
-} from './elements.ts';
+import { checkImmutableSubs, countPrimary, stripSub } from './elements.ts';
 import {
   deleteCi,
   findKey,
@@ -24,10 +17,19 @@ import {
   setCi,
 } from './json.ts';
 import { checkReferenceValues, listedValues, shown } from './listed.ts';
+import { addValues, removeFiltered, removeListed, setFiltered } from './multi-valued.ts';
 import { cachedPath, type FilterPlan, filterPlan } from './plan.ts';
-import { type Delta, ids as idsOf, idsOfFilter, isReferenceList } from './references.ts';
-import { coerceAttribute, coerceSingle, sameValue, scalarEqual } from './values.ts';
-import { indexKey, WorkingList } from './working-list.ts';
+import {
+  addToDelta,
+  clearDelta,
+  type Delta,
+  ids as idsOf,
+  idsOfFilter,
+  isReferenceList,
+  removeFromDelta,
+} from './references.ts';
+import { coerceAttribute, coerceSingle, scalarEqual } from './values.ts';
+import { WorkingList } from './working-list.ts';
 
 /** @internal `add`, `replace` or `remove`. */
 export type OpName = 'add' | 'replace' | 'remove';
@@ -359,7 +361,11 @@ export class Patcher {
     const { attr, sub } = t;
     const def = attr.definition;
     if (t.unqualified && !this.profile.unqualifiedExtensionPaths) {
-      throw this.noAttribute({ attribute: t.path.attribute }, t.text);
+      throw new ScimError(
+        'invalidPath',
+        `path "${t.text}": the ${this.schema.resourceType.name} core schema has no attribute "${t.path.attribute}"; name the extension attribute with its schema URN: ${attr.schemaUrn}:${def.name}`,
+        { token: t.path.attribute },
+      );
     }
     if (def.mutability === 'readOnly' || sub?.definition.mutability === 'readOnly') {
       // Setting a read-only attribute to the value it has changes nothing (Okta renames a group
@@ -386,7 +392,7 @@ export class Patcher {
       return;
     }
     if (t.filter !== undefined) {
-      this.setFiltered(op, t, value);
+      setFiltered(this, op, t, value);
       return;
     }
     if (sub === undefined) {
@@ -431,6 +437,7 @@ export class Patcher {
     return typeof have === 'string' ? scalarEqual(have, given, def.caseExact) : jsonEqual(have, given);
   }
 
+  /** An operation on a `deferred` reference list: recorded in its delta of ids. */
   defer(op: OpName, t: Target, value: unknown, hasValue: boolean, delta: Delta): void {
     const def = t.attr.definition;
     if (t.sub !== undefined) {
@@ -439,13 +446,6 @@ export class Patcher {
         `"${t.text}": ${def.name} is not loaded; its sub-attributes cannot be patched`,
       );
     }
-    const removeIds = (list: readonly string[]): void => {
-      for (const id of list) {
-        delta.added.delete(id);
-        delta.display.delete(id);
-        delta.removed.add(id);
-      }
-    };
     if (op === 'remove') {
       if (t.filter !== undefined) {
         const named = idsOfFilter(t.filter);
@@ -455,15 +455,15 @@ export class Patcher {
             `"${t.text}": ${def.name} is not loaded; a remove must name ids (value eq "id", joined with or)`,
           );
         }
-        removeIds(named);
-      } else if (hasValue) {
-        if (this.valueNamesNothing(t.text, value, def.name)) return;
-        removeIds(listedValues(t.text, value, def, this.profile).map((v) => String((v as JsonObject).value)));
-      } else {
-        delta.added.clear();
-        delta.display.clear();
-        delta.removed.clear();
-        delta.removedAll = true;
+        removeFromDelta(delta, named);
+      } else if (!hasValue) {
+        clearDelta(delta);
+      } else if (!this.valueNamesNothing(t.text, value, def.name)) {
+        const listed = listedValues(t.text, value, def, this.profile);
+        removeFromDelta(
+          delta,
+          listed.map((v) => String((v as JsonObject).value)),
+        );
       }
       return;
     }
@@ -475,26 +475,8 @@ export class Patcher {
     }
     checkReferenceValues(t.text, value, def);
     const added = idsOf(coerceAttribute(value, def, t.text, this.profile));
-    if (op === 'replace') {
-      delta.added.clear();
-      delta.display.clear();
-      delta.removed.clear();
-      delta.removedAll = true;
-    }
-    for (const id of added) {
-      delta.removed.delete(id);
-      delta.added.add(id);
-    }
-    for (const el of Array.isArray(value) ? value : [value]) {
-      if (!isObject(el) || typeof el.value !== 'string' || !delta.added.has(el.value)) continue;
-      const label =
-        typeof el.display === 'string'
-          ? el.display
-          : this.profile.ignoreExtraneous && typeof el.displayName === 'string'
-            ? el.displayName
-            : undefined;
-      if (label !== undefined && label !== '') delta.display.set(el.value, label);
-    }
+    if (op === 'replace') clearDelta(delta);
+    addToDelta(delta, added, value, this.profile.ignoreExtraneous);
   }
 
   coerceElement(value: unknown, t: Target): JsonObject | undefined {
@@ -553,69 +535,14 @@ export class Patcher {
       this.write(t.attr, incoming);
       return;
     }
-    const list = this.working(t.attr);
-    let lastPrimary = -1;
-    for (const item of incoming) {
-      let at = list.indexOfSame(item, def, (a, b) => sameValue(a, b, def));
-      const present = list.at(at);
-      if (at < 0) at = list.push(item);
-      else if (isObject(item) && isObject(present)) {
-        checkImmutableSubs(present, item, def, t.text);
-        list.set(at, { ...present, ...item });
-      }
-      if (isObject(item) && item.primary === true) lastPrimary = at;
-    }
-    fixPrimary(list, lastPrimary);
-  }
-
-  /** The slots of `list` whose values match the target's value filter, in order. */
-  hits(t: Target, list: WorkingList): number[] {
-    const plan = this.plan(t);
-    return list.candidates(plan.lookups).filter((i) => plan.predicate(list.at(i)));
-  }
-
-  /** `add` / `replace` on a value path of a multi-valued attribute (`emails[type eq "work"].value`). */
-  setFiltered(op: OpName, t: Target, value: unknown): void {
-    const { sub } = t;
-    const def = t.attr.definition;
-    const list = this.working(t.attr);
-    list.dropUnassigned();
-    const hits = this.hits(t, list);
-    if (hits.length === 0) {
-      const seed = this.profile.createOnValuePathMiss ? seedFromFilter(t.filter as Filter, def) : undefined;
-      if (seed === undefined) {
-        throw new ScimError('noTarget', `"${t.text}": no value of ${def.name} matches the filter`, {
-          token: t.text,
-        });
-      }
-      const made =
-        sub === undefined ? mergeInto(seed, this.coerceElement(value, t)) : this.withSub(seed, sub, value, t);
-      if (isObject(made) && Object.keys(made).length > 0) fixPrimary(list, list.push(made));
-      return;
-    }
-    let last = -1;
-    for (const i of hits) {
-      const el = list.at(i);
-      let next: JsonObject | undefined;
-      if (sub !== undefined) next = this.withSub(el, sub, value, t);
-      else if (op === 'replace') next = this.coerceElement(value, t);
-      else {
-        const incoming = this.coerceElement(value, t);
-        checkImmutableSubs(el, incoming, def, t.text);
-        next = mergeInto(isObject(el) ? { ...el } : {}, incoming);
-      }
-      if (next === undefined || Object.keys(next).length === 0) list.drop(i);
-      else list.set(i, next);
-      last = i;
-    }
-    fixPrimary(list, last);
+    addValues(this, t, incoming);
   }
 
   remove(t: Target, value: unknown, hasValue: boolean): void {
     const { attr, sub } = t;
     const def = attr.definition;
     if (t.filter !== undefined) {
-      this.removeFiltered(t);
+      removeFiltered(this, t);
       return;
     }
     if (def.multiValued && hasValue) {
@@ -626,7 +553,7 @@ export class Patcher {
           `"remove" on "${t.text}" takes no "value"; to remove ${sub.definition.name} from some values use a filter, for example ${def.name}[value eq "..."].${sub.definition.name}`,
         );
       }
-      this.removeListed(t, value);
+      removeListed(this, t, value);
       return;
     }
     if (sub !== undefined) {
@@ -673,50 +600,6 @@ export class Patcher {
     const named = isObject(given) ? given.value : undefined;
     if (valueSub === undefined || named === undefined) return true;
     return isObject(current) && scalarEqual(getCi(current, 'value'), named, valueSub.caseExact);
-  }
-
-  /** Entra's `remove` with a list of the values to remove (`removeByValueList`). */
-  removeListed(t: Target, value: unknown): void {
-    const def = t.attr.definition;
-    const listed = listedValues(t.text, value, def, this.profile);
-    const list = this.working(t.attr);
-    let hit = false;
-    for (const item of listed) {
-      const lookups =
-        isObject(item) && typeof item.value === 'string'
-          ? [{ sub: 'value', keys: [indexKey(item.value)] }]
-          : undefined;
-      for (const i of list.candidates(lookups)) {
-        if (!sameValue(list.at(i), item, def)) continue;
-        list.drop(i);
-        hit = true;
-      }
-    }
-    if (!hit && !this.profile.idempotentRemove) {
-      throw new ScimError('noTarget', `"${t.text}": none of the listed values is present`);
-    }
-  }
-
-  /** `remove` on a value path of a multi-valued attribute (`members[value eq "id"]`). */
-  removeFiltered(t: Target): void {
-    const { sub } = t;
-    const list = this.working(t.attr);
-    const hits = this.hits(t, list);
-    if (hits.length === 0) {
-      if (this.profile.idempotentRemove) return;
-      throw new ScimError(
-        'noTarget',
-        `"${t.text}": no value of ${t.attr.definition.name} matches the filter`,
-        {
-          token: t.text,
-        },
-      );
-    }
-    for (const i of hits) {
-      const stripped = sub === undefined ? undefined : stripSub(list.at(i), sub.definition);
-      if (stripped === undefined) list.drop(i);
-      else list.set(i, stripped);
-    }
   }
 
   /** `remove` of `manager[value eq "id"]`: clears the attribute when its value matches. */

@@ -12,6 +12,44 @@ export interface Delta {
   removedAll: boolean;
 }
 
+/** @internal Records the removal of `ids` (a later add of one of them wins again). */
+export function removeFromDelta(delta: Delta, ids: readonly string[]): void {
+  for (const id of ids) {
+    delta.added.delete(id);
+    delta.display.delete(id);
+    delta.removed.add(id);
+  }
+}
+
+/** @internal Records "remove every value first" (a remove without value, or a replace). */
+export function clearDelta(delta: Delta): void {
+  delta.added.clear();
+  delta.display.clear();
+  delta.removed.clear();
+  delta.removedAll = true;
+}
+
+/**
+ * @internal Records the addition of `ids`, with the display labels the client sent in `value`
+ * (`display`; and Microsoft's `displayName` when `displayName` is allowed).
+ */
+export function addToDelta(delta: Delta, ids: readonly string[], value: unknown, displayName: boolean): void {
+  for (const id of ids) {
+    delta.removed.delete(id);
+    delta.added.add(id);
+  }
+  for (const el of Array.isArray(value) ? value : [value]) {
+    if (!isObject(el) || typeof el.value !== 'string' || !delta.added.has(el.value)) continue;
+    const label =
+      typeof el.display === 'string'
+        ? el.display
+        : displayName && typeof el.displayName === 'string'
+          ? el.displayName
+          : undefined;
+    if (label !== undefined && label !== '') delta.display.set(el.value, label);
+  }
+}
+
 /**
  * @internal Whether an attribute is a multi-valued reference attribute: complex, with `value` and
  * a `$ref` of type reference (a group's `members`). Its `value`s are resource ids, compared

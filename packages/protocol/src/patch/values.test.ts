@@ -1,12 +1,18 @@
-import { groupResourceSchema, userResourceSchema } from '@scim/schemas';
+import { type AttributeDefinition, groupResourceSchema, userResourceSchema } from '@scim/schemas';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { findKey, indexOfSame, sameValue } from './values.ts';
+import { findKey, sameValue } from './values.ts';
+import { WorkingList } from './working-list.ts';
 
 const members = groupResourceSchema.attribute('members')?.definition;
 const emails = userResourceSchema.attribute('emails')?.definition;
 
-describe('indexOfSame', () => {
+/** The first value of `list` that is the same value as `item`, found through the value index. */
+function indexOfSame(list: readonly unknown[], item: unknown, def: AttributeDefinition): number {
+  return new WorkingList(list).indexOfSame(item, def, (a, b) => sameValue(a, b, def));
+}
+
+describe('WorkingList.indexOfSame', () => {
   it('finds the first value sameValue finds, for members and for emails', () => {
     const text = fc.constantFrom('a', 'A', 'ab', 'AB', 'i\u0307', '\u0130', 'x\u0130', 'X', 'ß', 'SS', '');
     const value = fc.record(
@@ -29,7 +35,9 @@ describe('indexOfSame', () => {
     }
   });
 
-  it('matches a value that differs only in case when the value is not caseExact', () => {
+  it('matches a value that differs only in case when the value is not caseExact, and member ids exactly', () => {
+    if (members === undefined) throw new Error('schema attribute missing');
+    expect(indexOfSame([{ value: 'a' }], { value: 'A' }, members)).toBe(-1);
     if (emails === undefined) throw new Error('schema attribute missing');
     expect(indexOfSame([{ value: 'x' }, { value: 'A@X.COM' }], { value: 'a@x.com' }, emails)).toBe(1);
     // İ lower-cases to two code units: the length shortcut must not skip it.

@@ -175,39 +175,6 @@ export function sameValue(a: unknown, b: unknown, def: AttributeDefinition): boo
   return scalarEqual(a, b, def.caseExact);
 }
 
-/**
- * @internal The index of the first value of `list` that is the same value as `item`
- * ({@link sameValue}), or -1. For complex values with a string `value` (a group's members, a
- * user's emails) the comparison is inlined and each existing value is lower-cased only when it
- * could be equal: adding one member to a large group stays one cheap pass.
- */
-export function indexOfSame(list: readonly unknown[], item: unknown, def: AttributeDefinition): number {
-  const exact = def.type === 'complex' ? valueCaseExact(def) : undefined;
-  if (exact !== undefined && isObject(item) && typeof item.value === 'string') {
-    const v = item.value;
-    const type = item.type;
-    const lower = exact ? v : v.toLowerCase();
-    // toLowerCase keeps a string's length except for U+0130 (İ, which becomes two code units),
-    // so strings of different lengths without it cannot be equal ignoring case.
-    const dotted = !exact && v.includes('\u0130');
-    for (let i = 0; i < list.length; i++) {
-      const el = list[i];
-      if (!isObject(el)) continue;
-      const ev = el.value;
-      if (ev !== v) {
-        if (exact || typeof ev !== 'string') continue;
-        if (ev.length !== v.length && !dotted && !ev.includes('\u0130')) continue;
-        if (ev.toLowerCase() !== lower) continue;
-      }
-      const et = el.type;
-      if (type === undefined || et === undefined || scalarEqual(et, type, false)) return i;
-    }
-    return -1;
-  }
-  for (let i = 0; i < list.length; i++) if (sameValue(list[i], item, def)) return i;
-  return -1;
-}
-
 /** @internal Equality of two scalars, ignoring case for strings unless `caseExact`. */
 export function scalarEqual(a: unknown, b: unknown, caseExact: boolean): boolean {
   if (!caseExact && typeof a === 'string' && typeof b === 'string')
