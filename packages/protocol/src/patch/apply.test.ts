@@ -334,11 +334,13 @@ describe('value paths through the index', () => {
       value: vs.map((value) => ({ value })),
     })),
   );
+  // Long enough for the index (short lists are always scanned); no operation targets these.
+  const FILLERS = Array.from({ length: 32 }, (_, k) => ({ value: `filler${k}@y`, type: 'other' }));
   const run = (emails: unknown[], ops: unknown[], strict: boolean, indexed: boolean) => {
     useValueIndex(indexed);
     try {
       const r = applyPatch(
-        { ...user, emails },
+        { ...user, emails: [...FILLERS, ...emails] },
         { schemas: [URN.PatchOp], Operations: ops },
         userResourceSchema,
         {

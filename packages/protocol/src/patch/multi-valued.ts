@@ -7,13 +7,13 @@ import { checkImmutableSubs, fixPrimary, mergeInto, seedFromFilter, stripSub } f
 import { isObject, type JsonObject } from './json.ts';
 import { listedValues } from './listed.ts';
 import type { OpName, Patcher, Target } from './patcher.ts';
-import { sameValue } from './values.ts';
-import { indexKey, type WorkingList } from './working-list.ts';
+import { sameAs, valueLookups } from './values.ts';
+import type { WorkingList } from './working-list.ts';
 
 /** The slots of `list` whose values match the target's value filter, in order. */
 function hits(p: Patcher, t: Target, list: WorkingList): number[] {
   const plan = p.plan(t);
-  return list.candidates(plan.lookups).filter((i) => plan.predicate(list.at(i)));
+  return list.matching(plan.lookups, plan.predicate);
 }
 
 /**
@@ -25,7 +25,7 @@ export function addValues(p: Patcher, t: Target, incoming: readonly unknown[]): 
   const list = p.working(t.attr);
   let lastPrimary = -1;
   for (const item of incoming) {
-    let at = list.indexOfSame(item, def, (a, b) => sameValue(a, b, def));
+    let at = list.first(list.indexable ? valueLookups(item, def) : undefined, sameAs(item, def));
     const present = list.at(at);
     if (at < 0) at = list.push(item);
     else if (isObject(item) && isObject(present)) {
@@ -84,12 +84,7 @@ export function removeListed(p: Patcher, t: Target, value: unknown): void {
   const list = p.working(t.attr);
   let hit = false;
   for (const item of listed) {
-    const lookups =
-      isObject(item) && typeof item.value === 'string'
-        ? [{ sub: 'value', keys: [indexKey(item.value)] }]
-        : undefined;
-    for (const i of list.candidates(lookups)) {
-      if (!sameValue(list.at(i), item, def)) continue;
+    for (const i of list.matching(list.indexable ? valueLookups(item, def) : undefined, sameAs(item, def))) {
       list.drop(i);
       hit = true;
     }

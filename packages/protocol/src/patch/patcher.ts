@@ -64,7 +64,7 @@ export class Patcher {
   /** Extension objects already copied from the input (safe to write). */
   readonly copied = new Set<unknown>();
   /** Multi-valued attributes being worked on, by path: written back on the next read, or at the end. */
-  readonly lists = new Map<string, { readonly attr: ResolvedAttribute; readonly list: WorkingList }>();
+  private lists: Map<string, { readonly attr: ResolvedAttribute; readonly list: WorkingList }> | undefined;
   readonly resource: JsonObject;
   readonly schema: ResourceSchema;
   readonly profile: CompatibilityProfile;
@@ -107,7 +107,7 @@ export class Patcher {
   }
 
   write(attr: ResolvedAttribute, value: unknown): void {
-    this.lists.delete(attr.path);
+    this.lists?.delete(attr.path);
     if (value === undefined || (Array.isArray(value) && value.length === 0)) {
       const c = this.container(attr, false);
       if (c === undefined) return;
@@ -123,18 +123,21 @@ export class Patcher {
 
   /** The working list of a multi-valued attribute: its values, copied once per PATCH. */
   working(attr: ResolvedAttribute): WorkingList {
-    const found = this.lists.get(attr.path);
+    this.lists ??= new Map();
+    const lists = this.lists;
+    const found = lists.get(attr.path);
     if (found !== undefined) return found.list;
     const current = readAttribute(this.resource, attr);
     const list = new WorkingList(Array.isArray(current) ? current : []);
-    this.lists.set(attr.path, { attr, list });
+    lists.set(attr.path, { attr, list });
     return list;
   }
 
   /** Writes the working list of `attr` (or of every attribute) back into the resource. */
   flush(attr?: ResolvedAttribute): void {
-    if (this.lists.size === 0) return;
-    const entries = attr === undefined ? [...this.lists.values()] : [this.lists.get(attr.path)];
+    const lists = this.lists;
+    if (lists === undefined || lists.size === 0) return;
+    const entries = attr === undefined ? [...lists.values()] : [lists.get(attr.path)];
     for (const entry of entries) if (entry !== undefined) this.write(entry.attr, entry.list.values());
   }
 
@@ -504,7 +507,7 @@ export class Patcher {
   /** `add` / `replace` of a whole attribute (no filter, no sub-attribute). */
   setWhole(op: OpName, t: Target, value: unknown): void {
     const def = t.attr.definition;
-    if (isReferenceList(def)) checkReferenceValues(t.text, value, def);
+    if (def.multiValued && isReferenceList(def)) checkReferenceValues(t.text, value, def);
     const coerced = coerceAttribute(value, def, t.text, this.profile);
     if (coerced === undefined) {
       // An add of nothing adds nothing; a replace with nothing (null, []) unassigns.

@@ -56,13 +56,18 @@ export function addToDelta(delta: Delta, ids: readonly string[], value: unknown,
  * exactly (ids are caseExact, RFC 7643 section 3.1), whatever the schema says of `value`.
  */
 export function isReferenceList(def: AttributeDefinition): boolean {
-  return (
-    def.multiValued &&
-    def.type === 'complex' &&
-    (def.subAttributes ?? []).some((s) => s.name === 'value') &&
-    (def.subAttributes ?? []).some((s) => s.name === '$ref' && s.type === 'reference')
-  );
+  if (!def.multiValued || def.type !== 'complex') return false;
+  let found = referenceLists.get(def);
+  if (found === undefined) {
+    found =
+      (def.subAttributes ?? []).some((s) => s.name === 'value') &&
+      (def.subAttributes ?? []).some((s) => s.name === '$ref' && s.type === 'reference');
+    referenceLists.set(def, found);
+  }
+  return found;
 }
+
+const referenceLists = new WeakMap<AttributeDefinition, boolean>();
 
 function isValueEq(f: Filter): f is Filter & { kind: 'compare'; value: string } {
   return (

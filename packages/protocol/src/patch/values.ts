@@ -5,6 +5,7 @@ import type { CompatibilityProfile } from '../profile.ts';
 import { isObject, type JsonObject, jsonEqual } from './json.ts';
 import { isReferenceList } from './references.ts';
 import { decodeEntraRole, isRoles } from './roles.ts';
+import { indexKey, type Lookup } from './working-list.ts';
 
 export {
   cloneJson,
@@ -173,6 +174,45 @@ export function sameValue(a: unknown, b: unknown, def: AttributeDefinition): boo
     return jsonEqual(a, b);
   }
   return scalarEqual(a, b, def.caseExact);
+}
+
+/**
+ * @internal A test of "the same value as `item`" ({@link sameValue}) for many values. For complex
+ * values with a string `value` (a group's members, a user's emails) the comparison is inlined and
+ * each value is lower-cased only when it could be equal, so a scan of a large list stays cheap.
+ */
+export function sameAs(item: unknown, def: AttributeDefinition): (value: unknown) => boolean {
+  const exact = def.type === 'complex' ? valueCaseExact(def) : undefined;
+  if (exact === undefined || !isObject(item) || typeof item.value !== 'string') {
+    return (el) => sameValue(el, item, def);
+  }
+  const v = item.value;
+  const type = item.type;
+  const lower = exact ? v : v.toLowerCase();
+  // toLowerCase keeps a string's length except for U+0130 (İ, which becomes two code units),
+  // so strings of different lengths without it cannot be equal ignoring case.
+  const dotted = !exact && v.includes('\u0130');
+  return (el) => {
+    if (!isObject(el)) return false;
+    const ev = el.value;
+    if (ev !== v) {
+      if (exact || typeof ev !== 'string') return false;
+      if (ev.length !== v.length && !dotted && !ev.includes('\u0130')) return false;
+      if (ev.toLowerCase() !== lower) return false;
+    }
+    const et = el.type;
+    return type === undefined || et === undefined || scalarEqual(et, type, false);
+  };
+}
+
+/**
+ * @internal The index lookup that finds the values {@link sameAs} can match: by `value`, for a
+ * complex attribute with that sub-attribute and an item with a string `value`; else none (scan).
+ */
+export function valueLookups(item: unknown, def: AttributeDefinition): readonly Lookup[] | undefined {
+  if (def.type !== 'complex' || valueCaseExact(def) === undefined) return undefined;
+  if (!isObject(item) || typeof item.value !== 'string') return undefined;
+  return [{ sub: 'value', keys: [indexKey(item.value)] }];
 }
 
 /** @internal Equality of two scalars, ignoring case for strings unless `caseExact`. */

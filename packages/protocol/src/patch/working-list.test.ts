@@ -39,6 +39,8 @@ describe('indexKey', () => {
   });
 });
 
+const FILLERS = Array.from({ length: 32 }, (_, k) => ({ value: `filler-${k}` }));
+
 describe('WorkingList', () => {
   const value = fc.record(
     { value: text, type: fc.constantFrom('work', 'WORK', 'home', undefined) },
@@ -60,9 +62,14 @@ describe('WorkingList', () => {
         fc.array(step, { maxLength: 15 }),
         text,
         (start, steps, probe) => {
-          const list = new WorkingList(start);
-          const model: (unknown | undefined)[] = [...start];
+          // Long enough for an index (short lists are always scanned); the fillers match no probe.
+          const padded = [...FILLERS, ...start];
+          const list = new WorkingList(padded);
+          const model: (unknown | undefined)[] = [...padded];
           const check = () => {
+            const lookups = [{ sub: 'value', keys: [indexKey(probe)] }];
+            // The first lookup of a sub-attribute scans; the second builds (or uses) its index.
+            list.matching(lookups, () => true);
             const expected = model.flatMap((v, i) =>
               v !== undefined &&
               typeof (v as { value?: unknown }).value === 'string' &&
@@ -70,7 +77,7 @@ describe('WorkingList', () => {
                 ? [i]
                 : [],
             );
-            expect(list.candidates([{ sub: 'value', keys: [indexKey(probe)] }])).toEqual(expected);
+            expect(list.matching(lookups, () => true)).toEqual(expected);
           };
           for (const [kind, at, v] of steps) {
             const i = model.length === 0 ? -1 : at % model.length;

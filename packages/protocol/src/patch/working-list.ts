@@ -1,7 +1,6 @@
 // The values of one multi-valued attribute while a PATCH works on them: copied once per PATCH,
 // changed in place, and indexed by sub-attribute value, so that each value-path operation
 // (`emails[value eq "x"].display`) costs what it touches, not the size of the list.
-import type { AttributeDefinition } from '@scim/schemas';
 import type { QueryFilter } from '../filter/ast.ts';
 import { getCi, isObject, type JsonObject } from './json.ts';
 
@@ -96,29 +95,52 @@ function isPrimary(value: unknown): boolean {
   return isObject(value) && value.primary === true;
 }
 
+/** A lookup of one sub-attribute asked this many times gets an index (the first scans). */
+const INDEX_AFTER = 2;
+
+/** Lists shorter than this are scanned: an index would cost more than it saves. */
+const SMALL = 32;
+
 /**
  * @internal The values of one multi-valued attribute during one PATCH. Slots keep their positions
  * (a removed value leaves a hole) until {@link WorkingList.values} writes the list back, so the
- * indexes stay valid; the slots whose value has `primary: true` are tracked.
+ * indexes stay valid. An index of a sub-attribute is built when a second lookup asks for it (one
+ * lookup costs a scan, as it always did; many cost what they find) on a list of at least 32
+ * values (shorter ones are always scanned), and the slots whose value has `primary: true` are
+ * tracked once asked for.
  */
 export class WorkingList {
   private readonly slots: unknown[];
   private holes = 0;
-  /** Slots whose value has `primary: true`. */
-  readonly primaries = new Set<number>();
+  private primarySlots: Set<number> | undefined;
   /** Per sub-attribute name: index key to the slots whose value has that key. */
-  private readonly indexes = new Map<string, Map<string, Set<number>>>();
+  private indexes: Map<string, Index> | undefined;
+  /** Per sub-attribute name: how many lookups asked for it. */
+  private asked: Map<string, number> | undefined;
   /** Whether unassigned values (`undefined`, `{}`) were dropped once, as add and replace do. */
   private tidy = false;
 
   constructor(values: readonly unknown[]) {
     this.slots = [...values];
-    for (let i = 0; i < this.slots.length; i++) if (isPrimary(this.slots[i])) this.primaries.add(i);
+  }
+
+  /** The slots whose value has `primary: true`. */
+  get primaries(): ReadonlySet<number> {
+    if (this.primarySlots === undefined) {
+      this.primarySlots = new Set();
+      for (let i = 0; i < this.slots.length; i++) if (isPrimary(this.slots[i])) this.primarySlots.add(i);
+    }
+    return this.primarySlots;
   }
 
   /** The number of slots (present values and holes). */
   get size(): number {
     return this.slots.length;
+  }
+
+  /** Whether lookups may use an index (the list is long enough for one to pay). */
+  get indexable(): boolean {
+    return indexed && this.slots.length >= SMALL;
   }
 
   /** The value in slot `i`, or `undefined` for a hole. */
@@ -174,81 +196,130 @@ export class WorkingList {
   }
 
   /**
-   * The slots, in order, whose values may match `lookups` (a superset of the matches); every
-   * present slot when `lookups` is `undefined`.
+   * The slots, in order, whose values pass `test`: only the candidates `lookups` yields when an
+   * index answers them, else every present slot.
    */
-  candidates(lookups: readonly Lookup[] | undefined): number[] {
+  matching(lookups: readonly Lookup[] | undefined, test: (value: unknown) => boolean): number[] {
     const out: number[] = [];
-    if (lookups === undefined || !indexed) {
-      for (let i = 0; i < this.slots.length; i++) if (this.slots[i] !== HOLE) out.push(i);
+    const candidates = this.candidates(lookups);
+    if (candidates === undefined) {
+      for (let i = 0; i < this.slots.length; i++) {
+        const v = this.slots[i];
+        if (v !== HOLE && test(v)) out.push(i);
+      }
       return out;
     }
-    const seen = new Set<number>();
-    for (const { sub, keys } of lookups) {
-      const index = this.indexOf(sub);
-      for (const key of keys) for (const i of index.get(key) ?? []) seen.add(i);
-    }
-    for (const i of seen) out.push(i);
-    return out.length > 1 ? out.sort((a, b) => a - b) : out;
+    for (const i of candidates) if (test(this.slots[i])) out.push(i);
+    return out;
   }
 
-  /**
-   * The first slot whose value is the same value as `item` by `same`, looking up `item.value` in
-   * the index of `value` when the attribute has that sub-attribute and the item a text value.
-   */
-  indexOfSame(item: unknown, def: AttributeDefinition, same: (a: unknown, b: unknown) => boolean): number {
-    const value = isObject(item) ? item.value : undefined;
-    const indexed =
-      typeof value === 'string' &&
-      def.type === 'complex' &&
-      def.subAttributes?.some((s) => s.name === 'value');
-    const slots = this.candidates(indexed ? [{ sub: 'value', keys: [indexKey(value)] }] : undefined);
-    for (const i of slots) if (same(this.slots[i], item)) return i;
+  /** The first slot whose value passes `test`, looking at the candidates of `lookups` only when indexed; or -1. */
+  first(lookups: readonly Lookup[] | undefined, test: (value: unknown) => boolean): number {
+    const candidates = this.candidates(lookups);
+    if (candidates === undefined) {
+      for (let i = 0; i < this.slots.length; i++) {
+        const v = this.slots[i];
+        if (v !== HOLE && test(v)) return i;
+      }
+      return -1;
+    }
+    for (const i of candidates) if (test(this.slots[i])) return i;
     return -1;
   }
 
-  private indexOf(sub: string): Map<string, Set<number>> {
-    let index = this.indexes.get(sub);
+  /**
+   * The slots, in order, whose values may match `lookups` (a superset of the matches), or
+   * `undefined` for every slot: without lookups, and for the first lookup of a sub-attribute
+   * (the index is built by the next one).
+   */
+  private candidates(lookups: readonly Lookup[] | undefined): number[] | undefined {
+    if (lookups === undefined || !this.indexable) return undefined;
+    let ready = true;
+    for (const { sub } of lookups) {
+      if (this.indexes?.has(sub)) continue;
+      this.asked ??= new Map<string, number>();
+      const n = (this.asked.get(sub) ?? 0) + 1;
+      this.asked.set(sub, n);
+      if (n < INDEX_AFTER) ready = false;
+    }
+    if (!ready) return undefined;
+    let out: number[] = [];
+    let several = 0;
+    for (const { sub, keys } of lookups) {
+      const index = this.indexOf(sub);
+      for (const key of keys) {
+        const bucket = index.get(key);
+        if (bucket === undefined) continue;
+        several++;
+        if (typeof bucket === 'number') out.push(bucket);
+        else for (const i of bucket) out.push(i);
+      }
+    }
+    if (several > 1) out = [...new Set(out)];
+    return out.length > 1 ? out.sort((a, b) => a - b) : out;
+  }
+
+  private indexOf(sub: string): Index {
+    this.indexes ??= new Map();
+    const indexes = this.indexes;
+    let index = indexes.get(sub);
     if (index === undefined) {
       index = new Map();
-      this.indexes.set(sub, index);
+      indexes.set(sub, index);
       for (let i = 0; i < this.slots.length; i++) this.add(index, sub, i);
     }
     return index;
   }
 
-  private keysOf(sub: string, i: number): string[] {
+  /** The index key of the value in slot `i` for `sub` (usually one; a list for a multi-valued one). */
+  private keysOf(sub: string, i: number): string | string[] | undefined {
     const v = this.slots[i];
+    if (!isObject(v)) return undefined;
+    const found = Object.hasOwn(v, sub) ? v[sub] : getCi(v as JsonObject, sub);
+    if (typeof found === 'string') return indexKey(found);
     const out: string[] = [];
-    if (isObject(v)) texts(getCi(v as JsonObject, sub), out);
-    for (let k = 0; k < out.length; k++) out[k] = indexKey(out[k] as string);
-    return out;
+    texts(found, out);
+    return out.map(indexKey);
   }
 
-  private add(index: Map<string, Set<number>>, sub: string, i: number): void {
-    for (const key of this.keysOf(sub, i)) {
-      let slots = index.get(key);
-      if (slots === undefined) {
-        slots = new Set();
-        index.set(key, slots);
-      }
-      slots.add(i);
-    }
+  private add(index: Index, sub: string, i: number): void {
+    const keys = this.keysOf(sub, i);
+    if (typeof keys === 'string') addTo(index, keys, i);
+    else if (keys !== undefined) for (const key of keys) addTo(index, key, i);
   }
 
   private index(i: number): void {
-    if (isPrimary(this.slots[i])) this.primaries.add(i);
+    if (this.primarySlots !== undefined && isPrimary(this.slots[i])) this.primarySlots.add(i);
+    if (this.indexes === undefined) return;
     for (const [sub, index] of this.indexes) this.add(index, sub, i);
   }
 
   private unindex(i: number): void {
-    this.primaries.delete(i);
+    this.primarySlots?.delete(i);
+    if (this.indexes === undefined) return;
     for (const [sub, index] of this.indexes) {
-      for (const key of this.keysOf(sub, i)) {
-        const slots = index.get(key);
-        slots?.delete(i);
-        if (slots?.size === 0) index.delete(key);
-      }
+      const keys = this.keysOf(sub, i);
+      if (typeof keys === 'string') removeFrom(index, keys, i);
+      else if (keys !== undefined) for (const key of keys) removeFrom(index, key, i);
     }
+  }
+}
+
+/** An index of one sub-attribute: key to the slot that has it, or the slots when several do. */
+type Index = Map<string, number | Set<number>>;
+
+function addTo(index: Index, key: string, i: number): void {
+  const bucket = index.get(key);
+  if (bucket === undefined) index.set(key, i);
+  else if (typeof bucket !== 'number') bucket.add(i);
+  else if (bucket !== i) index.set(key, new Set([bucket, i]));
+}
+
+function removeFrom(index: Index, key: string, i: number): void {
+  const bucket = index.get(key);
+  if (bucket === i) index.delete(key);
+  else if (typeof bucket === 'object') {
+    bucket.delete(i);
+    if (bucket.size === 0) index.delete(key);
   }
 }
