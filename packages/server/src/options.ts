@@ -73,6 +73,13 @@ export interface ScimLimits {
   /** The `count` of a list query that gives none. Default 100. */
   readonly defaultPageSize?: number;
   /**
+   * Most operations in one PATCH request: 413 above, naming the limit, before any operation is
+   * applied. Default 1,000 (Entra sends a few per request; its group member updates carry many
+   * members in one operation, or one `remove` per member). RFC 7643 has no
+   * `/ServiceProviderConfig` field for it.
+   */
+  readonly maxPatchOperations?: number;
+  /**
    * Bulk limits (RFC 7644 section 3.7.4), or `false` to turn `/Bulk` off (then 501 and
    * `bulk.supported: false`). Defaults: 100 operations, 1,048,576 bytes.
    */

@@ -54,6 +54,7 @@ export interface ResolvedConfig {
   readonly maxDepth: number;
   readonly maxPageSize: number;
   readonly defaultPageSize: number;
+  readonly maxPatchOperations: number;
   readonly bulk: { readonly maxOperations: number; readonly maxPayloadSize: number } | undefined;
   readonly rateLimit: { readonly requests: number; readonly windowSeconds: number } | undefined;
   readonly userPatchStatus: 200 | 204;
@@ -212,6 +213,7 @@ export function resolveConfig(options: ScimServerOptions): ResolvedConfig {
     maxDepth: positive(limits.maxDepth, 32, 'maxDepth'),
     maxPageSize,
     defaultPageSize: Math.min(maxPageSize, positive(limits.defaultPageSize, 100, 'defaultPageSize')),
+    maxPatchOperations: positive(limits.maxPatchOperations, 1000, 'maxPatchOperations'),
     bulk,
     rateLimit: limits.rateLimit,
     userPatchStatus: options.userPatchResponse ?? 200,

@@ -2,6 +2,7 @@ import {
   type AttributeChange,
   applyPatch,
   checkIfMatch,
+  decodeEntraRole,
   isNotModified,
   normalizeFilter,
   parseFilter,
@@ -169,22 +170,56 @@ function readPath(type: ServedType, data: Json, path: string): unknown {
   return isObject(value) ? value[found.definition.name] : undefined;
 }
 
-/** 400 naming every missing required attribute (schema-required and configured). */
+/** Whether a value is text of white space only (`"   "`): no value for a required attribute. */
+function isBlank(value: unknown): boolean {
+  return typeof value === 'string' && value !== '' && value.trim() === '';
+}
+
+/**
+ * 400 naming every missing required attribute (schema-required and configured), and every
+ * required one whose text is white space only (RFC 7643 section 4.1.1: each User has a non-empty
+ * `userName`).
+ */
 function checkRequired(type: ServedType, data: Json, members: boolean): void {
   const missing: string[] = [];
+  const blank: string[] = [];
+  const check = (name: string, value: unknown) => {
+    if (isEmpty(value)) missing.push(name);
+    else if (isBlank(value)) blank.push(name);
+  };
   for (const a of type.schema.core.attributes) {
-    if (a.required && a.mutability !== 'readOnly' && isEmpty(data[a.name])) {
-      if (members && type.referenceAttribute === a.name) continue;
-      missing.push(a.name);
-    }
+    if (!a.required || a.mutability === 'readOnly') continue;
+    if (members && type.referenceAttribute === a.name) continue;
+    check(a.name, data[a.name]);
   }
-  for (const path of type.required) if (isEmpty(readPath(type, data, path))) missing.push(path);
+  for (const path of type.required) check(path, readPath(type, data, path));
   if (missing.length > 0) {
     throw new ScimError(
       'invalidValue',
       `${type.name}: required attribute${missing.length > 1 ? 's' : ''} missing: ${missing.join(', ')}; add ${missing.length > 1 ? 'them' : 'it'}`,
     );
   }
+  if (blank.length > 0) {
+    throw new ScimError(
+      'invalidValue',
+      `${type.name}: ${blank.join(', ')} ${blank.length > 1 ? 'are' : 'is'} only white space; send a value with other characters`,
+      { token: blank[0] as string },
+    );
+  }
+}
+
+/**
+ * Under the `entra` profile, the body's `roles` as Entra sends them (JSON-encoded app role
+ * assignments, `displayName` for `display`) in the RFC 7643 shape, so a POST or PUT stores the same
+ * role as a PATCH; see `decodeEntraRole`.
+ */
+function withEntraRoles(ctx: RequestContext, type: ServedType, body: unknown): unknown {
+  if (!ctx.config.profile.appRoleStrings || !isObject(body)) return body;
+  const key = Object.keys(body).find((k) => k.toLowerCase() === 'roles');
+  const roles = key === undefined ? undefined : body[key];
+  const attr = type.schema.attribute('roles');
+  if (!Array.isArray(roles) || attr === undefined || !attr.definition.multiValued) return body;
+  return { ...body, [key as string]: roles.map(decodeEntraRole) };
 }
 
 function memberIds(type: ServedType, resource: Json): string[] | undefined {
@@ -517,7 +552,7 @@ export async function createResource(
   body: unknown,
   params: QueryParams,
 ): Promise<Response> {
-  const parsed = type.createParser.parse(body).value;
+  const parsed = type.createParser.parse(withEntraRoles(ctx, type, body)).value;
   const sent = memberIds(type, parsed);
   const members = sent === undefined ? undefined : await knownMembers(ctx, '', sent);
   const memberDisplay = memberLabels(ctx, type, body);
@@ -560,7 +595,7 @@ export async function replaceResource(
   params: QueryParams,
 ): Promise<Response> {
   const ifMatch = ifMatchOf(request);
-  const parsed = type.replaceParser.parse(body).value;
+  const parsed = type.replaceParser.parse(withEntraRoles(ctx, type, body)).value;
   if (isObject(body)) {
     const sentId = Object.entries(body).find(([k]) => k.toLowerCase() === 'id')?.[1];
     if (sentId !== undefined && sentId !== id) {
@@ -646,6 +681,7 @@ export async function patchResource(
     const patched = applyPatch(toBody(type, current), body, type.schema, {
       profile: ctx.config.profile,
       deferred,
+      maxOperations: ctx.config.maxPatchOperations,
     });
     const data = toData(type, type.policies.onUpdate(toBody(type, current), patched.resource));
     const ref = patched.references.find(

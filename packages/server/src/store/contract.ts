@@ -10,6 +10,7 @@ import {
 } from '@scim/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createScimHandler } from '../handler/index.ts';
+import { describeHandlerContract } from './contract-handler.ts';
 import type { CreateInput, ResourceTypeStorage, ScimStore, StoredResource, UniqueKey } from './types.ts';
 
 /**
@@ -323,6 +324,35 @@ export function describeStoreContract(
         type: 'Group',
         display: 'outer',
       });
+    });
+
+    it('removes every member only for removeAll: true, never for an empty delta', async () => {
+      const t = freshTenant();
+      const u1 = await store.create(t, 'User', userInput('e1'));
+      const u2 = await store.create(t, 'User', userInput('e2'));
+      const g = await store.create(t, 'Group', groupInput('kept', [u1.id, u2.id]));
+      const members = async () =>
+        (await store.get(t, 'Group', g.id, { members: true }))?.members?.map((m) => m.value).sort();
+      for (const delta of [
+        { added: [], removed: [] },
+        { added: [], removed: [], removeAll: false },
+        { added: [], removed: [''] },
+      ]) {
+        await store.update(t, 'Group', g.id, {
+          ...groupWrite('kept'),
+          members: delta,
+          membersOnly: true,
+          change: { type: 'group.updated' },
+        });
+        expect(await members(), JSON.stringify(delta)).toEqual([u1.id, u2.id].sort());
+      }
+      await store.update(t, 'Group', g.id, {
+        ...groupWrite('kept'),
+        members: { added: [], removed: [], removeAll: true },
+        membersOnly: true,
+        change: { type: 'group.updated' },
+      });
+      expect(await members()).toEqual([]);
     });
 
     it('refuses unknown member ids (also of another tenant) with 400 and stores nothing', async () => {
@@ -728,6 +758,8 @@ export function describeStoreContract(
       expect(await store.tokens.update(t, `tok-${t}`, { revoked: '2026-12-01T00:00:00.000Z' })).toBe(true);
       expect((await store.tokens.findByHash(hash))?.revoked).toBe('2026-12-01T00:00:00.000Z');
     });
+
+    describeHandlerContract(() => store, freshTenant);
 
     it('answers ping', async () => {
       await expect(store.ping()).resolves.toBeUndefined();

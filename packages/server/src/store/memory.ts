@@ -546,7 +546,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): ScimStore {
       row.version++;
       row.lastModified = at;
       if (delta !== undefined) {
-        if (delta.removeAll) for (const m of [...(t.members.get(id)?.keys() ?? [])]) removeMember(t, id, m);
+        if (delta.removeAll === true)
+          for (const m of [...(t.members.get(id)?.keys() ?? [])]) removeMember(t, id, m);
         for (const m of delta.removed) removeMember(t, id, m);
         for (const m of added) addMember(t, id, m, own(delta.display, m));
       }
