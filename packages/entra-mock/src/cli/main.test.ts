@@ -243,6 +243,23 @@ describe('entra-mock against a server that is down', () => {
   }, 30_000);
 });
 
+describe('entra-mock against a server that goes down during the run', () => {
+  it('ends with the summary table and says the server stopped answering, and where', async () => {
+    const { token, handler } = await scimServer();
+    let requests = 0;
+    const refused = Object.assign(new TypeError('fetch failed'), {
+      cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3000'), { code: 'ECONNREFUSED' }),
+    });
+    // Test Connection gets its answer; every request after it is refused.
+    const c = context((r) => (++requests === 1 ? handler(r) : Promise.reject(refused)));
+    expect(
+      await runCli(['provision', '--url', URL, '--token', token, '--users', '3', '--groups', '0'], c.ctx),
+    ).toBe(1);
+    expect(c.out).toContain('Action            Users   Groups  Success  Failure  Skipped');
+    expect(c.err).toContain(`The SCIM server stopped answering: connection refused at ${URL}.`);
+  });
+});
+
 describe('entra-mock --version', () => {
   it("prints the package's version", async () => {
     for (const flag of ['--version', '-v']) {
