@@ -2,12 +2,52 @@
 // walkthrough of docs/getting-started.md (packages/docs-tests): the CLI built, packed and installed
 // outside the repository, and the libraries packed into tarballs a generated project installs.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const pkgDir = join(import.meta.dirname, '..');
 /** The repository's root. */
 export const repo = join(pkgDir, '..', '..');
+
+/**
+ * Runs `fn` while holding this checkout's packing lock: test files run in parallel, and two of them
+ * building the same package at once (tsup empties dist/ first) would pack a half-written dist/. A
+ * lock left by a process that died is taken over.
+ */
+function packingLock<T>(fn: () => T): T {
+  const id = createHash('sha256').update(repo).digest('hex').slice(0, 12);
+  const lock = join(tmpdir(), `scim-packing-${id}.lock`);
+  const until = Date.now() + 600_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number(readFileSync(join(lock, 'pid'), { encoding: 'utf8', flag: 'a+' }));
+      if (holder > 0 && !alive(holder)) rmSync(lock, { recursive: true, force: true });
+      else if (Date.now() > until) throw new Error(`${lock} was held for 10 minutes by process ${holder}`);
+      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** What a command did. */
 export interface RunResult {
@@ -43,8 +83,10 @@ export interface PackedCli {
 
 /** Builds create-scim-connector, packs it into `dir` and installs the tarball into `dir`/consumer. */
 export function packCli(dir: string): PackedCli {
-  execFileSync('pnpm', ['run', 'build'], { cwd: pkgDir, stdio: 'pipe' });
-  execFileSync('pnpm', ['pack', '--pack-destination', dir], { cwd: pkgDir, stdio: 'pipe' });
+  packingLock(() => {
+    execFileSync('pnpm', ['run', 'build'], { cwd: pkgDir, stdio: 'pipe' });
+    execFileSync('pnpm', ['pack', '--pack-destination', dir], { cwd: pkgDir, stdio: 'pipe' });
+  });
   const tarball = join(dir, readdirSync(dir).find((f) => f.endsWith('.tgz'))!);
   const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).trim().split('\n');
   const project = join(dir, 'consumer');
@@ -71,11 +113,13 @@ export function libraries(): string[] {
 
 /** Packs every library into `dir` (building the ones never built) and returns the tarballs. */
 export function packLibraries(dir: string): string[] {
-  for (const lib of libraries()) {
-    // `./dev test` builds every package before the tests; build here only what was never built.
-    if (!existsSync(join(lib, 'dist'))) execFileSync('pnpm', ['run', 'build'], { cwd: lib, stdio: 'pipe' });
-    execFileSync('pnpm', ['pack', '--pack-destination', dir], { cwd: lib, stdio: 'pipe' });
-  }
+  packingLock(() => {
+    for (const lib of libraries()) {
+      // `./dev test` builds every package before the tests; build here only what was never built.
+      if (!existsSync(join(lib, 'dist'))) execFileSync('pnpm', ['run', 'build'], { cwd: lib, stdio: 'pipe' });
+      execFileSync('pnpm', ['pack', '--pack-destination', dir], { cwd: lib, stdio: 'pipe' });
+    }
+  });
   return readdirSync(dir).map((f) => join(dir, f));
 }
 
