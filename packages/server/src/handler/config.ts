@@ -23,8 +23,11 @@ export interface ServedType {
   readonly replaceParser: ResourceParser<Record<string, unknown>>;
   /** Required attribute paths beyond the schema's own (checked after PATCH too). */
   readonly required: readonly string[];
-  /** Lower-cased canonical paths a filter may name, or undefined for all. */
-  readonly filterable: ReadonlySet<string> | undefined;
+  /**
+   * The paths a filter may name, keyed by their lower-cased form, each mapped to its name as the
+   * schema spells it (`userName`), or undefined for all.
+   */
+  readonly filterable: ReadonlyMap<string, string> | undefined;
   /** The multi-valued reference attribute kept by the store (`members`). */
   readonly referenceAttribute: string | undefined;
   /** Top-level attributes with `uniqueness: server|global` (not `id`). */
@@ -95,13 +98,13 @@ function serve(
     }
   };
   for (const p of options.required ?? []) check(p, 'required');
-  let filterable: Set<string> | undefined;
+  let filterable: Map<string, string> | undefined;
   if (options.filterable !== undefined) {
-    filterable = new Set();
+    filterable = new Map();
     for (const p of options.filterable) {
       check(p, 'filterable');
       const found = schema.resolvePath(p);
-      if (found) filterable.add(found.path.toLowerCase());
+      if (found) filterable.set(found.path.toLowerCase(), found.path);
     }
   }
   const members = kind === 'group' ? schema.attribute('members') : undefined;
