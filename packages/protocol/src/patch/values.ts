@@ -2,6 +2,7 @@
 // type checking / coercion of values against attribute definitions.
 import { type AttributeDefinition, ScimError } from '@scim/schemas';
 import type { CompatibilityProfile } from '../profile.ts';
+import { foldCase } from '../text/fold.ts';
 
 /** @internal A JSON object. */
 export type JsonObject = Record<string, unknown>;
@@ -236,7 +237,7 @@ export function sameValue(a: unknown, b: unknown, def: AttributeDefinition): boo
 /**
  * @internal The index of the first value of `list` that is the same value as `item`
  * ({@link sameValue}), or -1. For complex values with a string `value` (a group's members, a
- * user's emails) the comparison is inlined and each existing value is lower-cased only when it
+ * user's emails) the comparison is inlined and each existing value is case-folded only when it
  * could be equal: adding one member to a large group stays one cheap pass.
  */
 export function indexOfSame(list: readonly unknown[], item: unknown, def: AttributeDefinition): number {
@@ -244,18 +245,15 @@ export function indexOfSame(list: readonly unknown[], item: unknown, def: Attrib
   if (exact !== undefined && isObject(item) && typeof item.value === 'string') {
     const v = item.value;
     const type = item.type;
-    const lower = exact ? v : v.toLowerCase();
-    // toLowerCase keeps a string's length except for U+0130 (İ, which becomes two code units),
-    // so strings of different lengths without it cannot be equal ignoring case.
-    const dotted = !exact && v.includes('\u0130');
+    const folded = exact ? v : foldCase(v);
     for (let i = 0; i < list.length; i++) {
       const el = list[i];
       if (!isObject(el)) continue;
       const ev = el.value;
       if (ev !== v) {
-        if (exact || typeof ev !== 'string') continue;
-        if (ev.length !== v.length && !dotted && !ev.includes('\u0130')) continue;
-        if (ev.toLowerCase() !== lower) continue;
+        // Case folding keeps a string's length: strings of different lengths are never equal.
+        if (exact || typeof ev !== 'string' || ev.length !== v.length) continue;
+        if (foldCase(ev) !== folded) continue;
       }
       const et = el.type;
       if (type === undefined || et === undefined || scalarEqual(et, type, false)) return i;
@@ -266,9 +264,9 @@ export function indexOfSame(list: readonly unknown[], item: unknown, def: Attrib
   return -1;
 }
 
-/** @internal Equality of two scalars, ignoring case for strings unless `caseExact`. */
+/** @internal Equality of two scalars, ignoring case (Unicode simple case folding) for strings unless `caseExact`. */
 export function scalarEqual(a: unknown, b: unknown, caseExact: boolean): boolean {
   if (!caseExact && typeof a === 'string' && typeof b === 'string')
-    return a.toLowerCase() === b.toLowerCase();
+    return a.length === b.length && foldCase(a) === foldCase(b);
   return jsonEqual(a, b);
 }
