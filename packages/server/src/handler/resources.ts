@@ -2,6 +2,7 @@ import {
   type AttributeChange,
   applyPatch,
   checkIfMatch,
+  foldCase,
   isNotModified,
   normalizeFilter,
   parseFilter,
@@ -137,7 +138,7 @@ function uniqueKeys(type: ServedType, data: Json): UniqueKey[] {
     const value = holder[u.definition.name];
     if (value === undefined || value === null) continue;
     const text = typeof value === 'string' ? value : JSON.stringify(value);
-    out.push({ attribute: u.path, value: u.definition.caseExact ? text : text.toLowerCase() });
+    out.push({ attribute: u.path, value: u.definition.caseExact ? text : foldCase(text) });
   }
   return out;
 }

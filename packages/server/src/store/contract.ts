@@ -1,6 +1,6 @@
 // The store contract suite: one set of vitest cases that every ScimStore must pass (memory,
 // SQLite, PostgreSQL, PGlite, and a custom store). Public through `@scim/server/testing`.
-import { normalizeFilter, parseFilter, type QueryFilter, type QueryPath } from '@scim/protocol';
+import { foldCase, normalizeFilter, parseFilter, type QueryFilter, type QueryPath } from '@scim/protocol';
 import { groupResourceSchema, isScimError, type ResourceSchema, userResourceSchema } from '@scim/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreateInput, ResourceTypeStorage, ScimStore, StoredResource, UniqueKey } from './types.ts';
@@ -78,7 +78,7 @@ function userInput(userName: string, extra: Record<string, unknown> = {}) {
       userName,
       ...extra,
     },
-    unique: [{ attribute: 'userName', value: userName.toLowerCase() }] as UniqueKey[],
+    unique: [{ attribute: 'userName', value: foldCase(userName) }] as UniqueKey[],
     change: { type: 'user.created' },
   };
 }
@@ -86,7 +86,7 @@ function userInput(userName: string, extra: Record<string, unknown> = {}) {
 function groupWrite(displayName: string) {
   return {
     data: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName },
-    unique: [{ attribute: 'displayName', value: displayName.toLowerCase() }] as UniqueKey[],
+    unique: [{ attribute: 'displayName', value: foldCase(displayName) }] as UniqueKey[],
     change: { type: 'group.updated' },
   };
 }
@@ -94,7 +94,7 @@ function groupWrite(displayName: string) {
 function groupInput(displayName: string, members?: string[]): CreateInput {
   return {
     data: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName },
-    unique: [{ attribute: 'displayName', value: displayName.toLowerCase() }] as UniqueKey[],
+    unique: [{ attribute: 'displayName', value: foldCase(displayName) }] as UniqueKey[],
     change: { type: 'group.created' },
     ...(members === undefined ? {} : { members }),
   };

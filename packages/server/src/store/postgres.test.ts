@@ -132,6 +132,10 @@ describe(`postgresStore (${url === undefined ? 'PGlite' : 'server'})`, () => {
       );
     };
     expect(await plan('userName eq "USER42"')).toMatch(/resources_user_name/);
+    // An `or` of eq on one attribute is one list the same index answers.
+    expect(await plan('userName eq "USER42" or userName eq "user43" or userName eq "User44"')).toMatch(
+      /resources_user_name/,
+    );
     expect(await plan('externalId eq "x42"')).toMatch(/resources_external_id/);
     expect(await plan('displayName eq "D42"')).toMatch(/resources_display_name/);
     expect(await plan('emails.value eq "U42@x.org"')).toMatch(/resources_search/);

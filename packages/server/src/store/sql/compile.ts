@@ -4,8 +4,8 @@
  *
  * The semantics are those of `evaluateFilter` for resources whose attributes have their schema
  * types (which the handler guarantees): case-insensitive comparisons use the search document (the
- * data with strings lower-cased by JavaScript), multi-valued attributes match when any element
- * does, `pr` ignores `null`, `""`, `[]` and `{}`, dateTimes compare as instants, `id` and `meta`
+ * data with every string case-folded by `foldCase`), multi-valued attributes match when any element
+ * does (in one pass over the elements), `pr` ignores `null`, `""`, `[]` and `{}`, dateTimes compare as instants, `id` and `meta`
  * come from columns and the reference attribute (`members`) from the membership table.
  *
  * Values never reach the SQL text: every value is a parameter. Attribute names do, as JSON keys,
@@ -15,7 +15,7 @@
  * @internal
  * @packageDocumentation
  */
-import type { ComparisonOperator, QueryFilter, QueryPath } from '@scim/protocol';
+import { type ComparisonOperator, foldCase, type QueryFilter, type QueryPath } from '@scim/protocol';
 import { type AttributeDefinition, ScimError } from '@scim/schemas';
 import type { StoreSort } from '../types.ts';
 
@@ -67,6 +67,11 @@ interface SqliteNode {
   readonly sqlite: string;
   readonly data?: string;
   readonly search?: string;
+  /**
+   * The documents are one element of an array (`data` is its JSON), which has no search copy:
+   * case-insensitive text is folded as it is read (`scim_fold`).
+   */
+  readonly element?: boolean;
 }
 /** A PostgreSQL JSONB location: a base expression and the `->` operands that follow. */
 interface Ref {
@@ -115,6 +120,8 @@ export interface Dialect {
   order(text: string): string;
   /** ASCII lower-case of a column (ids and type names). */
   lower(text: string): string;
+  /** Whether the text equals one of the values (placeholders). */
+  list(text: string, values: readonly string[]): string;
 }
 
 const SQL_OP: Record<string, string> = { eq: '=', ne: '<>', gt: '>', ge: '>=', lt: '<', le: '<=' };
@@ -177,12 +184,17 @@ export const sqliteDialect: Dialect = {
   someElement(node, a, body) {
     const n = node as SqliteNode;
     const data = sqliteDoc(n, 'raw');
-    return `EXISTS (SELECT 1 FROM json_each(${data}, ${n.sqlite}) AS ${a} WHERE json_type(${data}, ${n.sqlite}) = 'array' AND ${a}.type <> 'null' AND ${body({ ...n, sqlite: `${a}.fullkey` })})`;
+    // Each element is read from json_each's own columns (its JSON), never by its index in the
+    // document: finding element i by path walks i elements, which made a test on every element
+    // cost the square of the array's length.
+    const json = `(CASE ${a}.type WHEN 'object' THEN ${a}.value WHEN 'array' THEN ${a}.value WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE json_quote(${a}.value) END)`;
+    const el: SqliteNode = { sqlite: `'$'`, data: json, element: true };
+    return `EXISTS (SELECT 1 FROM json_each(${data}, ${n.sqlite}) AS ${a} WHERE json_type(${data}, ${n.sqlite}) = 'array' AND ${a}.type <> 'null' AND ${body(el)})`;
   },
   primaryIndex(node, a) {
     const n = node as SqliteNode;
     const data = sqliteDoc(n, 'raw');
-    return `COALESCE((SELECT ${a}.key FROM json_each(${data}, ${n.sqlite}) AS ${a} WHERE json_type(${data}, ${n.sqlite}) = 'array' AND json_type(${data}, ${a}.fullkey || '.primary') = 'true' ORDER BY ${a}.key LIMIT 1), 0)`;
+    return `COALESCE((SELECT ${a}.key FROM json_each(${data}, ${n.sqlite}) AS ${a} WHERE json_type(${data}, ${n.sqlite}) = 'array' AND json_type(CASE ${a}.type WHEN 'object' THEN ${a}.value END, '$.primary') = 'true' ORDER BY ${a}.key LIMIT 1), 0)`;
   },
   is(node, doc, type) {
     const n = node as SqliteNode;
@@ -198,7 +210,11 @@ export const sqliteDialect: Dialect = {
         return `${t} = 'object'`;
     }
   },
-  text: (node, doc) => `json_extract(${sqliteDoc(node as SqliteNode, doc)}, ${(node as SqliteNode).sqlite})`,
+  text(node, doc) {
+    const n = node as SqliteNode;
+    const raw = `json_extract(${sqliteDoc(n, doc)}, ${n.sqlite})`;
+    return n.element === true && doc === 'search' ? `scim_fold(${raw})` : raw;
+  },
   numberCompare(node, op, value) {
     const n = node as SqliteNode;
     const data = sqliteDoc(n, 'raw');
@@ -223,11 +239,14 @@ export const sqliteDialect: Dialect = {
   contains: (text, value) => `instr(${text}, ${value}) > 0`,
   startsWith: (text, value, length) => `substr(${text}, 1, ${length}) = ${value}`,
   endsWith: (text, value, length) => `substr(${text}, -${length}) = ${value}`,
+  // Text compares with the BINARY collation: by UTF-8 bytes, which is code point order.
   order: (text) => text,
   lower: (text) => `lower(${text})`,
+  list: (text, values) => `${text} IN (${values.join(', ')})`,
 };
 
 function sqliteDoc(node: SqliteNode, doc: Doc): string {
+  if (node.element === true) return node.data as string;
   return doc === 'raw' ? (node.data ?? 'r.data') : (node.search ?? 'r.search');
 }
 
@@ -304,8 +323,11 @@ export function postgresDialect(schema: string): Dialect {
     contains: (text, value) => `strpos(${text}, ${value}) > 0`,
     startsWith: (text, value, length) => `left(${text}, ${length}) = ${value}`,
     endsWith: (text, value, length) => `right(${text}, ${length}) = ${value}`,
-    order: (text) => text,
-    lower: (text) => `lower(${text})`,
+    // Explicitly "C" (UTF-8 byte order, which is code point order), whatever the database's
+    // collation: en_US and ICU collations order differently from the other stores.
+    order: (text) => (text.endsWith(' COLLATE "C")') ? text : `(${text} COLLATE "C")`),
+    lower: (text) => `lower(${text} COLLATE "C")`,
+    list: (text, values) => `${text} = ANY(ARRAY[${values.join(', ')}])`,
   };
 }
 
@@ -317,6 +339,58 @@ function isText(def: AttributeDefinition): boolean {
 /** Whether a text is a dateTime as `toISOString` writes it (the evaluator compares those as text). */
 function isUtcIso(t: string): string {
   return `(length(${t}) = 24 AND substr(${t}, 24, 1) = 'Z' AND substr(${t}, 20, 1) = '.' AND substr(${t}, 11, 1) = 'T' AND substr(${t}, 5, 1) = '-')`;
+}
+
+/**
+ * Joins conditions with `AND` or `OR` as a balanced tree, so that a long chain nests as deep as
+ * its logarithm (SQLite refuses expressions nested more than 1,000 deep).
+ */
+function balanced(parts: readonly string[], op: 'AND' | 'OR'): string {
+  if (parts.length <= 8) return parts.length === 1 ? (parts[0] as string) : `(${parts.join(` ${op} `)})`;
+  const half = Math.ceil(parts.length / 2);
+  return `(${balanced(parts.slice(0, half), op)} ${op} ${balanced(parts.slice(half), op)})`;
+}
+
+/**
+ * Whether a filter is `attr eq "text"` on a string attribute read from the document (not one of
+ * the `columns`: `id`, `meta` and the attributes kept in tables).
+ */
+function isTextEq(
+  f: QueryFilter,
+  columns: ReadonlySet<string>,
+): f is Extract<QueryFilter, { kind: 'compare' }> & { value: string } {
+  if (f.kind !== 'compare' || f.op !== 'eq' || typeof f.value !== 'string') return false;
+  const def = f.path.definition;
+  if (def.type !== 'string' && def.type !== 'reference' && def.type !== 'binary') return false;
+  return f.path.urn !== undefined || !columns.has(f.path.attribute);
+}
+
+/**
+ * The terms of an `or`, with the `eq` comparisons of one attribute (same path, same definition)
+ * gathered, in the order each first appears; without `columns` every term stays alone.
+ */
+function eqGroups(
+  filters: readonly QueryFilter[],
+  columns: ReadonlySet<string> | undefined,
+): QueryFilter[][] {
+  const out: QueryFilter[][] = [];
+  const byPath = new Map<string, QueryFilter[]>();
+  for (const f of filters) {
+    if (columns === undefined || !isTextEq(f, columns)) {
+      out.push([f]);
+      continue;
+    }
+    const p = f.path;
+    const key = `${p.urn ?? ''}\u0000${p.attribute}\u0000${p.subAttribute ?? ''}`;
+    const group = byPath.get(key);
+    if (group !== undefined && (group[0] as typeof f).path.definition === p.definition) group.push(f);
+    else {
+      const fresh = [f];
+      byPath.set(key, fresh);
+      out.push(fresh);
+    }
+  }
+  return out;
 }
 
 /** Compiles filters and sort orders for one list query. @internal */
@@ -337,6 +411,17 @@ export class SqlCompiler {
     this.p = params;
     this.reference = options.reference;
     this.scope = options;
+  }
+
+  /** The attributes read from columns and tables where `ctx` is (none inside a value path). */
+  private columns(ctx: Ctx | undefined): ReadonlySet<string> | undefined {
+    if (ctx === undefined) {
+      const out = new Set(['id', 'meta']);
+      if (this.reference !== undefined) out.add(this.reference);
+      if (this.scope.memberships === true) out.add('groups');
+      return out;
+    }
+    return 'json' in ctx ? new Set() : undefined;
   }
 
   private alias(prefix: string): string {
@@ -366,13 +451,28 @@ export class SqlCompiler {
       case 'and':
         return f.filters.length === 0
           ? TRUE
-          : `(${f.filters.map((c) => this.node(c, ctx, twoValued)).join(' AND ')})`;
+          : balanced(
+              f.filters.map((c) => this.node(c, ctx, twoValued)),
+              'AND',
+            );
       case 'or': {
         if (f.filters.length === 0) return FALSE;
         const ids = ctx === undefined ? idList(f.filters) : undefined;
         // `id eq a or id eq b ...` (a member-existence check): one IN list the (tenant, id) key serves.
         if (ids !== undefined) return `r.id IN (${ids.map((v) => this.p.text(v)).join(', ')})`;
-        return `(${f.filters.map((c) => this.node(c, ctx, twoValued)).join(' OR ')})`;
+        const parts: string[] = [];
+        for (const group of eqGroups(f.filters, this.columns(ctx))) {
+          const first = group[0] as QueryFilter;
+          if (group.length === 1) {
+            parts.push(this.node(first, ctx, twoValued));
+            continue;
+          }
+          // `userName eq "a" or userName eq "b" ...`: one IN list, not a chain of comparisons.
+          const values = group.map((c) => (c as { value: string }).value);
+          const sql = this.leaf(first as Extract<QueryFilter, { kind: 'compare' }>, ctx, values);
+          parts.push(twoValued ? `COALESCE(${sql}, FALSE)` : sql);
+        }
+        return balanced(parts, 'OR');
       }
       case 'not':
         return `(NOT ${this.node(f.filter, ctx, true)})`;
@@ -385,13 +485,19 @@ export class SqlCompiler {
     }
   }
 
+  /**
+   * @param f - a comparison, presence test or value path
+   * @param ctx - the element of a value path the filter's paths are relative to, if any
+   * @param values - for an `eq` comparison: every value it may equal (an `or` of `eq`s)
+   */
   private leaf(
     f: Extract<QueryFilter, { kind: 'compare' | 'present' | 'valuePath' }>,
     ctx: Ctx | undefined,
+    values?: readonly string[],
   ): string {
     const path = f.path;
     const test = (node: JsonNode, def: AttributeDefinition): string => {
-      if (f.kind === 'compare') return this.compare(node, def, f.op, f.value);
+      if (f.kind === 'compare') return this.compare(node, def, f.op, f.value, values);
       if (f.kind === 'present') return this.present(node, def);
       return `(${this.d.is(node, 'raw', 'object')} AND ${this.node(f.filter, { json: node }, false)})`;
     };
@@ -430,7 +536,7 @@ export class SqlCompiler {
     const exact = this.valuesAt(node, path.parent, (el) =>
       this.valuesAt(this.d.child(el, sub), path.definition, test),
     );
-    const lookup = this.lookup(f, path);
+    const lookup = this.lookup(f, path, values);
     return lookup === undefined ? exact : `(${lookup} AND ${exact})`;
   }
 
@@ -439,23 +545,28 @@ export class SqlCompiler {
    * that an index answers (SQLite: the `resource_values` table; PostgreSQL: GIN containment on the
    * search document), put before the exact test so that the database looks up instead of scanning.
    */
-  private lookup(f: QueryFilter, path: QueryPath): string | undefined {
+  private lookup(f: QueryFilter, path: QueryPath, values?: readonly string[]): string | undefined {
     if (f.kind !== 'compare' || f.op !== 'eq' || typeof f.value !== 'string') return undefined;
     if (path.urn !== undefined || path.subAttribute !== 'value' || path.parent === undefined)
       return undefined;
     if (!path.parent.multiValued || path.parent.type !== 'complex' || path.definition.multiValued)
       return undefined;
     if (!isText(path.definition)) return undefined;
-    const value = f.value.toLowerCase();
+    const folded = (values ?? [f.value]).map(foldCase);
     if (this.d.postgres) {
       checkKey(path.attribute);
-      this.p.values.push(JSON.stringify({ [path.attribute]: [{ value }] }));
-      return `r.search @> $${this.p.values.length}::jsonb`;
+      const each = folded.map((value) => {
+        this.p.values.push(JSON.stringify({ [path.attribute]: [{ value }] }));
+        return `r.search @> $${this.p.values.length}::jsonb`;
+      });
+      return each.length === 1 ? (each[0] as string) : `(${each.join(' OR ')})`;
     }
     if (this.scope.tenant === undefined || this.scope.resourceType === undefined) return undefined;
     // By `seq`, so that SQLite looks each match up by (tenant, resource_type, seq) instead of
     // scanning the tenant's resources and testing their ids against the list.
-    return `r.seq IN (SELECT vr.seq FROM resource_values AS v JOIN resources AS vr ON vr.tenant = v.tenant AND vr.id = v.id WHERE v.tenant = ${this.scope.tenant} AND v.resource_type = ${this.scope.resourceType} AND v.attribute = ${this.p.text(path.attribute)} AND v.value = ${this.p.text(value)})`;
+    const list = folded.map((v) => this.p.text(v));
+    const match = list.length === 1 ? `v.value = ${list[0]}` : `v.value IN (${list.join(', ')})`;
+    return `r.seq IN (SELECT vr.seq FROM resource_values AS v JOIN resources AS vr ON vr.tenant = v.tenant AND vr.id = v.id WHERE v.tenant = ${this.scope.tenant} AND v.resource_type = ${this.scope.resourceType} AND v.attribute = ${this.p.text(path.attribute)} AND ${match})`;
   }
 
   /** Runs `test` on the value at `node`, or on each element when the attribute is multi-valued. */
@@ -475,7 +586,13 @@ export class SqlCompiler {
     return `((${this.d.is(node, 'raw', 'string')} AND ${t} <> '') OR ${this.d.is(node, 'raw', 'number')} OR ${this.d.is(node, 'raw', 'boolean')})`;
   }
 
-  private compare(node: JsonNode, def: AttributeDefinition, op: ComparisonOperator, value: unknown): string {
+  private compare(
+    node: JsonNode,
+    def: AttributeDefinition,
+    op: ComparisonOperator,
+    value: unknown,
+    values?: readonly string[],
+  ): string {
     const sqlOp = SQL_OP[op];
     switch (def.type) {
       case 'boolean': {
@@ -494,8 +611,16 @@ export class SqlCompiler {
       default: {
         if (typeof value !== 'string') return FALSE;
         const doc: Doc = def.caseExact ? 'raw' : 'search';
-        const v = def.caseExact ? value : value.toLowerCase();
-        return `(${this.d.is(node, doc, 'string')} AND ${this.textOp(this.d.text(node, doc), op, v)})`;
+        const fold = (x: string) => (def.caseExact ? x : foldCase(x));
+        const text = this.d.text(node, doc);
+        if (values !== undefined && op === 'eq') {
+          const list = this.d.list(
+            this.d.order(text),
+            values.map((x) => this.p.text(fold(x))),
+          );
+          return `(${this.d.is(node, doc, 'string')} AND ${list})`;
+        }
+        return `(${this.d.is(node, doc, 'string')} AND ${this.textOp(text, op, fold(value))})`;
       }
     }
   }
@@ -532,7 +657,7 @@ export class SqlCompiler {
     }
     if (typeof f.value !== 'string') return FALSE;
     if (def.caseExact) return this.textOp(column, f.op, f.value);
-    return this.textOp(this.d.lower(column), f.op, f.value.toLowerCase());
+    return this.textOp(this.d.lower(column), f.op, foldCase(f.value));
   }
 
   private meta(f: QueryFilter & { path: QueryPath }, path: QueryPath): string {
