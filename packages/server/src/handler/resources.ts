@@ -15,6 +15,7 @@ import { type CommittedChange, classify, runHooks } from '../hooks.ts';
 import type { HandlerLogger } from '../options.ts';
 import type { MemberDelta, ScimStore, StoredMember, StoredResource, UniqueKey } from '../store/types.ts';
 import type { ResolvedConfig, ServedType } from './config.ts';
+import { checkWritable } from './limits.ts';
 import { attributeList, compileQueryFilter, compileSort, pageWindow, type QueryParams } from './query.ts';
 import { empty, scimJson } from './respond.ts';
 
@@ -537,6 +538,7 @@ export async function createResource(
   const memberDisplay = memberLabels(ctx, type, body);
   const data = toData(type, type.policies.onCreate(toData(type, parsed)));
   checkRequired(type, data, false);
+  checkWritable(ctx.config, type, data);
   const changes = diffTop({}, data);
   const added = members ?? [];
   const { type: changeType } = classify({
@@ -601,6 +603,7 @@ export async function replaceResource(
       }
     }
     checkRequired(type, data, false);
+    checkWritable(ctx.config, type, data);
     const changes = diffTop(current.data, data);
     const before = new Set((current.members ?? []).map((m) => m.value));
     const after = new Set(members ?? []);
@@ -694,6 +697,7 @@ export async function patchResource(
     if (!dataChanged && !memberChange)
       return { stored: current, changes: [], added: [], removed: [], wrote: false };
     checkRequired(type, data, false);
+    if (dataChanged) checkWritable(ctx.config, type, data);
     let added = delta?.added ?? [];
     let removed = delta?.removed ?? [];
     if (delta !== undefined && !delta.removeAll && added.length + removed.length <= MEMBER_CHECKS) {

@@ -183,7 +183,8 @@ async function refoldPostgres(q: MigrationQueryable, s: string): Promise<void> {
           `DELETE FROM ${s}.uniques WHERE tenant = $1 AND id = $2 AND attribute = $3 AND value = $4`,
           [row.tenant, row.id, key.attribute, key.value],
         );
-        // A key two rows now share stays with the older row (the later one keeps its data, unreserved).
+        // A key two rows now share stays with the row that held it already, else with the older one;
+        // the other keeps its data, its key unreserved (a write that keeps the value answers 409).
         await q.query(
           `INSERT INTO ${s}.uniques (tenant, resource_type, attribute, value, digest, id)
            VALUES ($1, $2, $3, $4, sha256(convert_to($4, 'UTF8')), $5) ON CONFLICT DO NOTHING`,

@@ -139,7 +139,8 @@ function refoldSqlite(db: DatabaseSync): void {
   const dropKey = db.prepare(
     'DELETE FROM uniques WHERE tenant = ? AND id = ? AND attribute = ? AND value = ?',
   );
-  // A key two rows now share stays with the older row (the later one keeps its data, unreserved).
+  // A key two rows now share stays with the row that held it already, else with the older one;
+  // the other keeps its data, its key unreserved (a write that keeps the value answers 409).
   const addKey = db.prepare(
     'INSERT OR IGNORE INTO uniques (tenant, resource_type, attribute, value, id) VALUES (?, ?, ?, ?, ?)',
   );
