@@ -708,6 +708,20 @@ export function describeStoreContract(
           'Straße',
         ]);
       });
+
+      it('answers an or of terms on one multi-valued attribute as the evaluator does', async () => {
+        expect(
+          await find(
+            'emails.value co "ZED@" or emails[type eq "work" and value sw "STRAẞE"] or emails.type eq "nope" or emails.value ew "ΚΑΣ"',
+          ),
+        ).toEqual(['Straße', 'zed']);
+        expect(
+          await find('emails.value eq "zed@mail" or emails.value co "strasse" or emails.display pr'),
+        ).toEqual(['strasse', 'zed']);
+        expect(await find('not (emails.value co "@" or emails.type pr) or userName eq "zed"')).toEqual([
+          'zed',
+        ]);
+      });
     });
 
     it('keeps a unique value of 3,000 random characters, finds it, and refuses its other casing', async () => {

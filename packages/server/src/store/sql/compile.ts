@@ -68,17 +68,19 @@ interface SqliteNode {
   readonly data?: string;
   readonly search?: string;
   /**
-   * The documents are one element of an array (`data` is its JSON), which has no search copy:
-   * case-insensitive text is folded as it is read (`scim_fold`).
+   * The node is in one element of an array, whose JSON `data` holds: an element of the search
+   * document (`search`: case-insensitive text is read as it is; case-exact text cannot be), or of
+   * the data (`raw`: case-insensitive text is folded as it is read, by `scim_fold`).
    */
-  readonly element?: boolean;
+  readonly element?: 'search' | 'raw';
 }
 /** A PostgreSQL JSONB location: a base expression and the `->` operands that follow. */
 interface Ref {
   readonly base: string;
   readonly keys: readonly string[];
 }
-type Doc = 'raw' | 'search';
+/** Which copy to read: the data, the search document, or whichever is at hand (same answer in both). */
+type Doc = 'raw' | 'search' | 'either';
 type JsonType = 'string' | 'number' | 'boolean' | 'object';
 
 /** What differs between SQLite and PostgreSQL. @internal */
@@ -92,8 +94,11 @@ export interface Dialect {
   child(node: JsonNode, key: string): JsonNode;
   /** The element of an array node at the index the SQL expression computes. */
   element(node: JsonNode, index: string): JsonNode;
-  /** `EXISTS` over the non-null elements of an array node. */
-  someElement(node: JsonNode, alias: string, body: (element: JsonNode) => string): string;
+  /**
+   * `EXISTS` over the non-null elements of an array node; `raw` when the body reads case-exact
+   * text or dateTimes (else SQLite iterates the search document's elements).
+   */
+  someElement(node: JsonNode, alias: string, body: (element: JsonNode) => string, raw: boolean): string;
   /** The index of the first element whose `primary` is true, else 0. */
   primaryIndex(node: JsonNode, alias: string): string;
   /** Whether the node holds a JSON value of this type. */
@@ -181,15 +186,19 @@ export const sqliteDialect: Dialect = {
     const n = node as SqliteNode;
     return { ...n, sqlite: `(${n.sqlite} || '[' || (${index}) || ']')` };
   },
-  someElement(node, a, body) {
+  someElement(node, a, body, raw) {
     const n = node as SqliteNode;
-    const data = sqliteDoc(n, 'raw');
+    // The search document's elements when nothing needs the data's (no function call per element);
+    // under an element of the data, the data's.
+    const mode = n.element ?? (raw ? 'raw' : 'search');
+    if (mode === 'search' && raw) throw new Error('compile: case-exact text under a search element');
+    const doc = sqliteDoc(n, mode);
     // Each element is read from json_each's own columns (its JSON), never by its index in the
     // document: finding element i by path walks i elements, which made a test on every element
     // cost the square of the array's length.
     const json = `(CASE ${a}.type WHEN 'object' THEN ${a}.value WHEN 'array' THEN ${a}.value WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE json_quote(${a}.value) END)`;
-    const el: SqliteNode = { sqlite: `'$'`, data: json, element: true };
-    return `EXISTS (SELECT 1 FROM json_each(${data}, ${n.sqlite}) AS ${a} WHERE json_type(${data}, ${n.sqlite}) = 'array' AND ${a}.type <> 'null' AND ${body(el)})`;
+    const el: SqliteNode = { sqlite: `'$'`, data: json, element: mode };
+    return `EXISTS (SELECT 1 FROM json_each(${doc}, ${n.sqlite}) AS ${a} WHERE json_type(${doc}, ${n.sqlite}) = 'array' AND ${a}.type <> 'null' AND ${body(el)})`;
   },
   primaryIndex(node, a) {
     const n = node as SqliteNode;
@@ -212,8 +221,10 @@ export const sqliteDialect: Dialect = {
   },
   text(node, doc) {
     const n = node as SqliteNode;
-    const raw = `json_extract(${sqliteDoc(n, doc)}, ${n.sqlite})`;
-    return n.element === true && doc === 'search' ? `scim_fold(${raw})` : raw;
+    if (n.element === 'search' && doc === 'raw')
+      throw new Error('compile: case-exact text under a search element');
+    const text = `json_extract(${sqliteDoc(n, doc)}, ${n.sqlite})`;
+    return n.element === 'raw' && doc === 'search' ? `scim_fold(${text})` : text;
   },
   numberCompare(node, op, value) {
     const n = node as SqliteNode;
@@ -246,8 +257,8 @@ export const sqliteDialect: Dialect = {
 };
 
 function sqliteDoc(node: SqliteNode, doc: Doc): string {
-  if (node.element === true) return node.data as string;
-  return doc === 'raw' ? (node.data ?? 'r.data') : (node.search ?? 'r.search');
+  if (node.element !== undefined) return node.data as string;
+  return doc === 'search' ? (node.search ?? 'r.search') : (node.data ?? 'r.data');
 }
 
 function pgJson(ref: Ref): string {
@@ -265,7 +276,7 @@ function pgArray(json: string): string {
 /** The PostgreSQL dialect (JSONB columns `data` and `search`), tables in `schema`. @internal */
 export function postgresDialect(schema: string): Dialect {
   const pg = (node: JsonNode) => node as { raw: Ref; search: Ref };
-  const ref = (node: JsonNode, doc: Doc) => (doc === 'raw' ? pg(node).raw : pg(node).search);
+  const ref = (node: JsonNode, doc: Doc) => (doc === 'search' ? pg(node).search : pg(node).raw);
   const TYPE: Record<JsonType, string> = {
     string: 'string',
     number: 'number',
@@ -292,7 +303,7 @@ export function postgresDialect(schema: string): Dialect {
         search: { base: n.search.base, keys: [...n.search.keys, k] },
       };
     },
-    someElement(node, a, body) {
+    someElement(node, a, body, _raw) {
       const n = pg(node);
       const from = `ROWS FROM (jsonb_array_elements(${pgArray(pgJson(n.raw))}), jsonb_array_elements(${pgArray(pgJson(n.search))})) AS ${a}(v, s)`;
       const el: JsonNode = { raw: { base: `${a}.v`, keys: [] }, search: { base: `${a}.s`, keys: [] } };
@@ -393,6 +404,71 @@ function eqGroups(
   return out;
 }
 
+/** A comparison, presence test or value path. */
+type ElementTerm = Extract<QueryFilter, { kind: 'compare' | 'present' | 'valuePath' }>;
+
+/** Whether a test reads case-exact text or a dateTime (which the search document does not keep as sent). */
+function needsRaw(f: QueryFilter): boolean {
+  switch (f.kind) {
+    case 'and':
+    case 'or':
+      return f.filters.some(needsRaw);
+    case 'not':
+      return needsRaw(f.filter);
+    case 'valuePath':
+      return needsRaw(f.filter);
+    case 'present':
+      return false;
+    case 'compare': {
+      const def = f.path.definition;
+      return def.type === 'dateTime' || (isText(def) && def.caseExact);
+    }
+  }
+}
+
+/**
+ * The terms of an `or`, with those on the values of one multi-valued attribute of the document
+ * gathered (in the order each group first appears); without `columns` every term stays alone.
+ */
+function elementGroups(
+  filters: readonly QueryFilter[],
+  columns: ReadonlySet<string> | undefined,
+): QueryFilter[][] {
+  const out: QueryFilter[][] = [];
+  const byAttribute = new Map<string, ElementTerm[]>();
+  for (const f of filters) {
+    if (columns === undefined || !isElementTerm(f, columns)) {
+      out.push([f]);
+      continue;
+    }
+    const top = f.path.parent ?? f.path.definition;
+    const key = `${f.path.urn ?? ''}\u0000${f.path.attribute}`;
+    const group = byAttribute.get(key);
+    const head = group?.[0];
+    if (group !== undefined && head !== undefined && (head.path.parent ?? head.path.definition) === top) {
+      group.push(f);
+    } else {
+      const fresh = [f];
+      byAttribute.set(key, fresh);
+      out.push(fresh);
+    }
+  }
+  return out;
+}
+
+/**
+ * Whether a term tests the values of a multi-valued attribute of the document (`emails.value co`,
+ * `emails[...]`, `tags eq`), one element at a time (not a multi-valued sub-attribute of one).
+ */
+function isElementTerm(f: QueryFilter, columns: ReadonlySet<string>): f is ElementTerm {
+  if (f.kind !== 'compare' && f.kind !== 'present' && f.kind !== 'valuePath') return false;
+  const top = f.path.parent ?? f.path.definition;
+  if (!top.multiValued) return false;
+  if (f.kind !== 'valuePath' && f.path.subAttribute !== undefined && f.path.definition.multiValued)
+    return false;
+  return f.path.urn !== undefined || !columns.has(f.path.attribute);
+}
+
 /** Compiles filters and sort orders for one list query. @internal */
 export class SqlCompiler {
   private readonly d: Dialect;
@@ -461,16 +537,21 @@ export class SqlCompiler {
         // `id eq a or id eq b ...` (a member-existence check): one IN list the (tenant, id) key serves.
         if (ids !== undefined) return `r.id IN (${ids.map((v) => this.p.text(v)).join(', ')})`;
         const parts: string[] = [];
-        for (const group of eqGroups(f.filters, this.columns(ctx))) {
+        const wrap = (sql: string) => (twoValued ? `COALESCE(${sql}, FALSE)` : sql);
+        const columns = this.columns(ctx);
+        const singles: QueryFilter[] = [];
+        for (const group of eqGroups(f.filters, columns)) {
           const first = group[0] as QueryFilter;
-          if (group.length === 1) {
-            parts.push(this.node(first, ctx, twoValued));
-            continue;
+          if (group.length === 1) singles.push(first);
+          else {
+            // `userName eq "a" or userName eq "b" ...`: one IN list, not a chain of comparisons.
+            const values = group.map((c) => (c as { value: string }).value);
+            parts.push(wrap(this.leaf(first as Extract<QueryFilter, { kind: 'compare' }>, ctx, values)));
           }
-          // `userName eq "a" or userName eq "b" ...`: one IN list, not a chain of comparisons.
-          const values = group.map((c) => (c as { value: string }).value);
-          const sql = this.leaf(first as Extract<QueryFilter, { kind: 'compare' }>, ctx, values);
-          parts.push(twoValued ? `COALESCE(${sql}, FALSE)` : sql);
+        }
+        for (const group of elementGroups(singles, ctx === undefined ? columns : undefined)) {
+          if (group.length === 1) parts.push(this.node(group[0] as QueryFilter, ctx, twoValued));
+          else parts.push(wrap(this.elementGroup(group as ElementTerm[])));
         }
         return balanced(parts, 'OR');
       }
@@ -496,14 +577,11 @@ export class SqlCompiler {
     values?: readonly string[],
   ): string {
     const path = f.path;
-    const test = (node: JsonNode, def: AttributeDefinition): string => {
-      if (f.kind === 'compare') return this.compare(node, def, f.op, f.value, values);
-      if (f.kind === 'present') return this.present(node, def);
-      return `(${this.d.is(node, 'raw', 'object')} AND ${this.node(f.filter, { json: node }, false)})`;
-    };
+    const raw = needsRaw(f);
+    const test = (node: JsonNode, def: AttributeDefinition): string => this.test(f, node, def, values);
     if (ctx !== undefined) {
       if ('member' in ctx) return this.memberLeaf(f, ctx.member, ctx.reverse);
-      return this.valuesAt(this.d.child(ctx.json, path.attribute), path.definition, test);
+      return this.valuesAt(this.d.child(ctx.json, path.attribute), path.definition, test, raw);
     }
     if (path.urn === undefined) {
       if (path.attribute === 'id') return this.column(f, 'r.id', path.definition);
@@ -515,7 +593,7 @@ export class SqlCompiler {
     if (path.urn !== undefined) node = this.d.child(node, path.urn);
     node = this.d.child(node, path.attribute);
     if (path.subAttribute === undefined || path.parent === undefined) {
-      const exact = this.valuesAt(node, path.definition, test);
+      const exact = this.valuesAt(node, path.definition, test, raw);
       if (f.kind !== 'valuePath') return exact;
       // emails[type eq "work" and value eq "x"]: the value's lookup narrows the rows first.
       const parts = f.filter.kind === 'and' ? f.filter.filters : [f.filter];
@@ -533,11 +611,67 @@ export class SqlCompiler {
       return exact;
     }
     const sub = path.subAttribute;
-    const exact = this.valuesAt(node, path.parent, (el) =>
-      this.valuesAt(this.d.child(el, sub), path.definition, test),
+    const exact = this.valuesAt(
+      node,
+      path.parent,
+      (el) => this.valuesAt(this.d.child(el, sub), path.definition, test, raw),
+      raw,
     );
     const lookup = this.lookup(f, path, values);
     return lookup === undefined ? exact : `(${lookup} AND ${exact})`;
+  }
+
+  /** A comparison, presence test or value path on the value at `node`. */
+  private test(
+    f: Extract<QueryFilter, { kind: 'compare' | 'present' | 'valuePath' }>,
+    node: JsonNode,
+    def: AttributeDefinition,
+    values?: readonly string[],
+  ): string {
+    if (f.kind === 'compare') return this.compare(node, def, f.op, f.value, values);
+    if (f.kind === 'present') return this.present(node, def);
+    return `(${this.d.is(node, 'raw', 'object')} AND ${this.node(f.filter, { json: node }, false)})`;
+  }
+
+  /**
+   * Terms of an `or` on the values of one multi-valued attribute (`emails.value co "a" or
+   * emails.type eq "b" or emails[...]`): one pass over the elements, each tested against every
+   * term, instead of one pass per term. (Some element matches one term, or some element matches
+   * another, exactly when some element matches one or the other.)
+   */
+  private elementGroup(filters: readonly ElementTerm[]): string {
+    const first = filters[0] as ElementTerm;
+    let node = this.d.root();
+    if (first.path.urn !== undefined) node = this.d.child(node, first.path.urn);
+    node = this.d.child(node, first.path.attribute);
+    const top = first.path.parent ?? first.path.definition;
+    const scalar = { ...top, multiValued: false };
+    const raw = filters.some(needsRaw);
+    return this.d.someElement(
+      node,
+      this.alias('e'),
+      (el) => {
+        const parts: string[] = [];
+        for (const group of eqGroups(filters, new Set())) {
+          const f = group[0] as ElementTerm;
+          const values = group.length > 1 ? group.map((c) => (c as { value: string }).value) : undefined;
+          const sub = f.path.subAttribute;
+          if (sub === undefined || f.path.parent === undefined) parts.push(this.test(f, el, scalar, values));
+          else {
+            parts.push(
+              this.valuesAt(
+                this.d.child(el, sub),
+                f.path.definition,
+                (n, d) => this.test(f, n, d, values),
+                raw,
+              ),
+            );
+          }
+        }
+        return balanced(parts, 'OR');
+      },
+      raw,
+    );
   }
 
   /**
@@ -569,21 +703,26 @@ export class SqlCompiler {
     return `r.seq IN (SELECT vr.seq FROM resource_values AS v JOIN resources AS vr ON vr.tenant = v.tenant AND vr.id = v.id WHERE v.tenant = ${this.scope.tenant} AND v.resource_type = ${this.scope.resourceType} AND v.attribute = ${this.p.text(path.attribute)} AND ${match})`;
   }
 
-  /** Runs `test` on the value at `node`, or on each element when the attribute is multi-valued. */
+  /**
+   * Runs `test` on the value at `node`, or on each element when the attribute is multi-valued
+   * (`raw`: the test reads case-exact text or dateTimes).
+   */
   private valuesAt(
     node: JsonNode,
     def: AttributeDefinition,
     test: (node: JsonNode, def: AttributeDefinition) => string,
+    raw: boolean,
   ): string {
     if (!def.multiValued) return test(node, def);
     const scalar = { ...def, multiValued: false };
-    return this.d.someElement(node, this.alias('e'), (el) => test(el, scalar));
+    return this.d.someElement(node, this.alias('e'), (el) => test(el, scalar), raw);
   }
 
   private present(node: JsonNode, def: AttributeDefinition): string {
     if (def.type === 'complex') return this.d.deepPresent(node);
-    const t = this.d.text(node, 'raw');
-    return `((${this.d.is(node, 'raw', 'string')} AND ${t} <> '') OR ${this.d.is(node, 'raw', 'number')} OR ${this.d.is(node, 'raw', 'boolean')})`;
+    // Whether a string is empty is the same in both copies.
+    const t = this.d.text(node, 'either');
+    return `((${this.d.is(node, 'either', 'string')} AND ${t} <> '') OR ${this.d.is(node, 'either', 'number')} OR ${this.d.is(node, 'either', 'boolean')})`;
   }
 
   private compare(
