@@ -13,6 +13,7 @@
  * time, and the probe's p50 / p99 / max, first with no adversary (the baseline).
  */
 import { fork } from 'node:child_process';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import type { AdversarialReady } from './servers/adversarial.ts';
 import { TOKEN, USERS } from './servers/common.ts';
@@ -40,6 +41,32 @@ process.stderr.write(
 );
 
 const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/scim+json' };
+
+/**
+ * One request on a connection of its own (no keep-alive: a server whose event loop was blocked
+ * closes idle sockets late, which would reset a reused one), read to the end.
+ */
+function send(method: string, path: string, body?: unknown): Promise<number> {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${base}${path}`,
+      {
+        method,
+        agent: false,
+        headers:
+          payload === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(payload) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
 
 interface Case {
   readonly name: string;
@@ -119,8 +146,7 @@ async function probe(state: { stop: boolean }): Promise<number[]> {
   const paths = ['/health', '/ServiceProviderConfig'];
   for (let i = 0; !state.stop; i++) {
     const t = performance.now();
-    const r = await fetch(`${base}${paths[i % 2]}`, { headers });
-    await r.arrayBuffer();
+    await send('GET', paths[i % 2] as string);
     times.push(performance.now() - t);
   }
   return times;
@@ -149,25 +175,30 @@ interface Row {
 }
 
 async function run(c: Case | undefined): Promise<Row> {
-  const state = { stop: false };
-  const probing = probe(state);
   const times: number[] = [];
   const statuses = new Set<number>();
+  // Warm the path once (JIT, SQLite's page cache); a warm-up slower than 2 s counts as a run.
+  let first = 0;
+  if (c !== undefined) {
+    const t = performance.now();
+    const status = await send(c.method, c.path, c.body?.(-1));
+    const took = performance.now() - t;
+    if (took > 2_000) {
+      times.push(took);
+      statuses.add(status);
+      first = 1;
+    }
+  }
+  const state = { stop: false };
+  const probing = probe(state);
   if (c === undefined) {
     await new Promise((resolve) => setTimeout(resolve, 3_000));
   } else {
     const started = performance.now();
-    for (let n = 0; n < RUNS && performance.now() - started < CASE_BUDGET_MS; n++) {
-      const body = c.body?.(n);
+    for (let n = first; n < RUNS && performance.now() - started < CASE_BUDGET_MS; n++) {
       const t = performance.now();
-      const r = await fetch(`${base}${c.path}`, {
-        method: c.method,
-        headers,
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      await r.arrayBuffer();
+      statuses.add(await send(c.method, c.path, c.body?.(n)));
       times.push(performance.now() - t);
-      statuses.add(r.status);
     }
   }
   state.stop = true;
@@ -185,15 +216,6 @@ async function run(c: Case | undefined): Promise<Row> {
 
 const rows: Row[] = [await run(undefined)];
 for (const c of cases) {
-  // Warm the path once (JIT, SQLite's page cache) before the timed runs.
-  const body = c.body?.(-1);
-  await (
-    await fetch(`${base}${c.path}`, {
-      method: c.method,
-      headers,
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    })
-  ).arrayBuffer();
   rows.push(await run(c));
   process.stderr.write(`done: ${c.name}\n`);
 }

@@ -880,8 +880,8 @@ export class SqlCompiler {
     if (sort === undefined) return seq;
     const key = this.sortKey(sort.path);
     if (key === undefined) return seq;
-    const dir = sort.descending ? 'DESC' : 'ASC';
-    return `(${key} IS NULL) ${dir}, ${key} ${dir}, ${seq}`;
+    // The key once (not again for `IS NULL`): on a multi-valued attribute it is a subquery per row.
+    return `${key} ${sort.descending ? 'DESC NULLS FIRST' : 'ASC NULLS LAST'}, ${seq}`;
   }
 
   private sortKey(path: QueryPath): string | undefined {
