@@ -197,6 +197,11 @@ describe('sqliteStore', () => {
     expect(plan('emails[type eq "work"].value eq "b@x.org"')).toMatch(/resource_values_lookup/);
     expect(plan('emails[type eq "work"].value eq "b@x.org"')).toMatch(/seq=\?/);
     expect(plan('displayName eq "Admins"')).toMatch(/USING INDEX resources_display_name/);
+    // An `or` of eq on one attribute is one IN list the same index answers.
+    expect(plan('userName eq "a" or userName eq "B" or userName eq "c"')).toMatch(
+      /SEARCH r USING INDEX resources_user_name/,
+    );
+    expect(plan('emails.value eq "a@x.org" or emails.value eq "b@x.org"')).toMatch(/resource_values_lookup/);
     await store.close();
   });
 });
