@@ -100,6 +100,8 @@ async function wide(userName: string): Promise<string> {
 const wideUserId = await wide('wide@example.org');
 const patchUserId = await wide('patched@example.org');
 
+// Gone with the bench that forked it.
+process.on('disconnect', () => process.exit(0));
 const server = createServer(toNodeListener(handler));
 server.listen(0, '127.0.0.1', () => {
   process.send?.({
