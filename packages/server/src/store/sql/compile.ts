@@ -5,8 +5,9 @@
  * The semantics are those of `evaluateFilter` for resources whose attributes have their schema
  * types (which the handler guarantees): case-insensitive comparisons use the search document (the
  * data with every string case-folded by `foldCase`), multi-valued attributes match when any element
- * does (in one pass over the elements), `pr` ignores `null`, `""`, `[]` and `{}`, dateTimes compare as instants, `id` and `meta`
- * come from columns and the reference attribute (`members`) from the membership table.
+ * does (in one pass over the elements), `pr` ignores `null`, `""`, `[]` and `{}`, dateTimes compare
+ * as instants, `id` and `meta` come from columns and the reference attribute (`members`) from the
+ * membership table. Text orders by code point (SQLite's `BINARY`, PostgreSQL's `"C"` collation).
  *
  * Values never reach the SQL text: every value is a parameter. Attribute names do, as JSON keys,
  * and only when they match {@link SAFE_KEY} (schema names always do); table names come from a fixed
