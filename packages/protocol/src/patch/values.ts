@@ -2,6 +2,7 @@
 // definitions, and comparison of values (the JSON helpers live in json.ts and are re-exported).
 import { type AttributeDefinition, ScimError } from '@scim/schemas';
 import type { CompatibilityProfile } from '../profile.ts';
+import { foldCase } from '../text/fold.ts';
 import { isObject, type JsonObject, jsonEqual } from './json.ts';
 import { isReferenceList } from './references.ts';
 import { decodeEntraRole, isRoles } from './roles.ts';
@@ -179,7 +180,7 @@ export function sameValue(a: unknown, b: unknown, def: AttributeDefinition): boo
 /**
  * @internal A test of "the same value as `item`" ({@link sameValue}) for many values. For complex
  * values with a string `value` (a group's members, a user's emails) the comparison is inlined and
- * each value is lower-cased only when it could be equal, so a scan of a large list stays cheap.
+ * each value is case-folded only when it could be equal, so a scan of a large list stays cheap.
  */
 export function sameAs(item: unknown, def: AttributeDefinition): (value: unknown) => boolean {
   const exact = def.type === 'complex' ? valueCaseExact(def) : undefined;
@@ -188,17 +189,14 @@ export function sameAs(item: unknown, def: AttributeDefinition): (value: unknown
   }
   const v = item.value;
   const type = item.type;
-  const lower = exact ? v : v.toLowerCase();
-  // toLowerCase keeps a string's length except for U+0130 (İ, which becomes two code units),
-  // so strings of different lengths without it cannot be equal ignoring case.
-  const dotted = !exact && v.includes('\u0130');
+  const folded = exact ? v : foldCase(v);
   return (el) => {
     if (!isObject(el)) return false;
     const ev = el.value;
     if (ev !== v) {
-      if (exact || typeof ev !== 'string') return false;
-      if (ev.length !== v.length && !dotted && !ev.includes('\u0130')) return false;
-      if (ev.toLowerCase() !== lower) return false;
+      // Case folding keeps a string's length: strings of different lengths are never equal.
+      if (exact || typeof ev !== 'string' || ev.length !== v.length) return false;
+      if (foldCase(ev) !== folded) return false;
     }
     const et = el.type;
     return type === undefined || et === undefined || scalarEqual(et, type, false);
@@ -215,9 +213,9 @@ export function valueLookups(item: unknown, def: AttributeDefinition): readonly 
   return [{ sub: 'value', keys: [indexKey(item.value)] }];
 }
 
-/** @internal Equality of two scalars, ignoring case for strings unless `caseExact`. */
+/** @internal Equality of two scalars, ignoring case (Unicode simple case folding) for strings unless `caseExact`. */
 export function scalarEqual(a: unknown, b: unknown, caseExact: boolean): boolean {
   if (!caseExact && typeof a === 'string' && typeof b === 'string')
-    return a.toLowerCase() === b.toLowerCase();
+    return a.length === b.length && foldCase(a) === foldCase(b);
   return jsonEqual(a, b);
 }

@@ -2,6 +2,7 @@
 // changed in place, and indexed by sub-attribute value, so that each value-path operation
 // (`emails[value eq "x"].display`) costs what it touches, not the size of the list.
 import type { QueryFilter } from '../filter/ast.ts';
+import { foldCase } from '../text/fold.ts';
 import { getCi, isObject, type JsonObject } from './json.ts';
 
 /** A slot whose value was removed (slots keep their positions until the list is written back). */
@@ -11,14 +12,12 @@ const HOLE: unique symbol = Symbol('removed');
 const PLAIN = /^[\0-@[-\x7f]*$/;
 
 /**
- * @internal The index key of a text: the same for every two texts that are equal ignoring case,
- * by lower-casing (`toLowerCase`) or by Unicode simple case folding (Σ, σ and ς; K and the Kelvin
- * sign; ẞ and ß). Texts with one key may still differ: the index only proposes candidates, which
- * the value filter then tests.
+ * @internal The index key of a text: its Unicode simple case folding ({@link foldCase}), the rule
+ * every comparison ignoring case uses, so two texts equal ignoring case share one key. The index
+ * only proposes candidates, which the value filter then tests.
  */
 export function indexKey(text: string): string {
-  if (PLAIN.test(text)) return text;
-  return text.toLowerCase().toUpperCase().toLowerCase();
+  return PLAIN.test(text) ? text : foldCase(text);
 }
 
 /** The texts a filter's `eq` can compare a sub-attribute value with (as the evaluator reads them). */

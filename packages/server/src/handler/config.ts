@@ -58,6 +58,9 @@ export interface ResolvedConfig {
   readonly maxPageSize: number;
   readonly defaultPageSize: number;
   readonly maxPatchOperations: number;
+  readonly maxValuesPerAttribute: number;
+  readonly maxIndexedValueLength: number;
+  readonly maxFilterTerms: number;
   readonly bulk: { readonly maxOperations: number; readonly maxPayloadSize: number } | undefined;
   readonly rateLimit: { readonly requests: number; readonly windowSeconds: number } | undefined;
   readonly userPatchStatus: 200 | 204;
@@ -217,6 +220,9 @@ export function resolveConfig(options: ScimServerOptions): ResolvedConfig {
     maxPageSize,
     defaultPageSize: Math.min(maxPageSize, positive(limits.defaultPageSize, 100, 'defaultPageSize')),
     maxPatchOperations: positive(limits.maxPatchOperations, 1000, 'maxPatchOperations'),
+    maxValuesPerAttribute: positive(limits.maxValuesPerAttribute, 1000, 'maxValuesPerAttribute'),
+    maxIndexedValueLength: positive(limits.maxIndexedValueLength, 1024, 'maxIndexedValueLength'),
+    maxFilterTerms: positive(limits.maxFilterTerms, 200, 'maxFilterTerms'),
     bulk,
     rateLimit: limits.rateLimit,
     userPatchStatus: options.userPatchResponse ?? 200,

@@ -9,6 +9,7 @@ import { readJson } from './body.ts';
 import { runBulk } from './bulk.ts';
 import { resolveConfig, type ServedType, storageOf } from './config.ts';
 import { type DiscoveryEndpoint, discovery, discoveryKey, discoveryText } from './discovery.ts';
+import { checkText, unstorable } from './limits.ts';
 import { queryParams, searchParams } from './query.ts';
 import {
   createResource,
@@ -80,14 +81,20 @@ function methodNotAllowed(allow: string): ScimError {
 }
 
 function decodeSegment(segment: string): string {
+  let decoded: string;
   try {
-    return decodeURIComponent(segment);
+    decoded = decodeURIComponent(segment);
   } catch {
     throw new ScimError(
       'notFound',
       `no such endpoint: the path segment "${segment}" is not valid percent-encoding`,
     );
   }
+  // No tenant, endpoint or id holds U+0000 (which PostgreSQL cannot even compare with).
+  if (unstorable(decoded) !== undefined) {
+    throw new ScimError('notFound', `nothing is at "${segment}": no name or id holds U+0000`);
+  }
+  return decoded;
 }
 
 /** A fixed-window request counter per tenant. */
@@ -276,6 +283,13 @@ export function createScimHandler(options: ScimServerOptions): ScimHandler {
   ): Promise<Response> => {
     const body = async (limit = config.maxBodyBytes) =>
       bodyOverride !== undefined ? bodyOverride.value : readJson(request, limit, config.maxDepth);
+    // A resource write's body, holding only strings a store keeps (each Bulk operation's is checked
+    // when it runs, so that one bad operation fails alone).
+    const written = async () => {
+      const value = await body();
+      checkText(value);
+      return value;
+    };
     const first = parts[0]?.toLowerCase();
     if (first === undefined) throw new ScimError('notFound', 'name an endpoint, such as /Users');
     if (first === 'me') {
@@ -335,7 +349,7 @@ export function createScimHandler(options: ScimServerOptions): ScimHandler {
     const params = queryParams(url);
     if (parts.length === 1) {
       if (method === 'GET' || method === 'HEAD') return listResources(ctx, type, params);
-      if (method === 'POST') return createResource(ctx, type, await body(), params);
+      if (method === 'POST') return createResource(ctx, type, await written(), params);
       throw methodNotAllowed('GET, POST');
     }
     const id = parts[1]!;
@@ -348,9 +362,9 @@ export function createScimHandler(options: ScimServerOptions): ScimHandler {
       case 'HEAD':
         return getResource(ctx, type, id, request, params);
       case 'PUT':
-        return replaceResource(ctx, type, id, request, await body(), params);
+        return replaceResource(ctx, type, id, request, await written(), params);
       case 'PATCH':
-        return patchResource(ctx, type, id, request, await body(), params);
+        return patchResource(ctx, type, id, request, await written(), params);
       case 'DELETE':
         return deleteResource(ctx, type, id, request);
       default:

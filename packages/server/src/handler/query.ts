@@ -8,6 +8,7 @@ import {
 import { ScimError } from '@scim/schemas';
 import type { StoreSort } from '../store/types.ts';
 import type { ResolvedConfig, ServedType } from './config.ts';
+import { checkFilterText } from './limits.ts';
 
 /** The parameters of a list query, from the URL or a `.search` body. @internal */
 export interface QueryParams {
@@ -112,8 +113,9 @@ export function compileQueryFilter(
   config: ResolvedConfig,
 ): QueryFilter | undefined {
   if (text === undefined || text.trim() === '') return undefined;
-  const options = { profile: config.profileName };
+  const options = { profile: config.profileName, maxTerms: config.maxFilterTerms };
   const filter = normalizeFilter(parseFilter(text, options), type.schema, options);
+  checkFilterText(filter);
   if (type.filterable !== undefined) {
     const allowed = type.filterable;
     walkPaths(filter, (path, within) => {

@@ -3,6 +3,7 @@ import {
   applyPatch,
   checkIfMatch,
   decodeEntraRole,
+  foldCase,
   isNotModified,
   normalizeFilter,
   parseFilter,
@@ -16,6 +17,7 @@ import type { HandlerLogger } from '../options.ts';
 import type { MemberDelta, ScimStore, StoredMember, StoredResource, UniqueKey } from '../store/types.ts';
 import type { ResolvedConfig, ServedType } from './config.ts';
 import { retrying, type WriteTarget } from './conflicts.ts';
+import { checkWritable } from './limits.ts';
 import { attributeList, compileQueryFilter, compileSort, pageWindow, type QueryParams } from './query.ts';
 import { empty, scimJson } from './respond.ts';
 
@@ -138,7 +140,7 @@ function uniqueKeys(type: ServedType, data: Json): UniqueKey[] {
     const value = holder[u.definition.name];
     if (value === undefined || value === null) continue;
     const text = typeof value === 'string' ? value : JSON.stringify(value);
-    out.push({ attribute: u.path, value: u.definition.caseExact ? text : text.toLowerCase() });
+    out.push({ attribute: u.path, value: u.definition.caseExact ? text : foldCase(text) });
   }
   return out;
 }
@@ -558,6 +560,7 @@ export async function createResource(
   const memberDisplay = memberLabels(ctx, type, body);
   const data = toData(type, type.policies.onCreate(toData(type, parsed)));
   checkRequired(type, data, false);
+  checkWritable(ctx.config, type, data);
   const changes = diffTop({}, data);
   const added = members ?? [];
   const { type: changeType } = classify({
@@ -622,6 +625,7 @@ export async function replaceResource(
       }
     }
     checkRequired(type, data, false);
+    checkWritable(ctx.config, type, data);
     const changes = diffTop(current.data, data);
     const before = new Set((current.members ?? []).map((m) => m.value));
     const after = new Set(members ?? []);
@@ -716,6 +720,7 @@ export async function patchResource(
     if (!dataChanged && !memberChange)
       return { stored: current, changes: [], added: [], removed: [], wrote: false };
     checkRequired(type, data, false);
+    if (dataChanged) checkWritable(ctx.config, type, data);
     let added = delta?.added ?? [];
     let removed = delta?.removed ?? [];
     if (delta !== undefined && !delta.removeAll && added.length + removed.length <= MEMBER_CHECKS) {

@@ -1,6 +1,6 @@
 // The store contract suite: one set of vitest cases that every ScimStore must pass (memory,
 // SQLite, PostgreSQL, PGlite, and a custom store). Public through `@scim/server/testing`.
-import { normalizeFilter, parseFilter, type QueryFilter, type QueryPath } from '@scim/protocol';
+import { foldCase, normalizeFilter, parseFilter, type QueryFilter, type QueryPath } from '@scim/protocol';
 import {
   groupResourceSchema,
   isScimError,
@@ -86,7 +86,7 @@ function userInput(userName: string, extra: Record<string, unknown> = {}) {
       userName,
       ...extra,
     },
-    unique: [{ attribute: 'userName', value: userName.toLowerCase() }] as UniqueKey[],
+    unique: [{ attribute: 'userName', value: foldCase(userName) }] as UniqueKey[],
     change: { type: 'user.created' },
   };
 }
@@ -94,7 +94,7 @@ function userInput(userName: string, extra: Record<string, unknown> = {}) {
 function groupWrite(displayName: string) {
   return {
     data: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName },
-    unique: [{ attribute: 'displayName', value: displayName.toLowerCase() }] as UniqueKey[],
+    unique: [{ attribute: 'displayName', value: foldCase(displayName) }] as UniqueKey[],
     change: { type: 'group.updated' },
   };
 }
@@ -102,7 +102,7 @@ function groupWrite(displayName: string) {
 function groupInput(displayName: string, members?: string[]): CreateInput {
   return {
     data: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName },
-    unique: [{ attribute: 'displayName', value: displayName.toLowerCase() }] as UniqueKey[],
+    unique: [{ attribute: 'displayName', value: foldCase(displayName) }] as UniqueKey[],
     change: { type: 'group.created' },
     ...(members === undefined ? {} : { members }),
   };
@@ -689,6 +689,175 @@ export function describeStoreContract(
         });
         expect(page.resources[0]?.members?.map((m) => m.value).sort()).toEqual(of('alice', 'Bob'));
       });
+    });
+
+    describe('case folding and order (one rule in every store)', () => {
+      const t = freshTenant();
+      const made: Record<string, StoredResource> = {};
+      const names = [
+        'ΚΑΣΑΝΔΡΑ',
+        'νικος@x.gr',
+        'Straße',
+        'strasse',
+        '\u{1F600} smile',
+        '\uFF21 wide',
+        'zed',
+        'İstanbul',
+      ];
+      beforeAll(async () => {
+        for (const n of names) {
+          made[n] = await store.create(
+            t,
+            'User',
+            userInput(n, { emails: [{ value: `${n}@mail`, type: 'work' }], displayName: n }),
+          );
+        }
+        const g = await store.create(t, 'Group', { ...groupInput('ΟΜΑΔΑ'), members: [made.zed!.id] });
+        made.group = g;
+      });
+      const find = async (filter: string, schema?: ResourceSchema) =>
+        (
+          await store.list(t, {
+            resourceType: schema === groupResourceSchema ? 'Group' : 'User',
+            filter: query(filter, schema),
+            startIndex: 1,
+            count: 100,
+          })
+        ).resources.map((r) => (r.data.userName ?? r.data.displayName) as string);
+
+      it('folds Σ, σ and ς alike and keeps ß apart from ss (Unicode simple case folding)', async () => {
+        expect(await find('displayName sw "ΚΑΣ"')).toEqual(['ΚΑΣΑΝΔΡΑ']);
+        expect(await find('userName eq "ΝΙΚΟΣ@X.GR"')).toEqual(['νικος@x.gr']);
+        expect(await find('emails.value eq "ΝΙΚΟΣ@X.GR@mail"')).toEqual(['νικος@x.gr']);
+        expect(await find('emails[type eq "WORK" and value sw "νικοσ"]')).toEqual(['νικος@x.gr']);
+        expect(await find('userName eq "strasse"')).toEqual(['strasse']);
+        expect(await find('userName eq "STRAẞE"')).toEqual(['Straße']);
+        expect(await find('userName sw "i"')).toEqual([]);
+        expect(await find('displayName eq "ομαδα"', groupResourceSchema)).toEqual(['ΟΜΑΔΑ']);
+      });
+
+      it('orders strings by code point, an emoji after U+FF21, in filters and sorts', async () => {
+        expect(await find('userName gt "\uFF21"')).toEqual(['\u{1F600} smile', '\uFF21 wide']);
+        expect(await find('userName lt "\uFF21" and userName gt "zed"')).toEqual([
+          'ΚΑΣΑΝΔΡΑ',
+          'νικος@x.gr',
+          'İstanbul',
+        ]);
+        const sorted = await store.list(t, {
+          resourceType: 'User',
+          sort: { path: sortPath('userName'), descending: false },
+          startIndex: 1,
+          count: 100,
+        });
+        expect(sorted.resources.map((r) => r.data.userName)).toEqual([
+          'strasse',
+          'Straße',
+          'zed',
+          'İstanbul',
+          'ΚΑΣΑΝΔΡΑ',
+          'νικος@x.gr',
+          '\uFF21 wide',
+          '\u{1F600} smile',
+        ]);
+        const byEmail = await store.list(t, {
+          resourceType: 'User',
+          sort: { path: sortPath('emails'), descending: true },
+          startIndex: 1,
+          count: 2,
+        });
+        expect(byEmail.resources.map((r) => r.data.userName)).toEqual(['\u{1F600} smile', '\uFF21 wide']);
+      });
+
+      it('answers an or of eq on one attribute as the evaluator does', async () => {
+        expect(
+          await find('userName eq "ZED" or userName eq "STRASSE" or title pr or userName eq "nope"'),
+        ).toEqual(['strasse', 'zed']);
+        expect(
+          await find('emails.value eq "zed@MAIL" or emails.value eq "strasse@mail" or emails.value eq "x"'),
+        ).toEqual(['strasse', 'zed']);
+        expect(await find('not (userName eq "zed" or userName eq "strasse") and userName sw "s"')).toEqual([
+          'Straße',
+        ]);
+      });
+
+      it('answers an or of terms on one multi-valued attribute as the evaluator does', async () => {
+        expect(
+          await find(
+            'emails.value co "ZED@" or emails[type eq "work" and value sw "STRAẞE"] or emails.type eq "nope" or emails.value ew "ΚΑΣ"',
+          ),
+        ).toEqual(['Straße', 'zed']);
+        expect(
+          await find('emails.value eq "zed@mail" or emails.value co "strasse" or emails.display pr'),
+        ).toEqual(['strasse', 'zed']);
+        expect(await find('not (emails.value co "@" or emails.type pr) or userName eq "zed"')).toEqual([
+          'zed',
+        ]);
+      });
+    });
+
+    it('keeps a unique value of 3,000 random characters, finds it, and refuses its other casing', async () => {
+      const t = freshTenant();
+      // Random CJK characters (and Greek capitals) hardly compress: a B-tree entry this long (over
+      // ~2.7 kB) is refused by PostgreSQL.
+      let seed = 7;
+      const letters = Array.from({ length: 3000 }, (_, i) => {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31;
+        return String.fromCharCode(i % 10 === 0 ? 0x391 + (seed % 17) : 0x4e00 + (seed % 20000));
+      }).join('');
+      const made = await store.create(
+        t,
+        'User',
+        userInput(letters, { displayName: letters, externalId: letters }),
+      );
+      const found = (filter: string) =>
+        store.list(t, { resourceType: 'User', filter: query(filter), startIndex: 1, count: 10 });
+      expect((await found(`userName eq "${letters.toUpperCase()}"`)).resources.map((r) => r.id)).toEqual([
+        made.id,
+      ]);
+      expect((await found(`externalId eq "${letters}"`)).totalResults).toBe(1);
+      expect((await found(`displayName eq "${letters}"`)).totalResults).toBe(1);
+      expect(await failure(store.create(t, 'User', userInput(letters.toUpperCase())))).toMatchObject({
+        status: 409,
+        scimType: 'uniqueness',
+      });
+      const g = await store.create(t, 'Group', groupInput(letters));
+      expect(await failure(store.create(t, 'Group', groupInput(letters.toLowerCase())))).toMatchObject({
+        status: 409,
+      });
+      expect(g.data.displayName).toBe(letters);
+    });
+
+    it('filters and sorts on a multi-valued attribute of 2,000 values', async () => {
+      const t = freshTenant();
+      const emails = Array.from({ length: 2000 }, (_, i) => ({
+        value: `u${i}@Example.com`,
+        type: i % 2 === 0 ? 'work' : 'home',
+        ...(i === 1500 ? { primary: true } : {}),
+      }));
+      const big = await store.create(t, 'User', userInput('big', { emails }));
+      await store.create(
+        t,
+        'User',
+        userInput('small', { emails: [{ value: 'a@example.com', primary: true }] }),
+      );
+      const find = async (filter: string) =>
+        (
+          await store.list(t, { resourceType: 'User', filter: query(filter), startIndex: 1, count: 10 })
+        ).resources.map((r) => r.data.userName);
+      expect(await find('emails.value co "zzz"')).toEqual([]);
+      expect(await find('emails.value eq "U1999@example.com"')).toEqual(['big']);
+      expect(await find('emails[type eq "home" and value ew "1999@EXAMPLE.COM"]')).toEqual(['big']);
+      expect(await find('emails[type eq "work" and value ew "1999@example.com"]')).toEqual([]);
+      expect(await find('emails.primary eq true')).toEqual(['big', 'small']);
+      const sorted = await store.list(t, {
+        resourceType: 'User',
+        sort: { path: sortPath('emails'), descending: false },
+        startIndex: 1,
+        count: 10,
+      });
+      // By the primary value: a@example.com before u1500@example.com.
+      expect(sorted.resources.map((r) => r.data.userName)).toEqual(['small', 'big']);
+      expect(big.data.emails).toHaveLength(2000);
     });
 
     it('treats SQL metacharacters in ids as plain text', async () => {

@@ -434,7 +434,9 @@ class PostgresScimStore implements PostgresStore {
       const from = Number((rows[0] as { v: number | string }).v);
       const migrations = postgresMigrations(s);
       for (let v = from; v < migrations.length; v++) {
-        await q.exec(migrations[v] as string);
+        const migration = migrations[v];
+        if (typeof migration === 'function') await migration(q);
+        else await q.exec(migration as string);
         await q.query(`INSERT INTO ${s}.scim_migrations (version, applied_at) VALUES ($1, $2)`, [
           v + 1,
           now(),
@@ -722,9 +724,10 @@ class PostgresScimStore implements PostgresStore {
     keys: readonly UniqueKey[],
   ): Promise<void> {
     for (const key of sortedKeys(keys)) {
+      // Held by the SHA-256 of the value (migration 3), so that a key of any length fits the index.
       const { rowCount } = await q.query(
-        `INSERT INTO ${this.s}.uniques (tenant, resource_type, attribute, value, id) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT DO NOTHING`,
+        `INSERT INTO ${this.s}.uniques (tenant, resource_type, attribute, value, digest, id)
+         VALUES ($1, $2, $3, $4, sha256(convert_to($4, 'UTF8')), $5) ON CONFLICT DO NOTHING`,
         [tenant, resourceType, key.attribute, key.value, id],
       );
       if (rowCount === 0) throw taken(resourceType, key);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
+import { foldCase } from '@scim/protocol';
 import { isScimError, ScimError } from '@scim/schemas';
 import { FaultLog, type StoreLogger } from './fault-log.ts';
 import { Params, SqlCompiler, sqliteDialect } from './sql/compile.ts';
@@ -286,6 +287,9 @@ class SqliteScimStore implements SqliteStore {
       db.exec('PRAGMA foreign_keys = ON');
       db.function('scim_instant', { deterministic: true }, (text) =>
         typeof text === 'string' ? instantOf(text) : null,
+      );
+      db.function('scim_fold', { deterministic: true }, (text) =>
+        typeof text === 'string' ? foldCase(text) : text,
       );
       migrate(db);
     } catch (error) {
@@ -862,7 +866,9 @@ function migrate(db: DatabaseSync): void {
       'CREATE TABLE IF NOT EXISTS scim_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)',
     );
     for (let v = schemaVersion(db); v < sqliteMigrations.length; v++) {
-      db.exec(sqliteMigrations[v] as string);
+      const migration = sqliteMigrations[v];
+      if (typeof migration === 'function') migration(db);
+      else db.exec(migration as string);
       db.prepare('INSERT INTO scim_migrations (version, applied_at) VALUES (?, ?)').run(v + 1, now());
     }
     db.exec('COMMIT');

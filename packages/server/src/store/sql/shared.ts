@@ -4,6 +4,7 @@
  * @internal
  * @packageDocumentation
  */
+import { foldCase } from '@scim/protocol';
 import { ScimError } from '@scim/schemas';
 import { RETRY_AFTER_SECONDS } from '../../retry-after.ts';
 import type {
@@ -134,9 +135,9 @@ export function labelOf(labels: Readonly<Record<string, string>> | undefined, id
   return labels !== undefined && Object.hasOwn(labels, id) ? (labels[id] ?? null) : null;
 }
 
-/** The lower-cased copy of a label, for case-insensitive filters (see `searchDocument`). @internal */
+/** The case-folded copy of a label, for case-insensitive filters (see `searchDocument`). @internal */
 export function labelSearch(label: string | null): string | null {
-  return label === null ? null : label.toLowerCase();
+  return label === null ? null : foldCase(label);
 }
 
 /** A member row as both stores read it. @internal */
