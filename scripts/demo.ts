@@ -211,40 +211,17 @@ async function cycle(label: string): Promise<{ summary: CycleSummary; entries: L
   return { summary, entries, ms };
 }
 
-// The summary, as Entra's provisioning logs would count it: actions by type and object type.
+// The summary, as Entra's provisioning logs would count it: actions by type and object type
+// (@scim/entra-mock's table, which `entra-mock provision` prints too).
 function table(entries: LogEntry[], ms: number) {
-  const rows = [
-    ['Create', 'create'],
-    ['Update', 'update'],
-    ['Disable', 'disable'],
-    ['Delete', 'delete'],
-    ['Staged delete', 'stagedDelete'],
-    ['Skip', 'other'],
-  ] as const;
-  const head = ['Action', 'Users', 'Groups', 'Success', 'Failure', 'Skipped'];
-  say(
-    `   ${bold(
-      head[0]!.padEnd(14) +
-        head
-          .slice(1)
-          .map((h) => h.padStart(9))
-          .join(''),
-    )}`,
-  );
-  for (const [name, action] of rows) {
-    const of = entries.filter((e) => e.provisioningAction === action);
-    if (action === 'stagedDelete' && of.length === 0) continue;
-    const count = (pred: (e: LogEntry) => boolean) => of.filter(pred).length;
-    const cells = [
-      count((e) => e.sourceIdentity.identityType === 'User'),
-      count((e) => e.sourceIdentity.identityType === 'Group'),
-      count((e) => e.provisioningStatusInfo.status === 'success'),
-      count((e) => e.provisioningStatusInfo.status === 'failure'),
-      count((e) => e.provisioningStatusInfo.status === 'skipped'),
-    ];
-    const line = `${name.padEnd(14)}${cells.map((c) => String(c).padStart(9)).join('')}`;
-    say(`   ${cells[3]! > 0 ? red(line) : cells.every((c) => c === 0) ? dim(line) : line}`);
-  }
+  const rows = entra.summarizeProvisioningLogs(entries);
+  const [head, ...lines] = entra.formatProvisioningSummary(rows);
+  say(`   ${bold(head!)}`);
+  lines.forEach((line, i) => {
+    const row = rows[i]!;
+    const empty = row.users + row.groups === 0;
+    say(`   ${row.failure > 0 ? red(line) : empty ? dim(line) : line}`);
+  });
   const sent = [...requests].map(([method, n]) => `${n} ${method}`).join(', ');
   const reasons = new Map<string, number>();
   for (const e of entries) {

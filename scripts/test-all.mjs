@@ -3,7 +3,7 @@
 // single run shows everything that is wrong; the exit code is non-zero if anything failed. The last
 // line is the test runner's summary.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -26,7 +26,17 @@ const steps = [
     ],
   ],
   ['docs', ['node', 'scripts/docs.mjs']],
+  // The generated API reference in headless Chromium (packages/docs-tests/site): after the docs.
+  ['api site', ['pnpm', '--filter', '@scim/docs-tests', 'run', 'test:site']],
 ];
+
+// The browser test needs a Chromium; ./dev test installs none (see docs/decisions/0009).
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const missing = {
+  'api site': existsSync(chromium)
+    ? undefined
+    : `Chromium is missing at ${chromium}. Install it with: sudo apt-get install -y chromium (or set CHROMIUM_PATH)`,
+};
 
 mkdirSync(join(root, '.cache'), { recursive: true });
 rmSync(reportFile, { force: true });
@@ -34,6 +44,13 @@ const results = [];
 for (const [name, [cmd, ...args]] of steps) {
   process.stdout.write(`\n\x1b[1m» ${name}: ${[cmd, ...args].join(' ')}\x1b[0m\n`);
   const started = Date.now();
+  const docsFailed = name === 'api site' && results.some((r) => r.name === 'docs' && !r.ok);
+  const why = missing[name] ?? (docsFailed ? 'not run: the docs step failed' : undefined);
+  if (why) {
+    process.stdout.write(`\x1b[1;31m${name}: ${why}\x1b[0m\n`);
+    results.push({ name, ok: false, seconds: 0, why });
+    continue;
+  }
   // CI runs the slow end-to-end check too: every template scaffolded, installed from the packed
   // tarballs outside the repository, typechecked and tested (create-scim-connector's test/e2e).
   const env = { ...process.env, SCIM_E2E_TEMPLATES: process.env.SCIM_E2E_TEMPLATES ?? '1' };
@@ -50,7 +67,7 @@ try {
 
 process.stdout.write('\n');
 for (const r of results) {
-  process.stdout.write(`${r.ok ? '✓' : '✗'} ${r.name.padEnd(10)} ${r.seconds.toFixed(1)}s\n`);
+  process.stdout.write(`${r.ok ? '✓' : '✗'} ${r.name.padEnd(10)} ${r.why ?? `${r.seconds.toFixed(1)}s`}\n`);
 }
 const failed = results.filter((r) => !r.ok).map((r) => r.name);
 if (failed.length > 0) process.stdout.write(`failed steps: ${failed.join(', ')}\n`);

@@ -2,43 +2,24 @@
 // the repository, and runs the installed bin as `npm create` would. With SCIM_E2E_TEMPLATES=1 it also
 // builds and packs the libraries, scaffolds every template, installs each project from the tarballs
 // (and the registry, for vitest and typescript), and runs its typecheck and tests: several minutes.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturesDir, tempDir } from './helpers.ts';
+import { installTarballs, packCli, packLibraries, repo, run } from './packed.ts';
 
 const pkgDir = join(import.meta.dirname, '..');
-const repo = join(pkgDir, '..', '..');
 const self = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { version: string };
 
 const templateIds = ['blank', 'cybsafe', 'hoxhunt', 'hypervault', 'keeper', 'vault-platform'];
 
 let temp: { dir: string; remove: () => void };
-let tarball: string;
 let bin: string;
 let packed: string[];
 
-function run(command: string, args: string[], cwd: string, env: Record<string, string> = {}) {
-  const { npm_config_user_agent: _, ...rest } = process.env;
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...rest, CI: '1', ...env } });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
 beforeAll(() => {
   temp = tempDir('create-scim-connector-e2e-');
-  execFileSync('pnpm', ['run', 'build'], { cwd: pkgDir, stdio: 'pipe' });
-  execFileSync('pnpm', ['pack', '--pack-destination', temp.dir], { cwd: pkgDir, stdio: 'pipe' });
-  tarball = join(temp.dir, readdirSync(temp.dir).find((f) => f.endsWith('.tgz'))!);
-  packed = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).trim().split('\n');
-  const project = join(temp.dir, 'consumer');
-  execFileSync('mkdir', ['-p', project]);
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', tarball], {
-    cwd: project,
-    stdio: 'pipe',
-  });
-  bin = join(project, 'node_modules', '.bin', 'create-scim-connector');
+  ({ bin, files: packed } = packCli(temp.dir));
 }, 180_000);
 
 afterAll(() => temp?.remove());
@@ -131,32 +112,13 @@ describe('the packed create-scim-connector', () => {
   });
 });
 
-/** The published libraries of the workspace (not the CLI), which the templates depend on. */
-function libraries(): string[] {
-  const packages = join(repo, 'packages');
-  return readdirSync(packages)
-    .map((d) => join(packages, d))
-    .filter((d) => existsSync(join(d, 'package.json')))
-    .filter((d) => {
-      const pkg = JSON.parse(readFileSync(join(d, 'package.json'), 'utf8'));
-      return !pkg.private && pkg.name !== 'create-scim-connector';
-    });
-}
-
 describe.runIf(process.env.SCIM_E2E_TEMPLATES === '1')(
   'every template, scaffolded and installed from the tarballs',
   () => {
     let tarballs: string[];
 
     beforeAll(() => {
-      const dir = join(temp.dir, 'tarballs');
-      for (const lib of libraries()) {
-        // `./dev test` builds every package before the tests; build here only what was never built.
-        if (!existsSync(join(lib, 'dist')))
-          execFileSync('pnpm', ['run', 'build'], { cwd: lib, stdio: 'pipe' });
-        execFileSync('pnpm', ['pack', '--pack-destination', dir], { cwd: lib, stdio: 'pipe' });
-      }
-      tarballs = readdirSync(dir).map((f) => join(dir, f));
+      tarballs = packLibraries(join(temp.dir, 'tarballs'));
     }, 600_000);
 
     it.each(templateIds)(
@@ -167,11 +129,7 @@ describe.runIf(process.env.SCIM_E2E_TEMPLATES === '1')(
         expect(scaffold.code, scaffold.stderr).toBe(0);
         const project = join(temp.dir, name);
         expect(project.startsWith(repo)).toBe(false);
-        const install = run(
-          'npm',
-          ['install', '--no-audit', '--no-fund', '--loglevel=error', '--prefer-offline', ...tarballs],
-          project,
-        );
+        const install = installTarballs(project, tarballs);
         expect(install.code, install.stderr).toBe(0);
         expect(existsSync(join(project, 'node_modules', '@scim', 'server', 'src'))).toBe(false);
         const typecheck = run('npm', ['run', 'typecheck'], project);

@@ -28,6 +28,7 @@ export {
   type Synchronization,
   type SynchronizationOptions,
 } from './graph/sync.ts';
+export * from './logs/summary-table.ts';
 export type * from './logs/types.ts';
 export * from './mount.ts';
 export * from './tenant/tenant.ts';

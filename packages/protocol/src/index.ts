@@ -11,4 +11,5 @@ export * from './path/index.ts';
 export * from './profile.ts';
 export * from './projection/index.ts';
 export * from './sort/index.ts';
+export * from './text/index.ts';
 export * from './version/index.ts';

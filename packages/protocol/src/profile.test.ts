@@ -8,7 +8,7 @@ const switches = Object.keys(entraProfile).filter(
 
 describe('compatibility profile', () => {
   it('entra turns every switch on and strict every switch off', () => {
-    expect(switches.length).toBe(10);
+    expect(switches.length).toBe(12);
     for (const key of switches) {
       expect(entraProfile[key], key).toBe(true);
       expect(strictProfile[key], key).toBe(false);

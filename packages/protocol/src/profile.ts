@@ -32,8 +32,11 @@ export interface CompatibilityProfile {
   readonly createOnValuePathMiss: boolean;
   /**
    * `remove` on a multi-valued attribute with a `value` list (`{"op":"Remove","path":"members",
-   * "value":[{"value":"id"}]}`) removes only the listed values. Off, such an operation is
-   * `invalidValue` (it is never read as "remove every member").
+   * "value":[{"value":"id"}]}`) removes only the listed values; each must name one (a value
+   * without `value`, such as `{"display":"x"}`, is `invalidValue`), and an empty list (`[]`,
+   * `null`, `""`, `{}`) removes nothing. Off, any `value` on such a remove is `invalidValue`.
+   * Either way a remove with a `value` never clears the attribute: only one without `value` does
+   * (RFC 7644 section 3.5.2.2).
    */
   readonly removeByValueList: boolean;
   /** A `remove` whose value filter matches nothing is a no-op instead of `noTarget`. */
@@ -41,18 +44,35 @@ export interface CompatibilityProfile {
   /**
    * A single-valued complex attribute with a `value` sub-attribute (enterprise `manager`) is
    * accepted as a bare string id and as a one-element array (the legacy form), and stored as
-   * `{ value }`; a `remove` may name it with a value filter (`manager[value eq "<id>"]`), which
-   * removes it when its value matches.
+   * `{ value }`.
    */
   readonly complexShorthands: boolean;
-  /**
-   * A path without a schema URN that names no core attribute but exactly one extension attribute
-   * (`manager`, as the SCIM tutorial's "Example 5" sends it) resolves to that attribute
-   * (`urn:...:enterprise:2.0:User:manager`). Off, such a path is `invalidPath`.
-   */
-  readonly unprefixedExtensionPaths: boolean;
   /** `""` as a value clears the attribute (`null` always does, RFC 7643 section 2.5). */
   readonly emptyStringClears: boolean;
+  /**
+   * A path may name an extension attribute without its schema URN (`"path": "manager"`, as in
+   * Microsoft's SCIM tutorial) when the core schema has no attribute of that name and exactly one
+   * extension schema has. Off, such a path is `invalidPath`.
+   * See https://learn.microsoft.com/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups
+   * (example 5, a request to update a user).
+   */
+  readonly unqualifiedExtensionPaths: boolean;
+  /**
+   * A `remove` may put a value filter on a single-valued complex attribute
+   * (`manager[value eq "id"]`, with or without the enterprise URN): it clears the attribute when its
+   * value matches the filter and does nothing otherwise. Off, such a path is `invalidPath`.
+   * Reported from Entra traffic (no Microsoft page shows it):
+   * https://github.com/thomaspoignant/scim-patch/issues/453
+   */
+  readonly singleValueFilters: boolean;
+  /**
+   * Values of `roles` are read as Entra sends app role assignments (`AppRoleAssignmentsComplex`,
+   * `SingleAppRoleAssignment`): a `value` that is a JSON-encoded object is decoded, `displayName`
+   * becomes `display` and the assignment `id` is dropped (see `decodeEntraRole`). Off, the string
+   * is the role's value, and `displayName` is not a sub-attribute of `roles`.
+   * See https://learn.microsoft.com/entra/identity/app-provisioning/customize-application-attributes#provisioning-a-role-to-a-scim-app
+   */
+  readonly appRoleStrings: boolean;
   /**
    * Ignore what does not belong in a PATCH value: `meta` and `schemas` keys, Microsoft's group
    * schema URN as a key, unknown attributes whose value is empty (`roles: []` on a group),
@@ -82,8 +102,10 @@ export const entraProfile: CompatibilityProfile = {
   removeByValueList: true,
   idempotentRemove: true,
   complexShorthands: true,
-  unprefixedExtensionPaths: true,
   emptyStringClears: true,
+  unqualifiedExtensionPaths: true,
+  singleValueFilters: true,
+  appRoleStrings: true,
   ignoreExtraneous: true,
   filter: { profile: 'entra' },
 };
@@ -106,8 +128,10 @@ export const strictProfile: CompatibilityProfile = {
   removeByValueList: false,
   idempotentRemove: false,
   complexShorthands: false,
-  unprefixedExtensionPaths: false,
   emptyStringClears: false,
+  unqualifiedExtensionPaths: false,
+  singleValueFilters: false,
+  appRoleStrings: false,
   ignoreExtraneous: false,
   filter: { profile: 'strict' },
 };

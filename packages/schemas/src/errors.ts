@@ -140,6 +140,12 @@ export const scimErrorCatalog = {
   ),
   methodNotAllowed: entry(405, undefined, 'Method not allowed', 'Use a method that this endpoint supports.'),
   conflict: entry(409, undefined, 'Conflict', 'Reload the resource and try again.'),
+  requestTimeout: entry(
+    408,
+    undefined,
+    'Request timeout',
+    'Send the whole request (headers and body) within the server’s timeout, then retry.',
+  ),
   preconditionFailed: entry(
     412,
     undefined,
@@ -157,6 +163,12 @@ export const scimErrorCatalog = {
     undefined,
     'Unsupported media type',
     'Send the body as application/scim+json or application/json.',
+  ),
+  headersTooLarge: entry(
+    431,
+    undefined,
+    'Request header fields too large',
+    'Shorten the URL and headers: send a long filter with POST to .search instead of in the query string.',
   ),
   tooManyRequests: entry(
     429,

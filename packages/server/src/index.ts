@@ -43,8 +43,16 @@ export {
   redactSecrets,
   withRequestLogging,
 } from './log.ts';
-export { type NodeAdapterOptions, type NodeMiddleware, toNodeListener, toNodeMiddleware } from './node.ts';
+export {
+  createNodeServer,
+  type NodeAdapterOptions,
+  type NodeMiddleware,
+  type NodeServerOptions,
+  toNodeListener,
+  toNodeMiddleware,
+} from './node.ts';
 export type * from './options.ts';
+export type { StoreLogger } from './store/fault-log.ts';
 export {
   type PgClientLike,
   type PgliteLike,

@@ -26,6 +26,54 @@ describe('redactSecrets', () => {
   });
 });
 
+describe('redactSecrets: percent-encoded credentials', () => {
+  const secret = 'Yk3v0Qm4J8b2sR1xT9wZ6uN5aE7cH0dL4pF2gK8iM1o';
+  const token = `scim_0123456789abcdef_${secret}`;
+
+  it('redacts a token in an encoded filter, as a logged URL carries it', () => {
+    const url = new URL(`https://x/scim/v2/Users?filter=userName eq "${token}"`);
+    const out = redactSecrets(url.pathname + url.search);
+    expect(out).not.toContain(secret);
+    expect(out).toContain('scim_0123456789abcdef_');
+    expect(redactSecrets(`filter=userName%20eq%20%22${token}%22`)).toBe(
+      'filter=userName%20eq%20%22scim_0123456789abcdef_[redacted]%22',
+    );
+  });
+
+  it('redacts tokens, JWTs and Bearer values whatever is escaped, also encoded twice', () => {
+    const escapeAll = (text: string) =>
+      [...text].map((c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`).join('');
+    for (const hidden of [
+      `%22${token}%22`,
+      encodeURIComponent(`"${token}"`),
+      encodeURIComponent(encodeURIComponent(`"${token}"`)),
+      `%73cim_0123456789abcdef_${secret}`,
+      `scim%5F0123456789abcdef%5F${secret}`,
+      escapeAll(token),
+      `q=${escapeAll(`Bearer ${secret}`)}`,
+      `x%22${JWT}%22`,
+      `Authorization%3A%20Bearer%20${secret}`,
+    ]) {
+      const out = redactSecrets(hidden);
+      const decoded = decodeURIComponent(decodeURIComponent(out));
+      expect(decoded, hidden).not.toContain(secret);
+      expect(decoded, hidden).not.toContain('c2lnbmF0dXJlLWJ5dGVz');
+    }
+  });
+
+  it('leaves text without credentials as it is, escapes included', () => {
+    for (const text of [
+      '/Users?filter=userName%20eq%20%22bjensen%22',
+      '100%',
+      '%E0%A4%A',
+      'a%2Fb',
+      'scim_x',
+    ]) {
+      expect(redactSecrets(text)).toBe(text);
+    }
+  });
+});
+
 describe('redactSecrets, property-based', () => {
   const secret = fc.string({
     unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'),
@@ -42,6 +90,29 @@ describe('redactSecrets, property-based', () => {
         expect(out).not.toContain(s);
         expect(out).toContain(`scim_${i}_[redacted]`);
       }),
+    );
+  });
+
+  it('removes any token of ours, percent-encoded in any way, from any surrounding text', () => {
+    fc.assert(
+      fc.property(
+        text,
+        id,
+        secret,
+        text,
+        fc.array(fc.boolean(), { minLength: 65, maxLength: 65 }),
+        (before, i, s, after, escaped) => {
+          const token = `scim_${i}_${s}`;
+          const encoded = [...token]
+            .map((c, k) => (escaped[k] ? `%${c.charCodeAt(0).toString(16).padStart(2, '0')}` : c))
+            .join('');
+          const out = redactSecrets(`${before}%22${encoded}%22${after}`);
+          const ascii = out.replace(/%([0-7][0-9A-Fa-f])/g, (_, hex: string) =>
+            String.fromCharCode(Number.parseInt(hex, 16)),
+          );
+          expect(ascii).not.toContain(s);
+        },
+      ),
     );
   });
 

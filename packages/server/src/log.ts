@@ -1,25 +1,64 @@
 import { randomUUID } from 'node:crypto';
 import { type DestinationStream, type Level, type Logger, pino } from 'pino';
 import { fastPathOf, withFastPath } from './fast-path.ts';
+import { requestIdFrom } from './request-id.ts';
 
 /** Keys whose values are never logged: credentials in headers, bodies and options. */
 const SECRET_KEY = /(authorization|cookie|password|passwd|secret|token|api[-_]?key|credentials?)$/i;
 /** Query parameters whose values are never logged. */
 const SECRET_PARAM =
   /^(access_token|id_token|refresh_token|token|code|client_secret|password|secret|sig|signature|api[-_]?key)$/i;
-/** Credentials that may hide in free text: our tokens, JWTs, and `Bearer` / `Basic` values. */
+/**
+ * Credentials that may hide in free text: our tokens, JWTs, and `Bearer` / `Basic` values. Each
+ * may follow anything but a letter, so a percent-escape in front (`%22scim_...`, `%20Bearer`, as in
+ * a logged URL) does not hide it.
+ */
 const SECRET_TEXT: readonly (readonly [RegExp, string])[] = [
-  [/\bscim_([0-9a-f]{16})_[A-Za-z0-9_-]{20,}/g, 'scim_$1_[redacted]'],
-  [/\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, '[redacted jwt]'],
+  [/(?<![A-Za-z])scim_([0-9a-f]{16})_[A-Za-z0-9_-]{20,}/g, 'scim_$1_[redacted]'],
+  [/(?<![A-Za-z])eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, '[redacted jwt]'],
   // Also URL-encoded (`Bearer%20...`, `Bearer+...`), as in a logged URL.
-  [/\b(bearer|basic)(\s+|%20|\+)[A-Za-z0-9\-._~+/%]+=*/gi, '$1$2[redacted]'],
+  [/(?<![A-Za-z])(bearer|basic)(\s+|%20|\+)[A-Za-z0-9\-._~+/%]+=*/gi, '$1$2[redacted]'],
 ];
+/**
+ * A run of URL characters with at least one percent-escape: decoded, it may spell a credential
+ * whose letters were escaped (`%73cim_...`, `scim%5F...`, `%2522scim_...` encoded twice).
+ */
+const ENCODED_RUN =
+  /(?:%[0-9A-Fa-f]{2}|[A-Za-z0-9_.~+-])*%[0-9A-Fa-f]{2}(?:%[0-9A-Fa-f]{2}|[A-Za-z0-9_.~+-])*/g;
 const REDACTED = '[redacted]';
 const MAX_DEPTH = 8;
 
+/** Percent-decodes a run; when it is not valid UTF-8, decodes at least its ASCII escapes. */
+function decodeLoosely(run: string): string {
+  try {
+    return decodeURIComponent(run);
+  } catch {
+    return run.replace(/%([0-7][0-9A-Fa-f])/g, (_, hex: string) =>
+      String.fromCharCode(Number.parseInt(hex, 16)),
+    );
+  }
+}
+
+function redactPlain(text: string): string {
+  let out = text;
+  for (const [pattern, replacement] of SECRET_TEXT) out = out.replace(pattern, replacement);
+  return out;
+}
+
+/** Redacts credentials that percent-encoding hides: a run is decoded (twice at most) and, if it held one, re-encoded redacted. */
+function redactEncoded(text: string, depth: number): string {
+  if (depth > 2 || !text.includes('%')) return text;
+  return text.replace(ENCODED_RUN, (run) => {
+    const decoded = decodeLoosely(run.replace(/\+/g, ' '));
+    const clean = redactEncoded(redactPlain(decoded), depth + 1);
+    return clean === decoded ? run : encodeURIComponent(clean);
+  });
+}
+
 /**
  * Removes credentials from a text: tokens of `issueToken` (their public id is kept), JWTs, and
- * the values of `Bearer` and `Basic` credentials.
+ * the values of `Bearer` and `Basic` credentials, also when percent-encoded (in a URL, a query
+ * parameter, a filter: `filter=userName%20eq%20%22scim_...%22`).
  *
  * @param text - any text bound for a log
  * @returns the text with credentials replaced by `[redacted]`
@@ -30,9 +69,7 @@ const MAX_DEPTH = 8;
  * @see https://datatracker.ietf.org/doc/html/rfc6750#section-5.3
  */
 export function redactSecrets(text: string): string {
-  let out = text;
-  for (const [pattern, replacement] of SECRET_TEXT) out = out.replace(pattern, replacement);
-  return out;
+  return redactEncoded(redactPlain(text), 0);
 }
 
 /** A deep copy of a log object with credentials removed (by key and by content). */
@@ -264,8 +301,6 @@ function writeLine(
   else logger.info(line, message);
 }
 
-/** A request id we accept from a client: short, and nothing that could forge a log line. */
-const REQUEST_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
 const requestIds = new WeakMap<Request, string>();
 
 /**
@@ -328,7 +363,7 @@ export function withRequestLogging(
   const generateId = options.generateId ?? randomUUID;
   const trust = options.trustRequestId ?? true;
   const idFor = (presented: string | undefined) =>
-    trust && presented !== undefined && REQUEST_ID.test(presented) ? presented : generateId();
+    trust ? requestIdFrom(presented, generateId) : generateId();
   const logged = async (request: Request): Promise<Response> => {
     const requestId = idFor(request.headers.get('x-request-id') ?? undefined);
     requestIds.set(request, requestId);

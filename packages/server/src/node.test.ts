@@ -1,10 +1,10 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect as tcpConnect } from 'node:net';
 import { URN } from '@scim/schemas';
 import express from 'express';
 import { afterEach, describe, expect, test } from 'vitest';
 import { createScimHandler } from './handler/index.ts';
-import { toNodeListener, toNodeMiddleware } from './node.ts';
+import { createNodeServer, toNodeListener, toNodeMiddleware } from './node.ts';
 import { memoryStore } from './store/memory.ts';
 
 const servers: Server[] = [];
@@ -163,5 +163,82 @@ describe('with Express 4', () => {
     expect(((await patched.json()) as { active: boolean }).active).toBe(false);
     const bad = await fetch(`${url}/scim/v2/Users`, { headers: { authorization: 'Bearer nope' } });
     expect(bad.status).toBe(401);
+  });
+});
+
+/** Sends raw bytes to a server and resolves with all it answers once it closes the connection. */
+function raw(
+  url: string,
+  chunks: readonly string[],
+): Promise<{ status: number; headers: string; body: string }> {
+  const { port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = tcpConnect(Number(port), '127.0.0.1');
+    let out = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (d: string) => {
+      out += d;
+    });
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const [head = '', body = ''] = out.split('\r\n\r\n');
+      resolve({ status: Number(head.split(' ')[1]), headers: head, body });
+    });
+    for (const chunk of chunks) socket.write(chunk);
+  });
+}
+
+async function listenServer(server: Server): Promise<string> {
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+describe('createNodeServer', () => {
+  test('answers a request line over the header limit with 431 and a SCIM error body', async () => {
+    const url = await listenServer(createNodeServer(handler()));
+    const filter = encodeURIComponent(`userName eq "${'x'.repeat(17_000)}"`);
+    const r = await raw(url, [`GET /scim/v2/Users?filter=${filter} HTTP/1.1\r\nHost: x\r\n\r\n`]);
+    expect(r.status).toBe(431);
+    expect(r.headers).toMatch(/content-type: application\/scim\+json/i);
+    const body = JSON.parse(r.body) as { schemas: string[]; status: string; detail: string };
+    expect(body).toMatchObject({ schemas: [URN.Error], status: '431' });
+    expect(body.detail).toMatch(/16384 bytes.*POST \/\.search/);
+    // Under the limit the same server answers as usual.
+    const ok = await fetch(`${url}/scim/v2/Users?filter=${encodeURIComponent('userName eq "a"')}`, {
+      headers,
+    });
+    expect(ok.status).toBe(200);
+  });
+
+  test('answers a body that does not arrive in time with 408 and a SCIM error body', async () => {
+    const url = await listenServer(
+      createNodeServer(handler(), { headersTimeoutMs: 100, requestTimeoutMs: 200 }),
+    );
+    const r = await raw(url, [
+      'POST /scim/v2/Users HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\nContent-Type: application/scim+json\r\nContent-Length: 1000\r\n\r\n{"userName":',
+    ]);
+    expect(r.status).toBe(408);
+    expect(JSON.parse(r.body)).toMatchObject({ schemas: [URN.Error], status: '408' });
+  });
+
+  test('answers headers that do not arrive in time with 408, and a malformed request with 400', async () => {
+    const url = await listenServer(
+      createNodeServer(handler(), { headersTimeoutMs: 100, requestTimeoutMs: 200 }),
+    );
+    const slow = await raw(url, ['GET /scim/v2/Users HTTP/1.1\r\nHost: x\r\n']);
+    expect(slow.status).toBe(408);
+    const bad = await raw(url, ['GET /scim/v2/Users HTTP/1.1\r\nHost x\r\n\r\n']);
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.body)).toMatchObject({ status: '400' });
+  });
+
+  test('refuses limits that are not positive whole numbers, and a headers timeout above the request timeout', () => {
+    expect(() => createNodeServer(handler(), { requestTimeoutMs: 0 })).toThrow(
+      /requestTimeoutMs must be a positive/,
+    );
+    expect(() => createNodeServer(handler(), { headersTimeoutMs: 2000, requestTimeoutMs: 1000 })).toThrow(
+      /must not exceed requestTimeoutMs/,
+    );
   });
 });

@@ -1,4 +1,11 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  STATUS_CODES,
+} from 'node:http';
+import type { Duplex } from 'node:stream';
 import { Readable } from 'node:stream';
 import { ScimError } from '@scim/schemas';
 import { type FastPath, type FastReply, fastPathOf } from './fast-path.ts';
@@ -246,4 +253,164 @@ export function toNodeMiddleware(
       .then((response) => send(response, res))
       .catch((error: unknown) => (res.headersSent ? res.destroy() : next(error)));
   };
+}
+
+/**
+ * Options of {@link createNodeServer}: the adapter's, and the timeouts and header limit of the
+ * `node:http` server.
+ *
+ * @example
+ * ```ts
+ * const options: NodeServerOptions = { requestTimeoutMs: 60_000, trustProxy: true };
+ * ```
+ * @see https://nodejs.org/api/http.html#httpcreateserveroptions-requestlistener
+ */
+export interface NodeServerOptions extends NodeAdapterOptions {
+  /**
+   * How long a client may take to send the request line and headers (default 10,000 ms); then
+   * 408 with a SCIM error, and the connection closes. At most `requestTimeoutMs`.
+   */
+  readonly headersTimeoutMs?: number;
+  /**
+   * How long a client may take to send the whole request, body included (default 30,000 ms; Node's
+   * own default is 300 s, which lets a slow body hold a connection for five minutes); then 408.
+   */
+  readonly requestTimeoutMs?: number;
+  /**
+   * How long an idle keep-alive connection stays open (default 5,000 ms, Node's). Behind a load
+   * balancer, make it longer than the balancer's idle timeout.
+   */
+  readonly keepAliveTimeoutMs?: number;
+  /**
+   * The largest request line and headers together, in bytes (default 16,384, Node's); larger: 431
+   * with a SCIM error that says to send long filters with `POST /.search`.
+   */
+  readonly maxHeaderBytes?: number;
+}
+
+/** The defaults of {@link NodeServerOptions}. @internal */
+export const NODE_SERVER_DEFAULTS = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  maxHeaderBytes: 16_384,
+} as const;
+
+function positive(name: string, value: number): number {
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new ScimError(
+      'invalidValue',
+      `createNodeServer: ${name} must be a positive whole number, not ${value}`,
+    );
+  }
+  return value;
+}
+
+/** The raw HTTP/1.1 response of a SCIM error, for a socket the parser gave up on. */
+function rawResponse(error: ScimError): string {
+  const body = JSON.stringify(error.toJSON());
+  const reason = STATUS_CODES[error.status] ?? 'Error';
+  return (
+    `HTTP/1.1 ${error.status} ${reason}\r\nContent-Type: application/scim+json\r\n` +
+    `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
+  );
+}
+
+/**
+ * The SCIM error for a request Node's HTTP parser refused before the handler saw it, or
+ * `undefined` when the connection just ended (nothing to answer).
+ */
+function clientErrorOf(
+  code: string | undefined,
+  limits: { maxHeaderBytes: number; requestTimeoutMs: number; headersTimeoutMs: number },
+): ScimError | undefined {
+  if (code === 'HPE_HEADER_OVERFLOW') {
+    return new ScimError(
+      'headersTooLarge',
+      `the request line and headers are larger than ${limits.maxHeaderBytes} bytes; shorten the URL (send a long filter with POST /.search) and the headers`,
+    );
+  }
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT' || code === 'HPE_HEADERS_TIMEOUT') {
+    return new ScimError(
+      'requestTimeout',
+      `the request was not received in time (headers within ${limits.headersTimeoutMs / 1000} s, the whole request within ${limits.requestTimeoutMs / 1000} s); send it again`,
+    );
+  }
+  if (code === 'ECONNRESET' || code === 'HPE_INVALID_EOF_STATE') return undefined;
+  return new ScimError('badRequest', 'the HTTP request is malformed; send a valid HTTP/1.1 request');
+}
+
+/**
+ * Creates a `node:http` server for a fetch handler (through {@link toNodeListener}) with the
+ * timeouts and limits a SCIM endpoint on the internet needs: the headers within 10 s, the whole
+ * request within 30 s (Node's default, 300 s, lets a slow body hold a connection for five
+ * minutes), keep-alive connections closed after 5 s idle, request line and headers at most
+ * 16 KiB. A request refused before it reaches the handler (too large headers: 431; too slow: 408;
+ * malformed: 400) is answered with a SCIM error body instead of Node's bare status line. Call
+ * `listen` on the result. `scim-server start` uses it.
+ *
+ * @param handler - the fetch handler, for example from `createScimHandler`
+ * @param options - timeouts, header limit, proxy trust (see {@link NodeServerOptions})
+ * @returns the server, not yet listening
+ * @throws ScimError `invalidValue` when a limit is not a positive whole number, or
+ *   `headersTimeoutMs` exceeds `requestTimeoutMs`
+ * @example
+ * ```ts
+ * import { createNodeServer, createScimHandler, sqliteStore, bearerTokens } from '@scim/server';
+ * const store = sqliteStore({ path: 'scim.db' });
+ * const handler = createScimHandler({ store, authenticate: bearerTokens({ tokens: store.tokens }) });
+ * createNodeServer(handler, { requestTimeoutMs: 60_000 }).listen(8080);
+ * ```
+ * @see https://nodejs.org/api/http.html#serverrequesttimeout
+ * @see https://datatracker.ietf.org/doc/html/rfc6585#section-5
+ */
+export function createNodeServer(
+  handler: (request: Request) => Promise<Response>,
+  options: NodeServerOptions = {},
+): Server {
+  const limits = {
+    headersTimeoutMs: positive(
+      'headersTimeoutMs',
+      options.headersTimeoutMs ?? NODE_SERVER_DEFAULTS.headersTimeoutMs,
+    ),
+    requestTimeoutMs: positive(
+      'requestTimeoutMs',
+      options.requestTimeoutMs ?? NODE_SERVER_DEFAULTS.requestTimeoutMs,
+    ),
+    keepAliveTimeoutMs: positive(
+      'keepAliveTimeoutMs',
+      options.keepAliveTimeoutMs ?? NODE_SERVER_DEFAULTS.keepAliveTimeoutMs,
+    ),
+    maxHeaderBytes: positive('maxHeaderBytes', options.maxHeaderBytes ?? NODE_SERVER_DEFAULTS.maxHeaderBytes),
+  };
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs) {
+    throw new ScimError(
+      'invalidValue',
+      `createNodeServer: headersTimeoutMs (${limits.headersTimeoutMs}) must not exceed requestTimeoutMs (${limits.requestTimeoutMs})`,
+    );
+  }
+  const adapter: NodeAdapterOptions =
+    options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy };
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      maxHeaderSize: limits.maxHeaderBytes,
+      // Node checks the two timeouts this often (its default, 30 s, would let a 30 s timeout run
+      // to a minute).
+      connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(limits.headersTimeoutMs / 2))),
+    },
+    toNodeListener(handler, adapter),
+  );
+  server.on('clientError', (error: Error & { code?: string }, socket: Duplex) => {
+    const scim = clientErrorOf(error.code, limits);
+    const pending = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (scim === undefined || !socket.writable || pending?.headersSent === true) {
+      socket.destroy();
+      return;
+    }
+    socket.end(rawResponse(scim));
+  });
+  return server;
 }

@@ -73,6 +73,30 @@ export interface ScimLimits {
   /** The `count` of a list query that gives none. Default 100. */
   readonly defaultPageSize?: number;
   /**
+   * Most operations in one PATCH request: 413 above, naming the limit, before any operation is
+   * applied. Default 1,000 (Entra sends a few per request; its group member updates carry many
+   * members in one operation, or one `remove` per member). RFC 7643 has no
+   * `/ServiceProviderConfig` field for it.
+   */
+  readonly maxPatchOperations?: number;
+  /**
+   * Most values one multi-valued attribute may hold (`emails`, `roles`, an extension's lists),
+   * after any write: 400 `invalidValue` naming the attribute above. A group's `members` are kept
+   * apart and not counted. Default 1000.
+   */
+  readonly maxValuesPerAttribute?: number;
+  /**
+   * Longest value, in characters (code points), of an indexed attribute: `userName`,
+   * `externalId`, `displayName`, and every attribute with `uniqueness: server` or `global`:
+   * 400 `invalidValue` above. Default 1024.
+   */
+  readonly maxIndexedValueLength?: number;
+  /**
+   * Most comparisons (`attr op value`, `attr pr`) one filter may hold, value filters' included:
+   * 400 `invalidFilter` above. Default 200.
+   */
+  readonly maxFilterTerms?: number;
+  /**
    * Bulk limits (RFC 7644 section 3.7.4), or `false` to turn `/Bulk` off (then 501 and
    * `bulk.supported: false`). Defaults: 100 operations, 1,048,576 bytes.
    */

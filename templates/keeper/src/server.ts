@@ -2,10 +2,9 @@
 // Environment (also read from a .env file): PORT (default 3000); DATABASE_URL, an SQLite file
 // (default ./data/connector.db) or a postgres:// URL; PUBLIC_URL, the https:// address Entra
 // reaches (for the Tenant URL printed); TRUST_PROXY=1 behind a load balancer that sets X-Forwarded-*.
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { toNodeListener } from '@scim/server';
+import { createNodeServer } from '@scim/server';
 import { memoryKeeperApp } from './app.ts';
 import { basePath, createConnector } from './connector.ts';
 import { openStore } from './store.ts';
@@ -25,7 +24,8 @@ export async function startServer(env: Readonly<Record<string, string | undefine
   const app = memoryKeeperApp();
   const handler = createConnector({ store, app });
   await handler.ready;
-  const server = createServer(toNodeListener(handler, { trustProxy: env.TRUST_PROXY === '1' }));
+  // node:http with timeouts (headers 10 s, whole request 30 s) and SCIM error bodies for 408/431.
+  const server = createNodeServer(handler, { trustProxy: env.TRUST_PROXY === '1' });
   await new Promise<void>((done) => server.listen(Number(env.PORT ?? 3000), done));
   const { port } = server.address() as AddressInfo;
   return {

@@ -1,5 +1,8 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { bearerTokens, createScimHandler, issueToken, memoryStore } from '@scim/server';
 import { describe, expect, it } from 'vitest';
+import packageJson from '../../package.json' with { type: 'json' };
 import type { CliContext } from './context.ts';
 import { runCli } from './main.ts';
 import { logTable, progressBar } from './render.ts';
@@ -74,13 +77,22 @@ describe('entra-mock provision', () => {
     expect(await count(handler, token, 'Groups')).toBe(2);
     expect(c.out[0]).toMatch(/^Date\s+Type\s+Identity\s+Action\s+Status\s+Error code$/);
     expect(c.out.filter((l) => /\screate\s+success/.test(l))).toHaveLength(14);
-    expect(c.out.at(-1)).toMatch(
+    const logs = JSON.parse(c.files['logs.json']!) as { value: { provisioningAction: string }[] };
+    expect(c.out[2 + logs.value.length]).toMatch(
       /^Initial cycle [0-9a-f-]{36}: 14 created, .* 0 failed; job Active \(0\.0 s\)$/,
     );
     expect(c.progress.at(-2)).toBe(progressBar(14, 14));
-    const logs = JSON.parse(c.files['logs.json']!) as { value: { provisioningAction: string }[] };
     expect(logs.value.filter((l) => l.provisioningAction === 'create')).toHaveLength(14);
-    expect(c.out).toHaveLength(2 + logs.value.length + 1); // header, rule, one row per entry, summary
+    // header, rule, one row per entry, the cycle's line, then the run's summary table, as the demo prints it
+    expect(c.out.slice(2 + logs.value.length + 1)).toEqual([
+      '',
+      'Action            Users   Groups  Success  Failure  Skipped',
+      'Create               12        2       14        0        0',
+      'Update               11        0       11        0        0', // the managers, set once every user exists
+      'Disable               0        0        0        0        0',
+      'Delete                0        0        0        0        0',
+      'Skip                  0        0        0        0        0',
+    ]);
     expect(c.err.join('\n')).toContain('compliant dialect');
   });
 
@@ -117,7 +129,12 @@ describe('entra-mock provision', () => {
         ok.ctx,
       ),
     ).toBe(0);
-    expect(ok.out).toHaveLength(1);
+    expect(ok.out[0]).toMatch(/^Initial cycle .*: 2 created/);
+    expect(ok.out.slice(1, 4)).toEqual([
+      '',
+      'Action            Users   Groups  Success  Failure  Skipped',
+      'Create                2        0        2        0        0',
+    ]);
     expect(await count(handler, token, 'Users')).toBe(2);
 
     const { token: token2, handler: handler2 } = await scimServer();
@@ -135,7 +152,8 @@ describe('entra-mock provision', () => {
       ),
     ).toBe(1);
     expect(conflict.out.filter((l) => l.includes('EntryConflict'))).toHaveLength(2);
-    expect(conflict.out.at(-1)).toContain('2 failed');
+    expect(conflict.out.find((l) => l.startsWith('Initial cycle'))).toContain('2 failed');
+    expect(conflict.out).toContain('Create                2        0        0        2        0');
   });
 
   it('exits 1 with the error code when Test Connection fails', async () => {
@@ -169,7 +187,7 @@ describe('entra-mock provision', () => {
         c.ctx,
       ),
     ).toBe(0);
-    expect(c.out).toHaveLength(2);
+    expect(c.out).toHaveLength(2 + 7); // a line per cycle, then the summary table
     expect(c.out[1]).toMatch(
       /^Incremental cycle .*: 0 created, 0 updated, 0 disabled, 0 deleted, 0 skipped, 0 failed/,
     );
@@ -192,6 +210,64 @@ describe('entra-mock provision', () => {
     expect(await runCli([], c.ctx)).toBe(2);
     expect(await runCli(['--help'], c.ctx)).toBe(0);
     expect(c.out.at(-1)).toContain('entra-mock provision --url <Tenant URL>');
+  });
+});
+
+/** A loopback URL where nothing listens: a server is started and closed again. */
+async function closedUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((done) => server.close(done));
+  return `http://127.0.0.1:${port}/scim/v2`;
+}
+
+describe('entra-mock against a server that is down', () => {
+  it('test-connection says the connection was refused, at which URL', async () => {
+    const url = await closedUrl();
+    const c = context((r) => fetch(r));
+    expect(await runCli(['test-connection', '--url', url, '--token', 't'], c.ctx)).toBe(1);
+    expect(c.err).toEqual([
+      `Test Connection failed: connection refused at ${url}; is the SCIM server running, and is the Tenant URL right?`,
+    ]);
+  }, 30_000);
+
+  it('provision says so too, before any cycle', async () => {
+    const url = await closedUrl();
+    const c = context((r) => fetch(r));
+    expect(await runCli(['provision', '--url', url, '--token', 't', '--users', '2'], c.ctx)).toBe(1);
+    expect(c.err.at(-1)).toBe(
+      `Test Connection failed: connection refused at ${url}; is the SCIM server running, and is the Tenant URL right?`,
+    );
+    expect(c.out).toEqual([]);
+  }, 30_000);
+});
+
+describe('entra-mock against a server that goes down during the run', () => {
+  it('ends with the summary table and says the server stopped answering, and where', async () => {
+    const { token, handler } = await scimServer();
+    let requests = 0;
+    const refused = Object.assign(new TypeError('fetch failed'), {
+      cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3000'), { code: 'ECONNREFUSED' }),
+    });
+    // Test Connection (a random user, and a random group when groups are provisioned) gets its
+    // answers; every request after it is refused.
+    const c = context((r) => (++requests <= 2 ? handler(r) : Promise.reject(refused)));
+    expect(
+      await runCli(['provision', '--url', URL, '--token', token, '--users', '3', '--groups', '0'], c.ctx),
+    ).toBe(1);
+    expect(c.out).toContain('Action            Users   Groups  Success  Failure  Skipped');
+    expect(c.err).toContain(`The SCIM server stopped answering: connection refused at ${URL}.`);
+  });
+});
+
+describe('entra-mock --version', () => {
+  it("prints the package's version", async () => {
+    for (const flag of ['--version', '-v']) {
+      const c = context(async () => new Response(null, { status: 500 }));
+      expect(await runCli([flag], c.ctx)).toBe(0);
+      expect(c.out).toEqual([packageJson.version]);
+    }
   });
 });
 
@@ -219,16 +295,21 @@ describe('entra-mock test-connection and generate', () => {
 });
 
 describe('the log table', () => {
-  it('has Entra-like columns and shortens long names', () => {
-    const [header, , row] = logTable([
-      {
+  it('has Entra-like columns, as wide as the longest identity: none is cut off', () => {
+    const entry = (displayName: string, identityType: string) =>
+      ({
         activityDateTime: '2026-01-01T08:00:00Z',
         provisioningAction: 'create',
         provisioningStatusInfo: { status: 'failure', errorInformation: { errorCode: 'EntryConflict' } },
-        sourceIdentity: { displayName: 'A'.repeat(50), identityType: 'User' },
-      } as never,
-    ]);
-    expect(header).toMatch(/^Date {18}Type {3}Identity/);
-    expect(row).toMatch(/^2026-01-01 08:00:00 {3}User {3}A{33}… {2}create {8}failure {3}EntryConflict$/);
+        sourceIdentity: { displayName, identityType },
+      }) as never;
+    const long = 'Maximilian Alexander Hohenzollern-Sigmaringen (Contractor, EMEA)';
+    const [header, rule, first, second] = logTable([entry(long, 'User'), entry('Sales', 'Group')]);
+    expect(header).toMatch(/^Date {18}Type {3}Identity {58}Action/);
+    expect(rule).toMatch(/^-{20} {2}-{5} {2}-{64} {2}-{12}/);
+    expect(first).toBe(`2026-01-01 08:00:00   User   ${long}  create        failure   EntryConflict`);
+    expect(second).toBe(
+      `2026-01-01 08:00:00   Group  ${'Sales'.padEnd(long.length)}  create        failure   EntryConflict`,
+    );
   });
 });

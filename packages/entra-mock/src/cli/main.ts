@@ -1,5 +1,6 @@
 // The `entra-mock` command line: a list of small commands, each in its own file.
 import { isScimError } from '@scim/schemas';
+import packageJson from '../../package.json' with { type: 'json' };
 import { generateCommand } from './commands/generate.ts';
 import { provisionCommand } from './commands/provision.ts';
 import { testConnectionCommand } from './commands/test-connection.ts';
@@ -12,6 +13,7 @@ Usage:
   entra-mock provision --url <Tenant URL> --token <Secret Token> [directory] [options]
   entra-mock test-connection --url <Tenant URL> --token <Secret Token>
   entra-mock generate [directory] [--out <file.json>]
+  entra-mock --version
 
 Directory (provision, generate):
   --tenant <file.json>   a directory description (users, groups, applications), as generate writes it
@@ -43,6 +45,10 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     context.out(HELP);
     return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    context.out(packageJson.version);
+    return 0;
   }
   const command = COMMANDS[name];
   if (!command) {

@@ -9,13 +9,10 @@ export function progressBar(done: number, total: number, width = 30): string {
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.floor(ratio * 100)).padStart(3)}% ${done}/${total}`;
 }
 
-function cell(text: string, width: number): string {
-  return text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width);
-}
-
 /**
  * @internal The provisioning logs as the Entra admin center lists them: date, identity, action,
- * status, and the error code of failures.
+ * status, and the error code of failures. Each column is as wide as its widest value: an identity
+ * is never cut off.
  */
 export function logTable(entries: readonly ProvisioningObjectSummary[]): string[] {
   const columns = [
@@ -25,7 +22,7 @@ export function logTable(entries: readonly ProvisioningObjectSummary[]): string[
       value: (e: ProvisioningObjectSummary) => e.activityDateTime.replace('T', ' ').slice(0, 19),
     },
     { title: 'Type', width: 5, value: (e: ProvisioningObjectSummary) => e.sourceIdentity.identityType },
-    { title: 'Identity', width: 34, value: (e: ProvisioningObjectSummary) => e.sourceIdentity.displayName },
+    { title: 'Identity', width: 8, value: (e: ProvisioningObjectSummary) => e.sourceIdentity.displayName },
     { title: 'Action', width: 12, value: (e: ProvisioningObjectSummary) => e.provisioningAction },
     { title: 'Status', width: 8, value: (e: ProvisioningObjectSummary) => e.provisioningStatusInfo.status },
     {
@@ -34,15 +31,20 @@ export function logTable(entries: readonly ProvisioningObjectSummary[]): string[
       value: (e: ProvisioningObjectSummary) => e.provisioningStatusInfo.errorInformation?.errorCode ?? '',
     },
   ];
+  const rows = entries.map((e) => columns.map((c) => c.value(e)));
+  // The last column is not padded; the others are as wide as their title, their minimum and their values.
+  const widths = columns.map((c, i) =>
+    i === columns.length - 1 ? 0 : Math.max(c.width, c.title.length, ...rows.map((r) => r[i]!.length)),
+  );
   const line = (values: string[]) =>
     values
-      .map((v, i) => (columns[i]!.width === 0 ? v : cell(v, columns[i]!.width)))
+      .map((v, i) => v.padEnd(widths[i]!))
       .join('  ')
       .trimEnd();
   return [
     line(columns.map((c) => c.title)),
-    line(columns.map((c) => (c.width === 0 ? '-'.repeat(10) : '-'.repeat(c.width)))),
-    ...entries.map((e) => line(columns.map((c) => c.value(e)))),
+    line(widths.map((w) => '-'.repeat(w === 0 ? 10 : w))),
+    ...rows.map(line),
   ];
 }
 

@@ -1,4 +1,5 @@
 import type { ResourceSchema } from '@scim/schemas';
+import { compareCodePoints, foldCase } from '../text/fold.ts';
 import type { AttributePath, ComparisonOperator, Filter, QueryFilter, QueryPath } from './ast.ts';
 import { parseInstant } from './instant.ts';
 import { normalizeFilter, normalizeValueFilter } from './normalize.ts';
@@ -80,8 +81,14 @@ function textOf(v: unknown): string | undefined {
 }
 
 function stringTest(op: ComparisonOperator, value: string, caseExact: boolean): Test {
-  const fv = caseExact ? value : value.toLowerCase();
-  const norm = caseExact ? textOf : (v: unknown) => textOf(v)?.toLowerCase();
+  // One folding rule for every case-insensitive comparison: Unicode simple case folding.
+  const fv = caseExact ? value : foldCase(value);
+  const norm = caseExact
+    ? textOf
+    : (v: unknown) => {
+        const t = textOf(v);
+        return t === undefined ? undefined : foldCase(t);
+      };
   switch (op) {
     case 'eq':
       return caseExact ? (v) => v === fv || norm(v) === fv : (v) => norm(v) === fv;
@@ -96,8 +103,14 @@ function stringTest(op: ComparisonOperator, value: string, caseExact: boolean): 
       return (v) => norm(v)?.startsWith(fv) === true;
     case 'ew':
       return (v) => norm(v)?.endsWith(fv) === true;
-    default:
-      return ordered(op, fv, norm);
+    default: {
+      // Strings order by code point (as SQLite and PostgreSQL "C" order UTF-8), not by UTF-16 unit.
+      const byCodePoint = (v: unknown): number | undefined => {
+        const x = norm(v);
+        return x === undefined ? undefined : compareCodePoints(x, fv);
+      };
+      return ordered(op, 0, byCodePoint);
+    }
   }
 }
 

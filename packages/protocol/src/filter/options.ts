@@ -49,6 +49,12 @@ export interface FilterOptions {
   readonly maxLength?: number;
   /** The deepest nesting of parentheses, `not` and value paths accepted (default 64). */
   readonly maxDepth?: number;
+  /**
+   * The most comparisons (`attr op value` and `attr pr`, value paths' included) one filter may
+   * hold (default 200); more are `invalidFilter`, so that no filter costs a store more than this
+   * many tests per resource.
+   */
+  readonly maxTerms?: number;
 }
 
 /** @internal Options with every switch decided. */
@@ -59,7 +65,11 @@ export interface ResolvedFilterOptions {
   readonly unknownAttributes: 'noMatch' | 'error';
   readonly maxLength: number;
   readonly maxDepth: number;
+  readonly maxTerms: number;
 }
+
+/** @internal The default of {@link FilterOptions.maxTerms}. */
+export const DEFAULT_MAX_FILTER_TERMS = 200;
 
 const ENTRA: ResolvedFilterOptions = {
   unquotedValues: true,
@@ -68,6 +78,7 @@ const ENTRA: ResolvedFilterOptions = {
   unknownAttributes: 'noMatch',
   maxLength: 65536,
   maxDepth: 64,
+  maxTerms: DEFAULT_MAX_FILTER_TERMS,
 };
 const STRICT: ResolvedFilterOptions = {
   unquotedValues: false,
@@ -76,6 +87,7 @@ const STRICT: ResolvedFilterOptions = {
   unknownAttributes: 'error',
   maxLength: 65536,
   maxDepth: 64,
+  maxTerms: DEFAULT_MAX_FILTER_TERMS,
 };
 
 /** @internal Decides every switch: explicit values over the profile's defaults. */
@@ -88,7 +100,8 @@ export function resolveFilterOptions(options: FilterOptions | undefined): Resolv
     options.coerceValues === undefined &&
     options.unknownAttributes === undefined &&
     options.maxLength === undefined &&
-    options.maxDepth === undefined
+    options.maxDepth === undefined &&
+    options.maxTerms === undefined
   ) {
     return base;
   }
@@ -99,5 +112,6 @@ export function resolveFilterOptions(options: FilterOptions | undefined): Resolv
     unknownAttributes: options.unknownAttributes ?? base.unknownAttributes,
     maxLength: options.maxLength ?? base.maxLength,
     maxDepth: options.maxDepth ?? base.maxDepth,
+    maxTerms: options.maxTerms ?? base.maxTerms,
   };
 }

@@ -52,6 +52,9 @@ export class Parser {
   private readonly unquoted: boolean;
   private readonly plus: boolean;
   private readonly maxDepth: number;
+  private readonly maxTerms: number;
+  /** Comparisons and `pr` tests read so far. */
+  private terms = 0;
   private readonly target: ParseTarget;
 
   constructor(text: string, options: ResolvedFilterOptions, target: ParseTarget) {
@@ -60,6 +63,7 @@ export class Parser {
     this.unquoted = options.unquotedValues;
     this.plus = options.plusAsSpace;
     this.maxDepth = options.maxDepth;
+    this.maxTerms = options.maxTerms;
     this.target = target;
     if (text.length > options.maxLength) {
       throw new ScimError(
@@ -211,6 +215,13 @@ export class Parser {
   /** compareOp compValue, or "pr", after an attribute path. */
   private test(path: AttributePath, start: number): Filter {
     const s = this.s;
+    if (++this.terms > this.maxTerms) {
+      throw new ScimError(
+        this.target.code,
+        `${this.target.label}: more than ${this.maxTerms} comparisons, the most one ${this.target.label} may hold; split it into several requests`,
+        { position: positionOf(s, start), token: s.slice(start, this.i) },
+      );
+    }
     const before = this.i;
     this.ws();
     if (this.i === before || this.i >= this.n) {

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { entraProfile, strictProfile } from '../profile.ts';
 import { applyPatch } from './apply.ts';
+import { useValueIndex } from './working-list.ts';
 
 const ENT = URN.EnterpriseUser;
 const user = {
@@ -294,5 +295,102 @@ describe('deferred member display labels', () => {
       { profile: entraProfile, deferred: ['members'] },
     );
     expect(out.references[0]).toEqual({ path: 'members', added: [], removed: ['u1'] });
+  });
+});
+
+describe('value paths through the index', () => {
+  const text = fc.constantFrom('a@x', 'A@X', 'b@x', 'ß@x', 'SS@x', 'σ@x', 'Σ@x', 'ς@x');
+  const type = fc.constantFrom('work', 'WORK', 'home', undefined);
+  const email = fc.record(
+    {
+      value: text,
+      type,
+      primary: fc.constantFrom(true, false, undefined),
+      display: fc.constantFrom('d', undefined),
+    },
+    { requiredKeys: [] },
+  );
+  const op = fc.oneof(
+    fc.tuple(fc.constantFrom('add', 'replace'), text, fc.string({ maxLength: 2 })).map(([o, v, d]) => ({
+      op: o,
+      path: `emails[value eq "${v}"].display`,
+      value: d,
+    })),
+    fc.tuple(type, text).map(([t, v]) => ({ op: 'replace', path: `emails[type eq "${t}"].value`, value: v })),
+    text.map((v) => ({ op: 'remove', path: `emails[value eq "${v}"]` })),
+    type.map((t) => ({ op: 'remove', path: `emails[type eq "${t}" and primary eq true]` })),
+    fc.tuple(text, type).map(([v, t]) => ({
+      op: 'replace',
+      path: `emails[value eq "${v}" or type eq "${t}"].primary`,
+      value: true,
+    })),
+    fc
+      .tuple(type, text)
+      .map(([t, v]) => ({ op: 'add', path: `emails[type eq "${t}"]`, value: { value: v, primary: true } })),
+    fc.array(email, { maxLength: 3 }).map((value) => ({ op: 'add', path: 'emails', value })),
+    fc.array(text, { minLength: 1, maxLength: 2 }).map((vs) => ({
+      op: 'Remove',
+      path: 'emails',
+      value: vs.map((value) => ({ value })),
+    })),
+  );
+  // Long enough for the index (short lists are always scanned); no operation targets these.
+  const FILLERS = Array.from({ length: 32 }, (_, k) => ({ value: `filler${k}@y`, type: 'other' }));
+  const run = (emails: unknown[], ops: unknown[], strict: boolean, indexed: boolean) => {
+    useValueIndex(indexed);
+    try {
+      const r = applyPatch(
+        { ...user, emails: [...FILLERS, ...emails] },
+        { schemas: [URN.PatchOp], Operations: ops },
+        userResourceSchema,
+        {
+          profile: strict ? strictProfile : entraProfile,
+        },
+      );
+      return { resource: r.resource, changes: r.changes };
+    } catch (error) {
+      if (!isScimError(error)) throw error;
+      return { error: error.scimType };
+    } finally {
+      useValueIndex(true);
+    }
+  };
+
+  it('gives what testing every value gives, whatever the operations', () => {
+    fc.assert(
+      fc.property(
+        fc.array(email, { maxLength: 12 }),
+        fc.array(op, { minLength: 1, maxLength: 6 }),
+        fc.boolean(),
+        (emails, ops, strict) => {
+          expect(run(emails, ops, strict, true)).toEqual(run(emails, ops, strict, false));
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('keeps at most one primary after any add or replace', () => {
+    fc.assert(
+      fc.property(
+        fc.array(email, { maxLength: 12 }),
+        fc.array(op, { minLength: 1, maxLength: 6 }),
+        (emails, ops) => {
+          const out = run(
+            emails,
+            ops.filter((o) => o.op !== 'remove' && o.op !== 'Remove'),
+            false,
+            true,
+          );
+          if ('resource' in out) {
+            const list = (out.resource as { emails?: { primary?: boolean }[] }).emails ?? [];
+            if (emails.filter((e) => e.primary === true).length <= 1) {
+              expect(list.filter((e) => e.primary === true).length).toBeLessThanOrEqual(1);
+            }
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

@@ -1,9 +1,10 @@
-export {
-  type ApplyPatchOptions,
-  type AttributeChange,
-  applyPatch,
-  type PatchOperation,
-  type PatchRequest,
-  type PatchResult,
-  type ReferenceChange,
-} from './apply.ts';
+export { applyPatch } from './apply.ts';
+export { decodeEntraRole } from './roles.ts';
+export type {
+  ApplyPatchOptions,
+  AttributeChange,
+  PatchOperation,
+  PatchRequest,
+  PatchResult,
+  ReferenceChange,
+} from './types.ts';

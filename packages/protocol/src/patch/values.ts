@@ -1,84 +1,24 @@
-// Internal helpers of the PATCH engine: JSON cloning and equality, case-insensitive keys, and
-// type checking / coercion of values against attribute definitions.
+// Internal helpers of the PATCH engine: type checking / coercion of values against attribute
+// definitions, and comparison of values (the JSON helpers live in json.ts and are re-exported).
 import { type AttributeDefinition, ScimError } from '@scim/schemas';
 import type { CompatibilityProfile } from '../profile.ts';
+import { foldCase } from '../text/fold.ts';
+import { isObject, type JsonObject, jsonEqual } from './json.ts';
+import { isReferenceList } from './references.ts';
+import { decodeEntraRole, isRoles } from './roles.ts';
+import { indexKey, type Lookup } from './working-list.ts';
 
-/** @internal A JSON object. */
-export type JsonObject = Record<string, unknown>;
-
-/** @internal Whether a value is a plain JSON object. */
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** @internal Deep copy of JSON data. */
-export function cloneJson<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(cloneJson) as T;
-  if (isObject(value)) {
-    const out: JsonObject = {};
-    for (const key of Object.keys(value)) out[key] = cloneJson(value[key]);
-    return out as T;
-  }
-  return value;
-}
-
-/** @internal Deep equality of JSON data. */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
-    return true;
-  }
-  if (isObject(a) && isObject(b)) {
-    const ka = Object.keys(a);
-    if (ka.length !== Object.keys(b).length) return false;
-    for (const k of ka) if (!Object.hasOwn(b, k) || !jsonEqual(a[k], b[k])) return false;
-    return true;
-  }
-  return false;
-}
-
-/** @internal The key of `object` equal to `name` ignoring case, if any. */
-export function findKey(object: JsonObject, name: string): string | undefined {
-  if (Object.hasOwn(object, name)) return name;
-  const lower = name.toLowerCase();
-  // As in indexOfSame: only U+0130 changes a string's length when lower-cased, so a key of
-  // another length is skipped without lower-casing it.
-  const dotted = name.includes('\u0130');
-  for (const key of Object.keys(object)) {
-    if (key.length !== name.length && !dotted && !key.includes('\u0130')) continue;
-    if (key.toLowerCase() === lower) return key;
-  }
-  return undefined;
-}
-
-/** @internal Reads `object[name]` ignoring the case of the key. */
-export function getCi(object: JsonObject, name: string): unknown {
-  const key = findKey(object, name);
-  return key === undefined ? undefined : object[key];
-}
-
-/** @internal Writes `object[name]` under the canonical name, dropping a differently-cased key. */
-export function setCi(object: JsonObject, name: string, value: unknown): void {
-  const key = findKey(object, name);
-  if (key !== undefined && key !== name) delete object[key];
-  object[name] = value;
-}
-
-/** @internal Deletes `object[name]` ignoring case. */
-export function deleteCi(object: JsonObject, name: string): void {
-  const key = findKey(object, name);
-  if (key !== undefined) delete object[key];
-}
-
-/** @internal Whether a value counts as empty (unassigned, RFC 7643 section 2.5). */
-export function isEmptyValue(value: unknown): boolean {
-  if (value === null || value === undefined || value === '') return true;
-  if (Array.isArray(value)) return value.length === 0;
-  if (isObject(value)) return Object.keys(value).length === 0;
-  return false;
-}
+export {
+  cloneJson,
+  deleteCi,
+  findKey,
+  getCi,
+  isEmptyValue,
+  isObject,
+  type JsonObject,
+  jsonEqual,
+  setCi,
+} from './json.ts';
 
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/;
 
@@ -156,7 +96,7 @@ function coerceComplex(
   profile: CompatibilityProfile,
 ): unknown {
   const subs = def.subAttributes ?? [];
-  let input = value;
+  let input = profile.appRoleStrings && isRoles(def) ? decodeEntraRole(value) : value;
   if (profile.complexShorthands) {
     if (typeof input === 'string' && subs.some((s) => s.name === 'value')) input = { value: input };
     else if (Array.isArray(input) && !def.multiValued && input.length === 1) input = input[0];
@@ -209,10 +149,14 @@ export function coerceAttribute(
 
 const caseExactOfValue = new WeakMap<AttributeDefinition, boolean | undefined>();
 
-/** Whether the `value` sub-attribute of a complex attribute is caseExact (`undefined`: it has none). */
+/**
+ * Whether the `value` sub-attribute of a complex attribute is caseExact (`undefined`: it has
+ * none). The values of a reference list (a group's `members`) are ids: always caseExact.
+ */
 function valueCaseExact(def: AttributeDefinition): boolean | undefined {
   if (caseExactOfValue.has(def)) return caseExactOfValue.get(def);
-  const found = def.subAttributes?.find((s) => s.name === 'value')?.caseExact;
+  const sub = def.subAttributes?.find((s) => s.name === 'value');
+  const found = sub === undefined ? undefined : sub.caseExact || isReferenceList(def);
   caseExactOfValue.set(def, found);
   return found;
 }
@@ -234,41 +178,44 @@ export function sameValue(a: unknown, b: unknown, def: AttributeDefinition): boo
 }
 
 /**
- * @internal The index of the first value of `list` that is the same value as `item`
- * ({@link sameValue}), or -1. For complex values with a string `value` (a group's members, a
- * user's emails) the comparison is inlined and each existing value is lower-cased only when it
- * could be equal: adding one member to a large group stays one cheap pass.
+ * @internal A test of "the same value as `item`" ({@link sameValue}) for many values. For complex
+ * values with a string `value` (a group's members, a user's emails) the comparison is inlined and
+ * each value is case-folded only when it could be equal, so a scan of a large list stays cheap.
  */
-export function indexOfSame(list: readonly unknown[], item: unknown, def: AttributeDefinition): number {
+export function sameAs(item: unknown, def: AttributeDefinition): (value: unknown) => boolean {
   const exact = def.type === 'complex' ? valueCaseExact(def) : undefined;
-  if (exact !== undefined && isObject(item) && typeof item.value === 'string') {
-    const v = item.value;
-    const type = item.type;
-    const lower = exact ? v : v.toLowerCase();
-    // toLowerCase keeps a string's length except for U+0130 (İ, which becomes two code units),
-    // so strings of different lengths without it cannot be equal ignoring case.
-    const dotted = !exact && v.includes('\u0130');
-    for (let i = 0; i < list.length; i++) {
-      const el = list[i];
-      if (!isObject(el)) continue;
-      const ev = el.value;
-      if (ev !== v) {
-        if (exact || typeof ev !== 'string') continue;
-        if (ev.length !== v.length && !dotted && !ev.includes('\u0130')) continue;
-        if (ev.toLowerCase() !== lower) continue;
-      }
-      const et = el.type;
-      if (type === undefined || et === undefined || scalarEqual(et, type, false)) return i;
-    }
-    return -1;
+  if (exact === undefined || !isObject(item) || typeof item.value !== 'string') {
+    return (el) => sameValue(el, item, def);
   }
-  for (let i = 0; i < list.length; i++) if (sameValue(list[i], item, def)) return i;
-  return -1;
+  const v = item.value;
+  const type = item.type;
+  const folded = exact ? v : foldCase(v);
+  return (el) => {
+    if (!isObject(el)) return false;
+    const ev = el.value;
+    if (ev !== v) {
+      // Case folding keeps a string's length: strings of different lengths are never equal.
+      if (exact || typeof ev !== 'string' || ev.length !== v.length) return false;
+      if (foldCase(ev) !== folded) return false;
+    }
+    const et = el.type;
+    return type === undefined || et === undefined || scalarEqual(et, type, false);
+  };
 }
 
-/** @internal Equality of two scalars, ignoring case for strings unless `caseExact`. */
+/**
+ * @internal The index lookup that finds the values {@link sameAs} can match: by `value`, for a
+ * complex attribute with that sub-attribute and an item with a string `value`; else none (scan).
+ */
+export function valueLookups(item: unknown, def: AttributeDefinition): readonly Lookup[] | undefined {
+  if (def.type !== 'complex' || valueCaseExact(def) === undefined) return undefined;
+  if (!isObject(item) || typeof item.value !== 'string') return undefined;
+  return [{ sub: 'value', keys: [indexKey(item.value)] }];
+}
+
+/** @internal Equality of two scalars, ignoring case (Unicode simple case folding) for strings unless `caseExact`. */
 export function scalarEqual(a: unknown, b: unknown, caseExact: boolean): boolean {
   if (!caseExact && typeof a === 'string' && typeof b === 'string')
-    return a.toLowerCase() === b.toLowerCase();
+    return a.length === b.length && foldCase(a) === foldCase(b);
   return jsonEqual(a, b);
 }

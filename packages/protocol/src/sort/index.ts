@@ -1,6 +1,7 @@
 import { type ResolvedAttribute, type ResourceSchema, ScimError } from '@scim/schemas';
 import { parseInstant } from '../filter/instant.ts';
 import { getCi, isObject } from '../patch/values.ts';
+import { compareCodePoints, foldCase } from '../text/fold.ts';
 
 /**
  * The `sortBy` / `sortOrder` parameters of a query (RFC 7644 section 3.4.2.3).
@@ -36,7 +37,7 @@ function sortValue(resource: unknown, found: ResolvedAttribute): unknown {
 
 /**
  * Sorts resources per RFC 7644 section 3.4.2.3: by the `sortBy` attribute with its type's order
- * (strings case-insensitively unless `caseExact`, dateTimes as instants, numbers, booleans),
+ * (strings by code point, case-folded unless `caseExact`, dateTimes as instants, numbers, booleans),
  * a multi-valued attribute by its primary value (else its first), a complex one by its `value`.
  * Resources without a value sort last in ascending order and first in descending order. The sort
  * is stable; without `sortBy` the input order is kept.
@@ -86,7 +87,7 @@ export function sortResources<T>(
       const t = parseInstant(v);
       return Number.isNaN(t) ? v : t;
     }
-    if (typeof v === 'string') return def.caseExact ? v : v.toLowerCase();
+    if (typeof v === 'string') return def.caseExact ? v : foldCase(v);
     if (typeof v === 'number' || typeof v === 'boolean') return v;
     return JSON.stringify(v);
   };
@@ -97,7 +98,14 @@ export function sortResources<T>(
       if (a.k === b.k) return a.i - b.i;
       return (a.k === undefined ? 1 : -1) * sign;
     }
-    const c = a.k < b.k ? -1 : a.k > b.k ? 1 : 0;
+    const c =
+      typeof a.k === 'string' && typeof b.k === 'string'
+        ? Math.sign(compareCodePoints(a.k, b.k))
+        : a.k < b.k
+          ? -1
+          : a.k > b.k
+            ? 1
+            : 0;
     return c === 0 ? a.i - b.i : c * sign;
   });
   return keyed.map((x) => x.r);

@@ -25,8 +25,9 @@ export function caseProfile(value: unknown): CompatibilityProfile {
 
 /**
  * patch: `{ name, schema?, resource?, patch? | operations?, profile?, expected? , changes?,
- * references?, deferred?, error? }`; `schema` and `resource` default to the file's. `operations` is a
- * shorthand for a PatchOp body. A case with `error` expects a ScimError with that scimType.
+ * references?, deferred?, maxOperations?, error? }`; `schema` and `resource` default to the file's.
+ * `operations` is a shorthand for a PatchOp body. A case with `error` expects a ScimError with that
+ * `scimType` (and `status`, when given).
  */
 export function patch(testCase: TestCase, file: CaseFile): void {
   const schema = SCHEMAS[(testCase.schema ?? file.schema ?? 'User') as string] as ResourceSchema;
@@ -35,7 +36,12 @@ export function patch(testCase: TestCase, file: CaseFile): void {
   const before = structuredClone(resource);
   const profile = caseProfile(testCase.profile ?? file.profile);
   const deferred = (testCase.deferred ?? file.deferred) as string[] | undefined;
-  const options = deferred === undefined ? { profile } : { profile, deferred };
+  const maxOperations = testCase.maxOperations as number | undefined;
+  const options = {
+    profile,
+    ...(deferred === undefined ? {} : { deferred }),
+    ...(maxOperations === undefined ? {} : { maxOperations }),
+  };
   if (testCase.error !== undefined) {
     let thrown: unknown;
     try {
@@ -44,7 +50,9 @@ export function patch(testCase: TestCase, file: CaseFile): void {
       thrown = error;
     }
     expect(isScimError(thrown), `expected a ScimError, got ${String(thrown)}`).toBe(true);
-    if (isScimError(thrown)) expect(thrown.scimType).toBe((testCase.error as { scimType: string }).scimType);
+    const error = testCase.error as { scimType?: string; status?: number };
+    if (isScimError(thrown) && error.scimType !== undefined) expect(thrown.scimType).toBe(error.scimType);
+    if (isScimError(thrown) && error.status !== undefined) expect(thrown.status).toBe(error.status);
     expect(resource).toEqual(before);
     return;
   }

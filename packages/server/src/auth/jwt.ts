@@ -55,9 +55,10 @@ export interface JwtAuthOptions {
   readonly clock?: () => number;
   /**
    * Called with the reason a JWT was rejected (an expired token, a wrong audience, a key set that
-   * could not be fetched), for diagnostics. The error never contains the token.
+   * could not be fetched) and the request it came with, for diagnostics (`scim-server start` logs
+   * the reason at `warn` with the request id). The error never contains the token.
    */
-  readonly onReject?: (error: Error) => void;
+  readonly onReject?: (error: Error, request: Request) => void;
 }
 
 /**
@@ -102,12 +103,11 @@ export function jwtAuth(options: JwtAuthOptions): Authenticator {
     options.tenantFromClaims ??
     ((claims: JWTPayload) => (typeof claims.tid === 'string' ? claims.tid : undefined));
   const clock = options.clock ?? Date.now;
-  const reject = (error: Error): undefined => {
-    options.onReject?.(error);
-    return undefined;
-  };
-
   return async (request, tenant) => {
+    const reject = (error: Error): undefined => {
+      options.onReject?.(error, request);
+      return undefined;
+    };
     const token = readBearerToken(request);
     if (token === undefined || !COMPACT_JWS.test(token)) return undefined;
     let claims: JWTPayload;

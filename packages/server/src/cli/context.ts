@@ -1,3 +1,4 @@
+import type { StoreLogger } from '../store/fault-log.ts';
 import type { ScimStore } from '../store/types.ts';
 
 /**
@@ -26,8 +27,11 @@ export interface CliContext {
   readonly out: (text: string) => void;
   /** Prints a hint, a warning or an error (standard error). */
   readonly err: (text: string) => void;
-  /** Opens the store a `DATABASE_URL` names (not yet migrated); the bin uses `openStoreFromUrl`. */
-  readonly openStore: (url: string) => Promise<ScimStore>;
+  /**
+   * Opens the store a `DATABASE_URL` names (not yet migrated), reporting database faults to
+   * `logger` when given; the bin uses `openStoreFromUrl`.
+   */
+  readonly openStore: (url: string, options?: { readonly logger?: StoreLogger }) => Promise<ScimStore>;
   /** The current time in milliseconds since the epoch; `Date.now` when absent. */
   readonly clock?: () => number;
   /**

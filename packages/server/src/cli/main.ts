@@ -13,7 +13,7 @@ const context: CliContext = {
   cwd,
   out: (text) => console.log(text),
   err: (text) => console.error(text),
-  openStore: (url) => openStoreFromUrl(url, { cwd }),
+  openStore: (url, options) => openStoreFromUrl(url, { cwd, ...options }),
   waitForShutdown: () =>
     new Promise((resolve) => {
       process.once('SIGINT', resolve);

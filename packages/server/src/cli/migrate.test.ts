@@ -17,6 +17,19 @@ describe('scim-server migrate', () => {
     ]);
   });
 
+  it('analyzes a store that can (PostgreSQL), so its tables have statistics', async () => {
+    const store = fakeStore();
+    const analyzing = Object.assign(store, {
+      analyze: async () => {
+        store.calls.push('analyze');
+      },
+    });
+    const context = recordingContext(analyzing, { env: { DATABASE_URL: 'postgres://db/scim' } });
+    expect(await runCli(['migrate'], context)).toBe(0);
+    expect(store.calls).toEqual(['open User,Group', 'analyze', 'close']);
+    expect(context.stderr[0]).toMatch(/up to date, and its statistics are fresh \(ANALYZE\)\.$/);
+  });
+
   it('defaults to ./scim.db next to the working directory', async () => {
     const store = fakeStore();
     const context = recordingContext(store);

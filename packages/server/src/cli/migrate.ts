@@ -7,7 +7,8 @@ import { withStore } from './store.ts';
 export const migrateHelp = `Usage: scim-server migrate
 
 Creates or upgrades the database's tables and indexes; safe to run again, and safe to run while
-other instances serve (PostgreSQL). \`start\` migrates too; run this in a release step.
+other instances serve (PostgreSQL). \`start\` migrates too; run this in a release step. On
+PostgreSQL it then refreshes the planner's statistics (ANALYZE): run it again after a large import.
 Environment: DATABASE_URL: a SQLite file (default ./scim.db) or a postgres:// URL.`;
 
 /**
@@ -30,7 +31,14 @@ export async function migrateCommand(argv: readonly string[], context: CliContex
     return 0;
   }
   const where = describeDatabase(parseDatabaseUrl(context.env.DATABASE_URL, context.cwd));
-  const kind = await withStore(context, async (store) => store.kind);
-  context.err(`Migrated ${where} (${kind} store): it is up to date.`);
+  const { kind, analyzed } = await withStore(context, async (store) => {
+    // PostgreSQL: statistics for the planner, which a server with autovacuum off never gathers.
+    const analyze = (store as { analyze?: () => Promise<void> }).analyze;
+    if (typeof analyze === 'function') await analyze.call(store);
+    return { kind: store.kind, analyzed: typeof analyze === 'function' };
+  });
+  context.err(
+    `Migrated ${where} (${kind} store): it is up to date${analyzed ? ', and its statistics are fresh (ANALYZE)' : ''}.`,
+  );
   return 0;
 }

@@ -1,3 +1,4 @@
+import type { StoreLogger } from '../store/fault-log.ts';
 import type { ScimStore } from '../store/types.ts';
 import { parseDatabaseUrl } from './database-url.ts';
 
@@ -8,14 +9,15 @@ import { parseDatabaseUrl } from './database-url.ts';
  * `store.open(types)` (the handler does it on its first request).
  *
  * @param url - the `DATABASE_URL` value; `./scim.db` when empty
- * @param options - `cwd`: the directory a relative SQLite path resolves against (default `process.cwd()`)
+ * @param options - `cwd`: the directory a relative SQLite path resolves against (default
+ *   `process.cwd()`); `logger`: where a SQLite store reports database faults
  * @returns the store
  * @throws CliError for a URL scim-server cannot open
  * @internal
  */
 export async function openStoreFromUrl(
   url: string | undefined,
-  options: { readonly cwd?: string } = {},
+  options: { readonly cwd?: string; readonly logger?: StoreLogger } = {},
 ): Promise<ScimStore> {
   const target = parseDatabaseUrl(url, options.cwd ?? process.cwd());
   if (target.kind === 'postgres') {
@@ -27,5 +29,8 @@ export async function openStoreFromUrl(
   }
   // Imported on demand, so that SQLite never loads the PostgreSQL driver and the reverse.
   const { sqliteStore } = await import('../store/sqlite.ts');
-  return sqliteStore({ path: target.path });
+  return sqliteStore({
+    path: target.path,
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+  });
 }

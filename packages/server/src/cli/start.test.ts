@@ -1,5 +1,7 @@
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { issueToken } from '../auth/tokens.ts';
+import { withRequestLogging } from '../log.ts';
 import { memoryStore } from '../store/memory.ts';
 import type { ScimStore } from '../store/types.ts';
 import { fakeStore, recordingContext } from './cli.fixture.ts';
@@ -183,6 +185,53 @@ describe('scim-server start', () => {
     }
   });
 
+  it('answers a slow body with 408 within REQUEST_TIMEOUT, and a too long URL with 431, each with a SCIM error body', async () => {
+    const store = memoryStore();
+    const { token } = await issueToken(store.tokens, 'default');
+    const { base, stop } = await start(store, [], { HEADERS_TIMEOUT: '100ms', REQUEST_TIMEOUT: '200ms' });
+    try {
+      const { hostname, port } = new URL(base);
+      const raw = (text: string) =>
+        new Promise<{ status: number; body: string }>((resolve, reject) => {
+          let out = '';
+          const socket = connect(Number(port), hostname);
+          socket.setEncoding('utf8');
+          socket.on('data', (d: string) => {
+            out += d;
+          });
+          socket.on('error', reject);
+          socket.on('close', () =>
+            resolve({ status: Number(out.split(' ')[1]), body: out.split('\r\n\r\n')[1] ?? '' }),
+          );
+          socket.write(text);
+        });
+      // Headers, then a body that never ends: Node's default would hold the connection for 300 s.
+      const slow = await raw(
+        `POST /Users HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/scim+json\r\nContent-Length: 500\r\n\r\n{"user`,
+      );
+      expect(slow.status).toBe(408);
+      expect(JSON.parse(slow.body)).toMatchObject({ status: '408' });
+      const long = await raw(`GET /Users?filter=${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+      expect(long.status).toBe(431);
+      expect(JSON.parse(long.body)).toMatchObject({ status: '431' });
+    } finally {
+      expect(await stop()).toBe(0);
+    }
+  });
+
+  it('refuses a timeout that is not a duration, and a headers timeout above the request timeout', async () => {
+    const context = recordingContext(fakeStore(), { env: { REQUEST_TIMEOUT: 'soon' } });
+    expect(await runCli(['start'], context)).toBe(2);
+    expect(context.stderr[0]).toMatch(/REQUEST_TIMEOUT "soon" is not a duration/);
+    const inverted = recordingContext(fakeStore(), {
+      env: { HEADERS_TIMEOUT: '1m', REQUEST_TIMEOUT: '30s' },
+    });
+    expect(await runCli(['start'], inverted)).toBe(2);
+    expect(inverted.stderr[0]).toMatch(/HEADERS_TIMEOUT \(60000 ms\) must not exceed REQUEST_TIMEOUT/);
+    const small = recordingContext(fakeStore(), { env: { MAX_HEADER_SIZE: '10' } });
+    expect(await runCli(['start'], small)).toBe(2);
+  });
+
   it('prints its help', async () => {
     const context = recordingContext(fakeStore());
     expect(await runCli(['start', '--help'], context)).toBe(0);
@@ -208,5 +257,38 @@ describe('authenticatorFromEnv', () => {
     expect(() =>
       authenticatorFromEnv({ JWT_ISSUER: 'a', JWT_AUDIENCE: 'b', JWT_JWKS_URL: 'not a url' }, tokens),
     ).toThrow(/JWT_JWKS_URL "not a url" is not a URL/);
+  });
+
+  it('logs why a JWT was rejected, with the request id and never the token', async () => {
+    const warnings: { object: Record<string, unknown>; message: string | undefined }[] = [];
+    const logger = {
+      warn: (object: object, message?: string) =>
+        warnings.push({ object: object as Record<string, unknown>, message }),
+    };
+    const authenticate = authenticatorFromEnv(
+      {
+        JWT_ISSUER: 'https://sts.windows.net/x/',
+        JWT_AUDIENCE: 'api://scim',
+        JWT_JWKS_URL: 'http://127.0.0.1:9/keys',
+      },
+      fakeStore().tokens,
+      logger,
+    );
+    // A well-formed JWS whose key set cannot be fetched (nothing listens on port 9).
+    const jwt = 'eyJhbGciOiJSUzI1NiIsImtpZCI6ImsifQ.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
+    const request = new Request('https://x/Users', { headers: { authorization: `Bearer ${jwt}` } });
+    const logged = withRequestLogging(
+      async (r) => {
+        expect(await authenticate(r, 'contoso')).toBeUndefined();
+        return new Response(null, { status: 401 });
+      },
+      { info() {}, warn() {}, error() {} },
+      { generateId: () => 'req-7' },
+    );
+    await logged(request);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ message: 'JWT rejected', object: { requestId: 'req-7' } });
+    expect(String(warnings[0]?.object.reason)).not.toBe('');
+    expect(JSON.stringify(warnings)).not.toContain(jwt.split('.')[2]);
   });
 });

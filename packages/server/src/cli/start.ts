@@ -1,4 +1,3 @@
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { anyOf } from '../auth/any-of.ts';
@@ -6,10 +5,11 @@ import { bearerTokens } from '../auth/bearer.ts';
 import { jwtAuth } from '../auth/jwt.ts';
 import type { Authenticator } from '../auth/types.ts';
 import { createScimHandler } from '../handler/index.ts';
-import { createLogger, withRequestLogging } from '../log.ts';
-import { toNodeListener } from '../node.ts';
+import { createLogger, getRequestId, type RequestLogger, withRequestLogging } from '../log.ts';
+import { createNodeServer, NODE_SERVER_DEFAULTS } from '../node.ts';
 import type { CliContext } from './context.ts';
 import { DEFAULT_DATABASE, describeDatabase, parseDatabaseUrl } from './database-url.ts';
+import { parseDuration } from './duration.ts';
 import { CliError } from './errors.ts';
 
 /** Help for `scim-server start`. */
@@ -32,16 +32,23 @@ Environment:
   JWT_TENANT          the tenant such JWTs open (default: their tid claim)
   USER_PATCH_RESPONSE 200 (default: the user) or 204 (no content) for a successful user PATCH
   PROFILE             entra (default: accept what Entra ID sends) or strict (RFC 7643/7644 only)
-  UNKNOWN_MEMBERS     skip (default with entra: leave unknown member ids out) or reject (400; default with strict)`;
+  UNKNOWN_MEMBERS     skip (default with entra: leave unknown member ids out) or reject (400; default with strict)
+  HEADERS_TIMEOUT     how long a client may take to send the headers (default 10s; then 408)
+  REQUEST_TIMEOUT     how long a client may take to send the whole request (default 30s; then 408)
+  KEEP_ALIVE_TIMEOUT  how long an idle connection stays open (default 5s; behind a load balancer,
+                      longer than its idle timeout)
+  MAX_HEADER_SIZE     the largest request line and headers, in bytes (default 16384; then 431)`;
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
 /**
  * The authenticator `start` uses: the store's bearer tokens, and OAuth 2 JWTs when `JWT_ISSUER`,
- * `JWT_AUDIENCE` and `JWT_JWKS_URL` are set.
+ * `JWT_AUDIENCE` and `JWT_JWKS_URL` are set; why a JWT was rejected is logged at `warn` (the
+ * reason and the request id, never the token).
  *
  * @param env - the environment
  * @param tokens - the store's token records
+ * @param logger - where JWT rejections are logged
  * @returns the authenticator
  * @throws CliError when only some of the JWT variables are set, or the JWKS URL is invalid
  * @internal
@@ -49,6 +56,7 @@ const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as
 export function authenticatorFromEnv(
   env: CliContext['env'],
   tokens: Parameters<typeof bearerTokens>[0]['tokens'],
+  logger?: Pick<RequestLogger, 'warn'>,
 ): Authenticator {
   const bearer = bearerTokens({ tokens });
   const jwtVars = ['JWT_ISSUER', 'JWT_AUDIENCE', 'JWT_JWKS_URL'] as const;
@@ -73,6 +81,17 @@ export function authenticatorFromEnv(
     audience: env.JWT_AUDIENCE!,
     jwks,
     ...(tenant ? { tenantFromClaims: () => tenant } : {}),
+    onReject: (error, request) => {
+      const code = (error as { code?: unknown }).code;
+      logger?.warn(
+        {
+          requestId: getRequestId(request),
+          reason: error.message,
+          ...(typeof code === 'string' ? { code } : {}),
+        },
+        'JWT rejected',
+      );
+    },
   });
   return anyOf(bearer, jwt);
 }
@@ -129,16 +148,17 @@ export async function startCommand(argv: readonly string[], context: CliContext)
     throw new CliError(`UNKNOWN_MEMBERS "${unknownMembers}" is not skip or reject.`, 2);
   }
   const database = parseDatabaseUrl(env.DATABASE_URL, context.cwd);
+  const timeouts = serverLimitsFromEnv(env);
 
   const logger = createLogger({
     level: level as (typeof LEVELS)[number],
     name: 'scim-server',
     ...(context.logDestination === undefined ? {} : { destination: context.logDestination }),
   });
-  const store = await context.openStore(env.DATABASE_URL || DEFAULT_DATABASE);
+  const store = await context.openStore(env.DATABASE_URL || DEFAULT_DATABASE, { logger });
   let authenticate: Authenticator;
   try {
-    authenticate = authenticatorFromEnv(env, store.tokens);
+    authenticate = authenticatorFromEnv(env, store.tokens, logger);
   } catch (error) {
     await store.close();
     throw error;
@@ -159,10 +179,10 @@ export async function startCommand(argv: readonly string[], context: CliContext)
     throw error;
   }
 
-  const listener = toNodeListener(withRequestLogging(handler, logger), {
+  const server = createNodeServer(withRequestLogging(handler, logger), {
     trustProxy: isTrue(env.TRUST_PROXY),
+    ...timeouts,
   });
-  const server = createServer(listener);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -200,6 +220,40 @@ export async function startCommand(argv: readonly string[], context: CliContext)
   await handler.close();
   context.err('scim-server stopped.');
   return 0;
+}
+
+/** The server's timeouts and header limit from `HEADERS_TIMEOUT`, `REQUEST_TIMEOUT`, `KEEP_ALIVE_TIMEOUT` and `MAX_HEADER_SIZE`. */
+function serverLimitsFromEnv(env: CliContext['env']) {
+  const duration = (name: string, fallback: number) => {
+    const text = env[name];
+    if (!text) return fallback;
+    const ms = parseDuration(text, name);
+    if (ms <= 0) throw new CliError(`${name} "${text}" must be longer than 0; write it like 30s.`, 2);
+    return ms;
+  };
+  const limits = {
+    headersTimeoutMs: duration('HEADERS_TIMEOUT', NODE_SERVER_DEFAULTS.headersTimeoutMs),
+    requestTimeoutMs: duration('REQUEST_TIMEOUT', NODE_SERVER_DEFAULTS.requestTimeoutMs),
+    keepAliveTimeoutMs: duration('KEEP_ALIVE_TIMEOUT', NODE_SERVER_DEFAULTS.keepAliveTimeoutMs),
+    maxHeaderBytes: NODE_SERVER_DEFAULTS.maxHeaderBytes as number,
+  };
+  const size = env.MAX_HEADER_SIZE;
+  if (size) {
+    if (!/^\d+$/.test(size) || Number(size) < 1024) {
+      throw new CliError(
+        `MAX_HEADER_SIZE "${size}" is not a size in bytes of at least 1024; write it like 32768.`,
+        2,
+      );
+    }
+    limits.maxHeaderBytes = Number(size);
+  }
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs) {
+    throw new CliError(
+      `HEADERS_TIMEOUT (${limits.headersTimeoutMs} ms) must not exceed REQUEST_TIMEOUT (${limits.requestTimeoutMs} ms).`,
+      2,
+    );
+  }
+  return limits;
 }
 
 function isTrue(value: string | undefined): boolean {

@@ -114,7 +114,25 @@ function parseOperations(body: unknown, maxOperations: number): { ops: Operation
       data: getCi(raw, 'data'),
     };
   });
+  checkBulkIds(ops);
   return { ops, failOnErrors: typeof fail === 'number' ? fail : Number.POSITIVE_INFINITY };
+}
+
+/** 400 when two operations share a `bulkId` (RFC 7644 section 3.7: unique within a request). */
+function checkBulkIds(ops: readonly Operation[]): void {
+  const first = new Map<string, number>();
+  for (const op of ops) {
+    if (op.bulkId === undefined) continue;
+    const seen = first.get(op.bulkId);
+    if (seen !== undefined) {
+      throw new ScimError(
+        'invalidValue',
+        `Operations[${op.index}]: bulkId "${op.bulkId}" is already the bulkId of Operations[${seen}]; give each operation its own bulkId`,
+        { token: op.bulkId },
+      );
+    }
+    first.set(op.bulkId, op.index);
+  }
 }
 
 function errorResult(op: Operation, error: ScimError): Json {

@@ -23,8 +23,11 @@ export interface ServedType {
   readonly replaceParser: ResourceParser<Record<string, unknown>>;
   /** Required attribute paths beyond the schema's own (checked after PATCH too). */
   readonly required: readonly string[];
-  /** Lower-cased canonical paths a filter may name, or undefined for all. */
-  readonly filterable: ReadonlySet<string> | undefined;
+  /**
+   * The paths a filter may name, keyed by their lower-cased form, each mapped to its name as the
+   * schema spells it (`userName`), or undefined for all.
+   */
+  readonly filterable: ReadonlyMap<string, string> | undefined;
   /** The multi-valued reference attribute kept by the store (`members`). */
   readonly referenceAttribute: string | undefined;
   /** Top-level attributes with `uniqueness: server|global` (not `id`). */
@@ -54,6 +57,10 @@ export interface ResolvedConfig {
   readonly maxDepth: number;
   readonly maxPageSize: number;
   readonly defaultPageSize: number;
+  readonly maxPatchOperations: number;
+  readonly maxValuesPerAttribute: number;
+  readonly maxIndexedValueLength: number;
+  readonly maxFilterTerms: number;
   readonly bulk: { readonly maxOperations: number; readonly maxPayloadSize: number } | undefined;
   readonly rateLimit: { readonly requests: number; readonly windowSeconds: number } | undefined;
   readonly userPatchStatus: 200 | 204;
@@ -94,13 +101,13 @@ function serve(
     }
   };
   for (const p of options.required ?? []) check(p, 'required');
-  let filterable: Set<string> | undefined;
+  let filterable: Map<string, string> | undefined;
   if (options.filterable !== undefined) {
-    filterable = new Set();
+    filterable = new Map();
     for (const p of options.filterable) {
       check(p, 'filterable');
       const found = schema.resolvePath(p);
-      if (found) filterable.add(found.path.toLowerCase());
+      if (found) filterable.set(found.path.toLowerCase(), found.path);
     }
   }
   const members = kind === 'group' ? schema.attribute('members') : undefined;
@@ -212,6 +219,10 @@ export function resolveConfig(options: ScimServerOptions): ResolvedConfig {
     maxDepth: positive(limits.maxDepth, 32, 'maxDepth'),
     maxPageSize,
     defaultPageSize: Math.min(maxPageSize, positive(limits.defaultPageSize, 100, 'defaultPageSize')),
+    maxPatchOperations: positive(limits.maxPatchOperations, 1000, 'maxPatchOperations'),
+    maxValuesPerAttribute: positive(limits.maxValuesPerAttribute, 1000, 'maxValuesPerAttribute'),
+    maxIndexedValueLength: positive(limits.maxIndexedValueLength, 1024, 'maxIndexedValueLength'),
+    maxFilterTerms: positive(limits.maxFilterTerms, 200, 'maxFilterTerms'),
     bulk,
     rateLimit: limits.rateLimit,
     userPatchStatus: options.userPatchResponse ?? 200,

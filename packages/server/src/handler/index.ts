@@ -1,13 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import { isScimError, ScimError } from '@scim/schemas';
 import type { Principal } from '../auth/types.ts';
 import { type FastPath, withFastPath } from '../fast-path.ts';
 import { getRequestId } from '../log.ts';
 import type { ScimHandler, ScimServerOptions } from '../options.ts';
+import { requestIdFrom } from '../request-id.ts';
+import { RETRY_AFTER_SECONDS } from '../retry-after.ts';
 import { readJson } from './body.ts';
 import { runBulk } from './bulk.ts';
 import { resolveConfig, type ServedType, storageOf } from './config.ts';
 import { type DiscoveryEndpoint, discovery, discoveryKey, discoveryText } from './discovery.ts';
+import { checkText, unstorable } from './limits.ts';
 import { queryParams, searchParams } from './query.ts';
 import {
   createResource,
@@ -21,8 +23,6 @@ import {
 } from './resources.ts';
 import { SCIM_JSON, scimJson } from './respond.ts';
 
-const RETRY_AFTER_SECONDS = '5';
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /**
  * A path the WHATWG URL parser keeps as it is: unreserved characters and colons (schema URNs), no
  * percent-encoding, no `.` or `..` segment. Only such paths take the Node fast path.
@@ -76,24 +76,25 @@ function isUnavailable(error: unknown): boolean {
   );
 }
 
-/** The client's `x-request-id` when it is well-formed, a new UUID otherwise. */
-function requestIdFrom(presented: string | undefined): string {
-  return presented !== undefined && REQUEST_ID.test(presented) ? presented : randomUUID();
-}
-
 function methodNotAllowed(allow: string): ScimError {
   return new ScimError('methodNotAllowed', `this endpoint accepts ${allow}`, { headers: { allow } });
 }
 
 function decodeSegment(segment: string): string {
+  let decoded: string;
   try {
-    return decodeURIComponent(segment);
+    decoded = decodeURIComponent(segment);
   } catch {
     throw new ScimError(
       'notFound',
       `no such endpoint: the path segment "${segment}" is not valid percent-encoding`,
     );
   }
+  // No tenant, endpoint or id holds U+0000 (which PostgreSQL cannot even compare with).
+  if (unstorable(decoded) !== undefined) {
+    throw new ScimError('notFound', `nothing is at "${segment}": no name or id holds U+0000`);
+  }
+  return decoded;
 }
 
 /** A fixed-window request counter per tenant. */
@@ -179,7 +180,7 @@ export function createScimHandler(options: ScimServerOptions): ScimHandler {
     if (isScimError(error)) {
       if (error.status === 503 && error.headers['retry-after'] === undefined) {
         return new ScimError(error.code, error.message, {
-          headers: { ...error.headers, 'retry-after': RETRY_AFTER_SECONDS },
+          headers: { ...error.headers, 'retry-after': String(RETRY_AFTER_SECONDS) },
         }).toResponse();
       }
       return error.toResponse();
@@ -190,7 +191,7 @@ export function createScimHandler(options: ScimServerOptions): ScimHandler {
         'unavailable',
         `the service's database is unavailable; retry after ${RETRY_AFTER_SECONDS} seconds`,
         {
-          headers: { 'retry-after': RETRY_AFTER_SECONDS },
+          headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
         },
       ).toResponse();
     }
@@ -282,6 +283,13 @@ export function createScimHandler(options: ScimServerOptions): ScimHandler {
   ): Promise<Response> => {
     const body = async (limit = config.maxBodyBytes) =>
       bodyOverride !== undefined ? bodyOverride.value : readJson(request, limit, config.maxDepth);
+    // A resource write's body, holding only strings a store keeps (each Bulk operation's is checked
+    // when it runs, so that one bad operation fails alone).
+    const written = async () => {
+      const value = await body();
+      checkText(value);
+      return value;
+    };
     const first = parts[0]?.toLowerCase();
     if (first === undefined) throw new ScimError('notFound', 'name an endpoint, such as /Users');
     if (first === 'me') {
@@ -341,7 +349,7 @@ export function createScimHandler(options: ScimServerOptions): ScimHandler {
     const params = queryParams(url);
     if (parts.length === 1) {
       if (method === 'GET' || method === 'HEAD') return listResources(ctx, type, params);
-      if (method === 'POST') return createResource(ctx, type, await body(), params);
+      if (method === 'POST') return createResource(ctx, type, await written(), params);
       throw methodNotAllowed('GET, POST');
     }
     const id = parts[1]!;
@@ -354,9 +362,9 @@ export function createScimHandler(options: ScimServerOptions): ScimHandler {
       case 'HEAD':
         return getResource(ctx, type, id, request, params);
       case 'PUT':
-        return replaceResource(ctx, type, id, request, await body(), params);
+        return replaceResource(ctx, type, id, request, await written(), params);
       case 'PATCH':
-        return patchResource(ctx, type, id, request, await body(), params);
+        return patchResource(ctx, type, id, request, await written(), params);
       case 'DELETE':
         return deleteResource(ctx, type, id, request);
       default:

@@ -8,6 +8,7 @@ import {
 import { ScimError } from '@scim/schemas';
 import type { StoreSort } from '../store/types.ts';
 import type { ResolvedConfig, ServedType } from './config.ts';
+import { checkFilterText } from './limits.ts';
 
 /** The parameters of a list query, from the URL or a `.search` body. @internal */
 export interface QueryParams {
@@ -83,14 +84,23 @@ function walkPaths(
   }
 }
 
+/** The path a filter names, as written: `emails.value`, `urn:...:User:employeeNumber`. */
 function pathText(path: QueryPath, within: QueryPath | undefined): string {
   const head = within ?? path;
   const top = `${head.urn === undefined ? '' : `${head.urn}:`}${head.attribute}`;
-  if (within !== undefined) return `${top}.${path.attribute}`.toLowerCase();
-  return (path.subAttribute === undefined ? top : `${top}.${path.subAttribute}`).toLowerCase();
+  if (within !== undefined) return `${top}.${path.attribute}`;
+  return path.subAttribute === undefined ? top : `${top}.${path.subAttribute}`;
 }
 
 const ALWAYS_FILTERABLE = /^(id|externalid|meta(\..*)?|schemas)$/;
+const ALWAYS_NAMED = ['id', 'externalId', 'meta'];
+
+/** The attributes a filter may name, as the schema spells them, each once: for the error's hint. */
+function filterableNames(allowed: ReadonlyMap<string, string>): string {
+  const names = [...allowed.values()];
+  for (const name of ALWAYS_NAMED) if (!allowed.has(name.toLowerCase())) names.push(name);
+  return `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
+}
 
 /**
  * Parses and normalizes a filter against a resource type, and checks every attribute it names is
@@ -103,19 +113,21 @@ export function compileQueryFilter(
   config: ResolvedConfig,
 ): QueryFilter | undefined {
   if (text === undefined || text.trim() === '') return undefined;
-  const options = { profile: config.profileName };
+  const options = { profile: config.profileName, maxTerms: config.maxFilterTerms };
   const filter = normalizeFilter(parseFilter(text, options), type.schema, options);
+  checkFilterText(filter);
   if (type.filterable !== undefined) {
     const allowed = type.filterable;
     walkPaths(filter, (path, within) => {
       const text = pathText(path, within);
-      if (ALWAYS_FILTERABLE.test(text) || allowed.has(text)) return;
+      const key = text.toLowerCase();
+      if (ALWAYS_FILTERABLE.test(key) || allowed.has(key)) return;
       // A complex attribute compared by its value sub-attribute: `emails eq "x"` -> emails.value.
-      const top = text.split('.')[0] ?? text;
+      const top = key.split('.')[0] ?? key;
       if (allowed.has(top)) return;
       throw new ScimError(
         'invalidFilter',
-        `filter: "${text}" is not filterable on ${type.name}; filter on one of ${[...allowed].join(', ')}, id, externalId or meta`,
+        `filter: "${text}" is not filterable on ${type.name}; filter on one of ${filterableNames(allowed)}`,
         { token: text },
       );
     });

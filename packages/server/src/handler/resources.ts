@@ -2,18 +2,22 @@ import {
   type AttributeChange,
   applyPatch,
   checkIfMatch,
+  decodeEntraRole,
+  foldCase,
   isNotModified,
   normalizeFilter,
   parseFilter,
   projectResource,
   weakETag,
 } from '@scim/protocol';
-import { isScimError, ScimError, URN } from '@scim/schemas';
+import { ScimError, URN } from '@scim/schemas';
 import type { Principal } from '../auth/types.ts';
 import { type CommittedChange, classify, runHooks } from '../hooks.ts';
 import type { HandlerLogger } from '../options.ts';
 import type { MemberDelta, ScimStore, StoredMember, StoredResource, UniqueKey } from '../store/types.ts';
 import type { ResolvedConfig, ServedType } from './config.ts';
+import { retrying, type WriteTarget } from './conflicts.ts';
+import { checkWritable } from './limits.ts';
 import { attributeList, compileQueryFilter, compileSort, pageWindow, type QueryParams } from './query.ts';
 import { empty, scimJson } from './respond.ts';
 
@@ -31,7 +35,6 @@ export interface RequestContext {
   readonly logger: HandlerLogger | undefined;
 }
 
-const MAX_RETRIES = 8;
 /** Up to this many members named in one PATCH, the feed lists only real changes. */
 const MEMBER_CHECKS = 100;
 
@@ -137,7 +140,7 @@ function uniqueKeys(type: ServedType, data: Json): UniqueKey[] {
     const value = holder[u.definition.name];
     if (value === undefined || value === null) continue;
     const text = typeof value === 'string' ? value : JSON.stringify(value);
-    out.push({ attribute: u.path, value: u.definition.caseExact ? text : text.toLowerCase() });
+    out.push({ attribute: u.path, value: u.definition.caseExact ? text : foldCase(text) });
   }
   return out;
 }
@@ -169,22 +172,56 @@ function readPath(type: ServedType, data: Json, path: string): unknown {
   return isObject(value) ? value[found.definition.name] : undefined;
 }
 
-/** 400 naming every missing required attribute (schema-required and configured). */
+/** Whether a value is text of white space only (`"   "`): no value for a required attribute. */
+function isBlank(value: unknown): boolean {
+  return typeof value === 'string' && value !== '' && value.trim() === '';
+}
+
+/**
+ * 400 naming every missing required attribute (schema-required and configured), and every
+ * required one whose text is white space only (RFC 7643 section 4.1.1: each User has a non-empty
+ * `userName`).
+ */
 function checkRequired(type: ServedType, data: Json, members: boolean): void {
   const missing: string[] = [];
+  const blank: string[] = [];
+  const check = (name: string, value: unknown) => {
+    if (isEmpty(value)) missing.push(name);
+    else if (isBlank(value)) blank.push(name);
+  };
   for (const a of type.schema.core.attributes) {
-    if (a.required && a.mutability !== 'readOnly' && isEmpty(data[a.name])) {
-      if (members && type.referenceAttribute === a.name) continue;
-      missing.push(a.name);
-    }
+    if (!a.required || a.mutability === 'readOnly') continue;
+    if (members && type.referenceAttribute === a.name) continue;
+    check(a.name, data[a.name]);
   }
-  for (const path of type.required) if (isEmpty(readPath(type, data, path))) missing.push(path);
+  for (const path of type.required) check(path, readPath(type, data, path));
   if (missing.length > 0) {
     throw new ScimError(
       'invalidValue',
       `${type.name}: required attribute${missing.length > 1 ? 's' : ''} missing: ${missing.join(', ')}; add ${missing.length > 1 ? 'them' : 'it'}`,
     );
   }
+  if (blank.length > 0) {
+    throw new ScimError(
+      'invalidValue',
+      `${type.name}: ${blank.join(', ')} ${blank.length > 1 ? 'are' : 'is'} only white space; send a value with other characters`,
+      { token: blank[0] as string },
+    );
+  }
+}
+
+/**
+ * Under the `entra` profile, the body's `roles` as Entra sends them (JSON-encoded app role
+ * assignments, `displayName` for `display`) in the RFC 7643 shape, so a POST or PUT stores the same
+ * role as a PATCH; see `decodeEntraRole`.
+ */
+function withEntraRoles(ctx: RequestContext, type: ServedType, body: unknown): unknown {
+  if (!ctx.config.profile.appRoleStrings || !isObject(body)) return body;
+  const key = Object.keys(body).find((k) => k.toLowerCase() === 'roles');
+  const roles = key === undefined ? undefined : body[key];
+  const attr = type.schema.attribute('roles');
+  if (!Array.isArray(roles) || attr === undefined || !attr.definition.multiValued) return body;
+  return { ...body, [key as string]: roles.map(decodeEntraRole) };
 }
 
 function memberIds(type: ServedType, resource: Json): string[] | undefined {
@@ -360,22 +397,9 @@ function notSelf(type: ServedType, id: string, added: readonly string[]): void {
   }
 }
 
-/** Re-runs `attempt` when the store reports a version conflict the client did not cause. */
-async function retrying<T>(clientPrecondition: boolean, attempt: () => Promise<T>): Promise<T> {
-  for (let i = 0; ; i++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (
-        clientPrecondition ||
-        i >= MAX_RETRIES ||
-        !isScimError(error) ||
-        error.code !== 'preconditionFailed'
-      )
-        throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * (i + 1)));
-    }
-  }
+/** The resource a read-modify-write is for (see conflicts.ts). */
+function target(ctx: RequestContext, type: ServedType, id: string): WriteTarget {
+  return { store: ctx.store, tenant: ctx.tenant, resourceType: type.name, id };
 }
 
 async function withGroups(
@@ -530,12 +554,13 @@ export async function createResource(
   body: unknown,
   params: QueryParams,
 ): Promise<Response> {
-  const parsed = type.createParser.parse(body).value;
+  const parsed = type.createParser.parse(withEntraRoles(ctx, type, body)).value;
   const sent = memberIds(type, parsed);
   const members = sent === undefined ? undefined : await knownMembers(ctx, '', sent);
   const memberDisplay = memberLabels(ctx, type, body);
   const data = toData(type, type.policies.onCreate(toData(type, parsed)));
   checkRequired(type, data, false);
+  checkWritable(ctx.config, type, data);
   const changes = diffTop({}, data);
   const added = members ?? [];
   const { type: changeType } = classify({
@@ -573,7 +598,7 @@ export async function replaceResource(
   params: QueryParams,
 ): Promise<Response> {
   const ifMatch = ifMatchOf(request);
-  const parsed = type.replaceParser.parse(body).value;
+  const parsed = type.replaceParser.parse(withEntraRoles(ctx, type, body)).value;
   if (isObject(body)) {
     const sentId = Object.entries(body).find(([k]) => k.toLowerCase() === 'id')?.[1];
     if (sentId !== undefined && sentId !== id) {
@@ -586,7 +611,7 @@ export async function replaceResource(
   const sent = memberIds(type, parsed);
   const members = sent === undefined ? undefined : await knownMembers(ctx, id, sent);
   const display = memberLabels(ctx, type, body);
-  const result = await retrying(ifMatch !== undefined, async () => {
+  const result = await retrying(target(ctx, type, id), ifMatch !== undefined, async () => {
     const current = await load(ctx, type, id, members !== undefined);
     checkIfMatch(ifMatch, weakETag(current.version));
     const data = toData(type, type.policies.onUpdate({ ...current.data }, toData(type, parsed)));
@@ -600,6 +625,7 @@ export async function replaceResource(
       }
     }
     checkRequired(type, data, false);
+    checkWritable(ctx.config, type, data);
     const changes = diffTop(current.data, data);
     const before = new Set((current.members ?? []).map((m) => m.value));
     const after = new Set(members ?? []);
@@ -653,12 +679,13 @@ export async function patchResource(
 ): Promise<Response> {
   const ifMatch = ifMatchOf(request);
   const deferred = type.referenceAttribute === undefined ? [] : [type.referenceAttribute];
-  const result = await retrying(ifMatch !== undefined, async () => {
+  const result = await retrying(target(ctx, type, id), ifMatch !== undefined, async () => {
     const current = await load(ctx, type, id, false);
     checkIfMatch(ifMatch, weakETag(current.version));
     const patched = applyPatch(toBody(type, current), body, type.schema, {
       profile: ctx.config.profile,
       deferred,
+      maxOperations: ctx.config.maxPatchOperations,
     });
     const data = toData(type, type.policies.onUpdate(toBody(type, current), patched.resource));
     const ref = patched.references.find(
@@ -693,6 +720,7 @@ export async function patchResource(
     if (!dataChanged && !memberChange)
       return { stored: current, changes: [], added: [], removed: [], wrote: false };
     checkRequired(type, data, false);
+    if (dataChanged) checkWritable(ctx.config, type, data);
     let added = delta?.added ?? [];
     let removed = delta?.removed ?? [];
     if (delta !== undefined && !delta.removeAll && added.length + removed.length <= MEMBER_CHECKS) {
@@ -758,7 +786,7 @@ export async function deleteResource(
 ): Promise<Response> {
   const ifMatch = ifMatchOf(request);
   if (type.kind === 'user' && ctx.config.deleteMode === 'disable') {
-    const result = await retrying(ifMatch !== undefined, async () => {
+    const result = await retrying(target(ctx, type, id), ifMatch !== undefined, async () => {
       const current = await load(ctx, type, id, false);
       checkIfMatch(ifMatch, weakETag(current.version));
       if (current.data.active === false) return undefined;

@@ -241,6 +241,15 @@ describe('GET /Users', () => {
     expect(r.body.scimType).toBe('invalidFilter');
   });
 
+  test('a filter refused by the allow-list names the filterable attributes as the schema does, once', async () => {
+    const h = harness({ users: { filterable: ['USERNAME', 'externalId', 'emails.value'] } });
+    const r = await h.call('GET', `/Users?filter=${encodeURIComponent('DISPLAYNAME eq "a"')}`);
+    expect(r.status).toBe(400);
+    expect(r.body.detail).toContain(
+      'filter: "displayName" is not filterable on User; filter on one of userName, externalId, emails.value, id or meta',
+    );
+  });
+
   test('sorting, paging and clamping to maxPageSize', async () => {
     const h = harness({ limits: { maxPageSize: 3 } });
     for (const n of ['d', 'b', 'e', 'a', 'c']) await h.createUser(n);

@@ -1,8 +1,16 @@
 // The store contract suite: one set of vitest cases that every ScimStore must pass (memory,
 // SQLite, PostgreSQL, PGlite, and a custom store). Public through `@scim/server/testing`.
-import { normalizeFilter, parseFilter, type QueryFilter, type QueryPath } from '@scim/protocol';
-import { groupResourceSchema, isScimError, type ResourceSchema, userResourceSchema } from '@scim/schemas';
+import { foldCase, normalizeFilter, parseFilter, type QueryFilter, type QueryPath } from '@scim/protocol';
+import {
+  groupResourceSchema,
+  isScimError,
+  type ResourceSchema,
+  URN,
+  userResourceSchema,
+} from '@scim/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createScimHandler } from '../handler/index.ts';
+import { describeHandlerContract } from './contract-handler.ts';
 import type { CreateInput, ResourceTypeStorage, ScimStore, StoredResource, UniqueKey } from './types.ts';
 
 /**
@@ -78,7 +86,7 @@ function userInput(userName: string, extra: Record<string, unknown> = {}) {
       userName,
       ...extra,
     },
-    unique: [{ attribute: 'userName', value: userName.toLowerCase() }] as UniqueKey[],
+    unique: [{ attribute: 'userName', value: foldCase(userName) }] as UniqueKey[],
     change: { type: 'user.created' },
   };
 }
@@ -86,7 +94,7 @@ function userInput(userName: string, extra: Record<string, unknown> = {}) {
 function groupWrite(displayName: string) {
   return {
     data: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName },
-    unique: [{ attribute: 'displayName', value: displayName.toLowerCase() }] as UniqueKey[],
+    unique: [{ attribute: 'displayName', value: foldCase(displayName) }] as UniqueKey[],
     change: { type: 'group.updated' },
   };
 }
@@ -94,7 +102,7 @@ function groupWrite(displayName: string) {
 function groupInput(displayName: string, members?: string[]): CreateInput {
   return {
     data: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName },
-    unique: [{ attribute: 'displayName', value: displayName.toLowerCase() }] as UniqueKey[],
+    unique: [{ attribute: 'displayName', value: foldCase(displayName) }] as UniqueKey[],
     change: { type: 'group.created' },
     ...(members === undefined ? {} : { members }),
   };
@@ -155,6 +163,40 @@ export function describeStoreContract(
       expect(await store.get(freshTenant(), 'User', created.id)).toBeUndefined();
       expect(await store.get(t, 'Group', created.id)).toBeUndefined();
       expect(await store.get(t, 'User', 'no-such-id')).toBeUndefined();
+    });
+
+    it('through the handler: 60 concurrent PATCHes without If-Match all succeed (never 412); a stale If-Match is 412', async () => {
+      // RFC 7232 section 4.2: 412 answers a precondition the client sent; without one, the
+      // handler must resolve version conflicts itself (or answer 503), whatever the store.
+      const t = freshTenant();
+      const handler = createScimHandler({
+        store,
+        tenant: t,
+        authenticate: async (_request, tenant) => ({ tenant, kind: 'bearer', id: 'contract' }),
+      });
+      const call = (method: string, path: string, body: unknown, headers: Record<string, string> = {}) =>
+        handler(
+          new Request(`http://contract.test${path}`, {
+            method,
+            headers: { 'content-type': 'application/scim+json', ...headers },
+            body: JSON.stringify(body),
+          }),
+        );
+      const title = (value: string) => ({
+        schemas: [URN.PatchOp],
+        Operations: [{ op: 'replace', path: 'title', value }],
+      });
+      const created = await call('POST', '/Users', { schemas: [URN.User], userName: 'racer' });
+      const { id } = (await created.json()) as { id: string };
+      const titles = Array.from({ length: 60 }, (_, i) => `title ${i}`);
+      const answers = await Promise.all(titles.map((v) => call('PATCH', `/Users/${id}`, title(v))));
+      expect(answers.map((r) => r.status)).toEqual(titles.map(() => 200));
+      const final = await store.get(t, 'User', id);
+      expect(final?.version).toBe(61);
+      expect(titles).toContain(final?.data.title);
+      const stale = await call('PATCH', `/Users/${id}`, title('late'), { 'if-match': 'W/"1"' });
+      expect(stale.status).toBe(412);
+      expect((await store.get(t, 'User', id))?.data.title).toBe(final?.data.title);
     });
 
     it('enforces uniqueness per tenant and resource type, and frees values on change and delete', async () => {
@@ -282,6 +324,35 @@ export function describeStoreContract(
         type: 'Group',
         display: 'outer',
       });
+    });
+
+    it('removes every member only for removeAll: true, never for an empty delta', async () => {
+      const t = freshTenant();
+      const u1 = await store.create(t, 'User', userInput('e1'));
+      const u2 = await store.create(t, 'User', userInput('e2'));
+      const g = await store.create(t, 'Group', groupInput('kept', [u1.id, u2.id]));
+      const members = async () =>
+        (await store.get(t, 'Group', g.id, { members: true }))?.members?.map((m) => m.value).sort();
+      for (const delta of [
+        { added: [], removed: [] },
+        { added: [], removed: [], removeAll: false },
+        { added: [], removed: [''] },
+      ]) {
+        await store.update(t, 'Group', g.id, {
+          ...groupWrite('kept'),
+          members: delta,
+          membersOnly: true,
+          change: { type: 'group.updated' },
+        });
+        expect(await members(), JSON.stringify(delta)).toEqual([u1.id, u2.id].sort());
+      }
+      await store.update(t, 'Group', g.id, {
+        ...groupWrite('kept'),
+        members: { added: [], removed: [], removeAll: true },
+        membersOnly: true,
+        change: { type: 'group.updated' },
+      });
+      expect(await members()).toEqual([]);
     });
 
     it('refuses unknown member ids (also of another tenant) with 400 and stores nothing', async () => {
@@ -620,6 +691,175 @@ export function describeStoreContract(
       });
     });
 
+    describe('case folding and order (one rule in every store)', () => {
+      const t = freshTenant();
+      const made: Record<string, StoredResource> = {};
+      const names = [
+        'ΚΑΣΑΝΔΡΑ',
+        'νικος@x.gr',
+        'Straße',
+        'strasse',
+        '\u{1F600} smile',
+        '\uFF21 wide',
+        'zed',
+        'İstanbul',
+      ];
+      beforeAll(async () => {
+        for (const n of names) {
+          made[n] = await store.create(
+            t,
+            'User',
+            userInput(n, { emails: [{ value: `${n}@mail`, type: 'work' }], displayName: n }),
+          );
+        }
+        const g = await store.create(t, 'Group', { ...groupInput('ΟΜΑΔΑ'), members: [made.zed!.id] });
+        made.group = g;
+      });
+      const find = async (filter: string, schema?: ResourceSchema) =>
+        (
+          await store.list(t, {
+            resourceType: schema === groupResourceSchema ? 'Group' : 'User',
+            filter: query(filter, schema),
+            startIndex: 1,
+            count: 100,
+          })
+        ).resources.map((r) => (r.data.userName ?? r.data.displayName) as string);
+
+      it('folds Σ, σ and ς alike and keeps ß apart from ss (Unicode simple case folding)', async () => {
+        expect(await find('displayName sw "ΚΑΣ"')).toEqual(['ΚΑΣΑΝΔΡΑ']);
+        expect(await find('userName eq "ΝΙΚΟΣ@X.GR"')).toEqual(['νικος@x.gr']);
+        expect(await find('emails.value eq "ΝΙΚΟΣ@X.GR@mail"')).toEqual(['νικος@x.gr']);
+        expect(await find('emails[type eq "WORK" and value sw "νικοσ"]')).toEqual(['νικος@x.gr']);
+        expect(await find('userName eq "strasse"')).toEqual(['strasse']);
+        expect(await find('userName eq "STRAẞE"')).toEqual(['Straße']);
+        expect(await find('userName sw "i"')).toEqual([]);
+        expect(await find('displayName eq "ομαδα"', groupResourceSchema)).toEqual(['ΟΜΑΔΑ']);
+      });
+
+      it('orders strings by code point, an emoji after U+FF21, in filters and sorts', async () => {
+        expect(await find('userName gt "\uFF21"')).toEqual(['\u{1F600} smile', '\uFF21 wide']);
+        expect(await find('userName lt "\uFF21" and userName gt "zed"')).toEqual([
+          'ΚΑΣΑΝΔΡΑ',
+          'νικος@x.gr',
+          'İstanbul',
+        ]);
+        const sorted = await store.list(t, {
+          resourceType: 'User',
+          sort: { path: sortPath('userName'), descending: false },
+          startIndex: 1,
+          count: 100,
+        });
+        expect(sorted.resources.map((r) => r.data.userName)).toEqual([
+          'strasse',
+          'Straße',
+          'zed',
+          'İstanbul',
+          'ΚΑΣΑΝΔΡΑ',
+          'νικος@x.gr',
+          '\uFF21 wide',
+          '\u{1F600} smile',
+        ]);
+        const byEmail = await store.list(t, {
+          resourceType: 'User',
+          sort: { path: sortPath('emails'), descending: true },
+          startIndex: 1,
+          count: 2,
+        });
+        expect(byEmail.resources.map((r) => r.data.userName)).toEqual(['\u{1F600} smile', '\uFF21 wide']);
+      });
+
+      it('answers an or of eq on one attribute as the evaluator does', async () => {
+        expect(
+          await find('userName eq "ZED" or userName eq "STRASSE" or title pr or userName eq "nope"'),
+        ).toEqual(['strasse', 'zed']);
+        expect(
+          await find('emails.value eq "zed@MAIL" or emails.value eq "strasse@mail" or emails.value eq "x"'),
+        ).toEqual(['strasse', 'zed']);
+        expect(await find('not (userName eq "zed" or userName eq "strasse") and userName sw "s"')).toEqual([
+          'Straße',
+        ]);
+      });
+
+      it('answers an or of terms on one multi-valued attribute as the evaluator does', async () => {
+        expect(
+          await find(
+            'emails.value co "ZED@" or emails[type eq "work" and value sw "STRAẞE"] or emails.type eq "nope" or emails.value ew "ΚΑΣ"',
+          ),
+        ).toEqual(['Straße', 'zed']);
+        expect(
+          await find('emails.value eq "zed@mail" or emails.value co "strasse" or emails.display pr'),
+        ).toEqual(['strasse', 'zed']);
+        expect(await find('not (emails.value co "@" or emails.type pr) or userName eq "zed"')).toEqual([
+          'zed',
+        ]);
+      });
+    });
+
+    it('keeps a unique value of 3,000 random characters, finds it, and refuses its other casing', async () => {
+      const t = freshTenant();
+      // Random CJK characters (and Greek capitals) hardly compress: a B-tree entry this long (over
+      // ~2.7 kB) is refused by PostgreSQL.
+      let seed = 7;
+      const letters = Array.from({ length: 3000 }, (_, i) => {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31;
+        return String.fromCharCode(i % 10 === 0 ? 0x391 + (seed % 17) : 0x4e00 + (seed % 20000));
+      }).join('');
+      const made = await store.create(
+        t,
+        'User',
+        userInput(letters, { displayName: letters, externalId: letters }),
+      );
+      const found = (filter: string) =>
+        store.list(t, { resourceType: 'User', filter: query(filter), startIndex: 1, count: 10 });
+      expect((await found(`userName eq "${letters.toUpperCase()}"`)).resources.map((r) => r.id)).toEqual([
+        made.id,
+      ]);
+      expect((await found(`externalId eq "${letters}"`)).totalResults).toBe(1);
+      expect((await found(`displayName eq "${letters}"`)).totalResults).toBe(1);
+      expect(await failure(store.create(t, 'User', userInput(letters.toUpperCase())))).toMatchObject({
+        status: 409,
+        scimType: 'uniqueness',
+      });
+      const g = await store.create(t, 'Group', groupInput(letters));
+      expect(await failure(store.create(t, 'Group', groupInput(letters.toLowerCase())))).toMatchObject({
+        status: 409,
+      });
+      expect(g.data.displayName).toBe(letters);
+    });
+
+    it('filters and sorts on a multi-valued attribute of 2,000 values', async () => {
+      const t = freshTenant();
+      const emails = Array.from({ length: 2000 }, (_, i) => ({
+        value: `u${i}@Example.com`,
+        type: i % 2 === 0 ? 'work' : 'home',
+        ...(i === 1500 ? { primary: true } : {}),
+      }));
+      const big = await store.create(t, 'User', userInput('big', { emails }));
+      await store.create(
+        t,
+        'User',
+        userInput('small', { emails: [{ value: 'a@example.com', primary: true }] }),
+      );
+      const find = async (filter: string) =>
+        (
+          await store.list(t, { resourceType: 'User', filter: query(filter), startIndex: 1, count: 10 })
+        ).resources.map((r) => r.data.userName);
+      expect(await find('emails.value co "zzz"')).toEqual([]);
+      expect(await find('emails.value eq "U1999@example.com"')).toEqual(['big']);
+      expect(await find('emails[type eq "home" and value ew "1999@EXAMPLE.COM"]')).toEqual(['big']);
+      expect(await find('emails[type eq "work" and value ew "1999@example.com"]')).toEqual([]);
+      expect(await find('emails.primary eq true')).toEqual(['big', 'small']);
+      const sorted = await store.list(t, {
+        resourceType: 'User',
+        sort: { path: sortPath('emails'), descending: false },
+        startIndex: 1,
+        count: 10,
+      });
+      // By the primary value: a@example.com before u1500@example.com.
+      expect(sorted.resources.map((r) => r.data.userName)).toEqual(['small', 'big']);
+      expect(big.data.emails).toHaveLength(2000);
+    });
+
     it('treats SQL metacharacters in ids as plain text', async () => {
       const t = freshTenant();
       await store.create(t, 'User', userInput('safe'));
@@ -687,6 +927,8 @@ export function describeStoreContract(
       expect(await store.tokens.update(t, `tok-${t}`, { revoked: '2026-12-01T00:00:00.000Z' })).toBe(true);
       expect((await store.tokens.findByHash(hash))?.revoked).toBe('2026-12-01T00:00:00.000Z');
     });
+
+    describeHandlerContract(() => store, freshTenant);
 
     it('answers ping', async () => {
       await expect(store.ping()).resolves.toBeUndefined();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { compileFilter, type QueryFilter, type QueryPath, sortResources } from '@scim/protocol';
+import { compileFilter, foldCase, type QueryFilter, type QueryPath, sortResources } from '@scim/protocol';
 import {
   type AttributeDefinition,
   createResourceSchema,
@@ -53,7 +53,7 @@ interface Tenant {
   /** `type \0 attribute \0 value` -> id. */
   readonly unique: Map<string, string>;
   /**
-   * `type \0 attribute \0 lower-cased value` -> rows, for the attributes of {@link LOOKUP}: a
+   * `type \0 attribute \0 case-folded value` -> rows, for the attributes of {@link LOOKUP}: a
    * superset of the rows an `eq` on one of them matches, so that a filtered list needs to look at
    * those rows only.
    */
@@ -95,13 +95,13 @@ const COMMON = new Set(['id', 'externalid', 'meta', 'schemas']);
 const LOOKUP = new Set(['username', 'externalid', 'displayname']);
 
 function lookupKey(resourceType: string, attribute: string, value: string): string {
-  return `${resourceType}\u0000${attribute}\u0000${value.toLowerCase()}`;
+  return `${resourceType}\u0000${attribute}\u0000${foldCase(value)}`;
 }
 
 /**
  * Every key a row can match an `eq` on a {@link LOOKUP} attribute under, the way the filter
  * evaluator reads it: any spelling of the attribute's name, each element of an array, numbers and
- * booleans as text, compared lower-cased (a case-exact match is also a lower-cased one).
+ * booleans as text, compared case-folded (a case-exact match is also a case-folded one).
  */
 function lookupKeys(resourceType: string, data: Json): string[] {
   const out = new Set<string>();
@@ -546,7 +546,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): ScimStore {
       row.version++;
       row.lastModified = at;
       if (delta !== undefined) {
-        if (delta.removeAll) for (const m of [...(t.members.get(id)?.keys() ?? [])]) removeMember(t, id, m);
+        if (delta.removeAll === true)
+          for (const m of [...(t.members.get(id)?.keys() ?? [])]) removeMember(t, id, m);
         for (const m of delta.removed) removeMember(t, id, m);
         for (const m of added) addMember(t, id, m, own(delta.display, m));
       }

@@ -1,5 +1,7 @@
 import { createServer, type Server, type Socket, connect as tcpConnect } from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
+import { foldCase, normalizeFilter, parseFilter } from '@scim/protocol';
+import { groupResourceSchema } from '@scim/schemas';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeStoreContract, failure, freshTenant, query } from './contract.ts';
@@ -16,12 +18,18 @@ function schema(): string {
   return s;
 }
 let sharedPglite: PGlite | undefined;
-function make(s: string, options: { maxConnections?: number } = {}) {
+function make(s: string, options: { maxConnections?: number; analyzeEvery?: number } = {}) {
+  const analyze = options.analyzeEvery === undefined ? {} : { analyzeEvery: options.analyzeEvery };
   if (url === undefined) {
     sharedPglite ??= new PGlite();
-    return postgresStore({ pglite: sharedPglite, schema: s });
+    return postgresStore({ pglite: sharedPglite, schema: s, ...analyze });
   }
-  return postgresStore({ connectionString: url, schema: s, maxConnections: options.maxConnections ?? 8 });
+  return postgresStore({
+    connectionString: url,
+    schema: s,
+    maxConnections: options.maxConnections ?? 8,
+    ...analyze,
+  });
 }
 afterAll(async () => {
   if (url !== undefined) for (const s of schemas) await dropSchema(url, s);
@@ -30,7 +38,7 @@ afterAll(async () => {
 const TYPES = [{ name: 'User' }, { name: 'Group', referenceAttribute: 'members' }];
 const user = (userName: string) => ({
   data: { userName },
-  unique: [{ attribute: 'userName', value: userName.toLowerCase() }],
+  unique: [{ attribute: 'userName', value: foldCase(userName) }],
   change: { type: 'user.created' },
 });
 
@@ -132,6 +140,10 @@ describe(`postgresStore (${url === undefined ? 'PGlite' : 'server'})`, () => {
       );
     };
     expect(await plan('userName eq "USER42"')).toMatch(/resources_user_name/);
+    // An `or` of eq on one attribute is one list the same index answers.
+    expect(await plan('userName eq "USER42" or userName eq "user43" or userName eq "User44"')).toMatch(
+      /resources_user_name/,
+    );
     expect(await plan('externalId eq "x42"')).toMatch(/resources_external_id/);
     expect(await plan('displayName eq "D42"')).toMatch(/resources_display_name/);
     expect(await plan('emails.value eq "U42@x.org"')).toMatch(/resources_search/);
@@ -144,6 +156,46 @@ describe(`postgresStore (${url === undefined ? 'PGlite' : 'server'})`, () => {
     });
     expect(found.resources.map((r) => r.id)).toEqual(['id42']);
     await store.close();
+  }, 120_000);
+
+  it('gives its tables statistics: on open, every analyzeEvery writes, and on analyze()', async () => {
+    // On a server whose autovacuum is off (as the test server's is), tables without statistics
+    // plan as if empty; `reltuples` is -1 until a table is first analyzed.
+    const rows = async (sql: string, values: unknown[]) => {
+      if (url === undefined) return (await (sharedPglite as PGlite).query(sql, values)).rows;
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        return (await client.query(sql, values)).rows;
+      } finally {
+        await client.end();
+      }
+    };
+    const s = schema();
+    const tuples = async () =>
+      Number(
+        (
+          (await rows(
+            `SELECT c.reltuples FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace
+             WHERE n.nspname = $1 AND c.relname = 'resources'`,
+            [s],
+          )) as { reltuples: number | string }[]
+        )[0]?.reltuples,
+      );
+    const store = make(s, { analyzeEvery: 20 });
+    await store.open(TYPES);
+    expect(await tuples()).toBe(0); // analyzed (empty), not -1
+    const t = freshTenant();
+    for (let i = 0; i < 20; i++) await store.create(t, 'User', user(`load${i}`));
+    // The 20th write started an ANALYZE in the background; close waits for it.
+    await store.close();
+    expect(await tuples()).toBe(20);
+    const again = make(s);
+    await again.open(TYPES);
+    for (let i = 0; i < 5; i++) await again.create(t, 'User', user(`more${i}`));
+    await again.analyze();
+    expect(await tuples()).toBe(25);
+    await again.close();
   }, 120_000);
 
   it('answers 503 when no server answers', async () => {
@@ -210,4 +262,63 @@ describe(`postgresStore (${url === undefined ? 'PGlite' : 'server'})`, () => {
     },
     60_000,
   );
+});
+
+describe(`postgresStore migrations 3 and 4 (${url === undefined ? 'PGlite' : 'server'})`, () => {
+  it('moves unique keys to digests and rewrites the copies stored by toLowerCase', async () => {
+    const { postgresMigrations } = await import('./sql/postgres-schema.ts');
+    const s = schema();
+    const q = `"${s}"`;
+    // The schema as the previous release left it: migrations 1 and 2, copies made by toLowerCase.
+    const statements = [
+      `CREATE SCHEMA ${q}`,
+      `CREATE TABLE ${q}.scim_migrations (version integer PRIMARY KEY, applied_at text NOT NULL)`,
+      ...postgresMigrations(q).slice(0, 2),
+      `INSERT INTO ${q}.scim_migrations VALUES (1, 'x'), (2, 'x')`,
+      `INSERT INTO ${q}.resources (tenant, resource_type, id, version, created, last_modified, data, search) VALUES
+        ('t', 'User', 'u1', 1, 'c', 'm', '{"userName": "ΝΙΚΟΣ@x.gr", "emails": [{"value": "ΝΙΚΟΣ@x.gr"}]}', '{"userName": "νικος@x.gr", "emails": [{"value": "νικος@x.gr"}]}'),
+        ('t', 'User', 'u2', 1, 'c', 'm', '{"userName": "Ωμέγα"}', '{"userName": "ωμέγα"}'),
+        ('t', 'Group', 'g1', 1, 'c', 'm', '{"displayName": "g"}', '{"displayName": "g"}')`,
+      `INSERT INTO ${q}.uniques (tenant, resource_type, attribute, value, id) VALUES
+        ('t', 'User', 'userName', 'νικος@x.gr', 'u1'), ('t', 'User', 'userName', 'ωμέγα', 'u2')`,
+      `INSERT INTO ${q}.members (tenant, group_id, member_id, display, display_search) VALUES ('t', 'g1', 'u1', 'ΚΑΣΣ', 'κασς')`,
+    ];
+    const run = async (sql: string) => {
+      if (url === undefined) {
+        await (sharedPglite as PGlite).exec(sql);
+        return [];
+      }
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        return (await client.query(sql)).rows;
+      } finally {
+        await client.end();
+      }
+    };
+    if (url === undefined) sharedPglite ??= new PGlite();
+    for (const sql of statements) await run(sql as string);
+    const store = make(s);
+    await store.open(TYPES);
+    const found = await store.list('t', {
+      resourceType: 'User',
+      filter: query('userName eq "νικοσ@X.GR" and emails.value eq "ΝΙΚΟς@x.gr"'),
+      startIndex: 1,
+      count: 10,
+    });
+    expect(found.resources.map((r) => r.id)).toEqual(['u1']);
+    // The refolded key holds: the other spelling is taken.
+    const dup = await failure(store.create('t', 'User', user('νικοσ@x.gr')));
+    expect(dup).toMatchObject({ status: 409, scimType: 'uniqueness' });
+    // The untouched key moved to a digest too.
+    expect(await failure(store.create('t', 'User', user('ωμέγα')))).toMatchObject({ status: 409 });
+    const g = await store.list('t', {
+      resourceType: 'Group',
+      filter: normalizeFilter(parseFilter('members.display eq "κασσ"'), groupResourceSchema),
+      startIndex: 1,
+      count: 10,
+    });
+    expect(g.totalResults).toBe(1);
+    await store.close();
+  }, 60_000);
 });

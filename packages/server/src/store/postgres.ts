@@ -130,6 +130,12 @@ export type PostgresStoreOptions = (
 ) & {
   /** The PostgreSQL schema of the store's tables (created when missing; default `public`). */
   readonly schema?: string;
+  /**
+   * After how many writes (of this store object) it refreshes the planner's statistics of its
+   * tables with `ANALYZE`, in the background (default 10,000; `0`: never). Without statistics,
+   * on a server whose autovacuum is off, every query plans as if the tables were empty.
+   */
+  readonly analyzeEvery?: number;
 };
 
 /**
@@ -147,6 +153,16 @@ export interface PostgresStore extends ScimStore {
   readonly kind: 'postgres';
   /** The schema the store's tables are in. */
   readonly schema: string;
+  /**
+   * Refreshes the planner's statistics of the store's tables (`ANALYZE`): after a large import
+   * (a restore, a bulk load), so that queries plan for the data now there. `scim-server migrate`
+   * runs it; the store also runs it on open when a table has never been analyzed, and every
+   * `analyzeEvery` writes.
+   *
+   * @returns once the statistics are written
+   * @throws ScimError `unavailable` (503) when the database cannot be reached
+   */
+  analyze(): Promise<void>;
 }
 
 interface Queryable {
@@ -163,6 +179,10 @@ interface Backend {
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+/** The store's tables, for `ANALYZE`. */
+const TABLES = ['resources', 'uniques', 'members', 'changes', 'tokens', 'scim_migrations'] as const;
+/** Writes between two automatic `ANALYZE`s (the `analyzeEvery` default). */
+const ANALYZE_EVERY = 10_000;
 /** The first key of the store's advisory locks (`0x5C1A`, "SCIM"). */
 const LOCK_SPACE = 0x5c1a;
 
@@ -330,6 +350,9 @@ class PostgresScimStore implements PostgresStore {
   private closed = false;
   private types = new Map<string, ResourceTypeStorage>();
   private migrating: Promise<void> | undefined;
+  /** Writes since the last `ANALYZE`, and the one running in the background, if any. */
+  private writes = 0;
+  private analyzing: Promise<void> | undefined;
 
   constructor(options: PostgresStoreOptions, schema: string) {
     this.options = options;
@@ -379,7 +402,9 @@ class PostgresScimStore implements PostgresStore {
     return this.guard(async (b) => {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await b.transaction(fn);
+          const out = await b.transaction(fn);
+          this.wrote();
+          return out;
         } catch (error) {
           const state = sqlState(error);
           if (attempt < 5 && (state === '40001' || state === '40P01')) continue;
@@ -391,7 +416,8 @@ class PostgresScimStore implements PostgresStore {
 
   /**
    * Applies the migrations the database lacks, in one transaction under an advisory lock, so that
-   * instances starting together wait for each other instead of racing.
+   * instances starting together wait for each other instead of racing; then gives tables that
+   * have no statistics yet their first `ANALYZE`.
    */
   private async migrate(b: Backend): Promise<void> {
     const s = this.s;
@@ -408,13 +434,16 @@ class PostgresScimStore implements PostgresStore {
       const from = Number((rows[0] as { v: number | string }).v);
       const migrations = postgresMigrations(s);
       for (let v = from; v < migrations.length; v++) {
-        await q.exec(migrations[v] as string);
+        const migration = migrations[v];
+        if (typeof migration === 'function') await migration(q);
+        else await q.exec(migration as string);
         await q.query(`INSERT INTO ${s}.scim_migrations (version, applied_at) VALUES ($1, $2)`, [
           v + 1,
           now(),
         ]);
       }
     });
+    await this.analyzeIfNever(b);
   }
 
   private memberships(): boolean {
@@ -427,8 +456,45 @@ class PostgresScimStore implements PostgresStore {
     await this.guard(async () => undefined);
   }
 
+  /** Counts a committed write; every `analyzeEvery` writes, refreshes statistics in the background. */
+  private wrote(): void {
+    const every = this.options.analyzeEvery ?? ANALYZE_EVERY;
+    if (every <= 0 || ++this.writes < every || this.analyzing !== undefined) return;
+    this.writes = 0;
+    // Nobody waits for it; a failure (the database went away meanwhile) is tried again later.
+    this.analyzing = this.analyze()
+      .catch(() => undefined)
+      .finally(() => {
+        this.analyzing = undefined;
+      });
+  }
+
+  async analyze(): Promise<void> {
+    await this.guard((b) =>
+      b.session((q) => q.exec(`ANALYZE ${TABLES.map((t) => `${this.s}.${t}`).join(', ')}`)),
+    );
+  }
+
+  /**
+   * After migrating: `ANALYZE` when a table of the store has never been analyzed (a new schema, or
+   * data loaded while autovacuum was off), so that the first queries do not plan for empty tables.
+   */
+  private async analyzeIfNever(b: Backend): Promise<void> {
+    const { rows } = await b.session((q) =>
+      q.query(
+        `SELECT 1 FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace
+         WHERE n.nspname = $1 AND c.relname = ANY($2::text[]) AND c.relkind = 'r' AND c.reltuples < 0`,
+        [this.schema, [...TABLES]],
+      ),
+    );
+    if (rows.length > 0) {
+      await b.session((q) => q.exec(`ANALYZE ${TABLES.map((t) => `${this.s}.${t}`).join(', ')}`));
+    }
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
+    await this.analyzing;
     this.closed = true;
     if (this.backendPromise !== undefined) await (await this.backendPromise).end();
   }
@@ -658,9 +724,10 @@ class PostgresScimStore implements PostgresStore {
     keys: readonly UniqueKey[],
   ): Promise<void> {
     for (const key of sortedKeys(keys)) {
+      // Held by the SHA-256 of the value (migration 3), so that a key of any length fits the index.
       const { rowCount } = await q.query(
-        `INSERT INTO ${this.s}.uniques (tenant, resource_type, attribute, value, id) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT DO NOTHING`,
+        `INSERT INTO ${this.s}.uniques (tenant, resource_type, attribute, value, digest, id)
+         VALUES ($1, $2, $3, $4, sha256(convert_to($4, 'UTF8')), $5) ON CONFLICT DO NOTHING`,
         [tenant, resourceType, key.attribute, key.value, id],
       );
       if (rowCount === 0) throw taken(resourceType, key);

@@ -9,9 +9,11 @@ import {
   userSchema,
 } from '@scim/schemas';
 import fc from 'fast-check';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshTenant, sortPath } from './contract.ts';
 import { postgresStore } from './postgres.ts';
+import { reachablePostgres, uniqueSchema } from './sql/test-postgres.ts';
 import { sqliteStore } from './sqlite.ts';
 import type { ScimStore, StoredResource } from './types.ts';
 
@@ -48,11 +50,35 @@ const schema: ResourceSchema = createResourceSchema(
   [userSchema, enterpriseUserSchema, testExtension],
 );
 
-// Mostly a small alphabet (so that filters match often), sometimes SQL metacharacters and letters
-// whose lower case differs by language.
+// Mostly a small alphabet (so that filters match often), sometimes SQL metacharacters, letters
+// whose lower case differs by language or that fold alike (Σ σ ς, K and the Kelvin sign, ẞ and ß,
+// Cherokee), and characters whose UTF-16 order differs from their code point order (an emoji, Ａ).
 const char = fc.oneof(
-  { weight: 5, arbitrary: fc.constantFrom('a', 'A', 'b', 'é', 'É') },
-  { weight: 1, arbitrary: fc.constantFrom('ß', 'Z', '0', ' ', '"', "'", '%', '_', '\\', 'İ', '@', '*') },
+  { weight: 5, arbitrary: fc.constantFrom('a', 'A', 'b', 'é', 'É', 'σ', 'Σ') },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      'ß',
+      'Z',
+      '0',
+      ' ',
+      '"',
+      "'",
+      '%',
+      '_',
+      '\\',
+      'İ',
+      '@',
+      '*',
+      'ς',
+      'ẞ',
+      'k',
+      '\u212A',
+      '\u13A0',
+      '\uAB70',
+    ),
+  },
+  { weight: 2, arbitrary: fc.constantFrom('\u{1F600}', '\uFF21', '\u{10400}', '\uE000') },
 );
 const text = fc.array(char, { maxLength: 3 }).map((cs) => cs.join(''));
 const instants = [0, 1444513101861, 1444513101000, 1700000000000, 4102444800000];
@@ -154,7 +180,19 @@ const valueFilter = fc
     const body = rest === null ? a : `${a} ${rest[0]} ${rest[1]}`;
     return `emails[${negate ? `not (${body})` : body}]`;
   });
-const leaf = fc.oneof(stringCompare, booleanCompare, numberCompare, dateCompare, present, valueFilter);
+// `p eq a or p eq b ...` on one attribute: compiled to one IN list.
+const eqChain = fc
+  .tuple(fc.constantFrom(...stringPaths), fc.array(text, { minLength: 2, maxLength: 4 }))
+  .map(([p, values]) => `(${values.map((v) => `${p} eq ${q(v)}`).join(' or ')})`);
+const leaf = fc.oneof(
+  stringCompare,
+  booleanCompare,
+  numberCompare,
+  dateCompare,
+  present,
+  valueFilter,
+  eqChain,
+);
 const { filter } = fc.letrec<{ filter: string }>((tie) => ({
   filter: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
@@ -279,3 +317,43 @@ function agreement(name: string, make: () => ScimStore, runs: number) {
 
 agreement('sqlite', () => sqliteStore({ path: ':memory:' }), 150);
 agreement('postgres (PGlite)', () => postgresStore({ pglite: new PGlite(), schema: 'prop' }), 60);
+
+// A database whose collation is not "C" (ICU en-US orders "_x" < "😀" < "a" < "Ａ" < "B"): the
+// stores still order and compare by code point, as the others do.
+const url = await reachablePostgres();
+const icu = url === undefined ? undefined : await icuDatabase(url);
+if (icu !== undefined) {
+  afterAll(async () => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(`DROP DATABASE IF EXISTS "${icu.name}" WITH (FORCE)`);
+    } finally {
+      await client.end();
+    }
+  }, 60_000);
+  agreement(
+    'postgres (server, ICU en-US database)',
+    () => postgresStore({ connectionString: icu.url, schema: 'prop' }),
+    40,
+  );
+}
+
+/** Creates a database with ICU's en-US collation on the test server, or undefined when it cannot. */
+async function icuDatabase(server: string): Promise<{ name: string; url: string } | undefined> {
+  const name = uniqueSchema();
+  const client = new pg.Client({ connectionString: server });
+  await client.connect();
+  try {
+    await client.query(
+      `CREATE DATABASE "${name}" TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'`,
+    );
+  } catch {
+    return undefined;
+  } finally {
+    await client.end();
+  }
+  const at = new URL(server);
+  at.pathname = `/${name}`;
+  return { name, url: at.toString() };
+}

@@ -55,14 +55,14 @@ describe('sqliteStore', () => {
     expect(a.database.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
     expect(a.database.prepare('PRAGMA foreign_keys').get()).toEqual({ foreign_keys: 1 });
     const versions = a.database.prepare('SELECT version FROM scim_migrations ORDER BY version').all();
-    expect(versions.map((v) => v.version)).toEqual([1, 2, 3, 4]);
+    expect(versions.map((v) => v.version)).toEqual([1, 2, 3, 4, 5]);
     const t = freshTenant();
     const u = await a.create(t, 'User', user('kept'));
     await a.close();
     const b = sqliteStore({ path });
     await b.open(TYPES);
     expect((await b.get(t, 'User', u.id))?.data).toEqual({ userName: 'kept' });
-    expect(b.database.prepare('SELECT COUNT(*) AS n FROM scim_migrations').get()).toEqual({ n: 4 });
+    expect(b.database.prepare('SELECT COUNT(*) AS n FROM scim_migrations').get()).toEqual({ n: 5 });
     await b.close();
   });
 
@@ -197,6 +197,93 @@ describe('sqliteStore', () => {
     expect(plan('emails[type eq "work"].value eq "b@x.org"')).toMatch(/resource_values_lookup/);
     expect(plan('emails[type eq "work"].value eq "b@x.org"')).toMatch(/seq=\?/);
     expect(plan('displayName eq "Admins"')).toMatch(/USING INDEX resources_display_name/);
+    // An `or` of eq on one attribute is one IN list the same index answers.
+    expect(plan('userName eq "a" or userName eq "B" or userName eq "c"')).toMatch(
+      /SEARCH r USING INDEX resources_user_name/,
+    );
+    expect(plan('emails.value eq "a@x.org" or emails.value eq "b@x.org"')).toMatch(/resource_values_lookup/);
+    await store.close();
+  });
+});
+
+describe('sqliteStore migration 5 (folded copies follow Unicode simple case folding)', () => {
+  it('rewrites search documents, member labels, indexed values and unique keys stored by toLowerCase', async () => {
+    const { DatabaseSync } = await import('node:sqlite');
+    const { sqliteMigrations } = await import('./sql/sqlite-schema.ts');
+    const path = join(tempDir(), 'old.db');
+    // A database as the previous release left it: migrations 1-4, copies made by toLowerCase.
+    const old = new DatabaseSync(path);
+    old.exec('CREATE TABLE scim_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+    for (let v = 0; v < 4; v++) {
+      old.exec(sqliteMigrations[v] as string);
+      old.prepare('INSERT INTO scim_migrations VALUES (?, ?)').run(v + 1, '2026-01-01T00:00:00.000Z');
+    }
+    const lower = (v: unknown): unknown =>
+      typeof v === 'string'
+        ? v.toLowerCase()
+        : Array.isArray(v)
+          ? v.map(lower)
+          : typeof v === 'object' && v !== null
+            ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, lower(x)]))
+            : v;
+    const insert = (seq: number, id: string, data: Record<string, unknown>, unique: [string, string][]) => {
+      const search = JSON.stringify(lower(data));
+      old
+        .prepare(
+          `INSERT INTO resources (seq, tenant, resource_type, id, version, created, last_modified, data, search)
+           VALUES (?, 't', ?, ?, 1, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', ?, ?)`,
+        )
+        .run(seq, id.startsWith('g') ? 'Group' : 'User', id, JSON.stringify(data), search);
+      for (const [attribute, value] of unique) {
+        old
+          .prepare(`INSERT INTO uniques VALUES ('t', ?, ?, ?, ?)`)
+          .run(id.startsWith('g') ? 'Group' : 'User', attribute, value, id);
+      }
+    };
+    // Two users the old folding kept apart (νικος vs νικοσ) and one case-exact key.
+    insert(1, 'u1', { userName: 'ΝΙΚΟΣ@x.gr', emails: [{ value: 'ΝΙΚΟΣ@x.gr' }] }, [
+      ['userName', 'νικος@x.gr'],
+    ]);
+    insert(2, 'u2', { userName: 'νικοσ@x.gr', externalId: 'Ωμέγα' }, [
+      ['userName', 'νικοσ@x.gr'],
+      ['externalId', 'Ωμέγα'],
+    ]);
+    insert(3, 'u3', { userName: 'plain' }, [['userName', 'plain']]);
+    insert(4, 'g1', { displayName: 'Ομάδα' }, []);
+    old.prepare(`INSERT INTO resource_values VALUES ('t', 'User', 'emails', 'νικος@x.gr', 'u1')`).run();
+    old.prepare(`INSERT INTO members VALUES ('t', 'g1', 'u1', 'ΚΑΣΣ', 'κασς')`).run();
+    old.close();
+
+    const store = sqliteStore({ path });
+    await store.open(TYPES);
+    const db = store.database;
+    expect(db.prepare('SELECT MAX(version) AS v FROM scim_migrations').get()).toEqual({ v: 5 });
+    const search = (id: string) =>
+      JSON.parse(
+        (db.prepare('SELECT search FROM resources WHERE id = ?').get(id) as { search: string }).search,
+      );
+    expect(search('u1').userName).toBe('νικοσ@x.gr');
+    expect(search('u1').emails[0].value).toBe('νικοσ@x.gr');
+    expect(db.prepare(`SELECT value FROM resource_values WHERE id = 'u1'`).all()).toEqual([
+      { value: 'νικοσ@x.gr' },
+    ]);
+    expect(db.prepare(`SELECT display_search FROM members`).get()).toEqual({ display_search: 'κασσ' });
+    // The key both users now share stays with the one that already held it; the case-exact key
+    // stays as it was.
+    const keys = db.prepare('SELECT id, attribute, value FROM uniques ORDER BY id, attribute').all();
+    expect(keys).toEqual([
+      { id: 'u2', attribute: 'externalId', value: 'Ωμέγα' },
+      { id: 'u2', attribute: 'userName', value: 'νικοσ@x.gr' },
+      { id: 'u3', attribute: 'userName', value: 'plain' },
+    ]);
+    // A filter now finds both spellings.
+    const found = await store.list('t', {
+      resourceType: 'User',
+      filter: query('userName eq "ΝΙΚΟΣ@X.GR"'),
+      startIndex: 1,
+      count: 10,
+    });
+    expect(found.resources.map((r) => r.id)).toEqual(['u1', 'u2']);
     await store.close();
   });
 });

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
+import { foldCase } from '@scim/protocol';
 import { isScimError, ScimError } from '@scim/schemas';
+import { FaultLog, type StoreLogger } from './fault-log.ts';
 import { Params, SqlCompiler, sqliteDialect } from './sql/compile.ts';
 import { indexedValues } from './sql/indexed.ts';
 import {
@@ -28,6 +30,7 @@ import {
 } from './sql/shared.ts';
 import { sqliteMigrations } from './sql/sqlite-schema.ts';
 import { chunks, instantOf, now, searchDocument } from './sql/values.ts';
+import { DatabaseFile, type FileProblem } from './sqlite-file.ts';
 import type {
   ChangeEvent,
   ChangeRecord,
@@ -54,10 +57,24 @@ import type {
  * @see https://nodejs.org/api/sqlite.html
  */
 export interface SqliteStoreOptions {
-  /** The database file (created when missing), or `':memory:'` for a private in-memory database. */
+  /**
+   * The database file (created when missing on the first open; once opened, a missing file is a
+   * lost database and is never silently created anew), or `':memory:'` for a private in-memory
+   * database.
+   */
   readonly path: string;
-  /** How long a write waits for another process's lock before failing with 503 (default 5000 ms). */
+  /**
+   * How long a request waits for another process's lock before failing with 503 and
+   * `Retry-After` (default 5000 ms). The wait never blocks the event loop for more than a few
+   * milliseconds at a time: the store tries, yields to other requests, and tries again.
+   */
   readonly busyTimeoutMs?: number;
+  /**
+   * Where the store reports database faults (its file deleted or replaced, read-only, full, an
+   * I/O error, a lock held by another process) and their end: one line per cause, not one per
+   * request. `createLogger()` fits.
+   */
+  readonly logger?: StoreLogger;
 }
 
 /**
@@ -74,8 +91,8 @@ export interface SqliteStore extends ScimStore {
   /** The store's kind: `sqlite`. */
   readonly kind: 'sqlite';
   /**
-   * The open `node:sqlite` handle (opened on first use). If it gets closed, the store answers 503
-   * until it can open the file again.
+   * The open `node:sqlite` handle (opened on first use). If it gets closed, the store opens the
+   * file again on its next call (503 until it can).
    */
   readonly database: DatabaseSync;
 }
@@ -83,6 +100,15 @@ export interface SqliteStore extends ScimStore {
 const MEMBER_CHUNK = 500;
 /** How many prepared statements a store keeps (list queries make their SQL per filter shape). */
 const STATEMENT_CACHE = 200;
+/** How long a request waits for another process's lock, in all (the `busyTimeoutMs` default). */
+const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+/**
+ * SQLite's own busy wait, per attempt. It blocks the event loop, so it stays a few milliseconds;
+ * the rest of the wait is asynchronous (see `SqliteScimStore.run`).
+ */
+const BUSY_SLICE_MS = 5;
+/** How often a read checks that the database file is still the one opened (writes always do). */
+const READ_CHECK_MS = 1000;
 
 /**
  * `node:sqlite`, loaded when a SQLite store first opens its database (not when `@scim/server` is
@@ -100,12 +126,65 @@ function sqlite(): typeof import('node:sqlite') {
 
 /** SQLite result codes meaning "not usable right now": busy, locked, no memory, read-only, I/O, full, cannot open, protocol, not a database. */
 const UNAVAILABLE_CODES = new Set([5, 6, 7, 8, 10, 13, 14, 15, 26]);
+/** Busy and locked: another connection holds the lock; worth another try soon. */
+const BUSY_CODES = new Set([5, 6]);
+/**
+ * Read-only, I/O error, full, cannot open, protocol, not a database: the handle is not to be
+ * trusted any more (it may have been opened read-only, or its files changed); open it anew.
+ */
+const REOPEN_CODES = new Set([8, 10, 13, 14, 15, 26]);
+
+function primaryCode(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const code = (error as { errcode?: unknown }).errcode;
+  return typeof code === 'number' ? code & 0xff : undefined;
+}
 
 function isUnavailable(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
-  const e = error as { code?: unknown; errcode?: unknown };
-  if (e.code === 'ERR_INVALID_STATE') return true;
-  return typeof e.errcode === 'number' && UNAVAILABLE_CODES.has(e.errcode & 0xff);
+  if ((error as { code?: unknown }).code === 'ERR_INVALID_STATE') return true;
+  const code = primaryCode(error);
+  return code !== undefined && UNAVAILABLE_CODES.has(code);
+}
+
+function isBusy(error: unknown): boolean {
+  const code = primaryCode(error);
+  return code !== undefined && BUSY_CODES.has(code);
+}
+
+/** Waits a little before the next try on a busy database: 1, 2, 4 ... 100 ms (with jitter), within the deadline. */
+function pause(attempt: number, deadline: number): Promise<void> {
+  const step = Math.min(100, 2 ** attempt) * (0.5 + Math.random());
+  const ms = Math.max(1, Math.min(step, deadline - performance.now()));
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** What the log says about a file problem. */
+function describeProblem(problem: FileProblem, path: string): string {
+  if (problem === 'gone') return `file ${path} is missing (deleted or moved)`;
+  if (problem === 'replaced') return `file ${path} was replaced by another file`;
+  return `write-ahead log ${path}-wal was deleted or replaced`;
+}
+
+/** Copies the database a handle reads to a file next to its path; the copy's path, if made. */
+function rescue(db: DatabaseSync, file: DatabaseFile): string | undefined {
+  const target = file.rescuePath(new Date());
+  try {
+    db.prepare('VACUUM INTO ?').run(target);
+    return target;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a checkpoint moved every commit of the handle's `-wal` into the database file. */
+function checkpointed(db: DatabaseSync): boolean {
+  try {
+    const r = db.prepare('PRAGMA wal_checkpoint(TRUNCATE)').get() as { busy?: number } | undefined;
+    return r?.busy === 0;
+  } catch {
+    return false;
+  }
 }
 
 function isConstraint(error: unknown, extended: number): boolean {
@@ -147,30 +226,58 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
 class SqliteScimStore implements SqliteStore {
   readonly kind = 'sqlite';
   readonly tokens: TokenStore;
-  private readonly options: SqliteStoreOptions;
+  /** What `DatabaseSync` opens. */
+  private readonly path: string;
+  /** The file and the identity it had when opened; `undefined` for an in-memory database. */
+  private readonly file: DatabaseFile | undefined;
+  private readonly busyTimeoutMs: number;
+  private readonly faults: FaultLog;
   private db: DatabaseSync | undefined;
   private closed = false;
+  /** Whether the file was opened once: from then on a missing file is a lost database, not a new one. */
+  private opened = false;
+  /** When a read last checked the file's identity (`performance.now()`). */
+  private checkedAt = Number.NEGATIVE_INFINITY;
   private types = new Map<string, ResourceTypeStorage>();
   /** Prepared statements of the open handle, by SQL text (`prepare` costs more than running one). */
   private statements = new Map<string, StatementSync>();
 
   constructor(options: SqliteStoreOptions) {
-    this.options = options;
+    this.file = DatabaseFile.of(options.path);
+    // A URI stays a URI (its parameters count); a file name is opened by its absolute path.
+    this.path = options.path.startsWith('file:') ? options.path : (this.file?.path ?? options.path);
+    this.busyTimeoutMs = Math.max(0, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
+    this.faults = new FaultLog('SQLite', options.logger);
     this.tokens = new SqliteTokens(this);
   }
 
   get database(): DatabaseSync {
-    return this.handle();
+    try {
+      return this.handle();
+    } catch (error) {
+      throw isScimError(error) ? error : this.failure(error);
+    }
   }
 
-  /** The open handle: opened (and migrated) on first use, and again after it was closed. */
-  handle(): DatabaseSync {
+  /**
+   * The open handle: opened (and migrated) on first use, and again after it was closed or dropped.
+   * A file that was opened once and is now missing is not created anew (that would hide the loss
+   * of every resource and token behind an empty database): 503 until it is back.
+   */
+  private handle(): DatabaseSync {
     if (this.closed) throw unavailable('SQLite', new Error('the store was closed'));
     if (this.db?.isOpen === true) return this.db;
+    if (this.db !== undefined) this.drop();
+    const file = this.file;
+    if (this.opened && file !== undefined && !file.exists()) {
+      const cause = describeProblem('gone', file.path);
+      this.faults.down(cause);
+      throw unavailable('SQLite', new Error(cause), 'is unavailable');
+    }
     let db: DatabaseSync | undefined;
     try {
-      db = new (sqlite().DatabaseSync)(this.options.path);
-      db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(this.options.busyTimeoutMs ?? 5000))}`);
+      db = new (sqlite().DatabaseSync)(this.path);
+      db.exec(`PRAGMA busy_timeout = ${BUSY_SLICE_MS}`);
       db.exec('PRAGMA journal_mode = WAL');
       db.exec('PRAGMA synchronous = NORMAL');
       // Checkpoint the WAL every 4,000 pages (16 MB at 4 KiB) instead of 1,000: a quarter of the
@@ -181,16 +288,58 @@ class SqliteScimStore implements SqliteStore {
       db.function('scim_instant', { deterministic: true }, (text) =>
         typeof text === 'string' ? instantOf(text) : null,
       );
+      db.function('scim_fold', { deterministic: true }, (text) =>
+        typeof text === 'string' ? foldCase(text) : text,
+      );
       migrate(db);
     } catch (error) {
       try {
         db?.close();
       } catch {}
-      throw unavailable('SQLite', error);
+      throw error;
     }
     this.db = db;
     this.statements = new Map();
+    this.opened = true;
+    file?.remember();
+    this.checkedAt = performance.now();
     return db;
+  }
+
+  /** Closes the handle, if open; the next call opens the file again. */
+  private drop(): void {
+    const db = this.db;
+    this.db = undefined;
+    this.statements = new Map();
+    try {
+      if (db?.isOpen === true) db.close();
+    } catch {}
+  }
+
+  /**
+   * Checks that the file is the one the handle opened. A deleted `-wal` whose commits all go into
+   * the database file (a checkpoint through the handle, which still holds the old log) costs
+   * nothing but a reopen: returns `true`, and the call goes on with a new handle. A deleted or
+   * replaced database throws 503: before the handle is closed, the database it still reads (and
+   * that no one else can reach any more) is copied next to the path with `VACUUM INTO`, as
+   * `<path>.rescued-<time>`, so that every acknowledged write can be restored.
+   */
+  private checkFile(db: DatabaseSync): boolean {
+    this.checkedAt = performance.now();
+    const file = this.file;
+    const problem = file?.problem();
+    if (file === undefined || problem === undefined) return false;
+    const cause = describeProblem(problem, file.path);
+    if (problem === 'wal-gone' && checkpointed(db)) {
+      this.drop();
+      this.faults.down(cause, { checkpointed: true });
+      return true;
+    }
+    const rescued = rescue(db, file);
+    this.drop();
+    file.removeStale();
+    this.faults.down(cause, rescued === undefined ? { rescued: false } : { rescued });
+    throw unavailable('SQLite', new Error(cause), 'is unavailable');
   }
 
   /** The prepared statement for `sql` on `db`, from the cache (bounded; oldest dropped first). */
@@ -208,31 +357,85 @@ class SqliteScimStore implements SqliteStore {
     return statement;
   }
 
-  /** Runs `fn` on the handle, turning database failures into 503s. */
-  run<T>(fn: (db: DatabaseSync) => T): T {
-    const db = this.handle();
+  /**
+   * Runs `fn` on the handle: `read` checks the file's identity at most once a second, `check`
+   * always, `write` always and in a `BEGIN IMMEDIATE` transaction. While another process holds
+   * the lock, SQLite waits only a few milliseconds; then this yields to the event loop (1, 2, 4
+   * ... 100 ms) and tries again, until `busyTimeoutMs` has passed (then 503). Database failures
+   * become 503s, logged once per cause.
+   */
+  async run<T>(fn: (db: DatabaseSync) => T, mode: 'read' | 'check' | 'write' = 'read'): Promise<T> {
+    const deadline = performance.now() + this.busyTimeoutMs;
+    let reopened = false;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const out = this.attempt(fn, mode);
+        if (this.faults.failing) this.faults.up(mode === 'write');
+        return out;
+      } catch (error) {
+        if (isScimError(error)) throw error;
+        // A write refused by a handle that cannot be trusted (opened while the file was read-only,
+        // its files changed): once more on a new handle, at once, before answering 503.
+        const code = primaryCode(error);
+        if (mode === 'write' && !reopened && code !== undefined && REOPEN_CODES.has(code)) {
+          reopened = true;
+          this.drop();
+          continue;
+        }
+        if (!isBusy(error) || performance.now() >= deadline) throw this.failure(error, mode === 'write');
+      }
+      await pause(attempt, deadline);
+    }
+  }
+
+  /** Runs `fn` in a `BEGIN IMMEDIATE` transaction (see {@link run}). */
+  write<T>(fn: (db: DatabaseSync) => T): Promise<T> {
+    return this.run(fn, 'write');
+  }
+
+  /** One try of {@link run}, synchronous: no other request runs in between. */
+  private attempt<T>(fn: (db: DatabaseSync) => T, mode: 'read' | 'check' | 'write'): T {
+    let db = this.handle();
+    if (mode !== 'read' || performance.now() - this.checkedAt >= READ_CHECK_MS) {
+      if (this.checkFile(db)) db = this.handle();
+    }
+    if (mode !== 'write') return fn(db);
+    this.stmt(db, 'BEGIN IMMEDIATE').run();
     try {
-      return fn(db);
+      const out = fn(db);
+      this.stmt(db, 'COMMIT').run();
+      return out;
     } catch (error) {
-      if (isScimError(error)) throw error;
-      if (isUnavailable(error)) throw unavailable('SQLite', error);
+      this.rollback(db);
       throw error;
     }
   }
 
-  /** Runs `fn` in a `BEGIN IMMEDIATE` transaction. */
-  write<T>(fn: (db: DatabaseSync) => T): T {
-    return this.run((db) => {
-      this.stmt(db, 'BEGIN IMMEDIATE').run();
-      try {
-        const out = fn(db);
-        this.stmt(db, 'COMMIT').run();
-        return out;
-      } catch (error) {
-        if (db.isOpen && db.isTransaction) db.exec('ROLLBACK');
-        throw error;
-      }
-    });
+  /** Rolls back; a transaction that cannot be rolled back leaves a handle no one should reuse. */
+  private rollback(db: DatabaseSync): void {
+    try {
+      if (db.isOpen && db.isTransaction) db.exec('ROLLBACK');
+    } catch {}
+    try {
+      if (db.isOpen && db.isTransaction) this.drop();
+    } catch {}
+  }
+
+  /**
+   * The error to throw for a database failure: a 503 (logged once per cause), or the error itself.
+   * A failed write (`write`) is a fault that reads, which may still work, do not end.
+   */
+  private failure(error: unknown, write = false): unknown {
+    if (isBusy(error)) {
+      this.faults.down('is locked by another process', {}, write);
+      return unavailable('SQLite', error, 'is locked by another process');
+    }
+    if (!isUnavailable(error)) return error;
+    const code = primaryCode(error);
+    if (code === undefined || REOPEN_CODES.has(code)) this.drop();
+    const message = error instanceof Error ? error.message : String(error);
+    this.faults.down(`failed: ${message}`, code === undefined ? {} : { errcode: code }, write);
+    return unavailable('SQLite', error);
   }
 
   private memberships(): boolean {
@@ -242,17 +445,16 @@ class SqliteScimStore implements SqliteStore {
 
   async open(types: readonly ResourceTypeStorage[]): Promise<void> {
     for (const t of types) this.types.set(t.name, t);
-    this.run(() => undefined);
+    await this.run(() => undefined);
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    if (this.db?.isOpen === true) this.db.close();
-    this.db = undefined;
+    this.drop();
   }
 
   async ping(): Promise<void> {
-    this.run((db) => this.stmt(db, 'SELECT 1').get());
+    await this.run((db) => this.stmt(db, 'SELECT 1').get(), 'check');
   }
 
   async create(tenant: string, resourceType: string, input: CreateInput): Promise<StoredResource> {
@@ -367,7 +569,7 @@ class SqliteScimStore implements SqliteStore {
     input: { readonly ifVersion?: number; readonly change: ChangeRecord },
   ): Promise<void> {
     const at = now();
-    this.write((db) => {
+    await this.write((db) => {
       const current = this.stmt(
         db,
         'SELECT version FROM resources WHERE tenant = ? AND id = ? AND resource_type = ?',
@@ -642,18 +844,31 @@ function sameSet(
   return keys.size === a.length && b.every(([x, y]) => keys.has(`${x}\u0000${y}`));
 }
 
-/** Applies the migrations the database lacks, in one `BEGIN IMMEDIATE` transaction. */
+/** The schema version the database records (0 for a new database). */
+function schemaVersion(db: DatabaseSync): number {
+  const table = db
+    .prepare("SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = 'scim_migrations'")
+    .get();
+  if (table === undefined) return 0;
+  return (db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM scim_migrations').get() as { v: number }).v;
+}
+
+/**
+ * Applies the migrations the database lacks, in one `BEGIN IMMEDIATE` transaction. An up-to-date
+ * database is only read, so a file that is read-only for the moment still opens (reads work; writes
+ * answer 503 until it is writable, and the store then opens it anew).
+ */
 function migrate(db: DatabaseSync): void {
-  db.exec(
-    'CREATE TABLE IF NOT EXISTS scim_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)',
-  );
+  if (schemaVersion(db) >= sqliteMigrations.length) return;
   db.exec('BEGIN IMMEDIATE');
   try {
-    const row = db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM scim_migrations').get() as {
-      v: number;
-    };
-    for (let v = row.v; v < sqliteMigrations.length; v++) {
-      db.exec(sqliteMigrations[v] as string);
+    db.exec(
+      'CREATE TABLE IF NOT EXISTS scim_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)',
+    );
+    for (let v = schemaVersion(db); v < sqliteMigrations.length; v++) {
+      const migration = sqliteMigrations[v];
+      if (typeof migration === 'function') migration(db);
+      else db.exec(migration as string);
       db.prepare('INSERT INTO scim_migrations (version, applied_at) VALUES (?, ?)').run(v + 1, now());
     }
     db.exec('COMMIT');
@@ -670,7 +885,7 @@ class SqliteTokens implements TokenStore {
   }
 
   async insert(record: TokenRecord): Promise<void> {
-    this.store.run((db) => {
+    await this.store.write((db) => {
       try {
         this.insertRow(db, record);
       } catch (error) {
@@ -728,7 +943,7 @@ class SqliteTokens implements TokenStore {
     id: string,
     patch: { readonly revoked?: string; readonly expires?: string; readonly lastUsed?: string },
   ): Promise<boolean> {
-    return this.store.run((db) => {
+    return this.store.write((db) => {
       const r = this.store
         .stmt(
           db,

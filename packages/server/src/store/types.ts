@@ -69,8 +69,8 @@ export interface StoredResource {
 
 /**
  * A value that must be unique within a tenant and resource type (RFC 7643 `uniqueness: server`),
- * already normalized by the handler: lower-cased when the attribute is not `caseExact`, so that
- * `BJensen` and `bjensen` collide.
+ * already normalized by the handler: case-folded (`foldCase` of `@scim/protocol`, Unicode simple
+ * case folding) when the attribute is not `caseExact`, so that `BJensen` and `bjensen` collide.
  *
  * @example
  * ```ts

@@ -2,11 +2,13 @@ import { parseArgs } from 'node:util';
 import { createManualClock } from '../../clock.ts';
 import { createProvisioningJob, PROVISIONING_INTERVAL_MS } from '../../engine/engine.ts';
 import { importDirectory } from '../../generator/directory.ts';
+import { formatProvisioningSummary, summarizeProvisioningLogs } from '../../logs/summary-table.ts';
 import { createEntraTenant } from '../../tenant/tenant.ts';
 import { type CliContext, CliUsageError } from '../context.ts';
 import { directoryOptions, loadDirectory } from '../directory-source.ts';
+import { watchFetch } from '../network.ts';
 import { logTable, progressBar, summaryLine } from '../render.ts';
-import { credentialOptions, credentials } from './test-connection.ts';
+import { credentialOptions, credentials, testConnectionFailure } from './test-connection.ts';
 
 /** The table shows every entry up to this many, then only the failures. */
 const AUTO_TABLE_LIMIT = 100;
@@ -71,12 +73,13 @@ export async function provisionCommand(args: string[], context: CliContext): Pro
 
   let done = 0;
   let total = 0;
+  const network = watchFetch(context.fetch, url);
   const job = createProvisioningJob({
     tenant,
     servicePrincipalId: appId,
     tenantUrl: url,
     secretToken: token,
-    fetch: context.fetch,
+    fetch: network.fetch,
     scope,
     provisionGroups: values['no-groups'] !== true,
     onProgress: (event) => {
@@ -96,7 +99,7 @@ export async function provisionCommand(args: string[], context: CliContext): Pro
   );
   const connection = await job.testConnection();
   if (!connection.success) {
-    context.err(`Test Connection failed: ${connection.errorCode}: ${connection.message}`);
+    context.err(testConnectionFailure(connection, network.failure()));
     return 1;
   }
   context.err('Test Connection succeeded.');
@@ -134,6 +137,11 @@ export async function provisionCommand(args: string[], context: CliContext): Pro
       break;
     }
   }
+  // The run's summary, as the demo prints it: every log entry counted by action, type and status.
+  context.out('');
+  for (const line of formatProvisioningSummary(summarizeProvisioningLogs(job.logs))) context.out(line);
+  const down = network.failure();
+  if (down !== undefined) context.err(`The SCIM server stopped answering: ${down}.`);
   if (values.logs !== undefined) {
     await context.writeFile(values.logs, `${JSON.stringify({ value: job.logs }, null, 2)}\n`);
     context.err(`Wrote ${job.logs.length} provisioning log entries to ${values.logs}.`);

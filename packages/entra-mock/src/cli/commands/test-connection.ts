@@ -3,6 +3,7 @@ import { createManualClock } from '../../clock.ts';
 import { createProvisioningJob } from '../../engine/engine.ts';
 import { createEntraTenant } from '../../tenant/tenant.ts';
 import { type CliContext, CliUsageError } from '../context.ts';
+import { watchFetch } from '../network.ts';
 
 /** @internal The Admin Credentials options: `--url` and `--token`. */
 export const credentialOptions = {
@@ -28,24 +29,38 @@ export function credentials(values: { url?: string | undefined; token?: string |
   return { url: values.url, token: values.token };
 }
 
+/**
+ * @internal Why Test Connection failed, in one line: the network error when the Tenant URL could
+ * not be reached ("connection refused at <url>"), else Entra's error code and message.
+ */
+export function testConnectionFailure(
+  result: { errorCode: string | null; message: string },
+  network: string | undefined,
+): string {
+  return network === undefined
+    ? `Test Connection failed: ${result.errorCode}: ${result.message}`
+    : `Test Connection failed: ${network}; is the SCIM server running, and is the Tenant URL right?`;
+}
+
 /** @internal `entra-mock test-connection`: Entra's Test Connection against a SCIM URL. */
 export async function testConnectionCommand(args: string[], context: CliContext): Promise<number> {
   const { values } = parseArgs({ args, options: credentialOptions, strict: true });
   const { url, token } = credentials(values);
   const tenant = createEntraTenant({ clock: createManualClock() });
   const app = tenant.createServicePrincipal({ displayName: 'entra-mock' });
+  const network = watchFetch(context.fetch, url);
   const job = createProvisioningJob({
     tenant,
     servicePrincipalId: app.id,
     tenantUrl: url,
     secretToken: token,
-    fetch: context.fetch,
+    fetch: network.fetch,
   });
   const result = await job.testConnection();
   if (result.success) {
     context.out(`Test Connection succeeded: ${result.message}`);
     return 0;
   }
-  context.err(`Test Connection failed: ${result.errorCode}: ${result.message}`);
+  context.err(testConnectionFailure(result, network.failure()));
   return 1;
 }

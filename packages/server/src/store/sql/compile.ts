@@ -4,9 +4,10 @@
  *
  * The semantics are those of `evaluateFilter` for resources whose attributes have their schema
  * types (which the handler guarantees): case-insensitive comparisons use the search document (the
- * data with strings lower-cased by JavaScript), multi-valued attributes match when any element
- * does, `pr` ignores `null`, `""`, `[]` and `{}`, dateTimes compare as instants, `id` and `meta`
- * come from columns and the reference attribute (`members`) from the membership table.
+ * data with every string case-folded by `foldCase`), multi-valued attributes match when any element
+ * does (in one pass over the elements), `pr` ignores `null`, `""`, `[]` and `{}`, dateTimes compare
+ * as instants, `id` and `meta` come from columns and the reference attribute (`members`) from the
+ * membership table. Text orders by code point (SQLite's `BINARY`, PostgreSQL's `"C"` collation).
  *
  * Values never reach the SQL text: every value is a parameter. Attribute names do, as JSON keys,
  * and only when they match {@link SAFE_KEY} (schema names always do); table names come from a fixed
@@ -15,7 +16,7 @@
  * @internal
  * @packageDocumentation
  */
-import type { ComparisonOperator, QueryFilter, QueryPath } from '@scim/protocol';
+import { type ComparisonOperator, foldCase, type QueryFilter, type QueryPath } from '@scim/protocol';
 import { type AttributeDefinition, ScimError } from '@scim/schemas';
 import type { StoreSort } from '../types.ts';
 
@@ -67,13 +68,20 @@ interface SqliteNode {
   readonly sqlite: string;
   readonly data?: string;
   readonly search?: string;
+  /**
+   * The node is in one element of an array, whose JSON `data` holds: an element of the search
+   * document (`search`: case-insensitive text is read as it is; case-exact text cannot be), or of
+   * the data (`raw`: case-insensitive text is folded as it is read, by `scim_fold`).
+   */
+  readonly element?: 'search' | 'raw';
 }
 /** A PostgreSQL JSONB location: a base expression and the `->` operands that follow. */
 interface Ref {
   readonly base: string;
   readonly keys: readonly string[];
 }
-type Doc = 'raw' | 'search';
+/** Which copy to read: the data, the search document, or whichever is at hand (same answer in both). */
+type Doc = 'raw' | 'search' | 'either';
 type JsonType = 'string' | 'number' | 'boolean' | 'object';
 
 /** What differs between SQLite and PostgreSQL. @internal */
@@ -87,8 +95,11 @@ export interface Dialect {
   child(node: JsonNode, key: string): JsonNode;
   /** The element of an array node at the index the SQL expression computes. */
   element(node: JsonNode, index: string): JsonNode;
-  /** `EXISTS` over the non-null elements of an array node. */
-  someElement(node: JsonNode, alias: string, body: (element: JsonNode) => string): string;
+  /**
+   * `EXISTS` over the non-null elements of an array node; `raw` when the body reads case-exact
+   * text or dateTimes (else SQLite iterates the search document's elements).
+   */
+  someElement(node: JsonNode, alias: string, body: (element: JsonNode) => string, raw: boolean): string;
   /** The index of the first element whose `primary` is true, else 0. */
   primaryIndex(node: JsonNode, alias: string): string;
   /** Whether the node holds a JSON value of this type. */
@@ -115,6 +126,8 @@ export interface Dialect {
   order(text: string): string;
   /** ASCII lower-case of a column (ids and type names). */
   lower(text: string): string;
+  /** Whether the text equals one of the values (placeholders). */
+  list(text: string, values: readonly string[]): string;
 }
 
 const SQL_OP: Record<string, string> = { eq: '=', ne: '<>', gt: '>', ge: '>=', lt: '<', le: '<=' };
@@ -174,15 +187,24 @@ export const sqliteDialect: Dialect = {
     const n = node as SqliteNode;
     return { ...n, sqlite: `(${n.sqlite} || '[' || (${index}) || ']')` };
   },
-  someElement(node, a, body) {
+  someElement(node, a, body, raw) {
     const n = node as SqliteNode;
-    const data = sqliteDoc(n, 'raw');
-    return `EXISTS (SELECT 1 FROM json_each(${data}, ${n.sqlite}) AS ${a} WHERE json_type(${data}, ${n.sqlite}) = 'array' AND ${a}.type <> 'null' AND ${body({ ...n, sqlite: `${a}.fullkey` })})`;
+    // The search document's elements when nothing needs the data's (no function call per element);
+    // under an element of the data, the data's.
+    const mode = n.element ?? (raw ? 'raw' : 'search');
+    if (mode === 'search' && raw) throw new Error('compile: case-exact text under a search element');
+    const doc = sqliteDoc(n, mode);
+    // Each element is read from json_each's own columns (its JSON), never by its index in the
+    // document: finding element i by path walks i elements, which made a test on every element
+    // cost the square of the array's length.
+    const json = `(CASE ${a}.type WHEN 'object' THEN ${a}.value WHEN 'array' THEN ${a}.value WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE json_quote(${a}.value) END)`;
+    const el: SqliteNode = { sqlite: `'$'`, data: json, element: mode };
+    return `EXISTS (SELECT 1 FROM json_each(${doc}, ${n.sqlite}) AS ${a} WHERE json_type(${doc}, ${n.sqlite}) = 'array' AND ${a}.type <> 'null' AND ${body(el)})`;
   },
   primaryIndex(node, a) {
     const n = node as SqliteNode;
     const data = sqliteDoc(n, 'raw');
-    return `COALESCE((SELECT ${a}.key FROM json_each(${data}, ${n.sqlite}) AS ${a} WHERE json_type(${data}, ${n.sqlite}) = 'array' AND json_type(${data}, ${a}.fullkey || '.primary') = 'true' ORDER BY ${a}.key LIMIT 1), 0)`;
+    return `COALESCE((SELECT ${a}.key FROM json_each(${data}, ${n.sqlite}) AS ${a} WHERE json_type(${data}, ${n.sqlite}) = 'array' AND json_type(CASE ${a}.type WHEN 'object' THEN ${a}.value END, '$.primary') = 'true' ORDER BY ${a}.key LIMIT 1), 0)`;
   },
   is(node, doc, type) {
     const n = node as SqliteNode;
@@ -198,7 +220,13 @@ export const sqliteDialect: Dialect = {
         return `${t} = 'object'`;
     }
   },
-  text: (node, doc) => `json_extract(${sqliteDoc(node as SqliteNode, doc)}, ${(node as SqliteNode).sqlite})`,
+  text(node, doc) {
+    const n = node as SqliteNode;
+    if (n.element === 'search' && doc === 'raw')
+      throw new Error('compile: case-exact text under a search element');
+    const text = `json_extract(${sqliteDoc(n, doc)}, ${n.sqlite})`;
+    return n.element === 'raw' && doc === 'search' ? `scim_fold(${text})` : text;
+  },
   numberCompare(node, op, value) {
     const n = node as SqliteNode;
     const data = sqliteDoc(n, 'raw');
@@ -223,12 +251,15 @@ export const sqliteDialect: Dialect = {
   contains: (text, value) => `instr(${text}, ${value}) > 0`,
   startsWith: (text, value, length) => `substr(${text}, 1, ${length}) = ${value}`,
   endsWith: (text, value, length) => `substr(${text}, -${length}) = ${value}`,
+  // Text compares with the BINARY collation: by UTF-8 bytes, which is code point order.
   order: (text) => text,
   lower: (text) => `lower(${text})`,
+  list: (text, values) => `${text} IN (${values.join(', ')})`,
 };
 
 function sqliteDoc(node: SqliteNode, doc: Doc): string {
-  return doc === 'raw' ? (node.data ?? 'r.data') : (node.search ?? 'r.search');
+  if (node.element !== undefined) return node.data as string;
+  return doc === 'search' ? (node.search ?? 'r.search') : (node.data ?? 'r.data');
 }
 
 function pgJson(ref: Ref): string {
@@ -246,7 +277,7 @@ function pgArray(json: string): string {
 /** The PostgreSQL dialect (JSONB columns `data` and `search`), tables in `schema`. @internal */
 export function postgresDialect(schema: string): Dialect {
   const pg = (node: JsonNode) => node as { raw: Ref; search: Ref };
-  const ref = (node: JsonNode, doc: Doc) => (doc === 'raw' ? pg(node).raw : pg(node).search);
+  const ref = (node: JsonNode, doc: Doc) => (doc === 'search' ? pg(node).search : pg(node).raw);
   const TYPE: Record<JsonType, string> = {
     string: 'string',
     number: 'number',
@@ -273,7 +304,7 @@ export function postgresDialect(schema: string): Dialect {
         search: { base: n.search.base, keys: [...n.search.keys, k] },
       };
     },
-    someElement(node, a, body) {
+    someElement(node, a, body, _raw) {
       const n = pg(node);
       const from = `ROWS FROM (jsonb_array_elements(${pgArray(pgJson(n.raw))}), jsonb_array_elements(${pgArray(pgJson(n.search))})) AS ${a}(v, s)`;
       const el: JsonNode = { raw: { base: `${a}.v`, keys: [] }, search: { base: `${a}.s`, keys: [] } };
@@ -304,8 +335,11 @@ export function postgresDialect(schema: string): Dialect {
     contains: (text, value) => `strpos(${text}, ${value}) > 0`,
     startsWith: (text, value, length) => `left(${text}, ${length}) = ${value}`,
     endsWith: (text, value, length) => `right(${text}, ${length}) = ${value}`,
-    order: (text) => text,
-    lower: (text) => `lower(${text})`,
+    // Explicitly "C" (UTF-8 byte order, which is code point order), whatever the database's
+    // collation: en_US and ICU collations order differently from the other stores.
+    order: (text) => (text.endsWith(' COLLATE "C")') ? text : `(${text} COLLATE "C")`),
+    lower: (text) => `lower(${text} COLLATE "C")`,
+    list: (text, values) => `${text} = ANY(ARRAY[${values.join(', ')}])`,
   };
 }
 
@@ -317,6 +351,123 @@ function isText(def: AttributeDefinition): boolean {
 /** Whether a text is a dateTime as `toISOString` writes it (the evaluator compares those as text). */
 function isUtcIso(t: string): string {
   return `(length(${t}) = 24 AND substr(${t}, 24, 1) = 'Z' AND substr(${t}, 20, 1) = '.' AND substr(${t}, 11, 1) = 'T' AND substr(${t}, 5, 1) = '-')`;
+}
+
+/**
+ * Joins conditions with `AND` or `OR` as a balanced tree, so that a long chain nests as deep as
+ * its logarithm (SQLite refuses expressions nested more than 1,000 deep).
+ */
+function balanced(parts: readonly string[], op: 'AND' | 'OR'): string {
+  if (parts.length <= 8) return parts.length === 1 ? (parts[0] as string) : `(${parts.join(` ${op} `)})`;
+  const half = Math.ceil(parts.length / 2);
+  return `(${balanced(parts.slice(0, half), op)} ${op} ${balanced(parts.slice(half), op)})`;
+}
+
+/**
+ * Whether a filter is `attr eq "text"` on a string attribute read from the document (not one of
+ * the `columns`: `id`, `meta` and the attributes kept in tables).
+ */
+function isTextEq(
+  f: QueryFilter,
+  columns: ReadonlySet<string>,
+): f is Extract<QueryFilter, { kind: 'compare' }> & { value: string } {
+  if (f.kind !== 'compare' || f.op !== 'eq' || typeof f.value !== 'string') return false;
+  const def = f.path.definition;
+  if (def.type !== 'string' && def.type !== 'reference' && def.type !== 'binary') return false;
+  return f.path.urn !== undefined || !columns.has(f.path.attribute);
+}
+
+/**
+ * The terms of an `or`, with the `eq` comparisons of one attribute (same path, same definition)
+ * gathered, in the order each first appears; without `columns` every term stays alone.
+ */
+function eqGroups(
+  filters: readonly QueryFilter[],
+  columns: ReadonlySet<string> | undefined,
+): QueryFilter[][] {
+  const out: QueryFilter[][] = [];
+  const byPath = new Map<string, QueryFilter[]>();
+  for (const f of filters) {
+    if (columns === undefined || !isTextEq(f, columns)) {
+      out.push([f]);
+      continue;
+    }
+    const p = f.path;
+    const key = `${p.urn ?? ''}\u0000${p.attribute}\u0000${p.subAttribute ?? ''}`;
+    const group = byPath.get(key);
+    if (group !== undefined && (group[0] as typeof f).path.definition === p.definition) group.push(f);
+    else {
+      const fresh = [f];
+      byPath.set(key, fresh);
+      out.push(fresh);
+    }
+  }
+  return out;
+}
+
+/** A comparison, presence test or value path. */
+type ElementTerm = Extract<QueryFilter, { kind: 'compare' | 'present' | 'valuePath' }>;
+
+/** Whether a test reads case-exact text or a dateTime (which the search document does not keep as sent). */
+function needsRaw(f: QueryFilter): boolean {
+  switch (f.kind) {
+    case 'and':
+    case 'or':
+      return f.filters.some(needsRaw);
+    case 'not':
+      return needsRaw(f.filter);
+    case 'valuePath':
+      return needsRaw(f.filter);
+    case 'present':
+      return false;
+    case 'compare': {
+      const def = f.path.definition;
+      return def.type === 'dateTime' || (isText(def) && def.caseExact);
+    }
+  }
+}
+
+/**
+ * The terms of an `or`, with those on the values of one multi-valued attribute of the document
+ * gathered (in the order each group first appears); without `columns` every term stays alone.
+ */
+function elementGroups(
+  filters: readonly QueryFilter[],
+  columns: ReadonlySet<string> | undefined,
+): QueryFilter[][] {
+  const out: QueryFilter[][] = [];
+  const byAttribute = new Map<string, ElementTerm[]>();
+  for (const f of filters) {
+    if (columns === undefined || !isElementTerm(f, columns)) {
+      out.push([f]);
+      continue;
+    }
+    const top = f.path.parent ?? f.path.definition;
+    const key = `${f.path.urn ?? ''}\u0000${f.path.attribute}`;
+    const group = byAttribute.get(key);
+    const head = group?.[0];
+    if (group !== undefined && head !== undefined && (head.path.parent ?? head.path.definition) === top) {
+      group.push(f);
+    } else {
+      const fresh = [f];
+      byAttribute.set(key, fresh);
+      out.push(fresh);
+    }
+  }
+  return out;
+}
+
+/**
+ * Whether a term tests the values of a multi-valued attribute of the document (`emails.value co`,
+ * `emails[...]`, `tags eq`), one element at a time (not a multi-valued sub-attribute of one).
+ */
+function isElementTerm(f: QueryFilter, columns: ReadonlySet<string>): f is ElementTerm {
+  if (f.kind !== 'compare' && f.kind !== 'present' && f.kind !== 'valuePath') return false;
+  const top = f.path.parent ?? f.path.definition;
+  if (!top.multiValued) return false;
+  if (f.kind !== 'valuePath' && f.path.subAttribute !== undefined && f.path.definition.multiValued)
+    return false;
+  return f.path.urn !== undefined || !columns.has(f.path.attribute);
 }
 
 /** Compiles filters and sort orders for one list query. @internal */
@@ -337,6 +488,17 @@ export class SqlCompiler {
     this.p = params;
     this.reference = options.reference;
     this.scope = options;
+  }
+
+  /** The attributes read from columns and tables where `ctx` is (none inside a value path). */
+  private columns(ctx: Ctx | undefined): ReadonlySet<string> | undefined {
+    if (ctx === undefined) {
+      const out = new Set(['id', 'meta']);
+      if (this.reference !== undefined) out.add(this.reference);
+      if (this.scope.memberships === true) out.add('groups');
+      return out;
+    }
+    return 'json' in ctx ? new Set() : undefined;
   }
 
   private alias(prefix: string): string {
@@ -366,13 +528,33 @@ export class SqlCompiler {
       case 'and':
         return f.filters.length === 0
           ? TRUE
-          : `(${f.filters.map((c) => this.node(c, ctx, twoValued)).join(' AND ')})`;
+          : balanced(
+              f.filters.map((c) => this.node(c, ctx, twoValued)),
+              'AND',
+            );
       case 'or': {
         if (f.filters.length === 0) return FALSE;
         const ids = ctx === undefined ? idList(f.filters) : undefined;
         // `id eq a or id eq b ...` (a member-existence check): one IN list the (tenant, id) key serves.
         if (ids !== undefined) return `r.id IN (${ids.map((v) => this.p.text(v)).join(', ')})`;
-        return `(${f.filters.map((c) => this.node(c, ctx, twoValued)).join(' OR ')})`;
+        const parts: string[] = [];
+        const wrap = (sql: string) => (twoValued ? `COALESCE(${sql}, FALSE)` : sql);
+        const columns = this.columns(ctx);
+        const singles: QueryFilter[] = [];
+        for (const group of eqGroups(f.filters, columns)) {
+          const first = group[0] as QueryFilter;
+          if (group.length === 1) singles.push(first);
+          else {
+            // `userName eq "a" or userName eq "b" ...`: one IN list, not a chain of comparisons.
+            const values = group.map((c) => (c as { value: string }).value);
+            parts.push(wrap(this.leaf(first as Extract<QueryFilter, { kind: 'compare' }>, ctx, values)));
+          }
+        }
+        for (const group of elementGroups(singles, ctx === undefined ? columns : undefined)) {
+          if (group.length === 1) parts.push(this.node(group[0] as QueryFilter, ctx, twoValued));
+          else parts.push(wrap(this.elementGroup(group as ElementTerm[])));
+        }
+        return balanced(parts, 'OR');
       }
       case 'not':
         return `(NOT ${this.node(f.filter, ctx, true)})`;
@@ -385,19 +567,22 @@ export class SqlCompiler {
     }
   }
 
+  /**
+   * @param f - a comparison, presence test or value path
+   * @param ctx - the element of a value path the filter's paths are relative to, if any
+   * @param values - for an `eq` comparison: every value it may equal (an `or` of `eq`s)
+   */
   private leaf(
     f: Extract<QueryFilter, { kind: 'compare' | 'present' | 'valuePath' }>,
     ctx: Ctx | undefined,
+    values?: readonly string[],
   ): string {
     const path = f.path;
-    const test = (node: JsonNode, def: AttributeDefinition): string => {
-      if (f.kind === 'compare') return this.compare(node, def, f.op, f.value);
-      if (f.kind === 'present') return this.present(node, def);
-      return `(${this.d.is(node, 'raw', 'object')} AND ${this.node(f.filter, { json: node }, false)})`;
-    };
+    const raw = needsRaw(f);
+    const test = (node: JsonNode, def: AttributeDefinition): string => this.test(f, node, def, values);
     if (ctx !== undefined) {
       if ('member' in ctx) return this.memberLeaf(f, ctx.member, ctx.reverse);
-      return this.valuesAt(this.d.child(ctx.json, path.attribute), path.definition, test);
+      return this.valuesAt(this.d.child(ctx.json, path.attribute), path.definition, test, raw);
     }
     if (path.urn === undefined) {
       if (path.attribute === 'id') return this.column(f, 'r.id', path.definition);
@@ -409,7 +594,7 @@ export class SqlCompiler {
     if (path.urn !== undefined) node = this.d.child(node, path.urn);
     node = this.d.child(node, path.attribute);
     if (path.subAttribute === undefined || path.parent === undefined) {
-      const exact = this.valuesAt(node, path.definition, test);
+      const exact = this.valuesAt(node, path.definition, test, raw);
       if (f.kind !== 'valuePath') return exact;
       // emails[type eq "work" and value eq "x"]: the value's lookup narrows the rows first.
       const parts = f.filter.kind === 'and' ? f.filter.filters : [f.filter];
@@ -427,11 +612,67 @@ export class SqlCompiler {
       return exact;
     }
     const sub = path.subAttribute;
-    const exact = this.valuesAt(node, path.parent, (el) =>
-      this.valuesAt(this.d.child(el, sub), path.definition, test),
+    const exact = this.valuesAt(
+      node,
+      path.parent,
+      (el) => this.valuesAt(this.d.child(el, sub), path.definition, test, raw),
+      raw,
     );
-    const lookup = this.lookup(f, path);
+    const lookup = this.lookup(f, path, values);
     return lookup === undefined ? exact : `(${lookup} AND ${exact})`;
+  }
+
+  /** A comparison, presence test or value path on the value at `node`. */
+  private test(
+    f: Extract<QueryFilter, { kind: 'compare' | 'present' | 'valuePath' }>,
+    node: JsonNode,
+    def: AttributeDefinition,
+    values?: readonly string[],
+  ): string {
+    if (f.kind === 'compare') return this.compare(node, def, f.op, f.value, values);
+    if (f.kind === 'present') return this.present(node, def);
+    return `(${this.d.is(node, 'raw', 'object')} AND ${this.node(f.filter, { json: node }, false)})`;
+  }
+
+  /**
+   * Terms of an `or` on the values of one multi-valued attribute (`emails.value co "a" or
+   * emails.type eq "b" or emails[...]`): one pass over the elements, each tested against every
+   * term, instead of one pass per term. (Some element matches one term, or some element matches
+   * another, exactly when some element matches one or the other.)
+   */
+  private elementGroup(filters: readonly ElementTerm[]): string {
+    const first = filters[0] as ElementTerm;
+    let node = this.d.root();
+    if (first.path.urn !== undefined) node = this.d.child(node, first.path.urn);
+    node = this.d.child(node, first.path.attribute);
+    const top = first.path.parent ?? first.path.definition;
+    const scalar = { ...top, multiValued: false };
+    const raw = filters.some(needsRaw);
+    return this.d.someElement(
+      node,
+      this.alias('e'),
+      (el) => {
+        const parts: string[] = [];
+        for (const group of eqGroups(filters, new Set())) {
+          const f = group[0] as ElementTerm;
+          const values = group.length > 1 ? group.map((c) => (c as { value: string }).value) : undefined;
+          const sub = f.path.subAttribute;
+          if (sub === undefined || f.path.parent === undefined) parts.push(this.test(f, el, scalar, values));
+          else {
+            parts.push(
+              this.valuesAt(
+                this.d.child(el, sub),
+                f.path.definition,
+                (n, d) => this.test(f, n, d, values),
+                raw,
+              ),
+            );
+          }
+        }
+        return balanced(parts, 'OR');
+      },
+      raw,
+    );
   }
 
   /**
@@ -439,43 +680,59 @@ export class SqlCompiler {
    * that an index answers (SQLite: the `resource_values` table; PostgreSQL: GIN containment on the
    * search document), put before the exact test so that the database looks up instead of scanning.
    */
-  private lookup(f: QueryFilter, path: QueryPath): string | undefined {
+  private lookup(f: QueryFilter, path: QueryPath, values?: readonly string[]): string | undefined {
     if (f.kind !== 'compare' || f.op !== 'eq' || typeof f.value !== 'string') return undefined;
     if (path.urn !== undefined || path.subAttribute !== 'value' || path.parent === undefined)
       return undefined;
     if (!path.parent.multiValued || path.parent.type !== 'complex' || path.definition.multiValued)
       return undefined;
     if (!isText(path.definition)) return undefined;
-    const value = f.value.toLowerCase();
+    const folded = (values ?? [f.value]).map(foldCase);
     if (this.d.postgres) {
       checkKey(path.attribute);
-      this.p.values.push(JSON.stringify({ [path.attribute]: [{ value }] }));
-      return `r.search @> $${this.p.values.length}::jsonb`;
+      const each = folded.map((value) => {
+        this.p.values.push(JSON.stringify({ [path.attribute]: [{ value }] }));
+        return `r.search @> $${this.p.values.length}::jsonb`;
+      });
+      return each.length === 1 ? (each[0] as string) : `(${each.join(' OR ')})`;
     }
     if (this.scope.tenant === undefined || this.scope.resourceType === undefined) return undefined;
     // By `seq`, so that SQLite looks each match up by (tenant, resource_type, seq) instead of
     // scanning the tenant's resources and testing their ids against the list.
-    return `r.seq IN (SELECT vr.seq FROM resource_values AS v JOIN resources AS vr ON vr.tenant = v.tenant AND vr.id = v.id WHERE v.tenant = ${this.scope.tenant} AND v.resource_type = ${this.scope.resourceType} AND v.attribute = ${this.p.text(path.attribute)} AND v.value = ${this.p.text(value)})`;
+    const list = folded.map((v) => this.p.text(v));
+    const match = list.length === 1 ? `v.value = ${list[0]}` : `v.value IN (${list.join(', ')})`;
+    return `r.seq IN (SELECT vr.seq FROM resource_values AS v JOIN resources AS vr ON vr.tenant = v.tenant AND vr.id = v.id WHERE v.tenant = ${this.scope.tenant} AND v.resource_type = ${this.scope.resourceType} AND v.attribute = ${this.p.text(path.attribute)} AND ${match})`;
   }
 
-  /** Runs `test` on the value at `node`, or on each element when the attribute is multi-valued. */
+  /**
+   * Runs `test` on the value at `node`, or on each element when the attribute is multi-valued
+   * (`raw`: the test reads case-exact text or dateTimes).
+   */
   private valuesAt(
     node: JsonNode,
     def: AttributeDefinition,
     test: (node: JsonNode, def: AttributeDefinition) => string,
+    raw: boolean,
   ): string {
     if (!def.multiValued) return test(node, def);
     const scalar = { ...def, multiValued: false };
-    return this.d.someElement(node, this.alias('e'), (el) => test(el, scalar));
+    return this.d.someElement(node, this.alias('e'), (el) => test(el, scalar), raw);
   }
 
   private present(node: JsonNode, def: AttributeDefinition): string {
     if (def.type === 'complex') return this.d.deepPresent(node);
-    const t = this.d.text(node, 'raw');
-    return `((${this.d.is(node, 'raw', 'string')} AND ${t} <> '') OR ${this.d.is(node, 'raw', 'number')} OR ${this.d.is(node, 'raw', 'boolean')})`;
+    // Whether a string is empty is the same in both copies.
+    const t = this.d.text(node, 'either');
+    return `((${this.d.is(node, 'either', 'string')} AND ${t} <> '') OR ${this.d.is(node, 'either', 'number')} OR ${this.d.is(node, 'either', 'boolean')})`;
   }
 
-  private compare(node: JsonNode, def: AttributeDefinition, op: ComparisonOperator, value: unknown): string {
+  private compare(
+    node: JsonNode,
+    def: AttributeDefinition,
+    op: ComparisonOperator,
+    value: unknown,
+    values?: readonly string[],
+  ): string {
     const sqlOp = SQL_OP[op];
     switch (def.type) {
       case 'boolean': {
@@ -494,8 +751,16 @@ export class SqlCompiler {
       default: {
         if (typeof value !== 'string') return FALSE;
         const doc: Doc = def.caseExact ? 'raw' : 'search';
-        const v = def.caseExact ? value : value.toLowerCase();
-        return `(${this.d.is(node, doc, 'string')} AND ${this.textOp(this.d.text(node, doc), op, v)})`;
+        const fold = (x: string) => (def.caseExact ? x : foldCase(x));
+        const text = this.d.text(node, doc);
+        if (values !== undefined && op === 'eq') {
+          const list = this.d.list(
+            this.d.order(text),
+            values.map((x) => this.p.text(fold(x))),
+          );
+          return `(${this.d.is(node, doc, 'string')} AND ${list})`;
+        }
+        return `(${this.d.is(node, doc, 'string')} AND ${this.textOp(text, op, fold(value))})`;
       }
     }
   }
@@ -532,7 +797,7 @@ export class SqlCompiler {
     }
     if (typeof f.value !== 'string') return FALSE;
     if (def.caseExact) return this.textOp(column, f.op, f.value);
-    return this.textOp(this.d.lower(column), f.op, f.value.toLowerCase());
+    return this.textOp(this.d.lower(column), f.op, foldCase(f.value));
   }
 
   private meta(f: QueryFilter & { path: QueryPath }, path: QueryPath): string {
@@ -616,8 +881,8 @@ export class SqlCompiler {
     if (sort === undefined) return seq;
     const key = this.sortKey(sort.path);
     if (key === undefined) return seq;
-    const dir = sort.descending ? 'DESC' : 'ASC';
-    return `(${key} IS NULL) ${dir}, ${key} ${dir}, ${seq}`;
+    // The key once (not again for `IS NULL`): on a multi-valued attribute it is a subquery per row.
+    return `${key} ${sort.descending ? 'DESC NULLS FIRST' : 'ASC NULLS LAST'}, ${seq}`;
   }
 
   private sortKey(path: QueryPath): string | undefined {

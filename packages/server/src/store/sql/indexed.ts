@@ -6,8 +6,9 @@
  * @internal
  * @packageDocumentation
  */
+import { foldCase } from '@scim/protocol';
 
-/** `[attribute, lower-cased value]` for each string `value` of a top-level multi-valued complex attribute. @internal */
+/** `[attribute, case-folded value]` for each string `value` of a top-level multi-valued complex attribute. @internal */
 export function indexedValues(data: Readonly<Record<string, unknown>>): [string, string][] {
   const out: [string, string][] = [];
   const seen = new Set<string>();
@@ -17,7 +18,7 @@ export function indexedValues(data: Readonly<Record<string, unknown>>): [string,
       if (typeof element !== 'object' || element === null || Array.isArray(element)) continue;
       const value = (element as Record<string, unknown>).value;
       if (typeof value !== 'string') continue;
-      const lower = value.toLowerCase();
+      const lower = foldCase(value);
       const key = `${attribute}\u0000${lower}`;
       if (seen.has(key)) continue;
       seen.add(key);

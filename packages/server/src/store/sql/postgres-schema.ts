@@ -5,8 +5,20 @@
  * @packageDocumentation
  */
 
+import { differs, needsRefold, refoldUnique } from './refold.ts';
+import { labelSearch } from './shared.ts';
+import { searchDocument } from './values.ts';
+
+/** What a function migration runs statements on (the migrating transaction). @internal */
+export interface MigrationQueryable {
+  query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+}
+
+/** A migration: SQL text, or a function that rewrites rows. @internal */
+export type PostgresMigration = string | ((q: MigrationQueryable) => Promise<void>);
+
 /** Migrations in order, for the schema `s` (already checked and quoted by the caller). @internal */
-export function postgresMigrations(s: string): readonly string[] {
+export function postgresMigrations(s: string): readonly PostgresMigration[] {
   return [
     `
     CREATE TABLE ${s}.resources (
@@ -103,10 +115,93 @@ export function postgresMigrations(s: string): readonly string[] {
     END
     $f$;
     `,
-    // The display label a client sent with a member (and its lower-cased copy, for filters).
+    // The display label a client sent with a member (and its case-folded copy, for filters).
     `
     ALTER TABLE ${s}.members ADD COLUMN display text;
     ALTER TABLE ${s}.members ADD COLUMN display_search text;
     `,
+    // 3: indexes whose size does not grow with the value: a B-tree entry holds at most ~2.7 kB, so
+    // a longer userName answered 500. Equality lookups use hash indexes; unique keys are held by
+    // the SHA-256 of the value (the value is kept beside it, for messages).
+    `
+    DROP INDEX ${s}.resources_user_name;
+    DROP INDEX ${s}.resources_external_id;
+    DROP INDEX ${s}.resources_display_name;
+    CREATE INDEX resources_user_name ON ${s}.resources USING hash (((search ->> 'userName') COLLATE "C"));
+    CREATE INDEX resources_external_id ON ${s}.resources USING hash (((data ->> 'externalId') COLLATE "C"));
+    CREATE INDEX resources_display_name ON ${s}.resources USING hash (((search ->> 'displayName') COLLATE "C"));
+    ALTER TABLE ${s}.uniques ADD COLUMN digest bytea;
+    UPDATE ${s}.uniques SET digest = sha256(convert_to(value, 'UTF8'));
+    ALTER TABLE ${s}.uniques ALTER COLUMN digest SET NOT NULL;
+    ALTER TABLE ${s}.uniques DROP CONSTRAINT uniques_pkey;
+    ALTER TABLE ${s}.uniques ADD PRIMARY KEY (tenant, resource_type, attribute, digest);
+    `,
+    // 4: the folded copies follow Unicode simple case folding instead of toLowerCase
+    // (docs/decisions/0004-case-folded-copy.md).
+    (q) => refoldPostgres(q, s),
   ];
+}
+
+/** Rewrites the folded copies of every row whose data folds differently than it lower-cases. */
+async function refoldPostgres(q: MigrationQueryable, s: string): Promise<void> {
+  let after = 0;
+  for (;;) {
+    // Only documents with a character outside ASCII can fold differently (bytes > characters).
+    const { rows } = await q.query(
+      `SELECT seq, tenant, resource_type, id, data FROM ${s}.resources
+       WHERE seq > $1 AND octet_length(data::text) <> char_length(data::text) ORDER BY seq LIMIT 500`,
+      [after],
+    );
+    const batch = rows as {
+      seq: string | number;
+      tenant: string;
+      resource_type: string;
+      id: string;
+      data: Record<string, unknown> | string;
+    }[];
+    if (batch.length === 0) break;
+    for (const row of batch) {
+      after = Number(row.seq);
+      const data = (typeof row.data === 'string' ? JSON.parse(row.data) : row.data) as Record<
+        string,
+        unknown
+      >;
+      if (!needsRefold(data)) continue;
+      await q.query(`UPDATE ${s}.resources SET search = $1::jsonb WHERE tenant = $2 AND id = $3`, [
+        JSON.stringify(searchDocument(data)),
+        row.tenant,
+        row.id,
+      ]);
+      const held = await q.query(`SELECT attribute, value FROM ${s}.uniques WHERE tenant = $1 AND id = $2`, [
+        row.tenant,
+        row.id,
+      ]);
+      for (const key of held.rows as { attribute: string; value: string }[]) {
+        const value = refoldUnique(key.attribute, key.value, data);
+        if (value === key.value) continue;
+        await q.query(
+          `DELETE FROM ${s}.uniques WHERE tenant = $1 AND id = $2 AND attribute = $3 AND value = $4`,
+          [row.tenant, row.id, key.attribute, key.value],
+        );
+        // A key two rows now share stays with the row that held it already, else with the older one;
+        // the other keeps its data, its key unreserved (a write that keeps the value answers 409).
+        await q.query(
+          `INSERT INTO ${s}.uniques (tenant, resource_type, attribute, value, digest, id)
+           VALUES ($1, $2, $3, $4, sha256(convert_to($4, 'UTF8')), $5) ON CONFLICT DO NOTHING`,
+          [row.tenant, row.resource_type, key.attribute, value, row.id],
+        );
+      }
+    }
+  }
+  const labels = await q.query(
+    `SELECT tenant, group_id, member_id, display FROM ${s}.members
+     WHERE display IS NOT NULL AND octet_length(display) <> char_length(display)`,
+  );
+  for (const l of labels.rows as { tenant: string; group_id: string; member_id: string; display: string }[]) {
+    if (!differs(l.display)) continue;
+    await q.query(
+      `UPDATE ${s}.members SET display_search = $1 WHERE tenant = $2 AND group_id = $3 AND member_id = $4`,
+      [labelSearch(l.display), l.tenant, l.group_id, l.member_id],
+    );
+  }
 }

@@ -4,7 +4,9 @@
  * @internal
  * @packageDocumentation
  */
+import { foldCase } from '@scim/protocol';
 import { ScimError } from '@scim/schemas';
+import { RETRY_AFTER_SECONDS } from '../../retry-after.ts';
 import type {
   ChangeEvent,
   ChangeRecord,
@@ -16,15 +18,18 @@ import type {
   UniqueKey,
 } from '../types.ts';
 
-/** Seconds a client should wait before retrying when the database is unreachable. @internal */
-export const RETRY_AFTER_SECONDS = 5;
-
-/** The 503 error of an unreachable database or a closed handle. @internal */
-export function unavailable(kind: string, cause?: unknown): ScimError {
+/**
+ * The 503 error of an unreachable database or a closed handle; `state` says why (default "is
+ * unreachable"), for example "is locked by another process". @internal
+ */
+export function unavailable(kind: string, cause?: unknown, state = 'is unreachable'): ScimError {
   return new ScimError(
     'unavailable',
-    `the ${kind} database is unreachable; retry after ${RETRY_AFTER_SECONDS} seconds`,
-    { headers: { 'retry-after': String(RETRY_AFTER_SECONDS) }, cause },
+    `the ${kind} database ${state}; retry after ${RETRY_AFTER_SECONDS} seconds`,
+    {
+      headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
+      cause,
+    },
   );
 }
 
@@ -130,9 +135,9 @@ export function labelOf(labels: Readonly<Record<string, string>> | undefined, id
   return labels !== undefined && Object.hasOwn(labels, id) ? (labels[id] ?? null) : null;
 }
 
-/** The lower-cased copy of a label, for case-insensitive filters (see `searchDocument`). @internal */
+/** The case-folded copy of a label, for case-insensitive filters (see `searchDocument`). @internal */
 export function labelSearch(label: string | null): string | null {
-  return label === null ? null : label.toLowerCase();
+  return label === null ? null : foldCase(label);
 }
 
 /** A member row as both stores read it. @internal */

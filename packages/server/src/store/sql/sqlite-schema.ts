@@ -4,9 +4,19 @@
  * @internal
  * @packageDocumentation
  */
+import type { DatabaseSync } from 'node:sqlite';
+import { indexedValues } from './indexed.ts';
+import { differs, needsRefold, refoldUnique } from './refold.ts';
+import { searchDocument } from './values.ts';
 
-/** Migrations in order; each runs once, in a transaction, and is recorded in `scim_migrations`. @internal */
-export const sqliteMigrations: readonly string[] = [
+/** A migration: SQL text, or a function that rewrites rows. @internal */
+export type SqliteMigration = string | ((db: DatabaseSync) => void);
+
+/**
+ * Migrations in order; each runs once, in the transaction of all pending ones, and is recorded in
+ * `scim_migrations`. @internal
+ */
+export const sqliteMigrations: readonly SqliteMigration[] = [
   `
   CREATE TABLE resources (
     seq INTEGER PRIMARY KEY,
@@ -70,7 +80,7 @@ export const sqliteMigrations: readonly string[] = [
   );
   CREATE INDEX tokens_tenant ON tokens (tenant, created);
   `,
-  // Multi-valued values that filters look up by equality (emails.value, ...), lower-cased.
+  // Multi-valued values that filters look up by equality (emails.value, ...), case-folded.
   `
   CREATE TABLE resource_values (
     tenant TEXT NOT NULL,
@@ -83,7 +93,7 @@ export const sqliteMigrations: readonly string[] = [
   CREATE INDEX resource_values_lookup ON resource_values (tenant, resource_type, attribute, value);
   CREATE INDEX resource_values_owner ON resource_values (tenant, id);
   `,
-  // 2: the display label a client sent with a member (and its lower-cased copy, for filters).
+  // 2: the display label a client sent with a member (and its case-folded copy, for filters).
   `
   ALTER TABLE members ADD COLUMN display TEXT;
   ALTER TABLE members ADD COLUMN display_search TEXT;
@@ -107,4 +117,53 @@ export const sqliteMigrations: readonly string[] = [
     UPDATE resource_counts SET n = n - 1 WHERE tenant = OLD.tenant AND resource_type = OLD.resource_type;
   END;
   `,
+  // 5: the folded copies (search documents, member labels, indexed values, unique keys) follow
+  // Unicode simple case folding instead of toLowerCase (Σ, σ and ς alike; docs/decisions/0004).
+  refoldSqlite,
 ];
+
+/** Rewrites the folded copies of every row whose data folds differently than it lower-cases. */
+function refoldSqlite(db: DatabaseSync): void {
+  // Only documents with a character outside ASCII can fold differently (bytes > characters).
+  const candidates = db
+    .prepare(
+      'SELECT seq, tenant, resource_type, id, data FROM resources WHERE length(CAST(data AS BLOB)) <> length(data) ORDER BY seq',
+    )
+    .all() as { seq: number; tenant: string; resource_type: string; id: string; data: string }[];
+  const setSearch = db.prepare('UPDATE resources SET search = ? WHERE seq = ?');
+  const dropValues = db.prepare('DELETE FROM resource_values WHERE tenant = ? AND id = ?');
+  const addValue = db.prepare(
+    'INSERT INTO resource_values (tenant, resource_type, attribute, value, id) VALUES (?, ?, ?, ?, ?)',
+  );
+  const held = db.prepare('SELECT attribute, value FROM uniques WHERE tenant = ? AND id = ?');
+  const dropKey = db.prepare(
+    'DELETE FROM uniques WHERE tenant = ? AND id = ? AND attribute = ? AND value = ?',
+  );
+  // A key two rows now share stays with the row that held it already, else with the older one;
+  // the other keeps its data, its key unreserved (a write that keeps the value answers 409).
+  const addKey = db.prepare(
+    'INSERT OR IGNORE INTO uniques (tenant, resource_type, attribute, value, id) VALUES (?, ?, ?, ?, ?)',
+  );
+  for (const row of candidates) {
+    const data = JSON.parse(row.data) as Record<string, unknown>;
+    if (!needsRefold(data)) continue;
+    setSearch.run(JSON.stringify(searchDocument(data)), row.seq);
+    dropValues.run(row.tenant, row.id);
+    for (const [attribute, value] of indexedValues(data)) {
+      addValue.run(row.tenant, row.resource_type, attribute, value, row.id);
+    }
+    for (const key of held.all(row.tenant, row.id) as { attribute: string; value: string }[]) {
+      const value = refoldUnique(key.attribute, key.value, data);
+      if (value === key.value) continue;
+      dropKey.run(row.tenant, row.id, key.attribute, key.value);
+      addKey.run(row.tenant, row.resource_type, key.attribute, value, row.id);
+    }
+  }
+  const labels = db
+    .prepare(
+      'SELECT rowid AS r, display FROM members WHERE display IS NOT NULL AND length(CAST(display AS BLOB)) <> length(display)',
+    )
+    .all() as { r: number; display: string }[];
+  const setLabel = db.prepare('UPDATE members SET display_search = ? WHERE rowid = ?');
+  for (const l of labels) if (differs(l.display)) setLabel.run(searchDocument(l.display) as string, l.r);
+}

@@ -4,16 +4,17 @@
  * @internal
  * @packageDocumentation
  */
+import { foldCase } from '@scim/protocol';
 
 /**
- * The search document of a resource: its data with every string lower-cased the way JavaScript
- * does (`toLowerCase`), so that case-insensitive comparisons in SQL agree with `evaluateFilter`
- * for every language, whatever the database's locale.
+ * The search document of a resource: its data with every string case-folded (`foldCase` of
+ * `@scim/protocol`: Unicode simple case folding), so that case-insensitive comparisons in SQL
+ * agree with `evaluateFilter` for every language, whatever the database's locale.
  *
  * @internal
  */
 export function searchDocument(value: unknown): unknown {
-  if (typeof value === 'string') return value.toLowerCase();
+  if (typeof value === 'string') return foldCase(value);
   if (Array.isArray(value)) return value.map(searchDocument);
   if (typeof value === 'object' && value !== null) {
     const out: Record<string, unknown> = {};

@@ -1,0 +1,64 @@
+/**
+ * What a snippet may use without defining it: the reader's own objects (`store`, `handler`, their
+ * app's functions). A snippet that uses one is compiled with its declaration in front and is not
+ * run; one that uses none is compiled and run.
+ */
+
+/** Declarations by name, for every documentation file. */
+const shared: Record<string, string> = {
+  // @scim/server
+  store: "declare const store: import('@scim/server').SqliteStore;",
+  authenticate: "declare const authenticate: import('@scim/server').Authenticator;",
+  handler: "declare const handler: import('@scim/server').ScimHandler;",
+  request: 'declare const request: Request;',
+  invite: 'declare function invite(tenant: string, id: string, userName: unknown): Promise<void>;',
+  revokeSessions: 'declare function revokeSessions(tenant: string, id: string): Promise<void>;',
+  grant: 'declare function grant(tenant: string, id: string, members: readonly string[]): Promise<void>;',
+  loadCursor: 'declare function loadCursor(): Promise<string | undefined>;',
+  saveCursor: 'declare function saveCursor(cursor: string | undefined): Promise<void>;',
+  react: "declare function react(event: import('@scim/server').ChangeEvent): Promise<void>;",
+  sleep: 'declare function sleep(ms: number): Promise<void>;',
+  Bun: 'declare const Bun: { serve(options: { fetch: (request: Request) => Promise<Response> }): void };',
+  // @scim/protocol
+  users: 'declare const users: Record<string, unknown>[];',
+  group: 'declare const group: Record<string, unknown>;',
+  body: 'declare const body: unknown;',
+  groupWithoutMembers: 'declare const groupWithoutMembers: Record<string, unknown>;',
+  // @scim/mapping
+  idInYourApp: 'declare function idInYourApp(entraObjectId: string): string;',
+  // @scim/entra-mock
+  tenant: "declare const tenant: import('@scim/entra-mock').EntraTenant;",
+  clock: "declare const clock: import('@scim/entra-mock').ManualClock;",
+  adele: "declare const adele: import('@scim/entra-mock').EntraUser;",
+  megan: "declare const megan: import('@scim/entra-mock').EntraUser;",
+  app: "declare const app: import('@scim/entra-mock').EntraServicePrincipal;",
+  server: "declare const server: import('msw/node').SetupServerApi;",
+  connector: 'declare const connector: { fetch: (request: Request) => Promise<Response> };',
+  myConnector: 'declare const myConnector: { fetch: (request: Request) => Promise<Response> };',
+  token: 'declare const token: string;',
+  // create-scim-connector
+  prompt: "declare const prompt: import('create-scim-connector').ScaffoldPrompt;",
+  spawn: "declare const spawn: import('create-scim-connector').ScaffoldSpawn;",
+  log: "declare const log: import('create-scim-connector').ScaffoldLog;",
+};
+
+/** Where a name means something else in one file. */
+const byFile: Record<string, Record<string, string>> = {
+  'docs/server.md': {
+    // Hono's app, in the list of frameworks the handler plugs into.
+    app: 'declare const app: { all(path: string, h: (c: { req: { raw: Request } }) => Promise<Response>): void };',
+  },
+};
+
+/** The declarations a snippet of `file` may use. */
+export function contextFor(file: string): Readonly<Record<string, string>> {
+  return { ...shared, ...byFile[file] };
+}
+
+/** Modules a snippet imports by a relative path: the reader's own files. */
+export const supportFiles: Readonly<Record<string, string>> = {
+  'my-store.ts': "import { memoryStore } from '@scim/server';\nexport const myStore = () => memoryStore();\n",
+  'entra.ts':
+    "import { entraDefaultGroupMappings, entraDefaultUserMappings } from '@scim/mapping';\n" +
+    'export const mapping = { users: entraDefaultUserMappings, groups: entraDefaultGroupMappings };\n',
+};

@@ -1,0 +1,137 @@
+// The public types of the PATCH engine: the request, the options and the result.
+import type { CompatibilityProfile } from '../profile.ts';
+
+/**
+ * One operation of a PATCH request (RFC 7644 section 3.5.2). `op` is `add`, `remove` or
+ * `replace` (any case under the `entra` profile).
+ *
+ * @example
+ * ```ts
+ * const op: PatchOperation = { op: 'replace', path: 'active', value: false };
+ * ```
+ * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.5.2
+ */
+export interface PatchOperation {
+  /** `add`, `remove` or `replace`. */
+  readonly op: string;
+  /** The attribute path (RFC 7644 section 3.5.2 `PATH`); absent for a path-less add / replace. */
+  readonly path?: string;
+  /** The value to add or replace with (or, under `removeByValueList`, the values to remove). */
+  readonly value?: unknown;
+}
+
+/**
+ * A PATCH request body (`urn:ietf:params:scim:api:messages:2.0:PatchOp`).
+ *
+ * @example
+ * ```ts
+ * const body: PatchRequest = {
+ *   schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+ *   Operations: [{ op: 'remove', path: 'members[value eq "2819c223"]' }],
+ * };
+ * ```
+ * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.5.2
+ */
+export interface PatchRequest {
+  /** Must hold the PatchOp URN (not checked under `ignoreExtraneous`). */
+  readonly schemas?: readonly string[];
+  /** The operations, applied in order. */
+  readonly Operations: readonly PatchOperation[];
+}
+
+/**
+ * Options of {@link applyPatch}.
+ *
+ * @example
+ * ```ts
+ * const options: ApplyPatchOptions = { profile: 'strict' };
+ * ```
+ * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.5.2
+ */
+export interface ApplyPatchOptions {
+  /** The compatibility profile: `'entra'` (default), `'strict'`, or a profile object. */
+  readonly profile?: CompatibilityProfile | 'entra' | 'strict';
+  /**
+   * Multi-valued reference attributes (for example `['members']`) whose values the resource does
+   * not hold, because the store keeps them elsewhere and did not load them. Operations on them
+   * are not applied to the resource but reported in `references` (ids to add, ids to remove, or
+   * `removedAll`); removals must name their ids (`members[value eq "id"]`, `or` of those, or a
+   * value list). The store applies the delta idempotently.
+   */
+  readonly deferred?: readonly string[];
+  /**
+   * The most operations one PATCH may hold; a longer `Operations` array is refused with 413
+   * (`payloadTooLarge`) before any is applied. No limit when omitted (`@scim/server` sets 1,000).
+   */
+  readonly maxOperations?: number;
+}
+
+/**
+ * One top-level attribute a PATCH changed, with its value before and after (`undefined` when
+ * unassigned).
+ *
+ * @example
+ * ```ts
+ * const change: AttributeChange = { path: 'name', oldValue: { givenName: 'Barbara' }, newValue: { givenName: 'Babs' } };
+ * ```
+ * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.5.2
+ */
+export interface AttributeChange {
+  /** The attribute's canonical path: `name`, `emails`, `urn:...:enterprise:2.0:User:manager`. */
+  readonly path: string;
+  /** The value before the PATCH. */
+  readonly oldValue: unknown;
+  /** The value after the PATCH. */
+  readonly newValue: unknown;
+}
+
+/**
+ * The values of a multi-valued reference attribute (a group's `members`) that a PATCH added and
+ * removed, by their `value` (the referenced id), so a store can update membership rows without
+ * rewriting the others.
+ *
+ * @example
+ * ```ts
+ * const delta: ReferenceChange = { path: 'members', added: ['2819c223'], removed: [] };
+ * ```
+ * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.5.2.1
+ */
+export interface ReferenceChange {
+  /** The attribute's canonical path, for example `members`. */
+  readonly path: string;
+  /** The ids added, in order. */
+  readonly added: readonly string[];
+  /** The ids removed, in order. */
+  readonly removed: readonly string[];
+  /**
+   * Only for a `deferred` attribute: every existing value is removed first (a `remove` without a
+   * filter, or a `replace`), then `added` is added.
+   */
+  readonly removedAll?: boolean;
+  /**
+   * Only for a `deferred` attribute: the display labels the client sent with added values, by id
+   * (`display`, RFC 7643 section 2.4, where it is immutable: set with the value; and, where the
+   * profile ignores extraneous sub-attributes, Microsoft's `displayName`). Absent when none was sent.
+   */
+  readonly display?: Readonly<Record<string, string>>;
+}
+
+/**
+ * What {@link applyPatch} returns: the new resource and what changed.
+ *
+ * @example
+ * ```ts
+ * const { resource, changes, references } = applyPatch(group, body, groupResourceSchema);
+ * ```
+ * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.5.2
+ */
+export interface PatchResult<T extends object = Record<string, unknown>> {
+  /** The patched resource: a new object; the input is never mutated. */
+  readonly resource: T;
+  /** Whether anything changed (false for a PATCH that is a no-op). */
+  readonly changed: boolean;
+  /** The top-level attributes that changed, with old and new values, in the order the operations first touched them. */
+  readonly changes: readonly AttributeChange[];
+  /** For multi-valued reference attributes (`members`): the ids added and removed. */
+  readonly references: readonly ReferenceChange[];
+}

@@ -1,0 +1,1 @@
+export { compareCodePoints, foldCase } from './fold.ts';

@@ -1,0 +1,94 @@
+import { ScimError } from '@scim/schemas';
+import { describe, expect, it } from 'vitest';
+import { failure } from '../store/contract.ts';
+import { retrying, type WriteTarget } from './conflicts.ts';
+
+const conflict = () => new ScimError('preconditionFailed', 'changed meanwhile');
+const target = (): WriteTarget => ({ store: {}, tenant: 't', resourceType: 'User', id: 'u1' });
+
+describe('retrying', () => {
+  it('retries a conflict the client did not cause until the attempt lands', async () => {
+    let tries = 0;
+    const out = await retrying(target(), false, async () => {
+      tries++;
+      if (tries < 4) throw conflict();
+      return 'written';
+    });
+    expect(out).toBe('written');
+    expect(tries).toBe(4);
+  });
+
+  it('answers 503 with Retry-After, never 412, when conflicts outlast the deadline', async () => {
+    let tries = 0;
+    const error = await failure(
+      retrying(
+        target(),
+        false,
+        async () => {
+          tries++;
+          throw conflict();
+        },
+        50,
+      ),
+    );
+    expect(error).toMatchObject({ status: 503, headers: { 'retry-after': '5' } });
+    expect(tries).toBeGreaterThan(1);
+  });
+
+  it('gives a client-sent precondition its 412 at once, and passes other errors through', async () => {
+    let tries = 0;
+    const stale = await failure(
+      retrying(target(), true, async () => {
+        tries++;
+        throw conflict();
+      }),
+    );
+    expect(stale.status).toBe(412);
+    expect(tries).toBe(1);
+    const taken = await failure(
+      retrying(target(), false, async () => {
+        throw new ScimError('uniqueness', 'taken');
+      }),
+    );
+    expect(taken.status).toBe(409);
+  });
+
+  it('runs the writes of one resource in turn, and those of others side by side', async () => {
+    const t = target();
+    const other = { ...t, id: 'u2' };
+    const log: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const first = retrying(t, false, async () => {
+      log.push('first start');
+      await held;
+      log.push('first end');
+    });
+    const second = retrying(t, false, async () => {
+      log.push('second');
+    });
+    await retrying(other, false, async () => {
+      log.push('other');
+    });
+    expect(log).toEqual(['first start', 'other']);
+    release();
+    await Promise.all([first, second]);
+    expect(log).toEqual(['first start', 'other', 'first end', 'second']);
+  });
+
+  it('answers 503 when its turn does not come before the deadline, and the queue goes on', async () => {
+    const t = target();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const first = retrying(t, false, () => held);
+    expect(await failure(retrying(t, false, async () => 'late', 30))).toMatchObject({ status: 503 });
+    const third = retrying(t, false, async () => 'third');
+    release();
+    await first;
+    expect(await third).toBe('third');
+  });
+});

@@ -1,0 +1,221 @@
+import { PGlite } from '@electric-sql/pglite';
+import { URN } from '@scim/schemas';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ScimLimits } from '../options.ts';
+import { memoryStore } from '../store/memory.ts';
+import { postgresStore } from '../store/postgres.ts';
+import { dropSchema, reachablePostgres, uniqueSchema } from '../store/sql/test-postgres.ts';
+import { sqliteStore } from '../store/sqlite.ts';
+import type { ScimStore } from '../store/types.ts';
+import { harness } from './test-helpers.ts';
+
+// Hostile input through the handler, on every store: each answer is the same 4xx whatever the
+// store (never a 500 from one database and a 201 from another).
+
+const url = await reachablePostgres();
+const schemas: string[] = [];
+let pglite: PGlite | undefined;
+afterAll(async () => {
+  if (url !== undefined) for (const s of schemas) await dropSchema(url, s);
+}, 60_000);
+
+const stores: [string, () => ScimStore][] = [
+  ['memory', () => memoryStore()],
+  ['sqlite', () => sqliteStore({ path: ':memory:' })],
+  [
+    url === undefined ? 'postgres (PGlite)' : 'postgres',
+    () => {
+      const schema = uniqueSchema();
+      schemas.push(schema);
+      if (url === undefined) {
+        pglite ??= new PGlite();
+        return postgresStore({ pglite, schema });
+      }
+      return postgresStore({ connectionString: url, schema, maxConnections: 4 });
+    },
+  ],
+];
+
+const user = (userName: string, extra: Record<string, unknown> = {}) => ({
+  schemas: [URN.User],
+  userName,
+  ...extra,
+});
+const list = (filter: string) => `/Users?filter=${encodeURIComponent(filter)}`;
+
+describe.each(stores)('input limits on the %s store', (_name, make) => {
+  const setup = (limits: ScimLimits = {}) => harness({ limits }, make());
+
+  it('folds case with one rule: Σ, σ and ς collide, ß and ss do not', async () => {
+    const h = setup();
+    expect((await h.call('POST', '/Users', user('ΝΙΚΟΣ@x.gr'))).status).toBe(201);
+    for (const other of ['νικοσ@x.gr', 'νικος@x.gr', 'ΝΙΚΟς@X.GR']) {
+      const dup = await h.call('POST', '/Users', user(other));
+      expect(dup.status).toBe(409);
+      expect(dup.body.scimType).toBe('uniqueness');
+    }
+    expect((await h.call('POST', '/Users', user('straße'))).status).toBe(201);
+    expect((await h.call('POST', '/Users', user('strasse'))).status).toBe(201);
+    expect((await h.call('POST', '/Users', user('STRASSE'))).status).toBe(409);
+    await h.createUser('kassandra', { displayName: 'ΚΑΣΑΝΔΡΑ' });
+    const found = await h.call('GET', list('displayName sw "ΚΑΣ"'));
+    expect(found.body.Resources.map((r: { userName: string }) => r.userName)).toEqual(['kassandra']);
+    expect((await h.call('GET', list('userName eq "νικοσ@x.gr"'))).body.totalResults).toBe(1);
+    await h.handler.close();
+  }, 60_000);
+
+  it('refuses U+0000 and unpaired surrogates in bodies, ids and filters with a 4xx', async () => {
+    const h = setup();
+    const u = await h.createUser('someone');
+    const g = await h.createGroup('team');
+    const bad = ['a\u0000b', 'a\ud800', 'a\udc00b'];
+    for (const text of bad) {
+      const post = await h.call('POST', '/Users', user(text));
+      expect(post.status).toBe(400);
+      expect(post.body.scimType).toBe('invalidValue');
+      expect(post.body.detail).toMatch(/userName/);
+      const nested = await h.call('POST', '/Users', user('fine', { name: { givenName: text } }));
+      expect(nested.status).toBe(400);
+      expect(nested.body.detail).toMatch(/name\.givenName/);
+      const put = await h.call('PUT', `/Users/${u.id}`, user('someone', { title: text }));
+      expect(put.status).toBe(400);
+      const patch = await h.call('PATCH', `/Users/${u.id}`, {
+        schemas: [URN.PatchOp],
+        Operations: [{ op: 'replace', path: 'title', value: text }],
+      });
+      expect(patch.status).toBe(400);
+      expect(patch.body.scimType).toBe('invalidValue');
+      const member = await h.call('PATCH', `/Groups/${g.id}`, {
+        schemas: [URN.PatchOp],
+        Operations: [{ op: 'add', path: 'members', value: [{ value: text }] }],
+      });
+      expect(member.status).toBe(400);
+      const filter = await h.call('GET', list(`userName eq ${JSON.stringify(text)}`));
+      expect(filter.status).toBe(400);
+      expect(filter.body.scimType).toBe('invalidFilter');
+      const search = await h.call('POST', '/Users/.search', {
+        filter: `externalId eq ${JSON.stringify(text)}`,
+      });
+      expect(search.status).toBe(400);
+      expect(search.body.scimType).toBe('invalidFilter');
+    }
+    for (const path of ['/Users/%00', `/Users/${u.id}%00`, '/Groups/%00']) {
+      expect((await h.call('GET', path)).status).toBe(404);
+      expect((await h.call('DELETE', path)).status).toBe(404);
+    }
+    expect((await h.call('GET', list('userName eq "a\u0000b"'))).status).toBe(400);
+    // A bad Bulk operation fails alone.
+    const bulk = await h.call('POST', '/Bulk', {
+      schemas: [URN.BulkRequest],
+      Operations: [
+        { method: 'POST', path: '/Users', bulkId: 'a', data: user('b\u0000') },
+        { method: 'POST', path: '/Users', bulkId: 'b', data: user('bulk-ok') },
+      ],
+    });
+    expect(bulk.status).toBe(200);
+    expect(bulk.body.Operations.map((o: { status: string }) => o.status)).toEqual(['400', '201']);
+    expect((await h.call('GET', '/Users')).body.totalResults).toBe(2);
+    await h.handler.close();
+  }, 60_000);
+
+  it('limits indexed attributes to maxIndexedValueLength characters (default 1024), whatever their bytes', async () => {
+    const h = setup();
+    const cjk = (n: number) =>
+      Array.from({ length: n }, (_, i) => String.fromCharCode(0x4e00 + ((i * 7919) % 20000))).join('');
+    // 1024 characters of three UTF-8 bytes each: past PostgreSQL's B-tree entry size, kept by every store.
+    const longest = await h.call(
+      'POST',
+      '/Users',
+      user(cjk(1024), { externalId: cjk(1024), displayName: cjk(1024) }),
+    );
+    expect(longest.status).toBe(201);
+    expect((await h.call('GET', list(`userName eq "${cjk(1024)}"`))).body.totalResults).toBe(1);
+    expect((await h.call('POST', '/Users', user(cjk(1024)))).status).toBe(409);
+    for (const body of [
+      user(cjk(1025)),
+      user('x1', { externalId: cjk(1025) }),
+      user('x2', { displayName: 'd'.repeat(5000) }),
+    ]) {
+      const r = await h.call('POST', '/Users', body);
+      expect(r.status).toBe(400);
+      expect(r.body.scimType).toBe('invalidValue');
+      expect(r.body.detail).toMatch(/more than the 1024/);
+    }
+    const group = await h.call('POST', '/Groups', { schemas: [URN.Group], displayName: cjk(1025) });
+    expect(group.status).toBe(400);
+    // Emoji count as one character each.
+    expect((await h.call('POST', '/Users', user('😀'.repeat(1024)))).status).toBe(201);
+    const small = setup({ maxIndexedValueLength: 8 });
+    expect((await small.call('POST', '/Users', user('123456789'))).status).toBe(400);
+    expect((await small.call('POST', '/Users', user('12345678'))).status).toBe(201);
+    await h.handler.close();
+    await small.handler.close();
+  }, 60_000);
+
+  it('limits multi-valued attributes to maxValuesPerAttribute values, not group members', async () => {
+    const h = setup({ maxValuesPerAttribute: 3 });
+    const emails = (n: number) => Array.from({ length: n }, (_, i) => ({ value: `e${i}@x.com` }));
+    const over = await h.call('POST', '/Users', user('a', { emails: emails(4) }));
+    expect(over.status).toBe(400);
+    expect(over.body.scimType).toBe('invalidValue');
+    expect(over.body.detail).toMatch(/"emails" has 4 values, more than the 3/);
+    const u = await h.createUser('b', { emails: emails(3) });
+    const patch = await h.call('PATCH', `/Users/${u.id}`, {
+      schemas: [URN.PatchOp],
+      Operations: [{ op: 'add', path: 'emails', value: [{ value: 'new@x.com' }] }],
+    });
+    expect(patch.status).toBe(400);
+    expect((await h.call('GET', `/Users/${u.id}`)).body.emails).toHaveLength(3);
+    const ext = await h.call(
+      'POST',
+      '/Users',
+      user('c', {
+        [URN.EnterpriseUser]: { employeeNumber: '1' },
+        roles: emails(4).map((e) => ({ value: e.value })),
+      }),
+    );
+    expect(ext.status).toBe(400);
+    expect(ext.body.detail).toMatch(/"roles"/);
+    const members = [];
+    for (let i = 0; i < 5; i++) members.push((await h.createUser(`m${i}`)).id);
+    expect(
+      (
+        await h.call('POST', '/Groups', {
+          schemas: [URN.Group],
+          displayName: 'g',
+          members: members.map((value) => ({ value })),
+        })
+      ).status,
+    ).toBe(201);
+    await h.handler.close();
+  }, 60_000);
+
+  it('limits filters to maxFilterTerms comparisons (default 200) and answers long or chains', async () => {
+    const h = setup();
+    for (let i = 0; i < 3; i++) await h.createUser(`user${i}`, { emails: [{ value: `u${i}@x.com` }] });
+    const chain = (n: number, term: (i: number) => string) =>
+      Array.from({ length: n }, (_, i) => term(i)).join(' or ');
+    const ok = await h.call('GET', list(chain(200, (i) => `userName eq "USER${i}"`)));
+    expect(ok.status).toBe(200);
+    expect(ok.body.totalResults).toBe(3);
+    const over = await h.call('GET', list(chain(201, (i) => `userName eq "user${i}"`)));
+    expect(over.status).toBe(400);
+    expect(over.body.scimType).toBe('invalidFilter');
+    expect(over.body.detail).toMatch(/more than 200 comparisons/);
+    // Raised to 1,000: a chain of 1,000 terms of any kind is answered (SQLite nests at most 1,000 deep).
+    const wide = setup({ maxFilterTerms: 1000 });
+    for (let i = 0; i < 3; i++) await wide.createUser(`user${i}`, { emails: [{ value: `u${i}@x.com` }] });
+    const co = await wide.call('GET', list(chain(1000, (i) => `emails.value co "${i}@X"`)));
+    expect(co.status).toBe(200);
+    expect(co.body.totalResults).toBe(3);
+    const eq = await wide.call('GET', list(chain(1000, (i) => `emails.value eq "U${i}@x.com"`)));
+    expect(eq.body.totalResults).toBe(3);
+    const mixed = await wide.call(
+      'GET',
+      list(`not (${chain(499, (i) => `(userName eq "user${i}" and title pr)`)}) and userName sw "USER"`),
+    );
+    expect(mixed.body.totalResults).toBe(3);
+    await h.handler.close();
+    await wide.handler.close();
+  }, 60_000);
+});

@@ -1,0 +1,114 @@
+/**
+ * The identity of a SQLite store's files (device and inode of the database and its `-wal`), so
+ * the store notices when its file is deleted or replaced while it holds it open, instead of
+ * writing on into a file no one will ever open again.
+ *
+ * @internal
+ * @packageDocumentation
+ */
+import { rmSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+/** What happened to a database file since it was opened. @internal */
+export type FileProblem =
+  /** The path names no file: deleted or moved away. */
+  | 'gone'
+  /** The path names another file: replaced (a restore, a `mv` over it). */
+  | 'replaced'
+  /** The database is in place but its `-wal` was deleted or replaced. */
+  | 'wal-gone';
+
+interface Identity {
+  readonly dev: number;
+  readonly ino: number;
+}
+
+function identityOf(path: string): Identity | undefined {
+  // No exception for a missing file: a stat that finds nothing costs the same as one that does.
+  const s = statSync(path, { throwIfNoEntry: false });
+  return s === undefined ? undefined : { dev: s.dev, ino: s.ino };
+}
+
+function same(a: Identity, b: Identity): boolean {
+  return a.dev === b.dev && a.ino === b.ino;
+}
+
+/** A database file and the identity it had when the store opened it. @internal */
+export class DatabaseFile {
+  /** The absolute path (a relative one is resolved once, so a later `chdir` changes nothing). */
+  readonly path: string;
+  private db: Identity | undefined;
+  private wal: Identity | undefined;
+  private shm: Identity | undefined;
+
+  private constructor(path: string) {
+    this.path = resolve(path);
+  }
+
+  /**
+   * The file behind a store path (a file name, or a `file:` URI as SQLite reads it), or
+   * `undefined` for an in-memory database.
+   */
+  static of(path: string): DatabaseFile | undefined {
+    if (path === '' || path === ':memory:') return undefined;
+    if (!path.startsWith('file:')) return new DatabaseFile(path);
+    const [name = '', query = ''] = path.slice('file:'.length).split(/[?#]/, 2);
+    if (/(?:^|&)mode=memory(?:&|$)/.test(query)) return undefined;
+    // `file:///x` and `file://localhost/x` name /x; `file:x` and `file:/x` name x and /x.
+    const local = name.replace(/^\/\/(?:localhost)?(?=\/)/, '');
+    let decoded = local;
+    try {
+      decoded = decodeURIComponent(local);
+    } catch {}
+    return decoded === '' || decoded === ':memory:' ? undefined : new DatabaseFile(decoded);
+  }
+
+  /** Records the identity of the files just opened (`-wal` and `-shm` only when they exist). */
+  remember(): void {
+    this.db = identityOf(this.path);
+    this.wal = identityOf(`${this.path}-wal`);
+    this.shm = identityOf(`${this.path}-shm`);
+  }
+
+  /**
+   * Deletes the `-wal` and `-shm` of the database that was opened, once its handle is closed, if
+   * they are still at the path. SQLite does not checkpoint nor delete them when its database file
+   * was deleted or replaced, and left there they would be replayed into whatever file is put at
+   * the path next (a restored backup): another database's pages. Files at those names that are
+   * not the ones recorded (the new file's own) are left alone.
+   */
+  removeStale(): void {
+    for (const [suffix, recorded] of [
+      ['-wal', this.wal],
+      ['-shm', this.shm],
+    ] as const) {
+      const now = identityOf(`${this.path}${suffix}`);
+      if (recorded !== undefined && now !== undefined && same(now, recorded)) {
+        rmSync(`${this.path}${suffix}`, { force: true });
+      }
+    }
+  }
+
+  /** Whether the path names a file. */
+  exists(): boolean {
+    return identityOf(this.path) !== undefined;
+  }
+
+  /** What happened to the files since {@link remember}: two `stat` calls, no exception. */
+  problem(): FileProblem | undefined {
+    if (this.db === undefined) return undefined;
+    const now = identityOf(this.path);
+    if (now === undefined) return 'gone';
+    if (!same(now, this.db)) return 'replaced';
+    if (this.wal !== undefined) {
+      const wal = identityOf(`${this.path}-wal`);
+      if (wal === undefined || !same(wal, this.wal)) return 'wal-gone';
+    }
+    return undefined;
+  }
+
+  /** Where to write a copy of a database whose file is gone: next to it, named by the time. */
+  rescuePath(at: Date): string {
+    return `${this.path}.rescued-${at.toISOString().replace(/[:.]/g, '-')}`;
+  }
+}
