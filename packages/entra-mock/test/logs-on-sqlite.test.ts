@@ -93,7 +93,7 @@ describe('provisioning logs against @scim/server on SQLite', () => {
     expect(j.status().quarantine).toBeNull();
   });
 
-  it('show EntryConflict for a 409 from the server', async () => {
+  it('show <AppName>EntryConflict for a 409 from the server', async () => {
     const { tenant, user, job, send } = await setup();
     const r = await send('POST', '/Users', {
       schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
@@ -106,7 +106,7 @@ describe('provisioning logs against @scim/server on SQLite', () => {
     tenant.updateUser(adele.id, { userPrincipalName: 'taken@contoso.onmicrosoft.com' });
     const summary = await j.runCycle();
     expect(summary.failed).toBe(1);
-    expect(of(j.logs).at(-1)).toEqual(['update', 'failure', 'EntryConflict']);
+    expect(of(j.logs).at(-1)).toEqual(['update', 'failure', 'SQLiteappEntryConflict']);
   });
 
   it('show DuplicateTargetEntries when two groups in the server have the displayName', async () => {
@@ -139,7 +139,7 @@ describe('provisioning logs against @scim/server on SQLite', () => {
     expect(of(j.logs).filter(([, s]) => s === 'failure')[0]).toEqual([
       'create',
       'failure',
-      'SystemForCrossDomainIdentityManagementServiceUnavailable',
+      'InternalServerError',
     ]);
     expect(j.status().quarantine?.reason).toBe('EncounteredEscrowProportionThreshold');
     down = false;

@@ -250,8 +250,9 @@ describe('entra-mock against a server that goes down during the run', () => {
     const refused = Object.assign(new TypeError('fetch failed'), {
       cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3000'), { code: 'ECONNREFUSED' }),
     });
-    // Test Connection gets its answer; every request after it is refused.
-    const c = context((r) => (++requests === 1 ? handler(r) : Promise.reject(refused)));
+    // Test Connection (a random user, and a random group when groups are provisioned) gets its
+    // answers; every request after it is refused.
+    const c = context((r) => (++requests <= 2 ? handler(r) : Promise.reject(refused)));
     expect(
       await runCli(['provision', '--url', URL, '--token', token, '--users', '3', '--groups', '0'], c.ctx),
     ).toBe(1);

@@ -241,6 +241,108 @@ describe('the conformance kit', () => {
     ]);
   });
 
+  it('catches a connector that does not store values as sent (Entra would re-send the update every time)', async () => {
+    const connector = await server(async (request, next) => {
+      const response = await next(request);
+      if (request.method !== 'GET' || !/\/Users\/[^/?]+/.test(new URL(request.url).pathname)) return response;
+      const user = (await response.json()) as Record<string, unknown>;
+      user.displayName = String(user.displayName).toUpperCase(); // a connector that reformats values
+      return new Response(JSON.stringify(user), { status: 200, headers: response.headers });
+    });
+    const failure = await failureOf(runConformanceScenario('values-stored-as-sent', 'legacy', { connector }));
+    expect(failure.message).toContain('Entra read the user back and still sent 1 write(s)');
+  });
+
+  it('catches a connector that does not read + as a space in a filter', async () => {
+    const connector = await server((request, next) =>
+      new URL(request.url).search.includes('+eq+')
+        ? Promise.resolve(
+            new Response(
+              JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '400' }),
+              {
+                status: 400,
+              },
+            ),
+          )
+        : next(request),
+    );
+    const failure = await failureOf(
+      runConformanceScenario('filter-plus-encoding', 'compliant', { connector }),
+    );
+    expect(failure.message).toContain('decode + in the query string as a space');
+  });
+
+  it('catches a connector that accepts the manager only as { value }', async () => {
+    const connector = await server(async (request, next) => {
+      if (request.method !== 'PATCH') return next(request);
+      const text = await request.text();
+      if (text.includes(':manager') && !text.includes('"value":{"value"') && !text.includes(':manager"}'))
+        return new Response(
+          JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '400' }),
+          {
+            status: 400,
+          },
+        );
+      return next(new Request(request, { body: text }));
+    });
+    const failure = await failureOf(
+      runConformanceScenario('manager-reference-forms', 'legacy', { connector }),
+    );
+    expect(failure.message).toContain('with the manager as a bare id ("value": "<id>") answered 400');
+  });
+
+  it("catches a connector that does not accept the manager as the tutorial's Example 5 sends it (path manager, a list of { $ref, value })", async () => {
+    const connector = await server(async (request, next) => {
+      if (request.method !== 'PATCH') return next(request);
+      const text = await request.text();
+      if (text.includes('"path":"manager"'))
+        return new Response(
+          JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '400' }),
+          { status: 400 },
+        );
+      return next(new Request(request, { body: text }));
+    });
+    const failure = await failureOf(
+      runConformanceScenario('manager-set-change-remove', 'legacy', { connector }),
+    );
+    expect(failure.message).toContain('the initial cycle had 1 failed event(s)');
+    expect(failure.message).toContain('"op":"Add","path":"manager","value":[{"$ref":');
+  });
+
+  it('catches a connector that takes active only as the string "False", not the boolean the SCIM tutorial sends', async () => {
+    const connector = await server(async (request, next) => {
+      if (request.method !== 'PATCH') return next(request);
+      const text = await request.text();
+      if (/"path":"active","value":(true|false)/.test(text))
+        return new Response(
+          JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '400' }),
+          { status: 400 },
+        );
+      return next(new Request(request, { body: text }));
+    });
+    const failure = await failureOf(runConformanceScenario('disable-value-forms', 'legacy', { connector }));
+    expect(failure.message).toContain(
+      `"op": "Replace", "value": false (the SCIM tutorial's Disable User) answered 400`,
+    );
+  });
+
+  it('catches a connector that cannot remove a member sent as the SCIM tutorial\'s { "$ref": null, "value" }', async () => {
+    const connector = await server(async (request, next) => {
+      if (request.method !== 'PATCH') return next(request);
+      const text = await request.text();
+      if (text.includes('"op":"Remove","path":"members","value":[{"$ref":null'))
+        return new Response(
+          JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '400' }),
+          { status: 400 },
+        );
+      return next(new Request(request, { body: text }));
+    });
+    const failure = await failureOf(
+      runConformanceScenario('member-reference-forms', 'legacy', { connector }),
+    );
+    expect(failure.message).toContain('removing a member as { "$ref": null, "value" } answered 400');
+  });
+
   it('rejects an unknown scenario', async () => {
     await expect(
       runConformanceScenario('nope' as never, 'legacy', { connector: { tenantUrl: BASE, secretToken: 't' } }),

@@ -28,7 +28,7 @@ describe('createScimClient', () => {
     const client = createScimClient(
       {
         tenantUrl: 'https://app.example.com/scim/?aadOptscim062020',
-        secretToken: 't',
+        bearer: () => 't',
         fetch: async (request) => {
           urls.push(request.url);
           return new Response('{"detail":"down"}', { status: 503 });
@@ -53,7 +53,7 @@ describe('createScimClient', () => {
     const client = createScimClient(
       {
         tenantUrl: 'https://app.example.com/scim',
-        secretToken: undefined,
+        bearer: () => 't',
         fetch: async () => {
           throw new TypeError('fetch failed');
         },

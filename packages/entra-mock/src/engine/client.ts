@@ -1,4 +1,4 @@
-// The engine's HTTP side: requests to the Tenant URL with the Secret Token, retried on 429 and 5xx
+// The engine's HTTP side: requests to the Tenant URL with a bearer token, retried on 429 and 5xx
 // with back-off that honours Retry-After, waiting on the simulated clock.
 
 /** @internal What one request ended with, after retries. */
@@ -14,7 +14,8 @@ export interface ScimResponse {
 /** @internal */
 export interface ScimClientOptions {
   readonly tenantUrl: string;
-  readonly secretToken: string | undefined;
+  /** The bearer token of each request: the Secret Token, or one Entra issues when it is blank. */
+  readonly bearer: () => string;
   readonly fetch: (input: Request) => Promise<Response>;
   readonly sleep: (milliseconds: number) => Promise<void>;
   readonly maxAttempts: number;
@@ -58,7 +59,7 @@ export function createScimClient(options: ScimClientOptions, now: () => number):
       for (;;) {
         attempt++;
         const headers: Record<string, string> = { Accept: 'application/scim+json' };
-        if (options.secretToken) headers.Authorization = `Bearer ${options.secretToken}`;
+        headers.Authorization = `Bearer ${options.bearer()}`;
         const init: RequestInit = { method, headers };
         if (body !== undefined) {
           headers['Content-Type'] = 'application/scim+json';

@@ -8,6 +8,8 @@ const TARGET =
 export const CORE_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 /** @internal */
 export const CORE_GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+/** @internal The enterprise user extension's URN. */
+export const ENTERPRISE_USER = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
 const lowerKeys = new WeakMap<object, Map<string, string>>();
 
@@ -81,8 +83,13 @@ export function userSource(
   extra: { managerId: string | null; appRoleAssignments: readonly Record<string, unknown>[] },
 ): Record<string, unknown> {
   const { onPremisesExtensionAttributes, ...rest } = user;
+  // Known issues: "The attributes SamAccountName and userType aren't available as source attributes."
+  const available: Record<string, unknown> = { ...rest };
+  delete available.userType;
   return {
-    ...rest,
+    ...available,
+    userPrincipalName: externalPrincipalName(user.userPrincipalName),
+    originalUserPrincipalName: user.userPrincipalName,
     ...onPremisesExtensionAttributes,
     objectId: user.id,
     IsSoftDeleted: !user.accountEnabled,
@@ -92,6 +99,18 @@ export function userSource(
     mobile: user.mobilePhone,
     appRoleAssignments: extra.appRoleAssignments,
   };
+}
+
+/**
+ * @internal A B2B user's userPrincipalName as provisioning reads it: Microsoft, "the #EXT# and your
+ * domain is stripped from the userPrincipalName, so only their original alias@theirdomain is used
+ * for matching or provisioning" (`alias_theirdomain#EXT#@yourdomain` → `alias@theirdomain`);
+ * `originalUserPrincipalName` keeps the whole one. Any other userPrincipalName is unchanged.
+ * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/how-provisioning-works#b2b-guest-users
+ */
+export function externalPrincipalName(userPrincipalName: string): string {
+  const match = /^(.+)_([^_@]+)#EXT#@[^@]+$/i.exec(userPrincipalName);
+  return match ? `${match[1]}@${match[2]}` : userPrincipalName;
 }
 
 /** @internal A group as the mapping language and scoping filters read it. */

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateScopingClause, isInScope, SCOPING_OPERATORS, type ScopingClause } from './scoping.ts';
+import {
+  evaluateScopingClause,
+  isInScope,
+  SCOPING_OPERATORS,
+  type ScopingClause,
+  validateScopingFilters,
+} from './scoping.ts';
 
 const user = {
   department: 'Sales',
@@ -71,5 +77,19 @@ describe('isInScope', () => {
   it('ORs filters', () => {
     expect(isInScope([seattle, sales], user)).toBe(true);
     expect(isInScope([seattle, sales], { ...user, department: 'Retail' })).toBe(false);
+  });
+});
+
+describe('validateScopingFilters', () => {
+  it('rejects Greater_Than with a noninteger value as an invalid scoping rule', () => {
+    // Provision on demand, step 3: "avoid using the Greater_Than operator with a noninteger value".
+    const filter = (operator: 'Greater_Than' | 'Greater_Than_OR_EQUALS', value: string) => [
+      { clauses: [{ attribute: 'employeeId', operator, value }] },
+    ];
+    expect(() => validateScopingFilters(filter('Greater_Than', 'abc'))).toThrow(/is not an integer/);
+    expect(() => validateScopingFilters(filter('Greater_Than_OR_EQUALS', '1.5'))).toThrow(
+      /is not an integer/,
+    );
+    expect(validateScopingFilters(filter('Greater_Than', '1000'))).toHaveLength(1);
   });
 });

@@ -1,4 +1,5 @@
 // Scoping filters: Entra's attribute-based rules that decide which users and groups are provisioned.
+import { ScimError } from '@scim/schemas';
 
 /**
  * A scoping filter operator, as the Entra admin center and Graph's `filterClause.operatorName` spell it.
@@ -159,7 +160,82 @@ export function evaluateScopingClause(
       if (a === null || b === null) return false;
       return clause.operator === 'Greater_Than' ? a > b : a >= b;
     }
+    default:
+      throw unknownOperator(clause.operator);
   }
+}
+
+function unknownOperator(operator: unknown): ScimError {
+  return new ScimError(
+    'invalidFilter',
+    `scoping filter: ${JSON.stringify(operator)} is not an operator Entra has; use one of ${SCOPING_OPERATORS.join(', ')}`,
+  );
+}
+
+/**
+ * Source attributes Microsoft documents as unsupported in scoping filters.
+ *
+ * @example
+ * ```ts
+ * UNSUPPORTED_SCOPING_ATTRIBUTES.includes('manager'); // true
+ * ```
+ * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/known-issues#unsupported-scoping-filters
+ */
+export const UNSUPPORTED_SCOPING_ATTRIBUTES: readonly string[] = [
+  'appRoleAssignments',
+  'userType',
+  'manager',
+];
+
+/**
+ * Checks scoping filters as Entra does when they are saved: every operator must be one Entra has,
+ * and no clause may read an attribute Microsoft documents as unsupported in scoping filters
+ * (`appRoleAssignments`, `userType`, `manager`); `Greater_Than` and `Greater_Than_OR_EQUALS` need an
+ * integer value. Entra rejects such filters instead of evaluating them to false, and so does the
+ * simulator.
+ *
+ * @param filters - the filters to check
+ * @returns the same filters
+ * @throws ScimError `invalidFilter` naming the clause, the offending operator or attribute, and what to use instead
+ * @example
+ * ```ts
+ * validateScopingFilters([{ clauses: [{ attribute: 'department', operator: 'EQUALS', value: 'Sales' }] }]);
+ * ```
+ * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/define-conditional-rules-for-provisioning-user-accounts
+ * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/known-issues#unsupported-scoping-filters
+ */
+export function validateScopingFilters(filters: readonly ScopingFilter[]): readonly ScopingFilter[] {
+  filters.forEach((filter, f) => {
+    filter.clauses.forEach((clause, c) => {
+      const where = `scoping filter ${f + 1}${filter.title ? ` ("${filter.title}")` : ''}, clause ${c + 1}`;
+      if (!SCOPING_OPERATORS.includes(clause.operator)) {
+        throw new ScimError(
+          'invalidFilter',
+          `${where}: ${JSON.stringify(clause.operator)} is not an operator Entra has; use one of ${SCOPING_OPERATORS.join(', ')}`,
+        );
+      }
+      // Provisioning on demand: "avoid using the Greater_Than operator with a noninteger value".
+      if (
+        (clause.operator === 'Greater_Than' || clause.operator === 'Greater_Than_OR_EQUALS') &&
+        integer(clause.value ?? null) === null
+      ) {
+        throw new ScimError(
+          'invalidFilter',
+          `${where}: ${clause.operator} compares integers; ${JSON.stringify(clause.value ?? null)} is not an integer`,
+        );
+      }
+      const unsupported = UNSUPPORTED_SCOPING_ATTRIBUTES.find(
+        (a) => a.toLowerCase() === String(clause.attribute).toLowerCase(),
+      );
+      if (unsupported) {
+        throw new ScimError(
+          'invalidFilter',
+          `${where}: Entra does not support ${unsupported} in scoping filters; use assignments, or map the value to another attribute`,
+        );
+      }
+    });
+  });
+  return filters;
 }
 
 /**

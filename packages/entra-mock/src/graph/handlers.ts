@@ -28,13 +28,18 @@ function graphBase(url: URL, graphUrl: string, root: string): string {
 
 /**
  * Splits an alternate-key segment, `servicePrincipals(appId='…')` or `applications(appId='…')`, into
- * the collection and the key, so routes see `['servicePrincipals', "(appId='…')"]`.
+ * the collection and the key, so routes see `['servicePrincipals', "(appId='…')"]`; and a key
+ * segment, `objectConnections('{objectId}')`, as the object connections page writes it, into
+ * `['objectConnections', '{objectId}']`.
  *
  * @see https://learn.microsoft.com/en-us/graph/api/serviceprincipal-get
+ * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/manage-object-connections
  */
 function splitAlternateKey(segment: string): string[] {
   const match = /^(servicePrincipals|applications)(\(appId='[^']*'\))$/.exec(segment);
-  return match ? [match[1]!, match[2]!] : [segment];
+  if (match) return [match[1]!, match[2]!];
+  const key = /^(objectConnections)\('((?:[^']|'')*)'\)$/.exec(segment);
+  return key ? [key[1]!, key[2]!.replace(/''/g, "'")] : [segment];
 }
 
 /**

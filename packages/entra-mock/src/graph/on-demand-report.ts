@@ -1,12 +1,10 @@
 // The wire shape of Graph's `provisionOnDemand` answer: a stringKeyStringValuePair whose key is the
 // JSON of the result and whose value is the JSON of the object's step report, built from the
-// provisioning log entries the engine wrote. Internal to the package.
-import type {
-  ProvisionedIdentity,
-  ProvisioningObjectSummary,
-  ProvisioningStep,
-  ProvisioningSystem,
-} from '../logs/types.ts';
+// reports the engine's on-demand run returns (each step with its own timestamp). Internal to the
+// package.
+import type { ProvisionOnDemandReport } from '../engine/engine.ts';
+import type { ProvisionedIdentity } from '../logs/types.ts';
+import { GROUP_TARGET, USER_TARGET } from './sync-schema.ts';
 
 /** The `value` of a provisionOnDemand answer, parsed: one object's report. @internal */
 export interface OnDemandReport {
@@ -32,10 +30,10 @@ export interface OnDemandReport {
     errorCategory: string | null;
     recommendedAction: string | null;
   };
-  sourceIdentity: { id: string; type: string; displayName: string; details: Record<string, string> };
-  sourceSystem: { id: string | null; name: string; details: Record<string, string> };
-  targetIdentity: { id: string; type: string; displayName: string; details: Record<string, string> };
-  targetSystem: { id: string | null; name: string; details: Record<string, string> };
+  sourceIdentity: { id: string; type: string; displayName: null; details: null };
+  sourceSystem: { id: null; name: string; details: null };
+  targetIdentity: { id: string; type: string; displayName: null; details: null };
+  targetSystem: { id: null; name: string; details: null };
 }
 
 /** `referenceResolution` → `ReferenceResolution`, `success` → `Success`, `stagedDelete` → `StagedDelete`. */
@@ -43,108 +41,104 @@ function pascal(value: string): string {
   return value.charAt(0).toUpperCase() + value.slice(1);
 }
 
-function identity(source: ProvisionedIdentity): OnDemandReport['sourceIdentity'] {
+/** The target object type the report names: the job's object mapping target, as the sample shows. */
+function targetType(identity: ProvisionedIdentity): string {
+  return identity.identityType === 'Group' ? GROUP_TARGET : USER_TARGET;
+}
+
+/**
+ * The status of the report. A skip reports its reason in the answer's key, not here: the sample of
+ * a user already in sync has `errorCode: null` in `statusInfo` and `RedundantExport` in the key.
+ */
+function statusInfo(report: ProvisionOnDemandReport): OnDemandReport['statusInfo'] {
+  const { status, errorInformation } = report.entry.provisioningStatusInfo;
+  const error = status === 'failure' ? errorInformation : null;
   return {
-    id: source.id,
-    type: source.identityType,
-    displayName: source.displayName,
-    details: source.details,
+    status: pascal(status),
+    errorCode: error?.errorCode ?? null,
+    reason: error?.reason ?? null,
+    additionalDetails: error?.additionalDetails ?? null,
+    errorCategory: error?.errorCategory ?? null,
+    recommendedAction: error?.recommendedAction ?? null,
   };
 }
 
-function system(source: ProvisioningSystem): OnDemandReport['sourceSystem'] {
-  return { id: source.id === '' ? null : source.id, name: source.displayName, details: source.details };
-}
-
 /**
- * The steps as the report writes them. The log entry records no time per step, so every step carries
- * the entry's start time and the last one its end time.
- */
-function steps(
-  entry: ProvisioningObjectSummary,
-  startTime: string,
-  endTime: string,
-): OnDemandReport['provisioningSteps'] {
-  return entry.provisioningSteps.map((step: ProvisioningStep, i, all) => ({
-    name: step.name,
-    type: pascal(step.provisioningStepType),
-    status: pascal(step.status),
-    description: step.description,
-    timestamp: i === all.length - 1 ? endTime : startTime,
-    details: step.details,
-  }));
-}
-
-/** The identifier the report names the object by: the export step's, or the source's display name. */
-function reportableIdentifier(entry: ProvisioningObjectSummary): string {
-  for (const step of entry.provisioningSteps) {
-    const reportable = step.details.ReportableIdentifier;
-    if (reportable !== undefined) return reportable;
-  }
-  return entry.sourceIdentity.displayName;
-}
-
-/**
- * One log entry as the step report of Graph's `provisionOnDemand`: PascalCase action, step types and
- * statuses, `startTime`/`endTime`, `statusInfo` with the error fields flattened, and `sourceSystem`/
- * `targetSystem` named by `name`, as the Graph API reference's first example shows.
+ * One object's report as the value of Graph's `provisionOnDemand` answer: PascalCase action, step
+ * types and statuses, each step with its own `timestamp`, `startTime`/`endTime`, the
+ * `reportableIdentifier`, and the identities and systems as the Graph API reference's first example
+ * writes them (`displayName`, `details` and the systems' `id` null; the target identity typed by the
+ * target object, the target system named `customappsso`).
  *
- * @param entry - the subject's log entry
+ * @param report - the engine's report of the subject
  * @returns the report
  * @see https://learn.microsoft.com/en-us/graph/api/synchronization-synchronizationjob-provisionondemand
  * @internal
  */
-export function onDemandReport(entry: ProvisioningObjectSummary): OnDemandReport {
-  const endTime = entry.activityDateTime;
-  const startTime = new Date(Date.parse(endTime) - entry.durationInMilliseconds).toISOString();
-  const error = entry.provisioningStatusInfo.errorInformation;
+export function onDemandReport(report: ProvisionOnDemandReport): OnDemandReport {
+  const { entry } = report;
   return {
     action: pascal(entry.provisioningAction),
     changeId: entry.changeId,
-    endTime,
+    endTime: report.endTime,
     modifiedProperties: entry.modifiedProperties.map((p) => ({
       displayName: p.displayName,
       oldValue: p.oldValue,
       newValue: p.newValue,
     })),
-    provisioningSteps: steps(entry, startTime, endTime),
-    reportableIdentifier: reportableIdentifier(entry),
-    startTime,
-    statusInfo: {
-      status: pascal(entry.provisioningStatusInfo.status),
-      errorCode: error?.errorCode ?? null,
-      reason: error?.reason ?? null,
-      additionalDetails: error?.additionalDetails ?? null,
-      errorCategory: error?.errorCategory ?? null,
-      recommendedAction: error?.recommendedAction ?? null,
+    provisioningSteps: report.steps.map((step) => ({
+      name: step.name,
+      type: pascal(step.provisioningStepType),
+      status: pascal(step.status),
+      description: step.description,
+      timestamp: step.timestamp,
+      details: step.details,
+    })),
+    reportableIdentifier: report.reportableIdentifier,
+    startTime: report.startTime,
+    statusInfo: statusInfo(report),
+    sourceIdentity: {
+      id: entry.sourceIdentity.id,
+      type: entry.sourceIdentity.identityType,
+      displayName: null,
+      details: null,
     },
-    sourceIdentity: identity(entry.sourceIdentity),
-    sourceSystem: system(entry.sourceSystem),
-    targetIdentity: identity(entry.targetIdentity),
-    targetSystem: system(entry.targetSystem),
+    sourceSystem: { id: null, name: entry.sourceSystem.displayName, details: null },
+    targetIdentity: {
+      id: entry.targetIdentity.id,
+      type: targetType(entry.targetIdentity),
+      displayName: null,
+      details: null,
+    },
+    targetSystem: { id: null, name: 'customappsso', details: null },
   };
 }
 
 /**
- * Graph's `provisionOnDemand` answer from the entries an on-demand run wrote: the key is the JSON of
+ * Graph's `provisionOnDemand` answer from the reports of an on-demand run: the key is the JSON of
  * `{ result, details }` (with `errorCode` and `errorMessage` unless the result is a success) and the
- * value the JSON of the subject's {@link onDemandReport}. The subject's first entry is its report
+ * value the JSON of the subject's {@link onDemandReport}. The subject's first report is its own
  * (later ones are reference updates); with none, the value is `{}`.
  *
- * @param entries - the log entries of the run
- * @param subjectId - the object id the request named first (the group for a group with members)
+ * @param reports - the reports of the run, in order
+ * @param subjectId - the object id the request named (the group for a group with members)
  * @returns the key/value pair
  * @see https://learn.microsoft.com/en-us/graph/api/synchronization-synchronizationjob-provisionondemand
  * @internal
  */
 export function onDemandAnswer(
-  entries: readonly ProvisioningObjectSummary[],
+  reports: readonly ProvisionOnDemandReport[],
   subjectId: string,
 ): { key: string; value: string } {
-  const entry = entries.find((e) => e.sourceIdentity.id === subjectId);
-  if (!entry) return { key: JSON.stringify({ result: 'Success', details: {} }), value: '{}' };
-  const report = onDemandReport(entry);
-  const { status, errorCode, reason } = report.statusInfo;
-  const details = status === 'Success' || errorCode === null ? {} : { errorCode, errorMessage: reason };
-  return { key: JSON.stringify({ result: status, details }), value: JSON.stringify(report) };
+  const report = reports.find((r) => r.entry.sourceIdentity.id === subjectId);
+  if (!report) return { key: JSON.stringify({ result: 'Success', details: {} }), value: '{}' };
+  const { status, errorInformation } = report.entry.provisioningStatusInfo;
+  const details =
+    status === 'success' || !errorInformation
+      ? {}
+      : { errorCode: errorInformation.errorCode, errorMessage: errorInformation.reason };
+  return {
+    key: JSON.stringify({ result: pascal(status), details }),
+    value: JSON.stringify(onDemandReport(report)),
+  };
 }

@@ -2693,6 +2693,15 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            /** @description The job is active: pause or disable it first (Manage object connections). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["odataError"];
+                };
+            };
         };
     };
     pauseSynchronizationJob: {
@@ -2751,6 +2760,17 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            /** @description More than 5 requests in 10 seconds (the documented rate limit); `Retry-After` says when to retry. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["odataError"];
+                };
+            };
         };
     };
     restartSynchronizationJob: {

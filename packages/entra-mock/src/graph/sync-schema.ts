@@ -18,8 +18,10 @@ import type { JobRecord, SchemaState } from './sync.ts';
 
 type Schemas = components['schemas'];
 
-const USER_TARGET = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
-const GROUP_TARGET = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+/** The target object of the job's user mapping. @internal */
+export const USER_TARGET = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+/** The target object of the job's group mapping. @internal */
+export const GROUP_TARGET = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 
 /** The schema of a new job from the `scim` template: Entra's default mappings, no scoping filters. @internal */
 export function defaultSchemaState(): SchemaState {

@@ -7,6 +7,7 @@ import type {
   ProvisioningJobStatus,
 } from '../engine/engine.ts';
 import type { components } from './openapi.generated.ts';
+import { GROUP_TARGET, USER_TARGET } from './sync-schema.ts';
 
 type Schemas = components['schemas'];
 
@@ -23,9 +24,6 @@ export const DISABLED_INTERVAL = 'P10675199DT2H48M5.4775807S';
  * `steadyStateFirstAchievedTime` before steady state.
  */
 export const NEVER = '0001-01-01T00:00:00Z';
-
-const USER_TARGET = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
-const GROUP_TARGET = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 
 /** One cycle as the service records it. @internal */
 export interface JobExecution {
@@ -183,7 +181,7 @@ function quarantineJson(status: ProvisioningJobStatus | null): Schemas['synchron
     currentBegan: quarantine.currentBegan,
     nextAttempt: quarantine.nextAttempt,
     reason: quarantine.reason,
-    seriesBegan: quarantine.currentBegan,
+    seriesBegan: quarantine.seriesBegan,
     seriesCount: quarantine.seriesCount,
     error: quarantine.error
       ? { code: quarantine.error.code, message: quarantine.error.message, tenantActionable: true }

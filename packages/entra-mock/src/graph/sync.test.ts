@@ -239,7 +239,7 @@ describe('synchronization jobs through Graph', () => {
   });
 
   it('provisions on demand with the rule id from the schema', async () => {
-    const { app, megan, scim } = fresh();
+    const { app, megan, scim, synchronization } = fresh();
     const jobId = await createJob(app.id);
     await graph('PUT', `/servicePrincipals/${app.id}/synchronization/secrets`, secrets());
     const { body: schema } = await graph(
@@ -257,11 +257,29 @@ describe('synchronization jobs through Graph', () => {
     });
     expect(result.status).toBe(200);
     expect(JSON.parse(result.body.key)).toEqual({ result: 'Success', details: {} });
-    expect(JSON.parse(result.body.value)).toMatchObject({
+    const value = JSON.parse(result.body.value);
+    expect(value).toMatchObject({
       action: 'Create',
       statusInfo: { status: 'Success' },
       sourceIdentity: { id: megan.id, type: 'User' },
+      reportableIdentifier: megan.userPrincipalName,
     });
+    // The engine's report: every step with its own timestamp, within the run; the export step
+    // carries the ReportableIdentifier.
+    const engine = synchronization.engine(app.id, jobId)!;
+    const entry = engine.logs.at(-1)!;
+    expect(value.changeId).toBe(entry.changeId);
+    expect(value.endTime).toBe(entry.activityDateTime);
+    const steps = value.provisioningSteps as {
+      type: string;
+      timestamp: string;
+      details: Record<string, string>;
+    }[];
+    expect(steps.map((s) => s.type)).toEqual(['Import', 'Scoping', 'Matching', 'Export']);
+    for (const step of steps) {
+      expect(step.timestamp >= value.startTime && step.timestamp <= value.endTime).toBe(true);
+    }
+    expect(steps.at(-1)!.details.ReportableIdentifier).toBe(megan.userPrincipalName);
     expect(scim.requests.map((r) => r.method)).toEqual(['GET', 'POST']);
   });
 

@@ -6,6 +6,7 @@ import {
   createProvisioningJob,
   type ProvisioningCycleSummary,
   type ProvisioningJob,
+  type ProvisioningJobChanges,
   type ProvisioningJobOptions,
   type QuarantineThresholds,
 } from '../engine/engine.ts';
@@ -98,9 +99,19 @@ export interface JobRecord {
   settings: { name: string; value: string }[];
   schema: SchemaState;
   engine: ProvisioningJob | null;
+  /**
+   * The scope in effect (`SyncAll` when the engine was made or last restarted): Microsoft, switching
+   * from Sync All to Sync Assigned takes effect only after a restart.
+   */
+  scope: 'assigned' | 'all';
   /** The cycles run so far, for the job's status. */
   history: JobHistory;
+  /** When its recent provisionOnDemand requests came (tenant clock, epoch ms), for the rate limit. */
+  onDemandCalls: number[];
 }
+
+/** What a Graph call changed on a job, to pass on to its engine. @internal */
+export type JobChange = 'schema' | 'secrets' | 'settings' | 'restart';
 
 /** The service's state, for the Graph routes. @internal */
 export interface SynchronizationInternals {
@@ -111,6 +122,13 @@ export interface SynchronizationInternals {
   readonly retired: ProvisioningObjectSummary[];
   readonly options: SynchronizationOptions;
   ensureEngine(record: JobRecord): ProvisioningJob | null;
+  /**
+   * Passes a change of the job's schema, secrets or settings to its engine, which keeps its links,
+   * escrows and quarantine (a schema change restarts provisioning); before a restart, also the
+   * scope saved in the secrets.
+   */
+  reconfigure(record: JobRecord, change: JobChange): void;
+  /** Drops the job's engine (its logs are kept), when the job is deleted. */
   retire(record: JobRecord): void;
   runDue(): Promise<ProvisioningCycleSummary[]>;
 }
@@ -175,30 +193,47 @@ export function createSynchronization(
   };
   const retired: ProvisioningObjectSummary[] = [];
 
-  const ensureEngine = (record: JobRecord): ProvisioningJob | null => {
-    if (record.engine) return record.engine;
-    const saved = secrets.get(record.servicePrincipalId) ?? new Map<string, string>();
-    const baseAddress = saved.get('BaseAddress');
-    if (!baseAddress) return null;
+  const savedOf = (record: JobRecord) => secrets.get(record.servicePrincipalId) ?? new Map<string, string>();
+  const savedScope = (record: JobRecord): 'assigned' | 'all' =>
+    /^true$/i.test(savedOf(record).get('SyncAll') ?? '') ? 'all' : 'assigned';
+  const schemaOptions = (record: JobRecord) => ({
+    userMappings: record.schema.users,
+    groupMappings: record.schema.groups,
+    userScopingFilters: record.schema.userFilters,
+    groupScopingFilters: record.schema.groupFilters,
+    actions: record.schema.actions,
+    provisionGroups: record.schema.groupsEnabled,
+  });
+  const secretOptions = (record: JobRecord, baseAddress: string): ProvisioningJobChanges => {
+    const saved = savedOf(record);
+    const token = saved.get('SecretToken');
+    return {
+      tenantUrl: baseAddress,
+      skipOutOfScopeDeletions: /^true$/i.test(saved.get('SkipOutOfScopeDeletions') ?? ''),
+      ...(token ? { secretToken: token } : {}),
+    };
+  };
+  const settingOptions = (record: JobRecord): ProvisioningJobChanges => {
     const deletes = record.settings.find((s) => s.name === 'QuarantineTooManyDeletes')?.value;
     const threshold = record.settings.find((s) => s.name === 'QuarantineTooManyDeletesThreshold')?.value;
+    return { accidentalDeletionThreshold: /^true$/i.test(deletes ?? '') ? Number(threshold ?? 500) : null };
+  };
+
+  const ensureEngine = (record: JobRecord): ProvisioningJob | null => {
+    if (record.engine) return record.engine;
+    const baseAddress = savedOf(record).get('BaseAddress');
+    if (!baseAddress) return null;
+    record.scope = savedScope(record);
     const config: ProvisioningJobOptions = {
       tenant,
       servicePrincipalId: record.servicePrincipalId,
-      tenantUrl: baseAddress,
       jobId: record.id,
-      scope: /^true$/i.test(saved.get('SyncAll') ?? '') ? 'all' : 'assigned',
-      skipOutOfScopeDeletions: /^true$/i.test(saved.get('SkipOutOfScopeDeletions') ?? ''),
-      accidentalDeletionThreshold: /^true$/i.test(deletes ?? '') ? Number(threshold ?? 500) : null,
-      userMappings: record.schema.users,
-      groupMappings: record.schema.groups,
-      userScopingFilters: record.schema.userFilters,
-      groupScopingFilters: record.schema.groupFilters,
-      actions: record.schema.actions,
-      provisionGroups: record.schema.groupsEnabled,
+      scope: record.scope,
+      tenantUrl: baseAddress,
+      ...secretOptions(record, baseAddress),
+      ...settingOptions(record),
+      ...schemaOptions(record),
     };
-    const token = saved.get('SecretToken');
-    if (token) config.secretToken = token;
     if (options.fetch) config.fetch = options.fetch;
     if (options.retry) config.retry = options.retry;
     if (options.quarantine) config.quarantine = options.quarantine;
@@ -207,6 +242,18 @@ export function createSynchronization(
     if (record.schedule === 'Active') record.engine.start();
     else record.engine.pause();
     return record.engine;
+  };
+  const reconfigure = (record: JobRecord, change: JobChange): void => {
+    const engine = record.engine;
+    const baseAddress = savedOf(record).get('BaseAddress');
+    if (!engine || !baseAddress) return;
+    if (change === 'schema') engine.reconfigure(schemaOptions(record));
+    else if (change === 'secrets') engine.reconfigure(secretOptions(record, baseAddress));
+    else if (change === 'settings') engine.reconfigure(settingOptions(record));
+    else {
+      record.scope = savedScope(record);
+      engine.reconfigure({ scope: record.scope });
+    }
   };
   const retire = (record: JobRecord): void => {
     if (record.engine) retired.push(...record.engine.logs);
@@ -244,6 +291,16 @@ export function createSynchronization(
     },
     runDueCycles: runDue,
   };
-  internals.set(sync, { jobs, secrets, ruleIdOf, retired, options, ensureEngine, retire, runDue });
+  internals.set(sync, {
+    jobs,
+    secrets,
+    ruleIdOf,
+    retired,
+    options,
+    ensureEngine,
+    reconfigure,
+    retire,
+    runDue,
+  });
   return sync;
 }

@@ -25,7 +25,9 @@ export type ProvisioningResult = 'success' | 'warning' | 'failure' | 'skipped';
 
 /**
  * The kind of a provisioning step. The Entra portal shows four: Import (`import`), Scoping
- * (`scoping`), Matching (`matching`) and Action (`export`, or `processing` when nothing is sent).
+ * (`scoping`), Matching (`matching`) and Action (`export`, also for the skip of an export that would
+ * change nothing, `EntrySynchronizationSkip`, as Microsoft's samples show); `referenceResolution` for
+ * manager references.
  *
  * @example
  * ```ts
@@ -129,16 +131,19 @@ export interface ProvisioningStatusInfo {
 }
 
 /**
- * A property the event changed in the target, with its old and new values as text.
+ * A property the event changed, in Entra's terms: the source attribute behind the target attributes
+ * it set (`userPrincipalName`, `jobTitle`, `IsSoftDeleted`, ...), with its old and new values as
+ * Entra prints them (`True` / `False` for booleans).
  *
  * @example
  * ```ts
- * const p: ModifiedProperty = { displayName: 'title', oldValue: 'Engineer', newValue: 'Senior Engineer' };
+ * const p: ModifiedProperty = { displayName: 'jobTitle', oldValue: 'Engineer', newValue: 'Senior Engineer' };
  * ```
  * @see https://learn.microsoft.com/en-us/graph/api/resources/modifiedproperty
+ * @see https://learn.microsoft.com/en-us/graph/api/provisioningobjectsummary-list
  */
 export interface ModifiedProperty {
-  /** The target attribute's name (for a SCIM target, the SCIM attribute path). */
+  /** The source attribute's name (`objectId`, `userPrincipalName`, `accountEnabled`, `IsSoftDeleted`, ...). */
   displayName: string;
   /** The value before, or `null`. */
   oldValue: string | null;

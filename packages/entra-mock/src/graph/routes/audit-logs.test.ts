@@ -27,15 +27,15 @@ describe('GET /auditLogs/provisioning', () => {
       'create',
       'create',
     ]);
-    // Users are logged by userPrincipalName.
+    // Users are logged by displayName (the Identity column: "the display name and source ID").
     const contains = await graph(
       'GET',
-      "/auditLogs/provisioning?$filter=contains(sourceIdentity/displayName, 'adele@')",
+      "/auditLogs/provisioning?$filter=contains(sourceIdentity/displayName, 'Vance')",
     );
     expect(actions(contains.body)).toEqual(['update', 'create']);
     const lower = await graph(
       'GET',
-      "/auditLogs/provisioning?$filter=contains(sourceIdentity/displayName, 'ADELE@')",
+      "/auditLogs/provisioning?$filter=contains(sourceIdentity/displayName, 'VANCE')",
     );
     expect(lower.body.value).toEqual([]);
     const later = await graph(
@@ -87,5 +87,18 @@ describe('GET /auditLogs/provisioning', () => {
       actions((await graph('GET', '/auditLogs/provisioning?$orderby=activityDateTime desc')).body)[0],
     ).toBe('update');
     expect((await graph('GET', '/auditLogs/provisioning?$orderby=jobId')).status).toBe(400);
+  });
+
+  it('lists the entries of the last 30 days, as long as Microsoft keeps provisioning data', async () => {
+    const { world } = await twoCycles();
+    const listed = async () => (await graph('GET', '/auditLogs/provisioning')).body.value.length;
+    const all = await listed();
+    expect(all).toBeGreaterThan(1);
+    // 30 days after the initial cycle, only the incremental cycle's entry (40 minutes later) is left.
+    world.clock.set('2026-04-01T08:10:00Z');
+    // (The cycles that ran meanwhile changed nothing, so they logged nothing.)
+    expect(actions((await graph('GET', '/auditLogs/provisioning')).body)).toEqual(['update']);
+    world.clock.advance(60 * 60_000);
+    expect(await listed()).toBe(0);
   });
 });

@@ -5,6 +5,15 @@ import { badRequest, json, page, type Route } from '../context.ts';
 import type { SyncRouteContext } from './sync-context.ts';
 
 /**
+ * How long Graph lists provisioning log entries: Microsoft Entra ID "stores reported provisioning
+ * data for 30 days if you have a premium edition and 7 days if you have a free edition"; the
+ * simulated tenant is a premium one.
+ *
+ * @see https://learn.microsoft.com/en-us/entra/identity/monitoring-health/howto-analyze-provisioning-logs
+ */
+const RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+
+/**
  * The entries in `$orderby` order: `activityDateTime` (Microsoft documents `orderby` on it only),
  * ascending or `desc`; newest first without `$orderby`.
  */
@@ -18,8 +27,8 @@ function ordered(entries: ProvisioningObjectSummary[], orderby: string | null): 
 }
 
 /**
- * `GET /auditLogs/provisioning`: every job's log entries with `$filter` (`eq`, `contains`, `gt`,
- * `lt`, `and`, case-sensitive), `$orderby`, `$top` and `$skiptoken`.
+ * `GET /auditLogs/provisioning`: every job's log entries of the last 30 days with `$filter` (`eq`,
+ * `contains`, `gt`, `lt`, `and`, case-sensitive), `$orderby`, `$top` and `$skiptoken`.
  *
  * @see https://learn.microsoft.com/en-us/graph/api/provisioningobjectsummary-list
  * @internal
@@ -33,8 +42,10 @@ export function auditLogRoutes(s: SyncRouteContext): Route[] {
         await s.due();
         const text = ctx.url.searchParams.get('$filter');
         const clauses = text === null ? [] : parseAuditFilter(text);
-        const value = ordered(s.sync.logs(), ctx.url.searchParams.get('$orderby')).filter((entry) =>
-          matchesAuditFilter(entry, clauses),
+        // Entra keeps provisioning data for 30 days (a premium edition; 7 with a free one).
+        const kept = ctx.tenant.clock.now().getTime() - RETENTION_MS;
+        const value = ordered(s.sync.logs(), ctx.url.searchParams.get('$orderby')).filter(
+          (entry) => Date.parse(entry.activityDateTime) >= kept && matchesAuditFilter(entry, clauses),
         );
         return json(ctx, 200, page(ctx, 'auditLogs/provisioning', value));
       },

@@ -45,9 +45,12 @@ describe('object connections (beta)', () => {
   it('clears an object connection so a later cycle matches the object again', async () => {
     const { world, job } = await provisioned();
     world.scim.clear();
+    // The job must be paused or disabled first (Manage object connections).
+    expect((await graph('POST', `${job}/pause`)).status).toBe(204);
     expect(
       (await graph('DELETE', `${job}/objectConnections/${world.adele.id}`, undefined, 'beta')).status,
     ).toBe(204);
+    expect((await graph('POST', `${job}/start`)).status).toBe(204);
     expect((await graph('GET', `${job}/objectConnections/${world.adele.id}`, undefined, 'beta')).status).toBe(
       404,
     );
@@ -71,5 +74,19 @@ describe('object connections (beta)', () => {
     const v1 = await graph('GET', `${job}/objectConnections/${world.adele.id}`);
     expect(v1.status).toBe(400);
     expect(v1.body.error.message).toBe("Resource not found for the segment 'objectConnections'.");
+  });
+
+  it('refuses to delete a connection while the job is active (409), and answers 204 for one that does not exist', async () => {
+    const { world, job } = await provisioned();
+    const active = await graph('DELETE', `${job}/objectConnections/${world.adele.id}`, undefined, 'beta');
+    expect(active.status).toBe(409);
+    expect(active.body.error.code).toBe('Conflict');
+    await graph('POST', `${job}/pause`);
+    expect((await graph('DELETE', `${job}/objectConnections/nobody`, undefined, 'beta')).status).toBe(204);
+    // The key form of the page: objectConnections('{objectId}').
+    const keyed = `${job}/objectConnections('${world.adele.id}')`;
+    expect((await graph('GET', keyed, undefined, 'beta')).body.sourceAnchor).toBe(world.adele.id);
+    expect((await graph('DELETE', keyed, undefined, 'beta')).status).toBe(204);
+    expect((await graph('GET', keyed, undefined, 'beta')).status).toBe(404);
   });
 });

@@ -97,8 +97,16 @@ export function syncConnectionRoutes(s: SyncRouteContext): Route[] {
       run: (ctx, { id, jobId, objectId }) => {
         betaOnly(ctx);
         const record = s.job(id!, jobId!);
-        lookup(s, record, objectId!);
-        s.engineOf(record).clearConnection(objectId!);
+        // Manage object connections: "The synchronization job must be paused or disabled before
+        // you delete an object connection"; DELETE is idempotent.
+        if (record.schedule === 'Active') {
+          throw new GraphQueryError(
+            409,
+            'Conflict',
+            'The synchronization job is active; pause it (POST .../pause) before deleting an object connection, then start it again.',
+          );
+        }
+        s.state.ensureEngine(record)?.clearConnection(objectId!);
         return noContent(ctx);
       },
     },

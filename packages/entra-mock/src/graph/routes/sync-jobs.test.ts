@@ -116,4 +116,26 @@ describe('provisionOnDemand through Graph', () => {
     });
     expect(onUser.status).toBe(400);
   });
+
+  it('answers 429 with Retry-After past 5 provisionOnDemand requests in 10 seconds, the documented rate limit', async () => {
+    const world = fresh();
+    const { job } = await configureJob(graph, world);
+    const ruleId = (await graph('GET', `${job}/schema`)).body.synchronizationRules[0].id;
+    const provision = () =>
+      fetch(`https://graph.microsoft.com/v1.0${job}/provisionOnDemand`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          parameters: [{ ruleId, subjects: [{ objectId: world.adele.id, objectTypeName: 'User' }] }],
+        }),
+      });
+    for (let i = 0; i < 5; i++) expect((await provision()).status).toBe(200);
+    world.clock.advance(4_000);
+    const throttled = await provision();
+    expect(throttled.status).toBe(429);
+    expect(throttled.headers.get('retry-after')).toBe('6');
+    expect((await throttled.json()).error.code).toBe('TooManyRequests');
+    world.clock.advance(6_000);
+    expect((await provision()).status).toBe(200);
+  });
 });

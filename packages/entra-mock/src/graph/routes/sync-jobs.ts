@@ -5,9 +5,10 @@ import {
   type ProvisioningJobOptions,
   type RestartScope,
 } from '../../engine/engine.ts';
-import { badRequest, json, noContent, type Route, readJson } from '../context.ts';
+import { badRequest, graphError, json, noContent, type Route, readJson } from '../context.ts';
 import { GraphQueryError } from '../odata.ts';
 import { onDemandAnswer } from '../on-demand-report.ts';
+import { throttleOnDemand } from '../on-demand-throttle.ts';
 import type { components } from '../openapi.generated.ts';
 import type { JobRecord } from '../sync.ts';
 import { defaultSchemaState } from '../sync-schema.ts';
@@ -18,6 +19,7 @@ type Schemas = components['schemas'];
 
 const JOBS = ['servicePrincipals', ':id', 'synchronization', 'jobs'] as const;
 const RESTART_SCOPES: readonly RestartScope[] = [
+  'None',
   'Watermark',
   'Escrows',
   'QuarantineState',
@@ -175,7 +177,9 @@ function collectionRoutes(s: SyncRouteContext): Route[] {
           ],
           schema: defaultSchemaState(),
           engine: null,
+          scope: 'assigned',
           history: EMPTY_HISTORY,
+          onDemandCalls: [],
         };
         s.state.jobs.set(record.id, record);
         return json(ctx, 201, {
@@ -220,7 +224,7 @@ function entityRoutes(s: SyncRouteContext): Route[] {
           if (existing) existing.value = setting.value;
           else record.settings.push({ name: setting.name, value: setting.value });
         }
-        s.state.retire(record);
+        s.state.reconfigure(record, 'settings');
         return noContent(ctx);
       },
     },
@@ -268,7 +272,10 @@ function actionRoutes(s: SyncRouteContext): Route[] {
       run: async (ctx, { id, jobId }) => {
         const record = s.job(id!, jobId!);
         const scope = await readRestartScope(ctx.request);
-        s.engineOf(record).restart(scope === undefined ? {} : { resetScope: scope });
+        const engine = s.engineOf(record);
+        // A switch between Sync All and Sync Assigned takes effect with the restart.
+        s.state.reconfigure(record, 'restart');
+        engine.restart(scope === undefined ? {} : { resetScope: scope });
         record.schedule = 'Active';
         return noContent(ctx);
       },
@@ -288,6 +295,9 @@ function actionRoutes(s: SyncRouteContext): Route[] {
           servicePrincipalId: record.servicePrincipalId,
           tenantUrl: baseAddress,
           userMappings: record.schema.users,
+          // Test Connection also queries a random group when groups are provisioned.
+          groupMappings: record.schema.groups,
+          provisionGroups: record.schema.groupsEnabled,
           retry: { maxAttempts: 1 },
         };
         const token = credentials.get('SecretToken');
@@ -304,8 +314,19 @@ function actionRoutes(s: SyncRouteContext): Route[] {
       run: async (ctx, { id, jobId }) => {
         const record = s.job(id!, jobId!);
         const request = onDemandRequest(record, await readJson(ctx));
-        const { logs } = await s.engineOf(record).provisionOnDemand(request);
-        const value: Schemas['stringKeyStringValuePair'] = onDemandAnswer(logs, request.objectId);
+        const wait = throttleOnDemand(record.onDemandCalls, ctx.tenant.clock.now().getTime());
+        if (wait !== null) {
+          const throttled = graphError(
+            ctx,
+            429,
+            'TooManyRequests',
+            `provisionOnDemand allows 5 requests per 10 seconds; retry after ${wait} seconds.`,
+          );
+          throttled.headers.set('Retry-After', String(wait));
+          return throttled;
+        }
+        const { reports } = await s.engineOf(record).provisionOnDemand(request);
+        const value: Schemas['stringKeyStringValuePair'] = onDemandAnswer(reports, request.objectId);
         return json(ctx, 200, {
           '@odata.context': `${ctx.base}/$metadata#microsoft.graph.stringKeyStringValuePair`,
           ...value,

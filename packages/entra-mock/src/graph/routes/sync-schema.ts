@@ -31,8 +31,9 @@ function jobSchemaRoutes(s: SyncRouteContext): Route[] {
         const record = s.job(id!, jobId!);
         const body = await readJson(ctx);
         record.schema = readSchema(body, record.schema);
-        // Changing mappings or scoping filters restarts provisioning: the next cycle is an initial one.
-        s.state.retire(record);
+        // Changing mappings or scoping filters restarts provisioning: the next cycle is an initial
+        // one; the links, and the job's logs, are kept.
+        s.state.reconfigure(record, 'schema');
         return noContent(ctx);
       },
     },
@@ -44,7 +45,7 @@ function jobSchemaRoutes(s: SyncRouteContext): Route[] {
       run: (ctx, { id, jobId }) => {
         const record = s.job(id!, jobId!);
         record.schema = { ...defaultSchemaState(), version: record.schema.version + 1 };
-        s.state.retire(record);
+        s.state.reconfigure(record, 'schema');
         return noContent(ctx);
       },
     },

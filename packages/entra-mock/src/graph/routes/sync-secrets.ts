@@ -28,8 +28,10 @@ export function syncSecretRoutes(s: SyncRouteContext): Route[] {
           saved.set(entry.key, entry.value);
         }
         s.state.secrets.set(sp.id, saved);
+        // New credentials apply from the next request; links, escrows and quarantine are kept. A
+        // change of SyncAll takes effect at the next restart, as Microsoft documents.
         for (const record of s.state.jobs.values()) {
-          if (record.servicePrincipalId === sp.id) s.state.retire(record);
+          if (record.servicePrincipalId === sp.id) s.state.reconfigure(record, 'secrets');
         }
         return noContent(ctx);
       },

@@ -1,0 +1,53 @@
+// The provisioning log entry as Microsoft's samples write it: who it is about, in which systems.
+import { describe, expect, it } from 'vitest';
+import { setup } from '../../test/engine-fixture.ts';
+
+describe('the provisioning log entry', () => {
+  it("names the identity by the user's displayName and the export step's ReportableIdentifier by its userPrincipalName", async () => {
+    // Provisioning logs: the Identity column shows "the display name and source ID"; the
+    // provisionOnDemand sample reports the user by its userPrincipalName.
+    const { job, adele } = setup('legacy', { provisionGroups: false });
+    await job.runCycle();
+    const created = job.logs.find((l) => l.sourceIdentity.id === adele.id)!;
+    expect(created.sourceIdentity).toMatchObject({ displayName: 'Adele Vance', identityType: 'User' });
+    expect(created.targetIdentity).toMatchObject({ id: 'u0001', displayName: 'Adele Vance' });
+    expect(created.provisioningSteps.at(-1)!.details.ReportableIdentifier).toBe(
+      'adele@contoso.onmicrosoft.com',
+    );
+    expect(created.provisioningSteps[0]!.description).toContain("'adele@contoso.onmicrosoft.com'");
+  });
+
+  it('leaves the target identity empty when the object was never created in the target', async () => {
+    // List provisioningObjectSummary, example 2: a failed create has targetIdentity id "" and displayName "".
+    const { job, scim, adele } = setup('legacy', { provisionGroups: false });
+    scim.failNext(1, 409, {}, 'POST');
+    await job.runCycle();
+    const failed = job.logs.find(
+      (l) => l.sourceIdentity.id === adele.id && l.provisioningStatusInfo.status === 'failure',
+    )!;
+    expect(failed.targetIdentity).toMatchObject({ id: '', displayName: '' });
+    expect(failed.sourceIdentity.displayName).toBe('Adele Vance');
+  });
+
+  it("writes the source system as Azure Active Directory with the tenant's id, the target system with the application's details", async () => {
+    // List provisioningObjectSummary, example 2: sourceSystem has an id, "Azure Active Directory"
+    // and empty details; targetSystem has the app's name and ApplicationId / ServicePrincipalId.
+    const { job, tenant, app } = setup('legacy', { provisionGroups: false });
+    await job.runCycle();
+    const entry = job.logs[0]!;
+    expect(entry.sourceSystem).toEqual({
+      id: tenant.id,
+      displayName: 'Azure Active Directory',
+      details: {},
+    });
+    expect(entry.targetSystem).toEqual({
+      id: app.id,
+      displayName: 'Contoso SCIM app',
+      details: {
+        ApplicationId: app.appId,
+        ServicePrincipalId: app.id,
+        ServicePrincipalDisplayName: 'Contoso SCIM app',
+      },
+    });
+  });
+});

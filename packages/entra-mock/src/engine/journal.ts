@@ -1,0 +1,212 @@
+// The provisioning log as the cycle writes it: one entry per object and action, begun when the
+// object is taken up, its steps added as they happen, and closed as a success, a failure or a skip.
+import type {
+  ModifiedProperty,
+  ProvisioningAction,
+  ProvisioningInitiator,
+  ProvisioningObjectSummary,
+  ProvisioningResult,
+  ProvisioningStep,
+  ProvisioningStepType,
+} from '../logs/types.ts';
+import type { JobConfig } from './config.ts';
+import type { Failure } from './target.ts';
+import type { ProvisionOnDemandReport, TimedProvisioningStep } from './types.ts';
+
+/** @internal The object an entry is about. */
+export interface EntrySubject {
+  type: 'User' | 'Group';
+  sourceId: string;
+  /** How step descriptions name the object: a user's userPrincipalName, a group's displayName. */
+  sourceName: string;
+  /** The object's displayName, as the entry's identities name it. */
+  displayName: string;
+  /** The object's id in the target; empty until it is created or matched. */
+  targetId?: string;
+  /** The change's id; an escrowed change keeps it across retries. */
+  changeId: string;
+  /** What export steps report as `ReportableIdentifier`; defaults to `sourceName`. */
+  reportableIdentifier?: string;
+}
+
+/** @internal A log entry being written. */
+export interface Entry {
+  /** The change's id. */
+  readonly changeId: string;
+  /** The steps so far. */
+  readonly steps: ProvisioningStep[];
+  /** The object's id in the target, once known. */
+  targetId: string;
+  /** Adds a step. */
+  step(
+    name: string,
+    type: ProvisioningStepType,
+    status: ProvisioningResult,
+    description: string,
+    details?: Record<string, string>,
+  ): Entry;
+  /** Writes the entry as a success. */
+  succeed(action: ProvisioningAction, modified?: ModifiedProperty[]): void;
+  /** Writes the entry as a failure. */
+  fail(action: ProvisioningAction, failure: Failure, modified?: ModifiedProperty[]): void;
+  /** Writes the entry as skipped, with the reason when there is one. */
+  skip(action: ProvisioningAction, reason?: Failure, modified?: ModifiedProperty[]): void;
+}
+
+/** @internal The log of one cycle (or one on-demand run). */
+export interface Journal {
+  readonly cycleId: string;
+  /** Begins an entry for an object, now. */
+  begin(subject: EntrySubject): Entry;
+}
+
+/** @internal The service as the initiator of scheduled cycles. */
+export const SERVICE_INITIATOR: ProvisioningInitiator = {
+  id: '',
+  displayName: 'Azure AD Provisioning Service',
+  initiatorType: 'system',
+};
+
+/** @internal A step. */
+export function step(
+  name: string,
+  provisioningStepType: ProvisioningStepType,
+  status: ProvisioningResult,
+  description: string,
+  details: Record<string, string> = {},
+): ProvisioningStep {
+  return { name, provisioningStepType, status, description, details };
+}
+
+/**
+ * @internal A journal appending to `logs` (and, for provision on demand, to `reports`) and reporting
+ * each entry to `onProgress`. An entry's duration is the longer of the simulated time and the real
+ * time it took; export steps carry the object's `ReportableIdentifier`, as in Microsoft's samples.
+ * @see https://learn.microsoft.com/en-us/graph/api/resources/provisioningobjectsummary
+ * @see https://learn.microsoft.com/en-us/graph/api/provisioningobjectsummary-list
+ */
+export function createJournal(
+  config: JobConfig,
+  logs: ProvisioningObjectSummary[],
+  cycleId: string,
+  initiator: ProvisioningInitiator,
+  reports?: ProvisionOnDemandReport[],
+): Journal {
+  const { tenant, app, now } = config;
+  interface Draft {
+    targetId: string;
+    steps: ProvisioningStep[];
+    timed: TimedProvisioningStep[];
+    started: number;
+    startedReal: number;
+  }
+  const write = (
+    subject: EntrySubject,
+    entry: Draft,
+    action: ProvisioningAction,
+    status: ProvisioningResult,
+    modified: ModifiedProperty[],
+    failure: Failure | null,
+  ): void => {
+    const ended = now();
+    const summary: ProvisioningObjectSummary = {
+      id: crypto.randomUUID(),
+      activityDateTime: new Date(ended).toISOString(),
+      tenantId: tenant.id,
+      jobId: config.jobId,
+      cycleId,
+      changeId: subject.changeId,
+      provisioningAction: action,
+      durationInMilliseconds: Math.round(
+        Math.max(0, ended - entry.started, performance.now() - entry.startedReal),
+      ),
+      provisioningStatusInfo: {
+        status,
+        errorInformation: failure
+          ? {
+              errorCode: failure.code,
+              errorCategory: status === 'skipped' ? 'success' : 'nonServiceFailure',
+              reason: failure.reason,
+              additionalDetails: failure.details,
+              recommendedAction: null,
+            }
+          : null,
+      },
+      provisioningSteps: entry.steps,
+      modifiedProperties: modified,
+      initiatedBy: { ...initiator },
+      servicePrincipal: { id: app.id, displayName: app.displayName },
+      sourceSystem: { id: tenant.id, displayName: 'Azure Active Directory', details: {} },
+      targetSystem: {
+        id: app.id,
+        displayName: config.appName,
+        details: {
+          ApplicationId: app.appId,
+          ServicePrincipalId: app.id,
+          ServicePrincipalDisplayName: app.displayName,
+        },
+      },
+      // The Identity column shows "the display name and source ID" (Provisioning logs); before the
+      // object exists in the target, its target identity is empty, as Microsoft's sample shows.
+      sourceIdentity: {
+        id: subject.sourceId,
+        displayName: subject.displayName,
+        identityType: subject.type,
+        details: {},
+      },
+      targetIdentity: {
+        id: entry.targetId,
+        displayName: entry.targetId === '' ? '' : subject.displayName,
+        identityType: subject.type,
+        details: {},
+      },
+    };
+    logs.push(summary);
+    reports?.push({
+      entry: summary,
+      steps: entry.timed,
+      startTime: new Date(entry.started).toISOString(),
+      endTime: summary.activityDateTime,
+      reportableIdentifier: subject.reportableIdentifier ?? subject.sourceName,
+    });
+    config.options.onProgress?.({ type: 'entry', cycleId, entry: summary });
+  };
+  return {
+    cycleId,
+    begin(subject) {
+      const draft: Draft = {
+        targetId: subject.targetId ?? '',
+        steps: [],
+        timed: [],
+        started: now(),
+        startedReal: performance.now(),
+      };
+      const reportable = subject.reportableIdentifier ?? subject.sourceName;
+      const entry: Entry = {
+        changeId: subject.changeId,
+        steps: draft.steps,
+        get targetId() {
+          return draft.targetId;
+        },
+        set targetId(id: string) {
+          draft.targetId = id;
+        },
+        step(name, type, status, description, details = {}) {
+          const withId =
+            type === 'export' && details.ReportableIdentifier === undefined
+              ? { ...details, ReportableIdentifier: reportable }
+              : details;
+          const made = step(name, type, status, description, withId);
+          draft.steps.push(made);
+          draft.timed.push({ ...made, timestamp: new Date(now()).toISOString() });
+          return entry;
+        },
+        succeed: (action, modified = []) => write(subject, draft, action, 'success', modified, null),
+        fail: (action, failure, modified = []) => write(subject, draft, action, 'failure', modified, failure),
+        skip: (action, reason, modified = []) =>
+          write(subject, draft, action, 'skipped', modified, reason ?? null),
+      };
+      return entry;
+    },
+  };
+}

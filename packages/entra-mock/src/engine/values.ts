@@ -1,0 +1,162 @@
+// Mapped values: a SCIM resource flattened to its mapping targets, the changes between two such
+// flattenings, and values as the provisioning logs print them.
+import type { ModifiedProperty } from '../logs/types.ts';
+import type { UpdateRules } from './config.ts';
+import type { AttributeChange } from './dialect.ts';
+import { readTarget } from './resource.ts';
+
+/** @internal A value as the logs print it. */
+export function display(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'object') {
+    const v = (value as { value?: unknown }).value;
+    return typeof v === 'string' ? v : JSON.stringify(value);
+  }
+  return String(value);
+}
+
+/** @internal The values of a resource at each mapping target it has. */
+export function flatten(
+  resource: Record<string, unknown>,
+  targets: readonly string[],
+  core: string,
+): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  for (const target of targets) {
+    const value = readTarget(resource, target, core);
+    if (value !== undefined) out.set(target, value);
+  }
+  return out;
+}
+
+/** @internal The changes that turn `before` into `after`, target by target, as the update rules allow. */
+export function diff(
+  before: Map<string, unknown>,
+  after: Map<string, unknown>,
+  targets: readonly string[],
+  rules: UpdateRules,
+): AttributeChange[] {
+  const changes: AttributeChange[] = [];
+  for (const target of targets) {
+    if (rules.createOnly.has(target)) continue;
+    const had = before.has(target);
+    const has = after.has(target);
+    if (!had && has) changes.push({ op: 'add', path: target, value: after.get(target) });
+    else if (had && !has) {
+      if (!rules.keepOnNull.has(target)) changes.push({ op: 'remove', path: target });
+    } else if (had && has && JSON.stringify(before.get(target)) !== JSON.stringify(after.get(target)))
+      changes.push({ op: 'replace', path: target, value: after.get(target) });
+  }
+  return changes;
+}
+
+/** @internal The modified properties of a set of changes. */
+export function modifiedOf(
+  changes: readonly AttributeChange[],
+  before: Map<string, unknown>,
+): ModifiedProperty[] {
+  return changes.map((c) => ({
+    displayName: c.path,
+    oldValue: display(before.get(c.path)),
+    newValue: c.path === '' || c.value === undefined ? null : display(c.value),
+  }));
+}
+
+/**
+ * @internal A source value as Entra prints it in provisioning logs: booleans as `True` / `False`,
+ * multi-valued attributes (app role assignments) as their values joined with commas.
+ * @see https://learn.microsoft.com/en-us/graph/api/synchronization-synchronizationjob-provisionondemand
+ */
+export function printSource(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
+  if (Array.isArray(value)) {
+    const parts = value.map(printSource).filter((v) => v !== null);
+    return parts.length === 0 ? null : parts.join(',');
+  }
+  if (typeof value === 'object') {
+    const o = value as { value?: unknown; displayName?: unknown };
+    return printSource(o.value ?? o.displayName ?? JSON.stringify(value));
+  }
+  return String(value);
+}
+
+/** @internal The canonical form of a target value for comparison: booleans and their `"True"` / `"False"` strings agree, numbers and their digits agree, object keys are sorted. */
+function canonical(value: unknown): unknown {
+  if (typeof value === 'string' && /^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';
+  if (typeof value === 'number') return String(value);
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+    );
+  return value;
+}
+
+/** @internal Whether the target's value and the mapped value are the same. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+
+/**
+ * @internal The changes that bring the target's values to the mapped ones: mapped values the target
+ * lacks are added, those that differ replaced. A mapped value that is null is not sent: Entra does
+ * not provision null attributes, and clearing attribute values isn't supported for outbound
+ * provisioning.
+ * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/known-issues#null-attribute-cant-be-provisioned
+ * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/clear-attribute-values#preview-scope-and-limitations
+ */
+export function diffTarget(
+  current: Map<string, unknown>,
+  mapped: Map<string, unknown>,
+  targets: readonly string[],
+  rules: UpdateRules,
+): AttributeChange[] {
+  const changes: AttributeChange[] = [];
+  for (const target of targets) {
+    if (rules.createOnly.has(target) || !mapped.has(target)) continue;
+    const value = mapped.get(target);
+    if (!current.has(target)) changes.push({ op: 'add', path: target, value });
+    else if (!sameValue(current.get(target), value)) changes.push({ op: 'replace', path: target, value });
+  }
+  return changes;
+}
+
+/**
+ * @internal Modified properties in Entra's terms: the source attributes (`userPrincipalName`,
+ * `accountEnabled`, `IsSoftDeleted`, …) behind the given targets, with their values as Entra prints
+ * them; `oldValue` from `previous` (what was last exported), else null.
+ * @see https://learn.microsoft.com/en-us/graph/api/provisioningobjectsummary-list
+ */
+export function sourceProperties(
+  attributes: readonly string[],
+  source: Readonly<Record<string, unknown>>,
+  previous: ReadonlyMap<string, string | null> = new Map(),
+): ModifiedProperty[] {
+  const out: ModifiedProperty[] = [];
+  for (const name of attributes) {
+    const newValue = printSource(readSource(source, name));
+    const oldValue = previous.get(name) ?? null;
+    if (newValue === null && oldValue === null) continue;
+    out.push({ displayName: name, oldValue, newValue });
+  }
+  return out;
+}
+
+/** @internal A source attribute, by name, case-insensitively as the mapping language reads it. */
+export function readSource(source: Readonly<Record<string, unknown>>, name: string): unknown {
+  if (name in source) return source[name];
+  const lower = name.toLowerCase();
+  for (const key of Object.keys(source)) if (key.toLowerCase() === lower) return source[key];
+  return undefined;
+}
+
+/** @internal The printed values of source attributes, to remember what was exported. */
+export function printedSources(
+  attributes: readonly string[],
+  source: Readonly<Record<string, unknown>>,
+): Map<string, string | null> {
+  return new Map(attributes.map((name) => [name, printSource(readSource(source, name))]));
+}
