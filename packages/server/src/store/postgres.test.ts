@@ -18,8 +18,14 @@ function schema(): string {
   return s;
 }
 let sharedPglite: PGlite | undefined;
-function make(s: string, options: { maxConnections?: number; analyzeEvery?: number } = {}) {
-  const analyze = options.analyzeEvery === undefined ? {} : { analyzeEvery: options.analyzeEvery };
+function make(
+  s: string,
+  options: { maxConnections?: number; analyzeEvery?: number; queryTimeoutMs?: number } = {},
+) {
+  const analyze = {
+    ...(options.analyzeEvery === undefined ? {} : { analyzeEvery: options.analyzeEvery }),
+    ...(options.queryTimeoutMs === undefined ? {} : { queryTimeoutMs: options.queryTimeoutMs }),
+  };
   if (url === undefined) {
     sharedPglite ??= new PGlite();
     return postgresStore({ pglite: sharedPglite, schema: s, ...analyze });
@@ -47,6 +53,8 @@ describeStoreContract(
   () => make(schema()),
   {
     setupTimeoutMs: 120_000,
+    // PGlite cannot cancel a statement: the budget applies on a server only.
+    ...(url === undefined ? {} : { budgeted: () => make(schema(), { queryTimeoutMs: 1 }) }),
   },
 );
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isScimError, ScimError } from '@scim/schemas';
+import { overBudget, queryBudget } from './budget.ts';
 import { Params, postgresDialect, SqlCompiler } from './sql/compile.ts';
 import { postgresMigrations } from './sql/postgres-schema.ts';
 import {
@@ -136,6 +137,14 @@ export type PostgresStoreOptions = (
    * on a server whose autovacuum is off, every query plans as if the tables were empty.
    */
   readonly analyzeEvery?: number;
+  /**
+   * How long one list query (its count, its page, its members) may run, in milliseconds (default
+   * 250; `0`: no limit), enforced by PostgreSQL (`SET LOCAL statement_timeout` in the list's
+   * read-only transaction, per statement). A query that needs longer is canceled by the server and
+   * answered 400 `tooMany` (RFC 7644 section 3.12). Not enforced on PGlite, which cannot cancel a
+   * statement.
+   */
+  readonly queryTimeoutMs?: number;
 };
 
 /**
@@ -175,6 +184,11 @@ interface Backend {
   session<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
   /** Runs `fn` in a transaction (READ COMMITTED). */
   transaction<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in a read-only transaction whose statements each may run `budgetMs` (`Infinity`:
+   * no limit); a statement past it fails with SQLSTATE 57014.
+   */
+  budgeted<T>(budgetMs: number, fn: (q: Queryable) => Promise<T>): Promise<T>;
   end(): Promise<void>;
 }
 
@@ -197,6 +211,8 @@ function hash32(text: string): number {
 }
 
 const UNAVAILABLE_STATES = /^(08|53|57P)/;
+/** `query_canceled`: a statement past its `statement_timeout` (or canceled by an operator). */
+const QUERY_CANCELED = '57014';
 const UNAVAILABLE_MESSAGES =
   /connect|terminat|closed|timeout|ended|not queryable|Connection|ECONN|EPIPE|socket/i;
 
@@ -247,22 +263,28 @@ function poolBackend(pool: PgPoolLike, owned: boolean): Backend {
       throw error;
     }
   };
+  /** Runs `fn` between `begin` (one round trip, however many statements) and COMMIT. */
+  const within = <T>(begin: string, fn: (q: Queryable) => Promise<T>): Promise<T> =>
+    session(async (q) => {
+      await q.exec(begin);
+      try {
+        const out = await fn(q);
+        await q.exec('COMMIT');
+        return out;
+      } catch (error) {
+        try {
+          await q.exec('ROLLBACK');
+        } catch {}
+        throw error;
+      }
+    });
   return {
     session,
-    transaction: (fn) =>
-      session(async (q) => {
-        await q.exec('BEGIN');
-        try {
-          const out = await fn(q);
-          await q.exec('COMMIT');
-          return out;
-        } catch (error) {
-          try {
-            await q.exec('ROLLBACK');
-          } catch {}
-          throw error;
-        }
-      }),
+    transaction: (fn) => within('BEGIN', fn),
+    budgeted: (budgetMs, fn) =>
+      Number.isFinite(budgetMs)
+        ? within(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${Math.max(1, Math.ceil(budgetMs))}`, fn)
+        : session(fn),
     end: async () => {
       if (owned) await pool.end();
     },
@@ -283,7 +305,8 @@ function pgliteBackend(db: PgliteLike): Backend {
   // the statements of a write.
   const transaction = async <T>(fn: (q: Queryable) => Promise<T>): Promise<T> =>
     (await db.transaction((tx) => fn(wrap(tx)))) as T;
-  return { session: transaction, transaction, end: async () => {} };
+  // PGlite runs each statement to its end (it has no timer to cancel one): no budget.
+  return { session: transaction, transaction, budgeted: (_ms, fn) => transaction(fn), end: async () => {} };
 }
 
 /**
@@ -353,9 +376,12 @@ class PostgresScimStore implements PostgresStore {
   /** Writes since the last `ANALYZE`, and the one running in the background, if any. */
   private writes = 0;
   private analyzing: Promise<void> | undefined;
+  /** A list statement's time budget (`queryTimeoutMs`; `Infinity`: none). */
+  private readonly budgetMs: number;
 
   constructor(options: PostgresStoreOptions, schema: string) {
     this.options = options;
+    this.budgetMs = queryBudget(options.queryTimeoutMs, 'postgresStore');
     this.schema = schema;
     this.s = `"${schema}"`;
     this.tokens = new PostgresTokens(this);
@@ -395,6 +421,18 @@ class PostgresScimStore implements PostgresStore {
   /** A read on one connection. */
   read<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
     return this.guard((b) => b.session(fn));
+  }
+
+  /** A list query: statements that may run `queryTimeoutMs` each; past it, 400 `tooMany`. */
+  private async budgetedRead<T>(resourceType: string, fn: (q: Queryable) => Promise<T>): Promise<T> {
+    try {
+      return await this.guard((b) => b.budgeted(this.budgetMs, fn));
+    } catch (error) {
+      if (sqlState(error) === QUERY_CANCELED && Number.isFinite(this.budgetMs)) {
+        throw overBudget(resourceType, this.budgetMs, error);
+      }
+      throw error;
+    }
   }
 
   /** A write in a transaction, retried on serialization failures and deadlocks. */
@@ -657,7 +695,7 @@ class PostgresScimStore implements PostgresStore {
     const countValues = [...params.values];
     const limitParam = params.count(limit);
     const offsetParam = params.count(offset);
-    return this.read(async (q) => {
+    return this.budgetedRead(query.resourceType, async (q) => {
       const count = await q.query(
         `SELECT COUNT(*) AS n FROM ${this.s}.resources AS r WHERE ${where}`,
         countValues,

@@ -6,7 +6,9 @@ import { describeStoreContract, failure, freshTenant, query } from './contract.t
 import { Params, SqlCompiler, sqliteDialect } from './sql/compile.ts';
 import { sqliteStore } from './sqlite.ts';
 
-describeStoreContract('sqlite (:memory:)', () => sqliteStore({ path: ':memory:' }));
+describeStoreContract('sqlite (:memory:)', () => sqliteStore({ path: ':memory:' }), {
+  budgeted: () => sqliteStore({ path: ':memory:', queryTimeoutMs: 1 }),
+});
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -25,7 +27,10 @@ const user = (userName: string) => ({
   change: { type: 'user.created' },
 });
 
-describeStoreContract('sqlite (file)', () => sqliteStore({ path: join(tempDir(), 'contract.db') }));
+// The file store runs its scans on reader threads; `:memory:` runs every query on the event loop.
+describeStoreContract('sqlite (file)', () => sqliteStore({ path: join(tempDir(), 'contract.db') }), {
+  budgeted: () => sqliteStore({ path: join(tempDir(), 'budget.db'), queryTimeoutMs: 1 }),
+});
 
 describe('sqliteStore', () => {
   it('keeps per-tenant counts for unfiltered lists through creates, failed creates and deletes', async () => {

@@ -1,0 +1,77 @@
+/**
+ * The SQL functions every connection of a SQLite store registers (the writer on the event loop and
+ * each reader thread): `scim_instant`, `scim_fold`, and `scim_budget`, the check that stops a query
+ * that has run out of its time.
+ *
+ * `node:sqlite` cannot interrupt a running statement (no `sqlite3_interrupt`, no progress
+ * handler), and terminating a worker thread does not stop SQLite's C code either. A statement can
+ * only be stopped from inside: list queries carry {@link BUDGET_CHECK} in their `WHERE`, which
+ * calls `scim_budget()` on one row in 16; the function throws once the connection's deadline has
+ * passed, and SQLite ends the statement with that error.
+ *
+ * @internal
+ * @packageDocumentation
+ */
+import type { DatabaseSync } from 'node:sqlite';
+import { foldCase } from '@scim/protocol';
+import { instantOf } from './sql/values.ts';
+
+/**
+ * The term a list query's `WHERE` starts with (after the tenant and type): true for 15 rows in 16
+ * without a call into JavaScript (`seq` is in every index, so an index-only plan stays
+ * index-only); on the 16th it asks `scim_budget()`, which throws when time is up. 16 rows of the
+ * costliest filter the limits allow take a few milliseconds, so a query stops within that much of
+ * its deadline; the calls cost about 1% of a scan that does nothing else. @internal
+ */
+export const BUDGET_CHECK = budgetCheck('r.seq');
+/** The same check for a query on the membership table (`m`). @internal */
+export const MEMBER_BUDGET_CHECK = budgetCheck('m.rowid');
+
+/**
+ * The check on a counter that grows by one per row: `seq` of the resources, the index of a JSON
+ * array's element (one resource can hold `maxValuesPerAttribute` values, each tested by up to
+ * `maxFilterTerms` comparisons: seconds of work inside one row). @internal
+ */
+export function budgetCheck(counter: string): string {
+  return `(${counter} % 16 <> 0 OR scim_budget())`;
+}
+
+/** Thrown by `scim_budget()` when a statement runs past its connection's deadline. @internal */
+export class QueryBudgetExceeded extends Error {
+  constructor() {
+    super('the query ran out of its time budget');
+    this.name = 'QueryBudgetExceeded';
+  }
+}
+
+/** The deadline of the statement a connection is running (`performance.now()` of its thread). @internal */
+export class QueryClock {
+  private deadline = Number.POSITIVE_INFINITY;
+
+  /** Runs `fn` with a deadline `budgetMs` from now (`Infinity`: none). */
+  within<T>(budgetMs: number, fn: () => T): T {
+    this.deadline = performance.now() + budgetMs;
+    try {
+      return fn();
+    } finally {
+      this.deadline = Number.POSITIVE_INFINITY;
+    }
+  }
+
+  /** `scim_budget()`: 1, or throws once the deadline has passed. */
+  check(): number {
+    if (performance.now() >= this.deadline) throw new QueryBudgetExceeded();
+    return 1;
+  }
+}
+
+/** Registers the store's SQL functions on a connection; `clock` is the one `scim_budget()` reads. @internal */
+export function registerFunctions(db: DatabaseSync, clock: QueryClock): void {
+  db.function('scim_instant', { deterministic: true }, (text) =>
+    typeof text === 'string' ? instantOf(text) : null,
+  );
+  db.function('scim_fold', { deterministic: true }, (text) =>
+    typeof text === 'string' ? foldCase(text) : text,
+  );
+  db.function('scim_budget', { deterministic: false }, () => clock.check());
+}
