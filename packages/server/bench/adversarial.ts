@@ -10,7 +10,7 @@
  *   BENCH_MODES=default pnpm --filter @scim/server exec node --conditions=@scim/source bench/adversarial.ts
  *
  * Side by side in one run, each its own server process (bench/servers/adversarial.ts) on loopback
- * and the same database file: the store as shipped (`default`: scans on reader threads, a 250 ms
+ * and the same database file: the store as shipped (`default`: scans on reader threads, a 200 ms
  * budget per list query), and the store with every query on the event loop and no budget
  * (`inline`: `readers: 0, queryTimeoutMs: 0`, how it ran before issue 14). BENCH_MODES picks.
  *
@@ -18,7 +18,9 @@
  * and at least twice (after one untimed warm-up, which counts as a run when it takes over 2 s; at
  * most 30 s per case), each on a new connection; the probe is one connection at a time sending
  * `GET /health` and `GET /ServiceProviderConfig` in turn, back to back, from the warm-up on.
- * Prints a Markdown table per mode, then the two modes side by side with ratios.
+ * Prints a Markdown table per mode, then the two modes side by side with ratios. A request the
+ * store refuses for running out of its time (400 `tooMany`) is not an allowed one: the goal
+ * column counts the answers that were not refused and took longer than 250 ms.
  */
 import { fork } from 'node:child_process';
 import { request } from 'node:http';
@@ -206,6 +208,10 @@ interface Row {
   readonly median: number;
   readonly max: number;
   readonly runs: number;
+  /** Answers that were not refused (2xx) and took over {@link GOAL_MS}. */
+  readonly slowAllowed: number;
+  /** Answers that were not refused (2xx). */
+  readonly allowed: number;
   readonly probe: Probe;
   /** Load average (1 min) when the case ended. */
   readonly load: number;
@@ -214,6 +220,13 @@ interface Row {
 async function runCase(base: string, c: Case | undefined): Promise<Row> {
   const times: number[] = [];
   const statuses = new Set<number>();
+  let allowed = 0;
+  let slowAllowed = 0;
+  const count = (status: number, took: number) => {
+    if (status < 200 || status > 299) return;
+    allowed++;
+    if (took > GOAL_MS) slowAllowed++;
+  };
   // The probe runs from the first request on (the warm-up too: it is the same request).
   const state = { stop: false };
   const probing = probe(base, state);
@@ -226,6 +239,7 @@ async function runCase(base: string, c: Case | undefined): Promise<Row> {
     if (warm.ms > 2_000) {
       times.push(warm.ms);
       statuses.add(warm.status);
+      count(warm.status, warm.ms);
       first = 1;
     }
     const started = performance.now();
@@ -237,6 +251,7 @@ async function runCase(base: string, c: Case | undefined): Promise<Row> {
     ) {
       const r = await timed(base, c, n);
       statuses.add(r.status);
+      count(r.status, r.ms);
       times.push(r.ms);
     }
   }
@@ -249,6 +264,8 @@ async function runCase(base: string, c: Case | undefined): Promise<Row> {
     median: median(sorted),
     max: sorted.at(-1) ?? Number.NaN,
     runs: times.length,
+    allowed,
+    slowAllowed,
     probe: probeTimes,
     load: loadavg()[0] as number,
   };
@@ -298,7 +315,7 @@ for (const [i, mode] of MODES.entries()) results.push(await runMode(mode, i));
 
 const describeMode = (mode: AdversarialMode) =>
   mode === 'default'
-    ? '`default`: the store as shipped (scans on 2 reader threads, 250 ms per list query)'
+    ? '`default`: the store as shipped (scans on 2 reader threads, 200 ms per list query)'
     : '`inline`: `readers: 0, queryTimeoutMs: 0` (every query on the event loop, to its end)';
 
 console.log(
@@ -307,14 +324,14 @@ console.log(
 for (const { mode, rows } of results) {
   console.log(`\n${describeMode(mode)}\n`);
   console.log(
-    `| worst allowed request | status | runs | median ms | max ms | all within ${GOAL_MS} ms | discovery p50 ms | discovery p99 ms | discovery max ms | discovery p99 < ${DISCOVERY_GOAL_MS} ms | /health p99 ms | probes | load |`,
+    `| worst allowed request | status | runs | median ms | max ms | answered (2xx) over ${GOAL_MS} ms | discovery p50 ms | discovery p99 ms | discovery max ms | discovery p99 < ${DISCOVERY_GOAL_MS} ms | /health p99 ms | probes | load |`,
   );
   console.log('|---|---|---:|---:|---:|---|---:|---:|---:|---|---:|---:|---:|');
   for (const r of rows) {
     const d = r.probe.discovery;
     const p99 = quantile(d, 0.99);
     console.log(
-      `| ${r.name} | ${r.statuses} | ${r.runs} | ${ms(r.median)} | ${ms(r.max)} | ${Number.isNaN(r.max) ? '-' : r.max > GOAL_MS ? 'no' : 'yes'} | ${ms(quantile(d, 0.5))} | ${ms(p99)} | ${ms(d.at(-1) ?? Number.NaN)} | ${Number.isNaN(p99) ? '-' : p99 < DISCOVERY_GOAL_MS ? 'yes' : 'no'} | ${ms(quantile(r.probe.health, 0.99))} | ${d.length + r.probe.health.length} | ${r.load.toFixed(1)} |`,
+      `| ${r.name} | ${r.statuses} | ${r.runs} | ${ms(r.median)} | ${ms(r.max)} | ${r.runs === 0 ? '-' : `${r.slowAllowed} of ${r.allowed}`} | ${ms(quantile(d, 0.5))} | ${ms(p99)} | ${ms(d.at(-1) ?? Number.NaN)} | ${Number.isNaN(p99) ? '-' : p99 < DISCOVERY_GOAL_MS ? 'yes' : 'no'} | ${ms(quantile(r.probe.health, 0.99))} | ${d.length + r.probe.health.length} | ${r.load.toFixed(1)} |`,
     );
   }
 }

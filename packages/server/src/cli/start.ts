@@ -38,7 +38,7 @@ Environment:
   KEEP_ALIVE_TIMEOUT  how long an idle connection stays open (default 5s; behind a load balancer,
                       longer than its idle timeout)
   MAX_HEADER_SIZE     the largest request line and headers, in bytes (default 16384; then 431)
-  QUERY_TIMEOUT       how long one list query may run (default 250ms; then 400 tooMany; 0: no limit)`;
+  QUERY_TIMEOUT       how long one list query may run (default 200ms; then 400 tooMany; 0: no limit)`;
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 

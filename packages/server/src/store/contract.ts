@@ -953,9 +953,13 @@ export function describeStoreContract(
             small.list(t, { resourceType: 'User', filter, startIndex: 1, count: 10 }),
           );
           expect(error).toMatchObject({ status: 400, scimType: 'tooMany' });
-          expect((await small.get(t, 'User', first?.id ?? ''))?.data.userName).toBe('budget0');
-          await small.create(t, 'User', userInput('after-the-budget'));
-          await expect(small.ping()).resolves.toBeUndefined();
+          // Writes have no budget; the stopped query left nothing behind (a transaction, a lock).
+          const after = await small.create(t, 'User', userInput('after-the-budget'));
+          await small.update(t, 'User', after.id, {
+            ...userInput('after-the-budget', { displayName: 'After' }),
+            change: { type: 'user.updated' },
+          });
+          expect(first?.data.userName).toBe('budget0');
         } finally {
           await small.close();
         }

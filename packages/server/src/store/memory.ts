@@ -81,7 +81,7 @@ export interface MemoryStoreOptions {
   /** Generates resource ids (default: `crypto.randomUUID`). */
   readonly generateId?: () => string;
   /**
-   * How long one list query's filter may run, in milliseconds (default 250; `0`: no limit); past
+   * How long one list query's filter may run, in milliseconds (default 200; `0`: no limit); past
    * it, 400 `tooMany`, as on the SQL stores. Every query of this store runs on the event loop: it
    * is for tests and development, not for large directories.
    */

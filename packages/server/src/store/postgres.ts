@@ -138,11 +138,12 @@ export type PostgresStoreOptions = (
    */
   readonly analyzeEvery?: number;
   /**
-   * How long one list query (its count, its page, its members) may run, in milliseconds (default
-   * 250; `0`: no limit), enforced by PostgreSQL (`SET LOCAL statement_timeout` in the list's
-   * read-only transaction, per statement). A query that needs longer is canceled by the server and
-   * answered 400 `tooMany` (RFC 7644 section 3.12). Not enforced on PGlite, which cannot cancel a
-   * statement.
+   * How long each statement of a list query (its count, its page, its members) may run, in
+   * milliseconds (default 200; `0`: no limit), enforced by PostgreSQL's `statement_timeout`: set on
+   * every connection of a pool the store makes (its other reads run under it too; writes,
+   * migrations and `ANALYZE` lift it), or with `SET LOCAL` in a read-only transaction around the
+   * list on a pool you pass. A statement past it is canceled by the server and the query answered
+   * 400 `tooMany` (RFC 7644 section 3.12). Not enforced on PGlite, which cannot cancel a statement.
    */
   readonly queryTimeoutMs?: number;
 };
@@ -233,7 +234,12 @@ function sqlState(error: unknown): string | undefined {
 
 function ignore(): void {}
 
-function poolBackend(pool: PgPoolLike, owned: boolean): Backend {
+/**
+ * A backend on a `pg` pool. `timeoutMs`: the `statement_timeout` every connection of the pool
+ * already has (a pool the store made): reads then need no transaction to carry it, and writes
+ * lift it (`SET LOCAL statement_timeout = 0`, in the round trip of their `BEGIN`).
+ */
+function poolBackend(pool: PgPoolLike, owned: boolean, timeoutMs?: number): Backend {
   const wrap = (client: PgClientLike): Queryable => ({
     async query(text, values) {
       const r = await client.query(text, values);
@@ -280,11 +286,12 @@ function poolBackend(pool: PgPoolLike, owned: boolean): Backend {
     });
   return {
     session,
-    transaction: (fn) => within('BEGIN', fn),
+    transaction: (fn) =>
+      within(timeoutMs === undefined ? 'BEGIN' : 'BEGIN; SET LOCAL statement_timeout = 0', fn),
     budgeted: (budgetMs, fn) =>
-      Number.isFinite(budgetMs)
-        ? within(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${Math.max(1, Math.ceil(budgetMs))}`, fn)
-        : session(fn),
+      !Number.isFinite(budgetMs) || statementTimeout(budgetMs) === timeoutMs
+        ? session(fn)
+        : within(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${statementTimeout(budgetMs)}`, fn),
     end: async () => {
       if (owned) await pool.end();
     },
@@ -346,17 +353,27 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   return new PostgresScimStore(options, schema);
 }
 
-async function makePool(options: {
-  connectionString: string;
-  maxConnections?: number;
-  connectTimeoutMs?: number;
-}) {
+/** A budget in whole milliseconds, as `statement_timeout` takes it (at least 1: 0 would be none). */
+function statementTimeout(budgetMs: number): number {
+  return Math.max(1, Math.ceil(budgetMs));
+}
+
+async function makePool(
+  options: {
+    connectionString: string;
+    maxConnections?: number;
+    connectTimeoutMs?: number;
+  },
+  timeoutMs: number | undefined,
+) {
   const pg = await import('pg');
   const Pool = (pg.default ?? pg).Pool;
   const pool = new Pool({
     connectionString: options.connectionString,
     max: options.maxConnections ?? 10,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+    // Sent when each connection starts: list queries carry their budget without a round trip.
+    ...(timeoutMs === undefined ? {} : { statement_timeout: timeoutMs }),
   });
   // An idle client whose server went away emits 'error'; the next checkout reconnects.
   pool.on('error', () => {});
@@ -395,7 +412,7 @@ class PostgresScimStore implements PostgresStore {
           ? Promise.resolve(pgliteBackend(o.pglite))
           : 'pool' in o
             ? Promise.resolve(poolBackend(o.pool, false))
-            : makePool(o).then((pool) => poolBackend(pool, true));
+            : makePool(o, this.poolTimeout()).then((pool) => poolBackend(pool, true, this.poolTimeout()));
     }
     return this.backendPromise;
   }
@@ -418,9 +435,22 @@ class PostgresScimStore implements PostgresStore {
     }
   }
 
-  /** A read on one connection. */
-  read<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
-    return this.guard((b) => b.session(fn));
+  /** The `statement_timeout` of the connections of a pool the store makes: the list budget. */
+  private poolTimeout(): number | undefined {
+    return Number.isFinite(this.budgetMs) ? statementTimeout(this.budgetMs) : undefined;
+  }
+
+  /**
+   * A read on one connection. On a pool the store made, it runs under the list budget too (a
+   * lookup never comes near it); a read canceled by it means an overloaded server: 503.
+   */
+  async read<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
+    try {
+      return await this.guard((b) => b.session(fn));
+    } catch (error) {
+      if (sqlState(error) === QUERY_CANCELED) throw unavailable('PostgreSQL', error, 'is overloaded');
+      throw error;
+    }
   }
 
   /** A list query: statements that may run `queryTimeoutMs` each; past it, 400 `tooMany`. */
@@ -508,8 +538,9 @@ class PostgresScimStore implements PostgresStore {
   }
 
   async analyze(): Promise<void> {
+    // In a transaction: without the statement timeout of the store's connections.
     await this.guard((b) =>
-      b.session((q) => q.exec(`ANALYZE ${TABLES.map((t) => `${this.s}.${t}`).join(', ')}`)),
+      b.transaction((q) => q.exec(`ANALYZE ${TABLES.map((t) => `${this.s}.${t}`).join(', ')}`)),
     );
   }
 
@@ -526,7 +557,7 @@ class PostgresScimStore implements PostgresStore {
       ),
     );
     if (rows.length > 0) {
-      await b.session((q) => q.exec(`ANALYZE ${TABLES.map((t) => `${this.s}.${t}`).join(', ')}`));
+      await b.transaction((q) => q.exec(`ANALYZE ${TABLES.map((t) => `${this.s}.${t}`).join(', ')}`));
     }
   }
 

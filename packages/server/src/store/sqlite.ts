@@ -88,7 +88,7 @@ export interface SqliteStoreOptions {
   readonly logger?: StoreLogger;
   /**
    * How long one list query (its count, its page, its members) may run, in milliseconds (default
-   * 250; `0`: no limit). A query that needs longer is stopped and answered 400 `tooMany` (RFC 7644
+   * 200; `0`: no limit). A query that needs longer is stopped and answered 400 `tooMany` (RFC 7644
    * section 3.12), saying to narrow the filter. Lookups (`id`, `userName eq`, ...) never come near it.
    */
   readonly queryTimeoutMs?: number;
