@@ -79,7 +79,7 @@ describe('openStoreFromUrl on SQLite', () => {
     } finally {
       await store.close();
     }
-  });
+  }, 60_000);
 
   it('honours DATABASE_URL', async () => {
     const { context, stderr } = realContext({ DATABASE_URL: 'data.sqlite' });

@@ -963,7 +963,7 @@ export function describeStoreContract(
         } finally {
           await small.close();
         }
-      });
+      }, 60_000);
     }
 
     describeHandlerContract(() => store, freshTenant);

@@ -82,7 +82,7 @@ describe.skipIf(url === undefined)('postgresStore: the list budget on a pool of 
       await store.close();
       await pool.end();
     }
-  });
+  }, 60_000);
 });
 
 describe(`postgresStore (${url === undefined ? 'PGlite' : 'server'})`, () => {

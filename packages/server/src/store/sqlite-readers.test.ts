@@ -63,7 +63,7 @@ describe('sqliteStore: reader threads', () => {
     await listing;
     expect(order).toEqual(['ping', 'ping', 'ping', 'list 0']);
     await store.close();
-  });
+  }, 60_000);
 
   it('through the handler: /health answers while a long filter is in flight', async () => {
     const store = sqliteStore({ path: join(tempDir(), 'scim.db'), queryTimeoutMs: 0 });
@@ -91,7 +91,7 @@ describe('sqliteStore: reader threads', () => {
     await listing;
     expect(order).toEqual(['health 200', 'list 200']);
     await store.close();
-  });
+  }, 60_000);
 
   it('keeps lookups and short pages on the event loop and sends scans to a reader, with the same results', async () => {
     const store = sqliteStore({ path: join(tempDir(), 'scim.db') });
@@ -152,7 +152,7 @@ describe('sqliteStore: reader threads', () => {
     expect(waiting).toMatchObject({ status: 503, headers: { 'retry-after': '5' } });
     expect((await long).totalResults).toBe(0);
     await store.close();
-  });
+  }, 60_000);
 });
 
 describe('SqliteReaders', () => {

@@ -137,10 +137,14 @@ const READ_CHECK_MS = 1000;
 /** Reader threads (the `readers` default). */
 const DEFAULT_READERS = 2;
 /**
- * How long a read that looks like a lookup may hold the event loop: past it, it stops and runs
- * again on a reader thread (and reads of its SQL text go there from then on).
+ * How long a read that looks like a lookup may work on the event loop (CPU time of the thread,
+ * where Node tells it): past it, it stops and runs again on a reader thread, and reads of its SQL
+ * text go there from then on (but for one in {@link REPROBE_EVERY}, which tries the event loop
+ * again).
  */
 const INLINE_SLICE_MS = 10;
+/** How often a read moved to the readers tries the event loop again (its data may have shrunk). */
+const REPROBE_EVERY = 64;
 /** How many rows an unfiltered page may read in index order (offset + count) and stay a lookup. */
 const INLINE_WALK_ROWS = 500;
 
@@ -284,8 +288,8 @@ class SqliteScimStore implements SqliteStore {
   private readonly logger: StoreLogger | undefined;
   /** Counts the handles opened: a reader reopens its connection when it changes. */
   private generation = 0;
-  /** Where each read runs, by its SQL text (see {@link placement}). */
-  private placements = new Map<string, Placement>();
+  /** Where each read runs, by its SQL text (see {@link route}). */
+  private routes = new Map<string, Route>();
 
   constructor(options: SqliteStoreOptions) {
     this.file = DatabaseFile.of(options.path);
@@ -352,7 +356,7 @@ class SqliteScimStore implements SqliteStore {
     }
     this.db = db;
     this.statements = new Map();
-    this.placements = new Map();
+    this.routes = new Map();
     this.generation++;
     this.opened = true;
     file?.remember();
@@ -518,12 +522,16 @@ class SqliteScimStore implements SqliteStore {
       const db = this.ready('read');
       const readers = this.readers?.usable === true ? this.readers : undefined;
       if (readers === undefined) return this.inline(db, job, left(), budgetMs, resourceType);
-      if (this.placement(db, job) === 'inline') {
+      const route = this.route(db, job);
+      if (inlineNow(route)) {
         try {
-          return this.inline(db, job, Math.min(INLINE_SLICE_MS, left()), budgetMs, resourceType, true);
+          const rows = this.inline(db, job, Math.min(INLINE_SLICE_MS, left()), budgetMs, resourceType, true);
+          route.moved = false;
+          return rows;
         } catch (error) {
           if (!(error instanceof QueryBudgetExceeded)) throw error;
-          this.placements.set(placementKey(job), 'reader');
+          route.moved = true;
+          route.runs = 0;
         }
       }
       try {
@@ -546,8 +554,8 @@ class SqliteScimStore implements SqliteStore {
   }
 
   /**
-   * Runs a job on the handle within `sliceMs`. Out of time: `tooMany`, unless `movable` (the
-   * caller then moves it to a reader).
+   * Runs a job on the handle within `sliceMs`. Out of time: `tooMany`, unless `movable` (a slice
+   * of CPU time before a reader takes the job; the caller then moves it there).
    */
   private inline(
     db: DatabaseSync,
@@ -558,7 +566,7 @@ class SqliteScimStore implements SqliteStore {
     movable = false,
   ): ReadRows {
     try {
-      return this.clock.within(sliceMs, () => runRead((sql) => this.stmt(db, sql), job));
+      return this.clock.within(sliceMs, () => runRead((sql) => this.stmt(db, sql), job), movable);
     } catch (error) {
       if (error instanceof QueryBudgetExceeded && !(movable && sliceMs < budgetMs)) {
         throw overBudget(resourceType, budgetMs, error);
@@ -567,25 +575,30 @@ class SqliteScimStore implements SqliteStore {
     }
   }
 
-  /** Where a job runs: from its plan, read once per SQL text (see `placementOf`). */
-  private placement(db: DatabaseSync, job: ReadJob): Placement {
-    const key = placementKey(job);
-    let placement = this.placements.get(key);
-    if (placement !== undefined) return placement;
-    if (job.kind === 'get') {
-      placement = 'inline';
-    } else {
-      const plans = jobStatements(job).map((s) =>
-        (db.prepare(`EXPLAIN QUERY PLAN ${s.sql}`).all() as { detail: string }[]).map((r) => r.detail),
-      );
-      placement = placementOf(plans, job.walk !== undefined && job.walk <= INLINE_WALK_ROWS);
+  /**
+   * Where a job runs: from its plan, read once per SQL text (see `placementOf`), and whether a read
+   * of that text ran past its slice on the event loop. Counts the runs of a moved read.
+   */
+  private route(db: DatabaseSync, job: ReadJob): Route {
+    const key = routeKey(job);
+    let route = this.routes.get(key);
+    if (route === undefined) {
+      let plan: Placement = 'inline';
+      if (job.kind === 'list') {
+        const plans = jobStatements(job).map((s) =>
+          (db.prepare(`EXPLAIN QUERY PLAN ${s.sql}`).all() as { detail: string }[]).map((r) => r.detail),
+        );
+        plan = placementOf(plans, job.walk !== undefined && job.walk <= INLINE_WALK_ROWS);
+      }
+      route = { plan, moved: false, runs: 0 };
+      if (this.routes.size >= STATEMENT_CACHE) {
+        const oldest = this.routes.keys().next().value;
+        if (oldest !== undefined) this.routes.delete(oldest);
+      }
+      this.routes.set(key, route);
     }
-    if (this.placements.size >= STATEMENT_CACHE) {
-      const oldest = this.placements.keys().next().value;
-      if (oldest !== undefined) this.placements.delete(oldest);
-    }
-    this.placements.set(key, placement);
-    return placement;
+    route.runs++;
+    return route;
   }
 
   private memberships(): boolean {
@@ -964,11 +977,28 @@ class SqliteScimStore implements SqliteStore {
 /** How the store's handle is used by one call (see `SqliteScimStore.run`). */
 type Mode = 'read' | 'check' | 'write';
 
-/** The cache key of a job's placement: its SQL text, and whether it may walk rows in order. */
-function placementKey(job: ReadJob): string {
+/** Where reads of one SQL text run (see `SqliteScimStore.route`). */
+interface Route {
+  /** Where its plan says. */
+  readonly plan: Placement;
+  /** It ran past its slice on the event loop: it runs on a reader. */
+  moved: boolean;
+  /** Reads of it, counted from when it moved. */
+  runs: number;
+}
+
+/** Whether a read runs on the event loop now: its plan says so, and it has not moved (or is tried again). */
+function inlineNow(route: Route): boolean {
+  return route.plan === 'inline' && (!route.moved || route.runs % REPROBE_EVERY === 0);
+}
+
+/**
+ * The key of a job's route: its page's SQL text (its count's follows from it) and whether it may
+ * walk rows in order.
+ */
+function routeKey(job: ReadJob): string {
   if (job.kind === 'get') return 'get';
-  const walk = job.walk !== undefined && job.walk <= INLINE_WALK_ROWS ? 'walk' : '';
-  return `${walk}\u0000${job.count.sql}\u0000${job.page.sql}`;
+  return job.walk !== undefined && job.walk <= INLINE_WALK_ROWS ? `${job.page.sql}\u0000walk` : job.page.sql;
 }
 
 /** Member rows by the group they belong to, in their order. */
