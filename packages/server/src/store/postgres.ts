@@ -549,16 +549,15 @@ class PostgresScimStore implements PostgresStore {
    * data loaded while autovacuum was off), so that the first queries do not plan for empty tables.
    */
   private async analyzeIfNever(b: Backend): Promise<void> {
-    const { rows } = await b.session((q) =>
-      q.query(
+    // In a transaction, as migrations are: opening the store never runs out of the list budget.
+    await b.transaction(async (q) => {
+      const { rows } = await q.query(
         `SELECT 1 FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace
          WHERE n.nspname = $1 AND c.relname = ANY($2::text[]) AND c.relkind = 'r' AND c.reltuples < 0`,
         [this.schema, [...TABLES]],
-      ),
-    );
-    if (rows.length > 0) {
-      await b.transaction((q) => q.exec(`ANALYZE ${TABLES.map((t) => `${this.s}.${t}`).join(', ')}`));
-    }
+      );
+      if (rows.length > 0) await q.exec(`ANALYZE ${TABLES.map((t) => `${this.s}.${t}`).join(', ')}`);
+    });
   }
 
   async close(): Promise<void> {
