@@ -176,7 +176,7 @@ describe('sqliteStore: its file deleted or replaced while open', () => {
     expect((await failure(store.create(t, 'User', user('during')))).status).toBe(503);
     expect(await scan()).toEqual(['from-the-backup']);
     await store.close();
-  });
+  }, 60_000);
 
   it('a deleted -wal: its commits are checkpointed into the file, so another process sees every acknowledged write', async () => {
     const path = join(tempDir(), 'scim.db');

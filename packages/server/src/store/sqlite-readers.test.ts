@@ -7,7 +7,7 @@ import { harness } from '../handler/test-helpers.ts';
 import { failure, freshTenant, query } from './contract.ts';
 import { sqliteStore } from './sqlite.ts';
 import type { ListJob } from './sqlite-read.ts';
-import { ReaderError, SqliteReaders } from './sqlite-readers.ts';
+import { ReaderError, readerExecArgv, SqliteReaders } from './sqlite-readers.ts';
 import type { ScimStore } from './types.ts';
 
 // The SQLite store's reader threads (issue 14, "no request stalls the others"): scans run off the
@@ -118,7 +118,7 @@ describe('sqliteStore: reader threads', () => {
     expect(await names('userName pr', 1000)).toEqual(['alice', 'bob']);
     expect(started(store)).toBe(1);
     await store.close();
-  });
+  }, 60_000);
 
   it('opens a file: URI read-only on its readers, whatever mode it names', async () => {
     const path = join(tempDir(), 'scim.db');
@@ -135,7 +135,7 @@ describe('sqliteStore: reader threads', () => {
     expect(page.resources.map((r) => r.data.userName)).toEqual(['carol']);
     expect(started(store)).toBe(1);
     await store.close();
-  });
+  }, 60_000);
 
   it('answers 503 (not a stall) when every reader is busy longer than busyTimeoutMs', async () => {
     const store = sqliteStore({
@@ -153,6 +153,26 @@ describe('sqliteStore: reader threads', () => {
     expect((await long).totalResults).toBe(0);
     await store.close();
   }, 60_000);
+});
+
+describe('readerExecArgv', () => {
+  it('keeps the process’s options but those about its main script', () => {
+    expect(
+      readerExecArgv([
+        '--conditions=@scim/source',
+        '--input-type=module',
+        '--no-warnings',
+        '-e',
+        'console.log(1)',
+        '--input-type',
+        'commonjs',
+        '--eval=x',
+        '-p',
+        '1 + 1',
+        '--max-old-space-size=512',
+      ]),
+    ).toEqual(['--conditions=@scim/source', '--no-warnings', '--max-old-space-size=512']);
+  });
 });
 
 describe('SqliteReaders', () => {
@@ -184,7 +204,7 @@ describe('SqliteReaders', () => {
     expect(await rejection(readers.run(job, 100, 1))).toBe('unusable');
     expect(readers.usable).toBe(false);
     await readers.close();
-  });
+  }, 60_000);
 
   it('fails a job whose reader does not answer within its budget, and replaces that reader', async () => {
     const readers = new SqliteReaders({
@@ -198,7 +218,7 @@ describe('SqliteReaders', () => {
     expect(await rejection(readers.run(job, 10, 1))).toBe('budget');
     expect(readers.started).toBe(2);
     await readers.close();
-  });
+  }, 60_000);
 
   it('fails a job that waits for a reader longer than waitMs; close fails the running one', async () => {
     const readers = new SqliteReaders({
@@ -212,5 +232,5 @@ describe('SqliteReaders', () => {
     expect(await rejection(readers.run(job, 10, 1))).toBe('busy');
     await readers.close();
     expect(await running).toBe('stopped');
-  });
+  }, 60_000);
 });

@@ -77,6 +77,37 @@ function defaultEntry(): URL {
   return new URL(here.endsWith('.cjs') ? './sqlite-reader.cjs' : './sqlite-reader.js', here);
 }
 
+/** Options of the main script that a worker would inherit and cannot take (the worker runs a file). */
+const SCRIPT_OPTIONS = new Set(['--input-type', '-e', '--eval', '-p', '--print']);
+
+/**
+ * The Node options a reader thread starts with: the process's (`--conditions`, loaders, ...), less
+ * those about the main script (`-e`, `--input-type`), which make a worker that runs a file fail.
+ * Only passed when there are such options to leave out: options given explicitly to a worker must
+ * all be per-thread ones (`--max-old-space-size` would be refused), while inherited ones may not.
+ * @internal
+ */
+export function readerExecArgv(execArgv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i] as string;
+    const name = arg.split('=', 1)[0] as string;
+    if (!SCRIPT_OPTIONS.has(name)) {
+      out.push(arg);
+      continue;
+    }
+    // `--input-type module` and `-e <script>` take the next argument; `--input-type=module` does not.
+    if (!arg.includes('=')) i++;
+  }
+  return out;
+}
+
+/** The `execArgv` option of a reader: none (inherited), unless some must be left out. */
+function workerArgv(): { execArgv?: string[] } {
+  const kept = readerExecArgv(process.execArgv);
+  return kept.length === process.execArgv.length ? {} : { execArgv: kept };
+}
+
 /** A pool of SQLite reader threads. @internal */
 export class SqliteReaders {
   private readonly options: SqliteReadersOptions;
@@ -177,6 +208,7 @@ export class SqliteReaders {
     try {
       worker = new Worker(this.options.entry ?? defaultEntry(), {
         workerData: { path: this.options.path, busySliceMs: this.options.busySliceMs } satisfies ReaderData,
+        ...workerArgv(),
       });
     } catch (error) {
       this.giveUp(error);

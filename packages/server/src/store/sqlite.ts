@@ -509,11 +509,11 @@ class SqliteScimStore implements SqliteStore {
 
   /**
    * Runs a read job where it costs the event loop least: a lookup (see `placementOf`) on the
-   * handle, under a deadline of {@link INLINE_SLICE_MS} when there are readers (past it, it moves
-   * to a reader, and so do later reads of its SQL text); anything else on a reader thread. Either
-   * way it stops once it has run `budgetMs` in all: 400 `tooMany`. Without readers, every job runs
-   * on the handle within `budgetMs`. Busy and unavailable databases are handled as {@link run}
-   * does.
+   * handle, within {@link INLINE_SLICE_MS} of CPU time when there are readers (past it, it moves
+   * to a reader, and so do later reads of its SQL text: see {@link route}); anything else on a
+   * reader thread. Either way it stops once it has run `budgetMs` (wall-clock time) in all: 400
+   * `tooMany`. Without readers, every job runs on the handle within `budgetMs`. Busy and
+   * unavailable databases are handled as {@link run} does.
    */
   private read(job: ReadJob, budgetMs: number, resourceType: string): Promise<ReadRows> {
     const started = performance.now();
