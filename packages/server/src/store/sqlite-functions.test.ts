@@ -24,6 +24,16 @@ describe('QueryClock', () => {
     db.close();
   });
 
+  it('does not count the time spent preparing a statement', () => {
+    const clock = new QueryClock();
+    expect(
+      clock.within(20, () => {
+        clock.excluding(() => sleep(40));
+        return clock.check();
+      }),
+    ).toBe(1);
+  });
+
   it('counts wall-clock time, or with cpu the thread’s CPU time (a thread that sleeps has not worked)', () => {
     const clock = new QueryClock();
     expect(() =>

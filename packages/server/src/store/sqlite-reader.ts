@@ -78,7 +78,7 @@ function connection(generation: number): DatabaseSync {
 function prepare(sql: string): StatementSync {
   let statement = statements.get(sql);
   if (statement === undefined) {
-    statement = (db as DatabaseSync).prepare(sql);
+    statement = clock.excluding(() => (db as DatabaseSync).prepare(sql));
     if (statements.size >= STATEMENT_CACHE) {
       const oldest = statements.keys().next().value;
       if (oldest !== undefined) statements.delete(oldest);

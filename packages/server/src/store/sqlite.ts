@@ -145,6 +145,11 @@ const DEFAULT_READERS = 2;
 const INLINE_SLICE_MS = 10;
 /** How often a read moved to the readers tries the event loop again (its data may have shrunk). */
 const REPROBE_EVERY = 64;
+/**
+ * SQL longer than this (a filter of many terms) runs on a reader without asking SQLite for its
+ * plan: preparing it takes milliseconds, which the event loop would wait for.
+ */
+const PLAN_SQL_LENGTH = 16_384;
 /** How many rows an unfiltered page may read in index order (offset + count) and stay a lookup. */
 const INLINE_WALK_ROWS = 500;
 
@@ -400,12 +405,15 @@ class SqliteScimStore implements SqliteStore {
     throw unavailable('SQLite', new Error(cause), 'is unavailable');
   }
 
-  /** The prepared statement for `sql` on `db`, from the cache (bounded; oldest dropped first). */
+  /**
+   * The prepared statement for `sql` on `db`, from the cache (bounded; oldest dropped first).
+   * Preparing does not count against a running read's budget (see `QueryClock.excluding`).
+   */
   stmt(db: DatabaseSync, sql: string): StatementSync {
     if (db !== this.db) return db.prepare(sql);
     let statement = this.statements.get(sql);
     if (statement === undefined) {
-      statement = db.prepare(sql);
+      statement = this.clock.excluding(() => db.prepare(sql));
       if (this.statements.size >= STATEMENT_CACHE) {
         const oldest = this.statements.keys().next().value;
         if (oldest !== undefined) this.statements.delete(oldest);
@@ -584,7 +592,13 @@ class SqliteScimStore implements SqliteStore {
     let route = this.routes.get(key);
     if (route === undefined) {
       let plan: Placement = 'inline';
-      if (job.kind === 'list') {
+      if (
+        job.kind === 'list' &&
+        (job.page.sql.length > PLAN_SQL_LENGTH || job.count.sql.length > PLAN_SQL_LENGTH)
+      ) {
+        // A filter of hundreds of terms is no lookup; planning it here would hold the event loop.
+        plan = 'reader';
+      } else if (job.kind === 'list') {
         const plans = jobStatements(job).map((s) =>
           (db.prepare(`EXPLAIN QUERY PLAN ${s.sql}`).all() as { detail: string }[]).map((r) => r.detail),
         );
