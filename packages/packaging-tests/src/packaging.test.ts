@@ -99,6 +99,51 @@ describe.each(packages)('$name as installed from its tarball', ({ name }) => {
   });
 });
 
+describe('@scim/server consumer', () => {
+  it("runs a SQLite scan on the store's reader thread (dist/sqlite-reader), from ESM and CJS", () => {
+    const script = `const { sqliteStore } = MOD;
+      const { normalizeFilter, parseFilter } = PROTOCOL;
+      const { userResourceSchema } = SCHEMAS;
+      const { mkdtempSync } = require('node:fs');
+      const path = require('node:path').join(mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'scim-pack-')), 'x.db');
+      const store = sqliteStore({ path });
+      (async () => {
+        await store.open([{ name: 'User' }]);
+        await store.create('t', 'User', { data: { userName: 'bjensen' }, unique: [{ attribute: 'userName', value: 'bjensen' }], change: { type: 'user.created' } });
+        const filter = normalizeFilter(parseFilter('userName co "JENS"'), userResourceSchema);
+        const page = await store.list('t', { resourceType: 'User', filter, startIndex: 1, count: 10 });
+        console.log(JSON.stringify([page.totalResults, store.readers.started, store.readers.unusable === undefined]));
+        await store.close();
+      })();`;
+    const esm = run(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);
+         ${script
+           .replace('MOD', "await import('@scim/server')")
+           .replace('PROTOCOL', "await import('@scim/protocol')")
+           .replace('SCHEMAS', "await import('@scim/schemas')")}`,
+      ],
+      project,
+    );
+    const cjs = run(
+      process.execPath,
+      [
+        '-e',
+        script
+          .replace('MOD', "require('@scim/server')")
+          .replace('PROTOCOL', "require('@scim/protocol')")
+          .replace('SCHEMAS', "require('@scim/schemas')"),
+      ],
+      project,
+    );
+    expect(JSON.parse(esm)).toEqual([1, 1, true]);
+    expect(JSON.parse(cjs)).toEqual([1, 1, true]);
+  });
+});
+
 describe('@scim/schemas consumer', () => {
   it('builds working objects from ESM and CJS', () => {
     const script = `const { ScimError, URN } = MOD;

@@ -1,9 +1,9 @@
 /**
  * The server of bench/adversarial.ts: `createScimHandler` with its DEFAULT limits on the embedded
- * SQLite store (a file, WAL), behind the Node adapter. The directory (100,000 users by default) is
- * loaded through the handler and kept in `.cache/` (the same file bench/run.ts loads and reuses);
- * then two users are added whose `emails` hold as many values as the limit allows: one to filter
- * and sort on, one to PATCH.
+ * SQLite store (a file, WAL), behind the Node adapter; the store as `BENCH_MODE` says. The
+ * directory (100,000 users by default) is loaded through the handler and kept in `.cache/` (the
+ * same file bench/run.ts loads and reuses); then two users are added whose `emails` hold as many
+ * values as the limit allows: one to filter and sort on, one to PATCH.
  *
  * Reports its port and the limits it runs with (read from the handler's resolved options, so the
  * bench follows them when their defaults change).
@@ -30,6 +30,13 @@ export interface AdversarialLimits {
   readonly maxBodyBytes: number;
 }
 
+/**
+ * How the store runs its queries (`BENCH_MODE`): `default` (its defaults: scans on reader threads,
+ * a 250 ms budget per list query), or `inline` (`readers: 0, queryTimeoutMs: 0`: every query on
+ * the event loop, to its end, as before issue 14).
+ */
+export type AdversarialMode = 'default' | 'inline';
+
 /** What the server reports once it listens. */
 export interface AdversarialReady {
   readonly ready: true;
@@ -48,8 +55,9 @@ const path = join(dir, `bench-${USERS}.db`);
 const marker = `${path}.complete`;
 if (!existsSync(marker)) for (const f of [path, `${path}-wal`, `${path}-shm`]) rmSync(f, { force: true });
 
+const mode: AdversarialMode = process.env.BENCH_MODE === 'inline' ? 'inline' : 'default';
 const options: ScimServerOptions = {
-  store: sqliteStore({ path }),
+  store: sqliteStore({ path, ...(mode === 'inline' ? { readers: 0, queryTimeoutMs: 0 } : {}) }),
   authenticate: staticToken(TOKEN),
   basePath: '/scim',
 };

@@ -29,9 +29,13 @@ export interface CliContext {
   readonly err: (text: string) => void;
   /**
    * Opens the store a `DATABASE_URL` names (not yet migrated), reporting database faults to
-   * `logger` when given; the bin uses `openStoreFromUrl`.
+   * `logger` when given, with `queryTimeoutMs` as each list query's budget when given; the bin
+   * uses `openStoreFromUrl`.
    */
-  readonly openStore: (url: string, options?: { readonly logger?: StoreLogger }) => Promise<ScimStore>;
+  readonly openStore: (
+    url: string,
+    options?: { readonly logger?: StoreLogger; readonly queryTimeoutMs?: number },
+  ) => Promise<ScimStore>;
   /** The current time in milliseconds since the epoch; `Date.now` when absent. */
   readonly clock?: () => number;
   /**

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bearerTokens } from '../auth/bearer.ts';
+import { failure, query } from '../store/contract.ts';
 import { dropSchema, reachablePostgres, uniqueSchema } from '../store/sql/test-postgres.ts';
 import type { CliContext } from './context.ts';
 import { openStoreFromUrl } from './open-store.ts';
@@ -58,6 +59,27 @@ describe('openStoreFromUrl on SQLite', () => {
     await runCli(['tokens', 'list', '--tenant', 'contoso', '--json'], context);
     expect(JSON.parse(stdout[0]!)[0].status).toBe('revoked');
   });
+
+  it('gives the store the query budget it is told', async () => {
+    const store = await openStoreFromUrl('scim.db', { cwd: dir, queryTimeoutMs: 1 });
+    try {
+      await store.open([{ name: 'User' }]);
+      for (let i = 0; i < 40; i++) {
+        const emails = Array.from({ length: 200 }, (_, j) => ({ value: `u${i}.${j}@example.org` }));
+        await store.create('t', 'User', {
+          data: { userName: `u${i}`, emails },
+          unique: [{ attribute: 'userName', value: `u${i}` }],
+          change: { type: 'user.created' },
+        });
+      }
+      const filter = query(Array.from({ length: 50 }, (_, k) => `emails.value co "zz${k}"`).join(' or '));
+      expect(
+        await failure(store.list('t', { resourceType: 'User', filter, startIndex: 1, count: 10 })),
+      ).toMatchObject({ status: 400, scimType: 'tooMany' });
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
 
   it('honours DATABASE_URL', async () => {
     const { context, stderr } = realContext({ DATABASE_URL: 'data.sqlite' });

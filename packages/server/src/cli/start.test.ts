@@ -230,6 +230,33 @@ describe('scim-server start', () => {
     expect(inverted.stderr[0]).toMatch(/HEADERS_TIMEOUT \(60000 ms\) must not exceed REQUEST_TIMEOUT/);
     const small = recordingContext(fakeStore(), { env: { MAX_HEADER_SIZE: '10' } });
     expect(await runCli(['start'], small)).toBe(2);
+    const query = recordingContext(fakeStore(), { env: { QUERY_TIMEOUT: 'a while' } });
+    expect(await runCli(['start'], query)).toBe(2);
+    expect(query.stderr[0]).toMatch(/QUERY_TIMEOUT "a while" is not a duration/);
+  });
+
+  it('opens the store with QUERY_TIMEOUT as its list queries’ budget', async () => {
+    const opened: unknown[] = [];
+    const store = memoryStore();
+    const context = recordingContext(store, {
+      env: { HOST: '127.0.0.1', PORT: '0', QUERY_TIMEOUT: '2s', LOG_LEVEL: 'silent' },
+      openStore: async (_url, options) => {
+        opened.push(options?.queryTimeoutMs);
+        return store;
+      },
+      waitForShutdown: async () => undefined,
+    });
+    expect(await runCli(['start'], context)).toBe(0);
+    const unset = recordingContext(store, {
+      env: { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent' },
+      openStore: async (_url, options) => {
+        opened.push(options?.queryTimeoutMs);
+        return store;
+      },
+      waitForShutdown: async () => undefined,
+    });
+    expect(await runCli(['start'], unset)).toBe(0);
+    expect(opened).toEqual([2000, undefined]);
   });
 
   it('prints its help', async () => {

@@ -37,7 +37,8 @@ Environment:
   REQUEST_TIMEOUT     how long a client may take to send the whole request (default 30s; then 408)
   KEEP_ALIVE_TIMEOUT  how long an idle connection stays open (default 5s; behind a load balancer,
                       longer than its idle timeout)
-  MAX_HEADER_SIZE     the largest request line and headers, in bytes (default 16384; then 431)`;
+  MAX_HEADER_SIZE     the largest request line and headers, in bytes (default 16384; then 431)
+  QUERY_TIMEOUT       how long one list query may run (default 200ms; then 400 tooMany; 0: no limit)`;
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
@@ -149,13 +150,17 @@ export async function startCommand(argv: readonly string[], context: CliContext)
   }
   const database = parseDatabaseUrl(env.DATABASE_URL, context.cwd);
   const timeouts = serverLimitsFromEnv(env);
+  const queryTimeout = env.QUERY_TIMEOUT ? parseDuration(env.QUERY_TIMEOUT, 'QUERY_TIMEOUT') : undefined;
 
   const logger = createLogger({
     level: level as (typeof LEVELS)[number],
     name: 'scim-server',
     ...(context.logDestination === undefined ? {} : { destination: context.logDestination }),
   });
-  const store = await context.openStore(env.DATABASE_URL || DEFAULT_DATABASE, { logger });
+  const store = await context.openStore(env.DATABASE_URL || DEFAULT_DATABASE, {
+    logger,
+    ...(queryTimeout === undefined ? {} : { queryTimeoutMs: queryTimeout }),
+  });
   let authenticate: Authenticator;
   try {
     authenticate = authenticatorFromEnv(env, store.tokens, logger);

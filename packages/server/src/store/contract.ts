@@ -39,6 +39,12 @@ export const CONTRACT_TYPES: readonly ResourceTypeStorage[] = [
 export interface StoreContractOptions {
   /** How long making and opening the store may take, in milliseconds (default 10,000; PGlite starts slowly). */
   readonly setupTimeoutMs?: number;
+  /**
+   * Makes a store like `makeStore` does, whose list queries may run 1 ms (`queryTimeoutMs: 1`):
+   * the suite then checks that a query that reads much longer is stopped with 400 `tooMany` and
+   * that the store stays usable. Leave it out for a store without a time budget.
+   */
+  readonly budgeted?: () => ScimStore | Promise<ScimStore>;
 }
 
 /** The query form of a filter on a resource type (User unless told). @internal */
@@ -927,6 +933,38 @@ export function describeStoreContract(
       expect(await store.tokens.update(t, `tok-${t}`, { revoked: '2026-12-01T00:00:00.000Z' })).toBe(true);
       expect((await store.tokens.findByHash(hash))?.revoked).toBe('2026-12-01T00:00:00.000Z');
     });
+
+    const budgeted = options.budgeted;
+    if (budgeted !== undefined) {
+      it('stops a list query past its time budget with 400 tooMany, and stays usable', async () => {
+        const small = await budgeted();
+        await small.open(CONTRACT_TYPES);
+        try {
+          const t = freshTenant();
+          let first: StoredResource | undefined;
+          for (let i = 0; i < 40; i++) {
+            const emails = Array.from({ length: 200 }, (_, j) => ({ value: `u${i}.${j}@example.org` }));
+            const created = await small.create(t, 'User', userInput(`budget${i}`, { emails }));
+            first ??= created;
+          }
+          // 40 x 200 values x 50 substring tests: far more than 1 ms on any store.
+          const filter = query(Array.from({ length: 50 }, (_, k) => `emails.value co "zz${k}"`).join(' or '));
+          const error = await failure(
+            small.list(t, { resourceType: 'User', filter, startIndex: 1, count: 10 }),
+          );
+          expect(error).toMatchObject({ status: 400, scimType: 'tooMany' });
+          // Writes have no budget; the stopped query left nothing behind (a transaction, a lock).
+          const after = await small.create(t, 'User', userInput('after-the-budget'));
+          await small.update(t, 'User', after.id, {
+            ...userInput('after-the-budget', { displayName: 'After' }),
+            change: { type: 'user.updated' },
+          });
+          expect(first?.data.userName).toBe('budget0');
+        } finally {
+          await small.close();
+        }
+      }, 60_000);
+    }
 
     describeHandlerContract(() => store, freshTenant);
 

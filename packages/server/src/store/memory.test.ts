@@ -5,7 +5,9 @@ import { describeStoreContract } from './contract.ts';
 import { memoryStore } from './memory.ts';
 import type { ScimStore } from './types.ts';
 
-describeStoreContract('memory', () => memoryStore());
+describeStoreContract('memory', () => memoryStore(), {
+  budgeted: () => memoryStore({ queryTimeoutMs: 1 }),
+});
 
 const T = 'contoso';
 let store: ScimStore;

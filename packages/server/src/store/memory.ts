@@ -7,6 +7,7 @@ import {
   type SchemaDefinition,
   ScimError,
 } from '@scim/schemas';
+import { overBudget, queryBudget } from './budget.ts';
 import type {
   ChangeEvent,
   ChangeRecord,
@@ -79,6 +80,12 @@ export interface MemoryStoreOptions {
   readonly clock?: () => Date;
   /** Generates resource ids (default: `crypto.randomUUID`). */
   readonly generateId?: () => string;
+  /**
+   * How long one list query's filter may run, in milliseconds (default 200; `0`: no limit); past
+   * it, 400 `tooMany`, as on the SQL stores. Every query of this store runs on the event loop: it
+   * is for tests and development, not for large directories.
+   */
+  readonly queryTimeoutMs?: number;
 }
 
 function clone<T>(value: T): T {
@@ -208,6 +215,7 @@ function sortPath(path: QueryPath): string {
 export function memoryStore(options: MemoryStoreOptions = {}): ScimStore {
   const clock = options.clock ?? (() => new Date());
   const generateId = options.generateId ?? randomUUID;
+  const budgetMs = queryBudget(options.queryTimeoutMs, 'memoryStore');
   const tenants = new Map<string, Tenant>();
   const storage = new Map<string, ResourceTypeStorage>();
   const tokens = new Map<string, TokenRecord>();
@@ -579,6 +587,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): ScimStore {
 
     async list(tenant, query: ListQuery): Promise<ListPage> {
       live();
+      const deadline = performance.now() + budgetMs;
       const t = tenants.get(tenant);
       const all = t?.byType.get(query.resourceType);
       if (t === undefined || all === undefined || all.size === 0) return { totalResults: 0, resources: [] };
@@ -595,7 +604,12 @@ export function memoryStore(options: MemoryStoreOptions = {}): ScimStore {
         let kept = views;
         if (query.filter !== undefined) {
           const predicate = compileFilter(query.filter, schema);
-          kept = views.filter((v) => predicate(v.json));
+          // Checked on one resource in 16, as SQLite does.
+          kept = views.filter((v, i) => {
+            if ((i & 15) === 0 && performance.now() >= deadline)
+              throw overBudget(query.resourceType, budgetMs);
+            return predicate(v.json);
+          });
         }
         if (query.sort !== undefined) {
           const sorted = sortResources(

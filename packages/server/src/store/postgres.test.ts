@@ -18,8 +18,14 @@ function schema(): string {
   return s;
 }
 let sharedPglite: PGlite | undefined;
-function make(s: string, options: { maxConnections?: number; analyzeEvery?: number } = {}) {
-  const analyze = options.analyzeEvery === undefined ? {} : { analyzeEvery: options.analyzeEvery };
+function make(
+  s: string,
+  options: { maxConnections?: number; analyzeEvery?: number; queryTimeoutMs?: number } = {},
+) {
+  const analyze = {
+    ...(options.analyzeEvery === undefined ? {} : { analyzeEvery: options.analyzeEvery }),
+    ...(options.queryTimeoutMs === undefined ? {} : { queryTimeoutMs: options.queryTimeoutMs }),
+  };
   if (url === undefined) {
     sharedPglite ??= new PGlite();
     return postgresStore({ pglite: sharedPglite, schema: s, ...analyze });
@@ -47,8 +53,37 @@ describeStoreContract(
   () => make(schema()),
   {
     setupTimeoutMs: 120_000,
+    // PGlite cannot cancel a statement: the budget applies on a server only.
+    ...(url === undefined ? {} : { budgeted: () => make(schema(), { queryTimeoutMs: 1 }) }),
   },
 );
+
+describe.skipIf(url === undefined)('postgresStore: the list budget on a pool of your own', () => {
+  it('carries it in the list’s transaction, and leaves the pool’s connections as they were', async () => {
+    const pool = new pg.Pool({ connectionString: url, max: 2 });
+    pool.on('error', () => {});
+    const store = postgresStore({ pool, schema: schema(), queryTimeoutMs: 1 });
+    try {
+      await store.open(TYPES);
+      const t = freshTenant();
+      for (let i = 0; i < 40; i++) {
+        const emails = Array.from({ length: 200 }, (_, j) => ({ value: `u${i}.${j}@example.org` }));
+        await store.create(t, 'User', { ...user(`u${i}`), data: { userName: `u${i}`, emails } });
+      }
+      const filter = query(Array.from({ length: 50 }, (_, k) => `emails.value co "zz${k}"`).join(' or '));
+      expect(
+        await failure(store.list(t, { resourceType: 'User', filter, startIndex: 1, count: 10 })),
+      ).toMatchObject({ status: 400, scimType: 'tooMany' });
+      for (let i = 0; i < 2; i++) {
+        const { rows } = await pool.query('SHOW statement_timeout');
+        expect(rows[0]).toEqual({ statement_timeout: '0' });
+      }
+    } finally {
+      await store.close();
+      await pool.end();
+    }
+  }, 60_000);
+});
 
 describe(`postgresStore (${url === undefined ? 'PGlite' : 'server'})`, () => {
   it('lets two instances migrate together and keeps uniqueness and every member between them', async () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isScimError, ScimError } from '@scim/schemas';
+import { overBudget, queryBudget } from './budget.ts';
 import { Params, postgresDialect, SqlCompiler } from './sql/compile.ts';
 import { postgresMigrations } from './sql/postgres-schema.ts';
 import {
@@ -136,6 +137,15 @@ export type PostgresStoreOptions = (
    * on a server whose autovacuum is off, every query plans as if the tables were empty.
    */
   readonly analyzeEvery?: number;
+  /**
+   * How long each statement of a list query (its count, its page, its members) may run, in
+   * milliseconds (default 200; `0`: no limit), enforced by PostgreSQL's `statement_timeout`: set on
+   * every connection of a pool the store makes (its other reads run under it too; writes,
+   * migrations and `ANALYZE` lift it), or with `SET LOCAL` in a read-only transaction around the
+   * list on a pool you pass. A statement past it is canceled by the server and the query answered
+   * 400 `tooMany` (RFC 7644 section 3.12). Not enforced on PGlite, which cannot cancel a statement.
+   */
+  readonly queryTimeoutMs?: number;
 };
 
 /**
@@ -175,6 +185,11 @@ interface Backend {
   session<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
   /** Runs `fn` in a transaction (READ COMMITTED). */
   transaction<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in a read-only transaction whose statements each may run `budgetMs` (`Infinity`:
+   * no limit); a statement past it fails with SQLSTATE 57014.
+   */
+  budgeted<T>(budgetMs: number, fn: (q: Queryable) => Promise<T>): Promise<T>;
   end(): Promise<void>;
 }
 
@@ -197,6 +212,8 @@ function hash32(text: string): number {
 }
 
 const UNAVAILABLE_STATES = /^(08|53|57P)/;
+/** `query_canceled`: a statement past its `statement_timeout` (or canceled by an operator). */
+const QUERY_CANCELED = '57014';
 const UNAVAILABLE_MESSAGES =
   /connect|terminat|closed|timeout|ended|not queryable|Connection|ECONN|EPIPE|socket/i;
 
@@ -217,7 +234,12 @@ function sqlState(error: unknown): string | undefined {
 
 function ignore(): void {}
 
-function poolBackend(pool: PgPoolLike, owned: boolean): Backend {
+/**
+ * A backend on a `pg` pool. `timeoutMs`: the `statement_timeout` every connection of the pool
+ * already has (a pool the store made): reads then need no transaction to carry it, and writes
+ * lift it (`SET LOCAL statement_timeout = 0`, in the round trip of their `BEGIN`).
+ */
+function poolBackend(pool: PgPoolLike, owned: boolean, timeoutMs?: number): Backend {
   const wrap = (client: PgClientLike): Queryable => ({
     async query(text, values) {
       const r = await client.query(text, values);
@@ -247,22 +269,29 @@ function poolBackend(pool: PgPoolLike, owned: boolean): Backend {
       throw error;
     }
   };
+  /** Runs `fn` between `begin` (one round trip, however many statements) and COMMIT. */
+  const within = <T>(begin: string, fn: (q: Queryable) => Promise<T>): Promise<T> =>
+    session(async (q) => {
+      await q.exec(begin);
+      try {
+        const out = await fn(q);
+        await q.exec('COMMIT');
+        return out;
+      } catch (error) {
+        try {
+          await q.exec('ROLLBACK');
+        } catch {}
+        throw error;
+      }
+    });
   return {
     session,
     transaction: (fn) =>
-      session(async (q) => {
-        await q.exec('BEGIN');
-        try {
-          const out = await fn(q);
-          await q.exec('COMMIT');
-          return out;
-        } catch (error) {
-          try {
-            await q.exec('ROLLBACK');
-          } catch {}
-          throw error;
-        }
-      }),
+      within(timeoutMs === undefined ? 'BEGIN' : 'BEGIN; SET LOCAL statement_timeout = 0', fn),
+    budgeted: (budgetMs, fn) =>
+      !Number.isFinite(budgetMs) || statementTimeout(budgetMs) === timeoutMs
+        ? session(fn)
+        : within(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${statementTimeout(budgetMs)}`, fn),
     end: async () => {
       if (owned) await pool.end();
     },
@@ -283,7 +312,8 @@ function pgliteBackend(db: PgliteLike): Backend {
   // the statements of a write.
   const transaction = async <T>(fn: (q: Queryable) => Promise<T>): Promise<T> =>
     (await db.transaction((tx) => fn(wrap(tx)))) as T;
-  return { session: transaction, transaction, end: async () => {} };
+  // PGlite runs each statement to its end (it has no timer to cancel one): no budget.
+  return { session: transaction, transaction, budgeted: (_ms, fn) => transaction(fn), end: async () => {} };
 }
 
 /**
@@ -323,17 +353,27 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   return new PostgresScimStore(options, schema);
 }
 
-async function makePool(options: {
-  connectionString: string;
-  maxConnections?: number;
-  connectTimeoutMs?: number;
-}) {
+/** A budget in whole milliseconds, as `statement_timeout` takes it (at least 1: 0 would be none). */
+function statementTimeout(budgetMs: number): number {
+  return Math.max(1, Math.ceil(budgetMs));
+}
+
+async function makePool(
+  options: {
+    connectionString: string;
+    maxConnections?: number;
+    connectTimeoutMs?: number;
+  },
+  timeoutMs: number | undefined,
+) {
   const pg = await import('pg');
   const Pool = (pg.default ?? pg).Pool;
   const pool = new Pool({
     connectionString: options.connectionString,
     max: options.maxConnections ?? 10,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+    // Sent when each connection starts: list queries carry their budget without a round trip.
+    ...(timeoutMs === undefined ? {} : { statement_timeout: timeoutMs }),
   });
   // An idle client whose server went away emits 'error'; the next checkout reconnects.
   pool.on('error', () => {});
@@ -353,9 +393,12 @@ class PostgresScimStore implements PostgresStore {
   /** Writes since the last `ANALYZE`, and the one running in the background, if any. */
   private writes = 0;
   private analyzing: Promise<void> | undefined;
+  /** A list statement's time budget (`queryTimeoutMs`; `Infinity`: none). */
+  private readonly budgetMs: number;
 
   constructor(options: PostgresStoreOptions, schema: string) {
     this.options = options;
+    this.budgetMs = queryBudget(options.queryTimeoutMs, 'postgresStore');
     this.schema = schema;
     this.s = `"${schema}"`;
     this.tokens = new PostgresTokens(this);
@@ -369,7 +412,7 @@ class PostgresScimStore implements PostgresStore {
           ? Promise.resolve(pgliteBackend(o.pglite))
           : 'pool' in o
             ? Promise.resolve(poolBackend(o.pool, false))
-            : makePool(o).then((pool) => poolBackend(pool, true));
+            : makePool(o, this.poolTimeout()).then((pool) => poolBackend(pool, true, this.poolTimeout()));
     }
     return this.backendPromise;
   }
@@ -392,9 +435,34 @@ class PostgresScimStore implements PostgresStore {
     }
   }
 
-  /** A read on one connection. */
-  read<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
-    return this.guard((b) => b.session(fn));
+  /** The `statement_timeout` of the connections of a pool the store makes: the list budget. */
+  private poolTimeout(): number | undefined {
+    return Number.isFinite(this.budgetMs) ? statementTimeout(this.budgetMs) : undefined;
+  }
+
+  /**
+   * A read on one connection. On a pool the store made, it runs under the list budget too (a
+   * lookup never comes near it); a read canceled by it means an overloaded server: 503.
+   */
+  async read<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
+    try {
+      return await this.guard((b) => b.session(fn));
+    } catch (error) {
+      if (sqlState(error) === QUERY_CANCELED) throw unavailable('PostgreSQL', error, 'is overloaded');
+      throw error;
+    }
+  }
+
+  /** A list query: statements that may run `queryTimeoutMs` each; past it, 400 `tooMany`. */
+  private async budgetedRead<T>(resourceType: string, fn: (q: Queryable) => Promise<T>): Promise<T> {
+    try {
+      return await this.guard((b) => b.budgeted(this.budgetMs, fn));
+    } catch (error) {
+      if (sqlState(error) === QUERY_CANCELED && Number.isFinite(this.budgetMs)) {
+        throw overBudget(resourceType, this.budgetMs, error);
+      }
+      throw error;
+    }
   }
 
   /** A write in a transaction, retried on serialization failures and deadlocks. */
@@ -470,8 +538,9 @@ class PostgresScimStore implements PostgresStore {
   }
 
   async analyze(): Promise<void> {
+    // In a transaction: without the statement timeout of the store's connections.
     await this.guard((b) =>
-      b.session((q) => q.exec(`ANALYZE ${TABLES.map((t) => `${this.s}.${t}`).join(', ')}`)),
+      b.transaction((q) => q.exec(`ANALYZE ${TABLES.map((t) => `${this.s}.${t}`).join(', ')}`)),
     );
   }
 
@@ -480,16 +549,15 @@ class PostgresScimStore implements PostgresStore {
    * data loaded while autovacuum was off), so that the first queries do not plan for empty tables.
    */
   private async analyzeIfNever(b: Backend): Promise<void> {
-    const { rows } = await b.session((q) =>
-      q.query(
+    // In a transaction, as migrations are: opening the store never runs out of the list budget.
+    await b.transaction(async (q) => {
+      const { rows } = await q.query(
         `SELECT 1 FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace
          WHERE n.nspname = $1 AND c.relname = ANY($2::text[]) AND c.relkind = 'r' AND c.reltuples < 0`,
         [this.schema, [...TABLES]],
-      ),
-    );
-    if (rows.length > 0) {
-      await b.session((q) => q.exec(`ANALYZE ${TABLES.map((t) => `${this.s}.${t}`).join(', ')}`));
-    }
+      );
+      if (rows.length > 0) await q.exec(`ANALYZE ${TABLES.map((t) => `${this.s}.${t}`).join(', ')}`);
+    });
   }
 
   async close(): Promise<void> {
@@ -657,7 +725,7 @@ class PostgresScimStore implements PostgresStore {
     const countValues = [...params.values];
     const limitParam = params.count(limit);
     const offsetParam = params.count(offset);
-    return this.read(async (q) => {
+    return this.budgetedRead(query.resourceType, async (q) => {
       const count = await q.query(
         `SELECT COUNT(*) AS n FROM ${this.s}.resources AS r WHERE ${where}`,
         countValues,

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { evaluateFilter, normalizeFilter, parseFilter, sortResources } from '@scim/protocol';
 import {
@@ -316,6 +319,10 @@ function agreement(name: string, make: () => ScimStore, runs: number) {
 }
 
 agreement('sqlite', () => sqliteStore({ path: ':memory:' }), 150);
+// A file: filters and sorts that scan run on the store's reader threads.
+const fileDir = mkdtempSync(join(tmpdir(), 'scim-agreement-'));
+afterAll(() => rmSync(fileDir, { recursive: true, force: true }));
+agreement('sqlite (file, reader threads)', () => sqliteStore({ path: join(fileDir, 'agree.db') }), 60);
 agreement('postgres (PGlite)', () => postgresStore({ pglite: new PGlite(), schema: 'prop' }), 60);
 
 // A database whose collation is not "C" (ICU en-US orders "_x" < "😀" < "a" < "Ａ" < "B"): the

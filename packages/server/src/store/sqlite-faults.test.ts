@@ -8,7 +8,7 @@ import { URN } from '@scim/schemas';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../auth/tokens.ts';
 import { harness } from '../handler/test-helpers.ts';
-import { failure, freshTenant } from './contract.ts';
+import { failure, freshTenant, query } from './contract.ts';
 import { makeReadOnly, makeWritable, readOnlyMethod } from './read-only.fixture.ts';
 import { sqliteStore } from './sqlite.ts';
 
@@ -148,6 +148,35 @@ describe('sqliteStore: its file deleted or replaced while open', () => {
     expect(page.resources.map((r) => r.data.userName)).toEqual(['from-the-backup', 'after']);
     await store.close();
   });
+
+  it('its reader threads read the new file once the store has noticed the replacement', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'scim.db');
+    const other = sqliteStore({ path: join(dir, 'other.db') });
+    await other.open(TYPES);
+    const t = freshTenant();
+    await other.create(t, 'User', user('from-the-backup'));
+    await other.close();
+    const store = sqliteStore({ path });
+    await store.open(TYPES);
+    await store.create(t, 'User', user('before'));
+    // A filter without an index: it runs on a reader thread, which keeps its connection.
+    const scan = async () =>
+      (
+        await store.list(t, {
+          resourceType: 'User',
+          filter: query('userName co "e"'),
+          startIndex: 1,
+          count: 10,
+        })
+      ).resources.map((r) => r.data.userName);
+    expect(await scan()).toEqual(['before']);
+
+    renameSync(join(dir, 'other.db'), path);
+    expect((await failure(store.create(t, 'User', user('during')))).status).toBe(503);
+    expect(await scan()).toEqual(['from-the-backup']);
+    await store.close();
+  }, 60_000);
 
   it('a deleted -wal: its commits are checkpointed into the file, so another process sees every acknowledged write', async () => {
     const path = join(tempDir(), 'scim.db');

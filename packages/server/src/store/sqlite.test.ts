@@ -6,7 +6,9 @@ import { describeStoreContract, failure, freshTenant, query } from './contract.t
 import { Params, SqlCompiler, sqliteDialect } from './sql/compile.ts';
 import { sqliteStore } from './sqlite.ts';
 
-describeStoreContract('sqlite (:memory:)', () => sqliteStore({ path: ':memory:' }));
+describeStoreContract('sqlite (:memory:)', () => sqliteStore({ path: ':memory:' }), {
+  budgeted: () => sqliteStore({ path: ':memory:', queryTimeoutMs: 1 }),
+});
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -25,7 +27,26 @@ const user = (userName: string) => ({
   change: { type: 'user.created' },
 });
 
-describeStoreContract('sqlite (file)', () => sqliteStore({ path: join(tempDir(), 'contract.db') }));
+// The file store runs its scans on reader threads; `:memory:` runs every query on the event loop.
+describeStoreContract(
+  'sqlite (file)',
+  async () => {
+    const store = sqliteStore({ path: join(tempDir(), 'contract.db') });
+    // Start a reader thread during setup (a scan needs one), not in the first test that scans.
+    await store.open(TYPES);
+    await store.list('warm-up', {
+      resourceType: 'User',
+      filter: query('userName co "x"'),
+      startIndex: 1,
+      count: 1,
+    });
+    return store;
+  },
+  {
+    setupTimeoutMs: 60_000,
+    budgeted: () => sqliteStore({ path: join(tempDir(), 'budget.db'), queryTimeoutMs: 1 }),
+  },
+);
 
 describe('sqliteStore', () => {
   it('keeps per-tenant counts for unfiltered lists through creates, failed creates and deletes', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
-import { foldCase } from '@scim/protocol';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { isScimError, ScimError } from '@scim/schemas';
+import { overBudget, queryBudget } from './budget.ts';
 import { FaultLog, type StoreLogger } from './fault-log.ts';
 import { Params, SqlCompiler, sqliteDialect } from './sql/compile.ts';
 import { indexedValues } from './sql/indexed.ts';
@@ -29,8 +29,19 @@ import {
   unknownMembers,
 } from './sql/shared.ts';
 import { sqliteMigrations } from './sql/sqlite-schema.ts';
-import { chunks, instantOf, now, searchDocument } from './sql/values.ts';
+import { chunks, now, searchDocument } from './sql/values.ts';
 import { DatabaseFile, type FileProblem } from './sqlite-file.ts';
+import { BUDGET_CHECK, QueryBudgetExceeded, QueryClock, registerFunctions } from './sqlite-functions.ts';
+import { type Placement, placementOf } from './sqlite-plan.ts';
+import {
+  type GroupMemberRow,
+  jobStatements,
+  type ListJob,
+  type ReadJob,
+  type ReadRows,
+  runRead,
+} from './sqlite-read.ts';
+import { ReaderError, SqliteReaders } from './sqlite-readers.ts';
 import type {
   ChangeEvent,
   ChangeRecord,
@@ -75,6 +86,20 @@ export interface SqliteStoreOptions {
    * request. `createLogger()` fits.
    */
   readonly logger?: StoreLogger;
+  /**
+   * How long one list query (its count, its page, its members) may run, in milliseconds (default
+   * 200; `0`: no limit). A query that needs longer is stopped and answered 400 `tooMany` (RFC 7644
+   * section 3.12), saying to narrow the filter. Lookups (`id`, `userName eq`, ...) never come near it.
+   */
+  readonly queryTimeoutMs?: number;
+  /**
+   * How many reader threads run the queries that may read many rows (filters without an index,
+   * sorts, deep pages), each on its own read-only connection, so that they never hold up the event
+   * loop (default 2; `0`: every query on the event loop). Lookups by a key run on the event loop,
+   * where they cost less. A database in memory (`':memory:'`) has no readers: another connection
+   * could not see it.
+   */
+  readonly readers?: number;
 }
 
 /**
@@ -109,6 +134,24 @@ const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 const BUSY_SLICE_MS = 5;
 /** How often a read checks that the database file is still the one opened (writes always do). */
 const READ_CHECK_MS = 1000;
+/** Reader threads (the `readers` default). */
+const DEFAULT_READERS = 2;
+/**
+ * How long a read that looks like a lookup may work on the event loop (CPU time of the thread,
+ * where Node tells it): past it, it stops and runs again on a reader thread, and reads of its SQL
+ * text go there from then on (but for one in {@link REPROBE_EVERY}, which tries the event loop
+ * again).
+ */
+const INLINE_SLICE_MS = 10;
+/** How often a read moved to the readers tries the event loop again (its data may have shrunk). */
+const REPROBE_EVERY = 64;
+/**
+ * SQL longer than this (a filter of many terms) runs on a reader without asking SQLite for its
+ * plan: preparing it takes milliseconds, which the event loop would wait for.
+ */
+const PLAN_SQL_LENGTH = 16_384;
+/** How many rows an unfiltered page may read in index order (offset + count) and stay a lookup. */
+const INLINE_WALK_ROWS = 500;
 
 /**
  * `node:sqlite`, loaded when a SQLite store first opens its database (not when `@scim/server` is
@@ -241,14 +284,37 @@ class SqliteScimStore implements SqliteStore {
   private types = new Map<string, ResourceTypeStorage>();
   /** Prepared statements of the open handle, by SQL text (`prepare` costs more than running one). */
   private statements = new Map<string, StatementSync>();
+  /** A list query's time budget (`queryTimeoutMs`; `Infinity`: none). */
+  private readonly budgetMs: number;
+  /** The deadline `scim_budget()` reads on the handle. */
+  private readonly clock = new QueryClock();
+  /** The reader threads; `undefined` for a database in memory or `readers: 0`. */
+  private readonly readers: SqliteReaders | undefined;
+  private readonly logger: StoreLogger | undefined;
+  /** Counts the handles opened: a reader reopens its connection when it changes. */
+  private generation = 0;
+  /** Where each read runs, by its SQL text (see {@link route}). */
+  private routes = new Map<string, Route>();
 
   constructor(options: SqliteStoreOptions) {
     this.file = DatabaseFile.of(options.path);
     // A URI stays a URI (its parameters count); a file name is opened by its absolute path.
     this.path = options.path.startsWith('file:') ? options.path : (this.file?.path ?? options.path);
     this.busyTimeoutMs = Math.max(0, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
+    this.budgetMs = queryBudget(options.queryTimeoutMs, 'sqliteStore');
     this.faults = new FaultLog('SQLite', options.logger);
+    this.logger = options.logger;
     this.tokens = new SqliteTokens(this);
+    const readers = Math.max(0, Math.floor(options.readers ?? DEFAULT_READERS));
+    this.readers =
+      this.file === undefined || readers === 0
+        ? undefined
+        : new SqliteReaders({
+            path: readerPath(this.path, this.file),
+            size: readers,
+            waitMs: this.busyTimeoutMs,
+            busySliceMs: BUSY_SLICE_MS,
+          });
   }
 
   get database(): DatabaseSync {
@@ -285,12 +351,7 @@ class SqliteScimStore implements SqliteStore {
       // commit is in the WAL as before, so durability is the same.
       db.exec('PRAGMA wal_autocheckpoint = 4000');
       db.exec('PRAGMA foreign_keys = ON');
-      db.function('scim_instant', { deterministic: true }, (text) =>
-        typeof text === 'string' ? instantOf(text) : null,
-      );
-      db.function('scim_fold', { deterministic: true }, (text) =>
-        typeof text === 'string' ? foldCase(text) : text,
-      );
+      registerFunctions(db, this.clock);
       migrate(db);
     } catch (error) {
       try {
@@ -300,6 +361,8 @@ class SqliteScimStore implements SqliteStore {
     }
     this.db = db;
     this.statements = new Map();
+    this.routes = new Map();
+    this.generation++;
     this.opened = true;
     file?.remember();
     this.checkedAt = performance.now();
@@ -342,12 +405,15 @@ class SqliteScimStore implements SqliteStore {
     throw unavailable('SQLite', new Error(cause), 'is unavailable');
   }
 
-  /** The prepared statement for `sql` on `db`, from the cache (bounded; oldest dropped first). */
+  /**
+   * The prepared statement for `sql` on `db`, from the cache (bounded; oldest dropped first).
+   * Preparing does not count against a running read's budget (see `QueryClock.excluding`).
+   */
   stmt(db: DatabaseSync, sql: string): StatementSync {
     if (db !== this.db) return db.prepare(sql);
     let statement = this.statements.get(sql);
     if (statement === undefined) {
-      statement = db.prepare(sql);
+      statement = this.clock.excluding(() => db.prepare(sql));
       if (this.statements.size >= STATEMENT_CACHE) {
         const oldest = this.statements.keys().next().value;
         if (oldest !== undefined) this.statements.delete(oldest);
@@ -364,12 +430,17 @@ class SqliteScimStore implements SqliteStore {
    * ... 100 ms) and tries again, until `busyTimeoutMs` has passed (then 503). Database failures
    * become 503s, logged once per cause.
    */
-  async run<T>(fn: (db: DatabaseSync) => T, mode: 'read' | 'check' | 'write' = 'read'): Promise<T> {
+  run<T>(fn: (db: DatabaseSync) => T, mode: Mode = 'read'): Promise<T> {
+    return this.retry(() => this.attempt(fn, mode), mode);
+  }
+
+  /** The loop of {@link run}: `once` is one try (on the event loop, or on a reader thread). */
+  private async retry<T>(once: () => T | Promise<T>, mode: Mode): Promise<T> {
     const deadline = performance.now() + this.busyTimeoutMs;
     let reopened = false;
     for (let attempt = 0; ; attempt++) {
       try {
-        const out = this.attempt(fn, mode);
+        const out = await once();
         if (this.faults.failing) this.faults.up(mode === 'write');
         return out;
       } catch (error) {
@@ -393,12 +464,18 @@ class SqliteScimStore implements SqliteStore {
     return this.run(fn, 'write');
   }
 
-  /** One try of {@link run}, synchronous: no other request runs in between. */
-  private attempt<T>(fn: (db: DatabaseSync) => T, mode: 'read' | 'check' | 'write'): T {
+  /** The handle, once the file was checked (always for `check` and `write`; at most once a second for `read`). */
+  private ready(mode: Mode): DatabaseSync {
     let db = this.handle();
     if (mode !== 'read' || performance.now() - this.checkedAt >= READ_CHECK_MS) {
       if (this.checkFile(db)) db = this.handle();
     }
+    return db;
+  }
+
+  /** One try of {@link run}, synchronous: no other request runs in between. */
+  private attempt<T>(fn: (db: DatabaseSync) => T, mode: Mode): T {
+    const db = this.ready(mode);
     if (mode !== 'write') return fn(db);
     this.stmt(db, 'BEGIN IMMEDIATE').run();
     try {
@@ -438,6 +515,106 @@ class SqliteScimStore implements SqliteStore {
     return unavailable('SQLite', error);
   }
 
+  /**
+   * Runs a read job where it costs the event loop least: a lookup (see `placementOf`) on the
+   * handle, within {@link INLINE_SLICE_MS} of CPU time when there are readers (past it, it moves
+   * to a reader, and so do later reads of its SQL text: see {@link route}); anything else on a
+   * reader thread. Either way it stops once it has run `budgetMs` (wall-clock time) in all: 400
+   * `tooMany`. Without readers, every job runs on the handle within `budgetMs`. Busy and
+   * unavailable databases are handled as {@link run} does.
+   */
+  private read(job: ReadJob, budgetMs: number, resourceType: string): Promise<ReadRows> {
+    const started = performance.now();
+    const left = () => budgetMs - (performance.now() - started);
+    return this.retry(async () => {
+      const db = this.ready('read');
+      const readers = this.readers?.usable === true ? this.readers : undefined;
+      if (readers === undefined) return this.inline(db, job, left(), budgetMs, resourceType);
+      const route = this.route(db, job);
+      if (inlineNow(route)) {
+        try {
+          const rows = this.inline(db, job, Math.min(INLINE_SLICE_MS, left()), budgetMs, resourceType, true);
+          route.moved = false;
+          return rows;
+        } catch (error) {
+          if (!(error instanceof QueryBudgetExceeded)) throw error;
+          route.moved = true;
+          route.runs = 0;
+        }
+      }
+      try {
+        return await readers.run(job, Math.max(0, left()), this.generation);
+      } catch (error) {
+        if (!(error instanceof ReaderError)) throw error;
+        const failure = error.failure;
+        if (failure.kind === 'budget') throw overBudget(resourceType, budgetMs, error);
+        if (failure.kind === 'busy') {
+          throw unavailable('SQLite', error, 'is busy with other long queries');
+        }
+        if (failure.kind === 'stopped') throw unavailable('SQLite', error);
+        this.logger?.error(
+          { store: 'SQLite', cause: String(failure.cause) },
+          'SQLite reader threads cannot start here: every query runs on the event loop',
+        );
+        return this.inline(this.ready('read'), job, left(), budgetMs, resourceType);
+      }
+    }, 'read');
+  }
+
+  /**
+   * Runs a job on the handle within `sliceMs`. Out of time: `tooMany`, unless `movable` (a slice
+   * of CPU time before a reader takes the job; the caller then moves it there).
+   */
+  private inline(
+    db: DatabaseSync,
+    job: ReadJob,
+    sliceMs: number,
+    budgetMs: number,
+    resourceType: string,
+    movable = false,
+  ): ReadRows {
+    try {
+      return this.clock.within(sliceMs, () => runRead((sql) => this.stmt(db, sql), job), movable);
+    } catch (error) {
+      if (error instanceof QueryBudgetExceeded && !(movable && sliceMs < budgetMs)) {
+        throw overBudget(resourceType, budgetMs, error);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Where a job runs: from its plan, read once per SQL text (see `placementOf`), and whether a read
+   * of that text ran past its slice on the event loop. Counts the runs of a moved read.
+   */
+  private route(db: DatabaseSync, job: ReadJob): Route {
+    const key = routeKey(job);
+    let route = this.routes.get(key);
+    if (route === undefined) {
+      let plan: Placement = 'inline';
+      if (
+        job.kind === 'list' &&
+        (job.page.sql.length > PLAN_SQL_LENGTH || job.count.sql.length > PLAN_SQL_LENGTH)
+      ) {
+        // A filter of hundreds of terms is no lookup; planning it here would hold the event loop.
+        plan = 'reader';
+      } else if (job.kind === 'list') {
+        const plans = jobStatements(job).map((s) =>
+          (db.prepare(`EXPLAIN QUERY PLAN ${s.sql}`).all() as { detail: string }[]).map((r) => r.detail),
+        );
+        plan = placementOf(plans, job.walk !== undefined && job.walk <= INLINE_WALK_ROWS);
+      }
+      route = { plan, moved: false, runs: 0 };
+      if (this.routes.size >= STATEMENT_CACHE) {
+        const oldest = this.routes.keys().next().value;
+        if (oldest !== undefined) this.routes.delete(oldest);
+      }
+      this.routes.set(key, route);
+    }
+    route.runs++;
+    return route;
+  }
+
   private memberships(): boolean {
     for (const t of this.types.values()) if (t.referenceAttribute !== undefined) return true;
     return false;
@@ -451,6 +628,7 @@ class SqliteScimStore implements SqliteStore {
   async close(): Promise<void> {
     this.closed = true;
     this.drop();
+    await this.readers?.close();
   }
 
   async ping(): Promise<void> {
@@ -491,17 +669,23 @@ class SqliteScimStore implements SqliteStore {
     id: string,
     options?: { readonly members?: boolean },
   ): Promise<StoredResource | undefined> {
+    if (options?.members === true) {
+      // A group's members may be many: a read that can move off the event loop (no budget).
+      const found = await this.read(
+        { kind: 'get', tenant, resourceType, id },
+        Number.POSITIVE_INFINITY,
+        resourceType,
+      );
+      const row = found.rows[0];
+      return row === undefined ? undefined : toResource(row, byGroup(found.members).get(id) ?? []);
+    }
     return this.run((db) => {
       const row = this.stmt(
         db,
         `SELECT id, resource_type, version, created, last_modified, data FROM resources
            WHERE tenant = ? AND id = ? AND resource_type = ?`,
       ).get(tenant, id, resourceType) as ResourceRow | undefined;
-      if (row === undefined) return undefined;
-      return toResource(
-        row,
-        options?.members === true ? (this.membersOf(db, tenant, [id]).get(id) ?? []) : undefined,
-      );
+      return row === undefined ? undefined : toResource(row);
     });
   }
 
@@ -597,45 +781,42 @@ class SqliteScimStore implements SqliteStore {
     });
     const condition = query.filter === undefined ? '' : ` AND ${compiler.filter(query.filter)}`;
     // A list of ids: `+` keeps the planner off the type index, so that the (tenant, id) key looks
-    // each one up instead of scanning every row of the type.
-    const where = `r.tenant = ${t} AND ${compiler.byIds ? '+' : ''}r.resource_type = ${rt}${condition}`;
+    // each one up instead of scanning every row of the type. BUDGET_CHECK stops the query when it
+    // runs out of time.
+    const where = `r.tenant = ${t} AND ${compiler.byIds ? '+' : ''}r.resource_type = ${rt} AND ${BUDGET_CHECK}${condition}`;
     const order = compiler.sort(query.sort);
     const { offset, limit } = paging(query);
-    const countValues = [...params.values] as SQLInputValue[];
+    const countValues = [...params.values];
     const limitParam = params.count(limit);
     const offsetParam = params.count(offset);
-    return this.run((db) => {
-      const values = params.values as SQLInputValue[];
+    const job: ListJob = {
+      kind: 'list',
       // Unfiltered: the trigger-kept count (migration 4) instead of counting every row.
-      const count = (
+      count:
         query.filter === undefined
-          ? (this.stmt(db, 'SELECT n FROM resource_counts WHERE tenant = ? AND resource_type = ?').get(
-              tenant,
-              query.resourceType,
-            ) ?? { n: 0 })
-          : this.stmt(db, `SELECT COUNT(*) AS n FROM resources AS r WHERE ${where}`).get(...countValues)
-      ) as { n: number };
-      if (limit === 0 || offset >= count.n) return { totalResults: count.n, resources: [] };
-      const rows = this.stmt(
-        db,
-        `SELECT r.id, r.resource_type, r.version, r.created, r.last_modified, r.data FROM resources AS r
+          ? {
+              sql: 'SELECT n FROM resource_counts WHERE tenant = ? AND resource_type = ?',
+              values: [tenant, query.resourceType],
+            }
+          : { sql: `SELECT COUNT(*) AS n FROM resources AS r WHERE ${where}`, values: countValues },
+      page: {
+        sql: `SELECT r.id, r.resource_type, r.version, r.created, r.last_modified, r.data FROM resources AS r
            WHERE ${where} ORDER BY ${order} LIMIT ${limitParam} OFFSET ${offsetParam}`,
-      ).all(...values) as unknown as ResourceRow[];
-      const members =
-        query.members === true && storage?.referenceAttribute !== undefined
-          ? this.membersOf(
-              db,
-              tenant,
-              rows.map((r) => r.id),
-            )
-          : undefined;
-      return {
-        totalResults: count.n,
-        resources: rows.map((r) =>
-          toResource(r, members === undefined ? undefined : (members.get(r.id) ?? [])),
-        ),
-      };
-    });
+        values: params.values,
+      },
+      offset,
+      limit,
+      ...(query.members === true && storage?.referenceAttribute !== undefined ? { membersOf: tenant } : {}),
+      ...(query.filter === undefined ? { walk: offset + limit } : {}),
+    };
+    const found = await this.read(job, this.budgetMs, query.resourceType);
+    const members = found.members === undefined ? undefined : byGroup(found.members);
+    return {
+      totalResults: found.total,
+      resources: found.rows.map((r) =>
+        toResource(r, members === undefined ? undefined : (members.get(r.id) ?? [])),
+      ),
+    };
   }
 
   async memberOf(tenant: string, id: string): Promise<readonly StoredMember[]> {
@@ -791,33 +972,6 @@ class SqliteScimStore implements SqliteStore {
     }
   }
 
-  private membersOf(
-    db: DatabaseSync,
-    tenant: string,
-    groupIds: readonly string[],
-  ): Map<string, StoredMember[]> {
-    const out = new Map<string, StoredMember[]>();
-    for (const chunk of chunks(groupIds, MEMBER_CHUNK)) {
-      const rows = this.stmt(
-        db,
-        `SELECT m.group_id, m.member_id, r.resource_type,
-                  COALESCE(m.display, json_extract(r.data, '$.displayName'), json_extract(r.data, '$.userName')) AS display
-           FROM members AS m LEFT JOIN resources AS r ON r.tenant = m.tenant AND r.id = m.member_id
-           WHERE m.tenant = ? AND m.group_id IN (${chunk.map(() => '?').join(', ')})
-           ORDER BY m.rowid`,
-      ).all(tenant, ...chunk) as unknown as (MemberRow & { group_id: string })[];
-      for (const row of rows) {
-        let list = out.get(row.group_id);
-        if (list === undefined) {
-          list = [];
-          out.set(row.group_id, list);
-        }
-        list.push(toMember(row));
-      }
-    }
-    return out;
-  }
-
   private record(
     db: DatabaseSync,
     tenant: string,
@@ -832,6 +986,62 @@ class SqliteScimStore implements SqliteStore {
       `INSERT INTO changes (tenant, type, resource_type, id, version, at, detail) VALUES (?, ?, ?, ?, ?, ?, ?)`,
     ).run(tenant, change.type, resourceType, id, version, at, changeDetail(change));
   }
+}
+
+/** How the store's handle is used by one call (see `SqliteScimStore.run`). */
+type Mode = 'read' | 'check' | 'write';
+
+/** Where reads of one SQL text run (see `SqliteScimStore.route`). */
+interface Route {
+  /** Where its plan says. */
+  readonly plan: Placement;
+  /** It ran past its slice on the event loop: it runs on a reader. */
+  moved: boolean;
+  /** Reads of it, counted from when it moved. */
+  runs: number;
+}
+
+/** Whether a read runs on the event loop now: its plan says so, and it has not moved (or is tried again). */
+function inlineNow(route: Route): boolean {
+  return route.plan === 'inline' && (!route.moved || route.runs % REPROBE_EVERY === 0);
+}
+
+/**
+ * The key of a job's route: its page's SQL text (its count's follows from it) and whether it may
+ * walk rows in order.
+ */
+function routeKey(job: ReadJob): string {
+  if (job.kind === 'get') return 'get';
+  return job.walk !== undefined && job.walk <= INLINE_WALK_ROWS ? `${job.page.sql}\u0000walk` : job.page.sql;
+}
+
+/** Member rows by the group they belong to, in their order. */
+function byGroup(rows: readonly GroupMemberRow[] | undefined): Map<string, StoredMember[]> {
+  const out = new Map<string, StoredMember[]>();
+  for (const row of rows ?? []) {
+    let list = out.get(row.group_id);
+    if (list === undefined) {
+      list = [];
+      out.set(row.group_id, list);
+    }
+    list.push(toMember(row));
+  }
+  return out;
+}
+
+/**
+ * What a reader thread opens: the file's absolute path, or the store's `file:` URI with `mode=ro`
+ * (a reader never writes, and never creates a missing file).
+ */
+function readerPath(path: string, file: DatabaseFile): string {
+  if (!path.startsWith('file:')) return file.path;
+  const hash = path.indexOf('#');
+  const uri = hash < 0 ? path : path.slice(0, hash);
+  const question = uri.indexOf('?');
+  const base = question < 0 ? uri : uri.slice(0, question);
+  const query = question < 0 ? [] : uri.slice(question + 1).split('&');
+  const kept = query.filter((p) => p !== '' && !p.startsWith('mode='));
+  return `${base}?${[...kept, 'mode=ro'].join('&')}`;
 }
 
 /** Whether two lists of distinct `[attribute, value]` pairs hold the same pairs, in any order. */

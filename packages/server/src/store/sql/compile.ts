@@ -18,6 +18,7 @@
  */
 import { type ComparisonOperator, foldCase, type QueryFilter, type QueryPath } from '@scim/protocol';
 import { type AttributeDefinition, ScimError } from '@scim/schemas';
+import { budgetCheck } from '../sqlite-functions.ts';
 import type { StoreSort } from '../types.ts';
 
 /** JSON keys that may be written into SQL text: SCIM attribute names and schema URNs. @internal */
@@ -199,7 +200,8 @@ export const sqliteDialect: Dialect = {
     // cost the square of the array's length.
     const json = `(CASE ${a}.type WHEN 'object' THEN ${a}.value WHEN 'array' THEN ${a}.value WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE json_quote(${a}.value) END)`;
     const el: SqliteNode = { sqlite: `'$'`, data: json, element: mode };
-    return `EXISTS (SELECT 1 FROM json_each(${doc}, ${n.sqlite}) AS ${a} WHERE json_type(${doc}, ${n.sqlite}) = 'array' AND ${a}.type <> 'null' AND ${body(el)})`;
+    // budgetCheck: a query stops within 16 elements of its deadline, even inside one large array.
+    return `EXISTS (SELECT 1 FROM json_each(${doc}, ${n.sqlite}) AS ${a} WHERE json_type(${doc}, ${n.sqlite}) = 'array' AND ${budgetCheck(`${a}.key`)} AND ${a}.type <> 'null' AND ${body(el)})`;
   },
   primaryIndex(node, a) {
     const n = node as SqliteNode;

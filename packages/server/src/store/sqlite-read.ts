@@ -1,0 +1,118 @@
+/**
+ * The reads of a SQLite store that may cost more than a lookup (a list: its count, its page and its
+ * members; a group with its members), as data: a job the store runs on its own connection or sends
+ * to a reader thread (`sqlite-reader.ts`), which runs it with the same code. A job holds SQL text
+ * and parameters already compiled; it returns rows, which the store turns into resources.
+ *
+ * @internal
+ * @packageDocumentation
+ */
+import type { SQLInputValue, StatementSync } from 'node:sqlite';
+import type { MemberRow, ResourceRow } from './sql/shared.ts';
+import { chunks } from './sql/values.ts';
+import { MEMBER_BUDGET_CHECK } from './sqlite-functions.ts';
+
+/** One statement: its SQL text and its parameters (numbered `?1`, `?2`, ... or positional). @internal */
+export interface JobStatement {
+  readonly sql: string;
+  readonly values: readonly (string | number | null)[];
+}
+
+/** A list query: the count, then (when the page is not empty) the page, then its members. @internal */
+export interface ListJob {
+  readonly kind: 'list';
+  readonly count: JobStatement;
+  readonly page: JobStatement;
+  readonly offset: number;
+  readonly limit: number;
+  /** Load the members of the page's resources (the tenant's). */
+  readonly membersOf?: string;
+  /**
+   * The query has no filter and reads at most this many rows in index order (offset + count): a
+   * plan that walks the type's rows in order is then as bounded as a lookup.
+   */
+  readonly walk?: number;
+}
+
+/** A resource read with its members (a group). @internal */
+export interface GetJob {
+  readonly kind: 'get';
+  readonly tenant: string;
+  readonly resourceType: string;
+  readonly id: string;
+}
+
+/** What a reader runs. @internal */
+export type ReadJob = ListJob | GetJob;
+
+/** A member row with the group it belongs to. @internal */
+export type GroupMemberRow = MemberRow & { group_id: string };
+
+/** What a job returns: rows, turned into resources by the store. @internal */
+export interface ReadRows {
+  /** The list's `totalResults` (a get: 1 when found, else 0). */
+  readonly total: number;
+  readonly rows: readonly ResourceRow[];
+  /** The members of the rows, when asked for. */
+  readonly members?: readonly GroupMemberRow[];
+}
+
+/** How many ids one membership query names. */
+const MEMBER_CHUNK = 500;
+
+/** The statements of a job, for its query plan (the members query is bounded by the page). @internal */
+export function jobStatements(job: ReadJob): readonly JobStatement[] {
+  return job.kind === 'list' ? [job.count, job.page] : [];
+}
+
+/**
+ * Runs a job on a connection (`prepare` returns its cached statements). Synchronous: a reader
+ * thread runs it whole; on the event loop it runs under a short deadline (see `scim_budget`).
+ * @internal
+ */
+export function runRead(prepare: (sql: string) => StatementSync, job: ReadJob): ReadRows {
+  if (job.kind === 'get') {
+    const row = prepare(
+      `SELECT id, resource_type, version, created, last_modified, data FROM resources
+         WHERE tenant = ? AND id = ? AND resource_type = ?`,
+    ).get(job.tenant, job.id, job.resourceType) as ResourceRow | undefined;
+    if (row === undefined) return { total: 0, rows: [] };
+    return { total: 1, rows: [row], members: membersOf(prepare, job.tenant, [job.id]) };
+  }
+  const counted = prepare(job.count.sql).get(...(job.count.values as SQLInputValue[])) as
+    | { n: number }
+    | undefined;
+  const total = counted?.n ?? 0;
+  if (job.limit === 0 || job.offset >= total) return { total, rows: [] };
+  const rows = prepare(job.page.sql).all(...(job.page.values as SQLInputValue[])) as unknown as ResourceRow[];
+  if (job.membersOf === undefined) return { total, rows };
+  return {
+    total,
+    rows,
+    members: membersOf(
+      prepare,
+      job.membersOf,
+      rows.map((r) => r.id),
+    ),
+  };
+}
+
+/** The members of groups, in the order they were added, with their type and label. */
+function membersOf(
+  prepare: (sql: string) => StatementSync,
+  tenant: string,
+  groupIds: readonly string[],
+): GroupMemberRow[] {
+  const out: GroupMemberRow[] = [];
+  for (const chunk of chunks(groupIds, MEMBER_CHUNK)) {
+    const rows = prepare(
+      `SELECT m.group_id, m.member_id, r.resource_type,
+              COALESCE(m.display, json_extract(r.data, '$.displayName'), json_extract(r.data, '$.userName')) AS display
+         FROM members AS m LEFT JOIN resources AS r ON r.tenant = m.tenant AND r.id = m.member_id
+         WHERE m.tenant = ? AND m.group_id IN (${chunk.map(() => '?').join(', ')}) AND ${MEMBER_BUDGET_CHECK}
+         ORDER BY m.rowid`,
+    ).all(tenant, ...chunk) as unknown as GroupMemberRow[];
+    for (const row of rows) out.push(row);
+  }
+  return out;
+}
