@@ -19,9 +19,12 @@ afterAll(async () => {
   if (url !== undefined) for (const s of schemas) await dropSchema(url, s);
 }, 60_000);
 
+// No query time budget here (`queryTimeoutMs: 0`): these cases test what the limits allow and
+// refuse, and a loaded machine must not turn a long allowed filter into a budget refusal. The
+// budget has its own tests in the store contract suite.
 const stores: [string, () => ScimStore][] = [
-  ['memory', () => memoryStore()],
-  ['sqlite', () => sqliteStore({ path: ':memory:' })],
+  ['memory', () => memoryStore({ queryTimeoutMs: 0 })],
+  ['sqlite', () => sqliteStore({ path: ':memory:', queryTimeoutMs: 0 })],
   [
     url === undefined ? 'postgres (PGlite)' : 'postgres',
     () => {
@@ -29,9 +32,9 @@ const stores: [string, () => ScimStore][] = [
       schemas.push(schema);
       if (url === undefined) {
         pglite ??= new PGlite();
-        return postgresStore({ pglite, schema });
+        return postgresStore({ pglite, schema, queryTimeoutMs: 0 });
       }
-      return postgresStore({ connectionString: url, schema, maxConnections: 4 });
+      return postgresStore({ connectionString: url, schema, maxConnections: 4, queryTimeoutMs: 0 });
     },
   ],
 ];
