@@ -284,3 +284,37 @@ describe.each(stores)('input limits on the %s store', (_name, make) => {
     await wide.handler.close();
   }, 60_000);
 });
+
+// Review of issue 11: the op cap bounds one PATCH, but a Bulk request carries up to 100 of them. The
+// SQLite store answers synchronously, so a Bulk request ran all its operations without giving the
+// event loop back: 14 PATCHes of 1,000 value-filtered replaces on a user with 1,000 emails (every
+// limit respected, 1 MiB) held /health for 9 s behind `scim-server start`. Another request must be
+// able to run between two operations of a Bulk request.
+describe('a Bulk request on the SQLite store', () => {
+  it('gives the event loop back between its operations, so other requests are not held up', async () => {
+    const store = sqliteStore({ path: ':memory:' });
+    const h = harness({}, store);
+    const u = await h.createUser('bulk-target');
+    let updates = 0;
+    let seenBetween: number | undefined;
+    const update = store.update.bind(store);
+    store.update = async (...args) => {
+      // When the first operation writes, something else arrives on the event loop.
+      if (updates === 0) setImmediate(() => (seenBetween = updates));
+      updates++;
+      return update(...args);
+    };
+    const operations = Array.from({ length: 5 }, (_, i) => ({
+      method: 'PATCH',
+      path: `/Users/${u.id}`,
+      data: { schemas: [URN.PatchOp], Operations: [{ op: 'replace', path: 'title', value: `t${i}` }] },
+    }));
+    const r = await h.call('POST', '/Bulk', { schemas: [URN.BulkRequest], Operations: operations });
+    expect(r.body.Operations.map((o: { status: string }) => o.status)).toEqual(Array(5).fill('200'));
+    expect(updates).toBe(5);
+    await new Promise((resolve) => setImmediate(resolve));
+    // 5 when the other request only ran once the whole Bulk request was done.
+    expect(seenBetween).toBeLessThan(5);
+    await h.handler.close();
+  });
+});
