@@ -166,5 +166,44 @@ export function describeHandlerContract(store: () => ScimStore, tenant: () => st
       expect(r.body.Operations.map((o: { status: string }) => o.status)).toEqual(['204', '400']);
       expect(await g.state()).toEqual(before);
     });
+
+    // Review of issue 11: the rule "a value present never clears" held for members and title, not
+    // for a singular complex attribute (name, manager) or a sub-attribute, nor for add/replace of {}.
+    it('never clears name or manager for a remove with a value naming something else, nor for add or replace of {} (entra)', async () => {
+      const handler = handlerOver(store(), 'entra');
+      const t = tenant();
+      const boss = await call(handler, t, 'POST', '/Users', { schemas: [URN.User], userName: 'boss@x.com' });
+      expect(boss.status).toBe(201);
+      const created = await call(handler, t, 'POST', '/Users', {
+        schemas: [URN.User, URN.EnterpriseUser],
+        userName: 'ann@x.com',
+        name: { givenName: 'Ann', familyName: 'Lee' },
+        [URN.EnterpriseUser]: { manager: { value: boss.body.id } },
+      });
+      expect(created.status).toBe(201);
+      const id: string = created.body.id;
+      const state = async () => {
+        const r = await call(handler, t, 'GET', `/Users/${id}`);
+        return { name: r.body.name, manager: r.body[URN.EnterpriseUser]?.manager?.value };
+      };
+      const before = await state();
+      expect(before).toEqual({ name: { givenName: 'Ann', familyName: 'Lee' }, manager: boss.body.id });
+      const operations = [
+        { op: 'Remove', path: 'name', value: { givenName: 'Bob' } },
+        { op: 'Remove', path: 'name', value: {} },
+        { op: 'Remove', path: 'name.givenName', value: 'Bob' },
+        { op: 'Remove', path: 'name.givenName', value: [] },
+        { op: 'Remove', path: `${URN.EnterpriseUser}:manager`, value: [] },
+        { op: 'Add', path: 'name', value: {} },
+        { op: 'Replace', path: 'name', value: {} },
+        { op: 'Add', path: `${URN.EnterpriseUser}:manager`, value: {} },
+        { op: 'Add', path: `${URN.EnterpriseUser}:manager`, value: [] },
+      ];
+      for (const op of operations) {
+        const r = await call(handler, t, 'PATCH', `/Users/${id}`, patchOp(op));
+        expect(r.status, JSON.stringify(op)).toBeLessThan(500);
+        expect(await state(), JSON.stringify(op)).toEqual(before);
+      }
+    });
   });
 }
