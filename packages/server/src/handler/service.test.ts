@@ -153,6 +153,26 @@ describe('odd requests', () => {
     expect((await h.call('GET', '/Users/%E0%A4%A')).status).toBe(404);
   });
 
+  // Review of issue 11: URLSearchParams read bytes that are not UTF-8 as U+FFFD.
+  test('a query parameter that is not percent-encoded UTF-8: 400, by parameter; + is a space', async () => {
+    const h = harness();
+    await h.createUser('plus one');
+    for (const [query, scimType] of [
+      ['attributes=%FFuserName', 'invalidValue'],
+      ['excludedAttributes=%ED%A0%80', 'invalidValue'],
+      ['sortBy=userName%C3', 'invalidValue'],
+      ['FILTER=userName%20eq%20%22%FF%22', 'invalidFilter'],
+    ] as const) {
+      const r = await h.call('GET', `/Users?${query}`);
+      expect(r.status, query).toBe(400);
+      expect(r.body.scimType, query).toBe(scimType);
+    }
+    // A parameter this server does not read is left alone, whatever its bytes.
+    expect((await h.call('GET', '/Users?x=%FF')).status).toBe(200);
+    const plus = await h.call('GET', '/Users?filter=userName+eq+%22plus+one%22&attributes=userName');
+    expect(plus.body.totalResults).toBe(1);
+  });
+
   test('groups of a user in a list only when asked for', async () => {
     const h = harness();
     const u = await h.createUser('m');
