@@ -217,6 +217,53 @@ describe('sqliteStore: its file deleted or replaced while open', () => {
     await store.close();
   });
 
+  it('a database file truncated or overwritten in place: /health fails first, the cause is logged once', async () => {
+    for (const damage of [
+      (path: string) => truncateSync(path, 0),
+      (path: string) =>
+        writeFileSync(path, 'not a database at all, but quite long enough to be read'.repeat(100)),
+    ]) {
+      const path = join(tempDir(), 'scim.db');
+      const first = sqliteStore({ path });
+      const u = await harness({}, first).createUser('ada');
+      await first.close();
+      const logger = recordingLogger();
+      const store = sqliteStore({ path, logger });
+      const h = harness({}, store);
+      expect((await h.call('GET', '/health')).status).toBe(200);
+      damage(path);
+      const health = await h.call('GET', '/health');
+      expect(health.status).toBe(503);
+      expect(health.headers.get('retry-after')).toBe('5');
+      for (let i = 0; i < 3; i++) expect((await h.call('GET', `/Users/${u.id}`)).status).toBe(503);
+      expect(logger.lines.filter((l) => l.level === 'error')).toHaveLength(1);
+      await store.close();
+    }
+  });
+
+  it("never migrates another application's SQLite database, not even on first open: 503 naming the file, the file untouched", async () => {
+    const path = join(tempDir(), 'invoices.db');
+    const foreign = new DatabaseSync(path);
+    foreign.exec('CREATE TABLE invoices (id INTEGER PRIMARY KEY); INSERT INTO invoices VALUES (1)');
+    foreign.close();
+    const logger = recordingLogger();
+    const store = sqliteStore({ path, logger });
+    const refused = (await failure(store.open(TYPES))) as { status: number; message?: string };
+    expect(refused.status).toBe(503);
+    expect(refused.message).toContain("another application's database");
+    expect(refused.message).toContain(path);
+    const db = new DatabaseSync(path, { readOnly: true });
+    try {
+      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all();
+      expect(tables.map((t) => t.name)).toEqual(['invoices']);
+      expect(db.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'delete' });
+    } finally {
+      db.close();
+    }
+    expect(logger.lines.filter((l) => l.level === 'error')).toHaveLength(1);
+    await store.close();
+  });
+
   it('a deleted -wal: its commits are checkpointed into the file, so another process sees every acknowledged write', async () => {
     const path = join(tempDir(), 'scim.db');
     const store = sqliteStore({ path });

@@ -30,7 +30,14 @@ import {
 } from './sql/shared.ts';
 import { sqliteMigrations } from './sql/sqlite-schema.ts';
 import { chunks, instantOf, now, searchDocument } from './sql/values.ts';
-import { DatabaseFile, type FileProblem } from './sqlite-file.ts';
+import {
+  DatabaseFile,
+  damaged,
+  databaseContents,
+  type FileProblem,
+  foreign,
+  refusal,
+} from './sqlite-file.ts';
 import type {
   ChangeEvent,
   ChangeRecord,
@@ -124,15 +131,21 @@ function sqlite(): typeof import('node:sqlite') {
   return found;
 }
 
-/** SQLite result codes meaning "not usable right now": busy, locked, no memory, read-only, I/O, full, cannot open, protocol, not a database. */
-const UNAVAILABLE_CODES = new Set([5, 6, 7, 8, 10, 13, 14, 15, 26]);
+/**
+ * SQLite result codes meaning "not usable right now": busy, locked, no memory, read-only, I/O,
+ * corrupt (a file truncated or overwritten in place), full, cannot open, protocol, not a database.
+ */
+const UNAVAILABLE_CODES = new Set([5, 6, 7, 8, 10, 11, 13, 14, 15, 26]);
 /** Busy and locked: another connection holds the lock; worth another try soon. */
 const BUSY_CODES = new Set([5, 6]);
 /**
- * Read-only, I/O error, full, cannot open, protocol, not a database: the handle is not to be
- * trusted any more (it may have been opened read-only, or its files changed); open it anew.
+ * Read-only, I/O error, corrupt, full, cannot open, protocol, not a database: the handle is not to
+ * be trusted any more (it may have been opened read-only, or its files changed); open it anew.
  */
-const REOPEN_CODES = new Set([8, 10, 13, 14, 15, 26]);
+const REOPEN_CODES = new Set([8, 10, 11, 13, 14, 15, 26]);
+
+/** Corrupt and not a database: the file was truncated or overwritten in place. */
+const DAMAGED_CODES = new Set([11, 26]);
 
 function primaryCode(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
@@ -278,6 +291,7 @@ class SqliteScimStore implements SqliteStore {
     try {
       db = new (sqlite().DatabaseSync)(this.path);
       db.exec(`PRAGMA busy_timeout = ${BUSY_SLICE_MS}`);
+      this.checkContents(db);
       db.exec('PRAGMA journal_mode = WAL');
       db.exec('PRAGMA synchronous = NORMAL');
       // Checkpoint the WAL every 4,000 pages (16 MB at 4 KiB) instead of 1,000: a quarter of the
@@ -304,6 +318,21 @@ class SqliteScimStore implements SqliteStore {
     file?.remember();
     this.checkedAt = performance.now();
     return db;
+  }
+
+  /**
+   * Refuses a file that is not this store's to set up, before any pragma writes to it: another
+   * application's SQLite database (tables, no `scim_migrations`) is never migrated, not even the
+   * first time; and once this store opened its SCIM database, an empty one put at the path (a
+   * 0-byte file after an `rm`) is not turned into a new, empty SCIM database, which would hide the
+   * loss of every resource and token. Both answer 503, logged once, until the file is fixed.
+   */
+  private checkContents(db: DatabaseSync): void {
+    const found = databaseContents(db);
+    if (found === 'scim' || (found === 'empty' && (!this.opened || this.file === undefined))) return;
+    const path = this.file?.path ?? this.path;
+    this.faults.down(found === 'empty' ? damaged(path) : foreign(path));
+    throw refusal(found, path);
   }
 
   /** Closes the handle, if open; the next call opens the file again. */
@@ -434,7 +463,14 @@ class SqliteScimStore implements SqliteStore {
     const code = primaryCode(error);
     if (code === undefined || REOPEN_CODES.has(code)) this.drop();
     const message = error instanceof Error ? error.message : String(error);
-    this.faults.down(`failed: ${message}`, code === undefined ? {} : { errcode: code }, write);
+    // Corrupt, not a database: the file changed under the handle; one cause, however it shows.
+    const cause =
+      code !== undefined && DAMAGED_CODES.has(code) ? damaged(this.file?.path ?? this.path) : undefined;
+    this.faults.down(
+      cause ?? `failed: ${message}`,
+      code === undefined ? {} : { errcode: code, error: message },
+      write,
+    );
     return unavailable('SQLite', error);
   }
 
@@ -454,7 +490,8 @@ class SqliteScimStore implements SqliteStore {
   }
 
   async ping(): Promise<void> {
-    await this.run((db) => this.stmt(db, 'SELECT 1').get(), 'check');
+    // A read of the file, not `SELECT 1`: a file truncated or overwritten in place fails it.
+    await this.run((db) => this.stmt(db, 'SELECT MAX(version) AS v FROM scim_migrations').get(), 'check');
   }
 
   async create(tenant: string, resourceType: string, input: CreateInput): Promise<StoredResource> {
