@@ -24,7 +24,8 @@ Options (each also read from the environment):
   --base-path <path>  BASE_PATH: where the endpoints live, for example /scim/v2, or
                       /scim/{tenant} to take the tenant from the URL (default: /, tenant "default")
 Environment:
-  DATABASE_URL        a SQLite file (default ./scim.db) or a postgres:// URL
+  DATABASE_URL        a SQLite file (default ./scim.db) or a postgres:// URL; ?schema=<name> in
+                      a postgres:// URL puts the tables in that schema (default public)
   LOG_LEVEL           trace, debug, info (default), warn, error, fatal or silent
   TRUST_PROXY=1       take the public scheme and host from X-Forwarded-Proto / X-Forwarded-Host
   JWT_ISSUER, JWT_AUDIENCE, JWT_JWKS_URL
@@ -82,14 +83,15 @@ export function authenticatorFromEnv(
     jwks,
     ...(tenant ? { tenantFromClaims: () => tenant } : {}),
     onReject: (error, request) => {
-      const code = (error as { code?: unknown }).code;
+      const { code, claim } = error as { code?: unknown; claim?: unknown };
       logger?.warn(
         {
           requestId: getRequestId(request),
           reason: error.message,
           ...(typeof code === 'string' ? { code } : {}),
+          ...(typeof claim === 'string' ? { claim } : {}),
         },
-        'JWT rejected',
+        code === 'ERR_JWKS_UNREACHABLE' ? 'JWT key set unreachable (answered 503)' : 'JWT rejected',
       );
     },
   });
