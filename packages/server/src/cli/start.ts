@@ -11,6 +11,7 @@ import type { CliContext } from './context.ts';
 import { DEFAULT_DATABASE, describeDatabase, parseDatabaseUrl } from './database-url.ts';
 import { parseDuration } from './duration.ts';
 import { CliError } from './errors.ts';
+import { describeMigration, describeUnreserved, migrationOf } from './migration-report.ts';
 
 /** Help for `scim-server start`. */
 export const startHelp = `Usage: scim-server start [--port 8080] [--host 0.0.0.0] [--base-path /scim/v2]
@@ -180,6 +181,15 @@ export async function startCommand(argv: readonly string[], context: CliContext)
     await handler.close().catch(() => undefined);
     throw error;
   }
+  const migrated = migrationOf(store);
+  if (migrated !== undefined && migrated.from < migrated.to) {
+    logger.info(
+      { from: migrated.from, to: migrated.to },
+      `migrated the database: ${describeMigration(migrated)}`,
+    );
+  }
+  const unreserved = describeUnreserved(migrated);
+  if (unreserved.length > 0) logger.warn({ unreserved: migrated?.unreserved }, unreserved.join('\n'));
 
   const server = createNodeServer(withRequestLogging(handler, logger), {
     trustProxy: isTrue(env.TRUST_PROXY),

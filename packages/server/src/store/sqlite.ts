@@ -5,6 +5,7 @@ import { isScimError, ScimError } from '@scim/schemas';
 import { FaultLog, type StoreLogger } from './fault-log.ts';
 import { Params, SqlCompiler, sqliteDialect } from './sql/compile.ts';
 import { indexedValues } from './sql/indexed.ts';
+import type { MigrationReport, UnreservedKey } from './sql/refold.ts';
 import {
   type ChangeRow,
   changeDetail,
@@ -247,6 +248,8 @@ class SqliteScimStore implements SqliteStore {
   private readonly faults: FaultLog;
   private db: DatabaseSync | undefined;
   private closed = false;
+  /** What the store's opening migrated (the last time it applied something, else its first open). */
+  migration: MigrationReport | undefined;
   /** Whether the file was opened once: from then on a missing file is a lost database, not a new one. */
   private opened = false;
   /** When a read last checked the file's identity (`performance.now()`). */
@@ -305,7 +308,8 @@ class SqliteScimStore implements SqliteStore {
       db.function('scim_fold', { deterministic: true }, (text) =>
         typeof text === 'string' ? foldCase(text) : text,
       );
-      migrate(db);
+      const migrated = migrate(db);
+      if (this.migration === undefined || migrated.from < migrated.to) this.migration = migrated;
     } catch (error) {
       try {
         db?.close();
@@ -891,24 +895,28 @@ function schemaVersion(db: DatabaseSync): number {
 }
 
 /**
- * Applies the migrations the database lacks, in one `BEGIN IMMEDIATE` transaction. An up-to-date
- * database is only read, so a file that is read-only for the moment still opens (reads work; writes
- * answer 503 until it is writable, and the store then opens it anew).
+ * Applies the migrations the database lacks, in one `BEGIN IMMEDIATE` transaction, and says what
+ * it did. An up-to-date database is only read, so a file that is read-only for the moment still
+ * opens (reads work; writes answer 503 until it is writable, and the store then opens it anew).
  */
-function migrate(db: DatabaseSync): void {
-  if (schemaVersion(db) >= sqliteMigrations.length) return;
+function migrate(db: DatabaseSync): MigrationReport {
+  const current = schemaVersion(db);
+  if (current >= sqliteMigrations.length) return { from: current, to: current, unreserved: [] };
+  const unreserved: UnreservedKey[] = [];
   db.exec('BEGIN IMMEDIATE');
   try {
     db.exec(
       'CREATE TABLE IF NOT EXISTS scim_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)',
     );
-    for (let v = schemaVersion(db); v < sqliteMigrations.length; v++) {
+    const from = schemaVersion(db);
+    for (let v = from; v < sqliteMigrations.length; v++) {
       const migration = sqliteMigrations[v];
-      if (typeof migration === 'function') migration(db);
+      if (typeof migration === 'function') unreserved.push(...(migration(db) ?? []));
       else db.exec(migration as string);
       db.prepare('INSERT INTO scim_migrations (version, applied_at) VALUES (?, ?)').run(v + 1, now());
     }
     db.exec('COMMIT');
+    return { from, to: sqliteMigrations.length, unreserved };
   } catch (error) {
     if (db.isTransaction) db.exec('ROLLBACK');
     throw error;
