@@ -47,7 +47,11 @@ export interface CompatibilityProfile {
    * `{ value }`.
    */
   readonly complexShorthands: boolean;
-  /** `""` as a value clears the attribute (`null` always does, RFC 7643 section 2.5). */
+  /**
+   * `""` as a value clears a single-valued attribute or sub-attribute (`null` always does, RFC 7643
+   * section 2.5). A list is never cleared by `""`: an add of it adds nothing, a replace with it is
+   * `invalidValue`.
+   */
   readonly emptyStringClears: boolean;
   /**
    * A path may name an extension attribute without its schema URN (`"path": "manager"`, as in

@@ -318,8 +318,16 @@ describe('compileValueFilter', () => {
       groupResourceSchema,
     );
     expect(member({ value: '2819c223' })).toBe(true);
-    // RFC 7643 section 8.7.1 defines members.value with caseExact false.
-    expect(member({ value: '2819C223' })).toBe(true);
+    // A member's value is an id, caseExact (RFC 7643 section 3.1), whatever the schema says of
+    // members.value; with every operator, as PATCH and the stores compare member ids.
+    expect(member({ value: '2819C223' })).toBe(false);
+    const starts = compileValueFilter(
+      { attribute: 'members' },
+      parseFilter('value sw "2819C"'),
+      groupResourceSchema,
+    );
+    expect(starts({ value: '2819c223' })).toBe(false);
+    expect(starts({ value: '2819C223' })).toBe(true);
     expect(member({ value: '2819c224' })).toBe(false);
   });
 

@@ -4,6 +4,7 @@ import {
   type ResourceSchema,
   ScimError,
 } from '@scim/schemas';
+import { isReferenceList } from '../patch/references.ts';
 import type {
   AttributePath,
   ComparisonOperator,
@@ -42,6 +43,23 @@ function written(path: AttributePath, parent: ResolvedAttribute | undefined): st
     path.subAttribute === undefined ? '' : `.${path.subAttribute}`
   }`;
   return parent === undefined ? own : `${parent.path}[${own}]`;
+}
+
+const exactIds = new WeakMap<AttributeDefinition, AttributeDefinition>();
+
+/**
+ * The definition a filter compares a sub-attribute by: as the schema says, except the `value` of a
+ * reference list (a group's `members`, a user's `groups`), which holds resource ids and compares
+ * exactly, as ids do (RFC 7643 section 3.1), whatever the schema says, as PATCH matches them.
+ */
+function compared(parent: AttributeDefinition, sub: AttributeDefinition): AttributeDefinition {
+  if (sub.caseExact || sub.name !== 'value' || !isReferenceList(parent)) return sub;
+  let exact = exactIds.get(sub);
+  if (exact === undefined) {
+    exact = { ...sub, caseExact: true };
+    exactIds.set(sub, exact);
+  }
+  return exact;
 }
 
 class Normalizer {
@@ -108,7 +126,8 @@ class Normalizer {
       }
       const sub = this.schema.subAttribute(parent, path.attribute);
       if (sub === undefined) return this.noAttribute(path, parent, 'sub-attribute');
-      return { attribute: sub.definition.name, definition: sub.definition, parent: parent.definition };
+      const definition = compared(parent.definition, sub.definition);
+      return { attribute: sub.definition.name, definition, parent: parent.definition };
     }
     const top = this.top(path);
     if (top === undefined) return undefined;
@@ -117,7 +136,8 @@ class Normalizer {
     if (path.subAttribute === undefined) return { ...base, definition: top.definition };
     const sub = this.schema.subAttribute(top, path.subAttribute);
     if (sub === undefined) return this.noAttribute(path, undefined, 'sub-attribute');
-    return { ...base, subAttribute: sub.definition.name, definition: sub.definition, parent: top.definition };
+    const definition = compared(top.definition, sub.definition);
+    return { ...base, subAttribute: sub.definition.name, definition, parent: top.definition };
   }
 
   /** A comparison on a complex attribute compares its `value` sub-attribute. */
@@ -135,7 +155,12 @@ class Normalizer {
         `"${text}" is a complex attribute without a "value" sub-attribute, so it cannot be compared; compare one of its sub-attributes (${text}.<name>)`,
       );
     }
-    return { ...path, subAttribute: value.name, definition: value, parent: path.definition };
+    return {
+      ...path,
+      subAttribute: value.name,
+      definition: compared(path.definition, value),
+      parent: path.definition,
+    };
   }
 
   private invalid(message: string, path: QueryPath): never {
@@ -266,8 +291,10 @@ class Normalizer {
  *   (`emails co "@x"` is `emails.value co "@x"`);
  * - values have the attribute's type: `integer` / `decimal` are numbers, `boolean` booleans,
  *   `dateTime` an ISO 8601 UTC string with milliseconds (so instants compare as strings);
- *   `string`, `reference` and `binary` values are strings, compared case-insensitively unless the
- *   definition is `caseExact` (and ordered by UTF-16 code units after lower-casing);
+ *   `string`, `reference` and `binary` values are strings, compared ignoring case (Unicode simple
+ *   case folding, `foldCase`) unless the definition is `caseExact`, and ordered by code point
+ *   (`compareCodePoints`); the `value` of a reference list (`members.value`, `groups.value`) holds
+ *   resource ids and its definition in the query form is `caseExact`, whatever the schema says;
  * - `eq null` is `not (path pr)` and `ne null` is `path pr`;
  * - an attribute the schema lacks is, under `unknownAttributes: 'noMatch'` (the `entra` profile),
  *   the false constant `{ kind: 'or', filters: [] }` (an attribute that is never present), and

@@ -45,7 +45,10 @@ export interface FilterOptions {
    * `invalidFilter` (HTTP 400).
    */
   readonly unknownAttributes?: 'noMatch' | 'error';
-  /** The longest filter accepted, in characters (default 65536); longer ones are `invalidFilter`. */
+  /**
+   * The longest filter accepted, in characters (Unicode code points, as every length limit of the
+   * SDK; default 65536); longer ones are `invalidFilter`.
+   */
   readonly maxLength?: number;
   /** The deepest nesting of parentheses, `not` and value paths accepted (default 64). */
   readonly maxDepth?: number;

@@ -192,6 +192,22 @@ describe('parseFilter / stringifyFilter', () => {
     }
   });
 
+  // Review of issue 11: the filter's length was counted in UTF-16 units while
+  // maxIndexedValueLength counts code points; every limit counts characters as code points.
+  it('counts maxLength in characters (code points), not UTF-16 units', () => {
+    const emoji = '\u{1F600}';
+    const prefix = 'displayName eq ""';
+    const fits = `displayName eq "${emoji.repeat(100 - prefix.length)}"`;
+    expect(fits.length).toBeGreaterThan(100);
+    expect(safeParseFilter(fits, { maxLength: 100 }).success).toBe(true);
+    const over = safeParseFilter(`displayName eq "${emoji.repeat(101 - prefix.length)}"`, { maxLength: 100 });
+    expect(over.success).toBe(false);
+    if (!over.success) {
+      expect(over.error.message).toContain('101 characters long, more than the 100 accepted');
+      expect(over.error.position?.offset).toBe(16 + 2 * (101 - prefix.length));
+    }
+  });
+
   it('reads long strings full of escapes', () => {
     const f = parseFilter(`x eq "${'\\n\\"'.repeat(15_000)}"`);
     expect(f.kind === 'compare' && f.value).toBe('\n"'.repeat(15_000));

@@ -34,6 +34,21 @@ export function positionOf(text: string, offset: number): TextPosition {
   return { offset, line, column: offset - start + 1 };
 }
 
+/**
+ * The UTF-16 offset of the code point after the first `max` code points of `text`, or `undefined`
+ * when `text` holds at most `max` code points.
+ */
+function pastCodePoints(text: string, max: number): number | undefined {
+  let offset = 0;
+  for (let n = 0; n < max; n++) {
+    if (offset >= text.length) return undefined;
+    const c = text.charCodeAt(offset);
+    const next = text.charCodeAt(offset + 1);
+    offset += c >= 0xd800 && c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff ? 2 : 1;
+  }
+  return offset < text.length ? offset : undefined;
+}
+
 function isNameStart(c: number): boolean {
   // ALPHA, and `$` for `$ref` (RFC 7643 section 2.4 names it, though ATTRNAME's ABNF omits it).
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 36;
@@ -65,11 +80,14 @@ export class Parser {
     this.maxDepth = options.maxDepth;
     this.maxTerms = options.maxTerms;
     this.target = target;
-    if (text.length > options.maxLength) {
+    // Characters are code points, as every length limit of the SDK counts them (a UTF-16 string
+    // is never shorter in code points, so only a text longer in units needs counting).
+    const over = text.length > options.maxLength ? pastCodePoints(text, options.maxLength) : undefined;
+    if (over !== undefined) {
       throw new ScimError(
         target.code,
-        `${target.label}: the ${target.label} is ${text.length} characters long, more than the ${options.maxLength} accepted; split the query`,
-        { position: positionOf(text, options.maxLength) },
+        `${target.label}: the ${target.label} is ${[...text].length} characters long, more than the ${options.maxLength} accepted; split the query`,
+        { position: positionOf(text, over) },
       );
     }
   }

@@ -4,7 +4,7 @@
 import { ScimError } from '@scim/schemas';
 import type { Filter } from '../filter/ast.ts';
 import { checkImmutableSubs, fixPrimary, mergeInto, seedFromFilter, stripSub } from './elements.ts';
-import { isObject, type JsonObject } from './json.ts';
+import { isObject, type JsonObject, jsonEqual } from './json.ts';
 import { listedValues } from './listed.ts';
 import type { OpName, Patcher, Target } from './patcher.ts';
 import { sameAs, valueLookups } from './values.ts';
@@ -47,6 +47,11 @@ export function setFiltered(p: Patcher, op: OpName, t: Target, value: unknown): 
   const list = p.working(t.attr);
   list.dropUnassigned();
   const found = hits(p, t, list);
+  // A value naming nothing (`{}`) leaves the matched values as they are (RFC 7644 section 3.5.2.3:
+  // sub-attributes not given are left unchanged); only `null` (or `""` under `emptyStringClears`)
+  // unassigns them.
+  const incoming = sub === undefined ? p.coerceElement(value, t) : undefined;
+  if (sub === undefined && incoming === undefined && !clears(p, value)) return;
   if (found.length === 0) {
     const seed = p.profile.createOnValuePathMiss ? seedFromFilter(t.filter as Filter, def) : undefined;
     if (seed === undefined) {
@@ -54,9 +59,9 @@ export function setFiltered(p: Patcher, op: OpName, t: Target, value: unknown): 
         token: t.text,
       });
     }
-    const made =
-      sub === undefined ? mergeInto(seed, p.coerceElement(value, t)) : p.withSub(seed, sub, value, t);
-    if (isObject(made) && Object.keys(made).length > 0) fixPrimary(list, list.push(made));
+    const made = sub === undefined ? mergeInto({ ...seed }, incoming) : p.withSub(seed, sub, value, t);
+    // A value that clears or names nothing creates no value made of the filter alone.
+    if (isObject(made) && !jsonEqual(made, seed)) fixPrimary(list, list.push(made));
     return;
   }
   let last = -1;
@@ -64,9 +69,8 @@ export function setFiltered(p: Patcher, op: OpName, t: Target, value: unknown): 
     const el = list.at(i);
     let next: JsonObject | undefined;
     if (sub !== undefined) next = p.withSub(el, sub, value, t);
-    else if (op === 'replace') next = p.coerceElement(value, t);
+    else if (op === 'replace') next = incoming;
     else {
-      const incoming = p.coerceElement(value, t);
       checkImmutableSubs(el, incoming, def, t.text);
       next = mergeInto(isObject(el) ? { ...el } : {}, incoming);
     }
@@ -75,6 +79,11 @@ export function setFiltered(p: Patcher, op: OpName, t: Target, value: unknown): 
     last = i;
   }
   fixPrimary(list, last);
+}
+
+/** Whether a value unassigns what it is given to: `null`, or `""` under `emptyStringClears`. */
+function clears(p: Patcher, value: unknown): boolean {
+  return value === null || value === undefined || (value === '' && p.profile.emptyStringClears);
 }
 
 /** @internal Entra's `remove` with a list of the values to remove (`removeByValueList`). */

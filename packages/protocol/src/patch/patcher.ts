@@ -5,7 +5,7 @@ import { MICROSOFT_GROUP_URN, type ResolvedAttribute, type ResourceSchema, ScimE
 import type { Filter } from '../filter/ast.ts';
 import type { PatchPath } from '../path/index.ts';
 import type { CompatibilityProfile } from '../profile.ts';
-import { checkImmutableSubs, countPrimary, stripSub } from './elements.ts';
+import { countPrimary, stripSub } from './elements.ts';
 import {
   deleteCi,
   findKey,
@@ -16,7 +16,7 @@ import {
   jsonEqual,
   setCi,
 } from './json.ts';
-import { checkReferenceValues, listedValues, shown } from './listed.ts';
+import { checkReferenceValues, listedValues } from './listed.ts';
 import { addValues, removeFiltered, removeListed, setFiltered } from './multi-valued.ts';
 import { cachedPath, type FilterPlan, filterPlan } from './plan.ts';
 import {
@@ -28,6 +28,7 @@ import {
   isReferenceList,
   removeFromDelta,
 } from './references.ts';
+import { namesCurrent, setComplex } from './singular.ts';
 import { coerceAttribute, coerceSingle, scalarEqual } from './values.ts';
 import { WorkingList } from './working-list.ts';
 
@@ -446,7 +447,7 @@ export class Patcher {
     if (t.sub !== undefined) {
       throw new ScimError(
         'invalidPath',
-        `"${t.text}": ${def.name} is not loaded; its sub-attributes cannot be patched`,
+        `"${t.text}": the sub-attributes of ${def.name} cannot be patched one by one here; remove the value (${def.name}[value eq "<id>"]) and add it again with the sub-attributes it should have`,
       );
     }
     if (op === 'remove') {
@@ -455,7 +456,7 @@ export class Patcher {
         if (named === undefined) {
           throw new ScimError(
             'invalidPath',
-            `"${t.text}": ${def.name} is not loaded; a remove must name ids (value eq "id", joined with or)`,
+            `"${t.text}": remove ${def.name} by id: ${def.name}[value eq "<id>"] (several ids joined with or), or list them in "value" ([{"value": "<id>"}]); a filter on ${def.name}' other sub-attributes is not supported here`,
           );
         }
         removeFromDelta(delta, named);
@@ -473,7 +474,7 @@ export class Patcher {
     if (t.filter !== undefined) {
       throw new ScimError(
         'invalidPath',
-        `"${t.text}": ${def.name} is not loaded; add or replace it without a filter`,
+        `"${t.text}": add or replace ${def.name} without a filter, listing the values: {"op": "add", "path": "${def.name}", "value": [{"value": "<id>"}]}`,
       );
     }
     checkReferenceValues(t.text, value, def);
@@ -507,7 +508,15 @@ export class Patcher {
   /** `add` / `replace` of a whole attribute (no filter, no sub-attribute). */
   setWhole(op: OpName, t: Target, value: unknown): void {
     const def = t.attr.definition;
+    if (!def.multiValued && def.type === 'complex') {
+      setComplex(this, op, t, value);
+      return;
+    }
     if (def.multiValued && isReferenceList(def)) checkReferenceValues(t.text, value, def);
+    // An add of nothing (null, [], "", {}) adds nothing; a replace clears only with null or [].
+    if (op === 'add' && def.multiValued && isEmptyValue(value)) {
+      if (value !== '' || this.profile.emptyStringClears) return;
+    }
     const coerced = coerceAttribute(value, def, t.text, this.profile);
     if (coerced === undefined) {
       // An add of nothing adds nothing; a replace with nothing (null, []) unassigns.
@@ -517,11 +526,6 @@ export class Patcher {
     }
     if (!def.multiValued) {
       const current = this.read(t.attr);
-      if (def.type === 'complex' && isObject(current) && isObject(coerced)) {
-        checkImmutableSubs(current, coerced, def, t.text);
-        this.write(t.attr, { ...current, ...coerced });
-        return;
-      }
       if (def.mutability === 'immutable' && current !== undefined && !jsonEqual(current, coerced)) {
         throw new ScimError('mutability', `"${t.text}" is immutable and already set; it cannot be changed`, {
           token: t.text,
@@ -559,6 +563,8 @@ export class Patcher {
       removeListed(this, t, value);
       return;
     }
+    // A value on a single-valued attribute removes it only when it names the current one.
+    if (hasValue && !namesCurrent(this, t, value)) return;
     if (sub !== undefined) {
       const current = this.read(attr);
       if (def.multiValued) {
@@ -582,27 +588,7 @@ export class Patcher {
     if (def.mutability === 'immutable' && current !== undefined) {
       throw new ScimError('mutability', `"${t.text}" is immutable and already set; it cannot be removed`);
     }
-    if (hasValue && !this.namesCurrent(t, value, current)) {
-      if (this.profile.idempotentRemove) return;
-      throw new ScimError('noTarget', `"${t.text}": its value is not ${shown(value)}`, { token: t.text });
-    }
     this.write(attr, undefined);
-  }
-
-  /**
-   * For a `remove` with a `value` on a single-valued attribute: whether the value names the current
-   * one (then it is removed) or names none (`[{"value": ""}]`, Entra's manager removal: removed
-   * too). A value naming another value (`{"value": "m2"}` when the manager is `m1`) removes nothing.
-   */
-  namesCurrent(t: Target, value: unknown, current: unknown): boolean {
-    const def = t.attr.definition;
-    const given = coerceAttribute(value, def, t.text, this.profile);
-    if (given === undefined || current === undefined) return true;
-    if (def.type !== 'complex') return scalarEqual(current, given, def.caseExact);
-    const valueSub = def.subAttributes?.find((s) => s.name === 'value');
-    const named = isObject(given) ? given.value : undefined;
-    if (valueSub === undefined || named === undefined) return true;
-    return isObject(current) && scalarEqual(getCi(current, 'value'), named, valueSub.caseExact);
   }
 
   /** `remove` of `manager[value eq "id"]`: clears the attribute when its value matches. */

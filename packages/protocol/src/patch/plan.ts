@@ -6,7 +6,6 @@ import { compileValueFilter, type FilterPredicate } from '../filter/evaluate.ts'
 import { normalizeValueFilter } from '../filter/normalize.ts';
 import { type FilterOptions, resolveFilterOptions } from '../filter/options.ts';
 import { type PatchPath, parsePath } from '../path/index.ts';
-import { exactIdTest, isReferenceList } from './references.ts';
 import { type Lookup, lookupsOf } from './working-list.ts';
 
 /** @internal How a value filter finds the values it matches. */
@@ -44,7 +43,8 @@ const planCache = new WeakMap<
 /**
  * @internal The plan of the value filter of `attr[filter]`, made once per filter object and schema
  * (parsed paths are cached, so the same filter object comes back for the same path text). On a
- * reference list, ids named with `value eq` compare exactly.
+ * reference list, ids compare exactly with every operator (the query form makes its `value`
+ * caseExact, see `normalizeFilter`).
  */
 export function filterPlan(
   attr: ResolvedAttribute,
@@ -60,10 +60,9 @@ export function filterPlan(
       ? { urn: attr.schemaUrn, attribute: attr.definition.name }
       : { attribute: attr.definition.name };
   const compiled = compileValueFilter(at, filter, schema, options);
-  const exact = isReferenceList(attr.definition) ? exactIdTest(filter) : undefined;
   const normalized = normalizeValueFilter(at, filter, schema, resolveFilterOptions(options));
   const plan: FilterPlan = {
-    predicate: exact === undefined ? compiled : (el) => exact(el) && compiled(el),
+    predicate: compiled,
     lookups: normalized === undefined ? undefined : lookupsOf(normalized.filter),
   };
   if (bySchema === undefined) {

@@ -1,7 +1,7 @@
 // Multi-valued reference attributes (a group's `members`): the ids a PATCH names, adds and removes.
 import type { AttributeDefinition } from '@scim/schemas';
 import type { Filter } from '../filter/ast.ts';
-import { getCi, isObject } from './json.ts';
+import { isObject } from './json.ts';
 
 /** @internal The ids added and removed of a `deferred` attribute, by the operations so far. */
 export interface Delta {
@@ -92,23 +92,6 @@ export function idsOfFilter(filter: Filter): string[] | undefined {
     return out;
   }
   return isValueEq(filter) ? [filter.value] : undefined;
-}
-
-/**
- * @internal For a value filter on a reference list, a test that its `value eq` comparisons hold
- * exactly (ids are caseExact): `value eq "A"` does not match the id `a`. `undefined` when the
- * filter compares no id that way.
- */
-export function exactIdTest(filter: Filter): ((element: unknown) => boolean) | undefined {
-  const named = idsOfFilter(filter);
-  if (named !== undefined) {
-    const set = new Set(named);
-    return (el) => isObject(el) && set.has(getCi(el, 'value') as string);
-  }
-  if (filter.kind !== 'and') return undefined;
-  const parts = filter.filters.map(exactIdTest).filter((t) => t !== undefined);
-  if (parts.length === 0) return undefined;
-  return (el) => parts.every((t) => t(el));
 }
 
 /** @internal The string `value`s of a list, in order. */

@@ -27,7 +27,8 @@ function describe(value: unknown): string {
   return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-function invalid(path: string, expected: string, value: unknown): ScimError {
+/** @internal The `invalidValue` error of a value that is not of the attribute's type. */
+export function invalid(path: string, expected: string, value: unknown): ScimError {
   return new ScimError(
     'invalidValue',
     `${path}: expected ${expected}, got ${describe(value)}; send a value of the attribute's type`,
@@ -78,8 +79,8 @@ export function coerceSingle(
 
 const subAttributesByName = new WeakMap<AttributeDefinition, Map<string, AttributeDefinition>>();
 
-/** The sub-attribute of `def` named `name`, ignoring case (a map per definition, built once). */
-function subAttributeNamed(def: AttributeDefinition, name: string): AttributeDefinition | undefined {
+/** @internal The sub-attribute of `def` named `name`, ignoring case (a map per definition, built once). */
+export function subAttributeNamed(def: AttributeDefinition, name: string): AttributeDefinition | undefined {
   let byName = subAttributesByName.get(def);
   if (byName === undefined) {
     byName = new Map();
@@ -124,7 +125,10 @@ function coerceComplex(
 
 /**
  * @internal Checks and coerces a whole attribute value: a list for a multi-valued attribute
- * (a single value is taken as a one-element list under `complexShorthands`).
+ * (a single value is taken as a one-element list under `complexShorthands`). `null` and `[]` give
+ * no values (`undefined`); a value of the list that names nothing (`{}`, `""`, `null`, an object
+ * of unknown sub-attributes) is `invalidValue`, as is `""` for the whole list: neither may be
+ * read as "no values", which a replace would turn into "clear them all".
  */
 export function coerceAttribute(
   value: unknown,
@@ -134,15 +138,21 @@ export function coerceAttribute(
 ): unknown {
   if (!def.multiValued) return coerceSingle(value, def, path, profile);
   if (value === null || value === undefined) return undefined;
-  if (value === '' && profile.emptyStringClears) return undefined;
   let list: unknown[];
   if (Array.isArray(value)) list = value;
-  else if (profile.complexShorthands) list = [value];
-  else throw invalid(path, 'an array', value);
+  else if (profile.complexShorthands && value !== '') list = [value];
+  else throw invalid(path, 'an array (null or [] to give no values)', value);
   const out: unknown[] = [];
-  for (const item of list) {
-    const coerced = coerceSingle(item, def, path, profile);
-    if (coerced !== undefined) out.push(coerced);
+  for (let k = 0; k < list.length; k++) {
+    const coerced = coerceSingle(list[k], def, path, profile);
+    if (coerced === undefined) {
+      throw new ScimError(
+        'invalidValue',
+        `${path}: value ${k + 1} of the list (${describe(list[k])}) names nothing; give each value its sub-attributes, for example {"value": "..."} (null or [] alone give no values)`,
+        { token: describe(list[k]) },
+      );
+    }
+    out.push(coerced);
   }
   return out.length === 0 ? undefined : out;
 }

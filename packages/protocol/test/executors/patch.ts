@@ -27,7 +27,7 @@ export function caseProfile(value: unknown): CompatibilityProfile {
  * patch: `{ name, schema?, resource?, patch? | operations?, profile?, expected? , changes?,
  * references?, deferred?, maxOperations?, error? }`; `schema` and `resource` default to the file's.
  * `operations` is a shorthand for a PatchOp body. A case with `error` expects a ScimError with that
- * `scimType` (and `status`, when given).
+ * `scimType` (and `status`, and every text of `message` in its message, when given).
  */
 export function patch(testCase: TestCase, file: CaseFile): void {
   const schema = SCHEMAS[(testCase.schema ?? file.schema ?? 'User') as string] as ResourceSchema;
@@ -50,9 +50,10 @@ export function patch(testCase: TestCase, file: CaseFile): void {
       thrown = error;
     }
     expect(isScimError(thrown), `expected a ScimError, got ${String(thrown)}`).toBe(true);
-    const error = testCase.error as { scimType?: string; status?: number };
+    const error = testCase.error as { scimType?: string; status?: number; message?: readonly string[] };
     if (isScimError(thrown) && error.scimType !== undefined) expect(thrown.scimType).toBe(error.scimType);
     if (isScimError(thrown) && error.status !== undefined) expect(thrown.status).toBe(error.status);
+    for (const part of error.message ?? []) expect(isScimError(thrown) && thrown.message).toContain(part);
     expect(resource).toEqual(before);
     return;
   }

@@ -196,6 +196,39 @@ describe('bearerTokens', () => {
     ]);
   });
 
+  // Review of issue 11: the request awaited the lastUsed write (another process's lock held every
+  // authenticated request for busyTimeoutMs), and each request tried a failed write again.
+  it('never waits for the lastUsed write, and does not try a failed one again within the minute', async () => {
+    const tokens = recordingTokenStore();
+    const { clock, advance } = fakeClock();
+    const { token } = await issueToken(tokens, 'contoso', { clock });
+    let calls = 0;
+    const stuck = {
+      ...tokens,
+      update: () => {
+        calls++;
+        return new Promise<boolean>(() => {});
+      },
+    };
+    const authenticate = bearerTokens({ tokens: stuck, clock });
+    expect(await authenticate(request(`Bearer ${token}`), 'contoso')).toBeDefined();
+    let failing = 0;
+    const failed = {
+      ...tokens,
+      update: async (): Promise<boolean> => {
+        failing++;
+        throw new Error('locked');
+      },
+    };
+    const other = bearerTokens({ tokens: failed, clock });
+    for (let i = 0; i < 3; i++) expect(await other(request(`Bearer ${token}`), 'contoso')).toBeDefined();
+    expect(failing).toBe(1);
+    advance(60_000);
+    expect(await other(request(`Bearer ${token}`), 'contoso')).toBeDefined();
+    expect(failing).toBe(2);
+    expect(calls).toBe(1);
+  });
+
   it('still authenticates when writing lastUsed fails, and throws when the lookup fails', async () => {
     const tokens = recordingTokenStore();
     const { token } = await issueToken(tokens, 'contoso');

@@ -49,7 +49,8 @@ export interface BearerTokensOptions {
  * An {@link Authenticator} for the bearer tokens {@link issueToken} generates: it hashes the
  * presented token, finds its record, compares the hashes in constant time, and accepts it only
  * for the record's own tenant, before its expiry and unless revoked. It records `lastUsed` at most
- * once a minute per token. An error of the store (a database that cannot be reached) is thrown,
+ * once a minute per token, in the background: a request never waits for that write, and one that
+ * failed (a database locked by another process) is not retried before the next minute. An error of the store (a database that cannot be reached) is thrown,
  * not turned into `undefined`, so that an outage answers 503 rather than 401.
  *
  * @param options - the token store and the clock
@@ -64,6 +65,34 @@ export interface BearerTokensOptions {
 export function bearerTokens(options: BearerTokensOptions): Authenticator {
   const { tokens } = options;
   const clock = options.clock ?? Date.now;
+  /** When this process last tried to write each token's `lastUsed`, by tenant and token id. */
+  const tried = new Map<string, number>();
+  /**
+   * Writes `lastUsed` at most once a minute per token, in the background: the request never waits
+   * for it (another process may hold the database's write lock for seconds), and a write that
+   * failed is not tried again by the requests of the next minute. `lastUsed` is informative only.
+   */
+  const recordUse = (tenant: string, id: string, stored: string | undefined, now: number): void => {
+    const key = `${tenant}\u0000${id}`;
+    const last = Math.max(
+      stored === undefined ? Number.NEGATIVE_INFINITY : Date.parse(stored),
+      tried.get(key) ?? Number.NEGATIVE_INFINITY,
+    );
+    if (now - last < LAST_USED_EVERY) return;
+    if (tried.size >= 10_000) {
+      for (const [k, at] of tried) if (now - at >= LAST_USED_EVERY) tried.delete(k);
+    }
+    tried.set(key, now);
+    let pending: Promise<unknown>;
+    try {
+      pending = tokens.update(tenant, id, { lastUsed: new Date(now).toISOString() });
+    } catch {
+      return;
+    }
+    pending.catch(() => {
+      // Failing to record lastUsed must neither fail nor delay a request.
+    });
+  };
   return async (request, tenant) => {
     const token = readBearerToken(request);
     if (token === undefined) return undefined;
@@ -76,14 +105,7 @@ export function bearerTokens(options: BearerTokensOptions): Authenticator {
     if (record.tenant !== tenant) return undefined;
     const now = clock();
     if (tokenStatus(record, now) !== 'active') return undefined;
-    const lastUsed = record.lastUsed === undefined ? Number.NEGATIVE_INFINITY : Date.parse(record.lastUsed);
-    if (!(now - lastUsed < LAST_USED_EVERY)) {
-      try {
-        await tokens.update(record.tenant, record.id, { lastUsed: new Date(now).toISOString() });
-      } catch {
-        // lastUsed is informative: failing to write it must not fail the request.
-      }
-    }
+    recordUse(record.tenant, record.id, record.lastUsed, now);
     const principal: Principal = { tenant: record.tenant, kind: 'bearer', id: record.id };
     return principal;
   };

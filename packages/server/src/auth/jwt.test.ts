@@ -186,6 +186,46 @@ describe('anyOf', () => {
     expect(await anyOf()(request(token), 'contoso')).toBeUndefined();
   });
 
+  // Review of issue 11: an unreachable key set answered 401, as a bad token would; the server cannot
+  // verify any token then, which is its own problem: 503 with Retry-After, and a reason that says so.
+  it('answers 503 (not 401) while the remote key set cannot be fetched, and tells that reason from an issuer mismatch', async () => {
+    const reasons: { code: unknown; claim: unknown; message: string }[] = [];
+    const down = createServer((_, res) => res.writeHead(500).end('down'));
+    await new Promise<void>((resolve) => down.listen(0, '127.0.0.1', resolve));
+    const downUrl = new URL(`http://127.0.0.1:${(down.address() as AddressInfo).port}/keys`);
+    try {
+      const authenticate = (jwks: URL) =>
+        jwtAuth({
+          issuer: ISSUER,
+          audience: AUDIENCE,
+          jwks,
+          clock,
+          tenantFromClaims: () => 'contoso',
+          onReject: (error) => {
+            const { code, claim } = error as { code?: unknown; claim?: unknown };
+            reasons.push({ code, claim, message: error.message });
+          },
+        });
+      const token = await sign();
+      const error = await authenticate(downUrl)(request(token), 'contoso').then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toMatchObject({ status: 503, headers: { 'retry-after': '5' } });
+      expect(reasons[0]).toMatchObject({ code: 'ERR_JWKS_UNREACHABLE' });
+      expect(reasons[0]?.message).toContain(downUrl.href);
+      expect(
+        await authenticate(jwksUrl)(request(await sign({ issuer: 'https://evil/' })), 'contoso'),
+      ).toBeUndefined();
+      expect(reasons[1]).toMatchObject({ code: 'ERR_JWT_CLAIM_VALIDATION_FAILED', claim: 'iss' });
+      // A key set that answers but has no key for the token: the token's fault, 401.
+      expect(await authenticate(jwksUrl)(request(await sign({ kid: 'unknown' })), 'contoso')).toBeUndefined();
+      expect(reasons[2]).toMatchObject({ code: 'ERR_JWKS_NO_MATCHING_KEY' });
+    } finally {
+      await new Promise((resolve) => down.close(resolve));
+    }
+  });
+
   it('stops at an error rather than reading it as bad credentials', async () => {
     const calls: string[] = [];
     const failing: Authenticator = async () => {

@@ -7,11 +7,40 @@ import {
   type JWTVerifyGetKey,
   jwtVerify,
 } from 'jose';
+import { RETRY_AFTER_SECONDS } from '../retry-after.ts';
 import { readBearerToken } from './bearer.ts';
 import type { Authenticator, Principal } from './types.ts';
 
 /** Three base64url segments: a JWS in compact serialization. */
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+/** The key set could not be fetched (unreachable, a timeout, not a key set): no token can be verified. */
+class KeySetUnreachable extends Error {
+  readonly code = 'ERR_JWKS_UNREACHABLE';
+}
+
+/** jose's errors of a key set that answered but has no (single) key for the token: the token's fault. */
+const KEY_MISMATCH = new Set(['ERR_JWKS_NO_MATCHING_KEY', 'ERR_JWKS_MULTIPLE_MATCHING_KEYS']);
+
+/**
+ * The remote key set, with its failures to answer told apart from a token it has no key for: the
+ * first means the server cannot verify any token right now (503), the second a bad token (401).
+ */
+function remoteKeys(url: URL): JWTVerifyGetKey {
+  const remote = createRemoteJWKSet(url);
+  return async (header, token) => {
+    try {
+      return await remote(header, token);
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (typeof code === 'string' && KEY_MISMATCH.has(code)) throw error;
+      const why = error instanceof Error ? error.message : String(error);
+      throw new KeySetUnreachable(`jwtAuth: the key set at ${url.href} could not be fetched (${why})`, {
+        cause: error,
+      });
+    }
+  };
+}
 
 /**
  * Options of {@link jwtAuth}.
@@ -54,9 +83,12 @@ export interface JwtAuthOptions {
   /** The current time in milliseconds since the epoch; `Date.now` when absent. */
   readonly clock?: () => number;
   /**
-   * Called with the reason a JWT was rejected (an expired token, a wrong audience, a key set that
-   * could not be fetched) and the request it came with, for diagnostics (`scim-server start` logs
-   * the reason at `warn` with the request id). The error never contains the token.
+   * Called with the reason a JWT was rejected (an expired token, a wrong audience or issuer: jose's
+   * error, whose `code` tells which, `ERR_JWT_CLAIM_VALIDATION_FAILED` with `claim: 'iss'` for an
+   * issuer) or could not be verified (a key set that could not be fetched: `code`
+   * `ERR_JWKS_UNREACHABLE`, and the request is answered 503 with `Retry-After`, not 401), with the
+   * request it came with, for diagnostics (`scim-server start` logs it at `warn` with the request
+   * id). The error never contains the token.
    */
   readonly onReject?: (error: Error, request: Request) => void;
 }
@@ -65,11 +97,14 @@ export interface JwtAuthOptions {
  * An {@link Authenticator} for OAuth 2 bearer JWTs, verified with `jose`: the signature against
  * the JSON Web Key Set, `iss`, `aud`, `exp` and `nbf` (with a small clock tolerance), then the
  * tenant from the claims, which must equal the tenant the URL names. A bearer value that is not a
- * JWT is left to the next authenticator of `anyOf`.
+ * JWT is left to the next authenticator of `anyOf`. When the remote key set cannot be fetched, no
+ * token can be verified: that is the server's problem, not the client's, and it throws 503
+ * `unavailable` with `Retry-After` instead of answering 401.
  *
  * @param options - issuer, audience, key set and tenant mapping
  * @returns an authenticator
- * @throws ScimError `invalidValue` when `issuer` or `audience` is empty
+ * @throws ScimError `invalidValue` when `issuer` or `audience` is empty; the authenticator it
+ *   returns throws `unavailable` (503) while the key set cannot be fetched
  * @example
  * ```ts
  * const authenticate = jwtAuth({
@@ -98,7 +133,7 @@ export function jwtAuth(options: JwtAuthOptions): Authenticator {
     );
   }
   const keys: JWTVerifyGetKey =
-    options.jwks instanceof URL ? createRemoteJWKSet(options.jwks) : createLocalJWKSet(options.jwks);
+    options.jwks instanceof URL ? remoteKeys(options.jwks) : createLocalJWKSet(options.jwks);
   const tenantFromClaims =
     options.tenantFromClaims ??
     ((claims: JWTPayload) => (typeof claims.tid === 'string' ? claims.tid : undefined));
@@ -124,6 +159,15 @@ export function jwtAuth(options: JwtAuthOptions): Authenticator {
       });
       claims = verified.payload;
     } catch (error) {
+      if (error instanceof KeySetUnreachable) {
+        // Not the client's fault: no token can be verified until the key set answers again.
+        options.onReject?.(error, request);
+        throw new ScimError(
+          'unavailable',
+          `the signing keys of the token's issuer cannot be fetched right now; retry after ${RETRY_AFTER_SECONDS} seconds`,
+          { headers: { 'retry-after': String(RETRY_AFTER_SECONDS) }, cause: error },
+        );
+      }
       return reject(error instanceof Error ? error : new Error('jwtAuth: the JWT could not be verified'));
     }
     if (typeof issuer === 'function' && (typeof claims.iss !== 'string' || !issuer(claims.iss))) {

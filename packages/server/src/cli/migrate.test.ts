@@ -13,7 +13,7 @@ describe('scim-server migrate', () => {
     expect(context.urls).toEqual(['postgres://scim:pw@db:5432/scim']);
     expect(store.calls).toEqual(['open User,Group', 'close']);
     expect(context.stderr).toEqual([
-      'Migrated PostgreSQL postgres://scim:***@db:5432/scim (fake store): it is up to date.',
+      'Migrated PostgreSQL postgres://scim:***@db:5432/scim (fake store): done.',
     ]);
   });
 
@@ -27,7 +27,7 @@ describe('scim-server migrate', () => {
     const context = recordingContext(analyzing, { env: { DATABASE_URL: 'postgres://db/scim' } });
     expect(await runCli(['migrate'], context)).toBe(0);
     expect(store.calls).toEqual(['open User,Group', 'analyze', 'close']);
-    expect(context.stderr[0]).toMatch(/up to date, and its statistics are fresh \(ANALYZE\)\.$/);
+    expect(context.stderr[0]).toMatch(/done, and its statistics are fresh \(ANALYZE\)\.$/);
   });
 
   it('defaults to ./scim.db next to the working directory', async () => {
@@ -35,7 +35,45 @@ describe('scim-server migrate', () => {
     const context = recordingContext(store);
     expect(await runCli(['migrate'], context)).toBe(0);
     expect(context.urls).toEqual(['./scim.db']);
-    expect(context.stderr[0]).toBe('Migrated SQLite /srv/scim/scim.db (fake store): it is up to date.');
+    expect(context.stderr[0]).toBe('Migrated SQLite /srv/scim/scim.db (fake store): done.');
+  });
+
+  // Review of issue 11: it said "it is up to date" after applying the refold migration, and did
+  // not name the users whose userName that migration made collide.
+  it('says which migrations it applied, or that the schema was up to date, and names the users left without their key', async () => {
+    const migrated = (migration: unknown) => Object.assign(fakeStore(), { migration });
+    const upToDate = recordingContext(migrated({ from: 5, to: 5, unreserved: [] }));
+    expect(await runCli(['migrate'], upToDate)).toBe(0);
+    expect(upToDate.stderr).toEqual([
+      'Migrated SQLite /srv/scim/scim.db (fake store): it was up to date (schema version 5).',
+    ]);
+    const refolded = recordingContext(
+      migrated({
+        from: 4,
+        to: 5,
+        unreserved: [
+          {
+            tenant: 't',
+            resourceType: 'User',
+            id: 'u1',
+            attribute: 'userName',
+            value: 'ΝΙΚΟΣ@x.gr',
+            heldBy: 'u2',
+          },
+        ],
+      }),
+    );
+    expect(await runCli(['migrate'], refolded)).toBe(0);
+    expect(refolded.stderr[0]).toBe(
+      'Migrated SQLite /srv/scim/scim.db (fake store): applied migration 5 (schema version 4 before, 5 now).',
+    );
+    expect(refolded.stderr[1]).toMatch(/^1 resource now shares a unique value with another/);
+    expect(refolded.stderr[2]).toBe('  tenant "t": User u1 userName "ΝΙΚΟΣ@x.gr", the same as User u2');
+    const several = recordingContext(migrated({ from: 2, to: 5, unreserved: [] }));
+    await runCli(['migrate'], several);
+    expect(several.stderr).toEqual([
+      'Migrated SQLite /srv/scim/scim.db (fake store): applied migrations 3 to 5 (schema version 2 before, 5 now).',
+    ]);
   });
 
   it('closes the store when the migration fails', async () => {

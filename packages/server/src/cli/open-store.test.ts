@@ -29,11 +29,36 @@ function realContext(env: Record<string, string> = {}) {
 }
 
 describe('openStoreFromUrl on SQLite', () => {
+  // Review of issue 11: `scim-server start` or `migrate` on another application's SQLite file
+  // turned it into a SCIM database.
+  it("refuses another application's SQLite file, leaving it untouched", async () => {
+    const { DatabaseSync } = await import('node:sqlite');
+    const path = join(dir, 'invoices.db');
+    const db = new DatabaseSync(path);
+    db.exec('CREATE TABLE invoices (id INTEGER PRIMARY KEY)');
+    db.close();
+    const { context } = realContext({ DATABASE_URL: path });
+    await expect(runCli(['migrate'], context)).rejects.toThrow(/another application's database/);
+    const after = new DatabaseSync(path, { readOnly: true });
+    try {
+      expect(after.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all()).toEqual([
+        { name: 'invoices' },
+      ]);
+    } finally {
+      after.close();
+    }
+  });
+
   it('migrates ./scim.db in the working directory, and keeps tokens across commands', async () => {
     const { context, stdout, stderr } = realContext();
     expect(await runCli(['migrate'], context)).toBe(0);
-    expect(stderr[0]).toBe(`Migrated SQLite ${join(dir, 'scim.db')} (sqlite store): it is up to date.`);
+    expect(stderr[0]).toMatch(
+      new RegExp(
+        `^Migrated SQLite ${join(dir, 'scim.db')} \\(sqlite store\\): applied migrations 1 to \\d+ \\(schema version 0 before, \\d+ now\\)\\.$`,
+      ),
+    );
     expect(await runCli(['migrate'], context)).toBe(0);
+    expect(stderr[1]).toMatch(/: it was up to date \(schema version \d+\)\.$/);
 
     expect(await runCli(['tokens', 'create', '--tenant', 'contoso', '--label', 'Entra'], context)).toBe(0);
     const token = stdout[0]!;

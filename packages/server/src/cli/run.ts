@@ -17,7 +17,8 @@ Commands:
                          manage the bearer tokens of a tenant
 
 Run \`scim-server <command> --help\` for a command's options, \`scim-server --version\` for the version.
-Environment: DATABASE_URL is a SQLite file (default ./scim.db) or a postgres:// URL.`;
+Environment: DATABASE_URL is a SQLite file (default ./scim.db) or a postgres:// URL
+(?schema=<name> picks the PostgreSQL schema; default public).`;
 
 /** A command: its arguments and the context in, an exit code out. */
 type Command = (argv: readonly string[], context: CliContext) => Promise<number>;

@@ -286,7 +286,9 @@ describe('authenticatorFromEnv', () => {
     ).toThrow(/JWT_JWKS_URL "not a url" is not a URL/);
   });
 
-  it('logs why a JWT was rejected, with the request id and never the token', async () => {
+  // Review of issue 11: a key set that cannot be fetched answered 401 (as a bad token) and was
+  // logged as "JWT rejected", like an issuer mismatch.
+  it('logs why a JWT could not be verified (its key set unreachable: 503, not 401), with the request id and never the token', async () => {
     const warnings: { object: Record<string, unknown>; message: string | undefined }[] = [];
     const logger = {
       warn: (object: object, message?: string) =>
@@ -306,15 +308,22 @@ describe('authenticatorFromEnv', () => {
     const request = new Request('https://x/Users', { headers: { authorization: `Bearer ${jwt}` } });
     const logged = withRequestLogging(
       async (r) => {
-        expect(await authenticate(r, 'contoso')).toBeUndefined();
-        return new Response(null, { status: 401 });
+        const error = await authenticate(r, 'contoso').then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(error).toMatchObject({ status: 503, headers: { 'retry-after': '5' } });
+        return new Response(null, { status: 503 });
       },
       { info() {}, warn() {}, error() {} },
       { generateId: () => 'req-7' },
     );
     await logged(request);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatchObject({ message: 'JWT rejected', object: { requestId: 'req-7' } });
+    expect(warnings[0]).toMatchObject({
+      message: 'JWT key set unreachable (answered 503)',
+      object: { requestId: 'req-7', code: 'ERR_JWKS_UNREACHABLE' },
+    });
     expect(String(warnings[0]?.object.reason)).not.toBe('');
     expect(JSON.stringify(warnings)).not.toContain(jwt.split('.')[2]);
   });

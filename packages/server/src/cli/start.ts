@@ -11,6 +11,7 @@ import type { CliContext } from './context.ts';
 import { DEFAULT_DATABASE, describeDatabase, parseDatabaseUrl } from './database-url.ts';
 import { parseDuration } from './duration.ts';
 import { CliError } from './errors.ts';
+import { describeMigration, describeUnreserved, migrationOf } from './migration-report.ts';
 
 /** Help for `scim-server start`. */
 export const startHelp = `Usage: scim-server start [--port 8080] [--host 0.0.0.0] [--base-path /scim/v2]
@@ -24,7 +25,8 @@ Options (each also read from the environment):
   --base-path <path>  BASE_PATH: where the endpoints live, for example /scim/v2, or
                       /scim/{tenant} to take the tenant from the URL (default: /, tenant "default")
 Environment:
-  DATABASE_URL        a SQLite file (default ./scim.db) or a postgres:// URL
+  DATABASE_URL        a SQLite file (default ./scim.db) or a postgres:// URL; ?schema=<name> in
+                      a postgres:// URL puts the tables in that schema (default public)
   LOG_LEVEL           trace, debug, info (default), warn, error, fatal or silent
   TRUST_PROXY=1       take the public scheme and host from X-Forwarded-Proto / X-Forwarded-Host
   JWT_ISSUER, JWT_AUDIENCE, JWT_JWKS_URL
@@ -83,14 +85,15 @@ export function authenticatorFromEnv(
     jwks,
     ...(tenant ? { tenantFromClaims: () => tenant } : {}),
     onReject: (error, request) => {
-      const code = (error as { code?: unknown }).code;
+      const { code, claim } = error as { code?: unknown; claim?: unknown };
       logger?.warn(
         {
           requestId: getRequestId(request),
           reason: error.message,
           ...(typeof code === 'string' ? { code } : {}),
+          ...(typeof claim === 'string' ? { claim } : {}),
         },
-        'JWT rejected',
+        code === 'ERR_JWKS_UNREACHABLE' ? 'JWT key set unreachable (answered 503)' : 'JWT rejected',
       );
     },
   });
@@ -183,6 +186,15 @@ export async function startCommand(argv: readonly string[], context: CliContext)
     await handler.close().catch(() => undefined);
     throw error;
   }
+  const migrated = migrationOf(store);
+  if (migrated !== undefined && migrated.from < migrated.to) {
+    logger.info(
+      { from: migrated.from, to: migrated.to },
+      `migrated the database: ${describeMigration(migrated)}`,
+    );
+  }
+  const unreserved = describeUnreserved(migrated);
+  if (unreserved.length > 0) logger.warn({ unreserved: migrated?.unreserved }, unreserved.join('\n'));
 
   const server = createNodeServer(withRequestLogging(handler, logger), {
     trustProxy: isTrue(env.TRUST_PROXY),

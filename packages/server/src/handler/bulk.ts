@@ -1,4 +1,5 @@
 import { isScimError, ScimError, URN } from '@scim/schemas';
+import { unstorable } from './limits.ts';
 import { scimJson } from './respond.ts';
 
 type Json = Record<string, unknown>;
@@ -135,6 +136,55 @@ function checkBulkIds(ops: readonly Operation[]): void {
   }
 }
 
+/** Whether a text holds a C0 control character or DEL: the URL parser drops or rewrites them in a path. */
+function hasControl(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
+/** What an `If-Match` header can carry: visible ASCII and spaces (an entity-tag, RFC 7232 section 2.3). */
+const HEADER_SAFE = /^[\u0020-\u007e]*$/;
+
+/** Why a text cannot be an operation's path or bulkId, or `undefined` when it can. */
+function unusable(text: string): string | undefined {
+  return unstorable(text) ?? (hasControl(text) ? 'holds a control character' : undefined);
+}
+
+/**
+ * What makes one operation unusable, found before it runs so that it fails alone (RFC 7644
+ * section 3.7.3): a `path` or `bulkId` holding U+0000, an unpaired surrogate or another control
+ * character (the URL parser would drop a trailing one, so `/Users\u0000` would reach /Users), and
+ * a `version` no `If-Match` header can carry (non-ASCII, a line break).
+ */
+function operationProblem(op: Operation): ScimError | undefined {
+  const path = unusable(op.path);
+  if (path !== undefined) {
+    return new ScimError(
+      'invalidValue',
+      `Operations[${op.index}]: "path" ${path}; send a path such as /Users/{id}, with its id percent-encoded`,
+      { token: 'path' },
+    );
+  }
+  const bulkId = op.bulkId === undefined ? undefined : unusable(op.bulkId);
+  if (bulkId !== undefined) {
+    return new ScimError(
+      'invalidValue',
+      `Operations[${op.index}]: "bulkId" ${bulkId}; use letters, digits and punctuation`,
+      { token: 'bulkId' },
+    );
+  }
+  if (op.version !== undefined && !HEADER_SAFE.test(op.version)) {
+    return new ScimError(
+      'invalidValue',
+      `Operations[${op.index}]: "version" ${JSON.stringify(op.version)} is not an entity tag (RFC 7232 section 2.3) an If-Match header can carry; send the version the resource's meta.version holds, such as W/"3"`,
+      { token: 'version' },
+    );
+  }
+  return undefined;
+}
+
 function errorResult(op: Operation, error: ScimError): Json {
   return {
     method: op.method,
@@ -142,6 +192,19 @@ function errorResult(op: Operation, error: ScimError): Json {
     status: String(error.status),
     response: error.toJSON(),
   };
+}
+
+const immediate = (globalThis as { setImmediate?: (callback: () => void) => unknown }).setImmediate;
+
+/**
+ * Resolves once the event loop has run what was waiting: I/O and other requests' callbacks (with
+ * `setImmediate` where the runtime has it, Node, Bun and Deno; else a zero-delay timer).
+ */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => {
+    if (immediate !== undefined) immediate(resolve);
+    else setTimeout(resolve, 0);
+  });
 }
 
 /**
@@ -161,12 +224,21 @@ export async function runBulk(
   const failed = new Set<string>();
   const results: { index: number; result: Json }[] = [];
   let errors = 0;
+  let dispatched = 0;
   let pending = [...ops];
   while (pending.length > 0 && errors < failOnErrors) {
     const next: Operation[] = [];
     let progressed = false;
     for (const op of pending) {
       if (errors >= failOnErrors) break;
+      const problem = operationProblem(op);
+      if (problem !== undefined) {
+        progressed = true;
+        errors++;
+        if (op.bulkId !== undefined) failed.add(op.bulkId);
+        results.push({ index: op.index, result: errorResult(op, problem) });
+        continue;
+      }
       const refs = references(op.data, pathReferences(op.path, new Set()));
       const waiting = [...refs].filter((r) => !ids.has(r));
       const broken = waiting.find((r) => !defined.has(r) || failed.has(r));
@@ -191,6 +263,9 @@ export async function runBulk(
         continue;
       }
       progressed = true;
+      // Another request may run between two operations: a store that answers without waiting
+      // (SQLite) would otherwise hold the event loop for the whole Bulk request.
+      if (dispatched++ > 0) await yieldToEventLoop();
       const path = substitutePath(op.path, ids);
       let response: Response;
       try {

@@ -6,7 +6,7 @@ import type { ScimHandler, ScimServerOptions } from '../options.ts';
 import { requestIdFrom } from '../request-id.ts';
 import { RETRY_AFTER_SECONDS } from '../retry-after.ts';
 import { readJson } from './body.ts';
-import { runBulk } from './bulk.ts';
+import { type BulkDispatch, runBulk } from './bulk.ts';
 import { resolveConfig, type ServedType, storageOf } from './config.ts';
 import { type DiscoveryEndpoint, discovery, discoveryKey, discoveryText } from './discovery.ts';
 import { checkText, unstorable } from './limits.ts';
@@ -312,35 +312,7 @@ export function createScimHandler(options: ScimServerOptions): ScimHandler {
       if (bodyOverride !== undefined)
         throw new ScimError('invalidValue', 'a bulk operation cannot itself be a bulk request');
       const bulk = config.bulk;
-      return runBulk(await body(bulk.maxPayloadSize), bulk.maxOperations, (m, path, data, version) => {
-        const sub = new URL(`${ctx.base}${path}`);
-        const root = new URL(ctx.base).pathname;
-        if (sub.origin !== new URL(ctx.base).origin || !sub.pathname.startsWith(root)) {
-          return Promise.resolve(
-            new ScimError(
-              'invalidValue',
-              `bulk path ${path} leaves the tenant's endpoints; use /Users or /Groups paths`,
-            ).toResponse(),
-          );
-        }
-        let subParts: string[];
-        try {
-          subParts = sub.pathname
-            .slice(root.length)
-            .split('/')
-            .filter((s) => s !== '')
-            .map(decodeSegment);
-        } catch (error) {
-          return Promise.resolve(errorResponse(error, ctx.requestId));
-        }
-        const subRequest = new Request(sub, {
-          method: m,
-          headers: version === undefined ? {} : { 'if-match': version },
-        });
-        return dispatch(ctx, subRequest, sub, m, subParts, { value: data }).catch((error: unknown) =>
-          errorResponse(error, ctx.requestId),
-        );
-      });
+      return runBulk(await body(bulk.maxPayloadSize), bulk.maxOperations, bulkOperation(ctx));
     }
     const type: ServedType | undefined = config.bySegment.get(first);
     if (type === undefined || parts.length > 2) {
@@ -371,6 +343,50 @@ export function createScimHandler(options: ScimServerOptions): ScimHandler {
         throw methodNotAllowed('GET, PUT, PATCH, DELETE');
     }
   };
+
+  /**
+   * Runs one Bulk operation through {@link dispatch}, as a request of its own to `ctx.base` + its
+   * path. It never throws: every error becomes the operation's response (a 500 is logged with the
+   * request id, as any other), so that one operation fails alone. Responses to PUT, PATCH and
+   * DELETE carry the resource's URL in `Location`, the `location` of the operation's result
+   * (RFC 7644 section 3.7.3: required except for a failed POST).
+   */
+  const bulkOperation =
+    (ctx: RequestContext): BulkDispatch =>
+    async (m, path, data, version) => {
+      try {
+        const sub = new URL(`${ctx.base}${path}`);
+        const root = new URL(ctx.base).pathname;
+        if (sub.origin !== new URL(ctx.base).origin || !sub.pathname.startsWith(root)) {
+          return new ScimError(
+            'invalidValue',
+            `bulk path ${path} leaves the tenant's endpoints; use /Users or /Groups paths`,
+          ).toResponse();
+        }
+        const subParts = sub.pathname
+          .slice(root.length)
+          .split('/')
+          .filter((s) => s !== '')
+          .map(decodeSegment);
+        const subRequest = new Request(sub, {
+          method: m,
+          headers: version === undefined ? {} : { 'if-match': version },
+        });
+        const response = await dispatch(ctx, subRequest, sub, m, subParts, { value: data }).catch(
+          (error: unknown) => errorResponse(error, ctx.requestId),
+        );
+        if (m !== 'POST' && !response.headers.has('location')) {
+          try {
+            response.headers.set('location', `${sub.origin}${sub.pathname}`);
+          } catch {
+            // Immutable headers (a /Me handler's proxied response): no location.
+          }
+        }
+        return response;
+      } catch (error) {
+        return errorResponse(error, ctx.requestId);
+      }
+    };
 
   const handler = async (request: Request): Promise<Response> => {
     const requestId =

@@ -121,6 +121,71 @@ describe.each(stores)('input limits on the %s store', (_name, make) => {
     await h.handler.close();
   }, 60_000);
 
+  // Review of issue 11: a Bulk operation's "version" becomes an If-Match header; one a header cannot
+  // carry made the sub-request throw outside the handler's error path: a 500, logged nowhere.
+  it('answers a Bulk operation whose version a header cannot carry with a 4xx for that operation, never a 500', async () => {
+    const h = setup();
+    const u = await h.createUser('versioned');
+    for (const version of ['W/"\u0000"', 'W/"\ud800"', 'W/"\u20ac"', 'W/"1"\nx: y']) {
+      const bulk = await h.call('POST', '/Bulk', {
+        schemas: [URN.BulkRequest],
+        Operations: [
+          {
+            method: 'PATCH',
+            path: `/Users/${u.id}`,
+            version,
+            data: { schemas: [URN.PatchOp], Operations: [{ op: 'replace', path: 'title', value: 'x' }] },
+          },
+          { method: 'DELETE', path: '/Users/nobody', version },
+        ],
+      });
+      expect(bulk.status).toBe(200);
+      for (const op of bulk.body.Operations as { status: string }[]) {
+        expect(Number(op.status), JSON.stringify(version)).toBeGreaterThanOrEqual(400);
+        expect(Number(op.status), JSON.stringify(version)).toBeLessThan(500);
+      }
+    }
+    expect((await h.call('GET', `/Users/${u.id}`)).body.title).toBeUndefined();
+    await h.handler.close();
+  }, 60_000);
+
+  // Review of issue 11: U+0000 in a Bulk operation's bulkId or path is a body string like any other
+  // (docs/server.md "Limits and timeouts"), yet "/Users\u0000" created a user (the URL parser drops
+  // trailing control characters) and a bulkId with U+0000 was echoed back.
+  it('fails a Bulk operation alone when its path or bulkId holds U+0000', async () => {
+    const h = setup();
+    const bulk = await h.call('POST', '/Bulk', {
+      schemas: [URN.BulkRequest],
+      Operations: [
+        { method: 'POST', path: '/Users\u0000', bulkId: 'a', data: user('nul-path') },
+        { method: 'POST', path: '/Users', bulkId: 'b\u0000', data: user('nul-bulk-id') },
+        { method: 'POST', path: '/Users', bulkId: 'c', data: user('fine') },
+      ],
+    });
+    expect(bulk.status).toBe(200);
+    expect(bulk.body.Operations.map((o: { status: string }) => o.status)).toEqual(['400', '400', '201']);
+    expect((await h.call('GET', '/Users')).body.totalResults).toBe(1);
+    await h.handler.close();
+  }, 60_000);
+
+  // Review of issue 11: in a path segment, bytes that are not UTF-8 are a 404; in the query string
+  // URLSearchParams turns them into U+FFFD, so a percent-encoded unpaired surrogate (%ED%A0%80)
+  // silently compares as U+FFFD U+FFFD U+FFFD and matches a stored name holding those.
+  it('refuses a filter whose percent-encoding is not UTF-8 (an encoded unpaired surrogate) with 400 invalidFilter', async () => {
+    const h = setup();
+    await h.createUser('fffd', { displayName: '\ufffd\ufffd\ufffdx' });
+    await h.createUser('fffd1', { displayName: '\ufffdy' });
+    for (const encoded of ['%ED%A0%80x', '%FFy']) {
+      const r = await h.call('GET', `/Users?filter=displayName%20eq%20%22${encoded}%22`);
+      expect(r.status, encoded).toBe(400);
+      expect(r.body.scimType).toBe('invalidFilter');
+    }
+    // U+FFFD itself, well encoded, is a character like any other.
+    const ok = await h.call('GET', '/Users?filter=displayName%20eq%20%22%EF%BF%BDy%22');
+    expect(ok.body.totalResults).toBe(1);
+    await h.handler.close();
+  }, 60_000);
+
   it('limits indexed attributes to maxIndexedValueLength characters (default 1024), whatever their bytes', async () => {
     const h = setup();
     const cjk = (n: number) =>
@@ -221,4 +286,38 @@ describe.each(stores)('input limits on the %s store', (_name, make) => {
     await h.handler.close();
     await wide.handler.close();
   }, 60_000);
+});
+
+// Review of issue 11: the op cap bounds one PATCH, but a Bulk request carries up to 100 of them. The
+// SQLite store answers synchronously, so a Bulk request ran all its operations without giving the
+// event loop back: 14 PATCHes of 1,000 value-filtered replaces on a user with 1,000 emails (every
+// limit respected, 1 MiB) held /health for 9 s behind `scim-server start`. Another request must be
+// able to run between two operations of a Bulk request.
+describe('a Bulk request on the SQLite store', () => {
+  it('gives the event loop back between its operations, so other requests are not held up', async () => {
+    const store = sqliteStore({ path: ':memory:' });
+    const h = harness({}, store);
+    const u = await h.createUser('bulk-target');
+    let updates = 0;
+    let seenBetween: number | undefined;
+    const update = store.update.bind(store);
+    store.update = async (...args) => {
+      // When the first operation writes, something else arrives on the event loop.
+      if (updates === 0) setImmediate(() => (seenBetween = updates));
+      updates++;
+      return update(...args);
+    };
+    const operations = Array.from({ length: 5 }, (_, i) => ({
+      method: 'PATCH',
+      path: `/Users/${u.id}`,
+      data: { schemas: [URN.PatchOp], Operations: [{ op: 'replace', path: 'title', value: `t${i}` }] },
+    }));
+    const r = await h.call('POST', '/Bulk', { schemas: [URN.BulkRequest], Operations: operations });
+    expect(r.body.Operations.map((o: { status: string }) => o.status)).toEqual(Array(5).fill('200'));
+    expect(updates).toBe(5);
+    await new Promise((resolve) => setImmediate(resolve));
+    // 5 when the other request only ran once the whole Bulk request was done.
+    expect(seenBetween).toBeLessThan(5);
+    await h.handler.close();
+  });
 });

@@ -21,13 +21,54 @@ export interface QueryParams {
   readonly excludedAttributes?: string | readonly string[] | undefined;
 }
 
-/** Reads the query parameters of a GET, case-insensitively. @internal */
+const PARAMETERS = [
+  'filter',
+  'sortBy',
+  'sortOrder',
+  'startIndex',
+  'count',
+  'attributes',
+  'excludedAttributes',
+];
+
+/** A query string component decoded as form data (`+` is a space), or `undefined` when it is not UTF-8. */
+function decodeComponent(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text.replaceAll('+', ' '));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Reads the query parameters of a GET, case-insensitively. Values are decoded strictly: percent-
+ * encoded bytes that are not UTF-8 (`%FF`, an encoded surrogate `%ED%A0%80`) are refused, where
+ * `URLSearchParams` would turn them into U+FFFD and compare with that.
+ *
+ * @throws ScimError `invalidFilter` for such a `filter`, `invalidValue` for another parameter
+ * @internal
+ */
 export function queryParams(url: URL): QueryParams {
   const out: Record<string, string> = {};
-  const names = ['filter', 'sortBy', 'sortOrder', 'startIndex', 'count', 'attributes', 'excludedAttributes'];
-  for (const [key, value] of url.searchParams) {
-    const name = names.find((n) => n.toLowerCase() === key.toLowerCase());
-    if (name !== undefined && out[name] === undefined) out[name] = value;
+  const query = url.search.slice(1);
+  if (query === '') return out;
+  for (const pair of query.split('&')) {
+    const at = pair.indexOf('=');
+    const key = decodeComponent(at < 0 ? pair : pair.slice(0, at));
+    // A name that is not UTF-8 is none of the parameters read here.
+    const name =
+      key === undefined ? undefined : PARAMETERS.find((n) => n.toLowerCase() === key.toLowerCase());
+    if (name === undefined || out[name] !== undefined) continue;
+    const raw = at < 0 ? '' : pair.slice(at + 1);
+    const value = decodeComponent(raw);
+    if (value === undefined) {
+      throw new ScimError(
+        name === 'filter' ? 'invalidFilter' : 'invalidValue',
+        `the "${name}" parameter is not valid percent-encoded UTF-8 (${raw.length > 60 ? `${raw.slice(0, 57)}...` : raw}); encode its text as UTF-8 (encodeURIComponent)`,
+        { token: name },
+      );
+    }
+    out[name] = value;
   }
   return out;
 }
@@ -38,9 +79,8 @@ export function searchParams(body: unknown): QueryParams {
     throw new ScimError('invalidSyntax', 'a .search body must be a JSON object (SearchRequest)');
   }
   const out: Record<string, unknown> = {};
-  const names = ['filter', 'sortBy', 'sortOrder', 'startIndex', 'count', 'attributes', 'excludedAttributes'];
   for (const [key, value] of Object.entries(body)) {
-    const name = names.find((n) => n.toLowerCase() === key.toLowerCase());
+    const name = PARAMETERS.find((n) => n.toLowerCase() === key.toLowerCase());
     if (name === undefined || value === undefined || value === null) continue;
     if (name === 'attributes' || name === 'excludedAttributes') {
       if (typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string'))) {

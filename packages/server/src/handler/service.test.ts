@@ -153,6 +153,26 @@ describe('odd requests', () => {
     expect((await h.call('GET', '/Users/%E0%A4%A')).status).toBe(404);
   });
 
+  // Review of issue 11: URLSearchParams read bytes that are not UTF-8 as U+FFFD.
+  test('a query parameter that is not percent-encoded UTF-8: 400, by parameter; + is a space', async () => {
+    const h = harness();
+    await h.createUser('plus one');
+    for (const [query, scimType] of [
+      ['attributes=%FFuserName', 'invalidValue'],
+      ['excludedAttributes=%ED%A0%80', 'invalidValue'],
+      ['sortBy=userName%C3', 'invalidValue'],
+      ['FILTER=userName%20eq%20%22%FF%22', 'invalidFilter'],
+    ] as const) {
+      const r = await h.call('GET', `/Users?${query}`);
+      expect(r.status, query).toBe(400);
+      expect(r.body.scimType, query).toBe(scimType);
+    }
+    // A parameter this server does not read is left alone, whatever its bytes.
+    expect((await h.call('GET', '/Users?x=%FF')).status).toBe(200);
+    const plus = await h.call('GET', '/Users?filter=userName+eq+%22plus+one%22&attributes=userName');
+    expect(plus.body.totalResults).toBe(1);
+  });
+
   test('groups of a user in a list only when asked for', async () => {
     const h = harness();
     const u = await h.createUser('m');
@@ -310,5 +330,65 @@ describe('/Bulk', () => {
       ],
     });
     expect(circular.body.Operations.map((o: { status: string }) => o.status)).toEqual(['409', '409']);
+  });
+});
+
+describe('/Bulk results (review of issue 11)', () => {
+  // RFC 7644 section 3.7.3: "location" is required in every result but a failed POST; PATCH,
+  // PUT and DELETE results lacked it.
+  test('every result but a failed POST carries the location of its resource', async () => {
+    const h = harness();
+    const u = await h.createUser('located');
+    const r = await h.call('POST', '/Bulk', {
+      schemas: [URN.BulkRequest],
+      Operations: [
+        {
+          method: 'PATCH',
+          path: `/Users/${u.id}`,
+          data: { schemas: [URN.PatchOp], Operations: [{ op: 'add', path: 'title', value: 'T' }] },
+        },
+        { method: 'PUT', path: `/Users/${u.id}`, data: { schemas: [URN.User], userName: 'located' } },
+        { method: 'DELETE', path: '/Users/nobody' },
+        { method: 'POST', path: '/Users', bulkId: 'dup', data: { schemas: [URN.User], userName: 'located' } },
+        { method: 'DELETE', path: `/Users/${u.id}` },
+      ],
+    });
+    const results = r.body.Operations as { status: string; location?: string }[];
+    expect(results.map((o) => o.status)).toEqual(['200', '200', '404', '409', '204']);
+    const at = `http://scim.test/Users/${u.id}`;
+    expect(results.map((o) => o.location)).toEqual([at, at, 'http://scim.test/Users/nobody', undefined, at]);
+  });
+
+  // An operation that fails in an unexpected way is a 500 for that operation alone, logged with the
+  // request id like any other 500 (a sub-request that threw outside the error path was not).
+  test('an unexpected error in one operation: a 500 for it alone, logged once', async () => {
+    const logged: unknown[] = [];
+    const store = memoryStore();
+    const h = harness(
+      { logger: { info: () => {}, warn: () => {}, error: (f) => logged.push(f) } },
+      {
+        ...store,
+        delete: async () => {
+          throw new TypeError('secret internals');
+        },
+      },
+    );
+    const u = await h.createUser('doomed');
+    const r = await h.call(
+      'POST',
+      '/Bulk',
+      {
+        schemas: [URN.BulkRequest],
+        Operations: [
+          { method: 'DELETE', path: `/Users/${u.id}` },
+          { method: 'POST', path: '/Users', bulkId: 'b', data: { schemas: [URN.User], userName: 'ok' } },
+        ],
+      },
+      { 'x-request-id': 'req-bulk' },
+    );
+    expect(r.status).toBe(200);
+    expect(r.body.Operations.map((o: { status: string }) => o.status)).toEqual(['500', '201']);
+    expect(r.body.Operations[0].response.detail).toContain('req-bulk');
+    expect(logged).toHaveLength(1);
   });
 });

@@ -166,5 +166,69 @@ export function describeHandlerContract(store: () => ScimStore, tenant: () => st
       expect(r.body.Operations.map((o: { status: string }) => o.status)).toEqual(['204', '400']);
       expect(await g.state()).toEqual(before);
     });
+
+    // Review of issue 11: member and group references hold ids, which are caseExact (RFC 7643
+    // section 3.1), yet `members.value eq "<ID in upper case>"` and `groups.value` matched ignoring
+    // case on every store while `id eq` did not (docs/decisions/0011).
+    it('filters members.value and groups.value exactly, with every operator', async () => {
+      const handler = handlerOver(store(), 'entra');
+      const t = tenant();
+      const g = await group(handler, t);
+      const member = g.ids[0] as string;
+      const upper = member.toUpperCase();
+      expect(upper).not.toBe(member);
+      const count = async (path: string, filter: string) =>
+        (await call(handler, t, 'GET', `${path}?filter=${encodeURIComponent(filter)}`)).body.totalResults;
+      expect(await count('/Groups', `members.value eq "${member}"`)).toBe(1);
+      expect(await count('/Groups', `members.value eq "${upper}"`)).toBe(0);
+      // Whole ids: a slice of a UUID may hold digits only, the same in either case.
+      expect(await count('/Groups', `members[value sw "${upper}"]`)).toBe(0);
+      expect(await count('/Groups', `members[value co "${upper}"] or members.value ew "${upper}"`)).toBe(0);
+      expect(await count('/Groups', `members[value co "${member}"]`)).toBe(1);
+      const groupId = g.id.toUpperCase();
+      expect(groupId).not.toBe(g.id);
+      expect(await count('/Users', `groups.value eq "${g.id}"`)).toBe(2);
+      expect(await count('/Users', `groups.value eq "${groupId}"`)).toBe(0);
+      expect(await count('/Users', `groups[value co "${groupId}"]`)).toBe(0);
+    });
+
+    // Review of issue 11: the rule "a value present never clears" held for members and title, not
+    // for a singular complex attribute (name, manager) or a sub-attribute, nor for add/replace of {}.
+    it('never clears name or manager for a remove with a value naming something else, nor for add or replace of {} (entra)', async () => {
+      const handler = handlerOver(store(), 'entra');
+      const t = tenant();
+      const boss = await call(handler, t, 'POST', '/Users', { schemas: [URN.User], userName: 'boss@x.com' });
+      expect(boss.status).toBe(201);
+      const created = await call(handler, t, 'POST', '/Users', {
+        schemas: [URN.User, URN.EnterpriseUser],
+        userName: 'ann@x.com',
+        name: { givenName: 'Ann', familyName: 'Lee' },
+        [URN.EnterpriseUser]: { manager: { value: boss.body.id } },
+      });
+      expect(created.status).toBe(201);
+      const id: string = created.body.id;
+      const state = async () => {
+        const r = await call(handler, t, 'GET', `/Users/${id}`);
+        return { name: r.body.name, manager: r.body[URN.EnterpriseUser]?.manager?.value };
+      };
+      const before = await state();
+      expect(before).toEqual({ name: { givenName: 'Ann', familyName: 'Lee' }, manager: boss.body.id });
+      const operations = [
+        { op: 'Remove', path: 'name', value: { givenName: 'Bob' } },
+        { op: 'Remove', path: 'name', value: {} },
+        { op: 'Remove', path: 'name.givenName', value: 'Bob' },
+        { op: 'Remove', path: 'name.givenName', value: [] },
+        { op: 'Remove', path: `${URN.EnterpriseUser}:manager`, value: [] },
+        { op: 'Add', path: 'name', value: {} },
+        { op: 'Replace', path: 'name', value: {} },
+        { op: 'Add', path: `${URN.EnterpriseUser}:manager`, value: {} },
+        { op: 'Add', path: `${URN.EnterpriseUser}:manager`, value: [] },
+      ];
+      for (const op of operations) {
+        const r = await call(handler, t, 'PATCH', `/Users/${id}`, patchOp(op));
+        expect(r.status, JSON.stringify(op)).toBeLessThan(500);
+        expect(await state(), JSON.stringify(op)).toEqual(before);
+      }
+    });
   });
 }

@@ -3,6 +3,7 @@ import { isScimError, ScimError } from '@scim/schemas';
 import { overBudget, queryBudget } from './budget.ts';
 import { Params, postgresDialect, SqlCompiler } from './sql/compile.ts';
 import { postgresMigrations } from './sql/postgres-schema.ts';
+import type { MigrationReport, UnreservedKey } from './sql/refold.ts';
 import {
   type ChangeRow,
   changeDetail,
@@ -390,6 +391,8 @@ class PostgresScimStore implements PostgresStore {
   private closed = false;
   private types = new Map<string, ResourceTypeStorage>();
   private migrating: Promise<void> | undefined;
+  /** What opening the store migrated: the schema version before and after, and unreserved keys. */
+  migration: MigrationReport | undefined;
   /** Writes since the last `ANALYZE`, and the one running in the background, if any. */
   private writes = 0;
   private analyzing: Promise<void> | undefined;
@@ -501,15 +504,17 @@ class PostgresScimStore implements PostgresStore {
       const { rows } = await q.query(`SELECT COALESCE(MAX(version), 0) AS v FROM ${s}.scim_migrations`);
       const from = Number((rows[0] as { v: number | string }).v);
       const migrations = postgresMigrations(s);
+      const unreserved: UnreservedKey[] = [];
       for (let v = from; v < migrations.length; v++) {
         const migration = migrations[v];
-        if (typeof migration === 'function') await migration(q);
+        if (typeof migration === 'function') unreserved.push(...((await migration(q)) ?? []));
         else await q.exec(migration as string);
         await q.query(`INSERT INTO ${s}.scim_migrations (version, applied_at) VALUES ($1, $2)`, [
           v + 1,
           now(),
         ]);
       }
+      this.migration = { from, to: Math.max(from, migrations.length), unreserved };
     });
     await this.analyzeIfNever(b);
   }

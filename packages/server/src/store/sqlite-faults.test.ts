@@ -1,11 +1,20 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { DatabaseSync } from 'node:sqlite';
 import { URN } from '@scim/schemas';
 import { afterAll, describe, expect, it } from 'vitest';
+import { bearerTokens } from '../auth/bearer.ts';
 import { hashToken } from '../auth/tokens.ts';
 import { harness } from '../handler/test-helpers.ts';
 import { failure, freshTenant, query } from './contract.ts';
@@ -178,6 +187,112 @@ describe('sqliteStore: its file deleted or replaced while open', () => {
     await store.close();
   }, 60_000);
 
+  // Review of issue 11: a 0-byte file is a valid empty database to SQLite, and a foreign SQLite file
+  // opens too; the store migrated either into an empty SCIM database and /health answered 200
+  // with every user and token gone (`scim-server start`: `: > scim.db` after an `rm`).
+  for (const [what, put] of [
+    ['an empty (0-byte) file', (path: string) => writeFileSync(path, '')],
+    [
+      'a SQLite database of another application',
+      (path: string) => {
+        const db = new DatabaseSync(path);
+        db.exec('CREATE TABLE invoices (id INTEGER PRIMARY KEY)');
+        db.close();
+      },
+    ],
+  ] as const) {
+    it(`never turns ${what} put in place of its database into an empty SCIM database: 503 and /health 503`, async () => {
+      const dir = tempDir();
+      const path = join(dir, 'scim.db');
+      const store = sqliteStore({ path });
+      const h = harness({}, store);
+      await h.createUser('ada');
+      await store.tokens.insert(token('0123456789abcdef'));
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
+      put(path);
+      // The first request notices the replacement (503); the ones after must not find an empty store.
+      for (let i = 0; i < 3; i++) {
+        const write = await h.call('POST', '/Users', { schemas: [URN.User], userName: `lost${i}` });
+        expect(write.status).toBe(503);
+        expect((await h.call('GET', '/health')).status).toBe(503);
+      }
+      const db = new DatabaseSync(path, { readOnly: true });
+      try {
+        const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all();
+        expect(tables.map((t) => t.name)).not.toContain('resources');
+      } finally {
+        db.close();
+      }
+      await store.close();
+    });
+  }
+
+  // Review of issue 11: the file emptied in place (same inode, so no identity change): every
+  // request answered 500 "database disk image is malformed" while /health answered 200.
+  it('a database file truncated in place: requests answer 503, never 500, and /health fails', async () => {
+    const path = join(tempDir(), 'scim.db');
+    const first = sqliteStore({ path });
+    const u = await harness({}, first).createUser('ada');
+    await first.close(); // its pages are in the file now
+    const store = sqliteStore({ path });
+    const h = harness({}, store);
+    expect((await h.call('GET', '/health')).status).toBe(200);
+    truncateSync(path, 0);
+    const write = await h.call('POST', '/Users', { schemas: [URN.User], userName: 'after' });
+    expect(write.status).toBe(503);
+    expect(write.headers.get('retry-after')).toBe('5');
+    expect((await h.call('GET', `/Users/${u.id}`)).status).toBe(503);
+    expect((await h.call('GET', '/health')).status).toBe(503);
+    await store.close();
+  });
+
+  it('a database file truncated or overwritten in place: /health fails first, the cause is logged once', async () => {
+    for (const damage of [
+      (path: string) => truncateSync(path, 0),
+      (path: string) =>
+        writeFileSync(path, 'not a database at all, but quite long enough to be read'.repeat(100)),
+    ]) {
+      const path = join(tempDir(), 'scim.db');
+      const first = sqliteStore({ path });
+      const u = await harness({}, first).createUser('ada');
+      await first.close();
+      const logger = recordingLogger();
+      const store = sqliteStore({ path, logger });
+      const h = harness({}, store);
+      expect((await h.call('GET', '/health')).status).toBe(200);
+      damage(path);
+      const health = await h.call('GET', '/health');
+      expect(health.status).toBe(503);
+      expect(health.headers.get('retry-after')).toBe('5');
+      for (let i = 0; i < 3; i++) expect((await h.call('GET', `/Users/${u.id}`)).status).toBe(503);
+      expect(logger.lines.filter((l) => l.level === 'error')).toHaveLength(1);
+      await store.close();
+    }
+  });
+
+  it("never migrates another application's SQLite database, not even on first open: 503 naming the file, the file untouched", async () => {
+    const path = join(tempDir(), 'invoices.db');
+    const foreign = new DatabaseSync(path);
+    foreign.exec('CREATE TABLE invoices (id INTEGER PRIMARY KEY); INSERT INTO invoices VALUES (1)');
+    foreign.close();
+    const logger = recordingLogger();
+    const store = sqliteStore({ path, logger });
+    const refused = (await failure(store.open(TYPES))) as { status: number; message?: string };
+    expect(refused.status).toBe(503);
+    expect(refused.message).toContain("another application's database");
+    expect(refused.message).toContain(path);
+    const db = new DatabaseSync(path, { readOnly: true });
+    try {
+      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all();
+      expect(tables.map((t) => t.name)).toEqual(['invoices']);
+      expect(db.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'delete' });
+    } finally {
+      db.close();
+    }
+    expect(logger.lines.filter((l) => l.level === 'error')).toHaveLength(1);
+    await store.close();
+  });
+
   it('a deleted -wal: its commits are checkpointed into the file, so another process sees every acknowledged write', async () => {
     const path = join(tempDir(), 'scim.db');
     const store = sqliteStore({ path });
@@ -306,6 +421,35 @@ describe('sqliteStore: another process holds the write lock', () => {
       await store.close();
     }
   }, 30_000);
+
+  // Review of issue 11: bearerTokens writes a token's lastUsed (at most once a minute) before the
+  // request runs; while another process holds the write lock that write waited busyTimeoutMs
+  // (5 s by default), and, failing, was tried again by every request: reads, /health aside, all
+  // waited for the lock (measured behind `scim-server start`: GET /Users 5.0 s, then 2.5 s).
+  it("an authenticated read does not wait for the write lock (the token's lastUsed update included)", async () => {
+    const path = join(tempDir(), 'scim.db');
+    // Longer than the test's timeout: a read that waits for the lock fails the test by timing out
+    // (the lock holder exits with this process if the test is abandoned).
+    const store = sqliteStore({ path, busyTimeoutMs: 60_000 });
+    const h = harness({ authenticate: bearerTokens({ tokens: store.tokens }) }, store);
+    await store.open([{ name: 'User' }, { name: 'Group', referenceAttribute: 'members' }]);
+    await store.tokens.insert(token('0123456789abcdef'));
+    const auth = { authorization: 'Bearer scim_0123456789abcdef_secret' };
+    expect((await h.call('POST', '/Users', { schemas: [URN.User], userName: 'present' }, auth)).status).toBe(
+      201,
+    );
+    await store.tokens.update('default', '0123456789abcdef', { lastUsed: '2000-01-01T00:00:00.000Z' });
+    const holder = await lockHolder(path);
+    try {
+      const read = await h.call('GET', '/Users?filter=userName eq "present"', undefined, auth);
+      expect(read.status).toBe(200);
+      expect(read.body.totalResults).toBe(1);
+    } finally {
+      await holder.release();
+      holder.kill();
+      await store.close();
+    }
+  }, 20_000);
 
   it('answers 503 with Retry-After once the lock outlasts busyTimeoutMs, logged once', async () => {
     const path = join(tempDir(), 'scim.db');

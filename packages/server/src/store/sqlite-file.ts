@@ -8,6 +8,9 @@
  */
 import { rmSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { DatabaseSync } from 'node:sqlite';
+import { ScimError } from '@scim/schemas';
+import { RETRY_AFTER_SECONDS } from '../retry-after.ts';
 
 /** What happened to a database file since it was opened. @internal */
 export type FileProblem =
@@ -111,4 +114,50 @@ export class DatabaseFile {
   rescuePath(at: Date): string {
     return `${this.path}.rescued-${at.toISOString().replace(/[:.]/g, '-')}`;
   }
+}
+
+/**
+ * What a database file holds: a SCIM database (it has `scim_migrations`), nothing (a new or 0-byte
+ * file), or another application's tables. Reads `sqlite_master` only: nothing is written.
+ *
+ * @internal
+ */
+export function databaseContents(db: DatabaseSync): 'scim' | 'empty' | 'foreign' {
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as {
+    name: string;
+  }[];
+  if (tables.length === 0) return 'empty';
+  return tables.some((t) => t.name === 'scim_migrations') ? 'scim' : 'foreign';
+}
+
+/**
+ * The cause logged for a database file whose content changed under the store: truncated or
+ * overwritten in place (SQLite answers "corrupt" or "not a database"), or emptied and created anew.
+ *
+ * @internal
+ */
+export function damaged(path: string): string {
+  return `file ${path} no longer holds the SCIM database the store opened (truncated, overwritten, or replaced by an empty file); put the database back (a copy the store rescued, if any, is next to it as ${path}.rescued-<time>), or restart the server to start with an empty one`;
+}
+
+/** @internal The cause logged for another application's SQLite database at the store's path. */
+export function foreign(path: string): string {
+  return `file ${path} is another application's database (it has tables but no scim_migrations table); it is left untouched: point the store at its SCIM database or at a new file`;
+}
+
+/**
+ * The 503 of a file the store will not set up: another application's database, or an empty one
+ * put in place of the SCIM database the store opened before.
+ *
+ * @internal
+ */
+export function refusal(found: 'empty' | 'foreign', path: string): ScimError {
+  const cause = found === 'foreign' ? foreign(path) : damaged(path);
+  return new ScimError(
+    'unavailable',
+    `the SQLite database ${cause}; retry after ${RETRY_AFTER_SECONDS} seconds`,
+    {
+      headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
+    },
+  );
 }

@@ -305,6 +305,30 @@ describe('sqliteStore migration 5 (folded copies follow Unicode simple case fold
       count: 10,
     });
     expect(found.resources.map((r) => r.id)).toEqual(['u1', 'u2']);
+    // Review of issue 11: `scim-server migrate` said "up to date" and named no one; the store
+    // reports the migration it applied and the user it left without its key.
+    expect((store as unknown as { migration: unknown }).migration).toEqual({
+      from: 4,
+      to: 5,
+      unreserved: [
+        {
+          tenant: 't',
+          resourceType: 'User',
+          id: 'u1',
+          attribute: 'userName',
+          value: 'ΝΙΚΟΣ@x.gr',
+          heldBy: 'u2',
+        },
+      ],
+    });
     await store.close();
+    const again = sqliteStore({ path });
+    await again.open(TYPES);
+    expect((again as unknown as { migration: unknown }).migration).toEqual({
+      from: 5,
+      to: 5,
+      unreserved: [],
+    });
+    await again.close();
   });
 });

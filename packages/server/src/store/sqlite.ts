@@ -5,6 +5,7 @@ import { overBudget, queryBudget } from './budget.ts';
 import { FaultLog, type StoreLogger } from './fault-log.ts';
 import { Params, SqlCompiler, sqliteDialect } from './sql/compile.ts';
 import { indexedValues } from './sql/indexed.ts';
+import type { MigrationReport, UnreservedKey } from './sql/refold.ts';
 import {
   type ChangeRow,
   changeDetail,
@@ -30,7 +31,14 @@ import {
 } from './sql/shared.ts';
 import { sqliteMigrations } from './sql/sqlite-schema.ts';
 import { chunks, now, searchDocument } from './sql/values.ts';
-import { DatabaseFile, type FileProblem } from './sqlite-file.ts';
+import {
+  DatabaseFile,
+  damaged,
+  databaseContents,
+  type FileProblem,
+  foreign,
+  refusal,
+} from './sqlite-file.ts';
 import { BUDGET_CHECK, QueryBudgetExceeded, QueryClock, registerFunctions } from './sqlite-functions.ts';
 import { type Placement, placementOf } from './sqlite-plan.ts';
 import {
@@ -167,15 +175,21 @@ function sqlite(): typeof import('node:sqlite') {
   return found;
 }
 
-/** SQLite result codes meaning "not usable right now": busy, locked, no memory, read-only, I/O, full, cannot open, protocol, not a database. */
-const UNAVAILABLE_CODES = new Set([5, 6, 7, 8, 10, 13, 14, 15, 26]);
+/**
+ * SQLite result codes meaning "not usable right now": busy, locked, no memory, read-only, I/O,
+ * corrupt (a file truncated or overwritten in place), full, cannot open, protocol, not a database.
+ */
+const UNAVAILABLE_CODES = new Set([5, 6, 7, 8, 10, 11, 13, 14, 15, 26]);
 /** Busy and locked: another connection holds the lock; worth another try soon. */
 const BUSY_CODES = new Set([5, 6]);
 /**
- * Read-only, I/O error, full, cannot open, protocol, not a database: the handle is not to be
- * trusted any more (it may have been opened read-only, or its files changed); open it anew.
+ * Read-only, I/O error, corrupt, full, cannot open, protocol, not a database: the handle is not to
+ * be trusted any more (it may have been opened read-only, or its files changed); open it anew.
  */
-const REOPEN_CODES = new Set([8, 10, 13, 14, 15, 26]);
+const REOPEN_CODES = new Set([8, 10, 11, 13, 14, 15, 26]);
+
+/** Corrupt and not a database: the file was truncated or overwritten in place. */
+const DAMAGED_CODES = new Set([11, 26]);
 
 function primaryCode(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
@@ -277,6 +291,8 @@ class SqliteScimStore implements SqliteStore {
   private readonly faults: FaultLog;
   private db: DatabaseSync | undefined;
   private closed = false;
+  /** What the store's opening migrated (the last time it applied something, else its first open). */
+  migration: MigrationReport | undefined;
   /** Whether the file was opened once: from then on a missing file is a lost database, not a new one. */
   private opened = false;
   /** When a read last checked the file's identity (`performance.now()`). */
@@ -344,6 +360,7 @@ class SqliteScimStore implements SqliteStore {
     try {
       db = new (sqlite().DatabaseSync)(this.path);
       db.exec(`PRAGMA busy_timeout = ${BUSY_SLICE_MS}`);
+      this.checkContents(db);
       db.exec('PRAGMA journal_mode = WAL');
       db.exec('PRAGMA synchronous = NORMAL');
       // Checkpoint the WAL every 4,000 pages (16 MB at 4 KiB) instead of 1,000: a quarter of the
@@ -352,7 +369,8 @@ class SqliteScimStore implements SqliteStore {
       db.exec('PRAGMA wal_autocheckpoint = 4000');
       db.exec('PRAGMA foreign_keys = ON');
       registerFunctions(db, this.clock);
-      migrate(db);
+      const migrated = migrate(db);
+      if (this.migration === undefined || migrated.from < migrated.to) this.migration = migrated;
     } catch (error) {
       try {
         db?.close();
@@ -367,6 +385,21 @@ class SqliteScimStore implements SqliteStore {
     file?.remember();
     this.checkedAt = performance.now();
     return db;
+  }
+
+  /**
+   * Refuses a file that is not this store's to set up, before any pragma writes to it: another
+   * application's SQLite database (tables, no `scim_migrations`) is never migrated, not even the
+   * first time; and once this store opened its SCIM database, an empty one put at the path (a
+   * 0-byte file after an `rm`) is not turned into a new, empty SCIM database, which would hide the
+   * loss of every resource and token. Both answer 503, logged once, until the file is fixed.
+   */
+  private checkContents(db: DatabaseSync): void {
+    const found = databaseContents(db);
+    if (found === 'scim' || (found === 'empty' && (!this.opened || this.file === undefined))) return;
+    const path = this.file?.path ?? this.path;
+    this.faults.down(found === 'empty' ? damaged(path) : foreign(path));
+    throw refusal(found, path);
   }
 
   /** Closes the handle, if open; the next call opens the file again. */
@@ -511,7 +544,14 @@ class SqliteScimStore implements SqliteStore {
     const code = primaryCode(error);
     if (code === undefined || REOPEN_CODES.has(code)) this.drop();
     const message = error instanceof Error ? error.message : String(error);
-    this.faults.down(`failed: ${message}`, code === undefined ? {} : { errcode: code }, write);
+    // Corrupt, not a database: the file changed under the handle; one cause, however it shows.
+    const cause =
+      code !== undefined && DAMAGED_CODES.has(code) ? damaged(this.file?.path ?? this.path) : undefined;
+    this.faults.down(
+      cause ?? `failed: ${message}`,
+      code === undefined ? {} : { errcode: code, error: message },
+      write,
+    );
     return unavailable('SQLite', error);
   }
 
@@ -632,7 +672,8 @@ class SqliteScimStore implements SqliteStore {
   }
 
   async ping(): Promise<void> {
-    await this.run((db) => this.stmt(db, 'SELECT 1').get(), 'check');
+    // A read of the file, not `SELECT 1`: a file truncated or overwritten in place fails it.
+    await this.run((db) => this.stmt(db, 'SELECT MAX(version) AS v FROM scim_migrations').get(), 'check');
   }
 
   async create(tenant: string, resourceType: string, input: CreateInput): Promise<StoredResource> {
@@ -1064,24 +1105,28 @@ function schemaVersion(db: DatabaseSync): number {
 }
 
 /**
- * Applies the migrations the database lacks, in one `BEGIN IMMEDIATE` transaction. An up-to-date
- * database is only read, so a file that is read-only for the moment still opens (reads work; writes
- * answer 503 until it is writable, and the store then opens it anew).
+ * Applies the migrations the database lacks, in one `BEGIN IMMEDIATE` transaction, and says what
+ * it did. An up-to-date database is only read, so a file that is read-only for the moment still
+ * opens (reads work; writes answer 503 until it is writable, and the store then opens it anew).
  */
-function migrate(db: DatabaseSync): void {
-  if (schemaVersion(db) >= sqliteMigrations.length) return;
+function migrate(db: DatabaseSync): MigrationReport {
+  const current = schemaVersion(db);
+  if (current >= sqliteMigrations.length) return { from: current, to: current, unreserved: [] };
+  const unreserved: UnreservedKey[] = [];
   db.exec('BEGIN IMMEDIATE');
   try {
     db.exec(
       'CREATE TABLE IF NOT EXISTS scim_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)',
     );
-    for (let v = schemaVersion(db); v < sqliteMigrations.length; v++) {
+    const from = schemaVersion(db);
+    for (let v = from; v < sqliteMigrations.length; v++) {
       const migration = sqliteMigrations[v];
-      if (typeof migration === 'function') migration(db);
+      if (typeof migration === 'function') unreserved.push(...(migration(db) ?? []));
       else db.exec(migration as string);
       db.prepare('INSERT INTO scim_migrations (version, applied_at) VALUES (?, ?)').run(v + 1, now());
     }
     db.exec('COMMIT');
+    return { from, to: sqliteMigrations.length, unreserved };
   } catch (error) {
     if (db.isTransaction) db.exec('ROLLBACK');
     throw error;

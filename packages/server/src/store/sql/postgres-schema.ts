@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 
-import { differs, needsRefold, refoldUnique } from './refold.ts';
+import { differs, keyText, needsRefold, refoldUnique, type UnreservedKey } from './refold.ts';
 import { labelSearch } from './shared.ts';
 import { searchDocument } from './values.ts';
 
@@ -14,8 +14,13 @@ export interface MigrationQueryable {
   query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
 }
 
-/** A migration: SQL text, or a function that rewrites rows. @internal */
-export type PostgresMigration = string | ((q: MigrationQueryable) => Promise<void>);
+/**
+ * A migration: SQL text, or a function that rewrites rows (and may return the resources it left
+ * without their unique key). @internal
+ */
+export type PostgresMigration =
+  | string
+  | ((q: MigrationQueryable) => Promise<undefined | readonly UnreservedKey[]>);
 
 /** Migrations in order, for the schema `s` (already checked and quoted by the caller). @internal */
 export function postgresMigrations(s: string): readonly PostgresMigration[] {
@@ -142,8 +147,12 @@ export function postgresMigrations(s: string): readonly PostgresMigration[] {
   ];
 }
 
-/** Rewrites the folded copies of every row whose data folds differently than it lower-cases. */
-async function refoldPostgres(q: MigrationQueryable, s: string): Promise<void> {
+/**
+ * Rewrites the folded copies of every row whose data folds differently than it lower-cases;
+ * returns the rows whose refolded unique key another row holds.
+ */
+async function refoldPostgres(q: MigrationQueryable, s: string): Promise<readonly UnreservedKey[]> {
+  const unreserved: UnreservedKey[] = [];
   let after = 0;
   for (;;) {
     // Only documents with a character outside ASCII can fold differently (bytes > characters).
@@ -185,11 +194,25 @@ async function refoldPostgres(q: MigrationQueryable, s: string): Promise<void> {
         );
         // A key two rows now share stays with the row that held it already, else with the older one;
         // the other keeps its data, its key unreserved (a write that keeps the value answers 409).
-        await q.query(
+        const added = await q.query(
           `INSERT INTO ${s}.uniques (tenant, resource_type, attribute, value, digest, id)
-           VALUES ($1, $2, $3, $4, sha256(convert_to($4, 'UTF8')), $5) ON CONFLICT DO NOTHING`,
+           VALUES ($1, $2, $3, $4, sha256(convert_to($4, 'UTF8')), $5) ON CONFLICT DO NOTHING RETURNING id`,
           [row.tenant, row.resource_type, key.attribute, value, row.id],
         );
+        if (added.rows.length > 0) continue;
+        const held = await q.query(
+          `SELECT id FROM ${s}.uniques WHERE tenant = $1 AND resource_type = $2 AND attribute = $3
+             AND digest = sha256(convert_to($4, 'UTF8'))`,
+          [row.tenant, row.resource_type, key.attribute, value],
+        );
+        unreserved.push({
+          tenant: row.tenant,
+          resourceType: row.resource_type,
+          id: row.id,
+          attribute: key.attribute,
+          value: keyText(data, key.attribute, key.value),
+          heldBy: (held.rows[0] as { id: string } | undefined)?.id,
+        });
       }
     }
   }
@@ -204,4 +227,5 @@ async function refoldPostgres(q: MigrationQueryable, s: string): Promise<void> {
       [labelSearch(l.display), l.tenant, l.group_id, l.member_id],
     );
   }
+  return unreserved;
 }

@@ -58,3 +58,37 @@ export function refoldUnique(
   if (raw === undefined || stored !== raw.toLowerCase()) return stored;
   return foldCase(raw);
 }
+
+/**
+ * A resource whose unique value, folded anew by the migration, is the key of another resource:
+ * the resource keeps its data, but its value is not reserved (a write that keeps it answers 409).
+ *
+ * @internal
+ */
+export interface UnreservedKey {
+  readonly tenant: string;
+  readonly resourceType: string;
+  readonly id: string;
+  readonly attribute: string;
+  /** The value as the resource holds it. */
+  readonly value: string;
+  /** The resource that holds the key. */
+  readonly heldBy: string | undefined;
+}
+
+/**
+ * What opening a SQL store migrated: the schema version before and after, and the resources the
+ * folding migration left without their unique key.
+ *
+ * @internal
+ */
+export interface MigrationReport {
+  readonly from: number;
+  readonly to: number;
+  readonly unreserved: readonly UnreservedKey[];
+}
+
+/** The value a unique key was made from, for a report (the key itself when the data lacks it). @internal */
+export function keyText(data: Readonly<Record<string, unknown>>, attribute: string, key: string): string {
+  return uniqueText(data, attribute) ?? key;
+}

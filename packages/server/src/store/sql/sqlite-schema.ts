@@ -6,11 +6,14 @@
  */
 import type { DatabaseSync } from 'node:sqlite';
 import { indexedValues } from './indexed.ts';
-import { differs, needsRefold, refoldUnique } from './refold.ts';
+import { differs, keyText, needsRefold, refoldUnique, type UnreservedKey } from './refold.ts';
 import { searchDocument } from './values.ts';
 
-/** A migration: SQL text, or a function that rewrites rows. @internal */
-export type SqliteMigration = string | ((db: DatabaseSync) => void);
+/**
+ * A migration: SQL text, or a function that rewrites rows (and may return the resources it left
+ * without their unique key). @internal
+ */
+export type SqliteMigration = string | ((db: DatabaseSync) => undefined | readonly UnreservedKey[]);
 
 /**
  * Migrations in order; each runs once, in the transaction of all pending ones, and is recorded in
@@ -122,8 +125,12 @@ export const sqliteMigrations: readonly SqliteMigration[] = [
   refoldSqlite,
 ];
 
-/** Rewrites the folded copies of every row whose data folds differently than it lower-cases. */
-function refoldSqlite(db: DatabaseSync): void {
+/**
+ * Rewrites the folded copies of every row whose data folds differently than it lower-cases;
+ * returns the rows whose refolded unique key another row holds.
+ */
+function refoldSqlite(db: DatabaseSync): readonly UnreservedKey[] {
+  const unreserved: UnreservedKey[] = [];
   // Only documents with a character outside ASCII can fold differently (bytes > characters).
   const candidates = db
     .prepare(
@@ -144,6 +151,9 @@ function refoldSqlite(db: DatabaseSync): void {
   const addKey = db.prepare(
     'INSERT OR IGNORE INTO uniques (tenant, resource_type, attribute, value, id) VALUES (?, ?, ?, ?, ?)',
   );
+  const holder = db.prepare(
+    'SELECT id FROM uniques WHERE tenant = ? AND resource_type = ? AND attribute = ? AND value = ?',
+  );
   for (const row of candidates) {
     const data = JSON.parse(row.data) as Record<string, unknown>;
     if (!needsRefold(data)) continue;
@@ -156,7 +166,19 @@ function refoldSqlite(db: DatabaseSync): void {
       const value = refoldUnique(key.attribute, key.value, data);
       if (value === key.value) continue;
       dropKey.run(row.tenant, row.id, key.attribute, key.value);
-      addKey.run(row.tenant, row.resource_type, key.attribute, value, row.id);
+      if (addKey.run(row.tenant, row.resource_type, key.attribute, value, row.id).changes === 0) {
+        const held = holder.get(row.tenant, row.resource_type, key.attribute, value) as
+          | { id: string }
+          | undefined;
+        unreserved.push({
+          tenant: row.tenant,
+          resourceType: row.resource_type,
+          id: row.id,
+          attribute: key.attribute,
+          value: keyText(data, key.attribute, key.value),
+          heldBy: held?.id,
+        });
+      }
     }
   }
   const labels = db
@@ -166,4 +188,5 @@ function refoldSqlite(db: DatabaseSync): void {
     .all() as { r: number; display: string }[];
   const setLabel = db.prepare('UPDATE members SET display_search = ? WHERE rowid = ?');
   for (const l of labels) if (differs(l.display)) setLabel.run(searchDocument(l.display) as string, l.r);
+  return unreserved;
 }
