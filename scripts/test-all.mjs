@@ -25,19 +25,36 @@ const steps = [
       ...process.argv.slice(2),
     ],
   ],
+  // Every package manager as users will run it: the packages published to a local registry on
+  // loopback, then npm/pnpm/yarn/bun create and each printed next step (create-scim-connector's
+  // test/registry.test.ts). A few minutes; bounded at 30.
+  [
+    'registry',
+    ['pnpm', '--filter', 'create-scim-connector', 'exec', 'vitest', 'run', 'test/registry.test.ts'],
+    { env: { SCIM_E2E_REGISTRY: '1' }, timeout: 30 * 60_000 },
+  ],
   ['docs', ['node', 'scripts/docs.mjs']],
 ];
 
 mkdirSync(join(root, '.cache'), { recursive: true });
 rmSync(reportFile, { force: true });
 const results = [];
-for (const [name, [cmd, ...args]] of steps) {
+for (const [name, [cmd, ...args], options = {}] of steps) {
   process.stdout.write(`\n\x1b[1m» ${name}: ${[cmd, ...args].join(' ')}\x1b[0m\n`);
   const started = Date.now();
   // CI runs the slow end-to-end check too: every template scaffolded, installed from the packed
   // tarballs outside the repository, typechecked and tested (create-scim-connector's test/e2e).
-  const env = { ...process.env, SCIM_E2E_TEMPLATES: process.env.SCIM_E2E_TEMPLATES ?? '1' };
-  const run = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env });
+  const env = {
+    ...process.env,
+    SCIM_E2E_TEMPLATES: process.env.SCIM_E2E_TEMPLATES ?? '1',
+    ...options.env,
+  };
+  const run = spawnSync(cmd, args, {
+    cwd: root,
+    stdio: 'inherit',
+    env,
+    ...(options.timeout ? { timeout: options.timeout, killSignal: 'SIGKILL' } : {}),
+  });
   results.push({ name, ok: run.status === 0, seconds: (Date.now() - started) / 1000 });
 }
 
