@@ -118,3 +118,14 @@ nodeLinker: node-modules
 export function installEnv(pm: PackageManager): Record<string, string> {
   return pm === 'yarn' ? { YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' } : {};
 }
+
+/**
+ * What a project's package.json gets for the package manager it is installed with: for Yarn 2 and
+ * later, `dependenciesMeta` marking msw as not to be built (Yarn 4 runs no build script by default,
+ * and says so with a warning; the other package managers ignore the field).
+ *
+ * @internal
+ */
+export function packageManagerFields(pm: PackageManager): Record<string, unknown> {
+  return pm === 'yarn' ? { dependenciesMeta: { msw: { built: false } } } : {};
+}

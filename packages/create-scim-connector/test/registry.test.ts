@@ -260,6 +260,14 @@ describe.runIf(process.env.SCIM_E2E_REGISTRY === '1')(
             }
           }
           expect(steps.some((s) => / test$/.test(s))).toBe(true);
+          // The install the scaffolder ran printed nothing (it keeps the output for a failure), so
+          // install again as a user does after a pull: nothing about build scripts may show (pnpm
+          // stops at one it was not told about, Yarn 4 warns, bun blocks).
+          const reinstall = sh(`${entry.tool.replace(/\d+$|Berry$|1$/, '')} install`, project, env);
+          expect(reinstall.code, reinstall.output).toBe(0);
+          expect(reinstall.output).not.toMatch(
+            /ERR_PNPM|ignored build|lists build scripts|Blocked \d+ postinstall/i,
+          );
           if (!(entry.postgres && postgres)) {
             // SQLite projects do not install the PostgreSQL driver.
             const installed = readdirSync(join(project, 'node_modules'));

@@ -122,6 +122,9 @@ describe('transformTemplate and writeVersions', () => {
     const plan = await copyTemplate(chosen, context);
     await transformTemplate(plan, chosen, context);
     expect(plan.files.find((f) => f.path === path)?.content).toContain(setting);
+    // Yarn 4 warns about msw's build script unless package.json says not to build it.
+    const pkg = JSON.parse(plan.files.find((f) => f.path === 'package.json')?.content ?? '{}');
+    expect(pkg.dependenciesMeta).toEqual(packageManager === 'yarn' ? { msw: { built: false } } : undefined);
     for (const other of ['pnpm-workspace.yaml', '.yarnrc.yml'].filter((p) => p !== path)) {
       expect(plan.files.some((f) => f.path === other)).toBe(false);
     }

@@ -1,5 +1,5 @@
 import type { ScaffoldContext } from '../context.ts';
-import { packageManagerFiles } from '../package-manager.ts';
+import { packageManagerFields, packageManagerFiles } from '../package-manager.ts';
 import { generateReadme } from '../readme.ts';
 import {
   removeOtherStoresDependencies,
@@ -86,6 +86,12 @@ export async function transformTemplate(
     );
   }
   await configureStore(plan, options, context);
+  const fields = packageManagerFields(options.packageManager);
+  const manifest = findPlanned(plan, 'package.json');
+  if (manifest && Object.keys(fields).length > 0) {
+    const pkg = { ...JSON.parse(await readPlanned(manifest, context)), ...fields };
+    setPlanned(plan, 'package.json', `${JSON.stringify(pkg, null, 2)}\n`);
+  }
   for (const [path, content] of Object.entries(packageManagerFiles(options.packageManager))) {
     setPlanned(plan, path, content);
     context.log.step(`${options.dryRun ? 'Would write' : 'Writing'} ${path} for ${options.packageManager}`);
