@@ -57,8 +57,9 @@ export interface RunResult {
 }
 
 /**
- * Runs a command as a user's shell would: CI=1, and without the user agent of the package manager
- * running the tests (so the CLI does not take pnpm for the user's choice).
+ * Runs a command as a user's shell would: CI=1, and without what pnpm sets for the tests' process:
+ * its user agent (so the CLI does not take pnpm for the user's choice) and NODE_PATH into the
+ * workspace's modules (so a project resolves only what it installed).
  */
 export function run(
   command: string,
@@ -66,7 +67,7 @@ export function run(
   cwd: string,
   env: Record<string, string> = {},
 ): RunResult {
-  const { npm_config_user_agent: _, ...rest } = process.env;
+  const { npm_config_user_agent: _, NODE_PATH: _path, ...rest } = process.env;
   const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...rest, CI: '1', ...env } });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
