@@ -1,6 +1,8 @@
 // Packing the workspace as users get it, shared by the end-to-end tests (test/e2e.test.ts) and the
 // walkthrough of docs/getting-started.md (packages/docs-tests): the CLI built, packed and installed
-// outside the repository, and the libraries packed into tarballs a generated project installs.
+// outside the repository, and the libraries packed into a directory of tarballs, which the
+// scaffolder copies into a project's vendor/ and installs from (CREATE_SCIM_CONNECTOR_PACKAGES: the
+// pre-release path of `./dev create`).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -122,13 +124,4 @@ export function packLibraries(dir: string): string[] {
     }
   });
   return readdirSync(dir).map((f) => join(dir, f));
-}
-
-/** Installs the library tarballs into a generated project, as `npm install` would once they are published. */
-export function installTarballs(project: string, tarballs: readonly string[]): RunResult {
-  return run(
-    'npm',
-    ['install', '--no-audit', '--no-fund', '--loglevel=error', '--prefer-offline', ...tarballs],
-    project,
-  );
 }
