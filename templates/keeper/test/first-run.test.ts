@@ -3,7 +3,7 @@
 // printed for the package manager that ran the script, with Keeper's options.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -35,6 +35,24 @@ function rejection(promise: Promise<unknown>): Promise<unknown> {
     () => expect.unreachable('it should have failed'),
     (error: unknown) => error,
   );
+}
+
+/** Sends one raw request and resolves with what the server answered once it closed the connection. */
+function rawRequest(url: string, request: string): Promise<{ head: string; body: string }> {
+  return new Promise((done, fail) => {
+    const socket = connect(Number(new URL(url).port), '127.0.0.1');
+    let answer = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      answer += chunk;
+    });
+    socket.on('error', fail);
+    socket.on('close', () => {
+      const [head = '', body = ''] = answer.split('\r\n\r\n');
+      done({ head, body });
+    });
+    socket.write(request);
+  });
 }
 
 /** A loopback port nothing listens on. */
@@ -105,6 +123,23 @@ describe('the first run', () => {
       );
     } finally {
       await first.close();
+    }
+  });
+
+  it('answers a URL over the header limit with 431 and a SCIM error body (createNodeServer)', async () => {
+    const server = await startServer(env);
+    try {
+      const { head, body } = await rawRequest(
+        server.url,
+        `GET /?filter=${'x'.repeat(17_000)} HTTP/1.1\r\nHost: localhost\r\n\r\n`,
+      );
+      expect(head).toMatch(/^HTTP\/1\.1 431 /);
+      expect(JSON.parse(body)).toMatchObject({
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+        status: '431',
+      });
+    } finally {
+      await server.close();
     }
   });
 
