@@ -25,6 +25,14 @@ const steps = [
       ...process.argv.slice(2),
     ],
   ],
+  // Every package manager as users will run it: the packages published to a local registry on
+  // loopback, then npm/pnpm/yarn/bun create and each printed next step (create-scim-connector's
+  // test/registry.test.ts). A few minutes; bounded at 30.
+  [
+    'registry',
+    ['pnpm', '--filter', 'create-scim-connector', 'exec', 'vitest', 'run', 'test/registry.test.ts'],
+    { env: { SCIM_E2E_REGISTRY: '1' }, timeout: 30 * 60_000 },
+  ],
   ['docs', ['node', 'scripts/docs.mjs']],
   // The generated API reference in headless Chromium (packages/docs-tests/site): after the docs.
   ['api site', ['pnpm', '--filter', '@scim/docs-tests', 'run', 'test:site']],
@@ -41,7 +49,7 @@ const missing = {
 mkdirSync(join(root, '.cache'), { recursive: true });
 rmSync(reportFile, { force: true });
 const results = [];
-for (const [name, [cmd, ...args]] of steps) {
+for (const [name, [cmd, ...args], options = {}] of steps) {
   process.stdout.write(`\n\x1b[1m» ${name}: ${[cmd, ...args].join(' ')}\x1b[0m\n`);
   const started = Date.now();
   const docsFailed = name === 'api site' && results.some((r) => r.name === 'docs' && !r.ok);
@@ -53,8 +61,17 @@ for (const [name, [cmd, ...args]] of steps) {
   }
   // CI runs the slow end-to-end check too: every template scaffolded, installed from the packed
   // tarballs outside the repository, typechecked and tested (create-scim-connector's test/e2e).
-  const env = { ...process.env, SCIM_E2E_TEMPLATES: process.env.SCIM_E2E_TEMPLATES ?? '1' };
-  const run = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env });
+  const env = {
+    ...process.env,
+    SCIM_E2E_TEMPLATES: process.env.SCIM_E2E_TEMPLATES ?? '1',
+    ...options.env,
+  };
+  const run = spawnSync(cmd, args, {
+    cwd: root,
+    stdio: 'inherit',
+    env,
+    ...(options.timeout ? { timeout: options.timeout, killSignal: 'SIGKILL' } : {}),
+  });
   results.push({ name, ok: run.status === 0, seconds: (Date.now() - started) / 1000 });
 }
 

@@ -1,12 +1,20 @@
 import { defineConfig } from 'tsup';
 
-export default defineConfig({
-  // The library, its vitest helpers, and the `entra-mock` bin (dist/cli.js, its shebang kept; no types).
-  entry: { index: 'src/index.ts', vitest: 'src/vitest.ts', cli: 'src/cli/bin.ts' },
-  format: ['esm', 'cjs'],
-  dts: { entry: { index: 'src/index.ts', vitest: 'src/vitest.ts' } },
-  sourcemap: true,
-  clean: true,
-  target: 'node22',
-  removeNodeProtocol: false,
-});
+// `pnpm build` empties dist/ first: two configs run side by side, so neither may clean it.
+const shared = { sourcemap: true, target: 'node22', removeNodeProtocol: false } as const;
+
+export default defineConfig([
+  {
+    // The library and its vitest helpers, for ESM and CJS.
+    ...shared,
+    entry: { index: 'src/index.ts', vitest: 'src/vitest.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+  },
+  {
+    // The `entra-mock` bin (dist/cli.js, its shebang kept): ESM only, since `bin` runs nothing else.
+    ...shared,
+    entry: { cli: 'src/cli/bin.ts' },
+    format: ['esm'],
+  },
+]);

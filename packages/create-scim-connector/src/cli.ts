@@ -21,11 +21,12 @@ function terminal(): NonNullable<typeof clack> {
 }
 
 const prompt: ScaffoldPrompt = {
-  text: async ({ message, placeholder, initialValue, validate }) =>
+  text: async ({ message, placeholder, defaultValue, initialValue, validate }) =>
     answered(
       await terminal().text({
         message,
         ...(placeholder === undefined ? {} : { placeholder }),
+        ...(defaultValue === undefined ? {} : { defaultValue }),
         ...(initialValue === undefined ? {} : { initialValue }),
         ...(validate === undefined ? {} : { validate: (value: string | undefined) => validate(value ?? '') }),
       }),
@@ -46,10 +47,11 @@ const prompt: ScaffoldPrompt = {
     answered(await terminal().confirm({ message, ...(initialValue === undefined ? {} : { initialValue }) })),
 };
 
-const spawn: ScaffoldSpawn = (command, args, { cwd }) =>
+const spawn: ScaffoldSpawn = (command, args, { cwd, env }) =>
   new Promise((resolve, reject) => {
     const child = spawnProcess(command, [...args], {
       cwd,
+      env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
       shell: process.platform === 'win32',
     });

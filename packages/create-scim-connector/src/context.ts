@@ -44,7 +44,11 @@ export interface ScaffoldPrompt {
   /** Asks for a line of text. `validate` returns an error message, or `undefined` when valid. */
   text(question: {
     message: string;
+    /** Shown greyed out while the answer is empty; typing replaces it. */
     placeholder?: string;
+    /** The answer when the user submits nothing. */
+    defaultValue?: string;
+    /** Text already typed in, which the user edits. */
     initialValue?: string;
     validate?: (value: string) => string | undefined;
   }): Promise<string>;
@@ -139,4 +143,6 @@ export interface ScaffoldContext {
   env: Record<string, string | undefined>;
   /** Whether a person is at a terminal; without one, nothing is asked. */
   isTTY: boolean;
+  /** The version of Node.js running the scaffolder (`process.versions.node` when absent). */
+  nodeVersion?: string;
 }

@@ -34,12 +34,16 @@ describe('createConnector', () => {
       'package.json',
       'src/index.ts',
       'src/lib/nested.ts',
+      '.env',
+      'pnpm-workspace.yaml',
     ]);
     expect(readdirSync(project).sort()).toEqual([
+      '.env',
       '.env.example',
       '.gitignore',
       'README.md',
       'package.json',
+      'pnpm-workspace.yaml',
       'src',
     ]);
     expect(JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')).name).toBe('acme-scim');
@@ -52,7 +56,7 @@ describe('createConnector', () => {
     expect(result.nextSteps).toEqual([
       'cd acme-scim',
       'pnpm install',
-      'pnpm token create',
+      'pnpm run token create',
       'pnpm start',
       'pnpm test',
     ]);
@@ -83,12 +87,21 @@ describe('createConnector', () => {
       cwd: out.dir,
       env,
       isTTY: true,
-      answers: { text: ['asked-app'], select: ['fixture-basic', 'postgres'], confirm: [false, false] },
+      answers: {
+        text: ['asked-app', 'postgres://scim@db.internal:5432/acme'],
+        select: ['fixture-basic', 'postgres'],
+        confirm: [false, false],
+      },
     });
     const result = await createConnector({}, context);
     expect(result.options.store.id).toBe('postgres');
+    expect(context.asked).toContain('Which PostgreSQL database? (written to .env as DATABASE_URL)');
     expect(readFileSync(join(out.dir, 'asked-app', '.env.example'), 'utf8')).toContain(
       'DATABASE_URL=postgres://localhost:5432/fixture',
+    );
+    // The database chosen is the one the project reads.
+    expect(readFileSync(join(out.dir, 'asked-app', '.env'), 'utf8')).toContain(
+      'DATABASE_URL=postgres://scim@db.internal:5432/acme',
     );
   });
 
@@ -98,7 +111,7 @@ describe('createConnector', () => {
     expect(existsSync(join(out.dir, 'dry'))).toBe(false);
     expect(readdirSync(out.dir)).toEqual([]);
     expect(context.commands).toEqual([]);
-    expect(result.files).toHaveLength(6);
+    expect(result.files).toHaveLength(8);
     const steps = context.lines.filter((l) => l.startsWith('step: '));
     expect(steps.length).toBeGreaterThanOrEqual(7);
     expect(steps.every((l) => l.startsWith('step: Would '))).toBe(true);
@@ -126,8 +139,57 @@ describe('createConnector', () => {
     expect(new Set(calls)).toEqual(new Set(['readFile', 'readdir', 'stat']));
     calls.length = 0;
     await createConnector({ dir: 'wet', template: 'fixture-basic', install: false, git: false }, context);
-    expect(calls.filter((c) => c === 'writeFile' || c === 'copyFile')).toHaveLength(6);
+    expect(calls.filter((c) => c === 'writeFile' || c === 'copyFile')).toHaveLength(8);
     expect(readdirSync(out.dir)).toEqual([]);
+  });
+
+  it('catches a non-empty directory as soon as it is named, and offers another name or to cancel', async () => {
+    mkdirSync(join(out.dir, 'taken'));
+    writeFileSync(join(out.dir, 'taken', 'keep.txt'), 'mine');
+    const context = mockContext({
+      cwd: out.dir,
+      env,
+      isTTY: true,
+      answers: {
+        text: ['taken', 'fresh'],
+        select: ['rename', 'fixture-basic', 'sqlite'],
+        confirm: [false, false],
+      },
+    });
+    const result = await createConnector({}, context);
+    expect(context.asked.slice(0, 3)).toEqual([
+      'Where should the connector be created?',
+      `${join(out.dir, 'taken')} is not empty (keep.txt…). What now?`,
+      'Where should the connector be created?',
+    ]);
+    expect(result.options.targetDir).toBe(join(out.dir, 'fresh'));
+    expect(readdirSync(join(out.dir, 'taken'))).toEqual(['keep.txt']);
+
+    const cancelling = mockContext({ cwd: out.dir, env, isTTY: true, answers: { select: ['cancel'] } });
+    await expect(createConnector({ dir: 'taken' }, cancelling)).rejects.toSatisfy(
+      (error) => isCreateConnectorError(error) && error.code === 'cancelled',
+    );
+    // Nothing else was asked first: not the template, not the store.
+    expect(cancelling.asked).toEqual([`${join(out.dir, 'taken')} is not empty (keep.txt…). What now?`]);
+  });
+
+  it('sets a package name apart from the directory with --name', async () => {
+    const context = mockContext({ cwd: out.dir, env });
+    const result = await createConnector(
+      {
+        dir: 'Acme SCIM',
+        name: '@acme/scim-connector',
+        template: 'fixture-basic',
+        install: false,
+        git: false,
+      },
+      context,
+    );
+    expect(result.options.packageName).toBe('@acme/scim-connector');
+    expect(JSON.parse(readFileSync(join(out.dir, 'Acme SCIM', 'package.json'), 'utf8')).name).toBe(
+      '@acme/scim-connector',
+    );
+    expect(result.nextSteps[0]).toBe('cd "Acme SCIM"');
   });
 
   it('refuses a non-empty directory before writing anything', async () => {

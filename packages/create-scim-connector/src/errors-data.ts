@@ -38,6 +38,9 @@ export type CreateConnectorErrorCode =
   | 'unknownStore'
   | 'unknownPackageManager'
   | 'invalidArguments'
+  | 'unknownFlag'
+  | 'unsupportedNode'
+  | 'invalidDatabaseUrl'
   | 'missingOption'
   | 'unknownWorkspaceDependency'
   | 'templatesNotFound'
@@ -72,7 +75,7 @@ export const errorsData = {
   directoryNotEmpty: entry<{ dir: string; entries: readonly string[] }>({
     message: ({ dir, entries }) =>
       `The directory ${dir} is not empty (it holds ${list(entries.slice(0, 5))}${entries.length > 5 ? ', ...' : ''}).`,
-    why: 'Scaffolding into it could overwrite your files.',
+    why: 'Scaffolding into it could overwrite your files; nothing was written.',
     fix: () =>
       'Pass the name of a new or empty directory, for example `npm create scim-connector my-connector`.',
   }),
@@ -83,11 +86,11 @@ export const errorsData = {
   }),
   invalidPackageName: entry<{ name: string; problems: readonly string[]; suggestion: string | undefined }>({
     message: ({ name, problems }) => `"${name}" is not a valid npm package name: ${problems.join('; ')}.`,
-    why: "The project's package name is taken from its directory name, and npm refuses invalid names.",
+    why: "The project's package name is its directory's name unless --name gives one, and npm refuses invalid names.",
     fix: ({ suggestion }) =>
       suggestion
-        ? `Use a directory name that is a valid package name, for example "${suggestion}".`
-        : 'Use a directory name of lowercase letters, digits and dashes.',
+        ? `Pass --name ${suggestion} (or use a directory of that name).`
+        : 'Pass --name with lowercase letters, digits and dashes.',
   }),
   unknownStore: entry<{ store: string; valid: readonly string[] }>({
     message: ({ store }) => `There is no store named "${store}".`,
@@ -104,6 +107,25 @@ export const errorsData = {
     message: ({ problem }) => `The command line is invalid: ${problem}.`,
     why: 'create-scim-connector could not tell what you asked for.',
     fix: () => 'Run `npm create scim-connector -- --help` for the flags it accepts.',
+  }),
+  unknownFlag: entry<{ flag: string; closest: string | undefined }>({
+    message: ({ flag }) => `There is no flag ${flag}.`,
+    why: 'create-scim-connector could not tell what you asked for.',
+    fix: ({ closest }) =>
+      `${closest ? `Did you mean ${closest}? ` : ''}Run \`npm create scim-connector -- --help\` for the flags it accepts.`,
+  }),
+  unsupportedNode: entry<{ version: string; required: string }>({
+    message: ({ version, required }) =>
+      `This is Node.js ${version}; a SCIM connector project needs Node.js ${required} or later.`,
+    why: 'The generated project runs its TypeScript sources directly (`node src/server.ts`, without a flag from Node.js 22.18 on) and keeps its data with node:sqlite, which binds its queries from 22.20 on (24.7 on the 24 line).',
+    fix: () =>
+      'Install a newer Node.js (the current LTS is best: https://nodejs.org, or `nvm install --lts`), then run the command again. Nothing was written.',
+  }),
+  invalidDatabaseUrl: entry<{ problem: string }>({
+    message: ({ problem }) => `The database URL is not one the connector can open: ${problem}.`,
+    why: "The project's .env gets it, and the connector reads it when it starts.",
+    fix: () =>
+      'Pass --database-url with a postgres:// URL, like postgres://user:password@localhost:5432/connector.',
   }),
   missingOption: entry<{ option: string; flag: string }>({
     message: ({ option }) => `No ${option} was given, and there is no terminal to ask on.`,

@@ -48,13 +48,24 @@ describe('parseTemplateManifest', () => {
     ]);
   });
 
-  it('accepts token arguments, and refuses empty or non-string ones', () => {
-    expect(manifestProblems({ ...fixture, tokenArgs: ['create', '--node', '<node>'] })).toEqual([]);
-    expect(manifestProblems({ ...fixture, tokenArgs: [] })).toEqual([
-      'tokenArgs must be a non-empty array of strings when given',
+  it('accepts token commands with example values, and refuses empty ones or placeholders', () => {
+    const keeper = [['create', '--node', 'engineering']];
+    expect(manifestProblems({ ...fixture, tokenCommands: keeper })).toEqual([]);
+    const invalid = 'tokenCommands must be a non-empty array of non-empty arrays of strings when given';
+    expect(manifestProblems({ ...fixture, tokenCommands: [] })).toEqual([invalid]);
+    expect(manifestProblems({ ...fixture, tokenCommands: [[]] })).toEqual([invalid]);
+    expect(manifestProblems({ ...fixture, tokenCommands: [['create', 1]] })).toEqual([invalid]);
+    // `<node>` is a shell redirection: a printed next step must run as written.
+    expect(manifestProblems({ ...fixture, tokenCommands: [['create', '--node', '<node>']] })).toEqual([
+      'tokenCommands are printed to be run as written: use example values, not <placeholders>',
     ]);
-    expect(manifestProblems({ ...fixture, tokenArgs: ['create', 1] })).toEqual([
-      'tokenArgs must be a non-empty array of strings when given',
+  });
+
+  it("accepts a store's own dependencies as a list of names", () => {
+    const stores = [{ ...fixture.stores[0], dependencies: ['pg'] }];
+    expect(manifestProblems({ ...fixture, stores })).toEqual([]);
+    expect(manifestProblems({ ...fixture, stores: [{ ...fixture.stores[0], dependencies: 'pg' }] })).toEqual([
+      'stores[0].dependencies must be an array of package names',
     ]);
   });
 

@@ -55,6 +55,11 @@ export interface TemplateStore {
   title: string;
   /** The `DATABASE_URL` of a local setup with this store. */
   databaseUrl: string;
+  /**
+   * The dependencies of the template's package.json that only this store needs (`["pg"]`): they
+   * are removed from a project that keeps its data in another store.
+   */
+  dependencies?: string[];
 }
 
 /**
@@ -102,23 +107,24 @@ export interface TemplateManifest {
   /** How to get the Secret Token, one step a line. */
   secretToken: string[];
   /**
-   * The arguments of the project's `token` script that issue a Secret Token, for the README and the
-   * next steps: `["create", "--node", "<node>"]` for a connector with a Tenant URL per node.
-   * `["create"]` when absent.
+   * The runs of the project's `token` script that issue a Secret Token (and make it work), each
+   * its arguments, for the README and the next steps; they are printed to be run as written, so
+   * they hold example values, not placeholders: `[["create", "--node", "engineering"]]` for a
+   * connector with a Tenant URL per node. `[["create"]]` when absent.
    */
-  tokenArgs?: string[];
+  tokenCommands?: string[][];
   /** What the app does not do, or does its own way. */
   limitations: string[];
 }
 
 /**
- * The arguments of the `token` script that issue a Secret Token: the manifest's `tokenArgs`, or
+ * The runs of the `token` script that issue a Secret Token: the manifest's `tokenCommands`, or
  * `create`.
  *
  * @internal
  */
-export function tokenArgsOf(manifest: TemplateManifest): string[] {
-  return manifest.tokenArgs ?? ['create'];
+export function tokenCommandsOf(manifest: TemplateManifest): string[][] {
+  return manifest.tokenCommands ?? [['create']];
 }
 
 type Problem = string;
@@ -151,8 +157,18 @@ export function manifestProblems(value: unknown): Problem[] {
   for (const key of ['capabilities', 'secretToken', 'limitations']) {
     if (!isStringArray(value[key])) problems.push(`${key} must be an array of strings`);
   }
-  if (value.tokenArgs !== undefined && (!isStringArray(value.tokenArgs) || value.tokenArgs.length === 0)) {
-    problems.push('tokenArgs must be a non-empty array of strings when given');
+  if (
+    value.tokenCommands !== undefined &&
+    (!Array.isArray(value.tokenCommands) ||
+      value.tokenCommands.length === 0 ||
+      !value.tokenCommands.every((c) => isStringArray(c) && c.length > 0))
+  ) {
+    problems.push('tokenCommands must be a non-empty array of non-empty arrays of strings when given');
+  } else if (
+    Array.isArray(value.tokenCommands) &&
+    value.tokenCommands.flat().some((a) => typeof a === 'string' && /[<>|;&$`'"\\]/.test(a))
+  ) {
+    problems.push('tokenCommands are printed to be run as written: use example values, not <placeholders>');
   }
   if (!Array.isArray(value.resources) || value.resources.length === 0) {
     problems.push('resources must be a non-empty array');
@@ -191,6 +207,9 @@ export function manifestProblems(value: unknown): Problem[] {
         continue;
       }
       for (const key of ['id', 'title', 'databaseUrl']) checkString(store, key, `stores[${i}].`, problems);
+      if (store.dependencies !== undefined && !isStringArray(store.dependencies)) {
+        problems.push(`stores[${i}].dependencies must be an array of package names`);
+      }
     }
   }
   const duplicates = (names: unknown[]) =>

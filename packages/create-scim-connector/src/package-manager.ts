@@ -36,16 +36,96 @@ export function detectPackageManager(userAgent: string | undefined): PackageMana
 }
 
 /**
- * The command line that runs a package script with the given package manager.
+ * The command line that runs a package script with the given package manager, as written it runs:
+ * `npm run token -- create`, `pnpm run token create` (`pnpm token` is pnpm's own registry-token
+ * command), `yarn token create`, `bun run token create` (`bun test` would be bun's test runner);
+ * `npm start`, `npm test`, `pnpm start`, `yarn test`...
  *
  * @internal
  */
 export function runScriptCommand(pm: PackageManager, script: string, args: readonly string[] = []): string {
   const extra = args.length > 0 ? ` ${args.join(' ')}` : '';
-  if (pm === 'npm') {
-    if (script === 'start' || script === 'test') return `npm ${script}${extra}`;
-    return `npm run ${script}${args.length > 0 ? ` --${extra}` : ''}`;
-  }
+  const builtIn = script === 'start' || script === 'test';
+  if (pm === 'npm')
+    return builtIn ? `npm ${script}${extra}` : `npm run ${script}${args.length > 0 ? ` --${extra}` : ''}`;
+  if (pm === 'pnpm') return builtIn ? `pnpm ${script}${extra}` : `pnpm run ${script}${extra}`;
   if (pm === 'bun') return `bun run ${script}${extra}`;
-  return `${pm} ${script}${extra}`;
+  return `yarn ${script}${extra}`;
+}
+
+/**
+ * The command that installs the project's dependencies.
+ *
+ * @internal
+ */
+export function installCommand(pm: PackageManager): string {
+  return `${pm} install`;
+}
+
+/**
+ * Rewrites the npm commands of a template's texts (`npm run token -- create`, `npm start`,
+ * `npm test`, `npm install pg`) for another package manager, so that a README says what runs.
+ *
+ * @internal
+ */
+export function forPackageManager(text: string, pm: PackageManager): string {
+  if (pm === 'npm') return text;
+  return text
+    .replace(/\bnpm run ([\w:-]+)(?: --)?((?: [^`\n]*)?)/g, (_, script: string, rest: string) => {
+      const args = rest.trim() === '' ? [] : [rest.trim()];
+      return runScriptCommand(pm, script, args);
+    })
+    .replace(/\bnpm (start|test)\b/g, (_, script: string) => runScriptCommand(pm, script))
+    .replace(/\bnpm install ([\w@./^~-]+)/g, (_, name: string) => `${pm} add ${name}`);
+}
+
+/**
+ * The files a project gets for the package manager it is installed with, so that the install is
+ * clean and the scripts run: for pnpm (10 and later refuse to finish while a dependency's install
+ * script is neither allowed nor denied), `pnpm-workspace.yaml` denying msw's, which only copies its
+ * browser worker; for Yarn 2 and later, `.yarnrc.yml` choosing `node_modules` over Plug'n'Play,
+ * which `node src/server.ts` and vitest do not load (Yarn 1 ignores the file).
+ *
+ * @internal
+ */
+export function packageManagerFiles(pm: PackageManager): Record<string, string> {
+  if (pm === 'pnpm') {
+    return {
+      'pnpm-workspace.yaml': `# pnpm (10 and later) runs no dependency's install script unless it is allowed here, and stops
+# at one it was not told about. msw's only copies its browser worker, which a connector never uses.
+allowBuilds:
+  msw: false
+`,
+    };
+  }
+  if (pm === 'yarn') {
+    return {
+      '.yarnrc.yml': `# Yarn 2 and later: install into node_modules (not Plug'n'Play), which node src/server.ts and
+# vitest load as they are. Yarn 1 ignores this file.
+nodeLinker: node-modules
+`,
+    };
+  }
+  return {};
+}
+
+/**
+ * The environment the install runs with: Yarn 2 and later install with `--immutable` when `CI` is
+ * set, which refuses to write the new project's first lockfile.
+ *
+ * @internal
+ */
+export function installEnv(pm: PackageManager): Record<string, string> {
+  return pm === 'yarn' ? { YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' } : {};
+}
+
+/**
+ * What a project's package.json gets for the package manager it is installed with: for Yarn 2 and
+ * later, `dependenciesMeta` marking msw as not to be built (Yarn 4 runs no build script by default,
+ * and says so with a warning; the other package managers ignore the field).
+ *
+ * @internal
+ */
+export function packageManagerFields(pm: PackageManager): Record<string, unknown> {
+  return pm === 'yarn' ? { dependenciesMeta: { msw: { built: false } } } : {};
 }

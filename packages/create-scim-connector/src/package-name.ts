@@ -1,84 +1,60 @@
-/** The names npm refuses whatever their form. */
-const reserved = new Set(['node_modules', 'favicon.ico']);
+import { builtinModules } from 'node:module';
 
-/** Node's built-in module names, which npm refuses as new package names. */
-const builtins = new Set([
-  'assert',
-  'buffer',
-  'child_process',
-  'cluster',
-  'console',
-  'constants',
-  'crypto',
-  'dgram',
-  'dns',
-  'domain',
-  'events',
-  'fs',
-  'http',
-  'http2',
-  'https',
-  'inspector',
-  'module',
-  'net',
-  'os',
-  'path',
-  'perf_hooks',
-  'process',
-  'punycode',
-  'querystring',
-  'readline',
-  'repl',
-  'stream',
-  'string_decoder',
-  'sys',
-  'timers',
-  'tls',
-  'trace_events',
-  'tty',
-  'url',
-  'util',
-  'v8',
-  'vm',
-  'wasi',
-  'worker_threads',
-  'zlib',
-]);
+/** The names npm refuses whatever their form. */
+const excluded = new Set(['node_modules', 'favicon.ico']);
+
+/** Node's built-in module names (`fs`, `http`, ...), which npm refuses for new packages. */
+const builtins = new Set(builtinModules.filter((name) => !name.startsWith('node:')));
 
 /**
- * Lists why a string is not a valid name for a new npm package, following npm's rules: at most 214
- * characters, lowercase, URL-safe, no leading dot or underscore, no spaces or `~'!()*`, not a Node
- * built-in module nor a reserved name; a scope `@scope/name` applies the rules to both parts.
+ * Lists why a string is not a valid name for a new npm package, by npm's own rules (those of
+ * `validate-npm-package-name`, which npm runs): not empty; no leading `.`, `-` or `_`; no leading or
+ * trailing spaces (nor a `.` after the scope); not `node_modules` nor `favicon.ico`; not a Node built-in module; at most 214
+ * characters; lowercase; none of `~'!()*` in the name after the scope; and URL-friendly characters
+ * only (`@scope/name` is checked part by part).
  *
  * @param name - The candidate name.
- * @returns The problems, in words; empty when the name is valid.
+ * @returns The problems, in words; empty when the name is valid for a new package.
  * @throws Never.
  * @example
  * ```ts
- * packageNameProblems('My App'); // ['it must be lowercase', 'it must not contain spaces', ...]
+ * packageNameProblems('My App'); // ['it must be lowercase', 'it must contain only URL-friendly characters ...']
  * packageNameProblems('my-app'); // []
  * ```
  * @see https://docs.npmjs.com/cli/configuring-npm/package-json#name
+ * @see https://github.com/npm/validate-npm-package-name
  */
 export function packageNameProblems(name: string): string[] {
-  const problems: string[] = [];
   if (name.length === 0) return ['it must not be empty'];
-  if (name.length > 214) problems.push('it must be at most 214 characters long');
-  if (name.trim() !== name) problems.push('it must not start or end with spaces');
+  const problems: string[] = [];
   if (name.startsWith('.')) problems.push('it must not start with a dot');
+  if (name.startsWith('-')) problems.push('it must not start with a dash');
   if (name.startsWith('_')) problems.push('it must not start with an underscore');
-  if (name.toLowerCase() !== name) problems.push('it must be lowercase');
-  if (/\s/.test(name.trim())) problems.push('it must not contain spaces');
-  if (/[~'!()*]/.test(name)) problems.push("it must not contain any of ~'!()*");
-  if (reserved.has(name.toLowerCase())) problems.push(`"${name}" is a reserved name`);
+  if (name.trim() !== name) problems.push('it must not start or end with spaces');
+  if (excluded.has(name.toLowerCase())) problems.push(`"${name}" is a reserved name`);
   if (builtins.has(name.toLowerCase())) problems.push(`"${name}" is the name of a Node built-in module`);
-  const scoped = /^@([^/]+)\/([^/]+)$/.exec(name);
-  const parts = scoped ? [scoped[1]!, scoped[2]!] : [name];
-  if (!scoped && name.startsWith('@')) problems.push('a scoped name must have the form @scope/name');
-  if (parts.some((part) => encodeURIComponent(part) !== part)) {
-    problems.push('it must contain only URL-safe characters (letters, digits, - . _ and ~)');
+  if (name.length > 214) problems.push('it must be at most 214 characters long');
+  if (name.toLowerCase() !== name) problems.push('it must be lowercase');
+  const last = name.split('/').at(-1) ?? name;
+  if (/[~'!()*]/.test(last)) problems.push("it must not contain any of ~'!()*");
+  const scopedName = /^@[^/]+?\/([^/]+?)$/.exec(name)?.[1];
+  if (scopedName?.startsWith('.') && !name.startsWith('.')) problems.push('it must not start with a dot');
+  if (encodeURIComponent(name) !== name && !urlFriendlyScoped(name)) {
+    problems.push(
+      /\s/.test(name)
+        ? 'it must not contain spaces'
+        : 'it must contain only URL-friendly characters (letters, digits and - . _)',
+    );
   }
-  return [...new Set(problems)];
+  return problems;
+}
+
+/** A scoped name, `@scope/name`, whose two parts are each URL-friendly (npm's exception for the `@` and `/`). */
+function urlFriendlyScoped(name: string): boolean {
+  const scoped = /^@([^/]+?)\/([^/]+?)$/.exec(name);
+  if (!scoped) return false;
+  const [, scope = '', pkg = ''] = scoped;
+  return encodeURIComponent(scope) === scope && encodeURIComponent(pkg) === pkg;
 }
 
 /**

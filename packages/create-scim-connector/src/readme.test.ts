@@ -34,9 +34,15 @@ describe('generateReadme', () => {
   it('gives the Tenant URL, the token steps, the store and the limitations', () => {
     expect(readme).toContain('```\nhttps://{host}/fixture/scim/v2\n```');
     expect(readme).toContain('* {host} is where you deploy it.');
-    expect(readme).toContain('1. Run the token script.\n2. Copy the token.');
+    // The template's npm commands, written for the package manager chosen.
+    expect(readme).toContain(
+      '1. Run `pnpm run token create --tenant <tenant>` in the project.\n2. Copy the token.',
+    );
     expect(readme).toContain('`DATABASE_URL`, here PostgreSQL: `postgres://localhost:5432/fixture`');
-    expect(readme).toContain('`pnpm token create` issues a Secret Token and prints the Tenant URL.');
+    expect(readme).toContain(
+      '* `pnpm run token create` issues a Secret Token and prints the Tenant URL; `pnpm run token --help` lists its other commands',
+    );
+    expect(readme).not.toMatch(/pnpm token\b/);
     expect(readme).toContain(
       "`pnpm test` runs the connector's tests: Entra's conformance kit (`test/conformance.test.ts`: Entra's standard provisioning lifecycle, in both of its SCIM dialects,",
     );
@@ -65,12 +71,27 @@ describe('generateReadme', () => {
     expect(none).toContain('`npm run token -- create`');
   });
 
-  it("writes the template's own token arguments, and points at entra/mapping.json", () => {
-    const node = generateReadme(
-      { ...manifest, tokenArgs: ['create', '--node', '<node>'] },
+  it("writes the template's own token commands, runnable as written, and points at entra/mapping.json", () => {
+    const vault = generateReadme(
+      {
+        ...manifest,
+        tokenCommands: [
+          ['create', '--organization', 'contoso'],
+          ['activate', '--organization', 'contoso'],
+        ],
+      },
       { name: 'a', store: manifest.stores[0]!, packageManager: 'npm' },
     );
-    expect(node).toContain('`npm run token -- create --node <node>` issues a Secret Token');
-    expect(node).toContain('`entra/mapping.json` holds these mappings');
+    expect(vault).toContain(
+      '* `npm run token -- create --organization contoso`, then `npm run token -- activate --organization contoso` issues a Secret Token',
+    );
+    expect(vault).toContain('`entra/mapping.json` holds these mappings');
+    const underYarn = generateReadme(manifest, {
+      name: 'a',
+      store: manifest.stores[0]!,
+      packageManager: 'yarn',
+    });
+    expect(underYarn).toContain('* `yarn token create` issues');
+    expect(underYarn).toContain('Run `yarn token create --tenant <tenant>` in the project.');
   });
 });

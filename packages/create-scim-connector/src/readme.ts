@@ -1,5 +1,5 @@
-import { type TemplateManifest, type TemplateStore, tokenArgsOf } from './manifest.ts';
-import { type PackageManager, runScriptCommand } from './package-manager.ts';
+import { type TemplateManifest, type TemplateStore, tokenCommandsOf } from './manifest.ts';
+import { forPackageManager, type PackageManager, runScriptCommand } from './package-manager.ts';
 
 /**
  * What the generated README says beyond the manifest: the project's name, store and package manager.
@@ -51,6 +51,9 @@ export function attributeTable(resource: TemplateManifest['resources'][number]):
  */
 export function generateReadme(manifest: TemplateManifest, project: ReadmeProject): string {
   const pm = project.packageManager;
+  const tokenSteps = tokenCommandsOf(manifest)
+    .map((args) => `\`${runScriptCommand(pm, 'token', args)}\``)
+    .join(', then ');
   const filterable = manifest.resources.flatMap((r) =>
     r.attributes.filter((a) => a.filter).map((a) => `${r.name} ${a.name}`),
   );
@@ -64,9 +67,9 @@ export function generateReadme(manifest: TemplateManifest, project: ReadmeProjec
     }.`,
     '## Run it',
     [
-      `* \`${runScriptCommand(pm, 'start')}\` serves the connector (environment: \`PORT\`, and \`DATABASE_URL\`, here ${project.store.title}: \`${project.store.databaseUrl}\`; see \`.env.example\`).`,
+      `* \`${runScriptCommand(pm, 'start')}\` serves the connector, with one log line per request. It reads \`.env\`: \`PORT\` (3000), \`HOST\` (every interface), and \`DATABASE_URL\`, here ${project.store.title}: \`${project.store.databaseUrl}\` (\`.env.example\` lists every setting).`,
       `* \`${runScriptCommand(pm, 'test')}\` runs the connector's tests: Entra's conformance kit (\`test/conformance.test.ts\`: Entra's standard provisioning lifecycle, in both of its SCIM dialects, sent with the mappings of \`entra/mapping.json\`), the requests Entra sends for those mappings, and ${manifest.title}'s own scenarios with the Entra simulator (\`@scim/entra-mock\`) provisioning the connector.`,
-      `* \`${runScriptCommand(pm, 'token', tokenArgsOf(manifest))}\` issues a Secret Token and prints the Tenant URL.`,
+      `* ${tokenSteps} issues a Secret Token and prints the Tenant URL; \`${runScriptCommand(pm, 'token', ['--help'])}\` lists its other commands (\`list\`, \`revoke\`).`,
     ].join('\n'),
     '## Tenant URL',
     `In the Entra admin center, open the enterprise application, then **Provisioning**, set the **Provisioning Mode** to **Automatic**, and under **Admin Credentials** paste this **Tenant URL**:\n\n\`\`\`\n${manifest.tenantUrl.pattern}\n\`\`\``,
@@ -74,7 +77,7 @@ export function generateReadme(manifest: TemplateManifest, project: ReadmeProjec
       ? [manifest.tenantUrl.notes.map((n) => `* ${n}`).join('\n')]
       : []),
     '## Secret Token',
-    manifest.secretToken.map((s, i) => `${i + 1}. ${s}`).join('\n'),
+    manifest.secretToken.map((s, i) => `${i + 1}. ${forPackageManager(s, pm)}`).join('\n'),
     'Paste it into **Secret Token**, then select **Test Connection**.',
     '## Attribute mapping',
     "`entra/mapping.json` holds these mappings as Entra applies them (each target's source attribute, and the matching attribute); the tests send what they produce.",

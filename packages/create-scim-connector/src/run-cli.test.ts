@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fixturesDir, mockContext, tempDir } from '../test/helpers.ts';
-import { runCli } from './run-cli.ts';
+import { runCli, supportsNode } from './run-cli.ts';
 import { cliVersion } from './versions.ts';
 
 let out: { dir: string; remove: () => void };
@@ -51,9 +51,43 @@ describe('runCli', () => {
     expect(readdirSync(out.dir)).toEqual([]);
   });
 
-  it('reports a bad flag as an error', async () => {
+  it('names the flag it does not know, and the one that was probably meant', async () => {
     expect(await runCli(['--stor', 'x'], mockContext({ env }), print)).toBe(1);
-    expect(printed.err[0]).toMatch(/^The command line is invalid: Unknown option '--stor'/);
+    expect(printed.err[0]).toBe(
+      [
+        'There is no flag --stor.',
+        'create-scim-connector could not tell what you asked for.',
+        'Did you mean --store? Run `npm create scim-connector -- --help` for the flags it accepts.',
+      ].join('\n'),
+    );
+    expect(await runCli(['--tempalte=keeper'], mockContext({ env }), print)).toBe(1);
+    expect(printed.err[1]).toContain('Did you mean --template?');
+  });
+
+  it('refuses a Node.js too old for the project before writing anything, and says what to do', async () => {
+    const context = { ...mockContext({ cwd: out.dir, env }), nodeVersion: '22.18.0' };
+    const code = await runCli(['app', '--template', 'fixture-basic', '--yes'], context, print);
+    expect(code).toBe(1);
+    expect(printed.err[0]).toMatch(
+      /^This is Node\.js 22\.18\.0; a SCIM connector project needs Node\.js 22\.20 \(or 24\.7 on Node\.js 24\) or later\.\n.*node:sqlite.*\nInstall a newer Node\.js/,
+    );
+    expect(readdirSync(out.dir)).toEqual([]);
+    expect(context.commands).toEqual([]);
+    // The version and the help still answer.
+    expect(await runCli(['--help'], context, print)).toBe(0);
+  });
+
+  it.each([
+    ['20.19.0', false],
+    ['22.18.0', false],
+    ['22.19.0', false],
+    ['22.20.0', true],
+    ['23.11.0', false],
+    ['24.6.0', false],
+    ['v24.7.0', true],
+    ['25.0.0', true],
+  ])('on Node.js %s, scaffolds: %s', (version, ok) => {
+    expect(supportsNode(version)).toBe(ok);
   });
 
   it('lets a bug through to the bin', async () => {

@@ -129,3 +129,32 @@ export function stripRepositoryOnlyLines(text: string): string {
     .filter((line) => !line.includes(repositoryOnlyMarker))
     .join('\n');
 }
+
+/**
+ * Removes from a package.json text the dependencies that only the stores not chosen need (each
+ * store's `dependencies` in the manifest): `pg` leaves a project that keeps its data in SQLite.
+ *
+ * @internal
+ */
+export function removeOtherStoresDependencies(
+  text: string,
+  stores: readonly { id: string; dependencies?: string[] }[],
+  chosen: string,
+): { text: string; removed: string[] } {
+  const keep = new Set(stores.find((s) => s.id === chosen)?.dependencies ?? []);
+  const drop = new Set(
+    stores.flatMap((s) => (s.id === chosen ? [] : (s.dependencies ?? []))).filter((d) => !keep.has(d)),
+  );
+  const pkg = JSON.parse(text) as Record<string, unknown>;
+  const removed: string[] = [];
+  for (const field of dependencyFields) {
+    const deps = pkg[field] as Record<string, string> | undefined;
+    if (deps === undefined) continue;
+    for (const name of Object.keys(deps)) {
+      if (!drop.has(name)) continue;
+      delete deps[name];
+      removed.push(name);
+    }
+  }
+  return { text: `${JSON.stringify(pkg, null, 2)}\n`, removed };
+}

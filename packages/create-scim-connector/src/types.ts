@@ -13,12 +13,19 @@ import type { TemplateInfo } from './templates.ts';
  * @see {@link createConnector}
  */
 export interface CreateConnectorOptions {
-  /** The target directory, relative to the context's `cwd`; its base name becomes the package name. */
+  /** The target directory, relative to the context's `cwd`; its base name is the package name unless `name` is given. */
   dir?: string;
+  /** The package name (`--name`), when it is not the directory's base name. */
+  name?: string;
   /** The template id (`--template`). */
   template?: string;
   /** The store id (`--store`), one the template offers; its first by default. */
   store?: string;
+  /**
+   * The `DATABASE_URL` the project's `.env` gets (`--database-url`); the store's example URL by
+   * default. Asked on a terminal for a PostgreSQL store.
+   */
+  databaseUrl?: string;
   /** The package manager (`--package-manager`); detected from `npm_config_user_agent` by default. */
   packageManager?: string;
   /** Whether to install dependencies (`--no-install` sets false); true by default. */
@@ -46,12 +53,14 @@ export interface ResolvedOptions {
   targetDir: string;
   /** The target directory as given, for the next steps' `cd`. */
   dir: string;
-  /** The package name, from the directory's base name. */
+  /** The package name: `--name`, or the directory's base name. */
   packageName: string;
   /** The template. */
   template: TemplateInfo;
   /** The store. */
   store: TemplateStore;
+  /** The `DATABASE_URL` written to the project's `.env`. */
+  databaseUrl: string;
   /** The package manager. */
   packageManager: PackageManager;
   /** Whether to install dependencies. */

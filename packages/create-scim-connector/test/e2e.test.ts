@@ -1,17 +1,31 @@
 // End to end: builds the CLI, packs it with `pnpm pack`, installs the tarball into a project outside
 // the repository, and runs the installed bin as `npm create` would. With SCIM_E2E_TEMPLATES=1 it also
-// builds and packs the libraries, scaffolds every template, installs each project from the tarballs
-// (and the registry, for vitest and typescript), and runs its typecheck and tests: several minutes.
+// builds and packs the libraries, scaffolds every template on the pre-release path (the tarballs
+// copied into the project's vendor/, the rest from the registry), and runs its typecheck and tests:
+// several minutes. Building and packing go through test/packed.ts, one checkout-wide lock shared
+// with the walkthrough of docs/getting-started.md. test/registry.test.ts scaffolds from a local
+// registry with every package manager.
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturesDir, tempDir } from './helpers.ts';
-import { installTarballs, packCli, packLibraries, repo, run } from './packed.ts';
+import { packCli, packLibraries, repo, run } from './packed.ts';
 
 const pkgDir = join(import.meta.dirname, '..');
 const self = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { version: string };
 
 const templateIds = ['blank', 'cybsafe', 'hoxhunt', 'hypervault', 'keeper', 'vault-platform'];
+
+/**
+ * A Node.js older than a project needs on this machine, to run the bin with (the system's, when
+ * `./dev` brought a newer one into .tools/): undefined when there is none.
+ */
+const nodeBelowMinimum = ['/usr/bin/node', '/usr/local/bin/node'].find((node) => {
+  const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout?.trim();
+  const [major = 0, minor = 0] = (version ?? '').replace(/^v/, '').split('.').map(Number);
+  return version !== undefined && major >= 18 && (major < 22 || (major === 22 && minor < 20));
+});
 
 let temp: { dir: string; remove: () => void };
 let bin: string;
@@ -71,7 +85,9 @@ describe('the packed create-scim-connector', () => {
     expect(JSON.parse(readFileSync(join(app, 'package.json'), 'utf8')).dependencies['@scim/server']).toBe(
       `^${self.version}`,
     );
-    expect(result.stdout).toContain('npm run token -- create --node <node>');
+    expect(result.stdout).toContain('npm run token -- create --node engineering');
+    // SQLite was chosen: the PostgreSQL driver is left out.
+    expect(JSON.parse(readFileSync(join(app, 'package.json'), 'utf8')).dependencies.pg).toBeUndefined();
   });
 
   it('scaffolds a template with --yes --no-install --no-git', () => {
@@ -87,6 +103,7 @@ describe('the packed create-scim-connector', () => {
     expect(result.code).toBe(0);
     const app = join(temp.dir, 'my-app');
     expect(readdirSync(app).sort()).toEqual([
+      '.env',
       '.env.example',
       '.gitignore',
       'README.md',
@@ -102,6 +119,23 @@ describe('the packed create-scim-connector', () => {
     expect(result.stdout).toContain('npm run token -- create');
   });
 
+  it.runIf(nodeBelowMinimum !== undefined)(
+    'refuses, on a Node.js older than a project needs, before writing anything and with what to do',
+    () => {
+      const result = spawnSync(nodeBelowMinimum!, [bin, 'old-node-app', '--template', 'keeper', '--yes'], {
+        cwd: temp.dir,
+        encoding: 'utf8',
+        env: { ...process.env, CI: '1' },
+      });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(
+        /This is Node\.js 2\d\.\d+\.\d+; a SCIM connector project needs Node\.js 22\.20 \(or 24\.7 on Node\.js 24\) or later/,
+      );
+      expect(result.stderr).toContain('Install a newer Node.js');
+      expect(existsSync(join(temp.dir, 'old-node-app'))).toBe(false);
+    },
+  );
+
   it('refuses a non-empty directory with what to do', () => {
     const result = run(bin, ['my-app', '--template', 'fixture-basic', '--yes'], temp.dir, {
       CREATE_SCIM_CONNECTOR_TEMPLATES: fixturesDir,
@@ -116,21 +150,30 @@ describe.runIf(process.env.SCIM_E2E_TEMPLATES === '1')(
   'every template, scaffolded and installed from the tarballs',
   () => {
     let tarballs: string[];
+    let tarballDir: string;
 
     beforeAll(() => {
-      tarballs = packLibraries(join(temp.dir, 'tarballs'));
+      tarballDir = join(temp.dir, 'tarballs');
+      tarballs = packLibraries(tarballDir);
     }, 600_000);
 
     it.each(templateIds)(
       '%s typechecks and passes its tests outside the repository',
       (id) => {
         const name = `${id}-e2e`;
-        const scaffold = run(bin, [name, '--template', id, '--yes', '--no-install', '--no-git'], temp.dir);
+        // The pre-release path (`./dev create`): the scaffolder copies the packed packages into the
+        // project's vendor/ and installs from there (npm here; the registry e2e runs the others).
+        const scaffold = run(
+          bin,
+          [name, '--template', id, '--yes', '--no-git', '--package-manager', 'npm'],
+          temp.dir,
+          { CREATE_SCIM_CONNECTOR_PACKAGES: tarballDir, npm_config_prefer_offline: 'true' },
+        );
         expect(scaffold.code, scaffold.stderr).toBe(0);
+        expect(scaffold.stdout).not.toMatch(/failed \(exit code/);
         const project = join(temp.dir, name);
         expect(project.startsWith(repo)).toBe(false);
-        const install = installTarballs(project, tarballs);
-        expect(install.code, install.stderr).toBe(0);
+        expect(readdirSync(join(project, 'vendor')).sort()).toEqual(tarballs.map((t) => basename(t)).sort());
         expect(existsSync(join(project, 'node_modules', '@scim', 'server', 'src'))).toBe(false);
         const typecheck = run('npm', ['run', 'typecheck'], project);
         expect(typecheck.code, typecheck.stdout + typecheck.stderr).toBe(0);

@@ -10,7 +10,12 @@ export interface MockContext extends ScaffoldContext {
   /** Every log line, prefixed by its level. */
   lines: string[];
   /** Every command run. */
-  commands: { command: string; args: readonly string[]; cwd: string }[];
+  commands: {
+    command: string;
+    args: readonly string[];
+    cwd: string;
+    env?: Record<string, string | undefined>;
+  }[];
   /** The questions asked, by message. */
   asked: string[];
 }
@@ -56,8 +61,8 @@ export function mockContext(options: MockOptions = {}): MockContext {
       select: async ({ message }) => next(answers.select, message) as never,
       confirm: async ({ message }) => next(answers.confirm, message),
     },
-    spawn: async (command, args, { cwd }) => {
-      commands.push({ command, args, cwd });
+    spawn: async (command, args, { cwd, env }) => {
+      commands.push({ command, args, cwd, ...(env && Object.keys(env).length > 0 ? { env } : {}) });
       return options.spawn ? options.spawn(command, args) : { code: 0, output: '' };
     },
   };

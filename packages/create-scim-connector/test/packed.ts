@@ -1,6 +1,8 @@
 // Packing the workspace as users get it, shared by the end-to-end tests (test/e2e.test.ts) and the
 // walkthrough of docs/getting-started.md (packages/docs-tests): the CLI built, packed and installed
-// outside the repository, and the libraries packed into tarballs a generated project installs.
+// outside the repository, and the libraries packed into a directory of tarballs, which the
+// scaffolder copies into a project's vendor/ and installs from (CREATE_SCIM_CONNECTOR_PACKAGES: the
+// pre-release path of `./dev create`).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -57,8 +59,9 @@ export interface RunResult {
 }
 
 /**
- * Runs a command as a user's shell would: CI=1, and without the user agent of the package manager
- * running the tests (so the CLI does not take pnpm for the user's choice).
+ * Runs a command as a user's shell would: CI=1, and without what pnpm sets for the tests' process:
+ * its user agent (so the CLI does not take pnpm for the user's choice) and NODE_PATH into the
+ * workspace's modules (so a project resolves only what it installed).
  */
 export function run(
   command: string,
@@ -66,7 +69,7 @@ export function run(
   cwd: string,
   env: Record<string, string> = {},
 ): RunResult {
-  const { npm_config_user_agent: _, ...rest } = process.env;
+  const { npm_config_user_agent: _, NODE_PATH: _path, ...rest } = process.env;
   const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...rest, CI: '1', ...env } });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -121,13 +124,4 @@ export function packLibraries(dir: string): string[] {
     }
   });
   return readdirSync(dir).map((f) => join(dir, f));
-}
-
-/** Installs the library tarballs into a generated project, as `npm install` would once they are published. */
-export function installTarballs(project: string, tarballs: readonly string[]): RunResult {
-  return run(
-    'npm',
-    ['install', '--no-audit', '--no-fund', '--loglevel=error', '--prefer-offline', ...tarballs],
-    project,
-  );
 }

@@ -78,6 +78,18 @@ describe.each(packages)('$name as installed from its tarball', ({ name }) => {
     expect(project.startsWith(repo)).toBe(false);
   });
 
+  it('depends on the other @scim packages through ranges, never an exact version', () => {
+    // `workspace:*` publishes as the exact version: a user would get a second copy of a package
+    // at any other patch level. `workspace:^` publishes as a caret range.
+    const manifest = JSON.parse(
+      readFileSync(join(project, 'node_modules', ...name.split('/'), 'package.json'), 'utf8'),
+    ) as Record<string, Record<string, string> | undefined>;
+    const ranges = ['dependencies', 'peerDependencies', 'optionalDependencies'].flatMap((field) =>
+      Object.entries(manifest[field] ?? {}).filter(([dep]) => dep.startsWith('@scim/')),
+    );
+    for (const [dep, range] of ranges) expect(range, `${name} -> ${dep}`).toMatch(/^\^\d+\.\d+\.\d+/);
+  });
+
   it('imports from ESM and from CJS with the same exports', () => {
     const esm = run(
       process.execPath,
@@ -188,5 +200,15 @@ describe('@scim/schemas consumer', () => {
       output = String((error as { stdout?: string }).stdout ?? error);
     }
     expect(output).toBe('');
+  });
+});
+
+describe('@scim/entra-mock', () => {
+  it("plugs into the user's MSW: msw is a peer dependency, with the range it supports", () => {
+    const manifest = JSON.parse(
+      readFileSync(join(project, 'node_modules', '@scim', 'entra-mock', 'package.json'), 'utf8'),
+    ) as { dependencies?: Record<string, string>; peerDependencies?: Record<string, string> };
+    expect(manifest.dependencies?.msw).toBeUndefined();
+    expect(manifest.peerDependencies?.msw).toMatch(/^\^2\./);
   });
 });

@@ -21,5 +21,6 @@ export * from './messages.ts';
 export type * from './model.ts';
 export type * from './openapi.ts';
 export * from './parser.ts';
+export { pickAttributes } from './pick.ts';
 export * from './resource-schema.ts';
 export * from './urns.ts';

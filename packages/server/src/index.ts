@@ -31,6 +31,7 @@ export {
   tokenStatus,
 } from './auth/tokens.ts';
 export type * from './auth/types.ts';
+export { type DatabaseTarget, describeDatabase, parseDatabaseUrl } from './cli/database-url.ts';
 export { createScimHandler } from './handler/index.ts';
 export {
   type CreateLoggerOptions,

@@ -125,3 +125,29 @@ describe('groups and memberships', () => {
     expect(app.groups.has(id)).toBe(false);
   });
 });
+
+describe('/Schemas', () => {
+  it('advertises exactly the attributes CybSafe keeps, and no schema it does not serve', async () => {
+    const res = await scim('GET', '/Schemas');
+    expect(res.status).toBe(200);
+    const schemas = res.body.Resources as { id: string; attributes: { name: string }[] }[];
+    expect(Object.fromEntries(schemas.map((s) => [s.id, s.attributes.map((a) => a.name)]))).toEqual({
+      'urn:ietf:params:scim:schemas:core:2.0:User': [
+        'userName',
+        'name',
+        'displayName',
+        'nickName',
+        'title',
+        'userType',
+        'preferredLanguage',
+        'locale',
+        'timezone',
+        'active',
+        'emails',
+        'phoneNumbers',
+        'groups',
+      ],
+      'urn:ietf:params:scim:schemas:core:2.0:Group': ['displayName', 'members'],
+    });
+  });
+});

@@ -4,6 +4,7 @@
 // From CybSafe's Entra provisioning guide: users, groups and group memberships; the Tenant URL is
 // `https://<host>/scim/v2/`; the Secret Token is generated in the app's settings (here:
 // `npm run token -- create`); Entra matches users on userName and groups on displayName.
+import { pickAttributes, userResourceSchema } from '@scim/schemas';
 import {
   type Authenticator,
   bearerTokens,
@@ -22,8 +23,27 @@ export const basePath = '/scim/v2';
 /** What the `{tenant}` segment is called in this app: none, one tenant. */
 export const tenantName = undefined;
 
+/** The only attributes CybSafe keeps: `/Schemas` advertises these, and anything else is dropped. */
+export const keptAttributes = [
+  'userName',
+  'active',
+  'displayName',
+  'title',
+  'preferredLanguage',
+  'name',
+  'nickName',
+  'phoneNumbers',
+  'emails',
+  'locale',
+  'timezone',
+  'userType',
+  // Read-only: the groups the user is a member of, which the connector keeps through the groups.
+  'groups',
+];
+
 /** Users: userName is the one attribute CybSafe requires, and the one filterable. */
 export const users: ResourceTypeOptions = {
+  schema: pickAttributes(userResourceSchema, keptAttributes),
   filterable: ['userName'],
 };
 
@@ -34,21 +54,7 @@ export const groups: ResourceTypeOptions = {
 
 /** How CybSafe departs from plain storage. */
 export const policies: ScimPolicies = {
-  // The user attributes of the guide; anything else Entra sends is dropped.
-  allowedAttributes: [
-    'userName',
-    'active',
-    'displayName',
-    'title',
-    'preferredLanguage',
-    'name',
-    'nickName',
-    'phoneNumbers',
-    'emails',
-    'locale',
-    'timezone',
-    'userType',
-  ],
+  allowedAttributes: keptAttributes,
 };
 
 type Resource = Readonly<Record<string, unknown>>;

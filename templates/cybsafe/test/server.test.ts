@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startServer } from '../src/server.ts';
-import { databaseTarget } from '../src/store.ts';
 import { runTokenCommand } from '../src/token.ts';
 
 let dir: string;
@@ -27,20 +26,6 @@ async function token(argv: string[]) {
   return { code, lines };
 }
 
-describe('DATABASE_URL', () => {
-  it('names an SQLite file by default, a file path, or a postgres:// URL', () => {
-    expect(databaseTarget(undefined, '/srv/app')).toEqual({
-      kind: 'sqlite',
-      path: '/srv/app/data/connector.db',
-    });
-    expect(databaseTarget('file:/var/lib/scim.db')).toEqual({ kind: 'sqlite', path: '/var/lib/scim.db' });
-    expect(databaseTarget('postgres://u:p@db:5432/scim')).toEqual({
-      kind: 'postgres',
-      connectionString: 'postgres://u:p@db:5432/scim',
-    });
-  });
-});
-
 describe('npm run token and npm start', () => {
   it('issue a token that opens the served endpoint, list it, and revoke it', async () => {
     const created = await token(['create', '--label', 'Entra']);
@@ -61,8 +46,9 @@ describe('npm run token and npm start', () => {
       expect((await get('scim_not_a_token')).status).toBe(401);
 
       const listed = await token(['list']);
-      const [id, status, label] = listed.lines[0]!.split('\t');
-      expect([status, label]).toEqual(['active', 'Entra']);
+      expect(listed.lines[0]!.split(/ {2,}/)).toEqual(['ID', 'LABEL', 'STATUS', 'LAST USED']);
+      const [id, label, status] = listed.lines[1]!.split(/ {2,}/);
+      expect([label, status]).toEqual(['Entra', 'active']);
       expect((await token(['revoke', id!])).code).toBe(0);
       const unknown = await token(['revoke', 'tok_0000000000000000']);
       expect(unknown.code).toBe(1);

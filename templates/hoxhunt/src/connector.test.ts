@@ -107,3 +107,22 @@ describe('users', () => {
     expect((await scim('GET', '/Groups')).status).toBe(404);
   });
 });
+
+describe('/Schemas', () => {
+  it('advertises exactly the attributes Hoxhunt keeps, and no schema it does not serve', async () => {
+    const res = await scim('GET', '/Schemas');
+    expect(res.status).toBe(200);
+    const schemas = res.body.Resources as { id: string; attributes: { name: string }[] }[];
+    expect(Object.fromEntries(schemas.map((s) => [s.id, s.attributes.map((a) => a.name)]))).toEqual({
+      'urn:ietf:params:scim:schemas:core:2.0:User': [
+        'userName',
+        'name',
+        'preferredLanguage',
+        'active',
+        'emails',
+        'addresses',
+      ],
+      'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': ['division', 'department'],
+    });
+  });
+});

@@ -5,6 +5,7 @@
 // groups themselves are not provisioned); no attribute is required by the app beyond SCIM's own
 // userName; Entra matches users on userName. Users assigned only with the Default Access role are
 // not provisioned: Entra leaves them out, so nothing here has to.
+import { pickAttributes, userResourceSchema } from '@scim/schemas';
 import {
   type Authenticator,
   bearerTokens,
@@ -25,24 +26,27 @@ export const tenantName = undefined;
 
 const enterprise = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
+/** The only attributes Hoxhunt keeps: `/Schemas` advertises these, and anything else is dropped. */
+export const keptAttributes = [
+  'userName',
+  'emails',
+  'active',
+  'name',
+  'addresses',
+  'preferredLanguage',
+  `${enterprise}:department`,
+  `${enterprise}:division`,
+];
+
 /** Users: nothing required beyond userName (SCIM's own); only userName is filterable. */
 export const users: ResourceTypeOptions = {
+  schema: pickAttributes(userResourceSchema, keptAttributes),
   filterable: ['userName'],
 };
 
 /** How Hoxhunt departs from plain storage. */
 export const policies: ScimPolicies = {
-  // The attributes of the guide (and its change log); anything else Entra sends is dropped.
-  allowedAttributes: [
-    'userName',
-    'emails',
-    'active',
-    'name',
-    'addresses',
-    'preferredLanguage',
-    `${enterprise}:department`,
-    `${enterprise}:division`,
-  ],
+  allowedAttributes: keptAttributes,
 };
 
 type Resource = Readonly<Record<string, unknown>>;

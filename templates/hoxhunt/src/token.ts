@@ -1,12 +1,14 @@
 // `npm run token -- create`: issues a Secret Token to paste into Entra, and prints the Tenant URL.
-// `npm run token -- list` lists the tokens (ids, labels, status, last use), `npm run token -- revoke
+// `npm run token -- list` lists the tokens (id, label, status, last use), `npm run token -- revoke
 // <id>` stops one at once. Only a token's SHA-256 hash is stored: it is shown once, when created.
-// Environment: DATABASE_URL (the connector's store), PUBLIC_URL (the https:// address Entra reaches).
+// Environment: DATABASE_URL (the connector's store), PUBLIC_URL (the https:// address Entra
+// reaches; else the local address, from HOST and PORT, as `npm start` serves it).
 import { fileURLToPath } from 'node:url';
 import { tokenCommand } from '@scim/server';
 import { memoryHoxhuntApp } from './app.ts';
+import { publicUrl, scriptCommand } from './commands.ts';
 import { basePath, createConnector, tenantName } from './connector.ts';
-import { openStore } from './store.ts';
+import { explainStoreError, openStore } from './store.ts';
 
 /** Where the command writes, and the environment it reads. */
 export interface TokenCommandContext {
@@ -16,26 +18,37 @@ export interface TokenCommandContext {
 }
 
 /** Runs the token command (`tokenCommand` of @scim/server on this connector's store); returns the exit code. */
-export function runTokenCommand(argv: readonly string[], context: TokenCommandContext): Promise<number> {
-  return tokenCommand(argv, {
-    basePath,
-    tenantOption: tenantName,
-    publicUrl: context.env.PUBLIC_URL ?? `http://localhost:${context.env.PORT ?? 3000}`,
-    out: context.out,
-    err: context.err,
-    open: async () => {
-      const store = openStore(context.env.DATABASE_URL);
-      // Opening the connector migrates the store; the app is not called.
-      const handler = createConnector({ store, app: memoryHoxhuntApp() });
-      try {
-        await handler.ready;
-      } catch (error) {
-        await handler.close();
-        throw error;
-      }
-      return { tokens: store.tokens, close: () => handler.close() };
-    },
-  });
+export async function runTokenCommand(
+  argv: readonly string[],
+  context: TokenCommandContext,
+): Promise<number> {
+  try {
+    return await tokenCommand(argv, {
+      basePath,
+      tenantOption: tenantName,
+      publicUrl: publicUrl(context.env),
+      command: scriptCommand('token', context.env),
+      out: context.out,
+      err: context.err,
+      open: async () => {
+        const store = openStore(context.env.DATABASE_URL);
+        // Opening the connector migrates the store; the app is not called.
+        const handler = createConnector({ store, app: memoryHoxhuntApp() });
+        try {
+          await handler.ready;
+        } catch (error) {
+          await handler.close().catch(() => {});
+          throw error;
+        }
+        return { tokens: store.tokens, close: () => handler.close() };
+      },
+    });
+  } catch (error) {
+    const explained = explainStoreError(error, context.env);
+    if (explained === undefined) throw error;
+    context.err(explained);
+    return 1;
+  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -107,3 +107,14 @@ describe('users', () => {
     expect((await anonymous('GET', '/Users')).status).toBe(401);
   });
 });
+
+describe('/Schemas', () => {
+  it('advertises exactly the attributes Hypervault keeps, and no schema it does not serve', async () => {
+    const res = await scim('GET', '/Schemas');
+    expect(res.status).toBe(200);
+    const schemas = res.body.Resources as { id: string; attributes: { name: string }[] }[];
+    expect(Object.fromEntries(schemas.map((s) => [s.id, s.attributes.map((a) => a.name)]))).toEqual({
+      'urn:ietf:params:scim:schemas:core:2.0:User': ['userName', 'name', 'displayName', 'active', 'emails'],
+    });
+  });
+});

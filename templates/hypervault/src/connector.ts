@@ -3,6 +3,7 @@
 //
 // From Hypervault's Entra provisioning guide: users only; Entra creates, updates and deprovisions
 // them; all six mapped attributes are required, and Entra matches users on userName.
+import { pickAttributes, userResourceSchema } from '@scim/schemas';
 import {
   type Authenticator,
   bearerTokens,
@@ -21,16 +22,19 @@ export const basePath = '/scim/v2';
 /** What the `{tenant}` segment is called in this app: none, one tenant. */
 export const tenantName = undefined;
 
+/** The only attributes Hypervault keeps: `/Schemas` advertises these, and anything else is dropped. */
+export const keptAttributes = ['userName', 'active', 'displayName', 'name', 'emails'];
+
 /** Users: the six attributes of the guide are required; only userName is filterable. */
 export const users: ResourceTypeOptions = {
+  schema: pickAttributes(userResourceSchema, keptAttributes),
   required: ['userName', 'active', 'displayName', 'name.givenName', 'name.familyName', 'emails.value'],
   filterable: ['userName'],
 };
 
 /** How Hypervault departs from plain storage. */
 export const policies: ScimPolicies = {
-  // The only attributes Hypervault keeps; anything else Entra sends is dropped.
-  allowedAttributes: ['userName', 'active', 'displayName', 'name', 'emails'],
+  allowedAttributes: keptAttributes,
 };
 
 /** The work email of a SCIM user (else the primary one, else the first). */

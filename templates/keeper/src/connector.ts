@@ -5,6 +5,7 @@
 // - users and groups (teams) are provisioned, with a Tenant URL and a Secret Token per node;
 // - emails and userName share one value: writing either changes both;
 // - users are never deleted, only disabled: a disabled user shows as locked.
+import { pickAttributes, userResourceSchema } from '@scim/schemas';
 import {
   type Authenticator,
   bearerTokens,
@@ -26,8 +27,19 @@ export const basePath = '/scim/{tenant}';
 /** What the `{tenant}` segment is called in this app (the token script's `--node`). */
 export const tenantName = 'node';
 
+/** The only attributes Keeper keeps: `/Schemas` advertises these, and anything else is dropped. */
+export const keptAttributes = [
+  'userName',
+  'emails',
+  'name',
+  'active',
+  // Read-only: the teams the user is a member of, which the connector keeps through the groups.
+  'groups',
+];
+
 /** Users: userName and the work email are required; Entra matches users on userName. */
 export const users: ResourceTypeOptions = {
+  schema: pickAttributes(userResourceSchema, keptAttributes),
   required: ['userName', 'emails'],
   filterable: ['userName'],
 };
@@ -43,8 +55,7 @@ export const policies: ScimPolicies = {
   deleteMode: 'disable',
   // userName and the work email are one value: a write to either changes both.
   linkedAttributes: [['userName', 'emails[type eq "work"].value']],
-  // The only attributes Keeper keeps; anything else Entra sends is dropped.
-  allowedAttributes: ['userName', 'emails', 'name', 'active'],
+  allowedAttributes: keptAttributes,
 };
 
 /** The work email of a SCIM user (the primary one, or the first). */

@@ -127,6 +127,9 @@ describe('organizations', () => {
     const res = await org('acme')('GET', userNameFilter('x@contoso.example'));
     expect(res.status).toBe(403);
     expect(res.body.detail).toContain('Set as active SCIM Provider');
+    // It names the command that turns the switch on, not a screen of the product.
+    expect(res.body.detail).toContain('`npm run token -- activate --organization acme`');
+    expect(res.body.detail).not.toContain('Administration');
     expect((await org('acme')('POST', '/Users', userBody(directoryUser('pradeep.gupta')))).status).toBe(403);
     expect(app.employees.size).toBe(0);
     await organizations.setScimProviderActive('acme', true);
@@ -141,5 +144,29 @@ describe('organizations', () => {
 
   it('refuses a Secret weaker than the guide asks', async () => {
     await expect(setOrganizationSecret(store.tokens, 'acme', 'short')).rejects.toThrow(/at least 16/);
+  });
+});
+
+describe('/Schemas', () => {
+  it('advertises exactly the attributes Vault Platform keeps, and no schema it does not serve', async () => {
+    const res = await org('acme')('GET', '/Schemas');
+    expect(res.status).toBe(200);
+    const schemas = res.body.Resources as { id: string; attributes: { name: string }[] }[];
+    expect(Object.fromEntries(schemas.map((s) => [s.id, s.attributes.map((a) => a.name)]))).toEqual({
+      'urn:ietf:params:scim:schemas:core:2.0:User': [
+        'userName',
+        'name',
+        'displayName',
+        'title',
+        'active',
+        'emails',
+        'addresses',
+      ],
+      'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': [
+        'employeeNumber',
+        'department',
+        'manager',
+      ],
+    });
   });
 });

@@ -6,7 +6,7 @@
 // bearer Secret and turns "Set as active SCIM Provider" on or off (off: the endpoint refuses);
 // eleven of the thirteen attributes are required; Entra matches users on userName or externalId.
 
-import { ScimError } from '@scim/schemas';
+import { pickAttributes, ScimError, userResourceSchema } from '@scim/schemas';
 import {
   type Authenticator,
   bearerTokens,
@@ -28,8 +28,23 @@ export const tenantName = 'organization';
 
 const enterprise = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
+/** The only attributes Vault Platform keeps: `/Schemas` advertises these, and anything else is dropped. */
+export const keptAttributes = [
+  'userName',
+  'active',
+  'displayName',
+  'title',
+  'emails',
+  'name',
+  'addresses',
+  `${enterprise}:employeeNumber`,
+  `${enterprise}:department`,
+  `${enterprise}:manager`,
+];
+
 /** Users: the eleven attributes the guide marks required; userName and externalId are filterable. */
 export const users: ResourceTypeOptions = {
+  schema: pickAttributes(userResourceSchema, keptAttributes),
   required: [
     'userName',
     'externalId',
@@ -48,19 +63,7 @@ export const users: ResourceTypeOptions = {
 
 /** How Vault Platform departs from plain storage. */
 export const policies: ScimPolicies = {
-  // The attributes of the guide; anything else Entra sends is dropped.
-  allowedAttributes: [
-    'userName',
-    'active',
-    'displayName',
-    'title',
-    'emails',
-    'name',
-    'addresses',
-    `${enterprise}:employeeNumber`,
-    `${enterprise}:department`,
-    `${enterprise}:manager`,
-  ],
+  allowedAttributes: keptAttributes,
 };
 
 type Resource = Readonly<Record<string, unknown>>;
@@ -123,6 +126,7 @@ export function createHooks(app: VaultPlatformApp): ScimHooks {
 export function organizationAuthenticator(
   store: ScimStore,
   organizations: OrganizationSettings,
+  tokenCommand = 'npm run token --',
 ): Authenticator {
   const secrets = bearerTokens({ tokens: store.tokens });
   return async (request, organization) => {
@@ -131,7 +135,7 @@ export function organizationAuthenticator(
     if (!(await organizations.isScimProviderActive(organization))) {
       throw new ScimError(
         'forbidden',
-        `SCIM provisioning is turned off for the organization "${organization}": its administrator turns on "Set as active SCIM Provider" under Administration > Data Integration.`,
+        `SCIM provisioning is turned off for the organization "${organization}": turn on its "Set as active SCIM Provider" switch with \`${tokenCommand} activate --organization ${organization}\`.`,
       );
     }
     return principal;
@@ -146,13 +150,15 @@ export interface ConnectorOptions {
   readonly organizations: OrganizationSettings;
   /** Vault Platform's user model, which the hooks update. */
   readonly app: VaultPlatformApp;
+  /** How the token script is run, for the 403 that says how to turn the switch on; `npm run token --` by default. */
+  readonly tokenCommand?: string;
 }
 
 /** Creates Vault Platform's SCIM endpoint: a fetch handler (`Request` in, `Response` out). Users only. */
 export function createConnector(options: ConnectorOptions): ScimHandler {
   return createScimHandler({
     store: options.store,
-    authenticate: organizationAuthenticator(options.store, options.organizations),
+    authenticate: organizationAuthenticator(options.store, options.organizations, options.tokenCommand),
     basePath,
     users,
     groups: false,

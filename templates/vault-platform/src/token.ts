@@ -3,11 +3,13 @@
 // `--secret <value>`) and prints it with the organization's Tenant URL. `activate` and `deactivate`
 // turn "Set as active SCIM Provider" on and off; `list` lists the organization's Secrets.
 // Environment: DATABASE_URL (the connector's store), ORGANIZATIONS_FILE (the switches, default
-// ./data/organizations.json), PUBLIC_URL (the https:// address Entra reaches).
+// ./data/organizations.json), PUBLIC_URL (the https:// address Entra reaches; else the local
+// address, from HOST and PORT, as `npm start` serves it).
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { listTokens } from '@scim/server';
 import { memoryVaultPlatformApp } from './app.ts';
+import { publicUrl, scriptCommand } from './commands.ts';
 import { basePath, createConnector } from './connector.ts';
 import {
   fileOrganizationSettings,
@@ -15,7 +17,7 @@ import {
   organizationsFile,
   setOrganizationSecret,
 } from './organizations.ts';
-import { openStore } from './store.ts';
+import { explainStoreError, openStore } from './store.ts';
 
 /** Where the command writes, and the environment it reads. */
 export interface TokenCommandContext {
@@ -24,26 +26,31 @@ export interface TokenCommandContext {
   readonly err: (text: string) => void;
 }
 
-const usage = `Usage: npm run token -- <command> --organization <slug>
+function usage(command: string): string {
+  return `Usage: ${command} <command> --organization <slug>
 
   create --organization <slug> [--secret <value>]   set the organization's Secret (generated unless
                                                     given) and print it with the Tenant URL
   activate --organization <slug>                    turn "Set as active SCIM Provider" on
   deactivate --organization <slug>                  turn it off: the endpoint refuses every request
-  list --organization <slug>                        list the Secrets set: id, status, last use`;
+  list --organization <slug>                        list the Secrets set: id, label, status, last use`;
+}
 
 /** The Tenant URL to paste into Entra for an organization. */
 export function tenantUrl(env: TokenCommandContext['env'], organization: string): string {
-  const base = (env.PUBLIC_URL ?? `http://localhost:${env.PORT ?? 3000}`).replace(/\/$/, '');
-  return `${base}${basePath.replace('{tenant}', encodeURIComponent(organization))}`;
+  return `${publicUrl(env)}${basePath.replace('{tenant}', encodeURIComponent(organization))}`;
 }
 
-/** Runs the token command; returns the exit code. */
-export async function runTokenCommand(
-  argv: readonly string[],
-  context: TokenCommandContext,
-): Promise<number> {
-  const { values, positionals } = parseArgs({
+/** Lines of a table: the header, then the rows, each column padded to its widest cell. */
+function columns(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
+  const line = (cells: readonly string[]) =>
+    cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ');
+  return [line(header), ...rows.map(line)];
+}
+
+function parse(argv: readonly string[]) {
+  return parseArgs({
     args: [...argv],
     allowPositionals: true,
     options: {
@@ -52,14 +59,30 @@ export async function runTokenCommand(
       help: { type: 'boolean', short: 'h' },
     },
   });
+}
+
+/** Runs the token command; returns the exit code. */
+export async function runTokenCommand(
+  argv: readonly string[],
+  context: TokenCommandContext,
+): Promise<number> {
+  const command = scriptCommand('token', context.env);
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    context.err(`${(error as Error).message}\n\n${usage(command)}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
   const [action] = positionals;
   if (values.help || action === undefined || !['create', 'activate', 'deactivate', 'list'].includes(action)) {
-    (values.help ? context.out : context.err)(usage);
+    (values.help ? context.out : context.err)(usage(command));
     return values.help ? 0 : 2;
   }
-  const organization = values.organization;
+  const organization = values.organization?.trim();
   if (organization === undefined || organization === '') {
-    context.err(`Name the organization: npm run token -- ${action} --organization <slug>`);
+    context.err(`Name the organization: ${command} ${action} --organization <slug>`);
     return 2;
   }
   const organizations = fileOrganizationSettings(organizationsFile(context.env));
@@ -68,27 +91,38 @@ export async function runTokenCommand(
     context.out(`SCIM provider ${action === 'activate' ? 'active' : 'inactive'} for ${organization}.`);
     return 0;
   }
-  const store = openStore(context.env.DATABASE_URL);
-  // Opening the connector migrates the store; the app is not called.
-  const handler = createConnector({ store, organizations, app: memoryVaultPlatformApp() });
   try {
-    await handler.ready;
-    if (action === 'create') {
-      const secret = values.secret ?? generateSecret();
-      await setOrganizationSecret(store.tokens, organization, secret);
-      context.out(`Tenant URL:   ${tenantUrl(context.env, organization)}`);
-      context.out(`Secret Token: ${secret}`);
-      if (!(await organizations.isScimProviderActive(organization))) {
-        context.out(`The SCIM provider is off: npm run token -- activate --organization ${organization}`);
+    const store = openStore(context.env.DATABASE_URL);
+    // Opening the connector migrates the store; the app is not called.
+    const handler = createConnector({ store, organizations, app: memoryVaultPlatformApp() });
+    try {
+      await handler.ready;
+      if (action === 'create') {
+        const secret = values.secret ?? generateSecret();
+        await setOrganizationSecret(store.tokens, organization, secret);
+        context.out(`Tenant URL:   ${tenantUrl(context.env, organization)}`);
+        context.out(`Secret Token: ${secret}`);
+        if (!(await organizations.isScimProviderActive(organization))) {
+          context.out(`The SCIM provider is off: ${command} activate --organization ${organization}`);
+        }
+      } else {
+        const listed = await listTokens(store.tokens, organization);
+        if (listed.length === 0) {
+          context.out(`No Secret yet: ${command} create --organization ${organization} sets one.`);
+        } else {
+          const rows = listed.map((t) => [t.id, t.label ?? '', t.status, t.lastUsed ?? 'never']);
+          for (const line of columns(['ID', 'LABEL', 'STATUS', 'LAST USED'], rows)) context.out(line);
+        }
       }
-    } else {
-      for (const t of await listTokens(store.tokens, organization)) {
-        context.out([t.id, t.status, t.label ?? '', t.lastUsed ?? 'never used'].join('\t'));
-      }
+      return 0;
+    } finally {
+      await handler.close();
     }
-    return 0;
-  } finally {
-    await handler.close();
+  } catch (error) {
+    const explained = explainStoreError(error, context.env);
+    if (explained === undefined) throw error;
+    context.err(explained);
+    return 1;
   }
 }
 

@@ -55,8 +55,10 @@ describe('npm run token and npm start', () => {
     expect((await token(['create', '--organization', 'acme', '--secret', chosen])).lines[1]).toBe(
       `Secret Token: ${chosen}`,
     );
-    const [, status, label] = (await token(['list', '--organization', 'acme'])).lines[0]!.split('\t');
-    expect([status, label]).toEqual(['active', 'Data Integration Secret']);
+    const listed = (await token(['list', '--organization', 'acme'])).lines;
+    expect(listed[0]!.split(/ {2,}/)).toEqual(['ID', 'LABEL', 'STATUS', 'LAST USED']);
+    const [, label, status] = listed[1]!.split(/ {2,}/);
+    expect([label, status]).toEqual(['Data Integration Secret', 'active']);
   });
 
   it('refuses a command without an organization', async () => {

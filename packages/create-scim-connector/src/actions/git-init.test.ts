@@ -43,7 +43,22 @@ describe('gitInit', () => {
     });
     expect(await gitInit(options, context)).toBe(true);
     expect(context.lines.at(-1)).toBe(
-      'warn: Created a git repository, but could not commit:\nPlease tell me who you are.',
+      'warn: Created a git repository, but did not commit: git does not know your name yet. Set it (`git config --global user.name "Your Name"` and `git config --global user.email you@example.com`), then `git commit -m "Initial commit"`.',
+    );
+  });
+
+  it('quotes git when the commit fails for another reason', async () => {
+    const context = mockContext({
+      spawn: (_, args) =>
+        args[0] === 'rev-parse'
+          ? { code: 128, output: '' }
+          : args[0] === 'commit'
+            ? { code: 1, output: 'gpg failed to sign the data' }
+            : { code: 0, output: '' },
+    });
+    expect(await gitInit(options, context)).toBe(true);
+    expect(context.lines.at(-1)).toBe(
+      'warn: Created a git repository, but could not commit:\ngpg failed to sign the data',
     );
   });
 

@@ -20,7 +20,7 @@ export const initialCommitMessage = 'Initial commit from create-scim-connector';
  */
 export async function gitInit(options: ResolvedOptions, context: ScaffoldContext): Promise<boolean> {
   if (!options.git) {
-    context.log.info('Skipping git (--no-git).');
+    context.log.info('Not creating a git repository.');
     return false;
   }
   if (options.dryRun) {
@@ -42,7 +42,11 @@ export async function gitInit(options: ResolvedOptions, context: ScaffoldContext
     const add = await run(['add', '-A']);
     const commit =
       add.code === 0 ? await run(['commit', '--quiet', '--no-verify', '-m', initialCommitMessage]) : add;
-    if (commit.code !== 0) {
+    if (commit.code !== 0 && /Author identity unknown|tell me who you are/i.test(commit.output)) {
+      context.log.warn(
+        'Created a git repository, but did not commit: git does not know your name yet. Set it (`git config --global user.name "Your Name"` and `git config --global user.email you@example.com`), then `git commit -m "Initial commit"`.',
+      );
+    } else if (commit.code !== 0) {
       context.log.warn(`Created a git repository, but could not commit:\n${commit.output.trim()}`);
     } else {
       context.log.step('Created a git repository with a first commit');

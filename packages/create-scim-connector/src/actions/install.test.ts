@@ -17,13 +17,22 @@ describe('install', () => {
     expect(context.commands).toEqual([{ command: 'pnpm', args: ['install'], cwd: '/w/app' }]);
   });
 
+  it('lets Yarn write the first lockfile even where CI makes it --immutable', async () => {
+    const context = mockContext();
+    expect(await install({ ...options, packageManager: 'yarn' }, context)).toBe(true);
+    expect(context.commands).toEqual([
+      { command: 'yarn', args: ['install'], cwd: '/w/app', env: { YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' } },
+    ]);
+  });
+
   it('runs nothing with --no-install or --dry-run', async () => {
     const context = mockContext();
     expect(await install({ ...options, install: false }, context)).toBe(false);
     expect(await install({ ...options, dryRun: true }, context)).toBe(false);
     expect(context.commands).toEqual([]);
     expect(context.lines).toEqual([
-      'info: Skipping the install (--no-install).',
+      // Said the same whether --no-install or a "No" to the question skipped it.
+      'info: Not installing the dependencies now: the next steps say how.',
       'step: Would run `pnpm install` in /w/app',
     ]);
   });

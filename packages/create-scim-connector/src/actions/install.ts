@@ -1,4 +1,5 @@
 import type { ScaffoldContext } from '../context.ts';
+import { installCommand, installEnv } from '../package-manager.ts';
 import type { ResolvedOptions } from '../types.ts';
 
 /**
@@ -17,17 +18,20 @@ import type { ResolvedOptions } from '../types.ts';
  */
 export async function install(options: ResolvedOptions, context: ScaffoldContext): Promise<boolean> {
   if (!options.install) {
-    context.log.info('Skipping the install (--no-install).');
+    context.log.info('Not installing the dependencies now: the next steps say how.');
     return false;
   }
-  const command = `${options.packageManager} install`;
+  const command = installCommand(options.packageManager);
   if (options.dryRun) {
     context.log.step(`Would run \`${command}\` in ${options.targetDir}`);
     return false;
   }
   context.log.step(`Running \`${command}\``);
   try {
-    const result = await context.spawn(options.packageManager, ['install'], { cwd: options.targetDir });
+    const result = await context.spawn(options.packageManager, ['install'], {
+      cwd: options.targetDir,
+      env: installEnv(options.packageManager),
+    });
     if (result.code === 0) return true;
     context.log.warn(
       `\`${command}\` failed (exit code ${result.code}):\n${result.output.trim()}\nRun it yourself once fixed.`,

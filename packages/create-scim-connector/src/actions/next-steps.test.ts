@@ -27,7 +27,7 @@ describe('nextSteps', () => {
   it('skips the install once done, and writes the package manager own commands', () => {
     expect(nextSteps({ ...options, packageManager: 'pnpm' }, true, mockContext({ cwd: '/w' }))).toEqual([
       'cd my-app',
-      'pnpm token create',
+      'pnpm run token create',
       'pnpm start',
       'pnpm test',
     ]);
@@ -40,14 +40,28 @@ describe('nextSteps', () => {
     );
   });
 
-  it("issues the token with the template's own arguments when it has some", () => {
-    const keeper = {
+  it("issues the token with the template's own commands, one step each", () => {
+    const vault = {
       ...options,
-      template: { ...options.template, manifest: { ...manifest, tokenArgs: ['create', '--node', '<node>'] } },
-    };
-    expect(nextSteps(keeper, true, mockContext({ cwd: '/w' }))[1]).toBe(
-      'npm run token -- create --node <node>',
-    );
+      packageManager: 'bun',
+      template: {
+        ...options.template,
+        manifest: {
+          ...manifest,
+          tokenCommands: [
+            ['create', '--organization', 'contoso'],
+            ['activate', '--organization', 'contoso'],
+          ],
+        },
+      },
+    } as ResolvedOptions;
+    expect(nextSteps(vault, true, mockContext({ cwd: '/w' }))).toEqual([
+      'cd my-app',
+      'bun run token create --organization contoso',
+      'bun run token activate --organization contoso',
+      'bun run start',
+      'bun run test',
+    ]);
   });
 
   it('says that a dry run wrote nothing', () => {

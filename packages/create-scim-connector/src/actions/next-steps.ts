@@ -1,7 +1,7 @@
 import { isAbsolute, relative } from 'node:path';
 import type { ScaffoldContext } from '../context.ts';
-import { tokenArgsOf } from '../manifest.ts';
-import { runScriptCommand } from '../package-manager.ts';
+import { tokenCommandsOf } from '../manifest.ts';
+import { installCommand, runScriptCommand } from '../package-manager.ts';
 import type { ResolvedOptions } from '../types.ts';
 
 function quote(path: string): string {
@@ -9,8 +9,9 @@ function quote(path: string): string {
 }
 
 /**
- * Lists, and logs, the commands to run next: go to the project, install if that was skipped or
- * failed, issue a Secret Token, start the connector, run its tests, and read its README.
+ * Lists, and logs, the commands to run next, each as it runs under the chosen package manager: go
+ * to the project, install if that was skipped or failed, issue a Secret Token (with the template's
+ * example arguments: `--node engineering`), start the connector, run its tests, and read its README.
  *
  * @param options - The resolved options.
  * @param installed - Whether the install step installed the dependencies.
@@ -29,9 +30,9 @@ export function nextSteps(options: ResolvedOptions, installed: boolean, context:
   const steps: string[] = [];
   if (rel !== '')
     steps.push(`cd ${quote(rel.startsWith('..') || isAbsolute(rel) ? options.targetDir : rel)}`);
-  if (!installed) steps.push(`${pm} install`);
+  if (!installed) steps.push(installCommand(pm));
   steps.push(
-    runScriptCommand(pm, 'token', tokenArgsOf(options.template.manifest)),
+    ...tokenCommandsOf(options.template.manifest).map((args) => runScriptCommand(pm, 'token', args)),
     runScriptCommand(pm, 'start'),
     runScriptCommand(pm, 'test'),
   );

@@ -47,8 +47,30 @@ describe('parseArgs', () => {
     expect(parseArgs(['--version']).version).toBe(true);
   });
 
+  it('reads --name and --database-url', () => {
+    expect(parseArgs(['--name', '@acme/scim', '--database-url', 'postgres://db/acme']).options).toEqual({
+      name: '@acme/scim',
+      databaseUrl: 'postgres://db/acme',
+    });
+  });
+
   it.each([
-    [['--templat', 'x'], /Unknown option '--templat'/],
+    [['--templat', 'x'], '--template'],
+    [['--packge-manager', 'pnpm'], '--package-manager'],
+    [['--dryrun'], '--dry-run'],
+    [['--nme', 'x'], '--name'],
+    [['--frobnicate'], undefined],
+  ])('refuses the unknown flag in %j, with the one it resembles: %s', (argv, closest) => {
+    try {
+      parseArgs(argv);
+      expect.unreachable();
+    } catch (error) {
+      expect(isCreateConnectorError(error) && error.code).toBe('unknownFlag');
+      expect(isCreateConnectorError(error) && error.args.closest).toBe(closest);
+    }
+  });
+
+  it.each([
     [['--template'], /--template/],
     [['a', 'b'], /expected at most one directory, got "a" "b"/],
   ])('refuses %j', (argv, message) => {
@@ -67,7 +89,9 @@ describe('helpText', () => {
     const text = helpText(['blank', 'keeper']);
     for (const flag of [
       '--template',
+      '--name',
       '--store',
+      '--database-url',
       '--package-manager',
       '--no-install',
       '--no-git',

@@ -1,5 +1,6 @@
 import { parseArgs as parseNodeArgs } from 'node:util';
 import { CreateConnectorError } from '../errors.ts';
+import { closestMatch } from '../templates.ts';
 import type { CreateConnectorOptions } from '../types.ts';
 
 /**
@@ -39,9 +40,12 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   try {
     parsed = parse(argv);
   } catch (error) {
-    throw new CreateConnectorError('invalidArguments', {
-      problem: (error as Error).message.replace(/\.$/, ''),
-    });
+    const { code, message } = error as { code?: string; message: string };
+    const unknown = /^Unknown option '([^']+)'/.exec(message)?.[1];
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown !== undefined) {
+      throw new CreateConnectorError('unknownFlag', { flag: unknown, closest: closestFlag(unknown) });
+    }
+    throw new CreateConnectorError('invalidArguments', { problem: message.replace(/\.$/, '') });
   }
   const { values, positionals } = parsed;
   if (positionals.length > 1) {
@@ -51,8 +55,10 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   }
   const options: CreateConnectorOptions = {};
   if (positionals[0] !== undefined) options.dir = positionals[0];
+  if (values.name !== undefined) options.name = values.name;
   if (values.template !== undefined) options.template = values.template;
   if (values.store !== undefined) options.store = values.store;
+  if (values['database-url'] !== undefined) options.databaseUrl = values['database-url'];
   if (values['package-manager'] !== undefined) options.packageManager = values['package-manager'];
   if (values.install !== undefined) options.install = values.install;
   if (values['no-install']) options.install = false;
@@ -63,25 +69,31 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   return { options, help: values.help === true, version: values.version === true };
 }
 
+const flags = {
+  template: { type: 'string', short: 't' },
+  name: { type: 'string' },
+  store: { type: 'string' },
+  'database-url': { type: 'string' },
+  'package-manager': { type: 'string' },
+  install: { type: 'boolean' },
+  'no-install': { type: 'boolean' },
+  git: { type: 'boolean' },
+  'no-git': { type: 'boolean' },
+  yes: { type: 'boolean', short: 'y' },
+  'dry-run': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
+/** The flag closest to an unknown one (`--templat` -> `--template`), if one is a likely typo. */
+function closestFlag(unknown: string): string | undefined {
+  const typed = unknown.replace(/^-+/, '').split('=')[0] ?? '';
+  const found = closestMatch(typed, Object.keys(flags));
+  return found === undefined ? undefined : `--${found}`;
+}
+
 function parse(argv: readonly string[]) {
-  return parseNodeArgs({
-    args: [...argv],
-    allowPositionals: true,
-    strict: true,
-    options: {
-      template: { type: 'string', short: 't' },
-      store: { type: 'string' },
-      'package-manager': { type: 'string' },
-      install: { type: 'boolean' },
-      'no-install': { type: 'boolean' },
-      git: { type: 'boolean' },
-      'no-git': { type: 'boolean' },
-      yes: { type: 'boolean', short: 'y' },
-      'dry-run': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-      version: { type: 'boolean', short: 'v' },
-    },
-  });
+  return parseNodeArgs({ args: [...argv], allowPositionals: true, strict: true, options: flags });
 }
 
 /**
@@ -92,13 +104,16 @@ function parse(argv: readonly string[]) {
 export function helpText(templateIds: readonly string[]): string {
   return `Usage: npm create scim-connector@latest [dir] -- [flags]
        pnpm create scim-connector [dir] [flags]
-       npx create-scim-connector [dir] [flags]
+       yarn create scim-connector [dir] [flags]
+       bun create scim-connector [dir] [flags]
 
 Scaffolds a SCIM 2.0 connector that Microsoft Entra ID provisions into.
 
 Flags:
   -t, --template <id>         the template: ${templateIds.join(', ') || '(none available in this version yet)'}
+      --name <name>           the package name (default: the directory's name)
       --store <id>            sqlite (default) or postgres
+      --database-url <url>    the DATABASE_URL written to .env (asked for PostgreSQL on a terminal)
       --package-manager <pm>  npm, pnpm, yarn or bun (default: the one running this command)
       --no-install            do not install dependencies
       --no-git                do not create a git repository
@@ -107,6 +122,6 @@ Flags:
   -h, --help                  print this help
   -v, --version               print the version
 
-Without a terminal, nothing is asked either. Docs: https://github.com/scim-sdk/scim-sdk/blob/main/docs/templates.md
+Needs Node.js 22.20 or later (24.7 or later on Node.js 24). Without a terminal, nothing is asked either. Docs: https://github.com/scim-sdk/scim-sdk/blob/main/docs/templates.md
 `;
 }

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fixturesDir, mockContext } from '../../test/helpers.ts';
+import { fixturesDir, type MockContext, mockContext } from '../../test/helpers.ts';
 import type { ScaffoldFileSystem } from '../context.ts';
 import { CreateConnectorError, isCreateConnectorError } from '../errors.ts';
 import type { CreateConnectorErrorCode } from '../errors-data.ts';
@@ -116,16 +116,22 @@ describe('resolveOptions on a terminal', () => {
     const context = mockContext({
       isTTY: true,
       cwd: '/w',
-      answers: { text: ['./acme-scim'], select: ['fixture-basic', 'postgres'], confirm: [false, true] },
+      answers: {
+        text: ['./acme-scim', 'postgres://db:5432/acme'],
+        select: ['fixture-basic', 'postgres'],
+        confirm: [false, true],
+      },
     });
     const resolved = await resolveOptions({}, templates, context);
     expect(context.asked).toEqual([
       'Where should the connector be created?',
       'Which app is the connector for?',
       'Where should the connector keep its users and groups?',
+      'Which PostgreSQL database? (written to .env as DATABASE_URL)',
       'Install dependencies with npm?',
       'Create a git repository?',
     ]);
+    expect(resolved.databaseUrl).toBe('postgres://db:5432/acme');
     expect(resolved).toMatchObject({
       targetDir: '/w/acme-scim',
       packageName: 'acme-scim',
@@ -152,21 +158,49 @@ describe('resolveOptions on a terminal', () => {
     expect(resolved.dir).toBe('my-scim-connector');
   });
 
-  it('validates the directory name while it is typed', async () => {
-    let validate: ((value: string) => string | undefined) | undefined;
+  it('shows the default directory as a placeholder, takes it for an empty answer, and validates what is typed', async () => {
+    let question: Parameters<MockContext['prompt']['text']>[0] | undefined;
     const context = mockContext({
       isTTY: true,
+      cwd: '/w',
       answers: { select: ['fixture-basic', 'sqlite'], confirm: [true, true] },
     });
-    context.prompt.text = async (question) => {
-      validate = question.validate;
-      return 'ok';
+    context.prompt.text = async (asked) => {
+      question = asked;
+      return '';
     };
-    await resolveOptions({}, templates, context);
-    expect(validate?.('./Bad Name')).toBe(
-      'Not a valid package name: it must be lowercase; it must not contain spaces; it must contain only URL-safe characters (letters, digits, - . _ and ~)',
+    const resolved = await resolveOptions({}, templates, context);
+    // A placeholder: typing replaces it (an initial value would have to be deleted first).
+    expect(question).toMatchObject({
+      placeholder: './my-scim-connector',
+      defaultValue: './my-scim-connector',
+    });
+    expect(question?.initialValue).toBeUndefined();
+    expect(resolved).toMatchObject({ dir: 'my-scim-connector', targetDir: '/w/my-scim-connector' });
+    expect(question?.validate?.('./Bad Name')).toBe(
+      'Not a valid package name: it must be lowercase; it must not contain spaces (or pass --name)',
     );
-    expect(validate?.('./good-name')).toBeUndefined();
+    expect(question?.validate?.('./good-name')).toBeUndefined();
+  });
+
+  it('refuses a PostgreSQL URL that is not one, while it is typed and from the flag', async () => {
+    let validate: ((value: string) => string | undefined) | undefined;
+    const context = mockContext({ isTTY: true, answers: { confirm: [true, true] } });
+    context.prompt.text = async (asked) => {
+      validate = asked.validate;
+      return 'postgres://db/acme';
+    };
+    await resolveOptions({ dir: 'a', template: 'fixture-basic', store: 'postgres' }, templates, context);
+    expect(validate?.('mysql://db/acme')).toBe('it must start with postgres:// or postgresql://');
+    expect(validate?.('')).toBeUndefined();
+    const error = await failure(
+      resolveOptions(
+        { dir: 'a', template: 'fixture-basic', store: 'postgres', databaseUrl: 'postgres://' },
+        templates,
+        mockContext(),
+      ),
+    );
+    expectCode(error, 'invalidDatabaseUrl');
   });
 
   it('stops at a cancelled prompt', async () => {

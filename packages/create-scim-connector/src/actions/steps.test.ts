@@ -32,6 +32,7 @@ beforeEach(async () => {
     packageName: 'acme-scim',
     template: template!,
     store: template!.manifest.stores[1]!,
+    databaseUrl: 'postgres://scim:s3cret@db.internal:5432/acme',
     packageManager: 'npm',
     install: false,
     git: false,
@@ -72,7 +73,7 @@ describe('transformTemplate and writeVersions', () => {
     const content = (path: string) => plan.files.find((f) => f.path === path)?.content ?? '';
     const pkg = JSON.parse(content('package.json'));
     expect(pkg.name).toBe('acme-scim');
-    expect(pkg.dependencies).toEqual({ '@scim/schemas': '^1.4.0', 'left-alone': '^1.0.0' });
+    expect(pkg.dependencies).toEqual({ '@scim/schemas': '^1.4.0', 'left-alone': '^1.0.0', pg: '^8.0.0' });
     expect(pkg.devDependencies).toEqual({ '@scim/protocol': '^1.3.0' });
     expect(content('.env.example')).toBe(
       '# The connector reads these.\nPORT=3000\nDATABASE_URL=postgres://localhost:5432/fixture\n',
@@ -83,6 +84,80 @@ describe('transformTemplate and writeVersions', () => {
     );
     expect(plan.files.find((f) => f.path === 'src/lib/nested.ts')?.content).toBeUndefined();
     expect(context.lines).toContain('step: Pinning @scim/schemas@^1.4.0, @scim/protocol@^1.3.0');
+  });
+
+  it('configure the store: .env gets the database chosen, .env.example the example', async () => {
+    const context = mockContext();
+    const plan = await copyTemplate(options, context);
+    await transformTemplate(plan, options, context);
+    const content = (path: string) => plan.files.find((f) => f.path === path)?.content ?? '';
+    expect(content('.env')).toBe(
+      '# The connector reads these.\nPORT=3000\nDATABASE_URL=postgres://scim:s3cret@db.internal:5432/acme\n',
+    );
+    expect(content('.env.example')).not.toContain('s3cret');
+    // .env is git-ignored by the template: the password never reaches the first commit.
+    expect(readFileSync(join(fixtures.dir, 'fixture-basic', '_gitignore'), 'utf8')).toContain('.env\n');
+  });
+
+  it('leave out what only another store needs: no pg for SQLite', async () => {
+    const sqlite = {
+      ...options,
+      store: options.template.manifest.stores[0]!,
+      databaseUrl: 'file:./data/fixture.db',
+    };
+    const context = mockContext();
+    const plan = await copyTemplate(sqlite, context);
+    await transformTemplate(plan, sqlite, context);
+    const pkg = JSON.parse(plan.files.find((f) => f.path === 'package.json')?.content ?? '{}');
+    expect(pkg.dependencies).toEqual({ '@scim/schemas': 'workspace:^', 'left-alone': '^1.0.0' });
+    expect(context.lines).toContain('step: Leaving out pg, which the sqlite store does not need');
+  });
+
+  it.each([
+    ['pnpm', 'pnpm-workspace.yaml', 'allowBuilds:\n  msw: false\n'],
+    ['yarn', '.yarnrc.yml', 'nodeLinker: node-modules\n'],
+  ] as const)('write what %s needs to install cleanly: %s', async (packageManager, path, setting) => {
+    const context = mockContext();
+    const chosen = { ...options, packageManager };
+    const plan = await copyTemplate(chosen, context);
+    await transformTemplate(plan, chosen, context);
+    expect(plan.files.find((f) => f.path === path)?.content).toContain(setting);
+    // Yarn 4 warns about msw's build script unless package.json says not to build it.
+    const pkg = JSON.parse(plan.files.find((f) => f.path === 'package.json')?.content ?? '{}');
+    expect(pkg.dependenciesMeta).toEqual(packageManager === 'yarn' ? { msw: { built: false } } : undefined);
+    for (const other of ['pnpm-workspace.yaml', '.yarnrc.yml'].filter((p) => p !== path)) {
+      expect(plan.files.some((f) => f.path === other)).toBe(false);
+    }
+  });
+
+  it('install the packages from packed tarballs on the pre-release path', async () => {
+    const packed = tempDir();
+    try {
+      writeFileSync(join(packed.dir, 'scim-schemas-1.4.0.tgz'), 'tarball');
+      writeFileSync(join(packed.dir, 'scim-protocol-1.3.0.tgz'), 'tarball');
+      const context = mockContext({ env: { CREATE_SCIM_CONNECTOR_PACKAGES: packed.dir } });
+      const chosen = { ...options, packageManager: 'pnpm' as const };
+      const plan = await copyTemplate(chosen, context);
+      await transformTemplate(plan, chosen, context);
+      await writeVersions(plan, chosen, context, versions);
+      const pkg = JSON.parse(plan.files.find((f) => f.path === 'package.json')?.content ?? '{}');
+      const pins = {
+        '@scim/schemas': 'file:vendor/scim-schemas-1.4.0.tgz',
+        '@scim/protocol': 'file:vendor/scim-protocol-1.3.0.tgz',
+      };
+      expect(pkg.dependencies['@scim/schemas']).toBe(pins['@scim/schemas']);
+      expect(pkg.devDependencies['@scim/protocol']).toBe(pins['@scim/protocol']);
+      expect(pkg.overrides).toEqual(pins);
+      expect(pkg.resolutions).toEqual(pins);
+      expect(plan.files.find((f) => f.path === 'vendor/scim-schemas-1.4.0.tgz')?.source).toBe(
+        join(packed.dir, 'scim-schemas-1.4.0.tgz'),
+      );
+      expect(plan.files.find((f) => f.path === 'pnpm-workspace.yaml')?.content).toContain(
+        'overrides:\n  "@scim/schemas": "file:vendor/scim-schemas-1.4.0.tgz"\n',
+      );
+    } finally {
+      packed.remove();
+    }
   });
 
   it('add a .env.example when the template has none', async () => {
@@ -111,9 +186,10 @@ describe('writeFiles', () => {
     await transformTemplate(plan, options, context);
     await writeVersions(plan, options, context, versions);
     const files = await writeFiles(plan, options, context);
-    expect(files).toHaveLength(6);
+    expect(files).toHaveLength(7);
     const target = options.targetDir;
     expect(readdirSync(target).sort()).toEqual([
+      '.env',
       '.env.example',
       '.gitignore',
       'README.md',

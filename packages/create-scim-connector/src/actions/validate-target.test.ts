@@ -73,10 +73,10 @@ describe('validateTarget', () => {
     } catch (error) {
       expect(isCreateConnectorError(error) && error.code).toBe('invalidPackageName');
       expect((error as Error).message).toBe(
-        '"My Connector" is not a valid npm package name: it must be lowercase; it must not contain spaces; it must contain only URL-safe characters (letters, digits, - . _ and ~).',
+        '"My Connector" is not a valid npm package name: it must be lowercase; it must not contain spaces.',
       );
       expect(isCreateConnectorError(error) && error.fix).toBe(
-        'Use a directory name that is a valid package name, for example "my-connector".',
+        'Pass --name my-connector (or use a directory of that name).',
       );
     }
   });

@@ -52,12 +52,15 @@ describe('tokenCommand', () => {
     expect(await opens(w.store, token, 'default')).toBe(true);
 
     expect(await w.run('list')).toBe(0);
-    const [id, status, label, used] = w.out[3]!.split('\t');
-    expect([status, label]).toEqual(['active', 'Entra']);
-    expect(used).not.toBe('never used'); // the check above used it
+    // A header naming the columns the help names, in its order: id, label, status, last use.
+    expect(w.out[3]!.split(/ {2,}/)).toEqual(['ID', 'LABEL', 'STATUS', 'LAST USED']);
+    const [id, label, status, used] = w.out[4]!.split(/ {2,}/);
+    expect([label, status]).toEqual(['Entra', 'active']);
+    expect(used).toMatch(/^\d{4}-\d\d-\d\dT/); // the check above used it
+    expect(w.out[4]!.indexOf('active')).toBe(w.out[3]!.indexOf('STATUS'));
 
     expect(await w.run('revoke', id!)).toBe(0);
-    expect(w.out[4]).toBe(`Revoked ${id}.`);
+    expect(w.out[5]).toBe(`Revoked ${id}.`);
     expect(await opens(w.store, token, 'default')).toBe(false);
     expect(w.counts()).toEqual({ opened: 3, closed: 3 });
   });
@@ -72,7 +75,9 @@ describe('tokenCommand', () => {
     expect(w.store.records[0]!.label).toBe('Entra provisioning');
 
     expect(await w.run('list', '--organization', 'other')).toBe(0);
-    expect(w.out).toHaveLength(3);
+    expect(w.out.slice(3)).toEqual([
+      'No tokens yet: npm run token -- create --organization other issues one.',
+    ]);
     expect(await w.run('create')).toBe(2);
     expect(w.err.at(-1)).toBe('Name the organization: npm run token -- create --organization <organization>');
     expect(await w.run('create', '--tenant', 'acme corp')).toBe(2);

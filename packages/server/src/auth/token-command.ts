@@ -143,8 +143,12 @@ export async function tokenCommand(argv: readonly string[], options: TokenComman
       options.out(`Secret Token: ${token}`);
       options.out(`(token ${record.id}; it is shown once: paste it into Entra now)`);
     } else if (action === 'list') {
-      for (const t of await listTokens(tokens, tenant)) {
-        options.out([t.id, t.status, t.label ?? '', t.lastUsed ?? 'never used'].join('\t'));
+      const listed = await listTokens(tokens, tenant);
+      if (listed.length === 0) {
+        options.out(`No tokens yet: ${command} create${perTenant ? ` --${flag} ${tenant}` : ''} issues one.`);
+      } else {
+        const rows = listed.map((t) => [t.id, t.label ?? '', t.status, t.lastUsed ?? 'never']);
+        for (const line of columns(['ID', 'LABEL', 'STATUS', 'LAST USED'], rows)) options.out(line);
       }
     } else if (!(await revokeToken(tokens, tenant, id!))) {
       options.err(`There is no token ${id}: ${command} list shows the tokens.`);
@@ -156,4 +160,12 @@ export async function tokenCommand(argv: readonly string[], options: TokenComman
   } finally {
     await close();
   }
+}
+
+/** Lines of a table: the header, then the rows, each column padded to its widest cell. */
+function columns(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
+  const line = (cells: readonly string[]) =>
+    cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ');
+  return [line(header), ...rows.map(line)];
 }

@@ -5,27 +5,59 @@ import { CliError } from './errors.ts';
 export const DEFAULT_DATABASE = './scim.db';
 
 /**
- * Where a `DATABASE_URL` points: a SQLite file (the embedded default) or a PostgreSQL server.
+ * Where a `DATABASE_URL` points: a SQLite file (the embedded default, `sqliteStore({ path })`) or
+ * a PostgreSQL database (`postgresStore({ connectionString, schema })`).
  *
- * @internal
+ * @example
+ * ```ts
+ * const target: DatabaseTarget = { kind: 'postgres', connectionString: 'postgres://db/scim', schema: 'tenant_a' };
+ * ```
+ * @see {@link parseDatabaseUrl}
  */
 export type DatabaseTarget =
-  | { readonly kind: 'sqlite'; readonly path: string }
-  | { readonly kind: 'postgres'; readonly connectionString: string; readonly schema?: string };
+  | {
+      /** A SQLite database. */
+      readonly kind: 'sqlite';
+      /** The database file, absolute, or `:memory:`. */
+      readonly path: string;
+    }
+  | {
+      /** A PostgreSQL database. */
+      readonly kind: 'postgres';
+      /** The connection string for `pg`, without the `schema` parameter. */
+      readonly connectionString: string;
+      /** The schema of the store's tables, from `?schema=`; `public` when absent. */
+      readonly schema?: string;
+    };
 
 /**
- * Reads a `DATABASE_URL`: `postgres://` or `postgresql://` URLs name a PostgreSQL database (a
- * `schema=name` query parameter picks the schema of the store's tables, default `public`);
- * `sqlite:<path>`, `file:<path>`, a plain path or `:memory:` name a SQLite database (a relative
- * path resolves against `cwd`); nothing means `./scim.db`.
+ * Reads a `DATABASE_URL` the way `scim-server` does, so that an app serving `createScimHandler`
+ * itself opens the same database from the same setting: `postgres://` or `postgresql://` URLs
+ * name a PostgreSQL database (a `schema=name` query parameter picks the schema of the store's
+ * tables, default `public`); `sqlite:<path>`, `file:<path>` (also `sqlite:///abs/path` and
+ * `sqlite://relative/path`), a plain path or `:memory:` name a SQLite database, a relative path
+ * resolving against `cwd`; nothing (or only spaces) means `./scim.db`. Any other scheme is an
+ * error rather than a file name: `mysql://h/db` never becomes a SQLite file in a folder `mysql:`.
  *
  * @param url - the `DATABASE_URL` value, or `undefined`
- * @param cwd - the directory a relative path resolves against
+ * @param cwd - the directory a relative SQLite path resolves against (default `process.cwd()`)
  * @returns the database to open
- * @throws CliError for another scheme (`mysql://`, `mongodb://`, ...)
- * @internal
+ * @throws Error (named `CliError`, `exitCode` 2) for another scheme (`mysql://`, `mongodb://`, ...),
+ * a `postgres://` URL that does not parse, or a `file:` URL that names no file; its message says
+ * what to write instead. Nothing here is a SCIM request, so there is no `scimType`.
+ * @example
+ * ```ts
+ * import { parseDatabaseUrl, postgresStore, sqliteStore } from '@scim/server';
+ * const target = parseDatabaseUrl(process.env.DATABASE_URL || 'file:./data/connector.db');
+ * const store =
+ *   target.kind === 'postgres'
+ *     ? postgresStore({ connectionString: target.connectionString, ...(target.schema ? { schema: target.schema } : {}) })
+ *     : sqliteStore({ path: target.path });
+ * ```
+ * @see https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-CONNSTRING-URIS
+ * @see https://nodejs.org/api/sqlite.html
  */
-export function parseDatabaseUrl(url: string | undefined, cwd: string): DatabaseTarget {
+export function parseDatabaseUrl(url: string | undefined, cwd: string = process.cwd()): DatabaseTarget {
   const text = url?.trim() || DEFAULT_DATABASE;
   if (/^postgres(ql)?:\/\//i.test(text)) return postgresTarget(text);
   if (text === ':memory:' || text === 'sqlite::memory:') return { kind: 'sqlite', path: ':memory:' };
@@ -62,11 +94,17 @@ function postgresTarget(text: string): DatabaseTarget {
 }
 
 /**
- * A `DATABASE_URL` safe to print: the password of a PostgreSQL URL is replaced by `***`.
+ * A database safe to print in a banner or an error: `SQLite /abs/path.db`, or the PostgreSQL URL
+ * with its password replaced by `***` (and the schema, when one was picked).
  *
- * @param target - the parsed URL
- * @returns text for messages
- * @internal
+ * @param target - the database, from {@link parseDatabaseUrl}
+ * @returns text for messages; never the password
+ * @throws Never.
+ * @example
+ * ```ts
+ * describeDatabase(parseDatabaseUrl('postgres://app:s3cret@db:5432/scim')); // 'PostgreSQL postgres://app:***@db:5432/scim'
+ * ```
+ * @see {@link parseDatabaseUrl}
  */
 export function describeDatabase(target: DatabaseTarget): string {
   if (target.kind === 'sqlite') return `SQLite ${target.path}`;

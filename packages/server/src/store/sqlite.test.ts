@@ -1,7 +1,7 @@
 import { mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { describeStoreContract, failure, freshTenant, query } from './contract.ts';
 import { Params, SqlCompiler, sqliteDialect } from './sql/compile.ts';
 import { sqliteStore } from './sqlite.ts';
@@ -49,6 +49,20 @@ describeStoreContract(
 );
 
 describe('sqliteStore', () => {
+  it('says which Node.js it needs when node:sqlite is missing', async () => {
+    const builtin = process.getBuiltinModule.bind(process);
+    const missing = ((id: string) =>
+      id === 'node:sqlite' ? undefined : builtin(id)) as typeof process.getBuiltinModule;
+    const spy = vi.spyOn(process, 'getBuiltinModule').mockImplementation(missing);
+    try {
+      await expect(sqliteStore({ path: ':memory:' }).open(TYPES)).rejects.toThrow(
+        `node:sqlite is not available in Node.js ${process.versions.node}: the SQLite store needs Node.js 22.20 or later (24.7 or later on Node.js 24)`,
+      );
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('keeps per-tenant counts for unfiltered lists through creates, failed creates and deletes', async () => {
     const store = sqliteStore({ path: ':memory:' });
     await store.open(TYPES);

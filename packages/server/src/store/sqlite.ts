@@ -168,8 +168,9 @@ const INLINE_WALK_ROWS = 500;
 function sqlite(): typeof import('node:sqlite') {
   const found = process.getBuiltinModule?.('node:sqlite') as typeof import('node:sqlite') | undefined;
   if (found === undefined) {
+    // Not --experimental-sqlite: the Node.js versions that need it bind numbered parameters wrongly.
     throw new Error(
-      'node:sqlite is not available: use Node.js 22.13 or later (or start Node with --experimental-sqlite)',
+      `node:sqlite is not available in Node.js ${process.versions.node}: the SQLite store needs Node.js 22.20 or later (24.7 or later on Node.js 24)`,
     );
   }
   return found;
