@@ -5,6 +5,9 @@ import type { CliContext } from './context.ts';
 import { describeUnexpectedError } from './errors.ts';
 import { openStoreFromUrl } from './open-store.ts';
 import { runCli } from './run.ts';
+import { capYoungGeneration } from './young-generation.ts';
+
+capYoungGeneration();
 
 const cwd = process.cwd();
 

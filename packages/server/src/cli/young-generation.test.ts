@@ -1,0 +1,74 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { restartArgs, SEMI_SPACE_MB } from './young-generation.ts';
+
+const flag = `--max-semi-space-size=${SEMI_SPACE_MB}`;
+
+describe('restartArgs', () => {
+  it('starts `start` again with the cap, keeping the node options and arguments', () => {
+    expect(restartArgs(['/n', '/bin/cli.js', 'start', '--port', '1'], ['--conditions=x'], undefined)).toEqual(
+      ['/n', flag, '--conditions=x', '/bin/cli.js', 'start', '--port', '1'],
+    );
+  });
+
+  it('leaves other commands, a process that has the flag, and an operator-set NODE_OPTIONS alone', () => {
+    expect(restartArgs(['/n', '/bin/cli.js', 'tokens', 'list'], [], undefined)).toBeUndefined();
+    expect(restartArgs(['/n', '/bin/cli.js', 'start'], [flag], undefined)).toBeUndefined();
+    expect(restartArgs(['/n', '/bin/cli.js', 'start'], [], '--max-semi-space-size=16')).toBeUndefined();
+  });
+});
+
+const bin = fileURLToPath(new URL('./main.ts', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'scim-young-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Starts the bin from source on a free port and returns its process's command line once it listens. */
+async function commandLineOfStart(env: Record<string, string>): Promise<string[]> {
+  const child = spawn(process.execPath, ['--conditions=@scim/source', bin, 'start'], {
+    cwd: dir,
+    env: {
+      PATH: process.env.PATH ?? '',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: join(dir, 'scim.db'),
+      ...env,
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let text = '';
+      child.stderr.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+        if (text.includes('listening on')) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`exited with ${code}: ${text}`)));
+    });
+    return readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0');
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
+}
+
+describe.runIf(process.platform === 'linux' && typeof process.execve === 'function')(
+  'scim-server start',
+  { timeout: 30_000 },
+  () => {
+    it('runs, in the same process, with the young generation capped', async () => {
+      const args = await commandLineOfStart({});
+      expect(args).toContain(flag);
+      expect(args).toContain('--conditions=@scim/source');
+      expect(args.at(-2)).toBe('start');
+    });
+
+    it("keeps the operator's own cap from NODE_OPTIONS", async () => {
+      const args = await commandLineOfStart({ NODE_OPTIONS: '--max-semi-space-size=16' });
+      expect(args).not.toContain(flag);
+    });
+  },
+);
