@@ -186,9 +186,9 @@ describe('the SCIM requests Entra sends', () => {
       await job.runCycle();
       const redundant = writes(scim);
       scim.clear();
-      tenant.assign(app.id, adele.id, MSIAM);
+      const second = tenant.assign(app.id, adele.id, MSIAM);
       await job.runCycle();
-      return { ...fixture, post: post.body as { roles: unknown }, redundant };
+      return { ...fixture, post: post.body as { roles: unknown }, redundant, second };
     }
 
     it('without the flag sends Add with each role as a JSON string of id, value and displayName; a create sends them without ids', async () => {
@@ -219,6 +219,15 @@ describe('the SCIM requests Entra sends', () => {
         schemas: [PATCH_OP],
         Operations: [{ op: 'add', path: 'roles', value: [role('User'), role('msiam_access')] }],
       });
+    });
+
+    it('removes no role: a role unassigned in Entra stays in the app and nothing is sent (PATCH add only)', async () => {
+      const { job, scim, tenant, second } = await addRole('compliant');
+      scim.clear();
+      tenant.unassign(second.id);
+      await job.runCycle();
+      expect(scim.requests.map(line)).toEqual(['GET /Users/u0001?aadOptscim062020']);
+      expect(scim.users.get('u0001')!.roles).toEqual([role('User'), role('msiam_access')]);
     });
   });
 
