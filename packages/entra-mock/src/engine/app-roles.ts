@@ -1,19 +1,33 @@
 // Roles computed from a user's app role assignments, in the shapes Entra sends them. A create
-// carries each role as `{ primary, type, display, value }`. An update of AppRoleAssignmentsComplex
-// is a PATCH `Add` of the user's roles: in the default dialect each role is the JSON string
-// `{"id","value","displayName"}` in `value`; with the aadOptscim062020 flag, roles keep the create's
-// shape. AssertiveAppRoleAssignmentsComplex replaces the roles, in the create's shape.
+// carries each role as `{ primary, type, display, value }`. An update is a PATCH `Add` of `roles`:
+// in the default dialect each role is the JSON string `{"id","value","displayName"}` in `value`;
+// with the aadOptscim062020 flag, roles keep the create's shape. AssertiveAppRoleAssignmentsComplex
+// replaces the roles, in the create's shape.
 // https://learn.microsoft.com/en-us/entra/identity/app-provisioning/customize-application-attributes#provisioning-a-role-to-a-scim-app
+import { compileExpression } from '@scim/mapping';
 import type { ObjectMapping } from './config.ts';
 import type { AttributeChange, ScimDialect } from './dialect.ts';
 import { diffTarget, sameValue } from './values.ts';
 
 type Role = Record<string, unknown>;
 
-/** Whether the target's mapping is `AppRoleAssignmentsComplex(...)` (not the assertive variant). */
-function addsRoles(users: ObjectMapping, target: string): boolean {
+/** @internal What the roles of a user's update are compared with and computed from. */
+export interface RoleContext {
+  /** The `roles` the app returned for the user. */
+  readonly held: unknown;
+  /** The user's source attributes (`appRoleAssignments`, for SingleAppRoleAssignment's role id). */
+  readonly source: Readonly<Record<string, unknown>>;
+}
+
+const SINGLE_TARGET = /^roles\[primary eq "true"\]\.value$/i;
+
+/** The app-role function at the top of a target's mapping, when the engine shapes its updates. */
+function roleFunction(users: ObjectMapping, target: string): 'complex' | 'single' | null {
   const mapping = users.table.mappings.find((m) => m.target === target && m.type === 'Expression');
-  return /^\s*AppRoleAssignmentsComplex\s*\(/i.test(mapping?.source ?? '');
+  const source = mapping?.source ?? '';
+  if (/^\s*AppRoleAssignmentsComplex\s*\(/i.test(source)) return 'complex';
+  if (/^\s*SingleAppRoleAssignment\s*\(/i.test(source) && SINGLE_TARGET.test(target)) return 'single';
+  return null;
 }
 
 const isRole = (r: unknown): r is Role => r !== null && typeof r === 'object' && !Array.isArray(r);
@@ -38,32 +52,62 @@ function asJsonStrings(roles: readonly unknown[]): { value: string }[] {
     .map((r) => ({ value: JSON.stringify({ id: r.id, value: r.value, displayName: r.display }) }));
 }
 
-/** Whether every mapped role's value is among the roles the app returns. */
-function hasEveryRole(current: unknown, mapped: readonly unknown[]): boolean {
-  const held = Array.isArray(current) ? current.filter(isRole).map((r) => r.value) : [];
-  return mapped.filter(isRole).every((r) => held.some((v) => sameValue(v, r.value)));
+/** Whether every value is among the roles the app returns. */
+function holdsEvery(held: unknown, values: readonly unknown[]): boolean {
+  const have = Array.isArray(held) ? held.filter(isRole).map((r) => r.value) : [];
+  return values.every((value) => have.some((v) => sameValue(v, value)));
 }
 
 /**
- * @internal The changes that bring a user's targets to the mapped values, with the roles of
- * AppRoleAssignmentsComplex as Entra sends them: compared without their ids, sent with `add` (the
- * function "does PATCH add only") when a mapped role's value is missing from what the app returns
- * (Microsoft does not document how Entra compares roles), the whole mapped list, as JSON strings in
- * the legacy dialect. Other targets, AssertiveAppRoleAssignmentsComplex's included, as `diffTarget`
- * computes them, their roles without ids.
+ * SingleAppRoleAssignment's role with its id and name: the first role AppRoleAssignmentsComplex
+ * computes from the same arguments.
+ */
+function singleRole(users: ObjectMapping, target: string, source: RoleContext['source']): unknown {
+  const mapping = users.table.mappings.find((m) => m.target === target && m.type === 'Expression')!;
+  const text = mapping.source!.replace(/^\s*SingleAppRoleAssignment/i, 'AppRoleAssignmentsComplex');
+  const roles = compileExpression(text).evaluate(source);
+  return Array.isArray(roles) ? roles[0] : undefined;
+}
+
+/**
+ * @internal The changes that bring a user's targets to the mapped values, with app roles as Entra
+ * sends them. AppRoleAssignmentsComplex's roles, and SingleAppRoleAssignment's role at
+ * `roles[primary eq "True"].value`, are sent when one of their values is missing from the roles the
+ * app returns (Microsoft does not document how Entra compares them), as an `add` of `roles` (the
+ * function "does PATCH add only"): JSON strings with the app role id in the legacy dialect, the
+ * create's shape with the flag. Other targets, AssertiveAppRoleAssignmentsComplex's included, as
+ * `diffTarget` computes them, roles without ids.
  */
 export function userChanges(
   users: ObjectMapping,
   dialect: ScimDialect,
   current: Map<string, unknown>,
   mapped: Map<string, unknown>,
+  roles: RoleContext,
 ): AttributeChange[] {
   const plain = new Map([...mapped].map(([target, value]) => [target, withoutRoleIds(value)]));
-  return diffTarget(current, plain, users.targets, users.rules).flatMap((change) => {
-    const roles = mapped.get(change.path);
-    if (!Array.isArray(roles) || !addsRoles(users, change.path)) return [change];
-    if (hasEveryRole(current.get(change.path), roles)) return [];
-    const value = dialect === 'legacy' ? asJsonStrings(roles) : plain.get(change.path);
-    return [{ op: 'add', path: change.path, value }];
+  return diffTarget(current, plain, users.targets, users.rules).flatMap((change): AttributeChange[] => {
+    const fn = roleFunction(users, change.path);
+    const value = mapped.get(change.path);
+    if (fn === 'complex' && Array.isArray(value)) {
+      if (
+        holdsEvery(
+          roles.held,
+          value.filter(isRole).map((r) => r.value),
+        )
+      )
+        return [];
+      const sent = dialect === 'legacy' ? asJsonStrings(value) : plain.get(change.path);
+      return [{ op: 'add', path: change.path, value: sent }];
+    }
+    if (fn === 'single' && value !== undefined) {
+      if (holdsEvery(roles.held, [value])) return [];
+      const sent =
+        dialect === 'legacy'
+          ? asJsonStrings([singleRole(users, change.path, roles.source)])
+          : [{ primary: true, type: 'WindowsAzureActiveDirectoryRole', value }];
+      return [{ op: 'add', path: 'roles', value: sent }];
+    }
+    return [change];
   });
 }

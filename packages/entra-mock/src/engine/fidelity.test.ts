@@ -221,6 +221,60 @@ describe('the SCIM requests Entra sends', () => {
       });
     });
 
+    it("sends a SingleAppRoleAssignment update as the same Add of roles: a JSON string without the flag, the create's shape with it", async () => {
+      const single = {
+        provisionGroups: false,
+        userMappings: {
+          objectType: 'User' as const,
+          mappings: [
+            {
+              target: 'userName',
+              type: 'Direct' as const,
+              source: 'userPrincipalName',
+              matchingPrecedence: 1,
+            },
+            {
+              target: 'roles[primary eq "True"].value',
+              type: 'Expression' as const,
+              source: 'SingleAppRoleAssignment([appRoleAssignments])',
+            },
+          ],
+        },
+      };
+      const sent: unknown[] = [];
+      for (const dialect of ['legacy', 'compliant'] as const) {
+        const { job, scim, tenant, app, adele, adeleAssignment } = setup(dialect, single);
+        await job.runCycle();
+        scim.clear();
+        tenant.assign(app.id, adele.id, MSIAM);
+        tenant.unassign(adeleAssignment.id);
+        await job.runCycle();
+        sent.push(firstPatch(scim));
+      }
+      expect(sent).toEqual([
+        {
+          schemas: [PATCH_OP],
+          Operations: [
+            {
+              op: 'Add',
+              path: 'roles',
+              value: [{ value: `{"id":"${MSIAM}","value":"msiam_access","displayName":"msiam_access"}` }],
+            },
+          ],
+        },
+        {
+          schemas: [PATCH_OP],
+          Operations: [
+            {
+              op: 'add',
+              path: 'roles',
+              value: [{ primary: true, type: 'WindowsAzureActiveDirectoryRole', value: 'msiam_access' }],
+            },
+          ],
+        },
+      ]);
+    });
+
     it('removes no role: a role unassigned in Entra stays in the app and nothing is sent (PATCH add only)', async () => {
       const { job, scim, tenant, second } = await addRole('compliant');
       scim.clear();

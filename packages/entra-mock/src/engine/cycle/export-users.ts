@@ -5,7 +5,7 @@ import { userChanges, withoutRoleIds } from '../app-roles.ts';
 import { type AttributeChange, buildUserPatch } from '../dialect.ts';
 import type { UserLink } from '../job.ts';
 import type { Entry } from '../journal.ts';
-import { CORE_USER, deleteTarget, ENTERPRISE_USER } from '../resource.ts';
+import { CORE_USER, deleteTarget, ENTERPRISE_USER, readTarget } from '../resource.ts';
 import { RequestFailed } from '../target.ts';
 import { display, flatten, printedSources, readSource, sameValue, sourceProperties } from '../values.ts';
 import { type CycleContext, changeIdOf, recordFailure, recordSuccess, type UserPlan } from './context.ts';
@@ -314,7 +314,8 @@ async function updateMatchedUser(
   const foundManager = managerTarget ? current.get(managerTarget) : undefined;
   if (managerTarget) current.delete(managerTarget);
   const mapped = mappedForUpdate(ctx, plan);
-  const changes = actions.update ? userChanges(users, ctx.dialect, current, mapped) : [];
+  const roles = { held: readTarget(found, 'roles', CORE_USER), source: plan.source };
+  const changes = actions.update ? userChanges(users, ctx.dialect, current, mapped, roles) : [];
   const active = changes.find((c) => c.path === 'active')?.value ?? current.get('active');
   ctx.state.users.set(plan.userId, {
     targetId: entry.targetId,
@@ -381,7 +382,8 @@ async function updateUser(
       .skip('other');
     return;
   }
-  const changes = userChanges(users, ctx.dialect, current, mapped);
+  const roles = { held: readTarget(resource, 'roles', CORE_USER), source: plan.source };
+  const changes = userChanges(users, ctx.dialect, current, mapped, roles);
   // Disabled by the service (unassigned, out of scope, soft-deleted) and back in scope: the targets
   // computed from IsSoftDeleted (active, by default) are back to their in-scope values in `mapped`.
   const reEnable = !link.active;
