@@ -90,24 +90,27 @@ export function userChanges(
     const fn = roleFunction(users, change.path);
     const value = mapped.get(change.path);
     if (fn === 'complex' && Array.isArray(value)) {
-      if (
-        holdsEvery(
-          roles.held,
-          value.filter(isRole).map((r) => r.value),
-        )
-      )
-        return [];
+      const values = value.filter(isRole).map((r) => r.value);
+      if (holdsEvery(roles.held, values)) return [];
       const sent = dialect === 'legacy' ? asJsonStrings(value) : plain.get(change.path);
       return [{ op: 'add', path: change.path, value: sent }];
     }
     if (fn === 'single' && value !== undefined) {
       if (holdsEvery(roles.held, [value])) return [];
-      const sent =
-        dialect === 'legacy'
-          ? asJsonStrings([singleRole(users, change.path, roles.source)])
-          : [{ primary: true, type: 'WindowsAzureActiveDirectoryRole', value }];
-      return [{ op: 'add', path: 'roles', value: sent }];
+      return [{ op: 'add', path: 'roles', value: singleSent(users, dialect, change.path, value, roles) }];
     }
     return [change];
   });
+}
+
+/** SingleAppRoleAssignment's role in an `add` of `roles`: a JSON string (legacy), else the create's shape. */
+function singleSent(
+  users: ObjectMapping,
+  dialect: ScimDialect,
+  target: string,
+  value: unknown,
+  roles: RoleContext,
+): unknown[] {
+  if (dialect === 'legacy') return asJsonStrings([singleRole(users, target, roles.source)]);
+  return [{ primary: true, type: 'WindowsAzureActiveDirectoryRole', value }];
 }
