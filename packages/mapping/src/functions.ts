@@ -452,7 +452,10 @@ function roles(value: ExpressionValue): ExpressionObject[] {
       const o = v as ExpressionObject;
       const roleValue = o.value ?? o.appRoleValue ?? o.displayName;
       const display = o.displayName ?? o.appRoleDisplayName ?? roleValue;
-      return [{ primary: false, type: 'WindowsAzureActiveDirectoryRole', display, value: roleValue }];
+      const role = { primary: false, type: 'WindowsAzureActiveDirectoryRole', display, value: roleValue };
+      // The app role's id: Entra's default PATCH dialect sends it (customize-application-attributes).
+      const id = o.appRoleId ?? o.id;
+      return [typeof id === 'string' && id !== '' ? { id, ...role } : role];
     }
     const s = asString(v as ExpressionValue);
     return s === null
@@ -541,7 +544,7 @@ const ENTRIES: Entry[] = [
     'AppRoleAssignmentsComplex',
     [P('appRoleAssignments', 'Attribute')],
     'MultiValued',
-    'Turns [appRoleAssignments] into SCIM roles (primary false, type WindowsAzureActiveDirectoryRole, display, value), one per assignment.',
+    "Turns [appRoleAssignments] into SCIM roles (the app role's id when the assignment has one, primary false, type WindowsAzureActiveDirectoryRole, display, value), one per assignment.",
     'AppRoleAssignmentsComplex([appRoleAssignments])',
     (args, env) => {
       const r = roles(arg(args, 0, env));

@@ -347,7 +347,9 @@ export function compileMappingTable(table: MappingTable): CompiledMappingTable {
  * @param object - the directory object
  * @param options - operation, reference resolution and expression options
  * @returns the SCIM resource, nested and multi-valued structures built from target paths, nulls
- * dropped, numbers sent as strings (`Count([proxyAddresses])` into `title` gives `"2"`)
+ * dropped, numbers sent as strings (`Count([proxyAddresses])` into `title` gives `"2"`); roles from
+ * `AppRoleAssignmentsComplex` keep the app role's `id`, which Entra leaves out of a POST and sends
+ * in its default dialect's PATCH
  * @throws {@link MappingError} with stage `table`, `lex`, `parse` or `evaluate`
  * @example
  * ```ts

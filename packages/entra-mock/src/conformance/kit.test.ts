@@ -11,10 +11,24 @@ import {
 } from './kit.ts';
 
 const BASE = 'https://scim.example.test/scim/v2';
+const BASE_CONNECTOR = { tenantUrl: BASE, secretToken: 't' };
+/** Entra's default user mappings and roles from AppRoleAssignmentsComplex. */
+const withRoles = {
+  ...entraDefaultUserMappings,
+  mappings: [
+    ...entraDefaultUserMappings.mappings,
+    {
+      target: 'roles',
+      type: 'Expression' as const,
+      source: 'AppRoleAssignmentsComplex([appRoleAssignments])',
+    },
+  ],
+};
 
 /** @scim/server in memory, with a hook to bend its answers. */
 async function server(
   bend?: (request: Request, next: (r: Request) => Promise<Response>) => Promise<Response>,
+  profile: 'entra' | 'strict' = 'entra',
 ): Promise<ConformanceConnector> {
   const store = memoryStore();
   const { token } = await issueToken(store.tokens, 'default');
@@ -22,6 +36,7 @@ async function server(
     store,
     authenticate: bearerTokens({ tokens: store.tokens }),
     basePath: '/scim/v2',
+    profile,
   });
   return { tenantUrl: BASE, secretToken: token, fetch: bend ? (r) => bend(r, handler) : handler };
 }
@@ -60,7 +75,9 @@ describe('the conformance kit', () => {
         dialects: [dialect],
       });
       expect(results.filter((r) => !r.passed).map((r) => `${r.scenario}: ${r.error?.message}`)).toEqual([]);
-      expect(results).toHaveLength(conformanceScenarios.length);
+      expect(results).toHaveLength(
+        conformanceScenarios.filter((sc) => sc.applies({ connector: BASE_CONNECTOR })).length,
+      );
     }
   });
 
@@ -341,6 +358,37 @@ describe('the conformance kit', () => {
       runConformanceScenario('member-reference-forms', 'legacy', { connector }),
     );
     expect(failure.message).toContain('removing a member as { "$ref": null, "value" } answered 400');
+  });
+
+  it('checks roles mapped with AppRoleAssignmentsComplex in both dialects, and catches a connector that keeps the JSON string as the role', async () => {
+    const options = { userMappings: withRoles, scenarios: ['app-role-assignments'] as const };
+    const passing = await runConformance({ ...options, connector: () => server() });
+    expect(passing.map((r) => `${r.dialect}: ${r.error?.message ?? 'passed'}`)).toEqual([
+      'legacy: passed',
+      'compliant: passed',
+    ]);
+    const failure = await failureOf(
+      runConformanceScenario('app-role-assignments', 'legacy', {
+        ...options,
+        // An RFC-only connector (ops case-insensitive): the JSON string is the role's value.
+        connector: () =>
+          server(async (request, next) => {
+            const text = await request.text();
+            const body = text.replace(
+              /"op":"(Add|Replace|Remove)"/g,
+              (_, op: string) => `"op":"${op.toLowerCase()}"`,
+            );
+            return next(new Request(request, { body: request.method === 'GET' ? null : body }));
+          }, 'strict'),
+      }),
+    );
+    expect(failure.message).toContain('Entra sends each role as a JSON string in "value"');
+    expect(failure.message).toContain('"op":"Add","path":"roles","value":[{"value":"{\\"id\\":');
+    expect(
+      conformanceScenarios
+        .find((sc) => sc.name === 'app-role-assignments')!
+        .applies({ connector: BASE_CONNECTOR }),
+    ).toBe(false);
   });
 
   it('rejects an unknown scenario', async () => {

@@ -73,6 +73,7 @@ export type ConformanceScenarioName =
   | 'filter-plus-encoding'
   | 'disable-value-forms'
   | 'member-reference-forms'
+  | 'app-role-assignments'
   | 'rate-limit-storm';
 
 /**
@@ -151,7 +152,8 @@ export interface ConformanceScenario {
   /** What it checks, as a test title. */
   readonly title: string;
   /**
-   * Whether it applies: group scenarios need group provisioning, the manager scenario a manager mapping.
+   * Whether it applies: group scenarios need group provisioning, the manager scenario a manager
+   * mapping, `app-role-assignments` a target mapped with `AppRoleAssignmentsComplex`.
    *
    * @param options - the kit's options
    * @returns `true` when the scenario runs for these options
@@ -321,6 +323,16 @@ const groupsOn = (options: ConformanceOptions) => options.provisionGroups !== fa
 
 function hasManagerMapping(options: ConformanceOptions): boolean {
   return managerTargetOf(options) !== null;
+}
+
+/** The user target mapped with `AppRoleAssignmentsComplex(...)`, or `null`. */
+function appRoleTargetOf(options: ConformanceOptions): string | null {
+  const table = options.userMappings ?? entraDefaultUserMappings;
+  return (
+    table.mappings.find(
+      (m) => m.type === 'Expression' && /^\s*AppRoleAssignmentsComplex\s*\(/i.test(m.source ?? ''),
+    )?.target ?? null
+  );
 }
 
 /** The user target the manager is mapped to, or `null`. */
@@ -773,6 +785,44 @@ const SCENARIOS: readonly Scenario[] = [
     groupsOn,
   ),
   scenario(
+    'app-role-assignments',
+    'stores the roles of AppRoleAssignmentsComplex as Entra sends them: objects in a create, then a PATCH Add with each role a JSON string of id, value and displayName (legacy dialect)',
+    async (c) => {
+      // customize-application-attributes, "Provisioning a role to a SCIM app": the POST and the
+      // default dialect's PATCH differ; the aadOptscim062020 flag sends both in the POST's shape.
+      const target = appRoleTargetOf(c.options)!;
+      const second = c.app.appRoles.find((r) => r.id !== c.role)!;
+      const adele = c.user('adele');
+      await c.cycle('the initial cycle');
+      c.tenant.assign(c.app.id, adele.id, second.id);
+      await c.cycle('the cycle after a second role is assigned');
+      const user = await c.read('Users', adele.id);
+      const roles = user === null ? undefined : readTarget(user, target, CORE_USER);
+      const values = (Array.isArray(roles) ? roles : []).map((r) =>
+        r !== null && typeof r === 'object' ? (r as { value?: unknown }).value : r,
+      );
+      const raw = values.find((v) => typeof v === 'string' && v.trimStart().startsWith('{'));
+      if (raw !== undefined)
+        c.fail(
+          `the user's ${target} has the role value ${show(raw)}: Entra sends each role as a JSON string in "value"; decode it (its "value" is the role's value, its "displayName" the role's display), as @scim/server does under its entra profile`,
+        );
+      for (const role of c.app.appRoles.filter((r) => r.id === c.role || r.id === second.id)) {
+        const value = role.value ?? role.displayName;
+        if (!values.includes(value))
+          c.fail(`the user's ${target} is ${show(roles)}; expected a role with the value ${show(value)}`);
+      }
+      c.job.restart();
+      const before = c.exchanges.length;
+      await c.cycle('the cycle after a restart');
+      const writes = c.exchanges.slice(before).filter((e) => e.method !== 'GET');
+      if (writes.length > 0)
+        c.fail(
+          `Entra read the user back and still sent ${writes.length} write(s): GET /Users/{id} does not return every role Entra sent`,
+        );
+    },
+    (options) => appRoleTargetOf(options) !== null,
+  ),
+  scenario(
     'rate-limit-storm',
     'retries through a storm of 429s honouring Retry-After, escrows, and catches up on the retry 6 hours later',
     async (c) => {
@@ -807,7 +857,8 @@ const SCENARIOS: readonly Scenario[] = [
 /**
  * Entra's standard lifecycle scenarios, in the order they run: Test Connection, a wrong token,
  * create, update, rename, disable (by `accountEnabled`, unassignment and scoping) and re-enable, soft
- * delete and restore, hard delete, manager set, change and remove, a group's lifecycle, and a 429 storm.
+ * delete and restore, hard delete, manager set, change and remove, a group's lifecycle, roles from
+ * `AppRoleAssignmentsComplex` (when mapped), and a 429 storm.
  *
  * @example
  * ```ts

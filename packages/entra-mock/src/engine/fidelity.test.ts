@@ -145,6 +145,146 @@ describe('the SCIM requests Entra sends', () => {
     expect(adele.roles).toEqual([{ primary: true, type: 'WindowsAzureActiveDirectoryRole', value: 'User' }]);
   });
 
+  describe('a roles update of AppRoleAssignmentsComplex (customize-application-attributes)', () => {
+    const USER_ROLE = '18d14569-c3bd-439b-9a66-3a2aee01d14f';
+    const MSIAM = 'b9632174-c057-4f7e-951b-be3adc52bfe6';
+    const complexRoles = {
+      provisionGroups: false,
+      userMappings: {
+        objectType: 'User' as const,
+        mappings: [
+          { target: 'userName', type: 'Direct' as const, source: 'userPrincipalName', matchingPrecedence: 1 },
+          {
+            target: 'roles',
+            type: 'Expression' as const,
+            source: 'AppRoleAssignmentsComplex([appRoleAssignments])',
+          },
+        ],
+      },
+    };
+    const role = (name: string) => ({
+      primary: false,
+      type: 'WindowsAzureActiveDirectoryRole',
+      display: name,
+      value: name,
+    });
+
+    /** Creates Adele with the User role, then assigns her msiam_access and runs the next cycle. */
+    async function addRole(dialect: 'legacy' | 'compliant') {
+      const fixture = setup(dialect, complexRoles);
+      const { job, scim, tenant, app, adele } = fixture;
+      await job.runCycle();
+      const post = scim.requests.find(
+        (r) =>
+          r.method === 'POST' &&
+          r.body &&
+          (r.body as { userName?: string }).userName === adele.userPrincipalName,
+      )!;
+      // The app returns every mapped role: nothing to send (roles compare without their ids).
+      scim.clear();
+      tenant.updateUser(adele.id, { usageLocation: 'NO' });
+      await job.runCycle();
+      const redundant = writes(scim);
+      scim.clear();
+      const second = tenant.assign(app.id, adele.id, MSIAM);
+      await job.runCycle();
+      return { ...fixture, post: post.body as { roles: unknown }, redundant, second };
+    }
+
+    it('without the flag sends Add with each role as a JSON string of id, value and displayName; a create sends them without ids', async () => {
+      const { scim, post, redundant } = await addRole('legacy');
+      expect(post.roles).toEqual([role('User')]);
+      expect(redundant).toEqual([]);
+      expect(writes(scim).map(line)).toEqual(['PATCH /Users/u0001']);
+      expect(firstPatch(scim)).toEqual({
+        schemas: [PATCH_OP],
+        Operations: [
+          {
+            op: 'Add',
+            path: 'roles',
+            value: [
+              { value: `{"id":"${USER_ROLE}","value":"User","displayName":"User"}` },
+              { value: `{"id":"${MSIAM}","value":"msiam_access","displayName":"msiam_access"}` },
+            ],
+          },
+        ],
+      });
+    });
+
+    it("with aadOptscim062020 sends add with the roles in the create's shape", async () => {
+      const { scim, post, redundant } = await addRole('compliant');
+      expect(post.roles).toEqual([role('User')]);
+      expect(redundant).toEqual([]);
+      expect(firstPatch(scim)).toEqual({
+        schemas: [PATCH_OP],
+        Operations: [{ op: 'add', path: 'roles', value: [role('User'), role('msiam_access')] }],
+      });
+    });
+
+    it("sends a SingleAppRoleAssignment update as the same Add of roles: a JSON string without the flag, the create's shape with it", async () => {
+      const single = {
+        provisionGroups: false,
+        userMappings: {
+          objectType: 'User' as const,
+          mappings: [
+            {
+              target: 'userName',
+              type: 'Direct' as const,
+              source: 'userPrincipalName',
+              matchingPrecedence: 1,
+            },
+            {
+              target: 'roles[primary eq "True"].value',
+              type: 'Expression' as const,
+              source: 'SingleAppRoleAssignment([appRoleAssignments])',
+            },
+          ],
+        },
+      };
+      const sent: unknown[] = [];
+      for (const dialect of ['legacy', 'compliant'] as const) {
+        const { job, scim, tenant, app, adele, adeleAssignment } = setup(dialect, single);
+        await job.runCycle();
+        scim.clear();
+        tenant.assign(app.id, adele.id, MSIAM);
+        tenant.unassign(adeleAssignment.id);
+        await job.runCycle();
+        sent.push(firstPatch(scim));
+      }
+      expect(sent).toEqual([
+        {
+          schemas: [PATCH_OP],
+          Operations: [
+            {
+              op: 'Add',
+              path: 'roles',
+              value: [{ value: `{"id":"${MSIAM}","value":"msiam_access","displayName":"msiam_access"}` }],
+            },
+          ],
+        },
+        {
+          schemas: [PATCH_OP],
+          Operations: [
+            {
+              op: 'add',
+              path: 'roles',
+              value: [{ primary: true, type: 'WindowsAzureActiveDirectoryRole', value: 'msiam_access' }],
+            },
+          ],
+        },
+      ]);
+    });
+
+    it('removes no role: a role unassigned in Entra stays in the app and nothing is sent (PATCH add only)', async () => {
+      const { job, scim, tenant, second } = await addRole('compliant');
+      scim.clear();
+      tenant.unassign(second.id);
+      await job.runCycle();
+      expect(scim.requests.map(line)).toEqual(['GET /Users/u0001?aadOptscim062020']);
+      expect(scim.users.get('u0001')!.roles).toEqual([role('User'), role('msiam_access')]);
+    });
+  });
+
   it('Test Connection queries a random user and, when groups are provisioned, a random group', async () => {
     const withGroups = setup('legacy');
     expect(await withGroups.job.testConnection()).toMatchObject({ success: true });

@@ -43,8 +43,11 @@ export function readTarget(resource: Record<string, unknown>, target: string, co
   if (m[2] !== undefined) {
     if (!Array.isArray(value)) return undefined;
     const expected = m[3]!.replace(/\\(.)/g, '$1');
+    // A boolean matches its name in any case: `roles[primary eq "True"]` finds `"primary": true`.
+    const matches = (v: unknown) =>
+      typeof v === 'boolean' ? String(v) === expected.toLowerCase() : String(v) === expected;
     const found = value
-      .filter((e) => e && typeof e === 'object' && String(getCI(e, m[2]!)) === expected)
+      .filter((e) => e && typeof e === 'object' && matches(getCI(e, m[2]!)))
       .map((e) => getCI(e, m[4] ?? 'value'))
       .filter((v) => v !== undefined && v !== null);
     return found.length === 0 ? undefined : found.length === 1 ? found[0] : found;

@@ -1,20 +1,13 @@
 // Phase 2 of a cycle: each planned user is skipped, disabled, deleted, or matched and then created
 // or updated in the target. Entra reads a linked user back before it writes, and sends only what
 // differs from what the target returns. Manager references wait for phase 3.
+import { userChanges, withoutRoleIds } from '../app-roles.ts';
 import { type AttributeChange, buildUserPatch } from '../dialect.ts';
 import type { UserLink } from '../job.ts';
 import type { Entry } from '../journal.ts';
-import { CORE_USER, deleteTarget, ENTERPRISE_USER } from '../resource.ts';
+import { CORE_USER, deleteTarget, ENTERPRISE_USER, readTarget } from '../resource.ts';
 import { RequestFailed } from '../target.ts';
-import {
-  diffTarget,
-  display,
-  flatten,
-  printedSources,
-  readSource,
-  sameValue,
-  sourceProperties,
-} from '../values.ts';
+import { display, flatten, printedSources, readSource, sameValue, sourceProperties } from '../values.ts';
 import { type CycleContext, changeIdOf, recordFailure, recordSuccess, type UserPlan } from './context.ts';
 import { matchTarget, noteLink } from './match.ts';
 import { blocksSignIn } from './plan.ts';
@@ -237,7 +230,8 @@ async function matchOrCreateUser(ctx: CycleContext, plan: Plan<'provision'>, ent
 /**
  * The create request: Microsoft's Create User example carries the enterprise extension's URN in
  * `schemas`, the work email as the primary one, `meta.resourceType`, and roles as
- * `{ primary, type: "WindowsAzureActiveDirectoryRole", value }`; the manager follows in a PATCH.
+ * `{ primary, type: "WindowsAzureActiveDirectoryRole", value }` without the app role's id (which
+ * the default dialect's PATCH carries); the manager follows in a PATCH.
  * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups#create-user
  * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/customize-application-attributes#provisioning-a-role-to-a-scim-app
  */
@@ -255,7 +249,7 @@ export function createUserBody(
     );
   }
   if (Array.isArray(body.roles)) {
-    body.roles = body.roles.map((r: Record<string, unknown>) =>
+    body.roles = (withoutRoleIds(body.roles) as Record<string, unknown>[]).map((r) =>
       r && typeof r === 'object' && r.type === undefined
         ? { ...r, type: 'WindowsAzureActiveDirectoryRole' }
         : r,
@@ -320,7 +314,8 @@ async function updateMatchedUser(
   const foundManager = managerTarget ? current.get(managerTarget) : undefined;
   if (managerTarget) current.delete(managerTarget);
   const mapped = mappedForUpdate(ctx, plan);
-  const changes = actions.update ? diffTarget(current, mapped, users.targets, users.rules) : [];
+  const roles = { held: readTarget(found, 'roles', CORE_USER), source: plan.source };
+  const changes = actions.update ? userChanges(users, ctx.dialect, current, mapped, roles) : [];
   const active = changes.find((c) => c.path === 'active')?.value ?? current.get('active');
   ctx.state.users.set(plan.userId, {
     targetId: entry.targetId,
@@ -387,7 +382,8 @@ async function updateUser(
       .skip('other');
     return;
   }
-  const changes = diffTarget(current, mapped, users.targets, users.rules);
+  const roles = { held: readTarget(resource, 'roles', CORE_USER), source: plan.source };
+  const changes = userChanges(users, ctx.dialect, current, mapped, roles);
   // Disabled by the service (unassigned, out of scope, soft-deleted) and back in scope: the targets
   // computed from IsSoftDeleted (active, by default) are back to their in-scope values in `mapped`.
   const reEnable = !link.active;
