@@ -341,7 +341,7 @@ describe(`postgresStore migrations 3 and 4 (${url === undefined ? 'PGlite' : 'se
     // prints it); u3 already held the key u1 now folds to.
     expect((store as unknown as { migration: unknown }).migration).toEqual({
       from: 2,
-      to: 4,
+      to: 5,
       unreserved: [
         {
           tenant: 't',

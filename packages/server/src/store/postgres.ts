@@ -13,6 +13,7 @@ import {
   labelSearch,
   type MemberRow,
   missing,
+  pageSql,
   paging,
   type ResourceRow,
   sortedKeys,
@@ -738,8 +739,7 @@ class PostgresScimStore implements PostgresStore {
       const total = Number((count.rows[0] as { n: string | number }).n);
       if (limit === 0 || offset >= total) return { totalResults: total, resources: [] };
       const { rows } = await q.query(
-        `SELECT r.id, r.resource_type, r.version, r.created, r.last_modified, r.data FROM ${this.s}.resources AS r
-         WHERE ${where} ORDER BY ${order} LIMIT ${limitParam} OFFSET ${offsetParam}`,
+        pageSql(`${this.s}.resources`, where, order, limitParam, offsetParam, offset > 0),
         params.values,
       );
       const list = rows as ResourceRow[];

@@ -15,6 +15,7 @@ import {
   labelSearch,
   type MemberRow,
   missing,
+  pageSql,
   paging,
   type ResourceRow,
   sortedKeys,
@@ -842,8 +843,7 @@ class SqliteScimStore implements SqliteStore {
             }
           : { sql: `SELECT COUNT(*) AS n FROM resources AS r WHERE ${where}`, values: countValues },
       page: {
-        sql: `SELECT r.id, r.resource_type, r.version, r.created, r.last_modified, r.data FROM resources AS r
-           WHERE ${where} ORDER BY ${order} LIMIT ${limitParam} OFFSET ${offsetParam}`,
+        sql: pageSql('resources', where, order, limitParam, offsetParam, offset > 0),
         values: params.values,
       },
       offset,

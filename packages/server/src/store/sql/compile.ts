@@ -154,6 +154,16 @@ function idList(filters: readonly QueryFilter[]): string[] | undefined {
   }
   return out;
 }
+/** How a SQLite text sort key ends: a missing value is an empty BLOB (see `sortKey`). */
+const MISSING_TEXT = "ELSE x'' END";
+/** How a PostgreSQL text sort key ends. */
+const POSTGRES_TEXT = 'COLLATE "C") END';
+/** The bounded prefix of a PostgreSQL text sort key that its sort index holds (see `sort`). @internal */
+export function postgresPrefix(key: string): string {
+  return `left(${key}, 256)`;
+}
+/** Sort keys that are columns declared NOT NULL. */
+const NEVER_NULL = new Set(['r.created', 'r.last_modified']);
 const TRUE = '(1=1)';
 const FALSE = '(1=0)';
 
@@ -883,11 +893,29 @@ export class SqlCompiler {
     if (sort === undefined) return seq;
     const key = this.sortKey(sort.path);
     if (key === undefined) return seq;
+    const direction = sort.descending ? 'DESC' : 'ASC';
+    // A key that is never NULL (a column, SQLite's text keys) orders without a NULLS clause, which
+    // SQLite's indexes cannot serve.
+    const nulls =
+      NEVER_NULL.has(key) || key.endsWith(MISSING_TEXT)
+        ? ''
+        : sort.descending
+          ? ' NULLS FIRST'
+          : ' NULLS LAST';
     // The key once (not again for `IS NULL`): on a multi-valued attribute it is a subquery per row.
-    return `${key} ${sort.descending ? 'DESC NULLS FIRST' : 'ASC NULLS LAST'}, ${seq}`;
+    const term = `${key} ${direction}${nulls}`;
+    // PostgreSQL text: first by a prefix of bounded size (a B-tree entry holds at most ~2.7 kB, so
+    // the sort indexes hold the prefix), then by the whole value; the same order.
+    if (this.d.postgres && key.endsWith(POSTGRES_TEXT))
+      return `${postgresPrefix(key)} ${direction}${nulls}, ${term}, ${seq}`;
+    return `${term}, ${seq}`;
   }
 
-  private sortKey(path: QueryPath): string | undefined {
+  /**
+   * The expression a sort orders by (the sort indexes of both schemas are built on the same
+   * text: see `sortIndexes`).
+   */
+  sortKey(path: QueryPath): string | undefined {
     if (path.urn === undefined) {
       if (path.attribute === 'id') return this.columnKey('r.id', path.definition);
       if (path.attribute === 'meta') {
@@ -923,7 +951,11 @@ export class SqlCompiler {
       }
       default: {
         const doc: Doc = def.caseExact ? 'raw' : 'search';
-        return `CASE WHEN ${this.d.is(node, doc, 'string')} THEN ${this.d.order(this.d.text(node, doc))} END`;
+        // SQLite: a missing value is an empty BLOB, which sorts after every text (and equal to the
+        // other missing ones), as RFC 7644 section 3.4.2.3 places missing values: last ascending,
+        // first descending. PostgreSQL keeps NULL (its indexes declare where NULLs go).
+        const missing = this.d.postgres ? ' END' : ` ${MISSING_TEXT}`;
+        return `CASE WHEN ${this.d.is(node, doc, 'string')} THEN ${this.d.order(this.d.text(node, doc))}${missing}`;
       }
     }
   }

@@ -228,3 +228,22 @@ export function cursorOf(after: string | undefined): number {
   }
   return Number(after);
 }
+
+/**
+ * The SQL of a list page. A page past the first skips `OFFSET` rows: it does so in a subquery that
+ * reads only the row's key (`seq`), which the type and sort indexes hold, so that the rows it skips
+ * are never read; the page's rows are then read by key and put in order. @internal
+ */
+export function pageSql(
+  table: string,
+  where: string,
+  order: string,
+  limit: string,
+  offset: string,
+  deep: boolean,
+): string {
+  const columns = 'r.id, r.resource_type, r.version, r.created, r.last_modified, r.data';
+  if (!deep)
+    return `SELECT ${columns} FROM ${table} AS r WHERE ${where} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`;
+  return `SELECT ${columns} FROM ${table} AS r WHERE r.seq IN (SELECT r.seq FROM ${table} AS r WHERE ${where} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}) ORDER BY ${order}`;
+}
