@@ -304,6 +304,8 @@ const scimTypes = [
   'invalidValue',
   'invalidVers',
   'sensitive',
+  'invalidCursor',
+  'expiredCursor',
 ] as const satisfies readonly ScimType[];
 
 /**

@@ -11,11 +11,13 @@ import {
   distinct,
   labelOf,
   labelSearch,
+  lastPosition,
   type MemberRow,
   missing,
   pageSql,
   paging,
   type ResourceRow,
+  readPosition,
   sortedKeys,
   stale,
   storedData,
@@ -727,8 +729,14 @@ class PostgresScimStore implements PostgresStore {
     });
     const where = `r.tenant = ${t} AND r.resource_type = ${rt}${query.filter === undefined ? '' : ` AND ${compiler.filter(query.filter)}`}`;
     const order = compiler.sort(query.sort);
-    const { offset, limit } = paging(query);
+    const paged = paging(query);
+    // Keyset paging starts after a position (a range of the sort index), never at an offset.
+    const offset = query.after === undefined ? paged.offset : 0;
+    const limit = paged.limit;
     const countValues = [...params.values];
+    const after =
+      query.after === undefined ? '' : ` AND ${compiler.after(query.sort, readPosition(query.after))}`;
+    const sortKey = compiler.sortColumn(query.sort);
     const limitParam = params.count(limit);
     const offsetParam = params.count(offset);
     return this.budgetedRead(query.resourceType, async (q) => {
@@ -739,7 +747,15 @@ class PostgresScimStore implements PostgresStore {
       const total = Number((count.rows[0] as { n: string | number }).n);
       if (limit === 0 || offset >= total) return { totalResults: total, resources: [] };
       const { rows } = await q.query(
-        pageSql(`${this.s}.resources`, where, order, limitParam, offsetParam, offset > 0),
+        pageSql(
+          `${this.s}.resources`,
+          `${where}${after}`,
+          order,
+          limitParam,
+          offsetParam,
+          offset > 0,
+          sortKey,
+        ),
         params.values,
       );
       const list = rows as ResourceRow[];
@@ -751,7 +767,9 @@ class PostgresScimStore implements PostgresStore {
               list.map((r) => r.id),
             )
           : undefined;
+      const last = lastPosition(list);
       return {
+        ...(last === undefined ? {} : { last }),
         totalResults: total,
         resources: list.map((r) =>
           toResource(r, members === undefined ? undefined : (members.get(r.id) ?? [])),

@@ -13,11 +13,13 @@ import {
   distinct,
   labelOf,
   labelSearch,
+  lastPosition,
   type MemberRow,
   missing,
   pageSql,
   paging,
   type ResourceRow,
+  readPosition,
   sortedKeys,
   stale,
   storedData,
@@ -828,8 +830,14 @@ class SqliteScimStore implements SqliteStore {
     // runs out of time.
     const where = `r.tenant = ${t} AND ${compiler.byIds ? '+' : ''}r.resource_type = ${rt} AND ${BUDGET_CHECK}${condition}`;
     const order = compiler.sort(query.sort);
-    const { offset, limit } = paging(query);
+    const paged = paging(query);
+    // Keyset paging starts after a position (a range of the sort index), never at an offset.
+    const offset = query.after === undefined ? paged.offset : 0;
+    const limit = paged.limit;
     const countValues = [...params.values];
+    const after =
+      query.after === undefined ? '' : ` AND ${compiler.after(query.sort, readPosition(query.after))}`;
+    const sortKey = compiler.sortColumn(query.sort);
     const limitParam = params.count(limit);
     const offsetParam = params.count(offset);
     const job: ListJob = {
@@ -843,7 +851,7 @@ class SqliteScimStore implements SqliteStore {
             }
           : { sql: `SELECT COUNT(*) AS n FROM resources AS r WHERE ${where}`, values: countValues },
       page: {
-        sql: pageSql('resources', where, order, limitParam, offsetParam, offset > 0),
+        sql: pageSql('resources', `${where}${after}`, order, limitParam, offsetParam, offset > 0, sortKey),
         values: params.values,
       },
       offset,
@@ -853,7 +861,9 @@ class SqliteScimStore implements SqliteStore {
     };
     const found = await this.read(job, this.budgetMs, query.resourceType);
     const members = found.members === undefined ? undefined : byGroup(found.members);
+    const last = lastPosition(found.rows);
     return {
+      ...(last === undefined ? {} : { last }),
       totalResults: found.total,
       resources: found.rows.map((r) =>
         toResource(r, members === undefined ? undefined : (members.get(r.id) ?? [])),

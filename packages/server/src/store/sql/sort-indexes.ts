@@ -64,19 +64,25 @@ export function sqliteSortIndexes(): string {
 }
 
 /**
- * PostgreSQL: an index per key and direction, with NULLs where the sort puts missing values and
- * `seq` ascending as the tiebreak; a text key is indexed by its bounded prefix (the sort orders by
- * the prefix first); `s` is the quoted schema. @internal
+ * PostgreSQL: an index per key and direction, `seq` ascending as the tiebreak; a text key is
+ * indexed by whether it is missing and by its bounded prefix (the sort orders by those first);
+ * `s` is the quoted schema. @internal
  */
 export function postgresSortIndexes(s: string): string {
-  return SORT_KEY_INDEXES.map(
-    (k) =>
-      `CREATE INDEX IF NOT EXISTS resources_sort_${k.name} ON ${s}.resources (tenant, resource_type, (${postgresKey(k)}) ASC NULLS LAST, seq);
-    CREATE INDEX IF NOT EXISTS resources_sort_${k.name}_desc ON ${s}.resources (tenant, resource_type, (${postgresKey(k)}) DESC NULLS FIRST, seq);`,
-  ).join('\n    ');
+  return SORT_KEY_INDEXES.map((k) => {
+    const [asc, desc] = postgresColumns(k);
+    return `CREATE INDEX IF NOT EXISTS resources_sort_${k.name} ON ${s}.resources (tenant, resource_type, ${asc}, seq);
+    CREATE INDEX IF NOT EXISTS resources_sort_${k.name}_desc ON ${s}.resources (tenant, resource_type, ${desc}, seq);`;
+  }).join('\n    ');
 }
 
-/** The indexed expression of a PostgreSQL sort key: a text key's prefix, else the column. */
-function postgresKey(k: SortKeyIndex): string {
-  return k.postgres.startsWith('CASE') ? postgresPrefix(k.postgres) : k.postgres;
+/**
+ * The indexed columns of a PostgreSQL sort key, ascending and descending: a text key's
+ * missing-value flag and bounded prefix (the order `SqlCompiler.sort` writes), else the column.
+ */
+function postgresColumns(k: SortKeyIndex): [string, string] {
+  if (!k.postgres.startsWith('CASE')) return [k.postgres, `${k.postgres} DESC`];
+  const flag = `((${k.postgres}) IS NULL)`;
+  const prefix = `(${postgresPrefix(k.postgres)})`;
+  return [`${flag}, ${prefix}`, `${flag} DESC, ${prefix} DESC`];
 }
