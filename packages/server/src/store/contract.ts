@@ -693,15 +693,16 @@ export function describeStoreContract(
             const page = await store.list(t, {
               resourceType: 'User',
               ...(sort === undefined ? {} : { sort }),
-              ...(after === undefined ? {} : { after }),
+              ...(after === undefined ? { keyset: true } : { after }),
               startIndex: 1,
               count: 2,
             });
             expect(page.totalResults).toBe(5);
             for (const r of page.resources) seen.push(r.id);
-            if (page.resources.length < 2) break;
-            expect(typeof page.last).toBe('string');
-            after = page.last;
+            // A next position exactly when more follow (the last page has none, even when full).
+            expect(page.next === undefined).toBe(seen.length === 5);
+            if (page.next === undefined) break;
+            after = page.next;
           }
           return seen;
         };
@@ -751,14 +752,20 @@ export function describeStoreContract(
       const names = ['d', 'b', 'e', 'a', 'c', 'f'];
       for (const n of names) await store.create(t, 'User', userInput(n));
       const sort = { path: sortPath('userName'), descending: false };
-      const first = await store.list(t, { resourceType: 'User', sort, startIndex: 1, count: 2 });
+      const first = await store.list(t, {
+        resourceType: 'User',
+        sort,
+        keyset: true,
+        startIndex: 1,
+        count: 2,
+      });
       expect(first.resources.map((r) => r.data.userName)).toEqual(['a', 'b']);
       await store.delete(t, 'User', first.resources[1]!.id, { change: { type: 'user.deleted' } });
       await store.create(t, 'User', userInput('aa'));
       const next = await store.list(t, {
         resourceType: 'User',
         sort,
-        after: first.last!,
+        after: first.next!,
         startIndex: 1,
         count: 10,
       });

@@ -650,9 +650,11 @@ export function memoryStore(options: MemoryStoreOptions = {}): ScimStore {
         start = after < 0 ? matched.length : after;
       }
       const page = matched.slice(start, start + count);
+      const keyset = query.keyset === true || query.after !== undefined;
       const lastRow = page[page.length - 1];
+      const more = keyset && lastRow !== undefined && start + count < matched.length;
       return {
-        ...(lastRow === undefined ? {} : { last: JSON.stringify([keyOf(lastRow) ?? null, lastRow.seq]) }),
+        ...(more ? { next: JSON.stringify([keyOf(lastRow) ?? null, lastRow.seq]) } : {}),
         totalResults: matched.length,
         resources: page.map((row) => toStored(t, row, query.members === true)),
       };

@@ -9,9 +9,9 @@ import {
   changeDetail,
   cursorOf,
   distinct,
+  keysetPage,
   labelOf,
   labelSearch,
-  lastPosition,
   type MemberRow,
   missing,
   pageSql,
@@ -732,12 +732,13 @@ class PostgresScimStore implements PostgresStore {
     const paged = paging(query);
     // Keyset paging starts after a position (a range of the sort index), never at an offset.
     const offset = query.after === undefined ? paged.offset : 0;
+    const keyset = query.keyset === true || query.after !== undefined;
     const limit = paged.limit;
     const countValues = [...params.values];
     const after =
       query.after === undefined ? '' : ` AND ${compiler.after(query.sort, readPosition(query.after))}`;
     const sortKey = compiler.sortColumn(query.sort);
-    const limitParam = params.count(limit);
+    const limitParam = params.count(keyset && limit > 0 ? limit + 1 : limit);
     const offsetParam = params.count(offset);
     return this.budgetedRead(query.resourceType, async (q) => {
       const count = await q.query(
@@ -758,7 +759,8 @@ class PostgresScimStore implements PostgresStore {
         ),
         params.values,
       );
-      const list = rows as ResourceRow[];
+      const page = keysetPage(rows as ResourceRow[], limit, keyset);
+      const list = page.rows;
       const members =
         query.members === true && storage?.referenceAttribute !== undefined
           ? await this.membersOf(
@@ -767,9 +769,8 @@ class PostgresScimStore implements PostgresStore {
               list.map((r) => r.id),
             )
           : undefined;
-      const last = lastPosition(list);
       return {
-        ...(last === undefined ? {} : { last }),
+        ...(page.next === undefined ? {} : { next: page.next }),
         totalResults: total,
         resources: list.map((r) =>
           toResource(r, members === undefined ? undefined : (members.get(r.id) ?? [])),

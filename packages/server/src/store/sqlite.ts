@@ -11,9 +11,9 @@ import {
   changeDetail,
   cursorOf,
   distinct,
+  keysetPage,
   labelOf,
   labelSearch,
-  lastPosition,
   type MemberRow,
   missing,
   pageSql,
@@ -833,12 +833,13 @@ class SqliteScimStore implements SqliteStore {
     const paged = paging(query);
     // Keyset paging starts after a position (a range of the sort index), never at an offset.
     const offset = query.after === undefined ? paged.offset : 0;
+    const keyset = query.keyset === true || query.after !== undefined;
     const limit = paged.limit;
     const countValues = [...params.values];
     const after =
       query.after === undefined ? '' : ` AND ${compiler.after(query.sort, readPosition(query.after))}`;
     const sortKey = compiler.sortColumn(query.sort);
-    const limitParam = params.count(limit);
+    const limitParam = params.count(keyset && limit > 0 ? limit + 1 : limit);
     const offsetParam = params.count(offset);
     const job: ListJob = {
       kind: 'list',
@@ -861,11 +862,11 @@ class SqliteScimStore implements SqliteStore {
     };
     const found = await this.read(job, this.budgetMs, query.resourceType);
     const members = found.members === undefined ? undefined : byGroup(found.members);
-    const last = lastPosition(found.rows);
+    const page = keysetPage(found.rows, limit, keyset);
     return {
-      ...(last === undefined ? {} : { last }),
+      ...(page.next === undefined ? {} : { next: page.next }),
       totalResults: found.total,
-      resources: found.rows.map((r) =>
+      resources: page.rows.map((r) =>
         toResource(r, members === undefined ? undefined : (members.get(r.id) ?? [])),
       ),
     };

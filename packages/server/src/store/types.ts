@@ -211,11 +211,13 @@ export interface ListQuery {
   /** 1-based index of the first result (RFC 7644 `startIndex`), at least 1; ignored with `after`. */
   readonly startIndex: number;
   /**
-   * Keyset paging (RFC 9865 cursors): the page starts right after this position, a
-   * {@link ListPage.last} of an earlier page of the same query. Rows deleted or added since then do
-   * not shift the page; reading it costs what the first page does.
+   * Keyset paging (RFC 9865 cursors): the page starts right after this position, the
+   * {@link ListPage.next} of an earlier page of the same query. Rows deleted or added since then do
+   * not shift the page; reading it costs what the first page does. Implies `keyset`.
    */
   readonly after?: string;
+  /** Page by position: the page's {@link ListPage.next} says where the next page starts. */
+  readonly keyset?: boolean;
   /** The page size (0 returns only `totalResults`). */
   readonly count: number;
   /** Whether to load the reference attribute's values (`members`). */
@@ -236,11 +238,11 @@ export interface ListPage {
   /** The resources of the requested page, in order. */
   readonly resources: readonly StoredResource[];
   /**
-   * The position of the page's last resource in the query's order, opaque to the caller (pass it
-   * back as {@link ListQuery.after}); present when the page is not empty. A store without keyset
-   * paging leaves it out, and the handler then offers no cursors.
+   * For a `keyset` query, when more resources follow this page: the position of its last resource
+   * in the query's order, opaque to the caller (pass it back as {@link ListQuery.after}). A store
+   * without keyset paging leaves it out, and the handler then offers no cursors.
    */
-  readonly last?: string;
+  readonly next?: string;
 }
 
 /**

@@ -254,18 +254,27 @@ export function pageSql(
   return `SELECT ${columns} FROM ${table} AS r WHERE r.seq IN (SELECT r.seq FROM ${table} AS r WHERE ${where} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}) ORDER BY ${order}`;
 }
 
-/** The position of a page's last row (see `ListPage.last`), or undefined for an empty page. @internal */
-export function lastPosition(rows: readonly ResourceRow[]): string | undefined {
-  const row = rows[rows.length - 1];
-  if (row === undefined || row.seq === undefined) return undefined;
+/**
+ * A keyset page: the first `limit` of the rows read (a keyset query reads one more, to know whether
+ * more follow) and, when more follow, the position of the last one kept (see `ListPage.next`).
+ * @internal
+ */
+export function keysetPage<T extends ResourceRow>(
+  rows: readonly T[],
+  limit: number,
+  keyset: boolean,
+): { rows: readonly T[]; next?: string } {
+  if (!keyset || rows.length <= limit || limit === 0) return { rows: rows.slice(0, limit) };
+  const kept = rows.slice(0, limit);
+  const row = kept[kept.length - 1] as T;
   const k = row.sort_key;
   // SQLite's missing text is an empty BLOB; a boolean key is 0/1 already.
   const key = typeof k === 'string' || typeof k === 'number' ? k : typeof k === 'bigint' ? Number(k) : null;
-  return JSON.stringify([key, Number(row.seq)]);
+  return { rows: kept, next: JSON.stringify([key, Number(row.seq)]) };
 }
 
 /**
- * Reads a position the store made ({@link lastPosition}); the handler hands out only positions
+ * Reads a position the store made ({@link keysetPage}); the handler hands out only positions
  * it signed, so a malformed one is a defect or a forgery: 400 `invalidCursor`. @internal
  */
 export function readPosition(text: string): ListPosition {
