@@ -1,6 +1,8 @@
 import { URN } from '@scim/schemas';
 import { describe, expect, test } from 'vitest';
+import { memoryStore } from '../store/memory.ts';
 import { sqliteStore } from '../store/sqlite.ts';
+import type { ListQuery, ScimStore } from '../store/types.ts';
 import { openCursor, sealCursor } from './cursor.ts';
 import { type Body, harness } from './test-helpers.ts';
 
@@ -146,5 +148,23 @@ describe('cursor paging (RFC 9865)', () => {
     const sealed = sealCursor(key, { tenant: 'a', resourceType: 'User' }, '[null,1]');
     expect(openCursor(key, { tenant: 'a', resourceType: 'User' }, sealed, 60)).toBe('[null,1]');
     expect(() => openCursor(key, { tenant: 'b', resourceType: 'User' }, sealed, 60)).toThrow(/cursor/);
+  });
+});
+
+describe('cursor paging on a store without keyset paging', () => {
+  test('refuses to start rather than end the listing after one page', async () => {
+    const inner = memoryStore();
+    const store: ScimStore = Object.assign(Object.create(inner) as ScimStore, {
+      list: async (tenant: string, query: ListQuery) => {
+        const { next: _dropped, ...page } = await inner.list(tenant, query);
+        return page;
+      },
+    });
+    const h = harness({}, store);
+    for (const n of ['a', 'b', 'c']) await h.createUser(n);
+    const r = await h.call('GET', '/Users?count=2&cursor=');
+    expect(r.status).toBe(400);
+    expect(r.body.scimType).toBe('invalidValue');
+    expect((await h.call('GET', '/Users?count=5&cursor=')).body.Resources).toHaveLength(3);
   });
 });

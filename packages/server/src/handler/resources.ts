@@ -499,6 +499,13 @@ export async function listResources(
     resources.push(project(type, render(ctx, type, r, groups), params));
   }
   if (scope !== undefined) {
+    if (page.next === undefined && scope.after === undefined && page.totalResults > resources.length) {
+      // A custom store without keyset paging: a page without nextCursor would end the listing.
+      throw new ScimError(
+        'invalidValue',
+        `cursor: this server's store does not page by cursor; page with startIndex and count`,
+      );
+    }
     // RFC 9865: a cursor page has no startIndex; nextCursor only when more follow.
     return scimJson(200, {
       schemas: [URN.ListResponse],
