@@ -9,8 +9,8 @@
  *   BENCH_PG=0 ... bench/sort.ts          # SQLite only
  *
  * Requests go through the fetch handler in this process (`handler(new Request(...))`), one at a
- * time: the figures are latencies of one request (median and 90th percentile over the runs after
- * a warm-up), not throughput. Loads each directory once through the handler (SQLite: kept in
+ * time, in rounds of one request per case: the figures are latencies of one request (median and
+ * 90th percentile over the rounds, after a warm-up), not throughput. Loads each directory once through the handler (SQLite: kept in
  * `.cache/` for the next run; PostgreSQL: kept in its schema).
  */
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -95,18 +95,27 @@ interface Timing {
   readonly failed: number;
 }
 
-async function time(handler: ScimHandler, path: string): Promise<Timing> {
-  for (let i = 0; i < 10; i++) await call(handler, 'GET', path).catch(() => undefined);
-  const ms: number[] = [];
-  let failed = 0;
-  for (let i = 0; i < RUNS; i++) {
-    const started = performance.now();
-    const page = await call(handler, 'GET', path).catch(() => undefined);
-    ms.push(performance.now() - started);
-    if ((page?.Resources as unknown[] | undefined)?.length !== 100) failed++;
+/**
+ * Times every case in rounds, one request of each per round (so that the machine's load, which
+ * drifts, weighs on every case alike), after a warm-up round of 10 each.
+ */
+async function timeAll(handler: ScimHandler, paths: readonly string[]): Promise<Timing[]> {
+  for (const path of paths)
+    for (let i = 0; i < 10; i++) await call(handler, 'GET', path).catch(() => undefined);
+  const ms = paths.map(() => [] as number[]);
+  const failed = paths.map(() => 0);
+  for (let round = 0; round < RUNS; round++) {
+    for (const [i, path] of paths.entries()) {
+      const started = performance.now();
+      const page = await call(handler, 'GET', path).catch(() => undefined);
+      ms[i]!.push(performance.now() - started);
+      if ((page?.Resources as unknown[] | undefined)?.length !== 100) failed[i]!++;
+    }
   }
-  ms.sort((a, b) => a - b);
-  return { median: ms[Math.floor(RUNS / 2)]!, p90: ms[Math.floor(RUNS * 0.9)]!, failed };
+  return ms.map((m, i) => {
+    m.sort((x, y) => x - y);
+    return { median: m[Math.floor(RUNS / 2)]!, p90: m[Math.floor(RUNS * 0.9)]!, failed: failed[i]! };
+  });
 }
 
 async function table(name: string, handler: ScimHandler, users: number): Promise<void> {
@@ -132,17 +141,18 @@ async function table(name: string, handler: ScimHandler, users: number): Promise
       `/Users?sortBy=userName&count=100&cursor=${await cursorAt(handler, 'sortBy=userName', depth)}`,
     ],
   ];
-  const rows: string[] = [];
-  let base: Timing | undefined;
-  for (const [label, path] of cases) {
-    const t = await time(handler, path);
-    base ??= t;
-    rows.push(
-      `| ${label}${t.failed > 0 ? ` (${t.failed} refused)` : ''} | ${t.median.toFixed(1)} | ${t.p90.toFixed(1)} | ${(t.median / base.median).toFixed(2)}x |`,
-    );
-  }
+  const timings = await timeAll(
+    handler,
+    cases.map(([, path]) => path),
+  );
+  const base = timings[0]!;
+  const rows = cases.map(([label], i) => {
+    const t = timings[i]!;
+    const refused = t.failed > 0 ? ` (${t.failed} refused)` : '';
+    return `| ${label}${refused} | ${t.median.toFixed(1)} | ${t.p90.toFixed(1)} | ${(t.median / base.median).toFixed(2)}x |`;
+  });
   console.log(
-    `\n${name}, ${users.toLocaleString('en-US')} users, ${RUNS} sequential requests per case, Node ${process.version}\n`,
+    `\n${name}, ${users.toLocaleString('en-US')} users, ${RUNS} rounds of one request per case, Node ${process.version}\n`,
   );
   console.log('| case (count=100) | median ms | p90 ms | median / unsorted page 1 |');
   console.log('|---|---:|---:|---:|');

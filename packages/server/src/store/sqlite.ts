@@ -42,7 +42,13 @@ import {
   foreign,
   refusal,
 } from './sqlite-file.ts';
-import { BUDGET_CHECK, QueryBudgetExceeded, QueryClock, registerFunctions } from './sqlite-functions.ts';
+import {
+  BUDGET_CHECK,
+  QueryBudgetExceeded,
+  QueryClock,
+  registerFunctions,
+  WALK_BUDGET_CHECK,
+} from './sqlite-functions.ts';
 import { type Placement, placementOf } from './sqlite-plan.ts';
 import {
   type GroupMemberRow,
@@ -826,9 +832,10 @@ class SqliteScimStore implements SqliteStore {
     });
     const condition = query.filter === undefined ? '' : ` AND ${compiler.filter(query.filter)}`;
     // A list of ids: `+` keeps the planner off the type index, so that the (tenant, id) key looks
-    // each one up instead of scanning every row of the type. BUDGET_CHECK stops the query when it
+    // each one up instead of scanning every row of the type. The budget check stops the query when it
     // runs out of time.
-    const where = `r.tenant = ${t} AND ${compiler.byIds ? '+' : ''}r.resource_type = ${rt} AND ${BUDGET_CHECK}${condition}`;
+    const check = query.filter === undefined ? WALK_BUDGET_CHECK : BUDGET_CHECK;
+    const where = `r.tenant = ${t} AND ${compiler.byIds ? '+' : ''}r.resource_type = ${rt} AND ${check}${condition}`;
     const order = compiler.sort(query.sort);
     const paged = paging(query);
     // Keyset paging starts after a position (a range of the sort index), never at an offset.
