@@ -142,10 +142,10 @@ function serve(
   };
 }
 
-function positive(value: number | undefined, fallback: number, name: string): number {
+function positive(value: number | undefined, fallback: number, name: string, group = 'limits'): number {
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || value < 1) {
-    throw new ScimError('invalidValue', `limits.${name} must be a positive integer, got ${value}`);
+    throw new ScimError('invalidValue', `${group}.${name} must be a positive integer, got ${value}`);
   }
   return value;
 }
@@ -224,7 +224,7 @@ export function resolveConfig(options: ScimServerOptions): ResolvedConfig {
     maxPageSize,
     defaultPageSize: Math.min(maxPageSize, positive(limits.defaultPageSize, 100, 'defaultPageSize')),
     cursorKey: cursorKey(options.cursors?.secret),
-    cursorTimeout: positive(options.cursors?.timeoutSeconds, 3600, 'cursors.timeoutSeconds'),
+    cursorTimeout: positive(options.cursors?.timeoutSeconds, 3600, 'timeoutSeconds', 'cursors'),
     maxPatchOperations: positive(limits.maxPatchOperations, 1000, 'maxPatchOperations'),
     maxValuesPerAttribute: positive(limits.maxValuesPerAttribute, 1000, 'maxValuesPerAttribute'),
     maxIndexedValueLength: positive(limits.maxIndexedValueLength, 1024, 'maxIndexedValueLength'),

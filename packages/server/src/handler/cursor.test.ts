@@ -127,6 +127,10 @@ describe('cursor paging (RFC 9865)', () => {
     );
   });
 
+  test('refuses a cursor timeout that is not a positive integer, naming the option', () => {
+    expect(() => harness({ cursors: { timeoutSeconds: 0 } })).toThrow(/cursors\.timeoutSeconds/);
+  });
+
   test('ServiceProviderConfig advertises both paging methods', async () => {
     const h = harness({
       limits: { maxPageSize: 500, defaultPageSize: 50 },
