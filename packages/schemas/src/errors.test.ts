@@ -57,6 +57,7 @@ describe('ScimError', () => {
       invalidVers: 400,
       invalidCursor: 400,
       expiredCursor: 400,
+      invalidCount: 400,
       sensitive: 400,
     });
   });

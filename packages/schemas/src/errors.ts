@@ -2,7 +2,7 @@ import { URN } from './urns.ts';
 
 /**
  * The `scimType` values of RFC 7644 section 3.12, which refine a 400 (or 409 / 413) error, and the
- * two RFC 9865 adds for cursor paging (`invalidCursor`, `expiredCursor`).
+ * three RFC 9865 adds for cursor paging (`invalidCursor`, `expiredCursor`, `invalidCount`).
  *
  * @example
  * ```ts
@@ -23,7 +23,8 @@ export type ScimType =
   | 'invalidVers'
   | 'sensitive'
   | 'invalidCursor'
-  | 'expiredCursor';
+  | 'expiredCursor'
+  | 'invalidCount';
 
 /**
  * One entry of the SDK's error catalog: the HTTP status, the RFC `scimType` (if any), a title and
@@ -57,7 +58,7 @@ function entry(
 }
 
 /**
- * Every error the SDK raises, keyed by code. The first twelve are RFC 7644 section 3.12's (and RFC 9865's) `scimType`
+ * Every error the SDK raises, keyed by code. The first thirteen are RFC 7644 section 3.12's (and RFC 9865's) `scimType`
  * values with the status the RFC gives them; the others are plain HTTP errors of the protocol.
  *
  * @example
@@ -133,6 +134,12 @@ export const scimErrorCatalog = {
     'expiredCursor',
     'Expired cursor',
     'Start the listing again with cursor= (empty); ServiceProviderConfig pagination.cursorTimeout says how long a cursor lasts.',
+  ),
+  invalidCount: entry(
+    400,
+    'invalidCount',
+    'Invalid count',
+    'Send a count from 0 to ServiceProviderConfig pagination.maxPageSize.',
   ),
   sensitive: entry(
     400,

@@ -306,6 +306,7 @@ const scimTypes = [
   'sensitive',
   'invalidCursor',
   'expiredCursor',
+  'invalidCount',
 ] as const satisfies readonly ScimType[];
 
 /**
