@@ -55,6 +55,9 @@ describe('ScimError', () => {
       noTarget: 400,
       invalidValue: 400,
       invalidVers: 400,
+      invalidCursor: 400,
+      expiredCursor: 400,
+      invalidCount: 400,
       sensitive: 400,
     });
   });

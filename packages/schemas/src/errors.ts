@@ -1,13 +1,15 @@
 import { URN } from './urns.ts';
 
 /**
- * The `scimType` values of RFC 7644 section 3.12, which refine a 400 (or 409 / 413) error.
+ * The `scimType` values of RFC 7644 section 3.12, which refine a 400 (or 409 / 413) error, and the
+ * three RFC 9865 adds for cursor paging (`invalidCursor`, `expiredCursor`, `invalidCount`).
  *
  * @example
  * ```ts
  * const t: ScimType = 'invalidFilter';
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.12
+ * @see https://www.rfc-editor.org/rfc/rfc9865.html
  */
 export type ScimType =
   | 'invalidFilter'
@@ -19,7 +21,10 @@ export type ScimType =
   | 'noTarget'
   | 'invalidValue'
   | 'invalidVers'
-  | 'sensitive';
+  | 'sensitive'
+  | 'invalidCursor'
+  | 'expiredCursor'
+  | 'invalidCount';
 
 /**
  * One entry of the SDK's error catalog: the HTTP status, the RFC `scimType` (if any), a title and
@@ -53,7 +58,7 @@ function entry(
 }
 
 /**
- * Every error the SDK raises, keyed by code. The first ten are RFC 7644 section 3.12's `scimType`
+ * Every error the SDK raises, keyed by code. The first thirteen are RFC 7644 section 3.12's (and RFC 9865's) `scimType`
  * values with the status the RFC gives them; the others are plain HTTP errors of the protocol.
  *
  * @example
@@ -117,6 +122,24 @@ export const scimErrorCatalog = {
     'invalidVers',
     'Unsupported version',
     'Use the SCIM 2.0 endpoint of this service provider.',
+  ),
+  invalidCursor: entry(
+    400,
+    'invalidCursor',
+    'Invalid cursor',
+    'Send a nextCursor or previousCursor this server returned, with the same filter, sortBy and sortOrder; or start again with cursor= (empty).',
+  ),
+  expiredCursor: entry(
+    400,
+    'expiredCursor',
+    'Expired cursor',
+    'Start the listing again with cursor= (empty); ServiceProviderConfig pagination.cursorTimeout says how long a cursor lasts.',
+  ),
+  invalidCount: entry(
+    400,
+    'invalidCount',
+    'Invalid count',
+    'Send a count from 0 to ServiceProviderConfig pagination.maxPageSize.',
   ),
   sensitive: entry(
     400,

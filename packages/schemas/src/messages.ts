@@ -304,6 +304,9 @@ const scimTypes = [
   'invalidValue',
   'invalidVers',
   'sensitive',
+  'invalidCursor',
+  'expiredCursor',
+  'invalidCount',
 ] as const satisfies readonly ScimType[];
 
 /**

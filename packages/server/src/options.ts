@@ -282,6 +282,22 @@ export type MeHandler = (
 ) => Response | Promise<Response>;
 
 /**
+ * Cursor paging options (RFC 9865), see {@link ScimServerOptions.cursors}.
+ *
+ * @example
+ * ```ts
+ * const cursors: CursorOptions = { secret: process.env.SCIM_CURSOR_SECRET, timeoutSeconds: 600 };
+ * ```
+ * @see https://www.rfc-editor.org/rfc/rfc9865.html
+ */
+export interface CursorOptions {
+  /** The secret cursors are sealed with (AES-256-GCM, key = SHA-256 of it). Default: random per process. */
+  readonly secret?: string | undefined;
+  /** How long a cursor lasts, in seconds: 400 `expiredCursor` after. Default 3600. */
+  readonly timeoutSeconds?: number;
+}
+
+/**
  * The options of {@link createScimHandler}: where data lives, who may call, what is served and how.
  * Everything but `store` and `authenticate` has a default that suits Microsoft Entra ID.
  *
@@ -324,6 +340,13 @@ export interface ScimServerOptions {
   readonly tenant?: string;
   /** Size, page, bulk and rate limits. */
   readonly limits?: ScimLimits;
+  /**
+   * Cursor paging (RFC 9865): `GET /Users?cursor=&count=100` starts, each page's `nextCursor`
+   * continues. A cursor is sealed with a key derived from `secret` (give every instance behind a
+   * load balancer the same one; without it each process makes its own, and its cursors end with
+   * it) and lasts `timeoutSeconds` (default 3600).
+   */
+  readonly cursors?: CursorOptions;
   /** What a successful user PATCH answers: 200 with the resource (default) or 204. Group PATCH is always 204. */
   readonly userPatchResponse?: 200 | 204;
   /**

@@ -80,8 +80,46 @@ export function sortResources<T>(
       },
     );
   }
+  const key = sortKeyOf(found);
+  const keyed = resources.map((r, i) => ({ r, i, k: key(r) }));
+  keyed.sort((a, b) => {
+    const c = compareSortKeys(a.k, b.k, order === 'descending');
+    return c === 0 ? a.i - b.i : c;
+  });
+  return keyed.map((x) => x.r);
+}
+
+/**
+ * A resource's sort key for one attribute: what {@link sortResources} orders by (`undefined` when
+ * the resource has no value).
+ *
+ * @example
+ * ```ts
+ * type SortKey = string | number | boolean | undefined;
+ * const k: SortKey = 'bjensen@example.com';
+ * ```
+ * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.4.2.3
+ */
+export type SortKey = string | number | boolean | undefined;
+
+/**
+ * The function that reads a resource's {@link SortKey} for a resolved `sortBy` attribute: strings
+ * case-folded unless `caseExact`, dateTimes as epoch milliseconds, a multi-valued attribute by its
+ * primary value (else its first), a complex one by its `value`.
+ *
+ * @param found - the `sortBy` attribute, resolved against the schema (`schema.resolvePath`)
+ * @returns the key reader
+ * @example
+ * ```ts
+ * const key = sortKeyOf(userResourceSchema.resolvePath('userName')!);
+ * key({ userName: 'BJensen' }); // 'bjensen'
+ * ```
+ * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.4.2.3
+ */
+export function sortKeyOf(found: ResolvedAttribute): (resource: unknown) => SortKey {
   const def = found.definition;
-  const key = (v: unknown): string | number | boolean | undefined => {
+  return (resource) => {
+    const v = sortValue(resource, found);
     if (v === undefined || v === null) return undefined;
     if (def.type === 'dateTime' && typeof v === 'string') {
       const t = parseInstant(v);
@@ -91,22 +129,36 @@ export function sortResources<T>(
     if (typeof v === 'number' || typeof v === 'boolean') return v;
     return JSON.stringify(v);
   };
-  const keyed = resources.map((r, i) => ({ r, i, k: key(sortValue(r, found)) }));
-  const sign = order === 'ascending' ? 1 : -1;
-  keyed.sort((a, b) => {
-    if (a.k === undefined || b.k === undefined) {
-      if (a.k === b.k) return a.i - b.i;
-      return (a.k === undefined ? 1 : -1) * sign;
-    }
-    const c =
-      typeof a.k === 'string' && typeof b.k === 'string'
-        ? Math.sign(compareCodePoints(a.k, b.k))
-        : a.k < b.k
-          ? -1
-          : a.k > b.k
-            ? 1
-            : 0;
-    return c === 0 ? a.i - b.i : c * sign;
-  });
-  return keyed.map((x) => x.r);
+}
+
+/**
+ * Compares two {@link SortKey}s in a sort's order: strings by code point, missing keys last
+ * ascending and first descending (RFC 7644 section 3.4.2.3); 0 for equal keys (the caller breaks
+ * ties).
+ *
+ * @param a - a key
+ * @param b - another key
+ * @param descending - the sort is descending
+ * @returns negative when `a` comes first, positive when `b` does, 0 when tied
+ * @example
+ * ```ts
+ * compareSortKeys('a', undefined, false); // -1: a missing value sorts last
+ * ```
+ * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.4.2.3
+ */
+export function compareSortKeys(a: SortKey, b: SortKey, descending: boolean): number {
+  const sign = descending ? -1 : 1;
+  if (a === undefined || b === undefined) {
+    if (a === b) return 0;
+    return (a === undefined ? 1 : -1) * sign;
+  }
+  const c =
+    typeof a === 'string' && typeof b === 'string'
+      ? Math.sign(compareCodePoints(a, b))
+      : a < b
+        ? -1
+        : a > b
+          ? 1
+          : 0;
+  return c * sign;
 }

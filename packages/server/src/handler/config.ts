@@ -11,6 +11,7 @@ import {
 import type { ResourceTypeOptions, ScimServerOptions } from '../options.ts';
 import { type CompiledPolicies, compilePolicies } from '../policies/index.ts';
 import type { ResourceTypeStorage } from '../store/types.ts';
+import { cursorKey } from './cursor.ts';
 
 /** One served resource type, with everything the handler derives from its options. @internal */
 export interface ServedType {
@@ -57,6 +58,9 @@ export interface ResolvedConfig {
   readonly maxDepth: number;
   readonly maxPageSize: number;
   readonly defaultPageSize: number;
+  /** The key cursors are sealed with, and how long they last (seconds). */
+  readonly cursorKey: Buffer;
+  readonly cursorTimeout: number;
   readonly maxPatchOperations: number;
   readonly maxValuesPerAttribute: number;
   readonly maxIndexedValueLength: number;
@@ -138,10 +142,10 @@ function serve(
   };
 }
 
-function positive(value: number | undefined, fallback: number, name: string): number {
+function positive(value: number | undefined, fallback: number, name: string, group = 'limits'): number {
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || value < 1) {
-    throw new ScimError('invalidValue', `limits.${name} must be a positive integer, got ${value}`);
+    throw new ScimError('invalidValue', `${group}.${name} must be a positive integer, got ${value}`);
   }
   return value;
 }
@@ -219,6 +223,8 @@ export function resolveConfig(options: ScimServerOptions): ResolvedConfig {
     maxDepth: positive(limits.maxDepth, 32, 'maxDepth'),
     maxPageSize,
     defaultPageSize: Math.min(maxPageSize, positive(limits.defaultPageSize, 100, 'defaultPageSize')),
+    cursorKey: cursorKey(options.cursors?.secret),
+    cursorTimeout: positive(options.cursors?.timeoutSeconds, 3600, 'timeoutSeconds', 'cursors'),
     maxPatchOperations: positive(limits.maxPatchOperations, 1000, 'maxPatchOperations'),
     maxValuesPerAttribute: positive(limits.maxValuesPerAttribute, 1000, 'maxValuesPerAttribute'),
     maxIndexedValueLength: positive(limits.maxIndexedValueLength, 1024, 'maxIndexedValueLength'),

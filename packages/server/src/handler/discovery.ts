@@ -33,6 +33,15 @@ export function serviceProviderConfig(config: ResolvedConfig, base: string): Jso
     filter: { supported: true, maxResults: config.maxPageSize },
     changePassword: { supported: false },
     sort: { supported: true },
+    // RFC 9865: cursor paging beside index paging (index stays the default).
+    pagination: {
+      cursor: true,
+      index: true,
+      defaultPaginationMethod: 'index',
+      defaultPageSize: config.defaultPageSize,
+      maxPageSize: config.maxPageSize,
+      cursorTimeout: config.cursorTimeout,
+    },
     etag: { supported: true },
     authenticationSchemes: [
       {

@@ -17,6 +17,8 @@ export interface QueryParams {
   readonly sortOrder?: string | undefined;
   readonly startIndex?: number | string | undefined;
   readonly count?: number | string | undefined;
+  /** RFC 9865: empty to start cursor paging, else a `nextCursor` the server gave. */
+  readonly cursor?: string | undefined;
   readonly attributes?: string | readonly string[] | undefined;
   readonly excludedAttributes?: string | readonly string[] | undefined;
 }
@@ -27,6 +29,7 @@ const PARAMETERS = [
   'sortOrder',
   'startIndex',
   'count',
+  'cursor',
   'attributes',
   'excludedAttributes',
 ];

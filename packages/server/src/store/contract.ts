@@ -685,6 +685,56 @@ export function describeStoreContract(
         ]);
       });
 
+      it('pages after a position (keyset): the pages join into the sorted list, missing values included', async () => {
+        const walk = async (sort: { path: QueryPath; descending: boolean } | undefined) => {
+          const seen: string[] = [];
+          let after: string | undefined;
+          for (let i = 0; i < 10; i++) {
+            const page = await store.list(t, {
+              resourceType: 'User',
+              ...(sort === undefined ? {} : { sort }),
+              ...(after === undefined ? { keyset: true } : { after }),
+              startIndex: 1,
+              count: 2,
+            });
+            expect(page.totalResults).toBe(5);
+            for (const r of page.resources) seen.push(r.id);
+            // A next position exactly when more follow (the last page has none, even when full).
+            expect(page.next === undefined).toBe(seen.length === 5);
+            if (page.next === undefined) break;
+            after = page.next;
+          }
+          return seen;
+        };
+        const whole = async (sort: { path: QueryPath; descending: boolean } | undefined) =>
+          ids(
+            await store.list(t, {
+              resourceType: 'User',
+              ...(sort === undefined ? {} : { sort }),
+              startIndex: 1,
+              count: 100,
+            }),
+          );
+        expect(await walk(undefined)).toEqual(await whole(undefined));
+        for (const attribute of [
+          'userName',
+          'externalId',
+          'displayName',
+          'name.familyName',
+          'title',
+          'meta.created',
+        ]) {
+          for (const descending of [false, true]) {
+            const sort = { path: sortPath(attribute), descending };
+            expect({ attribute, descending, ids: await walk(sort) }).toEqual({
+              attribute,
+              descending,
+              ids: await whole(sort),
+            });
+          }
+        }
+      });
+
       it('loads members for a page when asked', async () => {
         const page = await store.list(t, {
           resourceType: 'Group',
@@ -695,6 +745,32 @@ export function describeStoreContract(
         });
         expect(page.resources[0]?.members?.map((m) => m.value).sort()).toEqual(of('alice', 'Bob'));
       });
+    });
+
+    it('continues after a position whose resource was deleted, and never repeats or skips a kept one', async () => {
+      const t = freshTenant();
+      const names = ['d', 'b', 'e', 'a', 'c', 'f'];
+      for (const n of names) await store.create(t, 'User', userInput(n));
+      const sort = { path: sortPath('userName'), descending: false };
+      const first = await store.list(t, {
+        resourceType: 'User',
+        sort,
+        keyset: true,
+        startIndex: 1,
+        count: 2,
+      });
+      expect(first.resources.map((r) => r.data.userName)).toEqual(['a', 'b']);
+      await store.delete(t, 'User', first.resources[1]!.id, { change: { type: 'user.deleted' } });
+      await store.create(t, 'User', userInput('aa'));
+      const next = await store.list(t, {
+        resourceType: 'User',
+        sort,
+        after: first.next!,
+        startIndex: 1,
+        count: 10,
+      });
+      expect(next.resources.map((r) => r.data.userName)).toEqual(['c', 'd', 'e', 'f']);
+      expect(next.totalResults).toBe(6);
     });
 
     describe('case folding and order (one rule in every store)', () => {

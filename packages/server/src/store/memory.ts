@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { compileFilter, foldCase, type QueryFilter, type QueryPath, sortResources } from '@scim/protocol';
+import {
+  compareSortKeys,
+  compileFilter,
+  foldCase,
+  type QueryFilter,
+  type QueryPath,
+  type SortKey,
+  sortKeyOf,
+  sortResources,
+} from '@scim/protocol';
 import {
   type AttributeDefinition,
   createResourceSchema,
@@ -8,6 +17,7 @@ import {
   ScimError,
 } from '@scim/schemas';
 import { overBudget, queryBudget } from './budget.ts';
+import { readPosition } from './sql/shared.ts';
 import type {
   ChangeEvent,
   ChangeRecord,
@@ -598,6 +608,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): ScimStore {
           ? [...all.values()]
           : [...found].filter((row) => all.get(row.id) === row).sort((a, b) => a.seq - b.seq);
       let matched = rows;
+      // Each row's sort key, for the positions of keyset paging (RFC 9865 cursors).
+      let keyOf: (row: Row) => SortKey = () => undefined;
       if (query.filter !== undefined || query.sort !== undefined) {
         const schema = querySchema(query.resourceType, query.filter, query.sort);
         const views = rows.map((row) => ({ row, json: view(t, row) }));
@@ -612,21 +624,37 @@ export function memoryStore(options: MemoryStoreOptions = {}): ScimStore {
           });
         }
         if (query.sort !== undefined) {
+          const sortBy = sortPath(query.sort.path);
           const sorted = sortResources(
             kept.map((v) => v.json),
             schema,
-            {
-              sortBy: sortPath(query.sort.path),
-              sortOrder: query.sort.descending ? 'descending' : 'ascending',
-            },
+            { sortBy, sortOrder: query.sort.descending ? 'descending' : 'ascending' },
           );
           const byJson = new Map(kept.map((v) => [v.json, v.row]));
           matched = sorted.map((j) => byJson.get(j)!);
+          const read = sortKeyOf(schema.resolvePath(sortBy)!);
+          const keys = new Map(kept.map((v) => [v.row, read(v.json)]));
+          keyOf = (row) => keys.get(row);
         } else matched = kept.map((v) => v.row);
       }
-      const start = Math.max(1, Math.trunc(query.startIndex)) - 1;
-      const page = matched.slice(start, start + Math.max(0, Math.trunc(query.count)));
+      const count = Math.max(0, Math.trunc(query.count));
+      let start = Math.max(1, Math.trunc(query.startIndex)) - 1;
+      if (query.after !== undefined) {
+        const at = readPosition(query.after);
+        const key = at.key ?? undefined;
+        const descending = query.sort?.descending === true;
+        const after = matched.findIndex((row) => {
+          const c = compareSortKeys(keyOf(row), key, descending);
+          return c > 0 || (c === 0 && row.seq > at.seq);
+        });
+        start = after < 0 ? matched.length : after;
+      }
+      const page = matched.slice(start, start + count);
+      const keyset = query.keyset === true || query.after !== undefined;
+      const lastRow = page[page.length - 1];
+      const more = keyset && lastRow !== undefined && start + count < matched.length;
       return {
+        ...(more ? { next: JSON.stringify([keyOf(lastRow) ?? null, lastRow.seq]) } : {}),
         totalResults: matched.length,
         resources: page.map((row) => toStored(t, row, query.members === true)),
       };

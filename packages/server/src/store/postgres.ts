@@ -9,12 +9,15 @@ import {
   changeDetail,
   cursorOf,
   distinct,
+  keysetPage,
   labelOf,
   labelSearch,
   type MemberRow,
   missing,
+  pageSql,
   paging,
   type ResourceRow,
+  readPosition,
   sortedKeys,
   stale,
   storedData,
@@ -726,9 +729,16 @@ class PostgresScimStore implements PostgresStore {
     });
     const where = `r.tenant = ${t} AND r.resource_type = ${rt}${query.filter === undefined ? '' : ` AND ${compiler.filter(query.filter)}`}`;
     const order = compiler.sort(query.sort);
-    const { offset, limit } = paging(query);
+    const paged = paging(query);
+    // Keyset paging starts after a position (a range of the sort index), never at an offset.
+    const offset = query.after === undefined ? paged.offset : 0;
+    const keyset = query.keyset === true || query.after !== undefined;
+    const limit = paged.limit;
     const countValues = [...params.values];
-    const limitParam = params.count(limit);
+    const after =
+      query.after === undefined ? '' : ` AND ${compiler.after(query.sort, readPosition(query.after))}`;
+    const sortKey = compiler.sortColumn(query.sort);
+    const limitParam = params.count(keyset && limit > 0 ? limit + 1 : limit);
     const offsetParam = params.count(offset);
     return this.budgetedRead(query.resourceType, async (q) => {
       const count = await q.query(
@@ -738,11 +748,19 @@ class PostgresScimStore implements PostgresStore {
       const total = Number((count.rows[0] as { n: string | number }).n);
       if (limit === 0 || offset >= total) return { totalResults: total, resources: [] };
       const { rows } = await q.query(
-        `SELECT r.id, r.resource_type, r.version, r.created, r.last_modified, r.data FROM ${this.s}.resources AS r
-         WHERE ${where} ORDER BY ${order} LIMIT ${limitParam} OFFSET ${offsetParam}`,
+        pageSql(
+          `${this.s}.resources`,
+          `${where}${after}`,
+          order,
+          limitParam,
+          offsetParam,
+          offset > 0,
+          sortKey,
+        ),
         params.values,
       );
-      const list = rows as ResourceRow[];
+      const page = keysetPage(rows as ResourceRow[], limit, keyset);
+      const list = page.rows;
       const members =
         query.members === true && storage?.referenceAttribute !== undefined
           ? await this.membersOf(
@@ -752,6 +770,7 @@ class PostgresScimStore implements PostgresStore {
             )
           : undefined;
       return {
+        ...(page.next === undefined ? {} : { next: page.next }),
         totalResults: total,
         resources: list.map((r) =>
           toResource(r, members === undefined ? undefined : (members.get(r.id) ?? [])),

@@ -30,11 +30,18 @@ export const MEMBER_BUDGET_CHECK = budgetCheck('m.rowid');
 /**
  * The check on a counter that grows by one per row: `seq` of the resources, the index of a JSON
  * array's element (one resource can hold `maxValuesPerAttribute` values, each tested by up to
- * `maxFilterTerms` comparisons: seconds of work inside one row). @internal
+ * `maxFilterTerms` comparisons: seconds of work inside one row), asked on one row in `every`. @internal
  */
-export function budgetCheck(counter: string): string {
-  return `(${counter} % 16 <> 0 OR scim_budget())`;
+export function budgetCheck(counter: string, every = 16): string {
+  return `(${counter} % ${every} <> 0 OR scim_budget())`;
 }
+
+/**
+ * The check of a query without a filter, which reads index entries only until its page (a deep
+ * `startIndex` walks one per skipped resource): one row in 256, so that the calls into
+ * JavaScript do not cost more than the walk (an entry takes well under a microsecond). @internal
+ */
+export const WALK_BUDGET_CHECK = budgetCheck('r.seq', 256);
 
 /** Thrown by `scim_budget()` when a statement runs past its connection's deadline. @internal */
 export class QueryBudgetExceeded extends Error {

@@ -1,4 +1,10 @@
+import { DatabaseSync } from 'node:sqlite';
+import type { QueryPath } from '@scim/protocol';
+import type { AttributeDefinition } from '@scim/schemas';
 import { describe, expect, it } from 'vitest';
+import { Params, SqlCompiler, sqliteDialect } from './sql/compile.ts';
+import { pageSql } from './sql/shared.ts';
+import { sqliteMigrations } from './sql/sqlite-schema.ts';
 import { placementOf } from './sqlite-plan.ts';
 
 // Plans as SQLite 3.53 prints them for the store's list queries (EXPLAIN QUERY PLAN, `detail`).
@@ -52,5 +58,59 @@ describe('placementOf', () => {
     const lookup = ['SEARCH r USING INDEX resources_user_name (tenant=? AND resource_type=? AND <expr>=?)'];
     expect(placementOf([lookup, ['SCAN r']], false)).toBe('reader');
     expect(placementOf([lookup, lookup], false)).toBe('inline');
+  });
+});
+
+// The five sort keys of issue 14 read in index order on a migrated database: no sort of every
+// resource in a temporary B-tree (ascending and descending), and a deep page skips rows in an
+// index alone.
+describe('sorted lists on a migrated SQLite database', () => {
+  const text = (name: string, caseExact: boolean): AttributeDefinition =>
+    ({ name, type: 'string', caseExact, multiValued: false }) as AttributeDefinition;
+  const instant = (name: string): AttributeDefinition =>
+    ({ name, type: 'dateTime', multiValued: false }) as AttributeDefinition;
+  const meta = { name: 'meta', type: 'complex', multiValued: false } as AttributeDefinition;
+  const keys: Record<string, QueryPath> = {
+    userName: { attribute: 'userName', definition: text('userName', false) },
+    displayName: { attribute: 'displayName', definition: text('displayName', false) },
+    externalId: { attribute: 'externalId', definition: text('externalId', true) },
+    'meta.created': {
+      attribute: 'meta',
+      subAttribute: 'created',
+      definition: instant('created'),
+      parent: meta,
+    },
+    'meta.lastModified': {
+      attribute: 'meta',
+      subAttribute: 'lastModified',
+      definition: instant('lastModified'),
+      parent: meta,
+    },
+  };
+  const db = new DatabaseSync(':memory:');
+  for (const m of sqliteMigrations) {
+    if (typeof m === 'string') db.exec(m);
+    else m(db);
+  }
+  const plan = (sql: string) =>
+    (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail);
+  const where = 'r.tenant = ?1 AND r.resource_type = ?2';
+
+  for (const [name, path] of Object.entries(keys)) {
+    for (const descending of [false, true]) {
+      it(`orders by ${name} ${descending ? 'descending' : 'ascending'} with an index`, () => {
+        const order = new SqlCompiler(sqliteDialect, new Params(false), {}).sort({ path, descending });
+        const first = plan(pageSql('resources', where, order, '?3', '?4', false));
+        expect(first.join('\n')).not.toContain('TEMP B-TREE');
+        expect(first.join('\n')).toMatch(/USING INDEX resources_sort_/);
+        const deep = plan(pageSql('resources', where, order, '?3', '?4', true));
+        expect(deep.join('\n')).toMatch(/USING COVERING INDEX resources_sort_/);
+      });
+    }
+  }
+
+  it('skips the rows before a deep unsorted page in the type index alone', () => {
+    const deep = plan(pageSql('resources', where, 'r.seq', '?3', '?4', true));
+    expect(deep.join('\n')).toContain('USING COVERING INDEX resources_type');
   });
 });

@@ -90,14 +90,14 @@ describe('sqliteStore', () => {
     expect(a.database.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
     expect(a.database.prepare('PRAGMA foreign_keys').get()).toEqual({ foreign_keys: 1 });
     const versions = a.database.prepare('SELECT version FROM scim_migrations ORDER BY version').all();
-    expect(versions.map((v) => v.version)).toEqual([1, 2, 3, 4, 5]);
+    expect(versions.map((v) => v.version)).toEqual([1, 2, 3, 4, 5, 6]);
     const t = freshTenant();
     const u = await a.create(t, 'User', user('kept'));
     await a.close();
     const b = sqliteStore({ path });
     await b.open(TYPES);
     expect((await b.get(t, 'User', u.id))?.data).toEqual({ userName: 'kept' });
-    expect(b.database.prepare('SELECT COUNT(*) AS n FROM scim_migrations').get()).toEqual({ n: 5 });
+    expect(b.database.prepare('SELECT COUNT(*) AS n FROM scim_migrations').get()).toEqual({ n: 6 });
     await b.close();
   });
 
@@ -292,7 +292,7 @@ describe('sqliteStore migration 5 (folded copies follow Unicode simple case fold
     const store = sqliteStore({ path });
     await store.open(TYPES);
     const db = store.database;
-    expect(db.prepare('SELECT MAX(version) AS v FROM scim_migrations').get()).toEqual({ v: 5 });
+    expect(db.prepare('SELECT MAX(version) AS v FROM scim_migrations').get()).toEqual({ v: 6 });
     const search = (id: string) =>
       JSON.parse(
         (db.prepare('SELECT search FROM resources WHERE id = ?').get(id) as { search: string }).search,
@@ -323,7 +323,7 @@ describe('sqliteStore migration 5 (folded copies follow Unicode simple case fold
     // reports the migration it applied and the user it left without its key.
     expect((store as unknown as { migration: unknown }).migration).toEqual({
       from: 4,
-      to: 5,
+      to: 6,
       unreserved: [
         {
           tenant: 't',
@@ -339,8 +339,8 @@ describe('sqliteStore migration 5 (folded copies follow Unicode simple case fold
     const again = sqliteStore({ path });
     await again.open(TYPES);
     expect((again as unknown as { migration: unknown }).migration).toEqual({
-      from: 5,
-      to: 5,
+      from: 6,
+      to: 6,
       unreserved: [],
     });
     await again.close();

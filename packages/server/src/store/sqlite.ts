@@ -11,12 +11,15 @@ import {
   changeDetail,
   cursorOf,
   distinct,
+  keysetPage,
   labelOf,
   labelSearch,
   type MemberRow,
   missing,
+  pageSql,
   paging,
   type ResourceRow,
+  readPosition,
   sortedKeys,
   stale,
   storedData,
@@ -39,7 +42,13 @@ import {
   foreign,
   refusal,
 } from './sqlite-file.ts';
-import { BUDGET_CHECK, QueryBudgetExceeded, QueryClock, registerFunctions } from './sqlite-functions.ts';
+import {
+  BUDGET_CHECK,
+  QueryBudgetExceeded,
+  QueryClock,
+  registerFunctions,
+  WALK_BUDGET_CHECK,
+} from './sqlite-functions.ts';
 import { type Placement, placementOf } from './sqlite-plan.ts';
 import {
   type GroupMemberRow,
@@ -823,13 +832,21 @@ class SqliteScimStore implements SqliteStore {
     });
     const condition = query.filter === undefined ? '' : ` AND ${compiler.filter(query.filter)}`;
     // A list of ids: `+` keeps the planner off the type index, so that the (tenant, id) key looks
-    // each one up instead of scanning every row of the type. BUDGET_CHECK stops the query when it
+    // each one up instead of scanning every row of the type. The budget check stops the query when it
     // runs out of time.
-    const where = `r.tenant = ${t} AND ${compiler.byIds ? '+' : ''}r.resource_type = ${rt} AND ${BUDGET_CHECK}${condition}`;
+    const check = query.filter === undefined ? WALK_BUDGET_CHECK : BUDGET_CHECK;
+    const where = `r.tenant = ${t} AND ${compiler.byIds ? '+' : ''}r.resource_type = ${rt} AND ${check}${condition}`;
     const order = compiler.sort(query.sort);
-    const { offset, limit } = paging(query);
+    const paged = paging(query);
+    // Keyset paging starts after a position (a range of the sort index), never at an offset.
+    const offset = query.after === undefined ? paged.offset : 0;
+    const keyset = query.keyset === true || query.after !== undefined;
+    const limit = paged.limit;
     const countValues = [...params.values];
-    const limitParam = params.count(limit);
+    const after =
+      query.after === undefined ? '' : ` AND ${compiler.after(query.sort, readPosition(query.after))}`;
+    const sortKey = compiler.sortColumn(query.sort);
+    const limitParam = params.count(keyset && limit > 0 ? limit + 1 : limit);
     const offsetParam = params.count(offset);
     const job: ListJob = {
       kind: 'list',
@@ -842,8 +859,7 @@ class SqliteScimStore implements SqliteStore {
             }
           : { sql: `SELECT COUNT(*) AS n FROM resources AS r WHERE ${where}`, values: countValues },
       page: {
-        sql: `SELECT r.id, r.resource_type, r.version, r.created, r.last_modified, r.data FROM resources AS r
-           WHERE ${where} ORDER BY ${order} LIMIT ${limitParam} OFFSET ${offsetParam}`,
+        sql: pageSql('resources', `${where}${after}`, order, limitParam, offsetParam, offset > 0, sortKey),
         values: params.values,
       },
       offset,
@@ -853,9 +869,11 @@ class SqliteScimStore implements SqliteStore {
     };
     const found = await this.read(job, this.budgetMs, query.resourceType);
     const members = found.members === undefined ? undefined : byGroup(found.members);
+    const page = keysetPage(found.rows, limit, keyset);
     return {
+      ...(page.next === undefined ? {} : { next: page.next }),
       totalResults: found.total,
-      resources: found.rows.map((r) =>
+      resources: page.rows.map((r) =>
         toResource(r, members === undefined ? undefined : (members.get(r.id) ?? [])),
       ),
     };

@@ -208,8 +208,16 @@ export interface ListQuery {
   readonly filter?: QueryFilter;
   /** The sort order, or none (then the order is by creation, stable). */
   readonly sort?: StoreSort;
-  /** 1-based index of the first result (RFC 7644 `startIndex`), at least 1. */
+  /** 1-based index of the first result (RFC 7644 `startIndex`), at least 1; ignored with `after`. */
   readonly startIndex: number;
+  /**
+   * Keyset paging (RFC 9865 cursors): the page starts right after this position, the
+   * {@link ListPage.next} of an earlier page of the same query. Rows deleted or added since then do
+   * not shift the page; reading it costs what the first page does. Implies `keyset`.
+   */
+  readonly after?: string;
+  /** Page by position: the page's {@link ListPage.next} says where the next page starts. */
+  readonly keyset?: boolean;
   /** The page size (0 returns only `totalResults`). */
   readonly count: number;
   /** Whether to load the reference attribute's values (`members`). */
@@ -229,6 +237,12 @@ export interface ListPage {
   readonly totalResults: number;
   /** The resources of the requested page, in order. */
   readonly resources: readonly StoredResource[];
+  /**
+   * For a `keyset` query, when more resources follow this page: the position of its last resource
+   * in the query's order, opaque to the caller (pass it back as {@link ListQuery.after}). A store
+   * without keyset paging leaves it out, and the handler then offers no cursors.
+   */
+  readonly next?: string;
 }
 
 /**

@@ -154,6 +154,16 @@ function idList(filters: readonly QueryFilter[]): string[] | undefined {
   }
   return out;
 }
+/** How a SQLite text sort key ends: a missing value is an empty BLOB (see `sortKey`). */
+const MISSING_TEXT = "ELSE x'' END";
+/** How a PostgreSQL text sort key ends. */
+const POSTGRES_TEXT = 'COLLATE "C") END';
+/** The bounded prefix of a PostgreSQL text sort key that its sort index holds (see `sort`). @internal */
+export function postgresPrefix(key: string): string {
+  return `left(${key}, 256)`;
+}
+/** Sort keys that are columns declared NOT NULL. */
+const NEVER_NULL = new Set(['r.created', 'r.last_modified']);
 const TRUE = '(1=1)';
 const FALSE = '(1=0)';
 
@@ -479,6 +489,7 @@ export class SqlCompiler {
   private readonly reference: string | undefined;
   private readonly scope: CompilerOptions;
   private aliases = 0;
+  private parts: { sort: StoreSort; value: SortParts | undefined } | undefined;
 
   /**
    * @param dialect - SQLite or PostgreSQL
@@ -879,15 +890,84 @@ export class SqlCompiler {
 
   /** `ORDER BY` terms for a sort (missing values last ascending, first descending; ties by creation). */
   sort(sort: StoreSort | undefined): string {
-    const seq = 'r.seq';
-    if (sort === undefined) return seq;
-    const key = this.sortKey(sort.path);
-    if (key === undefined) return seq;
-    // The key once (not again for `IS NULL`): on a multi-valued attribute it is a subquery per row.
-    return `${key} ${sort.descending ? 'DESC NULLS FIRST' : 'ASC NULLS LAST'}, ${seq}`;
+    const k = this.sortParts(sort);
+    if (k === undefined) return 'r.seq';
+    const dir = k.descending ? 'DESC' : 'ASC';
+    switch (k.kind) {
+      // Never NULL (a column, SQLite's text keys): no NULLS clause, which SQLite's indexes cannot serve.
+      case 'total':
+        return `${k.key} ${dir}, r.seq`;
+      // PostgreSQL text: missing values by a flag, then a prefix of bounded size (a B-tree entry
+      // holds at most ~2.7 kB, so the sort indexes hold the prefix), then the whole value.
+      case 'prefixed':
+        return `(${k.key} IS NULL) ${dir}, ${postgresPrefix(k.key)} ${dir}, ${k.key} ${dir}, r.seq`;
+      // The key once (not again for `IS NULL`): on a multi-valued attribute it is a subquery per row.
+      default:
+        return `${k.key} ${dir} ${k.descending ? 'NULLS FIRST' : 'NULLS LAST'}, r.seq`;
+    }
   }
 
-  private sortKey(path: QueryPath): string | undefined {
+  /** The sort key of a row, selected as a column for the position of a page's last row. */
+  sortColumn(sort: StoreSort | undefined): string {
+    return this.sortParts(sort)?.key ?? 'NULL';
+  }
+
+  /**
+   * The rows after a position in the sort's order (keyset paging): a range of the sort index where
+   * there is one, so that a page after any position costs what the first page does.
+   */
+  after(sort: StoreSort | undefined, position: ListPosition): string {
+    const seq = this.p.count(position.seq);
+    const k = this.sortParts(sort);
+    if (k === undefined) return `r.seq > ${seq}`;
+    const K = k.key;
+    const v = position.key;
+    const value = v === null ? undefined : typeof v === 'string' ? this.p.text(v) : this.p.number(Number(v));
+    const lt = k.descending ? '<' : '>';
+    if (k.kind === 'total') {
+      // SQLite's missing text is an empty BLOB, after every text.
+      const at = value ?? `x''`;
+      return `(${K} ${lt}= ${at} AND (${K} ${lt} ${at} OR r.seq > ${seq}))`;
+    }
+    if (k.kind === 'prefixed') {
+      const flag = `(${K} IS NULL)`;
+      if (value === undefined) {
+        return k.descending
+          ? `(${flag} = false OR r.seq > ${seq})`
+          : `(${flag} = true AND ${postgresPrefix(K)} IS NULL AND r.seq > ${seq})`;
+      }
+      const range = `(${flag}, ${postgresPrefix(K)}) ${lt}= (false, ${postgresPrefix(value)})`;
+      const rest = `${K} ${lt} ${value} OR (${K} = ${value} AND r.seq > ${seq})`;
+      return k.descending ? `(${range} AND (${rest}))` : `(${range} AND (${flag} OR ${rest}))`;
+    }
+    if (value === undefined) {
+      return k.descending ? `(${K} IS NOT NULL OR r.seq > ${seq})` : `(${K} IS NULL AND r.seq > ${seq})`;
+    }
+    const rest = `${K} ${lt} ${value} OR (${K} = ${value} AND r.seq > ${seq})`;
+    return k.descending ? `(${rest})` : `(${rest} OR ${K} IS NULL)`;
+  }
+
+  /** The sort's key expression and how it orders, once per compiler (aliases stay the same). */
+  private sortParts(sort: StoreSort | undefined): SortParts | undefined {
+    if (sort === undefined) return undefined;
+    if (this.parts?.sort === sort) return this.parts.value;
+    const key = this.sortKey(sort.path);
+    const kind: SortParts['kind'] =
+      key === undefined || NEVER_NULL.has(key) || key.endsWith(MISSING_TEXT)
+        ? 'total'
+        : this.d.postgres && key.endsWith(POSTGRES_TEXT)
+          ? 'prefixed'
+          : 'nullable';
+    const value = key === undefined ? undefined : { key, kind, descending: sort.descending };
+    this.parts = { sort, value };
+    return value;
+  }
+
+  /**
+   * The expression a sort orders by (the sort indexes of both schemas are built on the same
+   * text: see `sortIndexes`).
+   */
+  sortKey(path: QueryPath): string | undefined {
     if (path.urn === undefined) {
       if (path.attribute === 'id') return this.columnKey('r.id', path.definition);
       if (path.attribute === 'meta') {
@@ -923,7 +1003,11 @@ export class SqlCompiler {
       }
       default: {
         const doc: Doc = def.caseExact ? 'raw' : 'search';
-        return `CASE WHEN ${this.d.is(node, doc, 'string')} THEN ${this.d.order(this.d.text(node, doc))} END`;
+        // SQLite: a missing value is an empty BLOB, which sorts after every text (and equal to the
+        // other missing ones), as RFC 7644 section 3.4.2.3 places missing values: last ascending,
+        // first descending. PostgreSQL keeps NULL (its indexes declare where NULLs go).
+        const missing = this.d.postgres ? ' END' : ` ${MISSING_TEXT}`;
+        return `CASE WHEN ${this.d.is(node, doc, 'string')} THEN ${this.d.order(this.d.text(node, doc))}${missing}`;
       }
     }
   }
@@ -931,6 +1015,22 @@ export class SqlCompiler {
   private columnKey(column: string, def: AttributeDefinition): string {
     return def.caseExact ? this.d.order(column) : this.d.lower(column);
   }
+}
+
+/** A sort's key and how it orders (see `SqlCompiler.sort`). */
+interface SortParts {
+  readonly key: string;
+  readonly kind: 'total' | 'prefixed' | 'nullable';
+  readonly descending: boolean;
+}
+
+/**
+ * Where a page ends, for keyset paging: the sort key of its last row (`null` when missing) and the
+ * row's creation order. @internal
+ */
+export interface ListPosition {
+  readonly key: string | number | boolean | null;
+  readonly seq: number;
 }
 
 type Ctx = { readonly json: JsonNode } | { readonly member: string; readonly reverse: boolean };

@@ -7,6 +7,7 @@
 
 import { differs, keyText, needsRefold, refoldUnique, type UnreservedKey } from './refold.ts';
 import { labelSearch } from './shared.ts';
+import { postgresSortIndexes } from './sort-indexes.ts';
 import { searchDocument } from './values.ts';
 
 /** What a function migration runs statements on (the migrating transaction). @internal */
@@ -144,6 +145,9 @@ export function postgresMigrations(s: string): readonly PostgresMigration[] {
     // 4: the folded copies follow Unicode simple case folding instead of toLowerCase
     // (docs/decisions/0004-case-folded-copy.md).
     (q) => refoldPostgres(q, s),
+    // 5: a sorted list (userName, displayName, externalId, meta.created, meta.lastModified) reads
+    // in index order: no sort of every resource (issue 14).
+    postgresSortIndexes(s),
   ];
 }
 

@@ -17,6 +17,7 @@ import type {
   TokenRecord,
   UniqueKey,
 } from '../types.ts';
+import type { ListPosition } from './compile.ts';
 
 /**
  * The 503 error of an unreachable database or a closed handle; `state` says why (default "is
@@ -114,6 +115,9 @@ export interface ResourceRow {
   created: string;
   last_modified: string;
   data: string | Record<string, unknown>;
+  /** The row's creation order and sort key, read by a list page for its last position. */
+  seq?: number | string | bigint;
+  sort_key?: unknown;
 }
 
 /** Maps a row to a {@link StoredResource}. @internal */
@@ -227,4 +231,69 @@ export function cursorOf(after: string | undefined): number {
     });
   }
   return Number(after);
+}
+
+/**
+ * The SQL of a list page, with each row's position (`seq`, `sort_key`). A page past the first
+ * skips `OFFSET` rows: it does so in a subquery that reads only the row's key (`seq`), which the
+ * type and sort indexes hold, so that the rows it skips are never read; the page's rows are then
+ * read by key and put in order. @internal
+ */
+export function pageSql(
+  table: string,
+  where: string,
+  order: string,
+  limit: string,
+  offset: string,
+  deep: boolean,
+  sortKey = 'NULL',
+): string {
+  const columns = `r.id, r.resource_type, r.version, r.created, r.last_modified, r.data, r.seq, ${sortKey} AS sort_key`;
+  if (!deep)
+    return `SELECT ${columns} FROM ${table} AS r WHERE ${where} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`;
+  return `SELECT ${columns} FROM ${table} AS r WHERE r.seq IN (SELECT r.seq FROM ${table} AS r WHERE ${where} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}) ORDER BY ${order}`;
+}
+
+/**
+ * A keyset page: the first `limit` of the rows read (a keyset query reads one more, to know whether
+ * more follow) and, when more follow, the position of the last one kept (see `ListPage.next`).
+ * @internal
+ */
+export function keysetPage<T extends ResourceRow>(
+  rows: readonly T[],
+  limit: number,
+  keyset: boolean,
+): { rows: readonly T[]; next?: string } {
+  if (!keyset || rows.length <= limit || limit === 0) return { rows: rows.slice(0, limit) };
+  const kept = rows.slice(0, limit);
+  const row = kept[kept.length - 1] as T;
+  const k = row.sort_key;
+  // SQLite's missing text is an empty BLOB; a boolean key is 0/1 already.
+  const key = typeof k === 'string' || typeof k === 'number' ? k : typeof k === 'bigint' ? Number(k) : null;
+  return { rows: kept, next: JSON.stringify([key, Number(row.seq)]) };
+}
+
+/**
+ * Reads a position the store made ({@link keysetPage}); the handler hands out only positions
+ * it signed, so a malformed one is a defect or a forgery: 400 `invalidCursor`. @internal
+ */
+export function readPosition(text: string): ListPosition {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  if (
+    Array.isArray(parsed) &&
+    parsed.length === 2 &&
+    (parsed[0] === null || ['string', 'number', 'boolean'].includes(typeof parsed[0])) &&
+    Number.isSafeInteger(parsed[1])
+  ) {
+    return { key: parsed[0] as ListPosition['key'], seq: parsed[1] as number };
+  }
+  throw new ScimError(
+    'invalidCursor',
+    'cursor: this is not a position of this list; start again with cursor=',
+  );
 }

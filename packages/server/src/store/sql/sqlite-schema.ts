@@ -7,6 +7,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { indexedValues } from './indexed.ts';
 import { differs, keyText, needsRefold, refoldUnique, type UnreservedKey } from './refold.ts';
+import { sqliteSortIndexes } from './sort-indexes.ts';
 import { searchDocument } from './values.ts';
 
 /**
@@ -123,6 +124,9 @@ export const sqliteMigrations: readonly SqliteMigration[] = [
   // 5: the folded copies (search documents, member labels, indexed values, unique keys) follow
   // Unicode simple case folding instead of toLowerCase (Σ, σ and ς alike; docs/decisions/0004).
   refoldSqlite,
+  // 6: a sorted list (userName, displayName, externalId, meta.created, meta.lastModified) reads in
+  // index order: no sort of every resource, and a deep page walks an index only (issue 14).
+  sqliteSortIndexes(),
 ];
 
 /**

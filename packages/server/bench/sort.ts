@@ -1,0 +1,193 @@
+/**
+ * Sorted and deep pages of a user list, side by side, on SQLite (100,000 users) and PostgreSQL
+ * (20,000 users, schema `bench_sort` of DATABASE_URL): an unsorted page 1 against a sorted page
+ * 1 on each indexed sort key, a deep `startIndex` page and a deep cursor page (RFC 9865), with
+ * each case's ratio to the unsorted page 1.
+ *
+ *   pnpm --filter @scim/server exec node --conditions=@scim/source bench/sort.ts
+ *   BENCH_USERS=10000 BENCH_PG_USERS=5000 BENCH_SORT_RUNS=50 ... bench/sort.ts
+ *   BENCH_PG=0 ... bench/sort.ts          # SQLite only
+ *
+ * Requests go through the fetch handler in this process (`handler(new Request(...))`), one at a
+ * time, in rounds of one request per case: the figures are latencies of one request (median and
+ * 90th percentile over the rounds, after a warm-up), not throughput. Loads each directory once through the handler (SQLite: kept in
+ * `.cache/` for the next run; PostgreSQL: kept in its schema).
+ */
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { staticToken } from '../src/auth/bearer.ts';
+import { createScimHandler } from '../src/handler/index.ts';
+import type { ScimHandler } from '../src/options.ts';
+import { postgresStore } from '../src/store/postgres.ts';
+import { sqliteStore } from '../src/store/sqlite.ts';
+import type { ScimStore } from '../src/store/types.ts';
+import { benchUser, TOKEN } from './servers/common.ts';
+
+const RUNS = Number(process.env.BENCH_SORT_RUNS ?? 100);
+const SQLITE_USERS = Number(process.env.BENCH_USERS ?? 100_000);
+const PG_USERS = Number(process.env.BENCH_PG_USERS ?? 20_000);
+const PG_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const PG_SCHEMA = 'bench_sort';
+
+function handlerOn(store: ScimStore): ScimHandler {
+  return createScimHandler({
+    store,
+    authenticate: staticToken(TOKEN),
+    basePath: '/scim',
+    limits: { maxPageSize: 1_000 },
+  });
+}
+
+async function call(handler: ScimHandler, method: string, path: string, body?: unknown) {
+  const init: RequestInit = {
+    method,
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/scim+json' },
+  };
+  if (body !== undefined) init.body = JSON.stringify(body);
+  const response = await handler(new Request(`http://bench.local/scim${path}`, init));
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
+/** Loads `users` users (8 at a time) unless the store holds them already. */
+async function load(handler: ScimHandler, users: number): Promise<void> {
+  const held = Number((await call(handler, 'GET', '/Users?count=0')).totalResults);
+  if (held >= users) return;
+  const started = performance.now();
+  for (let i = held; i < users; i += 8) {
+    const batch = [];
+    for (let j = i; j < Math.min(users, i + 8); j++)
+      batch.push(call(handler, 'POST', '/Users', benchUser(j)));
+    await Promise.all(batch);
+  }
+  process.stderr.write(
+    `loaded ${users - held} users in ${((performance.now() - started) / 1000).toFixed(0)} s\n`,
+  );
+}
+
+/**
+ * The cursor of the page that starts after `depth` users, walking 250 at a time (a walk step the
+ * loaded machine answers 400 `tooMany` is tried again: the walk is set-up, not measured).
+ */
+async function cursorAt(handler: ScimHandler, query: string, depth: number): Promise<string> {
+  let cursor = '';
+  for (let seen = 0; seen < depth; seen += 250) {
+    const path = `/Users?${query}&count=250&cursor=${encodeURIComponent(cursor)}`;
+    let page: Record<string, unknown> | undefined;
+    for (let attempt = 0; page === undefined; attempt++) {
+      try {
+        page = await call(handler, 'GET', path);
+      } catch (error) {
+        if (attempt >= 5 || !String(error).includes('tooMany')) throw error;
+      }
+    }
+    cursor = String(page.nextCursor);
+  }
+  return cursor;
+}
+
+interface Timing {
+  readonly median: number;
+  readonly p90: number;
+  /** Requests answered other than 200 with a full page (400 `tooMany` past the query budget). */
+  readonly failed: number;
+}
+
+/**
+ * Times every case in rounds, one request of each per round (so that the machine's load, which
+ * drifts, weighs on every case alike), after a warm-up round of 10 each.
+ */
+async function timeAll(handler: ScimHandler, paths: readonly string[]): Promise<Timing[]> {
+  for (const path of paths)
+    for (let i = 0; i < 10; i++) await call(handler, 'GET', path).catch(() => undefined);
+  const ms = paths.map(() => [] as number[]);
+  const failed = paths.map(() => 0);
+  for (let round = 0; round < RUNS; round++) {
+    for (const [i, path] of paths.entries()) {
+      const started = performance.now();
+      const page = await call(handler, 'GET', path).catch(() => undefined);
+      ms[i]!.push(performance.now() - started);
+      if ((page?.Resources as unknown[] | undefined)?.length !== 100) failed[i]!++;
+    }
+  }
+  return ms.map((m, i) => {
+    m.sort((x, y) => x - y);
+    return { median: m[Math.floor(RUNS / 2)]!, p90: m[Math.floor(RUNS * 0.9)]!, failed: failed[i]! };
+  });
+}
+
+async function table(name: string, handler: ScimHandler, users: number): Promise<void> {
+  // A multiple of the walk's 250-user pages.
+  const depth = Math.floor((users * 0.9) / 1_000) * 1_000;
+  const cases: [string, string][] = [
+    ['unsorted page 1', '/Users?count=100'],
+    ['sortBy=userName', '/Users?sortBy=userName&count=100'],
+    ['sortBy=userName descending', '/Users?sortBy=userName&sortOrder=descending&count=100'],
+    ['sortBy=displayName', '/Users?sortBy=displayName&count=100'],
+    ['sortBy=externalId', '/Users?sortBy=externalId&count=100'],
+    ['sortBy=meta.created', '/Users?sortBy=meta.created&count=100'],
+    ['sortBy=meta.lastModified', '/Users?sortBy=meta.lastModified&count=100'],
+    [`startIndex=${depth + 1} (unsorted)`, `/Users?startIndex=${depth + 1}&count=100`],
+    [`startIndex=${depth + 1}, sortBy=userName`, `/Users?sortBy=userName&startIndex=${depth + 1}&count=100`],
+    ['cursor page 1 (unsorted)', '/Users?cursor=&count=100'],
+    [
+      `cursor after ${depth.toLocaleString('en-US')} (unsorted)`,
+      `/Users?count=100&cursor=${await cursorAt(handler, '', depth)}`,
+    ],
+    [
+      `cursor after ${depth.toLocaleString('en-US')}, sortBy=userName`,
+      `/Users?sortBy=userName&count=100&cursor=${await cursorAt(handler, 'sortBy=userName', depth)}`,
+    ],
+  ];
+  const timings = await timeAll(
+    handler,
+    cases.map(([, path]) => path),
+  );
+  const base = timings[0]!;
+  const rows = cases.map(([label], i) => {
+    const t = timings[i]!;
+    const refused = t.failed > 0 ? ` (${t.failed} refused)` : '';
+    return `| ${label}${refused} | ${t.median.toFixed(1)} | ${t.p90.toFixed(1)} | ${(t.median / base.median).toFixed(2)}x |`;
+  });
+  console.log(
+    `\n${name}, ${users.toLocaleString('en-US')} users, ${RUNS} rounds of one request per case, Node ${process.version}\n`,
+  );
+  console.log('| case (count=100) | median ms | p90 ms | median / unsorted page 1 |');
+  console.log('|---|---:|---:|---:|');
+  for (const row of rows) console.log(row);
+}
+
+// SQLite: a file in .cache/, kept for the next run once loaded.
+const dir = join(import.meta.dirname, '..', '.cache');
+mkdirSync(dir, { recursive: true });
+const path = join(dir, `sort-${SQLITE_USERS}.db`);
+const marker = `${path}.complete`;
+if (!existsSync(marker)) for (const f of [path, `${path}-wal`, `${path}-shm`]) rmSync(f, { force: true });
+const sqlite = sqliteStore({ path });
+const onSqlite = handlerOn(sqlite);
+await onSqlite.ready;
+await load(onSqlite, SQLITE_USERS);
+writeFileSync(marker, new Date().toISOString());
+await table('SQLite (file, WAL, reader threads)', onSqlite, SQLITE_USERS);
+await sqlite.close();
+
+if (process.env.BENCH_PG !== '0') {
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  await client.query(`CREATE SCHEMA IF NOT EXISTS ${PG_SCHEMA}`);
+  await client.end();
+  const postgres = postgresStore({ connectionString: PG_URL, schema: PG_SCHEMA });
+  const onPostgres = handlerOn(postgres);
+  await onPostgres.ready;
+  await load(onPostgres, PG_USERS);
+  // Fresh statistics, as autovacuum keeps them on a live database (without them the planner may
+  // sort a freshly loaded table instead of reading the sort index).
+  const analyze = new pg.Client({ connectionString: PG_URL });
+  await analyze.connect();
+  await analyze.query(`VACUUM ANALYZE ${PG_SCHEMA}.resources`);
+  await analyze.end();
+  await table(`PostgreSQL (schema ${PG_SCHEMA}, pool of 10)`, onPostgres, PG_USERS);
+  await postgres.close();
+}
