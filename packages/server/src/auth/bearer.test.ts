@@ -161,6 +161,56 @@ describe('bearerTokens', () => {
     expect(await authenticate(request(`Bearer ${token}`), 'contoso')).toBeUndefined();
   });
 
+  it('with a cache, reuses a verified record within its TTL and sees a revocation after it', async () => {
+    const tokens = recordingTokenStore();
+    const { clock, advance } = fakeClock();
+    const { token, record } = await issueToken(tokens, 'contoso', { clock });
+    const authenticate = bearerTokens({ tokens, clock, cacheTtlMs: 5_000 });
+    const lookups = () => tokens.journal.filter((line) => line.startsWith('["findByHash"')).length;
+    expect(await authenticate(request(`Bearer ${token}`), 'contoso')).toBeDefined();
+    expect(await authenticate(request(`Bearer ${token}`), 'contoso')).toBeDefined();
+    expect(lookups()).toBe(1);
+    await revokeToken(tokens, 'contoso', record.id, { clock });
+    advance(4_999);
+    // Documented: revocation takes effect within the cache's TTL, not at once.
+    expect(await authenticate(request(`Bearer ${token}`), 'contoso')).toBeDefined();
+    advance(1);
+    expect(await authenticate(request(`Bearer ${token}`), 'contoso')).toBeUndefined();
+    expect(lookups()).toBe(2);
+  });
+
+  it('with a cache, still checks the tenant, the expiry and the hash on every request', async () => {
+    const tokens = recordingTokenStore();
+    const { clock, advance } = fakeClock();
+    const { token } = await issueToken(tokens, 'contoso', { clock, expiresAt: new Date(T0 + 1_000) });
+    const authenticate = bearerTokens({ tokens, clock, cacheTtlMs: 5_000 });
+    expect(await authenticate(request(`Bearer ${token}`), 'contoso')).toBeDefined();
+    expect(await authenticate(request(`Bearer ${token}`), 'fabrikam')).toBeUndefined();
+    expect(await authenticate(request(`Bearer ${token}x`), 'contoso')).toBeUndefined();
+    advance(1_000);
+    expect(await authenticate(request(`Bearer ${token}`), 'contoso')).toBeUndefined();
+  });
+
+  it('with a cache, keeps no unknown token and no more than 10,000 records', async () => {
+    const tokens = recordingTokenStore();
+    const { clock } = fakeClock();
+    const issued = [];
+    for (let i = 0; i < 10_001; i++) issued.push(await issueToken(tokens, 'contoso', { clock }));
+    const authenticate = bearerTokens({ tokens, clock, cacheTtlMs: 5_000 });
+    const lookups = () => tokens.journal.filter((line) => line.startsWith('["findByHash"')).length;
+    for (const { token } of issued) await authenticate(request(`Bearer ${token}`), 'contoso');
+    const before = lookups();
+    // The first record was pushed out by the 10,001st; the last is still cached.
+    await authenticate(request(`Bearer ${issued[10_000]!.token}`), 'contoso');
+    expect(lookups()).toBe(before);
+    await authenticate(request(`Bearer ${issued[0]!.token}`), 'contoso');
+    expect(lookups()).toBe(before + 1);
+    const unknown = 'scim_0123456789abcdef_AAAAAAAAAAAAAAAAAAAAAAAA';
+    await authenticate(request(`Bearer ${unknown}`), 'contoso');
+    await authenticate(request(`Bearer ${unknown}`), 'contoso');
+    expect(lookups()).toBe(before + 3);
+  });
+
   it('accepts both tokens during a rotation’s overlap, then only the new one', async () => {
     const tokens = recordingTokenStore();
     const { clock, advance } = fakeClock();

@@ -1,5 +1,5 @@
 import { ScimError } from '@scim/schemas';
-import type { TokenStore } from '../store/types.ts';
+import type { TokenRecord, TokenStore } from '../store/types.ts';
 import { hashesEqual, hashToken, tokenIdOf, tokenStatus } from './tokens.ts';
 import type { Authenticator, Principal } from './types.ts';
 
@@ -43,6 +43,41 @@ export interface BearerTokensOptions {
   readonly tokens: TokenStore;
   /** The current time in milliseconds since the epoch; `Date.now` when absent. */
   readonly clock?: () => number;
+  /**
+   * How long a verified token's record is reused without asking the store again, in milliseconds
+   * (default 0: every request reads the store). With a cache, a revocation or rotation made in the
+   * store takes effect within this time; expiry is still checked on every request. At most
+   * 10,000 records are kept, by the token's hash (never the token).
+   */
+  readonly cacheTtlMs?: number;
+}
+
+/** The most verified records {@link bearerTokens} keeps in its cache. */
+const CACHE_MAX = 10_000;
+
+/** A store lookup by hash, reusing a found record for `ttlMs` (0: no cache). */
+function cachedLookup(
+  tokens: TokenStore,
+  ttlMs: number,
+  clock: () => number,
+): (hash: string) => Promise<TokenRecord | undefined> {
+  if (!(ttlMs > 0)) return (hash) => tokens.findByHash(hash);
+  const cache = new Map<string, { readonly record: TokenRecord; readonly until: number }>();
+  return async (hash) => {
+    const now = clock();
+    const hit = cache.get(hash);
+    if (hit !== undefined && now < hit.until) return hit.record;
+    const record = await tokens.findByHash(hash);
+    cache.delete(hash);
+    if (record === undefined) return undefined;
+    if (cache.size >= CACHE_MAX) {
+      for (const [key, entry] of cache) if (now >= entry.until) cache.delete(key);
+      // Still full: the oldest entry goes (a Map iterates in insertion order).
+      if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
+    }
+    cache.set(hash, { record, until: now + ttlMs });
+    return record;
+  };
 }
 
 /**
@@ -51,7 +86,9 @@ export interface BearerTokensOptions {
  * for the record's own tenant, before its expiry and unless revoked. It records `lastUsed` at most
  * once a minute per token, in the background: a request never waits for that write, and one that
  * failed (a database locked by another process) is not retried before the next minute. An error of the store (a database that cannot be reached) is thrown,
- * not turned into `undefined`, so that an outage answers 503 rather than 401.
+ * not turned into `undefined`, so that an outage answers 503 rather than 401. With `cacheTtlMs`,
+ * a verified record is reused for that long (`scim-server start` uses 5 s): a revoked token then
+ * stops working within that time rather than at once.
  *
  * @param options - the token store and the clock
  * @returns an authenticator
@@ -65,6 +102,7 @@ export interface BearerTokensOptions {
 export function bearerTokens(options: BearerTokensOptions): Authenticator {
   const { tokens } = options;
   const clock = options.clock ?? Date.now;
+  const findByHash = cachedLookup(tokens, options.cacheTtlMs ?? 0, clock);
   /** When this process last tried to write each token's `lastUsed`, by tenant and token id. */
   const tried = new Map<string, number>();
   /**
@@ -97,7 +135,7 @@ export function bearerTokens(options: BearerTokensOptions): Authenticator {
     const token = readBearerToken(request);
     if (token === undefined) return undefined;
     const hash = hashToken(token);
-    const record = await tokens.findByHash(hash);
+    const record = await findByHash(hash);
     if (record === undefined) return undefined;
     // The store found the record by its hash; compare again in constant time, so a store whose
     // lookup is not exact (a prefix index, a collation) cannot let a near miss through.
