@@ -102,5 +102,6 @@ server.listen(0, '127.0.0.1', () => {
     spareUserIds: ids.slice(LARGE_GROUP, LARGE_GROUP + 5_000),
     smallGroupId,
     largeGroupId,
+    database: path,
   });
 });
