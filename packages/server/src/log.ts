@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { type DestinationStream, type Level, type Logger, pino } from 'pino';
-import { fastPathOf, withFastPath } from './fast-path.ts';
-import { requestIdFrom } from './request-id.ts';
+import {
+  type PipelineRequest,
+  pipelineOf,
+  type Reply,
+  statusOf,
+  withPipeline,
+  withReplyHeader,
+} from './pipeline.ts';
+import { rememberedRequestId, rememberRequestId, requestIdFrom } from './request-id.ts';
 
 /** Keys whose values are never logged: credentials in headers, bodies and options. */
 const SECRET_KEY = /(authorization|cookie|password|passwd|secret|token|api[-_]?key|credentials?)$/i;
@@ -269,7 +276,7 @@ export function logRequest(
   );
 }
 
-/** The line of {@link logRequest}, from plain values (the Node fast path has no `Request`). */
+/** The line of {@link logRequest}, from plain values (the pipeline has no `Request`). */
 function writeLine(
   logger: RequestLogger,
   method: string,
@@ -301,8 +308,6 @@ function writeLine(
   else logger.info(line, message);
 }
 
-const requestIds = new WeakMap<Request, string>();
-
 /**
  * The request id {@link withRequestLogging} gave a request, for the handler's own log lines.
  *
@@ -315,7 +320,7 @@ const requestIds = new WeakMap<Request, string>();
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3
  */
 export function getRequestId(request: Request): string | undefined {
-  return requestIds.get(request);
+  return rememberedRequestId(request);
 }
 
 /**
@@ -366,7 +371,7 @@ export function withRequestLogging(
     trust ? requestIdFrom(presented, generateId) : generateId();
   const logged = async (request: Request): Promise<Response> => {
     const requestId = idFor(request.headers.get('x-request-id') ?? undefined);
-    requestIds.set(request, requestId);
+    rememberRequestId(request, requestId);
     const started = now();
     let response: Response;
     try {
@@ -378,25 +383,34 @@ export function withRequestLogging(
     logRequest(logger, request, response, now() - started, requestId);
     return withHeader(response, 'x-request-id', requestId);
   };
-  // Forward the handler's Node fast path (see fast-path.ts), logged the same way.
-  const inner = fastPathOf(handler);
+  // Forward the handler's pipeline (see pipeline.ts), logged the same way.
+  const inner = pipelineOf(handler);
   if (inner === undefined) return logged;
-  return withFastPath(logged, (request) => {
+  return withPipeline(logged, async (request: PipelineRequest): Promise<Reply> => {
+    const requestId = idFor(request.header('x-request-id') ?? undefined);
+    request.requestId = requestId;
+    const header = (name: string) => request.header(name) ?? undefined;
     const started = now();
-    const reply = inner(request);
-    if (reply === undefined) return undefined;
-    const requestId = idFor(request.header('x-request-id'));
+    let reply: Reply;
+    try {
+      reply = await inner(request);
+    } catch (error) {
+      writeLine(logger, request.method, request.url.href, header, 500, now() - started, requestId, {
+        err: error,
+      });
+      throw error;
+    }
     writeLine(
       logger,
       request.method,
-      `${request.origin}${request.url}`,
-      request.header,
-      reply.status,
+      request.url.href,
+      header,
+      statusOf(reply),
       now() - started,
       requestId,
       {},
     );
-    return { ...reply, headers: { ...reply.headers, 'x-request-id': requestId } };
+    return withReplyHeader(reply, 'x-request-id', requestId, true);
   });
 }
 

@@ -1,4 +1,5 @@
 import { ScimError } from '@scim/schemas';
+import { type HeaderAuthenticator, withHeaderAuth } from '../pipeline.ts';
 import type { TokenRecord, TokenStore } from '../store/types.ts';
 import { hashesEqual, hashToken, tokenIdOf, tokenStatus } from './tokens.ts';
 import type { Authenticator, Principal } from './types.ts';
@@ -24,7 +25,11 @@ const LAST_USED_EVERY = 60_000;
  * @see https://datatracker.ietf.org/doc/html/rfc6750#section-2.1
  */
 export function readBearerToken(request: Request): string | undefined {
-  const header = request.headers.get('authorization');
+  return bearerOf(request.headers.get('authorization'));
+}
+
+/** The token of an `Authorization` header's value (see {@link readBearerToken}). */
+function bearerOf(header: string | null): string | undefined {
   if (header === null) return undefined;
   return BEARER.exec(header.trim())?.[1];
 }
@@ -131,8 +136,8 @@ export function bearerTokens(options: BearerTokensOptions): Authenticator {
       // Failing to record lastUsed must neither fail nor delay a request.
     });
   };
-  return async (request, tenant) => {
-    const token = readBearerToken(request);
+  const check: HeaderAuthenticator = async (authorization, tenant) => {
+    const token = bearerOf(authorization);
     if (token === undefined) return undefined;
     const hash = hashToken(token);
     const record = await findByHash(hash);
@@ -147,6 +152,9 @@ export function bearerTokens(options: BearerTokensOptions): Authenticator {
     const principal: Principal = { tenant: record.tenant, kind: 'bearer', id: record.id };
     return principal;
   };
+  const authenticate: Authenticator = async (request, tenant) =>
+    check(request.headers.get('authorization'), tenant);
+  return withHeaderAuth(authenticate, check);
 }
 
 /**
@@ -187,12 +195,15 @@ export function staticToken(secret: string, options: StaticTokenOptions = {}): A
     );
   }
   const expected = hashToken(secret);
-  return async (request, tenant) => {
-    const token = readBearerToken(request);
+  const check: HeaderAuthenticator = async (authorization, tenant) => {
+    const token = bearerOf(authorization);
     if (token === undefined) return undefined;
     if (!hashesEqual(hashToken(token), expected)) return undefined;
     if (options.tenant !== undefined && options.tenant !== tenant) return undefined;
     const principal: Principal = { tenant, kind: 'bearer', id: tokenIdOf(token) ?? 'static' };
     return principal;
   };
+  const authenticate: Authenticator = async (request, tenant) =>
+    check(request.headers.get('authorization'), tenant);
+  return withHeaderAuth(authenticate, check);
 }
