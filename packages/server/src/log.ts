@@ -116,6 +116,63 @@ function scrub(value: unknown, depth: number, seen: WeakSet<object>): unknown {
   return out;
 }
 
+/** Flush at once when a tick's lines reach this many characters. */
+const BATCH_LIMIT = 64 * 1024;
+
+/**
+ * A pino destination that writes the lines logged in one tick of the event loop together: one
+ * `write` to `sink` per tick (or per 64 KiB) instead of one per line, in order, whole lines only.
+ * `flush()` writes what is pending at once. @internal
+ */
+export function batchedDestination(
+  sink: { write(chunk: string): unknown },
+  schedule: (flush: () => void) => void = setImmediate,
+): DestinationStream & { flush(): void } {
+  let pending = '';
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (pending === '') return;
+    const chunk = pending;
+    pending = '';
+    sink.write(chunk);
+  };
+  return {
+    write(line: string) {
+      pending += line;
+      if (pending.length >= BATCH_LIMIT) flush();
+      else if (!scheduled) {
+        scheduled = true;
+        schedule(flush);
+      }
+    },
+    flush,
+  };
+}
+
+let stdout: DestinationStream | undefined;
+
+/**
+ * Standard output, batched per tick ({@link batchedDestination}): each batch is one synchronous
+ * write (pino's sonic-boom, which retries a full pipe), so a batch is never half written when the
+ * process exits, and what is pending is written on exit. One for the process, shared by every
+ * logger that writes there.
+ */
+function batchedStdout(): DestinationStream {
+  if (stdout !== undefined) return stdout;
+  const sonic = pino.destination({ dest: 1, sync: true });
+  const batched = batchedDestination(sonic);
+  process.once('exit', () => {
+    try {
+      batched.flush();
+    } catch {
+      // Standard output is gone (a closed pipe): nothing more can be written.
+    }
+  });
+  stdout = batched;
+  return batched;
+}
+
 /**
  * Options of {@link createLogger}.
  *
@@ -130,7 +187,10 @@ export interface CreateLoggerOptions {
   readonly level?: Level | 'silent';
   /** The logger's name, written in every line. */
   readonly name?: string;
-  /** Where the JSON lines go (default standard output). */
+  /**
+   * Where the JSON lines go (default standard output, the lines of one event-loop tick written
+   * together, and flushed when the process exits).
+   */
   readonly destination?: DestinationStream;
 }
 
@@ -174,7 +234,7 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
         },
       },
     },
-    options.destination,
+    options.destination ?? batchedStdout(),
   );
   // pino writes a child's bindings without the log formatter: scrub them on the way in. Children
   // inherit this method from the root (pino creates them with Object.create), so grandchildren too.
