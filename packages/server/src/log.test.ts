@@ -256,6 +256,21 @@ describe('logRequest', () => {
   });
 });
 
+describe('logRequest, query parameters', () => {
+  it.each([
+    ['?token=abc&a=1', '/x?token=%5Bredacted%5D&a=1'],
+    ['?a=1&Access_Token=abc', '/x?a=1&Access_Token=%5Bredacted%5D'],
+    ['?%74oken=abc', '/x?token=%5Bredacted%5D'],
+    ['?api+key=1&code=abc', '/x?api+key=1&code=%5Bredacted%5D'],
+    ['?a=1&b=token', '/x?a=1&b=token'],
+    ['?tokens=1&b', '/x?tokens=1&b'],
+  ])('logs %s as %s', (query, path) => {
+    const { logger, parsed } = capture();
+    logRequest(logger, new Request(`https://h/x${query}`), new Response(null), 1, 'id');
+    expect(parsed()[0]).toMatchObject({ path });
+  });
+});
+
 describe('withRequestLogging', () => {
   it('never writes the bearer token it authenticated with', async () => {
     const { logger, lines } = capture();

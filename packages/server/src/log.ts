@@ -283,17 +283,37 @@ export interface RequestLogDetails {
 }
 
 /** The path and query of a URL, with credential-like query parameters redacted. */
-function safePath(url: string): string {
+function safePath(url: string | URL): string {
   let parsed: URL;
   try {
-    parsed = new URL(url);
+    // A URL of the pipeline is not changed here: a copy only when a parameter must be redacted.
+    parsed = typeof url === 'string' ? new URL(url) : url;
   } catch {
     return '[unparsable url]';
   }
-  for (const key of new Set(parsed.searchParams.keys())) {
-    if (SECRET_PARAM.test(key)) parsed.searchParams.set(key, REDACTED);
+  if (parsed.search !== '' && hasSecretParam(parsed.search)) {
+    if (parsed === url) parsed = new URL(parsed.href);
+    for (const key of new Set(parsed.searchParams.keys())) {
+      if (SECRET_PARAM.test(key)) parsed.searchParams.set(key, REDACTED);
+    }
   }
   return redactSecrets(parsed.pathname + parsed.search);
+}
+
+/**
+ * Whether a query (`?a=1&b=2`) has a parameter whose value is never logged. Without `%` or `+`
+ * the keys are as written; otherwise they are decoded as `URLSearchParams` decodes them.
+ */
+function hasSecretParam(search: string): boolean {
+  if (!search.includes('%') && !search.includes('+')) {
+    for (const pair of search.slice(1).split('&')) {
+      const at = pair.indexOf('=');
+      if (SECRET_PARAM.test(at < 0 ? pair : pair.slice(0, at))) return true;
+    }
+    return false;
+  }
+  for (const key of new URLSearchParams(search).keys()) if (SECRET_PARAM.test(key)) return true;
+  return false;
 }
 
 /**
@@ -340,7 +360,7 @@ export function logRequest(
 function writeLine(
   logger: RequestLogger,
   method: string,
-  url: string,
+  url: string | URL,
   header: (name: string) => string | undefined,
   status: number,
   durationMs: number,
@@ -455,7 +475,7 @@ export function withRequestLogging(
     try {
       reply = await inner(request);
     } catch (error) {
-      writeLine(logger, request.method, request.url.href, header, 500, now() - started, requestId, {
+      writeLine(logger, request.method, request.url, header, 500, now() - started, requestId, {
         err: error,
       });
       throw error;
@@ -463,7 +483,7 @@ export function withRequestLogging(
     writeLine(
       logger,
       request.method,
-      request.url.href,
+      request.url,
       header,
       statusOf(reply),
       now() - started,
