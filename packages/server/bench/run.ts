@@ -126,6 +126,21 @@ interface Measured {
   readonly rps: number;
   readonly p99: number;
   readonly errors: number;
+  /** The server process's CPU time (all its threads) per completed request, in µs. */
+  readonly cpuUs: number;
+}
+
+/** CPU time a process has used so far (user + system, all threads), in µs, from /proc. */
+function cpuOf(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime, fields 14 and 15 of the line (11 and 12 after the command), in ticks of 10 ms.
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 async function measure(s: Server, c: Case, warmUp = false): Promise<Measured> {
@@ -158,6 +173,7 @@ async function measure(s: Server, c: Case, warmUp = false): Promise<Measured> {
     });
   }
   let n = 0;
+  const cpuBefore = cpuOf(s.child.pid);
   const result = await autocannon({
     url,
     connections: CONNECTIONS,
@@ -181,6 +197,7 @@ async function measure(s: Server, c: Case, warmUp = false): Promise<Measured> {
     rps: result.requests.average,
     p99: result.latency.p99,
     errors: result.non2xx + result.errors + result.timeouts,
+    cpuUs: (cpuOf(s.child.pid) - cpuBefore) / Math.max(1, result.requests.total),
   };
 }
 
@@ -304,6 +321,7 @@ async function compareAsShipped(): Promise<void> {
   const silent = await cliServer('shipped-silent', { LOG_LEVEL: 'silent' });
   await serveOnCeiling(shipped);
   const rows: string[] = [];
+  const cpuRows: string[] = [];
   for (const c of cases.filter((c) => c.ceiling)) {
     const [a, q, o, z] = [
       await measure(shipped, c, true),
@@ -313,8 +331,13 @@ async function compareAsShipped(): Promise<void> {
     ];
     const errors = a.errors + q.errors + o.errors + z.errors;
     const x = (m: Measured) => `${(z.rps / m.rps).toFixed(2)}x`;
+    const y = (m: Measured) => `${(m.cpuUs / z.cpuUs).toFixed(2)}x`;
+    const us = (m: Measured) => `${Math.round(m.cpuUs)} µs`;
     rows.push(
       `| ${c.name}${errors > 0 ? ` (${errors} non-2xx or errors)` : ''} | ${cell(a)} | ${cell(q)} | ${cell(o)} | ${fmt(z.rps)} | ${x(a)} | ${x(q)} | ${x(o)} | ${(((q.rps - a.rps) / q.rps) * 100).toFixed(0)}% |`,
+    );
+    cpuRows.push(
+      `| ${c.name} | ${us(a)} | ${us(q)} | ${us(o)} | ${us(z)} | ${y(a)} | ${y(q)} | ${y(o)} | ${(((a.cpuUs - q.cpuUs) / q.cpuUs) * 100).toFixed(0)}% |`,
     );
     process.stderr.write(`as shipped, ${c.name}: done\n`);
   }
@@ -328,5 +351,13 @@ async function compareAsShipped(): Promise<void> {
   );
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const row of rows) console.log(row);
+  console.log(
+    "\nServer CPU time per request (the process, all threads; what a loaded machine moves least), and its ratio to the ceiling's:\n",
+  );
+  console.log(
+    '| case | scim-server start | LOG_LEVEL=silent | bench setup | ceiling | start / ceiling | silent / ceiling | bench setup / ceiling | logging cost |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const row of cpuRows) console.log(row);
   console.log(`\n(${logged.split('\n').length - 1} request log lines written by scim-server start)`);
 }
