@@ -73,7 +73,9 @@ const patchOp = (op: string, path: string, value?: unknown) => ({
 });
 /** Alternately adds and removes one spare user, so the group keeps its size through the run. */
 const memberToggle = (s: Server, n: number) => {
-  const user = s.info.spareUserIds[Math.floor(n / 2) % s.info.spareUserIds.length]!;
+  const spare = s.info.spareUserIds;
+  // The probe and its undo use n = -2 and -1: a non-negative index for them too.
+  const user = spare[((Math.floor(n / 2) % spare.length) + spare.length) % spare.length]!;
   return n % 2 === 0
     ? patchOp('add', 'members', [{ value: user }])
     : patchOp('remove', `members[value eq "${user}"]`);
