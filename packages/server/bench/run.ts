@@ -6,6 +6,7 @@
  *   pnpm --filter @scim/server bench                 # 100,000 users, 5 s per case
  *   BENCH_USERS=10000 BENCH_SECONDS=2 pnpm --filter @scim/server bench
  *   BENCH_ONLY=shipped pnpm --filter @scim/server bench   # only the as-shipped table
+ *   BENCH_ROUNDS=5 ...                                    # rounds of the as-shipped table (default 3)
  *
  * Prints a Markdown table of requests/s and p99 latency per case and server, the ratios, and
  * resident memory after loading; then the as-shipped table: the real `scim-server start` (default
@@ -24,6 +25,8 @@ import { TOKEN as DEFAULT_TOKEN, type ReadyMessage, USERS } from './servers/comm
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = 10;
 const ONLY_SHIPPED = process.env.BENCH_ONLY === 'shipped';
+/** Rounds of the as-shipped table (medians are printed): a loaded machine moves single runs a lot. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const AUTOCANNON = (createRequire(import.meta.url)('autocannon/package.json') as { version: string }).version;
 const load = () =>
   loadavg()
@@ -130,6 +133,21 @@ interface Measured {
   readonly errors: number;
   /** The server process's CPU time (all its threads) per completed request, in µs. */
   readonly cpuUs: number;
+}
+
+/** The median of each figure of several runs (errors summed). */
+function medianOf(runs: readonly Measured[]): Measured {
+  const median = (values: number[]) => {
+    const sorted = [...values].sort((x, y) => x - y);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  };
+  return {
+    rps: median(runs.map((r) => r.rps)),
+    p99: median(runs.map((r) => r.p99)),
+    errors: runs.reduce((sum, r) => sum + r.errors, 0),
+    cpuUs: median(runs.map((r) => r.cpuUs)),
+  };
 }
 
 /** CPU time a process has used so far (user + system, all threads), in µs, from /proc. */
@@ -325,12 +343,13 @@ async function compareAsShipped(): Promise<void> {
   const rows: string[] = [];
   const cpuRows: string[] = [];
   for (const c of cases.filter((c) => c.ceiling)) {
-    const [a, q, o, z] = [
-      await measure(shipped, c, true),
-      await measure(silent, c, true),
-      await measure(ours, c, true),
-      await measure(ceiling, c, true),
-    ];
+    // ROUNDS rounds, the four servers one after the other in each; the median of each.
+    const runs: Measured[][] = [[], [], [], []];
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [i, s] of [shipped, silent, ours, ceiling].entries())
+        runs[i]!.push(await measure(s, c, true));
+    }
+    const [a, q, o, z] = runs.map(medianOf) as [Measured, Measured, Measured, Measured];
     const errors = a.errors + q.errors + o.errors + z.errors;
     const x = (m: Measured) => `${(z.rps / m.rps).toFixed(2)}x`;
     const y = (m: Measured) => `${(m.cpuUs / z.cpuUs).toFixed(2)}x`;
@@ -346,7 +365,7 @@ async function compareAsShipped(): Promise<void> {
   for (const s of [shipped, silent]) await stop(s);
   const logged = readFileSync(join(import.meta.dirname, '..', '.cache', 'shipped.log'), 'utf8');
   console.log(
-    '\nAs shipped: `scim-server start` (request log at info to a file, bearer token from the store), the same with LOG_LEVEL=silent, the setup above (static token, no log), the node:http ceiling serving the same bytes\n',
+    `\nAs shipped: \`scim-server start\` (request log at info to a file, bearer token from the store), the same with LOG_LEVEL=silent, the setup above (static token, no log), the node:http ceiling serving the same bytes; median of ${ROUNDS} rounds, the four servers in turn in each\n`,
   );
   console.log(
     '| case | scim-server start req/s | LOG_LEVEL=silent req/s | bench setup req/s | ceiling req/s | ceiling / start | ceiling / silent | ceiling / bench setup | logging cost |',
