@@ -156,9 +156,7 @@ function nodeRequest(req: IncomingMessage, path: string, options: NodeAdapterOpt
     header(name) {
       // As toRequest: a body a framework already read has lost its framing headers.
       if (parsed !== undefined && (name === 'content-length' || name === 'transfer-encoding')) return null;
-      // Every value of a repeated header, joined as fetch's Headers joins them (req.headers keeps
-      // only the first of some, such as User-Agent).
-      return req.headersDistinct[name]?.join(', ') ?? null;
+      return headerOf(req, name);
     },
     body() {
       if (built !== undefined) return built.body;
@@ -176,6 +174,22 @@ function nodeRequest(req: IncomingMessage, path: string, options: NodeAdapterOpt
     requestId: undefined,
   };
   return request;
+}
+
+/**
+ * Every value of a repeated request header, joined as fetch's Headers joins them (`req.headers`
+ * keeps only the first of some, such as User-Agent); `null` when absent. An HTTP/2 request of the
+ * compatibility API has no `headersDistinct`: its raw headers are read instead.
+ */
+function headerOf(req: IncomingMessage, name: string): string | null {
+  const distinct = (req as { headersDistinct?: Record<string, string[] | undefined> }).headersDistinct;
+  if (distinct !== undefined) return distinct[name]?.join(', ') ?? null;
+  let value: string | null = null;
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+    if (req.rawHeaders[i]!.toLowerCase() !== name) continue;
+    value = value === null ? req.rawHeaders[i + 1]! : `${value}, ${req.rawHeaders[i + 1]!}`;
+  }
+  return value;
 }
 
 /** Writes a reply of the pipeline: headers in the order a fetch `Response` lists them, one write. */
