@@ -5,23 +5,42 @@
  *
  *   pnpm --filter @scim/server bench                 # 100,000 users, 5 s per case
  *   BENCH_USERS=10000 BENCH_SECONDS=2 pnpm --filter @scim/server bench
+ *   BENCH_ONLY=shipped pnpm --filter @scim/server bench   # only the as-shipped table
+ *   BENCH_ROUNDS=5 ...                                    # rounds of the as-shipped table (default 3)
  *
  * Prints a Markdown table of requests/s and p99 latency per case and server, the ratios, and
- * resident memory after loading.
+ * resident memory after loading; then the as-shipped table: the real `scim-server start` (default
+ * logging and token store, on the same SQLite file), the same with LOG_LEVEL=silent, the
+ * benchmark's own setup and the node:http ceiling, side by side, with the ratios to the ceiling.
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { type ReadyMessage, TOKEN, USERS } from './servers/common.ts';
+import { startCli } from './servers/cli.ts';
+import { TOKEN as DEFAULT_TOKEN, type ReadyMessage, USERS } from './servers/common.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = 10;
+const ONLY_SHIPPED = process.env.BENCH_ONLY === 'shipped';
+/** Rounds of the as-shipped table (medians are printed): a loaded machine moves single runs a lot. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const AUTOCANNON = (createRequire(import.meta.url)('autocannon/package.json') as { version: string }).version;
+const load = () =>
+  loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ');
+const loadBefore = load();
 
 interface Server {
   readonly name: string;
   readonly child: ChildProcess;
   readonly info: ReadyMessage;
   readonly base: string;
+  /** The bearer token it accepts (TOKEN when absent). */
+  readonly token?: string;
 }
 
 async function start(name: string, file: string): Promise<Server> {
@@ -57,7 +76,9 @@ const patchOp = (op: string, path: string, value?: unknown) => ({
 });
 /** Alternately adds and removes one spare user, so the group keeps its size through the run. */
 const memberToggle = (s: Server, n: number) => {
-  const user = s.info.spareUserIds[Math.floor(n / 2) % s.info.spareUserIds.length]!;
+  const spare = s.info.spareUserIds;
+  // The probe and its undo use n = -2 and -1: a non-negative index for them too.
+  const user = spare[((Math.floor(n / 2) % spare.length) + spare.length) % spare.length]!;
   return n % 2 === 0
     ? patchOp('add', 'members', [{ value: user }])
     : patchOp('remove', `members[value eq "${user}"]`);
@@ -110,10 +131,41 @@ interface Measured {
   readonly rps: number;
   readonly p99: number;
   readonly errors: number;
+  /** The server process's CPU time (all its threads) per completed request, in µs. */
+  readonly cpuUs: number;
+}
+
+/** The median of each figure of several runs (errors summed). */
+function medianOf(runs: readonly Measured[]): Measured {
+  const median = (values: number[]) => {
+    const sorted = [...values].sort((x, y) => x - y);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  };
+  return {
+    rps: median(runs.map((r) => r.rps)),
+    p99: median(runs.map((r) => r.p99)),
+    errors: runs.reduce((sum, r) => sum + r.errors, 0),
+    cpuUs: median(runs.map((r) => r.cpuUs)),
+  };
+}
+
+/** CPU time a process has used so far (user + system, all threads), in µs, from /proc. */
+function cpuOf(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime, fields 14 and 15 of the line (11 and 12 after the command), in ticks of 10 ms.
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 async function measure(s: Server, c: Case, warmUp = false): Promise<Measured> {
   const url = `${s.base}${c.path(s)}`;
+  const TOKEN = s.token ?? DEFAULT_TOKEN;
   // One untimed second first, so the JIT has compiled the hot path (GET cases of our server and
   // the ceiling; SCIMMY's slow cases would still be computing it when the timed run starts).
   if (warmUp) {
@@ -141,6 +193,7 @@ async function measure(s: Server, c: Case, warmUp = false): Promise<Measured> {
     });
   }
   let n = 0;
+  const cpuBefore = cpuOf(s.child.pid);
   const result = await autocannon({
     url,
     connections: CONNECTIONS,
@@ -164,6 +217,7 @@ async function measure(s: Server, c: Case, warmUp = false): Promise<Measured> {
     rps: result.requests.average,
     p99: result.latency.p99,
     errors: result.non2xx + result.errors + result.timeouts,
+    cpuUs: (cpuOf(s.child.pid) - cpuBefore) / Math.max(1, result.requests.total),
   };
 }
 
@@ -190,10 +244,6 @@ async function rssOf(s: Server): Promise<number> {
 }
 
 const ours = await start('@scim/server (SQLite)', 'ours.ts');
-// SCIMMY's memory after loading, from a first start; every case then gets a fresh SCIMMY.
-const firstScimmy = await start('SCIMMY', 'scimmy.ts');
-const scimmyRss = firstScimmy.info.rss;
-await stop(firstScimmy);
 const ceilingChild = fork(join(import.meta.dirname, 'servers', 'discovery.ts'), ['ceiling'], {
   execArgv: ['--conditions=@scim/source', '--no-warnings'],
   stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -202,16 +252,20 @@ const ceilingPort = await new Promise<number>((resolve) =>
   ceilingChild.on('message', (m: { ready?: boolean; port?: number }) => m.ready && resolve(m.port!)),
 );
 // The ceiling serves exactly the bytes our server returns for each GET case.
-const bodies: Record<string, string> = {};
-for (const c of cases.filter((c) => c.ceiling)) {
-  const path = c.path(ours);
-  const response = await fetch(`${ours.base}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
-  bodies[`/scim${path}`] = await response.text();
+async function serveOnCeiling(s: Server): Promise<void> {
+  const bodies: Record<string, string> = {};
+  for (const c of cases.filter((c) => c.ceiling)) {
+    const path = c.path(s);
+    const response = await fetch(`${s.base}${path}`, {
+      headers: { authorization: `Bearer ${s.token ?? DEFAULT_TOKEN}` },
+    });
+    bodies[`/scim${path}`] = await response.text();
+  }
+  await new Promise<void>((resolve) => {
+    ceilingChild.once('message', () => resolve());
+    ceilingChild.send({ bodies });
+  });
 }
-await new Promise<void>((resolve) => {
-  ceilingChild.once('message', () => resolve());
-  ceilingChild.send({ bodies });
-});
 const ceiling = {
   name: 'node:http ceiling',
   child: ceilingChild,
@@ -222,37 +276,109 @@ const ceiling = {
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const rate = (n: number) => (n < 10 ? n.toFixed(1) : fmt(n));
 const cell = (m: Measured) => (m.rps > 0 ? `${rate(m.rps)} (p99 ${m.p99} ms)` : `none in ${SECONDS} s`);
-const rows: string[] = [];
-for (const c of cases) {
-  const a = await measure(ours, c, c.ceiling === true);
-  // SCIMMY keeps computing requests autocannon gave up on (a list over 100,000 users takes
-  // seconds each), which would slow whatever runs next: each case gets a fresh SCIMMY (it loads in
-  // about a second, with new ids; every case reads the ids from the server it runs against), which
-  // is stopped as soon as its run is over.
-  const scimmy = await start('SCIMMY', 'scimmy.ts');
-  const b = await measure(scimmy, c);
-  await stop(scimmy);
-  const z = c.ceiling ? await measure(ceiling, c, true) : undefined;
-  const errors = a.errors + b.errors + (z?.errors ?? 0);
-  const ceilingCells = z === undefined ? '– | –' : `${fmt(z.rps)} | ${(z.rps / a.rps).toFixed(2)}x`;
-  const note = errors > 0 ? ` (${errors} non-2xx or errors)` : '';
-  rows.push(
-    `| ${c.name}${note} | ${cell(a)} | ${cell(b)} | ${b.rps > 0 ? `${(a.rps / b.rps).toFixed(1)}x` : 'SCIMMY completed none'} | ${ceilingCells} |`,
+console.log(
+  `\n${USERS.toLocaleString('en-US')} users, autocannon ${AUTOCANNON}, ${CONNECTIONS} connections, ${SECONDS} s per case (after 1 s of warm-up for the ceiling cases), Node ${process.version}, load average before: ${loadBefore}`,
+);
+if (!ONLY_SHIPPED) await compareWithScimmy();
+
+async function compareWithScimmy(): Promise<void> {
+  await serveOnCeiling(ours);
+  // SCIMMY's memory after loading, from a first start; every case then gets a fresh SCIMMY.
+  const firstScimmy = await start('SCIMMY', 'scimmy.ts');
+  const scimmyRss = firstScimmy.info.rss;
+  await stop(firstScimmy);
+  const rows: string[] = [];
+  for (const c of cases) {
+    const a = await measure(ours, c, c.ceiling === true);
+    // SCIMMY keeps computing requests autocannon gave up on (a list over 100,000 users takes
+    // seconds each), which would slow whatever runs next: each case gets a fresh SCIMMY (it loads in
+    // about a second, with new ids; every case reads the ids from the server it runs against), which
+    // is stopped as soon as its run is over.
+    const scimmy = await start('SCIMMY', 'scimmy.ts');
+    const b = await measure(scimmy, c);
+    await stop(scimmy);
+    const z = c.ceiling ? await measure(ceiling, c, true) : undefined;
+    const errors = a.errors + b.errors + (z?.errors ?? 0);
+    const ceilingCells = z === undefined ? '– | –' : `${fmt(z.rps)} | ${(z.rps / a.rps).toFixed(2)}x`;
+    const note = errors > 0 ? ` (${errors} non-2xx or errors)` : '';
+    rows.push(
+      `| ${c.name}${note} | ${cell(a)} | ${cell(b)} | ${b.rps > 0 ? `${(a.rps / b.rps).toFixed(1)}x` : 'SCIMMY completed none'} | ${ceilingCells} |`,
+    );
+    process.stderr.write(`${c.name}: done\n`);
+  }
+
+  console.log(
+    '\n| case | @scim/server (SQLite) req/s | SCIMMY req/s | ours / SCIMMY | node:http ceiling req/s | ceiling / ours |',
   );
-  process.stderr.write(`${c.name}: done\n`);
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const row of rows) console.log(row);
+  const oursAfter = await rssOf(ours);
+  const mb = (n: number) => `${(n / 2 ** 20).toFixed(0)} MB`;
+  console.log(
+    `\nResident memory (after a GC): @scim/server ${mb(ours.info.rss)} once loaded, ${mb(oursAfter)} after all the runs above; SCIMMY ${mb(scimmyRss)} once loaded`,
+  );
 }
 
-console.log(
-  `\n${USERS.toLocaleString('en-US')} users, ${CONNECTIONS} connections, ${SECONDS} s per case, Node ${process.version}\n`,
-);
-console.log(
-  '| case | @scim/server (SQLite) req/s | SCIMMY req/s | ours / SCIMMY | node:http ceiling req/s | ceiling / ours |',
-);
-console.log('|---|---:|---:|---:|---:|---:|');
-for (const row of rows) console.log(row);
-const oursAfter = await rssOf(ours);
-const mb = (n: number) => `${(n / 2 ** 20).toFixed(0)} MB`;
-console.log(
-  `\nResident memory (after a GC): @scim/server ${mb(ours.info.rss)} once loaded, ${mb(oursAfter)} after all the runs above; SCIMMY ${mb(scimmyRss)} once loaded`,
-);
+await compareAsShipped();
 for (const s of [ours, ceiling]) await stop(s);
+console.log(`\nLoad average after: ${load()}`);
+
+/**
+ * The as-shipped table: `scim-server start` with its defaults, the same with LOG_LEVEL=silent
+ * (what request logging costs), the benchmark's setup (a static token, no logging) and the
+ * ceiling serving the CLI's bytes, case by case, one after the other.
+ */
+async function compareAsShipped(): Promise<void> {
+  const database = ours.info.database;
+  if (database === undefined) throw new Error('the benchmark server did not say which file it serves');
+  const cliServer = async (name: string, env: Record<string, string>): Promise<Server> => {
+    const log = join(import.meta.dirname, '..', '.cache', `${name}.log`);
+    const cli = await startCli(database, log, env);
+    const info = { ...ours.info, port: cli.port };
+    return { name, child: cli.child, info, base: `http://127.0.0.1:${cli.port}/scim`, token: cli.token };
+  };
+  const shipped = await cliServer('shipped', {});
+  const silent = await cliServer('shipped-silent', { LOG_LEVEL: 'silent' });
+  await serveOnCeiling(shipped);
+  const rows: string[] = [];
+  const cpuRows: string[] = [];
+  for (const c of cases.filter((c) => c.ceiling)) {
+    // ROUNDS rounds, the four servers one after the other in each; the median of each.
+    const runs: Measured[][] = [[], [], [], []];
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [i, s] of [shipped, silent, ours, ceiling].entries())
+        runs[i]!.push(await measure(s, c, true));
+    }
+    const [a, q, o, z] = runs.map(medianOf) as [Measured, Measured, Measured, Measured];
+    const errors = a.errors + q.errors + o.errors + z.errors;
+    const x = (m: Measured) => `${(z.rps / m.rps).toFixed(2)}x`;
+    const y = (m: Measured) => `${(m.cpuUs / z.cpuUs).toFixed(2)}x`;
+    const us = (m: Measured) => `${Math.round(m.cpuUs)} µs`;
+    rows.push(
+      `| ${c.name}${errors > 0 ? ` (${errors} non-2xx or errors)` : ''} | ${cell(a)} | ${cell(q)} | ${cell(o)} | ${fmt(z.rps)} | ${x(a)} | ${x(q)} | ${x(o)} | ${(((q.rps - a.rps) / q.rps) * 100).toFixed(0)}% |`,
+    );
+    cpuRows.push(
+      `| ${c.name} | ${us(a)} | ${us(q)} | ${us(o)} | ${us(z)} | ${y(a)} | ${y(q)} | ${y(o)} | ${(((a.cpuUs - q.cpuUs) / q.cpuUs) * 100).toFixed(0)}% |`,
+    );
+    process.stderr.write(`as shipped, ${c.name}: done\n`);
+  }
+  for (const s of [shipped, silent]) await stop(s);
+  const logged = readFileSync(join(import.meta.dirname, '..', '.cache', 'shipped.log'), 'utf8');
+  console.log(
+    `\nAs shipped: \`scim-server start\` (request log at info to a file, bearer token from the store), the same with LOG_LEVEL=silent, the setup above (static token, no log), the node:http ceiling serving the same bytes; median of ${ROUNDS} rounds, the four servers in turn in each\n`,
+  );
+  console.log(
+    '| case | scim-server start req/s | LOG_LEVEL=silent req/s | bench setup req/s | ceiling req/s | ceiling / start | ceiling / silent | ceiling / bench setup | logging cost |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const row of rows) console.log(row);
+  console.log(
+    "\nServer CPU time per request (the process, all threads; what a loaded machine moves least), and its ratio to the ceiling's:\n",
+  );
+  console.log(
+    '| case | scim-server start | LOG_LEVEL=silent | bench setup | ceiling | start / ceiling | silent / ceiling | bench setup / ceiling | logging cost |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const row of cpuRows) console.log(row);
+  console.log(`\n(${logged.split('\n').length - 1} request log lines written by scim-server start)`);
+}

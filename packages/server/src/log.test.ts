@@ -1,8 +1,18 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { recordingTokenStore } from './auth/token-store.fixture.ts';
 import { issueToken } from './auth/tokens.ts';
-import { createLogger, getRequestId, logRequest, redactSecrets, withRequestLogging } from './log.ts';
+import {
+  batchedDestination,
+  createLogger,
+  getRequestId,
+  logRequest,
+  redactSecrets,
+  withRequestLogging,
+} from './log.ts';
 
 function capture() {
   const lines: string[] = [];
@@ -246,6 +256,21 @@ describe('logRequest', () => {
   });
 });
 
+describe('logRequest, query parameters', () => {
+  it.each([
+    ['?token=abc&a=1', '/x?token=%5Bredacted%5D&a=1'],
+    ['?a=1&Access_Token=abc', '/x?a=1&Access_Token=%5Bredacted%5D'],
+    ['?%74oken=abc', '/x?token=%5Bredacted%5D'],
+    ['?api+key=1&code=abc', '/x?api+key=1&code=%5Bredacted%5D'],
+    ['?a=1&b=token', '/x?a=1&b=token'],
+    ['?tokens=1&b', '/x?tokens=1&b'],
+  ])('logs %s as %s', (query, path) => {
+    const { logger, parsed } = capture();
+    logRequest(logger, new Request(`https://h/x${query}`), new Response(null), 1, 'id');
+    expect(parsed()[0]).toMatchObject({ path });
+  });
+});
+
 describe('withRequestLogging', () => {
   it('never writes the bearer token it authenticated with', async () => {
     const { logger, lines } = capture();
@@ -325,3 +350,52 @@ async function fetchLikeResponse(): Promise<Response> {
   expect(() => response.headers.set('x-test', '1')).toThrow();
   return response;
 }
+
+describe('batchedDestination', () => {
+  it('writes the lines of one tick in one write, in order, and nothing before the tick ends', () => {
+    const writes: string[] = [];
+    const ticks: (() => void)[] = [];
+    const destination = batchedDestination({ write: (chunk) => writes.push(chunk) }, (f) => ticks.push(f));
+    const logger = createLogger({ destination });
+    for (let i = 0; i < 3; i++) logger.info({ i }, `line ${i}`);
+    expect(writes).toEqual([]);
+    expect(ticks).toHaveLength(1);
+    ticks.shift()!();
+    expect(writes).toHaveLength(1);
+    const lines = writes[0]!.split('\n');
+    expect(lines.pop()).toBe('');
+    expect(lines.map((l) => (JSON.parse(l) as { i: number }).i)).toEqual([0, 1, 2]);
+    logger.info({ i: 3 }, 'next tick');
+    ticks.shift()!();
+    expect(writes).toHaveLength(2);
+    expect(ticks).toHaveLength(0);
+  });
+
+  it('writes at once when a tick has logged 64 KiB', () => {
+    const writes: string[] = [];
+    const destination = batchedDestination({ write: (chunk) => writes.push(chunk) }, () => undefined);
+    const logger = createLogger({ destination });
+    for (let i = 0; i < 1_000; i++) logger.info({ filler: 'x'.repeat(100) }, 'big');
+    expect(writes.length).toBeGreaterThan(0);
+    expect(writes.every((w) => w.endsWith('\n'))).toBe(true);
+  });
+
+  it('loses no line and splits none when the process exits right after logging', async () => {
+    const script = [
+      "import { createLogger } from './src/log.ts';",
+      'const logger = createLogger();',
+      "for (let i = 0; i < 5000; i++) logger.info({ i }, 'x'.repeat(200));",
+      'process.exit(0);',
+    ].join('\n');
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--conditions=@scim/source', '--no-warnings', '--input-type=module', '--eval', script],
+      { cwd: join(import.meta.dirname, '..'), maxBuffer: 64 * 1024 * 1024 },
+    );
+    const lines = stdout.split('\n');
+    expect(lines.pop()).toBe('');
+    expect(lines.map((l) => (JSON.parse(l) as { i: number }).i)).toEqual(
+      Array.from({ length: 5000 }, (_, i) => i),
+    );
+  }, 30_000);
+});

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { type DestinationStream, type Level, type Logger, pino } from 'pino';
-import { fastPathOf, withFastPath } from './fast-path.ts';
-import { requestIdFrom } from './request-id.ts';
+import {
+  type PipelineRequest,
+  pipelineOf,
+  type Reply,
+  statusOf,
+  withPipeline,
+  withReplyHeader,
+} from './pipeline.ts';
+import { rememberedRequestId, rememberRequestId, requestIdFrom } from './request-id.ts';
 
 /** Keys whose values are never logged: credentials in headers, bodies and options. */
 const SECRET_KEY = /(authorization|cookie|password|passwd|secret|token|api[-_]?key|credentials?)$/i;
@@ -25,6 +32,8 @@ const SECRET_TEXT: readonly (readonly [RegExp, string])[] = [
  */
 const ENCODED_RUN =
   /(?:%[0-9A-Fa-f]{2}|[A-Za-z0-9_.~+-])*%[0-9A-Fa-f]{2}(?:%[0-9A-Fa-f]{2}|[A-Za-z0-9_.~+-])*/g;
+/** What every credential pattern above, or a percent-escape that may hide one, contains. */
+const MAYBE_SECRET = /scim_|eyJ|bearer|basic|%/i;
 const REDACTED = '[redacted]';
 const MAX_DEPTH = 8;
 
@@ -69,6 +78,8 @@ function redactEncoded(text: string, depth: number): string {
  * @see https://datatracker.ietf.org/doc/html/rfc6750#section-5.3
  */
 export function redactSecrets(text: string): string {
+  // Each pattern needs one of these (and the encoded forms a `%`): most text has none of them.
+  if (!MAYBE_SECRET.test(text)) return text;
   return redactEncoded(redactPlain(text), 0);
 }
 
@@ -109,6 +120,63 @@ function scrub(value: unknown, depth: number, seen: WeakSet<object>): unknown {
   return out;
 }
 
+/** Flush at once when a tick's lines reach this many characters. */
+const BATCH_LIMIT = 64 * 1024;
+
+/**
+ * A pino destination that writes the lines logged in one tick of the event loop together: one
+ * `write` to `sink` per tick (or per 64 KiB) instead of one per line, in order, whole lines only.
+ * `flush()` writes what is pending at once. @internal
+ */
+export function batchedDestination(
+  sink: { write(chunk: string): unknown },
+  schedule: (flush: () => void) => void = setImmediate,
+): DestinationStream & { flush(): void } {
+  let pending = '';
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (pending === '') return;
+    const chunk = pending;
+    pending = '';
+    sink.write(chunk);
+  };
+  return {
+    write(line: string) {
+      pending += line;
+      if (pending.length >= BATCH_LIMIT) flush();
+      else if (!scheduled) {
+        scheduled = true;
+        schedule(flush);
+      }
+    },
+    flush,
+  };
+}
+
+let stdout: DestinationStream | undefined;
+
+/**
+ * Standard output, batched per tick ({@link batchedDestination}): each batch is one synchronous
+ * write (pino's sonic-boom, which retries a full pipe), so a batch is never half written when the
+ * process exits, and what is pending is written on exit. One for the process, shared by every
+ * logger that writes there.
+ */
+function batchedStdout(): DestinationStream {
+  if (stdout !== undefined) return stdout;
+  const sonic = pino.destination({ dest: 1, sync: true });
+  const batched = batchedDestination(sonic);
+  process.once('exit', () => {
+    try {
+      batched.flush();
+    } catch {
+      // Standard output is gone (a closed pipe): nothing more can be written.
+    }
+  });
+  stdout = batched;
+  return batched;
+}
+
 /**
  * Options of {@link createLogger}.
  *
@@ -123,7 +191,10 @@ export interface CreateLoggerOptions {
   readonly level?: Level | 'silent';
   /** The logger's name, written in every line. */
   readonly name?: string;
-  /** Where the JSON lines go (default standard output). */
+  /**
+   * Where the JSON lines go (default standard output, the lines of one event-loop tick written
+   * together, and flushed when the process exits).
+   */
   readonly destination?: DestinationStream;
 }
 
@@ -167,7 +238,7 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
         },
       },
     },
-    options.destination,
+    options.destination ?? batchedStdout(),
   );
   // pino writes a child's bindings without the log formatter: scrub them on the way in. Children
   // inherit this method from the root (pino creates them with Object.create), so grandchildren too.
@@ -216,17 +287,37 @@ export interface RequestLogDetails {
 }
 
 /** The path and query of a URL, with credential-like query parameters redacted. */
-function safePath(url: string): string {
+function safePath(url: string | URL): string {
   let parsed: URL;
   try {
-    parsed = new URL(url);
+    // A URL of the pipeline is not changed here: a copy only when a parameter must be redacted.
+    parsed = typeof url === 'string' ? new URL(url) : url;
   } catch {
     return '[unparsable url]';
   }
-  for (const key of new Set(parsed.searchParams.keys())) {
-    if (SECRET_PARAM.test(key)) parsed.searchParams.set(key, REDACTED);
+  if (parsed.search !== '' && hasSecretParam(parsed.search)) {
+    if (parsed === url) parsed = new URL(parsed.href);
+    for (const key of new Set(parsed.searchParams.keys())) {
+      if (SECRET_PARAM.test(key)) parsed.searchParams.set(key, REDACTED);
+    }
   }
   return redactSecrets(parsed.pathname + parsed.search);
+}
+
+/**
+ * Whether a query (`?a=1&b=2`) has a parameter whose value is never logged. Without `%` or `+`
+ * the keys are as written; otherwise they are decoded as `URLSearchParams` decodes them.
+ */
+function hasSecretParam(search: string): boolean {
+  if (!search.includes('%') && !search.includes('+')) {
+    for (const pair of search.slice(1).split('&')) {
+      const at = pair.indexOf('=');
+      if (SECRET_PARAM.test(at < 0 ? pair : pair.slice(0, at))) return true;
+    }
+    return false;
+  }
+  for (const key of new URLSearchParams(search).keys()) if (SECRET_PARAM.test(key)) return true;
+  return false;
 }
 
 /**
@@ -269,11 +360,11 @@ export function logRequest(
   );
 }
 
-/** The line of {@link logRequest}, from plain values (the Node fast path has no `Request`). */
+/** The line of {@link logRequest}, from plain values (the pipeline has no `Request`). */
 function writeLine(
   logger: RequestLogger,
   method: string,
-  url: string,
+  url: string | URL,
   header: (name: string) => string | undefined,
   status: number,
   durationMs: number,
@@ -301,8 +392,6 @@ function writeLine(
   else logger.info(line, message);
 }
 
-const requestIds = new WeakMap<Request, string>();
-
 /**
  * The request id {@link withRequestLogging} gave a request, for the handler's own log lines.
  *
@@ -315,7 +404,7 @@ const requestIds = new WeakMap<Request, string>();
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3
  */
 export function getRequestId(request: Request): string | undefined {
-  return requestIds.get(request);
+  return rememberedRequestId(request);
 }
 
 /**
@@ -366,7 +455,7 @@ export function withRequestLogging(
     trust ? requestIdFrom(presented, generateId) : generateId();
   const logged = async (request: Request): Promise<Response> => {
     const requestId = idFor(request.headers.get('x-request-id') ?? undefined);
-    requestIds.set(request, requestId);
+    rememberRequestId(request, requestId);
     const started = now();
     let response: Response;
     try {
@@ -378,25 +467,25 @@ export function withRequestLogging(
     logRequest(logger, request, response, now() - started, requestId);
     return withHeader(response, 'x-request-id', requestId);
   };
-  // Forward the handler's Node fast path (see fast-path.ts), logged the same way.
-  const inner = fastPathOf(handler);
+  // Forward the handler's pipeline (see pipeline.ts), logged the same way.
+  const inner = pipelineOf(handler);
   if (inner === undefined) return logged;
-  return withFastPath(logged, (request) => {
+  return withPipeline(logged, async (request: PipelineRequest): Promise<Reply> => {
+    const requestId = idFor(request.header('x-request-id') ?? undefined);
+    request.requestId = requestId;
+    const header = (name: string) => request.header(name) ?? undefined;
     const started = now();
-    const reply = inner(request);
-    if (reply === undefined) return undefined;
-    const requestId = idFor(request.header('x-request-id'));
-    writeLine(
-      logger,
-      request.method,
-      `${request.origin}${request.url}`,
-      request.header,
-      reply.status,
-      now() - started,
-      requestId,
-      {},
-    );
-    return { ...reply, headers: { ...reply.headers, 'x-request-id': requestId } };
+    let reply: Reply;
+    try {
+      reply = await inner(request);
+    } catch (error) {
+      writeLine(logger, request.method, request.url, header, 500, now() - started, requestId, {
+        err: error,
+      });
+      throw error;
+    }
+    writeLine(logger, request.method, request.url, header, statusOf(reply), now() - started, requestId, {});
+    return withReplyHeader(reply, 'x-request-id', requestId, true);
   });
 }
 

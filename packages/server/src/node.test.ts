@@ -1,8 +1,10 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createHttp2Server, connect as http2Connect } from 'node:http2';
 import { type AddressInfo, connect as tcpConnect } from 'node:net';
 import { URN } from '@scim/schemas';
 import express from 'express';
 import { afterEach, describe, expect, test } from 'vitest';
+import { staticToken } from './auth/bearer.ts';
 import { createScimHandler } from './handler/index.ts';
 import { createNodeServer, toNodeListener, toNodeMiddleware } from './node.ts';
 import { memoryStore } from './store/memory.ts';
@@ -240,5 +242,55 @@ describe('createNodeServer', () => {
     expect(() => createNodeServer(handler(), { headersTimeoutMs: 2000, requestTimeoutMs: 1000 })).toThrow(
       /must not exceed requestTimeoutMs/,
     );
+  });
+});
+
+describe('toNodeListener over HTTP/2 (the compatibility API)', () => {
+  // The pipeline read headers with `headersDistinct`, which an HTTP/2 request does not have.
+  test('reads headers and bodies of an http2 request, with a bearer token of our own', async () => {
+    const token = 'an-http2-secret-of-16+';
+    const h = createScimHandler({
+      store: memoryStore(),
+      authenticate: staticToken(token),
+      basePath: '/scim/v2',
+    });
+    // The compatibility API hands the listener Http2ServerRequest / Http2ServerResponse objects.
+    const server = createHttp2Server(toNodeListener(h) as never);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const client = http2Connect(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    const call = (path: string, method: string, extra: Record<string, string>, body?: string) =>
+      new Promise<{ status: number; body: string; id: unknown }>((resolve, reject) => {
+        const stream = client.request({ ':path': path, ':method': method, 'x-request-id': 'h2-1', ...extra });
+        let status = 0;
+        let id: unknown;
+        let text = '';
+        stream.on('response', (headers) => {
+          status = Number(headers[':status']);
+          id = headers['x-request-id'];
+        });
+        stream.setEncoding('utf8');
+        stream.on('data', (chunk: string) => (text += chunk));
+        stream.on('end', () => resolve({ status, body: text, id }));
+        stream.on('error', reject);
+        stream.end(body);
+      });
+    try {
+      const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' };
+      expect((await call('/scim/v2/Users', 'GET', {})).status).toBe(401);
+      const created = await call(
+        '/scim/v2/Users',
+        'POST',
+        auth,
+        JSON.stringify({ schemas: [URN.User], userName: 'h2' }),
+      );
+      expect(created).toMatchObject({ status: 201, id: 'h2-1' });
+      const id = (JSON.parse(created.body) as { id: string }).id;
+      expect(JSON.parse((await call(`/scim/v2/Users/${id}`, 'GET', auth)).body)).toMatchObject({
+        userName: 'h2',
+      });
+    } finally {
+      client.close();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

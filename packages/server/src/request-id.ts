@@ -22,3 +22,15 @@ export function isRequestId(value: string | undefined): value is string {
 export function requestIdFrom(presented: string | undefined, generate: () => string = randomUUID): string {
   return isRequestId(presented) ? presented : generate();
 }
+
+const requestIds = new WeakMap<Request, string>();
+
+/** Remembers the request id of a fetch request, for `getRequestId`. @internal */
+export function rememberRequestId(request: Request, requestId: string | undefined): void {
+  if (requestId !== undefined) requestIds.set(request, requestId);
+}
+
+/** The request id remembered for a fetch request. @internal */
+export function rememberedRequestId(request: Request): string | undefined {
+  return requestIds.get(request);
+}

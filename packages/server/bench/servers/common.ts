@@ -41,6 +41,8 @@ export interface ReadyMessage {
   readonly spareUserIds: readonly string[];
   readonly smallGroupId: string;
   readonly largeGroupId: string;
+  /** The SQLite file the server serves, when it has one (for the as-shipped CLI case). */
+  readonly database?: string;
 }
 
 /** Resident set size after a GC (the benchmark runs servers with --expose-gc). */

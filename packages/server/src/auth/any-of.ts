@@ -1,3 +1,4 @@
+import { headerAuthOf, withHeaderAuth } from '../pipeline.ts';
 import type { Authenticator } from './types.ts';
 
 /**
@@ -13,11 +14,21 @@ import type { Authenticator } from './types.ts';
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-2
  */
 export function anyOf(...authenticators: readonly Authenticator[]): Authenticator {
-  return async (request, tenant) => {
+  const any: Authenticator = async (request, tenant) => {
     for (const authenticate of authenticators) {
       const principal = await authenticate(request, tenant);
       if (principal !== undefined) return principal;
     }
     return undefined;
   };
+  // When every one reads only the Authorization header, so does the combination.
+  const checks = authenticators.map(headerAuthOf);
+  if (checks.some((check) => check === undefined)) return any;
+  return withHeaderAuth(any, async (authorization, tenant) => {
+    for (const check of checks) {
+      const principal = await check!(authorization, tenant);
+      if (principal !== undefined) return principal;
+    }
+    return undefined;
+  });
 }

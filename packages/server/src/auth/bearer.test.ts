@@ -1,6 +1,7 @@
 import * as crypto from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
+import type { TokenRecord, TokenStore } from '../store/types.ts';
 import { bearerTokens, readBearerToken, staticToken } from './bearer.ts';
 import { recordingTokenStore } from './token-store.fixture.ts';
 import { issueToken, revokeToken, rotateToken } from './tokens.ts';
@@ -160,6 +161,66 @@ describe('bearerTokens', () => {
     await revokeToken(tokens, 'contoso', record.id, { clock });
     expect(await authenticate(request(`Bearer ${token}`), 'contoso')).toBeUndefined();
   });
+
+  it('with a cache, reuses a verified record within its TTL and sees a revocation after it', async () => {
+    const tokens = recordingTokenStore();
+    const { clock, advance } = fakeClock();
+    const { token, record } = await issueToken(tokens, 'contoso', { clock });
+    const authenticate = bearerTokens({ tokens, clock, cacheTtlMs: 5_000 });
+    const lookups = () => tokens.journal.filter((line) => line.startsWith('["findByHash"')).length;
+    expect(await authenticate(request(`Bearer ${token}`), 'contoso')).toBeDefined();
+    expect(await authenticate(request(`Bearer ${token}`), 'contoso')).toBeDefined();
+    expect(lookups()).toBe(1);
+    await revokeToken(tokens, 'contoso', record.id, { clock });
+    advance(4_999);
+    // Documented: revocation takes effect within the cache's TTL, not at once.
+    expect(await authenticate(request(`Bearer ${token}`), 'contoso')).toBeDefined();
+    advance(1);
+    expect(await authenticate(request(`Bearer ${token}`), 'contoso')).toBeUndefined();
+    expect(lookups()).toBe(2);
+  });
+
+  it('with a cache, still checks the tenant, the expiry and the hash on every request', async () => {
+    const tokens = recordingTokenStore();
+    const { clock, advance } = fakeClock();
+    const { token } = await issueToken(tokens, 'contoso', { clock, expiresAt: new Date(T0 + 1_000) });
+    const authenticate = bearerTokens({ tokens, clock, cacheTtlMs: 5_000 });
+    expect(await authenticate(request(`Bearer ${token}`), 'contoso')).toBeDefined();
+    expect(await authenticate(request(`Bearer ${token}`), 'fabrikam')).toBeUndefined();
+    expect(await authenticate(request(`Bearer ${token}x`), 'contoso')).toBeUndefined();
+    advance(1_000);
+    expect(await authenticate(request(`Bearer ${token}`), 'contoso')).toBeUndefined();
+  });
+
+  it('with a cache, keeps no unknown token and no more than 10,000 records', async () => {
+    // A store indexed by hash (the recording store's linear scans would take minutes here).
+    const byHash = new Map<string, TokenRecord>();
+    let lookups = 0;
+    const tokens: TokenStore = {
+      insert: async (record) => void byHash.set(record.hash, record),
+      findByHash: async (hash) => {
+        lookups++;
+        return byHash.get(hash);
+      },
+      list: async () => [...byHash.values()],
+      update: async () => true,
+    };
+    const { clock } = fakeClock();
+    const issued = [];
+    for (let i = 0; i < 10_001; i++) issued.push(await issueToken(tokens, 'contoso', { clock }));
+    const authenticate = bearerTokens({ tokens, clock, cacheTtlMs: 5_000 });
+    for (const { token } of issued) await authenticate(request(`Bearer ${token}`), 'contoso');
+    const before = lookups;
+    // The first record was pushed out by the 10,001st; the last is still cached.
+    await authenticate(request(`Bearer ${issued[10_000]!.token}`), 'contoso');
+    expect(lookups).toBe(before);
+    await authenticate(request(`Bearer ${issued[0]!.token}`), 'contoso');
+    expect(lookups).toBe(before + 1);
+    const unknown = 'scim_0123456789abcdef_AAAAAAAAAAAAAAAAAAAAAAAA';
+    await authenticate(request(`Bearer ${unknown}`), 'contoso');
+    await authenticate(request(`Bearer ${unknown}`), 'contoso');
+    expect(lookups).toBe(before + 3);
+  }, 30_000);
 
   it('accepts both tokens during a rotation’s overlap, then only the new one', async () => {
     const tokens = recordingTokenStore();

@@ -1,5 +1,6 @@
 import { ScimError } from '@scim/schemas';
-import type { TokenStore } from '../store/types.ts';
+import { type HeaderAuthenticator, withHeaderAuth } from '../pipeline.ts';
+import type { TokenRecord, TokenStore } from '../store/types.ts';
 import { hashesEqual, hashToken, tokenIdOf, tokenStatus } from './tokens.ts';
 import type { Authenticator, Principal } from './types.ts';
 
@@ -24,7 +25,11 @@ const LAST_USED_EVERY = 60_000;
  * @see https://datatracker.ietf.org/doc/html/rfc6750#section-2.1
  */
 export function readBearerToken(request: Request): string | undefined {
-  const header = request.headers.get('authorization');
+  return bearerOf(request.headers.get('authorization'));
+}
+
+/** The token of an `Authorization` header's value (see {@link readBearerToken}). */
+function bearerOf(header: string | null): string | undefined {
   if (header === null) return undefined;
   return BEARER.exec(header.trim())?.[1];
 }
@@ -43,6 +48,41 @@ export interface BearerTokensOptions {
   readonly tokens: TokenStore;
   /** The current time in milliseconds since the epoch; `Date.now` when absent. */
   readonly clock?: () => number;
+  /**
+   * How long a verified token's record is reused without asking the store again, in milliseconds
+   * (default 0: every request reads the store). With a cache, a revocation or rotation made in the
+   * store takes effect within this time; expiry is still checked on every request. At most
+   * 10,000 records are kept, by the token's hash (never the token).
+   */
+  readonly cacheTtlMs?: number;
+}
+
+/** The most verified records {@link bearerTokens} keeps in its cache. */
+const CACHE_MAX = 10_000;
+
+/** A store lookup by hash, reusing a found record for `ttlMs` (0: no cache). */
+function cachedLookup(
+  tokens: TokenStore,
+  ttlMs: number,
+  clock: () => number,
+): (hash: string) => Promise<TokenRecord | undefined> {
+  if (!(ttlMs > 0)) return (hash) => tokens.findByHash(hash);
+  const cache = new Map<string, { readonly record: TokenRecord; readonly until: number }>();
+  return async (hash) => {
+    const now = clock();
+    const hit = cache.get(hash);
+    if (hit !== undefined && now < hit.until) return hit.record;
+    const record = await tokens.findByHash(hash);
+    cache.delete(hash);
+    if (record === undefined) return undefined;
+    if (cache.size >= CACHE_MAX) {
+      for (const [key, entry] of cache) if (now >= entry.until) cache.delete(key);
+      // Still full: the oldest entry goes (a Map iterates in insertion order).
+      if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
+    }
+    cache.set(hash, { record, until: now + ttlMs });
+    return record;
+  };
 }
 
 /**
@@ -51,7 +91,9 @@ export interface BearerTokensOptions {
  * for the record's own tenant, before its expiry and unless revoked. It records `lastUsed` at most
  * once a minute per token, in the background: a request never waits for that write, and one that
  * failed (a database locked by another process) is not retried before the next minute. An error of the store (a database that cannot be reached) is thrown,
- * not turned into `undefined`, so that an outage answers 503 rather than 401.
+ * not turned into `undefined`, so that an outage answers 503 rather than 401. With `cacheTtlMs`,
+ * a verified record is reused for that long (`scim-server start` uses 5 s): a revoked token then
+ * stops working within that time rather than at once.
  *
  * @param options - the token store and the clock
  * @returns an authenticator
@@ -65,6 +107,7 @@ export interface BearerTokensOptions {
 export function bearerTokens(options: BearerTokensOptions): Authenticator {
   const { tokens } = options;
   const clock = options.clock ?? Date.now;
+  const findByHash = cachedLookup(tokens, options.cacheTtlMs ?? 0, clock);
   /** When this process last tried to write each token's `lastUsed`, by tenant and token id. */
   const tried = new Map<string, number>();
   /**
@@ -93,11 +136,11 @@ export function bearerTokens(options: BearerTokensOptions): Authenticator {
       // Failing to record lastUsed must neither fail nor delay a request.
     });
   };
-  return async (request, tenant) => {
-    const token = readBearerToken(request);
+  const check: HeaderAuthenticator = async (authorization, tenant) => {
+    const token = bearerOf(authorization);
     if (token === undefined) return undefined;
     const hash = hashToken(token);
-    const record = await tokens.findByHash(hash);
+    const record = await findByHash(hash);
     if (record === undefined) return undefined;
     // The store found the record by its hash; compare again in constant time, so a store whose
     // lookup is not exact (a prefix index, a collation) cannot let a near miss through.
@@ -109,6 +152,9 @@ export function bearerTokens(options: BearerTokensOptions): Authenticator {
     const principal: Principal = { tenant: record.tenant, kind: 'bearer', id: record.id };
     return principal;
   };
+  const authenticate: Authenticator = async (request, tenant) =>
+    check(request.headers.get('authorization'), tenant);
+  return withHeaderAuth(authenticate, check);
 }
 
 /**
@@ -149,12 +195,15 @@ export function staticToken(secret: string, options: StaticTokenOptions = {}): A
     );
   }
   const expected = hashToken(secret);
-  return async (request, tenant) => {
-    const token = readBearerToken(request);
+  const check: HeaderAuthenticator = async (authorization, tenant) => {
+    const token = bearerOf(authorization);
     if (token === undefined) return undefined;
     if (!hashesEqual(hashToken(token), expected)) return undefined;
     if (options.tenant !== undefined && options.tenant !== tenant) return undefined;
     const principal: Principal = { tenant, kind: 'bearer', id: tokenIdOf(token) ?? 'static' };
     return principal;
   };
+  const authenticate: Authenticator = async (request, tenant) =>
+    check(request.headers.get('authorization'), tenant);
+  return withHeaderAuth(authenticate, check);
 }

@@ -1,12 +1,12 @@
 import { connect } from 'node:net';
-import { describe, expect, it } from 'vitest';
-import { issueToken } from '../auth/tokens.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { issueToken, revokeToken } from '../auth/tokens.ts';
 import { withRequestLogging } from '../log.ts';
 import { memoryStore } from '../store/memory.ts';
 import type { ScimStore } from '../store/types.ts';
 import { fakeStore, recordingContext } from './cli.fixture.ts';
 import { runCli } from './run.ts';
-import { authenticatorFromEnv } from './start.ts';
+import { authenticatorFromEnv, TOKEN_CACHE_MS } from './start.ts';
 
 /** Starts `scim-server start` on a free loopback port; resolves once it listens. */
 async function start(store: ScimStore, argv: string[] = [], env: Record<string, string> = {}) {
@@ -284,6 +284,23 @@ describe('authenticatorFromEnv', () => {
     expect(() =>
       authenticatorFromEnv({ JWT_ISSUER: 'a', JWT_AUDIENCE: 'b', JWT_JWKS_URL: 'not a url' }, tokens),
     ).toThrow(/JWT_JWKS_URL "not a url" is not a URL/);
+  });
+
+  it('stops accepting a revoked token within TOKEN_CACHE_MS (5 s), not later', async () => {
+    vi.useFakeTimers({ now: Date.parse('2026-12-01T10:00:00.000Z') });
+    try {
+      const tokens = fakeStore().tokens;
+      const { token, record } = await issueToken(tokens, 'contoso');
+      const request = new Request('https://x/Users', { headers: { authorization: `Bearer ${token}` } });
+      const authenticate = authenticatorFromEnv({}, tokens);
+      expect(await authenticate(request, 'contoso')).toMatchObject({ id: record.id });
+      await revokeToken(tokens, 'contoso', record.id);
+      expect(TOKEN_CACHE_MS).toBe(5_000);
+      vi.advanceTimersByTime(TOKEN_CACHE_MS);
+      expect(await authenticate(request, 'contoso')).toBeUndefined();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   // Review of issue 11: a key set that cannot be fetched answered 401 (as a bad token) and was

@@ -16,8 +16,9 @@ import { describeMigration, describeUnreserved, migrationOf } from './migration-
 /** Help for `scim-server start`. */
 export const startHelp = `Usage: scim-server start [--port 8080] [--host 0.0.0.0] [--base-path /scim/v2]
 
-Serves SCIM 2.0 over HTTP: users and groups, bearer tokens of \`scim-server tokens\`, JSON logs
-on standard output (one line per request, with its x-request-id; never a token).
+Serves SCIM 2.0 over HTTP: users and groups, bearer tokens of \`scim-server tokens\` (a revoked
+token stops working within 5 seconds), JSON logs on standard output (one line per request, with
+its x-request-id; never a token).
 
 Options (each also read from the environment):
   --port <n>          PORT: the TCP port (default 8080; 0 picks a free one)
@@ -42,6 +43,9 @@ Environment:
   MAX_HEADER_SIZE     the largest request line and headers, in bytes (default 16384; then 431)
   QUERY_TIMEOUT       how long one list query may run (default 200ms; then 400 tooMany; 0: no limit)`;
 
+/** How long `start` reuses a verified bearer token's record (a revocation takes effect within it). */
+export const TOKEN_CACHE_MS = 5_000;
+
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
 /**
@@ -61,7 +65,8 @@ export function authenticatorFromEnv(
   tokens: Parameters<typeof bearerTokens>[0]['tokens'],
   logger?: Pick<RequestLogger, 'warn'>,
 ): Authenticator {
-  const bearer = bearerTokens({ tokens });
+  // Verified tokens are reused for TOKEN_CACHE_MS: a revocation takes effect within 5 s.
+  const bearer = bearerTokens({ tokens, cacheTtlMs: TOKEN_CACHE_MS });
   const jwtVars = ['JWT_ISSUER', 'JWT_AUDIENCE', 'JWT_JWKS_URL'] as const;
   const set = jwtVars.filter((name) => env[name]);
   if (set.length === 0) return bearer;

@@ -13,7 +13,7 @@ Bearer tokens for a tenant. A token is shown once, when created; only its SHA-25
 
   tokens create --tenant T [--label L] [--expires 2027-12-31]   issue a token, print it once
   tokens list   --tenant T                                       list ids, labels, status, last use
-  tokens revoke --tenant T <id>                                  stop a token at once
+  tokens revoke --tenant T <id>                                  stop a token (a running server: within 5 s)
   tokens rotate --tenant T <id> [--overlap 24h] [--label L]      issue a new token; the old one
                                                                  keeps working for the overlap
 

@@ -1,15 +1,22 @@
 import { ScimError } from '@scim/schemas';
 
+/** What reading a body needs of a request: its headers and its body stream. @internal */
+export interface BodySource {
+  header(name: string): string | null;
+  body(): ReadableStream<Uint8Array> | null;
+}
+
 /**
  * Reads a request body as text, counting bytes while streaming (Content-Length is checked first
  * but not trusted): 413 as soon as the count passes `maxBytes`.
  * @internal
  */
-export async function readText(request: Request, maxBytes: number): Promise<string> {
-  const declared = request.headers.get('content-length');
+export async function readText(request: BodySource, maxBytes: number): Promise<string> {
+  const declared = request.header('content-length');
   if (declared !== null && Number(declared) > maxBytes) throw tooLarge(maxBytes);
-  if (request.body === null) return '';
-  const reader = request.body.getReader();
+  const body = request.body();
+  if (body === null) return '';
+  const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
@@ -92,8 +99,8 @@ export function parseJson(text: string, maxDepth: number): unknown {
  * `application/json` (or none); anything else is 415.
  * @internal
  */
-export function checkContentType(request: Request): void {
-  const type = request.headers.get('content-type');
+export function checkContentType(request: BodySource): void {
+  const type = request.header('content-type');
   if (type === null || type.trim() === '') return;
   const base = type.split(';')[0]?.trim().toLowerCase() ?? '';
   // text/plain is what fetch() and curl send for a string body without a type; the body must still be JSON.
@@ -115,7 +122,7 @@ export function checkContentType(request: Request): void {
  * Reads, size-checks and parses a JSON body.
  * @internal
  */
-export async function readJson(request: Request, maxBytes: number, maxDepth: number): Promise<unknown> {
+export async function readJson(request: BodySource, maxBytes: number, maxDepth: number): Promise<unknown> {
   checkContentType(request);
   return parseJson(await readText(request, maxBytes), maxDepth);
 }

@@ -1,4 +1,5 @@
 import { isScimError, ScimError, URN } from '@scim/schemas';
+import { errorReply, type PlainReply, type Reply, replyHeader, replyJson } from '../pipeline.ts';
 import { unstorable } from './limits.ts';
 import { scimJson } from './respond.ts';
 
@@ -10,7 +11,7 @@ export type BulkDispatch = (
   path: string,
   data: unknown,
   version: string | undefined,
-) => Promise<Response>;
+) => Promise<Reply>;
 
 interface Operation {
   readonly index: number;
@@ -217,7 +218,7 @@ export async function runBulk(
   body: unknown,
   maxOperations: number,
   dispatch: BulkDispatch,
-): Promise<Response> {
+): Promise<PlainReply> {
   const { ops, failOnErrors } = parseOperations(body, maxOperations);
   const defined = new Set(ops.flatMap((o) => (o.bulkId === undefined ? [] : [o.bulkId])));
   const ids = new Map<string, string>();
@@ -267,14 +268,14 @@ export async function runBulk(
       // (SQLite) would otherwise hold the event loop for the whole Bulk request.
       if (dispatched++ > 0) await yieldToEventLoop();
       const path = substitutePath(op.path, ids);
-      let response: Response;
+      let response: Reply;
       try {
         response = await dispatch(op.method, path, substitute(op.data, ids), op.version);
       } catch (error) {
-        response = (isScimError(error) ? error : ScimError.from(error)).toResponse();
+        response = errorReply(isScimError(error) ? error : ScimError.from(error));
       }
-      const location = response.headers.get('location') ?? undefined;
-      const etag = response.headers.get('etag') ?? undefined;
+      const location = replyHeader(response, 'location');
+      const etag = replyHeader(response, 'etag');
       const result: Json = {
         method: op.method,
         ...(op.bulkId === undefined ? {} : { bulkId: op.bulkId }),
@@ -285,9 +286,9 @@ export async function runBulk(
       if (response.status >= 400) {
         errors++;
         if (op.bulkId !== undefined) failed.add(op.bulkId);
-        result.response = await response.json().catch(() => undefined);
+        result.response = await replyJson(response);
       } else {
-        await response.body?.cancel();
+        if (response instanceof Response) await response.body?.cancel();
         if (op.method === 'POST' && op.bulkId !== undefined && location !== undefined) {
           ids.set(op.bulkId, decodeURIComponent(location.slice(location.lastIndexOf('/') + 1)));
         }

@@ -1,6 +1,6 @@
 import { type SchemaDefinition, ScimError, URN } from '@scim/schemas';
+import { jsonReply, type PlainReply } from '../pipeline.ts';
 import type { ResolvedConfig } from './config.ts';
-import { SCIM_JSON } from './respond.ts';
 
 type Json = Record<string, unknown>;
 
@@ -126,18 +126,15 @@ export function discoveryText(
   return text;
 }
 
-/** Serves a discovery endpoint (GET only) as a fetch response. @internal */
+/** Serves a discovery endpoint (GET only). @internal */
 export function discovery(
   config: ResolvedConfig,
   base: string,
   endpoint: DiscoveryEndpoint,
   id: string | undefined,
   cache?: Map<string, string>,
-): Response {
-  return new Response(discoveryText(config, base, endpoint, id, cache), {
-    status: 200,
-    headers: { 'content-type': SCIM_JSON },
-  });
+): PlainReply {
+  return jsonReply(200, discoveryText(config, base, endpoint, id, cache));
 }
 
 function build(

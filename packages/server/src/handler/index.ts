@@ -1,14 +1,26 @@
 import { isScimError, ScimError } from '@scim/schemas';
 import type { Principal } from '../auth/types.ts';
-import { type FastPath, withFastPath } from '../fast-path.ts';
 import { getRequestId } from '../log.ts';
 import type { ScimHandler, ScimServerOptions } from '../options.ts';
+import {
+  errorReply,
+  fromFetch,
+  headerAuthOf,
+  internalRequest,
+  type PipelineRequest,
+  type PlainReply,
+  type Reply,
+  replyHeader,
+  toResponse,
+  withPipeline,
+  withReplyHeader,
+} from '../pipeline.ts';
 import { requestIdFrom } from '../request-id.ts';
 import { RETRY_AFTER_SECONDS } from '../retry-after.ts';
 import { readJson } from './body.ts';
 import { type BulkDispatch, runBulk } from './bulk.ts';
 import { resolveConfig, type ServedType, storageOf } from './config.ts';
-import { type DiscoveryEndpoint, discovery, discoveryKey, discoveryText } from './discovery.ts';
+import { type DiscoveryEndpoint, discovery } from './discovery.ts';
 import { checkText, unstorable } from './limits.ts';
 import { queryParams, searchParams } from './query.ts';
 import {
@@ -21,13 +33,7 @@ import {
   replaceResource,
   searchAll,
 } from './resources.ts';
-import { SCIM_JSON, scimJson } from './respond.ts';
-
-/**
- * A path the WHATWG URL parser keeps as it is: unreserved characters and colons (schema URNs), no
- * percent-encoding, no `.` or `..` segment. Only such paths take the Node fast path.
- */
-const PLAIN_PATH = /^(?:\/(?!\.\.?(?:\/|$))[A-Za-z0-9._~:-]*)+$/;
+import { scimJson } from './respond.ts';
 
 /** Where a request's path leads. */
 type Target =
@@ -176,31 +182,38 @@ export function createScimHandler(options: ScimServerOptions): ScimHandler {
   const ready = open();
   ready.catch(() => undefined);
 
-  const errorResponse = (error: unknown, requestId: string): Response => {
+  const errorResponse = (error: unknown, requestId: string): PlainReply => {
     if (isScimError(error)) {
       if (error.status === 503 && error.headers['retry-after'] === undefined) {
-        return new ScimError(error.code, error.message, {
-          headers: { ...error.headers, 'retry-after': String(RETRY_AFTER_SECONDS) },
-        }).toResponse();
+        return errorReply(
+          new ScimError(error.code, error.message, {
+            headers: { ...error.headers, 'retry-after': String(RETRY_AFTER_SECONDS) },
+          }),
+        );
       }
-      return error.toResponse();
+      return errorReply(error);
     }
     if (isUnavailable(error)) {
       options.logger?.error({ requestId, err: error }, 'the store is unavailable');
-      return new ScimError(
-        'unavailable',
-        `the service's database is unavailable; retry after ${RETRY_AFTER_SECONDS} seconds`,
-        {
-          headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
-        },
-      ).toResponse();
+      return errorReply(
+        new ScimError(
+          'unavailable',
+          `the service's database is unavailable; retry after ${RETRY_AFTER_SECONDS} seconds`,
+          {
+            headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
+          },
+        ),
+      );
     }
     options.logger?.error({ requestId, err: error }, 'unexpected error');
-    return new ScimError(
-      'internal',
-      `the service provider failed to handle the request (request id ${requestId}); retry later, and quote the request id if it persists`,
-    ).toResponse();
+    return errorReply(
+      new ScimError(
+        'internal',
+        `the service provider failed to handle the request (request id ${requestId}); retry later, and quote the request id if it persists`,
+      ),
+    );
   };
+  const headerAuth = headerAuthOf(options.authenticate);
 
   /**
    * Where a path leads: the health endpoint, a discovery document, or a tenant's SCIM endpoints.
@@ -243,9 +256,8 @@ export function createScimHandler(options: ScimServerOptions): ScimHandler {
     return { kind: 'scim', tenant, base, parts };
   };
 
-  const route = async (request: Request, requestId: string): Promise<Response> => {
-    const url = new URL(request.url);
-    const method = request.method.toUpperCase();
+  const route = async (request: PipelineRequest, requestId: string): Promise<Reply> => {
+    const { url, method } = request;
     const target = resolveTarget(url.pathname, url.origin);
     if (target.kind === 'health') {
       if (method !== 'GET' && method !== 'HEAD') throw methodNotAllowed('GET');
@@ -260,7 +272,10 @@ export function createScimHandler(options: ScimServerOptions): ScimHandler {
     }
     const { tenant, base, parts } = target;
     limiter?.check(tenant);
-    const principal: Principal | undefined = await options.authenticate(request, tenant);
+    const principal: Principal | undefined =
+      headerAuth === undefined
+        ? await options.authenticate(request.fetch(), tenant)
+        : await headerAuth(request.header('authorization'), tenant);
     if (principal === undefined || principal.tenant !== tenant) {
       throw new ScimError(
         'unauthorized',
@@ -275,12 +290,12 @@ export function createScimHandler(options: ScimServerOptions): ScimHandler {
 
   const dispatch = async (
     ctx: RequestContext,
-    request: Request,
+    request: PipelineRequest,
     url: URL,
     method: string,
     parts: readonly string[],
     bodyOverride?: { readonly value: unknown },
-  ): Promise<Response> => {
+  ): Promise<Reply> => {
     const body = async (limit = config.maxBodyBytes) =>
       bodyOverride !== undefined ? bodyOverride.value : readJson(request, limit, config.maxDepth);
     // A resource write's body, holding only strings a store keeps (each Bulk operation's is checked
@@ -299,7 +314,7 @@ export function createScimHandler(options: ScimServerOptions): ScimHandler {
           '/Me is not supported by this service provider; use /Users/{id}',
         );
       }
-      return options.me(request, { tenant: ctx.tenant, principal: ctx.principal });
+      return options.me(request.fetch(), { tenant: ctx.tenant, principal: ctx.principal });
     }
     if (first === '.search' && parts.length === 1) {
       if (method !== 'POST') throw methodNotAllowed('POST');
@@ -358,29 +373,30 @@ export function createScimHandler(options: ScimServerOptions): ScimHandler {
         const sub = new URL(`${ctx.base}${path}`);
         const root = new URL(ctx.base).pathname;
         if (sub.origin !== new URL(ctx.base).origin || !sub.pathname.startsWith(root)) {
-          return new ScimError(
-            'invalidValue',
-            `bulk path ${path} leaves the tenant's endpoints; use /Users or /Groups paths`,
-          ).toResponse();
+          return errorReply(
+            new ScimError(
+              'invalidValue',
+              `bulk path ${path} leaves the tenant's endpoints; use /Users or /Groups paths`,
+            ),
+          );
         }
         const subParts = sub.pathname
           .slice(root.length)
           .split('/')
           .filter((s) => s !== '')
           .map(decodeSegment);
-        const subRequest = new Request(sub, {
-          method: m,
-          headers: version === undefined ? {} : { 'if-match': version },
-        });
-        const response = await dispatch(ctx, subRequest, sub, m, subParts, { value: data }).catch(
-          (error: unknown) => errorResponse(error, ctx.requestId),
+        const subRequest = internalRequest(
+          m,
+          sub,
+          version === undefined ? {} : { 'if-match': version },
+          ctx.requestId,
         );
-        if (m !== 'POST' && !response.headers.has('location')) {
-          try {
-            response.headers.set('location', `${sub.origin}${sub.pathname}`);
-          } catch {
-            // Immutable headers (a /Me handler's proxied response): no location.
-          }
+        const response = await dispatch(ctx, subRequest, sub, m, subParts, { value: data }).catch(
+          (error: unknown): Reply => errorResponse(error, ctx.requestId),
+        );
+        if (m !== 'POST' && replyHeader(response, 'location') === undefined) {
+          // Immutable headers (a /Me handler's proxied response) stay without a location.
+          return withReplyHeader(response, 'location', `${sub.origin}${sub.pathname}`);
         }
         return response;
       } catch (error) {
@@ -388,51 +404,21 @@ export function createScimHandler(options: ScimServerOptions): ScimHandler {
       }
     };
 
-  const handler = async (request: Request): Promise<Response> => {
-    const requestId =
-      getRequestId(request) ?? requestIdFrom(request.headers.get('x-request-id') ?? undefined);
-    let response: Response;
+  /** The pipeline (see pipeline.ts): every request, from the fetch handler or a Node adapter. */
+  const pipeline = async (request: PipelineRequest): Promise<Reply> => {
+    const requestId = request.requestId ?? requestIdFrom(request.header('x-request-id') ?? undefined);
+    let reply: Reply;
     try {
-      response = await route(request, requestId);
+      reply = await route(request, requestId);
     } catch (error) {
-      response = errorResponse(error, requestId);
+      reply = errorResponse(error, requestId);
     }
-    try {
-      response.headers.set('x-request-id', requestId);
-    } catch {
-      // A response with immutable headers (from a /Me handler that proxied a fetch) stays as it is.
-    }
-    return response;
+    // A response with immutable headers (from a /Me handler that proxied a fetch) stays as it is.
+    return withReplyHeader(reply, 'x-request-id', requestId);
   };
-
-  // The Node adapter's shortcut (see fast-path.ts): discovery documents, GET and HEAD, for paths
-  // that the URL parser would not rewrite; everything else (errors included) takes the fetch path.
-  // `answered` maps a raw origin and path to the document's key in `discoveryCache` (not to the
-  // document, which lives there alone, under its bound): a repeated request costs two lookups.
-  const answered = new Map<string, string>();
-  const fast: FastPath = (request) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD') return undefined;
-    const query = request.url.indexOf('?');
-    const pathname = query < 0 ? request.url : request.url.slice(0, query);
-    const key = `${request.origin}\u0000${pathname}`;
-    const known = answered.get(key);
-    let body = known === undefined ? undefined : discoveryCache.get(known);
-    if (body === undefined) {
-      if (!PLAIN_PATH.test(pathname)) return undefined;
-      try {
-        const target = resolveTarget(pathname, new URL(request.origin).origin);
-        if (target.kind !== 'discovery' || target.depth > 2) return undefined;
-        body = discoveryText(config, target.base, target.endpoint, target.id, discoveryCache);
-        if (answered.size >= 1000) answered.clear();
-        answered.set(key, discoveryKey(target.base, target.endpoint, target.id));
-      } catch {
-        return undefined;
-      }
-    }
-    const requestId = requestIdFrom(request.header('x-request-id'));
-    return { status: 200, headers: { 'content-type': SCIM_JSON, 'x-request-id': requestId }, body };
-  };
-  withFastPath(handler, fast);
+  const handler = async (request: Request): Promise<Response> =>
+    toResponse(await pipeline(fromFetch(request, getRequestId(request))));
+  withPipeline(handler, pipeline);
 
   return Object.assign(handler, {
     ready,

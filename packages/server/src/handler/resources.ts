@@ -14,6 +14,7 @@ import { ScimError, URN } from '@scim/schemas';
 import type { Principal } from '../auth/types.ts';
 import { type CommittedChange, classify, runHooks } from '../hooks.ts';
 import type { HandlerLogger } from '../options.ts';
+import type { PipelineRequest, Reply } from '../pipeline.ts';
 import type { MemberDelta, ScimStore, StoredMember, StoredResource, UniqueKey } from '../store/types.ts';
 import type { ResolvedConfig, ServedType } from './config.ts';
 import { retrying, type WriteTarget } from './conflicts.ts';
@@ -423,7 +424,7 @@ async function respondWith(
   status: number,
   params: QueryParams,
   extra: Record<string, string> = {},
-): Promise<Response> {
+): Promise<Reply> {
   let full = stored;
   if (
     type.referenceAttribute !== undefined &&
@@ -439,8 +440,8 @@ async function respondWith(
   });
 }
 
-function ifMatchOf(request: Request): string | undefined {
-  const v = request.headers.get('if-match');
+function ifMatchOf(request: PipelineRequest): string | undefined {
+  const v = request.header('if-match');
   return v === null || v.trim() === '' ? undefined : v;
 }
 
@@ -462,13 +463,13 @@ export async function getResource(
   ctx: RequestContext,
   type: ServedType,
   id: string,
-  request: Request,
+  request: PipelineRequest,
   params: QueryParams,
-): Promise<Response> {
+): Promise<Reply> {
   const members = type.referenceAttribute !== undefined && wants(type.referenceAttribute, params, false);
   const stored = await load(ctx, type, id, members);
   const etag = weakETag(stored.version);
-  if (isNotModified(request.headers.get('if-none-match'), etag)) return empty(304, { etag });
+  if (isNotModified(request.header('if-none-match'), etag)) return empty(304, { etag });
   const groups = await withGroups(ctx, type, id, params, false);
   return scimJson(200, project(type, render(ctx, type, stored, groups), params), { etag });
 }
@@ -478,7 +479,7 @@ export async function listResources(
   ctx: RequestContext,
   type: ServedType,
   params: QueryParams,
-): Promise<Response> {
+): Promise<Reply> {
   const filter = compileQueryFilter(params.filter, type, ctx.config);
   const sort = compileSort(params, type);
   const window = pageWindow(params, ctx.config);
@@ -556,7 +557,7 @@ function cursorScope(
 }
 
 /** POST /.search at the root: every resource type, paged as one list. @internal */
-export async function searchAll(ctx: RequestContext, params: QueryParams): Promise<Response> {
+export async function searchAll(ctx: RequestContext, params: QueryParams): Promise<Reply> {
   if (params.cursor !== undefined) {
     throw new ScimError(
       'invalidValue',
@@ -610,7 +611,7 @@ export async function createResource(
   type: ServedType,
   body: unknown,
   params: QueryParams,
-): Promise<Response> {
+): Promise<Reply> {
   const parsed = type.createParser.parse(withEntraRoles(ctx, type, body)).value;
   const sent = memberIds(type, parsed);
   const members = sent === undefined ? undefined : await knownMembers(ctx, '', sent);
@@ -650,10 +651,10 @@ export async function replaceResource(
   ctx: RequestContext,
   type: ServedType,
   id: string,
-  request: Request,
+  request: PipelineRequest,
   body: unknown,
   params: QueryParams,
-): Promise<Response> {
+): Promise<Reply> {
   const ifMatch = ifMatchOf(request);
   const parsed = type.replaceParser.parse(withEntraRoles(ctx, type, body)).value;
   if (isObject(body)) {
@@ -730,10 +731,10 @@ export async function patchResource(
   ctx: RequestContext,
   type: ServedType,
   id: string,
-  request: Request,
+  request: PipelineRequest,
   body: unknown,
   params: QueryParams,
-): Promise<Response> {
+): Promise<Reply> {
   const ifMatch = ifMatchOf(request);
   const deferred = type.referenceAttribute === undefined ? [] : [type.referenceAttribute];
   const result = await retrying(target(ctx, type, id), ifMatch !== undefined, async () => {
@@ -839,8 +840,8 @@ export async function deleteResource(
   ctx: RequestContext,
   type: ServedType,
   id: string,
-  request: Request,
-): Promise<Response> {
+  request: PipelineRequest,
+): Promise<Reply> {
   const ifMatch = ifMatchOf(request);
   if (type.kind === 'user' && ctx.config.deleteMode === 'disable') {
     const result = await retrying(target(ctx, type, id), ifMatch !== undefined, async () => {
