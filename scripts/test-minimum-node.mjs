@@ -3,7 +3,8 @@
 // Node.js its `engines.node` allows, so that a range we publish is one we have run. One Node.js per
 // distinct minimum, from npm's `node-<platform>-<arch>` packages (the only registry CI reaches),
 // kept in .cache/node-minimum/<version>/ so that reruns are offline. Run it alone with
-// `node scripts/test-minimum-node.mjs [package name...]`.
+// `node scripts/test-minimum-node.mjs [package name...]`. The runner fits: vitest 4 declares Node
+// ^20 || ^22 || >=24, and vite 8 (which loads the configs) ^20.19 || >=22.12.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
