@@ -26,9 +26,9 @@ const steps = [
     ],
   ],
   // Each published package's own tests under the lowest Node.js its `engines` allows (22.12 and
-  // 22.20 today; scripts/test-minimum-node.mjs says which harness exceptions apply and why). Four
-  // to five minutes on a loaded two-core machine; the Node.js binaries come from npm once, then
-  // from .cache/node-minimum/.
+  // 22.20 today; scripts/test-minimum-node.mjs says which harness exceptions apply and why). About
+  // half the tests step's time; the Node.js binaries come from npm once, then from
+  // .cache/node-minimum/.
   ['minimum node', ['node', 'scripts/test-minimum-node.mjs'], { timeout: 30 * 60_000 }],
   // Every package manager as users will run it: the packages published to a local registry on
   // loopback, then npm/pnpm/yarn/bun create and each printed next step (create-scim-connector's
