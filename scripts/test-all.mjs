@@ -25,6 +25,11 @@ const steps = [
       ...process.argv.slice(2),
     ],
   ],
+  // Each published package's own tests under the lowest Node.js its `engines` allows (22.12 and
+  // 22.20 today; scripts/test-minimum-node.mjs says which harness exceptions apply and why). About
+  // half the tests step's time; the Node.js binaries come from npm once, then from
+  // .cache/node-minimum/.
+  ['minimum node', ['node', 'scripts/test-minimum-node.mjs'], { timeout: 30 * 60_000 }],
   // Every package manager as users will run it: the packages published to a local registry on
   // loopback, then npm/pnpm/yarn/bun create and each printed next step (create-scim-connector's
   // test/registry.test.ts). A few minutes; bounded at 30.
@@ -84,7 +89,7 @@ try {
 
 process.stdout.write('\n');
 for (const r of results) {
-  process.stdout.write(`${r.ok ? '✓' : '✗'} ${r.name.padEnd(10)} ${r.why ?? `${r.seconds.toFixed(1)}s`}\n`);
+  process.stdout.write(`${r.ok ? '✓' : '✗'} ${r.name.padEnd(12)} ${r.why ?? `${r.seconds.toFixed(1)}s`}\n`);
 }
 const failed = results.filter((r) => !r.ok).map((r) => r.name);
 if (failed.length > 0) process.stdout.write(`failed steps: ${failed.join(', ')}\n`);

@@ -275,7 +275,7 @@ export interface RequestLogger {
  * ```ts
  * const extra: RequestLogDetails = { tenant: 'contoso', principal: 'tok_0f1e2d3c4b5a6978' };
  * ```
- * @see https://datatracker.ietf.org/doc/html/rfc7644#section-2
+ * @see https://www.rfc-editor.org/rfc/rfc9110.html#section-17.8
  */
 export interface RequestLogDetails {
   /** The tenant the request was for. */
@@ -338,7 +338,8 @@ function hasSecretParam(search: string): boolean {
  * const response = await handler(request);
  * logRequest(logger, request, response, performance.now() - started, 'req-1');
  * ```
- * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3
+ * @see https://datatracker.ietf.org/doc/html/rfc7644#section-7.5.2
+ * @see https://www.rfc-editor.org/rfc/rfc9110.html#section-17.8
  */
 export function logRequest(
   logger: RequestLogger,
@@ -401,7 +402,7 @@ function writeLine(
  * ```ts
  * logger.info({ requestId: getRequestId(request) }, 'user created');
  * ```
- * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3
+ * @see {@link withRequestLogging}
  */
 export function getRequestId(request: Request): string | undefined {
   return rememberedRequestId(request);
@@ -414,7 +415,7 @@ export function getRequestId(request: Request): string | undefined {
  * ```ts
  * const options: RequestLoggingOptions = { trustRequestId: false };
  * ```
- * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3
+ * @see {@link withRequestLogging}
  */
 export interface RequestLoggingOptions {
   /** Whether to keep a well-formed `x-request-id` the client sent (default true, for tracing through a proxy). */
@@ -441,7 +442,8 @@ export interface RequestLoggingOptions {
  * const response = await handler(new Request('https://scim.example.com/scim/v2/Users'));
  * response.headers.get('x-request-id'); // '5f0c...'
  * ```
- * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3
+ * @see {@link logRequest}
+ * @see https://www.rfc-editor.org/rfc/rfc9110.html#section-17.8
  */
 export function withRequestLogging(
   handler: (request: Request) => Promise<Response>,

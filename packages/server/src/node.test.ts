@@ -84,6 +84,27 @@ describe('toNodeListener', () => {
     });
     expect(r.headers.get('location')).toMatch(/^https:\/\/scim\.example\.com\/scim\/v2\/Users\//);
   });
+
+  test('a host the URL parser refuses is answered as from localhost, not with a 500', async () => {
+    const url = await listen(toNodeListener(handler(), { trustProxy: true }));
+    // These pass the adapter's character check; Node.js 22 also refuses a punycode label that does
+    // not decode (`xn--a`), which Node.js 24 accepts as it is.
+    for (const host of ['[::1', 'scim.example.com:https', 'xn--a']) {
+      const local = host === 'xn--a' ? /^http:\/\/(localhost|xn--a)\// : /^http:\/\/localhost\//;
+      const created = await fetch(`${url}/scim/v2/Users`, {
+        method: 'POST',
+        headers: { ...headers, 'x-forwarded-host': host },
+        body: JSON.stringify({ schemas: [URN.User], userName: `u${host}` }),
+      });
+      expect(created.status, host).toBe(201);
+      expect(created.headers.get('location'), host).toMatch(local);
+      const config = await fetch(`${url}/scim/v2/ServiceProviderConfig`, {
+        headers: { 'x-forwarded-host': host },
+      });
+      expect(config.status, host).toBe(200);
+      expect(((await config.json()) as { meta: { location: string } }).meta.location, host).toMatch(local);
+    }
+  });
 });
 
 describe('toNodeMiddleware', () => {

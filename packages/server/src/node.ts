@@ -114,7 +114,18 @@ function toRequest(req: IncomingMessage, url: string, options: NodeAdapterOption
       init.duplex = 'half';
     }
   }
-  return new Request(`${origin(req, options)}${url.startsWith('/') ? url : `/${url}`}`, init);
+  const path = url.startsWith('/') ? url : `/${url}`;
+  const base = origin(req, options);
+  try {
+    return new Request(`${base}${path}`, init);
+  } catch (error) {
+    // A host that passed the character check but that the URL parser refuses (`[::1`, a port that
+    // is not a number; Node.js 22 also refuses a punycode label that does not decode, `xn--a`):
+    // answered as from localhost, like any other unusable host.
+    const local = base.startsWith('https:') ? 'https://localhost' : 'http://localhost';
+    if (base === local) throw error;
+    return new Request(`${local}${path}`, init);
+  }
 }
 
 async function send(response: Response, res: ServerResponse): Promise<void> {

@@ -82,7 +82,8 @@ export interface DescribedApplication {
 
 /**
  * A tenant's contents as plain JSON: what {@link generateDirectory} produces and
- * {@link importDirectory} loads (the future CLI reads the same shape from a file).
+ * {@link importDirectory} loads; the `entra-mock` CLI writes it to a file (`generate --out`) and
+ * reads it back (`--tenant <file.json>`).
  *
  * @example
  * ```ts

@@ -18,6 +18,15 @@ function regexEscape(cp: number): string {
 function engineEquates(a: number, b: number): boolean {
   return new RegExp(`^${regexEscape(a)}$`, 'iu').test(chr(b));
 }
+/**
+ * Whether the engine's Unicode (`process.versions.unicode`) assigns a code point. An older Node.js
+ * (22.x: Unicode 16) lacks the case pairs added since, which the table (Unicode 17) already has;
+ * Unicode's stability policy never changes the folding of an assigned character, so the pairs the
+ * engine knows are the ones to compare.
+ */
+function engineAssigns(cp: number): boolean {
+  return !/^\p{Cn}$/u.test(chr(cp));
+}
 
 describe('foldCase', () => {
   it('folds the Greek sigmas alike, and never changes the length', () => {
@@ -55,13 +64,15 @@ describe('foldCase', () => {
 
   it('equates exactly what the engine case-insensitive matching equates (the table is not stale)', () => {
     const folded = (cp: number) => foldCase(chr(cp)).codePointAt(0) as number;
-    // 1. Every mapping of the table is one the engine makes.
+    // 1. Every mapping of the table between code points the engine knows is one the engine makes.
     let mapped = 0;
     for (const cp of codePoints()) {
       const f = folded(cp);
       if (f === cp) continue;
       mapped++;
-      expect(engineEquates(f, cp), `U+${cp.toString(16)} ~ U+${f.toString(16)}`).toBe(true);
+      if (engineAssigns(cp) && engineAssigns(f)) {
+        expect(engineEquates(f, cp), `U+${cp.toString(16)} ~ U+${f.toString(16)}`).toBe(true);
+      }
       expect(folded(f)).toBe(f);
     }
     expect(mapped).toBe(CASE_FOLDING_SIZE);
