@@ -115,16 +115,21 @@ function toRequest(req: IncomingMessage, url: string, options: NodeAdapterOption
     }
   }
   const path = url.startsWith('/') ? url : `/${url}`;
-  const base = origin(req, options);
+  return new Request(requestUrl(origin(req, options), path), init);
+}
+
+/**
+ * The request's URL. A host that passed the character check but that the URL parser refuses
+ * (`[::1`, a port that is not a number; Node.js 22 also refuses a punycode label that does not
+ * decode, `xn--a`) is answered as from localhost, like any other unusable host.
+ */
+function requestUrl(base: string, path: string): URL {
   try {
-    return new Request(`${base}${path}`, init);
+    return new URL(`${base}${path}`);
   } catch (error) {
-    // A host that passed the character check but that the URL parser refuses (`[::1`, a port that
-    // is not a number; Node.js 22 also refuses a punycode label that does not decode, `xn--a`):
-    // answered as from localhost, like any other unusable host.
     const local = base.startsWith('https:') ? 'https://localhost' : 'http://localhost';
     if (base === local) throw error;
-    return new Request(`${local}${path}`, init);
+    return new URL(`${local}${path}`);
   }
 }
 
@@ -157,7 +162,7 @@ async function send(response: Response, res: ServerResponse): Promise<void> {
  */
 function nodeRequest(req: IncomingMessage, path: string, options: NodeAdapterOptions): PipelineRequest {
   const method = (req.method ?? 'GET').toUpperCase();
-  const url = new URL(`${origin(req, options)}${path.startsWith('/') ? path : `/${path}`}`);
+  const url = requestUrl(origin(req, options), path.startsWith('/') ? path : `/${path}`);
   const hasBody = method !== 'GET' && method !== 'HEAD';
   const parsed = hasBody ? parsedBody(req) : undefined;
   let built: Request | undefined;
