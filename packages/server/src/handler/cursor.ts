@@ -1,15 +1,38 @@
 /**
- * Cursors of RFC 9865 cursor paging: a store's keyset position, sealed with AES-256-GCM so that a
- * client can neither read nor forge one. The associated data binds a cursor to the tenant, the
- * resource type and the query (`filter`, `sortBy`, `sortOrder`): a cursor of another tenant or of
- * another query fails to open (400 `invalidCursor`), and says nothing about the tenant it came from.
- * A cursor older than the timeout is 400 `expiredCursor`.
+ * Cursors of RFC 9865 cursor paging: a store's keyset position and the page's `count`, sealed with
+ * AES-256-GCM so that a client can neither read nor forge one. The associated data binds a cursor
+ * to the tenant, the resource type and the query (`filter`, `sortBy`, `sortOrder`): a cursor of
+ * another tenant or of another query fails to open (400 `invalidCursor`), and says nothing about
+ * the tenant it came from. A cursor older than the timeout is 400 `expiredCursor`; one sent with
+ * another `count` than the listing's first page is 400 `invalidCount`.
+ *
+ * What RFC 9865 says, and what this server does (sections of RFC 9865, which are those of
+ * draft-ietf-scim-cursor-pagination-11; docs/server.md has the same table for users):
+ *
+ * | Behaviour | Section | Here |
+ * | --- | --- | --- |
+ * | First page: `cursor` empty or omitted | 2 | `?cursor`, `?cursor=`, `"cursor": ""` start; no `cursor` (and no `startIndex`) is index paging, the advertised default (2.4) |
+ * | Cursor characters: RFC 3986 unreserved only | 2 | base64url, no padding |
+ * | `count` negative is 0; 0 returns `totalResults` only | 2 | `Resources: []`, no `nextCursor` |
+ * | `count` over `maxPageSize` | 2, 4 | clamped: 4 defines `maxPageSize` as the most returned "regardless of what is specified for the count" and RFC 7644 3.4.2.4 lets a page hold fewer |
+ * | `count` not an integer, or not the first page's | 2.1 | 400 `invalidCount` |
+ * | `nextCursor` on every page but the last | 2 | yes, omitted only on the last page |
+ * | `previousCursor` optional, never on the first page | 2 | never sent |
+ * | `totalResults` SHOULD be accurate, MAY be omitted | 2 | always sent, accurate |
+ * | `startIndex` on a cursor page | 2 (examples) | absent; `itemsPerPage` present |
+ * | Invalid, forged or foreign cursor | 2.1, 5.2 | 400 `invalidCursor`, one message for every cause |
+ * | Cursor older than `cursorTimeout` | 2.1, 4 | 400 `expiredCursor`; valid for at least `cursorTimeout` seconds after the page that gave it |
+ * | `cursor` with `startIndex` | 2.4 (not an error there) | 400 `invalidValue`: the request asks for both methods, RFC 9865 defines no scimType for it |
+ * | Results sorted when sorting is implemented | 2.2 | `sortBy`/`sortOrder`, else creation order |
+ * | POST `/{type}/.search` with `cursor`, `count` | 3 | same as GET; the root `/.search` pages by index only |
+ * | ServiceProviderConfig `pagination` | 4 | `cursor`, `index`, `defaultPaginationMethod` (`index`), `defaultPageSize`, `maxPageSize`, `cursorTimeout` (seconds) |
  *
  * @internal
  * @packageDocumentation
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { ScimError } from '@scim/schemas';
+import type { QueryParams } from './query.ts';
 
 /** What a cursor is bound to. @internal */
 export interface CursorScope {
@@ -40,12 +63,23 @@ function associated(scope: CursorScope): Buffer {
   );
 }
 
-/** Seals a store position into a cursor (base64url). @internal */
-export function sealCursor(key: Buffer, scope: CursorScope, position: string, now = Date.now()): string {
+/** What a cursor holds: the store position the next page starts after, and the page size. @internal */
+export interface CursorPage {
+  readonly position: string;
+  readonly count: number;
+}
+
+/**
+ * Seals a page's position into a cursor (base64url: RFC 3986 unreserved characters only). The
+ * time is rounded up to the second, so that a cursor lasts at least the timeout (RFC 9865
+ * section 4: `cursorTimeout` is the minimum a cursor is valid).
+ * @internal
+ */
+export function sealCursor(key: Buffer, scope: CursorScope, page: CursorPage, now = Date.now()): string {
   const iv = randomBytes(IV);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(associated(scope));
-  const plain = Buffer.from(JSON.stringify({ p: position, t: Math.floor(now / 1000) }));
+  const plain = Buffer.from(JSON.stringify({ p: page.position, c: page.count, t: Math.ceil(now / 1000) }));
   const sealed = Buffer.concat([cipher.update(plain), cipher.final()]);
   return Buffer.concat([iv, sealed, cipher.getAuthTag()]).toString('base64url');
 }
@@ -63,21 +97,26 @@ export function openCursor(
   cursor: string,
   timeoutSeconds: number,
   now = Date.now(),
-): string {
+): CursorPage {
   const raw = /^[A-Za-z0-9_-]+$/.test(cursor) ? Buffer.from(cursor, 'base64url') : Buffer.alloc(0);
-  let opened: { p?: unknown; t?: unknown } | undefined;
+  let opened: { p?: unknown; c?: unknown; t?: unknown } | undefined;
   if (raw.length > IV + TAG) {
     try {
       const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, IV));
       decipher.setAAD(associated(scope));
       decipher.setAuthTag(raw.subarray(raw.length - TAG));
       const plain = Buffer.concat([decipher.update(raw.subarray(IV, raw.length - TAG)), decipher.final()]);
-      opened = JSON.parse(plain.toString('utf8')) as { p?: unknown; t?: unknown };
+      opened = JSON.parse(plain.toString('utf8')) as { p?: unknown; c?: unknown; t?: unknown };
     } catch {
       opened = undefined;
     }
   }
-  if (opened === undefined || typeof opened.p !== 'string' || typeof opened.t !== 'number') {
+  if (
+    opened === undefined ||
+    typeof opened.p !== 'string' ||
+    typeof opened.c !== 'number' ||
+    typeof opened.t !== 'number'
+  ) {
     throw new ScimError(
       'invalidCursor',
       'cursor: not a cursor this server gave for this query (send the nextCursor of the previous page with the same filter, sortBy and sortOrder, or cursor= to start again)',
@@ -89,5 +128,55 @@ export function openCursor(
       `cursor: older than ${timeoutSeconds} s (ServiceProviderConfig pagination.cursorTimeout); start again with cursor=`,
     );
   }
-  return opened.p;
+  return { position: opened.p, count: opened.c };
+}
+
+/** A cursor request resolved: what the next cursor is bound to, and where the page starts. @internal */
+export interface CursorRequest {
+  readonly scope: CursorScope;
+  /** The store position the page starts after; undefined for the first page. */
+  readonly after: string | undefined;
+}
+
+/**
+ * Cursor paging (RFC 9865) when the query has a `cursor` parameter: empty starts, else the store
+ * position the cursor seals, for the same `count` as the listing's first page.
+ *
+ * @param count - the page size of this request, after the server's limits
+ * @returns undefined for a query without `cursor` (index paging)
+ * @throws ScimError `invalidValue` for `cursor` with `startIndex`; `invalidCursor`,
+ *   `expiredCursor` as {@link openCursor}; `invalidCount` for another `count` than the first page's
+ * @internal
+ */
+export function cursorRequest(
+  settings: { readonly cursorKey: Buffer; readonly cursorTimeout: number },
+  tenant: string,
+  resourceType: string,
+  params: QueryParams,
+  count: number,
+): CursorRequest | undefined {
+  if (params.cursor === undefined) return undefined;
+  if (params.startIndex !== undefined) {
+    throw new ScimError(
+      'invalidValue',
+      'cursor and startIndex: page by one of them (cursor paging, RFC 9865, or index paging, RFC 7644)',
+    );
+  }
+  const scope: CursorScope = {
+    tenant,
+    resourceType,
+    filter: params.filter,
+    sortBy: params.sortBy,
+    sortOrder: params.sortOrder,
+  };
+  const cursor = params.cursor.trim();
+  if (cursor === '') return { scope, after: undefined };
+  const opened = openCursor(settings.cursorKey, scope, cursor, settings.cursorTimeout);
+  if (opened.count !== count) {
+    throw new ScimError(
+      'invalidCount',
+      `count: this listing pages by ${opened.count} (its first page's count); send count=${opened.count} with each cursor, or start again with cursor= to change it`,
+    );
+  }
+  return { scope, after: opened.position };
 }
