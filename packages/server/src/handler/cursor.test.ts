@@ -1,4 +1,4 @@
-import { URN } from '@scim/schemas';
+import { parseListResponse, parseSearchRequest, serviceProviderConfigParser, URN } from '@scim/schemas';
 import { describe, expect, test } from 'vitest';
 import { memoryStore } from '../store/memory.ts';
 import { sqliteStore } from '../store/sqlite.ts';
@@ -245,6 +245,21 @@ describe('RFC 9865, item by item', () => {
     expect(openCursor(key, scope, sealed, 60, made + 59_500).position).toBe('p');
     expect(openCursor(key, scope, sealed, 60, made + 60_000).position).toBe('p');
     expect(() => openCursor(key, scope, sealed, 60, made + 61_100)).toThrow(/older than 60 s/);
+  });
+
+  test('sections 2, 3, 4: what the server sends and accepts parses with @scim/schemas, nothing unknown', async () => {
+    const h = await seven();
+    const spc = serviceProviderConfigParser.parse((await h.call('GET', '/ServiceProviderConfig')).body);
+    expect(spc.unknownAttributes).toEqual([]);
+    expect(spc.value.pagination?.cursorTimeout).toBe(3600);
+    const search = parseSearchRequest({
+      schemas: [URN.SearchRequest],
+      sortBy: 'userName',
+      cursor: '',
+      count: 5,
+    });
+    const page = await h.call('POST', '/Users/.search', search);
+    expect(parseListResponse(page.body).nextCursor).toBe(page.body.nextCursor);
   });
 
   test('section 2.4: with no paging parameter the default method (index) answers, with no nextCursor', async () => {

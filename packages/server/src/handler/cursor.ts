@@ -6,26 +6,8 @@
  * the tenant it came from. A cursor older than the timeout is 400 `expiredCursor`; one sent with
  * another `count` than the listing's first page is 400 `invalidCount`.
  *
- * What RFC 9865 says, and what this server does (sections of RFC 9865, which are those of
- * draft-ietf-scim-cursor-pagination-11; docs/server.md has the same table for users):
- *
- * | Behaviour | Section | Here |
- * | --- | --- | --- |
- * | First page: `cursor` empty or omitted | 2 | `?cursor`, `?cursor=`, `"cursor": ""` start; no `cursor` (and no `startIndex`) is index paging, the advertised default (2.4) |
- * | Cursor characters: RFC 3986 unreserved only | 2 | base64url, no padding |
- * | `count` negative is 0; 0 returns `totalResults` only | 2 | `Resources: []`, no `nextCursor` |
- * | `count` over `maxPageSize` | 2, 4 | clamped: 4 defines `maxPageSize` as the most returned "regardless of what is specified for the count" and RFC 7644 3.4.2.4 lets a page hold fewer |
- * | `count` not an integer, or not the first page's | 2.1 | 400 `invalidCount` |
- * | `nextCursor` on every page but the last | 2 | yes, omitted only on the last page |
- * | `previousCursor` optional, never on the first page | 2 | never sent |
- * | `totalResults` SHOULD be accurate, MAY be omitted | 2 | always sent, accurate |
- * | `startIndex` on a cursor page | 2 (examples) | absent; `itemsPerPage` present |
- * | Invalid, forged or foreign cursor | 2.1, 5.2 | 400 `invalidCursor`, one message for every cause |
- * | Cursor older than `cursorTimeout` | 2.1, 4 | 400 `expiredCursor`; valid for at least `cursorTimeout` seconds after the page that gave it |
- * | `cursor` with `startIndex` | 2.4 (not an error there) | 400 `invalidValue`: the request asks for both methods, RFC 9865 defines no scimType for it |
- * | Results sorted when sorting is implemented | 2.2 | `sortBy`/`sortOrder`, else creation order |
- * | POST `/{type}/.search` with `cursor`, `count` | 3 | same as GET; the root `/.search` pages by index only |
- * | ServiceProviderConfig `pagination` | 4 | `cursor`, `index`, `defaultPaginationMethod` (`index`), `defaultPageSize`, `maxPageSize`, `cursorTimeout` (seconds) |
+ * docs/server.md ("Sorting and paging") has the table of what RFC 9865 says, section by section,
+ * and what this server does.
  *
  * @internal
  * @packageDocumentation
