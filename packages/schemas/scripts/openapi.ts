@@ -76,8 +76,14 @@ const queryParameters = [
   },
   {
     name: 'count',
-    description: 'The maximum number of results per page.',
-    schema: { type: 'integer', minimum: 0 },
+    description: 'The maximum number of results per page (a negative value means 0).',
+    schema: { type: 'integer' },
+  },
+  {
+    name: 'cursor',
+    description:
+      'Cursor paging (RFC 9865 section 2): empty for the first page, then the nextCursor of the previous page.',
+    allowEmptyValue: true,
   },
 ].map(({ schema, ...p }) => ({ ...p, in: 'query', required: false, schema: schema ?? { type: 'string' } }));
 

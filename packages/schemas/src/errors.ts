@@ -139,7 +139,7 @@ export const scimErrorCatalog = {
     400,
     'invalidCount',
     'Invalid count',
-    'Send a count from 0 to ServiceProviderConfig pagination.maxPageSize.',
+    'Send an integer count, the same on every page of a cursor listing as on its first page (start again with cursor= to change it).',
   ),
   sensitive: entry(
     400,

@@ -80,3 +80,27 @@ describe('the other messages', () => {
     );
   });
 });
+
+describe('RFC 9865 cursor paging in the messages', () => {
+  it('a ListResponse may carry nextCursor and previousCursor, and leave out totalResults', () => {
+    const page = {
+      schemas: [URN.ListResponse],
+      itemsPerPage: 1,
+      previousCursor: 'ze7L30kMiiLX6x',
+      nextCursor: 'YkU3OF86Pz0rGv',
+      Resources: [{ id: '1' }],
+    };
+    const { nextCursor, ...rest } = page;
+    // Member names are case-insensitive: NextCursor is nextCursor.
+    expect(parseListResponse({ ...rest, NextCursor: nextCursor })).toEqual(page);
+    expect(() => parseListResponse({ schemas: [URN.ListResponse], nextCursor: 7 })).toThrow(/nextCursor/);
+  });
+
+  it('a SearchRequest may carry cursor, and a negative count (read as 0)', () => {
+    expect(parseSearchRequest({ schemas: [URN.SearchRequest], Cursor: '', count: -1 })).toEqual({
+      schemas: [URN.SearchRequest],
+      cursor: '',
+      count: -1,
+    });
+  });
+});

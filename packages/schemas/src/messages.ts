@@ -4,25 +4,35 @@ import { isScimError, type SafeResult, ScimError } from './errors.ts';
 import { URN } from './urns.ts';
 
 /**
- * A list response (RFC 7644 section 3.4.2): one page of resources of type `T`.
+ * A list response (RFC 7644 section 3.4.2): one page of resources of type `T`, with the cursors of
+ * RFC 9865 cursor paging when the query paged by `cursor`.
  *
  * @example
  * ```ts
  * const page: ListResponse<User> = { schemas: [URN.ListResponse], totalResults: 1, Resources: [user] };
+ * const cursorPage: ListResponse<User> = { schemas: [URN.ListResponse], itemsPerPage: 1, nextCursor: 'VZUTiyhEQJ94IR', Resources: [user] };
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.4.2
+ * @see https://www.rfc-editor.org/rfc/rfc9865.html#section-2
  */
 export interface ListResponse<T = Record<string, unknown>> {
   /** `["urn:ietf:params:scim:api:messages:2.0:ListResponse"]`. */
   schemas: string[];
-  /** The number of results the query matched, across all pages. */
-  totalResults: number;
+  /**
+   * The number of results the query matched, across all pages. RFC 7644 requires it; a cursor page
+   * may leave it out when the service provider cannot estimate it (RFC 9865 section 2).
+   */
+  totalResults?: number;
   /** The resources of this page; may be left out when there are none. */
   Resources?: T[];
-  /** The 1-based index of the first result of this page. */
+  /** The 1-based index of the first result of this page (index paging). */
   startIndex?: number;
   /** The number of resources on this page. */
   itemsPerPage?: number;
+  /** RFC 9865: the `cursor` of the next page; left out on the last page only. */
+  nextCursor?: string;
+  /** RFC 9865: the `cursor` of the previous page, if the service provider offers it (never on the first). */
+  previousCursor?: string;
 }
 
 /**
@@ -31,8 +41,10 @@ export interface ListResponse<T = Record<string, unknown>> {
  * @example
  * ```ts
  * const search: SearchRequest = { schemas: [URN.SearchRequest], filter: 'userName eq "bjensen"', count: 10 };
+ * const firstCursorPage: SearchRequest = { schemas: [URN.SearchRequest], cursor: '', count: 10 };
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.4.3
+ * @see https://www.rfc-editor.org/rfc/rfc9865.html#section-3
  */
 export interface SearchRequest {
   /** `["urn:ietf:params:scim:api:messages:2.0:SearchRequest"]`. */
@@ -49,8 +61,13 @@ export interface SearchRequest {
   sortOrder?: 'ascending' | 'descending';
   /** The 1-based index of the first result. */
   startIndex?: number;
-  /** The maximum number of results per page. */
+  /** The maximum number of results per page; a negative value means 0 (RFC 9865 section 2). */
   count?: number;
+  /**
+   * RFC 9865 cursor paging: `""` for the first page, then the `nextCursor` (or `previousCursor`)
+   * of a page the service provider returned.
+   */
+  cursor?: string;
 }
 
 /**
@@ -209,10 +226,12 @@ const nonNegative = z.number().int().nonnegative();
  */
 export const listResponseSchema: z.ZodType<ListResponse> = z.strictObject({
   schemas: schemasOf(URN.ListResponse),
-  totalResults: nonNegative,
+  totalResults: nonNegative.exactOptional(),
   Resources: z.array(z.record(z.string(), z.unknown())).exactOptional(),
   startIndex: z.number().int().exactOptional(),
   itemsPerPage: nonNegative.exactOptional(),
+  nextCursor: z.string().exactOptional(),
+  previousCursor: z.string().exactOptional(),
 });
 
 /**
@@ -233,7 +252,8 @@ export const searchRequestSchema: z.ZodType<SearchRequest> = z.strictObject({
   sortBy: z.string().exactOptional(),
   sortOrder: z.enum(['ascending', 'descending']).exactOptional(),
   startIndex: z.number().int().exactOptional(),
-  count: nonNegative.exactOptional(),
+  count: z.number().int().exactOptional(),
+  cursor: z.string().exactOptional(),
 });
 
 const patchOperationSchema = z
@@ -482,7 +502,15 @@ export function safeParsePatchOp(input: unknown, options: ParsePatchOpOptions = 
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.4.2
  */
 export function parseListResponse(input: unknown): ListResponse {
-  const value = canonicalKeys(input, ['schemas', 'totalResults', 'Resources', 'startIndex', 'itemsPerPage']);
+  const value = canonicalKeys(input, [
+    'schemas',
+    'totalResults',
+    'Resources',
+    'startIndex',
+    'itemsPerPage',
+    'nextCursor',
+    'previousCursor',
+  ]);
   return run(listResponseSchema, 'ListResponse', value);
 }
 
@@ -525,6 +553,7 @@ export function parseSearchRequest(input: unknown): SearchRequest {
     'sortOrder',
     'startIndex',
     'count',
+    'cursor',
   ]);
   return run(searchRequestSchema, 'SearchRequest', value);
 }

@@ -885,6 +885,21 @@ export interface components {
                 /** @description A Boolean value specifying whether or not the operation is supported. */
                 supported?: boolean;
             };
+            /** @description A complex type that indicates pagination configuration options (RFC 9865 section 4). */
+            pagination?: {
+                /** @description A Boolean value specifying support of cursor-based pagination. */
+                cursor?: boolean;
+                /** @description A Boolean value specifying support of index-based pagination. */
+                index?: boolean;
+                /** @description The type of pagination that the service provider defaults to when the client has not specified which method it wishes to use. */
+                defaultPaginationMethod?: string;
+                /** @description The default number of results returned in a page when a count is not specified in the query. */
+                defaultPageSize?: number;
+                /** @description The maximum number of results returned in a page regardless of what is specified for the count in a query. */
+                maxPageSize?: number;
+                /** @description The minimum number of seconds that a cursor is valid between page requests. */
+                cursorTimeout?: number;
+            };
             /** @description A complex type that specifies ETag result options. */
             etag?: {
                 /** @description A Boolean value specifying whether or not the operation is supported. */
@@ -1023,12 +1038,14 @@ export interface components {
         };
         ListResponse: {
             schemas: string[];
-            totalResults: number;
+            totalResults?: number;
             Resources?: {
                 [key: string]: unknown;
             }[];
             startIndex?: number;
             itemsPerPage?: number;
+            nextCursor?: string;
+            previousCursor?: string;
         };
         SearchRequest: {
             schemas: string[];
@@ -1040,6 +1057,7 @@ export interface components {
             sortOrder?: "ascending" | "descending";
             startIndex?: number;
             count?: number;
+            cursor?: string;
         };
         PatchOp: {
             schemas: string[];
@@ -1180,8 +1198,10 @@ export interface operations {
                 sortOrder?: "ascending" | "descending";
                 /** @description The 1-based index of the first result. */
                 startIndex?: number;
-                /** @description The maximum number of results per page. */
+                /** @description The maximum number of results per page (a negative value means 0). */
                 count?: number;
+                /** @description Cursor paging (RFC 9865 section 2): empty for the first page, then the nextCursor of the previous page. */
+                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -1411,8 +1431,10 @@ export interface operations {
                 sortOrder?: "ascending" | "descending";
                 /** @description The 1-based index of the first result. */
                 startIndex?: number;
-                /** @description The maximum number of results per page. */
+                /** @description The maximum number of results per page (a negative value means 0). */
                 count?: number;
+                /** @description Cursor paging (RFC 9865 section 2): empty for the first page, then the nextCursor of the previous page. */
+                cursor?: string;
             };
             header?: never;
             path?: never;

@@ -1,4 +1,4 @@
-// Every example payload of RFC 7643 and RFC 7644 (test/data/rfc-samples, see its README for the
+// Every example payload of RFC 7643, RFC 7644 and RFC 9865 (test/data/rfc-samples, see its README for the
 // source and license) parses in the context its name says and serializes back without loss.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -158,9 +158,9 @@ for (const file of files) {
   };
 }
 
-describe('RFC 7643 / RFC 7644 example payloads', () => {
+describe('RFC 7643 / RFC 7644 / RFC 9865 example payloads', () => {
   it('are all here', () => {
-    expect(files.length).toBe(49);
+    expect(files.length).toBe(53);
   });
 
   it.each(files)('%s parses in its context and serializes back without loss', (file) => {

@@ -68,13 +68,15 @@ async function load(handler: ScimHandler, users: number): Promise<void> {
 }
 
 /**
- * The cursor of the page that starts after `depth` users, walking 250 at a time (a walk step the
- * loaded machine answers 400 `tooMany` is tried again: the walk is set-up, not measured).
+ * The cursor of the page that starts after `depth` users, walking 100 at a time: the count of the
+ * measured page, which every page of a listing must repeat (RFC 9865 section 2.1, `invalidCount`).
+ * A walk step the loaded machine answers 400 `tooMany` is tried again: the walk is set-up, not
+ * measured.
  */
 async function cursorAt(handler: ScimHandler, query: string, depth: number): Promise<string> {
   let cursor = '';
-  for (let seen = 0; seen < depth; seen += 250) {
-    const path = `/Users?${query}&count=250&cursor=${encodeURIComponent(cursor)}`;
+  for (let seen = 0; seen < depth; seen += 100) {
+    const path = `/Users?${query}&count=100&cursor=${encodeURIComponent(cursor)}`;
     let page: Record<string, unknown> | undefined;
     for (let attempt = 0; page === undefined; attempt++) {
       try {

@@ -1223,6 +1223,89 @@ const serviceProviderConfigSchemaData = {
       ],
     },
     {
+      name: 'pagination',
+      type: 'complex',
+      multiValued: false,
+      description: 'A complex type that indicates pagination configuration options (RFC 9865 section 4).',
+      required: false,
+      caseExact: false,
+      mutability: 'readOnly',
+      returned: 'default',
+      uniqueness: 'none',
+      subAttributes: [
+        {
+          name: 'cursor',
+          type: 'boolean',
+          multiValued: false,
+          description: 'A Boolean value specifying support of cursor-based pagination.',
+          required: true,
+          caseExact: false,
+          mutability: 'readOnly',
+          returned: 'default',
+          uniqueness: 'none',
+        },
+        {
+          name: 'index',
+          type: 'boolean',
+          multiValued: false,
+          description: 'A Boolean value specifying support of index-based pagination.',
+          required: true,
+          caseExact: false,
+          mutability: 'readOnly',
+          returned: 'default',
+          uniqueness: 'none',
+        },
+        {
+          name: 'defaultPaginationMethod',
+          type: 'string',
+          multiValued: false,
+          description:
+            'The type of pagination that the service provider defaults to when the client has not specified which method it wishes to use.',
+          required: false,
+          caseExact: false,
+          mutability: 'readOnly',
+          returned: 'default',
+          uniqueness: 'none',
+          canonicalValues: ['cursor', 'index'],
+        },
+        {
+          name: 'defaultPageSize',
+          type: 'integer',
+          multiValued: false,
+          description:
+            'The default number of results returned in a page when a count is not specified in the query.',
+          required: false,
+          caseExact: false,
+          mutability: 'readOnly',
+          returned: 'default',
+          uniqueness: 'none',
+        },
+        {
+          name: 'maxPageSize',
+          type: 'integer',
+          multiValued: false,
+          description:
+            'The maximum number of results returned in a page regardless of what is specified for the count in a query.',
+          required: false,
+          caseExact: false,
+          mutability: 'readOnly',
+          returned: 'default',
+          uniqueness: 'none',
+        },
+        {
+          name: 'cursorTimeout',
+          type: 'integer',
+          multiValued: false,
+          description: 'The minimum number of seconds that a cursor is valid between page requests.',
+          required: false,
+          caseExact: false,
+          mutability: 'readOnly',
+          returned: 'default',
+          uniqueness: 'none',
+        },
+      ],
+    },
+    {
       name: 'etag',
       type: 'complex',
       multiValued: false,
@@ -1339,7 +1422,9 @@ const serviceProviderConfigSchemaData = {
 export type ServiceProviderConfigSchemaLiteral = typeof serviceProviderConfigSchemaData;
 
 /**
- * The Service Provider Configuration schema (RFC 7643 section 5), as section 8.7.2 represents it.
+ * The Service Provider Configuration schema (RFC 7643 section 5), as section 8.7.2 represents it,
+ * with the optional `pagination` attribute RFC 9865 section 4 adds (after `sort`; its
+ * sub-attributes `readOnly` as every other here, `cursor` and `index` required within it).
  *
  * @example
  * ```ts
@@ -1347,6 +1432,7 @@ export type ServiceProviderConfigSchemaLiteral = typeof serviceProviderConfigSch
  * serviceProviderConfigSchema.attributes.map((a) => a.name);
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7643#section-5
+ * @see https://www.rfc-editor.org/rfc/rfc9865.html#section-4
  */
 export const serviceProviderConfigSchema: ServiceProviderConfigSchemaLiteral =
   serviceProviderConfigSchemaData;

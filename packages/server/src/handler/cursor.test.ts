@@ -1,4 +1,4 @@
-import { URN } from '@scim/schemas';
+import { parseListResponse, parseSearchRequest, serviceProviderConfigParser, URN } from '@scim/schemas';
 import { describe, expect, test } from 'vitest';
 import { memoryStore } from '../store/memory.ts';
 import { sqliteStore } from '../store/sqlite.ts';
@@ -103,7 +103,7 @@ describe('cursor paging (RFC 9865)', () => {
     const old = sealCursor(
       Buffer.from(await crypto.subtle.digest('SHA-256', new TextEncoder().encode('s3cret'))),
       scope,
-      '["bravo",2]',
+      { position: '["bravo",2]', count: 2 },
       Date.now() - 61_000,
     );
     const r = await h.call('GET', `/Users?sortBy=userName&count=2&cursor=${old}`);
@@ -149,8 +149,9 @@ describe('cursor paging (RFC 9865)', () => {
 
   test('openCursor refuses a cursor sealed for another scope', () => {
     const key = Buffer.alloc(32, 7);
-    const sealed = sealCursor(key, { tenant: 'a', resourceType: 'User' }, '[null,1]');
-    expect(openCursor(key, { tenant: 'a', resourceType: 'User' }, sealed, 60)).toBe('[null,1]');
+    const page = { position: '[null,1]', count: 10 };
+    const sealed = sealCursor(key, { tenant: 'a', resourceType: 'User' }, page);
+    expect(openCursor(key, { tenant: 'a', resourceType: 'User' }, sealed, 60)).toEqual(page);
     expect(() => openCursor(key, { tenant: 'b', resourceType: 'User' }, sealed, 60)).toThrow(/cursor/);
   });
 });
@@ -170,5 +171,103 @@ describe('cursor paging on a store without keyset paging', () => {
     expect(r.status).toBe(400);
     expect(r.body.scimType).toBe('invalidValue');
     expect((await h.call('GET', '/Users?count=5&cursor=')).body.Resources).toHaveLength(3);
+  });
+});
+
+// Each case below cites the section of RFC 9865 (= draft-ietf-scim-cursor-pagination-11) it checks.
+describe('RFC 9865, item by item', () => {
+  async function seven() {
+    const h = harness();
+    for (const n of ['delta', 'alpha', 'echo', 'charlie', 'bravo', 'foxtrot', 'golf']) await h.createUser(n);
+    return h;
+  }
+
+  test('section 2: `cursor` with no "=" starts a listing, as the RFC example GET /Users?...&cursor&count=10', async () => {
+    const h = await seven();
+    const r = await h.call('GET', '/Users?sortBy=userName&cursor&count=3');
+    expect(r.status).toBe(200);
+    expect(r.body.Resources.map((u: Body) => u.userName)).toEqual(['alpha', 'bravo', 'charlie']);
+    expect(typeof r.body.nextCursor).toBe('string');
+    expect(r.body.previousCursor).toBeUndefined();
+  });
+
+  test('section 2: count=0 (and a negative count, read as 0) returns totalResults only, no nextCursor', async () => {
+    const h = await seven();
+    for (const count of ['0', '-4']) {
+      const r = await h.call('GET', `/Users?cursor=&count=${count}`);
+      expect(r.status).toBe(200);
+      expect(r.body.totalResults).toBe(7);
+      expect(r.body.itemsPerPage).toBe(0);
+      expect(r.body.Resources).toEqual([]);
+      expect(r.body.nextCursor).toBeUndefined();
+    }
+  });
+
+  test("section 2.1: a count other than the first page's is 400 invalidCount; the same count continues", async () => {
+    const h = await seven();
+    const first = await h.call('GET', '/Users?sortBy=userName&count=3&cursor=');
+    const cursor: string = first.body.nextCursor;
+    const changed = await h.call('GET', `/Users?sortBy=userName&count=4&cursor=${cursor}`);
+    expect(changed.status).toBe(400);
+    expect(changed.body.scimType).toBe('invalidCount');
+    const dropped = await h.call('GET', `/Users?sortBy=userName&cursor=${cursor}`);
+    expect(dropped.body.scimType).toBe('invalidCount');
+    const same = await h.call('GET', `/Users?sortBy=userName&count=3&cursor=${cursor}`);
+    expect(same.body.Resources.map((u: Body) => u.userName)).toEqual(['delta', 'echo', 'foxtrot']);
+  });
+
+  test('section 2.1: a count that is not an integer is 400 invalidCount on a cursor request', async () => {
+    const h = await seven();
+    const r = await h.call('GET', '/Users?cursor=&count=ten');
+    expect(r.status).toBe(400);
+    expect(r.body.scimType).toBe('invalidCount');
+    const body = await h.call('POST', '/Users/.search', {
+      schemas: [URN.SearchRequest],
+      cursor: '',
+      count: true,
+    });
+    expect(body.body.scimType).toBe('invalidCount');
+  });
+
+  test('section 2.1: a cursor that is not a string in a .search body is 400 invalidCursor', async () => {
+    const h = await seven();
+    const r = await h.call('POST', '/Users/.search', { schemas: [URN.SearchRequest], cursor: 42 });
+    expect(r.status).toBe(400);
+    expect(r.body.scimType).toBe('invalidCursor');
+  });
+
+  test('section 4: a cursor stays valid for at least cursorTimeout seconds after the page that gave it', () => {
+    const key = Buffer.alloc(32, 1);
+    const scope = { tenant: 't', resourceType: 'User' };
+    // Made 0.9 s into a second, used 59.5 s later: within a 60 s timeout.
+    const made = 1_700_000_000_900;
+    const sealed = sealCursor(key, scope, { position: 'p', count: 5 }, made);
+    expect(openCursor(key, scope, sealed, 60, made + 59_500).position).toBe('p');
+    expect(openCursor(key, scope, sealed, 60, made + 60_000).position).toBe('p');
+    expect(() => openCursor(key, scope, sealed, 60, made + 61_100)).toThrow(/older than 60 s/);
+  });
+
+  test('sections 2, 3, 4: what the server sends and accepts parses with @scim/schemas, nothing unknown', async () => {
+    const h = await seven();
+    const spc = serviceProviderConfigParser.parse((await h.call('GET', '/ServiceProviderConfig')).body);
+    expect(spc.unknownAttributes).toEqual([]);
+    expect(spc.value.pagination?.cursorTimeout).toBe(3600);
+    const search = parseSearchRequest({
+      schemas: [URN.SearchRequest],
+      sortBy: 'userName',
+      cursor: '',
+      count: 5,
+    });
+    const page = await h.call('POST', '/Users/.search', search);
+    expect(parseListResponse(page.body).nextCursor).toBe(page.body.nextCursor);
+  });
+
+  test('section 2.4: with no paging parameter the default method (index) answers, with no nextCursor', async () => {
+    const h = await seven();
+    const r = await h.call('GET', '/Users?count=2');
+    expect(r.body.startIndex).toBe(1);
+    expect(r.body.nextCursor).toBeUndefined();
+    const spc = await h.call('GET', '/ServiceProviderConfig');
+    expect(spc.body.pagination.defaultPaginationMethod).toBe('index');
   });
 });

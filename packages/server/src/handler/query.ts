@@ -82,6 +82,8 @@ export function searchParams(body: unknown): QueryParams {
     throw new ScimError('invalidSyntax', 'a .search body must be a JSON object (SearchRequest)');
   }
   const out: Record<string, unknown> = {};
+  // RFC 9865 section 2.1: on a cursor request an invalid count is `invalidCount`.
+  const paged = Object.entries(body).some(([k, v]) => k.toLowerCase() === 'cursor' && v != null);
   for (const [key, value] of Object.entries(body)) {
     const name = PARAMETERS.find((n) => n.toLowerCase() === key.toLowerCase());
     if (name === undefined || value === undefined || value === null) continue;
@@ -97,9 +99,19 @@ export function searchParams(body: unknown): QueryParams {
         out[name] = value;
         continue;
       }
-      throw new ScimError('invalidValue', `${name}: expected an integer`);
+      throw new ScimError(
+        name === 'count' && paged ? 'invalidCount' : 'invalidValue',
+        `${name}: expected an integer`,
+      );
     }
-    if (typeof value !== 'string') throw new ScimError('invalidValue', `${name}: expected a string`);
+    if (typeof value !== 'string') {
+      throw new ScimError(
+        name === 'cursor' ? 'invalidCursor' : 'invalidValue',
+        name === 'cursor'
+          ? 'cursor: expected a string, the nextCursor of the previous page ("" to start)'
+          : `${name}: expected a string`,
+      );
+    }
     out[name] = value;
   }
   return out as QueryParams;
@@ -211,7 +223,14 @@ export function compileSort(params: QueryParams, type: ServedType): StoreSort | 
   return { path, descending: order === 'descending' };
 }
 
-/** The page window, clamped to the server's limits. @internal */
+/**
+ * The page window, clamped to the server's limits: a negative `count` is 0, one above
+ * `maxPageSize` is `maxPageSize` (RFC 7644 section 3.4.2.4; RFC 9865 sections 2 and 4).
+ *
+ * @throws ScimError `invalidValue` for a `startIndex` or `count` that is not a number;
+ *   `invalidCount` for such a `count` on a cursor request (RFC 9865 section 2.1)
+ * @internal
+ */
 export function pageWindow(
   params: QueryParams,
   config: ResolvedConfig,
@@ -222,7 +241,11 @@ export function pageWindow(
       v !== undefined &&
       (typeof v === 'number' ? !Number.isFinite(v) : v.trim() === '' || !Number.isFinite(Number(v)))
     ) {
-      throw new ScimError('invalidValue', `${name}: expected an integer, got "${v}"`);
+      const cursorCount = name === 'count' && params.cursor !== undefined;
+      throw new ScimError(
+        cursorCount ? 'invalidCount' : 'invalidValue',
+        `${name}: expected an integer, got "${v}"`,
+      );
     }
   }
   return resolvePageWindow(

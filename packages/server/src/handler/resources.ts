@@ -18,7 +18,7 @@ import type { PipelineRequest, Reply } from '../pipeline.ts';
 import type { MemberDelta, ScimStore, StoredMember, StoredResource, UniqueKey } from '../store/types.ts';
 import type { ResolvedConfig, ServedType } from './config.ts';
 import { retrying, type WriteTarget } from './conflicts.ts';
-import { type CursorScope, openCursor, sealCursor } from './cursor.ts';
+import { cursorRequest, sealCursor } from './cursor.ts';
 import { checkWritable } from './limits.ts';
 import { attributeList, compileQueryFilter, compileSort, pageWindow, type QueryParams } from './query.ts';
 import { empty, scimJson } from './respond.ts';
@@ -484,7 +484,7 @@ export async function listResources(
   const sort = compileSort(params, type);
   const window = pageWindow(params, ctx.config);
   const members = type.referenceAttribute !== undefined && wants(type.referenceAttribute, params, false);
-  const scope = cursorScope(ctx, type, params);
+  const scope = cursorRequest(ctx.config, ctx.tenant, type.name, params, window.count);
   const page = await ctx.store.list(ctx.tenant, {
     resourceType: type.name,
     ...(filter === undefined ? {} : { filter }),
@@ -500,21 +500,32 @@ export async function listResources(
     resources.push(project(type, render(ctx, type, r, groups), params));
   }
   if (scope !== undefined) {
-    if (page.next === undefined && scope.after === undefined && page.totalResults > resources.length) {
+    if (
+      window.count > 0 &&
+      page.next === undefined &&
+      scope.after === undefined &&
+      page.totalResults > resources.length
+    ) {
       // A custom store without keyset paging: a page without nextCursor would end the listing.
       throw new ScimError(
         'invalidValue',
         `cursor: this server's store does not page by cursor; page with startIndex and count`,
       );
     }
-    // RFC 9865: a cursor page has no startIndex; nextCursor only when more follow.
+    // RFC 9865: a cursor page has no startIndex; nextCursor only when more follow (count=0 asks
+    // for totalResults only, so no page follows it).
     return scimJson(200, {
       schemas: [URN.ListResponse],
       totalResults: page.totalResults,
       itemsPerPage: resources.length,
-      ...(page.next === undefined
+      ...(page.next === undefined || window.count === 0
         ? {}
-        : { nextCursor: sealCursor(ctx.config.cursorKey, scope.bound, page.next) }),
+        : {
+            nextCursor: sealCursor(ctx.config.cursorKey, scope.scope, {
+              position: page.next,
+              count: window.count,
+            }),
+          }),
       Resources: resources,
     });
   }
@@ -525,35 +536,6 @@ export async function listResources(
     itemsPerPage: resources.length,
     Resources: resources,
   });
-}
-
-/**
- * Cursor paging (RFC 9865) when the query has a `cursor` parameter: empty starts, else the store
- * position the cursor seals. A query cannot page by both `cursor` and `startIndex`.
- */
-function cursorScope(
-  ctx: RequestContext,
-  type: ServedType,
-  params: QueryParams,
-): { bound: CursorScope; after: string | undefined } | undefined {
-  if (params.cursor === undefined) return undefined;
-  if (params.startIndex !== undefined) {
-    throw new ScimError(
-      'invalidValue',
-      'cursor and startIndex: page by one of them (cursor paging, RFC 9865, or index paging, RFC 7644)',
-    );
-  }
-  const bound: CursorScope = {
-    tenant: ctx.tenant,
-    resourceType: type.name,
-    filter: params.filter,
-    sortBy: params.sortBy,
-    sortOrder: params.sortOrder,
-  };
-  const cursor = params.cursor.trim();
-  const after =
-    cursor === '' ? undefined : openCursor(ctx.config.cursorKey, bound, cursor, ctx.config.cursorTimeout);
-  return { bound, after };
 }
 
 /** POST /.search at the root: every resource type, paged as one list. @internal */
