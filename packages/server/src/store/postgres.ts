@@ -212,6 +212,38 @@ function hash32(text: string): number {
   return h | 0;
 }
 
+/**
+ * The CTE `claimed` of a write's statement: inserts the unique keys (in `keys`' order, once the
+ * CTE `from` has its row) and returns those it inserted; a key another resource holds is not
+ * returned. Adds its values to `v`. Held by the SHA-256 of the value (migration 3), so that a key
+ * of any length fits the index.
+ */
+function claimCte(
+  s: string,
+  v: unknown[],
+  keys: readonly UniqueKey[],
+  tenant: string,
+  resourceType: string,
+  id: string,
+  from: string,
+): string {
+  const attributes = `$${v.push(keys.map((k) => k.attribute))}::text[]`;
+  const values = `$${v.push(keys.map((k) => k.value))}::text[]`;
+  return `claimed AS (
+      INSERT INTO ${s}.uniques (tenant, resource_type, attribute, value, digest, id)
+      SELECT ${tenant}, ${resourceType}, k.a, k.v, sha256(convert_to(k.v, 'UTF8')), ${id}
+      FROM ${from}, unnest(${attributes}, ${values}) WITH ORDINALITY AS k(a, v, i) ORDER BY k.i
+      ON CONFLICT DO NOTHING RETURNING attribute, value
+    )`;
+}
+
+/** Throws `uniqueness` (409) for the first of `keys` that is not among `held`. */
+function refuseTaken(resourceType: string, keys: readonly UniqueKey[], held: readonly UniqueKey[]): void {
+  const mine = new Set(held.map((k) => JSON.stringify([k.attribute, k.value])));
+  const lost = keys.find((k) => !mine.has(JSON.stringify([k.attribute, k.value])));
+  if (lost !== undefined) throw taken(resourceType, lost);
+}
+
 const UNAVAILABLE_STATES = /^(08|53|57P)/;
 /** `query_canceled`: a statement past its `statement_timeout` (or canceled by an operator). */
 const QUERY_CANCELED = '57014';
@@ -581,24 +613,36 @@ class PostgresScimStore implements PostgresStore {
     const id = randomUUID();
     const at = now();
     const s = this.s;
+    const keys = sortedKeys(input.unique);
+    const members = input.members !== undefined && input.members.length > 0 ? distinct(input.members) : [];
     return this.write(async (q) => {
-      await q.query(
-        `INSERT INTO ${s}.resources (tenant, resource_type, id, version, created, last_modified, data, search)
-         VALUES ($1, $2, $3, 1, $4, $4, $5::jsonb, $6::jsonb)`,
-        [tenant, resourceType, id, at, JSON.stringify(data), JSON.stringify(searchDocument(data))],
+      // One statement: the row, its unique keys and (without members) its change-feed entry.
+      const v: unknown[] = [
+        tenant,
+        resourceType,
+        id,
+        at,
+        JSON.stringify(data),
+        JSON.stringify(searchDocument(data)),
+      ];
+      const claims = claimCte(s, v, keys, '$1', '$2', '$3', 'r');
+      const feed =
+        members.length === 0
+          ? `, ${this.feedCte(v, tenant, resourceType, '$3', '1', at, input.change, 'claimed')}`
+          : '';
+      const { rows } = await q.query(
+        `WITH r AS (
+           INSERT INTO ${s}.resources (tenant, resource_type, id, version, created, last_modified, data, search)
+           VALUES ($1, $2, $3, 1, $4, $4, $5::jsonb, $6::jsonb) RETURNING id
+         ), ${claims}${feed}
+         SELECT attribute, value FROM claimed`,
+        v,
       );
-      await this.claim(q, tenant, resourceType, id, input.unique);
-      if (input.members !== undefined && input.members.length > 0) {
-        await this.addMembers(
-          q,
-          tenant,
-          id,
-          distinct(input.members),
-          input.memberDisplay,
-          input.unknownMembers,
-        );
+      refuseTaken(resourceType, keys, rows as UniqueKey[]);
+      if (members.length > 0) {
+        await this.addMembers(q, tenant, id, members, input.memberDisplay, input.unknownMembers);
+        await this.record(q, tenant, resourceType, id, 1, at, input.change);
       }
-      await this.record(q, tenant, resourceType, id, 1, at, input.change);
       return { id, resourceType, version: 1, created: at, lastModified: at, data };
     });
   }
@@ -632,21 +676,56 @@ class PostgresScimStore implements PostgresStore {
     const membersOnly = input.membersOnly === true;
     const at = now();
     const s = this.s;
+    const keys = membersOnly ? [] : sortedKeys(input.unique);
+    const delta = input.members;
+    const deltaFree =
+      delta === undefined ||
+      (delta.removeAll !== true && delta.removed.length === 0 && delta.added.length === 0);
     return this.write(async (q) => {
       // Member-only: keep the stored data (a concurrent change of attributes is not overwritten).
-      const params: unknown[] = membersOnly
-        ? [tenant, id, resourceType, at]
-        : [tenant, id, resourceType, at, JSON.stringify(given), JSON.stringify(searchDocument(given))];
-      if (input.ifVersion !== undefined) params.push(input.ifVersion);
-      const set = membersOnly ? '' : ', data = $5::jsonb, search = $6::jsonb';
+      const v: unknown[] = [tenant, id, resourceType, at];
+      const set = membersOnly
+        ? ''
+        : `, data = $${v.push(JSON.stringify(given))}::jsonb, search = $${v.push(JSON.stringify(searchDocument(given)))}::jsonb`;
+      const guard = input.ifVersion === undefined ? '' : ` AND version = $${v.push(input.ifVersion)}`;
+      // One statement: the row; its unique keys (those it no longer has released, new ones
+      // claimed); without member changes, its change-feed entry. Nothing happens without the row.
+      const claims = membersOnly
+        ? ''
+        : `, released AS (
+             DELETE FROM ${s}.uniques AS o USING r WHERE o.tenant = $1 AND o.id = $2
+               AND NOT EXISTS (SELECT 1 FROM unnest($${v.push(keys.map((k) => k.attribute))}::text[], $${v.push(keys.map((k) => k.value))}::text[]) AS k(a, v)
+                               WHERE k.a = o.attribute AND k.v = o.value)
+             RETURNING 1
+           ), held AS (
+             SELECT attribute, value FROM ${s}.uniques WHERE tenant = $1 AND id = $2
+           ), ${claimCte(s, v, keys, '$1', '$3', '$2', 'r')}`;
+      const after = membersOnly ? 'r' : 'claimed';
+      const feed = deltaFree
+        ? `, ${this.feedCte(v, tenant, resourceType, '$2', 'r.version', at, input.change, after, 'r')}`
+        : '';
       const { rows } = await q.query(
-        `UPDATE ${s}.resources SET version = version + 1, last_modified = $4${set}
-         WHERE tenant = $1 AND id = $2 AND resource_type = $3${input.ifVersion === undefined ? '' : ` AND version = $${params.length}`}
-         RETURNING version, created${membersOnly ? ', data' : ''}`,
-        params,
+        `WITH r AS (
+           UPDATE ${s}.resources SET version = version + 1, last_modified = $4${set}
+           WHERE tenant = $1 AND id = $2 AND resource_type = $3${guard}
+           RETURNING version, created${membersOnly ? ', data' : ''}
+         )${claims}${feed}
+         SELECT r.version, r.created${membersOnly ? ', r.data' : ''}${
+           membersOnly
+             ? ''
+             : `, (SELECT json_agg(json_build_object('attribute', attribute, 'value', value)) FROM claimed) AS claimed,
+                (SELECT json_agg(json_build_object('attribute', attribute, 'value', value)) FROM held) AS held`
+         } FROM r`,
+        v,
       );
       const row = rows[0] as
-        | { version: number; created: string; data?: string | Record<string, unknown> }
+        | {
+            version: number;
+            created: string;
+            data?: string | Record<string, unknown>;
+            claimed?: UniqueKey[] | null;
+            held?: UniqueKey[] | null;
+          }
         | undefined;
       if (row === undefined) {
         const exists = await q.query(
@@ -656,18 +735,15 @@ class PostgresScimStore implements PostgresStore {
         if (exists.rows.length === 0 || input.ifVersion === undefined) throw missing(resourceType, id);
         throw stale(resourceType, id, input.ifVersion);
       }
-      if (!membersOnly) {
-        await q.query(`DELETE FROM ${s}.uniques WHERE tenant = $1 AND id = $2`, [tenant, id]);
-        await this.claim(q, tenant, resourceType, id, input.unique);
-      }
+      if (!membersOnly) refuseTaken(resourceType, keys, [...(row.claimed ?? []), ...(row.held ?? [])]);
       const data =
         row.data === undefined
           ? given
           : typeof row.data === 'string'
             ? (JSON.parse(row.data) as Record<string, unknown>)
             : row.data;
-      const delta = input.members;
-      if (delta !== undefined) {
+      const version = Number(row.version);
+      if (delta !== undefined && !deltaFree) {
         if (delta.removeAll === true) {
           await q.query(`DELETE FROM ${s}.members WHERE tenant = $1 AND group_id = $2`, [tenant, id]);
         } else if (delta.removed.length > 0) {
@@ -679,9 +755,8 @@ class PostgresScimStore implements PostgresStore {
         if (delta.added.length > 0) {
           await this.addMembers(q, tenant, id, distinct(delta.added), delta.display, delta.unknown);
         }
+        await this.record(q, tenant, resourceType, id, version, at, input.change);
       }
-      const version = Number(row.version);
-      await this.record(q, tenant, resourceType, id, version, at, input.change);
       return { id, resourceType, version, created: row.created, lastModified: at, data };
     });
   }
@@ -789,24 +864,6 @@ class PostgresScimStore implements PostgresStore {
     });
   }
 
-  private async claim(
-    q: Queryable,
-    tenant: string,
-    resourceType: string,
-    id: string,
-    keys: readonly UniqueKey[],
-  ): Promise<void> {
-    for (const key of sortedKeys(keys)) {
-      // Held by the SHA-256 of the value (migration 3), so that a key of any length fits the index.
-      const { rowCount } = await q.query(
-        `INSERT INTO ${this.s}.uniques (tenant, resource_type, attribute, value, digest, id)
-         VALUES ($1, $2, $3, $4, sha256(convert_to($4, 'UTF8')), $5) ON CONFLICT DO NOTHING`,
-        [tenant, resourceType, key.attribute, key.value, id],
-      );
-      if (rowCount === 0) throw taken(resourceType, key);
-    }
-  }
-
   private async addMembers(
     q: Queryable,
     tenant: string,
@@ -815,31 +872,33 @@ class PostgresScimStore implements PostgresStore {
     labels: Readonly<Record<string, string>> | undefined,
     mode: 'reject' | 'skip' | undefined,
   ): Promise<void> {
-    // FOR KEY SHARE: a member found here cannot be deleted before this transaction ends, so the
-    // insert below never meets a member deleted meanwhile (a delete in flight is waited for).
-    const { rows } = await q.query(
-      `SELECT id FROM ${this.s}.resources WHERE tenant = $1 AND id = ANY($2::text[]) FOR KEY SHARE`,
-      [tenant, all],
-    );
-    const found = new Set((rows as { id: string }[]).map((r) => r.id));
-    const unknown = all.filter((m) => !found.has(m));
-    if (unknown.length > 0 && mode !== 'skip') throw unknownMembers(unknown);
-    const ids = all.filter((m) => found.has(m));
-    if (ids.length === 0) return;
-    const display = ids.map((m) => labelOf(labels, m));
+    const display = all.map((m) => labelOf(labels, m));
+    let found: Set<string>;
     try {
-      // A present member keeps its row and its label (DO NOTHING): `display` is immutable.
-      await q.query(
-        `INSERT INTO ${this.s}.members (tenant, group_id, member_id, display, display_search)
-         SELECT $1, $2, m, d, s FROM unnest($3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS x(m, d, s, i) ORDER BY i
-         ON CONFLICT DO NOTHING`,
-        [tenant, groupId, ids, display, display.map(labelSearch)],
+      // One statement. FOR KEY SHARE: a member found here cannot be deleted before this
+      // transaction ends, so the insert never meets a member deleted meanwhile (a delete in flight
+      // is waited for). A present member keeps its row and its label (DO NOTHING): `display` is
+      // immutable. Unknown members are left out; the caller's mode decides (a rejection rolls back).
+      const { rows } = await q.query(
+        `WITH found AS (
+           SELECT id FROM ${this.s}.resources WHERE tenant = $1 AND id = ANY($3::text[]) FOR KEY SHARE
+         ), added AS (
+           INSERT INTO ${this.s}.members (tenant, group_id, member_id, display, display_search)
+           SELECT $1, $2, m, d, s FROM unnest($3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS x(m, d, s, i)
+           WHERE m IN (SELECT id FROM found) ORDER BY i
+           ON CONFLICT DO NOTHING
+         )
+         SELECT id FROM found`,
+        [tenant, groupId, all, display, display.map(labelSearch)],
       );
+      found = new Set((rows as { id: string }[]).map((r) => r.id));
     } catch (error) {
-      // A member deleted by another transaction since the check above.
-      if (sqlState(error) === '23503') throw unknownMembers(ids);
+      // A member deleted by another transaction since it was found.
+      if (sqlState(error) === '23503') throw unknownMembers(all);
       throw error;
     }
+    const unknown = all.filter((m) => !found.has(m));
+    if (unknown.length > 0 && mode !== 'skip') throw unknownMembers(unknown);
   }
 
   private async membersOf(
@@ -867,7 +926,35 @@ class PostgresScimStore implements PostgresStore {
     return out;
   }
 
-  /** Appends to the change feed; the per-tenant lock makes cursors commit in order. */
+  /**
+   * The change-feed entry as two CTEs (`feed`, `change`) of a write's statement, adding its
+   * values to `v`: the per-tenant lock, taken once the CTE `after` has run to its end (so that
+   * it is taken after the row and unique-key locks, as every writer takes them), makes cursors
+   * commit in order. `id` and `version` are SQL expressions (`from`: the CTE they come from).
+   */
+  private feedCte(
+    v: unknown[],
+    tenant: string,
+    resourceType: string,
+    id: string,
+    version: string,
+    at: string,
+    change: ChangeRecord,
+    after: string,
+    from?: string,
+  ): string {
+    const lock = `$${v.push(LOCK_SPACE)}::int, $${v.push(hash32(`feed:${this.schema}:${tenant}`))}::int`;
+    const values = [tenant, change.type, resourceType].map((x) => `$${v.push(x)}::text`);
+    return `feed AS (
+        SELECT pg_advisory_xact_lock(${lock}) FROM (SELECT count(*) FROM ${after}) AS done
+      ), change AS (
+        INSERT INTO ${this.s}.changes (tenant, type, resource_type, id, version, at, detail)
+        SELECT ${values.join(', ')}, ${id}, ${version}, $${v.push(at)}::text, $${v.push(changeDetail(change))}::jsonb
+        FROM feed${from === undefined ? '' : `, ${from}`}
+      )`;
+  }
+
+  /** Appends to the change feed, in one statement (see {@link feedCte}). */
   private async record(
     q: Queryable,
     tenant: string,
@@ -877,15 +964,18 @@ class PostgresScimStore implements PostgresStore {
     at: string,
     change: ChangeRecord,
   ): Promise<void> {
-    await q.query('SELECT pg_advisory_xact_lock($1::int, $2::int)', [
-      LOCK_SPACE,
-      hash32(`feed:${this.schema}:${tenant}`),
-    ]);
-    await q.query(
-      `INSERT INTO ${this.s}.changes (tenant, type, resource_type, id, version, at, detail)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)`,
-      [tenant, change.type, resourceType, id, version, at, changeDetail(change)],
+    const v: unknown[] = [id, version];
+    const feed = this.feedCte(
+      v,
+      tenant,
+      resourceType,
+      '$1::text',
+      '$2::int',
+      at,
+      change,
+      '(SELECT 1) AS now',
     );
+    await q.query(`WITH ${feed} SELECT 1`, v);
   }
 
   /** @internal For the token store. */
