@@ -26,6 +26,9 @@ import { type ReadyMessage, TOKEN, USERS } from './servers/common.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = 10;
+/** Timed runs per case and server (side by side: medians); fewer for the pool and balancer tables. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const TABLE_ROUNDS = Number(process.env.BENCH_TABLE_ROUNDS ?? 1);
 const URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const POOLS = (process.env.BENCH_PG_POOLS ?? '2,5,10,20').split(',').map(Number);
 /** The pool size of the side-by-side and balancer runs: the store's default. */
@@ -173,24 +176,40 @@ async function cannon(s: Server, c: Case, seconds: number, counter: { n: number 
   });
 }
 
-/** A case on a server: one probe (fails loudly), one untimed warm-up second, then the timed run. */
-async function measure(s: Server, c: Case): Promise<Measured> {
+/** A case on a server: one probe (fails loudly) and one untimed warm-up second. */
+async function prepare(s: Server, c: Case, counter: { n: number }): Promise<void> {
   const probe = await fetch(`${s.base}${c.path(s)}`, {
     method: c.method,
     headers,
     ...(c.body === undefined ? {} : { body: JSON.stringify(c.body(s, -1_000_000)) }),
   });
   if (probe.status >= 300) throw new Error(`${s.name} ${c.name}: ${probe.status} ${await probe.text()}`);
-  const counter = { n: 0 };
   await cannon(s, c, 1, counter);
-  // An even start, so that the member toggle begins with an add.
-  counter.n += counter.n % 2;
-  const result = await cannon(s, c, SECONDS, counter);
-  return {
-    rps: result.requests.average,
-    p99: result.latency.p99,
-    errors: result.non2xx + result.errors + result.timeouts,
-  };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/**
+ * A case on several servers, side by side: after each one's probe and warm-up, `rounds` timed
+ * runs taking turns (so that a change of the machine's load falls on all of them); the median
+ * requests/s and p99 of each.
+ */
+async function compare(servers: readonly Server[], c: Case, rounds: number): Promise<Measured[]> {
+  const counters = servers.map(() => ({ n: 0 }));
+  for (const [i, s] of servers.entries()) await prepare(s, c, counters[i]!);
+  const runs = servers.map(() => [] as autocannon.Result[]);
+  for (let r = 0; r < rounds; r++) {
+    for (const [i, s] of servers.entries()) {
+      // An even start, so that the member toggle begins with an add.
+      counters[i]!.n += counters[i]!.n % 2;
+      runs[i]!.push(await cannon(s, c, SECONDS, counters[i]!));
+    }
+  }
+  return runs.map((results) => ({
+    rps: median(results.map((x) => x.requests.average)),
+    p99: median(results.map((x) => x.latency.p99)),
+    errors: results.reduce((n, x) => n + x.non2xx + x.errors + x.timeouts, 0),
+  }));
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -231,26 +250,29 @@ const sqlite = await start('SQLite', 'ours.ts');
 const postgres = await start('PostgreSQL', 'postgres.ts', { BENCH_PG_POOL: String(POOL) });
 const sideBySide: string[] = [];
 for (const c of cases) {
-  const a = await measure(sqlite, c);
-  const b = await measure(postgres, c);
+  const [a, b] = (await compare([sqlite, postgres], c, ROUNDS)) as [Measured, Measured];
   sideBySide.push(`| ${c.name} | ${cell(a)} | ${cell(b)} | ${(a.rps / b.rps).toFixed(2)}x |`);
   process.stderr.write(`side by side, ${c.name}: done\n`);
 }
 await stop(sqlite);
 
-// 2. Pool sizes, one instance each.
-const poolRows: string[] = [];
+// 2. Pool sizes, one instance each, all running, taking turns case by case.
+const pools: Server[] = [];
 for (const size of POOLS) {
-  const s =
+  pools.push(
     size === POOL
       ? postgres
-      : await start(`PostgreSQL, pool ${size}`, 'postgres.ts', { BENCH_PG_POOL: String(size) });
-  const cells: string[] = [];
-  for (const c of cases) cells.push(cell(await measure(s, c)));
-  poolRows.push(`| ${size} | ${cells.join(' | ')} |`);
-  if (s !== postgres) await stop(s);
-  process.stderr.write(`pool ${size}: done\n`);
+      : await start(`PostgreSQL, pool ${size}`, 'postgres.ts', { BENCH_PG_POOL: String(size) }),
+  );
 }
+const poolCells: string[][] = POOLS.map(() => []);
+for (const c of cases) {
+  const measured = await compare(pools, c, TABLE_ROUNDS);
+  for (const [i, m] of measured.entries()) poolCells[i]!.push(cell(m));
+  process.stderr.write(`pools, ${c.name}: done\n`);
+}
+const poolRows = POOLS.map((size, i) => `| ${size} | ${poolCells[i]!.join(' | ')} |`);
+for (const s of pools) if (s !== postgres) await stop(s);
 
 // 3. One instance direct, one and two behind the balancer.
 const BALANCER = process.env.BENCH_PG_BALANCER !== '0';
@@ -258,9 +280,11 @@ const single = BALANCER ? await balanced(1, POOL) : postgres;
 const pair = BALANCER ? await balanced(2, POOL) : postgres;
 const balancerRows: string[] = [];
 for (const c of BALANCER ? cases : []) {
-  const direct = await measure(postgres, c);
-  const one = await measure(single, c);
-  const two = await measure(pair, c);
+  const [direct, one, two] = (await compare([postgres, single, pair], c, TABLE_ROUNDS)) as [
+    Measured,
+    Measured,
+    Measured,
+  ];
   balancerRows.push(
     `| ${c.name} | ${cell(direct)} | ${cell(one)} | ${cell(two)} | ${(two.rps / direct.rps).toFixed(2)}x |`,
   );
@@ -269,7 +293,7 @@ for (const c of BALANCER ? cases : []) {
 for (const s of new Set([postgres, single, pair])) await stop(s);
 
 console.log(
-  `\nPostgreSQL beside SQLite: ${USERS.toLocaleString('en-US')} users, autocannon ${autocannonVersion}, ${CONNECTIONS} connections, ${SECONDS} s per case after a 1 s warm-up, Node ${process.version}, PostgreSQL ${version} on loopback; load average ${loadBefore} before, ${load()} after\n`,
+  `\nPostgreSQL beside SQLite: ${USERS.toLocaleString('en-US')} users, autocannon ${autocannonVersion}, ${CONNECTIONS} connections, ${SECONDS} s per run after a 1 s warm-up, the median of ${ROUNDS} runs taking turns side by side (${TABLE_ROUNDS} for the pool and balancer tables), Node ${process.version}, PostgreSQL ${version} on loopback; load average ${loadBefore} before, ${load()} after\n`,
 );
 console.log(`| case | SQLite req/s | PostgreSQL (pool ${POOL}) req/s | SQLite / PostgreSQL |`);
 console.log('|---|---:|---:|---:|');

@@ -184,6 +184,8 @@ interface Queryable {
 interface Backend {
   /** Runs `fn` on one connection (no transaction). */
   session<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
+  /** Runs `fn`, one write statement, on its own (autocommit: the statement is its transaction). */
+  statement<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
   /** Runs `fn` in a transaction (READ COMMITTED). */
   transaction<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
   /**
@@ -214,34 +216,31 @@ function hash32(text: string): number {
 
 /**
  * The CTE `claimed` of a write's statement: inserts the unique keys (in `keys`' order, once the
- * CTE `from` has its row) and returns those it inserted; a key another resource holds is not
- * returned. Adds its values to `v`. Held by the SHA-256 of the value (migration 3), so that a key
- * of any length fits the index.
+ * CTE `from` has its row; without those the CTE `held` lists, when given). A key another resource
+ * holds fails the statement with `unique_violation` (23505), so nothing of it is written. Adds its
+ * values to `v`. Held by the SHA-256 of the value (migration 3), so that a key of any length fits
+ * the index.
  */
 function claimCte(
   s: string,
   v: unknown[],
   keys: readonly UniqueKey[],
-  tenant: string,
-  resourceType: string,
-  id: string,
+  ids: { readonly tenant: string; readonly resourceType: string; readonly id: string },
   from: string,
+  held?: string,
 ): string {
   const attributes = `$${v.push(keys.map((k) => k.attribute))}::text[]`;
   const values = `$${v.push(keys.map((k) => k.value))}::text[]`;
+  const kept =
+    held === undefined
+      ? ''
+      : ` WHERE NOT EXISTS (SELECT 1 FROM ${held} AS h WHERE h.attribute = k.a AND h.value = k.v)`;
   return `claimed AS (
       INSERT INTO ${s}.uniques (tenant, resource_type, attribute, value, digest, id)
-      SELECT ${tenant}, ${resourceType}, k.a, k.v, sha256(convert_to(k.v, 'UTF8')), ${id}
-      FROM ${from}, unnest(${attributes}, ${values}) WITH ORDINALITY AS k(a, v, i) ORDER BY k.i
-      ON CONFLICT DO NOTHING RETURNING attribute, value
+      SELECT ${ids.tenant}, ${ids.resourceType}, k.a, k.v, sha256(convert_to(k.v, 'UTF8')), ${ids.id}
+      FROM ${from}, unnest(${attributes}, ${values}) WITH ORDINALITY AS k(a, v, i)${kept} ORDER BY k.i
+      RETURNING 1
     )`;
-}
-
-/** Throws `uniqueness` (409) for the first of `keys` that is not among `held`. */
-function refuseTaken(resourceType: string, keys: readonly UniqueKey[], held: readonly UniqueKey[]): void {
-  const mine = new Set(held.map((k) => JSON.stringify([k.attribute, k.value])));
-  const lost = keys.find((k) => !mine.has(JSON.stringify([k.attribute, k.value])));
-  if (lost !== undefined) throw taken(resourceType, lost);
 }
 
 const UNAVAILABLE_STATES = /^(08|53|57P)/;
@@ -268,11 +267,12 @@ function sqlState(error: unknown): string | undefined {
 function ignore(): void {}
 
 /**
- * A backend on a `pg` pool. `timeoutMs`: the `statement_timeout` every connection of the pool
- * already has (a pool the store made): reads then need no transaction to carry it, and writes
- * lift it (`SET LOCAL statement_timeout = 0`, in the round trip of their `BEGIN`).
+ * A backend on `pg` pools: `reads` for reads, `writes` (the same pool, or one whose connections
+ * have no `statement_timeout`) for writes. `timeoutMs`: the `statement_timeout` every connection
+ * of `reads` already has (pools the store made): lists then need no transaction to carry it, and
+ * writes, on `writes`, need no `SET` to lift it.
  */
-function poolBackend(pool: PgPoolLike, owned: boolean, timeoutMs?: number): Backend {
+function poolBackend(reads: PgPoolLike, writes: PgPoolLike, owned: boolean, timeoutMs?: number): Backend {
   const wrap = (client: PgClientLike): Queryable => ({
     async query(text, values) {
       const r = await client.query(text, values);
@@ -282,29 +282,33 @@ function poolBackend(pool: PgPoolLike, owned: boolean, timeoutMs?: number): Back
       await client.query(text);
     },
   });
-  const session = async <T>(fn: (q: Queryable) => Promise<T>): Promise<T> => {
-    const client = await pool.connect();
-    // A connection lost while the client is checked out is reported to the running query; the
-    // event must not also crash the process.
-    const events = client as unknown as {
-      on?: (event: 'error', fn: () => void) => void;
-      off?: (event: 'error', fn: () => void) => void;
+  const on =
+    (pool: PgPoolLike) =>
+    async <T>(fn: (q: Queryable) => Promise<T>): Promise<T> => {
+      const client = await pool.connect();
+      // A connection lost while the client is checked out is reported to the running query; the
+      // event must not also crash the process.
+      const events = client as unknown as {
+        on?: (event: 'error', fn: () => void) => void;
+        off?: (event: 'error', fn: () => void) => void;
+      };
+      events.on?.('error', ignore);
+      try {
+        const out = await fn(wrap(client));
+        events.off?.('error', ignore);
+        client.release();
+        return out;
+      } catch (error) {
+        events.off?.('error', ignore);
+        client.release(isUnavailable(error) ? true : undefined);
+        throw error;
+      }
     };
-    events.on?.('error', ignore);
-    try {
-      const out = await fn(wrap(client));
-      events.off?.('error', ignore);
-      client.release();
-      return out;
-    } catch (error) {
-      events.off?.('error', ignore);
-      client.release(isUnavailable(error) ? true : undefined);
-      throw error;
-    }
-  };
+  const session = on(reads);
+  const writing = on(writes);
   /** Runs `fn` between `begin` (one round trip, however many statements) and COMMIT. */
-  const within = <T>(begin: string, fn: (q: Queryable) => Promise<T>): Promise<T> =>
-    session(async (q) => {
+  const within = <T>(run: typeof session, begin: string, fn: (q: Queryable) => Promise<T>): Promise<T> =>
+    run(async (q) => {
       await q.exec(begin);
       try {
         const out = await fn(q);
@@ -319,14 +323,16 @@ function poolBackend(pool: PgPoolLike, owned: boolean, timeoutMs?: number): Back
     });
   return {
     session,
-    transaction: (fn) =>
-      within(timeoutMs === undefined ? 'BEGIN' : 'BEGIN; SET LOCAL statement_timeout = 0', fn),
+    statement: writing,
+    transaction: (fn) => within(writing, 'BEGIN', fn),
     budgeted: (budgetMs, fn) =>
       !Number.isFinite(budgetMs) || statementTimeout(budgetMs) === timeoutMs
         ? session(fn)
-        : within(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${statementTimeout(budgetMs)}`, fn),
+        : within(session, `BEGIN READ ONLY; SET LOCAL statement_timeout = ${statementTimeout(budgetMs)}`, fn),
     end: async () => {
-      if (owned) await pool.end();
+      if (!owned) return;
+      await reads.end();
+      if (writes !== reads) await writes.end();
     },
   };
 }
@@ -346,7 +352,13 @@ function pgliteBackend(db: PgliteLike): Backend {
   const transaction = async <T>(fn: (q: Queryable) => Promise<T>): Promise<T> =>
     (await db.transaction((tx) => fn(wrap(tx)))) as T;
   // PGlite runs each statement to its end (it has no timer to cancel one): no budget.
-  return { session: transaction, transaction, budgeted: (_ms, fn) => transaction(fn), end: async () => {} };
+  return {
+    session: transaction,
+    statement: transaction,
+    transaction,
+    budgeted: (_ms, fn) => transaction(fn),
+    end: async () => {},
+  };
 }
 
 /**
@@ -401,16 +413,22 @@ async function makePool(
 ) {
   const pg = await import('pg');
   const Pool = (pg.default ?? pg).Pool;
-  const pool = new Pool({
-    connectionString: options.connectionString,
-    max: options.maxConnections ?? 10,
-    connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
-    // Sent when each connection starts: list queries carry their budget without a round trip.
-    ...(timeoutMs === undefined ? {} : { statement_timeout: timeoutMs }),
-  });
-  // An idle client whose server went away emits 'error'; the next checkout reconnects.
-  pool.on('error', () => {});
-  return pool as unknown as PgPoolLike;
+  const make = (statementTimeout?: number) => {
+    const pool = new Pool({
+      connectionString: options.connectionString,
+      max: options.maxConnections ?? 10,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+      // Sent when each connection starts: list queries carry their budget without a round trip.
+      ...(statementTimeout === undefined ? {} : { statement_timeout: statementTimeout }),
+    });
+    // An idle client whose server went away emits 'error'; the next checkout reconnects.
+    pool.on('error', () => {});
+    return pool as unknown as PgPoolLike;
+  };
+  // With a budget, writes get their own pool, whose connections have none: each write is then one
+  // round trip (autocommit) or a transaction, never a `SET` to lift the budget.
+  const reads = make(timeoutMs);
+  return { reads, writes: timeoutMs === undefined ? reads : make() };
 }
 
 class PostgresScimStore implements PostgresStore {
@@ -446,8 +464,10 @@ class PostgresScimStore implements PostgresStore {
         'pglite' in o
           ? Promise.resolve(pgliteBackend(o.pglite))
           : 'pool' in o
-            ? Promise.resolve(poolBackend(o.pool, false))
-            : makePool(o, this.poolTimeout()).then((pool) => poolBackend(pool, true, this.poolTimeout()));
+            ? Promise.resolve(poolBackend(o.pool, o.pool, false))
+            : makePool(o, this.poolTimeout()).then((p) =>
+                poolBackend(p.reads, p.writes, true, this.poolTimeout()),
+              );
     }
     return this.backendPromise;
   }
@@ -500,12 +520,15 @@ class PostgresScimStore implements PostgresStore {
     }
   }
 
-  /** A write in a transaction, retried on serialization failures and deadlocks. */
-  write<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
+  /**
+   * A write in a transaction (`single`: one statement, its own transaction), retried on
+   * serialization failures and deadlocks.
+   */
+  write<T>(fn: (q: Queryable) => Promise<T>, single = false): Promise<T> {
     return this.guard(async (b) => {
       for (let attempt = 1; ; attempt++) {
         try {
-          const out = await b.transaction(fn);
+          const out = await (single ? b.statement(fn) : b.transaction(fn));
           this.wrote();
           return out;
         } catch (error) {
@@ -615,7 +638,7 @@ class PostgresScimStore implements PostgresStore {
     const s = this.s;
     const keys = sortedKeys(input.unique);
     const members = input.members !== undefined && input.members.length > 0 ? distinct(input.members) : [];
-    return this.write(async (q) => {
+    const write = this.write(async (q) => {
       // One statement: the row, its unique keys and (without members) its change-feed entry.
       const v: unknown[] = [
         tenant,
@@ -625,26 +648,26 @@ class PostgresScimStore implements PostgresStore {
         JSON.stringify(data),
         JSON.stringify(searchDocument(data)),
       ];
-      const claims = claimCte(s, v, keys, '$1', '$2', '$3', 'r');
+      const claims = claimCte(s, v, keys, { tenant: '$1', resourceType: '$2', id: '$3' }, 'r');
       const feed =
         members.length === 0
           ? `, ${this.feedCte(v, tenant, resourceType, '$3', '1', at, input.change, 'claimed')}`
           : '';
-      const { rows } = await q.query(
+      await q.query(
         `WITH r AS (
            INSERT INTO ${s}.resources (tenant, resource_type, id, version, created, last_modified, data, search)
            VALUES ($1, $2, $3, 1, $4, $4, $5::jsonb, $6::jsonb) RETURNING id
          ), ${claims}${feed}
-         SELECT attribute, value FROM claimed`,
+         SELECT 1`,
         v,
       );
-      refuseTaken(resourceType, keys, rows as UniqueKey[]);
       if (members.length > 0) {
         await this.addMembers(q, tenant, id, members, input.memberDisplay, input.unknownMembers);
         await this.record(q, tenant, resourceType, id, 1, at, input.change);
       }
       return { id, resourceType, version: 1, created: at, lastModified: at, data };
-    });
+    }, members.length === 0);
+    return this.refusingTaken(write, tenant, resourceType, id, keys);
   }
 
   async get(
@@ -681,7 +704,7 @@ class PostgresScimStore implements PostgresStore {
     const deltaFree =
       delta === undefined ||
       (delta.removeAll !== true && delta.removed.length === 0 && delta.added.length === 0);
-    return this.write(async (q) => {
+    const write = this.write(async (q) => {
       // Member-only: keep the stored data (a concurrent change of attributes is not overwritten).
       const v: unknown[] = [tenant, id, resourceType, at];
       const set = membersOnly
@@ -699,7 +722,7 @@ class PostgresScimStore implements PostgresStore {
              RETURNING 1
            ), held AS (
              SELECT attribute, value FROM ${s}.uniques WHERE tenant = $1 AND id = $2
-           ), ${claimCte(s, v, keys, '$1', '$3', '$2', 'r')}`;
+           ), ${claimCte(s, v, keys, { tenant: '$1', resourceType: '$3', id: '$2' }, 'r', 'held')}`;
       const after = membersOnly ? 'r' : 'claimed';
       const feed = deltaFree
         ? `, ${this.feedCte(v, tenant, resourceType, '$2', 'r.version', at, input.change, after, 'r')}`
@@ -710,22 +733,11 @@ class PostgresScimStore implements PostgresStore {
            WHERE tenant = $1 AND id = $2 AND resource_type = $3${guard}
            RETURNING version, created${membersOnly ? ', data' : ''}
          )${claims}${feed}
-         SELECT r.version, r.created${membersOnly ? ', r.data' : ''}${
-           membersOnly
-             ? ''
-             : `, (SELECT json_agg(json_build_object('attribute', attribute, 'value', value)) FROM claimed) AS claimed,
-                (SELECT json_agg(json_build_object('attribute', attribute, 'value', value)) FROM held) AS held`
-         } FROM r`,
+         SELECT r.version, r.created${membersOnly ? ', r.data' : ''} FROM r`,
         v,
       );
       const row = rows[0] as
-        | {
-            version: number;
-            created: string;
-            data?: string | Record<string, unknown>;
-            claimed?: UniqueKey[] | null;
-            held?: UniqueKey[] | null;
-          }
+        | { version: number; created: string; data?: string | Record<string, unknown> }
         | undefined;
       if (row === undefined) {
         const exists = await q.query(
@@ -735,7 +747,6 @@ class PostgresScimStore implements PostgresStore {
         if (exists.rows.length === 0 || input.ifVersion === undefined) throw missing(resourceType, id);
         throw stale(resourceType, id, input.ifVersion);
       }
-      if (!membersOnly) refuseTaken(resourceType, keys, [...(row.claimed ?? []), ...(row.held ?? [])]);
       const data =
         row.data === undefined
           ? given
@@ -758,7 +769,39 @@ class PostgresScimStore implements PostgresStore {
         await this.record(q, tenant, resourceType, id, version, at, input.change);
       }
       return { id, resourceType, version, created: row.created, lastModified: at, data };
-    });
+    }, deltaFree);
+    return this.refusingTaken(write, tenant, resourceType, id, keys);
+  }
+
+  /**
+   * `write`, whose unique-key violation (23505: a key another resource holds; nothing was
+   * written) becomes the 409 `uniqueness` of the first such key, looked up once it failed.
+   */
+  private async refusingTaken<T>(
+    write: Promise<T>,
+    tenant: string,
+    resourceType: string,
+    id: string,
+    keys: readonly UniqueKey[],
+  ): Promise<T> {
+    try {
+      return await write;
+    } catch (error) {
+      if (sqlState(error) !== '23505' || keys.length === 0) throw error;
+      const held = await this.read(async (q) => {
+        const { rows } = await q.query(
+          `SELECT attribute, value FROM ${this.s}.uniques AS u
+           JOIN unnest($4::text[], $5::text[]) AS k(a, v)
+             ON u.attribute = k.a AND u.digest = sha256(convert_to(k.v, 'UTF8'))
+           WHERE u.tenant = $1 AND u.resource_type = $2 AND u.id <> $3`,
+          [tenant, resourceType, id, keys.map((k) => k.attribute), keys.map((k) => k.value)],
+        );
+        return new Set((rows as UniqueKey[]).map((k) => JSON.stringify([k.attribute, k.value])));
+      });
+      // None held any more (its holder deleted since): the first key, as a create racing it.
+      const lost = keys.find((k) => held.has(JSON.stringify([k.attribute, k.value]))) ?? keys[0]!;
+      throw taken(resourceType, lost);
+    }
   }
 
   async delete(
