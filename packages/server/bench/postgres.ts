@@ -10,6 +10,10 @@
  *   pnpm --filter @scim/server exec node --conditions=@scim/source bench/postgres.ts
  *   BENCH_USERS=10000 BENCH_SECONDS=2 BENCH_PG_POOLS=5,10 ... bench/postgres.ts
  *   BENCH_PG_BALANCER=0 ... bench/postgres.ts    # without the balancer runs
+ *   BENCH_PG_BASELINE=src/store/postgres-before.ts ... bench/postgres.ts
+ *     # also an earlier store side by side: git show <commit>:packages/server/src/store/postgres.ts
+ *     # > src/store/postgres-before.ts (the copy imports its siblings, so keep it beside them)
+ *   BENCH_PG_ONLY_SIDE_BY_SIDE=1 ... bench/postgres.ts    # the first table only
  *
  * PostgreSQL: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test), schema
  * `bench_<users>` (created and loaded on the first run, reused after). Skipped, with a note, when
@@ -41,6 +45,12 @@ interface Server {
   readonly base: string;
 }
 
+/** Every server started, stopped when this process exits (a failed run leaves none behind). */
+const children = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of children) child.kill();
+});
+
 /** Forks a bench server and waits for its ready message. */
 async function forkServer<T extends { ready?: boolean }>(
   file: string,
@@ -59,6 +69,7 @@ async function forkServer<T extends { ready?: boolean }>(
     });
   });
   child.removeAllListeners('exit');
+  children.add(child);
   return { child, message };
 }
 
@@ -248,13 +259,51 @@ const loadBefore = load();
 // 1. Side by side, the stores taking turns case by case.
 const sqlite = await start('SQLite', 'ours.ts');
 const postgres = await start('PostgreSQL', 'postgres.ts', { BENCH_PG_POOL: String(POOL) });
+// Beside them: PostgreSQL with synchronous_commit off (a commit returns before its WAL is on disk:
+// the durability of SQLite's WAL with synchronous = NORMAL, which the SQLite store uses), and an
+// earlier store (BENCH_PG_BASELINE), on the same schema.
+const asyncUrl = new globalThis.URL(URL);
+asyncUrl.searchParams.set('options', '-c synchronous_commit=off');
+const extras: Server[] = [
+  await start('PostgreSQL, synchronous_commit off', 'postgres.ts', {
+    BENCH_PG_POOL: String(POOL),
+    DATABASE_URL: asyncUrl.href,
+  }),
+];
+const BASELINE = process.env.BENCH_PG_BASELINE;
+if (BASELINE !== undefined) {
+  extras.push(
+    await start('PostgreSQL, baseline store', 'postgres.ts', {
+      BENCH_PG_POOL: String(POOL),
+      BENCH_PG_STORE: join(process.cwd(), BASELINE),
+    }),
+  );
+}
 const sideBySide: string[] = [];
 for (const c of cases) {
-  const [a, b] = (await compare([sqlite, postgres], c, ROUNDS)) as [Measured, Measured];
-  sideBySide.push(`| ${c.name} | ${cell(a)} | ${cell(b)} | ${(a.rps / b.rps).toFixed(2)}x |`);
+  const [a, b, ...others] = (await compare([sqlite, postgres, ...extras], c, ROUNDS)) as [
+    Measured,
+    Measured,
+    ...Measured[],
+  ];
+  const columns = [a, b, ...others].map((m) => `${cell(m)} | ${(a.rps / m.rps).toFixed(2)}x`);
+  sideBySide.push(`| ${c.name} | ${cell(a)} | ${columns.slice(1).join(' | ')} |`);
   process.stderr.write(`side by side, ${c.name}: done\n`);
 }
+const sideHeader = [
+  '| case | SQLite req/s | PostgreSQL req/s | SQLite / PostgreSQL | PostgreSQL, synchronous_commit off | SQLite / it |',
+  BASELINE === undefined ? '' : ` PostgreSQL, the store before (${BASELINE}) | SQLite / it |`,
+].join('');
+const sideRule = `|---|---:|---:|---:|---:|---:|${BASELINE === undefined ? '' : '---:|---:|'}`;
 await stop(sqlite);
+for (const s of extras) await stop(s);
+if (process.env.BENCH_PG_ONLY_SIDE_BY_SIDE === '1') {
+  console.log(`\n${sideHeader}\n${sideRule}`);
+  for (const row of sideBySide) console.log(row);
+  console.log(`\nload average ${loadBefore} before, ${load()} after`);
+  await stop(postgres);
+  process.exit(0);
+}
 
 // 2. Pool sizes, one instance each, all running, taking turns case by case.
 const pools: Server[] = [];
@@ -295,8 +344,7 @@ for (const s of new Set([postgres, single, pair])) await stop(s);
 console.log(
   `\nPostgreSQL beside SQLite: ${USERS.toLocaleString('en-US')} users, autocannon ${autocannonVersion}, ${CONNECTIONS} connections, ${SECONDS} s per run after a 1 s warm-up, the median of ${ROUNDS} runs taking turns side by side (${TABLE_ROUNDS} for the pool and balancer tables), Node ${process.version}, PostgreSQL ${version} on loopback; load average ${loadBefore} before, ${load()} after\n`,
 );
-console.log(`| case | SQLite req/s | PostgreSQL (pool ${POOL}) req/s | SQLite / PostgreSQL |`);
-console.log('|---|---:|---:|---:|');
+console.log(`Pool ${POOL}.\n\n${sideHeader}\n${sideRule}`);
 for (const row of sideBySide) console.log(row);
 console.log(`\nPostgreSQL pool size (maxConnections), one instance, req/s\n`);
 console.log(`| pool | ${cases.map((c) => c.name).join(' | ')} |`);

@@ -5,7 +5,9 @@
  * stored rows are exactly what SCIM requests store), runs `ANALYZE`, and marks the schema complete
  * (a comment on it); later runs, and the second instance behind the load balancer, reuse it.
  *
- * BENCH_PG_POOL: the pool size (`maxConnections`, default 10).
+ * BENCH_PG_POOL: the pool size (`maxConnections`, default 10). BENCH_PG_STORE: the store's module
+ * (default src/store/postgres.ts; bench/postgres.ts passes an earlier version's copy with
+ * BENCH_PG_BASELINE).
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,7 +15,7 @@ import pg from 'pg';
 import { staticToken } from '../../src/auth/bearer.ts';
 import { createScimHandler } from '../../src/handler/index.ts';
 import { toNodeListener } from '../../src/node.ts';
-import { postgresStore } from '../../src/store/postgres.ts';
+import type { postgresStore as PostgresStore } from '../../src/store/postgres.ts';
 import { benchUser, LARGE_GROUP, ready, SMALL_GROUP, TOKEN, USERS } from './common.ts';
 
 const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -40,6 +42,9 @@ async function loaded(): Promise<boolean> {
   }
 }
 
+const { postgresStore } = (await import(process.env.BENCH_PG_STORE ?? '../../src/store/postgres.ts')) as {
+  postgresStore: typeof PostgresStore;
+};
 const reuse = await loaded();
 const store = postgresStore({
   connectionString: url,

@@ -116,7 +116,11 @@ export type PostgresStoreOptions = (
   | {
       /** A `postgres://` URL; the store makes (and closes) its own `pg` pool. */
       readonly connectionString: string;
-      /** The pool's size (default 10). */
+      /**
+       * The pool's size (default 10). With a list budget (`queryTimeoutMs`, on by default), writes
+       * get a pool of this size too, whose connections have no `statement_timeout`: an instance
+       * opens at most twice this many connections.
+       */
       readonly maxConnections?: number;
       /** How long a connection attempt may take before the store answers 503 (default 5000 ms). */
       readonly connectTimeoutMs?: number;
@@ -141,9 +145,9 @@ export type PostgresStoreOptions = (
   /**
    * How long each statement of a list query (its count, its page, its members) may run, in
    * milliseconds (default 200; `0`: no limit), enforced by PostgreSQL's `statement_timeout`: set on
-   * every connection of a pool the store makes (its other reads run under it too; writes,
-   * migrations and `ANALYZE` lift it), or with `SET LOCAL` in a read-only transaction around the
-   * list on a pool you pass. A statement past it is canceled by the server and the query answered
+   * every connection of the read pool the store makes (its other reads run under it too; writes,
+   * migrations and `ANALYZE` run on its write pool, without it), or with `SET LOCAL` in a
+   * read-only transaction around the list on a pool you pass. A statement past it is canceled by the server and the query answered
    * 400 `tooMany` (RFC 7644 section 3.12). Not enforced on PGlite, which cannot cancel a statement.
    */
   readonly queryTimeoutMs?: number;
