@@ -147,8 +147,9 @@ export type PostgresStoreOptions = (
    * milliseconds (default 200; `0`: no limit), enforced by PostgreSQL's `statement_timeout`: set on
    * every connection of the read pool the store makes (its other reads run under it too; writes,
    * migrations and `ANALYZE` run on its write pool, without it), or with `SET LOCAL` in a
-   * read-only transaction around the list on a pool you pass. A statement past it is canceled by the server and the query answered
-   * 400 `tooMany` (RFC 7644 section 3.12). Not enforced on PGlite, which cannot cancel a statement.
+   * read-only transaction around the list on a pool you pass. A statement past it is canceled by
+   * the server and the query answered 400 `tooMany` (RFC 7644 section 3.12). Not enforced on
+   * PGlite, which cannot cancel a statement.
    */
   readonly queryTimeoutMs?: number;
 };
