@@ -85,6 +85,71 @@ describe.skipIf(url === undefined)('postgresStore: the list budget on a pool of 
   }, 60_000);
 });
 
+describe.skipIf(url === undefined)('postgresStore: round trips of a write', () => {
+  it('creates and updates in one statement each, adds a member in three between BEGIN and COMMIT, keys kept', async () => {
+    const pool = new pg.Pool({ connectionString: url, max: 2 });
+    pool.on('error', () => {});
+    const sent: string[] = [];
+    const counting = {
+      async connect() {
+        const client = await pool.connect();
+        return {
+          query: (text: string, values?: unknown[]) => {
+            sent.push(text.trim().split(/\s+/)[0]!.toUpperCase());
+            return client.query(text, values);
+          },
+          release: (destroy?: boolean | Error) => client.release(destroy),
+        };
+      },
+      end: () => pool.end(),
+    };
+    const store = postgresStore({ pool: counting, schema: schema() });
+    try {
+      await store.open(TYPES);
+      const t = freshTenant();
+      sent.length = 0;
+      const a = await store.create(t, 'User', user('a'));
+      const b = await store.create(t, 'User', user('b'));
+      expect(sent).toEqual(['WITH', 'WITH']);
+      sent.length = 0;
+      const renamed = {
+        data: { userName: 'a2' },
+        unique: [{ attribute: 'userName', value: 'a2' }],
+        change: { type: 'user.updated' },
+      };
+      await store.update(t, 'User', a.id, renamed);
+      expect(sent).toEqual(['WITH']);
+      // The released key is free again, the kept one still held, a taken one refused and rolled back.
+      await store.create(t, 'User', user('a'));
+      expect(await failure(store.create(t, 'User', user('a2')))).toMatchObject({ status: 409 });
+      await store.update(t, 'User', a.id, renamed);
+      const taking = { ...renamed, data: { userName: 'b' }, unique: [{ attribute: 'userName', value: 'b' }] };
+      expect(await failure(store.update(t, 'User', a.id, taking))).toMatchObject({ status: 409 });
+      expect((await store.get(t, 'User', a.id))?.data).toEqual({ userName: 'a2' });
+      expect(await failure(store.create(t, 'User', user('a2')))).toMatchObject({ status: 409 });
+      const g = await store.create(t, 'Group', {
+        data: { displayName: 'g' },
+        unique: [],
+        change: { type: 'group.created' },
+      });
+      sent.length = 0;
+      await store.update(t, 'Group', g.id, {
+        data: {},
+        unique: [],
+        membersOnly: true,
+        members: { added: [b.id], removed: [] },
+        change: { type: 'group.updated' },
+      });
+      expect(sent).toEqual(['BEGIN', 'WITH', 'WITH', 'WITH', 'COMMIT']);
+      expect((await store.get(t, 'Group', g.id, { members: true }))?.members?.map((m) => m.value)).toEqual([
+        b.id,
+      ]);
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
+});
+
 describe(`postgresStore (${url === undefined ? 'PGlite' : 'server'})`, () => {
   it('lets two instances migrate together and keeps uniqueness and every member between them', async () => {
     const s = schema();

@@ -119,7 +119,11 @@ export type PostgresStoreOptions = (
   | {
       /** A `postgres://` URL; the store makes (and closes) its own `pg` pool. */
       readonly connectionString: string;
-      /** The pool's size (default 10). */
+      /**
+       * The pool's size (default 10). With a list budget (`queryTimeoutMs`, on by default), writes
+       * get a pool of this size too, whose connections have no `statement_timeout`: an instance
+       * opens at most twice this many connections.
+       */
       readonly maxConnections?: number;
       /** How long a connection attempt may take before the store answers 503 (default 5000 ms). */
       readonly connectTimeoutMs?: number;
@@ -144,10 +148,11 @@ export type PostgresStoreOptions = (
   /**
    * How long each statement of a list query (its count, its page, its members) may run, in
    * milliseconds (default 200; `0`: no limit), enforced by PostgreSQL's `statement_timeout`: set on
-   * every connection of a pool the store makes (its other reads run under it too; writes,
-   * migrations and `ANALYZE` lift it), or with `SET LOCAL` in a read-only transaction around the
-   * list on a pool you pass. A statement past it is canceled by the server and the query answered
-   * 400 `tooMany` (RFC 7644 section 3.12). Not enforced on PGlite, which cannot cancel a statement.
+   * every connection of the read pool the store makes (its other reads run under it too; writes,
+   * migrations and `ANALYZE` run on its write pool, without it), or with `SET LOCAL` in a
+   * read-only transaction around the list on a pool you pass. A statement past it is canceled by
+   * the server and the query answered 400 `tooMany` (RFC 7644 section 3.12). Not enforced on
+   * PGlite, which cannot cancel a statement.
    */
   readonly queryTimeoutMs?: number;
 };
@@ -187,6 +192,8 @@ interface Queryable {
 interface Backend {
   /** Runs `fn` on one connection (no transaction). */
   session<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
+  /** Runs `fn`, one write statement, on its own (autocommit: the statement is its transaction). */
+  statement<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
   /** Runs `fn` in a transaction (READ COMMITTED). */
   transaction<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
   /**
@@ -215,6 +222,35 @@ function hash32(text: string): number {
   return h | 0;
 }
 
+/**
+ * The CTE `claimed` of a write's statement: inserts the unique keys (in `keys`' order, once the
+ * CTE `from` has its row; without those the CTE `held` lists, when given). A key another resource
+ * holds fails the statement with `unique_violation` (23505), so nothing of it is written. Adds its
+ * values to `v`. Held by the SHA-256 of the value (migration 3), so that a key of any length fits
+ * the index.
+ */
+function claimCte(
+  s: string,
+  v: unknown[],
+  keys: readonly UniqueKey[],
+  ids: { readonly tenant: string; readonly resourceType: string; readonly id: string },
+  from: string,
+  held?: string,
+): string {
+  const attributes = `$${v.push(keys.map((k) => k.attribute))}::text[]`;
+  const values = `$${v.push(keys.map((k) => k.value))}::text[]`;
+  const kept =
+    held === undefined
+      ? ''
+      : ` WHERE NOT EXISTS (SELECT 1 FROM ${held} AS h WHERE h.attribute = k.a AND h.value = k.v)`;
+  return `claimed AS (
+      INSERT INTO ${s}.uniques (tenant, resource_type, attribute, value, digest, id)
+      SELECT ${ids.tenant}, ${ids.resourceType}, k.a, k.v, sha256(convert_to(k.v, 'UTF8')), ${ids.id}
+      FROM ${from}, unnest(${attributes}, ${values}) WITH ORDINALITY AS k(a, v, i)${kept} ORDER BY k.i
+      RETURNING 1
+    )`;
+}
+
 const UNAVAILABLE_STATES = /^(08|53|57P)/;
 /** `query_canceled`: a statement past its `statement_timeout` (or canceled by an operator). */
 const QUERY_CANCELED = '57014';
@@ -239,11 +275,12 @@ function sqlState(error: unknown): string | undefined {
 function ignore(): void {}
 
 /**
- * A backend on a `pg` pool. `timeoutMs`: the `statement_timeout` every connection of the pool
- * already has (a pool the store made): reads then need no transaction to carry it, and writes
- * lift it (`SET LOCAL statement_timeout = 0`, in the round trip of their `BEGIN`).
+ * A backend on `pg` pools: `reads` for reads, `writes` (the same pool, or one whose connections
+ * have no `statement_timeout`) for writes. `timeoutMs`: the `statement_timeout` every connection
+ * of `reads` already has (pools the store made): lists then need no transaction to carry it, and
+ * writes, on `writes`, need no `SET` to lift it.
  */
-function poolBackend(pool: PgPoolLike, owned: boolean, timeoutMs?: number): Backend {
+function poolBackend(reads: PgPoolLike, writes: PgPoolLike, owned: boolean, timeoutMs?: number): Backend {
   const wrap = (client: PgClientLike): Queryable => ({
     async query(text, values) {
       const r = await client.query(text, values);
@@ -253,29 +290,33 @@ function poolBackend(pool: PgPoolLike, owned: boolean, timeoutMs?: number): Back
       await client.query(text);
     },
   });
-  const session = async <T>(fn: (q: Queryable) => Promise<T>): Promise<T> => {
-    const client = await pool.connect();
-    // A connection lost while the client is checked out is reported to the running query; the
-    // event must not also crash the process.
-    const events = client as unknown as {
-      on?: (event: 'error', fn: () => void) => void;
-      off?: (event: 'error', fn: () => void) => void;
+  const on =
+    (pool: PgPoolLike) =>
+    async <T>(fn: (q: Queryable) => Promise<T>): Promise<T> => {
+      const client = await pool.connect();
+      // A connection lost while the client is checked out is reported to the running query; the
+      // event must not also crash the process.
+      const events = client as unknown as {
+        on?: (event: 'error', fn: () => void) => void;
+        off?: (event: 'error', fn: () => void) => void;
+      };
+      events.on?.('error', ignore);
+      try {
+        const out = await fn(wrap(client));
+        events.off?.('error', ignore);
+        client.release();
+        return out;
+      } catch (error) {
+        events.off?.('error', ignore);
+        client.release(isUnavailable(error) ? true : undefined);
+        throw error;
+      }
     };
-    events.on?.('error', ignore);
-    try {
-      const out = await fn(wrap(client));
-      events.off?.('error', ignore);
-      client.release();
-      return out;
-    } catch (error) {
-      events.off?.('error', ignore);
-      client.release(isUnavailable(error) ? true : undefined);
-      throw error;
-    }
-  };
+  const session = on(reads);
+  const writing = on(writes);
   /** Runs `fn` between `begin` (one round trip, however many statements) and COMMIT. */
-  const within = <T>(begin: string, fn: (q: Queryable) => Promise<T>): Promise<T> =>
-    session(async (q) => {
+  const within = <T>(run: typeof session, begin: string, fn: (q: Queryable) => Promise<T>): Promise<T> =>
+    run(async (q) => {
       await q.exec(begin);
       try {
         const out = await fn(q);
@@ -290,14 +331,16 @@ function poolBackend(pool: PgPoolLike, owned: boolean, timeoutMs?: number): Back
     });
   return {
     session,
-    transaction: (fn) =>
-      within(timeoutMs === undefined ? 'BEGIN' : 'BEGIN; SET LOCAL statement_timeout = 0', fn),
+    statement: writing,
+    transaction: (fn) => within(writing, 'BEGIN', fn),
     budgeted: (budgetMs, fn) =>
       !Number.isFinite(budgetMs) || statementTimeout(budgetMs) === timeoutMs
         ? session(fn)
-        : within(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${statementTimeout(budgetMs)}`, fn),
+        : within(session, `BEGIN READ ONLY; SET LOCAL statement_timeout = ${statementTimeout(budgetMs)}`, fn),
     end: async () => {
-      if (owned) await pool.end();
+      if (!owned) return;
+      await reads.end();
+      if (writes !== reads) await writes.end();
     },
   };
 }
@@ -317,7 +360,13 @@ function pgliteBackend(db: PgliteLike): Backend {
   const transaction = async <T>(fn: (q: Queryable) => Promise<T>): Promise<T> =>
     (await db.transaction((tx) => fn(wrap(tx)))) as T;
   // PGlite runs each statement to its end (it has no timer to cancel one): no budget.
-  return { session: transaction, transaction, budgeted: (_ms, fn) => transaction(fn), end: async () => {} };
+  return {
+    session: transaction,
+    statement: transaction,
+    transaction,
+    budgeted: (_ms, fn) => transaction(fn),
+    end: async () => {},
+  };
 }
 
 /**
@@ -372,16 +421,22 @@ async function makePool(
 ) {
   const pg = await import('pg');
   const Pool = (pg.default ?? pg).Pool;
-  const pool = new Pool({
-    connectionString: options.connectionString,
-    max: options.maxConnections ?? 10,
-    connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
-    // Sent when each connection starts: list queries carry their budget without a round trip.
-    ...(timeoutMs === undefined ? {} : { statement_timeout: timeoutMs }),
-  });
-  // An idle client whose server went away emits 'error'; the next checkout reconnects.
-  pool.on('error', () => {});
-  return pool as unknown as PgPoolLike;
+  const make = (statementTimeout?: number) => {
+    const pool = new Pool({
+      connectionString: options.connectionString,
+      max: options.maxConnections ?? 10,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+      // Sent when each connection starts: list queries carry their budget without a round trip.
+      ...(statementTimeout === undefined ? {} : { statement_timeout: statementTimeout }),
+    });
+    // An idle client whose server went away emits 'error'; the next checkout reconnects.
+    pool.on('error', () => {});
+    return pool as unknown as PgPoolLike;
+  };
+  // With a budget, writes get their own pool, whose connections have none: each write is then one
+  // round trip (autocommit) or a transaction, never a `SET` to lift the budget.
+  const reads = make(timeoutMs);
+  return { reads, writes: timeoutMs === undefined ? reads : make() };
 }
 
 class PostgresScimStore implements PostgresStore {
@@ -417,8 +472,10 @@ class PostgresScimStore implements PostgresStore {
         'pglite' in o
           ? Promise.resolve(pgliteBackend(o.pglite))
           : 'pool' in o
-            ? Promise.resolve(poolBackend(o.pool, false))
-            : makePool(o, this.poolTimeout()).then((pool) => poolBackend(pool, true, this.poolTimeout()));
+            ? Promise.resolve(poolBackend(o.pool, o.pool, false))
+            : makePool(o, this.poolTimeout()).then((p) =>
+                poolBackend(p.reads, p.writes, true, this.poolTimeout()),
+              );
     }
     return this.backendPromise;
   }
@@ -471,12 +528,15 @@ class PostgresScimStore implements PostgresStore {
     }
   }
 
-  /** A write in a transaction, retried on serialization failures and deadlocks. */
-  write<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
+  /**
+   * A write in a transaction (`single`: one statement, its own transaction), retried on
+   * serialization failures and deadlocks.
+   */
+  write<T>(fn: (q: Queryable) => Promise<T>, single = false): Promise<T> {
     return this.guard(async (b) => {
       for (let attempt = 1; ; attempt++) {
         try {
-          const out = await b.transaction(fn);
+          const out = await (single ? b.statement(fn) : b.transaction(fn));
           this.wrote();
           return out;
         } catch (error) {
@@ -584,26 +644,38 @@ class PostgresScimStore implements PostgresStore {
     const id = randomUUID();
     const at = now();
     const s = this.s;
-    return this.write(async (q) => {
+    const keys = sortedKeys(input.unique);
+    const members = input.members !== undefined && input.members.length > 0 ? distinct(input.members) : [];
+    const write = this.write(async (q) => {
+      // One statement: the row, its unique keys and (without members) its change-feed entry.
+      const v: unknown[] = [
+        tenant,
+        resourceType,
+        id,
+        at,
+        JSON.stringify(data),
+        JSON.stringify(searchDocument(data)),
+      ];
+      const claims = claimCte(s, v, keys, { tenant: '$1', resourceType: '$2', id: '$3' }, 'r');
+      const feed =
+        members.length === 0
+          ? `, ${this.feedCte(v, tenant, resourceType, '$3', '1', at, input.change, 'claimed')}`
+          : '';
       await q.query(
-        `INSERT INTO ${s}.resources (tenant, resource_type, id, version, created, last_modified, data, search)
-         VALUES ($1, $2, $3, 1, $4, $4, $5::jsonb, $6::jsonb)`,
-        [tenant, resourceType, id, at, JSON.stringify(data), JSON.stringify(searchDocument(data))],
+        `WITH r AS (
+           INSERT INTO ${s}.resources (tenant, resource_type, id, version, created, last_modified, data, search)
+           VALUES ($1, $2, $3, 1, $4, $4, $5::jsonb, $6::jsonb) RETURNING id
+         ), ${claims}${feed}
+         SELECT 1`,
+        v,
       );
-      await this.claim(q, tenant, resourceType, id, input.unique);
-      if (input.members !== undefined && input.members.length > 0) {
-        await this.addMembers(
-          q,
-          tenant,
-          id,
-          distinct(input.members),
-          input.memberDisplay,
-          input.unknownMembers,
-        );
+      if (members.length > 0) {
+        await this.addMembers(q, tenant, id, members, input.memberDisplay, input.unknownMembers);
+        await this.record(q, tenant, resourceType, id, 1, at, input.change);
       }
-      await this.record(q, tenant, resourceType, id, 1, at, input.change);
       return { id, resourceType, version: 1, created: at, lastModified: at, data };
-    });
+    }, members.length === 0);
+    return this.refusingTaken(write, tenant, resourceType, id, keys);
   }
 
   async get(
@@ -635,18 +707,42 @@ class PostgresScimStore implements PostgresStore {
     const membersOnly = input.membersOnly === true;
     const at = now();
     const s = this.s;
-    return this.write(async (q) => {
+    const keys = membersOnly ? [] : sortedKeys(input.unique);
+    const delta = input.members;
+    const deltaFree =
+      delta === undefined ||
+      (delta.removeAll !== true && delta.removed.length === 0 && delta.added.length === 0);
+    const write = this.write(async (q) => {
       // Member-only: keep the stored data (a concurrent change of attributes is not overwritten).
-      const params: unknown[] = membersOnly
-        ? [tenant, id, resourceType, at]
-        : [tenant, id, resourceType, at, JSON.stringify(given), JSON.stringify(searchDocument(given))];
-      if (input.ifVersion !== undefined) params.push(input.ifVersion);
-      const set = membersOnly ? '' : ', data = $5::jsonb, search = $6::jsonb';
+      const v: unknown[] = [tenant, id, resourceType, at];
+      const set = membersOnly
+        ? ''
+        : `, data = $${v.push(JSON.stringify(given))}::jsonb, search = $${v.push(JSON.stringify(searchDocument(given)))}::jsonb`;
+      const guard = input.ifVersion === undefined ? '' : ` AND version = $${v.push(input.ifVersion)}`;
+      // One statement: the row; its unique keys (those it no longer has released, new ones
+      // claimed); without member changes, its change-feed entry. Nothing happens without the row.
+      const claims = membersOnly
+        ? ''
+        : `, released AS (
+             DELETE FROM ${s}.uniques AS o USING r WHERE o.tenant = $1 AND o.id = $2
+               AND NOT EXISTS (SELECT 1 FROM unnest($${v.push(keys.map((k) => k.attribute))}::text[], $${v.push(keys.map((k) => k.value))}::text[]) AS k(a, v)
+                               WHERE k.a = o.attribute AND k.v = o.value)
+             RETURNING 1
+           ), held AS (
+             SELECT attribute, value FROM ${s}.uniques WHERE tenant = $1 AND id = $2
+           ), ${claimCte(s, v, keys, { tenant: '$1', resourceType: '$3', id: '$2' }, 'r', 'held')}`;
+      const after = membersOnly ? 'r' : 'claimed';
+      const feed = deltaFree
+        ? `, ${this.feedCte(v, tenant, resourceType, '$2', 'r.version', at, input.change, after, 'r')}`
+        : '';
       const { rows } = await q.query(
-        `UPDATE ${s}.resources SET version = version + 1, last_modified = $4${set}
-         WHERE tenant = $1 AND id = $2 AND resource_type = $3${input.ifVersion === undefined ? '' : ` AND version = $${params.length}`}
-         RETURNING version, created${membersOnly ? ', data' : ''}`,
-        params,
+        `WITH r AS (
+           UPDATE ${s}.resources SET version = version + 1, last_modified = $4${set}
+           WHERE tenant = $1 AND id = $2 AND resource_type = $3${guard}
+           RETURNING version, created${membersOnly ? ', data' : ''}
+         )${claims}${feed}
+         SELECT r.version, r.created${membersOnly ? ', r.data' : ''} FROM r`,
+        v,
       );
       const row = rows[0] as
         | { version: number; created: string; data?: string | Record<string, unknown> }
@@ -659,18 +755,14 @@ class PostgresScimStore implements PostgresStore {
         if (exists.rows.length === 0 || input.ifVersion === undefined) throw missing(resourceType, id);
         throw stale(resourceType, id, input.ifVersion);
       }
-      if (!membersOnly) {
-        await q.query(`DELETE FROM ${s}.uniques WHERE tenant = $1 AND id = $2`, [tenant, id]);
-        await this.claim(q, tenant, resourceType, id, input.unique);
-      }
       const data =
         row.data === undefined
           ? given
           : typeof row.data === 'string'
             ? (JSON.parse(row.data) as Record<string, unknown>)
             : row.data;
-      const delta = input.members;
-      if (delta !== undefined) {
+      const version = Number(row.version);
+      if (delta !== undefined && !deltaFree) {
         if (delta.removeAll === true) {
           await q.query(`DELETE FROM ${s}.members WHERE tenant = $1 AND group_id = $2`, [tenant, id]);
         } else if (delta.removed.length > 0) {
@@ -682,11 +774,42 @@ class PostgresScimStore implements PostgresStore {
         if (delta.added.length > 0) {
           await this.addMembers(q, tenant, id, distinct(delta.added), delta.display, delta.unknown);
         }
+        await this.record(q, tenant, resourceType, id, version, at, input.change);
       }
-      const version = Number(row.version);
-      await this.record(q, tenant, resourceType, id, version, at, input.change);
       return { id, resourceType, version, created: row.created, lastModified: at, data };
-    });
+    }, deltaFree);
+    return this.refusingTaken(write, tenant, resourceType, id, keys);
+  }
+
+  /**
+   * `write`, whose unique-key violation (23505: a key another resource holds; nothing was
+   * written) becomes the 409 `uniqueness` of the first such key, looked up once it failed.
+   */
+  private async refusingTaken<T>(
+    write: Promise<T>,
+    tenant: string,
+    resourceType: string,
+    id: string,
+    keys: readonly UniqueKey[],
+  ): Promise<T> {
+    try {
+      return await write;
+    } catch (error) {
+      if (sqlState(error) !== '23505' || keys.length === 0) throw error;
+      const held = await this.read(async (q) => {
+        const { rows } = await q.query(
+          `SELECT attribute, value FROM ${this.s}.uniques AS u
+           JOIN unnest($4::text[], $5::text[]) AS k(a, v)
+             ON u.attribute = k.a AND u.digest = sha256(convert_to(k.v, 'UTF8'))
+           WHERE u.tenant = $1 AND u.resource_type = $2 AND u.id <> $3`,
+          [tenant, resourceType, id, keys.map((k) => k.attribute), keys.map((k) => k.value)],
+        );
+        return new Set((rows as UniqueKey[]).map((k) => JSON.stringify([k.attribute, k.value])));
+      });
+      // None held any more (its holder deleted since): the first key, as a create racing it.
+      const lost = keys.find((k) => held.has(JSON.stringify([k.attribute, k.value]))) ?? keys[0]!;
+      throw taken(resourceType, lost);
+    }
   }
 
   async delete(
@@ -808,24 +931,6 @@ class PostgresScimStore implements PostgresStore {
     });
   }
 
-  private async claim(
-    q: Queryable,
-    tenant: string,
-    resourceType: string,
-    id: string,
-    keys: readonly UniqueKey[],
-  ): Promise<void> {
-    for (const key of sortedKeys(keys)) {
-      // Held by the SHA-256 of the value (migration 3), so that a key of any length fits the index.
-      const { rowCount } = await q.query(
-        `INSERT INTO ${this.s}.uniques (tenant, resource_type, attribute, value, digest, id)
-         VALUES ($1, $2, $3, $4, sha256(convert_to($4, 'UTF8')), $5) ON CONFLICT DO NOTHING`,
-        [tenant, resourceType, key.attribute, key.value, id],
-      );
-      if (rowCount === 0) throw taken(resourceType, key);
-    }
-  }
-
   private async addMembers(
     q: Queryable,
     tenant: string,
@@ -834,31 +939,33 @@ class PostgresScimStore implements PostgresStore {
     labels: Readonly<Record<string, string>> | undefined,
     mode: 'reject' | 'skip' | undefined,
   ): Promise<void> {
-    // FOR KEY SHARE: a member found here cannot be deleted before this transaction ends, so the
-    // insert below never meets a member deleted meanwhile (a delete in flight is waited for).
-    const { rows } = await q.query(
-      `SELECT id FROM ${this.s}.resources WHERE tenant = $1 AND id = ANY($2::text[]) FOR KEY SHARE`,
-      [tenant, all],
-    );
-    const found = new Set((rows as { id: string }[]).map((r) => r.id));
-    const unknown = all.filter((m) => !found.has(m));
-    if (unknown.length > 0 && mode !== 'skip') throw unknownMembers(unknown);
-    const ids = all.filter((m) => found.has(m));
-    if (ids.length === 0) return;
-    const display = ids.map((m) => labelOf(labels, m));
+    const display = all.map((m) => labelOf(labels, m));
+    let found: Set<string>;
     try {
-      // A present member keeps its row and its label (DO NOTHING): `display` is immutable.
-      await q.query(
-        `INSERT INTO ${this.s}.members (tenant, group_id, member_id, display, display_search)
-         SELECT $1, $2, m, d, s FROM unnest($3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS x(m, d, s, i) ORDER BY i
-         ON CONFLICT DO NOTHING`,
-        [tenant, groupId, ids, display, display.map(labelSearch)],
+      // One statement. FOR KEY SHARE: a member found here cannot be deleted before this
+      // transaction ends, so the insert never meets a member deleted meanwhile (a delete in flight
+      // is waited for). A present member keeps its row and its label (DO NOTHING): `display` is
+      // immutable. Unknown members are left out; the caller's mode decides (a rejection rolls back).
+      const { rows } = await q.query(
+        `WITH found AS (
+           SELECT id FROM ${this.s}.resources WHERE tenant = $1 AND id = ANY($3::text[]) FOR KEY SHARE
+         ), added AS (
+           INSERT INTO ${this.s}.members (tenant, group_id, member_id, display, display_search)
+           SELECT $1, $2, m, d, s FROM unnest($3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS x(m, d, s, i)
+           WHERE m IN (SELECT id FROM found) ORDER BY i
+           ON CONFLICT DO NOTHING
+         )
+         SELECT id FROM found`,
+        [tenant, groupId, all, display, display.map(labelSearch)],
       );
+      found = new Set((rows as { id: string }[]).map((r) => r.id));
     } catch (error) {
-      // A member deleted by another transaction since the check above.
-      if (sqlState(error) === '23503') throw unknownMembers(ids);
+      // A member deleted by another transaction since it was found.
+      if (sqlState(error) === '23503') throw unknownMembers(all);
       throw error;
     }
+    const unknown = all.filter((m) => !found.has(m));
+    if (unknown.length > 0 && mode !== 'skip') throw unknownMembers(unknown);
   }
 
   private async membersOf(
@@ -886,7 +993,35 @@ class PostgresScimStore implements PostgresStore {
     return out;
   }
 
-  /** Appends to the change feed; the per-tenant lock makes cursors commit in order. */
+  /**
+   * The change-feed entry as two CTEs (`feed`, `change`) of a write's statement, adding its
+   * values to `v`: the per-tenant lock, taken once the CTE `after` has run to its end (so that
+   * it is taken after the row and unique-key locks, as every writer takes them), makes cursors
+   * commit in order. `id` and `version` are SQL expressions (`from`: the CTE they come from).
+   */
+  private feedCte(
+    v: unknown[],
+    tenant: string,
+    resourceType: string,
+    id: string,
+    version: string,
+    at: string,
+    change: ChangeRecord,
+    after: string,
+    from?: string,
+  ): string {
+    const lock = `$${v.push(LOCK_SPACE)}::int, $${v.push(hash32(`feed:${this.schema}:${tenant}`))}::int`;
+    const values = [tenant, change.type, resourceType].map((x) => `$${v.push(x)}::text`);
+    return `feed AS (
+        SELECT pg_advisory_xact_lock(${lock}) FROM (SELECT count(*) FROM ${after}) AS done
+      ), change AS (
+        INSERT INTO ${this.s}.changes (tenant, type, resource_type, id, version, at, detail)
+        SELECT ${values.join(', ')}, ${id}, ${version}, $${v.push(at)}::text, $${v.push(changeDetail(change))}::jsonb
+        FROM feed${from === undefined ? '' : `, ${from}`}
+      )`;
+  }
+
+  /** Appends to the change feed, in one statement (see {@link feedCte}). */
   private async record(
     q: Queryable,
     tenant: string,
@@ -896,15 +1031,18 @@ class PostgresScimStore implements PostgresStore {
     at: string,
     change: ChangeRecord,
   ): Promise<void> {
-    await q.query('SELECT pg_advisory_xact_lock($1::int, $2::int)', [
-      LOCK_SPACE,
-      hash32(`feed:${this.schema}:${tenant}`),
-    ]);
-    await q.query(
-      `INSERT INTO ${this.s}.changes (tenant, type, resource_type, id, version, at, detail)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)`,
-      [tenant, change.type, resourceType, id, version, at, changeDetail(change)],
+    const v: unknown[] = [id, version];
+    const feed = this.feedCte(
+      v,
+      tenant,
+      resourceType,
+      '$1::text',
+      '$2::int',
+      at,
+      change,
+      '(SELECT 1) AS now',
     );
+    await q.query(`WITH ${feed} SELECT 1`, v);
   }
 
   /** @internal For the token store. */
