@@ -13,7 +13,7 @@ export {
   staticToken,
 } from './auth/bearer.ts';
 export { type JwtAuthOptions, jwtAuth } from './auth/jwt.ts';
-export { type TokenCommandOptions, tokenCommand } from './auth/token-command.ts';
+export { type TokenCommandOptions, tokenCommand, tokenCommandUsage } from './auth/token-command.ts';
 export {
   hashToken,
   type IssuedToken,
