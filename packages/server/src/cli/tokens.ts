@@ -1,5 +1,5 @@
 import { tokenCommand, tokenCommandUsage } from '../auth/token-command.ts';
-import { listenPort, publicUrl } from '../serve/env.ts';
+import { publicUrl } from '../serve/env.ts';
 import type { CliContext } from './context.ts';
 import { DEFAULT_DATABASE } from './database-url.ts';
 import { DEFAULT_RESOURCE_TYPES } from './store.ts';
