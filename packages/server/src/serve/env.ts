@@ -3,7 +3,16 @@
  * package manager that ran them, the port and host they listen on, and the address Entra reaches.
  */
 
-/** A process environment, or a test's stand-in for one. */
+/**
+ * A process environment, or a test's stand-in for one.
+ *
+ * @example
+ * ```ts
+ * const env: ScriptEnv = { ...process.env, PORT: '0' };
+ * const running = await connector.startServer(env);
+ * ```
+ * @see https://nodejs.org/api/process.html#processenv
+ */
 export type ScriptEnv = Readonly<Record<string, string | undefined>>;
 
 /**
