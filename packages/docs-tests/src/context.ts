@@ -58,6 +58,10 @@ export function contextFor(file: string): Readonly<Record<string, string>> {
 /** Modules a snippet imports by a relative path: the reader's own files. */
 export const supportFiles: Readonly<Record<string, string>> = {
   'my-store.ts': "import { memoryStore } from '@scim/server';\nexport const myStore = () => memoryStore();\n",
+  'connector.ts':
+    "import { bearerTokens, createScimHandler, type ScimStore } from '@scim/server';\n" +
+    'export const createConnector = ({ store }: { store: ScimStore }) =>\n' +
+    '  createScimHandler({ store, authenticate: bearerTokens({ tokens: store.tokens }), basePath: "/scim/v2" });\n',
   'entra.ts':
     "import { entraDefaultGroupMappings, entraDefaultUserMappings } from '@scim/mapping';\n" +
     'export const mapping = { users: entraDefaultUserMappings, groups: entraDefaultGroupMappings };\n',

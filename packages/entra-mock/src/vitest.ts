@@ -193,3 +193,11 @@ export {
   runConformanceScenario,
 } from './conformance/kit.ts';
 export type { ConformanceExchange } from './conformance/transcript.ts';
+export {
+  directoryUser,
+  type EntraMapping,
+  type EntraResponse,
+  entraRequest,
+  readEntraMapping,
+  userNameFilter,
+} from './entra-requests.ts';

@@ -13,7 +13,7 @@ export {
   staticToken,
 } from './auth/bearer.ts';
 export { type JwtAuthOptions, jwtAuth } from './auth/jwt.ts';
-export { type TokenCommandOptions, tokenCommand } from './auth/token-command.ts';
+export { type TokenCommandOptions, tokenCommand, tokenCommandUsage } from './auth/token-command.ts';
 export {
   hashToken,
   type IssuedToken,
@@ -53,6 +53,27 @@ export {
   toNodeMiddleware,
 } from './node.ts';
 export type * from './options.ts';
+export {
+  CONNECTOR_DATABASE_URL,
+  connectorDatabase,
+  explainDatabaseError,
+  openConnectorStore,
+} from './serve/database.ts';
+export {
+  listenPort,
+  localUrl,
+  packageManager,
+  publicUrl,
+  type ScriptEnv,
+  scriptCommand,
+} from './serve/env.ts';
+export {
+  type ConnectorDefinition,
+  type ConnectorServer,
+  connectorServer,
+  type RunningServer,
+  type ScriptContext,
+} from './serve/serve.ts';
 export type { StoreLogger } from './store/fault-log.ts';
 export {
   type PgClientLike,

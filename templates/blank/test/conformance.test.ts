@@ -4,11 +4,12 @@
 // dialects. Each scenario gets a fresh connector, tenant and provisioning job. When your app departs
 // from Entra's lifecycle (it never deletes users, say), skip the scenario with a comment naming why:
 // `skip: ['hard-delete']`; `provisionGroups: false` for an app without groups.
-import { describeEntraConformance } from '@scim/entra-mock/vitest';
+import { describeEntraConformance, readEntraMapping } from '@scim/entra-mock/vitest';
 import { issueToken, memoryStore } from '@scim/server';
 import { memoryApp } from '../src/app.ts';
 import { createConnector } from '../src/connector.ts';
-import { mapping } from './entra.ts';
+
+const mapping = readEntraMapping(new URL('../entra/mapping.json', import.meta.url));
 
 describeEntraConformance('the connector: the Entra conformance kit', {
   connector: async () => {

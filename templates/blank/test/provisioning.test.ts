@@ -2,11 +2,13 @@
 // application with the mappings of entra/mapping.json, and the provisioning engine sending Entra's
 // requests to the connector's handler, cycle by cycle. Add your app's own scenarios here.
 import { createEntraTenant, createManualClock, createProvisioningJob } from '@scim/entra-mock';
+import { readEntraMapping } from '@scim/entra-mock/vitest';
 import { issueToken, memoryStore } from '@scim/server';
 import { describe, expect, it } from 'vitest';
 import { memoryApp } from '../src/app.ts';
 import { createConnector } from '../src/connector.ts';
-import { mapping } from './entra.ts';
+
+const mapping = readEntraMapping(new URL('../entra/mapping.json', import.meta.url));
 
 describe('the connector provisioned by the Entra simulator', () => {
   it('passes Test Connection, then provisions users, a group and its members, and follows changes', async () => {

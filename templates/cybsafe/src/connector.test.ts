@@ -1,11 +1,15 @@
 // CybSafe's connector driven the way Microsoft Entra ID drives it: the bodies come from
 // entra/mapping.json (the guide's mappings), the PATCH and filter shapes are Entra's.
+
+import { directoryUser, entraRequest, readEntraMapping, userNameFilter } from '@scim/entra-mock/vitest';
 import { compileMappingTable } from '@scim/mapping';
 import { issueToken, memoryStore, type ScimHandler } from '@scim/server';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { directoryUser, entraRequest, mapping, userBody, userNameFilter } from '../test/entra.ts';
 import { type MemoryCybSafeApp, memoryCybSafeApp } from './app.ts';
 import { createConnector } from './connector.ts';
+
+const mapping = readEntraMapping(new URL('../entra/mapping.json', import.meta.url));
+const { userBody } = mapping;
 
 const patchOp = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 let app: MemoryCybSafeApp;

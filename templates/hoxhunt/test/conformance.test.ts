@@ -2,11 +2,12 @@
 // lifecycle (Test Connection, create, update, rename, disable and re-enable, delete, a 429 storm)
 // sent with Hoxhunt's mappings (entra/mapping.json), in both of Entra's SCIM dialects. Each scenario
 // gets a fresh connector, tenant and provisioning job.
-import { describeEntraConformance } from '@scim/entra-mock/vitest';
+import { describeEntraConformance, readEntraMapping } from '@scim/entra-mock/vitest';
 import { issueToken, memoryStore } from '@scim/server';
 import { memoryHoxhuntApp } from '../src/app.ts';
 import { createConnector } from '../src/connector.ts';
-import { mapping } from './entra.ts';
+
+const mapping = readEntraMapping(new URL('../entra/mapping.json', import.meta.url));
 
 describeEntraConformance('Hoxhunt: the Entra conformance kit', {
   connector: async () => {

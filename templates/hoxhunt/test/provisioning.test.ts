@@ -7,11 +7,13 @@ import {
   createProvisioningJob,
   DEFAULT_ACCESS_APP_ROLE_ID,
 } from '@scim/entra-mock';
+import { readEntraMapping } from '@scim/entra-mock/vitest';
 import { issueToken, memoryStore } from '@scim/server';
 import { describe, expect, it } from 'vitest';
 import { memoryHoxhuntApp } from '../src/app.ts';
 import { createConnector } from '../src/connector.ts';
-import { mapping } from './entra.ts';
+
+const mapping = readEntraMapping(new URL('../entra/mapping.json', import.meta.url));
 
 async function setup() {
   const store = memoryStore();

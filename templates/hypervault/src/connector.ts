@@ -73,7 +73,7 @@ export function createHooks(app: HypervaultApp): ScimHooks {
 
 /** What the connector needs: where SCIM data lives, and the app to tell. */
 export interface ConnectorOptions {
-  /** The SCIM store (see src/store.ts): SQLite or PostgreSQL in production, memory in tests. */
+  /** The SCIM store (DATABASE_URL, opened by `connectorServer` of @scim/server): SQLite or PostgreSQL in production, memory in tests. */
   readonly store: ScimStore;
   /** Hypervault's user model, which the hooks update. */
   readonly app: HypervaultApp;

@@ -6,9 +6,9 @@ import { createRequire } from 'node:module';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connectorDatabase as databaseTarget } from '@scim/server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { banner, explainStartError, startServer } from '../src/server.ts';
-import { databaseTarget } from '../src/store.ts';
 import { runTokenCommand } from '../src/token.ts';
 
 let dir: string;

@@ -2,11 +2,13 @@
 // application with Keeper's mappings (entra/mapping.json), and the provisioning engine sending
 // Entra's requests to the connector's handler, cycle by cycle.
 import { createEntraTenant, createManualClock, createProvisioningJob } from '@scim/entra-mock';
+import { readEntraMapping } from '@scim/entra-mock/vitest';
 import { issueToken, memoryStore } from '@scim/server';
 import { describe, expect, it } from 'vitest';
 import { memoryKeeperApp } from '../src/app.ts';
 import { createConnector } from '../src/connector.ts';
-import { mapping } from './entra.ts';
+
+const mapping = readEntraMapping(new URL('../entra/mapping.json', import.meta.url));
 
 async function setup() {
   const store = memoryStore();

@@ -46,7 +46,14 @@ describe('npm run token and npm start', () => {
       expect((await get('scim_not_a_token')).status).toBe(401);
 
       const listed = await token(['list', '--node', 'engineering']);
-      expect(listed.lines[0]!.split(/ {2,}/)).toEqual(['ID', 'LABEL', 'STATUS', 'LAST USED']);
+      expect(listed.lines[0]!.split(/ {2,}/)).toEqual([
+        'ID',
+        'LABEL',
+        'STATUS',
+        'CREATED',
+        'EXPIRES',
+        'LAST USED',
+      ]);
       const [id, label, status] = listed.lines[1]!.split(/ {2,}/);
       expect([label, status]).toEqual(['Entra', 'active']);
       expect((await token(['revoke', id!, '--node', 'engineering'])).code).toBe(0);
@@ -68,7 +75,7 @@ describe('npm run token and npm start', () => {
   });
 
   it('prints its usage for an unknown command', async () => {
-    const { code, lines } = await token(['rotate']);
+    const { code, lines } = await token(['delete']);
     expect(code).toBe(2);
     expect(lines[0]).toMatch(/^Usage: npm run token -- <command>/);
     expect(lines[0]).toContain('create --node <node> [--label <label>]');

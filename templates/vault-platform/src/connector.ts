@@ -144,7 +144,7 @@ export function organizationAuthenticator(
 
 /** What the connector needs: where SCIM data lives, the organizations' switches, and the app to tell. */
 export interface ConnectorOptions {
-  /** The SCIM store (see src/store.ts): SQLite or PostgreSQL in production, memory in tests. */
+  /** The SCIM store (DATABASE_URL, opened by `connectorServer` of @scim/server): SQLite or PostgreSQL in production, memory in tests. */
   readonly store: ScimStore;
   /** Each organization's "Set as active SCIM Provider" switch. */
   readonly organizations: OrganizationSettings;

@@ -7,17 +7,15 @@
 // address, from HOST and PORT, as `npm start` serves it).
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { listTokens } from '@scim/server';
-import { memoryVaultPlatformApp } from './app.ts';
-import { publicUrl, scriptCommand } from './commands.ts';
-import { basePath, createConnector } from './connector.ts';
+import { explainDatabaseError, listTokens, publicUrl, scriptCommand } from '@scim/server';
+import { basePath } from './connector.ts';
 import {
   fileOrganizationSettings,
   generateSecret,
   organizationsFile,
   setOrganizationSecret,
 } from './organizations.ts';
-import { explainStoreError, openStore } from './store.ts';
+import { connector } from './server.ts';
 
 /** Where the command writes, and the environment it reads. */
 export interface TokenCommandContext {
@@ -92,11 +90,9 @@ export async function runTokenCommand(
     return 0;
   }
   try {
-    const store = openStore(context.env.DATABASE_URL);
     // Opening the connector migrates the store; the app is not called.
-    const handler = createConnector({ store, organizations, app: memoryVaultPlatformApp() });
+    const { store, handler } = await connector.open(context.env);
     try {
-      await handler.ready;
       if (action === 'create') {
         const secret = values.secret ?? generateSecret();
         await setOrganizationSecret(store.tokens, organization, secret);
@@ -119,7 +115,7 @@ export async function runTokenCommand(
       await handler.close();
     }
   } catch (error) {
-    const explained = explainStoreError(error, context.env);
+    const explained = explainDatabaseError(error, context.env);
     if (explained === undefined) throw error;
     context.err(explained);
     return 1;

@@ -3,12 +3,13 @@
 // manager, a 429 storm) sent with Vault Platform's mappings (entra/mapping.json) to one
 // organization's Tenant URL, in both of Entra's SCIM dialects. Each scenario gets a fresh connector,
 // tenant and provisioning job.
-import { describeEntraConformance } from '@scim/entra-mock/vitest';
+import { describeEntraConformance, readEntraMapping } from '@scim/entra-mock/vitest';
 import { memoryStore } from '@scim/server';
 import { memoryVaultPlatformApp } from '../src/app.ts';
 import { createConnector } from '../src/connector.ts';
 import { generateSecret, memoryOrganizationSettings, setOrganizationSecret } from '../src/organizations.ts';
-import { mapping } from './entra.ts';
+
+const mapping = readEntraMapping(new URL('../entra/mapping.json', import.meta.url));
 
 describeEntraConformance('Vault Platform: the Entra conformance kit', {
   connector: async () => {

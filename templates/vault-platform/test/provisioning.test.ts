@@ -7,12 +7,14 @@ import {
   createProvisioningJob,
   type EntraTenant,
 } from '@scim/entra-mock';
+import { readEntraMapping } from '@scim/entra-mock/vitest';
 import { memoryStore } from '@scim/server';
 import { describe, expect, it } from 'vitest';
 import { memoryVaultPlatformApp } from '../src/app.ts';
 import { createConnector } from '../src/connector.ts';
 import { generateSecret, memoryOrganizationSettings, setOrganizationSecret } from '../src/organizations.ts';
-import { mapping } from './entra.ts';
+
+const mapping = readEntraMapping(new URL('../entra/mapping.json', import.meta.url));
 
 const complete = {
   jobTitle: 'Analyst',

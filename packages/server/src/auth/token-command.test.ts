@@ -52,10 +52,10 @@ describe('tokenCommand', () => {
     expect(await opens(w.store, token, 'default')).toBe(true);
 
     expect(await w.run('list')).toBe(0);
-    // A header naming the columns the help names, in its order: id, label, status, last use.
-    expect(w.out[3]!.split(/ {2,}/)).toEqual(['ID', 'LABEL', 'STATUS', 'LAST USED']);
-    const [id, label, status, used] = w.out[4]!.split(/ {2,}/);
-    expect([label, status]).toEqual(['Entra', 'active']);
+    // A header naming the columns the help names, in its order: id, label, status, created, expires, last use.
+    expect(w.out[3]!.split(/ {2,}/)).toEqual(['ID', 'LABEL', 'STATUS', 'CREATED', 'EXPIRES', 'LAST USED']);
+    const [id, label, status, , expires, used] = w.out[4]!.split(/ {2,}/);
+    expect([label, status, expires]).toEqual(['Entra', 'active', 'never']);
     expect(used).toMatch(/^\d{4}-\d\d-\d\dT/); // the check above used it
     expect(w.out[4]!.indexOf('active')).toBe(w.out[3]!.indexOf('STATUS'));
 

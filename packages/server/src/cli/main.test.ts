@@ -26,18 +26,19 @@ async function scimServer(args: string[], env: Record<string, string> = {}) {
 }
 
 describe('the scim-server bin', { timeout: 30_000 }, () => {
-  it('creates a token in ./scim.db: the token alone on stdout, the hint on stderr', async () => {
+  it('creates a token in ./scim.db: the Tenant URL and the token, shown once, on stdout', async () => {
     const { code, stdout, stderr } = await scimServer(['tokens', 'create', '--tenant', 'default']);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^scim_[0-9a-f]{16}_[A-Za-z0-9_-]{43}\n$/);
-    expect(stderr).toMatch(/cannot be shown again/);
-    expect(stderr).not.toContain(stdout.trim());
+    expect(stdout).toMatch(
+      /^Tenant URL: {3}http:\/\/localhost:3000\/scim\/v2\nSecret Token: scim_[0-9a-f]{16}_[A-Za-z0-9_-]{43}\n\(token tok_[0-9a-f]{16}; it is shown once/,
+    );
+    expect(stderr).toBe('');
   });
 
   it('exits with 2 on a bad command line, and 1 when the database cannot be opened', async () => {
     const bad = await scimServer(['tokens', 'list']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/^error: tokens list needs --tenant/);
+    expect(bad.stderr).toMatch(/^Name the tenant: scim-server tokens list --tenant <tenant>/);
     const unreadable = await scimServer(['migrate'], {
       DATABASE_URL: join(dir, 'missing', 'dir', 'scim.db'),
     });

@@ -61,7 +61,7 @@ describe('openStoreFromUrl on SQLite', () => {
     expect(stderr[1]).toMatch(/: it was up to date \(schema version \d+\)\.$/);
 
     expect(await runCli(['tokens', 'create', '--tenant', 'contoso', '--label', 'Entra'], context)).toBe(0);
-    const token = stdout[0]!;
+    const token = stdout[1]!.replace('Secret Token: ', '');
     stdout.length = 0;
     expect(await runCli(['tokens', 'list', '--tenant', 'contoso', '--json'], context)).toBe(0);
     const [listed] = JSON.parse(stdout[0]!);
@@ -131,7 +131,7 @@ describe.skipIf(postgres === undefined)('openStoreFromUrl on PostgreSQL', () => 
       new RegExp(`^Migrated PostgreSQL .* \\(schema ${schema}\\) \\(postgres store\\)`),
     );
     expect(await runCli(['tokens', 'create', '--tenant', 'contoso'], context)).toBe(0);
-    const token = stdout[0]!;
+    const token = stdout[1]!.replace('Secret Token: ', '');
     const store = await openStoreFromUrl(url);
     try {
       await store.open([{ name: 'User' }, { name: 'Group', referenceAttribute: 'members' }]);

@@ -14,6 +14,10 @@ function setup(env: Record<string, string> = {}) {
   return { store, context, advance: (ms: number) => (now += ms) };
 }
 
+/** The Secret Token of what `tokens create` or `tokens rotate` printed. */
+const secretOf = (lines: readonly string[]) =>
+  lines.find((line) => line.startsWith('Secret Token: '))!.replace('Secret Token: ', '');
+
 const authenticates = async (store: ReturnType<typeof fakeStore>, token: string, tenant: string, now = T0) =>
   (await bearerTokens({ tokens: store.tokens, clock: () => now })(
     new Request('https://x/Users', { headers: { authorization: `Bearer ${token}` } }),
@@ -21,19 +25,19 @@ const authenticates = async (store: ReturnType<typeof fakeStore>, token: string,
   )) !== undefined;
 
 describe('scim-server tokens create', () => {
-  it('prints the token once on stdout, the hint on stderr, and stores only its hash', async () => {
+  it('prints the Tenant URL and the token once, and stores only its hash', async () => {
     const { store, context } = setup({ DATABASE_URL: 'postgres://db/scim' });
     expect(await runCli(['tokens', 'create', '--tenant', 'contoso', '--label', 'Entra'], context)).toBe(0);
     expect(context.urls).toEqual(['postgres://db/scim']);
     expect(store.calls).toEqual(['open User,Group', 'close']);
-    expect(context.stdout).toHaveLength(1);
-    const token = context.stdout[0]!;
+    expect(context.stdout).toHaveLength(3);
+    expect(context.stdout[0]).toBe('Tenant URL:   http://localhost:3000/scim/v2');
+    const token = secretOf(context.stdout);
     expect(token).toMatch(TOKEN);
     const [record] = store.tokens.records;
     expect(record).toMatchObject({ tenant: 'contoso', label: 'Entra', hash: hashToken(token) });
-    expect(context.stderr.join('\n')).toContain(`Created token ${record!.id} for tenant "contoso" (Entra)`);
-    expect(context.stderr.join('\n')).toMatch(/cannot be shown again/);
-    expect(context.stderr.join('\n')).not.toContain(token);
+    expect(context.stdout[2]).toBe(`(token ${record!.id}; it is shown once: paste it into Entra now)`);
+    expect(context.stderr).toEqual([]);
     expect(store.tokens.journal.join('\n')).not.toContain(token.slice(-43));
     expect(await authenticates(store, token, 'contoso')).toBe(true);
     expect(await authenticates(store, token, 'fabrikam')).toBe(false);
@@ -58,12 +62,15 @@ describe('scim-server tokens create', () => {
   });
 
   it.each([
-    [['tokens', 'create'], /needs --tenant/],
-    [['tokens', 'create', '--tenant', ' '], /needs --tenant/],
+    [['tokens', 'create'], /Name the tenant: scim-server tokens create --tenant <tenant>/],
+    [['tokens', 'create', '--tenant', ' '], /Name the tenant/],
     [['tokens', 'create', '--tenant', 'a', '--expires', 'soon'], /--expires "soon" is not a date/],
-    [['tokens', 'create', '--tenant', 'a', '--lable', 'x'], /Unknown option '--lable'.*--help/],
-    [['tokens', 'create', '--tenant', 'a', 'extra'], /unexpected argument "extra"/],
-    [['tokens', 'delete', '--tenant', 'a'], /"tokens delete" is not a command/],
+    [
+      ['tokens', 'create', '--tenant', 'a', '--lable', 'x'],
+      /Unknown option '--lable'[\s\S]*Usage: scim-server tokens/,
+    ],
+    [['tokens', 'create', '--tenant', 'a', 'extra'], /Unexpected argument "extra"/],
+    [['tokens', 'delete', '--tenant', 'a'], /^Usage: scim-server tokens <command>/],
   ])('rejects %j with exit code 2 and opens nothing', async (argv, message) => {
     const { store, context } = setup();
     expect(await runCli(argv, context)).toBe(2);
@@ -84,12 +91,14 @@ describe('scim-server tokens list, revoke, rotate', () => {
     await runCli(['tokens', 'revoke', '--tenant', 'contoso', old!.id], context);
     context.stdout.length = 0;
     expect(await runCli(['tokens', 'list', '--tenant', 'contoso'], context)).toBe(0);
-    const [header, ...rows] = context.stdout[0]!.split('\n');
-    expect(header).toMatch(/^ID +STATUS +LABEL +CREATED +EXPIRES +LAST USED$/);
+    const [header, ...rows] = context.stdout;
+    expect(header).toMatch(/^ID +LABEL +STATUS +CREATED +EXPIRES +LAST USED$/);
     expect(rows).toHaveLength(2);
-    expect(rows[0]).toMatch(new RegExp(`^${entra!.id} +active +Entra +2026-11-30T10:00:00.000Z$`));
-    expect(rows[1]).toMatch(new RegExp(`^${old!.id} +revoked +old +2026-11-30T10:00:01.000Z$`));
-    expect(context.stdout[0]).not.toContain(entra!.hash);
+    expect(rows[0]).toMatch(
+      new RegExp(`^${entra!.id} +Entra +active +2026-11-30T10:00:00.000Z +never +never$`),
+    );
+    expect(rows[1]).toMatch(new RegExp(`^${old!.id} +old +revoked +2026-11-30T10:00:01.000Z +never +never$`));
+    expect(context.stdout.join('\n')).not.toContain(entra!.hash);
 
     context.stdout.length = 0;
     await runCli(['tokens', 'list', '--tenant', 'contoso', '--json'], context);
@@ -101,38 +110,38 @@ describe('scim-server tokens list, revoke, rotate', () => {
   it('says so when a tenant has no tokens', async () => {
     const { context } = setup();
     expect(await runCli(['tokens', 'list', '--tenant', 'nobody'], context)).toBe(0);
-    expect(context.stdout).toEqual([]);
-    expect(context.stderr[0]).toMatch(
-      /has no tokens; create one with `scim-server tokens create --tenant nobody`/,
-    );
+    expect(context.stdout).toEqual(['No tokens yet: scim-server tokens create --tenant nobody issues one.']);
   });
 
   it('revokes by positional id or --id, only within the tenant named', async () => {
     const { store, context } = setup();
     await runCli(['tokens', 'create', '--tenant', 'contoso'], context);
-    const token = context.stdout[0]!;
+    const token = secretOf(context.stdout);
     const id = store.tokens.records[0]!.id;
     expect(await runCli(['tokens', 'revoke', '--tenant', 'fabrikam', id], context)).toBe(1);
-    expect(context.stderr.at(-1)).toMatch(/Tenant "fabrikam" has no token tok_/);
+    expect(context.stderr.at(-1)).toMatch(
+      /^There is no token tok_\w+: scim-server tokens list shows the tokens\.$/,
+    );
     expect(await authenticates(store, token, 'contoso')).toBe(true);
     expect(await runCli(['tokens', 'revoke', '--tenant', 'contoso', '--id', id], context)).toBe(0);
-    expect(context.stderr.at(-1)).toMatch(/Revoked token/);
+    expect(context.stdout.at(-1)).toBe(`Revoked ${id}.`);
     expect(await authenticates(store, token, 'contoso')).toBe(false);
     expect(await runCli(['tokens', 'revoke', '--tenant', 'contoso'], context)).toBe(2);
-    expect(context.stderr.at(-1)).toMatch(/needs the token's id/);
+    expect(context.stderr.at(-1)).toMatch(/^Name the token to revoke: scim-server tokens revoke <id>/);
   });
 
   it('rotates with an overlap: both work until it ends, then only the new one', async () => {
     const { store, context } = setup();
     await runCli(['tokens', 'create', '--tenant', 'contoso', '--label', 'Entra'], context);
-    const oldToken = context.stdout[0]!;
+    const oldToken = secretOf(context.stdout);
+    context.stdout.length = 0;
     const oldId = store.tokens.records[0]!.id;
     expect(await runCli(['tokens', 'rotate', '--tenant', 'contoso', oldId, '--overlap', '2h'], context)).toBe(
       0,
     );
-    const newToken = context.stdout[1]!;
+    const newToken = secretOf(context.stdout);
     expect(newToken).toMatch(TOKEN);
-    expect(context.stderr.join('\n')).toContain(`${oldId} keeps working until 2026-11-30T12:00:00.000Z`);
+    expect(context.stdout.join('\n')).toContain(`${oldId} keeps working until 2026-11-30T12:00:00.000Z`);
     expect(store.tokens.records[1]?.label).toBe('Entra');
     const hour = 3_600_000;
     expect(await authenticates(store, oldToken, 'contoso', T0 + 2 * hour - 1)).toBe(true);
