@@ -678,31 +678,42 @@ class SqliteScimStore implements SqliteStore {
   }
 
   async create(tenant: string, resourceType: string, input: CreateInput): Promise<StoredResource> {
-    const storage = this.types.get(resourceType);
-    const data = storedData(input.data, storage);
-    const id = randomUUID();
     const at = now();
-    return this.write((db) => {
-      this.stmt(
-        db,
-        `INSERT INTO resources (tenant, resource_type, id, version, created, last_modified, data, search)
-         VALUES (?, ?, ?, 1, ?, ?, ?, ?)`,
-      ).run(tenant, resourceType, id, at, at, JSON.stringify(data), JSON.stringify(searchDocument(data)));
-      this.claim(db, tenant, resourceType, id, input.unique);
-      this.indexValues(db, tenant, resourceType, id, data, false);
-      if (input.members !== undefined && input.members.length > 0) {
-        this.addMembers(db, tenant, id, distinct(input.members), input.memberDisplay, input.unknownMembers);
-      }
-      this.record(db, tenant, resourceType, id, 1, at, input.change);
-      return {
-        id,
-        resourceType,
-        version: 1,
-        created: at,
-        lastModified: at,
-        data,
-      };
-    });
+    return this.write((db) => this.insert(db, tenant, resourceType, input, at));
+  }
+
+  async createMany(
+    tenant: string,
+    resourceType: string,
+    inputs: readonly CreateInput[],
+  ): Promise<readonly StoredResource[]> {
+    if (inputs.length === 0) return [];
+    const at = now();
+    return this.write((db) => inputs.map((input) => this.insert(db, tenant, resourceType, input, at)));
+  }
+
+  /** One create, inside the caller's transaction. */
+  private insert(
+    db: DatabaseSync,
+    tenant: string,
+    resourceType: string,
+    input: CreateInput,
+    at: string,
+  ): StoredResource {
+    const data = storedData(input.data, this.types.get(resourceType));
+    const id = randomUUID();
+    this.stmt(
+      db,
+      `INSERT INTO resources (tenant, resource_type, id, version, created, last_modified, data, search)
+       VALUES (?, ?, ?, 1, ?, ?, ?, ?)`,
+    ).run(tenant, resourceType, id, at, at, JSON.stringify(data), JSON.stringify(searchDocument(data)));
+    this.claim(db, tenant, resourceType, id, input.unique);
+    this.indexValues(db, tenant, resourceType, id, data, false);
+    if (input.members !== undefined && input.members.length > 0) {
+      this.addMembers(db, tenant, id, distinct(input.members), input.memberDisplay, input.unknownMembers);
+    }
+    this.record(db, tenant, resourceType, id, 1, at, input.change);
+    return { id, resourceType, version: 1, created: at, lastModified: at, data };
   }
 
   async get(
