@@ -689,7 +689,17 @@ class SqliteScimStore implements SqliteStore {
   ): Promise<readonly StoredResource[]> {
     if (inputs.length === 0) return [];
     const at = now();
-    return this.write((db) => inputs.map((input) => this.insert(db, tenant, resourceType, input, at)));
+    return this.write((db) => {
+      // A batch touches index pages all over the file: a page cache of BULK_CACHE_KIB while it
+      // runs (fewer page writes and reads back), and the usual one again after.
+      const usual = (this.stmt(db, 'PRAGMA cache_size').get() as { cache_size: number }).cache_size;
+      db.exec(`PRAGMA cache_size = -${BULK_CACHE_KIB}`);
+      try {
+        return inputs.map((input) => this.insert(db, tenant, resourceType, input, at));
+      } finally {
+        db.exec(`PRAGMA cache_size = ${Math.trunc(usual)}`);
+      }
+    });
   }
 
   /** One create, inside the caller's transaction. */
@@ -1040,6 +1050,9 @@ class SqliteScimStore implements SqliteStore {
     ).run(tenant, change.type, resourceType, id, version, at, changeDetail(change));
   }
 }
+
+/** The page cache of a `createMany` batch, in KiB (64 MiB; the usual one is SQLite's 2 MB). */
+const BULK_CACHE_KIB = 65_536;
 
 /** How the store's handle is used by one call (see `SqliteScimStore.run`). */
 type Mode = 'read' | 'check' | 'write';
