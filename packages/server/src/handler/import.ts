@@ -91,18 +91,33 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The served type a resource's `schemas` names by its core schema. */
+/**
+ * The served type of a resource: the one whose core schema its `schemas` names, else the one its
+ * `meta.resourceType` names (a POST knows it from its URL; an import line must say it).
+ */
 function typeOf(config: ResolvedConfig, body: Record<string, unknown>): ServedType {
   const schemas = Array.isArray(body.schemas) ? body.schemas.map((s) => String(s).toLowerCase()) : [];
-  const type = config.types.find((t) => schemas.includes(t.schema.core.id.toLowerCase()));
+  const named = isObject(body.meta) ? String(body.meta.resourceType ?? '').toLowerCase() : '';
+  const type =
+    config.types.find((t) => schemas.includes(t.schema.core.id.toLowerCase())) ??
+    config.types.find((t) => t.name.toLowerCase() === named);
   if (type === undefined) {
     const known = config.types.map((t) => `${t.schema.core.id} (${t.name})`).join(', ');
     throw new ScimError(
       'invalidValue',
-      `"schemas" names no resource type of this server; use one of ${known}`,
+      `"schemas" names no resource type of this server, nor does "meta.resourceType"; use one of ${known}`,
     );
   }
   return type;
+}
+
+/** The member values a body names (of its reference attribute), as sent. */
+function memberValues(type: ServedType, body: Record<string, unknown>): string[] {
+  const ref = type.referenceAttribute?.toLowerCase();
+  const key = ref === undefined ? undefined : Object.keys(body).find((k) => k.toLowerCase() === ref);
+  const list = key === undefined ? undefined : body[key];
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((m) => (isObject(m) && typeof m.value === 'string' ? [m.value] : []));
 }
 
 /** The body with group members named by source id, externalId or userName given their new ids. */
@@ -169,6 +184,8 @@ export async function importResources(
   let failed = 0;
   let pending: Pending[] = [];
   let pendingType: ServedType | undefined;
+  /** The names of the pending batch's resources, when its type can have members (groups). */
+  const waiting = new Set<string>();
   const fail = (failure: ImportFailure) => {
     failed++;
     options.onFailure(failure);
@@ -178,6 +195,7 @@ export async function importResources(
     const type = pendingType;
     const batch = pending;
     pending = [];
+    waiting.clear();
     if (type === undefined || batch.length === 0) return;
     const inputs: CreateInput[] = batch.map((p) => p.prepared.input);
     let ids: (string | undefined)[];
@@ -211,7 +229,11 @@ export async function importResources(
       if (!isObject(body)) throw new ScimError('invalidSyntax', 'expected a JSON object (one resource)');
       checkText(body);
       const type = typeOf(config, body);
-      if (type !== pendingType) {
+      // A member named by a resource of the batch, not yet written: the batch is written first.
+      if (
+        type !== pendingType ||
+        memberValues(type, body).some((m) => waiting.has(m) || waiting.has(foldCase(m)))
+      ) {
         await flush();
         pendingType = type;
       }
@@ -230,7 +252,9 @@ export async function importResources(
       for (const key of prepared.input.unique) {
         seen.set(`${type.name}\u0000${key.attribute}\u0000${key.value}`, item.line);
       }
-      pending.push({ line: item.line, prepared, names: Names.of(body) });
+      const own = Names.of(body);
+      pending.push({ line: item.line, prepared, names: own });
+      if (type.referenceAttribute !== undefined) for (const name of own) if (name !== '') waiting.add(name);
       if (pending.length >= batchSize) await flush();
     } catch (error) {
       fail(failureOf(item.line, error));
