@@ -174,9 +174,9 @@ describe('importResources', () => {
   it('creates one at a time on a store without createMany', async () => {
     const inner = memoryStore();
     const calls: string[] = [];
+    const { createMany: _, ...withoutBatches } = inner;
     const store: ScimStore = {
-      ...inner,
-      createMany: undefined,
+      ...withoutBatches,
       create: (...args) => {
         calls.push(args[1]);
         return inner.create(...args);
