@@ -35,7 +35,8 @@ async function writeDirectory(): Promise<string> {
   const path = join(dir, `users-${USERS}.ndjson`);
   const out = createWriteStream(path);
   for (let i = 0; i < USERS; i++) {
-    if (!out.write(`${JSON.stringify(benchUser(i))}\n`)) await new Promise((r) => out.once('drain', r));
+    if (!out.write(`${JSON.stringify(benchUser(i))}\n`))
+      await new Promise<void>((r) => out.once('drain', () => r()));
   }
   out.end();
   await finished(out);
