@@ -1,4 +1,4 @@
-import { URN } from '@scim/schemas';
+import { ScimError, URN } from '@scim/schemas';
 import { describe, expect, it } from 'vitest';
 import type { ScimServerOptions } from '../options.ts';
 import { memoryStore } from '../store/memory.ts';
@@ -169,6 +169,25 @@ describe('importResources', () => {
     expect(summary.created).toEqual({ User: 3 });
     const feed = await store.changes('default');
     expect(feed.map((e) => e.type)).toEqual(['user.created', 'user.created', 'user.created', 'user.created']);
+  });
+
+  it('stops at a database outage (503) instead of blaming the lines', async () => {
+    const inner = memoryStore();
+    const store: ScimStore = {
+      ...inner,
+      createMany: async () => {
+        throw new ScimError('unavailable', 'the database is unavailable; retry after 5 seconds');
+      },
+    };
+    const failures: ImportFailure[] = [];
+    await expect(
+      importResources([{ line: 1, text: JSON.stringify(user('x')) }], {
+        server: { store, authenticate: async () => undefined },
+        tenant: 'default',
+        onFailure: (f) => failures.push(f),
+      }),
+    ).rejects.toMatchObject({ status: 503 });
+    expect(failures).toEqual([]);
   });
 
   it('creates one at a time on a store without createMany', async () => {

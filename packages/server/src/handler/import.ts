@@ -87,6 +87,11 @@ class Names {
   }
 }
 
+/** A `ScimError` about the resource (4xx), not about the database (503). */
+function isRefusal(error: unknown): boolean {
+  return isScimError(error) && (error as unknown as { status: number }).status < 500;
+}
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -136,8 +141,9 @@ function withMemberIds(
   return { ...body, [key]: members };
 }
 
+/** A refusal of one resource; anything else (a database that went away: 5xx) stops the import. */
 function failureOf(line: number, error: unknown): ImportFailure {
-  if (!isScimError(error)) throw error;
+  if (!isRefusal(error)) throw error;
   const e = error as unknown as { status: number; scimType?: string; message: string };
   return { line, status: e.status, scimType: e.scimType, message: e.message };
 }
@@ -155,8 +161,8 @@ function failureOf(line: number, error: unknown): ImportFailure {
  * @param items - the resources, in input order (Users before the Groups that name them)
  * @param options - the server's options, the tenant, the batch size, where failures go
  * @returns how many resources were read, created (by type) and left out
- * @throws whatever the store throws that is not a `ScimError` (a database that went away): the
- *   batches written before stay written
+ * @throws what the store throws that is not about a resource (a database that went away: a 503
+ *   `ScimError`, a driver's error): the batches written before stay written
  * @internal
  */
 export async function importResources(
@@ -205,7 +211,7 @@ export async function importResources(
           ? await oneByOne(store, options.tenant, type.name, batch, fail)
           : (await store.createMany(options.tenant, type.name, inputs)).map((r) => r.id);
     } catch (error) {
-      if (!isScimError(error)) throw error;
+      if (!isRefusal(error)) throw error;
       ids = await oneByOne(store, options.tenant, type.name, batch, fail);
     }
     batch.forEach((p, n) => {
