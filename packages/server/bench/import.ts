@@ -112,7 +112,9 @@ for (const dialect of DIALECTS) {
     const seconds = (performance.now() - started) / 1000;
     const used = process.cpuUsage(cpu);
     results.push({ dialect, loader, seconds, cpu: (used.user + used.system) / 1e6 });
-    process.stderr.write(`  ${seconds.toFixed(1)} s, ${((used.user + used.system) / 1e6).toFixed(1)} s of CPU\n`);
+    process.stderr.write(
+      `  ${seconds.toFixed(1)} s, ${((used.user + used.system) / 1e6).toFixed(1)} s of CPU\n`,
+    );
   }
 }
 
