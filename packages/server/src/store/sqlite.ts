@@ -128,6 +128,8 @@ export interface SqliteStore extends ScimStore {
    * file again on its next call (503 until it can).
    */
   readonly database: DatabaseSync;
+  /** Always present on SQLite: see {@link ScimStore.createMany}. */
+  createMany: NonNullable<ScimStore['createMany']>;
 }
 
 const MEMBER_CHUNK = 500;
