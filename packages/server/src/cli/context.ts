@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { StoreLogger } from '../store/fault-log.ts';
 import type { ScimStore } from '../store/types.ts';
 
@@ -36,6 +37,8 @@ export interface CliContext {
     url: string,
     options?: { readonly logger?: StoreLogger; readonly queryTimeoutMs?: number },
   ) => Promise<ScimStore>;
+  /** Standard input (`scim-server import -` reads it). */
+  readonly stdin?: Readable;
   /** The current time in milliseconds since the epoch; `Date.now` when absent. */
   readonly clock?: () => number;
   /**

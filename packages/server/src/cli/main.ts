@@ -16,6 +16,7 @@ const context: CliContext = {
   cwd,
   out: (text) => console.log(text),
   err: (text) => console.error(text),
+  stdin: process.stdin,
   openStore: (url, options) => openStoreFromUrl(url, { cwd, ...options }),
   waitForShutdown: () =>
     new Promise((resolve) => {

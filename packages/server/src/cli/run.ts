@@ -1,6 +1,7 @@
 import packageJson from '../../package.json' with { type: 'json' };
 import type { CliContext } from './context.ts';
 import { isCliError } from './errors.ts';
+import { importCommand, importHelp } from './import.ts';
 import { migrateCommand, migrateHelp } from './migrate.ts';
 import { startCommand, startHelp } from './start.ts';
 import { tokensCommand, tokensHelp } from './tokens.ts';
@@ -13,6 +14,8 @@ A SCIM 2.0 service provider (RFC 7644) for Microsoft Entra ID provisioning.
 Commands:
   start                  serve SCIM over HTTP (PORT, HOST, DATABASE_URL, BASE_PATH)
   migrate                create or upgrade the database
+  import --tenant T <file|->
+                         load users and groups (NDJSON or JSON), validated as POST would
   tokens create|list|revoke|rotate --tenant T
                          manage the bearer tokens of a tenant
 
@@ -42,6 +45,7 @@ export async function runCli(
   const all: Readonly<Record<string, Command>> = {
     start: startCommand,
     migrate: migrateCommand,
+    import: importCommand,
     tokens: tokensCommand,
     ...commands,
   };
@@ -55,6 +59,7 @@ export async function runCli(
     const helps: Readonly<Record<string, string>> = {
       start: startHelp,
       migrate: migrateHelp,
+      import: importHelp,
       tokens: tokensHelp,
     };
     context.out((topic !== undefined && helps[topic]) || mainHelp);

@@ -12,6 +12,7 @@ import { DEFAULT_DATABASE, describeDatabase, parseDatabaseUrl } from './database
 import { parseDuration } from './duration.ts';
 import { CliError } from './errors.ts';
 import { describeMigration, describeUnreserved, migrationOf } from './migration-report.ts';
+import { profileFromEnv } from './profile-env.ts';
 
 /** Help for `scim-server start`. */
 export const startHelp = `Usage: scim-server start [--port 8080] [--host 0.0.0.0] [--base-path /scim/v2]
@@ -148,14 +149,7 @@ export async function startCommand(argv: readonly string[], context: CliContext)
   if (userPatch !== '200' && userPatch !== '204') {
     throw new CliError(`USER_PATCH_RESPONSE "${userPatch}" is not 200 or 204.`, 2);
   }
-  const profile = env.PROFILE || 'entra';
-  if (profile !== 'entra' && profile !== 'strict') {
-    throw new CliError(`PROFILE "${profile}" is not a profile; use entra or strict.`, 2);
-  }
-  const unknownMembers = env.UNKNOWN_MEMBERS || undefined;
-  if (unknownMembers !== undefined && unknownMembers !== 'skip' && unknownMembers !== 'reject') {
-    throw new CliError(`UNKNOWN_MEMBERS "${unknownMembers}" is not skip or reject.`, 2);
-  }
+  const validation = profileFromEnv(env);
   const database = parseDatabaseUrl(env.DATABASE_URL, context.cwd);
   const timeouts = serverLimitsFromEnv(env);
   const queryTimeout = env.QUERY_TIMEOUT ? parseDuration(env.QUERY_TIMEOUT, 'QUERY_TIMEOUT') : undefined;
@@ -180,9 +174,8 @@ export async function startCommand(argv: readonly string[], context: CliContext)
     store,
     authenticate,
     logger,
-    profile,
+    ...validation,
     userPatchResponse: userPatch === '204' ? 204 : 200,
-    ...(unknownMembers === undefined ? {} : { unknownMembers }),
     ...(basePath === undefined ? {} : { basePath }),
   });
   try {

@@ -18,11 +18,16 @@ export const DEFAULT_RESOURCE_TYPES: readonly ResourceTypeStorage[] = [
  *
  * @param context - the injected world
  * @param work - what to do with the open store
+ * @param options - `queryTimeoutMs`: each list query's budget (the store's default when absent)
  * @returns what `work` returns
  * @internal
  */
-export async function withStore<T>(context: CliContext, work: (store: ScimStore) => Promise<T>): Promise<T> {
-  const store = await context.openStore(context.env.DATABASE_URL || DEFAULT_DATABASE);
+export async function withStore<T>(
+  context: CliContext,
+  work: (store: ScimStore) => Promise<T>,
+  options?: { readonly queryTimeoutMs?: number },
+): Promise<T> {
+  const store = await context.openStore(context.env.DATABASE_URL || DEFAULT_DATABASE, options);
   try {
     await store.open(DEFAULT_RESOURCE_TYPES);
     return await work(store);

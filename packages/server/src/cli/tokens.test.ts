@@ -191,7 +191,7 @@ describe('scim-server', () => {
     expect(await runCli([], context)).toBe(2);
     expect(await runCli(['serve'], context)).toBe(2);
     expect(context.stderr.at(-1)).toMatch(
-      /"serve" is not a scim-server command; use one of: start, migrate, tokens/,
+      /"serve" is not a scim-server command; use one of: start, migrate, import, tokens/,
     );
   });
 

@@ -15,7 +15,14 @@ import type { Principal } from '../auth/types.ts';
 import { type CommittedChange, classify, runHooks } from '../hooks.ts';
 import type { HandlerLogger } from '../options.ts';
 import type { PipelineRequest, Reply } from '../pipeline.ts';
-import type { MemberDelta, ScimStore, StoredMember, StoredResource, UniqueKey } from '../store/types.ts';
+import type {
+  CreateInput,
+  MemberDelta,
+  ScimStore,
+  StoredMember,
+  StoredResource,
+  UniqueKey,
+} from '../store/types.ts';
 import type { ResolvedConfig, ServedType } from './config.ts';
 import { retrying, type WriteTarget } from './conflicts.ts';
 import { cursorRequest, sealCursor } from './cursor.ts';
@@ -587,13 +594,29 @@ export async function searchAll(ctx: RequestContext, params: QueryParams): Promi
   });
 }
 
-/** POST /{type}. @internal */
-export async function createResource(
+/**
+ * What a POST of `body` writes, once validated as POST validates it (the schema, the policies,
+ * required attributes, the write limits, known members): the store's create input, and the
+ * changes and members the hooks are told about. `scim-server import` shares it.
+ * @internal
+ */
+export interface PreparedCreate {
+  readonly input: CreateInput;
+  readonly changes: readonly AttributeChange[];
+  readonly added: readonly string[];
+}
+
+/**
+ * Validates a create body exactly as POST /{type} does, without writing it.
+ *
+ * @throws ScimError as POST would answer it (`invalidValue`, `invalidSyntax`, `tooMany`, ...)
+ * @internal
+ */
+export async function prepareCreate(
   ctx: RequestContext,
   type: ServedType,
   body: unknown,
-  params: QueryParams,
-): Promise<Reply> {
+): Promise<PreparedCreate> {
   const parsed = type.createParser.parse(withEntraRoles(ctx, type, body)).value;
   const sent = memberIds(type, parsed);
   const members = sent === undefined ? undefined : await knownMembers(ctx, '', sent);
@@ -611,13 +634,25 @@ export async function createResource(
     membersAdded: added,
     membersRemoved: [],
   });
-  const stored = await ctx.store.create(ctx.tenant, type.name, {
+  const input: CreateInput = {
     data,
     unique: uniqueKeys(type, data),
     change: changeRecord(changeType, changes, added, []),
     ...(members === undefined ? {} : { members, unknownMembers: ctx.config.unknownMembers }),
     ...(memberDisplay === undefined ? {} : { memberDisplay }),
-  });
+  };
+  return { input, changes, added };
+}
+
+/** POST /{type}. @internal */
+export async function createResource(
+  ctx: RequestContext,
+  type: ServedType,
+  body: unknown,
+  params: QueryParams,
+): Promise<Reply> {
+  const { input, changes, added } = await prepareCreate(ctx, type, body);
+  const stored = await ctx.store.create(ctx.tenant, type.name, input);
   await runHooks(
     ctx.config.options.hooks,
     committed(ctx, type, 'created', stored, changes, added, []),

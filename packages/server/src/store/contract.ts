@@ -956,6 +956,74 @@ export function describeStoreContract(
       ).toBe(0);
     });
 
+    describe('createMany (bulk import)', () => {
+      it('creates a batch in order, each found by its unique value, with a feed entry each', async (context) => {
+        if (store.createMany === undefined) return context.skip();
+        const t = freshTenant();
+        const made = await store.createMany(t, 'User', [
+          userInput('first', { active: true }),
+          userInput('second'),
+          userInput('third'),
+        ]);
+        expect(made.map((r) => r.data.userName)).toEqual(['first', 'second', 'third']);
+        expect(new Set(made.map((r) => r.id)).size).toBe(3);
+        for (const r of made) {
+          expect(r).toMatchObject({ resourceType: 'User', version: 1 });
+          expect(await store.get(t, 'User', r.id)).toMatchObject({ id: r.id, data: r.data, version: 1 });
+        }
+        const found = await store.list(t, {
+          resourceType: 'User',
+          filter: query('userName eq "SECOND"'),
+          startIndex: 1,
+          count: 10,
+        });
+        expect(ids(found)).toEqual([made[1]!.id]);
+        const feed = await store.changes(t);
+        expect(feed.map((e) => [e.type, e.id, e.version])).toEqual(
+          made.map((r) => ['user.created', r.id, 1]),
+        );
+        expect(await store.createMany(t, 'User', [])).toEqual([]);
+      });
+
+      it('writes nothing of a batch when one value is taken (in the tenant, or twice in the batch)', async (context) => {
+        if (store.createMany === undefined) return context.skip();
+        const t = freshTenant();
+        await store.create(t, 'User', userInput('held'));
+        const taken = await failure(
+          store.createMany(t, 'User', [userInput('fresh-1'), userInput('HELD'), userInput('fresh-2')]),
+        );
+        expect(taken).toMatchObject({ status: 409, scimType: 'uniqueness' });
+        const twice = await failure(
+          store.createMany(t, 'User', [userInput('dup'), userInput('other'), userInput('Dup')]),
+        );
+        expect(twice).toMatchObject({ status: 409, scimType: 'uniqueness' });
+        const page = await store.list(t, { resourceType: 'User', startIndex: 1, count: 10 });
+        expect(page.resources.map((r) => r.data.userName)).toEqual(['held']);
+        expect((await store.changes(t)).map((e) => e.type)).toEqual(['user.created']);
+      });
+
+      it('creates groups with members, and refuses an unknown member with 400, writing nothing', async (context) => {
+        if (store.createMany === undefined) return context.skip();
+        const t = freshTenant();
+        const [a, b] = await store.createMany(t, 'User', [userInput('a'), userInput('b')]);
+        const groups = await store.createMany(t, 'Group', [
+          groupInput('both', [a!.id, b!.id]),
+          groupInput('none'),
+        ]);
+        expect(
+          (await store.get(t, 'Group', groups[0]!.id, { members: true }))?.members?.map((m) => m.value),
+        ).toEqual([a!.id, b!.id]);
+        expect((await store.memberOf(t, a!.id)).map((g) => g.value)).toEqual([groups[0]!.id]);
+        const bad = await failure(
+          store.createMany(t, 'Group', [groupInput('fine'), groupInput('broken', [a!.id, 'ghost'])]),
+        );
+        expect(bad).toMatchObject({ status: 400, scimType: 'invalidValue' });
+        expect((await store.list(t, { resourceType: 'Group', startIndex: 1, count: 10 })).totalResults).toBe(
+          2,
+        );
+      });
+    });
+
     it('records a change feed in order, per tenant, readable with a cursor', async () => {
       const t = freshTenant();
       const u = await store.create(t, 'User', {

@@ -447,6 +447,31 @@ export function memoryStore(options: MemoryStoreOptions = {}): ScimStore {
       ? { ...base, members: memberList(t, row.id) }
       : base;
   };
+  /** One create: checks its unique values and members, then writes the row. */
+  const insert = (t: Tenant, tenant: string, resourceType: string, input: CreateInput, at: string) => {
+    checkUnique(t, resourceType, input.unique, undefined);
+    let id = generateId();
+    while (t.byId.has(id)) id = generateId();
+    const members = checkMembers(t, id, [...new Set(input.members ?? [])], input.unknownMembers);
+    const row: Row = {
+      seq: ++seq,
+      id,
+      resourceType,
+      data: clone(input.data) as Json,
+      version: 1,
+      created: at,
+      lastModified: at,
+      unique: [],
+      lookupKeys: [],
+    };
+    rowsOf(t, resourceType).set(id, row);
+    t.byId.set(id, row);
+    setUnique(t, row, input.unique);
+    setLookup(t, row);
+    for (const m of members) addMember(t, id, m, own(input.memberDisplay, m));
+    record(t, tenant, row, 1, at, input.change);
+    return toStored(t, row, members.length > 0);
+  };
   /** The JSON a filter or sort sees: data, id, meta, members and groups. */
   const view = (t: Tenant, row: Row): Json => {
     const out: Json = { ...row.data, id: row.id };
@@ -507,30 +532,33 @@ export function memoryStore(options: MemoryStoreOptions = {}): ScimStore {
 
     async create(tenant, resourceType, input: CreateInput) {
       live();
+      return insert(tenantOf(tenant), tenant, resourceType, input, now());
+    },
+
+    async createMany(tenant, resourceType, inputs: readonly CreateInput[]) {
+      live();
       const t = tenantOf(tenant);
-      checkUnique(t, resourceType, input.unique, undefined);
-      let id = generateId();
-      while (t.byId.has(id)) id = generateId();
-      const members = checkMembers(t, id, [...new Set(input.members ?? [])], input.unknownMembers);
       const at = now();
-      const row: Row = {
-        seq: ++seq,
-        id,
-        resourceType,
-        data: clone(input.data) as Json,
-        version: 1,
-        created: at,
-        lastModified: at,
-        unique: [],
-        lookupKeys: [],
-      };
-      rowsOf(t, resourceType).set(id, row);
-      t.byId.set(id, row);
-      setUnique(t, row, input.unique);
-      setLookup(t, row);
-      for (const m of members) addMember(t, id, m, own(input.memberDisplay, m));
-      record(t, tenant, row, 1, at, input.change);
-      return toStored(t, row, members.length > 0);
+      // Every check first, against the tenant and the batch before it: then nothing can fail.
+      const claimed = new Map<string, number>();
+      for (const [n, input] of inputs.entries()) {
+        checkUnique(t, resourceType, input.unique, undefined);
+        for (const key of input.unique) {
+          const k = uniqueKey(resourceType, key);
+          if (claimed.has(k) && claimed.get(k) !== n) {
+            throw new ScimError(
+              'uniqueness',
+              `a ${resourceType} with ${key.attribute} "${key.value}" already exists; query for it and update it instead`,
+              { token: key.attribute },
+            );
+          }
+          claimed.set(k, n);
+        }
+        checkMembers(t, '', [...new Set(input.members ?? [])], input.unknownMembers);
+      }
+      const out: StoredResource[] = [];
+      for (const input of inputs) out.push(insert(t, tenant, resourceType, input, at));
+      return out;
     },
 
     async get(tenant, resourceType, id, opts) {

@@ -678,6 +678,77 @@ class PostgresScimStore implements PostgresStore {
     return this.refusingTaken(write, tenant, resourceType, id, keys);
   }
 
+  async createMany(
+    tenant: string,
+    resourceType: string,
+    inputs: readonly CreateInput[],
+  ): Promise<readonly StoredResource[]> {
+    if (inputs.length === 0) return [];
+    const storage = this.types.get(resourceType);
+    const at = now();
+    const out: StoredResource[] = inputs.map((input) => ({
+      id: randomUUID(),
+      resourceType,
+      version: 1,
+      created: at,
+      lastModified: at,
+      data: storedData(input.data, storage),
+    }));
+    const s = this.s;
+    return this.write(async (q) => {
+      // One statement per table for the whole batch: the round trips of a create, not of N.
+      await q.query(
+        `INSERT INTO ${s}.resources (tenant, resource_type, id, version, created, last_modified, data, search)
+         SELECT $1, $2, i, 1, $3, $3, d::jsonb, x::jsonb
+         FROM unnest($4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS t(i, d, x, n) ORDER BY n`,
+        [
+          tenant,
+          resourceType,
+          at,
+          out.map((r) => r.id),
+          out.map((r) => JSON.stringify(r.data)),
+          out.map((r) => JSON.stringify(searchDocument(r.data))),
+        ],
+      );
+      await this.claimMany(
+        q,
+        tenant,
+        resourceType,
+        out.map((r, n) => ({ id: r.id, keys: inputs[n]?.unique ?? [] })),
+      );
+      for (const [n, input] of inputs.entries()) {
+        if (input.members === undefined || input.members.length === 0) continue;
+        const id = out[n]?.id as string;
+        await this.addMembers(
+          q,
+          tenant,
+          id,
+          distinct(input.members),
+          input.memberDisplay,
+          input.unknownMembers,
+        );
+      }
+      await q.query('SELECT pg_advisory_xact_lock($1::int, $2::int)', [
+        LOCK_SPACE,
+        hash32(`feed:${this.schema}:${tenant}`),
+      ]);
+      await q.query(
+        `INSERT INTO ${s}.changes (tenant, type, resource_type, id, version, at, detail)
+         SELECT $1, t, $2, i, 1, $3, d::jsonb
+         FROM unnest($4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS x(t, i, d, n) ORDER BY n`,
+        [
+          tenant,
+          resourceType,
+          at,
+          inputs.map((input) => input.change.type),
+          out.map((r) => r.id),
+          inputs.map((input) => changeDetail(input.change)),
+        ],
+      );
+      return out;
+    });
+  }
+
   async get(
     tenant: string,
     resourceType: string,
@@ -929,6 +1000,47 @@ class PostgresScimStore implements PostgresStore {
       );
       return (rows as ChangeRow[]).map(toChange);
     });
+  }
+
+  /**
+   * The unique keys of a batch in one statement, in (attribute, value) order, as a single create
+   * claims them; the first key held by another resource (in the tenant, or earlier in the batch)
+   * is a 409 `uniqueness`.
+   */
+  private async claimMany(
+    q: Queryable,
+    tenant: string,
+    resourceType: string,
+    rows: readonly { readonly id: string; readonly keys: readonly UniqueKey[] }[],
+  ): Promise<void> {
+    const all = rows.flatMap((r) => sortedKeys(r.keys).map((key) => ({ key, id: r.id })));
+    if (all.length === 0) return;
+    const before = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    const sorted = [...all].sort(
+      (a, b) => before(a.key.attribute, b.key.attribute) || before(a.key.value, b.key.value),
+    );
+    const { rows: claimed } = await q.query(
+      `INSERT INTO ${this.s}.uniques (tenant, resource_type, attribute, value, digest, id)
+       SELECT $1, $2, a, v, sha256(convert_to(v, 'UTF8')), i
+       FROM unnest($3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS t(a, v, i, n) ORDER BY n
+       ON CONFLICT DO NOTHING RETURNING attribute, value, id`,
+      [
+        tenant,
+        resourceType,
+        sorted.map((k) => k.key.attribute),
+        sorted.map((k) => k.key.value),
+        sorted.map((k) => k.id),
+      ],
+    );
+    if (claimed.length === all.length) return;
+    const holder = new Map(
+      (claimed as { attribute: string; value: string; id: string }[]).map((c) => [
+        `${c.attribute}\u0000${c.value}`,
+        c.id,
+      ]),
+    );
+    const lost = all.find((k) => holder.get(`${k.key.attribute}\u0000${k.key.value}`) !== k.id);
+    if (lost !== undefined) throw taken(resourceType, lost.key);
   }
 
   private async addMembers(

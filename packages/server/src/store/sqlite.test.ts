@@ -83,6 +83,19 @@ describe('sqliteStore', () => {
     await store.close();
   });
 
+  it('runs a createMany batch with a larger page cache and gives the usual one back, also after a refusal', async () => {
+    const store = sqliteStore({ path: join(tempDir(), 'scim.db') });
+    await store.open(TYPES);
+    const usual = store.database.prepare('PRAGMA cache_size').get();
+    const t = freshTenant();
+    await store.createMany(t, 'User', [user('a'), user('b')]);
+    expect(store.database.prepare('PRAGMA cache_size').get()).toEqual(usual);
+    await failure(store.createMany(t, 'User', [user('c'), user('A')]));
+    expect(store.database.prepare('PRAGMA cache_size').get()).toEqual(usual);
+    expect((await store.list(t, { resourceType: 'User', startIndex: 1, count: 10 })).totalResults).toBe(2);
+    await store.close();
+  });
+
   it('runs in WAL mode with versioned migrations, and keeps data across handles', async () => {
     const path = join(tempDir(), 'scim.db');
     const a = sqliteStore({ path });
