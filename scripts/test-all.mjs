@@ -12,6 +12,9 @@ const steps = [
   ['lint', ['pnpm', 'exec', 'biome', 'ci', '.']],
   ['typecheck', ['pnpm', 'exec', 'turbo', 'run', 'typecheck', '--output-logs=errors-only']],
   ['build', ['pnpm', 'exec', 'turbo', 'run', 'build', '--output-logs=errors-only']],
+  // The public API of every published entry point against its committed report
+  // (packages/*/api/*.api.md, docs/decisions/0012-api-reports.md): after the build, which it reads.
+  ['api', ['node', 'scripts/api-report.mjs']],
   [
     'tests',
     [

@@ -9,7 +9,8 @@ export default defineConfig([
     ...shared,
     entry: { index: 'src/index.ts', vitest: 'src/vitest.ts' },
     format: ['esm', 'cjs'],
-    dts: true,
+    // `@internal` declarations stay out of the published types (docs/decisions/0012-api-reports.md).
+    dts: { compilerOptions: { stripInternal: true } },
   },
   {
     // The `entra-mock` bin (dist/cli.js, its shebang kept): ESM only, since `bin` runs nothing else.

@@ -20,7 +20,11 @@ export default defineConfig([
       'sqlite-reader': 'src/store/sqlite-reader.ts',
     },
     format: ['esm', 'cjs'],
-    dts: { entry: { index: 'src/index.ts', testing: 'src/testing.ts' } },
+    // `@internal` declarations stay out of the published types (docs/decisions/0012-api-reports.md).
+    dts: {
+      entry: { index: 'src/index.ts', testing: 'src/testing.ts' },
+      compilerOptions: { stripInternal: true },
+    },
     // `import.meta.url` in the CommonJS build too (the store finds its reader module by it).
     shims: true,
   },

@@ -17,19 +17,110 @@
  * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups
  * @packageDocumentation
  */
-export * from './clock.ts';
-export * from './engine/dialect.ts';
-export * from './engine/engine.ts';
-export * from './engine/scoping.ts';
-export * from './generator/directory.ts';
-export * from './graph/handlers.ts';
+export { createManualClock, type EntraClock, type ManualClock } from './clock.ts';
+export {
+  type AttributeChange,
+  buildAddMembersPatch,
+  buildRemoveMembersPatch,
+  buildUserPatch,
+  dialectOf,
+  type EntraPatchBody,
+  type EntraPatchOperation,
+  type ScimDialect,
+} from './engine/dialect.ts';
+export {
+  createProvisioningJob,
+  PROVISIONING_INTERVAL_MS,
+  type ProvisioningConnection,
+  type ProvisioningCycleSummary,
+  type ProvisioningJob,
+  type ProvisioningJobChanges,
+  type ProvisioningJobOptions,
+  type ProvisioningJobStatus,
+  type ProvisioningProgressEvent,
+  type ProvisionOnDemandReport,
+  type ProvisionOnDemandResult,
+  type QuarantineReason,
+  type QuarantineThresholds,
+  type RestartScope,
+  type TestConnectionResult,
+  type TimedProvisioningStep,
+} from './engine/engine.ts';
+export {
+  evaluateScopingClause,
+  isInScope,
+  SCOPING_OPERATORS,
+  type ScopingClause,
+  type ScopingFilter,
+  type ScopingOperator,
+  UNSUPPORTED_SCOPING_ATTRIBUTES,
+  validateScopingFilters,
+} from './engine/scoping.ts';
+export {
+  type DescribedApplication,
+  type DescribedGroup,
+  type DescribedUser,
+  type DirectoryDescription,
+  exportDirectory,
+  type GenerateDirectoryOptions,
+  generateDirectory,
+  type ImportedDirectory,
+  importDirectory,
+} from './generator/directory.ts';
+export {
+  createGraphHandler,
+  createGraphHandlers,
+  type GraphClientCredentials,
+  type GraphFetchHandler,
+  type GraphHandlerOptions,
+} from './graph/handlers.ts';
 export {
   createSynchronization,
   type Synchronization,
   type SynchronizationOptions,
 } from './graph/sync.ts';
-export * from './logs/summary-table.ts';
-export type * from './logs/types.ts';
-export * from './mount.ts';
-export * from './tenant/tenant.ts';
-export * from './tenant/types.ts';
+export {
+  formatProvisioningSummary,
+  type ProvisioningSummaryRow,
+  summarizeProvisioningLogs,
+} from './logs/summary-table.ts';
+export type {
+  DetailsInfo,
+  ModifiedProperty,
+  ProvisionedIdentity,
+  ProvisioningAction,
+  ProvisioningErrorInfo,
+  ProvisioningInitiator,
+  ProvisioningObjectSummary,
+  ProvisioningResult,
+  ProvisioningServicePrincipal,
+  ProvisioningStatusErrorCategory,
+  ProvisioningStatusInfo,
+  ProvisioningStep,
+  ProvisioningStepType,
+  ProvisioningSystem,
+} from './logs/types.ts';
+export { mountFetchHandler } from './mount.ts';
+export {
+  createEntraTenant,
+  type EntraTenant,
+  type EntraTenantOptions,
+  SOFT_DELETE_RETENTION_MS,
+} from './tenant/tenant.ts';
+export {
+  type AppRole,
+  DEFAULT_ACCESS_APP_ROLE_ID,
+  type DirectoryChange,
+  type DirectoryChangeKind,
+  type DirectoryExtensionValue,
+  type DirectoryObject,
+  type EntraAppRoleAssignment,
+  type EntraGroup,
+  type EntraServicePrincipal,
+  type EntraUser,
+  type GroupInput,
+  type OnPremisesExtensionAttributes,
+  type PropertyChange,
+  type ServicePrincipalInput,
+  type UserInput,
+} from './tenant/types.ts';

@@ -11,10 +11,36 @@
  * @see https://learn.microsoft.com/entra/identity/app-provisioning/functions-for-customizing-application-data
  * @packageDocumentation
  */
-export type * from './ast.ts';
-export * from './compile.ts';
-export * from './defaults.ts';
-export * from './errors.ts';
+export type {
+  AttributeNode,
+  CallNode,
+  ComparisonNode,
+  ComparisonOperator,
+  ExpressionNode,
+  IdentifierNode,
+  NumberNode,
+  OmittedNode,
+  Span,
+  StringNode,
+} from './ast.ts';
+export {
+  type CompiledExpression,
+  compileExpression,
+  evaluateExpression,
+  safeCompileExpression,
+  validateExpression,
+} from './compile.ts';
+export { entraDefaultGroupMappings, entraDefaultUserMappings } from './defaults.ts';
+export {
+  isMappingError,
+  MappingError,
+  type MappingErrorJSON,
+  type MappingErrorStage,
+  type SafeFailure,
+  type SafeResult,
+  type SafeSuccess,
+  type SourcePosition,
+} from './errors.ts';
 export {
   type EvaluateOptions,
   expressionFunctions,
@@ -24,6 +50,30 @@ export {
 } from './functions.ts';
 export { MAX_EXPRESSION_LENGTH } from './lexer.ts';
 export { parseExpression } from './parser.ts';
-export * from './print.ts';
-export * from './tables.ts';
+export {
+  type GraphAttributeMappingSource,
+  type GraphStringKeyAttributeMappingSourceValuePair,
+  printExpression,
+  toGraphParseTree,
+} from './print.ts';
+export {
+  type AttributeMapping,
+  type CompiledMappingTable,
+  compileMappingTable,
+  diffResources,
+  type EvaluateMappingOptions,
+  evaluateMappingTable,
+  fromGraphAttributeMappings,
+  type GraphAttributeMapping,
+  type MappingApply,
+  type MappingTable,
+  type MappingType,
+  type MatchingQuery,
+  matchingQueries,
+  parseMappingTable,
+  type ResourceChange,
+  safeParseMappingTable,
+  stringifyMappingTable,
+  toGraphAttributeMappings,
+} from './tables.ts';
 export type { DirectoryObject, ExpressionObject, ExpressionValue } from './values.ts';

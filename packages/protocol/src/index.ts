@@ -4,12 +4,48 @@
  *
  * @packageDocumentation
  */
-export * from './filter/index.ts';
-export * from './page/index.ts';
-export * from './patch/index.ts';
-export * from './path/index.ts';
-export * from './profile.ts';
-export * from './projection/index.ts';
-export * from './sort/index.ts';
-export * from './text/index.ts';
-export * from './version/index.ts';
+export {
+  type AndFilter,
+  type AttributePath,
+  type ComparisonFilter,
+  type ComparisonOperator,
+  compileFilter,
+  compileValueFilter,
+  evaluateFilter,
+  type Filter,
+  type FilterOptions,
+  type FilterPredicate,
+  type FilterValue,
+  type NotFilter,
+  normalizeFilter,
+  type OrFilter,
+  type PresentFilter,
+  parseFilter,
+  type QueryFilter,
+  type QueryPath,
+  safeParseFilter,
+  stringifyFilter,
+  type ValuePathFilter,
+} from './filter/index.ts';
+export {
+  type ListResponsePage,
+  type PageOptions,
+  type PageParams,
+  type PageWindow,
+  pageResources,
+  resolvePageWindow,
+} from './page/index.ts';
+export {
+  type ApplyPatchOptions,
+  type AttributeChange,
+  applyPatch,
+  decodeEntraRole,
+  type PatchResult,
+  type ReferenceChange,
+} from './patch/index.ts';
+export { type PatchPath, parsePath, safeParsePath, stringifyPath } from './path/index.ts';
+export { type CompatibilityProfile, entraProfile, resolveProfile, strictProfile } from './profile.ts';
+export { type ProjectionParams, projectResource, projectResources } from './projection/index.ts';
+export { type SortParams, sortResources } from './sort/index.ts';
+export { compareCodePoints, foldCase } from './text/index.ts';
+export { checkIfMatch, computeVersion, isNotModified, weakETag } from './version/index.ts';

@@ -1,7 +1,7 @@
 import type { components, operations, paths } from './openapi.generated.ts';
 
-// The generated interfaces themselves, exported (and @internal) only so that the documented aliases
-// below reference exported types; use the aliases.
+// The generated interfaces themselves, exported (and `@hidden` from typedoc) only so that the
+// documented aliases below reference exported types; use the aliases.
 export type {
   components as GeneratedScimComponents,
   operations as GeneratedScimOperations,

@@ -1,5 +1,6 @@
 // The two SCIM dialects Entra speaks: the default (legacy) one and the compliant one that the
 // `aadOptscim062020` flag in the Tenant URL turns on.
+import { URN } from '@scim/schemas';
 
 /**
  * Which SCIM dialect a job speaks. `legacy` is Entra's default for a `scim` job: `op` capitalised
@@ -55,15 +56,18 @@ export interface AttributeChange {
 }
 
 /**
- * A SCIM PATCH operation in the shape Entra sends it.
+ * A SCIM PATCH operation in the shape Entra sends it on the wire: in the legacy dialect `op` is
+ * capitalised (`Replace`) and booleans are the strings `"True"` / `"False"`. The RFC 7644 shape, as
+ * a service provider reads it, is `PatchOperation` in @scim/schemas.
  *
  * @example
  * ```ts
- * const op: PatchOperation = { op: 'Replace', path: 'active', value: 'False' };
+ * const op: EntraPatchOperation = { op: 'Replace', path: 'active', value: 'False' };
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.5.2
+ * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/application-provisioning-config-problem-scim-compatibility
  */
-export interface PatchOperation {
+export interface EntraPatchOperation {
   /** The operation, capitalised in the legacy dialect. */
   op: string;
   /** The path; absent in the compliant dialect's merged replace. */
@@ -73,31 +77,25 @@ export interface PatchOperation {
 }
 
 /**
- * A SCIM PATCH request body.
+ * A SCIM PATCH request body in the shape Entra sends it (its operations are
+ * {@link EntraPatchOperation}s). The RFC 7644 shape is `PatchOp` in @scim/schemas.
  *
  * @example
  * ```ts
- * const body: PatchBody = { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] };
+ * const body: EntraPatchBody = buildUserPatch('legacy', [{ op: 'replace', path: 'active', value: false }]);
+ * body.Operations[0]; // { op: 'Replace', path: 'active', value: 'False' }
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.5.2
  */
-export interface PatchBody {
-  /** Always the PatchOp message URN. */
-  schemas: [typeof PATCH_OP];
+export interface EntraPatchBody {
+  /** Always the PatchOp message URN, `URN.PatchOp`. */
+  schemas: [typeof URN.PatchOp];
   /** The operations. */
-  Operations: PatchOperation[];
+  Operations: EntraPatchOperation[];
 }
 
-/**
- * The PatchOp message URN.
- *
- * @example
- * ```ts
- * PATCH_OP; // 'urn:ietf:params:scim:api:messages:2.0:PatchOp'
- * ```
- * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.5.2
- */
-export const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+/** @internal The PatchOp message URN (`URN.PatchOp` of @scim/schemas), short for the builders. */
+export const PATCH_OP = URN.PatchOp;
 
 const CAPITAL: Record<AttributeChange['op'], string> = { add: 'Add', replace: 'Replace', remove: 'Remove' };
 
@@ -122,7 +120,7 @@ function legacyValue(value: unknown): unknown {
  * ```
  * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/application-provisioning-config-problem-scim-compatibility
  */
-export function buildUserPatch(dialect: ScimDialect, changes: readonly AttributeChange[]): PatchBody {
+export function buildUserPatch(dialect: ScimDialect, changes: readonly AttributeChange[]): EntraPatchBody {
   if (dialect === 'legacy') {
     return {
       schemas: [PATCH_OP],
@@ -135,7 +133,7 @@ export function buildUserPatch(dialect: ScimDialect, changes: readonly Attribute
   }
   const mergeable = changes.filter((c) => c.op === 'replace' && !c.path.includes('['));
   const merge = mergeable.length >= 2;
-  const operations: PatchOperation[] = [];
+  const operations: EntraPatchOperation[] = [];
   for (const c of changes) {
     if (merge && mergeable.includes(c)) continue;
     operations.push(
@@ -163,7 +161,7 @@ export function buildUserPatch(dialect: ScimDialect, changes: readonly Attribute
  * ```
  * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups#update-group-add-members
  */
-export function buildAddMembersPatch(dialect: ScimDialect, memberIds: readonly string[]): PatchBody {
+export function buildAddMembersPatch(dialect: ScimDialect, memberIds: readonly string[]): EntraPatchBody {
   return {
     schemas: [PATCH_OP],
     Operations: [
@@ -187,7 +185,7 @@ export function buildAddMembersPatch(dialect: ScimDialect, memberIds: readonly s
  * ```
  * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/application-provisioning-config-problem-scim-compatibility
  */
-export function buildRemoveMembersPatch(dialect: ScimDialect, memberIds: readonly string[]): PatchBody {
+export function buildRemoveMembersPatch(dialect: ScimDialect, memberIds: readonly string[]): EntraPatchBody {
   return {
     schemas: [PATCH_OP],
     Operations:

@@ -1,15 +1,17 @@
 // Reading mapped SCIM resources by target path, and Entra's source objects for the mapping language.
+
+import { URN } from '@scim/schemas';
 import type { EntraGroup, EntraUser } from '../tenant/types.ts';
 
 const TARGET =
   /^([A-Za-z_$][\w$-]*)(?:\[\s*([A-Za-z_$][\w$-]*)\s+eq\s+"((?:[^"\\]|\\.)*)"\s*\])?(?:\.([A-Za-z_$][\w$-]*))?$/i;
 
-/** @internal The SCIM core schema URNs. */
-export const CORE_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+/** @internal The SCIM core schema URNs (`URN.*` of @scim/schemas), short for the engine. */
+export const CORE_USER = URN.User;
 /** @internal */
-export const CORE_GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+export const CORE_GROUP = URN.Group;
 /** @internal The enterprise user extension's URN. */
-export const ENTERPRISE_USER = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+export const ENTERPRISE_USER = URN.EnterpriseUser;
 
 const lowerKeys = new WeakMap<object, Map<string, string>>();
 

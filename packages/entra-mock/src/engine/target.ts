@@ -1,5 +1,6 @@
 // The target application as the cycle sees it: requests that either succeed or throw a failure
 // in Entra's terms (error code, reason, whether it quarantines the job).
+import { URN } from '@scim/schemas';
 import { createScimClient, type ScimClient, type ScimResponse } from './client.ts';
 import type { JobConfig } from './config.ts';
 import { entraIssuedToken } from './entra-token.ts';
@@ -113,7 +114,7 @@ export function failureOf(response: ScimResponse, appCode: string, kind: Request
   }
 }
 
-const LIST_RESPONSE = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
+const LIST_RESPONSE = URN.ListResponse;
 
 /** @internal A SCIM string literal for a filter. */
 export function quote(value: string): string {

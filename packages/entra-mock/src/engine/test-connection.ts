@@ -1,10 +1,11 @@
 // Test Connection: queries for a user (and a group) that cannot exist, which must answer an empty
 // ListResponse.
+import { URN } from '@scim/schemas';
 import type { JobConfig } from './config.ts';
 import { quote, type Target } from './target.ts';
 import type { TestConnectionResult } from './types.ts';
 
-const LIST_RESPONSE = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
+const LIST_RESPONSE = URN.ListResponse;
 
 /** One query for a random GUID: `null` when it answered an empty ListResponse, else the failure. */
 async function probe(

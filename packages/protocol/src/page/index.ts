@@ -1,4 +1,4 @@
-import { URN } from '@scim/schemas';
+import { type ListResponse, URN } from '@scim/schemas';
 
 /**
  * The paging parameters of a query (RFC 7644 section 3.4.2.4), as numbers or as the strings of
@@ -34,29 +34,20 @@ export interface PageOptions {
 }
 
 /**
- * A ListResponse (RFC 7644 section 3.4.2): one page of results.
+ * One page of an index-paged query (RFC 7644 section 3.4.2.4), as {@link pageResources} returns
+ * it: the `ListResponse` message of @scim/schemas with `startIndex`, `itemsPerPage` and
+ * `Resources` always present. Every field is the message's own, so a field added to
+ * `ListResponse` is here too.
  *
  * @example
  * ```ts
- * const r: ListResponse<{ id: string }> = {
- *   schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'],
- *   totalResults: 2, startIndex: 1, itemsPerPage: 1, Resources: [{ id: 'a' }],
- * };
+ * const page: ListResponsePage<{ id: string }> = pageResources([{ id: 'a' }, { id: 'b' }], { count: 1 });
+ * page.Resources; // [{ id: 'a' }]
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.4.2
  */
-export interface ListResponse<T> {
-  /** `["urn:ietf:params:scim:api:messages:2.0:ListResponse"]`. */
-  readonly schemas: readonly string[];
-  /** How many resources match the query in all (not just this page). */
-  readonly totalResults: number;
-  /** The 1-based index of the first resource of this page. */
-  readonly startIndex: number;
-  /** How many resources this page holds. */
-  readonly itemsPerPage: number;
-  /** The resources of this page. */
-  readonly Resources: readonly T[];
-}
+export type ListResponsePage<T> = ListResponse<T> &
+  Required<Pick<ListResponse<T>, 'startIndex' | 'itemsPerPage' | 'Resources'>>;
 
 /**
  * Paging parameters with every rule of RFC 7644 section 3.4.2.4 applied.
@@ -124,7 +115,7 @@ export function pageResources<T>(
   matches: readonly T[],
   params: PageParams = {},
   options: PageOptions = {},
-): ListResponse<T> {
+): ListResponsePage<T> {
   const window = resolvePageWindow(params, options);
   const page = matches.slice(window.startIndex - 1, window.startIndex - 1 + window.count);
   return {

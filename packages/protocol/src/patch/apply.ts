@@ -1,15 +1,9 @@
-import { type ResourceSchema, ScimError, URN } from '@scim/schemas';
+import { type PatchOp, type ResourceSchema, ScimError, URN } from '@scim/schemas';
 import { resolveProfile } from '../profile.ts';
 import { cloneJson, getCi, isObject, type JsonObject, jsonEqual } from './json.ts';
 import { Patcher, readAttribute } from './patcher.ts';
 import { isReferenceList, referenceDelta } from './references.ts';
-import type {
-  ApplyPatchOptions,
-  AttributeChange,
-  PatchRequest,
-  PatchResult,
-  ReferenceChange,
-} from './types.ts';
+import type { ApplyPatchOptions, AttributeChange, PatchResult, ReferenceChange } from './types.ts';
 
 /** The `Operations` of a PATCH body, checked: a non-empty array, within `maxOperations`. */
 function operationsOf(patch: JsonObject, max: number | undefined): unknown[] {
@@ -60,7 +54,8 @@ function deferredDeltas(patcher: Patcher, names: readonly string[], schema: Reso
  * list is empty, or is `invalidValue` (`strict`).
  *
  * @param resource - the current resource, as JSON; never mutated
- * @param patch - the PATCH body: `{ schemas, Operations: [{ op, path?, value? }] }`
+ * @param patch - the PATCH body, a `PatchOp` of @scim/schemas (`{ schemas, Operations: [{ op, path?,
+ *   value? }] }`); any JSON is accepted and checked, and under `entra` `op` may be in any case
  * @param schema - the resource type's schema, for example `userResourceSchema`
  * @param options - the compatibility profile (default `entra`), `deferred` reference lists and
  *   `maxOperations`
@@ -84,7 +79,7 @@ function deferredDeltas(patcher: Patcher, names: readonly string[], schema: Reso
  */
 export function applyPatch<T extends object>(
   resource: T,
-  patch: PatchRequest | unknown,
+  patch: PatchOp | unknown,
   schema: ResourceSchema,
   options?: ApplyPatchOptions,
 ): PatchResult<T> {

@@ -3,8 +3,6 @@ export { decodeEntraRole } from './roles.ts';
 export type {
   ApplyPatchOptions,
   AttributeChange,
-  PatchOperation,
-  PatchRequest,
   PatchResult,
   ReferenceChange,
 } from './types.ts';

@@ -2,44 +2,6 @@
 import type { CompatibilityProfile } from '../profile.ts';
 
 /**
- * One operation of a PATCH request (RFC 7644 section 3.5.2). `op` is `add`, `remove` or
- * `replace` (any case under the `entra` profile).
- *
- * @example
- * ```ts
- * const op: PatchOperation = { op: 'replace', path: 'active', value: false };
- * ```
- * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.5.2
- */
-export interface PatchOperation {
-  /** `add`, `remove` or `replace`. */
-  readonly op: string;
-  /** The attribute path (RFC 7644 section 3.5.2 `PATH`); absent for a path-less add / replace. */
-  readonly path?: string;
-  /** The value to add or replace with (or, under `removeByValueList`, the values to remove). */
-  readonly value?: unknown;
-}
-
-/**
- * A PATCH request body (`urn:ietf:params:scim:api:messages:2.0:PatchOp`).
- *
- * @example
- * ```ts
- * const body: PatchRequest = {
- *   schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
- *   Operations: [{ op: 'remove', path: 'members[value eq "2819c223"]' }],
- * };
- * ```
- * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.5.2
- */
-export interface PatchRequest {
-  /** Must hold the PatchOp URN (not checked under `ignoreExtraneous`). */
-  readonly schemas?: readonly string[];
-  /** The operations, applied in order. */
-  readonly Operations: readonly PatchOperation[];
-}
-
-/**
  * Options of {@link applyPatch}.
  *
  * @example

@@ -106,8 +106,9 @@ const userResourceTypeData = {
 } as const satisfies ResourceTypeDefinition;
 
 /**
- * The literal type of {@link userResourceType}, kept for type inference.
- * @internal
+ * The literal type of {@link userResourceType}, the type that constant is declared with:
+ * it stays in the published declarations, and typedoc hides it.
+ * @hidden
  */
 export type UserResourceTypeLiteral = typeof userResourceTypeData;
 
@@ -124,8 +125,9 @@ export type UserResourceTypeLiteral = typeof userResourceTypeData;
 export const userResourceType: UserResourceTypeLiteral = userResourceTypeData;
 
 /**
- * The literal type of {@link commonAttributes}, kept for type inference.
- * @internal
+ * The literal type of {@link commonAttributes}, the type that constant is declared with:
+ * it stays in the published declarations, and typedoc hides it.
+ * @hidden
  */
 export type CommonAttributesLiteral = typeof commonAttributesData;
 
@@ -153,8 +155,9 @@ const groupResourceTypeData = {
 } as const satisfies ResourceTypeDefinition;
 
 /**
- * The literal type of {@link groupResourceType}, kept for type inference.
- * @internal
+ * The literal type of {@link groupResourceType}, the type that constant is declared with:
+ * it stays in the published declarations, and typedoc hides it.
+ * @hidden
  */
 export type GroupResourceTypeLiteral = typeof groupResourceTypeData;
 

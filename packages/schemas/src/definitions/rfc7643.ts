@@ -808,8 +808,9 @@ const userSchemaData = {
 } as const satisfies SchemaDefinition;
 
 /**
- * The literal type of {@link userSchema}, kept for type inference.
- * @internal
+ * The literal type of {@link userSchema}, the type that constant is declared with:
+ * it stays in the published declarations, and typedoc hides it.
+ * @hidden
  */
 export type UserSchemaLiteral = typeof userSchemaData;
 
@@ -904,8 +905,9 @@ const groupSchemaData = {
 } as const satisfies SchemaDefinition;
 
 /**
- * The literal type of {@link groupSchema}, kept for type inference.
- * @internal
+ * The literal type of {@link groupSchema}, the type that constant is declared with:
+ * it stays in the published declarations, and typedoc hides it.
+ * @hidden
  */
 export type GroupSchemaLiteral = typeof groupSchemaData;
 
@@ -1034,8 +1036,9 @@ const enterpriseUserSchemaData = {
 } as const satisfies SchemaDefinition;
 
 /**
- * The literal type of {@link enterpriseUserSchema}, kept for type inference.
- * @internal
+ * The literal type of {@link enterpriseUserSchema}, the type that constant is declared with:
+ * it stays in the published declarations, and typedoc hides it.
+ * @hidden
  */
 export type EnterpriseUserSchemaLiteral = typeof enterpriseUserSchemaData;
 
@@ -1416,8 +1419,9 @@ const serviceProviderConfigSchemaData = {
 } as const satisfies SchemaDefinition;
 
 /**
- * The literal type of {@link serviceProviderConfigSchema}, kept for type inference.
- * @internal
+ * The literal type of {@link serviceProviderConfigSchema}, the type that constant is declared with:
+ * it stays in the published declarations, and typedoc hides it.
+ * @hidden
  */
 export type ServiceProviderConfigSchemaLiteral = typeof serviceProviderConfigSchemaData;
 
@@ -1542,8 +1546,9 @@ const resourceTypeSchemaData = {
 } as const satisfies SchemaDefinition;
 
 /**
- * The literal type of {@link resourceTypeSchema}, kept for type inference.
- * @internal
+ * The literal type of {@link resourceTypeSchema}, the type that constant is declared with:
+ * it stays in the published declarations, and typedoc hides it.
+ * @hidden
  */
 export type ResourceTypeSchemaLiteral = typeof resourceTypeSchemaData;
 
@@ -1903,8 +1908,9 @@ const schemaSchemaData = {
 } as const satisfies SchemaDefinition;
 
 /**
- * The literal type of {@link schemaSchema}, kept for type inference.
- * @internal
+ * The literal type of {@link schemaSchema}, the type that constant is declared with:
+ * it stays in the published declarations, and typedoc hides it.
+ * @hidden
  */
 export type SchemaSchemaLiteral = typeof schemaSchemaData;
 

@@ -1,8 +1,8 @@
 /**
  * How a store reports that its database became unavailable, and available again: one line per
- * cause, not one per request.
+ * cause, not one per request. Internal, apart from {@link StoreLogger}, which the stores' options
+ * name (so no internal tag here: it would strip that interface from the declarations too).
  *
- * @internal
  * @packageDocumentation
  */
 
