@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `pnpm api` / `pnpm api:update`: the API reports of the published packages (API Extractor, see
-// docs/decisions/0012-api-reports.md). For each entry point of each package's exports map (`.`,
+// docs/decisions/0013-api-reports.md). For each entry point of each package's exports map (`.`,
 // `./testing`, `./vitest`) API Extractor reads the built declarations (dist/<entry>.d.ts, so run the
 // build first) and writes what they export, declaration by declaration, to
 // packages/<pkg>/api/<entry>.api.md. Without `--update` the reports are compared with the committed

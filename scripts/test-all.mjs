@@ -13,7 +13,7 @@ const steps = [
   ['typecheck', ['pnpm', 'exec', 'turbo', 'run', 'typecheck', '--output-logs=errors-only']],
   ['build', ['pnpm', 'exec', 'turbo', 'run', 'build', '--output-logs=errors-only']],
   // The public API of every published entry point against its committed report
-  // (packages/*/api/*.api.md, docs/decisions/0012-api-reports.md): after the build, which it reads.
+  // (packages/*/api/*.api.md, docs/decisions/0013-api-reports.md): after the build, which it reads.
   ['api', ['node', 'scripts/api-report.mjs']],
   [
     'tests',

@@ -9,7 +9,7 @@ export default defineConfig([
     ...shared,
     entry: { index: 'src/index.ts', vitest: 'src/vitest.ts' },
     format: ['esm', 'cjs'],
-    // `@internal` declarations stay out of the published types (docs/decisions/0012-api-reports.md).
+    // `@internal` declarations stay out of the published types (docs/decisions/0013-api-reports.md).
     dts: { compilerOptions: { stripInternal: true } },
   },
   {

@@ -3,7 +3,7 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: ['src/index.ts'],
   format: ['esm', 'cjs'],
-  // `@internal` declarations stay out of the published types (docs/decisions/0012-api-reports.md).
+  // `@internal` declarations stay out of the published types (docs/decisions/0013-api-reports.md).
   dts: { compilerOptions: { stripInternal: true } },
   sourcemap: true,
   clean: true,

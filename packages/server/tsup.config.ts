@@ -20,7 +20,7 @@ export default defineConfig([
       'sqlite-reader': 'src/store/sqlite-reader.ts',
     },
     format: ['esm', 'cjs'],
-    // `@internal` declarations stay out of the published types (docs/decisions/0012-api-reports.md).
+    // `@internal` declarations stay out of the published types (docs/decisions/0013-api-reports.md).
     dts: {
       entry: { index: 'src/index.ts', testing: 'src/testing.ts' },
       compilerOptions: { stripInternal: true },

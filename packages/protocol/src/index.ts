@@ -46,6 +46,12 @@ export {
 export { type PatchPath, parsePath, safeParsePath, stringifyPath } from './path/index.ts';
 export { type CompatibilityProfile, entraProfile, resolveProfile, strictProfile } from './profile.ts';
 export { type ProjectionParams, projectResource, projectResources } from './projection/index.ts';
-export { type SortParams, sortResources } from './sort/index.ts';
+export {
+  compareSortKeys,
+  type SortKey,
+  type SortParams,
+  sortKeyOf,
+  sortResources,
+} from './sort/index.ts';
 export { compareCodePoints, foldCase } from './text/index.ts';
 export { checkIfMatch, computeVersion, isNotModified, weakETag } from './version/index.ts';
