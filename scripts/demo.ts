@@ -21,7 +21,6 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { memoryCybSafeApp } from '../templates/cybsafe/src/app.ts';
 import { basePath, createConnector } from '../templates/cybsafe/src/connector.ts';
-import { openStore } from '../templates/cybsafe/src/store.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const templateDir = join(root, 'templates', 'cybsafe');
@@ -59,7 +58,7 @@ async function importPackage<T>(name: string): Promise<T> {
     pathToFileURL(join(dirname(manifest), fromSources ? entry['@scim/source'] : entry.import.default)).href
   );
 }
-const { issueToken, toNodeListener } =
+const { issueToken, openConnectorStore, toNodeListener } =
   await importPackage<typeof import('../packages/server/src/index.ts')>('@scim/server');
 const entra = await importPackage<typeof import('../packages/entra-mock/src/index.ts')>('@scim/entra-mock');
 const { parseMappingTable } =
@@ -80,7 +79,7 @@ const tenantPath = join(dataDir, 'tenant.json');
 for (const file of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`, logsPath, tenantPath])
   rmSync(file, { force: true });
 
-const store = openStore(`file:${dbPath}`); // the template's src/store.ts
+const store = openConnectorStore(`file:${dbPath}`); // what the template's npm start opens
 const app = memoryCybSafeApp(); // CybSafe's own user model, which the connector's hooks update
 const handler = createConnector({ store, app }); // the template's src/connector.ts
 await handler.ready;
@@ -94,7 +93,9 @@ say(`   Tenant URL    ${tenantUrl}  ${dim('(node:http + toNodeListener)')}`);
 say(
   `   Secret Token  issued with issueToken(); only its SHA-256 hash is stored ${dim('(shown at the end)')}`,
 );
-say(`   Store         ${show(dbPath)}  ${dim('(sqliteStore, through the template\u2019s src/store.ts)')}`);
+say(
+  `   Store         ${show(dbPath)}  ${dim('(sqliteStore, through openConnectorStore, as the template\u2019s npm start)')}`,
+);
 
 // ---------------------------------------------------------------------------------------------
 step(2, 'A simulated Entra tenant (@scim/entra-mock)');
