@@ -1,8 +1,8 @@
 // `scim-server start` caps V8's young generation. Under a steady stream of requests V8 grows each
 // semi-space of the young generation up to its maximum (32 MB on 64-bit Node 24, so about 64 MB of
-// heap) and keeps it when the load stops: with 100,000 users the server sat at 247 MB after 30 s of
-// mixed load instead of its 118 MB idle. Capped at 4 MB it stays near idle at the same CPU per
-// request (docs/benchmarks.md, "Resident memory"; bench/memory.ts). V8 reads the cap only when the
+// heap) and keeps it when the load stops: with 100,000 users, after 30 s of mixed load at full
+// speed, the server held 268 MB; capped at 4 MB, 207 MB, for 8% more CPU per request
+// (docs/benchmarks.md, "Resident memory"; bench/memory.ts). V8 reads the cap only when the
 // process starts, so the bin starts itself again with the flag (process.execve: the same process
 // id, signals and stdio). Node's own guide on the flag:
 // https://nodejs.org/api/cli.html#--max-semi-space-sizesize-in-mib
