@@ -25,7 +25,9 @@ let token;
 await runTokenCommand(['create'], { env, out: (line) => { token = /Secret Token: (\\S+)/.exec(line)?.[1] ?? token; }, err: () => {} });
 const { startServer } = await import('./src/server.ts');
 const variant = process.env.VARIANT;
-const log = variant === 'none' ? undefined : (line) => process.stdout.write(line + '\\n');
+// as npm start writes its lines (connectorServer's serve): batched per tick, to standard output
+const { batchedLines } = await import('@scim/server');
+const log = variant === 'none' ? undefined : batchedLines();
 const server = await startServer(variant === 'json' ? { ...env, LOG_FORMAT: 'json' } : env, log ? { log } : {});
 process.on('message', () => process.send(process.cpuUsage()));
 process.stderr.write('READY ' + server.url + ' ' + token + '\\n');

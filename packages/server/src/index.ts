@@ -34,6 +34,7 @@ export type * from './auth/types.ts';
 export { type DatabaseTarget, describeDatabase, parseDatabaseUrl } from './cli/database-url.ts';
 export { createScimHandler } from './handler/index.ts';
 export {
+  batchedLines,
   type CreateLoggerOptions,
   createLogger,
   getRequestId,

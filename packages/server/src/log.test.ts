@@ -7,10 +7,12 @@ import { recordingTokenStore } from './auth/token-store.fixture.ts';
 import { issueToken } from './auth/tokens.ts';
 import {
   batchedDestination,
+  batchedLines,
   createLogger,
   getRequestId,
   logRequest,
   redactSecrets,
+  redactSecretsThoroughly,
   withRequestLogging,
 } from './log.ts';
 
@@ -81,6 +83,86 @@ describe('redactSecrets: percent-encoded credentials', () => {
     ]) {
       expect(redactSecrets(text)).toBe(text);
     }
+  });
+});
+
+describe('batchedLines', () => {
+  it('writes the lines of one tick in one write, each with its newline, in order', async () => {
+    const writes: string[] = [];
+    const log = batchedLines({ write: (chunk: string) => writes.push(chunk) });
+    log('GET /Users 200 1ms a');
+    log('GET /Groups 200 1ms b');
+    expect(writes).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).toEqual(['GET /Users 200 1ms a\nGET /Groups 200 1ms b\n']);
+    log('PATCH /Users/1 200 2ms c');
+    log.flush();
+    expect(writes).toEqual(['GET /Users 200 1ms a\nGET /Groups 200 1ms b\n', 'PATCH /Users/1 200 2ms c\n']);
+  });
+});
+
+describe('redactSecrets, its shortcuts', () => {
+  // Pieces of logged URLs: escapes (once, twice, thrice encoded), markers and their parts, tokens.
+  const piece = fc.oneof(
+    fc.constantFrom(
+      '%20',
+      '%22',
+      '%25',
+      '%2522',
+      '%252522',
+      '%5F',
+      '%73',
+      '%45',
+      '%65',
+      '+',
+      '=',
+      '&',
+      '?',
+      '/',
+    ),
+    fc.constantFrom(
+      'scim',
+      '_',
+      'scim_',
+      'eyJ',
+      'ey',
+      'J',
+      'bearer',
+      'Basic',
+      'BEARER',
+      'bas',
+      'ic',
+      '.',
+      'x',
+    ),
+    fc.constantFrom(
+      '0123456789abcdef',
+      'abcdefghijklmnopqrstuvwxyzABCDEFGHIJ0123456',
+      'userName',
+      'eq',
+      'é',
+      '%C3%A9',
+    ),
+    fc.string({ maxLength: 4 }),
+  );
+  it('answers exactly as the thorough path for any URL-like text', () => {
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 24 }), (pieces) => {
+        const text = pieces.join('');
+        expect(redactSecrets(text)).toBe(redactSecretsThoroughly(text));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('redacts a token hidden under three levels of encoding, and leaves an encoded filter as it is', () => {
+    const token = 'scim_0123456789abcdef_abcdefghijklmnopqrstuvwxyzABCDEFGHIJ0123456';
+    const thrice = encodeURIComponent(encodeURIComponent(encodeURIComponent(`"${token}"`)));
+    expect(redactSecrets(`/Users?filter=userName%20eq%20${thrice}`)).not.toContain(
+      'abcdefghijklmnopqrstuvwxyzABCDEFGHIJ0123456',
+    );
+    const filter = `/Users?filter=${encodeURIComponent('userName eq "bjensen@example.com"')}`;
+    expect(redactSecrets(filter)).toBe(filter);
   });
 });
 

@@ -5,7 +5,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { tokenCommand } from '../auth/token-command.ts';
-import { createLogger, type RequestLogger, withRequestLogging } from '../log.ts';
+import { batchedLines, createLogger, type RequestLogger, withRequestLogging } from '../log.ts';
 import { createNodeServer } from '../node.ts';
 import type { ScimHandler } from '../options.ts';
 import type { ScimStore } from '../store/types.ts';
@@ -289,7 +289,7 @@ export function connectorServer(definition: ConnectorDefinition): ConnectorServe
   const serve: ConnectorServer['serve'] = async () => {
     loadEnvFile();
     try {
-      const running = await startServer(process.env, { log: (line) => process.stdout.write(`${line}\n`) });
+      const running = await startServer(process.env, { log: batchedLines() });
       for (const line of banner(process.env, running)) console.log(line);
       for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void running.close());
     } catch (error) {
