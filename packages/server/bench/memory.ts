@@ -13,14 +13,14 @@
  * from the same file every time. Resident memory is read from `/proc/<pid>/status` (VmRSS) of the
  * server process, twice a second. The request log goes to a file, as a deployment would keep it.
  */
-import { execFileSync, fork, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { fork } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
-import { type ReadyMessage, USERS } from './servers/common.ts';
+import { startCli } from './servers/cli.ts';
+import { cpuMicros, type ReadyMessage, USERS } from './servers/common.ts';
 
 const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 30);
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 30);
@@ -46,37 +46,11 @@ async function ensureDatabase(): Promise<void> {
   await new Promise((resolve) => child.once('exit', resolve));
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 /** VmRSS of a process, in MB. */
 function rssMb(pid: number): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m);
   if (!line) throw new Error(`no VmRSS for ${pid}`);
   return Number(line[1]) / 1024;
-}
-
-async function waitReady(base: string, token: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    try {
-      const r = await fetch(`${base}/ServiceProviderConfig`, {
-        headers: { authorization: `Bearer ${token}` },
-      });
-      if (r.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(100);
-  }
-  throw new Error('the server did not answer within 20 s');
 }
 
 interface Sample {
@@ -127,51 +101,42 @@ interface Measured {
   readonly cpuMsPerRequest: number;
 }
 
-/** CPU time (user + system) of a process, in ms. */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-}
-
-async function measure(config: Config, dir: string, token: string): Promise<Measured> {
-  const db = join(dir, 'scim.db');
-  const port = await freePort();
+async function measure(config: Config, dir: string): Promise<Measured> {
   const logFile = join(dir, 'requests.log');
-  const server = spawn(process.execPath, [...config.nodeArgs, cli, 'start'], {
-    env: { ...process.env, DATABASE_URL: db, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', openSync(logFile, 'w'), 'inherit'],
-  });
-  const base = `http://127.0.0.1:${port}`;
+  const server = await startCli(join(dir, 'scim.db'), logFile, {}, { bin: cli, nodeArgs: config.nodeArgs });
+  // startCli serves under --base-path /scim; autocannon's paths replace the URL's path.
+  const origin = `http://127.0.0.1:${server.port}`;
+  const base = `${origin}/scim`;
+  const { token, port } = server;
   try {
-    await waitReady(base, token);
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' };
     const list = (await (
       await fetch(`${base}/Users?count=10&startIndex=${Math.floor(USERS / 2)}`, { headers })
     ).json()) as { Resources: { id: string }[] };
     const ids = list.Resources.map((r) => r.id);
     await sleep(2000);
-    const pid = server.pid!;
+    const pid = server.child.pid!;
     const idle = rssMb(pid);
     let posted = 0;
     let patched = 0;
-    const cpuBefore = cpuMs(pid);
+    const cpuBefore = cpuMicros(pid);
     const run: Promise<autocannon.Result> = Promise.resolve(
       autocannon({
-        url: base,
+        url: origin,
         connections: CONNECTIONS,
         duration: LOAD_SECONDS,
         headers,
         requests: [
-          { method: 'GET', path: `/Users/${ids[0]}` },
+          { method: 'GET', path: `/scim/Users/${ids[0]}` },
           {
             method: 'GET',
-            path: `/Users?filter=${encodeURIComponent('userName eq "user050000@example.com"')}`,
+            path: `/scim/Users?filter=${encodeURIComponent('userName eq "user050000@example.com"')}`,
           },
-          { method: 'GET', path: '/Users?count=100' },
-          { method: 'GET', path: '/ServiceProviderConfig' },
+          { method: 'GET', path: '/scim/Users?count=100' },
+          { method: 'GET', path: '/scim/ServiceProviderConfig' },
           {
             method: 'POST',
-            path: '/Users',
+            path: '/scim/Users',
             setupRequest: (r: autocannon.Request) => ({
               ...r,
               body: JSON.stringify({
@@ -183,7 +148,7 @@ async function measure(config: Config, dir: string, token: string): Promise<Meas
           },
           {
             method: 'PATCH',
-            path: `/Users/${ids[1]}`,
+            path: `/scim/Users/${ids[1]}`,
             setupRequest: (r: autocannon.Request) => ({
               ...r,
               body: JSON.stringify({
@@ -197,7 +162,7 @@ async function measure(config: Config, dir: string, token: string): Promise<Meas
     );
     const during = await sampleWhile(pid, run);
     const result = await run;
-    const cpu = cpuMs(pid) - cpuBefore;
+    const cpu = (cpuMicros(pid) - cpuBefore) / 1000;
     const after = await sampleWhile(pid, sleep(IDLE_SECONDS * 1000));
     return {
       idle,
@@ -210,8 +175,8 @@ async function measure(config: Config, dir: string, token: string): Promise<Meas
       cpuMsPerRequest: cpu / result.requests.total,
     };
   } finally {
-    server.kill('SIGTERM');
-    await new Promise((resolve) => server.once('exit', resolve));
+    server.child.kill('SIGTERM');
+    await new Promise((resolve) => server.child.once('exit', resolve));
   }
 }
 
@@ -226,14 +191,8 @@ async function main(): Promise<void> {
       const db = join(dir, 'scim.db');
       copyFileSync(cacheDb, db);
       if (existsSync(`${cacheDb}-wal`)) copyFileSync(`${cacheDb}-wal`, `${db}-wal`);
-      const created = JSON.parse(
-        execFileSync(process.execPath, [cli, 'tokens', 'create', '--tenant', 'default', '--json'], {
-          env: { ...process.env, DATABASE_URL: db },
-          encoding: 'utf8',
-        }),
-      ) as { token: string };
       process.stderr.write(`${config.name}: ${LOAD_SECONDS} s of load, then ${IDLE_SECONDS} s idle\n`);
-      const m = await measure(config, dir, created.token);
+      const m = await measure(config, dir);
       failed += m.failed;
       const f = (n: number) => n.toFixed(0);
       rows.push(

@@ -20,7 +20,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { startCli } from './servers/cli.ts';
-import { TOKEN as DEFAULT_TOKEN, type ReadyMessage, USERS } from './servers/common.ts';
+import { cpuMicros, TOKEN as DEFAULT_TOKEN, type ReadyMessage, USERS } from './servers/common.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = 10;
@@ -150,19 +150,6 @@ function medianOf(runs: readonly Measured[]): Measured {
   };
 }
 
-/** CPU time a process has used so far (user + system, all threads), in µs, from /proc. */
-function cpuOf(pid: number | undefined): number {
-  if (pid === undefined) return Number.NaN;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime, fields 14 and 15 of the line (11 and 12 after the command), in ticks of 10 ms.
-    return (Number(fields[11]) + Number(fields[12])) * 10_000;
-  } catch {
-    return Number.NaN;
-  }
-}
-
 async function measure(s: Server, c: Case, warmUp = false): Promise<Measured> {
   const url = `${s.base}${c.path(s)}`;
   const TOKEN = s.token ?? DEFAULT_TOKEN;
@@ -193,7 +180,7 @@ async function measure(s: Server, c: Case, warmUp = false): Promise<Measured> {
     });
   }
   let n = 0;
-  const cpuBefore = cpuOf(s.child.pid);
+  const cpuBefore = cpuMicros(s.child.pid);
   const result = await autocannon({
     url,
     connections: CONNECTIONS,
@@ -217,7 +204,7 @@ async function measure(s: Server, c: Case, warmUp = false): Promise<Measured> {
     rps: result.requests.average,
     p99: result.latency.p99,
     errors: result.non2xx + result.errors + result.timeouts,
-    cpuUs: (cpuOf(s.child.pid) - cpuBefore) / Math.max(1, result.requests.total),
+    cpuUs: (cpuMicros(s.child.pid) - cpuBefore) / Math.max(1, result.requests.total),
   };
 }
 

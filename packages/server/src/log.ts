@@ -37,14 +37,19 @@ const MAYBE_SECRET = /scim_|eyJ|bearer|basic|%/i;
 const REDACTED = '[redacted]';
 const MAX_DEPTH = 8;
 
+/** Decodes the ASCII percent-escapes of a text (`%41` to `A`), leaving every other escape as it is. */
+function decodeAsciiEscapes(text: string): string {
+  return text.replace(/%([0-7][0-9A-Fa-f])/g, (_, hex: string) =>
+    String.fromCharCode(Number.parseInt(hex, 16)),
+  );
+}
+
 /** Percent-decodes a run; when it is not valid UTF-8, decodes at least its ASCII escapes. */
 function decodeLoosely(run: string): string {
   try {
     return decodeURIComponent(run);
   } catch {
-    return run.replace(/%([0-7][0-9A-Fa-f])/g, (_, hex: string) =>
-      String.fromCharCode(Number.parseInt(hex, 16)),
-    );
+    return decodeAsciiEscapes(run);
   }
 }
 
@@ -97,9 +102,7 @@ const SECRET_MARKER = /scim_|eyJ|bearer|basic/i;
 function decodingSpellsMarker(text: string): boolean {
   let decoded = text;
   for (let level = 0; level < 3 && decoded.includes('%'); level++) {
-    decoded = decoded.replace(/%([0-7][0-9A-Fa-f])/g, (_, hex: string) =>
-      String.fromCharCode(Number.parseInt(hex, 16)),
-    );
+    decoded = decodeAsciiEscapes(decoded);
     if (SECRET_MARKER.test(decoded)) return true;
   }
   return false;
@@ -207,12 +210,10 @@ export function batchedLines(sink?: {
   const write = (line: string) => {
     destination.write(`${line}\n`);
   };
-  return Object.assign(write, {
-    flush: () => (destination as { flush?: () => void }).flush?.(),
-  });
+  return Object.assign(write, { flush: () => destination.flush() });
 }
 
-let stdout: DestinationStream | undefined;
+let stdout: (DestinationStream & { flush(): void }) | undefined;
 
 /**
  * Standard output, batched per tick ({@link batchedDestination}): each batch is one synchronous
@@ -220,7 +221,7 @@ let stdout: DestinationStream | undefined;
  * process exits, and what is pending is written on exit. One for the process, shared by every
  * logger that writes there.
  */
-function batchedStdout(): DestinationStream {
+function batchedStdout(): DestinationStream & { flush(): void } {
   if (stdout !== undefined) return stdout;
   const sonic = pino.destination({ dest: 1, sync: true });
   const batched = batchedDestination(sonic);

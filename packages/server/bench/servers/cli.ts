@@ -20,11 +20,19 @@ export interface CliServer {
   readonly token: string;
 }
 
+/** Which bin runs, and with which Node options: the source by default. */
+export interface CliLaunch {
+  /** The bin (default src/cli/main.ts; bench/memory.ts runs dist/cli.js). */
+  readonly bin?: string;
+  /** Node options before it (default: the source condition, no warnings). */
+  readonly nodeArgs?: readonly string[];
+}
+
 /** Issues a token for the tenant `default` with `scim-server tokens create` on `database`. */
-async function createToken(database: string): Promise<string> {
+async function createToken(database: string, bin: string, nodeArgs: readonly string[]): Promise<string> {
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    [...NODE_ARGS, MAIN, 'tokens', 'create', '--tenant', 'default', '--label', 'bench', '--json'],
+    [...nodeArgs, bin, 'tokens', 'create', '--tenant', 'default', '--label', 'bench', '--json'],
     { env: { ...process.env, DATABASE_URL: database } },
   );
   return (JSON.parse(stdout) as { token: string }).token;
@@ -32,17 +40,19 @@ async function createToken(database: string): Promise<string> {
 
 /**
  * Starts `scim-server start --base-path /scim` on a free loopback port with `env` added to the
- * environment; its standard output (the request log) goes to `logFile`.
+ * environment; its standard output (the request log) goes to `logFile`. `launch` picks another bin
+ * or other Node options.
  */
 export async function startCli(
   database: string,
   logFile: string,
   env: Readonly<Record<string, string>> = {},
+  { bin = MAIN, nodeArgs = NODE_ARGS }: CliLaunch = {},
 ): Promise<CliServer> {
-  const token = await createToken(database);
+  const token = await createToken(database, bin, nodeArgs);
   const child = spawn(
     process.execPath,
-    [...NODE_ARGS, MAIN, 'start', '--port', '0', '--host', '127.0.0.1', '--base-path', '/scim'],
+    [...nodeArgs, bin, 'start', '--port', '0', '--host', '127.0.0.1', '--base-path', '/scim'],
     {
       env: { ...process.env, DATABASE_URL: database, ...env },
       stdio: ['ignore', openSync(logFile, 'w'), 'pipe'],

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 /**
  * What every benchmark server shares: the generated directory (the same users for every server),
  * and the message a server sends its parent once it listens.
@@ -43,6 +44,19 @@ export interface ReadyMessage {
   readonly largeGroupId: string;
   /** The SQLite file the server serves, when it has one (for the as-shipped CLI case). */
   readonly database?: string;
+}
+
+/** CPU time a process has used so far (user + system, all threads), in µs, from /proc; NaN when unknown. */
+export function cpuMicros(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime, fields 14 and 15 of the line (11 and 12 after the command), in ticks of 10 ms.
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /** Resident set size after a GC (the benchmark runs servers with --expose-gc). */
