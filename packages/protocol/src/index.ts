@@ -40,6 +40,7 @@ export {
   type AttributeChange,
   applyPatch,
   decodeEntraRole,
+  jsonEqual,
   type PatchResult,
   type ReferenceChange,
 } from './patch/index.ts';

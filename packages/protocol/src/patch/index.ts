@@ -1,4 +1,5 @@
 export { applyPatch } from './apply.ts';
+export { jsonEqual } from './json.ts';
 export { decodeEntraRole } from './roles.ts';
 export type {
   ApplyPatchOptions,

@@ -19,7 +19,24 @@ export function cloneJson<T>(value: T): T {
   return value;
 }
 
-/** @internal Deep equality of JSON data. */
+/**
+ * Whether two JSON values are equal: the same primitives, arrays of equal items in the same order,
+ * objects with the same keys holding equal values, in any key order (RFC 8259 section 4: an object
+ * is an unordered collection). The PATCH engine compares values by it (a `replace` with the value
+ * already there changes nothing), and the server compares stored attributes by it. A key whose
+ * value is `undefined` counts as present; JSON text never holds one.
+ *
+ * @param a - a JSON value
+ * @param b - another JSON value
+ * @returns `true` when they are equal as JSON
+ * @example
+ * ```ts
+ * import { jsonEqual } from '@scim/protocol';
+ * jsonEqual({ givenName: 'Barbara', familyName: 'Jensen' }, { familyName: 'Jensen', givenName: 'Barbara' }); // true
+ * jsonEqual(['a', 'b'], ['b', 'a']); // false: arrays keep their order
+ * ```
+ * @see https://datatracker.ietf.org/doc/html/rfc8259#section-4
+ */
 export function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (Array.isArray(a)) {

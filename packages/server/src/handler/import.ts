@@ -6,8 +6,9 @@ import type { ScimServerOptions } from '../options.ts';
 import type { CreateInput, ScimStore } from '../store/types.ts';
 import { parseJson } from './body.ts';
 import { type ResolvedConfig, resolveConfig, type ServedType, storageOf } from './config.ts';
+import type { RequestContext } from './context.ts';
 import { checkText } from './limits.ts';
-import { type PreparedCreate, prepareCreate, type RequestContext } from './resources.ts';
+import { type PreparedCreate, prepareCreate } from './resources.ts';
 
 /** One resource of the input: its JSON text and the line it starts on. @internal */
 export interface ImportItem {

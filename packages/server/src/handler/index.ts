@@ -20,19 +20,12 @@ import { RETRY_AFTER_SECONDS } from '../retry-after.ts';
 import { readJson } from './body.ts';
 import { type BulkDispatch, runBulk } from './bulk.ts';
 import { resolveConfig, type ServedType, storageOf } from './config.ts';
+import type { RequestContext } from './context.ts';
 import { type DiscoveryEndpoint, discovery } from './discovery.ts';
 import { checkText, unstorable } from './limits.ts';
+import { listResources, searchAll } from './list.ts';
 import { queryParams, searchParams } from './query.ts';
-import {
-  createResource,
-  deleteResource,
-  getResource,
-  listResources,
-  patchResource,
-  type RequestContext,
-  replaceResource,
-  searchAll,
-} from './resources.ts';
+import { createResource, deleteResource, getResource, patchResource, replaceResource } from './resources.ts';
 import { scimJson } from './respond.ts';
 
 /** Where a request's path leads. */

@@ -2,6 +2,8 @@ import { URN } from '@scim/schemas';
 import type { ScimHandler, ScimServerOptions } from '../options.ts';
 import { memoryStore } from '../store/memory.ts';
 import type { ScimStore } from '../store/types.ts';
+import { resolveConfig } from './config.ts';
+import type { RequestContext } from './context.ts';
 import { createScimHandler } from './index.ts';
 
 /** A response body as tests read it: loosely, field by field. @internal */
@@ -68,5 +70,26 @@ export function harness(options: Partial<ScimServerOptions> = {}, store: ScimSto
         throw new Error(`createGroup ${displayName}: ${r.status} ${JSON.stringify(r.body)}`);
       return r.body;
     },
+  };
+}
+
+/**
+ * A {@link RequestContext} for unit tests of the handler's modules: tenant `default`, base
+ * `http://scim.test`, over a new memory store, or over a harness's store (opened by its handler)
+ * for tests that read resources. @internal
+ */
+export function requestContext(
+  options: Partial<ScimServerOptions> = {},
+  store: ScimStore = memoryStore(),
+): RequestContext {
+  const config = resolveConfig({ store, authenticate: async () => undefined, ...options });
+  return {
+    config,
+    store,
+    tenant: 'default',
+    principal: { tenant: 'default', kind: 'bearer', id: 'tok_default' },
+    base: 'http://scim.test',
+    requestId: 'req-1',
+    logger: undefined,
   };
 }

@@ -1,9 +1,10 @@
 // Request validation and the PATCH shapes real clients send (issue 11), through the handler.
-import { URN } from '@scim/schemas';
+import { attr, createResourceSchema, defineSchema, isScimError, URN } from '@scim/schemas';
 import { describe, expect, test } from 'vitest';
 import { memoryStore } from '../store/memory.ts';
 import { createScimHandler } from './index.ts';
-import { harness } from './test-helpers.ts';
+import { harness, requestContext } from './test-helpers.ts';
+import { checkImmutable, checkRequired, parseCreate, parseReplace } from './validation.ts';
 
 const patch = (...Operations: unknown[]) => ({ schemas: [URN.PatchOp], Operations });
 const ENT = URN.EnterpriseUser;
@@ -204,5 +205,93 @@ describe('Entra and Okta PATCH shapes', () => {
       patch({ op: 'add', path: 'members', value: [{ value: upper }] }),
     );
     expect(added.status).toBe(400);
+  });
+});
+
+// validation.ts on its own: what a POST or PUT body must be before it is written.
+
+const badgeSchema = defineSchema({
+  id: 'urn:ietf:params:scim:schemas:acme:2.0:Badge',
+  name: 'Badge',
+  attributes: [
+    attr.string('holder', { required: true }),
+    attr.complex('issued', [attr.string('site'), attr.string('by')], { mutability: 'immutable' }),
+  ],
+});
+const badges = createResourceSchema(
+  { id: 'Badge', name: 'Badge', endpoint: '/Badges', schema: badgeSchema.id, schemaExtensions: [] },
+  [badgeSchema],
+);
+
+function scimErrorOf(run: () => unknown): { scimType?: string | undefined; detail: string } | undefined {
+  try {
+    run();
+  } catch (error) {
+    if (!isScimError(error)) throw error;
+    return { scimType: error.scimType, detail: error.message };
+  }
+  return undefined;
+}
+
+describe('validation.ts', () => {
+  const ctx = requestContext({ resourceTypes: [{ schema: badges }] });
+  const badge = ctx.config.types.find((t) => t.name === 'Badge')!;
+
+  test('checkImmutable: an immutable attribute once set keeps its value, compared as JSON (keys in any order)', () => {
+    const previous = { holder: 'a', issued: { site: 'HQ', by: 'desk' } };
+    expect(
+      scimErrorOf(() => checkImmutable(badge, previous, { issued: { by: 'desk', site: 'HQ' } })),
+    ).toBeUndefined();
+    expect(
+      scimErrorOf(() => checkImmutable(badge, previous, { issued: { site: 'HQ', by: 'gate' } })),
+    ).toMatchObject({
+      scimType: 'mutability',
+      detail: expect.stringContaining('"issued" is immutable'),
+    });
+    expect(scimErrorOf(() => checkImmutable(badge, previous, {}))?.scimType).toBe('mutability');
+    // Not yet set: a PUT may set it.
+    expect(
+      scimErrorOf(() => checkImmutable(badge, { holder: 'a' }, { issued: { site: 'HQ' } })),
+    ).toBeUndefined();
+  });
+
+  test('checkRequired names every missing attribute, then every one of white space only', () => {
+    expect(scimErrorOf(() => checkRequired(badge, {}, false))?.detail).toContain(
+      'required attribute missing: holder',
+    );
+    expect(scimErrorOf(() => checkRequired(badge, { holder: ' \t' }, false))?.detail).toContain(
+      'holder is only white space',
+    );
+    expect(scimErrorOf(() => checkRequired(badge, { holder: 'a' }, false))).toBeUndefined();
+  });
+
+  test('parseReplace: an id in the body must be the one in the URL', () => {
+    const body = { schemas: [badgeSchema.id], id: 'b1', holder: 'a' };
+    expect(parseReplace(ctx, badge, 'b1', body)).toEqual({ schemas: [badgeSchema.id], holder: 'a' });
+    expect(scimErrorOf(() => parseReplace(ctx, badge, 'b2', body))?.scimType).toBe('mutability');
+  });
+
+  test('parseCreate reads a role as Entra encodes it under the entra profile only', () => {
+    const encoded = JSON.stringify({ id: '06b07648', value: '25', displayName: 'Role1234' });
+    const body = { schemas: [URN.User], userName: 'a', roles: [{ value: encoded }] };
+    expect(parseCreate(ctx, ctx.config.users, body).roles).toEqual([{ value: '25', display: 'Role1234' }]);
+    const strict = requestContext({ profile: 'strict' });
+    expect(parseCreate(strict, strict.config.users, body).roles).toEqual([{ value: encoded }]);
+  });
+
+  test('through the handler: a PUT may send an immutable object again with its keys in another order', async () => {
+    const h = harness({ resourceTypes: [{ schema: badges }] });
+    const created = await h.call('POST', '/Badges', {
+      schemas: [badgeSchema.id],
+      holder: 'a',
+      issued: { site: 'HQ', by: 'desk' },
+    });
+    expect(created.status).toBe(201);
+    const put = (issued: unknown) =>
+      h.call('PUT', `/Badges/${created.body.id}`, { schemas: [badgeSchema.id], holder: 'b', issued });
+    expect((await put({ by: 'desk', site: 'HQ' })).status).toBe(200);
+    const changed = await put({ by: 'gate', site: 'HQ' });
+    expect(changed.status).toBe(400);
+    expect(changed.body.scimType).toBe('mutability');
   });
 });

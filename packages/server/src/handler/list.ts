@@ -1,0 +1,119 @@
+/**
+ * Queries (RFC 7644 section 3.4.2): GET /{type} and POST /{type}/.search, paged by index or by
+ * cursor (RFC 9865), and POST /.search at the root over every resource type (section 3.4.3).
+ */
+import { ScimError, URN } from '@scim/schemas';
+import type { Reply } from '../pipeline.ts';
+import type { ServedType } from './config.ts';
+import type { RequestContext } from './context.ts';
+import { cursorRequest, sealCursor } from './cursor.ts';
+import { compileQueryFilter, compileSort, pageWindow, type QueryParams } from './query.ts';
+import { renderListed, wantsMembers } from './representation.ts';
+import { scimJson } from './respond.ts';
+import type { Json } from './stored.ts';
+
+/** A ListResponse paged by index (RFC 7644 section 3.4.2.4). */
+function indexPage(totalResults: number, startIndex: number, resources: Json[]): Reply {
+  return scimJson(200, {
+    schemas: [URN.ListResponse],
+    totalResults,
+    startIndex,
+    itemsPerPage: resources.length,
+    Resources: resources,
+  });
+}
+
+/** GET /{type} and POST /{type}/.search. @internal */
+export async function listResources(
+  ctx: RequestContext,
+  type: ServedType,
+  params: QueryParams,
+): Promise<Reply> {
+  const filter = compileQueryFilter(params.filter, type, ctx.config);
+  const sort = compileSort(params, type);
+  const window = pageWindow(params, ctx.config);
+  const members = wantsMembers(type, params);
+  const scope = cursorRequest(ctx.config, ctx.tenant, type.name, params, window.count);
+  const page = await ctx.store.list(ctx.tenant, {
+    resourceType: type.name,
+    ...(filter === undefined ? {} : { filter }),
+    ...(sort === undefined ? {} : { sort }),
+    ...(scope === undefined ? {} : scope.after === undefined ? { keyset: true } : { after: scope.after }),
+    startIndex: window.startIndex,
+    count: window.count,
+    members,
+  });
+  const resources: Json[] = [];
+  await renderListed(ctx, type, page.resources, params, resources);
+  if (scope !== undefined) {
+    if (
+      window.count > 0 &&
+      page.next === undefined &&
+      scope.after === undefined &&
+      page.totalResults > resources.length
+    ) {
+      // A custom store without keyset paging: a page without nextCursor would end the listing.
+      throw new ScimError(
+        'invalidValue',
+        `cursor: this server's store does not page by cursor; page with startIndex and count`,
+      );
+    }
+    // RFC 9865: a cursor page has no startIndex; nextCursor only when more follow (count=0 asks
+    // for totalResults only, so no page follows it).
+    return scimJson(200, {
+      schemas: [URN.ListResponse],
+      totalResults: page.totalResults,
+      itemsPerPage: resources.length,
+      ...(page.next === undefined || window.count === 0
+        ? {}
+        : {
+            nextCursor: sealCursor(ctx.config.cursorKey, scope.scope, {
+              position: page.next,
+              count: window.count,
+            }),
+          }),
+      Resources: resources,
+    });
+  }
+  return indexPage(page.totalResults, window.startIndex, resources);
+}
+
+/** POST /.search at the root: every resource type, paged as one list. @internal */
+export async function searchAll(ctx: RequestContext, params: QueryParams): Promise<Reply> {
+  if (params.cursor !== undefined) {
+    throw new ScimError(
+      'invalidValue',
+      'cursor: cursor paging is per resource type (GET /Users?cursor=, POST /Users/.search); the root /.search pages by startIndex',
+    );
+  }
+  const window = pageWindow(params, ctx.config);
+  const compiled = ctx.config.types.map((type) => ({
+    type,
+    filter: compileQueryFilter(params.filter, type, ctx.config),
+    sort: compileSort(params, type),
+  }));
+  let skip = window.startIndex - 1;
+  let room = window.count;
+  let total = 0;
+  const resources: Json[] = [];
+  for (const { type, filter, sort } of compiled) {
+    const base = {
+      resourceType: type.name,
+      ...(filter === undefined ? {} : { filter }),
+      ...(sort === undefined ? {} : { sort }),
+    };
+    const counted = await ctx.store.list(ctx.tenant, { ...base, startIndex: 1, count: 0 });
+    total += counted.totalResults;
+    if (skip >= counted.totalResults) {
+      skip -= counted.totalResults;
+      continue;
+    }
+    if (room === 0) continue;
+    const members = wantsMembers(type, params);
+    const page = await ctx.store.list(ctx.tenant, { ...base, startIndex: skip + 1, count: room, members });
+    skip = 0;
+    await renderListed(ctx, type, page.resources, params, resources);
+    room -= page.resources.length;
+  }
+  return indexPage(total, window.startIndex, resources);
+}

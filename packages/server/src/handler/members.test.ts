@@ -1,0 +1,152 @@
+import { isScimError } from '@scim/schemas';
+import { describe, expect, test } from 'vitest';
+import {
+  knownMembers,
+  memberIds,
+  memberLabels,
+  movesAny,
+  notSelf,
+  patchDelta,
+  patchMoves,
+  replaceMembers,
+} from './members.ts';
+import { harness, requestContext } from './test-helpers.ts';
+
+const ctx = requestContext();
+const users = ctx.config.users;
+const groups = ctx.config.groups!;
+
+function scimTypeOf(run: () => unknown): string | undefined {
+  try {
+    run();
+  } catch (error) {
+    return isScimError(error) ? error.scimType : 'not a ScimError';
+  }
+  return undefined;
+}
+
+describe('memberIds', () => {
+  test('each id once, in order, under the reference attribute in any case', () => {
+    expect(memberIds(groups, { Members: [{ value: 'b' }, { value: 'a' }, { value: 'b' }] })).toEqual([
+      'b',
+      'a',
+    ]);
+    expect(memberIds(groups, { members: null })).toEqual([]);
+    expect(memberIds(groups, {})).toEqual([]);
+    expect(memberIds(users, { members: [{ value: 'a' }] })).toBeUndefined();
+  });
+
+  test('400 for a list that is not one, or a member without an id', () => {
+    expect(scimTypeOf(() => memberIds(groups, { members: { value: 'a' } }))).toBe('invalidValue');
+    expect(scimTypeOf(() => memberIds(groups, { members: [{ value: '' }] }))).toBe('invalidValue');
+    expect(scimTypeOf(() => memberIds(groups, { members: ['a'] }))).toBe('invalidValue');
+  });
+});
+
+describe('memberLabels', () => {
+  test("display by id, the first one sent; Microsoft's displayName only under the entra profile", () => {
+    const body = {
+      members: [
+        { value: 'a', display: 'Ann' },
+        { value: 'a', display: 'Other' },
+        { value: 'b', displayName: 'Bob' },
+        { value: 'c', display: '' },
+      ],
+    };
+    expect(memberLabels(ctx, groups, body)).toEqual({ a: 'Ann', b: 'Bob' });
+    expect(memberLabels(requestContext({ profile: 'strict' }), groups, body)).toEqual({ a: 'Ann' });
+    expect(memberLabels(ctx, groups, { members: [{ value: 'a' }] })).toBeUndefined();
+  });
+
+  test('an id that is the name of an Object property is a label like any other', () => {
+    const labels = memberLabels(ctx, groups, { members: [{ value: '__proto__', display: 'P' }] });
+    expect(Object.hasOwn(labels ?? {}, '__proto__')).toBe(true);
+    expect(Object.getPrototypeOf(labels)).toBe(Object.prototype);
+  });
+});
+
+describe('replaceMembers', () => {
+  test('the store replaces the list; the feed names who comes and who goes', () => {
+    const before = [
+      { value: 'a', type: 'User' },
+      { value: 'b', type: 'User' },
+    ];
+    const moves = replaceMembers(ctx, before, ['b', 'c'], { c: 'Cy' });
+    expect(moves).toEqual({
+      added: ['c'],
+      removed: ['a'],
+      delta: { added: ['b', 'c'], removed: [], removeAll: true, unknown: 'skip', display: { c: 'Cy' } },
+    });
+    expect(replaceMembers(ctx, before, undefined, undefined)).toEqual({
+      added: [],
+      removed: ['a', 'b'],
+      delta: undefined,
+    });
+  });
+});
+
+describe('movesAny and notSelf', () => {
+  test('a delta moves members when it names one or removes them all', () => {
+    expect(movesAny(undefined)).toBe(false);
+    expect(movesAny({ added: [], removed: [] })).toBe(false);
+    expect(movesAny({ added: [], removed: [], removeAll: true })).toBe(true);
+    expect(movesAny({ added: ['a'], removed: [] })).toBe(true);
+  });
+
+  test('a group cannot be its own member', () => {
+    expect(scimTypeOf(() => notSelf(groups, 'g1', ['u1', 'g1']))).toBe('invalidValue');
+    expect(scimTypeOf(() => notSelf(groups, 'g1', ['u1']))).toBeUndefined();
+  });
+});
+
+describe('with a store', () => {
+  test('knownMembers keeps the ids of resources of the tenant, in order, looked up one by one or by filter', async () => {
+    const h = harness();
+    const a = await h.createUser('a');
+    const g = await h.createGroup('G');
+    const c = requestContext({}, h.store);
+    expect(await knownMembers(c, 'x', ['nope', g.id, a.id])).toEqual([g.id, a.id]);
+    const many = [a.id, 'n1', 'n2', g.id, 'n3', 'n4', 'n5'];
+    expect(await knownMembers(c, 'x', many)).toEqual([a.id, g.id]);
+    const rejecting = requestContext({ unknownMembers: 'reject' }, h.store);
+    expect(await knownMembers(rejecting, 'x', ['nope', a.id])).toEqual(['nope', a.id]);
+  });
+
+  test('patchDelta: the reference change, unknown members left out; none when members are untouched', async () => {
+    const h = harness();
+    const a = await h.createUser('a');
+    const c = requestContext({}, h.store);
+    const ref = { path: 'MEMBERS', added: ['nope', a.id], removed: ['gone'], display: { [a.id]: 'A' } };
+    expect(await patchDelta(c, groups, 'g1', [ref])).toEqual({
+      added: [a.id],
+      removed: ['gone'],
+      unknown: 'skip',
+      display: { [a.id]: 'A' },
+    });
+    expect(await patchDelta(c, groups, 'g1', [{ path: 'emails', added: [], removed: [] }])).toBeUndefined();
+    expect(await patchDelta(c, users, 'u1', [ref])).toBeUndefined();
+  });
+
+  test('patchMoves names only the members that really come and go (Entra sends adds again)', async () => {
+    const h = harness();
+    const a = await h.createUser('a');
+    const b = await h.createUser('b');
+    const c = await h.createUser('c');
+    const g = await h.createGroup('G', [a.id, b.id]);
+    const ctxOf = requestContext({}, h.store);
+    const delta = { added: [a.id, c.id], removed: [b.id, 'absent'] };
+    expect(await patchMoves(ctxOf, groups, g.id, delta)).toEqual({ added: [c.id], removed: [b.id] });
+    expect(await patchMoves(ctxOf, groups, g.id, undefined)).toEqual({ added: [], removed: [] });
+    // Remove every member, then add one of them back: the others are named as removed.
+    const all = { added: [a.id], removed: [], removeAll: true };
+    expect(await patchMoves(ctxOf, groups, g.id, all)).toEqual({ added: [a.id], removed: [b.id] });
+  });
+
+  test('patchMoves takes a delta of more than 100 named members as it is', async () => {
+    const h = harness();
+    const g = await h.createGroup('G');
+    const ids = Array.from({ length: 101 }, (_, i) => `m${i}`);
+    const moves = await patchMoves(requestContext({}, h.store), groups, g.id, { added: ids, removed: [] });
+    expect(moves.added).toHaveLength(101);
+  });
+});

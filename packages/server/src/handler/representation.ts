@@ -1,0 +1,149 @@
+/**
+ * A stored resource as SCIM JSON (RFC 7643 section 3): its `schemas`, data, members with their
+ * `$ref`, a user's `groups`, and `meta` (resource type, dates, `location`, `version`); then
+ * projected by `attributes` and `excludedAttributes` (RFC 7644 section 3.4.2.5).
+ */
+import { projectResource, weakETag } from '@scim/protocol';
+import type { Reply } from '../pipeline.ts';
+import type { StoredMember, StoredResource } from '../store/types.ts';
+import type { ServedType } from './config.ts';
+import type { RequestContext } from './context.ts';
+import { attributeList, type QueryParams } from './query.ts';
+import { scimJson } from './respond.ts';
+import { type Json, schemasOf } from './stored.ts';
+
+/** The URL segment of a resource type by name (`Users` for `User`). */
+function segmentOf(ctx: RequestContext, resourceType: string): string {
+  return ctx.config.types.find((t) => t.name === resourceType)?.segment ?? `${resourceType}s`;
+}
+
+/** The URL of a resource of this type: `meta.location`, and a created resource's `Location`. @internal */
+export function locationOf(ctx: RequestContext, type: ServedType, id: string): string {
+  return `${ctx.base}/${type.segment}/${encodeURIComponent(id)}`;
+}
+
+function memberJson(ctx: RequestContext, m: StoredMember): Json {
+  return {
+    value: m.value,
+    ...(m.display === undefined ? {} : { display: m.display }),
+    type: m.type,
+    $ref: `${ctx.base}/${segmentOf(ctx, m.type)}/${encodeURIComponent(m.value)}`,
+  };
+}
+
+/** Renders a stored resource as SCIM JSON, before projection. @internal */
+export function render(
+  ctx: RequestContext,
+  type: ServedType,
+  stored: StoredResource,
+  groups?: readonly StoredMember[],
+): Json {
+  const out: Json = { schemas: schemasOf(type, stored.data), id: stored.id, ...stored.data };
+  if (type.referenceAttribute !== undefined && stored.members !== undefined) {
+    out[type.referenceAttribute] = stored.members.map((m) => memberJson(ctx, m));
+  }
+  if (groups !== undefined && groups.length > 0) {
+    out.groups = groups.map((g) => ({ ...memberJson(ctx, g), type: 'direct' }));
+  }
+  out.meta = {
+    resourceType: type.name,
+    created: stored.created,
+    lastModified: stored.lastModified,
+    location: locationOf(ctx, type, stored.id),
+    version: weakETag(stored.version),
+  };
+  return out;
+}
+
+/**
+ * Whether a projection returns attribute `name` (top-level, core schema); with `explicitOnly`,
+ * only when `attributes` names it.
+ * @internal
+ */
+export function wants(name: string, params: QueryParams, explicitOnly: boolean): boolean {
+  const lower = name.toLowerCase();
+  const matches = (p: string) => {
+    const l = p.toLowerCase();
+    const bare = l.includes(':') ? l.slice(l.lastIndexOf(':') + 1) : l;
+    return bare === lower || bare.startsWith(`${lower}.`);
+  };
+  const include = attributeList(params.attributes);
+  if (include.length > 0) return include.some(matches);
+  if (explicitOnly) return false;
+  return !attributeList(params.excludedAttributes).some((p) => p.toLowerCase().replace(/^.*:/, '') === lower);
+}
+
+/** Whether the response returns the type's members, so that the read must ask the store for them. @internal */
+export function wantsMembers(type: ServedType, params: QueryParams): boolean {
+  return type.referenceAttribute !== undefined && wants(type.referenceAttribute, params, false);
+}
+
+/** Applies `attributes` / `excludedAttributes` and the schema's `returned` rules. @internal */
+export function project(type: ServedType, json: Json, params: QueryParams): Json {
+  const attributes = attributeList(params.attributes);
+  const excludedAttributes = attributeList(params.excludedAttributes);
+  if (attributes.length === 0 && excludedAttributes.length === 0) {
+    return projectResource(json, type.schema);
+  }
+  return projectResource(json, type.schema, { attributes, excludedAttributes });
+}
+
+/**
+ * A user's groups, when the server serves groups and the projection returns them (with
+ * `explicitOnly`, only when `attributes` names `groups`: a list's pages leave them out).
+ * @internal
+ */
+export async function withGroups(
+  ctx: RequestContext,
+  type: ServedType,
+  id: string,
+  params: QueryParams,
+  explicitOnly: boolean,
+): Promise<readonly StoredMember[] | undefined> {
+  if (type.kind !== 'user' || ctx.config.groups === undefined || !wants('groups', params, explicitOnly)) {
+    return undefined;
+  }
+  return ctx.store.memberOf(ctx.tenant, id);
+}
+
+/**
+ * Renders and projects the resources of a list page onto `out`, as a list returns them (a user's
+ * `groups` only when `attributes` names them).
+ * @internal
+ */
+export async function renderListed(
+  ctx: RequestContext,
+  type: ServedType,
+  page: readonly StoredResource[],
+  params: QueryParams,
+  out: Json[],
+): Promise<void> {
+  for (const r of page) {
+    const groups = await withGroups(ctx, type, r.id, params, true);
+    out.push(project(type, render(ctx, type, r, groups), params));
+  }
+}
+
+/**
+ * The reply that returns a resource after a write: rendered, projected, with its `ETag` (and the
+ * members read again when the write did not return them and the projection wants them).
+ * @internal
+ */
+export async function respondWith(
+  ctx: RequestContext,
+  type: ServedType,
+  stored: StoredResource,
+  status: number,
+  params: QueryParams,
+  extra: Record<string, string> = {},
+): Promise<Reply> {
+  let full = stored;
+  if (stored.members === undefined && wantsMembers(type, params)) {
+    full = (await ctx.store.get(ctx.tenant, type.name, stored.id, { members: true })) ?? stored;
+  }
+  const groups = await withGroups(ctx, type, stored.id, params, false);
+  return scimJson(status, project(type, render(ctx, type, full, groups), params), {
+    etag: weakETag(full.version),
+    ...extra,
+  });
+}
