@@ -1,4 +1,4 @@
-import type { ComparisonOperator, ExpressionNode } from './ast.ts';
+import type { ExpressionComparisonOperator, ExpressionNode } from './ast.ts';
 import { MappingError, positionAt } from './errors.ts';
 import { lex, type Token } from './lexer.ts';
 
@@ -59,7 +59,7 @@ export function parseTokens(text: string, tokens: readonly Token[]): ExpressionN
       }
       return {
         kind: 'comparison',
-        operator: t.value as ComparisonOperator,
+        operator: t.value as ExpressionComparisonOperator,
         left,
         right,
         start: left.start,
