@@ -51,7 +51,7 @@ export {
   type ParameterType,
 } from './functions.ts';
 export { MAX_EXPRESSION_LENGTH } from './lexer.ts';
-export { parseExpression } from './parser.ts';
+export { parseExpression, safeParseExpression } from './parser.ts';
 export {
   type GraphAttributeMappingSource,
   type GraphStringKeyAttributeMappingSourceValuePair,
