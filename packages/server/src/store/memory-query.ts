@@ -76,7 +76,7 @@ export function querySchema(
 }
 
 /** The `sortBy` text of a sort's path, for `sortResources` and `resolvePath`. */
-export function sortPath(path: QueryPath): string {
+export function sortByOf(path: QueryPath): string {
   const head = `${path.urn === undefined ? '' : `${path.urn}:`}${path.subAttribute !== undefined && path.parent !== undefined ? path.parent.name : path.attribute}`;
   return path.subAttribute === undefined ? head : `${head}.${path.subAttribute}`;
 }

@@ -53,13 +53,13 @@ function lookupKeys(resourceType: string, data: Json): string[] {
 }
 
 /** The name a member list shows for a row: its `displayName`, else its `userName`. */
-export function display(row: Row): string | undefined {
+function displayOf(row: Row): string | undefined {
   const d = row.data.displayName ?? row.data.userName;
   return typeof d === 'string' ? d : undefined;
 }
 
 /** The 409 for a unique value another resource holds. */
-export function taken(resourceType: string, key: UniqueKey): ScimError {
+export function alreadyExists(resourceType: string, key: UniqueKey): ScimError {
   return new ScimError(
     'uniqueness',
     `a ${resourceType} with ${key.attribute} "${key.value}" already exists; query for it and update it instead`,
@@ -110,7 +110,7 @@ export class MemoryTenant {
   checkUnique(resourceType: string, keys: readonly UniqueKey[], id: string | undefined): void {
     for (const key of keys) {
       const owner = this.unique.get(uniqueKey(resourceType, key));
-      if (owner !== undefined && owner !== id) throw taken(resourceType, key);
+      if (owner !== undefined && owner !== id) throw alreadyExists(resourceType, key);
     }
   }
 
@@ -245,7 +245,7 @@ export class MemoryTenant {
     for (const [id, label] of this.members.get(groupId) ?? []) {
       const row = this.byId.get(id);
       if (row === undefined) continue;
-      const d = label ?? display(row);
+      const d = label ?? displayOf(row);
       out.push(
         d === undefined
           ? { value: id, type: row.resourceType }
@@ -261,7 +261,7 @@ export class MemoryTenant {
     for (const g of this.memberOf.get(id) ?? []) {
       const row = this.byId.get(g);
       if (row === undefined) continue;
-      const d = display(row);
+      const d = displayOf(row);
       out.push(
         d === undefined
           ? { value: g, type: row.resourceType }
@@ -286,7 +286,7 @@ export class MemoryTenant {
     if (referenceAttribute !== undefined) out[referenceAttribute] = this.memberList(row.id);
     const of = this.memberOf.get(row.id);
     if (of !== undefined && of.size > 0 && out.groups === undefined) {
-      out.groups = [...of].map((g) => ({ value: g, type: 'direct', display: display(this.byId.get(g)!) }));
+      out.groups = [...of].map((g) => ({ value: g, type: 'direct', display: displayOf(this.byId.get(g)!) }));
     }
     return out;
   }

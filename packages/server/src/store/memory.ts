@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { compareSortKeys, compileFilter, type SortKey, sortKeyOf, sortResources } from '@scim/protocol';
 import { ScimError } from '@scim/schemas';
 import { overBudget, queryBudget } from './budget.ts';
-import { querySchema, sortPath } from './memory-query.ts';
-import { type Json, MemoryTenant, type Row, taken, uniqueKey } from './memory-tenant.ts';
+import { querySchema, sortByOf } from './memory-query.ts';
+import { alreadyExists, type Json, MemoryTenant, type Row, uniqueKey } from './memory-tenant.ts';
 import { readPosition } from './sql/shared.ts';
 import type {
   ChangeEvent,
@@ -162,7 +162,7 @@ class MemoryStore implements ScimStore {
       t.checkUnique(resourceType, input.unique, undefined);
       for (const key of input.unique) {
         const k = uniqueKey(resourceType, key);
-        if (claimed.has(k) && claimed.get(k) !== n) throw taken(resourceType, key);
+        if (claimed.has(k) && claimed.get(k) !== n) throw alreadyExists(resourceType, key);
         claimed.set(k, n);
       }
       t.checkMembers('', [...new Set(input.members ?? [])], input.unknownMembers);
@@ -414,7 +414,7 @@ class MemoryStore implements ScimStore {
       });
     }
     if (query.sort === undefined) return { matched: kept.map((v) => v.row), keyOf: () => undefined };
-    const sortBy = sortPath(query.sort.path);
+    const sortBy = sortByOf(query.sort.path);
     const sorted = sortResources(
       kept.map((v) => v.json),
       schema,
