@@ -88,3 +88,29 @@ export function isCreateConnectorError(value: unknown): value is CreateConnector
     typeof (value as { fix?: unknown }).fix === 'string'
   );
 }
+
+/**
+ * The result of a `safeParseX` function of the scaffolder: the value, or the
+ * {@link CreateConnectorError} `parseX` would have thrown.
+ *
+ * @typeParam T - the parsed value
+ * @example
+ * ```ts
+ * const result: SafeCreateConnectorResult<ParsedArgs> = safeParseArgs(process.argv.slice(2));
+ * if (!result.success) console.error(result.error.format());
+ * ```
+ * @see https://github.com/scim-sdk/scim-sdk/blob/main/CONTRIBUTING.md#errors
+ */
+export type SafeCreateConnectorResult<T> =
+  | {
+      /** Parsed. */
+      readonly success: true;
+      /** The value. */
+      readonly value: T;
+    }
+  | {
+      /** Not parsed. */
+      readonly success: false;
+      /** The error `parseX` throws. */
+      readonly error: CreateConnectorError;
+    };

@@ -11,7 +11,7 @@
  * @see https://github.com/scim-sdk/scim-sdk/blob/main/docs/templates.md
  * @packageDocumentation
  */
-export { type ParsedArgs, parseArgs } from './actions/parse-args.ts';
+export { type ParsedArgs, parseArgs, safeParseArgs } from './actions/parse-args.ts';
 export type {
   ScaffoldContext,
   ScaffoldFileSystem,
@@ -21,10 +21,11 @@ export type {
   SpawnResult,
 } from './context.ts';
 export { createConnector } from './create-connector.ts';
-export { CreateConnectorError, isCreateConnectorError } from './errors.ts';
+export { CreateConnectorError, isCreateConnectorError, type SafeCreateConnectorResult } from './errors.ts';
 export type { CreateConnectorErrorCode } from './errors-data.ts';
 export {
   parseTemplateManifest,
+  safeParseTemplateManifest,
   type TemplateAttribute,
   type TemplateManifest,
   type TemplateResource,

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fixturesDir } from '../test/helpers.ts';
 import { isCreateConnectorError } from './errors.ts';
-import { manifestProblems, parseTemplateManifest } from './manifest.ts';
+import { manifestProblems, parseTemplateManifest, safeParseTemplateManifest } from './manifest.ts';
 
 const fixture = JSON.parse(readFileSync(join(fixturesDir, 'fixture-basic', 'template.json'), 'utf8'));
 
@@ -72,5 +73,57 @@ describe('parseTemplateManifest', () => {
   it('refuses what is not an object', () => {
     expect(manifestProblems([])).toEqual(['it must be a JSON object']);
     expect(manifestProblems(null)).toEqual(['it must be a JSON object']);
+  });
+});
+
+describe('safeParseTemplateManifest', () => {
+  it('returns the manifest parseTemplateManifest returns', () => {
+    expect(safeParseTemplateManifest(fixture)).toEqual({
+      success: true,
+      value: parseTemplateManifest(fixture),
+    });
+  });
+
+  it('returns the error parseTemplateManifest throws, naming the file and every problem', () => {
+    const broken = { ...fixture, id: 7, resources: 'none' };
+    const r = safeParseTemplateManifest(broken, 'templates/x/template.json');
+    expect(r.success).toBe(false);
+    if (r.success) return;
+    expect(r.error.code).toBe('invalidTemplateManifest');
+    expect(r.error.message).toContain('templates/x/template.json');
+    expect(() => parseTemplateManifest(broken, 'templates/x/template.json')).toThrow(r.error.message);
+  });
+
+  it('agrees with parseTemplateManifest on any JSON value: the same manifest, or the same error', () => {
+    // Arbitrary JSON, and the fixture with one field replaced by arbitrary JSON (nearer to valid).
+    const keys = Object.keys(fixture);
+    const value = fc.oneof(
+      fc.jsonValue({ maxDepth: 3 }),
+      fc
+        .tuple(fc.constantFrom(...keys), fc.jsonValue({ maxDepth: 2 }))
+        .map(([k, v]) => ({ ...fixture, [k]: v })),
+      fc.constantFrom(...keys).map((k) => {
+        const { [k]: _gone, ...rest } = fixture;
+        return rest;
+      }),
+    );
+    fc.assert(
+      fc.property(value, (v) => {
+        const safe = safeParseTemplateManifest(v, 't.json');
+        let plain: { value: unknown } | { message: string };
+        try {
+          plain = { value: parseTemplateManifest(v, 't.json') };
+        } catch (error) {
+          if (!isCreateConnectorError(error)) throw error;
+          plain = { message: error.message };
+        }
+        if ('message' in plain) {
+          expect(!safe.success && safe.error.message).toBe(plain.message);
+        } else {
+          expect(safe).toEqual({ success: true, value: plain.value });
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

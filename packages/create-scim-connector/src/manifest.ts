@@ -1,4 +1,4 @@
-import { CreateConnectorError } from './errors.ts';
+import { CreateConnectorError, isCreateConnectorError, type SafeCreateConnectorResult } from './errors.ts';
 
 /**
  * One row of a template's attribute table, in the form of the Entra provisioning guides.
@@ -255,4 +255,33 @@ export function parseTemplateManifest(value: unknown, file = 'template.json'): T
     throw new CreateConnectorError('invalidTemplateManifest', { file, problem: problems.join('; ') });
   }
   return value as TemplateManifest;
+}
+
+/**
+ * Checks a parsed `template.json` like {@link parseTemplateManifest}, returning the error instead
+ * of throwing it.
+ *
+ * @param value - The parsed JSON.
+ * @param file - The manifest's path, for the error message.
+ * @returns `{ success: true, value }` with the manifest, or `{ success: false, error }` with the
+ * {@link CreateConnectorError} `invalidTemplateManifest` naming every problem found.
+ * @throws Never for a bad manifest: the error is returned.
+ * @example
+ * ```ts
+ * import { safeParseTemplateManifest } from 'create-scim-connector';
+ * const result = safeParseTemplateManifest({ id: 'blank' }, 'templates/blank/template.json');
+ * if (!result.success) console.error(result.error.message);
+ * ```
+ * @see https://github.com/scim-sdk/scim-sdk/blob/main/docs/templates.md
+ */
+export function safeParseTemplateManifest(
+  value: unknown,
+  file = 'template.json',
+): SafeCreateConnectorResult<TemplateManifest> {
+  try {
+    return { success: true, value: parseTemplateManifest(value, file) };
+  } catch (error) {
+    if (isCreateConnectorError(error)) return { success: false, error };
+    throw error;
+  }
 }

@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
 import {
   type CompiledMappingTable,
   compileMappingTable,
-  type DirectoryObject,
   type MappingTable,
   parseMappingTable,
+  type SourceObject,
 } from '@scim/mapping';
 
 /**
@@ -33,7 +33,7 @@ export interface EntraMapping {
    * @param user - the directory user ({@link directoryUser})
    * @returns the body
    */
-  userBody(user: DirectoryObject): Record<string, unknown>;
+  userBody(user: SourceObject): Record<string, unknown>;
 }
 
 /**
@@ -75,7 +75,7 @@ export function readEntraMapping(file: string | URL): EntraMapping {
  * ```
  * @see https://learn.microsoft.com/graph/api/resources/user
  */
-export function directoryUser(alias: string, overrides: Record<string, unknown> = {}): DirectoryObject {
+export function directoryUser(alias: string, overrides: Record<string, unknown> = {}): SourceObject {
   const [given = alias, family = 'Tester'] = alias.split('.');
   const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
   return {

@@ -27,6 +27,7 @@ export {
   type EntraPatchBody,
   type EntraPatchOperation,
   type ScimDialect,
+  type TargetAttributeChange,
 } from './engine/dialect.ts';
 export {
   createProvisioningJob,

@@ -117,15 +117,29 @@ export interface CallNode extends Span {
 }
 
 /**
+ * The comparison operators of the expression language, allowed in `IIF` conditions (a SCIM
+ * filter's `eq`, `ne`, ... are `ComparisonOperator` in @scim/protocol).
+ *
+ * @example
+ * ```ts
+ * const op: ExpressionComparisonOperator = '<>';
+ * ```
+ * @see https://learn.microsoft.com/entra/identity/app-provisioning/functions-for-customizing-application-data#iif
+ */
+export type ExpressionComparisonOperator = '=' | '<>' | '<' | '<=' | '>' | '>=';
+
+/**
  * The comparison operators allowed in `IIF` conditions.
  *
+ * @deprecated Use {@link ExpressionComparisonOperator}: this name is also @scim/protocol's SCIM
+ * filter operators (`eq`, `ne`, ...), a different thing.
  * @example
  * ```ts
  * const op: ComparisonOperator = '<>';
  * ```
  * @see https://learn.microsoft.com/entra/identity/app-provisioning/functions-for-customizing-application-data#iif
  */
-export type ComparisonOperator = '=' | '<>' | '<' | '<=' | '>' | '>=';
+export type ComparisonOperator = ExpressionComparisonOperator;
 
 /**
  * A comparison such as `[country]="USA"`, valued `"True"` or `"False"`.
@@ -141,7 +155,7 @@ export interface ComparisonNode extends Span {
   /** Discriminator. */
   readonly kind: 'comparison';
   /** The operator. */
-  readonly operator: ComparisonOperator;
+  readonly operator: ExpressionComparisonOperator;
   /** Left operand. */
   readonly left: ExpressionNode;
   /** Right operand. */

@@ -1,9 +1,9 @@
 import type { CallNode, ExpressionNode, NumberNode } from './ast.ts';
-import { MappingError, positionAt, type SafeResult } from './errors.ts';
+import { MappingError, positionAt, type SafeMappingResult } from './errors.ts';
 import { type Compiled, type Env, type EvaluateOptions, FUNCTIONS, parametersFor } from './functions.ts';
 import { lex } from './lexer.ts';
 import { parseTokens } from './parser.ts';
-import { asString, bool, type DirectoryObject, type ExpressionValue, fromAttribute } from './values.ts';
+import { asString, bool, type ExpressionValue, fromAttribute, type SourceObject } from './values.ts';
 
 /**
  * A compiled expression: parse once, evaluate many times.
@@ -36,7 +36,7 @@ export interface CompiledExpression {
    * @returns the value Entra computes (`null` when the attribute would not flow)
    * @throws {@link MappingError} with stage `evaluate` (bad date, invalid regex, no unique value...)
    */
-  evaluate(source: DirectoryObject, options?: EvaluateOptions): ExpressionValue;
+  evaluate(source: SourceObject, options?: EvaluateOptions): ExpressionValue;
 }
 
 function suggest(name: string): string {
@@ -126,7 +126,7 @@ export function check(text: string, root: ExpressionNode, errors: MappingError[]
   visit(root, 0);
 }
 
-function lookup(source: DirectoryObject, name: string): unknown {
+function lookup(source: SourceObject, name: string): unknown {
   if (Object.hasOwn(source, name)) return source[name];
   const lower = name.toLowerCase();
   for (const key in source) if (key.toLowerCase() === lower) return source[key];
@@ -246,7 +246,7 @@ export function compileExpression(text: string): CompiledExpression {
     ast,
     attributes,
     redacted: callsFunction(ast, 'Redact'),
-    evaluate(source: DirectoryObject, options: EvaluateOptions = NO_OPTIONS): ExpressionValue {
+    evaluate(source: SourceObject, options: EvaluateOptions = NO_OPTIONS): ExpressionValue {
       const env: Env = { source, options, text };
       return run(env);
     },
@@ -266,7 +266,7 @@ export function compileExpression(text: string): CompiledExpression {
  * ```
  * @see https://learn.microsoft.com/entra/identity/app-provisioning/functions-for-customizing-application-data
  */
-export function safeCompileExpression(text: string): SafeResult<CompiledExpression> {
+export function safeCompileExpression(text: string): SafeMappingResult<CompiledExpression> {
   try {
     return { success: true, value: compileExpression(text) };
   } catch (error) {
@@ -318,7 +318,7 @@ export function validateExpression(text: string): MappingError[] {
  */
 export function evaluateExpression(
   text: string,
-  source: DirectoryObject,
+  source: SourceObject,
   options?: EvaluateOptions,
 ): ExpressionValue {
   return compileExpression(text).evaluate(source, options);

@@ -176,8 +176,23 @@ export interface SafeFailure {
 }
 
 /**
+ * The result of a `safe*` function of @scim/mapping: the value, or the {@link MappingError} instead
+ * of a throw (the SCIM packages' `safeParseX` return `SafeResult`, whose error is a `ScimError`).
+ *
+ * @example
+ * ```ts
+ * const result: SafeMappingResult<CompiledExpression> = safeCompileExpression(text);
+ * const value = result.success ? result.value.evaluate(user) : null;
+ * ```
+ * @see https://learn.microsoft.com/entra/identity/app-provisioning/functions-for-customizing-application-data
+ */
+export type SafeMappingResult<T> = SafeSuccess<T> | SafeFailure;
+
+/**
  * The result of a `safe*` function: the value, or the error instead of a throw.
  *
+ * @deprecated Use {@link SafeMappingResult}: this name is also @scim/schemas' result, whose error
+ * is a `ScimError`, not a `MappingError`.
  * @example
  * ```ts
  * const result: SafeResult<CompiledExpression> = safeCompileExpression(text);
@@ -185,7 +200,7 @@ export interface SafeFailure {
  * ```
  * @see https://learn.microsoft.com/entra/identity/app-provisioning/functions-for-customizing-application-data
  */
-export type SafeResult<T> = SafeSuccess<T> | SafeFailure;
+export type SafeResult<T> = SafeMappingResult<T>;
 
 /** @internal Computes line and column for an offset. */
 export function positionAt(text: string, offset: number): SourcePosition {

@@ -17,11 +17,11 @@ import {
   asList,
   asString,
   bool,
-  type DirectoryObject,
   type ExpressionObject,
   type ExpressionValue,
   isNullOrEmpty,
   isTruthy,
+  type SourceObject,
 } from './values.ts';
 
 /**
@@ -53,7 +53,7 @@ export interface EvaluateOptions {
 
 /** @internal What a compiled node evaluates against. */
 export interface Env {
-  readonly source: DirectoryObject;
+  readonly source: SourceObject;
   readonly options: EvaluateOptions;
   readonly text: string;
 }

@@ -16,6 +16,7 @@ export type {
   CallNode,
   ComparisonNode,
   ComparisonOperator,
+  ExpressionComparisonOperator,
   ExpressionNode,
   IdentifierNode,
   NumberNode,
@@ -37,6 +38,7 @@ export {
   type MappingErrorJSON,
   type MappingErrorStage,
   type SafeFailure,
+  type SafeMappingResult,
   type SafeResult,
   type SafeSuccess,
   type SourcePosition,
@@ -49,7 +51,7 @@ export {
   type ParameterType,
 } from './functions.ts';
 export { MAX_EXPRESSION_LENGTH } from './lexer.ts';
-export { parseExpression } from './parser.ts';
+export { parseExpression, safeParseExpression } from './parser.ts';
 export {
   type GraphAttributeMappingSource,
   type GraphStringKeyAttributeMappingSourceValuePair,
@@ -76,4 +78,4 @@ export {
   stringifyMappingTable,
   toGraphAttributeMappings,
 } from './tables.ts';
-export type { DirectoryObject, ExpressionObject, ExpressionValue } from './values.ts';
+export type { DirectoryObject, ExpressionObject, ExpressionValue, SourceObject } from './values.ts';

@@ -1,5 +1,5 @@
-import type { ComparisonOperator, ExpressionNode } from './ast.ts';
-import { MappingError, positionAt } from './errors.ts';
+import type { ExpressionComparisonOperator, ExpressionNode } from './ast.ts';
+import { isMappingError, MappingError, positionAt, type SafeMappingResult } from './errors.ts';
 import { lex, type Token } from './lexer.ts';
 
 /** @internal Parses tokens into a syntax tree; throws the first syntax error. */
@@ -59,7 +59,7 @@ export function parseTokens(text: string, tokens: readonly Token[]): ExpressionN
       }
       return {
         kind: 'comparison',
-        operator: t.value as ComparisonOperator,
+        operator: t.value as ExpressionComparisonOperator,
         left,
         right,
         start: left.start,
@@ -134,4 +134,29 @@ export function parseTokens(text: string, tokens: readonly Token[]): ExpressionN
  */
 export function parseExpression(text: string): ExpressionNode {
   return parseTokens(text, lex(text));
+}
+
+/**
+ * Parses an expression into its syntax tree like {@link parseExpression}, returning the error
+ * instead of throwing it.
+ *
+ * @param text - the expression, for example `Join(" ", [givenName], [surname])`
+ * @returns `{ success: true, value }` with the root node, or `{ success: false, error }` with the
+ * {@link MappingError} (stage `lex` or `parse`) that `parseExpression` throws
+ * @throws never for a bad expression: the error is returned
+ * @example
+ * ```ts
+ * import { safeParseExpression } from '@scim/mapping';
+ * const r = safeParseExpression('Join(" ", [givenName]');
+ * if (!r.success) console.error(r.error.code, r.error.position.column); // 'unclosedCall' 22
+ * ```
+ * @see https://learn.microsoft.com/entra/identity/app-provisioning/functions-for-customizing-application-data#syntax-overview
+ */
+export function safeParseExpression(text: string): SafeMappingResult<ExpressionNode> {
+  try {
+    return { success: true, value: parseExpression(text) };
+  } catch (error) {
+    if (isMappingError(error)) return { success: false, error };
+    throw error;
+  }
 }

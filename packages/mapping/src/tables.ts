@@ -1,8 +1,8 @@
 import { type CompiledExpression, compileExpression } from './compile.ts';
-import { isMappingError, MappingError, type SafeResult } from './errors.ts';
+import { isMappingError, MappingError, type SafeMappingResult } from './errors.ts';
 import type { EvaluateOptions } from './functions.ts';
 import { type GraphAttributeMappingSource, toGraphParseTree } from './print.ts';
-import { type DirectoryObject, type ExpressionValue, formatNumber, fromAttribute } from './values.ts';
+import { type ExpressionValue, formatNumber, fromAttribute, type SourceObject } from './values.ts';
 
 /**
  * How a target attribute gets its value.
@@ -228,7 +228,7 @@ export interface CompiledMappingTable {
    * strings (every other SCIM core attribute is a string, and Entra sends a value as its target's type)
    * @throws {@link MappingError} with stage `evaluate` when an expression fails
    */
-  evaluate(object: DirectoryObject, options?: EvaluateMappingOptions): Record<string, unknown>;
+  evaluate(object: SourceObject, options?: EvaluateMappingOptions): Record<string, unknown>;
 }
 
 function tableError(code: string, message: string): MappingError {
@@ -284,7 +284,7 @@ export function compileMappingTable(table: MappingTable): CompiledMappingTable {
   return {
     table,
     redactedTargets: steps.filter((s) => s.expression?.redacted === true).map((s) => s.mapping.target),
-    evaluate(object: DirectoryObject, options: EvaluateMappingOptions = {}): Record<string, unknown> {
+    evaluate(object: SourceObject, options: EvaluateMappingOptions = {}): Record<string, unknown> {
       const creating = (options.operation ?? 'create') === 'create';
       const resource: Record<string, unknown> = { schemas: [CORE[table.objectType]] };
       for (const { mapping, path, expression, reference } of steps) {
@@ -360,7 +360,7 @@ export function compileMappingTable(table: MappingTable): CompiledMappingTable {
  */
 export function evaluateMappingTable(
   table: MappingTable,
-  object: DirectoryObject,
+  object: SourceObject,
   options?: EvaluateMappingOptions,
 ): Record<string, unknown> {
   return compileMappingTable(table).evaluate(object, options);
@@ -492,7 +492,7 @@ export interface MatchingQuery {
  */
 export function matchingQueries(
   table: MappingTable,
-  object: DirectoryObject,
+  object: SourceObject,
   options?: EvaluateOptions,
 ): MatchingQuery[] {
   const out: { target: string; value: string; filter: string; precedence: number }[] = [];
@@ -611,7 +611,7 @@ export function parseMappingTable(json: string | unknown): MappingTable {
  * ```
  * @see https://learn.microsoft.com/entra/identity/app-provisioning/customize-application-attributes
  */
-export function safeParseMappingTable(json: string | unknown): SafeResult<MappingTable> {
+export function safeParseMappingTable(json: string | unknown): SafeMappingResult<MappingTable> {
   try {
     return { success: true, value: parseMappingTable(json) };
   } catch (error) {

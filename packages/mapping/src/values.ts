@@ -26,15 +26,29 @@ export interface ExpressionObject {
 export type ExpressionValue = string | number | null | readonly ExpressionValue[] | ExpressionObject;
 
 /**
- * A directory object as the expression reads it: attribute name to value (names match case-insensitively).
+ * The source object an expression or a mapping table reads: a directory object's attributes, name
+ * to value (names match case-insensitively). @scim/entra-mock's `DirectoryObject` is another
+ * thing: a tenant's user or group, tagged with its type.
  *
+ * @example
+ * ```ts
+ * const user: SourceObject = { givenName: 'Barbara', surname: 'Jensen', IsSoftDeleted: false };
+ * ```
+ * @see https://learn.microsoft.com/entra/identity/app-provisioning/customize-application-attributes
+ */
+export type SourceObject = Readonly<Record<string, unknown>>;
+
+/**
+ * A directory object as the expression reads it: attribute name to value.
+ *
+ * @deprecated Use {@link SourceObject}: this name is also @scim/entra-mock's tenant user or group.
  * @example
  * ```ts
  * const user: DirectoryObject = { givenName: 'Barbara', surname: 'Jensen', IsSoftDeleted: false };
  * ```
  * @see https://learn.microsoft.com/entra/identity/app-provisioning/customize-application-attributes
  */
-export type DirectoryObject = Readonly<Record<string, unknown>>;
+export type DirectoryObject = SourceObject;
 
 /** @internal Normalizes an attribute value read from a directory object. */
 export function fromAttribute(value: unknown): ExpressionValue {

@@ -407,8 +407,12 @@ export function isScimError(value: unknown): value is ScimError {
 }
 
 /**
- * The result of a `safeParseX` function: the value, or the error `parseX` would have thrown.
+ * The result of a `safeParseX` function: the value, or the error `parseX` would have thrown (a
+ * {@link ScimError} unless `E` says otherwise, as for `safeParseDatabaseUrl` in @scim/server,
+ * whose input is not a SCIM request).
  *
+ * @typeParam T - the parsed value
+ * @typeParam E - the error `parseX` throws (default `ScimError`)
  * @example
  * ```ts
  * const r: SafeResult<number> = { success: true, value: 1 };
@@ -416,4 +420,4 @@ export function isScimError(value: unknown): value is ScimError {
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.12
  */
-export type SafeResult<T> = { success: true; value: T } | { success: false; error: ScimError };
+export type SafeResult<T, E = ScimError> = { success: true; value: T } | { success: false; error: E };

@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isCreateConnectorError } from '../errors.ts';
-import { helpText, parseArgs } from './parse-args.ts';
+import { helpText, parseArgs, safeParseArgs } from './parse-args.ts';
 
 describe('parseArgs', () => {
   it('reads the directory and every flag', () => {
@@ -103,5 +104,65 @@ describe('helpText', () => {
       expect(text).toContain(flag);
     }
     expect(text).toContain('the template: blank, keeper');
+  });
+});
+
+describe('safeParseArgs', () => {
+  it('returns what parseArgs returns', () => {
+    const argv = ['my-app', '--template', 'keeper', '--no-git', '-y'];
+    expect(safeParseArgs(argv)).toEqual({ success: true, value: parseArgs(argv) });
+  });
+
+  it('returns the error parseArgs throws', () => {
+    const r = safeParseArgs(['my-app', '--templat', 'keeper']);
+    expect(r.success).toBe(false);
+    if (r.success) return;
+    expect(r.error.code).toBe('unknownFlag');
+    expect(r.error.args).toMatchObject({ closest: '--template' });
+    expect(() => parseArgs(['my-app', '--templat', 'keeper'])).toThrow(r.error.message);
+    const two = safeParseArgs(['a', 'b']);
+    expect(!two.success && two.error.code).toBe('invalidArguments');
+  });
+
+  it('agrees with parseArgs on any argument list: the same result, or the same error', () => {
+    const arg = fc.oneof(
+      fc.constantFrom(
+        '--template',
+        '-t',
+        '--store',
+        '--no-git',
+        '--git',
+        '-y',
+        '--help',
+        '-v',
+        '--',
+        '-',
+        '--x',
+        '-tz',
+      ),
+      fc
+        .constantFrom('--name=', '--store=', '--templat=')
+        .chain((f) => fc.string({ maxLength: 5 }).map((v) => f + v)),
+      fc.string({ maxLength: 8 }),
+    );
+    fc.assert(
+      fc.property(fc.array(arg, { maxLength: 6 }), (argv) => {
+        const safe = safeParseArgs(argv);
+        let plain: { value: unknown } | { code: string; message: string };
+        try {
+          plain = { value: parseArgs(argv) };
+        } catch (error) {
+          if (!isCreateConnectorError(error)) throw error;
+          plain = { code: error.code, message: error.message };
+        }
+        if ('code' in plain) {
+          expect(safe.success).toBe(false);
+          expect(!safe.success && [safe.error.code, safe.error.message]).toEqual([plain.code, plain.message]);
+        } else {
+          expect(safe).toEqual({ success: true, value: plain.value });
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { parseArgs as parseNodeArgs } from 'node:util';
-import { CreateConnectorError } from '../errors.ts';
+import { CreateConnectorError, isCreateConnectorError, type SafeCreateConnectorResult } from '../errors.ts';
 import { closestMatch } from '../templates.ts';
 import type { CreateConnectorOptions } from '../types.ts';
 
@@ -67,6 +67,30 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (values.yes) options.yes = true;
   if (values['dry-run']) options.dryRun = true;
   return { options, help: values.help === true, version: values.version === true };
+}
+
+/**
+ * Parses the CLI's arguments like {@link parseArgs}, returning the error instead of throwing it.
+ *
+ * @param argv - The arguments after the script name.
+ * @returns `{ success: true, value }` with the options and switches, or `{ success: false, error }`
+ * with the {@link CreateConnectorError} (`unknownFlag` or `invalidArguments`) `parseArgs` throws.
+ * @throws Never for bad arguments: the error is returned.
+ * @example
+ * ```ts
+ * import { safeParseArgs } from 'create-scim-connector';
+ * const parsed = safeParseArgs(['my-app', '--templat', 'keeper']);
+ * if (!parsed.success) console.error(parsed.error.format()); // There is no flag --templat. (and the fix: --template)
+ * ```
+ * @see https://nodejs.org/api/util.html#utilparseargsconfig
+ */
+export function safeParseArgs(argv: readonly string[]): SafeCreateConnectorResult<ParsedArgs> {
+  try {
+    return { success: true, value: parseArgs(argv) };
+  } catch (error) {
+    if (isCreateConnectorError(error)) return { success: false, error };
+    throw error;
+  }
 }
 
 const flags = {

@@ -6,7 +6,7 @@
 // https://learn.microsoft.com/en-us/entra/identity/app-provisioning/customize-application-attributes#provisioning-a-role-to-a-scim-app
 import { compileExpression } from '@scim/mapping';
 import type { ObjectMapping } from './config.ts';
-import type { AttributeChange, ScimDialect } from './dialect.ts';
+import type { ScimDialect, TargetAttributeChange } from './dialect.ts';
 import { diffTarget, sameValue } from './values.ts';
 
 type Role = Record<string, unknown>;
@@ -84,9 +84,9 @@ export function userChanges(
   current: Map<string, unknown>,
   mapped: Map<string, unknown>,
   roles: RoleContext,
-): AttributeChange[] {
+): TargetAttributeChange[] {
   const plain = new Map([...mapped].map(([target, value]) => [target, withoutRoleIds(value)]));
-  return diffTarget(current, plain, users.targets, users.rules).flatMap((change): AttributeChange[] => {
+  return diffTarget(current, plain, users.targets, users.rules).flatMap((change): TargetAttributeChange[] => {
     const fn = roleFunction(users, change.path);
     const value = mapped.get(change.path);
     if (fn === 'complex' && Array.isArray(value)) {

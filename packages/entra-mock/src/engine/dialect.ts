@@ -38,15 +38,17 @@ export function dialectOf(tenantUrl: string): ScimDialect {
 }
 
 /**
- * One attribute change to send, before the dialect shapes it into PATCH operations.
+ * One change to a target (SCIM) attribute that the provisioning engine is to send, before the
+ * dialect shapes it into PATCH operations (what a service provider's PATCH changed, before and
+ * after, is `AttributeChange` in @scim/protocol).
  *
  * @example
  * ```ts
- * const change: AttributeChange = { op: 'replace', path: 'displayName', value: 'Adele V.' };
+ * const change: TargetAttributeChange = { op: 'replace', path: 'displayName', value: 'Adele V.' };
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.5.2
  */
-export interface AttributeChange {
+export interface TargetAttributeChange {
   /** `add` when the target had no value, `replace` when it changes, `remove` when it is gone. */
   op: 'add' | 'replace' | 'remove';
   /** The target path, as in the mapping table (`name.givenName`, `emails[type eq "work"].value`). */
@@ -54,6 +56,19 @@ export interface AttributeChange {
   /** The new value (absent for `remove`). */
   value?: unknown;
 }
+
+/**
+ * One attribute change to send, before the dialect shapes it into PATCH operations.
+ *
+ * @deprecated Use {@link TargetAttributeChange}: this name is also @scim/protocol's record of what a
+ * PATCH changed (`path`, `oldValue`, `newValue`), a different thing.
+ * @example
+ * ```ts
+ * const change: AttributeChange = { op: 'replace', path: 'displayName', value: 'Adele V.' };
+ * ```
+ * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.5.2
+ */
+export type AttributeChange = TargetAttributeChange;
 
 /**
  * A SCIM PATCH operation in the shape Entra sends it on the wire: in the legacy dialect `op` is
@@ -97,7 +112,11 @@ export interface EntraPatchBody {
 /** @internal The PatchOp message URN (`URN.PatchOp` of @scim/schemas), short for the builders. */
 export const PATCH_OP = URN.PatchOp;
 
-const CAPITAL: Record<AttributeChange['op'], string> = { add: 'Add', replace: 'Replace', remove: 'Remove' };
+const CAPITAL: Record<TargetAttributeChange['op'], string> = {
+  add: 'Add',
+  replace: 'Replace',
+  remove: 'Remove',
+};
 
 function legacyValue(value: unknown): unknown {
   if (typeof value === 'boolean') return value ? 'True' : 'False';
@@ -120,7 +139,10 @@ function legacyValue(value: unknown): unknown {
  * ```
  * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/application-provisioning-config-problem-scim-compatibility
  */
-export function buildUserPatch(dialect: ScimDialect, changes: readonly AttributeChange[]): EntraPatchBody {
+export function buildUserPatch(
+  dialect: ScimDialect,
+  changes: readonly TargetAttributeChange[],
+): EntraPatchBody {
   if (dialect === 'legacy') {
     return {
       schemas: [PATCH_OP],

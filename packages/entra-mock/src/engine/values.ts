@@ -2,7 +2,7 @@
 // flattenings, and values as the provisioning logs print them.
 import type { ModifiedProperty } from '../logs/types.ts';
 import type { UpdateRules } from './config.ts';
-import type { AttributeChange } from './dialect.ts';
+import type { TargetAttributeChange } from './dialect.ts';
 import { readTarget } from './resource.ts';
 
 /** @internal A value as the logs print it. */
@@ -35,8 +35,8 @@ export function diff(
   after: Map<string, unknown>,
   targets: readonly string[],
   rules: UpdateRules,
-): AttributeChange[] {
-  const changes: AttributeChange[] = [];
+): TargetAttributeChange[] {
+  const changes: TargetAttributeChange[] = [];
   for (const target of targets) {
     if (rules.createOnly.has(target)) continue;
     const had = before.has(target);
@@ -52,7 +52,7 @@ export function diff(
 
 /** @internal The modified properties of a set of changes. */
 export function modifiedOf(
-  changes: readonly AttributeChange[],
+  changes: readonly TargetAttributeChange[],
   before: Map<string, unknown>,
 ): ModifiedProperty[] {
   return changes.map((c) => ({
@@ -113,8 +113,8 @@ export function diffTarget(
   mapped: Map<string, unknown>,
   targets: readonly string[],
   rules: UpdateRules,
-): AttributeChange[] {
-  const changes: AttributeChange[] = [];
+): TargetAttributeChange[] {
+  const changes: TargetAttributeChange[] = [];
   for (const target of targets) {
     if (rules.createOnly.has(target) || !mapped.has(target)) continue;
     const value = mapped.get(target);

@@ -2,7 +2,7 @@
 // or updated in the target. Entra reads a linked user back before it writes, and sends only what
 // differs from what the target returns. Manager references wait for phase 3.
 import { userChanges, withoutRoleIds } from '../app-roles.ts';
-import { type AttributeChange, buildUserPatch } from '../dialect.ts';
+import { buildUserPatch, type TargetAttributeChange } from '../dialect.ts';
 import type { UserLink } from '../job.ts';
 import type { Entry } from '../journal.ts';
 import { CORE_USER, deleteTarget, ENTERPRISE_USER, readTarget } from '../resource.ts';
@@ -147,7 +147,7 @@ function mappedForUpdate(ctx: CycleContext, plan: Plan<'provision'>): Map<string
 }
 
 /** The modified properties of the changes: the source attributes behind the changed targets. */
-function changedSources(ctx: CycleContext, changes: readonly AttributeChange[]): string[] {
+function changedSources(ctx: CycleContext, changes: readonly TargetAttributeChange[]): string[] {
   const names = new Set<string>();
   for (const c of changes) for (const s of ctx.config.users.sourcesOf.get(c.path) ?? [c.path]) names.add(s);
   return [...names];

@@ -1,6 +1,6 @@
 // Phase 3 of a cycle: reference attributes (the manager), set once every user of the cycle exists
 // in the target.
-import { type AttributeChange, buildUserPatch } from '../dialect.ts';
+import { buildUserPatch, type TargetAttributeChange } from '../dialect.ts';
 import { ENTERPRISE_USER } from '../resource.ts';
 import { RequestFailed } from '../target.ts';
 import { type CycleContext, recordReferenceFailure } from './context.ts';
@@ -12,7 +12,7 @@ import { type CycleContext, recordReferenceFailure } from './context.ts';
  * `….value` target gets the bare id; another target gets the list at its own path.
  * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups#handling-provisioning-and-deprovisioning-of-users
  */
-export function managerChange(target: string, id: string, tenantUrl: string): AttributeChange {
+export function managerChange(target: string, id: string, tenantUrl: string): TargetAttributeChange {
   if (/\.value$/i.test(target)) return { op: 'add', path: target, value: id };
   const url = new URL(tenantUrl);
   url.search = '';
@@ -59,7 +59,7 @@ export async function exportReferences(ctx: CycleContext): Promise<void> {
       targetId: link.targetId,
       changeId: crypto.randomUUID(),
     });
-    const change: AttributeChange =
+    const change: TargetAttributeChange =
       desired === null
         ? { op: 'remove', path: managerTarget }
         : managerChange(managerTarget, desired, ctx.config.options.tenantUrl);
