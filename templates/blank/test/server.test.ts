@@ -1,30 +1,16 @@
 // `npm run token` and `npm start` on the embedded SQLite store: a token issued by the command opens
 // the endpoint the server serves, from the same DATABASE_URL, until it is revoked.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { useConnectorSandbox } from '@scim/server/testing';
+import { describe, expect, it } from 'vitest';
 import { startServer } from '../src/server.ts';
 import { runTokenCommand } from '../src/token.ts';
 
-let dir: string;
-let env: Record<string, string>;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'scim-connector-'));
-  env = {
-    DATABASE_URL: `file:${join(dir, 'data', 'connector.db')}`,
-    PORT: '0',
-    PUBLIC_URL: 'https://scim.example.com',
-  };
+// A fresh directory and SQLite file per test; `token` runs `npm run token` on its environment.
+const sandbox = useConnectorSandbox({
+  runTokenCommand,
+  env: () => ({ PUBLIC_URL: 'https://scim.example.com' }),
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-async function token(argv: string[]) {
-  const lines: string[] = [];
-  const code = await runTokenCommand(argv, { env, out: (t) => lines.push(t), err: (t) => lines.push(t) });
-  return { code, lines };
-}
+const { token } = sandbox;
 
 describe('npm run token and npm start', () => {
   it('issue a token that opens the served endpoint, list it, and revoke it', async () => {
@@ -33,7 +19,7 @@ describe('npm run token and npm start', () => {
     expect(created.lines[0]).toBe(`Tenant URL:   https://scim.example.com${'/scim/v2'}`);
     const secret = created.lines[1]!.replace('Secret Token: ', '');
 
-    const server = await startServer(env);
+    const server = await startServer(sandbox.env);
     try {
       const get = (auth: string) =>
         fetch(

@@ -1,31 +1,20 @@
 // `npm run token` and `npm start` on the embedded SQLite store: the Secret an organization's
 // administrator sets opens that organization's endpoint, once its SCIM provider is active.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { useConnectorSandbox } from '@scim/server/testing';
+import { describe, expect, it } from 'vitest';
 import { startServer } from '../src/server.ts';
 import { runTokenCommand } from '../src/token.ts';
 
-let dir: string;
-let env: Record<string, string>;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'scim-connector-'));
-  env = {
-    DATABASE_URL: `file:${join(dir, 'data', 'connector.db')}`,
+// A fresh directory and SQLite file per test; `token` runs `npm run token` on its environment.
+const sandbox = useConnectorSandbox({
+  runTokenCommand,
+  env: (dir) => ({
     ORGANIZATIONS_FILE: join(dir, 'data', 'organizations.json'),
-    PORT: '0',
     PUBLIC_URL: 'https://app.vaultplatform.example',
-  };
+  }),
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-async function token(argv: string[]) {
-  const lines: string[] = [];
-  const code = await runTokenCommand(argv, { env, out: (t) => lines.push(t), err: (t) => lines.push(t) });
-  return { code, lines };
-}
+const { token } = sandbox;
 
 describe('npm run token and npm start', () => {
   it("set an organization's Secret, switch its SCIM provider on and off, and serve it", async () => {
@@ -35,7 +24,7 @@ describe('npm run token and npm start', () => {
     const secret = created.lines[1]!.replace('Secret Token: ', '');
     expect(created.lines[2]).toContain('npm run token -- activate --organization acme');
 
-    const server = await startServer(env);
+    const server = await startServer(sandbox.env);
     try {
       const get = (org: string) =>
         fetch(`${server.url}/api/scim/${org}/Users`, { headers: { authorization: `Bearer ${secret}` } });
