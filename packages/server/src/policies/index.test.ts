@@ -1,6 +1,7 @@
-import { URN } from '@scim/schemas';
+import { URN, userResourceSchema } from '@scim/schemas';
 import { describe, expect, test } from 'vitest';
 import { harness } from '../handler/test-helpers.ts';
+import { compilePolicies } from './index.ts';
 
 const patch = (Operations: unknown[]) => ({ schemas: [URN.PatchOp], Operations });
 const WORK = 'emails[type eq "work"].value';
@@ -91,6 +92,18 @@ describe('readOnlyAttributes', () => {
     const r = await h.call('PATCH', `/Users/${u.id}`, patch([{ op: 'add', path: 'title', value: 'X' }]));
     expect(r.status).toBe(400);
     expect(r.body.scimType).toBe('mutability');
+  });
+
+  test('strict: a read-only object resent with its keys in another order is no change', () => {
+    // JSON compares objects by their members, in any order (RFC 8259 section 4); a store such as
+    // PostgreSQL's jsonb gives them back in its own order.
+    const policies = compilePolicies({ readOnlyAttributes: ['name'] }, userResourceSchema, 'strict');
+    const previous = { schemas: [URN.User], userName: 'a', name: { givenName: 'G', familyName: 'F' } };
+    const next = { schemas: [URN.User], userName: 'a', name: { familyName: 'F', givenName: 'G' } };
+    expect(policies.onUpdate(previous, next)).toEqual(next);
+    expect(() => policies.onUpdate(previous, { ...next, name: { familyName: 'F', givenName: 'H' } })).toThrow(
+      /read-only/,
+    );
   });
 });
 

@@ -1,4 +1,4 @@
-import { applyPatch, compileValueFilter, parsePath } from '@scim/protocol';
+import { applyPatch, compileValueFilter, jsonEqual, parsePath } from '@scim/protocol';
 import { type ResourceSchema, ScimError } from '@scim/schemas';
 import type { ScimPolicies } from '../options.ts';
 
@@ -13,10 +13,6 @@ function getCi(object: Json, name: string): unknown {
   const lower = name.toLowerCase();
   for (const key of Object.keys(object)) if (key.toLowerCase() === lower) return object[key];
   return undefined;
-}
-
-function equal(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** A compiled attribute path of a policy: how to read it from a resource body. @internal */
@@ -132,9 +128,9 @@ export function compilePolicies(
       };
       const na = read(a, out);
       const nb = read(b, out);
-      if (equal(na, nb)) continue;
-      const aChanged = !equal(read(a, previous), na);
-      const bChanged = !equal(read(b, previous), nb);
+      if (jsonEqual(na, nb)) continue;
+      const aChanged = !jsonEqual(read(a, previous), na);
+      const bChanged = !jsonEqual(read(b, previous), nb);
       if (aChanged || (!bChanged && na !== undefined)) out = writePath(out, schema, b.text, na);
       else out = writePath(out, schema, a.text, nb);
     }
@@ -153,7 +149,7 @@ export function compilePolicies(
       let out = next;
       for (const p of readOnly) {
         const before = p.read(previous);
-        if (equal(before, p.read(out))) continue;
+        if (jsonEqual(before, p.read(out))) continue;
         if (profile === 'strict') {
           throw new ScimError(
             'mutability',
