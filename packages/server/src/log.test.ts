@@ -353,7 +353,57 @@ describe('logRequest, query parameters', () => {
   });
 });
 
+describe('logRequest, query keys decoded as URLSearchParams decodes them', () => {
+  const SECRET =
+    /^(access_token|id_token|refresh_token|token|code|client_secret|password|secret|sig|signature|api[-_]?key)$/i;
+  const piece = fc.constantFrom(
+    'token',
+    'Token',
+    '%74oken',
+    'to%6Ben',
+    '%54OKEN',
+    'api',
+    '+',
+    '%20',
+    '_',
+    '%5F',
+    '-',
+    'key',
+    'code',
+    '%',
+    '%FF',
+    '%C3%A9',
+    '%E2',
+    'x',
+    's',
+    'ig',
+  );
+  const key = fc.array(piece, { minLength: 1, maxLength: 4 }).map((parts) => parts.join(''));
+  it('redacts a value exactly when URLSearchParams would read a secret key', () => {
+    fc.assert(
+      fc.property(fc.array(key, { minLength: 1, maxLength: 3 }), (keys) => {
+        const query = `?${keys.map((k, i) => `${k}=v${i}`).join('&')}`;
+        const secret = [...new URLSearchParams(query).keys()].some((k) => SECRET.test(k));
+        const { logger, parsed } = capture();
+        logRequest(logger, new Request(`https://h/x${query}`), new Response(null), 1, 'id');
+        expect(String(parsed()[0]?.path).includes('redacted')).toBe(secret);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
 describe('withRequestLogging', () => {
+  it('redacts a credential sent as the x-request-id, in the JSON line and its message', async () => {
+    const { logger, lines } = capture();
+    const { token } = await issueToken(recordingTokenStore(), 'contoso');
+    const handler = withRequestLogging(async () => new Response('{}'), logger);
+    await handler(new Request('https://x/scim/v2/Users', { headers: { 'x-request-id': token } }));
+    expect(lines.length).toBe(1);
+    expect(lines[0]).not.toContain(token.slice(-43));
+    expect(JSON.parse(lines[0]!)).toMatchObject({ requestId: expect.stringContaining('[redacted]') });
+  });
+
   it('never writes the bearer token it authenticated with', async () => {
     const { logger, lines } = capture();
     const { token } = await issueToken(recordingTokenStore(), 'contoso');

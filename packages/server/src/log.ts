@@ -100,12 +100,38 @@ const SECRET_MARKER = /scim_|eyJ|bearer|basic/i;
  * inside one would break it at every level alike.
  */
 function decodingSpellsMarker(text: string): boolean {
+  if (escapesAreInert(text)) return false;
   let decoded = text;
   for (let level = 0; level < 3 && decoded.includes('%'); level++) {
     decoded = decodeAsciiEscapes(decoded);
     if (SECRET_MARKER.test(decoded)) return true;
   }
   return false;
+}
+
+/**
+ * Whether no ASCII percent-escape of the text decodes to a letter, `_` or `%`: then decoding it
+ * cannot spell a marker (markers are letters and `_`, and a run of literal letters was already
+ * tested as it is), nor leave an escape for a further decoding. What an encoded filter holds
+ * (`%20`, `%22`, `%40`) is inert; the escapes are read in place, with no decoded copy.
+ */
+function escapesAreInert(text: string): boolean {
+  for (let at = text.indexOf('%'); at >= 0; at = text.indexOf('%', at + 1)) {
+    const high = text.charCodeAt(at + 1) - 48; // '0'
+    const low = hexValue(text.charCodeAt(at + 2));
+    if (high < 0 || high > 7 || low < 0) continue; // not an escape decodeAsciiEscapes decodes
+    const code = high * 16 + low;
+    const letter = (code | 32) >= 97 && (code | 32) <= 122;
+    if (letter || code === 95 /* _ */ || code === 37 /* % */) return false;
+  }
+  return true;
+}
+
+/** The value of a hexadecimal digit's character code, or -1. */
+function hexValue(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  const lower = code | 32;
+  return lower >= 97 && lower <= 102 ? lower - 87 : -1;
 }
 
 /**
@@ -153,6 +179,13 @@ function scrub(value: unknown, depth: number, seen: WeakSet<object>): unknown {
   }
   return out;
 }
+
+/**
+ * Log objects whose every value is redacted already, with a message built from those values: the
+ * request lines of {@link writeLine}. The logger writes them as they are instead of copying them
+ * through {@link scrub}, which would find nothing to remove.
+ */
+const scrubbed = new WeakSet<object>();
 
 /** Flush at once when a tick's lines reach this many characters. */
 const BATCH_LIMIT = 64 * 1024;
@@ -280,7 +313,8 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
       ...(options.name === undefined ? {} : { name: options.name }),
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: {
-        log: (object) => scrub(object, 0, new WeakSet()) as Record<string, unknown>,
+        log: (object) =>
+          scrubbed.has(object) ? object : (scrub(object, 0, new WeakSet()) as Record<string, unknown>),
       },
       serializers: {
         // `formatters.log` already turned errors into plain objects; keep them as they are.
@@ -288,6 +322,8 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
       },
       hooks: {
         logMethod(args, method) {
+          // A request line and its message are redacted already (writeLine).
+          if (scrubbed.has(args[0] as object)) return method.apply(this, args);
           const safe = args.map((arg) => (typeof arg === 'string' ? redactSecrets(arg) : arg));
           // `logger.error(error)` makes the error's message the line's message: redact it too.
           const [first, second] = args;
@@ -368,15 +404,26 @@ function safePath(url: string | URL): string {
  * the keys are as written; otherwise they are decoded as `URLSearchParams` decodes them.
  */
 function hasSecretParam(search: string): boolean {
-  if (!search.includes('%') && !search.includes('+')) {
-    for (const pair of search.slice(1).split('&')) {
-      const at = pair.indexOf('=');
-      if (SECRET_PARAM.test(at < 0 ? pair : pair.slice(0, at))) return true;
-    }
-    return false;
+  for (const pair of search.slice(1).split('&')) {
+    const at = pair.indexOf('=');
+    const key = at < 0 ? pair : pair.slice(0, at);
+    if (SECRET_PARAM.test(key.includes('%') || key.includes('+') ? decodeQueryKey(key) : key)) return true;
   }
-  for (const key of new URLSearchParams(search).keys()) if (SECRET_PARAM.test(key)) return true;
   return false;
+}
+
+/**
+ * A query key decoded as `URLSearchParams` decodes it, as far as {@link SECRET_PARAM} can tell:
+ * `+` is a space and percent-escapes are decoded; where they are not valid UTF-8 (which
+ * `URLSearchParams` turns into U+FFFD), the ASCII escapes are, and the key cannot match anyway.
+ */
+function decodeQueryKey(key: string): string {
+  const spaced = key.replace(/\+/g, ' ');
+  try {
+    return decodeURIComponent(spaced);
+  } catch {
+    return decodeAsciiEscapes(spaced);
+  }
 }
 
 /**
@@ -432,9 +479,10 @@ function writeLine(
   details: RequestLogDetails,
 ): void {
   const path = safePath(url);
+  // Every value is redacted here, so the logger need not copy the line to scrub it.
   const line: Record<string, unknown> = {
-    requestId,
-    method,
+    requestId: redactSecrets(requestId),
+    method: redactSecrets(method),
     path,
     status,
     durationMs: Math.round(durationMs * 10) / 10,
@@ -443,10 +491,13 @@ function writeLine(
   if (userAgent !== undefined) line.userAgent = redactSecrets(userAgent.slice(0, 256));
   const length = header('content-length');
   if (length !== undefined && /^\d+$/.test(length)) line.requestBytes = Number(length);
-  if (details.tenant !== undefined) line.tenant = details.tenant;
-  if (details.principal !== undefined) line.principal = details.principal;
+  if (details.tenant !== undefined) line.tenant = redactSecrets(details.tenant);
+  if (details.principal !== undefined) line.principal = redactSecrets(details.principal);
+  // A line with an error (rare: a 500) is scrubbed by the logger, which turns the error into a
+  // plain object; other loggers get the error itself.
   if (details.err !== undefined) line.err = details.err;
-  const message = `${method} ${path} ${status}`;
+  else scrubbed.add(line);
+  const message = `${line.method} ${path} ${status}`;
   if (status >= 500) logger.error(line, message);
   else if (status >= 400) logger.warn(line, message);
   else logger.info(line, message);
