@@ -4,6 +4,7 @@ import {
   type PipelineRequest,
   pipelineOf,
   type Reply,
+  replyHeader,
   statusOf,
   withPipeline,
   withReplyHeader,
@@ -520,6 +521,8 @@ function writeLine(
   logger[level](line, message);
 }
 
+const NO_DETAILS: RequestLogDetails = Object.freeze({});
+
 /** Loggers made by {@link createLogger} (not their children, which may change the line's format). */
 const ownLoggers = new WeakSet<object>();
 /** The public symbols under which pino keeps a logger's state (`pino.symbols`). */
@@ -663,7 +666,18 @@ export function withRequestLogging(
       });
       throw error;
     }
-    writeLine(logger, request.method, request.url, header, statusOf(reply), now() - started, requestId, {});
+    writeLine(
+      logger,
+      request.method,
+      request.url,
+      header,
+      statusOf(reply),
+      now() - started,
+      requestId,
+      NO_DETAILS,
+    );
+    // The handler of createScimHandler answers with the id it was given: no copy then.
+    if (replyHeader(reply, 'x-request-id') === requestId) return reply;
     return withReplyHeader(reply, 'x-request-id', requestId, true);
   });
 }
