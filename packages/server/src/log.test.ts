@@ -338,6 +338,71 @@ describe('logRequest', () => {
   });
 });
 
+describe('logRequest, the line written without pino', () => {
+  const text = fc.string({ unit: 'binary', maxLength: 40 });
+  it('writes what pino writes for the same line, for any path, user agent, status and id', () => {
+    fc.assert(
+      fc.property(
+        fc.webUrl({ withQueryParameters: true, withFragments: false }),
+        text,
+        fc.constantFrom(200, 201, 204, 404, 409, 503),
+        fc.stringMatching(/^[A-Za-z0-9._:@/+=-]{1,20}$/),
+        fc.option(text, { nil: undefined }),
+        (url, userAgent, status, requestId, tenant) => {
+          const lines: string[] = [];
+          const logger = createLogger({
+            level: 'debug',
+            name: 'scim',
+            destination: { write: (l: string) => lines.push(l) },
+          });
+          const request = new Request(url, {
+            headers: { 'user-agent': userAgent.replace(/[^\x20-\xff]/g, '') },
+          });
+          const details = tenant === undefined ? {} : { tenant };
+          logRequest(logger, request, new Response(null, { status }), 1.25, requestId, details);
+          // A child with no bindings writes the same line through pino itself.
+          logRequest(logger.child({}), request, new Response(null, { status }), 1.25, requestId, details);
+          expect(lines).toHaveLength(2);
+          const [own, pinos] = lines.map((line) => {
+            const { time, ...rest } = JSON.parse(line) as Record<string, unknown>;
+            expect(typeof time).toBe('string');
+            return rest;
+          });
+          expect(Object.keys(own!)).toEqual(Object.keys(pinos!));
+          expect(own).toEqual(pinos);
+          expect(lines[0]!.endsWith('\n')).toBe(true);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('honours the logger level: a 200 at warn writes nothing, a 404 one line', () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'warn', destination: { write: (l: string) => lines.push(l) } });
+    const request = new Request('https://h/x');
+    logRequest(logger, request, new Response(null, { status: 200 }), 1, 'a');
+    logRequest(logger, request, new Response(null, { status: 404 }), 1, 'b');
+    expect(lines.map((l) => JSON.parse(l).requestId)).toEqual(['b']);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 40, msg: 'GET /x 404' });
+  });
+
+  it('stamps each line with the time of its millisecond, as pino.stdTimeFunctions.isoTime writes it', async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ destination: { write: (l: string) => lines.push(l) } });
+    for (let i = 0; i < 3; i++) {
+      const before = Date.now();
+      logger.info('tick');
+      const after = Date.now();
+      const { time } = JSON.parse(lines.at(-1)!) as { time: string };
+      expect(time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      expect(Date.parse(time)).toBeGreaterThanOrEqual(before);
+      expect(Date.parse(time)).toBeLessThanOrEqual(after);
+      await new Promise((done) => setTimeout(done, 3));
+    }
+  });
+});
+
 describe('logRequest, query parameters', () => {
   it.each([
     ['?token=abc&a=1', '/x?token=%5Bredacted%5D&a=1'],
@@ -353,7 +418,57 @@ describe('logRequest, query parameters', () => {
   });
 });
 
+describe('logRequest, query keys decoded as URLSearchParams decodes them', () => {
+  const SECRET =
+    /^(access_token|id_token|refresh_token|token|code|client_secret|password|secret|sig|signature|api[-_]?key)$/i;
+  const piece = fc.constantFrom(
+    'token',
+    'Token',
+    '%74oken',
+    'to%6Ben',
+    '%54OKEN',
+    'api',
+    '+',
+    '%20',
+    '_',
+    '%5F',
+    '-',
+    'key',
+    'code',
+    '%',
+    '%FF',
+    '%C3%A9',
+    '%E2',
+    'x',
+    's',
+    'ig',
+  );
+  const key = fc.array(piece, { minLength: 1, maxLength: 4 }).map((parts) => parts.join(''));
+  it('redacts a value exactly when URLSearchParams would read a secret key', () => {
+    fc.assert(
+      fc.property(fc.array(key, { minLength: 1, maxLength: 3 }), (keys) => {
+        const query = `?${keys.map((k, i) => `${k}=v${i}`).join('&')}`;
+        const secret = [...new URLSearchParams(query).keys()].some((k) => SECRET.test(k));
+        const { logger, parsed } = capture();
+        logRequest(logger, new Request(`https://h/x${query}`), new Response(null), 1, 'id');
+        expect(String(parsed()[0]?.path).includes('redacted')).toBe(secret);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
 describe('withRequestLogging', () => {
+  it('redacts a credential sent as the x-request-id, in the JSON line and its message', async () => {
+    const { logger, lines } = capture();
+    const { token } = await issueToken(recordingTokenStore(), 'contoso');
+    const handler = withRequestLogging(async () => new Response('{}'), logger);
+    await handler(new Request('https://x/scim/v2/Users', { headers: { 'x-request-id': token } }));
+    expect(lines.length).toBe(1);
+    expect(lines[0]).not.toContain(token.slice(-43));
+    expect(JSON.parse(lines[0]!)).toMatchObject({ requestId: expect.stringContaining('[redacted]') });
+  });
+
   it('never writes the bearer token it authenticated with', async () => {
     const { logger, lines } = capture();
     const { token } = await issueToken(recordingTokenStore(), 'contoso');

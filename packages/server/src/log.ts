@@ -4,6 +4,7 @@ import {
   type PipelineRequest,
   pipelineOf,
   type Reply,
+  replyHeader,
   statusOf,
   withPipeline,
   withReplyHeader,
@@ -100,12 +101,38 @@ const SECRET_MARKER = /scim_|eyJ|bearer|basic/i;
  * inside one would break it at every level alike.
  */
 function decodingSpellsMarker(text: string): boolean {
+  if (escapesAreInert(text)) return false;
   let decoded = text;
   for (let level = 0; level < 3 && decoded.includes('%'); level++) {
     decoded = decodeAsciiEscapes(decoded);
     if (SECRET_MARKER.test(decoded)) return true;
   }
   return false;
+}
+
+/**
+ * Whether no ASCII percent-escape of the text decodes to a letter, `_` or `%`: then decoding it
+ * cannot spell a marker (markers are letters and `_`, and a run of literal letters was already
+ * tested as it is), nor leave an escape for a further decoding. What an encoded filter holds
+ * (`%20`, `%22`, `%40`) is inert; the escapes are read in place, with no decoded copy.
+ */
+function escapesAreInert(text: string): boolean {
+  for (let at = text.indexOf('%'); at >= 0; at = text.indexOf('%', at + 1)) {
+    const high = text.charCodeAt(at + 1) - 48; // '0'
+    const low = hexValue(text.charCodeAt(at + 2));
+    if (high < 0 || high > 7 || low < 0) continue; // not an escape decodeAsciiEscapes decodes
+    const code = high * 16 + low;
+    const letter = (code | 32) >= 97 && (code | 32) <= 122;
+    if (letter || code === 95 /* _ */ || code === 37 /* % */) return false;
+  }
+  return true;
+}
+
+/** The value of a hexadecimal digit's character code, or -1. */
+function hexValue(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  const lower = code | 32;
+  return lower >= 97 && lower <= 102 ? lower - 87 : -1;
 }
 
 /**
@@ -153,6 +180,13 @@ function scrub(value: unknown, depth: number, seen: WeakSet<object>): unknown {
   }
   return out;
 }
+
+/**
+ * Log objects whose every value is redacted already, with a message built from those values: the
+ * request lines of {@link writeLine}. The logger writes them as they are instead of copying them
+ * through {@link scrub}, which would find nothing to remove.
+ */
+const scrubbed = new WeakSet<object>();
 
 /** Flush at once when a tick's lines reach this many characters. */
 const BATCH_LIMIT = 64 * 1024;
@@ -257,6 +291,22 @@ export interface CreateLoggerOptions {
   readonly destination?: DestinationStream;
 }
 
+let stampedAt = Number.NaN;
+let stamp = '';
+
+/**
+ * pino's `isoTime` (`,"time":"2026-12-06T07:00:00.000Z"`), formatted once per millisecond: a busy
+ * server logs many lines in one, and formatting a date weighs as much as the rest of a line.
+ */
+function isoTimeOfMillisecond(): string {
+  const now = Date.now();
+  if (now !== stampedAt) {
+    stampedAt = now;
+    stamp = `,"time":"${new Date(now).toISOString()}"`;
+  }
+  return stamp;
+}
+
 /**
  * Creates a structured JSON logger (pino) that never writes credentials: values under keys such
  * as `authorization`, `cookie`, `set-cookie`, `token`, `secret` and `password` become
@@ -278,9 +328,10 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
     {
       level: options.level ?? 'info',
       ...(options.name === undefined ? {} : { name: options.name }),
-      timestamp: pino.stdTimeFunctions.isoTime,
+      timestamp: isoTimeOfMillisecond,
       formatters: {
-        log: (object) => scrub(object, 0, new WeakSet()) as Record<string, unknown>,
+        log: (object) =>
+          scrubbed.has(object) ? object : (scrub(object, 0, new WeakSet()) as Record<string, unknown>),
       },
       serializers: {
         // `formatters.log` already turned errors into plain objects; keep them as they are.
@@ -288,6 +339,8 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
       },
       hooks: {
         logMethod(args, method) {
+          // A request line and its message are redacted already (writeLine).
+          if (scrubbed.has(args[0] as object)) return method.apply(this, args);
           const safe = args.map((arg) => (typeof arg === 'string' ? redactSecrets(arg) : arg));
           // `logger.error(error)` makes the error's message the line's message: redact it too.
           const [first, second] = args;
@@ -305,6 +358,7 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
   logger.child = function scrubbedChild(this: Logger, bindings, childOptions) {
     return child.call(this, scrub(bindings, 0, new WeakSet()) as typeof bindings, childOptions);
   } as typeof logger.child;
+  ownLoggers.add(logger);
   return logger;
 }
 
@@ -368,15 +422,26 @@ function safePath(url: string | URL): string {
  * the keys are as written; otherwise they are decoded as `URLSearchParams` decodes them.
  */
 function hasSecretParam(search: string): boolean {
-  if (!search.includes('%') && !search.includes('+')) {
-    for (const pair of search.slice(1).split('&')) {
-      const at = pair.indexOf('=');
-      if (SECRET_PARAM.test(at < 0 ? pair : pair.slice(0, at))) return true;
-    }
-    return false;
+  for (const pair of search.slice(1).split('&')) {
+    const at = pair.indexOf('=');
+    const key = at < 0 ? pair : pair.slice(0, at);
+    if (SECRET_PARAM.test(key.includes('%') || key.includes('+') ? decodeQueryKey(key) : key)) return true;
   }
-  for (const key of new URLSearchParams(search).keys()) if (SECRET_PARAM.test(key)) return true;
   return false;
+}
+
+/**
+ * A query key decoded as `URLSearchParams` decodes it, as far as {@link SECRET_PARAM} can tell:
+ * `+` is a space and percent-escapes are decoded; where they are not valid UTF-8 (which
+ * `URLSearchParams` turns into U+FFFD), the ASCII escapes are, and the key cannot match anyway.
+ */
+function decodeQueryKey(key: string): string {
+  const spaced = key.replace(/\+/g, ' ');
+  try {
+    return decodeURIComponent(spaced);
+  } catch {
+    return decodeAsciiEscapes(spaced);
+  }
 }
 
 /**
@@ -432,9 +497,10 @@ function writeLine(
   details: RequestLogDetails,
 ): void {
   const path = safePath(url);
+  // Every value is redacted here, so the logger need not copy the line to scrub it.
   const line: Record<string, unknown> = {
-    requestId,
-    method,
+    requestId: redactSecrets(requestId),
+    method: redactSecrets(method),
     path,
     status,
     durationMs: Math.round(durationMs * 10) / 10,
@@ -443,13 +509,68 @@ function writeLine(
   if (userAgent !== undefined) line.userAgent = redactSecrets(userAgent.slice(0, 256));
   const length = header('content-length');
   if (length !== undefined && /^\d+$/.test(length)) line.requestBytes = Number(length);
-  if (details.tenant !== undefined) line.tenant = details.tenant;
-  if (details.principal !== undefined) line.principal = details.principal;
+  if (details.tenant !== undefined) line.tenant = redactSecrets(details.tenant);
+  if (details.principal !== undefined) line.principal = redactSecrets(details.principal);
+  // A line with an error (rare: a 500) is scrubbed by the logger, which turns the error into a
+  // plain object; other loggers get the error itself.
   if (details.err !== undefined) line.err = details.err;
-  const message = `${method} ${path} ${status}`;
-  if (status >= 500) logger.error(line, message);
-  else if (status >= 400) logger.warn(line, message);
-  else logger.info(line, message);
+  else scrubbed.add(line);
+  const message = `${line.method} ${path} ${status}`;
+  const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+  if (details.err === undefined && writeOwnLine(logger, level, line, message)) return;
+  logger[level](line, message);
+}
+
+const NO_DETAILS: RequestLogDetails = Object.freeze({});
+
+/** Loggers made by {@link createLogger} (not their children, which may change the line's format). */
+const ownLoggers = new WeakSet<object>();
+/** The public symbols under which pino keeps a logger's state (`pino.symbols`). */
+const SYMBOLS = pino.symbols as unknown as Readonly<Record<string, symbol>>;
+const sym = (name: string): symbol => SYMBOLS[name] ?? Symbol(name);
+const CHINDINGS = sym('chindingsSym');
+const LEVEL_STRINGS = sym('lsCacheSym');
+const MESSAGE_PREFIX = sym('msgPrefixSym');
+const NEEDS_METADATA = sym('needsMetadataGsym');
+const STREAM = sym('streamSym');
+const TIME = sym('timeSym');
+
+/** What a line needs of a pino logger: its level, and its state under {@link SYMBOLS}. */
+interface PinoState {
+  readonly levelVal: number;
+  readonly levels: { readonly values: Readonly<Record<string, number>> };
+  readonly [key: symbol]: unknown;
+}
+
+/**
+ * Writes a request line of {@link writeLine} to a logger of {@link createLogger} as pino would
+ * (the same level, time and bindings, the line's keys in order, then `msg`), without pino's
+ * generic serialization of an object it knows nothing of: the line holds only strings, already
+ * redacted, and numbers. Uses the state pino exposes for such integrations (`pino.symbols`).
+ * Returns false, writing nothing, when the logger is not one of ours as created.
+ */
+function writeOwnLine(
+  logger: RequestLogger,
+  level: 'info' | 'warn' | 'error',
+  line: Record<string, unknown>,
+  message: string,
+): boolean {
+  if (!ownLoggers.has(logger)) return false;
+  const state = logger as unknown as PinoState;
+  const stream = state[STREAM] as { write?: (line: string) => unknown; [key: symbol]: unknown } | undefined;
+  if (typeof stream?.write !== 'function') return false;
+  const levelString = (state[LEVEL_STRINGS] as Readonly<Record<number, string>>)[
+    state.levels.values[level] ?? 30
+  ];
+  if (stream[NEEDS_METADATA] || state[MESSAGE_PREFIX] || levelString === undefined) return false;
+  if ((state.levels.values[level] ?? 30) < state.levelVal) return true;
+  let out = `${levelString}${(state[TIME] as () => string)()}${state[CHINDINGS] as string}`;
+  for (const key in line) {
+    const field = line[key];
+    out += `,"${key}":${typeof field === 'number' ? (Number.isFinite(field) ? field : 'null') : JSON.stringify(field)}`;
+  }
+  stream.write(`${out},"msg":${JSON.stringify(message)}}\n`);
+  return true;
 }
 
 /**
@@ -545,7 +666,18 @@ export function withRequestLogging(
       });
       throw error;
     }
-    writeLine(logger, request.method, request.url, header, statusOf(reply), now() - started, requestId, {});
+    writeLine(
+      logger,
+      request.method,
+      request.url,
+      header,
+      statusOf(reply),
+      now() - started,
+      requestId,
+      NO_DETAILS,
+    );
+    // The handler of createScimHandler answers with the id it was given: no copy then.
+    if (replyHeader(reply, 'x-request-id') === requestId) return reply;
     return withReplyHeader(reply, 'x-request-id', requestId, true);
   });
 }
