@@ -1,13 +1,10 @@
-#!/usr/bin/env node
-// The `scim-server` bin: the real world (process.env, the terminal, signals, the database the
-// DATABASE_URL names) around runCli. No top-level await, so the file bundles as CJS too.
+// The `scim-server` command line in the real world (process.env, the terminal, signals, the
+// database the DATABASE_URL names) around runCli; main.ts loads it once the process has the flags
+// it keeps. No top-level await, so the file bundles as CJS too.
 import type { CliContext } from './context.ts';
 import { describeUnexpectedError } from './errors.ts';
 import { openStoreFromUrl } from './open-store.ts';
 import { runCli } from './run.ts';
-import { capYoungGeneration } from './young-generation.ts';
-
-capYoungGeneration();
 
 const cwd = process.cwd();
 
