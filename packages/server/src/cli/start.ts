@@ -7,10 +7,10 @@ import type { Authenticator } from '../auth/types.ts';
 import { createScimHandler } from '../handler/index.ts';
 import { createLogger, getRequestId, type RequestLogger, withRequestLogging } from '../log.ts';
 import { createNodeServer, NODE_SERVER_DEFAULTS } from '../node.ts';
+import { DEFAULT_DATABASE, describeDatabase, parseDatabaseUrl } from '../settings/database-url.ts';
+import { parseDuration } from '../settings/duration.ts';
+import { CliError } from '../settings/errors.ts';
 import type { CliContext } from './context.ts';
-import { DEFAULT_DATABASE, describeDatabase, parseDatabaseUrl } from './database-url.ts';
-import { parseDuration } from './duration.ts';
-import { CliError } from './errors.ts';
 import { describeMigration, describeUnreserved, migrationOf } from './migration-report.ts';
 import { profileFromEnv } from './profile-env.ts';
 
