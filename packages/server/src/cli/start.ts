@@ -1,12 +1,13 @@
-import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { anyOf } from '../auth/any-of.ts';
 import { bearerTokens } from '../auth/bearer.ts';
 import { jwtAuth } from '../auth/jwt.ts';
 import type { Authenticator } from '../auth/types.ts';
 import { createScimHandler } from '../handler/index.ts';
-import { createLogger, getRequestId, type RequestLogger, withRequestLogging } from '../log.ts';
-import { createNodeServer, NODE_SERVER_DEFAULTS } from '../node.ts';
+import { createLogger, getRequestId, type RequestLogger } from '../log.ts';
+import { NODE_SERVER_DEFAULTS } from '../node.ts';
+import { listenHost, parsePort } from '../serve/env.ts';
+import { type Listening, listenHandler } from '../serve/listen.ts';
 import { DEFAULT_DATABASE, describeDatabase, parseDatabaseUrl } from '../settings/database-url.ts';
 import { parseDuration } from '../settings/duration.ts';
 import { CliError } from '../settings/errors.ts';
@@ -135,11 +136,11 @@ export async function startCommand(argv: readonly string[], context: CliContext)
   }
   const { env } = context;
   const portText = values.port ?? env.PORT ?? '8080';
-  const port = Number(portText);
-  if (!/^\d+$/.test(portText) || port > 65_535) {
+  const port = parsePort(portText);
+  if (port === undefined) {
     throw new CliError(`PORT "${portText}" is not a TCP port; use a number from 0 to 65535.`, 2);
   }
-  const host = values.host ?? (env.HOST || undefined);
+  const host = listenHost(values.host ?? env.HOST);
   const basePath = values['base-path'] ?? (env.BASE_PATH || undefined);
   const level = (env.LOG_LEVEL || 'info').toLowerCase();
   if (!(LEVELS as readonly string[]).includes(level)) {
@@ -194,20 +195,15 @@ export async function startCommand(argv: readonly string[], context: CliContext)
   const unreserved = describeUnreserved(migrated);
   if (unreserved.length > 0) logger.warn({ unreserved: migrated?.unreserved }, unreserved.join('\n'));
 
-  const server = createNodeServer(withRequestLogging(handler, logger), {
-    trustProxy: isTrue(env.TRUST_PROXY),
-    ...timeouts,
-  });
+  let listening: Listening;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
+    listening = await listenHandler(handler, {
+      port,
+      host,
+      logger,
+      server: { trustProxy: isTrue(env.TRUST_PROXY), ...timeouts },
     });
   } catch (error) {
-    await handler.close().catch(() => undefined);
     const code = (error as { code?: string }).code;
     if (code === 'EADDRINUSE' || code === 'EACCES') {
       throw new CliError(
@@ -217,22 +213,19 @@ export async function startCommand(argv: readonly string[], context: CliContext)
     throw error;
   }
 
-  const address = server.address() as AddressInfo;
+  // Stop on a signal from the moment the line below says it listens.
+  const shutdown = context.waitForShutdown?.();
+  const { address } = listening;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${shownHost}:${address.port}${(basePath ?? '').replace(/\/$/, '')}`;
   logger.info({ url, store: store.kind, database: describeDatabase(database) }, 'scim-server listening');
   context.err(`scim-server listening on ${url} (${describeDatabase(database)})`);
 
-  if (context.waitForShutdown === undefined) return new Promise<number>(() => undefined);
-  await context.waitForShutdown();
+  if (shutdown === undefined) return new Promise<number>(() => undefined);
+  await shutdown;
   logger.info({}, 'scim-server shutting down');
-  await new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeIdleConnections();
-    // A client that keeps a connection busy gets ten seconds to finish.
-    setTimeout(() => server.closeAllConnections(), 10_000).unref();
-  });
-  await handler.close();
+  // In-flight requests finish (a busy connection gets ten seconds), then the store closes.
+  await listening.close();
   context.err('scim-server stopped.');
   return 0;
 }

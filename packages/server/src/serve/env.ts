@@ -74,13 +74,41 @@ export function scriptCommand(script: string, env: ScriptEnv): string {
 export function listenPort(env: ScriptEnv): number {
   const text = env.PORT?.trim() ?? '';
   if (text === '') return 3000;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 0 || value > 65_535) {
+  const value = parsePort(text);
+  if (value === undefined) {
     throw new Error(
       `PORT must be a port number from 0 to 65535, not "${text}": set it in .env or the environment.`,
     );
   }
   return value;
+}
+
+/**
+ * A TCP port from its text, as both `scim-server start` and a connector's `npm start` read PORT:
+ * decimal digits (spaces around them allowed) for a number from 0 to 65535; `undefined` for
+ * anything else, which each refuses in its own words.
+ *
+ * @param text - the PORT value or the `--port` flag
+ * @returns the port, or `undefined`
+ * @internal
+ */
+export function parsePort(text: string): number | undefined {
+  const digits = text.trim();
+  if (!/^\d+$/.test(digits)) return undefined;
+  const port = Number(digits);
+  return port <= 65_535 ? port : undefined;
+}
+
+/**
+ * The interface to listen on, as both `scim-server start` and a connector's `npm start` read HOST:
+ * the value trimmed; every interface (`undefined`) when it is unset or blank.
+ *
+ * @param text - the HOST value or the `--host` flag
+ * @returns the host, or `undefined`
+ * @internal
+ */
+export function listenHost(text: string | undefined): string | undefined {
+  return text?.trim() || undefined;
 }
 
 /**

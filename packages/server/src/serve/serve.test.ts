@@ -109,6 +109,10 @@ describe('the scripts environment', () => {
   it('reads PORT, HOST, PUBLIC_URL and the package manager', () => {
     expect(listenPort({})).toBe(3000);
     expect(() => listenPort({ PORT: 'eighty' })).toThrow(/PORT must be a port number/);
+    // Decimal digits only, as `scim-server start` reads PORT (parsePort): not 8e1 or 0x50.
+    expect(() => listenPort({ PORT: '8e1' })).toThrow(/PORT must be a port number/);
+    expect(() => listenPort({ PORT: '0x50' })).toThrow(/PORT must be a port number/);
+    expect(listenPort({ PORT: ' 8080 ' })).toBe(8080);
     expect(localUrl({ HOST: '::1', PORT: '4000' })).toBe('http://[::1]:4000');
     expect(localUrl({ HOST: '0.0.0.0' }, 5)).toBe('http://localhost:5');
     expect(publicUrl({ PUBLIC_URL: 'https://scim.example.com//' })).toBe('https://scim.example.com');
