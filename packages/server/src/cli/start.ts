@@ -6,7 +6,7 @@ import type { Authenticator } from '../auth/types.ts';
 import { createScimHandler } from '../handler/index.ts';
 import { createLogger, getRequestId, type RequestLogger } from '../log.ts';
 import { NODE_SERVER_DEFAULTS } from '../node.ts';
-import { listenHost, parsePort } from '../serve/env.ts';
+import { listenHost, parsePort, trustsProxy } from '../serve/env.ts';
 import { type Listening, listenHandler } from '../serve/listen.ts';
 import { DEFAULT_DATABASE, describeDatabase, parseDatabaseUrl } from '../settings/database-url.ts';
 import { parseDuration } from '../settings/duration.ts';
@@ -201,7 +201,7 @@ export async function startCommand(argv: readonly string[], context: CliContext)
       port,
       host,
       logger,
-      server: { trustProxy: isTrue(env.TRUST_PROXY), ...timeouts },
+      server: { trustProxy: trustsProxy(env), ...timeouts },
     });
   } catch (error) {
     const code = (error as { code?: string }).code;
@@ -262,8 +262,4 @@ function serverLimitsFromEnv(env: CliContext['env']) {
     );
   }
   return limits;
-}
-
-function isTrue(value: string | undefined): boolean {
-  return value !== undefined && /^(1|true|yes|on)$/i.test(value.trim());
 }

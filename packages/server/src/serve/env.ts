@@ -148,3 +148,16 @@ export function localUrl(env: ScriptEnv, port: number = listenPort(env)): string
 export function publicUrl(env: ScriptEnv, port?: number): string {
   return (env.PUBLIC_URL?.trim() || localUrl(env, port)).replace(/\/+$/, '');
 }
+
+/**
+ * Whether to take the public scheme and host from `X-Forwarded-Proto` / `X-Forwarded-Host`, as both
+ * `scim-server start` and a connector's `npm start` read TRUST_PROXY: `1`, `true`, `yes` or `on`.
+ *
+ * @param env - the environment (TRUST_PROXY)
+ * @returns `true` to trust the proxy's headers
+ * @internal
+ */
+export function trustsProxy(env: ScriptEnv): boolean {
+  const value = env.TRUST_PROXY;
+  return value !== undefined && /^(1|true|yes|on)$/i.test(value.trim());
+}

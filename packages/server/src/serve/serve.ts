@@ -8,7 +8,15 @@ import { batchedLines, createLogger, type RequestLogger } from '../log.ts';
 import type { ScimHandler } from '../options.ts';
 import type { ScimStore } from '../store/types.ts';
 import { explainDatabaseError, openConnectorStore } from './database.ts';
-import { listenHost, listenPort, localUrl, publicUrl, type ScriptEnv, scriptCommand } from './env.ts';
+import {
+  listenHost,
+  listenPort,
+  localUrl,
+  publicUrl,
+  type ScriptEnv,
+  scriptCommand,
+  trustsProxy,
+} from './env.ts';
 import { listenHandler } from './listen.ts';
 
 /**
@@ -211,7 +219,7 @@ export function connectorServer(definition: ConnectorDefinition): ConnectorServe
       port,
       host: listenHost(env.HOST),
       logger: options.log === undefined ? undefined : requestLogger(env, options.log),
-      server: { trustProxy: env.TRUST_PROXY === '1' },
+      server: { trustProxy: trustsProxy(env) },
     });
     return { url: localUrl(env, listening.address.port), close: listening.close };
   };
