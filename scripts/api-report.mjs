@@ -86,10 +86,6 @@ function configFor(entry) {
   });
 }
 
-// create-scim-connector's public error types name its `@internal` error catalogue (errors-data.ts),
-// so its build keeps internals until that catalogue is reshaped; its report still guards its API.
-const KEEPS_INTERNALS = new Set(['create-scim-connector']);
-
 /** The built .d.ts files of a package that still hold an `@internal` declaration. */
 function internalsIn(folder) {
   const dist = join(folder, 'dist');
@@ -107,7 +103,7 @@ for (const entry of entries()) {
     failed++;
     continue;
   }
-  const leaked = KEEPS_INTERNALS.has(entry.pkg) ? [] : internalsIn(entry.folder);
+  const leaked = internalsIn(entry.folder);
   if (leaked.length > 0) {
     process.stdout.write(`✗ ${label}: @internal declarations in ${leaked.join(', ')} (stripInternal?)\n`);
     failed++;

@@ -6,7 +6,8 @@ export default defineConfig([
   {
     entry: ['src/index.ts'],
     format: ['esm', 'cjs'],
-    dts: true,
+    // `@internal` declarations stay out of the published types (docs/decisions/0013-api-reports.md).
+    dts: { compilerOptions: { stripInternal: true } },
     sourcemap: true,
     shims: true,
     target: 'node22',

@@ -31,7 +31,6 @@ export {
   tokenStatus,
 } from './auth/tokens.ts';
 export type * from './auth/types.ts';
-export { type DatabaseTarget, describeDatabase, parseDatabaseUrl } from './cli/database-url.ts';
 export { createScimHandler } from './handler/index.ts';
 export {
   batchedLines,
@@ -76,6 +75,7 @@ export {
   type RunningServer,
   type ScriptContext,
 } from './serve/serve.ts';
+export { type DatabaseTarget, describeDatabase, parseDatabaseUrl } from './settings/database-url.ts';
 export type { StoreLogger } from './store/fault-log.ts';
 export {
   type PgClientLike,

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { isScimError } from '@scim/schemas';
-import { parseDuration } from '../cli/duration.ts';
+import { parseDuration } from '../settings/duration.ts';
 import type { TokenStore } from '../store/types.ts';
 import { issueToken, listTokens, revokeToken, rotateToken, type TokenSummary } from './tokens.ts';
 

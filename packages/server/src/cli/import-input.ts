@@ -3,7 +3,7 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { ImportItem } from '../handler/import.ts';
-import { CliError } from './errors.ts';
+import { CliError } from '../settings/errors.ts';
 
 /**
  * The resources of an import's input, in order, each as its JSON text and the line it starts on.

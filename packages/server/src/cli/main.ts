@@ -1,37 +1,9 @@
 #!/usr/bin/env node
-// The `scim-server` bin: the real world (process.env, the terminal, signals, the database the
-// DATABASE_URL names) around runCli. No top-level await, so the file bundles as CJS too.
-import type { CliContext } from './context.ts';
-import { describeUnexpectedError } from './errors.ts';
-import { openStoreFromUrl } from './open-store.ts';
-import { runCli } from './run.ts';
+// The `scim-server` bin. It first starts itself again with the young generation capped when the
+// command is `start` (young-generation.ts, which imports nothing), and only then loads the command
+// line (bin.ts and all it imports), so that graph is loaded once, by the process that runs it.
+// No top-level await, so the file bundles as CJS too.
 import { capYoungGeneration } from './young-generation.ts';
 
 capYoungGeneration();
-
-const cwd = process.cwd();
-
-const context: CliContext = {
-  env: process.env,
-  cwd,
-  out: (text) => console.log(text),
-  err: (text) => console.error(text),
-  stdin: process.stdin,
-  openStore: (url, options) => openStoreFromUrl(url, { cwd, ...options }),
-  waitForShutdown: () =>
-    new Promise((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    }),
-};
-
-runCli(process.argv.slice(2), context).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(describeUnexpectedError(error));
-    if (process.env.DEBUG) console.error(error);
-    process.exitCode = 1;
-  },
-);
+void import('./bin.ts');

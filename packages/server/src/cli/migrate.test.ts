@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { describeDatabase, parseDatabaseUrl } from '../settings/database-url.ts';
+import { parseDuration } from '../settings/duration.ts';
 import { fakeStore, recordingContext } from './cli.fixture.ts';
-import { describeDatabase, parseDatabaseUrl } from './database-url.ts';
-import { parseDuration } from './duration.ts';
 import { describeUnexpectedError } from './errors.ts';
 import { runCli } from './run.ts';
 

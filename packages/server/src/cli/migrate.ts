@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
+import { describeDatabase, parseDatabaseUrl } from '../settings/database-url.ts';
 import type { CliContext } from './context.ts';
-import { describeDatabase, parseDatabaseUrl } from './database-url.ts';
 import { describeMigration, describeUnreserved, migrationOf } from './migration-report.ts';
 import { withStore } from './store.ts';
 

@@ -1,6 +1,6 @@
+import { parseDatabaseUrl } from '../settings/database-url.ts';
 import type { StoreLogger } from '../store/fault-log.ts';
 import type { ScimStore } from '../store/types.ts';
-import { parseDatabaseUrl } from './database-url.ts';
 
 /**
  * Opens the store a `DATABASE_URL` names, the way `scim-server` does: a SQLite file by default

@@ -1,4 +1,4 @@
-import { CliError } from './errors.ts';
+import { CliError } from '../settings/errors.ts';
 
 /**
  * What `PROFILE` and `UNKNOWN_MEMBERS` ask of the handler, checked: `start` serves with it and

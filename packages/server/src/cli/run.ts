@@ -1,6 +1,6 @@
 import packageJson from '../../package.json' with { type: 'json' };
+import { isCliError } from '../settings/errors.ts';
 import type { CliContext } from './context.ts';
-import { isCliError } from './errors.ts';
 import { importCommand, importHelp } from './import.ts';
 import { migrateCommand, migrateHelp } from './migrate.ts';
 import { startCommand, startHelp } from './start.ts';

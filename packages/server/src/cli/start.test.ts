@@ -259,6 +259,29 @@ describe('scim-server start', () => {
     expect(opened).toEqual([2000, undefined]);
   });
 
+  it('waits for the shutdown signal before it says it listens, so a signal sent on that line stops it cleanly', async () => {
+    const said: string[] = [];
+    let stop!: () => void;
+    const context = recordingContext(memoryStore(), {
+      env: { HOST: '127.0.0.1', PORT: '0' },
+      logDestination: { write: () => {} },
+      waitForShutdown: () => {
+        said.push('waiting for a signal');
+        return new Promise<void>((resolve) => {
+          stop = resolve;
+        });
+      },
+      err: (text) => {
+        said.push(text);
+        if (text.includes('listening on')) stop();
+      },
+    });
+    expect(await runCli(['start'], context)).toBe(0);
+    expect(said[0]).toBe('waiting for a signal');
+    expect(said[1]).toMatch(/^scim-server listening on /);
+    expect(said.at(-1)).toBe('scim-server stopped.');
+  });
+
   it('prints its help', async () => {
     const context = recordingContext(fakeStore());
     expect(await runCli(['start', '--help'], context)).toBe(0);

@@ -1,18 +1,17 @@
-import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { anyOf } from '../auth/any-of.ts';
 import { bearerTokens } from '../auth/bearer.ts';
 import { jwtAuth } from '../auth/jwt.ts';
 import type { Authenticator } from '../auth/types.ts';
 import { createScimHandler } from '../handler/index.ts';
-import { createLogger, getRequestId, type RequestLogger, withRequestLogging } from '../log.ts';
-import { createNodeServer, NODE_SERVER_DEFAULTS } from '../node.ts';
+import { createLogger, getRequestId, type RequestLogger } from '../log.ts';
+import { trustsProxy } from '../serve/env.ts';
+import { type Listening, listenHandler } from '../serve/listen.ts';
+import { DEFAULT_DATABASE, describeDatabase } from '../settings/database-url.ts';
+import { CliError } from '../settings/errors.ts';
 import type { CliContext } from './context.ts';
-import { DEFAULT_DATABASE, describeDatabase, parseDatabaseUrl } from './database-url.ts';
-import { parseDuration } from './duration.ts';
-import { CliError } from './errors.ts';
 import { describeMigration, describeUnreserved, migrationOf } from './migration-report.ts';
-import { profileFromEnv } from './profile-env.ts';
+import { startSettings } from './start-settings.ts';
 
 /** Help for `scim-server start`. */
 export const startHelp = `Usage: scim-server start [--port 8080] [--host 0.0.0.0] [--base-path /scim/v2]
@@ -46,8 +45,6 @@ Environment:
 
 /** How long `start` reuses a verified bearer token's record (a revocation takes effect within it). */
 export const TOKEN_CACHE_MS = 5_000;
-
-const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
 /**
  * The authenticator `start` uses: the store's bearer tokens, and OAuth 2 JWTs when `JWT_ISSUER`,
@@ -134,28 +131,11 @@ export async function startCommand(argv: readonly string[], context: CliContext)
     return 0;
   }
   const { env } = context;
-  const portText = values.port ?? env.PORT ?? '8080';
-  const port = Number(portText);
-  if (!/^\d+$/.test(portText) || port > 65_535) {
-    throw new CliError(`PORT "${portText}" is not a TCP port; use a number from 0 to 65535.`, 2);
-  }
-  const host = values.host ?? (env.HOST || undefined);
-  const basePath = values['base-path'] ?? (env.BASE_PATH || undefined);
-  const level = (env.LOG_LEVEL || 'info').toLowerCase();
-  if (!(LEVELS as readonly string[]).includes(level)) {
-    throw new CliError(`LOG_LEVEL "${env.LOG_LEVEL}" is not a level; use one of ${LEVELS.join(', ')}.`, 2);
-  }
-  const userPatch = env.USER_PATCH_RESPONSE || '200';
-  if (userPatch !== '200' && userPatch !== '204') {
-    throw new CliError(`USER_PATCH_RESPONSE "${userPatch}" is not 200 or 204.`, 2);
-  }
-  const validation = profileFromEnv(env);
-  const database = parseDatabaseUrl(env.DATABASE_URL, context.cwd);
-  const timeouts = serverLimitsFromEnv(env);
-  const queryTimeout = env.QUERY_TIMEOUT ? parseDuration(env.QUERY_TIMEOUT, 'QUERY_TIMEOUT') : undefined;
+  const settings = startSettings(values, env, context.cwd);
+  const { port, host, basePath, level, database, queryTimeout } = settings;
 
   const logger = createLogger({
-    level: level as (typeof LEVELS)[number],
+    level,
     name: 'scim-server',
     ...(context.logDestination === undefined ? {} : { destination: context.logDestination }),
   });
@@ -174,8 +154,8 @@ export async function startCommand(argv: readonly string[], context: CliContext)
     store,
     authenticate,
     logger,
-    ...validation,
-    userPatchResponse: userPatch === '204' ? 204 : 200,
+    ...settings.validation,
+    userPatchResponse: settings.userPatchResponse,
     ...(basePath === undefined ? {} : { basePath }),
   });
   try {
@@ -194,20 +174,15 @@ export async function startCommand(argv: readonly string[], context: CliContext)
   const unreserved = describeUnreserved(migrated);
   if (unreserved.length > 0) logger.warn({ unreserved: migrated?.unreserved }, unreserved.join('\n'));
 
-  const server = createNodeServer(withRequestLogging(handler, logger), {
-    trustProxy: isTrue(env.TRUST_PROXY),
-    ...timeouts,
-  });
+  let listening: Listening;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
+    listening = await listenHandler(handler, {
+      port,
+      host,
+      logger,
+      server: { trustProxy: trustsProxy(env), ...settings.limits },
     });
   } catch (error) {
-    await handler.close().catch(() => undefined);
     const code = (error as { code?: string }).code;
     if (code === 'EADDRINUSE' || code === 'EACCES') {
       throw new CliError(
@@ -217,60 +192,19 @@ export async function startCommand(argv: readonly string[], context: CliContext)
     throw error;
   }
 
-  const address = server.address() as AddressInfo;
+  // Stop on a signal from the moment the line below says it listens.
+  const shutdown = context.waitForShutdown?.();
+  const { address } = listening;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${shownHost}:${address.port}${(basePath ?? '').replace(/\/$/, '')}`;
   logger.info({ url, store: store.kind, database: describeDatabase(database) }, 'scim-server listening');
   context.err(`scim-server listening on ${url} (${describeDatabase(database)})`);
 
-  if (context.waitForShutdown === undefined) return new Promise<number>(() => undefined);
-  await context.waitForShutdown();
+  if (shutdown === undefined) return new Promise<number>(() => undefined);
+  await shutdown;
   logger.info({}, 'scim-server shutting down');
-  await new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeIdleConnections();
-    // A client that keeps a connection busy gets ten seconds to finish.
-    setTimeout(() => server.closeAllConnections(), 10_000).unref();
-  });
-  await handler.close();
+  // In-flight requests finish (a busy connection gets ten seconds), then the store closes.
+  await listening.close();
   context.err('scim-server stopped.');
   return 0;
-}
-
-/** The server's timeouts and header limit from `HEADERS_TIMEOUT`, `REQUEST_TIMEOUT`, `KEEP_ALIVE_TIMEOUT` and `MAX_HEADER_SIZE`. */
-function serverLimitsFromEnv(env: CliContext['env']) {
-  const duration = (name: string, fallback: number) => {
-    const text = env[name];
-    if (!text) return fallback;
-    const ms = parseDuration(text, name);
-    if (ms <= 0) throw new CliError(`${name} "${text}" must be longer than 0; write it like 30s.`, 2);
-    return ms;
-  };
-  const limits = {
-    headersTimeoutMs: duration('HEADERS_TIMEOUT', NODE_SERVER_DEFAULTS.headersTimeoutMs),
-    requestTimeoutMs: duration('REQUEST_TIMEOUT', NODE_SERVER_DEFAULTS.requestTimeoutMs),
-    keepAliveTimeoutMs: duration('KEEP_ALIVE_TIMEOUT', NODE_SERVER_DEFAULTS.keepAliveTimeoutMs),
-    maxHeaderBytes: NODE_SERVER_DEFAULTS.maxHeaderBytes as number,
-  };
-  const size = env.MAX_HEADER_SIZE;
-  if (size) {
-    if (!/^\d+$/.test(size) || Number(size) < 1024) {
-      throw new CliError(
-        `MAX_HEADER_SIZE "${size}" is not a size in bytes of at least 1024; write it like 32768.`,
-        2,
-      );
-    }
-    limits.maxHeaderBytes = Number(size);
-  }
-  if (limits.headersTimeoutMs > limits.requestTimeoutMs) {
-    throw new CliError(
-      `HEADERS_TIMEOUT (${limits.headersTimeoutMs} ms) must not exceed REQUEST_TIMEOUT (${limits.requestTimeoutMs} ms).`,
-      2,
-    );
-  }
-  return limits;
-}
-
-function isTrue(value: string | undefined): boolean {
-  return value !== undefined && /^(1|true|yes|on)$/i.test(value.trim());
 }

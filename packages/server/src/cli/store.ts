@@ -1,6 +1,6 @@
+import { DEFAULT_DATABASE } from '../settings/database-url.ts';
 import type { ResourceTypeStorage, ScimStore } from '../store/types.ts';
 import type { CliContext } from './context.ts';
-import { DEFAULT_DATABASE } from './database-url.ts';
 
 /**
  * The resource types the server's defaults serve: users, and groups whose members the store keeps

@@ -1,7 +1,7 @@
 import { tokenCommand, tokenCommandUsage } from '../auth/token-command.ts';
 import { publicUrl } from '../serve/env.ts';
+import { DEFAULT_DATABASE } from '../settings/database-url.ts';
 import type { CliContext } from './context.ts';
-import { DEFAULT_DATABASE } from './database-url.ts';
 import { DEFAULT_RESOURCE_TYPES } from './store.ts';
 
 const note = `Each token opens one tenant (--tenant default for a server without {tenant} in BASE_PATH).

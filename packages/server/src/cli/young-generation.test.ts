@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,9 +26,12 @@ const bin = fileURLToPath(new URL('./main.ts', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'scim-young-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Starts the bin from source on a free port and returns its process's command line once it listens. */
-async function commandLineOfStart(env: Record<string, string>): Promise<string[]> {
-  const child = spawn(process.execPath, ['--conditions=@scim/source', bin, 'start'], {
+/**
+ * Starts the bin from source on a free port (with `nodeArgs` before it) and returns its process's
+ * command line once it listens.
+ */
+async function commandLineOfStart(env: Record<string, string>, nodeArgs: string[] = []): Promise<string[]> {
+  const child = spawn(process.execPath, ['--conditions=@scim/source', ...nodeArgs, bin, 'start'], {
     cwd: dir,
     env: {
       PATH: process.env.PATH ?? '',
@@ -64,6 +67,35 @@ describe.runIf(process.platform === 'linux' && typeof process.execve === 'functi
       expect(args).toContain(flag);
       expect(args).toContain('--conditions=@scim/source');
       expect(args.at(-2)).toBe('start');
+    });
+
+    it('loads the command line only once, in the capped process: the first loads just the entry and the cap', async () => {
+      // A module hook, kept across the restart (execArgv), writes each module a process loads,
+      // marked by whether that process has the cap.
+      const loaded = join(dir, 'loaded.txt');
+      const hooks = join(dir, 'hooks.mjs');
+      writeFileSync(
+        hooks,
+        `import { appendFileSync } from 'node:fs';
+import { registerHooks } from 'node:module';
+const capped = process.execArgv.includes(${JSON.stringify(flag)});
+registerHooks({
+  load(url, context, next) {
+    appendFileSync(${JSON.stringify(loaded)}, (capped ? 'capped ' : 'first ') + url + '\\n');
+    return next(url, context);
+  },
+});
+`,
+      );
+      await commandLineOfStart({}, [`--import=${hooks}`]);
+      const lines = readFileSync(loaded, 'utf8').trim().split('\n');
+      const ours = (mark: string) =>
+        lines
+          .filter((line) => line.startsWith(`${mark} `) && line.includes('/src/'))
+          .map((line) => line.slice(line.lastIndexOf('/src/') + 1));
+      expect(ours('first')).toEqual(['src/cli/main.ts', 'src/cli/young-generation.ts']);
+      expect(ours('capped')).toContain('src/cli/start.ts');
+      expect(ours('capped').filter((file) => file === 'src/cli/run.ts')).toHaveLength(1);
     });
 
     it("keeps the operator's own cap from NODE_OPTIONS", async () => {

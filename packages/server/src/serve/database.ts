@@ -6,7 +6,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { type DatabaseTarget, describeDatabase, parseDatabaseUrl } from '../cli/database-url.ts';
+import { type DatabaseTarget, describeDatabase, parseDatabaseUrl } from '../settings/database-url.ts';
 import { postgresStore, sqliteStore } from '../store/index.ts';
 import type { ScimStore } from '../store/types.ts';
 import { packageManager, type ScriptEnv } from './env.ts';

@@ -74,13 +74,41 @@ export function scriptCommand(script: string, env: ScriptEnv): string {
 export function listenPort(env: ScriptEnv): number {
   const text = env.PORT?.trim() ?? '';
   if (text === '') return 3000;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 0 || value > 65_535) {
+  const value = parsePort(text);
+  if (value === undefined) {
     throw new Error(
       `PORT must be a port number from 0 to 65535, not "${text}": set it in .env or the environment.`,
     );
   }
   return value;
+}
+
+/**
+ * A TCP port from its text, as both `scim-server start` and a connector's `npm start` read PORT:
+ * decimal digits (spaces around them allowed) for a number from 0 to 65535; `undefined` for
+ * anything else, which each refuses in its own words.
+ *
+ * @param text - the PORT value or the `--port` flag
+ * @returns the port, or `undefined`
+ * @internal
+ */
+export function parsePort(text: string): number | undefined {
+  const digits = text.trim();
+  if (!/^\d+$/.test(digits)) return undefined;
+  const port = Number(digits);
+  return port <= 65_535 ? port : undefined;
+}
+
+/**
+ * The interface to listen on, as both `scim-server start` and a connector's `npm start` read HOST:
+ * the value trimmed; every interface (`undefined`) when it is unset or blank.
+ *
+ * @param text - the HOST value or the `--host` flag
+ * @returns the host, or `undefined`
+ * @internal
+ */
+export function listenHost(text: string | undefined): string | undefined {
+  return text?.trim() || undefined;
 }
 
 /**
@@ -119,4 +147,17 @@ export function localUrl(env: ScriptEnv, port: number = listenPort(env)): string
  */
 export function publicUrl(env: ScriptEnv, port?: number): string {
   return (env.PUBLIC_URL?.trim() || localUrl(env, port)).replace(/\/+$/, '');
+}
+
+/**
+ * Whether to take the public scheme and host from `X-Forwarded-Proto` / `X-Forwarded-Host`, as both
+ * `scim-server start` and a connector's `npm start` read TRUST_PROXY: `1`, `true`, `yes` or `on`.
+ *
+ * @param env - the environment (TRUST_PROXY)
+ * @returns `true` to trust the proxy's headers
+ * @internal
+ */
+export function trustsProxy(env: ScriptEnv): boolean {
+  const value = env.TRUST_PROXY;
+  return value !== undefined && /^(1|true|yes|on)$/i.test(value.trim());
 }

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bearerTokens } from '../auth/bearer.ts';
 import { createScimHandler } from '../handler/index.ts';
 import { connectorDatabase, explainDatabaseError } from './database.ts';
-import { listenPort, localUrl, publicUrl, scriptCommand } from './env.ts';
+import { listenPort, localUrl, publicUrl, scriptCommand, trustsProxy } from './env.ts';
 import { type ConnectorDefinition, connectorServer } from './serve.ts';
 
 const definition: ConnectorDefinition = {
@@ -109,6 +109,24 @@ describe('the scripts environment', () => {
   it('reads PORT, HOST, PUBLIC_URL and the package manager', () => {
     expect(listenPort({})).toBe(3000);
     expect(() => listenPort({ PORT: 'eighty' })).toThrow(/PORT must be a port number/);
+    // Decimal digits only, as `scim-server start` reads PORT (parsePort): not 8e1 or 0x50.
+    expect(() => listenPort({ PORT: '8e1' })).toThrow(/PORT must be a port number/);
+    expect(() => listenPort({ PORT: '0x50' })).toThrow(/PORT must be a port number/);
+    expect(listenPort({ PORT: ' 8080 ' })).toBe(8080);
+    // TRUST_PROXY as `scim-server start` reads it.
+    expect([' 1', 'true', 'YES', 'on'].map((v) => trustsProxy({ TRUST_PROXY: v }))).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect(['', '0', 'no', 'off'].map((v) => trustsProxy({ TRUST_PROXY: v }))).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
+    expect(trustsProxy({})).toBe(false);
     expect(localUrl({ HOST: '::1', PORT: '4000' })).toBe('http://[::1]:4000');
     expect(localUrl({ HOST: '0.0.0.0' }, 5)).toBe('http://localhost:5');
     expect(publicUrl({ PUBLIC_URL: 'https://scim.example.com//' })).toBe('https://scim.example.com');

@@ -3,14 +3,21 @@
  * DATABASE_URL names, serve the handler on HOST:PORT with one log line per request, print the
  * Tenant URL and the token command, and say in words why it could not start.
  */
-import type { AddressInfo } from 'node:net';
 import { tokenCommand } from '../auth/token-command.ts';
-import { batchedLines, createLogger, type RequestLogger, withRequestLogging } from '../log.ts';
-import { createNodeServer } from '../node.ts';
+import { batchedLines, createLogger, type RequestLogger } from '../log.ts';
 import type { ScimHandler } from '../options.ts';
 import type { ScimStore } from '../store/types.ts';
 import { explainDatabaseError, openConnectorStore } from './database.ts';
-import { listenPort, localUrl, publicUrl, type ScriptEnv, scriptCommand } from './env.ts';
+import {
+  listenHost,
+  listenPort,
+  localUrl,
+  publicUrl,
+  type ScriptEnv,
+  scriptCommand,
+  trustsProxy,
+} from './env.ts';
+import { listenHandler } from './listen.ts';
 
 /**
  * What differs between connectors in their scripts: the product's name, where the endpoint is
@@ -57,7 +64,7 @@ export interface ConnectorDefinition {
 export interface RunningServer {
   /** `http://localhost:<port>` (or the HOST it listens on). */
   readonly url: string;
-  /** Stops accepting requests and closes the store. */
+  /** Stops accepting requests, lets those in flight finish (a busy connection gets 10 seconds), and closes the store. */
   close(): Promise<void>;
 }
 
@@ -159,21 +166,6 @@ function requestLogger(env: ScriptEnv, write: (line: string) => void): RequestLo
   return { info: line, warn: line, error: line };
 }
 
-/** Listens, or rejects with the listen error (`EADDRINUSE`, `EADDRNOTAVAIL`). */
-function listen(
-  server: ReturnType<typeof createNodeServer>,
-  port: number,
-  host: string | undefined,
-): Promise<void> {
-  return new Promise<void>((done, fail) => {
-    server.once('error', fail);
-    server.listen(port, host, () => {
-      server.off('error', fail);
-      done();
-    });
-  });
-}
-
 /**
  * Builds a connector project's scripts from what differs between connectors: `npm start`
  * (`serve`, over `startServer`, `banner`, `explainStartError`) and `npm run token` (`token`, over
@@ -223,22 +215,13 @@ export function connectorServer(definition: ConnectorDefinition): ConnectorServe
   const startServer: ConnectorServer['startServer'] = async (env, options = {}) => {
     const port = listenPort(env);
     const { handler } = await open(env);
-    const served = options.log ? withRequestLogging(handler, requestLogger(env, options.log)) : handler;
-    const server = createNodeServer(served, { trustProxy: env.TRUST_PROXY === '1' });
-    try {
-      await listen(server, port, env.HOST?.trim() || undefined);
-    } catch (error) {
-      await handler.close();
-      throw error;
-    }
-    const { port: bound } = server.address() as AddressInfo;
-    return {
-      url: localUrl(env, bound),
-      close: async () => {
-        await new Promise<void>((done) => server.close(() => done()));
-        await handler.close();
-      },
-    };
+    const listening = await listenHandler(handler, {
+      port,
+      host: listenHost(env.HOST),
+      logger: options.log === undefined ? undefined : requestLogger(env, options.log),
+      server: { trustProxy: trustsProxy(env) },
+    });
+    return { url: localUrl(env, listening.address.port), close: listening.close };
   };
 
   const banner: ConnectorServer['banner'] = (env, running) => {
@@ -290,8 +273,9 @@ export function connectorServer(definition: ConnectorDefinition): ConnectorServe
     loadEnvFile();
     try {
       const running = await startServer(process.env, { log: batchedLines() });
-      for (const line of banner(process.env, running)) console.log(line);
+      // Stop on a signal from the moment the banner says it listens.
       for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void running.close());
+      for (const line of banner(process.env, running)) console.log(line);
     } catch (error) {
       console.error(explainStartError(error, process.env));
       if (process.env.DEBUG) console.error(error);

@@ -1,5 +1,5 @@
 // parseDatabaseUrl as the templates and apps use it (exported from @scim/server): property tests
-// over the forms a DATABASE_URL takes. The table of fixed cases is in migrate.test.ts.
+// over the forms a DATABASE_URL takes. The table of fixed cases is in cli/migrate.test.ts.
 import { resolve } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
