@@ -53,7 +53,7 @@ export {
   toNodeMiddleware,
 } from './node.ts';
 export type * from './options.ts';
-export { safeParseDatabaseUrl } from './safe-database-url.ts';
+export { safeParseDatabaseUrl } from './settings/safe-database-url.ts';
 export {
   CONNECTOR_DATABASE_URL,
   connectorDatabase,

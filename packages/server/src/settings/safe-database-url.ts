@@ -1,6 +1,6 @@
 import type { SafeResult } from '@scim/schemas';
-import { type DatabaseTarget, parseDatabaseUrl } from './cli/database-url.ts';
-import { isCliError } from './cli/errors.ts';
+import { type DatabaseTarget, parseDatabaseUrl } from './database-url.ts';
+import { isCliError } from './errors.ts';
 
 /**
  * Reads a `DATABASE_URL` like {@link parseDatabaseUrl}, returning the error instead of throwing it:

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseDatabaseUrl } from './cli/database-url.ts';
+import { parseDatabaseUrl } from './database-url.ts';
 import { safeParseDatabaseUrl } from './safe-database-url.ts';
 
 const CWD = '/srv/app';
