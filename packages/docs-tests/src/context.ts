@@ -50,9 +50,16 @@ const byFile: Record<string, Record<string, string>> = {
   },
 };
 
+/** What the TSDoc examples of the packages' sources (`packages/<pkg>/src/*.ts`) may use besides. */
+const tsdoc: Record<string, string> = {
+  user: "declare const user: import('@scim/schemas').User;",
+  bulk: "declare const bulk: import('@scim/schemas').BulkRequest;",
+  hoxhuntUser: "declare const hoxhuntUser: import('@scim/schemas').SchemaDefinition;",
+};
+
 /** The declarations a snippet of `file` may use. */
 export function contextFor(file: string): Readonly<Record<string, string>> {
-  return { ...shared, ...byFile[file] };
+  return { ...shared, ...(file.endsWith('.ts') ? tsdoc : {}), ...byFile[file] };
 }
 
 /** Modules a snippet imports by a relative path: the reader's own files. */

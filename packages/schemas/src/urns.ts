@@ -3,8 +3,8 @@
  *
  * @example
  * ```ts
- * import { URN } from '@scim/schemas';
- * const body = { schemas: [URN.User], userName: 'bjensen' };
+ * import { URN, userCreateParser } from '@scim/schemas';
+ * userCreateParser.parse({ schemas: [URN.User, URN.EnterpriseUser], userName: 'bjensen' });
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7643#section-10.2
  */

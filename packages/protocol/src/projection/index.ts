@@ -7,8 +7,14 @@ import { findKey, isObject, type JsonObject } from '../patch/values.ts';
  *
  * @example
  * ```ts
- * const p: ProjectionParams = { attributes: 'userName,name.givenName' };
- * const q: ProjectionParams = { excludedAttributes: ['members'] };
+ * import { type ProjectionParams, projectResource } from '@scim/protocol';
+ * import { userResourceSchema } from '@scim/schemas';
+ * const query = new URL(request.url).searchParams;
+ * const params: ProjectionParams = {
+ *   attributes: query.get('attributes') ?? undefined,
+ *   excludedAttributes: query.get('excludedAttributes') ?? undefined,
+ * };
+ * return Response.json(projectResource(user, userResourceSchema, params));
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.4.2.5
  */

@@ -8,7 +8,11 @@ import { compareCodePoints, foldCase } from '../text/fold.ts';
  *
  * @example
  * ```ts
- * const s: SortParams = { sortBy: 'name.familyName', sortOrder: 'descending' };
+ * import { type SortParams, sortResources } from '@scim/protocol';
+ * import { userResourceSchema } from '@scim/schemas';
+ * const query = new URL(request.url).searchParams;
+ * const params: SortParams = { sortBy: query.get('sortBy') ?? undefined, sortOrder: query.get('sortOrder') ?? undefined };
+ * const sorted = sortResources(users, userResourceSchema, params); // 400 invalidPath for an unknown sortBy
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.4.2.3
  */
@@ -95,8 +99,11 @@ export function sortResources<T>(
  *
  * @example
  * ```ts
- * type SortKey = string | number | boolean | undefined;
- * const k: SortKey = 'bjensen@example.com';
+ * import { compareSortKeys, type SortKey, sortKeyOf } from '@scim/protocol';
+ * import { userResourceSchema } from '@scim/schemas';
+ * const keyOf = sortKeyOf(userResourceSchema.resolvePath('emails')!);
+ * const keys: SortKey[] = users.map(keyOf); // each user's primary (else first) email, case-folded
+ * keys.sort((a, b) => compareSortKeys(a, b, false)); // users without an email last
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.4.2.3
  */
