@@ -55,6 +55,11 @@ const tsdoc: Record<string, string> = {
   user: "declare const user: import('@scim/schemas').User;",
   bulk: "declare const bulk: import('@scim/schemas').BulkRequest;",
   hoxhuntUser: "declare const hoxhuntUser: import('@scim/schemas').SchemaDefinition;",
+  groupId: 'declare const groupId: string;',
+  current: "declare const current: import('@scim/server').StoredResource;",
+  presented: 'declare const presented: string;',
+  job: "declare const job: import('@scim/entra-mock').ProvisioningJob;",
+  sales: "declare const sales: import('@scim/entra-mock').EntraGroup;",
 };
 
 /** The declarations a snippet of `file` may use. */

@@ -40,7 +40,14 @@ import { createEntraTenant, type EntraTenant, type EntraTenantOptions } from './
  *
  * @example
  * ```ts
+ * import { expect, it } from 'vitest';
+ * import { type EntraMockOptions, useEntraMock } from '@scim/entra-mock/vitest';
  * const options: EntraMockOptions = { directory: { seed: 1, users: 20 }, graph: { requireToken: false } };
+ * useEntraMock(options);
+ * it('lists the directory through Graph', async () => {
+ *   const response = await fetch('https://graph.microsoft.com/v1.0/users');
+ *   expect((await response.json()).value).toHaveLength(20);
+ * });
  * ```
  * @see https://mswjs.io/docs/api/setup-server
  */

@@ -241,7 +241,9 @@ function batchedStdout(): DestinationStream & { flush(): void } {
  *
  * @example
  * ```ts
+ * import { type CreateLoggerOptions, createLogger, withRequestLogging } from '@scim/server';
  * const options: CreateLoggerOptions = { level: 'debug', name: 'scim' };
+ * const logged = withRequestLogging(handler, createLogger(options)); // one JSON line per request
  * ```
  * @see https://getpino.io/#/docs/api?id=options
  */
@@ -332,7 +334,11 @@ export interface RequestLogger {
  *
  * @example
  * ```ts
- * const extra: RequestLogDetails = { tenant: 'contoso', principal: 'tok_0f1e2d3c4b5a6978' };
+ * import { createLogger, logRequest, type RequestLogDetails } from '@scim/server';
+ * const started = performance.now();
+ * const response = await handler(request);
+ * const details: RequestLogDetails = { tenant: 'contoso', principal: 'tok_0f1e2d3c4b5a6978' };
+ * logRequest(createLogger(), request, response, performance.now() - started, crypto.randomUUID(), details);
  * ```
  * @see https://www.rfc-editor.org/rfc/rfc9110.html#section-17.8
  */
@@ -472,7 +478,9 @@ export function getRequestId(request: Request): string | undefined {
  *
  * @example
  * ```ts
- * const options: RequestLoggingOptions = { trustRequestId: false };
+ * import { createLogger, type RequestLoggingOptions, withRequestLogging } from '@scim/server';
+ * const options: RequestLoggingOptions = { trustRequestId: false }; // ignore the client's x-request-id
+ * const logged = withRequestLogging(handler, createLogger(), options);
  * ```
  * @see {@link withRequestLogging}
  */

@@ -27,11 +27,13 @@ import { type ConformanceExchange, formatExchange, recordingFetch } from './tran
  *
  * @example
  * ```ts
+ * import { type ConformanceConnector, describeEntraConformance } from '@scim/entra-mock/vitest';
  * const connector: ConformanceConnector = {
  *   tenantUrl: 'https://scim.example.test/scim/v2',
  *   secretToken: token,
  *   fetch: (request) => handler(request), // omit to reach a real server over HTTP
  * };
+ * describeEntraConformance('my connector', { connector });
  * ```
  * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups
  */
@@ -51,7 +53,12 @@ export interface ConformanceConnector {
  *
  * @example
  * ```ts
- * const only: ConformanceScenarioName[] = ['create-user', 'update-user'];
+ * import { type ConformanceScenarioName, describeEntraConformance } from '@scim/entra-mock/vitest';
+ * const userScenarios: ConformanceScenarioName[] = ['create-user', 'update-user', 'disable-by-account-enabled'];
+ * describeEntraConformance('users', {
+ *   connector: { tenantUrl: 'http://localhost:8080/scim/v2', secretToken: token },
+ *   scenarios: userScenarios,
+ * });
  * ```
  * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/how-provisioning-works
  */
@@ -81,14 +88,13 @@ export type ConformanceScenarioName =
  *
  * @example
  * ```ts
+ * import { type ConformanceOptions, runConformance } from '@scim/entra-mock/vitest';
  * const options: ConformanceOptions = {
- *   connector: async () => {
- *     const store = memoryStore();
- *     const { token } = await issueToken(store.tokens, 'default');
- *     const handler = createScimHandler({ store, authenticate: bearerTokens({ tokens: store.tokens }) });
- *     return { tenantUrl: 'https://scim.example.test', secretToken: token, fetch: handler };
- *   },
+ *   connector: { tenantUrl: 'http://localhost:8080/scim/v2', secretToken: token },
+ *   provisionGroups: false, // the app's guide turns group provisioning off
+ *   dialects: ['compliant'],
  * };
+ * const failed = (await runConformance(options)).filter((r) => !r.passed);
  * ```
  * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/customize-application-attributes
  */

@@ -21,7 +21,11 @@ import { type JobExecution, type JobHistory, recordExecution } from './sync-stat
  *
  * @example
  * ```ts
+ * import { setupServer } from 'msw/node';
+ * import { createGraphHandlers, createSynchronization, type SynchronizationOptions } from '@scim/entra-mock';
  * const options: SynchronizationOptions = { quarantine: { minimumFailures: 2 }, retry: { maxAttempts: 2 } };
+ * const synchronization = createSynchronization(tenant, options);
+ * setupServer(...createGraphHandlers(tenant, { synchronization })).listen(); // jobs started through Graph
  * ```
  * @see https://learn.microsoft.com/en-us/graph/api/resources/synchronization-overview
  */

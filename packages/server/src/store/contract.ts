@@ -33,7 +33,11 @@ export const CONTRACT_TYPES: readonly ResourceTypeStorage[] = [
  *
  * @example
  * ```ts
- * const options: StoreContractOptions = { setupTimeoutMs: 30_000 };
+ * // my-store.test.ts, run with vitest
+ * import { describeStoreContract, type StoreContractOptions } from '@scim/server/testing';
+ * import { myStore } from './my-store.ts';
+ * const options: StoreContractOptions = { setupTimeoutMs: 30_000 }; // the database starts slowly
+ * describeStoreContract('mine', () => myStore(), options);
  * ```
  */
 export interface StoreContractOptions {
