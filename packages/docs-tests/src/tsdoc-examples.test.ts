@@ -14,10 +14,99 @@ import type { Snippet } from './snippets.ts';
 const repo = join(import.meta.dirname, '..', '..', '..');
 
 /**
- * Source files whose examples do not compile yet (written before this test). Take a file out of
- * the list once its examples compile; the test fails on a listed file whose examples all do.
+ * Examples that do not compile yet (written before this test), by `file#declaration`. Take one
+ * out of the list once it compiles; the test fails on a listed example that does.
  */
-const NOT_YET: readonly string[] = [];
+const NOT_YET: ReadonlySet<string> = new Set([
+  'packages/create-scim-connector/src/actions/copy-template.ts#copyTemplate',
+  'packages/create-scim-connector/src/actions/git-init.ts#gitInit',
+  'packages/create-scim-connector/src/actions/install.ts#install',
+  'packages/create-scim-connector/src/actions/next-steps.ts#nextSteps',
+  'packages/create-scim-connector/src/actions/resolve-options.ts#resolveOptions',
+  'packages/create-scim-connector/src/actions/transform.ts#transformTemplate',
+  'packages/create-scim-connector/src/actions/validate-target.ts#validateTarget',
+  'packages/create-scim-connector/src/actions/write-files.ts#writeFiles',
+  'packages/create-scim-connector/src/actions/write-versions.ts#writeVersions',
+  'packages/create-scim-connector/src/errors-data.ts#CreateConnectorErrorCode',
+  'packages/create-scim-connector/src/errors.ts#CreateConnectorError',
+  'packages/create-scim-connector/src/errors.ts#format',
+  'packages/create-scim-connector/src/errors.ts#isCreateConnectorError',
+  'packages/create-scim-connector/src/index.ts#?',
+  'packages/create-scim-connector/src/manifest.ts#parseTemplateManifest',
+  'packages/create-scim-connector/src/readme.ts#generateReadme',
+  'packages/create-scim-connector/src/run-cli.ts#runCli',
+  'packages/create-scim-connector/src/templates.ts#TemplateInfo',
+  'packages/create-scim-connector/src/types.ts#CreateConnectorResult',
+  'packages/create-scim-connector/src/types.ts#ResolvedOptions',
+  'packages/entra-mock/src/conformance/kit.ts#ConformanceFailure',
+  'packages/entra-mock/src/conformance/kit.ts#ConformanceResult',
+  'packages/entra-mock/src/conformance/kit.ts#runConformance',
+  'packages/entra-mock/src/conformance/kit.ts#runConformanceScenario',
+  'packages/entra-mock/src/engine/types.ts#ProvisionOnDemandReport',
+  'packages/entra-mock/src/engine/types.ts#ProvisionOnDemandResult',
+  'packages/entra-mock/src/engine/types.ts#ProvisioningJob',
+  'packages/entra-mock/src/engine/types.ts#reconfigure',
+  'packages/entra-mock/src/entra-requests.ts#readEntraMapping',
+  'packages/entra-mock/src/entra-requests.ts#userNameFilter',
+  'packages/entra-mock/src/generator/directory.ts#ImportedDirectory',
+  'packages/entra-mock/src/generator/directory.ts#exportDirectory',
+  'packages/entra-mock/src/generator/directory.ts#importDirectory',
+  'packages/entra-mock/src/graph/sync.ts#Synchronization',
+  'packages/entra-mock/src/graph/sync.ts#createSynchronization',
+  'packages/entra-mock/src/tenant/types.ts#DirectoryChange',
+  'packages/entra-mock/src/tenant/types.ts#EntraUser',
+  'packages/entra-mock/src/vitest.ts#?',
+  'packages/entra-mock/src/vitest.ts#useEntraMock',
+  'packages/mapping/src/ast.ts#OmittedNode',
+  'packages/mapping/src/errors.ts#SafeResult',
+  'packages/mapping/src/errors.ts#toJSON',
+  'packages/mapping/src/lexer.ts#MAX_EXPRESSION_LENGTH',
+  'packages/protocol/src/filter/ast.ts#QueryFilter',
+  'packages/protocol/src/filter/ast.ts#QueryPath',
+  'packages/protocol/src/filter/evaluate.ts#FilterPredicate',
+  'packages/protocol/src/filter/evaluate.ts#compileValueFilter',
+  'packages/protocol/src/patch/types.ts#PatchResult',
+  'packages/protocol/src/profile.ts#CompatibilityProfile',
+  'packages/protocol/src/profile.ts#entraProfile',
+  'packages/protocol/src/profile.ts#strictProfile',
+  'packages/protocol/src/projection/index.ts#projectResource',
+  'packages/protocol/src/projection/index.ts#projectResources',
+  'packages/protocol/src/sort/index.ts#sortKeyOf',
+  'packages/protocol/src/sort/index.ts#sortResources',
+  'packages/protocol/src/version/index.ts#checkIfMatch',
+  'packages/protocol/src/version/index.ts#isNotModified',
+  'packages/schemas/src/discovery.ts#serviceProviderConfigParser',
+  'packages/schemas/src/errors.ts#?',
+  'packages/schemas/src/errors.ts#SafeResult',
+  'packages/schemas/src/errors.ts#isScimError',
+  'packages/schemas/src/parser.ts#groupResponseParser',
+  'packages/schemas/src/parser.ts#userResponseParser',
+  'packages/schemas/src/urns.ts#MICROSOFT_GROUP_URN',
+  'packages/server/src/auth/any-of.ts#anyOf',
+  'packages/server/src/auth/jwt.ts#jwtAuth',
+  'packages/server/src/auth/tokens.ts#RotatedToken',
+  'packages/server/src/auth/tokens.ts#tokenStatus',
+  'packages/server/src/cli/context.ts#CliContext',
+  'packages/server/src/log.ts#batchedLines',
+  'packages/server/src/log.ts#getRequestId',
+  'packages/server/src/log.ts#logRequest',
+  'packages/server/src/log.ts#withRequestLogging',
+  'packages/server/src/node.ts#NodeMiddleware',
+  'packages/server/src/node.ts#toNodeMiddleware',
+  'packages/server/src/options.ts#HandlerLogger',
+  'packages/server/src/serve/env.ts#ScriptEnv',
+  'packages/server/src/serve/env.ts#listenPort',
+  'packages/server/src/serve/serve.ts#ConnectorServer',
+  'packages/server/src/serve/serve.ts#RunningServer',
+  'packages/server/src/serve/serve.ts#ScriptContext',
+  'packages/server/src/serve/serve.ts#connectorServer',
+  'packages/server/src/store/contract.ts#CONTRACT_TYPES',
+  'packages/server/src/store/postgres.ts#PgClientLike',
+  'packages/server/src/store/postgres.ts#PgPoolLike',
+  'packages/server/src/store/postgres.ts#PgliteLike',
+  'packages/server/src/store/types.ts#ScimStore',
+  'packages/server/src/store/types.ts#TokenStore',
+]);
 
 /** What a package exports, by name: the specifier to import it from, and whether it is a type. */
 function exportsOf(dir: string): Map<string, { from: string; type: boolean }> {
@@ -130,13 +219,19 @@ export function exampleModule(
     : `${header.join(' ')}\n${body}\n`;
 }
 
+/** One example as a snippet, with the key that names it: `file#declaration`. */
+interface KeyedSnippet {
+  readonly key: string;
+  readonly snippet: Snippet;
+}
+
 /** Each example of a source file as a snippet, at the line of its first code line. */
-export function tsdocSnippets(path: string): Snippet[] {
+export function tsdocSnippets(path: string): KeyedSnippet[] {
   const file = relative(repo, path);
   const own = packages.get(file.split('/')[1]!) ?? new Map();
   return examples(readFileSync(path, 'utf8')).map((ex) => {
     const first = ex.line + 2;
-    return {
+    const snippet: Snippet = {
       file,
       line: first,
       code: exampleModule(ex.code, own),
@@ -145,19 +240,27 @@ export function tsdocSnippets(path: string): Snippet[] {
       continues: false,
       reason: 'a TSDoc example',
     };
+    return { key: `${file}#${ex.name}`, snippet };
   });
 }
 
 describe('the TSDoc examples', () => {
-  const files = sourceFiles();
-  const errors = typecheck(files.flatMap(tsdocSnippets).map(prepare));
-  const failing = new Set(errors.map((e) => e.slice(0, e.indexOf(':'))));
+  const keyed = sourceFiles().flatMap(tsdocSnippets);
+  const errors = typecheck(keyed.map((k) => prepare(k.snippet)));
+  /** The example an error (`file:line message`) is in. */
+  const keyOf = (error: string): string => {
+    const [, file, line] = /^([^:]+):(\d+) /.exec(error) ?? [];
+    const found = keyed.find((k) => k.snippet.file === file && k.snippet.lineMap.includes(Number(line)));
+    return found?.key ?? error;
+  };
+  const failing = new Set(errors.map(keyOf));
 
-  it('compile against the packages', () => {
-    expect(errors.filter((e) => !NOT_YET.includes(e.slice(0, e.indexOf(':'))))).toEqual([]);
+  it('are found, and compile against the packages', () => {
+    expect(keyed.length).toBeGreaterThan(400);
+    expect(errors.filter((e) => !NOT_YET.has(keyOf(e)))).toEqual([]);
   });
 
-  it('leave NOT_YET once they do', () => {
-    expect(NOT_YET.filter((f) => !failing.has(f))).toEqual([]);
+  it('leave NOT_YET once they compile', () => {
+    expect([...NOT_YET].filter((k) => !failing.has(k))).toEqual([]);
   });
 });

@@ -108,9 +108,8 @@ export interface EntraUser {
  * @example
  * ```ts
  * import type { UserInput } from '@scim/entra-mock';
- * const input: UserInput = { userPrincipalName: 'adele@contoso.onmicrosoft.com', displayName: 'Adele Vance', mailNickname: 'adele' };
- * const user = tenant.createUser(input);
- * tenant.updateUser(user.id, { jobTitle: 'Lead', department: null }); // null clears, undefined leaves as is
+ * const promotion: UserInput = { jobTitle: 'Lead', department: null }; // null clears, undefined leaves as is
+ * tenant.updateUser(adele.id, promotion); // the next cycle PATCHes title and department
  * ```
  * @see https://learn.microsoft.com/en-us/graph/api/user-post-users
  */
@@ -180,7 +179,7 @@ export type GroupInput = {
  * import type { AppRole } from '@scim/entra-mock';
  * const app = tenant.createServicePrincipal({ displayName: 'Contoso SCIM app' });
  * const user: AppRole | undefined = app.appRoles.find((r) => r.displayName === 'User');
- * tenant.assign(app.id, adele.id, user?.id); // Default Access when no role is given
+ * if (user) tenant.assign(app.id, adele.id, user.id); // without a role: Default Access
  * ```
  * @see https://learn.microsoft.com/en-us/graph/api/resources/approle
  */
@@ -262,7 +261,7 @@ export interface ServicePrincipalInput {
  *
  * @example
  * ```ts
- * tenant.assign(app.id, user.id, DEFAULT_ACCESS_APP_ROLE_ID);
+ * tenant.assign(app.id, adele.id, DEFAULT_ACCESS_APP_ROLE_ID);
  * ```
  * @see https://learn.microsoft.com/en-us/graph/api/resources/approleassignment
  */
@@ -273,7 +272,7 @@ export const DEFAULT_ACCESS_APP_ROLE_ID = '00000000-0000-0000-0000-000000000000'
  *
  * @example
  * ```ts
- * const a: EntraAppRoleAssignment = tenant.assign(app.id, user.id);
+ * const a: EntraAppRoleAssignment = tenant.assign(app.id, adele.id);
  * a.principalType; // 'User'
  * ```
  * @see https://learn.microsoft.com/en-us/graph/api/resources/approleassignment
