@@ -60,6 +60,13 @@ const tsdoc: Record<string, string> = {
   presented: 'declare const presented: string;',
   job: "declare const job: import('@scim/entra-mock').ProvisioningJob;",
   sales: "declare const sales: import('@scim/entra-mock').EntraGroup;",
+  patch: "declare const patch: import('@scim/schemas').PatchOp;",
+  groups: 'declare const groups: Record<string, unknown>[];',
+  response: 'declare const response: Response;',
+  record: "declare const record: import('@scim/server').TokenRecord;",
+  tenantsByDirectory: 'declare const tenantsByDirectory: ReadonlyMap<string, string>;',
+  watermark: 'declare const watermark: number;',
+  logger: "declare const logger: import('@scim/server').RequestLogger;",
 };
 
 /** The declarations a snippet of `file` may use. */

@@ -6,6 +6,7 @@
  *
  * @example
  * ```ts
+ * import { expect, it } from 'vitest';
  * import { useEntraMock } from '@scim/entra-mock/vitest';
  * const entra = useEntraMock({ directory: { seed: 1, users: 50, groups: 5 } });
  * it('lists users', async () => {
@@ -107,6 +108,7 @@ export interface EntraMock {
  * @throws ScimError `invalidValue` when the directory description is invalid
  * @example
  * ```ts
+ * import { expect, it } from 'vitest';
  * import { mountFetchHandler } from '@scim/entra-mock';
  * import { useEntraMock } from '@scim/entra-mock/vitest';
  *

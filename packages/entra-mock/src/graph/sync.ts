@@ -49,8 +49,12 @@ export interface SynchronizationOptions {
  *
  * @example
  * ```ts
+ * import { setupServer } from 'msw/node';
  * const synchronization = createSynchronization(tenant);
- * const server = setupServer(...createGraphHandlers(tenant, { synchronization }), mountFetchHandler(url, connector.fetch));
+ * const server = setupServer(
+ *   ...createGraphHandlers(tenant, { synchronization }),
+ *   mountFetchHandler('https://scim.example.test/scim', connector.fetch),
+ * );
  * // a script creates a job, sets secrets and starts it through Graph; then:
  * clock.advance(40 * 60_000);
  * await synchronization.runDueCycles();
@@ -175,6 +179,7 @@ function execution(
  * @returns the service
  * @example
  * ```ts
+ * import { setupServer } from 'msw/node';
  * const synchronization = createSynchronization(tenant, { quarantine: { minimumFailures: 2 } });
  * setupServer(...createGraphHandlers(tenant, { synchronization }));
  * ```

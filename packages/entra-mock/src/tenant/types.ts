@@ -36,7 +36,7 @@ export type DirectoryExtensionValue = string | number | boolean | string[] | nul
  *
  * @example
  * ```ts
- * const user: EntraUser = tenant.getUser(id);
+ * const user: EntraUser = tenant.getUser(adele.id);
  * user.accountEnabled; // true
  * ```
  * @see https://learn.microsoft.com/en-us/graph/api/resources/user

@@ -234,6 +234,7 @@ export type Filter<P extends AttributePath = AttributePath> =
  *
  * @example
  * ```ts
+ * import { userResourceSchema } from '@scim/schemas';
  * const q = normalizeFilter(parseFilter('EMAILS.VALUE ew "@x.com"'), userResourceSchema);
  * // q.path: { attribute: 'emails', subAttribute: 'value', definition: {...value}, parent: {...emails} }
  * ```
@@ -260,6 +261,7 @@ export interface QueryPath extends AttributePath {
  *
  * @example
  * ```ts
+ * import { userResourceSchema } from '@scim/schemas';
  * const q: QueryFilter = normalizeFilter(parseFilter('meta.created gt "2015-10-10T14:38:21-07:00"'), userResourceSchema);
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.4.2.2

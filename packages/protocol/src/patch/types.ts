@@ -94,6 +94,7 @@ export interface ReferenceChange {
  *
  * @example
  * ```ts
+ * import { groupResourceSchema } from '@scim/schemas';
  * const { resource, changes, references } = applyPatch(group, body, groupResourceSchema);
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.5.2

@@ -228,6 +228,7 @@ function prepare(schema: ResourceSchema, params: ProjectionParams): Prepared {
  * @throws never
  * @example
  * ```ts
+ * import { groupResourceSchema, userResourceSchema } from '@scim/schemas';
  * projectResource(user, userResourceSchema, { attributes: 'userName,name.givenName' });
  * // { schemas: [...], id: '2819c223', userName: 'bjensen', name: { givenName: 'Barbara' } }
  * projectResource(group, groupResourceSchema, { excludedAttributes: 'members' });
@@ -268,6 +269,7 @@ export function projectResource<T extends object>(
  * @throws never
  * @example
  * ```ts
+ * import { groupResourceSchema } from '@scim/schemas';
  * projectResources(groups, groupResourceSchema, { excludedAttributes: 'members' });
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.9

@@ -54,6 +54,7 @@ function sortValue(resource: unknown, found: ResolvedAttribute): unknown {
  *   when `sortOrder` is neither `ascending` nor `descending`
  * @example
  * ```ts
+ * import { userResourceSchema } from '@scim/schemas';
  * sortResources(users, userResourceSchema, { sortBy: 'userName', sortOrder: 'descending' });
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.4.2.3
@@ -118,6 +119,7 @@ export type SortKey = string | number | boolean | undefined;
  * @returns the key reader
  * @example
  * ```ts
+ * import { userResourceSchema } from '@scim/schemas';
  * const key = sortKeyOf(userResourceSchema.resolvePath('userName')!);
  * key({ userName: 'BJensen' }); // 'bjensen'
  * ```

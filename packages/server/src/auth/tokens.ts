@@ -289,7 +289,7 @@ export interface RotateTokenOptions {
  *
  * @example
  * ```ts
- * const { token, record, previousExpires } = await rotateToken(store.tokens, 'contoso', id, { overlap: 3_600_000 });
+ * const { token, record, previousExpires } = await rotateToken(store.tokens, 'contoso', 'tok_0f1e2d3c4b5a6978', { overlap: 3_600_000 });
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc6750
  */

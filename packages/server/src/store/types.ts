@@ -358,7 +358,11 @@ export interface CreateInput extends WriteInput {
  * ```ts
  * const store: ScimStore = sqliteStore({ path: 'scim.db' });
  * await store.open([{ name: 'User' }, { name: 'Group', referenceAttribute: 'members' }]);
- * const user = await store.create('contoso', 'User', { data, unique, change: { type: 'user.created' } });
+ * const user = await store.create('contoso', 'User', {
+ *   data: { userName: 'bjensen' },
+ *   unique: [{ attribute: 'userName', value: 'bjensen' }],
+ *   change: { type: 'user.created' },
+ * });
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3
  */
@@ -470,7 +474,7 @@ export interface TokenRecord {
  *
  * @example
  * ```ts
- * const record = await store.tokens.findByHash(sha256hex(presented));
+ * const record = await store.tokens.findByHash(hashToken(presented));
  * ```
  */
 export interface TokenStore {
