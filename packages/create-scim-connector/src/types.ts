@@ -45,8 +45,8 @@ export interface CreateConnectorOptions {
  *
  * @example
  * ```ts
- * const resolved = await resolveOptions({ dir: 'app', yes: true }, templates, context);
- * resolved.targetDir; // an absolute path
+ * const { options } = await createConnector({ dir: 'app', yes: true }, context);
+ * options.targetDir; // an absolute path
  * ```
  * @see {@link createConnector}
  */

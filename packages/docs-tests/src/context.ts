@@ -44,6 +44,15 @@ const shared: Record<string, string> = {
 
 /** Where a name means something else in one file. */
 const byFile: Record<string, Record<string, string>> = {
+  'packages/server/src/serve/serve.ts': {
+    connector: "declare const connector: import('@scim/server').ConnectorServer;",
+  },
+  'packages/server/src/serve/env.ts': {
+    connector: "declare const connector: import('@scim/server').ConnectorServer;",
+  },
+  'packages/server/src/log.ts': {
+    connector: "declare const connector: import('@scim/server').ConnectorServer;",
+  },
   'docs/server.md': {
     // Hono's app, in the list of frameworks the handler plugs into.
     app: 'declare const app: { all(path: string, h: (c: { req: { raw: Request } }) => Promise<Response>): void };',
@@ -67,6 +76,11 @@ const tsdoc: Record<string, string> = {
   tenantsByDirectory: 'declare const tenantsByDirectory: ReadonlyMap<string, string>;',
   watermark: 'declare const watermark: number;',
   logger: "declare const logger: import('@scim/server').RequestLogger;",
+  text: 'declare const text: string;',
+  error: 'declare const error: unknown;',
+  context: "declare const context: import('create-scim-connector').ScaffoldContext;",
+  scim: 'declare function scim(method: string, path: string, body?: unknown): Promise<Response>;',
+  manifest: "declare const manifest: import('create-scim-connector').TemplateManifest;",
 };
 
 /** The declarations a snippet of `file` may use. */

@@ -90,7 +90,7 @@ export interface IdentifierNode extends Span {
  * @example
  * ```ts
  * const call = parseExpression('Replace([x], , "re", , "", , )') as CallNode;
- * call.args[1].kind; // 'omitted'
+ * call.args[1]?.kind; // 'omitted'
  * ```
  * @see https://learn.microsoft.com/entra/identity/app-provisioning/functions-for-customizing-application-data
  */

@@ -393,7 +393,11 @@ export class ScimError extends Error {
    * @returns a `ScimError`
    * @example
    * ```ts
-   * catch (e) { return ScimError.from(e).toResponse(); }
+   * try {
+   *   return await handler(request);
+   * } catch (e) {
+   *   return ScimError.from(e).toResponse(); // anything unknown: a 500 that leaks nothing
+   * }
    * ```
    */
   static from(error: unknown): ScimError {
@@ -411,7 +415,13 @@ export class ScimError extends Error {
  * @throws never
  * @example
  * ```ts
- * try { parseFilter(text); } catch (e) { if (isScimError(e) && e.scimType === 'invalidFilter') ... }
+ * import { parseFilter } from '@scim/protocol';
+ * try {
+ *   parseFilter(text);
+ * } catch (e) {
+ *   if (isScimError(e) && e.scimType === 'invalidFilter') console.warn(e.message);
+ *   else throw e;
+ * }
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.12
  */
@@ -424,8 +434,9 @@ export function isScimError(value: unknown): value is ScimError {
  *
  * @example
  * ```ts
- * const r: SafeResult<number> = { success: true, value: 1 };
- * if (!r.success) console.log(r.error.scimType);
+ * import { type PatchOp, type SafeResult, safeParsePatchOp } from '@scim/schemas';
+ * const result: SafeResult<PatchOp> = safeParsePatchOp(body);
+ * if (!result.success) return result.error.toResponse(); // 400 invalidSyntax, saying what is wrong
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.12
  */

@@ -123,7 +123,7 @@ export interface PatchOp {
  * ```ts
  * import { type BulkOperation, parseBulkRequest } from '@scim/schemas';
  * const operations: BulkOperation[] = parseBulkRequest(await request.json()).Operations;
- * const creates = operations.filter((o) => o.method === 'POST').map((o) => o.bulkId); // ['qwerty']
+ * const creates = operations.filter((o) => o.method === 'POST').map((o) => o.bulkId); // others refer to them as bulkId:<id>
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.7
  */

@@ -53,8 +53,8 @@ export type KnownUrn = (typeof URN)[keyof typeof URN];
  *
  * @example
  * ```ts
- * import { MICROSOFT_GROUP_URN } from '@scim/schemas';
- * body.schemas.includes(MICROSOFT_GROUP_URN);
+ * import { groupCreateParser, MICROSOFT_GROUP_URN } from '@scim/schemas';
+ * groupCreateParser.parse(body).value.schemas.includes(MICROSOFT_GROUP_URN); // true when Entra sent it
  * ```
  * @see https://learn.microsoft.com/entra/identity/app-provisioning/application-provisioning-config-problem-scim-compatibility
  */

@@ -199,7 +199,7 @@ export function batchedDestination(
  * @example
  * ```ts
  * const log = batchedLines();
- * const running = await startServer(process.env, { log }); // one readable line per request
+ * const running = await connector.startServer(process.env, { log }); // one readable line per request
  * ```
  * @see https://nodejs.org/api/stream.html#writablewritechunk-encoding-callback
  */
@@ -505,7 +505,7 @@ export interface RequestLoggingOptions {
  * @returns the wrapped handler
  * @example
  * ```ts
- * const handler = withRequestLogging(createScimHandler(options), createLogger());
+ * const handler = withRequestLogging(createScimHandler({ store, authenticate }), createLogger());
  * const response = await handler(new Request('https://scim.example.com/scim/v2/Users'));
  * response.headers.get('x-request-id'); // '5f0c...'
  * ```

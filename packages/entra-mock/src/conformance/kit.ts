@@ -172,6 +172,7 @@ export interface ConformanceScenario {
  *
  * @example
  * ```ts
+ * const connector = { tenantUrl: 'http://localhost:8080/scim/v2', secretToken: token };
  * const failed = (await runConformance({ connector })).filter((r: ConformanceResult) => !r.passed);
  * ```
  * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/how-provisioning-works
@@ -197,8 +198,12 @@ interface Scenario extends ConformanceScenario {
  *
  * @example
  * ```ts
- * try { await runConformanceScenario('create-user', 'legacy', options); }
- * catch (e) { if (e instanceof ConformanceFailure) console.log(e.exchanges.at(-1)); }
+ * const options = { connector: { tenantUrl: 'http://localhost:8080/scim/v2', secretToken: token } };
+ * try {
+ *   await runConformanceScenario('create-user', 'legacy', options);
+ * } catch (e) {
+ *   if (e instanceof ConformanceFailure) console.log(e.exchanges.at(-1));
+ * }
  * ```
  * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/application-provisioning-config-problem-scim-compatibility
  */
@@ -911,6 +916,7 @@ function comparedTargets(table: MappingTable, attributes: ConformanceOptions['at
  * @throws ConformanceFailure naming the requests Entra sent and the responses it got; ScimError `invalidValue` for an unknown scenario
  * @example
  * ```ts
+ * const connector = { tenantUrl: 'http://localhost:8080/scim/v2', secretToken: token };
  * await runConformanceScenario('disable-by-unassignment', 'compliant', { connector });
  * ```
  * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/application-provisioning-config-problem-scim-compatibility
@@ -1140,7 +1146,7 @@ export async function runConformanceScenario(
  * @returns one outcome per scenario and dialect, with the failure when it failed
  * @example
  * ```ts
- * const results = await runConformance({ connector: { tenantUrl: 'http://localhost:8080/scim/v2', secretToken } });
+ * const results = await runConformance({ connector: { tenantUrl: 'http://localhost:8080/scim/v2', secretToken: token } });
  * const failed = results.filter((r) => !r.passed);
  * ```
  * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups

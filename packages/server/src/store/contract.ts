@@ -19,7 +19,9 @@ import type { CreateInput, ResourceTypeStorage, ScimStore, StoredResource, Uniqu
  *
  * @example
  * ```ts
- * await myStore.open(CONTRACT_TYPES);
+ * import { myStore } from './my-store.ts';
+ * const store = myStore();
+ * await store.open(CONTRACT_TYPES);
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7643#section-4
  */
