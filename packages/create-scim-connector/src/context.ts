@@ -32,11 +32,13 @@ export interface ScaffoldFileSystem {
  *
  * @example
  * ```ts
+ * import { createConnector, type ScaffoldPrompt } from 'create-scim-connector';
  * const prompt: ScaffoldPrompt = {
- *   text: async () => 'my-connector',
- *   select: async ({ options }) => options[0]!.value,
+ *   text: async () => 'my-connector', // the directory
+ *   select: async ({ options }) => options[0]!.value, // the first template, store, package manager
  *   confirm: async () => true,
  * };
+ * await createConnector({ install: false, git: false }, { cwd: process.cwd(), env: process.env, isTTY: true, prompt, spawn, log });
  * ```
  * @see https://github.com/bombshell-dev/clack
  */
@@ -67,7 +69,13 @@ export interface ScaffoldPrompt {
  *
  * @example
  * ```ts
- * const ok: SpawnResult = { code: 0, output: '' };
+ * import { createConnector, type SpawnResult } from 'create-scim-connector';
+ * const commands: string[] = [];
+ * const spawn = async (command: string, args: readonly string[]): Promise<SpawnResult> => {
+ *   commands.push([command, ...args].join(' ')); // recorded, not run
+ *   return { code: 0, output: '' };
+ * };
+ * await createConnector({ dir: 'app', template: 'blank', yes: true }, { cwd: process.cwd(), env: {}, isTTY: false, prompt, spawn, log });
  * ```
  * @see https://nodejs.org/api/child_process.html#child_processspawncommand-args-options
  */
@@ -99,8 +107,12 @@ export type ScaffoldSpawn = (
  *
  * @example
  * ```ts
+ * import { createConnector, type ScaffoldLog } from 'create-scim-connector';
  * const lines: string[] = [];
  * const log: ScaffoldLog = { info: (m) => lines.push(m), step: (m) => lines.push(m), warn: (m) => lines.push(m) };
+ * const context = { cwd: process.cwd(), env: process.env, isTTY: false, prompt, spawn, log };
+ * await createConnector({ dir: 'app', template: 'blank', yes: true, dryRun: true }, context);
+ * lines; // what each step would do
  * ```
  * @see https://github.com/bombshell-dev/clack
  */
@@ -119,12 +131,9 @@ export interface ScaffoldLog {
  *
  * @example
  * ```ts
- * const context: ScaffoldContext = {
- *   cwd: process.cwd(),
- *   env: process.env,
- *   isTTY: false,
- *   prompt, spawn, log, // see ScaffoldPrompt, ScaffoldSpawn, ScaffoldLog
- * };
+ * import { createConnector, type ScaffoldContext } from 'create-scim-connector';
+ * const context: ScaffoldContext = { cwd: process.cwd(), env: process.env, isTTY: false, prompt, spawn, log };
+ * const result = await createConnector({ dir: 'my-connector', template: 'blank', yes: true }, context);
  * ```
  * @see {@link createConnector}
  */

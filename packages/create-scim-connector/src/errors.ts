@@ -59,7 +59,7 @@ export class CreateConnectorError<
    * @throws Never.
    * @example
    * ```ts
-   * console.error(error.format());
+   * if (isCreateConnectorError(error)) console.error(error.format());
    * ```
    */
   format(): string {

@@ -5,7 +5,10 @@ import { CreateConnectorError, isCreateConnectorError, type SafeCreateConnectorR
  *
  * @example
  * ```ts
- * const row: TemplateAttribute = { name: 'userName', type: 'String', filter: true, required: true };
+ * import { readFile } from 'node:fs/promises';
+ * import { parseTemplateManifest, type TemplateAttribute } from 'create-scim-connector';
+ * const manifest = parseTemplateManifest(JSON.parse(await readFile('templates/keeper/template.json', 'utf8')));
+ * const filterable: TemplateAttribute[] = manifest.resources.flatMap((r) => r.attributes.filter((a) => a.filter));
  * ```
  * @see https://learn.microsoft.com/entra/identity/app-provisioning/customize-application-attributes
  */
@@ -25,7 +28,11 @@ export interface TemplateAttribute {
  *
  * @example
  * ```ts
- * const users: TemplateResource = { name: 'User', endpoint: '/Users', attributes: [] };
+ * import { readFile } from 'node:fs/promises';
+ * import { parseTemplateManifest, type TemplateResource } from 'create-scim-connector';
+ * const manifest = parseTemplateManifest(JSON.parse(await readFile('templates/keeper/template.json', 'utf8')));
+ * const users: TemplateResource | undefined = manifest.resources.find((r) => r.name === 'User');
+ * users?.endpoint; // '/Users'
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7643#section-6
  */
@@ -44,7 +51,11 @@ export interface TemplateResource {
  *
  * @example
  * ```ts
- * const sqlite: TemplateStore = { id: 'sqlite', title: 'SQLite file', databaseUrl: 'file:./data/connector.db' };
+ * import { readFile } from 'node:fs/promises';
+ * import { parseTemplateManifest, type TemplateStore } from 'create-scim-connector';
+ * const manifest = parseTemplateManifest(JSON.parse(await readFile('templates/keeper/template.json', 'utf8')));
+ * const stores: TemplateStore[] = manifest.stores; // the first is the default of --store
+ * stores.map((s) => `${s.id}: ${s.title}`);
  * ```
  * @see {@link TemplateManifest}
  */
@@ -67,7 +78,11 @@ export interface TemplateStore {
  *
  * @example
  * ```ts
- * const url: TemplateTenantUrl = { pattern: 'https://{host}/scim/v2/', notes: [] };
+ * import { readFile } from 'node:fs/promises';
+ * import { parseTemplateManifest, type TemplateTenantUrl } from 'create-scim-connector';
+ * const manifest = parseTemplateManifest(JSON.parse(await readFile('templates/keeper/template.json', 'utf8')));
+ * const url: TemplateTenantUrl = manifest.tenantUrl;
+ * url.pattern.replace('{host}', 'scim.example.com'); // what to paste into Entra's Tenant URL field
  * ```
  * @see https://learn.microsoft.com/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups
  */

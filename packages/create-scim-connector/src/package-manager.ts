@@ -3,7 +3,9 @@
  *
  * @example
  * ```ts
- * const pm: PackageManager = 'pnpm';
+ * import { createConnector, detectPackageManager, type PackageManager } from 'create-scim-connector';
+ * const packageManager: PackageManager = detectPackageManager(process.env.npm_config_user_agent); // 'pnpm' under pnpm create
+ * await createConnector({ dir: 'app', packageManager, yes: true }, { cwd: process.cwd(), env: process.env, isTTY: false, prompt, spawn, log });
  * ```
  * @see {@link detectPackageManager}
  */

@@ -6,7 +6,11 @@ import { forPackageManager, type PackageManager, runScriptCommand } from './pack
  *
  * @example
  * ```ts
- * const project: ReadmeProject = { name: 'my-connector', store, packageManager: 'npm' };
+ * import { readFile } from 'node:fs/promises';
+ * import { generateReadme, parseTemplateManifest, type ReadmeProject } from 'create-scim-connector';
+ * const manifest = parseTemplateManifest(JSON.parse(await readFile('templates/keeper/template.json', 'utf8')));
+ * const project: ReadmeProject = { name: 'my-connector', store: manifest.stores[0]!, packageManager: 'pnpm' };
+ * const readme = generateReadme(manifest, project); // the commands written for pnpm
  * ```
  * @see {@link generateReadme}
  */

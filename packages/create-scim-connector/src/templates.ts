@@ -9,7 +9,8 @@ import { parseTemplateManifest, type TemplateManifest } from './manifest.ts';
  *
  * @example
  * ```ts
- * const templates = await listTemplates(findTemplatesDir(process.env));
+ * import * as fs from 'node:fs/promises';
+ * const templates = await listTemplates('templates', fs);
  * templates.filter((t) => t.ready).map((t) => t.manifest.id);
  * ```
  * @see {@link listTemplates}

@@ -8,7 +8,9 @@ import type { TemplateInfo } from './templates.ts';
  *
  * @example
  * ```ts
+ * import { type CreateConnectorOptions, createConnector } from 'create-scim-connector';
  * const options: CreateConnectorOptions = { dir: 'my-connector', template: 'keeper', yes: true, install: false };
+ * const { nextSteps } = await createConnector(options, { cwd: process.cwd(), env: process.env, isTTY: false, prompt, spawn, log });
  * ```
  * @see {@link createConnector}
  */
@@ -43,8 +45,8 @@ export interface CreateConnectorOptions {
  *
  * @example
  * ```ts
- * const resolved = await resolveOptions({ dir: 'app', yes: true }, templates, context);
- * resolved.targetDir; // an absolute path
+ * const { options } = await createConnector({ dir: 'app', yes: true }, context);
+ * options.targetDir; // an absolute path
  * ```
  * @see {@link createConnector}
  */
@@ -76,7 +78,9 @@ export interface ResolvedOptions {
  *
  * @example
  * ```ts
- * const file: PlannedFile = { path: 'README.md', content: '# my-connector\n' };
+ * import type { PlannedFile } from 'create-scim-connector';
+ * // Generated files carry their text, copied ones the template file they come from.
+ * const describe = (file: PlannedFile) => (file.content === undefined ? `copy ${file.source} to ${file.path}` : `write ${file.path}`);
  * ```
  * @see {@link ScaffoldPlan}
  */
@@ -95,7 +99,9 @@ export interface PlannedFile {
  *
  * @example
  * ```ts
- * const plan: ScaffoldPlan = { files: [] };
+ * import type { ScaffoldPlan } from 'create-scim-connector';
+ * // What the copy step hands the transform, version and write steps.
+ * const readmeOf = (plan: ScaffoldPlan) => plan.files.find((f) => f.path === 'README.md')?.content;
  * ```
  * @see {@link createConnector}
  */

@@ -44,15 +44,48 @@ const shared: Record<string, string> = {
 
 /** Where a name means something else in one file. */
 const byFile: Record<string, Record<string, string>> = {
+  'packages/server/src/serve/serve.ts': {
+    connector: "declare const connector: import('@scim/server').ConnectorServer;",
+  },
+  'packages/server/src/serve/env.ts': {
+    connector: "declare const connector: import('@scim/server').ConnectorServer;",
+  },
+  'packages/server/src/log.ts': {
+    connector: "declare const connector: import('@scim/server').ConnectorServer;",
+  },
   'docs/server.md': {
     // Hono's app, in the list of frameworks the handler plugs into.
     app: 'declare const app: { all(path: string, h: (c: { req: { raw: Request } }) => Promise<Response>): void };',
   },
 };
 
+/** What the TSDoc examples of the packages' sources (`packages/<pkg>/src/*.ts`) may use besides. */
+const tsdoc: Record<string, string> = {
+  user: "declare const user: import('@scim/schemas').User;",
+  bulk: "declare const bulk: import('@scim/schemas').BulkRequest;",
+  hoxhuntUser: "declare const hoxhuntUser: import('@scim/schemas').SchemaDefinition;",
+  groupId: 'declare const groupId: string;',
+  current: "declare const current: import('@scim/server').StoredResource;",
+  presented: 'declare const presented: string;',
+  job: "declare const job: import('@scim/entra-mock').ProvisioningJob;",
+  sales: "declare const sales: import('@scim/entra-mock').EntraGroup;",
+  patch: "declare const patch: import('@scim/schemas').PatchOp;",
+  groups: 'declare const groups: Record<string, unknown>[];',
+  response: 'declare const response: Response;',
+  record: "declare const record: import('@scim/server').TokenRecord;",
+  tenantsByDirectory: 'declare const tenantsByDirectory: ReadonlyMap<string, string>;',
+  watermark: 'declare const watermark: number;',
+  logger: "declare const logger: import('@scim/server').RequestLogger;",
+  text: 'declare const text: string;',
+  error: 'declare const error: unknown;',
+  context: "declare const context: import('create-scim-connector').ScaffoldContext;",
+  scim: 'declare function scim(method: string, path: string, body?: unknown): Promise<Response>;',
+  manifest: "declare const manifest: import('create-scim-connector').TemplateManifest;",
+};
+
 /** The declarations a snippet of `file` may use. */
 export function contextFor(file: string): Readonly<Record<string, string>> {
-  return { ...shared, ...byFile[file] };
+  return { ...shared, ...(file.endsWith('.ts') ? tsdoc : {}), ...byFile[file] };
 }
 
 /** Modules a snippet imports by a relative path: the reader's own files. */

@@ -6,7 +6,9 @@ import { ScimError } from '@scim/schemas';
  *
  * @example
  * ```ts
- * const clock: EntraClock = { now: () => new Date('2026-01-01T00:00:00Z') };
+ * import { createEntraTenant, type EntraClock } from '@scim/entra-mock';
+ * const clock: EntraClock = { now: () => new Date('2026-01-01T00:00:00Z') }; // time stands still
+ * const tenant = createEntraTenant({ clock }); // every createdDateTime is that instant
  * ```
  * @see https://learn.microsoft.com/en-us/entra/identity/users/users-restore
  */

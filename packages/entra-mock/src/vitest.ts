@@ -6,6 +6,7 @@
  *
  * @example
  * ```ts
+ * import { expect, it } from 'vitest';
  * import { useEntraMock } from '@scim/entra-mock/vitest';
  * const entra = useEntraMock({ directory: { seed: 1, users: 50, groups: 5 } });
  * it('lists users', async () => {
@@ -40,7 +41,14 @@ import { createEntraTenant, type EntraTenant, type EntraTenantOptions } from './
  *
  * @example
  * ```ts
+ * import { expect, it } from 'vitest';
+ * import { type EntraMockOptions, useEntraMock } from '@scim/entra-mock/vitest';
  * const options: EntraMockOptions = { directory: { seed: 1, users: 20 }, graph: { requireToken: false } };
+ * useEntraMock(options);
+ * it('lists the directory through Graph', async () => {
+ *   const response = await fetch('https://graph.microsoft.com/v1.0/users');
+ *   expect((await response.json()).value).toHaveLength(20);
+ * });
  * ```
  * @see https://mswjs.io/docs/api/setup-server
  */
@@ -100,6 +108,7 @@ export interface EntraMock {
  * @throws ScimError `invalidValue` when the directory description is invalid
  * @example
  * ```ts
+ * import { expect, it } from 'vitest';
  * import { mountFetchHandler } from '@scim/entra-mock';
  * import { useEntraMock } from '@scim/entra-mock/vitest';
  *

@@ -3,7 +3,10 @@
  *
  * @example
  * ```ts
- * const span: Span = { start: 0, end: 11 }; // the text of `[givenName]`
+ * import { type CallNode, parseExpression, type Span } from '@scim/mapping';
+ * const text = 'Join(" ", [givenName], [surname])';
+ * const span: Span | undefined = (parseExpression(text) as CallNode).args[1];
+ * span && text.slice(span.start, span.end); // '[givenName]'
  * ```
  * @see https://learn.microsoft.com/entra/identity/app-provisioning/functions-for-customizing-application-data
  */
@@ -87,7 +90,7 @@ export interface IdentifierNode extends Span {
  * @example
  * ```ts
  * const call = parseExpression('Replace([x], , "re", , "", , )') as CallNode;
- * call.args[1].kind; // 'omitted'
+ * call.args[1]?.kind; // 'omitted'
  * ```
  * @see https://learn.microsoft.com/entra/identity/app-provisioning/functions-for-customizing-application-data
  */
@@ -135,7 +138,9 @@ export type ExpressionComparisonOperator = '=' | '<>' | '<' | '<=' | '>' | '>=';
  * filter operators (`eq`, `ne`, ...), a different thing.
  * @example
  * ```ts
- * const op: ComparisonOperator = '<>';
+ * import { type CallNode, type ComparisonOperator, parseExpression } from '@scim/mapping';
+ * const condition = (parseExpression('IIF([country]<>"USA", "intl", "domestic")') as CallNode).args[0];
+ * const operator: ComparisonOperator | undefined = condition?.kind === 'comparison' ? condition.operator : undefined; // '<>'
  * ```
  * @see https://learn.microsoft.com/entra/identity/app-provisioning/functions-for-customizing-application-data#iif
  */

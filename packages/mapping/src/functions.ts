@@ -66,7 +66,10 @@ export type Compiled = (env: Env) => ExpressionValue;
  *
  * @example
  * ```ts
- * const type: ParameterType = 'MultiValued';
+ * import { expressionFunctions, type ParameterType } from '@scim/mapping';
+ * const multiValued: ParameterType = 'MultiValued';
+ * expressionFunctions.filter((f) => f.parameters.some((p) => p.type === multiValued)).map((f) => f.name);
+ * // ['Count', 'Item', 'RemoveDuplicates']
  * ```
  * @see https://learn.microsoft.com/entra/identity/app-provisioning/functions-for-customizing-application-data
  */

@@ -62,10 +62,11 @@ export interface GraphAttributeMappingSource {
  *
  * @example
  * ```ts
- * const pair: GraphStringKeyAttributeMappingSourceValuePair = {
- *   key: 'source',
- *   value: { expression: '[mail]', name: 'mail', type: 'Attribute', parameters: [] },
- * };
+ * import { type GraphStringKeyAttributeMappingSourceValuePair, parseExpression, toGraphParseTree } from '@scim/mapping';
+ * const args: readonly GraphStringKeyAttributeMappingSourceValuePair[] = toGraphParseTree(
+ *   parseExpression('Append([mail], ".test")'),
+ * ).parameters;
+ * args.map((a) => a.key); // ['source', 'suffix']
  * ```
  * @see https://learn.microsoft.com/graph/api/resources/synchronization-stringkeyattributemappingsourcevaluepair
  */

@@ -9,7 +9,10 @@ import { type ExpressionValue, formatNumber, fromAttribute, type SourceObject } 
  *
  * @example
  * ```ts
- * const type: MappingType = 'Expression';
+ * import { evaluateMappingTable, type MappingType } from '@scim/mapping';
+ * const type: MappingType = 'Constant';
+ * evaluateMappingTable({ objectType: 'User', mappings: [{ target: 'userType', type, source: 'Employee' }] }, {});
+ * // { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userType: 'Employee' }
  * ```
  * @see https://learn.microsoft.com/entra/identity/app-provisioning/customize-application-attributes
  */
@@ -20,7 +23,11 @@ export type MappingType = 'Direct' | 'Constant' | 'Expression' | 'None';
  *
  * @example
  * ```ts
+ * import { evaluateMappingTable, type MappingApply } from '@scim/mapping';
  * const apply: MappingApply = 'OnObjectCreationOnly';
+ * const table = { objectType: 'User', mappings: [{ target: 'externalId', type: 'Direct', source: 'objectId', apply }] } as const;
+ * evaluateMappingTable(table, { objectId: 'b1a2' }).externalId; // 'b1a2'
+ * evaluateMappingTable(table, { objectId: 'b1a2' }, { operation: 'update' }).externalId; // undefined
  * ```
  * @see https://learn.microsoft.com/entra/identity/app-provisioning/customize-application-attributes
  */
@@ -31,12 +38,10 @@ export type MappingApply = 'Always' | 'OnObjectCreationOnly';
  *
  * @example
  * ```ts
- * const mapping: AttributeMapping = {
- *   target: 'emails[type eq "work"].value',
- *   type: 'Direct',
- *   source: 'mail',
- *   matchingPrecedence: 2,
- * };
+ * import { type AttributeMapping, evaluateMappingTable } from '@scim/mapping';
+ * const workEmail: AttributeMapping = { target: 'emails[type eq "work"].value', type: 'Direct', source: 'mail' };
+ * evaluateMappingTable({ objectType: 'User', mappings: [workEmail] }, { mail: 'b@contoso.com' });
+ * // { schemas: [...], emails: [{ type: 'work', value: 'b@contoso.com' }] }
  * ```
  * @see https://learn.microsoft.com/entra/identity/app-provisioning/customize-application-attributes
  */
@@ -60,13 +65,11 @@ export interface AttributeMapping {
  *
  * @example
  * ```ts
- * const table: MappingTable = {
- *   objectType: 'User',
- *   mappings: [
- *     { target: 'userName', type: 'Direct', source: 'userPrincipalName', matchingPrecedence: 1 },
- *     { target: 'active', type: 'Expression', source: 'Switch([IsSoftDeleted], , "False", "True", "True", "False")' },
- *   ],
- * };
+ * import { readFileSync } from 'node:fs';
+ * import { compileMappingTable, type MappingTable, parseMappingTable } from '@scim/mapping';
+ * const table: MappingTable = parseMappingTable(readFileSync('mappings/users.json', 'utf8'));
+ * const users = compileMappingTable(table);
+ * users.evaluate({ userPrincipalName: 'b@contoso.com', IsSoftDeleted: false });
  * ```
  * @see https://learn.microsoft.com/entra/identity/app-provisioning/customize-application-attributes
  */
@@ -82,10 +85,12 @@ export interface MappingTable {
  *
  * @example
  * ```ts
+ * import { entraDefaultUserMappings, type EvaluateMappingOptions, evaluateMappingTable } from '@scim/mapping';
  * const options: EvaluateMappingOptions = {
  *   operation: 'update', // skips OnObjectCreationOnly mappings and default values
- *   resolveReference: ({ value }) => idsInMyApp.get(value) ?? null,
+ *   resolveReference: ({ value }) => idInYourApp(value),
  * };
+ * evaluateMappingTable(entraDefaultUserMappings, { userPrincipalName: 'b@contoso.com', IsSoftDeleted: false }, options);
  * ```
  * @see https://learn.microsoft.com/entra/identity/app-provisioning/customize-application-attributes
  */
@@ -371,12 +376,12 @@ export function evaluateMappingTable(
  *
  * @example
  * ```ts
- * const change: ResourceChange = {
- *   op: 'replace',
- *   path: 'addresses[type eq "work"].locality',
- *   value: 'Oslo',
- *   previous: 'Bergen',
- * };
+ * import { diffResources, entraDefaultUserMappings, evaluateMappingTable, type ResourceChange } from '@scim/mapping';
+ * const adele = { userPrincipalName: 'adele@contoso.com', IsSoftDeleted: false, city: 'Bergen' };
+ * const before = evaluateMappingTable(entraDefaultUserMappings, adele);
+ * const after = evaluateMappingTable(entraDefaultUserMappings, { ...adele, city: 'Oslo' });
+ * const changes: ResourceChange[] = diffResources(before, after);
+ * // [{ op: 'replace', path: 'addresses[type eq "work"].locality', value: 'Oslo', previous: 'Bergen' }]
  * ```
  * @see https://learn.microsoft.com/entra/identity/app-provisioning/customize-application-attributes
  */

@@ -5,7 +5,11 @@ import { formatEntraDate, instantOf } from './dates/instant.ts';
  *
  * @example
  * ```ts
- * const role: ExpressionObject = { id: 'role-id', displayName: 'Admin', value: 'admin' };
+ * import { compileExpression, type ExpressionObject } from '@scim/mapping';
+ * const roles = compileExpression('AppRoleAssignmentsComplex([appRoleAssignments])').evaluate({
+ *   appRoleAssignments: [{ id: 'role-id', displayName: 'Admin', value: 'admin' }],
+ * }) as readonly ExpressionObject[];
+ * roles[0]; // { id: 'role-id', primary: false, type: 'WindowsAzureActiveDirectoryRole', display: 'Admin', value: 'admin' }
  * ```
  * @see https://learn.microsoft.com/entra/identity/app-provisioning/functions-for-customizing-application-data#approleassignmentscomplex
  */
@@ -32,7 +36,9 @@ export type ExpressionValue = string | number | null | readonly ExpressionValue[
  *
  * @example
  * ```ts
- * const user: SourceObject = { givenName: 'Barbara', surname: 'Jensen', IsSoftDeleted: false };
+ * import { compileExpression, type SourceObject } from '@scim/mapping';
+ * const barbara: SourceObject = { givenName: 'Barbara', surname: 'Jensen', IsSoftDeleted: false };
+ * compileExpression('Join(" ", [givenName], [surname])').evaluate(barbara); // 'Barbara Jensen'
  * ```
  * @see https://learn.microsoft.com/entra/identity/app-provisioning/customize-application-attributes
  */
@@ -44,7 +50,9 @@ export type SourceObject = Readonly<Record<string, unknown>>;
  * @deprecated Use {@link SourceObject}: this name is also @scim/entra-mock's tenant user or group.
  * @example
  * ```ts
- * const user: DirectoryObject = { givenName: 'Barbara', surname: 'Jensen', IsSoftDeleted: false };
+ * import { compileExpression, type DirectoryObject } from '@scim/mapping';
+ * const barbara: DirectoryObject = { givenName: 'Barbara', surname: 'Jensen', IsSoftDeleted: false };
+ * compileExpression('Join(" ", [givenName], [surname])').evaluate(barbara); // 'Barbara Jensen'
  * ```
  * @see https://learn.microsoft.com/entra/identity/app-provisioning/customize-application-attributes
  */

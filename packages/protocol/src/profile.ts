@@ -8,6 +8,7 @@ import type { FilterOptions } from './filter/options.ts';
  *
  * @example
  * ```ts
+ * import { userResourceSchema } from '@scim/schemas';
  * import { applyPatch, strictProfile } from '@scim/protocol';
  * applyPatch(user, patch, userResourceSchema, { profile: { ...strictProfile, opCaseInsensitive: true } });
  * ```
@@ -93,6 +94,7 @@ export interface CompatibilityProfile {
  *
  * @example
  * ```ts
+ * import { userResourceSchema } from '@scim/schemas';
  * applyPatch(user, patch, userResourceSchema, { profile: entraProfile });
  * ```
  * @see https://learn.microsoft.com/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups
@@ -119,6 +121,7 @@ export const entraProfile: CompatibilityProfile = {
  *
  * @example
  * ```ts
+ * import { userResourceSchema } from '@scim/schemas';
  * applyPatch(user, patch, userResourceSchema, { profile: strictProfile });
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.5.2

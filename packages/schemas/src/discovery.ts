@@ -15,7 +15,7 @@ const discovery = (
  * @example
  * ```ts
  * import { serviceProviderConfigParser } from '@scim/schemas';
- * serviceProviderConfigParser.parse(await (await fetch(`${base}/ServiceProviderConfig`)).json()).value.patch.supported;
+ * serviceProviderConfigParser.parse(await (await fetch('https://example.com/scim/v2/ServiceProviderConfig')).json()).value.patch.supported;
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7643#section-5
  */

@@ -6,7 +6,13 @@ import { URN } from './urns.ts';
  *
  * @example
  * ```ts
- * const t: ScimType = 'invalidFilter';
+ * import { isScimError, type ScimType } from '@scim/schemas';
+ * import { parseFilter } from '@scim/protocol';
+ * try {
+ *   parseFilter('userName zz "bjensen"');
+ * } catch (error) {
+ *   const scimType: ScimType | undefined = isScimError(error) ? error.scimType : undefined; // 'invalidFilter'
+ * }
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.12
  * @see https://www.rfc-editor.org/rfc/rfc9865.html
@@ -224,7 +230,9 @@ export const scimErrorCatalog = {
  *
  * @example
  * ```ts
+ * import { ScimError, type ScimErrorCode } from '@scim/schemas';
  * const code: ScimErrorCode = 'noTarget';
+ * throw new ScimError(code, 'members[value eq "2819c223"] matched no member; list the group to see its members');
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.12
  */
@@ -235,7 +243,10 @@ export type ScimErrorCode = keyof typeof scimErrorCatalog;
  *
  * @example
  * ```ts
- * const at: TextPosition = { offset: 9, line: 1, column: 10 };
+ * import type { TextPosition } from '@scim/schemas';
+ * import { safeParseFilter } from '@scim/protocol';
+ * const result = safeParseFilter('userName zz "bjensen"');
+ * const at: TextPosition | undefined = result.success ? undefined : result.error.position; // { offset: 9, line: 1, column: 10 }
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.4.2.2
  */
@@ -273,7 +284,9 @@ export interface ScimErrorOptions {
  *
  * @example
  * ```ts
- * const body: ScimErrorBody = { schemas: [URN.Error], status: '404', detail: 'User 2819c223 not found' };
+ * import { ScimError, type ScimErrorBody } from '@scim/schemas';
+ * const body: ScimErrorBody = new ScimError('notFound', 'User 2819c223 not found').toJSON();
+ * // { schemas: [URN.Error], status: '404', detail: 'User 2819c223 not found' }
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.12
  */
@@ -380,7 +393,11 @@ export class ScimError extends Error {
    * @returns a `ScimError`
    * @example
    * ```ts
-   * catch (e) { return ScimError.from(e).toResponse(); }
+   * try {
+   *   return await handler(request);
+   * } catch (e) {
+   *   return ScimError.from(e).toResponse(); // anything unknown: a 500 that leaks nothing
+   * }
    * ```
    */
   static from(error: unknown): ScimError {
@@ -398,7 +415,13 @@ export class ScimError extends Error {
  * @throws never
  * @example
  * ```ts
- * try { parseFilter(text); } catch (e) { if (isScimError(e) && e.scimType === 'invalidFilter') ... }
+ * import { parseFilter } from '@scim/protocol';
+ * try {
+ *   parseFilter(text);
+ * } catch (e) {
+ *   if (isScimError(e) && e.scimType === 'invalidFilter') console.warn(e.message);
+ *   else throw e;
+ * }
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.12
  */
@@ -415,8 +438,9 @@ export function isScimError(value: unknown): value is ScimError {
  * @typeParam E - the error `parseX` throws (default `ScimError`)
  * @example
  * ```ts
- * const r: SafeResult<number> = { success: true, value: 1 };
- * if (!r.success) console.log(r.error.scimType);
+ * import { type PatchOp, type SafeResult, safeParsePatchOp } from '@scim/schemas';
+ * const result: SafeResult<PatchOp> = safeParsePatchOp(body);
+ * if (!result.success) return result.error.toResponse(); // 400 invalidSyntax, saying what is wrong
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.12
  */

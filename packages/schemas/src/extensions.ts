@@ -17,7 +17,10 @@ import { createResourceSchema, type ResourceSchema } from './resource-schema.ts'
  *
  * @example
  * ```ts
- * const options: AttributeOptions = { required: true, uniqueness: 'server' };
+ * import { type AttributeOptions, attr } from '@scim/schemas';
+ * const unique: AttributeOptions = { required: true, uniqueness: 'server' };
+ * attr.string('badgeId', unique);
+ * attr.string('employeeId', { ...unique, mutability: 'immutable' });
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7643#section-2.2
  */

@@ -9,8 +9,13 @@ import { URN } from './urns.ts';
  *
  * @example
  * ```ts
- * const page: ListResponse<User> = { schemas: [URN.ListResponse], totalResults: 1, Resources: [user] };
- * const cursorPage: ListResponse<User> = { schemas: [URN.ListResponse], itemsPerPage: 1, nextCursor: 'VZUTiyhEQJ94IR', Resources: [user] };
+ * import { type ListResponse, parseListResponse, userResponseParser } from '@scim/schemas';
+ * const response = await fetch('https://example.com/scim/v2/Users?count=100&cursor=', {
+ *   headers: { authorization: `Bearer ${token}` },
+ * });
+ * const page: ListResponse = parseListResponse(await response.json());
+ * const users = (page.Resources ?? []).map((r) => userResponseParser.parse(r).value);
+ * page.nextCursor; // send it as `cursor` for the next page; left out on the last one
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.4.2
  * @see https://www.rfc-editor.org/rfc/rfc9865.html#section-2
@@ -40,8 +45,10 @@ export interface ListResponse<T = Record<string, unknown>> {
  *
  * @example
  * ```ts
- * const search: SearchRequest = { schemas: [URN.SearchRequest], filter: 'userName eq "bjensen"', count: 10 };
- * const firstCursorPage: SearchRequest = { schemas: [URN.SearchRequest], cursor: '', count: 10 };
+ * import { parseSearchRequest, type SearchRequest } from '@scim/schemas';
+ * // The body of POST /Users/.search
+ * const search: SearchRequest = parseSearchRequest(await request.json());
+ * search.filter; // 'userName eq "bjensen"'
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.4.3
  * @see https://www.rfc-editor.org/rfc/rfc9865.html#section-3
@@ -75,7 +82,9 @@ export interface SearchRequest {
  *
  * @example
  * ```ts
- * const op: PatchOperation = { op: 'replace', path: 'active', value: false };
+ * import { type PatchOperation, parsePatchOp } from '@scim/schemas';
+ * const operations: PatchOperation[] = parsePatchOp(await request.json()).Operations;
+ * const disables = operations.some((o) => o.op === 'replace' && o.path === 'active');
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.5.2
  */
@@ -93,7 +102,10 @@ export interface PatchOperation {
  *
  * @example
  * ```ts
- * const patch: PatchOp = { schemas: [URN.PatchOp], Operations: [{ op: 'replace', path: 'active', value: false }] };
+ * import { applyPatch } from '@scim/protocol';
+ * import { type PatchOp, parsePatchOp, userResourceSchema } from '@scim/schemas';
+ * const patch: PatchOp = parsePatchOp(await request.json()); // 'Replace' from Entra becomes 'replace'
+ * const { resource, changed } = applyPatch(user, patch, userResourceSchema);
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.5.2
  */
@@ -109,7 +121,9 @@ export interface PatchOp {
  *
  * @example
  * ```ts
- * const op: BulkOperation = { method: 'POST', path: '/Users', bulkId: 'qwerty', data: { schemas: [URN.User], userName: 'Alice' } };
+ * import { type BulkOperation, parseBulkRequest } from '@scim/schemas';
+ * const operations: BulkOperation[] = parseBulkRequest(await request.json()).Operations;
+ * const creates = operations.filter((o) => o.method === 'POST').map((o) => o.bulkId); // others refer to them as bulkId:<id>
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.7
  */
@@ -131,7 +145,9 @@ export interface BulkOperation {
  *
  * @example
  * ```ts
- * const bulk: BulkRequest = { schemas: [URN.BulkRequest], failOnErrors: 1, Operations: [op] };
+ * import { type BulkRequest, parseBulkRequest } from '@scim/schemas';
+ * const bulk: BulkRequest = parseBulkRequest(await request.json());
+ * const errorsAllowed = bulk.failOnErrors ?? Number.POSITIVE_INFINITY;
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.7
  */
@@ -149,7 +165,12 @@ export interface BulkRequest {
  *
  * @example
  * ```ts
- * const error: ErrorResponse = { schemas: [URN.Error], status: '404', detail: 'Resource 2819c223 not found' };
+ * import { type ErrorResponse, parseErrorResponse } from '@scim/schemas';
+ * const response = await fetch('https://example.com/scim/v2/Users/2819c223');
+ * if (!response.ok) {
+ *   const error: ErrorResponse = parseErrorResponse(await response.json());
+ *   console.error(error.status, error.scimType, error.detail); // '404' undefined 'Resource 2819c223 not found'
+ * }
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.12
  */
@@ -169,7 +190,10 @@ export interface ErrorResponse {
  *
  * @example
  * ```ts
- * const result: BulkOperationResponse = { method: 'POST', bulkId: 'qwerty', location: 'https://example.com/v2/Users/92b7', status: '201' };
+ * import { type BulkOperationResponse, parseBulkResponse } from '@scim/schemas';
+ * const response = await fetch('https://example.com/scim/v2/Bulk', { method: 'POST', body: JSON.stringify(bulk) });
+ * const results: BulkOperationResponse[] = parseBulkResponse(await response.json()).Operations;
+ * const failed = results.filter((r) => !r.status.startsWith('2')); // each with its `response` error body
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.7
  */
@@ -193,7 +217,10 @@ export interface BulkOperationResponse {
  *
  * @example
  * ```ts
- * const bulk: BulkResponse = { schemas: [URN.BulkResponse], Operations: [result] };
+ * import { type BulkResponse, parseBulkResponse } from '@scim/schemas';
+ * const response = await fetch('https://example.com/scim/v2/Bulk', { method: 'POST', body: JSON.stringify(bulk) });
+ * const result: BulkResponse = parseBulkResponse(await response.json());
+ * const created = result.Operations.flatMap((o) => (o.status === '201' && o.location ? [o.location] : []));
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.7
  */

@@ -27,7 +27,9 @@ export type Simplify<T> = { [K in keyof T]: T[K] } & {};
  *
  * @example
  * ```ts
- * const n: ScalarValue<'integer'> = 42;
+ * import type { ScalarValue } from '@scim/schemas';
+ * type Active = ScalarValue<'boolean'>; // boolean
+ * type Created = ScalarValue<'dateTime'>; // string, ISO 8601
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7643#section-2.3
  */
@@ -108,7 +110,9 @@ export type SchemaAttributes<S extends SchemaDefinition> = AttributesObject<S['a
  *
  * @example
  * ```ts
- * const meta: Meta = { resourceType: 'User', created: '2010-01-23T04:56:22Z', location: 'https://example.com/v2/Users/1' };
+ * import { type Meta, userResponseParser } from '@scim/schemas';
+ * const meta: Meta | undefined = userResponseParser.parse(body).value.meta;
+ * meta?.version; // 'W/"3694e05e9dff591"': send it back in If-Match to update only that version
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7643#section-3.1
  */
@@ -120,7 +124,10 @@ export type Meta = SingleValue<(typeof commonAttributes)[2]>;
  *
  * @example
  * ```ts
- * const common: CommonAttributes = { schemas: [URN.User], id: '2819c223', meta: { resourceType: 'User' } };
+ * import { type CommonAttributes, groupResponseParser, userResponseParser } from '@scim/schemas';
+ * const where = (resource: CommonAttributes) => resource.meta?.location ?? resource.id;
+ * where(userResponseParser.parse(body).value);
+ * where(groupResponseParser.parse(body).value);
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7643#section-3.1
  */
@@ -152,7 +159,10 @@ export type ScimResource<
  *
  * @example
  * ```ts
- * const enterprise: EnterpriseUser = { employeeNumber: '701984', manager: { value: '26118915-6090-4610-87e4-49d8ca9f808d' } };
+ * import { type EnterpriseUser, URN, userCreateParser } from '@scim/schemas';
+ * const { value: user } = userCreateParser.parse(body);
+ * const enterprise: EnterpriseUser | undefined = user[URN.EnterpriseUser];
+ * enterprise?.manager?.value; // the manager's id
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7643#section-4.3
  */
@@ -163,7 +173,9 @@ export type EnterpriseUser = SchemaAttributes<typeof enterpriseUserSchema>;
  *
  * @example
  * ```ts
- * const user: User = { schemas: [URN.User], userName: 'bjensen', name: { givenName: 'Barbara' } };
+ * import { type User, userCreateParser } from '@scim/schemas';
+ * const user: User = userCreateParser.parse(body).value;
+ * user.emails?.find((e) => e.primary)?.value;
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7643#section-4.1
  */
@@ -180,7 +192,9 @@ export type User = ScimResource<
  *
  * @example
  * ```ts
- * const group: Group = { schemas: [URN.Group], displayName: 'Tour Guides', members: [{ value: '2819c223' }] };
+ * import { type Group, groupCreateParser } from '@scim/schemas';
+ * const group: Group = groupCreateParser.parse(body).value;
+ * const memberIds = group.members?.map((m) => m.value) ?? [];
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7643#section-4.2
  */
@@ -191,7 +205,10 @@ export type Group = ScimResource<typeof groupSchema>;
  *
  * @example
  * ```ts
- * const spc: ServiceProviderConfig = { schemas: [URN.ServiceProviderConfig], patch: { supported: true }, ... };
+ * import { type ServiceProviderConfig, serviceProviderConfigParser } from '@scim/schemas';
+ * const response = await fetch('https://example.com/scim/v2/ServiceProviderConfig');
+ * const config: ServiceProviderConfig = serviceProviderConfigParser.parse(await response.json()).value;
+ * if (!config.patch.supported) throw new Error('this client needs PATCH');
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7643#section-5
  */
@@ -202,7 +219,12 @@ export type ServiceProviderConfig = ScimResource<typeof serviceProviderConfigSch
  *
  * @example
  * ```ts
- * const rt: ResourceType = { schemas: [URN.ResourceType], name: 'User', endpoint: '/Users', schema: URN.User, schemaExtensions: [] };
+ * import { parseListResponse, type ResourceType, resourceTypeParser } from '@scim/schemas';
+ * const response = await fetch('https://example.com/scim/v2/ResourceTypes');
+ * const types: ResourceType[] = (parseListResponse(await response.json()).Resources ?? []).map(
+ *   (r) => resourceTypeParser.parse(r).value,
+ * );
+ * types.map((t) => t.endpoint); // ['/Users', '/Groups']
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7643#section-6
  */
@@ -213,7 +235,10 @@ export type ResourceType = ScimResource<typeof resourceTypeSchema>;
  *
  * @example
  * ```ts
- * const s: Schema = { schemas: [URN.Schema], id: URN.Group, name: 'Group', attributes: [] };
+ * import { type Schema, schemaParser } from '@scim/schemas';
+ * const response = await fetch('https://example.com/scim/v2/Schemas/urn:ietf:params:scim:schemas:core:2.0:User');
+ * const schema: Schema = schemaParser.parse(await response.json()).value;
+ * schema.attributes.map((a) => a.name); // ['userName', 'name', ...]
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7643#section-7
  */

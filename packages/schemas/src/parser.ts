@@ -22,7 +22,9 @@ import {
  *
  * @example
  * ```ts
- * const context: ParseContext = 'create';
+ * import { createResourceParser, type ParseContext, userResourceSchema } from '@scim/schemas';
+ * const context: ParseContext = request.method === 'PUT' ? 'replace' : 'create';
+ * const parser = createResourceParser(userResourceSchema, { context });
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7643#section-7
  */
@@ -33,7 +35,9 @@ export type ParseContext = 'create' | 'replace' | 'response' | 'patch';
  *
  * @example
  * ```ts
- * const options: ResourceParserOptions = { context: 'create', unknownAttributes: 'reject', coerceBooleans: false };
+ * import { createResourceParser, type ResourceParserOptions, userResourceSchema } from '@scim/schemas';
+ * const strict: ResourceParserOptions = { context: 'create', unknownAttributes: 'reject' };
+ * const parser = createResourceParser(userResourceSchema, strict); // a misspelt attribute is a 400 invalidSyntax
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7643#section-2.1
  */

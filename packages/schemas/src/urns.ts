@@ -3,8 +3,8 @@
  *
  * @example
  * ```ts
- * import { URN } from '@scim/schemas';
- * const body = { schemas: [URN.User], userName: 'bjensen' };
+ * import { URN, userCreateParser } from '@scim/schemas';
+ * userCreateParser.parse({ schemas: [URN.User, URN.EnterpriseUser], userName: 'bjensen' });
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7643#section-10.2
  */
@@ -53,8 +53,8 @@ export type KnownUrn = (typeof URN)[keyof typeof URN];
  *
  * @example
  * ```ts
- * import { MICROSOFT_GROUP_URN } from '@scim/schemas';
- * body.schemas.includes(MICROSOFT_GROUP_URN);
+ * import { groupCreateParser, MICROSOFT_GROUP_URN } from '@scim/schemas';
+ * groupCreateParser.parse(body).value.schemas.includes(MICROSOFT_GROUP_URN); // true when Entra sent it
  * ```
  * @see https://learn.microsoft.com/entra/identity/app-provisioning/application-provisioning-config-problem-scim-compatibility
  */

@@ -233,7 +233,7 @@ export function batchedDestination(
  * @example
  * ```ts
  * const log = batchedLines();
- * const running = await startServer(process.env, { log }); // one readable line per request
+ * const running = await connector.startServer(process.env, { log }); // one readable line per request
  * ```
  * @see https://nodejs.org/api/stream.html#writablewritechunk-encoding-callback
  */
@@ -275,7 +275,9 @@ function batchedStdout(): DestinationStream & { flush(): void } {
  *
  * @example
  * ```ts
+ * import { type CreateLoggerOptions, createLogger, withRequestLogging } from '@scim/server';
  * const options: CreateLoggerOptions = { level: 'debug', name: 'scim' };
+ * const logged = withRequestLogging(handler, createLogger(options)); // one JSON line per request
  * ```
  * @see https://getpino.io/#/docs/api?id=options
  */
@@ -386,7 +388,11 @@ export interface RequestLogger {
  *
  * @example
  * ```ts
- * const extra: RequestLogDetails = { tenant: 'contoso', principal: 'tok_0f1e2d3c4b5a6978' };
+ * import { createLogger, logRequest, type RequestLogDetails } from '@scim/server';
+ * const started = performance.now();
+ * const response = await handler(request);
+ * const details: RequestLogDetails = { tenant: 'contoso', principal: 'tok_0f1e2d3c4b5a6978' };
+ * logRequest(createLogger(), request, response, performance.now() - started, crypto.randomUUID(), details);
  * ```
  * @see https://www.rfc-editor.org/rfc/rfc9110.html#section-17.8
  */
@@ -593,7 +599,9 @@ export function getRequestId(request: Request): string | undefined {
  *
  * @example
  * ```ts
- * const options: RequestLoggingOptions = { trustRequestId: false };
+ * import { createLogger, type RequestLoggingOptions, withRequestLogging } from '@scim/server';
+ * const options: RequestLoggingOptions = { trustRequestId: false }; // ignore the client's x-request-id
+ * const logged = withRequestLogging(handler, createLogger(), options);
  * ```
  * @see {@link withRequestLogging}
  */
@@ -618,7 +626,7 @@ export interface RequestLoggingOptions {
  * @returns the wrapped handler
  * @example
  * ```ts
- * const handler = withRequestLogging(createScimHandler(options), createLogger());
+ * const handler = withRequestLogging(createScimHandler({ store, authenticate }), createLogger());
  * const response = await handler(new Request('https://scim.example.com/scim/v2/Users'));
  * response.headers.get('x-request-id'); // '5f0c...'
  * ```

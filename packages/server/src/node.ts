@@ -21,7 +21,10 @@ import {
  *
  * @example
  * ```ts
- * const options: NodeAdapterOptions = { trustProxy: true };
+ * import { createServer } from 'node:http';
+ * import { type NodeAdapterOptions, toNodeListener } from '@scim/server';
+ * const options: NodeAdapterOptions = { trustProxy: true }; // behind a proxy that sets X-Forwarded-Proto and -Host
+ * createServer(toNodeListener(handler, options)).listen(3000);
  * ```
  * @see https://nodejs.org/api/http.html
  */
@@ -347,7 +350,9 @@ export function toNodeMiddleware(
  *
  * @example
  * ```ts
+ * import { createNodeServer, type NodeServerOptions } from '@scim/server';
  * const options: NodeServerOptions = { requestTimeoutMs: 60_000, trustProxy: true };
+ * createNodeServer(handler, options).listen(3000);
  * ```
  * @see https://nodejs.org/api/http.html#httpcreateserveroptions-requestlistener
  */

@@ -9,12 +9,12 @@ import type { ChangeEvent, ScimStore } from './store/types.ts';
  *
  * @example
  * ```ts
- * import { createResourceSchema, extendResourceType, userResourceType, userSchema, enterpriseUserSchema } from '@scim/schemas';
+ * import { createScimHandler, type ResourceTypeOptions } from '@scim/server';
  * const users: ResourceTypeOptions = {
- *   schema: createResourceSchema(extendResourceType(userResourceType, acmeUserSchema), [userSchema, enterpriseUserSchema, acmeUserSchema]),
- *   required: ['emails', 'name.givenName'],
- *   filterable: ['userName', 'externalId', 'emails.value', 'active'],
+ *   required: ['emails', 'name.givenName'], // a POST without them: 400 invalidValue
+ *   filterable: ['userName', 'externalId', 'emails.value', 'active'], // a filter on title: 400 invalidFilter
  * };
+ * const handler = createScimHandler({ store, authenticate, users });
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7643#section-6
  */
@@ -44,7 +44,20 @@ export interface ResourceTypeOptions {
  *
  * @example
  * ```ts
- * const devices: CustomResourceTypeOptions = { schema: createResourceSchema(deviceType, [deviceSchema]) };
+ * import { attr, createResourceSchema, defineSchema } from '@scim/schemas';
+ * import { type CustomResourceTypeOptions, createScimHandler } from '@scim/server';
+ * const deviceSchema = defineSchema({
+ *   id: 'urn:example:scim:schemas:1.0:Device',
+ *   name: 'Device',
+ *   attributes: [attr.string('serialNumber', { required: true, uniqueness: 'server' })],
+ * });
+ * const devices: CustomResourceTypeOptions = {
+ *   schema: createResourceSchema(
+ *     { id: 'Device', name: 'Device', endpoint: '/Devices', schema: deviceSchema.id, schemaExtensions: [] },
+ *     [deviceSchema],
+ *   ),
+ * };
+ * const handler = createScimHandler({ store, authenticate, resourceTypes: [devices] }); // serves /Devices
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7643#section-6
  */
@@ -59,7 +72,9 @@ export interface CustomResourceTypeOptions extends ResourceTypeOptions {
  *
  * @example
  * ```ts
+ * import { createScimHandler, type ScimLimits } from '@scim/server';
  * const limits: ScimLimits = { maxBodyBytes: 1_000_000, maxPageSize: 200, rateLimit: { requests: 600, windowSeconds: 60 } };
+ * const handler = createScimHandler({ store, authenticate, limits }); // advertised at /ServiceProviderConfig
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.4.2.4
  */
@@ -125,12 +140,13 @@ export interface ScimLimits {
  *
  * @example
  * ```ts
+ * import { createScimHandler, type ScimPolicies } from '@scim/server';
  * const policies: ScimPolicies = {
- *   deleteMode: 'disable',
+ *   deleteMode: 'disable', // DELETE sets active to false and keeps the user
  *   linkedAttributes: [['userName', 'emails[type eq "work"].value']],
  *   readOnlyAttributes: ['title'],
- *   allowedAttributes: ['userName', 'name', 'emails', 'active', 'displayName', 'members'],
  * };
+ * const handler = createScimHandler({ store, authenticate, policies });
  * ```
  * @see https://learn.microsoft.com/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups
  */
@@ -194,10 +210,12 @@ export interface ScimHookEvent {
  *
  * @example
  * ```ts
+ * import { createScimHandler, type ScimHooks } from '@scim/server';
  * const hooks: ScimHooks = {
- *   userDeactivated: async (e) => revokeSessions(e.tenant, e.id),
- *   groupMembersAdded: async (e) => grantAccess(e.tenant, e.id, e.members ?? []),
+ *   userDeactivated: (e) => revokeSessions(e.tenant, e.id),
+ *   groupMembersAdded: (e) => grant(e.tenant, e.id, e.members ?? []),
  * };
+ * const handler = createScimHandler({ store, authenticate, hooks });
  * ```
  * @see https://learn.microsoft.com/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups
  */
@@ -286,7 +304,10 @@ export type MeHandler = (
  *
  * @example
  * ```ts
+ * import { createScimHandler, type CursorOptions } from '@scim/server';
  * const cursors: CursorOptions = { secret: process.env.SCIM_CURSOR_SECRET, timeoutSeconds: 600 };
+ * const handler = createScimHandler({ store, authenticate, cursors });
+ * // GET /Users?cursor=&count=100 answers a page with nextCursor, valid for 10 minutes
  * ```
  * @see https://www.rfc-editor.org/rfc/rfc9865.html
  */

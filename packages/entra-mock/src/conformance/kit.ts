@@ -27,11 +27,13 @@ import { type ConformanceExchange, formatExchange, recordingFetch } from './tran
  *
  * @example
  * ```ts
+ * import { type ConformanceConnector, describeEntraConformance } from '@scim/entra-mock/vitest';
  * const connector: ConformanceConnector = {
  *   tenantUrl: 'https://scim.example.test/scim/v2',
  *   secretToken: token,
  *   fetch: (request) => handler(request), // omit to reach a real server over HTTP
  * };
+ * describeEntraConformance('my connector', { connector });
  * ```
  * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups
  */
@@ -51,7 +53,12 @@ export interface ConformanceConnector {
  *
  * @example
  * ```ts
- * const only: ConformanceScenarioName[] = ['create-user', 'update-user'];
+ * import { type ConformanceScenarioName, describeEntraConformance } from '@scim/entra-mock/vitest';
+ * const userScenarios: ConformanceScenarioName[] = ['create-user', 'update-user', 'disable-by-account-enabled'];
+ * describeEntraConformance('users', {
+ *   connector: { tenantUrl: 'http://localhost:8080/scim/v2', secretToken: token },
+ *   scenarios: userScenarios,
+ * });
  * ```
  * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/how-provisioning-works
  */
@@ -81,14 +88,13 @@ export type ConformanceScenarioName =
  *
  * @example
  * ```ts
+ * import { type ConformanceOptions, runConformance } from '@scim/entra-mock/vitest';
  * const options: ConformanceOptions = {
- *   connector: async () => {
- *     const store = memoryStore();
- *     const { token } = await issueToken(store.tokens, 'default');
- *     const handler = createScimHandler({ store, authenticate: bearerTokens({ tokens: store.tokens }) });
- *     return { tenantUrl: 'https://scim.example.test', secretToken: token, fetch: handler };
- *   },
+ *   connector: { tenantUrl: 'http://localhost:8080/scim/v2', secretToken: token },
+ *   provisionGroups: false, // the app's guide turns group provisioning off
+ *   dialects: ['compliant'],
  * };
+ * const failed = (await runConformance(options)).filter((r) => !r.passed);
  * ```
  * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/customize-application-attributes
  */
@@ -166,6 +172,7 @@ export interface ConformanceScenario {
  *
  * @example
  * ```ts
+ * const connector = { tenantUrl: 'http://localhost:8080/scim/v2', secretToken: token };
  * const failed = (await runConformance({ connector })).filter((r: ConformanceResult) => !r.passed);
  * ```
  * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/how-provisioning-works
@@ -191,8 +198,12 @@ interface Scenario extends ConformanceScenario {
  *
  * @example
  * ```ts
- * try { await runConformanceScenario('create-user', 'legacy', options); }
- * catch (e) { if (e instanceof ConformanceFailure) console.log(e.exchanges.at(-1)); }
+ * const options = { connector: { tenantUrl: 'http://localhost:8080/scim/v2', secretToken: token } };
+ * try {
+ *   await runConformanceScenario('create-user', 'legacy', options);
+ * } catch (e) {
+ *   if (e instanceof ConformanceFailure) console.log(e.exchanges.at(-1));
+ * }
  * ```
  * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/application-provisioning-config-problem-scim-compatibility
  */
@@ -905,6 +916,7 @@ function comparedTargets(table: MappingTable, attributes: ConformanceOptions['at
  * @throws ConformanceFailure naming the requests Entra sent and the responses it got; ScimError `invalidValue` for an unknown scenario
  * @example
  * ```ts
+ * const connector = { tenantUrl: 'http://localhost:8080/scim/v2', secretToken: token };
  * await runConformanceScenario('disable-by-unassignment', 'compliant', { connector });
  * ```
  * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/application-provisioning-config-problem-scim-compatibility
@@ -1134,7 +1146,7 @@ export async function runConformanceScenario(
  * @returns one outcome per scenario and dialect, with the failure when it failed
  * @example
  * ```ts
- * const results = await runConformance({ connector: { tenantUrl: 'http://localhost:8080/scim/v2', secretToken } });
+ * const results = await runConformance({ connector: { tenantUrl: 'http://localhost:8080/scim/v2', secretToken: token } });
  * const failed = results.filter((r) => !r.passed);
  * ```
  * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups

@@ -5,10 +5,15 @@
  *
  * @example
  * ```ts
- * const exchange: ConformanceExchange = {
- *   method: 'POST', url: 'https://scim.example.test/scim/Users', requestBody: '{"userName":"adele@contoso.com"}',
- *   status: 201, responseBody: '{"id":"2819c223"}',
- * };
+ * import { type ConformanceExchange, ConformanceFailure, runConformanceScenario } from '@scim/entra-mock/vitest';
+ * try {
+ *   await runConformanceScenario('create-user', 'compliant', {
+ *     connector: { tenantUrl: 'http://localhost:8080/scim/v2', secretToken: token },
+ *   });
+ * } catch (error) {
+ *   const sent: readonly ConformanceExchange[] = error instanceof ConformanceFailure ? error.exchanges : [];
+ *   console.log(sent.at(-1)?.method, sent.at(-1)?.url, sent.at(-1)?.status); // the request that failed
+ * }
  * ```
  * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups#scim-protocol-requests-and-responses
  */

@@ -47,7 +47,11 @@ function splitAlternateKey(segment: string): string[] {
  *
  * @example
  * ```ts
+ * import { setupServer } from 'msw/node';
+ * import { createGraphHandlers, type GraphClientCredentials } from '@scim/entra-mock';
  * const client: GraphClientCredentials = { clientId: '11111111-1111-1111-1111-111111111111', clientSecret: 's3cret' };
+ * setupServer(...createGraphHandlers(tenant, { clients: [client] })).listen();
+ * // only this client gets a token at https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token
  * ```
  * @see https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-client-creds-grant-flow
  */
@@ -63,7 +67,11 @@ export interface GraphClientCredentials {
  *
  * @example
  * ```ts
- * const options: GraphHandlerOptions = { clients: [{ clientId: 'app', clientSecret: 's3cret' }], pageSize: 2 };
+ * import { setupServer } from 'msw/node';
+ * import { createGraphHandlers, type GraphHandlerOptions } from '@scim/entra-mock';
+ * const options: GraphHandlerOptions = { requireToken: false, pageSize: 2 };
+ * setupServer(...createGraphHandlers(tenant, options)).listen();
+ * const page = await (await fetch('https://graph.microsoft.com/v1.0/users')).json(); // 2 users and an @odata.nextLink
  * ```
  * @see https://learn.microsoft.com/en-us/graph/use-the-api
  */

@@ -21,7 +21,11 @@ import { type JobExecution, type JobHistory, recordExecution } from './sync-stat
  *
  * @example
  * ```ts
+ * import { setupServer } from 'msw/node';
+ * import { createGraphHandlers, createSynchronization, type SynchronizationOptions } from '@scim/entra-mock';
  * const options: SynchronizationOptions = { quarantine: { minimumFailures: 2 }, retry: { maxAttempts: 2 } };
+ * const synchronization = createSynchronization(tenant, options);
+ * setupServer(...createGraphHandlers(tenant, { synchronization })).listen(); // jobs started through Graph
  * ```
  * @see https://learn.microsoft.com/en-us/graph/api/resources/synchronization-overview
  */
@@ -45,8 +49,12 @@ export interface SynchronizationOptions {
  *
  * @example
  * ```ts
+ * import { setupServer } from 'msw/node';
  * const synchronization = createSynchronization(tenant);
- * const server = setupServer(...createGraphHandlers(tenant, { synchronization }), mountFetchHandler(url, connector.fetch));
+ * const server = setupServer(
+ *   ...createGraphHandlers(tenant, { synchronization }),
+ *   mountFetchHandler('https://scim.example.test/scim', connector.fetch),
+ * );
  * // a script creates a job, sets secrets and starts it through Graph; then:
  * clock.advance(40 * 60_000);
  * await synchronization.runDueCycles();
@@ -171,6 +179,7 @@ function execution(
  * @returns the service
  * @example
  * ```ts
+ * import { setupServer } from 'msw/node';
  * const synchronization = createSynchronization(tenant, { quarantine: { minimumFailures: 2 } });
  * setupServer(...createGraphHandlers(tenant, { synchronization }));
  * ```

@@ -8,11 +8,11 @@ import type { ProvisioningAction, ProvisioningObjectSummary } from './types.ts';
  *
  * @example
  * ```ts
- * import type { ProvisioningSummaryRow } from '@scim/entra-mock';
- *
- * const row: ProvisioningSummaryRow = {
- *   label: 'Create', action: 'create', users: 2, groups: 1, success: 3, failure: 0, skipped: 0,
- * };
+ * import { formatProvisioningSummary, type ProvisioningSummaryRow, summarizeProvisioningLogs } from '@scim/entra-mock';
+ * await job.runCycle();
+ * const rows: ProvisioningSummaryRow[] = summarizeProvisioningLogs(job.logs);
+ * rows.find((r) => r.action === 'create'); // { label: 'Create', action: 'create', users: 2, groups: 1, success: 3, ... }
+ * console.log(formatProvisioningSummary(rows).join('\n'));
  * ```
  * @see https://learn.microsoft.com/en-us/graph/api/resources/provisioningobjectsummary
  */

@@ -6,7 +6,11 @@
  *
  * @example
  * ```ts
- * const action: ProvisioningAction = 'disable';
+ * import type { ProvisioningAction } from '@scim/entra-mock';
+ * const entriesFor = (action: ProvisioningAction) => job.logs.filter((e) => e.provisioningAction === action);
+ * tenant.deleteUser(adele.id); // a soft delete: the next cycle disables her in the app
+ * await job.runCycle();
+ * entriesFor('disable').map((e) => e.sourceIdentity.displayName); // ['Adele Vance']
  * ```
  * @see https://learn.microsoft.com/en-us/graph/api/resources/provisioningobjectsummary
  */
@@ -17,7 +21,10 @@ export type ProvisioningAction = 'create' | 'update' | 'delete' | 'stagedDelete'
  *
  * @example
  * ```ts
- * const result: ProvisioningResult = 'skipped';
+ * import type { ProvisioningResult } from '@scim/entra-mock';
+ * await job.runCycle();
+ * const results: ProvisioningResult[] = job.logs.map((e) => e.provisioningStatusInfo.status);
+ * const clean = !results.includes('failure'); // 'warning' and 'skipped' entries do not fail a cycle
  * ```
  * @see https://learn.microsoft.com/en-us/graph/api/resources/provisioningstatusinfo
  */
@@ -31,7 +38,10 @@ export type ProvisioningResult = 'success' | 'warning' | 'failure' | 'skipped';
  *
  * @example
  * ```ts
- * const type: ProvisioningStepType = 'matching';
+ * import type { ProvisioningStepType } from '@scim/entra-mock';
+ * const { logs } = await job.provisionOnDemand({ objectId: adele.id });
+ * const kinds: ProvisioningStepType[] = logs[0]?.provisioningSteps.map((s) => s.provisioningStepType) ?? [];
+ * // ['import', 'scoping', 'matching', 'export']
  * ```
  * @see https://learn.microsoft.com/en-us/graph/api/resources/provisioningstep
  */
@@ -49,7 +59,10 @@ export type ProvisioningStepType =
  *
  * @example
  * ```ts
- * const details: DetailsInfo = { ReportableIdentifier: 'adele@contoso.com' };
+ * import type { DetailsInfo } from '@scim/entra-mock';
+ * await job.runCycle();
+ * const imported: DetailsInfo | undefined = job.logs[0]?.provisioningSteps[0]?.details;
+ * imported?.userPrincipalName; // the import step's details: the source attributes read, as strings
  * ```
  * @see https://learn.microsoft.com/en-us/graph/api/resources/detailsinfo
  */
@@ -60,10 +73,10 @@ export type DetailsInfo = Record<string, string>;
  *
  * @example
  * ```ts
- * const step: ProvisioningStep = {
- *   name: 'EntryImportAdd', provisioningStepType: 'import', status: 'success',
- *   description: "Received User 'adele@contoso.com' change of type (Add) from Azure Active Directory", details: {},
- * };
+ * import type { ProvisioningStep } from '@scim/entra-mock';
+ * const { logs } = await job.provisionOnDemand({ objectId: adele.id });
+ * const steps: ProvisioningStep[] = logs[0]?.provisioningSteps ?? [];
+ * steps.map((s) => `${s.name}: ${s.status}`); // ['EntryImport: success', ..., 'EntryExportAdd: success']
  * ```
  * @see https://learn.microsoft.com/en-us/graph/api/resources/provisioningstep
  */
@@ -85,7 +98,12 @@ export interface ProvisioningStep {
  *
  * @example
  * ```ts
- * const category: ProvisioningStatusErrorCategory = 'nonServiceFailure';
+ * import type { ProvisioningStatusErrorCategory } from '@scim/entra-mock';
+ * await job.runCycle();
+ * const categories: (ProvisioningStatusErrorCategory | null | undefined)[] = job.logs.map(
+ *   (e) => e.provisioningStatusInfo.errorInformation?.errorCategory,
+ * );
+ * // 'nonServiceFailure' where the connector answered with an error
  * ```
  * @see https://learn.microsoft.com/en-us/graph/api/resources/provisioningerrorinfo
  */
@@ -96,8 +114,11 @@ export type ProvisioningStatusErrorCategory = 'failure' | 'nonServiceFailure' | 
  *
  * @example
  * ```ts
- * const error: ProvisioningErrorInfo = { errorCode: 'SystemForCrossDomainIdentityManagementServiceIncompatible',
- *   errorCategory: 'nonServiceFailure', reason: 'The SCIM endpoint returned 400.', additionalDetails: null, recommendedAction: null };
+ * import type { ProvisioningErrorInfo } from '@scim/entra-mock';
+ * await job.runCycle();
+ * const failed = job.logs.find((e) => e.provisioningStatusInfo.status === 'failure');
+ * const error: ProvisioningErrorInfo | null | undefined = failed?.provisioningStatusInfo.errorInformation;
+ * console.log(error?.errorCode, error?.reason); // what the Entra portal shows for the entry
  * ```
  * @see https://learn.microsoft.com/en-us/graph/api/resources/provisioningerrorinfo
  */
@@ -119,7 +140,10 @@ export interface ProvisioningErrorInfo {
  *
  * @example
  * ```ts
- * const info: ProvisioningStatusInfo = { status: 'success', errorInformation: null };
+ * import type { ProvisioningStatusInfo } from '@scim/entra-mock';
+ * await job.runCycle();
+ * const outcomes: ProvisioningStatusInfo[] = job.logs.map((e) => e.provisioningStatusInfo);
+ * const errors = outcomes.flatMap((o) => (o.errorInformation ? [o.errorInformation.reason] : []));
  * ```
  * @see https://learn.microsoft.com/en-us/graph/api/resources/provisioningstatusinfo
  */
@@ -137,7 +161,11 @@ export interface ProvisioningStatusInfo {
  *
  * @example
  * ```ts
- * const p: ModifiedProperty = { displayName: 'jobTitle', oldValue: 'Engineer', newValue: 'Senior Engineer' };
+ * import type { ModifiedProperty } from '@scim/entra-mock';
+ * tenant.updateUser(adele.id, { jobTitle: 'Senior Engineer' });
+ * await job.runCycle();
+ * const changed: ModifiedProperty[] = job.logs.at(-1)?.modifiedProperties ?? [];
+ * changed.find((p) => p.displayName === 'jobTitle'); // { displayName: 'jobTitle', oldValue: ..., newValue: 'Senior Engineer' }
  * ```
  * @see https://learn.microsoft.com/en-us/graph/api/resources/modifiedproperty
  * @see https://learn.microsoft.com/en-us/graph/api/provisioningobjectsummary-list
@@ -156,7 +184,9 @@ export interface ModifiedProperty {
  *
  * @example
  * ```ts
- * const by: ProvisioningInitiator = { id: '', displayName: 'Azure AD Provisioning Service', initiatorType: 'system' };
+ * import type { ProvisioningInitiator } from '@scim/entra-mock';
+ * const { logs } = await job.provisionOnDemand({ objectId: adele.id });
+ * const by: ProvisioningInitiator | undefined = logs[0]?.initiatedBy; // who asked; 'system' for a scheduled cycle
  * ```
  * @see https://learn.microsoft.com/en-us/graph/api/resources/initiator
  */
@@ -174,7 +204,11 @@ export interface ProvisioningInitiator {
  *
  * @example
  * ```ts
- * const id: ProvisionedIdentity = { id: '2819c223-7f76-453a-919d-413861904646', displayName: 'Adele Vance', identityType: 'User', details: {} };
+ * import type { ProvisionedIdentity } from '@scim/entra-mock';
+ * await job.runCycle();
+ * const created: ProvisionedIdentity[] = job.logs
+ *   .filter((e) => e.provisioningAction === 'create')
+ *   .map((e) => e.targetIdentity); // each with the id the connector gave it
  * ```
  * @see https://learn.microsoft.com/en-us/graph/api/resources/provisionedidentity
  */
@@ -194,7 +228,10 @@ export interface ProvisionedIdentity {
  *
  * @example
  * ```ts
- * const source: ProvisioningSystem = { id: 'b3d2c1a0-0000-4000-8000-000000000000', displayName: 'Azure Active Directory', details: {} };
+ * import type { ProvisioningSystem } from '@scim/entra-mock';
+ * await job.runCycle();
+ * const target: ProvisioningSystem | undefined = job.logs[0]?.targetSystem;
+ * target?.displayName; // the application's name; the source is 'Azure Active Directory'
  * ```
  * @see https://learn.microsoft.com/en-us/graph/api/resources/provisioningsystem
  */
@@ -212,7 +249,10 @@ export interface ProvisioningSystem {
  *
  * @example
  * ```ts
- * const sp: ProvisioningServicePrincipal = { id: '6cc35b93-185a-4485-a519-50c09549f3ad', displayName: 'Contoso' };
+ * import type { ProvisioningServicePrincipal } from '@scim/entra-mock';
+ * await job.runCycle();
+ * const sp: ProvisioningServicePrincipal | undefined = job.logs[0]?.servicePrincipal;
+ * sp?.id === app.id; // true: the enterprise application the job provisions for
  * ```
  * @see https://learn.microsoft.com/en-us/graph/api/resources/provisioningserviceprincipal
  */
@@ -230,15 +270,11 @@ export interface ProvisioningServicePrincipal {
  *
  * @example
  * ```ts
- * const entry: ProvisioningObjectSummary = {
- *   id: '9a1f…', activityDateTime: '2026-01-01T08:40:00Z', tenantId, jobId: 'scim.…', cycleId, changeId,
- *   provisioningAction: 'create', durationInMilliseconds: 120,
- *   provisioningStatusInfo: { status: 'success', errorInformation: null },
- *   provisioningSteps: [], modifiedProperties: [{ displayName: 'userName', oldValue: null, newValue: 'adele@contoso.com' }],
- *   initiatedBy: { id: '', displayName: 'Azure AD Provisioning Service', initiatorType: 'system' },
- *   servicePrincipal: { id: app.id, displayName: app.displayName },
- *   sourceSystem, targetSystem, sourceIdentity, targetIdentity,
- * };
+ * import type { ProvisioningObjectSummary } from '@scim/entra-mock';
+ * const from = job.logs.length;
+ * await job.runCycle();
+ * const entries: readonly ProvisioningObjectSummary[] = job.logs.slice(from); // this cycle's entries
+ * entries.map((e) => `${e.provisioningAction} ${e.sourceIdentity.displayName}: ${e.provisioningStatusInfo.status}`);
  * ```
  * @see https://learn.microsoft.com/en-us/graph/api/resources/provisioningobjectsummary
  * @see https://learn.microsoft.com/en-us/entra/identity/monitoring-health/concept-provisioning-logs

@@ -4,7 +4,10 @@
  *
  * @example
  * ```ts
+ * import type { OnPremisesExtensionAttributes } from '@scim/entra-mock';
  * const ext: OnPremisesExtensionAttributes = { extensionAttribute1: 'EMP-0042' };
+ * tenant.updateUser(adele.id, { onPremisesExtensionAttributes: ext }); // merged with the attributes she has
+ * tenant.getUser(adele.id).onPremisesExtensionAttributes.extensionAttribute1; // 'EMP-0042'
  * ```
  * @see https://learn.microsoft.com/en-us/graph/api/resources/onpremisesextensionattributes
  */
@@ -19,7 +22,9 @@ export type OnPremisesExtensionAttributes = {
  *
  * @example
  * ```ts
- * const v: DirectoryExtensionValue = 'Cost center 12';
+ * import type { DirectoryExtensionValue } from '@scim/entra-mock';
+ * const costCenter: DirectoryExtensionValue = 'Cost center 12';
+ * tenant.updateUser(adele.id, { [`extension_${app.appId.replaceAll('-', '')}_costCenter`]: costCenter });
  * ```
  * @see https://learn.microsoft.com/en-us/graph/extensibility-overview
  */
@@ -31,7 +36,7 @@ export type DirectoryExtensionValue = string | number | boolean | string[] | nul
  *
  * @example
  * ```ts
- * const user: EntraUser = tenant.getUser(id);
+ * const user: EntraUser = tenant.getUser(adele.id);
  * user.accountEnabled; // true
  * ```
  * @see https://learn.microsoft.com/en-us/graph/api/resources/user
@@ -102,7 +107,9 @@ export interface EntraUser {
  *
  * @example
  * ```ts
- * const input: UserInput = { userPrincipalName: 'adele@contoso.com', displayName: 'Adele Vance', mailNickname: 'adele' };
+ * import type { UserInput } from '@scim/entra-mock';
+ * const promotion: UserInput = { jobTitle: 'Lead', department: null }; // null clears, undefined leaves as is
+ * tenant.updateUser(adele.id, promotion); // the next cycle PATCHes title and department
  * ```
  * @see https://learn.microsoft.com/en-us/graph/api/user-post-users
  */
@@ -151,7 +158,9 @@ export interface EntraGroup {
  *
  * @example
  * ```ts
- * const input: GroupInput = { displayName: 'Sales', mailNickname: 'sales', securityEnabled: true };
+ * import type { GroupInput } from '@scim/entra-mock';
+ * const changes: GroupInput = { displayName: 'Sales EMEA', description: 'Sales in Europe' };
+ * tenant.updateGroup(sales.id, changes); // the next cycle PATCHes the group's displayName
  * ```
  * @see https://learn.microsoft.com/en-us/graph/api/group-post-groups
  */
@@ -167,8 +176,10 @@ export type GroupInput = {
  *
  * @example
  * ```ts
- * const role: AppRole = { id: '18d14569-c3bd-439b-9a66-3a2aee01d14f', displayName: 'User', value: null,
- *   description: 'User', allowedMemberTypes: ['User'], isEnabled: true, origin: 'Application' };
+ * import type { AppRole } from '@scim/entra-mock';
+ * const app = tenant.createServicePrincipal({ displayName: 'Contoso SCIM app' });
+ * const user: AppRole | undefined = app.appRoles.find((r) => r.displayName === 'User');
+ * if (user) tenant.assign(app.id, adele.id, user.id); // without a role: Default Access
  * ```
  * @see https://learn.microsoft.com/en-us/graph/api/resources/approle
  */
@@ -223,7 +234,10 @@ export interface EntraServicePrincipal {
  *
  * @example
  * ```ts
- * const input: ServicePrincipalInput = { displayName: 'Contoso SCIM app', appRoles: [] };
+ * import type { ServicePrincipalInput } from '@scim/entra-mock';
+ * const input: ServicePrincipalInput = { displayName: 'Contoso SCIM app' }; // with the User and msiam_access roles
+ * const app = tenant.createServicePrincipal(input);
+ * tenant.assign(app.id, adele.id, app.appRoles[0]!.id);
  * ```
  * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/application-provisioning-configuration-api
  */
@@ -247,7 +261,7 @@ export interface ServicePrincipalInput {
  *
  * @example
  * ```ts
- * tenant.assign(app.id, user.id, DEFAULT_ACCESS_APP_ROLE_ID);
+ * tenant.assign(app.id, adele.id, DEFAULT_ACCESS_APP_ROLE_ID);
  * ```
  * @see https://learn.microsoft.com/en-us/graph/api/resources/approleassignment
  */
@@ -258,7 +272,7 @@ export const DEFAULT_ACCESS_APP_ROLE_ID = '00000000-0000-0000-0000-000000000000'
  *
  * @example
  * ```ts
- * const a: EntraAppRoleAssignment = tenant.assign(app.id, user.id);
+ * const a: EntraAppRoleAssignment = tenant.assign(app.id, adele.id);
  * a.principalType; // 'User'
  * ```
  * @see https://learn.microsoft.com/en-us/graph/api/resources/approleassignment
@@ -313,7 +327,11 @@ export type DirectoryObject =
  *
  * @example
  * ```ts
- * const p: PropertyChange = { name: 'jobTitle', oldValue: 'Engineer', newValue: 'Senior Engineer' };
+ * import type { PropertyChange } from '@scim/entra-mock';
+ * tenant.updateUser(adele.id, { jobTitle: 'Senior Engineer' });
+ * const last = tenant.changesSince().at(-1);
+ * const changed: readonly PropertyChange[] = last?.kind === 'userUpdated' ? last.properties : [];
+ * // [{ name: 'jobTitle', oldValue: 'Engineer', newValue: 'Senior Engineer' }]
  * ```
  * @see https://learn.microsoft.com/en-us/graph/api/resources/modifiedproperty
  */
@@ -420,7 +438,10 @@ export type DirectoryChange = {
  *
  * @example
  * ```ts
- * const kind: DirectoryChangeKind = 'managerChanged';
+ * import type { DirectoryChangeKind } from '@scim/entra-mock';
+ * const watermark = tenant.changesSince().at(-1)?.sequence ?? 0;
+ * tenant.setManager(megan.id, adele.id);
+ * const kinds: DirectoryChangeKind[] = tenant.changesSince(watermark).map((c) => c.kind); // ['managerChanged']
  * ```
  * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/how-provisioning-works#incremental-cycles
  */

@@ -12,11 +12,10 @@ import type { AttributeDefinition } from '@scim/schemas';
  *
  * @example
  * ```ts
- * const p: AttributePath = {
- *   urn: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User',
- *   attribute: 'manager',
- *   subAttribute: 'value',
- * };
+ * import { type AttributePath, parseFilter } from '@scim/protocol';
+ * const filter = parseFilter('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value eq "26118915"');
+ * const path: AttributePath | undefined = filter.kind === 'compare' ? filter.path : undefined;
+ * // { urn: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User', attribute: 'manager', subAttribute: 'value' }
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.4.2.2
  */
@@ -35,7 +34,12 @@ export interface AttributePath {
  *
  * @example
  * ```ts
- * const op: ComparisonOperator = 'sw';
+ * import { type ComparisonOperator, stringifyFilter } from '@scim/protocol';
+ * const userNameFilter = (text: string, exact: boolean): string => {
+ *   const op: ComparisonOperator = exact ? 'eq' : 'sw';
+ *   return stringifyFilter({ kind: 'compare', path: { attribute: 'userName' }, op, value: text });
+ * };
+ * userNameFilter('bje', false); // 'userName sw "bje"'
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.4.2.2
  */
@@ -47,7 +51,9 @@ export type ComparisonOperator = 'eq' | 'ne' | 'co' | 'sw' | 'ew' | 'gt' | 'lt' 
  *
  * @example
  * ```ts
- * const v: FilterValue = 'bjensen';
+ * import { type FilterValue, parseFilter } from '@scim/protocol';
+ * const filter = parseFilter('active eq true');
+ * const value: FilterValue | undefined = filter.kind === 'compare' ? filter.value : undefined; // true
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.4.2.2
  */
@@ -59,7 +65,14 @@ export type FilterValue = string | number | boolean | null;
  * @typeParam P - the path type: {@link AttributePath} as parsed, {@link QueryPath} once normalized
  * @example
  * ```ts
- * const f: ComparisonFilter = { kind: 'compare', path: { attribute: 'userName' }, op: 'eq', value: 'bjensen' };
+ * import { type ComparisonFilter, stringifyFilter } from '@scim/protocol';
+ * const byUserName = (userName: string): ComparisonFilter => ({
+ *   kind: 'compare',
+ *   path: { attribute: 'userName' },
+ *   op: 'eq',
+ *   value: userName,
+ * });
+ * stringifyFilter(byUserName('b"jensen')); // 'userName eq "b\\"jensen"': the quote is escaped
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.4.2.2
  */
@@ -81,7 +94,10 @@ export interface ComparisonFilter<P extends AttributePath = AttributePath> {
  * @typeParam P - the path type: {@link AttributePath} as parsed, {@link QueryPath} once normalized
  * @example
  * ```ts
- * const f: PresentFilter = { kind: 'present', path: { attribute: 'title' } };
+ * import { type Filter, type PresentFilter, parseFilter } from '@scim/protocol';
+ * const isPresence = (f: Filter): f is PresentFilter => f.kind === 'present';
+ * const filter = parseFilter('title pr');
+ * if (isPresence(filter)) filter.path.attribute; // 'title'
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.4.2.2
  */
@@ -101,7 +117,12 @@ export interface PresentFilter<P extends AttributePath = AttributePath> {
  * @typeParam P - the path type: {@link AttributePath} as parsed, {@link QueryPath} once normalized
  * @example
  * ```ts
- * const f: AndFilter = { kind: 'and', filters: [a, b, c] };
+ * import { type AndFilter, parseFilter, stringifyFilter } from '@scim/protocol';
+ * const activeOnly: AndFilter = {
+ *   kind: 'and',
+ *   filters: [parseFilter('userName sw "b" or userName sw "c"'), parseFilter('active eq true')],
+ * };
+ * stringifyFilter(activeOnly); // '(userName sw "b" or userName sw "c") and active eq true'
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.4.2.2
  */
@@ -118,7 +139,12 @@ export interface AndFilter<P extends AttributePath = AttributePath> {
  * @typeParam P - the path type: {@link AttributePath} as parsed, {@link QueryPath} once normalized
  * @example
  * ```ts
- * const f: OrFilter = { kind: 'or', filters: [a, b] };
+ * import { type OrFilter, stringifyFilter } from '@scim/protocol';
+ * const anyId = (ids: readonly string[]): OrFilter => ({
+ *   kind: 'or',
+ *   filters: ids.map((id) => ({ kind: 'compare', path: { attribute: 'id' }, op: 'eq', value: id })),
+ * });
+ * stringifyFilter(anyId(['2819c223', '902c246b'])); // 'id eq "2819c223" or id eq "902c246b"'
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.4.2.2
  */
@@ -135,7 +161,10 @@ export interface OrFilter<P extends AttributePath = AttributePath> {
  * @typeParam P - the path type: {@link AttributePath} as parsed, {@link QueryPath} once normalized
  * @example
  * ```ts
- * const f: NotFilter = { kind: 'not', filter: { kind: 'present', path: { attribute: 'title' } } };
+ * import { evaluateFilter, type NotFilter, parseFilter } from '@scim/protocol';
+ * import { userResourceSchema } from '@scim/schemas';
+ * const noTitle: NotFilter = { kind: 'not', filter: parseFilter('title pr') };
+ * evaluateFilter(noTitle, { userName: 'bjensen' }, userResourceSchema); // true
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.4.2.2
  */
@@ -157,11 +186,10 @@ export interface NotFilter<P extends AttributePath = AttributePath> {
  * @typeParam P - the path type: {@link AttributePath} as parsed, {@link QueryPath} once normalized
  * @example
  * ```ts
- * const f: ValuePathFilter = {
- *   kind: 'valuePath',
- *   path: { attribute: 'emails' },
- *   filter: { kind: 'compare', path: { attribute: 'type' }, op: 'eq', value: 'work' },
- * };
+ * import { parseFilter, type ValuePathFilter } from '@scim/protocol';
+ * const filter = parseFilter('emails[type eq "work" and value ew "@example.com"]');
+ * const workEmail: ValuePathFilter | undefined = filter.kind === 'valuePath' ? filter : undefined;
+ * workEmail?.filter; // the `and`, its paths relative to one email: `type` and `value`
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.4.2.2
  */
@@ -206,6 +234,7 @@ export type Filter<P extends AttributePath = AttributePath> =
  *
  * @example
  * ```ts
+ * import { userResourceSchema } from '@scim/schemas';
  * const q = normalizeFilter(parseFilter('EMAILS.VALUE ew "@x.com"'), userResourceSchema);
  * // q.path: { attribute: 'emails', subAttribute: 'value', definition: {...value}, parent: {...emails} }
  * ```
@@ -232,6 +261,7 @@ export interface QueryPath extends AttributePath {
  *
  * @example
  * ```ts
+ * import { userResourceSchema } from '@scim/schemas';
  * const q: QueryFilter = normalizeFilter(parseFilter('meta.created gt "2015-10-10T14:38:21-07:00"'), userResourceSchema);
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.4.2.2

@@ -13,6 +13,7 @@ import { type FilterOptions, resolveFilterOptions } from './options.ts';
  * @returns whether it matches
  * @example
  * ```ts
+ * import { userResourceSchema } from '@scim/schemas';
  * const isWork: FilterPredicate = compileFilter(parseFilter('emails.type eq "work"'), userResourceSchema);
  * users.filter(isWork);
  * ```
@@ -330,7 +331,7 @@ export function evaluateFilter(
  * import { userResourceSchema } from '@scim/schemas';
  * const path = parsePath('emails[type eq "work"].value');
  * const isTarget = compileValueFilter(path, path.filter!, userResourceSchema);
- * user.emails.filter(isTarget);
+ * user.emails?.filter(isTarget);
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.5.2
  */

@@ -6,7 +6,10 @@ import { type ListResponse, URN } from '@scim/schemas';
  *
  * @example
  * ```ts
- * const p: PageParams = { startIndex: '1', count: '100' };
+ * import { type PageParams, pageResources } from '@scim/protocol';
+ * const query = new URL(request.url).searchParams;
+ * const params: PageParams = { startIndex: query.get('startIndex') ?? undefined, count: query.get('count') ?? undefined };
+ * return Response.json(pageResources(users, params));
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.4.2.4
  */
@@ -22,7 +25,9 @@ export interface PageParams {
  *
  * @example
  * ```ts
- * const o: PageOptions = { maxCount: 200, defaultCount: 100 };
+ * import { type PageOptions, pageResources } from '@scim/protocol';
+ * const limits: PageOptions = { maxCount: 200, defaultCount: 100 };
+ * pageResources(users, { count: 500 }, limits).itemsPerPage; // at most 200
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.4.2.4
  */
@@ -54,7 +59,10 @@ export type ListResponsePage<T> = ListResponse<T> &
  *
  * @example
  * ```ts
- * const w: PageWindow = { startIndex: 1, count: 100 };
+ * import { type PageWindow, resolvePageWindow } from '@scim/protocol';
+ * const window: PageWindow = resolvePageWindow({ startIndex: '21', count: '10' });
+ * const sql = 'SELECT * FROM users ORDER BY id LIMIT $1 OFFSET $2';
+ * const values = [window.count, window.startIndex - 1]; // [10, 20]
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.4.2.4
  */

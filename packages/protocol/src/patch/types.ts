@@ -6,7 +6,10 @@ import type { CompatibilityProfile } from '../profile.ts';
  *
  * @example
  * ```ts
- * const options: ApplyPatchOptions = { profile: 'strict' };
+ * import { type ApplyPatchOptions, applyPatch } from '@scim/protocol';
+ * import { userResourceSchema } from '@scim/schemas';
+ * const options: ApplyPatchOptions = { profile: 'strict', maxOperations: 100 };
+ * const { resource } = applyPatch(user, await request.json(), userResourceSchema, options);
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.5.2
  */
@@ -34,7 +37,11 @@ export interface ApplyPatchOptions {
  *
  * @example
  * ```ts
- * const change: AttributeChange = { path: 'name', oldValue: { givenName: 'Barbara' }, newValue: { givenName: 'Babs' } };
+ * import { type AttributeChange, applyPatch } from '@scim/protocol';
+ * import { userResourceSchema } from '@scim/schemas';
+ * const body = { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'active', value: false }] };
+ * const changes: readonly AttributeChange[] = applyPatch(user, body, userResourceSchema).changes;
+ * // [{ path: 'active', oldValue: true, newValue: false }] for an active user
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.5.2
  */
@@ -54,7 +61,11 @@ export interface AttributeChange {
  *
  * @example
  * ```ts
- * const delta: ReferenceChange = { path: 'members', added: ['2819c223'], removed: [] };
+ * import { applyPatch, type ReferenceChange } from '@scim/protocol';
+ * import { groupResourceSchema } from '@scim/schemas';
+ * const { references } = applyPatch(group, await request.json(), groupResourceSchema, { deferred: ['members'] });
+ * const members: ReferenceChange | undefined = references.find((r) => r.path === 'members');
+ * // { path: 'members', added: ['2819c223'], removed: [] }: insert (and delete) those membership rows only
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.5.2.1
  */
@@ -83,6 +94,7 @@ export interface ReferenceChange {
  *
  * @example
  * ```ts
+ * import { groupResourceSchema } from '@scim/schemas';
  * const { resource, changes, references } = applyPatch(group, body, groupResourceSchema);
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.5.2

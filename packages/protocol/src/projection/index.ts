@@ -7,8 +7,14 @@ import { findKey, isObject, type JsonObject } from '../patch/values.ts';
  *
  * @example
  * ```ts
- * const p: ProjectionParams = { attributes: 'userName,name.givenName' };
- * const q: ProjectionParams = { excludedAttributes: ['members'] };
+ * import { type ProjectionParams, projectResource } from '@scim/protocol';
+ * import { userResourceSchema } from '@scim/schemas';
+ * const query = new URL(request.url).searchParams;
+ * const params: ProjectionParams = {
+ *   attributes: query.get('attributes') ?? undefined,
+ *   excludedAttributes: query.get('excludedAttributes') ?? undefined,
+ * };
+ * return Response.json(projectResource(user, userResourceSchema, params));
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.4.2.5
  */
@@ -222,6 +228,7 @@ function prepare(schema: ResourceSchema, params: ProjectionParams): Prepared {
  * @throws never
  * @example
  * ```ts
+ * import { groupResourceSchema, userResourceSchema } from '@scim/schemas';
  * projectResource(user, userResourceSchema, { attributes: 'userName,name.givenName' });
  * // { schemas: [...], id: '2819c223', userName: 'bjensen', name: { givenName: 'Barbara' } }
  * projectResource(group, groupResourceSchema, { excludedAttributes: 'members' });
@@ -262,6 +269,7 @@ export function projectResource<T extends object>(
  * @throws never
  * @example
  * ```ts
+ * import { groupResourceSchema } from '@scim/schemas';
  * projectResources(groups, groupResourceSchema, { excludedAttributes: 'members' });
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.9

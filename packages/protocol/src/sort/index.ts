@@ -8,7 +8,11 @@ import { compareCodePoints, foldCase } from '../text/fold.ts';
  *
  * @example
  * ```ts
- * const s: SortParams = { sortBy: 'name.familyName', sortOrder: 'descending' };
+ * import { type SortParams, sortResources } from '@scim/protocol';
+ * import { userResourceSchema } from '@scim/schemas';
+ * const query = new URL(request.url).searchParams;
+ * const params: SortParams = { sortBy: query.get('sortBy') ?? undefined, sortOrder: query.get('sortOrder') ?? undefined };
+ * const sorted = sortResources(users, userResourceSchema, params); // 400 invalidPath for an unknown sortBy
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.4.2.3
  */
@@ -50,6 +54,7 @@ function sortValue(resource: unknown, found: ResolvedAttribute): unknown {
  *   when `sortOrder` is neither `ascending` nor `descending`
  * @example
  * ```ts
+ * import { userResourceSchema } from '@scim/schemas';
  * sortResources(users, userResourceSchema, { sortBy: 'userName', sortOrder: 'descending' });
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.4.2.3
@@ -95,8 +100,11 @@ export function sortResources<T>(
  *
  * @example
  * ```ts
- * type SortKey = string | number | boolean | undefined;
- * const k: SortKey = 'bjensen@example.com';
+ * import { compareSortKeys, type SortKey, sortKeyOf } from '@scim/protocol';
+ * import { userResourceSchema } from '@scim/schemas';
+ * const keyOf = sortKeyOf(userResourceSchema.resolvePath('emails')!);
+ * const keys: SortKey[] = users.map(keyOf); // each user's primary (else first) email, case-folded
+ * keys.sort((a, b) => compareSortKeys(a, b, false)); // users without an email last
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.4.2.3
  */
@@ -111,6 +119,7 @@ export type SortKey = string | number | boolean | undefined;
  * @returns the key reader
  * @example
  * ```ts
+ * import { userResourceSchema } from '@scim/schemas';
  * const key = sortKeyOf(userResourceSchema.resolvePath('userName')!);
  * key({ userName: 'BJensen' }); // 'bjensen'
  * ```

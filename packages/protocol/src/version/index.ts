@@ -86,7 +86,7 @@ function opaque(version: string): string {
  * @throws ScimError `preconditionFailed` (HTTP 412) when no listed tag matches
  * @example
  * ```ts
- * checkIfMatch(request.headers.get('if-match') ?? undefined, user.meta.version);
+ * checkIfMatch(request.headers.get('if-match') ?? undefined, user.meta?.version);
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.14
  */
@@ -111,7 +111,7 @@ export function checkIfMatch(header: string | null | undefined, current: string 
  * @throws never
  * @example
  * ```ts
- * if (isNotModified(request.headers.get('if-none-match'), user.meta.version)) return new Response(null, { status: 304 });
+ * if (isNotModified(request.headers.get('if-none-match'), user.meta?.version)) return new Response(null, { status: 304 });
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.14
  */

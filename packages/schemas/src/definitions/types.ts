@@ -3,7 +3,8 @@
  *
  * @example
  * ```ts
- * const t: AttributeType = 'dateTime';
+ * import { type AttributeType, userResourceSchema } from '@scim/schemas';
+ * const type: AttributeType | undefined = userResourceSchema.resolvePath('active')?.definition.type; // 'boolean'
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7643#section-2.3
  */
@@ -22,7 +23,9 @@ export type AttributeType =
  *
  * @example
  * ```ts
- * const m: Mutability = 'immutable';
+ * import { attr, type Mutability, userResourceSchema } from '@scim/schemas';
+ * const mutability: Mutability | undefined = userResourceSchema.resolvePath('id')?.definition.mutability; // 'readOnly'
+ * attr.string('employeeId', { mutability: 'immutable' }); // set once, on create
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7643#section-7
  */
@@ -33,7 +36,9 @@ export type Mutability = 'readOnly' | 'readWrite' | 'immutable' | 'writeOnly';
  *
  * @example
  * ```ts
- * const r: Returned = 'always';
+ * import { attr, type Returned, userResourceSchema } from '@scim/schemas';
+ * const returned: Returned | undefined = userResourceSchema.resolvePath('password')?.definition.returned; // 'never'
+ * attr.string('badgeId', { returned: 'request' }); // only when ?attributes=badgeId asks for it
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7643#section-7
  */
@@ -44,7 +49,9 @@ export type Returned = 'always' | 'never' | 'default' | 'request';
  *
  * @example
  * ```ts
- * const u: Uniqueness = 'server';
+ * import { attr, type Uniqueness, userResourceSchema } from '@scim/schemas';
+ * const uniqueness: Uniqueness | undefined = userResourceSchema.resolvePath('userName')?.definition.uniqueness; // 'server'
+ * attr.string('badgeId', { uniqueness: 'server' }); // a duplicate gets 409 uniqueness
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7643#section-7
  */
@@ -56,10 +63,9 @@ export type Uniqueness = 'none' | 'server' | 'global';
  *
  * @example
  * ```ts
- * const nickName: AttributeDefinition = {
- *   name: 'nickName', type: 'string', multiValued: false, required: false, caseExact: false,
- *   mutability: 'readWrite', returned: 'default', uniqueness: 'none',
- * };
+ * import { type AttributeDefinition, userResourceSchema } from '@scim/schemas';
+ * const definition: AttributeDefinition | undefined = userResourceSchema.resolvePath('emails.type')?.definition;
+ * definition?.canonicalValues; // ['work', 'home', 'other']
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7643#section-7
  */
@@ -117,7 +123,10 @@ export interface SchemaDefinition {
  *
  * @example
  * ```ts
- * const ext: SchemaExtensionReference = { schema: URN.EnterpriseUser, required: false };
+ * import { extendResourceType, type SchemaExtensionReference, userResourceType } from '@scim/schemas';
+ * const hoxhuntUserType = extendResourceType(userResourceType, hoxhuntUser, { required: true });
+ * const extensions: readonly SchemaExtensionReference[] = hoxhuntUserType.schemaExtensions;
+ * // [{ schema: URN.EnterpriseUser, required: false }, { schema: hoxhuntUser.id, required: true }]
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7643#section-6
  */

@@ -9,7 +9,15 @@ import type { Authenticator } from './types.ts';
  * @returns an authenticator
  * @example
  * ```ts
- * const authenticate = anyOf(bearerTokens({ tokens: store.tokens }), jwtAuth({ issuer, audience, jwks }));
+ * const authenticate = anyOf(
+ *   bearerTokens({ tokens: store.tokens }),
+ *   jwtAuth({
+ *     issuer: 'https://sts.windows.net/72f988bf-86f1-41af-91ab-2d7cd011db47/',
+ *     audience: 'api://scim.example.com',
+ *     jwks: new URL('https://login.microsoftonline.com/common/discovery/v2.0/keys'),
+ *     tenantFromClaims: () => 'contoso',
+ *   }),
+ * );
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-2
  */

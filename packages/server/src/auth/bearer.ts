@@ -39,7 +39,9 @@ function bearerOf(header: string | null): string | undefined {
  *
  * @example
  * ```ts
- * const options: BearerTokensOptions = { tokens: store.tokens };
+ * import { type BearerTokensOptions, bearerTokens, createScimHandler } from '@scim/server';
+ * const options: BearerTokensOptions = { tokens: store.tokens, cacheTtlMs: 30_000 }; // a revocation takes up to 30 s
+ * const handler = createScimHandler({ store, authenticate: bearerTokens(options) });
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc6750
  */
@@ -162,7 +164,9 @@ export function bearerTokens(options: BearerTokensOptions): Authenticator {
  *
  * @example
  * ```ts
- * const options: StaticTokenOptions = { tenant: 'default' };
+ * import { createScimHandler, type StaticTokenOptions, staticToken } from '@scim/server';
+ * const options: StaticTokenOptions = { tenant: 'contoso' }; // the secret opens this tenant only
+ * const handler = createScimHandler({ store, authenticate: staticToken(process.env.SCIM_TOKEN!, options), basePath: '/scim/{tenant}' });
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc6750
  */

@@ -47,12 +47,14 @@ function remoteKeys(url: URL): JWTVerifyGetKey {
  *
  * @example
  * ```ts
+ * import { createScimHandler, type JwtAuthOptions, jwtAuth } from '@scim/server';
  * const options: JwtAuthOptions = {
  *   issuer: 'https://sts.windows.net/72f988bf-86f1-41af-91ab-2d7cd011db47/',
  *   audience: 'api://scim.example.com',
  *   jwks: new URL('https://login.microsoftonline.com/common/discovery/v2.0/keys'),
  *   tenantFromClaims: () => 'contoso',
  * };
+ * const handler = createScimHandler({ store, authenticate: jwtAuth(options) });
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7519#section-4.1
  */

@@ -10,6 +10,7 @@ import { issueToken, listTokens, revokeToken, rotateToken, type TokenSummary } f
  *
  * @example
  * ```ts
+ * import { type TokenCommandOptions, tokenCommand } from '@scim/server';
  * const options: TokenCommandOptions = {
  *   basePath: '/api/scim/{tenant}',
  *   tenantOption: 'organization',
@@ -18,6 +19,7 @@ import { issueToken, listTokens, revokeToken, rotateToken, type TokenSummary } f
  *   out: console.log,
  *   err: console.error,
  * };
+ * process.exitCode = await tokenCommand(['create', '--organization', 'contoso'], options);
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc6750
  */

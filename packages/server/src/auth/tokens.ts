@@ -81,7 +81,9 @@ export function tokenIdOf(token: string): string | undefined {
  *
  * @example
  * ```ts
+ * import { type IssueTokenOptions, issueToken } from '@scim/server';
  * const options: IssueTokenOptions = { label: 'Entra provisioning', expiresAt: new Date('2027-12-31') };
+ * const { token } = await issueToken(store.tokens, 'contoso', options); // show it once: only its hash is kept
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc6750
  */
@@ -164,7 +166,9 @@ export async function issueToken(
  *
  * @example
  * ```ts
- * const s: TokenStatus = 'active';
+ * import { type TokenStatus, tokenStatus } from '@scim/server';
+ * const [record] = await store.tokens.list('contoso');
+ * const status: TokenStatus | undefined = record && tokenStatus(record, Date.now()); // 'active', 'expired' or 'revoked'
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc6750#section-3.1
  */
@@ -175,7 +179,9 @@ export type TokenStatus = 'active' | 'expired' | 'revoked';
  *
  * @example
  * ```ts
- * const s: TokenSummary = { id: 'tok_0f1e2d3c4b5a6978', tenant: 'contoso', created: '2026-11-30T10:00:00.000Z', status: 'active' };
+ * import { listTokens, type TokenSummary } from '@scim/server';
+ * const summaries: TokenSummary[] = await listTokens(store.tokens, 'contoso');
+ * const stale = summaries.filter((t) => t.status === 'active' && t.lastUsed === undefined); // issued, never used
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc6750
  */
@@ -261,7 +267,9 @@ export async function revokeToken(
  *
  * @example
  * ```ts
+ * import { type RotateTokenOptions, rotateToken } from '@scim/server';
  * const options: RotateTokenOptions = { overlap: 24 * 60 * 60 * 1000 }; // the old token works one more day
+ * const { token, previousExpires } = await rotateToken(store.tokens, 'contoso', 'tok_0f1e2d3c4b5a6978', options);
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc6750
  */
@@ -281,7 +289,7 @@ export interface RotateTokenOptions {
  *
  * @example
  * ```ts
- * const { token, record, previousExpires } = await rotateToken(store.tokens, 'contoso', id, { overlap: 3_600_000 });
+ * const { token, record, previousExpires } = await rotateToken(store.tokens, 'contoso', 'tok_0f1e2d3c4b5a6978', { overlap: 3_600_000 });
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc6750
  */

@@ -3,7 +3,10 @@
  *
  * @example
  * ```ts
- * const who: Principal = { tenant: 'contoso', kind: 'bearer', id: 'tok_01HZX' };
+ * import type { Principal } from '@scim/server';
+ * const who: Principal | undefined = await authenticate(request, 'contoso');
+ * if (who === undefined) return new Response(null, { status: 401 });
+ * console.log(who.kind, who.id); // 'bearer' 'tok_01HZX': the token's id, never the secret
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-2
  */
@@ -27,8 +30,9 @@ export interface Principal {
  * @param tenant - the tenant the URL names
  * @example
  * ```ts
- * const authenticate: Authenticator = bearerTokens({ store });
- * const who = await authenticate(request, 'contoso');
+ * import { type Authenticator, bearerTokens } from '@scim/server';
+ * const authenticate: Authenticator = bearerTokens({ tokens: store.tokens });
+ * const who = await authenticate(request, 'contoso'); // undefined: answer 401
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc6750#section-3
  */

@@ -25,12 +25,15 @@ import { listenHandler } from './listen.ts';
  *
  * @example
  * ```ts
+ * import { bearerTokens, type ConnectorDefinition, connectorServer, createScimHandler } from '@scim/server';
  * const definition: ConnectorDefinition = {
  *   name: 'Keeper',
  *   basePath: '/scim/{tenant}',
  *   tenantOption: 'node',
- *   createHandler: (store) => createConnector({ store, app: memoryKeeperApp() }),
+ *   createHandler: (store) =>
+ *     createScimHandler({ store, authenticate: bearerTokens({ tokens: store.tokens }), basePath: '/scim/{tenant}' }),
  * };
+ * await connectorServer(definition).serve(); // `npm start`: the Tenant URL, then one line per request
  * ```
  * @see {@link connectorServer}
  */

@@ -19,7 +19,9 @@ import type { CreateInput, ResourceTypeStorage, ScimStore, StoredResource, Uniqu
  *
  * @example
  * ```ts
- * await myStore.open(CONTRACT_TYPES);
+ * import { myStore } from './my-store.ts';
+ * const store = myStore();
+ * await store.open(CONTRACT_TYPES);
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7643#section-4
  */
@@ -33,7 +35,11 @@ export const CONTRACT_TYPES: readonly ResourceTypeStorage[] = [
  *
  * @example
  * ```ts
- * const options: StoreContractOptions = { setupTimeoutMs: 30_000 };
+ * // my-store.test.ts, run with vitest
+ * import { describeStoreContract, type StoreContractOptions } from '@scim/server/testing';
+ * import { myStore } from './my-store.ts';
+ * const options: StoreContractOptions = { setupTimeoutMs: 30_000 }; // the database starts slowly
+ * describeStoreContract('mine', () => myStore(), options);
  * ```
  */
 export interface StoreContractOptions {

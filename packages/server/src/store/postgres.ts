@@ -111,7 +111,10 @@ export interface PgliteLike {
  *
  * @example
  * ```ts
+ * import { bearerTokens, createScimHandler, type PostgresStoreOptions, postgresStore } from '@scim/server';
  * const options: PostgresStoreOptions = { connectionString: process.env.DATABASE_URL!, schema: 'scim' };
+ * const store = postgresStore(options);
+ * const handler = createScimHandler({ store, authenticate: bearerTokens({ tokens: store.tokens }) });
  * ```
  * @see https://node-postgres.com/features/connecting
  */

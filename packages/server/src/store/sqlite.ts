@@ -80,7 +80,10 @@ import type {
  *
  * @example
  * ```ts
- * const options: SqliteStoreOptions = { path: './scim.db', busyTimeoutMs: 5000 };
+ * import { bearerTokens, createLogger, createScimHandler, type SqliteStoreOptions, sqliteStore } from '@scim/server';
+ * const options: SqliteStoreOptions = { path: './data/scim.db', busyTimeoutMs: 5000, logger: createLogger() };
+ * const store = sqliteStore(options);
+ * const handler = createScimHandler({ store, authenticate: bearerTokens({ tokens: store.tokens }) });
  * ```
  * @see https://nodejs.org/api/sqlite.html
  */

@@ -18,7 +18,9 @@ import type { QueryFilter, QueryPath } from '@scim/protocol';
  *
  * @example
  * ```ts
- * const m: StoredMember = { value: '2819c223-7f76-453a-919d-413861904646', type: 'User', display: 'Babs Jensen' };
+ * import type { StoredMember } from '@scim/server';
+ * const groups: readonly StoredMember[] = await store.memberOf('contoso', '2819c223-7f76-453a-919d-413861904646');
+ * groups.map((g) => g.display); // ['Tour Guides']: the groups the user is a direct member of
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7643#section-4.2
  */
@@ -39,11 +41,9 @@ export interface StoredMember {
  *
  * @example
  * ```ts
- * const r: StoredResource = {
- *   id: '2819c223-7f76-453a-919d-413861904646', resourceType: 'User', version: 1,
- *   created: '2026-11-30T10:00:00.000Z', lastModified: '2026-11-30T10:00:00.000Z',
- *   data: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'bjensen@example.com' },
- * };
+ * import type { StoredResource } from '@scim/server';
+ * const found: StoredResource | undefined = await store.get('contoso', 'Group', '2819c223', { members: true });
+ * if (found) console.log(found.version, found.data.displayName, found.members?.length);
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7643#section-3.1
  */
@@ -74,7 +74,11 @@ export interface StoredResource {
  *
  * @example
  * ```ts
- * const key: UniqueKey = { attribute: 'userName', value: 'bjensen@example.com' };
+ * import { foldCase } from '@scim/protocol';
+ * import type { UniqueKey } from '@scim/server';
+ * const unique: UniqueKey[] = [{ attribute: 'userName', value: foldCase('BJensen@example.com') }];
+ * await store.create('contoso', 'User', { data: { userName: 'BJensen@example.com' }, unique, change: { type: 'user.created' } });
+ * // a second user whose userName folds to the same value gets 409 uniqueness
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7643#section-2.2
  */
@@ -90,7 +94,9 @@ export interface UniqueKey {
  *
  * @example
  * ```ts
- * const delta: MemberDelta = { added: ['u1'], removed: ['u2'] };
+ * import type { MemberDelta } from '@scim/server';
+ * const members: MemberDelta = { added: ['u1'], removed: ['u2'], unknown: 'skip' };
+ * await store.update('contoso', 'Group', groupId, { data: {}, unique: [], change: { type: 'group.updated' }, members, membersOnly: true });
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.5.2
  */
@@ -119,8 +125,10 @@ export interface MemberDelta {
  *
  * @example
  * ```ts
- * const e: ChangeEvent = { cursor: '42', tenant: 'contoso', type: 'user.deactivated', resourceType: 'User',
- *   id: '2819c223', version: 3, at: '2026-11-30T10:00:00.000Z', changes: [{ path: 'active', oldValue: true, newValue: false }] };
+ * import type { ChangeEvent } from '@scim/server';
+ * const events: readonly ChangeEvent[] = await store.changes('contoso', { after: await loadCursor(), limit: 100 });
+ * for (const event of events) await react(event); // event.type: 'user.created', 'group.members.added', ...
+ * await saveCursor(events.at(-1)?.cursor);
  * ```
  */
 export interface ChangeEvent {
@@ -148,7 +156,9 @@ export interface ChangeEvent {
  *
  * @example
  * ```ts
- * const e: ChangeRecord = { type: 'user.created' };
+ * import type { ChangeRecord } from '@scim/server';
+ * const change: ChangeRecord = { type: 'user.deleted', reason: 'offboarding' };
+ * await store.delete('contoso', 'User', '2819c223', { change }); // read back by store.changes(...)
  * ```
  */
 export interface ChangeRecord {
@@ -163,7 +173,9 @@ export interface ChangeRecord {
  *
  * @example
  * ```ts
- * const groups: ResourceTypeStorage = { name: 'Group', referenceAttribute: 'members' };
+ * import type { ResourceTypeStorage } from '@scim/server';
+ * const types: ResourceTypeStorage[] = [{ name: 'User' }, { name: 'Group', referenceAttribute: 'members' }];
+ * await store.open(types); // creates the tables; a group's members get their own
  * ```
  */
 export interface ResourceTypeStorage {
@@ -181,7 +193,11 @@ export interface ResourceTypeStorage {
  *
  * @example
  * ```ts
- * const sort: StoreSort = { path: normalizedPath, descending: false };
+ * import type { StoreSort } from '@scim/server';
+ * import { userResourceSchema } from '@scim/schemas';
+ * const { definition } = userResourceSchema.resolvePath('userName')!;
+ * const sort: StoreSort = { path: { attribute: 'userName', definition }, descending: true };
+ * const page = await store.list('contoso', { resourceType: 'User', sort, startIndex: 1, count: 10 });
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.4.2.3
  */
@@ -197,7 +213,12 @@ export interface StoreSort {
  *
  * @example
  * ```ts
- * const q: ListQuery = { resourceType: 'User', filter, startIndex: 1, count: 100 };
+ * import { normalizeFilter, parseFilter } from '@scim/protocol';
+ * import type { ListQuery } from '@scim/server';
+ * import { userResourceSchema } from '@scim/schemas';
+ * const filter = normalizeFilter(parseFilter('userName sw "b"'), userResourceSchema);
+ * const query: ListQuery = { resourceType: 'User', filter, startIndex: 1, count: 100 };
+ * const { totalResults, resources } = await store.list('contoso', query);
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.4.2
  */
@@ -229,7 +250,11 @@ export interface ListQuery {
  *
  * @example
  * ```ts
- * const page: ListPage = { totalResults: 0, resources: [] };
+ * import type { ListPage } from '@scim/server';
+ * let page: ListPage = await store.list('contoso', { resourceType: 'User', startIndex: 1, count: 100, keyset: true });
+ * while (page.next !== undefined) {
+ *   page = await store.list('contoso', { resourceType: 'User', startIndex: 1, count: 100, after: page.next });
+ * }
  * ```
  */
 export interface ListPage {
@@ -250,7 +275,13 @@ export interface ListPage {
  *
  * @example
  * ```ts
- * const w: WriteInput = { data, unique: [{ attribute: 'userName', value: 'bjensen' }], change: { type: 'user.updated' } };
+ * import type { WriteInput } from '@scim/server';
+ * const write: WriteInput = {
+ *   data: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'bjensen' },
+ *   unique: [{ attribute: 'userName', value: 'bjensen' }],
+ *   change: { type: 'user.created' },
+ * };
+ * const created = await store.create('contoso', 'User', write); // created.id, created.version === 1
  * ```
  */
 export interface WriteInput {
@@ -267,8 +298,14 @@ export interface WriteInput {
  *
  * @example
  * ```ts
- * const input: UpdateInput = { data, unique: [], change: { type: 'group.members.added' },
- *   members: { added: ['u1'], removed: [] }, membersOnly: true };
+ * import type { UpdateInput } from '@scim/server';
+ * const input: UpdateInput = {
+ *   data: { ...current.data, active: false },
+ *   unique: [{ attribute: 'userName', value: 'bjensen' }],
+ *   change: { type: 'user.deactivated' },
+ *   ifVersion: current.version, // 412 preconditionFailed if someone wrote in between
+ * };
+ * await store.update('contoso', 'User', current.id, input);
  * ```
  */
 export interface UpdateInput extends WriteInput {
@@ -290,7 +327,15 @@ export interface UpdateInput extends WriteInput {
  *
  * @example
  * ```ts
- * const input: CreateInput = { data, unique: [], change: { type: 'group.created' }, members: ['u1'], memberDisplay: { u1: 'Babs' } };
+ * import type { CreateInput } from '@scim/server';
+ * const input: CreateInput = {
+ *   data: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Tour Guides' },
+ *   unique: [{ attribute: 'displayName', value: 'tour guides' }],
+ *   change: { type: 'group.created' },
+ *   members: ['2819c223'],
+ *   memberDisplay: { '2819c223': 'Babs Jensen' },
+ * };
+ * const group = await store.create('contoso', 'Group', input);
  * ```
  */
 export interface CreateInput extends WriteInput {
@@ -313,7 +358,11 @@ export interface CreateInput extends WriteInput {
  * ```ts
  * const store: ScimStore = sqliteStore({ path: 'scim.db' });
  * await store.open([{ name: 'User' }, { name: 'Group', referenceAttribute: 'members' }]);
- * const user = await store.create('contoso', 'User', { data, unique, change: { type: 'user.created' } });
+ * const user = await store.create('contoso', 'User', {
+ *   data: { userName: 'bjensen' },
+ *   unique: [{ attribute: 'userName', value: 'bjensen' }],
+ *   change: { type: 'user.created' },
+ * });
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3
  */
@@ -395,7 +444,9 @@ export interface ScimStore {
  *
  * @example
  * ```ts
- * const t: TokenRecord = { id: 'tok_01', tenant: 'contoso', hash: '9f86d0…', created: '2026-11-30T10:00:00.000Z' };
+ * import { hashToken, type TokenRecord } from '@scim/server';
+ * const record: TokenRecord | undefined = await store.tokens.findByHash(hashToken(presented));
+ * const usable = record !== undefined && record.revoked === undefined && (record.expires ?? '9999') > new Date().toISOString();
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc6750
  */
@@ -423,7 +474,7 @@ export interface TokenRecord {
  *
  * @example
  * ```ts
- * const record = await store.tokens.findByHash(sha256hex(presented));
+ * const record = await store.tokens.findByHash(hashToken(presented));
  * ```
  */
 export interface TokenStore {
