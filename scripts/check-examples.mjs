@@ -32,7 +32,6 @@ export const PENDING = new Set([
   'packages/entra-mock/src/generator/directory.ts#GenerateDirectoryOptions',
   'packages/entra-mock/src/tenant/tenant.ts#EntraTenantOptions',
   'packages/server/src/cli/context.ts#CliContext',
-  'packages/server/src/cli/database-url.ts#DatabaseTarget',
 ]);
 
 /** The TypeScript files of packages/<pkg>/src, tests left out. */

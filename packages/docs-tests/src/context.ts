@@ -42,6 +42,15 @@ const shared: Record<string, string> = {
   log: "declare const log: import('create-scim-connector').ScaffoldLog;",
 };
 
+/** What a connector project's test file has at hand. */
+const PROJECT: Record<string, string> = {
+    connector: "declare const connector: import('@scim/server').ConnectorServer;",
+    startServer: "declare const startServer: import('@scim/server').ConnectorServer['startServer'];",
+    banner: "declare const banner: import('@scim/server').ConnectorServer['banner'];",
+    explainStartError: "declare const explainStartError: import('@scim/server').ConnectorServer['explainStartError'];",
+    runTokenCommand: "declare const runTokenCommand: import('@scim/server').ConnectorServer['runTokenCommand'];",
+  };
+
 /** Where a name means something else in one file. */
 const byFile: Record<string, Record<string, string>> = {
   'packages/server/src/serve/serve.ts': {
@@ -50,6 +59,9 @@ const byFile: Record<string, Record<string, string>> = {
   'packages/server/src/serve/env.ts': {
     connector: "declare const connector: import('@scim/server').ConnectorServer;",
   },
+  // A connector project's test files: the scripts of its src/server.ts and src/token.ts.
+  'packages/server/src/serve/first-run.ts': PROJECT,
+  'packages/server/src/serve/sandbox.ts': PROJECT,
   'packages/server/src/log.ts': {
     connector: "declare const connector: import('@scim/server').ConnectorServer;",
   },

@@ -125,7 +125,10 @@ export interface CallNode extends Span {
  *
  * @example
  * ```ts
- * const op: ExpressionComparisonOperator = '<>';
+ * import { parseExpression } from '@scim/mapping';
+ *
+ * const iif = parseExpression('IIF([country]<>"US", "intl", "us")');
+ * if (iif.kind === 'call' && iif.args[0]?.kind === 'comparison') iif.args[0].operator; // '<>'
  * ```
  * @see https://learn.microsoft.com/entra/identity/app-provisioning/functions-for-customizing-application-data#iif
  */

@@ -12,9 +12,14 @@ import type { ConnectorServer } from './serve.ts';
  *
  * @example
  * ```ts
- * import { banner, explainStartError, startServer } from '../src/server.ts';
- * import { runTokenCommand } from '../src/token.ts';
- * const scripts: ConnectorScripts = { startServer, banner, explainStartError, runTokenCommand };
+ * // test/first-run.test.ts of a project with one endpoint
+ * import { describeConnectorFirstRun } from '@scim/server/testing';
+ * // startServer, banner and explainStartError come from the project's src/server.ts, runTokenCommand from its src/token.ts.
+ *
+ * describeConnectorFirstRun({
+ *   scripts: { startServer, banner, explainStartError, runTokenCommand },
+ *   basePath: '/scim/v2',
+ * });
  * ```
  * @see {@link @scim/server!connectorServer}
  */
@@ -31,13 +36,17 @@ export interface ConnectorScripts
  *
  * @example
  * ```ts
- * const options: ConnectorFirstRunOptions = {
+ * // test/first-run.test.ts of keeper, one endpoint per node
+ * import { describeConnectorFirstRun } from '@scim/server/testing';
+ * // startServer, banner and explainStartError come from the project's src/server.ts, runTokenCommand from its src/token.ts.
+ *
+ * describeConnectorFirstRun({
  *   scripts: { startServer, banner, explainStartError, runTokenCommand },
  *   product: 'Keeper',
  *   basePath: '/scim/{node}',
  *   tenantOption: 'node',
  *   tenant: 'engineering',
- * };
+ * });
  * ```
  * @see {@link describeConnectorFirstRun}
  */
@@ -79,8 +88,7 @@ export interface ConnectorFirstRunOptions {
  * ```ts
  * // test/first-run.test.ts of a generated Keeper connector
  * import { describeConnectorFirstRun } from '@scim/server/testing';
- * import { banner, explainStartError, startServer } from '../src/server.ts';
- * import { runTokenCommand } from '../src/token.ts';
+ * // startServer, banner and explainStartError come from the project's src/server.ts, runTokenCommand from its src/token.ts.
  *
  * describeConnectorFirstRun({
  *   scripts: { startServer, banner, explainStartError, runTokenCommand },

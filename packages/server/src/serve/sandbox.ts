@@ -18,8 +18,8 @@ import type { ScriptContext } from './serve.ts';
  * @returns the exit code
  * @example
  * ```ts
- * import { runTokenCommand } from '../src/token.ts';
- * const command: TokenCommandRunner = runTokenCommand;
+ * // The runner of a connectorServer's scripts, as src/token.ts exports it.
+ * const sandbox = useConnectorSandbox({ runTokenCommand: connector.runTokenCommand });
  * ```
  * @see {@link @scim/server!ConnectorServer.runTokenCommand}
  */
@@ -30,8 +30,14 @@ export type TokenCommandRunner = (argv: readonly string[], context: ScriptContex
  *
  * @example
  * ```ts
- * const { code, lines }: TokenCommandResult = await sandbox.token(['create']);
- * const secret = lines[1]?.replace('Secret Token: ', '');
+ * import { expect, it } from 'vitest';
+ *
+ * const sandbox = useConnectorSandbox({ runTokenCommand });
+ * it('issues a token', async () => {
+ *   const { code, lines } = await sandbox.token(['create']);
+ *   expect(code).toBe(0);
+ *   expect(lines[1]).toMatch(/^Secret Token: scim_/);
+ * });
  * ```
  * @see {@link ConnectorSandbox.token}
  */
@@ -47,10 +53,14 @@ export interface TokenCommandResult {
  *
  * @example
  * ```ts
- * const options: ConnectorSandboxOptions = {
+ * import { useConnectorSandbox } from '@scim/server/testing';
+ * // runTokenCommand comes from the project's src/token.ts.
+ *
+ * // Each test gets a fresh directory and SQLite file; the env adds the public URL the banner prints.
+ * const sandbox = useConnectorSandbox({
  *   runTokenCommand,
  *   env: () => ({ PUBLIC_URL: 'https://scim.example.com' }),
- * };
+ * });
  * ```
  * @see {@link useConnectorSandbox}
  */
@@ -70,6 +80,8 @@ export interface ConnectorSandboxOptions {
  *
  * @example
  * ```ts
+ * import { it } from 'vitest';
+ *
  * const sandbox = useConnectorSandbox({ runTokenCommand });
  * it('starts', async () => {
  *   const running = await startServer(sandbox.env);
@@ -108,8 +120,7 @@ export interface ConnectorSandbox {
  * // test/server.test.ts of a generated connector
  * import { useConnectorSandbox } from '@scim/server/testing';
  * import { expect, it } from 'vitest';
- * import { startServer } from '../src/server.ts';
- * import { runTokenCommand } from '../src/token.ts';
+ * // startServer comes from the project's src/server.ts, runTokenCommand from its src/token.ts.
  *
  * const sandbox = useConnectorSandbox({ runTokenCommand, env: () => ({ PUBLIC_URL: 'https://scim.example.com' }) });
  *

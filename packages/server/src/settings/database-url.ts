@@ -10,7 +10,11 @@ export const DEFAULT_DATABASE = './scim.db';
  *
  * @example
  * ```ts
- * const target: DatabaseTarget = { kind: 'postgres', connectionString: 'postgres://db/scim', schema: 'tenant_a' };
+ * import { parseDatabaseUrl, postgresStore, sqliteStore } from '@scim/server';
+ *
+ * const target = parseDatabaseUrl(process.env.DATABASE_URL);
+ * // `postgres://db/scim?schema=tenant_a`: { kind: 'postgres', connectionString: 'postgres://db/scim', schema: 'tenant_a' }
+ * const store = target.kind === 'sqlite' ? sqliteStore({ path: target.path }) : postgresStore(target);
  * ```
  * @see {@link parseDatabaseUrl}
  */
