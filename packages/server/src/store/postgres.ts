@@ -30,6 +30,7 @@ import {
   unavailable,
   unknownMembers,
 } from './sql/shared.ts';
+import { StatementNames } from './sql/statement-names.ts';
 import { now, searchDocument } from './sql/values.ts';
 import type {
   ChangeEvent,
@@ -184,6 +185,20 @@ export interface PostgresStore extends ScimStore {
   analyze(): Promise<void>;
 }
 
+/** A count's row (`bigint`: text). */
+interface CountRow {
+  readonly n: string | number;
+}
+
+/** A `pg` client, which also runs a named (prepared) statement. */
+interface PgNamedClient {
+  query(config: {
+    name: string;
+    text: string;
+    values: unknown[];
+  }): Promise<{ rows: unknown[]; rowCount: number | null }>;
+}
+
 interface Queryable {
   query(text: string, values?: unknown[]): Promise<{ rows: unknown[]; rowCount: number }>;
   exec(text: string): Promise<void>;
@@ -281,9 +296,16 @@ function ignore(): void {}
  * writes, on `writes`, need no `SET` to lift it.
  */
 function poolBackend(reads: PgPoolLike, writes: PgPoolLike, owned: boolean, timeoutMs?: number): Backend {
+  // The store's own pools are `pg` pools: statements with parameters run by name (prepared once
+  // per connection). A pool the application gives may be anything with `query(text, values)`.
+  const names = owned ? new StatementNames() : undefined;
   const wrap = (client: PgClientLike): Queryable => ({
     async query(text, values) {
-      const r = await client.query(text, values);
+      const name = values === undefined ? undefined : names?.nameOf(text);
+      const r =
+        name === undefined
+          ? await client.query(text, values)
+          : await (client as unknown as PgNamedClient).query({ name, text, values: values ?? [] });
       return { rows: r.rows, rowCount: r.rowCount ?? 0 };
     },
     async exec(text) {
@@ -934,13 +956,12 @@ class PostgresScimStore implements PostgresStore {
     const sortKey = compiler.sortColumn(query.sort);
     const limitParam = params.count(keyset && limit > 0 ? limit + 1 : limit);
     const offsetParam = params.count(offset);
+    const countSql = `SELECT COUNT(*) AS n FROM ${this.s}.resources AS r WHERE ${where}`;
     return this.budgetedRead(query.resourceType, async (q) => {
-      const count = await q.query(
-        `SELECT COUNT(*) AS n FROM ${this.s}.resources AS r WHERE ${where}`,
-        countValues,
-      );
-      const total = Number((count.rows[0] as { n: string | number }).n);
-      if (limit === 0 || offset >= total) return { totalResults: total, resources: [] };
+      const counted = async () => Number(((await q.query(countSql, countValues)).rows[0] as CountRow).n);
+      if (limit === 0) return { totalResults: await counted(), resources: [] };
+      // One round trip: the page with the count beside it (its parameters come first); a second
+      // only when the page is empty and so holds no count.
       const { rows } = await q.query(
         pageSql(
           `${this.s}.resources`,
@@ -950,9 +971,12 @@ class PostgresScimStore implements PostgresStore {
           offsetParam,
           offset > 0,
           sortKey,
+          `, (${countSql}) AS total_count`,
         ),
         params.values,
       );
+      const first = rows[0] as (ResourceRow & { total_count: string | number }) | undefined;
+      const total = first === undefined ? await counted() : Number(first.total_count);
       const page = keysetPage(rows as ResourceRow[], limit, keyset);
       const list = page.rows;
       const members =

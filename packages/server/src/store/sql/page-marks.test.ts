@@ -14,7 +14,9 @@ describe('PageMarks', () => {
     expect(marks.nearest('list', 99)).toBeUndefined();
     expect(marks.nearest('list', 100)).toEqual({ offset: 100, position: at(100), version: 7 });
     expect(marks.nearest('list', 199)).toEqual({ offset: 100, position: at(100), version: 7 });
-    expect(marks.nearest('list', 5000)).toEqual({ offset: 200, position: at(200), version: 7 });
+    expect(marks.nearest('list', 400)).toEqual({ offset: 200, position: at(200), version: 7 });
+    // Too far before: it would spare less than half the rows to skip.
+    expect(marks.nearest('list', 401)).toBeUndefined();
     expect(marks.nearest('other', 5000)).toBeUndefined();
   });
 

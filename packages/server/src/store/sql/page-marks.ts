@@ -55,7 +55,11 @@ export class PageMarks {
     return list.length <= KEY_LENGTH;
   }
 
-  /** The mark of the list nearest before (or at) a 0-based offset above 0, if any. */
+  /**
+   * The mark of the list nearest before (or at) a 0-based offset above 0, if any that spares at
+   * least half the rows to skip (from a mark far before the offset, the range it reads costs more
+   * per row than the offset's plain skip).
+   */
   nearest(list: string, offset: number): PageMark | undefined {
     const found = this.#lists.get(list);
     if (found === undefined) return undefined;
@@ -63,7 +67,7 @@ export class PageMarks {
     this.#lists.set(list, found);
     let best: number | undefined;
     for (const at of found.marks.keys()) if (at <= offset && (best === undefined || at > best)) best = at;
-    if (best === undefined) return undefined;
+    if (best === undefined || (offset - best) * 2 > offset) return undefined;
     return { offset: best, position: found.marks.get(best) as ListPosition, version: found.version };
   }
 
