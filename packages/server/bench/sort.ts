@@ -11,6 +11,7 @@
  *   # the SQLite store of an earlier commit beside this one, on the same file, taking turns:
  *   git show <commit>:packages/server/src/store/sqlite.ts > src/store/sqlite-before.ts
  *   BENCH_SQLITE_BASELINE=src/store/sqlite-before.ts BENCH_PG=0 ... bench/sort.ts
+ *   # likewise on PostgreSQL: src/store/postgres-before.ts, BENCH_PG_BASELINE=src/store/postgres-before.ts
  *
  * Requests go through the fetch handler in this process (`handler(new Request(...))`), one at a
  * time, in rounds of one request per case: the figures are latencies of one request (median and
@@ -265,6 +266,17 @@ if (process.env.BENCH_PG !== '0') {
   await analyze.connect();
   await analyze.query(`VACUUM ANALYZE ${PG_SCHEMA}.resources`);
   await analyze.end();
-  await table(`PostgreSQL (schema ${PG_SCHEMA}, pool of 10)`, onPostgres, PG_USERS);
+  // BENCH_PG_BASELINE: a module exporting the `postgresStore` of an earlier commit, timed beside.
+  const pgModule = process.env.BENCH_PG_BASELINE;
+  const pgBaseline =
+    pgModule === undefined
+      ? undefined
+      : (
+          (await import(join(import.meta.dirname, '..', pgModule))) as { postgresStore: typeof postgresStore }
+        ).postgresStore({ connectionString: PG_URL, schema: PG_SCHEMA });
+  const onPgBaseline = pgBaseline === undefined ? undefined : handlerOn(pgBaseline);
+  await onPgBaseline?.ready;
+  await table(`PostgreSQL (schema ${PG_SCHEMA}, pool of 10)`, onPostgres, PG_USERS, onPgBaseline);
   await postgres.close();
+  await pgBaseline?.close();
 }

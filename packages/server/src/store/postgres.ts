@@ -118,7 +118,12 @@ export interface PgliteLike {
  */
 export type PostgresStoreOptions = (
   | {
-      /** A `postgres://` URL; the store makes (and closes) its own `pg` pool. */
+      /**
+       * A `postgres://` URL; the store makes (and closes) its own `pg` pool, on which it runs its
+       * statements as named prepared statements (parsed once per connection). Behind a pooler that
+       * does not keep them across transactions (PgBouncer in transaction mode before 1.21), give
+       * the store a `pool` instead: it runs unnamed statements on a pool it was given.
+       */
       readonly connectionString: string;
       /**
        * The pool's size (default 10). With a list budget (`queryTimeoutMs`, on by default), writes
