@@ -10,8 +10,8 @@
  */
 
 import { type ListPosition, Params, SqlCompiler, sqliteDialect } from './sql/compile.ts';
-import { type PageMark, PageMarks } from './sql/page-marks.ts';
-import { pageSql, paging, positionOf, type ResourceRow, readPosition } from './sql/shared.ts';
+import { markedRows, type PageMark, PageMarks } from './sql/page-marks.ts';
+import { pageSql, paging, type ResourceRow, readPosition } from './sql/shared.ts';
 import { BUDGET_CHECK, WALK_BUDGET_CHECK } from './sqlite-functions.ts';
 import type { ListJob } from './sqlite-read.ts';
 import type { ListQuery, ResourceTypeStorage } from './types.ts';
@@ -124,14 +124,9 @@ export function listPlan(
   };
 }
 
-/** The version a page was read in (`0`: no change yet). */
-function versionOf(row: ResourceRow): number {
-  return Number(row.list_version ?? 0);
-}
-
 /**
  * The page's rows, when the plan's mark held for the data they were read in (else `undefined`:
- * read the page again at its offset), remembering where this page and the next start.
+ * read the page again at its offset); see `markedRows`.
  * @internal
  */
 export function pageRows(
@@ -140,26 +135,5 @@ export function pageRows(
   total: number,
   marks: PageMarks,
 ): readonly ResourceRow[] | undefined {
-  const { list, mark, lead } = plan;
-  if (list === undefined) return rows;
-  const first = rows[0];
-  if (first === undefined) {
-    // No row: the count said the page is empty (which no mark changes), or the mark is stale.
-    if (mark === undefined || plan.job.offset >= total) return rows;
-    marks.forget(list);
-    return undefined;
-  }
-  const version = versionOf(first);
-  if (mark !== undefined && version !== mark.version) {
-    marks.forget(list);
-    return undefined;
-  }
-  const page = rows.slice(lead);
-  const found: [number, ListPosition][] = [];
-  if (lead === 1) found.push([plan.job.offset, positionOf(first)]);
-  const last = page[page.length - 1];
-  if (last !== undefined && page.length === plan.job.limit)
-    found.push([plan.job.offset + page.length, positionOf(last)]);
-  marks.remember(list, version, found);
-  return page;
+  return markedRows({ ...plan, offset: plan.job.offset, limit: plan.job.limit }, rows, total, marks);
 }

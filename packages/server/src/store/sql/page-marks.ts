@@ -13,6 +13,7 @@
  * @packageDocumentation
  */
 import type { ListPosition } from './compile.ts';
+import { positionOf, type ResourceRow } from './shared.ts';
 
 /** A position in a list: the rows after `position` start at the 0-based `offset`. @internal */
 export interface PageMark {
@@ -97,4 +98,53 @@ export class PageMarks {
   get size(): number {
     return this.#lists.size;
   }
+}
+
+/** Where a page was read from: what {@link markedRows} needs of it. @internal */
+export interface MarkedRead {
+  /** The key of the list's marks, when it may keep them. */
+  readonly list?: string;
+  /** The mark the page was read from, if any. */
+  readonly mark?: PageMark;
+  /** Rows read before the page: 1 when the first row read is the one before the page. */
+  readonly lead: number;
+  /** The page's 0-based offset and its size. */
+  readonly offset: number;
+  readonly limit: number;
+}
+
+/**
+ * The rows of a page read with its list's version (`list_version`), when its mark held for the
+ * data they were read in (else `undefined`: read the page again at its offset), remembering
+ * where this page and the next start. `total`: the list's count, which says whether an empty
+ * read is an empty page.
+ * @internal
+ */
+export function markedRows(
+  read: MarkedRead,
+  rows: readonly ResourceRow[],
+  total: number,
+  marks: PageMarks,
+): readonly ResourceRow[] | undefined {
+  const { list, mark, lead, offset, limit } = read;
+  if (list === undefined) return rows;
+  const first = rows[0];
+  if (first === undefined) {
+    // No row: the count said the page is empty (which no mark changes), or the mark is stale.
+    if (mark === undefined || offset >= total) return rows;
+    marks.forget(list);
+    return undefined;
+  }
+  const version = Number(first.list_version ?? 0);
+  if (mark !== undefined && version !== mark.version) {
+    marks.forget(list);
+    return undefined;
+  }
+  const page = rows.slice(lead);
+  const found: [number, ListPosition][] = [];
+  if (lead === 1) found.push([offset, positionOf(first)]);
+  const last = page[page.length - 1];
+  if (last !== undefined && page.length === limit) found.push([offset + page.length, positionOf(last)]);
+  marks.remember(list, version, found);
+  return page;
 }
