@@ -8,6 +8,7 @@
  *   pnpm --filter @scim/server exec node --conditions=@scim/source bench/sort.ts
  *   BENCH_USERS=10000 BENCH_PG_USERS=5000 BENCH_SORT_RUNS=50 ... bench/sort.ts
  *   BENCH_PG=0 ... bench/sort.ts          # SQLite only
+ *   BENCH_SORT_ONLY='new one each time' ... bench/sort.ts   # the cases whose label matches
  *   # the SQLite store of an earlier commit beside this one, on the same file, taking turns:
  *   git show <commit>:packages/server/src/store/sqlite.ts > src/store/sqlite-before.ts
  *   BENCH_SQLITE_BASELINE=src/store/sqlite-before.ts BENCH_PG=0 ... bench/sort.ts
@@ -149,7 +150,10 @@ async function casesOn(handler: ScimHandler, users: number): Promise<[string, Pa
   const depth = Math.floor((users * 0.9) / 1_000) * 1_000;
   // Where the walking cases start: they end at the deep page after the warm-up and the rounds.
   const walk = depth - 100 * (RUNS + 10);
-  return [
+  const cursor = async (query: string) =>
+    `/Users?${query}count=100&cursor=${await cursorAt(handler, query.replace(/&$/, ''), depth)}`;
+  // A cursor case names its query: its cursor is found (by walking there) only when it is timed.
+  const all: [string, Path | { readonly cursor: string }][] = [
     ['unsorted page 1', '/Users?count=100'],
     ['sortBy=userName', '/Users?sortBy=userName&count=100'],
     ['sortBy=userName descending', '/Users?sortBy=userName&sortOrder=descending&count=100'],
@@ -172,15 +176,17 @@ async function casesOn(handler: ScimHandler, users: number): Promise<[string, Pa
       moving('sortBy=userName&', walk - 36, -37),
     ],
     ['cursor page 1 (unsorted)', '/Users?cursor=&count=100'],
-    [
-      `cursor after ${depth.toLocaleString('en-US')} (unsorted)`,
-      `/Users?count=100&cursor=${await cursorAt(handler, '', depth)}`,
-    ],
-    [
-      `cursor after ${depth.toLocaleString('en-US')}, sortBy=userName`,
-      `/Users?sortBy=userName&count=100&cursor=${await cursorAt(handler, 'sortBy=userName', depth)}`,
-    ],
+    [`cursor after ${depth.toLocaleString('en-US')} (unsorted)`, { cursor: '' }],
+    [`cursor after ${depth.toLocaleString('en-US')}, sortBy=userName`, { cursor: 'sortBy=userName&' }],
   ];
+  // BENCH_SORT_ONLY: a pattern of the cases to time (the unsorted page 1 always, for the ratios).
+  const only =
+    process.env.BENCH_SORT_ONLY === undefined ? undefined : new RegExp(process.env.BENCH_SORT_ONLY);
+  const kept = all.filter(([label], i) => i === 0 || only === undefined || only.test(label));
+  const out: [string, Path][] = [];
+  for (const [label, path] of kept)
+    out.push([label, typeof path === 'object' ? await cursor(path.cursor) : path]);
+  return out;
 }
 
 /** One cell: median, 90th percentile and ratio to the unsorted page 1 of the same store. */
