@@ -37,9 +37,9 @@ export interface ListContext {
 }
 
 /**
- * The job of a list page: from `mark` when given (the caller found it with {@link PageMarks}),
- * else at its offset. A `startIndex` page past the first reads the row before it too (`lead`),
- * which marks where it starts.
+ * The job of a list page: from the nearest mark of its list in `marks` when `useMarks` and one
+ * spares enough of the skip, else at its offset. A `startIndex` page past the first reads the row
+ * before it too (`lead`), which marks where it starts.
  * @internal
  */
 export function listPlan(
