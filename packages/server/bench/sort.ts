@@ -1,12 +1,18 @@
 /**
  * Sorted and deep pages of a user list, side by side, on SQLite (100,000 users) and PostgreSQL
  * (20,000 users, schema `bench_sort` of DATABASE_URL): an unsorted page 1 against a sorted page
- * 1 on each indexed sort key, a deep `startIndex` page and a deep cursor page (RFC 9865), with
- * each case's ratio to the unsorted page 1.
+ * 1 on each indexed sort key, a deep `startIndex` page, `startIndex` pages read one after the
+ * other up to it and pages at offsets no page started or ended at before, and a deep cursor page
+ * (RFC 9865), with each case's ratio to the unsorted page 1.
  *
  *   pnpm --filter @scim/server exec node --conditions=@scim/source bench/sort.ts
  *   BENCH_USERS=10000 BENCH_PG_USERS=5000 BENCH_SORT_RUNS=50 ... bench/sort.ts
  *   BENCH_PG=0 ... bench/sort.ts          # SQLite only
+ *   BENCH_SORT_ONLY='new one each time' ... bench/sort.ts   # the cases whose label matches
+ *   # the SQLite store of an earlier commit beside this one, on the same file, taking turns:
+ *   git show <commit>:packages/server/src/store/sqlite.ts > src/store/sqlite-before.ts
+ *   BENCH_SQLITE_BASELINE=src/store/sqlite-before.ts BENCH_PG=0 ... bench/sort.ts
+ *   # likewise on PostgreSQL: src/store/postgres-before.ts, BENCH_PG_BASELINE=src/store/postgres-before.ts
  *
  * Requests go through the fetch handler in this process (`handler(new Request(...))`), one at a
  * time, in rounds of one request per case: the figures are latencies of one request (median and
@@ -90,6 +96,23 @@ async function cursorAt(handler: ScimHandler, query: string, depth: number): Pro
   return cursor;
 }
 
+/** A request's path, or a function giving the next one (a case whose page moves every request). */
+type Path = string | (() => string);
+
+/**
+ * A page that moves every request: up by 100 (a client reading on, page after page), or down by
+ * 37 users each time (a page never starts where a page before it started or ended, so that the
+ * SQLite store has no remembered position at or near it).
+ */
+function moving(query: string, start: number, step: number): () => string {
+  let next = start;
+  return () => {
+    const path = `/Users?${query}startIndex=${next}&count=100`;
+    next += step;
+    return path;
+  };
+}
+
 interface Timing {
   readonly median: number;
   readonly p90: number;
@@ -101,15 +124,17 @@ interface Timing {
  * Times every case in rounds, one request of each per round (so that the machine's load, which
  * drifts, weighs on every case alike), after a warm-up round of 10 each.
  */
-async function timeAll(handler: ScimHandler, paths: readonly string[]): Promise<Timing[]> {
-  for (const path of paths)
-    for (let i = 0; i < 10; i++) await call(handler, 'GET', path).catch(() => undefined);
+async function timeAll(paths: readonly (readonly [ScimHandler, Path])[]): Promise<Timing[]> {
+  const at = (path: Path) => (typeof path === 'string' ? path : path());
+  for (const [handler, path] of paths)
+    for (let i = 0; i < 10; i++) await call(handler, 'GET', at(path)).catch(() => undefined);
   const ms = paths.map(() => [] as number[]);
   const failed = paths.map(() => 0);
   for (let round = 0; round < RUNS; round++) {
-    for (const [i, path] of paths.entries()) {
+    for (const [i, [handler, path]] of paths.entries()) {
+      const url = at(path);
       const started = performance.now();
-      const page = await call(handler, 'GET', path).catch(() => undefined);
+      const page = await call(handler, 'GET', url).catch(() => undefined);
       ms[i]!.push(performance.now() - started);
       if ((page?.Resources as unknown[] | undefined)?.length !== 100) failed[i]!++;
     }
@@ -120,10 +145,15 @@ async function timeAll(handler: ScimHandler, paths: readonly string[]): Promise<
   });
 }
 
-async function table(name: string, handler: ScimHandler, users: number): Promise<void> {
+async function casesOn(handler: ScimHandler, users: number): Promise<[string, Path][]> {
   // A multiple of the walk's 250-user pages.
   const depth = Math.floor((users * 0.9) / 1_000) * 1_000;
-  const cases: [string, string][] = [
+  // Where the walking cases start: they end at the deep page after the warm-up and the rounds.
+  const walk = depth - 100 * (RUNS + 10);
+  const cursor = async (query: string) =>
+    `/Users?${query}count=100&cursor=${await cursorAt(handler, query.replace(/&$/, ''), depth)}`;
+  // A cursor case names its query: its cursor is found (by walking there) only when it is timed.
+  const all: [string, Path | { readonly cursor: string }][] = [
     ['unsorted page 1', '/Users?count=100'],
     ['sortBy=userName', '/Users?sortBy=userName&count=100'],
     ['sortBy=userName descending', '/Users?sortBy=userName&sortOrder=descending&count=100'],
@@ -133,32 +163,71 @@ async function table(name: string, handler: ScimHandler, users: number): Promise
     ['sortBy=meta.lastModified', '/Users?sortBy=meta.lastModified&count=100'],
     [`startIndex=${depth + 1} (unsorted)`, `/Users?startIndex=${depth + 1}&count=100`],
     [`startIndex=${depth + 1}, sortBy=userName`, `/Users?sortBy=userName&startIndex=${depth + 1}&count=100`],
+    // A client reading on: the pages up to the deep page, one after the other; and pages where no
+    // page started or ended before (down from there, below every page the walk read).
+    [`startIndex from ${walk + 1}, the next page each time (unsorted)`, moving('', walk + 1, 100)],
+    [
+      `startIndex from ${walk + 1}, the next page each time, sortBy=userName`,
+      moving('sortBy=userName&', walk + 1, 100),
+    ],
+    [`startIndex below ${walk + 1}, a new one each time (unsorted)`, moving('', walk - 36, -37)],
+    [
+      `startIndex below ${walk + 1}, a new one each time, sortBy=userName`,
+      moving('sortBy=userName&', walk - 36, -37),
+    ],
     ['cursor page 1 (unsorted)', '/Users?cursor=&count=100'],
-    [
-      `cursor after ${depth.toLocaleString('en-US')} (unsorted)`,
-      `/Users?count=100&cursor=${await cursorAt(handler, '', depth)}`,
-    ],
-    [
-      `cursor after ${depth.toLocaleString('en-US')}, sortBy=userName`,
-      `/Users?sortBy=userName&count=100&cursor=${await cursorAt(handler, 'sortBy=userName', depth)}`,
-    ],
+    [`cursor after ${depth.toLocaleString('en-US')} (unsorted)`, { cursor: '' }],
+    [`cursor after ${depth.toLocaleString('en-US')}, sortBy=userName`, { cursor: 'sortBy=userName&' }],
   ];
-  const timings = await timeAll(
-    handler,
-    cases.map(([, path]) => path),
-  );
-  const base = timings[0]!;
-  const rows = cases.map(([label], i) => {
-    const t = timings[i]!;
-    const refused = t.failed > 0 ? ` (${t.failed} refused)` : '';
-    return `| ${label}${refused} | ${t.median.toFixed(1)} | ${t.p90.toFixed(1)} | ${(t.median / base.median).toFixed(2)}x |`;
-  });
+  // BENCH_SORT_ONLY: a pattern of the cases to time (the unsorted page 1 always, for the ratios).
+  const only =
+    process.env.BENCH_SORT_ONLY === undefined ? undefined : new RegExp(process.env.BENCH_SORT_ONLY);
+  const kept = all.filter(([label], i) => i === 0 || only === undefined || only.test(label));
+  const out: [string, Path][] = [];
+  for (const [label, path] of kept)
+    out.push([label, typeof path === 'object' ? await cursor(path.cursor) : path]);
+  return out;
+}
+
+/** One cell: median, 90th percentile and ratio to the unsorted page 1 of the same store. */
+function cell(t: Timing, base: Timing): string {
+  const refused = t.failed > 0 ? ` (${t.failed} refused)` : '';
+  return `${t.median.toFixed(1)}${refused} | ${t.p90.toFixed(1)} | ${(t.median / base.median).toFixed(2)}x`;
+}
+
+/**
+ * Times the cases on a store, and on a baseline store beside it (the same database, taking turns
+ * request by request) when given.
+ */
+async function table(
+  name: string,
+  handler: ScimHandler,
+  users: number,
+  baseline?: ScimHandler,
+): Promise<void> {
+  const cases = await casesOn(handler, users);
+  const before = baseline === undefined ? [] : await casesOn(baseline, users);
+  const timings = await timeAll([
+    ...cases.map(([, path]) => [handler, path] as const),
+    ...before.map(([, path]) => [baseline!, path] as const),
+  ]);
+  const now = timings.slice(0, cases.length);
+  const then = timings.slice(cases.length);
   console.log(
     `\n${name}, ${users.toLocaleString('en-US')} users, ${RUNS} rounds of one request per case, Node ${process.version}\n`,
   );
-  console.log('| case (count=100) | median ms | p90 ms | median / unsorted page 1 |');
-  console.log('|---|---:|---:|---:|');
-  for (const row of rows) console.log(row);
+  if (baseline === undefined) {
+    console.log('| case (count=100) | median ms | p90 ms | median / unsorted page 1 |');
+    console.log('|---|---:|---:|---:|');
+    for (const [i, [label]] of cases.entries()) console.log(`| ${label} | ${cell(now[i]!, now[0]!)} |`);
+    return;
+  }
+  console.log(
+    '| case (count=100) | median ms | p90 ms | median / page 1 | baseline median ms | p90 ms | median / page 1 |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  for (const [i, [label]] of cases.entries())
+    console.log(`| ${label} | ${cell(now[i]!, now[0]!)} | ${cell(then[i]!, then[0]!)} |`);
 }
 
 // SQLite: a file in .cache/, kept for the next run once loaded.
@@ -172,8 +241,21 @@ const onSqlite = handlerOn(sqlite);
 await onSqlite.ready;
 await load(onSqlite, SQLITE_USERS);
 writeFileSync(marker, new Date().toISOString());
-await table('SQLite (file, WAL, reader threads)', onSqlite, SQLITE_USERS);
+// BENCH_SQLITE_BASELINE: a module exporting the `sqliteStore` of an earlier commit, timed beside.
+const baselineModule = process.env.BENCH_SQLITE_BASELINE;
+const baseline =
+  baselineModule === undefined
+    ? undefined
+    : (
+        (await import(join(import.meta.dirname, '..', baselineModule))) as { sqliteStore: typeof sqliteStore }
+      ).sqliteStore({
+        path,
+      });
+const onBaseline = baseline === undefined ? undefined : handlerOn(baseline);
+await onBaseline?.ready;
+await table('SQLite (file, WAL, reader threads)', onSqlite, SQLITE_USERS, onBaseline);
 await sqlite.close();
+await baseline?.close();
 
 if (process.env.BENCH_PG !== '0') {
   const client = new pg.Client({ connectionString: PG_URL });
@@ -190,6 +272,17 @@ if (process.env.BENCH_PG !== '0') {
   await analyze.connect();
   await analyze.query(`VACUUM ANALYZE ${PG_SCHEMA}.resources`);
   await analyze.end();
-  await table(`PostgreSQL (schema ${PG_SCHEMA}, pool of 10)`, onPostgres, PG_USERS);
+  // BENCH_PG_BASELINE: a module exporting the `postgresStore` of an earlier commit, timed beside.
+  const pgModule = process.env.BENCH_PG_BASELINE;
+  const pgBaseline =
+    pgModule === undefined
+      ? undefined
+      : (
+          (await import(join(import.meta.dirname, '..', pgModule))) as { postgresStore: typeof postgresStore }
+        ).postgresStore({ connectionString: PG_URL, schema: PG_SCHEMA });
+  const onPgBaseline = pgBaseline === undefined ? undefined : handlerOn(pgBaseline);
+  await onPgBaseline?.ready;
+  await table(`PostgreSQL (schema ${PG_SCHEMA}, pool of 10)`, onPostgres, PG_USERS, onPgBaseline);
   await postgres.close();
+  await pgBaseline?.close();
 }

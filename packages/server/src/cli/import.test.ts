@@ -1,10 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { Readable } from 'node:stream';
 import { URN } from '@scim/schemas';
 import { describe, expect, it } from 'vitest';
 import { memoryStore } from '../store/memory.ts';
+import { sqliteStore } from '../store/sqlite.ts';
 import type { ScimStore } from '../store/types.ts';
 import { recordingContext } from './cli.fixture.ts';
 import { importItems } from './import-input.ts';
@@ -91,6 +93,18 @@ describe('scim-server import', () => {
     expect(await runCli(['import', '--tenant', 'default', file('one.ndjson', user('one'))], context)).toBe(0);
     expect(calls).toEqual(['analyze']);
     expect(context.stderr.join('\n')).toMatch(/statistics refreshed \(ANALYZE\)/);
+  });
+
+  it('refreshes the statistics of a SQLite database after the import (sqlite_stat1)', async () => {
+    const path = join(dir, 'import.db');
+    const { context } = setup(sqliteStore({ path }));
+    const lines = Array.from({ length: 20 }, (_, i) => user(`u${i}`)).join('\n');
+    expect(await runCli(['import', '--tenant', 'default', file('twenty.ndjson', lines)], context)).toBe(0);
+    expect(context.stderr.join('\n')).toMatch(/\(sqlite store\).*statistics refreshed \(ANALYZE\)/);
+    const db = new DatabaseSync(path, { readOnly: true });
+    const stats = db.prepare(`SELECT COUNT(*) AS n FROM sqlite_stat1 WHERE tbl = 'resources'`).get();
+    db.close();
+    expect(stats).not.toEqual({ n: 0 });
   });
 
   it('validates with PROFILE as start does: strict refuses an unknown attribute', async () => {

@@ -24,7 +24,7 @@ Input (a file, or - for standard input):
   new ids), its externalId or its userName, or the id of a resource already in the tenant.
 
 Each resource that fails is reported with its line and left out; the others are written. A batch
-is one transaction: stopped halfway, the import leaves whole batches. Then, on PostgreSQL, the
+is one transaction: stopped halfway, the import leaves whole batches. Then the
 planner's statistics are refreshed (ANALYZE). Lifecycle hooks do not run; the change feed records
 each create. The exit code is 1 when a resource was left out.
 

@@ -54,11 +54,13 @@ describe('openStoreFromUrl on SQLite', () => {
     expect(await runCli(['migrate'], context)).toBe(0);
     expect(stderr[0]).toMatch(
       new RegExp(
-        `^Migrated SQLite ${join(dir, 'scim.db')} \\(sqlite store\\): applied migrations 1 to \\d+ \\(schema version 0 before, \\d+ now\\)\\.$`,
+        `^Migrated SQLite ${join(dir, 'scim.db')} \\(sqlite store\\): applied migrations 1 to \\d+ \\(schema version 0 before, \\d+ now\\), and its statistics are fresh \\(ANALYZE\\)\\.$`,
       ),
     );
     expect(await runCli(['migrate'], context)).toBe(0);
-    expect(stderr[1]).toMatch(/: it was up to date \(schema version \d+\)\.$/);
+    expect(stderr[1]).toMatch(
+      /: it was up to date \(schema version \d+\), and its statistics are fresh \(ANALYZE\)\.$/,
+    );
 
     expect(await runCli(['tokens', 'create', '--tenant', 'contoso', '--label', 'Entra'], context)).toBe(0);
     const token = stdout[1]!.replace('Secret Token: ', '');

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { describeStoreContract, failure, freshTenant, query, sortPath } from './contract.ts';
 import { postgresStore } from './postgres.ts';
 import { Params, postgresDialect, SqlCompiler } from './sql/compile.ts';
+import { describeMarkedPages } from './sql/page-marks.fixture.ts';
 import { dropSchema, reachablePostgres, uniqueSchema } from './sql/test-postgres.ts';
 
 // The server on 127.0.0.1:5432 when one answers (our machines and CI), else PGlite.
@@ -56,6 +57,27 @@ describeStoreContract(
     // PGlite cannot cancel a statement: the budget applies on a server only.
     ...(url === undefined ? {} : { budgeted: () => make(schema(), { queryTimeoutMs: 1 }) }),
   },
+);
+
+// Two instances on one schema (on a server; PGlite: one database, two store objects).
+describeMarkedPages(
+  'postgres',
+  async () => {
+    const s = schema();
+    const store = make(s);
+    const other = make(s);
+    await store.open([{ name: 'User' }]);
+    await other.open([{ name: 'User' }]);
+    return {
+      store,
+      other,
+      close: async () => {
+        await store.close();
+        await other.close();
+      },
+    };
+  },
+  30,
 );
 
 describe.skipIf(url === undefined)('postgresStore: the list budget on a pool of your own', () => {

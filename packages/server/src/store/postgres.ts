@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { isScimError, ScimError } from '@scim/schemas';
 import { overBudget, queryBudget } from './budget.ts';
 import { Params, postgresDialect, SqlCompiler } from './sql/compile.ts';
+import { markedRows, PageMarks } from './sql/page-marks.ts';
 import { postgresMigrations } from './sql/postgres-schema.ts';
 import type { MigrationReport, UnreservedKey } from './sql/refold.ts';
 import {
@@ -30,6 +31,7 @@ import {
   unavailable,
   unknownMembers,
 } from './sql/shared.ts';
+import { StatementNames } from './sql/statement-names.ts';
 import { now, searchDocument } from './sql/values.ts';
 import type {
   ChangeEvent,
@@ -120,7 +122,12 @@ export interface PgliteLike {
  */
 export type PostgresStoreOptions = (
   | {
-      /** A `postgres://` URL; the store makes (and closes) its own `pg` pool. */
+      /**
+       * A `postgres://` URL; the store makes (and closes) its own `pg` pool, on which it runs its
+       * statements as named prepared statements (parsed once per connection). Behind a pooler that
+       * does not keep them across transactions (PgBouncer in transaction mode before 1.21), give
+       * the store a `pool` instead: it runs unnamed statements on a pool it was given.
+       */
       readonly connectionString: string;
       /**
        * The pool's size (default 10). With a list budget (`queryTimeoutMs`, on by default), writes
@@ -185,6 +192,28 @@ export interface PostgresStore extends ScimStore {
    * @throws ScimError `unavailable` (503) when the database cannot be reached
    */
   analyze(): Promise<void>;
+}
+
+/** A list page's rows (before keyset paging takes its page of them) and its count. */
+interface ListRows {
+  readonly rows: readonly ResourceRow[];
+  readonly total: number;
+  readonly limit: number;
+  readonly keyset: boolean;
+}
+
+/** A count's row (`bigint`: text). */
+interface CountRow {
+  readonly n: string | number;
+}
+
+/** A `pg` client, which also runs a named (prepared) statement. */
+interface PgNamedClient {
+  query(config: {
+    name: string;
+    text: string;
+    values: unknown[];
+  }): Promise<{ rows: unknown[]; rowCount: number | null }>;
 }
 
 interface Queryable {
@@ -284,9 +313,16 @@ function ignore(): void {}
  * writes, on `writes`, need no `SET` to lift it.
  */
 function poolBackend(reads: PgPoolLike, writes: PgPoolLike, owned: boolean, timeoutMs?: number): Backend {
+  // The store's own pools are `pg` pools: statements with parameters run by name (prepared once
+  // per connection). A pool the application gives may be anything with `query(text, values)`.
+  const names = owned ? new StatementNames() : undefined;
   const wrap = (client: PgClientLike): Queryable => ({
     async query(text, values) {
-      const r = await client.query(text, values);
+      const name = values === undefined ? undefined : names?.nameOf(text);
+      const r =
+        name === undefined
+          ? await client.query(text, values)
+          : await (client as unknown as PgNamedClient).query({ name, text, values: values ?? [] });
       return { rows: r.rows, rowCount: r.rowCount ?? 0 };
     },
     async exec(text) {
@@ -451,6 +487,8 @@ class PostgresScimStore implements PostgresStore {
   private backendPromise: Promise<Backend> | undefined;
   private closed = false;
   private types = new Map<string, ResourceTypeStorage>();
+  /** Where `startIndex` pages of recent lists start (see `sql/page-marks.ts`). */
+  private readonly marks = new PageMarks();
   private migrating: Promise<void> | undefined;
   /** What opening the store migrated: the schema version before and after, and unreserved keys. */
   migration: MigrationReport | undefined;
@@ -914,49 +952,13 @@ class PostgresScimStore implements PostgresStore {
   }
 
   async list(tenant: string, query: ListQuery): Promise<ListPage> {
-    const storage = this.types.get(query.resourceType);
-    const params = new Params(true);
-    const t = params.text(tenant);
-    const rt = params.text(query.resourceType);
-    const compiler = new SqlCompiler(postgresDialect(this.schema), params, {
-      reference: storage?.referenceAttribute,
-      memberships: this.memberships(),
-      tenant: t,
-      resourceType: rt,
-    });
-    const where = `r.tenant = ${t} AND r.resource_type = ${rt}${query.filter === undefined ? '' : ` AND ${compiler.filter(query.filter)}`}`;
-    const order = compiler.sort(query.sort);
-    const paged = paging(query);
-    // Keyset paging starts after a position (a range of the sort index), never at an offset.
-    const offset = query.after === undefined ? paged.offset : 0;
-    const keyset = query.keyset === true || query.after !== undefined;
-    const limit = paged.limit;
-    const countValues = [...params.values];
-    const after =
-      query.after === undefined ? '' : ` AND ${compiler.after(query.sort, readPosition(query.after))}`;
-    const sortKey = compiler.sortColumn(query.sort);
-    const limitParam = params.count(keyset && limit > 0 ? limit + 1 : limit);
-    const offsetParam = params.count(offset);
     return this.budgetedRead(query.resourceType, async (q) => {
-      const count = await q.query(
-        `SELECT COUNT(*) AS n FROM ${this.s}.resources AS r WHERE ${where}`,
-        countValues,
-      );
-      const total = Number((count.rows[0] as { n: string | number }).n);
-      if (limit === 0 || offset >= total) return { totalResults: total, resources: [] };
-      const { rows } = await q.query(
-        pageSql(
-          `${this.s}.resources`,
-          `${where}${after}`,
-          order,
-          limitParam,
-          offsetParam,
-          offset > 0,
-          sortKey,
-        ),
-        params.values,
-      );
-      const page = keysetPage(rows as ResourceRow[], limit, keyset);
+      let found = await this.listRows(q, tenant, query, true);
+      // The mark was of other data (a write since): the page at its offset, as without marks.
+      found ??= (await this.listRows(q, tenant, query, false)) as ListRows;
+      const { rows, total, limit, keyset } = found;
+      const storage = this.types.get(query.resourceType);
+      const page = keysetPage(rows, limit, keyset);
       const list = page.rows;
       const members =
         query.members === true && storage?.referenceAttribute !== undefined
@@ -974,6 +976,82 @@ class PostgresScimStore implements PostgresStore {
         ),
       };
     });
+  }
+
+  /**
+   * A list page's rows and count, in one statement (a second when the page is empty): from the
+   * nearest remembered mark of its list when `useMarks` (see `sql/page-marks.ts`; the tenant's
+   * last change-feed cursor is the data's version, as the per-tenant feed lock commits cursors in
+   * order), else at its offset. `undefined`: the mark was of other data.
+   */
+  private async listRows(
+    q: Queryable,
+    tenant: string,
+    query: ListQuery,
+    useMarks: boolean,
+  ): Promise<ListRows | undefined> {
+    const storage = this.types.get(query.resourceType);
+    const params = new Params(true);
+    const t = params.text(tenant);
+    const rt = params.text(query.resourceType);
+    const compiler = new SqlCompiler(postgresDialect(this.schema), params, {
+      reference: storage?.referenceAttribute,
+      memberships: this.memberships(),
+      tenant: t,
+      resourceType: rt,
+    });
+    const where = `r.tenant = ${t} AND r.resource_type = ${rt}${query.filter === undefined ? '' : ` AND ${compiler.filter(query.filter)}`}`;
+    const order = compiler.sort(query.sort);
+    const paged = paging(query);
+    const keyset = query.keyset === true || query.after !== undefined;
+    const limit = paged.limit;
+    const countValues = [...params.values];
+    const countSql = `SELECT COUNT(*) AS n FROM ${this.s}.resources AS r WHERE ${where}`;
+    const counted = async () => Number(((await q.query(countSql, countValues)).rows[0] as CountRow).n);
+    if (limit === 0) return { rows: [], total: await counted(), limit, keyset };
+    // Keyset paging starts after a position (a range of the sort index), never at an offset.
+    const offset = query.after === undefined ? paged.offset : 0;
+    const key = keyset || !useMarks ? undefined : JSON.stringify([where, order, countValues]);
+    const list = key !== undefined && PageMarks.fits(key) ? key : undefined;
+    const mark = list === undefined || offset === 0 ? undefined : this.marks.nearest(list, offset);
+    const start = query.after === undefined ? mark?.position : readPosition(query.after);
+    const after = start === undefined ? '' : ` AND ${compiler.after(query.sort, start)}`;
+    // Rows to skip after the mark (or from the first row), one fewer when the row before is read.
+    const skip = offset - (mark?.offset ?? 0);
+    const lead = list !== undefined && skip > 0 ? 1 : 0;
+    const sortKey = compiler.sortColumn(query.sort);
+    const limitParam = params.count(keyset ? limit + 1 : limit + lead);
+    const offsetParam = params.count(skip - lead);
+    const version =
+      list === undefined
+        ? ''
+        : `, (SELECT cursor FROM ${this.s}.changes WHERE tenant = ${t} ORDER BY cursor DESC LIMIT 1) AS list_version`;
+    // One round trip: the page with the count beside it (its parameters come first); a second
+    // only when the page is empty and so holds no count.
+    const { rows } = await q.query(
+      pageSql(
+        `${this.s}.resources`,
+        `${where}${after}`,
+        order,
+        limitParam,
+        offsetParam,
+        skip - lead > 0,
+        sortKey,
+        `, (${countSql}) AS total_count${version}`,
+      ),
+      params.values,
+    );
+    const first = rows[0] as (ResourceRow & { total_count: string | number }) | undefined;
+    const total = first === undefined ? await counted() : Number(first.total_count);
+    const read = {
+      ...(list === undefined ? {} : { list }),
+      ...(mark === undefined ? {} : { mark }),
+      lead,
+      offset,
+      limit,
+    };
+    const page = markedRows(read, rows as ResourceRow[], total, this.marks);
+    return page === undefined ? undefined : { rows: page, total, limit, keyset };
   }
 
   async memberOf(tenant: string, id: string): Promise<readonly StoredMember[]> {

@@ -1,10 +1,11 @@
 import { DatabaseSync } from 'node:sqlite';
 import type { QueryPath } from '@scim/protocol';
 import type { AttributeDefinition } from '@scim/schemas';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Params, SqlCompiler, sqliteDialect } from './sql/compile.ts';
 import { pageSql } from './sql/shared.ts';
 import { sqliteMigrations } from './sql/sqlite-schema.ts';
+import { sqliteStore } from './sqlite.ts';
 import { placementOf } from './sqlite-plan.ts';
 
 // Plans as SQLite 3.53 prints them for the store's list queries (EXPLAIN QUERY PLAN, `detail`).
@@ -63,8 +64,33 @@ describe('placementOf', () => {
 
 // The five sort keys of issue 14 read in index order on a migrated database: no sort of every
 // resource in a temporary B-tree (ascending and descending), and a deep page skips rows in an
-// index alone.
-describe('sorted lists on a migrated SQLite database', () => {
+// index alone; so too once `analyze()` gave the planner statistics of 2,000 users.
+const migrated = () => {
+  const db = new DatabaseSync(':memory:');
+  for (const m of sqliteMigrations) {
+    if (typeof m === 'string') db.exec(m);
+    else m(db);
+  }
+  return db;
+};
+const analyzed = async () => {
+  const store = sqliteStore({ path: ':memory:' });
+  await store.open([{ name: 'User' }, { name: 'Group', referenceAttribute: 'members' }]);
+  const users = Array.from({ length: 2_000 }, (_, i) => ({
+    data: { userName: `user${i % 1_500}`, displayName: `U ${i % 7}`, externalId: `e${i}` },
+    unique: [],
+    change: { type: 'user.created' as const },
+  }));
+  await store.createMany('default', 'User', users);
+  await store.analyze();
+  expect(store.database.prepare('SELECT COUNT(*) AS n FROM sqlite_stat1').get()).not.toEqual({ n: 0 });
+  return store.database;
+};
+
+describe.each([
+  ['a migrated SQLite database', migrated],
+  ['an analyzed SQLite database of 2,000 users', analyzed],
+])('sorted lists on %s', (_, open) => {
   const text = (name: string, caseExact: boolean): AttributeDefinition =>
     ({ name, type: 'string', caseExact, multiValued: false }) as AttributeDefinition;
   const instant = (name: string): AttributeDefinition =>
@@ -87,11 +113,10 @@ describe('sorted lists on a migrated SQLite database', () => {
       parent: meta,
     },
   };
-  const db = new DatabaseSync(':memory:');
-  for (const m of sqliteMigrations) {
-    if (typeof m === 'string') db.exec(m);
-    else m(db);
-  }
+  let db: DatabaseSync;
+  beforeAll(async () => {
+    db = await open();
+  });
   const plan = (sql: string) =>
     (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail);
   const where = 'r.tenant = ?1 AND r.resource_type = ?2';
@@ -105,6 +130,22 @@ describe('sorted lists on a migrated SQLite database', () => {
         expect(first.join('\n')).toMatch(/USING INDEX resources_sort_/);
         const deep = plan(pageSql('resources', where, order, '?3', '?4', true));
         expect(deep.join('\n')).toMatch(/USING COVERING INDEX resources_sort_/);
+        // From a remembered mark (see sqlite-list.ts): a range of the same index.
+        const p = new Params(false);
+        p.text('default');
+        p.text('User');
+        const compiler = new SqlCompiler(sqliteDialect, p, {});
+        const after = compiler.after({ path, descending }, { key: 'user7', seq: 9 });
+        // A page at the mark reads the index from there; one past it skips in that range alone.
+        const at = plan(pageSql('resources', `${where} AND ${after}`, order, '?5', '?6', false));
+        expect(at.join('\n')).not.toContain('TEMP B-TREE');
+        expect(at.join('\n')).toMatch(
+          /USING INDEX resources_sort_\S+ \(tenant=\? AND resource_type=\? AND (?:<expr>|\w+)[<>]\?\)/,
+        );
+        const past = plan(pageSql('resources', `${where} AND ${after}`, order, '?5', '?6', true));
+        expect(past.join('\n')).toMatch(
+          /USING COVERING INDEX resources_sort_\S+ \(tenant=\? AND resource_type=\? AND (?:<expr>|\w+)[<>]\?\)/,
+        );
       });
     }
   }

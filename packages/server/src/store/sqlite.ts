@@ -3,8 +3,8 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { isScimError, ScimError } from '@scim/schemas';
 import { overBudget, queryBudget } from './budget.ts';
 import { FaultLog, type StoreLogger } from './fault-log.ts';
-import { Params, SqlCompiler, sqliteDialect } from './sql/compile.ts';
 import { indexedValues } from './sql/indexed.ts';
+import { PageMarks } from './sql/page-marks.ts';
 import type { MigrationReport, UnreservedKey } from './sql/refold.ts';
 import {
   type ChangeRow,
@@ -16,10 +16,7 @@ import {
   labelSearch,
   type MemberRow,
   missing,
-  pageSql,
-  paging,
   type ResourceRow,
-  readPosition,
   sortedKeys,
   stale,
   storedData,
@@ -42,22 +39,10 @@ import {
   foreign,
   refusal,
 } from './sqlite-file.ts';
-import {
-  BUDGET_CHECK,
-  QueryBudgetExceeded,
-  QueryClock,
-  registerFunctions,
-  WALK_BUDGET_CHECK,
-} from './sqlite-functions.ts';
+import { QueryBudgetExceeded, QueryClock, registerFunctions } from './sqlite-functions.ts';
+import { listPlan, pageRows } from './sqlite-list.ts';
 import { type Placement, placementOf } from './sqlite-plan.ts';
-import {
-  type GroupMemberRow,
-  jobStatements,
-  type ListJob,
-  type ReadJob,
-  type ReadRows,
-  runRead,
-} from './sqlite-read.ts';
+import { type GroupMemberRow, jobStatements, type ReadJob, type ReadRows, runRead } from './sqlite-read.ts';
 import { ReaderError, SqliteReaders } from './sqlite-readers.ts';
 import type {
   ChangeEvent,
@@ -142,6 +127,21 @@ export interface SqliteStore extends ScimStore {
   readonly database: DatabaseSync;
   /** Always present on SQLite: see {@link ScimStore.createMany}. */
   createMany: NonNullable<ScimStore['createMany']>;
+  /**
+   * Refreshes the planner's statistics of the database (`ANALYZE`, in `sqlite_stat1`): after a
+   * large import, so that queries plan for the data now there. `scim-server import` and
+   * `scim-server migrate` run it.
+   *
+   * @example
+   * ```ts
+   * await store.createMany('default', 'User', inputs);
+   * await store.analyze();
+   * ```
+   * @returns once the statistics are written
+   * @throws ScimError `unavailable` (503) when the database cannot be opened or stays locked
+   * @see https://sqlite.org/lang_analyze.html
+   */
+  analyze(): Promise<void>;
 }
 
 const MEMBER_CHUNK = 500;
@@ -326,6 +326,8 @@ class SqliteScimStore implements SqliteStore {
   private generation = 0;
   /** Where each read runs, by its SQL text (see {@link route}). */
   private routes = new Map<string, Route>();
+  /** Where `startIndex` pages of recent lists start (see `sql/page-marks.ts`). */
+  private readonly marks = new PageMarks();
 
   constructor(options: SqliteStoreOptions) {
     this.file = DatabaseFile.of(options.path);
@@ -686,6 +688,10 @@ class SqliteScimStore implements SqliteStore {
     await this.readers?.close();
   }
 
+  async analyze(): Promise<void> {
+    await this.write((db) => db.exec('ANALYZE'));
+  }
+
   async ping(): Promise<void> {
     // A read of the file, not `SELECT 1`: a file truncated or overwritten in place fails it.
     await this.run((db) => this.stmt(db, 'SELECT MAX(version) AS v FROM scim_migrations').get(), 'check');
@@ -846,56 +852,18 @@ class SqliteScimStore implements SqliteStore {
   }
 
   async list(tenant: string, query: ListQuery): Promise<ListPage> {
-    const storage = this.types.get(query.resourceType);
-    const params = new Params(false);
-    const t = params.text(tenant);
-    const rt = params.text(query.resourceType);
-    const compiler = new SqlCompiler(sqliteDialect, params, {
-      reference: storage?.referenceAttribute,
-      memberships: this.memberships(),
-      tenant: t,
-      resourceType: rt,
-    });
-    const condition = query.filter === undefined ? '' : ` AND ${compiler.filter(query.filter)}`;
-    // A list of ids: `+` keeps the planner off the type index, so that the (tenant, id) key looks
-    // each one up instead of scanning every row of the type. The budget check stops the query when it
-    // runs out of time.
-    const check = query.filter === undefined ? WALK_BUDGET_CHECK : BUDGET_CHECK;
-    const where = `r.tenant = ${t} AND ${compiler.byIds ? '+' : ''}r.resource_type = ${rt} AND ${check}${condition}`;
-    const order = compiler.sort(query.sort);
-    const paged = paging(query);
-    // Keyset paging starts after a position (a range of the sort index), never at an offset.
-    const offset = query.after === undefined ? paged.offset : 0;
-    const keyset = query.keyset === true || query.after !== undefined;
-    const limit = paged.limit;
-    const countValues = [...params.values];
-    const after =
-      query.after === undefined ? '' : ` AND ${compiler.after(query.sort, readPosition(query.after))}`;
-    const sortKey = compiler.sortColumn(query.sort);
-    const limitParam = params.count(keyset && limit > 0 ? limit + 1 : limit);
-    const offsetParam = params.count(offset);
-    const job: ListJob = {
-      kind: 'list',
-      // Unfiltered: the trigger-kept count (migration 4) instead of counting every row.
-      count:
-        query.filter === undefined
-          ? {
-              sql: 'SELECT n FROM resource_counts WHERE tenant = ? AND resource_type = ?',
-              values: [tenant, query.resourceType],
-            }
-          : { sql: `SELECT COUNT(*) AS n FROM resources AS r WHERE ${where}`, values: countValues },
-      page: {
-        sql: pageSql('resources', `${where}${after}`, order, limitParam, offsetParam, offset > 0, sortKey),
-        values: params.values,
-      },
-      offset,
-      limit,
-      ...(query.members === true && storage?.referenceAttribute !== undefined ? { membersOf: tenant } : {}),
-      ...(query.filter === undefined ? { walk: offset + limit } : {}),
-    };
-    const found = await this.read(job, this.budgetMs, query.resourceType);
+    const context = { tenant, storage: this.types.get(query.resourceType), memberships: this.memberships() };
+    let plan = listPlan(context, query, this.marks);
+    let found = await this.read(plan.job, this.budgetMs, query.resourceType);
+    let rows = pageRows(plan, found.rows, found.total, this.marks);
+    if (rows === undefined) {
+      // The mark was of other data (a write since): the page at its offset, as without marks.
+      plan = listPlan(context, query, this.marks, false);
+      found = await this.read(plan.job, this.budgetMs, query.resourceType);
+      rows = found.rows;
+    }
     const members = found.members === undefined ? undefined : byGroup(found.members);
-    const page = keysetPage(found.rows, limit, keyset);
+    const page = keysetPage(rows, plan.job.limit, plan.keyset);
     return {
       ...(page.next === undefined ? {} : { next: page.next }),
       totalResults: found.total,

@@ -118,6 +118,8 @@ export interface ResourceRow {
   /** The row's creation order and sort key, read by a list page for its last position. */
   seq?: number | string | bigint;
   sort_key?: unknown;
+  /** The version of the data a page was read in (SQLite: the tenant's last change), when asked. */
+  list_version?: number | bigint | null;
 }
 
 /** Maps a row to a {@link StoredResource}. @internal */
@@ -247,8 +249,9 @@ export function pageSql(
   offset: string,
   deep: boolean,
   sortKey = 'NULL',
+  extra = '',
 ): string {
-  const columns = `r.id, r.resource_type, r.version, r.created, r.last_modified, r.data, r.seq, ${sortKey} AS sort_key`;
+  const columns = `r.id, r.resource_type, r.version, r.created, r.last_modified, r.data, r.seq, ${sortKey} AS sort_key${extra}`;
   if (!deep)
     return `SELECT ${columns} FROM ${table} AS r WHERE ${where} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`;
   return `SELECT ${columns} FROM ${table} AS r WHERE r.seq IN (SELECT r.seq FROM ${table} AS r WHERE ${where} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}) ORDER BY ${order}`;
@@ -266,11 +269,16 @@ export function keysetPage<T extends ResourceRow>(
 ): { rows: readonly T[]; next?: string } {
   if (!keyset || rows.length <= limit || limit === 0) return { rows: rows.slice(0, limit) };
   const kept = rows.slice(0, limit);
-  const row = kept[kept.length - 1] as T;
+  const { key, seq } = positionOf(kept[kept.length - 1] as T);
+  return { rows: kept, next: JSON.stringify([key, seq]) };
+}
+
+/** The position of a row read with its `seq` and `sort_key` (see {@link pageSql}). @internal */
+export function positionOf(row: ResourceRow): ListPosition {
   const k = row.sort_key;
   // SQLite's missing text is an empty BLOB; a boolean key is 0/1 already.
   const key = typeof k === 'string' || typeof k === 'number' ? k : typeof k === 'bigint' ? Number(k) : null;
-  return { rows: kept, next: JSON.stringify([key, Number(row.seq)]) };
+  return { key, seq: Number(row.seq) };
 }
 
 /**

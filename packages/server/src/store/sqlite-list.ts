@@ -1,0 +1,139 @@
+/**
+ * The read job of a SQLite list page, and what its rows say about where pages start: the job
+ * reads a `startIndex` page from the nearest remembered mark of its list when there is one (see
+ * `sql/page-marks.ts`), with the version of the tenant's data (its last change, `changes.cursor`,
+ * which only grows and which every write of a resource moves) in the same statement, so that the
+ * store can tell whether the mark held for the data the page was read in.
+ *
+ * @internal
+ * @packageDocumentation
+ */
+
+import { type ListPosition, Params, SqlCompiler, sqliteDialect } from './sql/compile.ts';
+import { markedRows, type PageMark, PageMarks } from './sql/page-marks.ts';
+import { pageSql, paging, type ResourceRow, readPosition } from './sql/shared.ts';
+import { BUDGET_CHECK, WALK_BUDGET_CHECK } from './sqlite-functions.ts';
+import type { ListJob } from './sqlite-read.ts';
+import type { ListQuery, ResourceTypeStorage } from './types.ts';
+
+/** A list page's job and how to read its rows. @internal */
+export interface ListPlan {
+  readonly job: ListJob;
+  /** The key of the list's marks (its filter, sort and tenant), when it may keep them. */
+  readonly list?: string;
+  /** The mark the page was read from, if any. */
+  readonly mark?: PageMark;
+  /** Rows read before the page (its first is the row before `startIndex`, for a mark). */
+  readonly lead: number;
+  /** Read one more row than the page (keyset paging: whether more follow). */
+  readonly keyset: boolean;
+}
+
+/** What a list compiles with. @internal */
+export interface ListContext {
+  readonly tenant: string;
+  readonly storage: ResourceTypeStorage | undefined;
+  readonly memberships: boolean;
+}
+
+/**
+ * The job of a list page: from the nearest mark of its list in `marks` when `useMarks` and one
+ * spares enough of the skip, else at its offset. A `startIndex` page past the first reads the row
+ * before it too (`lead`), which marks where it starts.
+ * @internal
+ */
+export function listPlan(
+  context: ListContext,
+  query: ListQuery,
+  marks: PageMarks,
+  useMarks = true,
+): ListPlan {
+  const { tenant, storage } = context;
+  const params = new Params(false);
+  const t = params.text(tenant);
+  const rt = params.text(query.resourceType);
+  const compiler = new SqlCompiler(sqliteDialect, params, {
+    reference: storage?.referenceAttribute,
+    memberships: context.memberships,
+    tenant: t,
+    resourceType: rt,
+  });
+  const condition = query.filter === undefined ? '' : ` AND ${compiler.filter(query.filter)}`;
+  // A list of ids: `+` keeps the planner off the type index, so that the (tenant, id) key looks
+  // each one up instead of scanning every row of the type. The budget check stops the query when it
+  // runs out of time.
+  const check = query.filter === undefined ? WALK_BUDGET_CHECK : BUDGET_CHECK;
+  const where = `r.tenant = ${t} AND ${compiler.byIds ? '+' : ''}r.resource_type = ${rt} AND ${check}${condition}`;
+  const order = compiler.sort(query.sort);
+  const paged = paging(query);
+  const keyset = query.keyset === true || query.after !== undefined;
+  const limit = paged.limit;
+  const countValues = [...params.values];
+  // Keyset paging starts after a position (a range of the sort index), never at an offset.
+  const offset = query.after === undefined ? paged.offset : 0;
+  const key = keyset || limit === 0 || !useMarks ? undefined : JSON.stringify([where, order, countValues]);
+  const list = key !== undefined && PageMarks.fits(key) ? key : undefined;
+  const mark = list === undefined || offset === 0 ? undefined : marks.nearest(list, offset);
+  const start: ListPosition | undefined =
+    query.after === undefined ? mark?.position : readPosition(query.after);
+  const after = start === undefined ? '' : ` AND ${compiler.after(query.sort, start)}`;
+  // Rows to skip after the mark (or from the first row), one fewer when the row before is read.
+  const skip = offset - (mark?.offset ?? 0);
+  const lead = list !== undefined && skip > 0 ? 1 : 0;
+  const sortKey = compiler.sortColumn(query.sort);
+  const limitParam = params.count(keyset && limit > 0 ? limit + 1 : limit + lead);
+  const offsetParam = params.count(skip - lead);
+  const version =
+    list === undefined
+      ? ''
+      : `, (SELECT cursor FROM changes WHERE tenant = ${t} ORDER BY cursor DESC LIMIT 1) AS list_version`;
+  const job: ListJob = {
+    kind: 'list',
+    // Unfiltered: the trigger-kept count (migration 4) instead of counting every row.
+    count:
+      query.filter === undefined
+        ? {
+            sql: 'SELECT n FROM resource_counts WHERE tenant = ? AND resource_type = ?',
+            values: [tenant, query.resourceType],
+          }
+        : { sql: `SELECT COUNT(*) AS n FROM resources AS r WHERE ${where}`, values: countValues },
+    page: {
+      sql: pageSql(
+        'resources',
+        `${where}${after}`,
+        order,
+        limitParam,
+        offsetParam,
+        skip - lead > 0,
+        sortKey,
+        version,
+      ),
+      values: params.values,
+    },
+    offset,
+    limit,
+    ...(query.members === true && storage?.referenceAttribute !== undefined ? { membersOf: tenant } : {}),
+    ...(query.filter === undefined ? { walk: skip + limit } : {}),
+  };
+  return {
+    job,
+    ...(list === undefined ? {} : { list }),
+    ...(mark === undefined ? {} : { mark }),
+    lead,
+    keyset,
+  };
+}
+
+/**
+ * The page's rows, when the plan's mark held for the data they were read in (else `undefined`:
+ * read the page again at its offset); see `markedRows`.
+ * @internal
+ */
+export function pageRows(
+  plan: ListPlan,
+  rows: readonly ResourceRow[],
+  total: number,
+  marks: PageMarks,
+): readonly ResourceRow[] | undefined {
+  return markedRows({ ...plan, offset: plan.job.offset, limit: plan.job.limit }, rows, total, marks);
+}
