@@ -62,6 +62,7 @@ const byFile: Record<string, Record<string, string>> = {
   // A connector project's test files: the scripts of its src/server.ts and src/token.ts.
   'packages/server/src/serve/first-run.ts': PROJECT,
   'packages/server/src/serve/sandbox.ts': PROJECT,
+  'docs/templates.md': PROJECT,
   'packages/server/src/log.ts': {
     connector: "declare const connector: import('@scim/server').ConnectorServer;",
   },
