@@ -2,8 +2,8 @@
  * Test kit of `@scim/server`, declared with vitest (an optional peer dependency, needed only here):
  * {@link describeStoreContract}, the contract suite every store of this package passes, so a store
  * of your own can prove it behaves the same under the handler; {@link describeConnectorFirstRun},
- * what a new user first meets in a connector project's `npm start` and `npm run token`; and
- * {@link useConnectorSandbox}, a fresh project directory and database per test for those scripts.
+ * what a new user first meets in a connector project's `npm start` and `npm run token`, and a
+ * token's lifecycle from issue to revocation; and {@link useConnectorSandbox}, a fresh project directory and database per test for those scripts.
  *
  * @example
  * ```ts

@@ -1,5 +1,5 @@
-// describeConnectorFirstRun on connectors built here with connectorServer: one endpoint, and one
-// endpoint per tenant with a banner note; and the options it refuses.
+// describeConnectorFirstRun on connectors built here with connectorServer (their token command
+// included): one endpoint, and one endpoint per tenant with a banner note; and the options it refuses.
 import { describe, expect, it } from 'vitest';
 import { bearerTokens } from '../auth/bearer.ts';
 import { createScimHandler } from '../handler/index.ts';
@@ -56,5 +56,11 @@ describe('describeConnectorFirstRun', () => {
         tenant: 'sales',
       }),
     ).toThrow('basePath "/scim/{tenant}" has no {node}');
+  });
+
+  it("refuses an activation step for @scim/server's token command, which has none", () => {
+    const activate = ['activate', '--node', 'sales'];
+    const options = { scripts, basePath: '/scim/{node}', tenantOption: 'node', tenant: 'sales', activate };
+    expect(() => describeConnectorFirstRun(options)).toThrow(/no activation step: .* ownTokenCommand: true/);
   });
 });

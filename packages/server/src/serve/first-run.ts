@@ -2,9 +2,10 @@
  * The first-run suite of a connector project: `npm start` and `npm run token` as a new user first
  * meets them, declared with vitest from what differs between connectors.
  */
-import { describeDatabaseUrl, describeFirstRunCases } from './first-run-cases.ts';
+import { describeDatabaseUrl, describeFirstRunCases, type FirstRun } from './first-run-cases.ts';
 import { type TokenCommandRunner, useConnectorSandbox } from './sandbox.ts';
 import type { ConnectorServer } from './serve.ts';
+import { describeTokenCommandCases } from './token-cases.ts';
 
 /**
  * The scripts of a connector project the first-run suite drives: `startServer`, `banner` and
@@ -65,8 +66,19 @@ export interface ConnectorFirstRunOptions {
   readonly tenantOption?: string | undefined;
   /** The tenant the suite issues tokens for and calls (`engineering`), with `tenantOption`. */
   readonly tenant?: string | undefined;
-  /** Token command arguments that make a created token open the endpoint, run after `create` (`['activate', '--organization', 'acme']`). */
+  /**
+   * Token command arguments that make a created token open the endpoint, run after `create`
+   * (`['activate', '--organization', 'acme']`); only a token command of the project's own has
+   * such a step, so it needs `ownTokenCommand`.
+   */
   readonly activate?: readonly string[] | undefined;
+  /**
+   * `true` when `scripts.runTokenCommand` is the project's own command rather than
+   * `connector.runTokenCommand` of {@link @scim/server!connectorServer}: the suite then leaves out
+   * the tests of that command (issue, list and revoke a token against the served endpoint; its
+   * usage), which the project writes for its own command.
+   */
+  readonly ownTokenCommand?: boolean | undefined;
   /** The lines the banner prints after the Secret Token line, when npm ran `npm start`. */
   readonly bannerNotes?: readonly string[] | undefined;
   /** More environment for each test, given its fresh directory (see {@link ConnectorSandboxOptions.env}). */
@@ -78,12 +90,17 @@ export interface ConnectorFirstRunOptions {
  * `create-scim-connector`: one log line per request (method, path, status, time, request id, never
  * the token), a taken port said in words, a SCIM 431 for too long a URL, HOST honoured, the banner's
  * Tenant URL and token command for the package manager that ran the script, an unreachable
- * PostgreSQL named without its password, and DATABASE_URL's forms. Each test runs the project's own
- * scripts on a fresh SQLite file ({@link useConnectorSandbox}); the project gives only what differs:
- * its product name, tenant option, base path, activation step and banner notes.
+ * PostgreSQL named without its password, and DATABASE_URL's forms; and the token command of
+ * @scim/server (unless `ownTokenCommand`): a token issued with `--label` opens the served endpoint
+ * (PUBLIC_URL in its Tenant URL), is listed as active, and once revoked no longer opens it, an
+ * unknown token's revocation is refused, `create` without the tenant option is a usage error (per
+ * tenant), and an unknown command prints the usage. Each test runs the project's own scripts on a
+ * fresh SQLite file ({@link useConnectorSandbox}); the project gives only what differs: its product
+ * name, tenant option, base path, activation step and banner notes.
  *
  * @param options - the project's scripts, and what they should print
- * @throws TypeError when `tenantOption` and `tenant` are not given together, or `basePath` lacks `{<tenantOption>}`
+ * @throws TypeError when `tenantOption` and `tenant` are not given together, `basePath` lacks
+ * `{<tenantOption>}`, or `activate` is given without `ownTokenCommand`
  * @example
  * ```ts
  * // test/first-run.test.ts of a generated Keeper connector
@@ -113,10 +130,14 @@ export function describeConnectorFirstRun(options: ConnectorFirstRunOptions): vo
       `describeConnectorFirstRun: basePath "${basePath}" has no {${tenantOption}}: write it as the banner prints it ("/scim/{${tenantOption}}").`,
     );
   }
+  if (options.activate !== undefined && options.ownTokenCommand !== true) {
+    throw new TypeError(
+      'describeConnectorFirstRun: the token command of @scim/server has no activation step: a project whose command has one (activate) gives ownTokenCommand: true, and tests that command itself.',
+    );
+  }
   const perTenant = tenantOption !== undefined && tenant !== undefined;
   const sandbox = useConnectorSandbox({ runTokenCommand: scripts.runTokenCommand, env: options.env });
-  describeDatabaseUrl();
-  describeFirstRunCases({
+  const run: FirstRun = {
     startServer: scripts.startServer,
     banner: scripts.banner,
     explainStartError: scripts.explainStartError,
@@ -128,5 +149,8 @@ export function describeConnectorFirstRun(options: ConnectorFirstRunOptions): vo
     placeholder: perTenant ? ` --${tenantOption} <${tenantOption}>` : '',
     activate: options.activate,
     bannerNotes: options.bannerNotes ?? [],
-  });
+  };
+  describeDatabaseUrl();
+  describeFirstRunCases(run);
+  if (options.ownTokenCommand !== true) describeTokenCommandCases(run, tenantOption);
 }

@@ -117,7 +117,7 @@ export interface ConnectorSandbox {
  * @returns the sandbox, whose `env` and `dir` are renewed before each test
  * @example
  * ```ts
- * // test/server.test.ts of a generated connector
+ * // a test of a generated connector's own token command (vault-platform's test/server.test.ts)
  * import { useConnectorSandbox } from '@scim/server/testing';
  * import { expect, it } from 'vitest';
  * // startServer comes from the project's src/server.ts, runTokenCommand from its src/token.ts.
