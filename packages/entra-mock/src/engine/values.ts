@@ -197,8 +197,12 @@ class CompactSourceValues implements SourceValues {
   }
   set(name: string, value: string | null): this {
     const i = this.names.index.get(name);
-    if (i !== undefined) this.values[i] = value;
-    else (this.extra ??= new Map()).set(name, value);
+    if (i !== undefined) {
+      this.values[i] = value;
+      return this;
+    }
+    this.extra ??= new Map();
+    this.extra.set(name, value);
     return this;
   }
 }
