@@ -31,7 +31,13 @@ describe('managerChange', () => {
           value: [{ $ref: expectedRef(tenantUrl, id), value: id }],
         });
       }),
-      { numRuns: 200 },
+      {
+        numRuns: 200,
+        examples: [
+          ['https://scim.example.test/scim/v2', '.'],
+          ['https://scim.example.test/a/b/', '..'],
+        ],
+      },
     );
   });
 

@@ -18,6 +18,11 @@ function userUrl(tenantUrl: string, id: string): string {
     url.pathname = `${url.pathname.replace(/\/+$/, '')}/Users/`;
     lastUsersUrl = { tenantUrl, path: url.href, hash };
   }
+  if (id === '.' || id === '..') {
+    // Dot segments: the URL parser resolves them, as it did when every reference had its own URL.
+    const url = new URL(`${lastUsersUrl.path}${id}${lastUsersUrl.hash}`);
+    return url.href;
+  }
   // encodeURIComponent leaves nothing that a URL's path would encode further.
   return `${lastUsersUrl.path}${encodeURIComponent(id)}${lastUsersUrl.hash}`;
 }
