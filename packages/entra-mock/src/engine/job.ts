@@ -10,6 +10,7 @@ import type {
   QuarantineReason,
   RestartScope,
 } from './types.ts';
+import type { SourceValues } from './values.ts';
 
 /**
  * How often Entra runs incremental cycles: about every 40 minutes.
@@ -40,7 +41,7 @@ export interface UserLink {
   /** The displayName, as the log entry's identities name the user. */
   displayName: string;
   /** The source values (as the logs print them) last exported: the old values of modified properties. */
-  sources: Map<string, string | null>;
+  sources: SourceValues;
   /**
    * `false` once the user was disabled because it was unassigned: the service no longer manages it,
    * and deleting it from the directory sends no DELETE.
@@ -57,7 +58,7 @@ export interface GroupLink {
   members: Set<string>;
   name: string;
   /** The source values last exported. */
-  sources: Map<string, string | null>;
+  sources: SourceValues;
   /** Set when the target answered 404 for it (`InvalidAnchor`). */
   anchorLost: boolean;
 }

@@ -133,7 +133,7 @@ export function diffTarget(
 export function sourceProperties(
   attributes: readonly string[],
   source: Readonly<Record<string, unknown>>,
-  previous: ReadonlyMap<string, string | null> = new Map(),
+  previous: Pick<SourceValues, 'get'> = new Map(),
 ): ModifiedProperty[] {
   const out: ModifiedProperty[] = [];
   for (const name of attributes) {
@@ -153,10 +153,67 @@ export function readSource(source: Readonly<Record<string, unknown>>, name: stri
   return undefined;
 }
 
+/**
+ * @internal The printed source values a link remembers (the old values of the next modified
+ * properties), by attribute name: a `Map`, or the compact {@link printedSources}.
+ */
+export interface SourceValues {
+  get(name: string): string | null | undefined;
+  set(name: string, value: string | null): unknown;
+}
+
+/** Attribute names and their positions, one per list of names, shared by every link that uses it. */
+interface Names {
+  readonly index: ReadonlyMap<string, number>;
+}
+const namesByKey = new Map<string, Names>();
+
+function namesOf(attributes: readonly string[]): Names {
+  const key = attributes.join('\0');
+  let names = namesByKey.get(key);
+  if (!names) {
+    names = { index: new Map(attributes.map((name, i) => [name, i])) };
+    namesByKey.set(key, names);
+  }
+  return names;
+}
+
+/**
+ * Printed values beside a shared list of names: a job remembers them for every object it
+ * provisioned, and a `Map` of some twenty values takes about four times the heap of an array.
+ */
+class CompactSourceValues implements SourceValues {
+  /** Values set under a name outside the list (none, as the engine uses them). */
+  private extra: Map<string, string | null> | undefined;
+  private readonly names: Names;
+  private readonly values: (string | null)[];
+  constructor(names: Names, values: (string | null)[]) {
+    this.names = names;
+    this.values = values;
+  }
+  get(name: string): string | null | undefined {
+    const i = this.names.index.get(name);
+    return i === undefined ? this.extra?.get(name) : this.values[i];
+  }
+  set(name: string, value: string | null): this {
+    const i = this.names.index.get(name);
+    if (i !== undefined) {
+      this.values[i] = value;
+      return this;
+    }
+    this.extra ??= new Map();
+    this.extra.set(name, value);
+    return this;
+  }
+}
+
 /** @internal The printed values of source attributes, to remember what was exported. */
 export function printedSources(
   attributes: readonly string[],
   source: Readonly<Record<string, unknown>>,
-): Map<string, string | null> {
-  return new Map(attributes.map((name) => [name, printSource(readSource(source, name))]));
+): SourceValues {
+  return new CompactSourceValues(
+    namesOf(attributes),
+    attributes.map((name) => printSource(readSource(source, name))),
+  );
 }

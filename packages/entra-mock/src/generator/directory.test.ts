@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createEntraTenant } from '../tenant/tenant.ts';
@@ -82,6 +83,38 @@ describe('generateDirectory', () => {
   it('gives every group exactly membersPerGroup members when asked', () => {
     const d = generateDirectory({ seed: 1, users: 300, groups: 30, membersPerGroup: 100 });
     expect(d.groups.map((g) => new Set(g.members).size)).toEqual(Array(30).fill(100));
+  });
+
+  it('generates, for a seed, the directory it always has (a change to what a seed gives is caught)', () => {
+    // Digests of JSON.stringify(generateDirectory(...)), taken before the group members were drawn
+    // without copying every user name per group (issue 14): the same seed keeps the same tenant.
+    const digest = (options: Parameters<typeof generateDirectory>[0]) =>
+      createHash('sha256')
+        .update(JSON.stringify(generateDirectory(options)))
+        .digest('hex');
+    expect(digest({ seed: 4, users: 1000, groups: 40, membersPerGroup: 100 })).toBe(
+      'dbd8c391bcbc7b3745b57628fb6af5ee51e73833d0fb46b7097c75f854d60c65',
+    );
+    expect(digest({ seed: 7, users: 300, groups: 30, membersPerGroup: 20 })).toBe(
+      '9486a10d1a7e6c521f1fb49f7919eccf7a33f6c3fedba7b9176cbb2bf5c272c2',
+    );
+    expect(digest({ seed: 3, users: 60, groups: 25 })).toBe(
+      '7f6b4b08c90b4759b95031c6c1c5bafced54fafcc00199adb2f8f5d22bc7b64f',
+    );
+  });
+
+  it('fills a small group from users outside it, each once', () => {
+    fc.assert(
+      fc.property(fc.integer(), fc.integer({ min: 1, max: 40 }), (seed, wanted) => {
+        const d = generateDirectory({ seed, users: 40, groups: 25, membersPerGroup: wanted });
+        const upns = new Set(d.users.map((u) => u.userPrincipalName));
+        for (const group of d.groups) {
+          expect(new Set(group.members).size).toBe(wanted);
+          for (const member of group.members ?? []) expect(upns.has(member)).toBe(true);
+        }
+      }),
+      { numRuns: 10 },
+    );
   });
 
   it('rejects impossible sizes', () => {

@@ -144,14 +144,50 @@ function slug(text: string): string {
     .replace(/[^a-z0-9]+/g, '');
 }
 
-function sample<T>(random: Random, items: readonly T[], size: number): T[] {
-  const pool = [...items];
-  const count = Math.min(size, pool.length);
+/**
+ * The positions `size` draws pick from `length` items: the first `size` slots of a partial
+ * Fisher-Yates shuffle of `0 .. length - 1`. Only the slots a swap touched are kept, so a draw
+ * costs O(size), whatever the length: the same draws from `random`, the same positions, as
+ * shuffling a copy of the whole list.
+ */
+function sampleIndices(random: Random, length: number, size: number): number[] {
+  const count = Math.min(size, length);
+  // Slot -> the position now in it, for the slots a swap moved (any other slot holds its own).
+  const moved = new Map<number, number>();
+  const picked: number[] = [];
   for (let i = 0; i < count; i++) {
-    const j = random.int(i, pool.length - 1);
-    [pool[i], pool[j]] = [pool[j]!, pool[i]!];
+    const j = random.int(i, length - 1);
+    const atJ = moved.get(j) ?? j;
+    // Slot i is never read again (later draws start above it): only slot j keeps what i held.
+    moved.set(j, moved.get(i) ?? i);
+    picked.push(atJ);
   }
-  return pool.slice(0, count);
+  return picked;
+}
+
+function sample<T>(random: Random, items: readonly T[], size: number): T[] {
+  return sampleIndices(random, items.length, size).map((k) => items[k]!);
+}
+
+/**
+ * `size` items drawn from `items` without the positions in `excluded` (ascending), as
+ * {@link sample} would draw them from the filtered list, without building that list.
+ */
+function sampleExcept<T>(
+  random: Random,
+  items: readonly T[],
+  excluded: readonly number[],
+  size: number,
+): T[] {
+  return sampleIndices(random, items.length - excluded.length, size).map((k) => {
+    // The k-th position that is not excluded: step over every excluded position at or below it.
+    let position = k;
+    for (const e of excluded) {
+      if (e > position) break;
+      position++;
+    }
+    return items[position]!;
+  });
 }
 
 /**
@@ -277,6 +313,7 @@ export function generateDirectory(options: GenerateDirectoryOptions): DirectoryD
   }
 
   const allUpns = users.map((u) => u.userPrincipalName);
+  const positionOf = new Map(allUpns.map((upn, i) => [upn, i]));
   const groups: DescribedGroup[] = [];
   const usedNicknames = new Set<string>();
   const usedNames = new Set<string>();
@@ -293,9 +330,9 @@ export function generateDirectory(options: GenerateDirectoryOptions): DirectoryD
       const wanted = Math.min(membersPerGroup, allUpns.length);
       if (members.length > wanted) members = sample(random, members, wanted);
       else if (members.length < wanted) {
-        const have = new Set(members);
-        const rest = allUpns.filter((upn) => !have.has(upn));
-        members = [...members, ...sample(random, rest, wanted - members.length)];
+        // The members drawn from every user outside the group: O(group), not O(users).
+        const have = [...new Set(members)].map((upn) => positionOf.get(upn)!).sort((a, b) => a - b);
+        members = [...members, ...sampleExcept(random, allUpns, have, wanted - members.length)];
       }
     }
     groups.push({ ...group, displayName, mailNickname: nickname, members });

@@ -6,7 +6,7 @@ import type { GroupLink } from '../job.ts';
 import type { Entry } from '../journal.ts';
 import { CORE_GROUP, deleteTarget, groupSource } from '../resource.ts';
 import { type Failure, RequestFailed } from '../target.ts';
-import { diffTarget, flatten, printedSources, sourceProperties } from '../values.ts';
+import { diffTarget, flatten, printedSources, type SourceValues, sourceProperties } from '../values.ts';
 import {
   type CycleContext,
   changeIdOf,
@@ -309,7 +309,7 @@ async function updateGroupAttributes(
   source: Record<string, unknown>,
   link: GroupLink,
   current: Map<string, unknown>,
-  previous: ReadonlyMap<string, string | null>,
+  previous: Pick<SourceValues, 'get'>,
   modified: ModifiedProperty[],
 ): Promise<void> {
   const { groups, membersTarget } = ctx.config;

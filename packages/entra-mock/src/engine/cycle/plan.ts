@@ -118,6 +118,8 @@ const tf = (value: boolean): string => (value ? 'True' : 'False');
 export function planUsers(ctx: CycleContext): void {
   const { config, state } = ctx;
   const { tenant, actions, options } = config;
+  // Most users of a cycle have the same scoping details: their entries share one frozen object.
+  const sharedDetails = new Map<string, Readonly<Record<string, string>>>();
   for (const userId of ctx.userIds) {
     const link = state.users.get(userId);
     const user = tenant.findUser(userId);
@@ -144,13 +146,13 @@ export function planUsers(ctx: CycleContext): void {
       tf(isInScope([f], source)),
     ]);
     const filtersOk = isInScope(state.userFilters, source);
-    const details = {
+    const details = shared(sharedDetails, {
       IsActive: tf(user.accountEnabled),
       Assigned: tf(roles.length > 0),
       IsEffectivelyEntitledForProvisioning: tf(assignedOk),
       IsInProvisioningScopeDisplayName: tf(filtersOk),
       ScopeEvaluationResult: JSON.stringify(Object.fromEntries(evaluation)),
-    };
+    });
     if (assignedOk && filtersOk && (link || user.accountEnabled)) {
       ctx.userPlans.push({ kind: 'provision', userId, user, source, roles, details });
       continue;
@@ -170,6 +172,20 @@ export function planUsers(ctx: CycleContext): void {
       ...skipReason(ctx, { assignedOk, filtersOk, active: link?.active === true }),
     });
   }
+}
+
+/** The frozen copy of `details` in `seen` (added when it is new), so that equal details are one object. */
+function shared(
+  seen: Map<string, Readonly<Record<string, string>>>,
+  details: Record<string, string>,
+): Record<string, string> {
+  const key = JSON.stringify(details);
+  let found = seen.get(key);
+  if (!found) {
+    found = Object.freeze(details);
+    seen.set(key, found);
+  }
+  return found as Record<string, string>;
 }
 
 /** Why a user in the tenant is skipped, with the code its log entry carries. */

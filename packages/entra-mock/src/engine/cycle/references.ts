@@ -5,6 +5,28 @@ import { ENTERPRISE_USER } from '../resource.ts';
 import { RequestFailed } from '../target.ts';
 import { type CycleContext, recordReferenceFailure } from './context.ts';
 
+/** The last Tenant URL's `/Users/` URL, without the query: one cycle sets every manager against one. */
+let lastUsersUrl: { tenantUrl: string; path: string; hash: string } | null = null;
+
+/** A user's URL under the Tenant URL, without the query (the feature flags). */
+function userUrl(tenantUrl: string, id: string): string {
+  if (lastUsersUrl?.tenantUrl !== tenantUrl) {
+    const url = new URL(tenantUrl);
+    url.search = '';
+    const hash = url.hash;
+    url.hash = '';
+    url.pathname = `${url.pathname.replace(/\/+$/, '')}/Users/`;
+    lastUsersUrl = { tenantUrl, path: url.href, hash };
+  }
+  if (id === '.' || id === '..') {
+    // Dot segments: the URL parser resolves them, as it did when every reference had its own URL.
+    const url = new URL(`${lastUsersUrl.path}${id}${lastUsersUrl.hash}`);
+    return url.href;
+  }
+  // encodeURIComponent leaves nothing that a URL's path would encode further.
+  return `${lastUsersUrl.path}${encodeURIComponent(id)}${lastUsersUrl.hash}`;
+}
+
 /**
  * @internal The change that sets (or changes) the manager to the user with target id `id`: the
  * shape of the SCIM tutorial's "Example 5", `{ "op": "Add", "path": "manager", "value": [{ "$ref":
@@ -14,14 +36,12 @@ import { type CycleContext, recordReferenceFailure } from './context.ts';
  */
 export function managerChange(target: string, id: string, tenantUrl: string): TargetAttributeChange {
   if (/\.value$/i.test(target)) return { op: 'add', path: target, value: id };
-  const url = new URL(tenantUrl);
-  url.search = '';
-  url.pathname = `${url.pathname.replace(/\/+$/, '')}/Users/${encodeURIComponent(id)}`;
+  const href = userUrl(tenantUrl, id);
   const enterprise = target.toLowerCase() === `${ENTERPRISE_USER}:manager`.toLowerCase();
   return {
     op: 'add',
     path: enterprise || target.toLowerCase() === 'manager' ? 'manager' : target,
-    value: [{ $ref: url.toString(), value: id }],
+    value: [{ $ref: href, value: id }],
   };
 }
 

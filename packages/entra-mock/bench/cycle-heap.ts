@@ -1,0 +1,88 @@
+/**
+ * Where an initial cycle's heap goes: runs a cycle into an in-process @scim/server on SQLite
+ * (`:memory:`, so the store's pages stay out of the JavaScript heap), then counts the heap the
+ * cycle left behind (after forced garbage collections) and takes the provisioning log apart, one
+ * kind of field at a time, weighing each. Needs `--expose-gc`.
+ *
+ *   node --expose-gc --conditions=@scim/source --no-warnings packages/entra-mock/bench/cycle-heap.ts
+ *   BENCH_USERS=10000 node --expose-gc --conditions=@scim/source --no-warnings packages/entra-mock/bench/cycle-heap.ts
+ *
+ * Prints the heap retained by the cycle, then for each part of the log entries the heap it holds
+ * (megabytes, and bytes per entry), and what is left once the log is gone (the job's links).
+ */
+import { bearerTokens, createScimHandler, issueToken, sqliteStore } from '@scim/server';
+import type { ProvisioningObjectSummary } from '../src/index.ts';
+import {
+  createEntraTenant,
+  createManualClock,
+  createProvisioningJob,
+  generateDirectory,
+  importDirectory,
+} from '../src/index.ts';
+
+const gc = (globalThis as { gc?: () => void }).gc;
+if (!gc) throw new Error('run with --expose-gc');
+const USERS = Number(process.env.BENCH_USERS ?? 3_000);
+
+const store = sqliteStore({ path: ':memory:' });
+const { token } = await issueToken(store.tokens, 'default');
+const handler = createScimHandler({
+  store,
+  authenticate: bearerTokens({ tokens: store.tokens }),
+  basePath: '/scim/v2',
+});
+const tenant = createEntraTenant({ clock: createManualClock('2026-01-05T08:00:00Z'), seed: 1 });
+const ids = importDirectory(
+  tenant,
+  generateDirectory({ seed: 1, users: USERS, groups: Math.max(1, USERS / 50), membersPerGroup: 100 }),
+);
+const appId = Object.values(ids.applications)[0]!;
+const role = tenant.getServicePrincipal(appId).appRoles[0]!.id;
+for (const groupId of Object.values(ids.groups)) tenant.assign(appId, groupId, role);
+const job = createProvisioningJob({
+  tenant,
+  servicePrincipalId: appId,
+  tenantUrl: 'https://scim.example.test/scim/v2',
+  secretToken: token,
+  fetch: (request) => handler(request),
+});
+
+const heap = (): number => {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+};
+const mb = (bytes: number) => (bytes / 1048576).toFixed(1);
+const start = heap();
+await job.runCycle();
+let last = heap();
+const logs = job.logs as ProvisioningObjectSummary[];
+const entries = logs.length;
+console.log(`${USERS} users: ${entries} log entries; the cycle left ${mb(last - start)} MB of heap\n`);
+console.log('| part of the log entries | MB | bytes per entry |');
+console.log('| --- | ---: | ---: |');
+const weigh = (label: string, drop: (entry: Record<string, unknown>) => void): void => {
+  for (const entry of logs) drop(entry as unknown as Record<string, unknown>);
+  const now = heap();
+  console.log(`| ${label} | ${mb(last - now)} | ${Math.round((last - now) / entries)} |`);
+  last = now;
+};
+weigh('initiatedBy, servicePrincipal, sourceSystem, targetSystem', (e) => {
+  e.initiatedBy = e.servicePrincipal = e.sourceSystem = e.targetSystem = null;
+});
+weigh('sourceIdentity, targetIdentity', (e) => {
+  e.sourceIdentity = e.targetIdentity = null;
+});
+weigh('modifiedProperties', (e) => {
+  e.modifiedProperties = null;
+});
+weigh('provisioningSteps', (e) => {
+  e.provisioningSteps = null;
+});
+weigh('id, changeId, activityDateTime, provisioningStatusInfo', (e) => {
+  e.id = e.changeId = e.activityDateTime = e.provisioningStatusInfo = null;
+});
+logs.length = 0;
+weigh('the entries themselves', () => {});
+console.log(`\nLeft without the log (the job's links, the cycle's leftovers): ${mb(last - start)} MB`);
+await store.close();
