@@ -1,6 +1,6 @@
 import { ScimError } from '@scim/schemas';
 import { createManualClock, type EntraClock } from '../clock.ts';
-import { createRandom } from '../generator/random.ts';
+import { createRandom } from '../random.ts';
 import {
   type AppRole,
   DEFAULT_ACCESS_APP_ROLE_ID,
