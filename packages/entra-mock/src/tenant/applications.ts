@@ -119,9 +119,10 @@ export class Applications {
   /** An application's assignments whose principal is not deleted, in creation order. */
   listAssignments(servicePrincipalId: string): EntraAppRoleAssignment[] {
     this.#servicePrincipal(servicePrincipalId);
+    const objects = this.#objects;
     const result: EntraAppRoleAssignment[] = [];
     for (const a of this.#assignments.values()) {
-      if (a.resourceId === servicePrincipalId && this.#objects.isActive(a.principalId)) result.push({ ...a });
+      if (a.resourceId === servicePrincipalId && objects.isActive(a.principalId)) result.push({ ...a });
     }
     return result;
   }

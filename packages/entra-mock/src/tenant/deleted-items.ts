@@ -30,8 +30,14 @@ export class DeletedItems {
   readonly #applications: Applications;
   readonly #log: ChangeLog;
   readonly #clock: EntraClock;
-  /** The ids of the soft-deleted users and groups. */
-  readonly #deleted = new Set<string>();
+  /** The soft-deleted users and groups: id to the instant (ms) its 30 days are over. */
+  readonly #deleted = new Map<string, number>();
+  /**
+   * No soft-deleted object expires before this instant (ms): the earliest expiry when it was
+   * computed, and restores and purges since only move the real one later. Until then a call costs
+   * one read of the clock, however many objects are deleted.
+   */
+  #nextExpiry = Number.POSITIVE_INFINITY;
 
   constructor(
     parts: { objects: DirectoryObjects; memberships: Memberships; applications: Applications },
@@ -48,29 +54,29 @@ export class DeletedItems {
   /** Purges the soft-deleted objects whose 30 days are over, in the order they expired. */
   purgeExpired(): void {
     const now = this.#clock.now().getTime();
-    if (this.#deleted.size === 0) return;
+    if (now < this.#nextExpiry) return;
+    const users = this.#objects.users;
     const expired: { id: string; type: 'user' | 'group'; at: number }[] = [];
-    for (const id of this.#deleted) {
-      const object = this.#objects.users.stored(id) ?? this.#objects.groups.stored(id);
-      if (object?.deletedDateTime) {
-        const at = Date.parse(object.deletedDateTime) + SOFT_DELETE_RETENTION_MS;
-        if (at <= now) expired.push({ id, type: this.#objects.typeOf(id), at });
-      }
+    let next = Number.POSITIVE_INFINITY;
+    for (const [id, at] of this.#deleted) {
+      if (at <= now) expired.push({ id, type: users.has(id) ? 'user' : 'group', at });
+      else if (at < next) next = at;
     }
+    this.#nextExpiry = next;
     expired.sort((a, b) => a.at - b.at);
     for (const item of expired) this.#purge(item.id, item.type, new Date(item.at).toISOString());
   }
 
   deleteUser(id: string, permanently: boolean | undefined): void {
-    const user = this.#objects.users.softDelete(id);
-    this.#deleted.add(id);
-    if (permanently) this.#purge(id, 'user', user.deletedDateTime!);
+    const deletedAt = this.#objects.users.softDelete(id).deletedDateTime!;
+    this.#add(id, deletedAt);
+    if (permanently) this.#purge(id, 'user', deletedAt);
   }
 
   /** Deletes a group; a distribution group skips deleted items, as in Entra. */
   deleteGroup(id: string, permanently: boolean | undefined): void {
     const group = this.#objects.groups.softDelete(id);
-    this.#deleted.add(id);
+    this.#add(id, group.deletedDateTime!);
     if (permanently || isDistributionGroup(group)) this.#purge(id, 'group', group.deletedDateTime!);
   }
 
@@ -118,6 +124,12 @@ export class DeletedItems {
       throw new ScimError('notFound', `Resource '${id}' does not exist in deleted items.`);
     }
     return user ? 'user' : 'group';
+  }
+
+  #add(id: string, deletedDateTime: string): void {
+    const expiry = Date.parse(deletedDateTime) + SOFT_DELETE_RETENTION_MS;
+    this.#deleted.set(id, expiry);
+    if (expiry < this.#nextExpiry) this.#nextExpiry = expiry;
   }
 
   #purge(id: string, type: 'user' | 'group', at: string): void {
