@@ -1,4 +1,5 @@
 import { ScimError } from '@scim/schemas';
+import { createRandom, type Random } from '../random.ts';
 import type { EntraTenant } from '../tenant/tenant.ts';
 import {
   type AppRole,
@@ -9,7 +10,6 @@ import {
   type UserInput,
 } from '../tenant/types.ts';
 import { DEPARTMENTS, GIVEN_NAMES, LOCATIONS, PROJECT_WORDS, SURNAMES } from './data.ts';
-import { createRandom, type Random } from './random.ts';
 
 /**
  * A user in a {@link DirectoryDescription}: its properties, and its manager by userPrincipalName.

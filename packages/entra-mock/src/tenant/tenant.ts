@@ -1,8 +1,13 @@
-import { ScimError } from '@scim/schemas';
 import { createManualClock, type EntraClock } from '../clock.ts';
-import { createRandom } from '../generator/random.ts';
+import { createRandom } from '../random.ts';
+import { Applications } from './applications.ts';
+import { ChangeLog } from './change-log.ts';
+import { invalid } from './checks.ts';
+import { DeletedItems } from './deleted-items.ts';
+import { Groups } from './groups.ts';
+import { Memberships } from './memberships.ts';
+import { DirectoryObjects } from './objects.ts';
 import {
-  type AppRole,
   DEFAULT_ACCESS_APP_ROLE_ID,
   type DirectoryChange,
   type DirectoryObject,
@@ -11,22 +16,12 @@ import {
   type EntraServicePrincipal,
   type EntraUser,
   type GroupInput,
-  type OnPremisesExtensionAttributes,
-  type PropertyChange,
   type ServicePrincipalInput,
   type UserInput,
 } from './types.ts';
+import { Users } from './users.ts';
 
-/**
- * How long a soft-deleted user or group stays restorable in deleted items: 30 days.
- *
- * @example
- * ```ts
- * clock.advance(SOFT_DELETE_RETENTION_MS); // the deleted user is now gone for good
- * ```
- * @see https://learn.microsoft.com/en-us/entra/identity/users/users-restore
- */
-export const SOFT_DELETE_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+export { SOFT_DELETE_RETENTION_MS } from './deleted-items.ts';
 
 /**
  * Options of {@link createEntraTenant}.
@@ -335,85 +330,7 @@ export interface EntraTenant {
   changesSince(watermark?: number): DirectoryChange[];
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-type UserRecord = Mutable<EntraUser> & { businessPhones: string[] };
-type GroupRecord = Mutable<EntraGroup> & { groupTypes: string[] };
-type ChangeBody = DirectoryChange extends infer C
-  ? C extends DirectoryChange
-    ? Omit<C, 'sequence' | 'occurredDateTime'>
-    : never
-  : never;
-
-const USER_NULLABLE = [
-  'mail',
-  'givenName',
-  'surname',
-  'jobTitle',
-  'department',
-  'companyName',
-  'employeeId',
-  'employeeType',
-  'officeLocation',
-  'mobilePhone',
-  'streetAddress',
-  'city',
-  'state',
-  'country',
-  'postalCode',
-  'preferredLanguage',
-  'usageLocation',
-] as const;
-const USER_KEYS = new Set<string>([
-  ...USER_NULLABLE,
-  'userPrincipalName',
-  'accountEnabled',
-  'displayName',
-  'mailNickname',
-  'businessPhones',
-  'userType',
-  'onPremisesExtensionAttributes',
-]);
-const GROUP_KEYS = new Set<string>([
-  'displayName',
-  'description',
-  'mailNickname',
-  'mail',
-  'mailEnabled',
-  'securityEnabled',
-  'groupTypes',
-]);
-const EXTENSION_ATTRIBUTE = /^extensionAttribute(?:[1-9]|1[0-5])$/;
-const DIRECTORY_EXTENSION = /^extension_[0-9a-f]{32}_\w+$/i;
-const MAIL_NICKNAME_FORBIDDEN = /[@()\\[\]";:<>,\s]/;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function invalid(message: string): ScimError {
-  return new ScimError('invalidValue', message);
-}
-
-function same(a: unknown, b: unknown): boolean {
-  return a === b || JSON.stringify(a) === JSON.stringify(b);
-}
-
-function copyUser(user: UserRecord): EntraUser {
-  return {
-    ...user,
-    businessPhones: [...user.businessPhones],
-    onPremisesExtensionAttributes: { ...user.onPremisesExtensionAttributes },
-  };
-}
-
-function copyGroup(group: GroupRecord): EntraGroup {
-  return { ...group, groupTypes: [...group.groupTypes] };
-}
-
-function copyServicePrincipal(sp: EntraServicePrincipal): EntraServicePrincipal {
-  return {
-    ...sp,
-    appRoles: sp.appRoles.map((role) => ({ ...role, allowedMemberTypes: [...role.allowedMemberTypes] })),
-    tags: [...sp.tags],
-  };
-}
 
 /**
  * Creates an empty in-memory Entra tenant.
@@ -441,363 +358,45 @@ export function createEntraTenant(options: EntraTenantOptions = {}): EntraTenant
   const domains = (options.domains ?? ['contoso.onmicrosoft.com']).map((d) => d.toLowerCase());
   if (domains.length === 0) throw invalid('tenant: give at least one verified domain');
 
-  const users = new Map<string, UserRecord>();
-  const groups = new Map<string, GroupRecord>();
-  const managers = new Map<string, string>();
-  const members = new Map<string, Set<string>>();
-  const servicePrincipals = new Map<string, EntraServicePrincipal>();
-  const assignments = new Map<string, EntraAppRoleAssignment>();
-  const changes: DirectoryChange[] = [];
-  // Indexes, so that large directories (10,000 users and more) load and change in linear time.
-  const deleted = new Set<string>();
-  const upnIndex = new Map<string, string>();
-  const assignmentKeys = new Set<string>();
-  const assignmentKey = (a: { resourceId: string; principalId: string; appRoleId: string }): string =>
-    `${a.resourceId}|${a.principalId}|${a.appRoleId}`;
-
-  const nowIso = (): string => clock.now().toISOString();
-  const record = (body: ChangeBody, at: string = nowIso()): void => {
-    changes.push(
-      Object.freeze({ ...body, sequence: changes.length + 1, occurredDateTime: at }) as DirectoryChange,
-    );
-  };
-
-  // Soft-deleted objects expire 30 days after deletion; purge lazily whenever the tenant is used.
-  const purgeExpired = (): void => {
-    const now = clock.now().getTime();
-    if (deleted.size === 0) return;
-    const expired: { id: string; type: 'user' | 'group'; at: number }[] = [];
-    for (const id of deleted) {
-      const object = users.get(id) ?? groups.get(id);
-      if (object?.deletedDateTime) {
-        const at = Date.parse(object.deletedDateTime) + SOFT_DELETE_RETENTION_MS;
-        if (at <= now) expired.push({ id, type: users.has(id) ? 'user' : 'group', at });
-      }
-    }
-    expired.sort((a, b) => a.at - b.at);
-    for (const item of expired) purge(item.id, item.type, new Date(item.at).toISOString());
-  };
-
-  const activeUser = (id: string): UserRecord => {
-    const user = users.get(id);
-    if (!user || user.deletedDateTime !== null) {
-      throw new ScimError(
-        'notFound',
-        `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
-      );
-    }
-    return user;
-  };
-  const activeGroup = (id: string): GroupRecord => {
-    const group = groups.get(id);
-    if (!group || group.deletedDateTime !== null) {
-      throw new ScimError(
-        'notFound',
-        `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
-      );
-    }
-    return group;
-  };
-  const isActive = (id: string): boolean => {
-    const object = users.get(id) ?? groups.get(id);
-    return object !== undefined && object.deletedDateTime === null;
-  };
-  const servicePrincipal = (id: string): EntraServicePrincipal => {
-    const sp = servicePrincipals.get(id);
-    if (!sp) throw new ScimError('notFound', `Resource '${id}' does not exist.`);
-    return sp;
-  };
-  const upnTaken = (upn: string, exceptId?: string): boolean => {
-    const owner = upnIndex.get(upn.toLowerCase());
-    return owner !== undefined && owner !== exceptId;
-  };
-
-  const checkUserValues = (input: UserInput, id?: string): void => {
-    for (const key of Object.keys(input)) {
-      if (!USER_KEYS.has(key) && !DIRECTORY_EXTENSION.test(key)) {
-        throw invalid(`user: "${key}" is not a writable property of a user`);
-      }
-    }
-    if (input.userPrincipalName !== undefined) {
-      const upn = input.userPrincipalName;
-      const at = typeof upn === 'string' ? upn.lastIndexOf('@') : -1;
-      if (at <= 0 || upn.indexOf('@') !== at) {
-        throw invalid(`user: userPrincipalName "${String(upn)}" must be alias@domain with one "@"`);
-      }
-      const domain = upn.slice(at + 1).toLowerCase();
-      if (!domains.includes(domain)) {
-        throw invalid(
-          `user: the domain portion of the userPrincipalName "${upn}" is invalid; use one of the tenant's verified domains: ${domains.join(', ')}`,
-        );
-      }
-      if (upnTaken(upn, id)) {
-        throw new ScimError(
-          'uniqueness',
-          `Another object with the same value for property userPrincipalName already exists: "${upn}".`,
-        );
-      }
-    }
-    for (const key of ['displayName', 'mailNickname'] as const) {
-      const value = input[key];
-      if (value !== undefined && (typeof value !== 'string' || value.trim() === '')) {
-        throw invalid(`user: ${key} must be a non-empty string`);
-      }
-    }
-    if (input.mailNickname !== undefined && MAIL_NICKNAME_FORBIDDEN.test(input.mailNickname)) {
-      throw invalid(
-        `user: mailNickname "${input.mailNickname}" may not contain spaces or any of @ ( ) \\ [ ] " ; : < > ,`,
-      );
-    }
-    if (input.accountEnabled !== undefined && typeof input.accountEnabled !== 'boolean') {
-      throw invalid('user: accountEnabled must be true or false');
-    }
-    if (input.businessPhones !== undefined) {
-      if (!Array.isArray(input.businessPhones) || input.businessPhones.some((p) => typeof p !== 'string')) {
-        throw invalid('user: businessPhones must be an array of strings');
-      }
-      if (input.businessPhones.length > 1) {
-        throw invalid('user: only one number can be set for businessPhones');
-      }
-    }
-    if (input.usageLocation != null && !/^[A-Z]{2}$/.test(input.usageLocation)) {
-      throw invalid(
-        `user: usageLocation "${input.usageLocation}" must be a two-letter ISO 3166 country code, like US`,
-      );
-    }
-    if (input.userType !== undefined && input.userType !== 'Member' && input.userType !== 'Guest') {
-      throw invalid('user: userType must be Member or Guest');
-    }
-    for (const key of USER_NULLABLE) {
-      const value = input[key];
-      if (value !== undefined && value !== null && typeof value !== 'string') {
-        throw invalid(`user: ${key} must be a string or null`);
-      }
-    }
-    if (input.onPremisesExtensionAttributes !== undefined) {
-      const ext = input.onPremisesExtensionAttributes;
-      if (typeof ext !== 'object' || ext === null) {
-        throw invalid('user: onPremisesExtensionAttributes must be an object');
-      }
-      for (const [key, value] of Object.entries(ext)) {
-        if (!EXTENSION_ATTRIBUTE.test(key)) {
-          throw invalid(
-            `user: "${key}" is not an extension attribute; use extensionAttribute1 to extensionAttribute15`,
-          );
-        }
-        if (value !== null && typeof value !== 'string')
-          throw invalid(`user: ${key} must be a string or null`);
-      }
-    }
-  };
-
-  const applyUser = (user: UserRecord, input: UserInput): PropertyChange[] => {
-    const changed: PropertyChange[] = [];
-    for (const [key, value] of Object.entries(input)) {
-      if (value === undefined) continue;
-      if (key === 'onPremisesExtensionAttributes') {
-        const before: OnPremisesExtensionAttributes = user.onPremisesExtensionAttributes;
-        const after: Record<string, string | null> = { ...before };
-        for (const [name, v] of Object.entries(value as Record<string, string | null>)) {
-          if (v === undefined) continue;
-          const old = (before as Record<string, string | null | undefined>)[name] ?? null;
-          if (v !== old)
-            changed.push({ name: `onPremisesExtensionAttributes.${name}`, oldValue: old, newValue: v });
-          if (v === null) delete after[name];
-          else after[name] = v;
-        }
-        user.onPremisesExtensionAttributes = after;
-        continue;
-      }
-      const record = user as unknown as Record<string, unknown>;
-      const old = record[key] ?? null;
-      const next = Array.isArray(value) ? [...value] : value;
-      if (!same(old, next)) changed.push({ name: key, oldValue: old, newValue: next });
-      if (next === null && DIRECTORY_EXTENSION.test(key)) delete record[key];
-      else record[key] = next;
-    }
-    return changed;
-  };
-
-  const checkGroupValues = (input: GroupInput): void => {
-    for (const key of Object.keys(input)) {
-      if (!GROUP_KEYS.has(key)) throw invalid(`group: "${key}" is not a writable property of a group`);
-    }
-    for (const key of ['displayName', 'mailNickname'] as const) {
-      const value = input[key];
-      if (value !== undefined && (typeof value !== 'string' || value.trim() === '')) {
-        throw invalid(`group: ${key} must be a non-empty string`);
-      }
-    }
-    if (input.mailNickname !== undefined && MAIL_NICKNAME_FORBIDDEN.test(input.mailNickname)) {
-      throw invalid(
-        `group: mailNickname "${input.mailNickname}" may not contain spaces or any of @ ( ) \\ [ ] " ; : < > ,`,
-      );
-    }
-    for (const key of ['mailEnabled', 'securityEnabled'] as const) {
-      if (input[key] !== undefined && typeof input[key] !== 'boolean')
-        throw invalid(`group: ${key} must be true or false`);
-    }
-    if (
-      input.groupTypes !== undefined &&
-      (!Array.isArray(input.groupTypes) ||
-        input.groupTypes.some((t) => t !== 'Unified' && t !== 'DynamicMembership'))
-    ) {
-      throw invalid('group: groupTypes may contain only "Unified" and "DynamicMembership"');
-    }
-  };
-
-  const applyGroup = (group: GroupRecord, input: GroupInput): PropertyChange[] => {
-    const changed: PropertyChange[] = [];
-    const record = group as unknown as Record<string, unknown>;
-    for (const [key, value] of Object.entries(input)) {
-      if (value === undefined) continue;
-      const old = record[key] ?? null;
-      const next = Array.isArray(value) ? [...value] : value;
-      if (!same(old, next)) changed.push({ name: key, oldValue: old, newValue: next });
-      record[key] = next;
-    }
-    return changed;
-  };
-
-  /**
-   * Removes every link to a purged object, recording each removal (also on soft-deleted groups and
-   * reports, so that replaying the log never leaves a link to an object that no longer exists).
-   */
-  const purge = (id: string, type: 'user' | 'group', at: string): void => {
-    deleted.delete(id);
-    for (const [groupId, set] of members) {
-      if (set.delete(id)) {
-        record({ kind: 'memberRemoved', groupId, memberId: id, memberType: type }, at);
-      }
-    }
-    for (const assignment of [...assignments.values()]) {
-      if (assignment.principalId === id) {
-        assignments.delete(assignment.id);
-        assignmentKeys.delete(assignmentKey(assignment));
-        record(
-          {
-            kind: 'appRoleUnassigned',
-            assignmentId: assignment.id,
-            servicePrincipalId: assignment.resourceId,
-            principalId: id,
-            principalType: assignment.principalType,
-            appRoleId: assignment.appRoleId,
-          },
-          at,
-        );
-      }
-    }
-    if (type === 'user') {
-      managers.delete(id);
-      for (const [reportId, managerId] of [...managers]) {
-        if (managerId === id) {
-          managers.delete(reportId);
-          record({ kind: 'managerChanged', userId: reportId, oldManagerId: id, newManagerId: null }, at);
-        }
-      }
-      users.delete(id);
-      record({ kind: 'userHardDeleted', userId: id }, at);
-    } else {
-      members.delete(id);
-      groups.delete(id);
-      record({ kind: 'groupHardDeleted', groupId: id }, at);
-    }
-  };
-
-  const asObject = (id: string): DirectoryObject => {
-    const user = users.get(id);
-    if (user) return { type: 'user', object: copyUser(user) };
-    const group = groups.get(id);
-    if (group) return { type: 'group', object: copyGroup(group) };
-    throw new ScimError('notFound', `Resource '${id}' does not exist.`);
-  };
+  // One part a concern, each owning its state; the tenant below only hands each call to its part.
+  const log = new ChangeLog(clock);
+  const users = new Users(log, newId, domains);
+  const groups = new Groups(log, newId, domains[0]!);
+  const objects = new DirectoryObjects(users, groups);
+  const memberships = new Memberships(objects, log);
+  const applications = new Applications(objects, log, newId);
+  const deletedItems = new DeletedItems({ objects, memberships, applications }, log, clock);
+  // Soft-deleted objects expire 30 days after deletion: purged lazily whenever the tenant is used.
+  const expire = (): void => deletedItems.purgeExpired();
 
   const tenant: EntraTenant = {
     id: tenantId,
     domains,
     clock,
     get sequence() {
-      purgeExpired();
-      return changes.length;
+      expire();
+      return log.sequence;
     },
 
     createUser(input) {
-      purgeExpired();
-      for (const key of ['userPrincipalName', 'displayName', 'mailNickname'] as const) {
-        if (input[key] === undefined) throw invalid(`user: ${key} is required to create a user`);
-      }
-      checkUserValues(input);
-      const user: UserRecord = {
-        id: newId(),
-        userPrincipalName: input.userPrincipalName,
-        accountEnabled: true,
-        displayName: input.displayName,
-        mailNickname: input.mailNickname,
-        mail: null,
-        givenName: null,
-        surname: null,
-        jobTitle: null,
-        department: null,
-        companyName: null,
-        employeeId: null,
-        employeeType: null,
-        officeLocation: null,
-        mobilePhone: null,
-        businessPhones: [],
-        streetAddress: null,
-        city: null,
-        state: null,
-        country: null,
-        postalCode: null,
-        preferredLanguage: null,
-        usageLocation: null,
-        userType: 'Member',
-        onPremisesExtensionAttributes: {},
-        createdDateTime: nowIso(),
-        deletedDateTime: null,
-      };
-      applyUser(user, input);
-      users.set(user.id, user);
-      upnIndex.set(user.userPrincipalName.toLowerCase(), user.id);
-      record({ kind: 'userCreated', userId: user.id });
-      return copyUser(user);
+      expire();
+      return users.create(input);
     },
     getUser(id) {
-      purgeExpired();
-      return copyUser(activeUser(id));
+      expire();
+      return users.get(id);
     },
     findUser(idOrPrincipalName) {
-      purgeExpired();
-      const byId = users.get(idOrPrincipalName);
-      if (byId) return byId.deletedDateTime === null ? copyUser(byId) : undefined;
-      const id = upnIndex.get(idOrPrincipalName.toLowerCase());
-      return id === undefined ? undefined : copyUser(users.get(id)!);
+      expire();
+      return users.find(idOrPrincipalName);
     },
     listUsers() {
-      purgeExpired();
-      return [...users.values()].filter((u) => u.deletedDateTime === null).map(copyUser);
+      expire();
+      return users.list();
     },
-    updateUser(id, input) {
-      purgeExpired();
-      const user = activeUser(id);
-      checkUserValues(input, id);
-      for (const key of [
-        'userPrincipalName',
-        'displayName',
-        'mailNickname',
-        'accountEnabled',
-        'userType',
-      ] as const) {
-        if (input[key] === null) throw invalid(`user: ${key} cannot be cleared`);
-      }
-      const oldUpn = user.userPrincipalName.toLowerCase();
-      const properties = applyUser(user, input);
-      if (user.userPrincipalName.toLowerCase() !== oldUpn) {
-        upnIndex.delete(oldUpn);
-        upnIndex.set(user.userPrincipalName.toLowerCase(), id);
-      }
-      if (properties.length > 0) record({ kind: 'userUpdated', userId: id, properties });
-      return copyUser(user);
+    updateUser(id, changes) {
+      expire();
+      return users.update(id, changes);
     },
     disableUser(id) {
       return tenant.updateUser(id, { accountEnabled: false });
@@ -806,330 +405,106 @@ export function createEntraTenant(options: EntraTenantOptions = {}): EntraTenant
       return tenant.updateUser(id, { accountEnabled: true });
     },
     deleteUser(id, deleteOptions = {}) {
-      purgeExpired();
-      const user = activeUser(id);
-      user.deletedDateTime = nowIso();
-      deleted.add(id);
-      upnIndex.delete(user.userPrincipalName.toLowerCase());
-      record({ kind: 'userSoftDeleted', userId: id });
-      if (deleteOptions.permanently) purge(id, 'user', user.deletedDateTime);
+      expire();
+      deletedItems.deleteUser(id, deleteOptions.permanently);
     },
     getManager(userId) {
-      purgeExpired();
-      activeUser(userId);
-      const managerId = managers.get(userId);
-      return managerId !== undefined && isActive(managerId) ? copyUser(users.get(managerId)!) : null;
+      expire();
+      return users.getManager(userId);
     },
     setManager(userId, managerId) {
-      purgeExpired();
-      activeUser(userId);
-      if (managerId !== null) {
-        activeUser(managerId);
-        if (managerId === userId) throw invalid(`user: ${userId} cannot be its own manager`);
-      }
-      const old = managers.get(userId) ?? null;
-      if (old === managerId) return;
-      if (managerId === null) managers.delete(userId);
-      else managers.set(userId, managerId);
-      record({ kind: 'managerChanged', userId, oldManagerId: old, newManagerId: managerId });
+      expire();
+      users.setManager(userId, managerId);
     },
     listDirectReports(userId) {
-      purgeExpired();
-      activeUser(userId);
-      const reports: EntraUser[] = [];
-      for (const [reportId, managerId] of managers) {
-        if (managerId === userId && isActive(reportId)) reports.push(copyUser(users.get(reportId)!));
-      }
-      return reports;
+      expire();
+      return users.listDirectReports(userId);
     },
 
     createGroup(input) {
-      purgeExpired();
-      for (const key of ['displayName', 'mailNickname'] as const) {
-        if (input[key] === undefined) throw invalid(`group: ${key} is required to create a group`);
-      }
-      checkGroupValues(input);
-      const mailEnabled = input.mailEnabled ?? false;
-      const group: GroupRecord = {
-        id: newId(),
-        displayName: input.displayName,
-        description: null,
-        mailNickname: input.mailNickname,
-        mail: mailEnabled ? `${input.mailNickname}@${domains[0]}` : null,
-        mailEnabled,
-        securityEnabled: true,
-        groupTypes: [],
-        createdDateTime: nowIso(),
-        deletedDateTime: null,
-      };
-      applyGroup(group, input);
-      groups.set(group.id, group);
-      members.set(group.id, new Set());
-      record({ kind: 'groupCreated', groupId: group.id });
-      return copyGroup(group);
+      expire();
+      const group = groups.create(input);
+      memberships.open(group.id); // a group has its member set from creation to purge
+      return group;
     },
     getGroup(id) {
-      purgeExpired();
-      return copyGroup(activeGroup(id));
+      expire();
+      return groups.get(id);
     },
     findGroup(id) {
-      purgeExpired();
-      const group = groups.get(id);
-      return group && group.deletedDateTime === null ? copyGroup(group) : undefined;
+      expire();
+      return groups.find(id);
     },
     listGroups() {
-      purgeExpired();
-      return [...groups.values()].filter((g) => g.deletedDateTime === null).map(copyGroup);
+      expire();
+      return groups.list();
     },
-    updateGroup(id, input) {
-      purgeExpired();
-      const group = activeGroup(id);
-      checkGroupValues(input);
-      for (const key of [
-        'displayName',
-        'mailNickname',
-        'mailEnabled',
-        'securityEnabled',
-        'groupTypes',
-      ] as const) {
-        if (input[key] === null) throw invalid(`group: ${key} cannot be cleared`);
-      }
-      const properties = applyGroup(group, input);
-      if (properties.length > 0) record({ kind: 'groupUpdated', groupId: id, properties });
-      return copyGroup(group);
+    updateGroup(id, changes) {
+      expire();
+      return groups.update(id, changes);
     },
     deleteGroup(id, deleteOptions = {}) {
-      purgeExpired();
-      const group = activeGroup(id);
-      group.deletedDateTime = nowIso();
-      deleted.add(id);
-      record({ kind: 'groupSoftDeleted', groupId: id });
-      const distribution =
-        group.mailEnabled && !group.securityEnabled && !group.groupTypes.includes('Unified');
-      if (deleteOptions.permanently || distribution) purge(id, 'group', group.deletedDateTime);
+      expire();
+      deletedItems.deleteGroup(id, deleteOptions.permanently);
     },
     addMember(groupId, memberId) {
-      purgeExpired();
-      activeGroup(groupId);
-      const memberType = users.has(memberId) ? 'user' : 'group';
-      if (memberType === 'user') activeUser(memberId);
-      else activeGroup(memberId);
-      if (memberId === groupId) throw invalid(`group: ${groupId} cannot be a member of itself`);
-      const set = members.get(groupId)!;
-      if (set.has(memberId)) {
-        throw new ScimError(
-          'conflict',
-          "One or more added object references already exist for the following modified properties: 'members'.",
-        );
-      }
-      set.add(memberId);
-      record({ kind: 'memberAdded', groupId, memberId, memberType });
+      expire();
+      memberships.add(groupId, memberId);
     },
     removeMember(groupId, memberId) {
-      purgeExpired();
-      activeGroup(groupId);
-      const set = members.get(groupId)!;
-      if (!set.has(memberId) || !isActive(memberId)) {
-        throw new ScimError('notFound', `Resource '${memberId}' is not a member of group '${groupId}'.`);
-      }
-      set.delete(memberId);
-      record({
-        kind: 'memberRemoved',
-        groupId,
-        memberId,
-        memberType: users.has(memberId) ? 'user' : 'group',
-      });
+      expire();
+      memberships.remove(groupId, memberId);
     },
     listMembers(groupId) {
-      purgeExpired();
-      activeGroup(groupId);
-      return [...members.get(groupId)!].filter(isActive).map(asObject);
+      expire();
+      return memberships.list(groupId);
     },
     listMemberOf(objectId) {
-      purgeExpired();
-      if (!isActive(objectId)) throw new ScimError('notFound', `Resource '${objectId}' does not exist.`);
-      const result: EntraGroup[] = [];
-      for (const [groupId, set] of members) {
-        if (set.has(objectId) && isActive(groupId)) result.push(copyGroup(groups.get(groupId)!));
-      }
-      return result;
+      expire();
+      return memberships.listMemberOf(objectId);
     },
 
     listDeletedItems(type) {
-      purgeExpired();
-      const items: DirectoryObject[] = [];
-      if (type !== 'group') {
-        for (const user of users.values()) if (user.deletedDateTime !== null) items.push(asObject(user.id));
-      }
-      if (type !== 'user') {
-        for (const group of groups.values())
-          if (group.deletedDateTime !== null) items.push(asObject(group.id));
-      }
-      return items.sort((a, b) =>
-        (a.object.deletedDateTime ?? '').localeCompare(b.object.deletedDateTime ?? ''),
-      );
+      expire();
+      return deletedItems.list(type);
     },
     restoreDeletedItem(id) {
-      purgeExpired();
-      const user = users.get(id);
-      const group = groups.get(id);
-      const object = user ?? group;
-      if (!object || object.deletedDateTime === null) {
-        throw new ScimError('notFound', `Resource '${id}' does not exist in deleted items.`);
-      }
-      if (user) {
-        if (upnTaken(user.userPrincipalName, id)) {
-          throw new ScimError(
-            'uniqueness',
-            `Another object with the same value for property userPrincipalName already exists: "${user.userPrincipalName}"; rename that user before restoring this one.`,
-          );
-        }
-        user.deletedDateTime = null;
-        deleted.delete(id);
-        upnIndex.set(user.userPrincipalName.toLowerCase(), id);
-        record({ kind: 'userRestored', userId: id });
-      } else if (group) {
-        group.deletedDateTime = null;
-        deleted.delete(id);
-        record({ kind: 'groupRestored', groupId: id });
-      }
-      return asObject(id);
+      expire();
+      return deletedItems.restore(id);
     },
     permanentlyDeleteItem(id) {
-      purgeExpired();
-      const user = users.get(id);
-      const group = groups.get(id);
-      const object = user ?? group;
-      if (!object || object.deletedDateTime === null) {
-        throw new ScimError('notFound', `Resource '${id}' does not exist in deleted items.`);
-      }
-      purge(id, user ? 'user' : 'group', nowIso());
+      expire();
+      deletedItems.purgeNow(id);
     },
 
     createServicePrincipal(input) {
-      purgeExpired();
-      if (typeof input.displayName !== 'string' || input.displayName.trim() === '') {
-        throw invalid('servicePrincipal: displayName must be a non-empty string');
-      }
-      const appRoles: AppRole[] = input.appRoles ?? [
-        {
-          id: '18d14569-c3bd-439b-9a66-3a2aee01d14f',
-          displayName: 'User',
-          value: null,
-          description: 'User',
-          allowedMemberTypes: ['User'],
-          isEnabled: true,
-          origin: 'Application',
-        },
-        {
-          id: 'b9632174-c057-4f7e-951b-be3adc52bfe6',
-          displayName: 'msiam_access',
-          value: null,
-          description: 'msiam_access',
-          allowedMemberTypes: ['User'],
-          isEnabled: true,
-          origin: 'Application',
-        },
-      ];
-      const ids = new Set(appRoles.map((r) => r.id));
-      if (ids.size !== appRoles.length || ids.has(DEFAULT_ACCESS_APP_ROLE_ID)) {
-        throw invalid('servicePrincipal: app role ids must be unique and not the Default Access role id');
-      }
-      const sp: EntraServicePrincipal = {
-        id: newId(),
-        appId: newId(),
-        displayName: input.displayName,
-        accountEnabled: true,
-        appRoleAssignmentRequired: input.appRoleAssignmentRequired ?? true,
-        appRoles,
-        servicePrincipalType: 'Application',
-        tags: [
-          'WindowsAzureActiveDirectoryIntegratedApp',
-          'WindowsAzureActiveDirectoryCustomSingleSignOnApplication',
-        ],
-      };
-      servicePrincipals.set(sp.id, copyServicePrincipal(sp));
-      record({ kind: 'servicePrincipalCreated', servicePrincipalId: sp.id });
-      return copyServicePrincipal(sp);
+      expire();
+      return applications.createServicePrincipal(input);
     },
     getServicePrincipal(id) {
-      purgeExpired();
-      return copyServicePrincipal(servicePrincipal(id));
+      expire();
+      return applications.getServicePrincipal(id);
     },
     listServicePrincipals() {
-      purgeExpired();
-      return [...servicePrincipals.values()].map(copyServicePrincipal);
+      expire();
+      return applications.listServicePrincipals();
     },
     assign(servicePrincipalId, principalId, appRoleId = DEFAULT_ACCESS_APP_ROLE_ID) {
-      purgeExpired();
-      const sp = servicePrincipal(servicePrincipalId);
-      const principalType = users.has(principalId) ? 'User' : 'Group';
-      const principal = principalType === 'User' ? activeUser(principalId) : activeGroup(principalId);
-      if (appRoleId !== DEFAULT_ACCESS_APP_ROLE_ID) {
-        const role = sp.appRoles.find((r) => r.id === appRoleId);
-        if (!role?.isEnabled || !role.allowedMemberTypes.includes('User')) {
-          throw invalid(
-            `Permission being assigned was not found on application '${sp.appId}': app role ${appRoleId} is not an enabled role for users and groups.`,
-          );
-        }
-      }
-      if (assignmentKeys.has(assignmentKey({ resourceId: servicePrincipalId, principalId, appRoleId }))) {
-        throw new ScimError('conflict', 'Permission being assigned already exists on the object.');
-      }
-      const assignment: EntraAppRoleAssignment = {
-        id: newId(),
-        appRoleId,
-        principalId,
-        principalType,
-        principalDisplayName: principal.displayName,
-        resourceId: servicePrincipalId,
-        resourceDisplayName: sp.displayName,
-        createdDateTime: nowIso(),
-        deletedDateTime: null,
-      };
-      assignments.set(assignment.id, assignment);
-      assignmentKeys.add(assignmentKey(assignment));
-      record({
-        kind: 'appRoleAssigned',
-        assignmentId: assignment.id,
-        servicePrincipalId,
-        principalId,
-        principalType,
-        appRoleId,
-      });
-      return { ...assignment };
+      expire();
+      return applications.assign(servicePrincipalId, principalId, appRoleId);
     },
     unassign(assignmentId) {
-      purgeExpired();
-      const assignment = assignments.get(assignmentId);
-      if (!assignment || !isActive(assignment.principalId)) {
-        throw new ScimError('notFound', `Resource '${assignmentId}' does not exist.`);
-      }
-      assignments.delete(assignmentId);
-      assignmentKeys.delete(assignmentKey(assignment));
-      record({
-        kind: 'appRoleUnassigned',
-        assignmentId,
-        servicePrincipalId: assignment.resourceId,
-        principalId: assignment.principalId,
-        principalType: assignment.principalType,
-        appRoleId: assignment.appRoleId,
-      });
+      expire();
+      applications.unassign(assignmentId);
     },
     listAssignments(servicePrincipalId) {
-      purgeExpired();
-      servicePrincipal(servicePrincipalId);
-      return [...assignments.values()]
-        .filter((a) => a.resourceId === servicePrincipalId && isActive(a.principalId))
-        .map((a) => ({ ...a }));
+      expire();
+      return applications.listAssignments(servicePrincipalId);
     },
 
     changesSince(watermark = 0) {
-      purgeExpired();
-      if (!Number.isInteger(watermark) || watermark < 0) {
-        throw invalid(`tenant: watermark ${watermark} must be an integer >= 0`);
-      }
-      return changes.slice(watermark);
+      expire();
+      return log.since(watermark);
     },
   };
   return tenant;
