@@ -30,7 +30,6 @@ export const PENDING = new Set([
   'packages/entra-mock/src/generator/directory.ts#DescribedApplication',
   'packages/entra-mock/src/generator/directory.ts#DirectoryDescription',
   'packages/entra-mock/src/generator/directory.ts#GenerateDirectoryOptions',
-  'packages/entra-mock/src/tenant/tenant.ts#EntraTenantOptions',
   'packages/server/src/cli/context.ts#CliContext',
 ]);
 

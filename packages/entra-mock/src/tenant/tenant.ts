@@ -28,7 +28,12 @@ export { SOFT_DELETE_RETENTION_MS } from './deleted-items.ts';
  *
  * @example
  * ```ts
- * const options: EntraTenantOptions = { seed: 42, domains: ['contoso.com'] };
+ * import { createEntraTenant, createManualClock } from '@scim/entra-mock';
+ *
+ * // Ids derived from the seed, users under contoso.com, time moved only by the test.
+ * const clock = createManualClock('2026-01-01T08:00:00Z');
+ * const tenant = createEntraTenant({ seed: 42, domains: ['contoso.com'], clock });
+ * tenant.createUser({ userPrincipalName: 'adele@contoso.com', displayName: 'Adele Vance', mailNickname: 'adele' });
  * ```
  * @see https://learn.microsoft.com/en-us/entra/fundamentals/whatis
  */
