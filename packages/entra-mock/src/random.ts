@@ -17,6 +17,8 @@ export interface Random {
   uuid(): string;
 }
 
+const HEX = '0123456789abcdef';
+
 /**
  * Creates a {@link Random} from a seed; the same seed always gives the same sequence.
  *
@@ -32,10 +34,23 @@ export function createRandom(seed: number): Random {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
   const int = (min: number, max: number): number => min + Math.floor(next() * (max - min + 1));
-  const hex = (digits: number): string => {
-    let out = '';
-    for (let i = 0; i < digits; i++) out += int(0, 15).toString(16);
-    return out;
+  // The UUID's characters are joined once: a string built by `+=` is a chain of pieces in V8
+  // (about 400 bytes for a UUID, against 65 flat), and a large tenant keeps one per object.
+  const hex = (chars: string[], digits: number): void => {
+    for (let i = 0; i < digits; i++) chars.push(HEX[int(0, 15)]!);
+  };
+  const uuid = (): string => {
+    const chars: string[] = [];
+    hex(chars, 8);
+    chars.push('-');
+    hex(chars, 4);
+    chars.push('-4');
+    hex(chars, 3);
+    chars.push('-', '89ab'[int(0, 3)]!);
+    hex(chars, 3);
+    chars.push('-');
+    hex(chars, 12);
+    return chars.join('');
   };
   return {
     next,
@@ -45,6 +60,6 @@ export function createRandom(seed: number): Random {
       return items[int(0, items.length - 1)]!;
     },
     chance: (probability) => next() < probability,
-    uuid: () => `${hex(8)}-${hex(4)}-4${hex(3)}-${'89ab'[int(0, 3)]}${hex(3)}-${hex(12)}`,
+    uuid,
   };
 }
