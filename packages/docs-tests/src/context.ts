@@ -44,12 +44,14 @@ const shared: Record<string, string> = {
 
 /** What a connector project's test file has at hand. */
 const PROJECT: Record<string, string> = {
-    connector: "declare const connector: import('@scim/server').ConnectorServer;",
-    startServer: "declare const startServer: import('@scim/server').ConnectorServer['startServer'];",
-    banner: "declare const banner: import('@scim/server').ConnectorServer['banner'];",
-    explainStartError: "declare const explainStartError: import('@scim/server').ConnectorServer['explainStartError'];",
-    runTokenCommand: "declare const runTokenCommand: import('@scim/server').ConnectorServer['runTokenCommand'];",
-  };
+  connector: "declare const connector: import('@scim/server').ConnectorServer;",
+  startServer: "declare const startServer: import('@scim/server').ConnectorServer['startServer'];",
+  banner: "declare const banner: import('@scim/server').ConnectorServer['banner'];",
+  explainStartError:
+    "declare const explainStartError: import('@scim/server').ConnectorServer['explainStartError'];",
+  runTokenCommand:
+    "declare const runTokenCommand: import('@scim/server').ConnectorServer['runTokenCommand'];",
+};
 
 /** Where a name means something else in one file. */
 const byFile: Record<string, Record<string, string>> = {
@@ -63,6 +65,15 @@ const byFile: Record<string, Record<string, string>> = {
   'packages/server/src/serve/first-run.ts': PROJECT,
   'packages/server/src/serve/sandbox.ts': PROJECT,
   'docs/templates.md': PROJECT,
+  // The CLI's entry point, internal to @scim/server: its context is what a command is given.
+  'packages/server/src/cli/context.ts': {
+    runCli: "declare const runCli: typeof import('../../../server/src/cli/run.ts').runCli;",
+  },
+  // A large import's inputs, as ScimStore.createMany takes them.
+  'packages/server/src/store/sqlite.ts': {
+    inputs:
+      "declare const inputs: Parameters<NonNullable<import('@scim/server').ScimStore['createMany']>>[2];",
+  },
   'packages/server/src/log.ts': {
     connector: "declare const connector: import('@scim/server').ConnectorServer;",
   },

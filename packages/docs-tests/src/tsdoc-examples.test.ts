@@ -34,7 +34,6 @@ const NOT_YET: ReadonlySet<string> = new Set([
   'packages/entra-mock/src/generator/directory.ts#ImportedDirectory',
   'packages/entra-mock/src/generator/directory.ts#exportDirectory',
   'packages/entra-mock/src/generator/directory.ts#importDirectory',
-  'packages/server/src/cli/context.ts#CliContext',
   'packages/server/src/node.ts#NodeMiddleware',
   'packages/server/src/node.ts#toNodeMiddleware',
   'packages/server/src/options.ts#HandlerLogger',

@@ -44,7 +44,10 @@ export function dialectOf(tenantUrl: string): ScimDialect {
  *
  * @example
  * ```ts
- * const change: TargetAttributeChange = { op: 'replace', path: 'displayName', value: 'Adele V.' };
+ * buildUserPatch('compliant', [
+ *   { op: 'replace', path: 'displayName', value: 'Adele V.' },
+ *   { op: 'remove', path: 'title' },
+ * ]).Operations; // [{ op: 'replace', path: 'displayName', value: 'Adele V.' }, { op: 'remove', path: 'title' }]
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.5.2
  */
@@ -64,7 +67,9 @@ export interface TargetAttributeChange {
  * PATCH changed (`path`, `oldValue`, `newValue`), a different thing.
  * @example
  * ```ts
- * const change: AttributeChange = { op: 'replace', path: 'displayName', value: 'Adele V.' };
+ * // Old code that names the changes so still compiles; write TargetAttributeChange instead.
+ * const patchFor = (changes: AttributeChange[]) => buildUserPatch('legacy', changes);
+ * patchFor([{ op: 'remove', path: 'title' }]).Operations; // [{ op: 'Remove', path: 'title' }]
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.5.2
  */
@@ -77,7 +82,8 @@ export type AttributeChange = TargetAttributeChange;
  *
  * @example
  * ```ts
- * const op: EntraPatchOperation = { op: 'Replace', path: 'active', value: 'False' };
+ * const [op]: EntraPatchOperation[] = buildUserPatch('legacy', [{ op: 'replace', path: 'active', value: false }]).Operations;
+ * op; // { op: 'Replace', path: 'active', value: 'False' }: an endpoint Entra calls compares `op` ignoring case
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-3.5.2
  * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/application-provisioning-config-problem-scim-compatibility

@@ -6,7 +6,8 @@ import { ScimError } from '@scim/schemas';
  *
  * @example
  * ```ts
- * const op: ScopingOperator = 'REGEX MATCH';
+ * // Greater_Than compares integers, so the value is a whole number.
+ * evaluateScopingClause({ attribute: 'employeeId', operator: 'Greater_Than', value: '1000' }, { employeeId: '1042' }); // true
  * ```
  * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/define-conditional-rules-for-provisioning-user-accounts
  */
@@ -57,7 +58,8 @@ export const SCOPING_OPERATORS: readonly ScopingOperator[] = [
  *
  * @example
  * ```ts
- * const clause: ScopingClause = { attribute: 'department', operator: 'EQUALS', value: 'Sales' };
+ * evaluateScopingClause({ attribute: 'department', operator: 'EQUALS', value: 'Sales' }, { department: 'sales' }); // false: case-sensitive
+ * evaluateScopingClause({ attribute: 'department', operator: 'IS NULL' }, { department: '' }); // true: empty is null
  * ```
  * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/define-conditional-rules-for-provisioning-user-accounts
  */
@@ -75,10 +77,14 @@ export interface ScopingClause {
  *
  * @example
  * ```ts
- * const filter: ScopingFilter = { title: 'Sales in New York', clauses: [
- *   { attribute: 'department', operator: 'EQUALS', value: 'Sales' },
- *   { attribute: 'city', operator: 'EQUALS', value: 'New York' },
- * ] };
+ * // Sales staff in New York, or anyone in Contractors: the job restarts and re-evaluates every user.
+ * job.setUserScopingFilters([
+ *   { title: 'Sales in New York', clauses: [
+ *     { attribute: 'department', operator: 'EQUALS', value: 'Sales' },
+ *     { attribute: 'city', operator: 'EQUALS', value: 'New York' },
+ *   ] },
+ *   { title: 'Contractors', clauses: [{ attribute: 'employeeType', operator: 'EQUALS', value: 'Contractor' }] },
+ * ]);
  * ```
  * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/define-conditional-rules-for-provisioning-user-accounts
  */

@@ -12,7 +12,13 @@ import type { ScopingFilter } from './scoping.ts';
  *
  * @example
  * ```ts
- * const q: QuarantineThresholds = { minimumFailures: 2, failureRatio: 0.4, maximumFailures: 10 };
+ * const job = createProvisioningJob({
+ *   tenant, servicePrincipalId: app.id, tenantUrl: 'https://scim.example.test/scim', secretToken: token,
+ *   fetch: (request) => connector.fetch(request),
+ *   quarantine: { minimumFailures: 2, failureRatio: 0.4 }, // 2 failed events of 4 quarantine the job
+ * });
+ * await job.runCycle();
+ * job.status().quarantine?.reason; // 'EncounteredEscrowProportionThreshold' when it did
  * ```
  * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/application-provisioning-quarantine-status
  */
@@ -37,11 +43,13 @@ export interface QuarantineThresholds {
  *
  * @example
  * ```ts
- * const options: ProvisioningJobOptions = {
+ * const job = createProvisioningJob({
  *   tenant, servicePrincipalId: app.id,
- *   tenantUrl: 'https://scim.example.test/scim?aadOptscim062020', secretToken: 's3cret',
+ *   tenantUrl: 'https://scim.example.test/scim?aadOptscim062020', secretToken: token,
+ *   fetch: (request) => connector.fetch(request), // in-process, no port
  *   scope: 'assigned', accidentalDeletionThreshold: 500,
- * };
+ * });
+ * job.dialect; // 'compliant': the Tenant URL has the aadOptscim062020 flag
  * ```
  * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/configure-automatic-user-provisioning-portal
  */
@@ -115,7 +123,8 @@ export type ProvisioningProgressEvent =
  *
  * @example
  * ```ts
- * const reason: QuarantineReason = 'TooManyDeletes';
+ * const reason: QuarantineReason | undefined = job.status().quarantine?.reason;
+ * if (reason === 'TooManyDeletes') job.allowDeletes(); // the deletions were meant: the next cycle makes them
  * ```
  * @see https://learn.microsoft.com/en-us/graph/api/resources/synchronizationquarantine
  */
@@ -218,11 +227,9 @@ export type RestartScope =
  *
  * @example
  * ```ts
- * const step: TimedProvisioningStep = {
- *   name: 'EntrySynchronizationSkip', provisioningStepType: 'export', status: 'skipped',
- *   description: "The state of the user in both the source and target systems already match.",
- *   details: { SkipReason: 'RedundantExport' }, timestamp: '2026-03-02T08:00:00.000Z',
- * };
+ * const { reports } = await job.provisionOnDemand({ objectId: adele.id });
+ * const steps: TimedProvisioningStep[] = reports[0]?.steps ?? [];
+ * steps.map((s) => `${s.timestamp} ${s.provisioningStepType} ${s.status}`); // '…Z import success', …
  * ```
  * @see https://learn.microsoft.com/en-us/graph/api/synchronization-synchronizationjob-provisionondemand
  */
@@ -428,7 +435,8 @@ export interface ProvisioningJob {
  *
  * @example
  * ```ts
- * const changes: ProvisioningJobChanges = { tenantUrl: 'https://app.example.com/scim?aadOptscim062020', secretToken: 't2' };
+ * job.reconfigure({ tenantUrl: 'https://app.example.com/scim?aadOptscim062020', secretToken: 't2' });
+ * job.dialect; // 'compliant': the new URL and token serve the next request; nothing restarts
  * ```
  * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/configure-automatic-user-provisioning-portal
  */

@@ -16,8 +16,12 @@ import { DEPARTMENTS, GIVEN_NAMES, LOCATIONS, PROJECT_WORDS, SURNAMES } from './
  *
  * @example
  * ```ts
- * const u: DescribedUser = { userPrincipalName: 'megan@contoso.onmicrosoft.com', displayName: 'Megan Bowen',
- *   mailNickname: 'megan', manager: 'adele@contoso.onmicrosoft.com' };
+ * const { users } = importDirectory(tenant, { groups: [], users: [
+ *   { userPrincipalName: 'megan@contoso.onmicrosoft.com', displayName: 'Megan Bowen', mailNickname: 'megan',
+ *     manager: 'adele@contoso.onmicrosoft.com' }, // before her manager: order does not matter
+ *   { userPrincipalName: 'adele@contoso.onmicrosoft.com', displayName: 'Adele Vance', mailNickname: 'adele' },
+ * ] });
+ * tenant.getManager(users['megan@contoso.onmicrosoft.com']!)?.displayName; // 'Adele Vance'
  * ```
  * @see https://learn.microsoft.com/en-us/graph/api/resources/user
  */
@@ -38,7 +42,14 @@ export type DescribedUser = UserInput & {
  *
  * @example
  * ```ts
- * const g: DescribedGroup = { displayName: 'Sales', mailNickname: 'sales', members: ['megan@contoso.onmicrosoft.com'] };
+ * const { groups } = importDirectory(tenant, {
+ *   users: [{ userPrincipalName: 'megan@contoso.onmicrosoft.com', displayName: 'Megan Bowen', mailNickname: 'megan' }],
+ *   groups: [
+ *     { displayName: 'Sales', mailNickname: 'sales', members: ['megan@contoso.onmicrosoft.com', 'sales-emea'] },
+ *     { displayName: 'Sales EMEA', mailNickname: 'sales-emea' },
+ *   ],
+ * });
+ * tenant.listMembers(groups.sales!).length; // 2: Megan, and the Sales EMEA group
  * ```
  * @see https://learn.microsoft.com/en-us/graph/api/resources/group
  */
@@ -56,8 +67,14 @@ export type DescribedGroup = GroupInput & {
  *
  * @example
  * ```ts
- * const app: DescribedApplication = { displayName: 'Contoso SCIM app',
- *   assignments: [{ principal: 'sales', role: 'User' }, { principal: 'megan@contoso.onmicrosoft.com' }] };
+ * const { applications } = importDirectory(tenant, {
+ *   users: [{ userPrincipalName: 'megan@contoso.onmicrosoft.com', displayName: 'Megan Bowen', mailNickname: 'megan' }],
+ *   groups: [{ displayName: 'Sales', mailNickname: 'sales' }],
+ *   applications: [{ displayName: 'Contoso SCIM app',
+ *     assignments: [{ principal: 'sales', role: 'User' }, { principal: 'megan@contoso.onmicrosoft.com' }] }],
+ * });
+ * const servicePrincipalId = applications['Contoso SCIM app']!;
+ * tenant.listAssignments(servicePrincipalId).length; // 2: what a job on this app provisions
  * ```
  * @see https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/assign-user-or-group-access-portal
  */
@@ -87,7 +104,9 @@ export interface DescribedApplication {
  *
  * @example
  * ```ts
- * const description: DirectoryDescription = { users: [], groups: [], applications: [{ displayName: 'App' }] };
+ * const description: DirectoryDescription = exportDirectory(tenant);
+ * const copy = createEntraTenant();
+ * importDirectory(copy, JSON.parse(JSON.stringify(description))); // the same directory, with new ids
  * ```
  * @see https://learn.microsoft.com/en-us/graph/api/resources/users
  */
@@ -105,7 +124,11 @@ export interface DirectoryDescription {
  *
  * @example
  * ```ts
- * const options: GenerateDirectoryOptions = { seed: 42, users: 10_000, groups: 200, membersPerGroup: 100 };
+ * const { groups, applications } = generateDirectory({
+ *   seed: 42, users: 1_000, groups: 20, membersPerGroup: 100, application: { assign: 'groups' },
+ * });
+ * groups.every((g) => g.members?.length === 100); // true
+ * applications?.[0]?.assignments?.length; // 20: one per group
  * ```
  * @see https://learn.microsoft.com/en-us/entra/identity/app-provisioning/how-provisioning-works
  */

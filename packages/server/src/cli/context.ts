@@ -8,14 +8,14 @@ import type { ScimStore } from '../store/types.ts';
  *
  * @example
  * ```ts
- * const lines: string[] = [];
- * const context: CliContext = {
- *   env: { DATABASE_URL: 'postgres://localhost/scim' },
- *   cwd: process.cwd(),
- *   out: (text) => lines.push(text),
- *   err: (text) => lines.push(text),
- *   openStore: async () => memoryStore(),
- * };
+ * // A command under test: what it prints is kept, and the store is in memory.
+ * const printed: string[] = [];
+ * const code = await runCli(['tokens', 'create', '--tenant', 'contoso'], {
+ *   env: { DATABASE_URL: 'postgres://db/scim' }, cwd: '/srv/scim',
+ *   out: (text) => printed.push(text), err: (text) => printed.push(text),
+ *   openStore: async () => memoryStore(), // instead of the database DATABASE_URL names
+ * });
+ * code; // 0; printed[0] is 'Tenant URL:   http://localhost:3000/scim/v2', printed[1] the Secret Token
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-2
  */
