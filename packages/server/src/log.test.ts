@@ -6,11 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { recordingTokenStore } from './auth/token-store.fixture.ts';
 import { issueToken } from './auth/tokens.ts';
 import {
+  BATCH_DELAY_MS,
   batchedDestination,
   batchedLines,
   createLogger,
   getRequestId,
   logRequest,
+  readableRequestLines,
   redactSecrets,
   redactSecretsThoroughly,
   withRequestLogging,
@@ -87,13 +89,15 @@ describe('redactSecrets: percent-encoded credentials', () => {
 });
 
 describe('batchedLines', () => {
-  it('writes the lines of one tick in one write, each with its newline, in order', async () => {
+  it('writes the lines of one batch in one write, each with its newline, in order', async () => {
     const writes: string[] = [];
     const log = batchedLines({ write: (chunk: string) => writes.push(chunk) });
     log('GET /Users 200 1ms a');
-    log('GET /Groups 200 1ms b');
-    expect(writes).toEqual([]);
     await new Promise((resolve) => setImmediate(resolve));
+    log('GET /Groups 200 1ms b');
+    // Lines of several ticks wait for one another (one keep-alive request per tick).
+    expect(writes).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, BATCH_DELAY_MS * 3));
     expect(writes).toEqual(['GET /Users 200 1ms a\nGET /Groups 200 1ms b\n']);
     log('PATCH /Users/1 200 2ms c');
     log.flush();
@@ -400,6 +404,25 @@ describe('logRequest, the line written without pino', () => {
       expect(Date.parse(time)).toBeLessThanOrEqual(after);
       await new Promise((done) => setTimeout(done, 3));
     }
+  });
+});
+
+describe('readableRequestLines', () => {
+  it('writes method, path, status, time and id on one line, through the pipeline and through logRequest alike', async () => {
+    const lines: string[] = [];
+    const logger = readableRequestLines((line) => lines.push(line));
+    const request = new Request('https://h/scim/v2/Users?filter=userName%20eq%20%22a%22&token=abc', {
+      headers: { 'user-agent': 'Azure AD SCIM', 'x-request-id': 'req-1' },
+    });
+    const handler = withRequestLogging(async () => new Response('{}', { status: 201 }), logger, {
+      now: () => 5,
+    });
+    await handler(request);
+    logRequest(logger, request, new Response(null, { status: 404 }), 1.26, 'req-2');
+    expect(lines).toEqual([
+      'GET /scim/v2/Users?filter=userName+eq+%22a%22&token=%5Bredacted%5D 201 0ms req-1',
+      'GET /scim/v2/Users?filter=userName+eq+%22a%22&token=%5Bredacted%5D 404 1.3ms req-2',
+    ]);
   });
 });
 

@@ -188,17 +188,29 @@ function scrub(value: unknown, depth: number, seen: WeakSet<object>): unknown {
  */
 const scrubbed = new WeakSet<object>();
 
-/** Flush at once when a tick's lines reach this many characters. */
+/** Flush at once when a batch's lines reach this many characters. */
 const BATCH_LIMIT = 64 * 1024;
+/**
+ * How long a line may wait for others: a server answering one request per event-loop tick (each
+ * keep-alive connection's request in its own) would otherwise make one write, a system call, per
+ * request, which costs more than the line. pino's own asynchronous mode holds 4 KiB the same way.
+ * @internal
+ */
+export const BATCH_DELAY_MS = 10;
+
+/** Runs `flush` after {@link BATCH_DELAY_MS}. */
+function afterDelay(flush: () => void): void {
+  setTimeout(flush, BATCH_DELAY_MS);
+}
 
 /**
- * A pino destination that writes the lines logged in one tick of the event loop together: one
- * `write` to `sink` per tick (or per 64 KiB) instead of one per line, in order, whole lines only.
+ * A pino destination that writes the lines logged within {@link BATCH_DELAY_MS} together: one
+ * `write` to `sink` per batch (or per 64 KiB) instead of one per line, in order, whole lines only.
  * `flush()` writes what is pending at once. @internal
  */
 export function batchedDestination(
   sink: { write(chunk: string): unknown },
-  schedule: (flush: () => void) => void = setImmediate,
+  schedule: (flush: () => void) => void = afterDelay,
 ): DestinationStream & { flush(): void } {
   let pending = '';
   let scheduled = false;
@@ -223,9 +235,9 @@ export function batchedDestination(
 }
 
 /**
- * A line writer for request logs that writes the lines of one event-loop tick together: one
- * `write` per tick (or per 64 KiB) instead of one per request, whole lines, in order, and what is
- * pending is written when the process exits. Without a sink it writes to standard output, batched
+ * A line writer for request logs that writes the lines of 10 ms together: one `write` per batch
+ * (or per 64 KiB) instead of one per request, whole lines, in order, and what is pending is
+ * written when the process exits. Without a sink it writes to standard output, batched
  * with the JSON lines of {@link createLogger}, so the two never interleave within a line.
  *
  * @param sink - where the lines go (default: standard output)
@@ -250,7 +262,7 @@ export function batchedLines(sink?: {
 let stdout: (DestinationStream & { flush(): void }) | undefined;
 
 /**
- * Standard output, batched per tick ({@link batchedDestination}): each batch is one synchronous
+ * Standard output, batched ({@link batchedDestination}): each batch is one synchronous
  * write (pino's sonic-boom, which retries a full pipe), so a batch is never half written when the
  * process exits, and what is pending is written on exit. One for the process, shared by every
  * logger that writes there.
@@ -503,13 +515,19 @@ function writeLine(
   details: RequestLogDetails,
 ): void {
   const path = safePath(url);
+  const duration = Math.round(durationMs * 10) / 10;
+  const readable = readableLoggers.get(logger);
+  if (readable !== undefined) {
+    readable(`${redactSecrets(method)} ${path} ${status} ${duration}ms ${redactSecrets(requestId)}`);
+    return;
+  }
   // Every value is redacted here, so the logger need not copy the line to scrub it.
   const line: Record<string, unknown> = {
     requestId: redactSecrets(requestId),
     method: redactSecrets(method),
     path,
     status,
-    durationMs: Math.round(durationMs * 10) / 10,
+    durationMs: duration,
   };
   const userAgent = header('user-agent');
   if (userAgent !== undefined) line.userAgent = redactSecrets(userAgent.slice(0, 256));
@@ -528,6 +546,30 @@ function writeLine(
 }
 
 const NO_DETAILS: RequestLogDetails = Object.freeze({});
+
+/** The loggers of {@link readableRequestLines}, with where their lines go. */
+const readableLoggers = new WeakMap<object, (line: string) => void>();
+
+/**
+ * A request logger that writes one readable line per request, `GET /scim/v2/Users?... 200 1.2ms
+ * <request id>` (what `npm start` of a connector project prints), built straight from the request
+ * without the structured line's other fields (user agent, request size). @internal
+ */
+export function readableRequestLines(write: (line: string) => void): RequestLogger {
+  const logger: RequestLogger = {
+    // Reached only by logRequest's callers outside withRequestLogging's line: the same line.
+    info: (record) => write(readableLine(record)),
+    warn: (record) => write(readableLine(record)),
+    error: (record) => write(readableLine(record)),
+  };
+  readableLoggers.set(logger, write);
+  return logger;
+}
+
+function readableLine(record: object): string {
+  const r = record as { method: string; path: string; status: number; durationMs: number; requestId: string };
+  return `${r.method} ${r.path} ${r.status} ${r.durationMs}ms ${r.requestId}`;
+}
 
 /** Loggers made by {@link createLogger} (not their children, which may change the line's format). */
 const ownLoggers = new WeakSet<object>();
@@ -660,33 +702,32 @@ export function withRequestLogging(
   // Forward the handler's pipeline (see pipeline.ts), logged the same way.
   const inner = pipelineOf(handler);
   if (inner === undefined) return logged;
-  return withPipeline(logged, async (request: PipelineRequest): Promise<Reply> => {
+  // One promise reaction per request, no async frame of its own: this runs for every request.
+  return withPipeline(logged, (request: PipelineRequest): Promise<Reply> => {
     const requestId = idFor(request.header('x-request-id') ?? undefined);
     request.requestId = requestId;
     const header = (name: string) => request.header(name) ?? undefined;
     const started = now();
-    let reply: Reply;
+    const line = (status: number, details: RequestLogDetails) =>
+      writeLine(logger, request.method, request.url, header, status, now() - started, requestId, details);
+    let pending: Promise<Reply>;
     try {
-      reply = await inner(request);
+      pending = inner(request);
     } catch (error) {
-      writeLine(logger, request.method, request.url, header, 500, now() - started, requestId, {
-        err: error,
-      });
-      throw error;
+      pending = Promise.reject(error);
     }
-    writeLine(
-      logger,
-      request.method,
-      request.url,
-      header,
-      statusOf(reply),
-      now() - started,
-      requestId,
-      NO_DETAILS,
+    return pending.then(
+      (reply) => {
+        line(statusOf(reply), NO_DETAILS);
+        // The handler of createScimHandler answers with the id it was given: no copy then.
+        if (replyHeader(reply, 'x-request-id') === requestId) return reply;
+        return withReplyHeader(reply, 'x-request-id', requestId, true);
+      },
+      (error: unknown) => {
+        line(500, { err: error });
+        throw error;
+      },
     );
-    // The handler of createScimHandler answers with the id it was given: no copy then.
-    if (replyHeader(reply, 'x-request-id') === requestId) return reply;
-    return withReplyHeader(reply, 'x-request-id', requestId, true);
   });
 }
 

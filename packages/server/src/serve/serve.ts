@@ -4,7 +4,7 @@
  * Tenant URL and the token command, and say in words why it could not start.
  */
 import { tokenCommand } from '../auth/token-command.ts';
-import { batchedLines, createLogger, type RequestLogger } from '../log.ts';
+import { batchedLines, createLogger, type RequestLogger, readableRequestLines } from '../log.ts';
 import type { ScimHandler } from '../options.ts';
 import type { ScimStore } from '../store/types.ts';
 import { explainDatabaseError, openConnectorStore } from './database.ts';
@@ -155,18 +155,7 @@ function loadEnvFile(): void {
 
 /** One readable line per request (method, path, status, time, request id), or pino's JSON with LOG_FORMAT=json. */
 function requestLogger(env: ScriptEnv, write: (line: string) => void): RequestLogger {
-  if (env.LOG_FORMAT === 'json') return createLogger();
-  const line = (record: object) => {
-    const r = record as {
-      method: string;
-      path: string;
-      status: number;
-      durationMs: number;
-      requestId: string;
-    };
-    write(`${r.method} ${r.path} ${r.status} ${r.durationMs}ms ${r.requestId}`);
-  };
-  return { info: line, warn: line, error: line };
+  return env.LOG_FORMAT === 'json' ? createLogger() : readableRequestLines(write);
 }
 
 /**
