@@ -60,6 +60,12 @@ describe('parseTemplateManifest', () => {
     expect(manifestProblems({ ...fixture, tokenCommands: [['create', '--node', '<node>']] })).toEqual([
       'tokenCommands are printed to be run as written: use example values, not <placeholders>',
     ]);
+    // Quotes, a backtick and a backslash change what a shell runs too.
+    for (const special of ['`', "'", '"', '\\']) {
+      expect(manifestProblems({ ...fixture, tokenCommands: [['create', `a${special}b`]] })).toEqual([
+        'tokenCommands are printed to be run as written: use example values, not <placeholders>',
+      ]);
+    }
   });
 
   it("accepts a store's own dependencies as a list of names", () => {

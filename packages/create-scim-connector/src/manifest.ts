@@ -180,8 +180,9 @@ export function manifestProblems(value: unknown): Problem[] {
   ) {
     problems.push('tokenCommands must be a non-empty array of non-empty arrays of strings when given');
   } else if (
+    // Shell metacharacters; backtick, single and double quote written \x60 \x27 \x22.
     Array.isArray(value.tokenCommands) &&
-    value.tokenCommands.flat().some((a) => typeof a === 'string' && /[<>|;&$`'"\\]/.test(a))
+    value.tokenCommands.flat().some((a) => typeof a === 'string' && /[<>|;&$\x60\x27\x22\\]/.test(a))
   ) {
     problems.push('tokenCommands are printed to be run as written: use example values, not <placeholders>');
   }

@@ -72,8 +72,9 @@ export function installCommand(pm: PackageManager): string {
  */
 export function forPackageManager(text: string, pm: PackageManager): string {
   if (pm === 'npm') return text;
+  // The arguments run to the end of the line or to a closing backtick (\x60) of Markdown code.
   return text
-    .replace(/\bnpm run ([\w:-]+)(?: --)?((?: [^`\n]*)?)/g, (_, script: string, rest: string) => {
+    .replace(/\bnpm run ([\w:-]+)(?: --)?((?: [^\x60\n]*)?)/g, (_, script: string, rest: string) => {
       const args = rest.trim() === '' ? [] : [rest.trim()];
       return runScriptCommand(pm, script, args);
     })

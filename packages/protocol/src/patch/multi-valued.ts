@@ -6,12 +6,12 @@ import type { Filter } from '../filter/ast.ts';
 import { checkImmutableSubs, fixPrimary, mergeInto, seedFromFilter, stripSub } from './elements.ts';
 import { isObject, type JsonObject, jsonEqual } from './json.ts';
 import { listedValues } from './listed.ts';
-import type { OpName, Patcher, Target } from './patcher.ts';
+import type { OpName, PatchState, Target } from './patcher-types.ts';
 import { sameAs, valueLookups } from './values.ts';
 import type { WorkingList } from './working-list.ts';
 
 /** The slots of `list` whose values match the target's value filter, in order. */
-function hits(p: Patcher, t: Target, list: WorkingList): number[] {
+function hits(p: PatchState, t: Target, list: WorkingList): number[] {
   const plan = p.plan(t);
   return list.matching(plan.lookups, plan.predicate);
 }
@@ -20,7 +20,7 @@ function hits(p: Patcher, t: Target, list: WorkingList): number[] {
  * @internal `add` of values to a multi-valued attribute: a value already there (same `value`, and
  * same `type` when both have one) is merged, others are appended; at most one stays `primary`.
  */
-export function addValues(p: Patcher, t: Target, incoming: readonly unknown[]): void {
+export function addValues(p: PatchState, t: Target, incoming: readonly unknown[]): void {
   const def = t.attr.definition;
   const list = p.working(t.attr);
   let lastPrimary = -1;
@@ -41,7 +41,7 @@ export function addValues(p: Patcher, t: Target, incoming: readonly unknown[]): 
  * @internal `add` / `replace` on a value path (`emails[type eq "work"].value`): sets the matching
  * values, or creates one from the filter's `eq` terms (`createOnValuePathMiss`).
  */
-export function setFiltered(p: Patcher, op: OpName, t: Target, value: unknown): void {
+export function setFiltered(p: PatchState, op: OpName, t: Target, value: unknown): void {
   const { sub } = t;
   const def = t.attr.definition;
   const list = p.working(t.attr);
@@ -82,12 +82,12 @@ export function setFiltered(p: Patcher, op: OpName, t: Target, value: unknown): 
 }
 
 /** Whether a value unassigns what it is given to: `null`, or `""` under `emptyStringClears`. */
-function clears(p: Patcher, value: unknown): boolean {
+function clears(p: PatchState, value: unknown): boolean {
   return value === null || value === undefined || (value === '' && p.profile.emptyStringClears);
 }
 
 /** @internal Entra's `remove` with a list of the values to remove (`removeByValueList`). */
-export function removeListed(p: Patcher, t: Target, value: unknown): void {
+export function removeListed(p: PatchState, t: Target, value: unknown): void {
   const def = t.attr.definition;
   const listed = listedValues(t.text, value, def, p.profile);
   const list = p.working(t.attr);
@@ -104,7 +104,7 @@ export function removeListed(p: Patcher, t: Target, value: unknown): void {
 }
 
 /** @internal `remove` on a value path (`members[value eq "id"]`, `emails[type eq "work"].display`). */
-export function removeFiltered(p: Patcher, t: Target): void {
+export function removeFiltered(p: PatchState, t: Target): void {
   const { sub } = t;
   const list = p.working(t.attr);
   const found = hits(p, t, list);

@@ -18,6 +18,7 @@ import {
 } from './json.ts';
 import { checkReferenceValues, listedValues } from './listed.ts';
 import { addValues, removeFiltered, removeListed, setFiltered } from './multi-valued.ts';
+import type { OpName, PatchState, Target } from './patcher-types.ts';
 import { cachedPath, type FilterPlan, filterPlan } from './plan.ts';
 import {
   addToDelta,
@@ -32,21 +33,7 @@ import { namesCurrent, setComplex } from './singular.ts';
 import { coerceAttribute, coerceSingle, scalarEqual } from './values.ts';
 import { WorkingList } from './working-list.ts';
 
-/** @internal `add`, `replace` or `remove`. */
-export type OpName = 'add' | 'replace' | 'remove';
-
 const MICROSOFT_GROUP_URN_LOWER = MICROSOFT_GROUP_URN.toLowerCase();
-
-/** @internal What an operation's path resolves to. */
-export interface Target {
-  readonly attr: ResolvedAttribute;
-  readonly sub: ResolvedAttribute | undefined;
-  readonly filter: Filter | undefined;
-  readonly path: PatchPath;
-  readonly text: string;
-  /** Named without its schema URN (`manager`); allowed under `unqualifiedExtensionPaths`. */
-  readonly unqualified: boolean;
-}
 
 /** @internal The value of `attr` in `resource` (in its extension object for an extension attribute). */
 export function readAttribute(resource: JsonObject, attr: ResolvedAttribute): unknown {
@@ -58,7 +45,7 @@ export function readAttribute(resource: JsonObject, attr: ResolvedAttribute): un
 const targetCache = new WeakMap<PatchPath, WeakMap<ResourceSchema, Target>>();
 
 /** @internal Applies operations to a resource; see `applyPatch`. */
-export class Patcher {
+export class Patcher implements PatchState {
   readonly touched = new Map<string, ResolvedAttribute>();
   /** The deltas of the `deferred` attributes, by lower-case path. */
   readonly deferred = new Map<string, Delta>();

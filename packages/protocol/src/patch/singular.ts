@@ -6,7 +6,7 @@ import { type AttributeDefinition, ScimError } from '@scim/schemas';
 import { checkImmutableSubs } from './elements.ts';
 import { deleteCi, getCi, isEmptyValue, isObject, type JsonObject, jsonEqual, setCi } from './json.ts';
 import { shown } from './listed.ts';
-import type { OpName, Patcher, Target } from './patcher.ts';
+import type { OpName, PatchState, Target } from './patcher-types.ts';
 import { coerceAttribute, invalid, scalarEqual, subAttributeNamed } from './values.ts';
 
 /** Whether `given` (a coerced remove value) names `have`: equal, or every sub-attribute it gives equal. */
@@ -30,7 +30,7 @@ function names(have: unknown, given: unknown, def: AttributeDefinition): boolean
  * a value naming another one (`{"givenName": "Bob"}` when it is "Alice") removes nothing under
  * `idempotentRemove` and is `noTarget` without it. A value never widens into "clear it".
  */
-export function namesCurrent(p: Patcher, t: Target, value: unknown): boolean {
+export function namesCurrent(p: PatchState, t: Target, value: unknown): boolean {
   const def = (t.sub ?? t.attr).definition;
   if (isEmptyValue(value)) {
     if (p.profile.removeByValueList) return false;
@@ -68,7 +68,7 @@ const NOTHING: ComplexUpdate = { kind: 'nothing' };
 
 /** The object an add or replace gives a single-valued complex attribute, shorthands read (`entra`). */
 function complexInput(
-  p: Patcher,
+  p: PatchState,
   op: OpName,
   t: Target,
   value: unknown,
@@ -89,7 +89,7 @@ function complexInput(
 }
 
 /** A read-only sub-attribute given a value: ignored (`ignoreExtraneous`) or, if it changes it, `mutability`. */
-function readOnlySub(p: Patcher, t: Target, sub: AttributeDefinition, coerced: unknown): void {
+function readOnlySub(p: PatchState, t: Target, sub: AttributeDefinition, coerced: unknown): void {
   const current = p.read(t.attr);
   const have = isObject(current) ? getCi(current, sub.name) : undefined;
   if (p.profile.ignoreExtraneous || (have !== undefined && scalarEqual(have, coerced, sub.caseExact))) return;
@@ -100,7 +100,7 @@ function readOnlySub(p: Patcher, t: Target, sub: AttributeDefinition, coerced: u
   );
 }
 
-function complexUpdate(p: Patcher, op: OpName, t: Target, value: unknown): ComplexUpdate {
+function complexUpdate(p: PatchState, op: OpName, t: Target, value: unknown): ComplexUpdate {
   const def = t.attr.definition;
   const input = complexInput(p, op, t, value);
   if (input.kind !== 'object') return input;
@@ -144,7 +144,7 @@ function complexUpdate(p: Patcher, op: OpName, t: Target, value: unknown): Compl
  * under `entra`) clears the attribute. Unassigning `value` clears an attribute identified by it
  * (`manager`), so no `$ref` or `displayName` is left without the id.
  */
-export function setComplex(p: Patcher, op: OpName, t: Target, value: unknown): void {
+export function setComplex(p: PatchState, op: OpName, t: Target, value: unknown): void {
   const def = t.attr.definition;
   const update = complexUpdate(p, op, t, value);
   if (update.kind === 'nothing') return;
