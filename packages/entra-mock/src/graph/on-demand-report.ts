@@ -4,7 +4,7 @@
 // package.
 import type { ProvisionOnDemandReport } from '../engine/engine.ts';
 import type { ProvisionedIdentity } from '../logs/types.ts';
-import { GROUP_TARGET, USER_TARGET } from './sync-schema.ts';
+import { GROUP_TARGET, USER_TARGET } from './sync-types.ts';
 
 /** The `value` of a provisionOnDemand answer, parsed: one object's report. @internal */
 export interface OnDemandReport {

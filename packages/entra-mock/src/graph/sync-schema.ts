@@ -11,18 +11,12 @@ import {
   type MappingTable,
   toGraphAttributeMappings,
 } from '@scim/mapping';
-import { URN } from '@scim/schemas';
 import { SCOPING_OPERATORS, type ScopingFilter, type ScopingOperator } from '../engine/scoping.ts';
 import { badRequest } from './context.ts';
 import type { components } from './openapi.generated.ts';
-import type { JobRecord, SchemaState } from './sync.ts';
+import { GROUP_TARGET, type JobRecord, type SchemaState, USER_TARGET } from './sync-types.ts';
 
 type Schemas = components['schemas'];
-
-/** The target object of the job's user mapping (Graph names it by the enterprise URN). @internal */
-export const USER_TARGET = URN.EnterpriseUser;
-/** The target object of the job's group mapping. @internal */
-export const GROUP_TARGET = URN.Group;
 
 /** The schema of a new job from the `scim` template: Entra's default mappings, no scoping filters. @internal */
 export function defaultSchemaState(): SchemaState {

@@ -4,13 +4,13 @@ import {
   ACTIVE_INTERVAL,
   DISABLED_INTERVAL,
   EMPTY_HISTORY,
-  type JobExecution,
   NEVER,
   recordExecution,
   scheduleJson,
   statusJson,
   taskExecutionJson,
 } from './sync-status.ts';
+import type { JobExecution } from './sync-types.ts';
 
 function summary(counts: Partial<ProvisioningCycleSummary> = {}): ProvisioningCycleSummary {
   return {

@@ -7,7 +7,7 @@ import type {
   ProvisioningJobStatus,
 } from '../engine/engine.ts';
 import type { components } from './openapi.generated.ts';
-import { GROUP_TARGET, USER_TARGET } from './sync-schema.ts';
+import { GROUP_TARGET, type JobExecution, type JobHistory, USER_TARGET } from './sync-types.ts';
 
 type Schemas = components['schemas'];
 
@@ -24,27 +24,6 @@ export const DISABLED_INTERVAL = 'P10675199DT2H48M5.4775807S';
  * `steadyStateFirstAchievedTime` before steady state.
  */
 export const NEVER = '0001-01-01T00:00:00Z';
-
-/** One cycle as the service records it. @internal */
-export interface JobExecution {
-  readonly began: string;
-  readonly ended: string;
-  readonly summary: ProvisioningCycleSummary;
-  /** Objects in escrow after the cycle. */
-  readonly escrowed: number;
-  /** The error that stopped the cycle (the quarantine's), or `null`. */
-  readonly error: { code: string; message: string } | null;
-}
-
-/** What the service remembers of a job's cycles. @internal */
-export interface JobHistory {
-  readonly last: JobExecution | null;
-  readonly lastSuccessful: JobExecution | null;
-  readonly lastWithExports: JobExecution | null;
-  readonly successiveCompleteFailures: number;
-  readonly steadyStateFirst: string | null;
-  readonly steadyStateLast: string | null;
-}
 
 /** A job that has run no cycle. @internal */
 export const EMPTY_HISTORY: JobHistory = {

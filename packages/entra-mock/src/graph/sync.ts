@@ -1,7 +1,6 @@
 // The synchronization service behind Microsoft Graph's synchronization API: the jobs of a tenant's
 // enterprise applications, their secrets and schemas, each backed by the provisioning engine. The
 // Graph routes over it are in routes/sync-*.ts and routes/audit-logs.ts.
-import type { MappingTable } from '@scim/mapping';
 import {
   createProvisioningJob,
   type ProvisioningCycleSummary,
@@ -10,10 +9,10 @@ import {
   type ProvisioningJobOptions,
   type QuarantineThresholds,
 } from '../engine/engine.ts';
-import type { ScopingFilter } from '../engine/scoping.ts';
 import type { ProvisioningObjectSummary } from '../logs/types.ts';
 import type { EntraTenant } from '../tenant/tenant.ts';
-import { type JobExecution, type JobHistory, recordExecution } from './sync-status.ts';
+import { recordExecution } from './sync-status.ts';
+import type { JobExecution, JobRecord } from './sync-types.ts';
 
 /**
  * Options of {@link createSynchronization}: how the jobs it creates reach Tenant URLs and how they
@@ -84,38 +83,6 @@ export interface Synchronization {
    * @returns the cycle summaries
    */
   runDueCycles(): Promise<ProvisioningCycleSummary[]>;
-}
-
-/** A job's schema: mapping tables, scoping filters, flow types. @internal */
-export interface SchemaState {
-  users: MappingTable;
-  groups: MappingTable;
-  userFilters: ScopingFilter[];
-  groupFilters: ScopingFilter[];
-  actions: { create: boolean; update: boolean; delete: boolean };
-  groupsEnabled: boolean;
-  version: number;
-}
-
-/** A job as the service keeps it. @internal */
-export interface JobRecord {
-  readonly id: string;
-  readonly servicePrincipalId: string;
-  readonly ruleId: string;
-  /** `Disabled` until started, then `Active`, or `Paused` by an administrator. */
-  schedule: 'Active' | 'Disabled' | 'Paused';
-  settings: { name: string; value: string }[];
-  schema: SchemaState;
-  engine: ProvisioningJob | null;
-  /**
-   * The scope in effect (`SyncAll` when the engine was made or last restarted): Microsoft, switching
-   * from Sync All to Sync Assigned takes effect only after a restart.
-   */
-  scope: 'assigned' | 'all';
-  /** The cycles run so far, for the job's status. */
-  history: JobHistory;
-  /** When its recent provisionOnDemand requests came (tenant clock, epoch ms), for the rate limit. */
-  onDemandCalls: number[];
 }
 
 /** What a Graph call changed on a job, to pass on to its engine. @internal */

@@ -14,7 +14,7 @@
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { ScimError } from '@scim/schemas';
-import type { QueryParams } from './query.ts';
+import type { QueryParams } from './query-params.ts';
 
 /** What a cursor is bound to. @internal */
 export interface CursorScope {

@@ -9,19 +9,7 @@ import { ScimError } from '@scim/schemas';
 import type { StoreSort } from '../store/types.ts';
 import type { ResolvedConfig, ServedType } from './config.ts';
 import { checkFilterText } from './limits.ts';
-
-/** The parameters of a list query, from the URL or a `.search` body. @internal */
-export interface QueryParams {
-  readonly filter?: string | undefined;
-  readonly sortBy?: string | undefined;
-  readonly sortOrder?: string | undefined;
-  readonly startIndex?: number | string | undefined;
-  readonly count?: number | string | undefined;
-  /** RFC 9865: empty to start cursor paging, else a `nextCursor` the server gave. */
-  readonly cursor?: string | undefined;
-  readonly attributes?: string | readonly string[] | undefined;
-  readonly excludedAttributes?: string | readonly string[] | undefined;
-}
+import type { QueryParams } from './query-params.ts';
 
 const PARAMETERS = [
   'filter',

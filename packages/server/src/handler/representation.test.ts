@@ -1,7 +1,7 @@
 import { URN } from '@scim/schemas';
 import { describe, expect, test } from 'vitest';
 import type { StoredResource } from '../store/types.ts';
-import type { QueryParams } from './query.ts';
+import type { QueryParams } from './query-params.ts';
 import { locationOf, project, render, wants, wantsMembers } from './representation.ts';
 import { requestContext } from './test-helpers.ts';
 

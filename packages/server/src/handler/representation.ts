@@ -8,7 +8,8 @@ import type { Reply } from '../pipeline.ts';
 import type { StoredMember, StoredResource } from '../store/types.ts';
 import type { ServedType } from './config.ts';
 import type { RequestContext } from './context.ts';
-import { attributeList, type QueryParams } from './query.ts';
+import { attributeList } from './query.ts';
+import type { QueryParams } from './query-params.ts';
 import { scimJson } from './respond.ts';
 import { type Json, schemasOf } from './stored.ts';
 

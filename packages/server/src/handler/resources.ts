@@ -30,7 +30,7 @@ import {
   patchMoves,
   replaceMembers,
 } from './members.ts';
-import type { QueryParams } from './query.ts';
+import type { QueryParams } from './query-params.ts';
 import { locationOf, project, render, respondWith, wantsMembers, withGroups } from './representation.ts';
 import { empty, scimJson } from './respond.ts';
 import { toBody, toData, uniqueKeys } from './stored.ts';

@@ -4,7 +4,7 @@ import type { ProvisioningConnection } from '../../engine/engine.ts';
 import { badRequest, json, noContent, notFound, type RequestContext, type Route } from '../context.ts';
 import { GraphQueryError, parseSelect } from '../odata.ts';
 import type { components } from '../openapi.generated.ts';
-import type { JobRecord } from '../sync.ts';
+import type { JobRecord } from '../sync-types.ts';
 import type { SyncRouteContext } from './sync-context.ts';
 
 type Schemas = components['schemas'];

@@ -3,12 +3,8 @@
 import type { ProvisioningJob } from '../../engine/engine.ts';
 import type { EntraServicePrincipal } from '../../tenant/types.ts';
 import { badRequest, notFound } from '../context.ts';
-import {
-  type JobRecord,
-  type Synchronization,
-  type SynchronizationInternals,
-  synchronizationInternals,
-} from '../sync.ts';
+import { type Synchronization, type SynchronizationInternals, synchronizationInternals } from '../sync.ts';
+import type { JobRecord } from '../sync-types.ts';
 import { applicationByKey, servicePrincipalByKey } from './applications.ts';
 
 /** The synchronization routes' shared context. @internal */

@@ -10,9 +10,9 @@ import { GraphQueryError } from '../odata.ts';
 import { onDemandAnswer } from '../on-demand-report.ts';
 import { throttleOnDemand } from '../on-demand-throttle.ts';
 import type { components } from '../openapi.generated.ts';
-import type { JobRecord } from '../sync.ts';
 import { defaultSchemaState } from '../sync-schema.ts';
 import { EMPTY_HISTORY, type JobView, scheduleJson, statusJson } from '../sync-status.ts';
+import type { JobRecord } from '../sync-types.ts';
 import type { SyncRouteContext } from './sync-context.ts';
 
 type Schemas = components['schemas'];
