@@ -521,7 +521,27 @@ function writeLine(
     readable(`${redactSecrets(method)} ${path} ${status} ${duration}ms ${redactSecrets(requestId)}`);
     return;
   }
-  // Every value is redacted here, so the logger need not copy the line to scrub it.
+  const line = structuredLine(method, path, status, duration, requestId, header, details);
+  const message = `${line.method} ${path} ${status}`;
+  const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+  if (details.err === undefined && writeOwnLine(logger, level, line, message)) return;
+  logger[level](line, message);
+}
+
+/**
+ * The fields of a structured request line, every value redacted: the logger need not copy the line
+ * to scrub it, and marks it so ({@link scrubbed}), unless it carries an error (rare: a 500), which
+ * the logger scrubs into a plain object while other loggers get the error itself.
+ */
+function structuredLine(
+  method: string,
+  path: string,
+  status: number,
+  duration: number,
+  requestId: string,
+  header: (name: string) => string | undefined,
+  details: RequestLogDetails,
+): Record<string, unknown> {
   const line: Record<string, unknown> = {
     requestId: redactSecrets(requestId),
     method: redactSecrets(method),
@@ -535,14 +555,9 @@ function writeLine(
   if (length !== undefined && /^\d+$/.test(length)) line.requestBytes = Number(length);
   if (details.tenant !== undefined) line.tenant = redactSecrets(details.tenant);
   if (details.principal !== undefined) line.principal = redactSecrets(details.principal);
-  // A line with an error (rare: a 500) is scrubbed by the logger, which turns the error into a
-  // plain object; other loggers get the error itself.
   if (details.err !== undefined) line.err = details.err;
   else scrubbed.add(line);
-  const message = `${line.method} ${path} ${status}`;
-  const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
-  if (details.err === undefined && writeOwnLine(logger, level, line, message)) return;
-  logger[level](line, message);
+  return line;
 }
 
 const NO_DETAILS: RequestLogDetails = Object.freeze({});
