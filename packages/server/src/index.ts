@@ -53,7 +53,6 @@ export {
   toNodeMiddleware,
 } from './node.ts';
 export type * from './options.ts';
-export { safeParseDatabaseUrl } from './settings/safe-database-url.ts';
 export {
   CONNECTOR_DATABASE_URL,
   connectorDatabase,
@@ -76,6 +75,7 @@ export {
   type ScriptContext,
 } from './serve/serve.ts';
 export { type DatabaseTarget, describeDatabase, parseDatabaseUrl } from './settings/database-url.ts';
+export { safeParseDatabaseUrl } from './settings/safe-database-url.ts';
 export type { StoreLogger } from './store/fault-log.ts';
 export {
   type PgClientLike,
