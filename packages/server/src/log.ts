@@ -4,7 +4,6 @@ import {
   type PipelineRequest,
   pipelineOf,
   type Reply,
-  replyHeader,
   statusOf,
   withPipeline,
   withReplyHeader,
@@ -571,12 +570,9 @@ const readableLoggers = new WeakMap<object, (line: string) => void>();
  * without the structured line's other fields (user agent, request size). @internal
  */
 export function readableRequestLines(write: (line: string) => void): RequestLogger {
-  const logger: RequestLogger = {
-    // Reached only by logRequest's callers outside withRequestLogging's line: the same line.
-    info: (record) => write(readableLine(record)),
-    warn: (record) => write(readableLine(record)),
-    error: (record) => write(readableLine(record)),
-  };
+  // Reached only by logRequest's callers outside withRequestLogging's line: the same line.
+  const line = (record: object) => write(readableLine(record));
+  const logger: RequestLogger = { info: line, warn: line, error: line };
   readableLoggers.set(logger, write);
   return logger;
 }
@@ -622,11 +618,10 @@ function writeOwnLine(
   const state = logger as unknown as PinoState;
   const stream = state[STREAM] as { write?: (line: string) => unknown; [key: symbol]: unknown } | undefined;
   if (typeof stream?.write !== 'function') return false;
-  const levelString = (state[LEVEL_STRINGS] as Readonly<Record<number, string>>)[
-    state.levels.values[level] ?? 30
-  ];
+  const value = state.levels.values[level] ?? 30;
+  const levelString = (state[LEVEL_STRINGS] as Readonly<Record<number, string>>)[value];
   if (stream[NEEDS_METADATA] || state[MESSAGE_PREFIX] || levelString === undefined) return false;
-  if ((state.levels.values[level] ?? 30) < state.levelVal) return true;
+  if (value < state.levelVal) return true;
   let out = `${levelString}${(state[TIME] as () => string)()}${state[CHINDINGS] as string}`;
   for (const key in line) {
     const field = line[key];
@@ -734,8 +729,6 @@ export function withRequestLogging(
     return pending.then(
       (reply) => {
         line(statusOf(reply), NO_DETAILS);
-        // The handler of createScimHandler answers with the id it was given: no copy then.
-        if (replyHeader(reply, 'x-request-id') === requestId) return reply;
         return withReplyHeader(reply, 'x-request-id', requestId, true);
       },
       (error: unknown) => {

@@ -133,10 +133,13 @@ export function replyHeader(reply: Reply, name: string): string | undefined {
 }
 
 /**
- * The reply with one more header (`set` when it has it already). A `Response` whose headers are
- * immutable (a `/Me` handler that proxied a fetch) stays as it is, unless `copy`: then a copy.
+ * The reply with one more header (`set` when it has it already; the reply itself when it has that
+ * value already). A `Response` whose headers are immutable (a `/Me` handler that proxied a fetch)
+ * stays as it is, unless `copy`: then a copy.
  */
 export function withReplyHeader(reply: Reply, name: string, value: string, copy = false): Reply {
+  // Already so (the handler set the id the request logger gave it): the reply as it is, no copy.
+  if (replyHeader(reply, name) === value) return reply;
   if (!(reply instanceof Response)) return { ...reply, headers: { ...reply.headers, [name]: value } };
   try {
     reply.headers.set(name, value);
