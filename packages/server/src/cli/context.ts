@@ -15,7 +15,7 @@ import type { ScimStore } from '../store/types.ts';
  *   out: (text) => printed.push(text), err: (text) => printed.push(text),
  *   openStore: async () => memoryStore(), // instead of the database DATABASE_URL names
  * });
- * code; // 0; printed[0] is 'Tenant URL:   http://localhost:3000/scim/v2', printed[1] the Secret Token
+ * code; // 0; printed[0] is 'Tenant URL:   http://localhost:8080', printed[1] the Secret Token
  * ```
  * @see https://datatracker.ietf.org/doc/html/rfc7644#section-2
  */

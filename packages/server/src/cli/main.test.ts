@@ -38,7 +38,7 @@ describe('the scim-server bin', { timeout: 30_000 }, () => {
     const { code, stdout, stderr } = await scimServer(['tokens', 'create', '--tenant', 'default']);
     expect(code).toBe(0);
     expect(stdout).toMatch(
-      /^Tenant URL: {3}http:\/\/localhost:3000\/scim\/v2\nSecret Token: scim_[0-9a-f]{16}_[A-Za-z0-9_-]{43}\n\(token tok_[0-9a-f]{16}; it is shown once/,
+      /^Tenant URL: {3}http:\/\/localhost:8080\nSecret Token: scim_[0-9a-f]{16}_[A-Za-z0-9_-]{43}\n\(token tok_[0-9a-f]{16}; it is shown once/,
     );
     expect(stderr).toBe('');
   });

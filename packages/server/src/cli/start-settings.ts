@@ -34,6 +34,9 @@ export interface StartSettings {
   readonly queryTimeout: number | undefined;
 }
 
+/** The port `scim-server start` listens on when neither `--port` nor PORT says another. */
+export const DEFAULT_PORT = '8080';
+
 /**
  * Reads and checks the settings of `scim-server start`.
  *
@@ -53,7 +56,7 @@ export function startSettings(
   env: CliContext['env'],
   cwd: string,
 ): StartSettings {
-  const portText = values.port ?? env.PORT ?? '8080';
+  const portText = values.port ?? env.PORT ?? DEFAULT_PORT;
   const port = parsePort(portText);
   if (port === undefined) {
     throw new CliError(`PORT "${portText}" is not a TCP port; use a number from 0 to 65535.`, 2);

@@ -25,13 +25,28 @@ const authenticates = async (store: ReturnType<typeof fakeStore>, token: string,
   )) !== undefined;
 
 describe('scim-server tokens create', () => {
+  it.each([
+    [{}, 'http://localhost:8080'],
+    [{ BASE_PATH: '/scim/v2' }, 'http://localhost:8080/scim/v2'],
+    [{ BASE_PATH: '/scim/v2', PORT: '9000' }, 'http://localhost:9000/scim/v2'],
+    [{ BASE_PATH: '/scim/v2', PORT: 'http' }, 'http://localhost:8080/scim/v2'],
+    [
+      { BASE_PATH: '/scim/{tenant}', PUBLIC_URL: 'https://scim.example.com' },
+      'https://scim.example.com/scim/contoso',
+    ],
+  ])('prints the Tenant URL scim-server start serves with the same environment (%o)', async (env, url) => {
+    const { context } = setup({ DATABASE_URL: 'postgres://db/scim', ...env });
+    expect(await runCli(['tokens', 'create', '--tenant', 'contoso'], context)).toBe(0);
+    expect(context.stdout[0]).toBe(`Tenant URL:   ${url}`);
+  });
+
   it('prints the Tenant URL and the token once, and stores only its hash', async () => {
     const { store, context } = setup({ DATABASE_URL: 'postgres://db/scim' });
     expect(await runCli(['tokens', 'create', '--tenant', 'contoso', '--label', 'Entra'], context)).toBe(0);
     expect(context.urls).toEqual(['postgres://db/scim']);
     expect(store.calls).toEqual(['open User,Group', 'close']);
     expect(context.stdout).toHaveLength(3);
-    expect(context.stdout[0]).toBe('Tenant URL:   http://localhost:3000/scim/v2');
+    expect(context.stdout[0]).toBe('Tenant URL:   http://localhost:8080');
     const token = secretOf(context.stdout);
     expect(token).toMatch(TOKEN);
     const [record] = store.tokens.records;

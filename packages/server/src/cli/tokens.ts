@@ -1,7 +1,8 @@
 import { tokenCommand, tokenCommandUsage } from '../auth/token-command.ts';
-import { publicUrl } from '../serve/env.ts';
+import { parsePort, publicUrl } from '../serve/env.ts';
 import { DEFAULT_DATABASE } from '../settings/database-url.ts';
 import type { CliContext } from './context.ts';
+import { DEFAULT_PORT } from './start-settings.ts';
 import { DEFAULT_RESOURCE_TYPES } from './store.ts';
 
 const note = `Each token opens one tenant (--tenant default for a server without {tenant} in BASE_PATH).
@@ -12,7 +13,8 @@ Tenant URL printed.`;
 /** The token command's options that `scim-server tokens` sets, from the environment. */
 function cliOptions(env: CliContext['env']) {
   return {
-    basePath: env.BASE_PATH?.trim() || '/scim/v2',
+    // As scim-server start serves: at the root unless BASE_PATH says where.
+    basePath: env.BASE_PATH?.trim() || '',
     tenantOption: 'tenant',
     requireTenant: true,
     command: 'scim-server tokens',
@@ -53,11 +55,10 @@ export async function tokensCommand(argv: readonly string[], context: CliContext
   });
 }
 
-/** Where the server is reached, for the Tenant URL: PUBLIC_URL, else HOST and PORT (3000 when PORT is not a port). */
+/**
+ * Where `scim-server start` is reached with the same environment, for the Tenant URL: PUBLIC_URL,
+ * else HOST and PORT (start's default port when PORT is unset or not a port).
+ */
 function tenantOrigin(env: CliContext['env']): string {
-  try {
-    return publicUrl(env);
-  } catch {
-    return publicUrl({ ...env, PORT: undefined });
-  }
+  return publicUrl(env, parsePort(env.PORT?.trim() || DEFAULT_PORT) ?? Number(DEFAULT_PORT));
 }
