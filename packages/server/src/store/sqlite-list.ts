@@ -10,7 +10,8 @@
  */
 
 import { type ListPosition, Params, SqlCompiler, sqliteDialect } from './sql/compile.ts';
-import { markedRows, type PageMark, PageMarks } from './sql/page-marks.ts';
+import { climbSql } from './sql/ladder.ts';
+import { type Climb, markedRows, type PageMark, PageMarks } from './sql/page-marks.ts';
 import { pageSql, paging, type ResourceRow, readPosition } from './sql/shared.ts';
 import { BUDGET_CHECK, WALK_BUDGET_CHECK } from './sqlite-functions.ts';
 import type { ListJob } from './sqlite-read.ts';
@@ -27,6 +28,8 @@ export interface ListPlan {
   readonly lead: number;
   /** Read one more row than the page (keyset paging: whether more follow). */
   readonly keyset: boolean;
+  /** The climb of the list's ladder to read first (then plan the page again), if it needs one. */
+  readonly climb?: { readonly climb: Climb; readonly job: ListJob };
 }
 
 /** What a list compiles with. @internal */
@@ -74,6 +77,8 @@ export function listPlan(
   const key = keyset || limit === 0 || !useMarks ? undefined : JSON.stringify([where, order, countValues]);
   const list = key !== undefined && PageMarks.fits(key) ? key : undefined;
   const mark = list === undefined || offset === 0 ? undefined : marks.nearest(list, offset);
+  const climb =
+    list === undefined || query.filter !== undefined ? undefined : marks.climb(list, offset, mark);
   const start: ListPosition | undefined =
     query.after === undefined ? mark?.position : readPosition(query.after);
   const after = start === undefined ? '' : ` AND ${compiler.after(query.sort, start)}`;
@@ -87,16 +92,17 @@ export function listPlan(
     list === undefined
       ? ''
       : `, (SELECT cursor FROM changes WHERE tenant = ${t} ORDER BY cursor DESC LIMIT 1) AS list_version`;
+  // Unfiltered: the trigger-kept count (migration 4) instead of counting every row.
+  const count =
+    query.filter === undefined
+      ? {
+          sql: 'SELECT n FROM resource_counts WHERE tenant = ? AND resource_type = ?',
+          values: [tenant, query.resourceType],
+        }
+      : { sql: `SELECT COUNT(*) AS n FROM resources AS r WHERE ${where}`, values: countValues };
   const job: ListJob = {
     kind: 'list',
-    // Unfiltered: the trigger-kept count (migration 4) instead of counting every row.
-    count:
-      query.filter === undefined
-        ? {
-            sql: 'SELECT n FROM resource_counts WHERE tenant = ? AND resource_type = ?',
-            values: [tenant, query.resourceType],
-          }
-        : { sql: `SELECT COUNT(*) AS n FROM resources AS r WHERE ${where}`, values: countValues },
+    count,
     page: {
       sql: pageSql(
         'resources',
@@ -115,13 +121,39 @@ export function listPlan(
     ...(query.members === true && storage?.referenceAttribute !== undefined ? { membersOf: tenant } : {}),
     ...(query.filter === undefined ? { walk: skip + limit } : {}),
   };
+  const climbing = climb === undefined ? undefined : climbJob(context, query, climb, count);
   return {
     job,
+    ...(climbing === undefined ? {} : { climb: climbing }),
     ...(list === undefined ? {} : { list }),
     ...(mark === undefined ? {} : { mark }),
     lead,
     keyset,
   };
+}
+
+/** The job of a climb (see `sql/ladder.ts`), `undefined` when the list's sort has no index. */
+function climbJob(
+  context: ListContext,
+  query: ListQuery,
+  climb: Climb,
+  count: ListJob['count'],
+): { readonly climb: Climb; readonly job: ListJob } | undefined {
+  const statement = climbSql(
+    {
+      dialect: sqliteDialect,
+      postgres: false,
+      resources: 'resources',
+      changes: 'changes',
+      tenant: context.tenant,
+      resourceType: query.resourceType,
+      sort: query.sort,
+      check: WALK_BUDGET_CHECK,
+    },
+    climb,
+  );
+  if (statement === undefined) return undefined;
+  return { climb, job: { kind: 'list', count, page: statement, offset: 0, limit: climb.hops } };
 }
 
 /**

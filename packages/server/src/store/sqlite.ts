@@ -4,6 +4,7 @@ import { isScimError, ScimError } from '@scim/schemas';
 import { overBudget, queryBudget } from './budget.ts';
 import { FaultLog, type StoreLogger } from './fault-log.ts';
 import { indexedValues } from './sql/indexed.ts';
+import { climbedRows } from './sql/ladder.ts';
 import { PageMarks } from './sql/page-marks.ts';
 import type { MigrationReport, UnreservedKey } from './sql/refold.ts';
 import {
@@ -854,6 +855,12 @@ class SqliteScimStore implements SqliteStore {
   async list(tenant: string, query: ListQuery): Promise<ListPage> {
     const context = { tenant, storage: this.types.get(query.resourceType), memberships: this.memberships() };
     let plan = listPlan(context, query, this.marks);
+    if (plan.climb !== undefined) {
+      // A deep page far from any mark: climb the list's ladder first, then read from its rung.
+      const rungs = await this.read(plan.climb.job, this.budgetMs, query.resourceType);
+      climbedRows(plan.climb.climb, rungs.rows, this.marks);
+      plan = listPlan(context, query, this.marks);
+    }
     let found = await this.read(plan.job, this.budgetMs, query.resourceType);
     let rows = pageRows(plan, found.rows, found.total, this.marks);
     if (rows === undefined) {

@@ -55,3 +55,55 @@ describe('PageMarks', () => {
     expect(marks.size).toBe(0);
   });
 });
+
+describe('PageMarks ladders', () => {
+  const ladder = { minSkip: 100, minStep: 16, maxRungs: 8 };
+  const rungs = (from: number, step: number, n: number) =>
+    Array.from({ length: n }, (_, i) => at(from + (i + 1) * step));
+
+  it('climbs for a page far from every mark, in steps such that half the rungs reach it', () => {
+    const marks = new PageMarks(64, 32, ladder);
+    expect(marks.climb('list', 99, undefined)).toBeUndefined();
+    // 4 rungs of 16 reach 64 only: the step doubles to 32 (4 x 32 = 128 >= 100).
+    expect(marks.climb('list', 100, undefined)).toEqual({ list: 'list', step: 32, hops: 3 });
+    marks.remember('list', 7, [[150, at(150)]]);
+    expect(marks.climb('list', 200, marks.nearest('list', 200))).toBeUndefined();
+  });
+
+  it('reads a page from the highest rung at or below it, of the version the rungs were read in', () => {
+    const marks = new PageMarks(64, 32, ladder);
+    const climb = marks.climb('list', 100, undefined);
+    marks.climbed(climb!, 7, rungs(0, 32, 3));
+    expect(marks.nearest('list', 70)).toEqual({ offset: 64, position: at(64), version: 7 });
+    expect(marks.nearest('list', 100)).toEqual({ offset: 96, position: at(96), version: 7 });
+    expect(marks.nearest('list', 31)).toBeUndefined();
+    // A page mark nearer than the rung wins.
+    marks.remember('list', 7, [[90, at(90)]]);
+    expect(marks.nearest('list', 95)?.offset).toBe(90);
+    // Past the ladder: climb on from its last rung, up to `maxRungs`.
+    const on = marks.climb('list', 400, marks.nearest('list', 400));
+    expect(on).toEqual({
+      list: 'list',
+      step: 32,
+      hops: 5,
+      from: { offset: 96, position: at(96), version: 7 },
+    });
+    marks.climbed(on!, 7, rungs(96, 32, 5));
+    expect(marks.nearest('list', 400)).toEqual({ offset: 256, position: at(256), version: 7 });
+    expect(marks.climb('list', 400, marks.nearest('list', 400))).toEqual(undefined);
+  });
+
+  it('drops rungs hopped to from a rung of other data, and a ladder of older data', () => {
+    const marks = new PageMarks(64, 32, ladder);
+    marks.climbed(marks.climb('list', 100, undefined)!, 7, rungs(0, 32, 3));
+    const on = marks.climb('list', 300, marks.nearest('list', 300))!;
+    // The data changed (version 8) between the ladder and this climb from its last rung.
+    marks.climbed(on, 8, rungs(96, 32, 5));
+    expect(marks.nearest('list', 70)).toBeUndefined();
+    expect(marks.nearest('list', 300)).toBeUndefined();
+    // A ladder of version 7 is ignored once the list holds marks of 8.
+    marks.remember('list', 8, [[10, at(10)]]);
+    marks.climbed(marks.climb('list', 100, undefined)!, 7, rungs(0, 32, 3));
+    expect(marks.nearest('list', 70)).toBeUndefined();
+  });
+});
