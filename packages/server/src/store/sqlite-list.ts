@@ -17,6 +17,10 @@ import { BUDGET_CHECK, WALK_BUDGET_CHECK } from './sqlite-functions.ts';
 import type { ListJob } from './sqlite-read.ts';
 import type { ListQuery, ResourceTypeStorage } from './types.ts';
 
+/** The data's version as a list page reads it (the tenant's last change; `?`: the tenant). @internal */
+export const LIST_VERSION =
+  'SELECT cursor AS list_version FROM changes WHERE tenant = ? ORDER BY cursor DESC LIMIT 1';
+
 /** A list page's job and how to read its rows. @internal */
 export interface ListPlan {
   readonly job: ListJob;
@@ -28,6 +32,8 @@ export interface ListPlan {
   readonly lead: number;
   /** Read one more row than the page (keyset paging: whether more follow). */
   readonly keyset: boolean;
+  /** Whether the page may climb its list's ladder: plan it again with the data's version. */
+  readonly probe: boolean;
   /** The climb of the list's ladder to read first (then plan the page again), if it needs one. */
   readonly climb?: { readonly climb: Climb; readonly job: ListJob };
 }
@@ -42,7 +48,8 @@ export interface ListContext {
 /**
  * The job of a list page: from the nearest mark of its list in `marks` when `useMarks` and one
  * spares enough of the skip, else at its offset. A `startIndex` page past the first reads the row
- * before it too (`lead`), which marks where it starts.
+ * before it too (`lead`), which marks where it starts. With the data's version (`dataVersion`), the plan may
+ * climb the list's ladder first (`climb`); without, it says whether it may (`probe`).
  * @internal
  */
 export function listPlan(
@@ -50,6 +57,7 @@ export function listPlan(
   query: ListQuery,
   marks: PageMarks,
   useMarks = true,
+  dataVersion?: number,
 ): ListPlan {
   const { tenant, storage } = context;
   const params = new Params(false);
@@ -77,8 +85,9 @@ export function listPlan(
   const key = keyset || limit === 0 || !useMarks ? undefined : JSON.stringify([where, order, countValues]);
   const list = key !== undefined && PageMarks.fits(key) ? key : undefined;
   const mark = list === undefined || offset === 0 ? undefined : marks.nearest(list, offset);
-  const climb =
-    list === undefined || query.filter !== undefined ? undefined : marks.climb(list, offset, mark);
+  // A deep page far from any mark may climb its list's ladder, when the data's version is the marks'.
+  const deep = list !== undefined && query.filter === undefined && marks.mayClimb(list, offset, mark);
+  const climb = deep && dataVersion !== undefined ? marks.climb(list, offset, mark, dataVersion) : undefined;
   const start: ListPosition | undefined =
     query.after === undefined ? mark?.position : readPosition(query.after);
   const after = start === undefined ? '' : ` AND ${compiler.after(query.sort, start)}`;
@@ -124,6 +133,7 @@ export function listPlan(
   const climbing = climb === undefined ? undefined : climbJob(context, query, climb, count);
   return {
     job,
+    probe: deep && dataVersion === undefined,
     ...(climbing === undefined ? {} : { climb: climbing }),
     ...(list === undefined ? {} : { list }),
     ...(mark === undefined ? {} : { mark }),

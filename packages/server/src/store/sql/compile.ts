@@ -935,6 +935,17 @@ export class SqlCompiler {
     return k === undefined ? `r.seq > ${seq}` : this.afterKey(k, key, seq);
   }
 
+  /**
+   * For a key that is never `NULL` (see {@link sort}): the rows from a key on in the sort's order
+   * (`from`, a range of the sort index that starts at the key's first row) and the rows of that key
+   * (`tie`), `key` given as SQL; `undefined` for other sorts.
+   */
+  keyRange(sort: StoreSort | undefined, key: string): { from: string; tie: string } | undefined {
+    const k = this.sortParts(sort);
+    if (k?.kind !== 'total') return undefined;
+    return { from: `${k.key} ${k.descending ? '<' : '>'}= ${key}`, tie: `${k.key} = ${key}` };
+  }
+
   /** Whether a sort's key is missing in some rows as SQL `NULL` (a position's key may be `NULL`). */
   nullableSort(sort: StoreSort | undefined): boolean {
     const kind = this.sortParts(sort)?.kind;

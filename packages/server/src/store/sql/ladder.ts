@@ -63,14 +63,20 @@ export function climbSql(
   const step = p.count(climb.step);
   const skip = p.count(climb.step - 1);
   const top = p.count((climb.from?.offset ?? 0) + climb.hops * climb.step);
-  const hop = (after: string) =>
-    `(SELECT r.seq FROM ${T} AS r WHERE ${where}${after} ORDER BY ${order} LIMIT 1 OFFSET ${skip})`;
+  const hop = (after: string, offset = skip) =>
+    `(SELECT r.seq FROM ${T} AS r WHERE ${where}${after} ORDER BY ${order} LIMIT 1 OFFSET ${offset})`;
   const start = climb.from === undefined ? '' : ` AND ${c.after(sort, climb.from.position)}`;
   const first = p.count((climb.from?.offset ?? 0) + climb.step);
   // The next hop after the rung `h`; a key that may be NULL takes the range of a missing key then.
+  const after = hop(` AND ${c.afterRow(sort, 'h.k', 'h.s')}`);
+  const range = c.keyRange(sort, 'h.k');
   const next = c.nullableSort(sort)
-    ? `CASE WHEN h.k IS NULL THEN ${hop(` AND ${c.afterRow(sort, undefined, 'h.s')}`)} ELSE ${hop(` AND ${c.afterRow(sort, 'h.k', 'h.s')}`)} END`
-    : hop(` AND ${c.afterRow(sort, 'h.k', 'h.s')}`);
+    ? `CASE WHEN h.k IS NULL THEN ${hop(` AND ${c.afterRow(sort, undefined, 'h.s')}`)} ELSE ${after} END`
+    : range === undefined
+      ? after
+      : // The rung the only row of its key (as a unique key's always is): the hop is a range from
+        // that key, one row longer, which tests no row (the range after the rung tests each).
+        `CASE WHEN (SELECT COUNT(*) FROM ${T} AS r WHERE r.tenant = ${t} AND r.resource_type = ${rt} AND ${range.tie} AND r.seq <= h.s) = 1 THEN ${hop(` AND ${range.from}`, step)} ELSE ${after} END`;
   // PostgreSQL: the key's own collation ("C") would differ from the column's first (NULL) value's.
   const keyOf =
     key === 'NULL'
@@ -110,9 +116,28 @@ export function climbedRows(climb: Climb, rows: readonly ResourceRow[], marks: P
   marks.climbed(climb, Number(first.list_version ?? 0), rungs.map(positionOf));
 }
 
+/** The statement of the data's version (the tenant's last change), as a list page reads it. @internal */
+export function versionSql(target: LadderTarget): {
+  readonly sql: string;
+  readonly values: readonly (string | number | null)[];
+} {
+  const p = new Params(target.postgres);
+  const t = p.text(target.tenant);
+  return {
+    sql: `SELECT cursor AS list_version FROM ${target.changes} WHERE tenant = ${t} ORDER BY cursor DESC LIMIT 1`,
+    values: p.values,
+  };
+}
+
+/** The version a {@link versionSql} row gives (0 before the first change). @internal */
+export function versionOf(row: { readonly list_version?: unknown } | undefined): number {
+  return Number(row?.list_version ?? 0);
+}
+
 /**
- * The mark a page at a 0-based offset reads from after climbing its list's ladder when it needs
- * to (`run` runs the climb's statement), else `mark` (the nearest without climbing). @internal
+ * The mark a page at a 0-based offset reads from after climbing its list's ladder when it may
+ * (`run` runs the version's statement, then the climb's), else `mark` (the nearest without
+ * climbing). @internal
  */
 export async function climbLadder(
   target: LadderTarget,
@@ -120,7 +145,10 @@ export async function climbLadder(
   page: { readonly list: string; readonly offset: number; readonly mark: PageMark | undefined },
   run: (sql: string, values: readonly (string | number | null)[]) => Promise<readonly ResourceRow[]>,
 ): Promise<PageMark | undefined> {
-  const climb = marks.climb(page.list, page.offset, page.mark);
+  if (!marks.mayClimb(page.list, page.offset, page.mark)) return page.mark;
+  const current = versionSql(target);
+  const version = versionOf((await run(current.sql, current.values))[0]);
+  const climb = marks.climb(page.list, page.offset, page.mark, version);
   const statement = climb === undefined ? undefined : climbSql(target, climb);
   if (climb === undefined || statement === undefined) return page.mark;
   climbedRows(climb, await run(statement.sql, statement.values), marks);

@@ -163,6 +163,9 @@ function describeWith(
                 const start = 1 + (s.pick % (live.length + 1));
                 await check(start, s.count);
                 await check(start, s.count);
+                // With ladders: pages at other offsets of the same data, which climb and read from rungs.
+                for (let i = 1; ladders && i <= 3; i++)
+                  await check(1 + ((s.pick + 7 * i) % (live.length + 1)), s.count);
               } else if (s.kind === 'walk') {
                 for (let start = 1, total = 1; start <= total; start += s.count)
                   total = await check(start, s.count);

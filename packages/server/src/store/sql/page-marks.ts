@@ -12,9 +12,10 @@
  * A page at an offset no page began or ended near would still skip every row before it. For that
  * a list also keeps a ladder: marks every `step` rows from the first (rungs), found by one
  * statement that hops from rung to rung in the sort index (`sql/ladder.ts`) when a page needs a
- * skip of at least {@link LadderOptions.minSkip} rows. The climb costs about what that one skip
- * does; after it, a page at any offset the ladder reaches skips fewer than `step` rows, until the
- * data changes (a new version drops the ladder with the marks).
+ * skip of at least {@link LadderOptions.minSkip} rows and a page of the same version of the data
+ * did before (the store reads the version first). The climb costs about what that one skip does;
+ * after it, a page at any offset the ladder reaches skips fewer than `step` rows, until the data
+ * changes (a new version drops the ladder with the marks).
  *
  * @internal
  * @packageDocumentation
@@ -35,6 +36,8 @@ interface ListMarks {
   readonly marks: Map<number, ListPosition>;
   /** Rungs: `rungs[i]` is the mark at offset `(i + 1) * step`. */
   ladder?: { readonly step: number; readonly rungs: ListPosition[] };
+  /** A page of this version skipped at least `minSkip` rows (the next such page climbs). */
+  missed?: boolean;
 }
 
 /** When a list climbs a ladder and how far apart its rungs are. @internal */
@@ -122,14 +125,27 @@ export class PageMarks {
   }
 
   /**
-   * The climb a page at a 0-based offset needs first, if any: when the nearest mark (`mark`, from
-   * {@link nearest}) leaves at least `minSkip` rows to skip and the ladder can reach closer.
+   * Whether a page at a 0-based offset may climb (then ask {@link climb} with the data's version):
+   * its nearest mark (`mark`, from {@link nearest}) leaves at least `minSkip` rows to skip, and a
+   * page of the list skipped as many before, or it has a ladder. A list's first deep page skips
+   * as a page always did: when every page comes after a write, no climb would pay.
    */
-  climb(list: string, offset: number, mark: PageMark | undefined): Climb | undefined {
-    const { minSkip, minStep, maxRungs } = this.#ladder;
-    if (offset - (mark?.offset ?? 0) < minSkip || !PageMarks.fits(list)) return undefined;
+  mayClimb(list: string, offset: number, mark: PageMark | undefined): boolean {
     const found = this.#lists.get(list);
-    const ladder = found?.ladder;
+    if (found === undefined || offset - (mark?.offset ?? 0) < this.#ladder.minSkip) return false;
+    return found.missed === true || found.ladder !== undefined;
+  }
+
+  /**
+   * The climb a page at a 0-based offset needs first, if any: when it {@link mayClimb}, the list's
+   * marks are of the data's current version (`version`, read just before), and the ladder can
+   * reach closer than `mark`.
+   */
+  climb(list: string, offset: number, mark: PageMark | undefined, version: number): Climb | undefined {
+    const { minStep, maxRungs } = this.#ladder;
+    const found = this.#lists.get(list);
+    if (found?.version !== version || !this.mayClimb(list, offset, mark)) return undefined;
+    const ladder = found.ladder;
     // A new ladder's step: at least `minStep`, and such that `maxRungs / 2` rungs reach the page.
     let step = ladder?.step ?? minStep;
     while (ladder === undefined && step * (maxRungs / 2) < offset) step *= 2;
@@ -137,11 +153,16 @@ export class PageMarks {
     const hops = Math.min(Math.floor(offset / step), maxRungs) - held;
     if (hops <= 0) return undefined;
     const top = ladder?.rungs[held - 1];
-    const from =
-      top === undefined || found === undefined
-        ? undefined
-        : { offset: held * step, position: top, version: found.version };
+    const from = top === undefined ? undefined : { offset: held * step, position: top, version };
     return { list, step, hops, ...(from === undefined ? {} : { from }) };
+  }
+
+  /** Notes a page read at a version that skipped `rows` rows from its mark (or the first row). */
+  skipped(list: string, version: number, rows: number): void {
+    if (rows < this.#ladder.minSkip || !PageMarks.fits(list)) return;
+    const found = this.#lists.get(list);
+    if (found !== undefined && found.version > version) return;
+    this.#holder(list, version).missed = true;
   }
 
   /**
@@ -253,5 +274,6 @@ export function markedRows(
   const last = page[page.length - 1];
   if (last !== undefined && page.length === limit) found.push([offset + page.length, positionOf(last)]);
   marks.remember(list, version, found);
+  marks.skipped(list, version, offset - (mark?.offset ?? 0));
   return page;
 }
