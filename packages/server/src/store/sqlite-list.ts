@@ -21,6 +21,14 @@ import type { ListQuery, ResourceTypeStorage } from './types.ts';
 export const LIST_VERSION =
   'SELECT cursor AS list_version FROM changes WHERE tenant = ? ORDER BY cursor DESC LIMIT 1';
 
+/**
+ * Rows a page skips with a plain `OFFSET` on its index walk (SQLite reads a skipped row's table
+ * entry only for its output, which it skips): a skip this short (from a rung or a mark) is no
+ * dearer that way, and the page keeps its index order (the subquery of a longer skip reads the
+ * rows by key and sorts them, which sends the read to a reader thread).
+ */
+const PLAIN_SKIP = 512;
+
 /** A list page's job and how to read its rows. @internal */
 export interface ListPlan {
   readonly job: ListJob;
@@ -119,7 +127,7 @@ export function listPlan(
         order,
         limitParam,
         offsetParam,
-        skip - lead > 0,
+        skip - lead > PLAIN_SKIP,
         sortKey,
         version,
       ),
