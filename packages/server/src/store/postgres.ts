@@ -3,7 +3,7 @@ import { isScimError, ScimError } from '@scim/schemas';
 import { overBudget, queryBudget } from './budget.ts';
 import { Params, postgresDialect, SqlCompiler } from './sql/compile.ts';
 import { climbLadder, type LadderTarget } from './sql/ladder.ts';
-import { markedRows, PageMarks } from './sql/page-marks.ts';
+import { markedRows, PageMarks, PLAIN_SKIP } from './sql/page-marks.ts';
 import { postgresMigrations } from './sql/postgres-schema.ts';
 import type { MigrationReport, UnreservedKey } from './sql/refold.ts';
 import {
@@ -1046,7 +1046,7 @@ class PostgresScimStore implements PostgresStore {
         order,
         limitParam,
         offsetParam,
-        skip - lead > 0,
+        skip - lead > PLAIN_SKIP,
         sortKey,
         `, (${countSql}) AS total_count${version}`,
       ),

@@ -11,7 +11,7 @@
 
 import { type ListPosition, Params, SqlCompiler, sqliteDialect } from './sql/compile.ts';
 import { climbSql } from './sql/ladder.ts';
-import { type Climb, markedRows, type PageMark, PageMarks } from './sql/page-marks.ts';
+import { type Climb, markedRows, type PageMark, PageMarks, PLAIN_SKIP } from './sql/page-marks.ts';
 import { pageSql, paging, type ResourceRow, readPosition } from './sql/shared.ts';
 import { BUDGET_CHECK, WALK_BUDGET_CHECK } from './sqlite-functions.ts';
 import type { ListJob } from './sqlite-read.ts';
@@ -20,14 +20,6 @@ import type { ListQuery, ResourceTypeStorage } from './types.ts';
 /** The data's version as a list page reads it (the tenant's last change; `?`: the tenant). @internal */
 export const LIST_VERSION =
   'SELECT cursor AS list_version FROM changes WHERE tenant = ? ORDER BY cursor DESC LIMIT 1';
-
-/**
- * Rows a page skips with a plain `OFFSET` on its index walk (SQLite reads a skipped row's table
- * entry only for its output, which it skips): a skip this short (from a rung or a mark) is no
- * dearer that way, and the page keeps its index order (the subquery of a longer skip reads the
- * rows by key and sorts them, which sends the read to a reader thread).
- */
-const PLAIN_SKIP = 512;
 
 /** A list page's job and how to read its rows. @internal */
 export interface ListPlan {

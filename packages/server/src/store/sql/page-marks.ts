@@ -65,6 +65,16 @@ export interface Climb {
   readonly from?: PageMark;
 }
 
+/**
+ * The most rows a page skips with a plain `OFFSET` in its index walk (a page from a rung or a
+ * mark, or near the first row), not in the subquery of `pageSql`'s deep form: that reads the
+ * page's rows by key and sorts them again (on SQLite in a temporary B-tree, which sends the read
+ * to a reader thread; PostgreSQL may plan it as a scan of every row), which a skip this short
+ * does not repay. SQLite reads a skipped row's table entry only for its output; PostgreSQL reads
+ * at most this many rows more. @internal
+ */
+export const PLAIN_SKIP = 512;
+
 /** How many lists keep marks (the least recently used is dropped first). */
 const LISTS = 64;
 /** How many marks one list keeps. */
