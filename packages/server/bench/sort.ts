@@ -2,14 +2,17 @@
  * Sorted and deep pages of a user list, side by side, on SQLite (100,000 users) and PostgreSQL
  * (20,000 users, schema `bench_sort` of DATABASE_URL): an unsorted page 1 against a sorted page
  * 1 on each indexed sort key, a deep `startIndex` page, `startIndex` pages read one after the
- * other up to it and pages at offsets no page started or ended at before, and a deep cursor page
- * (RFC 9865), with each case's ratio to the unsorted page 1.
+ * other up to it, pages at offsets no page started or ended at before (and the same after a write
+ * each time, run after the other cases), and a deep cursor page (RFC 9865), with each case's
+ * latency, CPU time of the process (every thread) and ratios to the unsorted page 1.
  *
  *   pnpm --filter @scim/server exec node --conditions=@scim/source bench/sort.ts
  *   BENCH_USERS=10000 BENCH_PG_USERS=5000 BENCH_SORT_RUNS=50 ... bench/sort.ts
  *   BENCH_PG=0 ... bench/sort.ts          # SQLite only
  *   BENCH_SORT_ONLY='new one each time' ... bench/sort.ts   # the cases whose label matches
- *   # the SQLite store of an earlier commit beside this one, on the same file, taking turns:
+ *   # the SQLite store of an earlier commit beside this one, on the same file, taking turns (its
+ *   # modules that changed since copied beside it too, their imports renamed with sed: see
+ *   # docs/benchmarks.md, "sorted and deep pages"):
  *   git show <commit>:packages/server/src/store/sqlite.ts > src/store/sqlite-before.ts
  *   BENCH_SQLITE_BASELINE=src/store/sqlite-before.ts BENCH_PG=0 ... bench/sort.ts
  *   # likewise on PostgreSQL: src/store/postgres-before.ts, BENCH_PG_BASELINE=src/store/postgres-before.ts
