@@ -347,13 +347,18 @@ describe(`postgresStore (${url === undefined ? 'PGlite' : 'server'})`, () => {
             },
             { list: 'l', step: 256, hops: 4, ...(from === undefined ? {} : { from }) },
           );
-          const climbPlan = await run(`EXPLAIN ${climbed?.sql}`, [...(climbed?.values ?? [])]);
-          expect({ key, descending, climbPlan }).toEqual({
+          const climbPlan = await run(`EXPLAIN (ANALYZE) ${climbed?.sql}`, [...(climbed?.values ?? [])]);
+          // The first hop and the next ones each in the index (no scan of the table); run, since
+          // PostgreSQL shows the subplans of a recursive step's select list only when it runs them.
+          // The null branch of a text key does not run here (no user lacks the key).
+          const hops = climbPlan.match(/Index (Only )?Scan (Backward )?using resources_sort_/g) ?? [];
+          expect({ key, descending, hops: hops.length }).toEqual({
             key,
             descending,
-            climbPlan: expect.stringMatching(/Index (Only )?Scan (Backward )?using resources_sort_/),
+            hops: expect.any(Number),
           });
-          expect(climbPlan).not.toMatch(/(^|->)\s*Sort\s+\(cost|Seq Scan on resources/m);
+          expect(hops.length).toBeGreaterThanOrEqual(2);
+          expect(climbPlan).not.toMatch(/Seq Scan on resources/);
         }
       }
     }
