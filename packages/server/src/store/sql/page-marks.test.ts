@@ -110,6 +110,15 @@ describe('PageMarks ladders', () => {
     expect(marks.climb('list', 400, marks.nearest('list', 400), 7)).toBeUndefined();
   });
 
+  it('keeps rungs while their keys fit in 256 KiB, and then climbs no more', () => {
+    const marks = missed();
+    const long = (i: number) => ({ key: 'k'.repeat(100_000), seq: i });
+    marks.climbed(climbOf(marks, 100), 7, [long(1), long(2), long(3)]);
+    expect(marks.nearest('list', 70)?.position.seq).toBe(2);
+    expect(marks.nearest('list', 100)?.offset).toBe(64);
+    expect(marks.climb('list', 400, marks.nearest('list', 400), 7)).toBeUndefined();
+  });
+
   it('drops rungs hopped to from a rung of other data, and a ladder of older data', () => {
     const marks = missed();
     marks.climbed(climbOf(marks, 100), 7, rungs(0, 32, 3));

@@ -35,10 +35,21 @@ interface ListMarks {
   /** By offset; at most `perList`, the oldest dropped first. */
   readonly marks: Map<number, ListPosition>;
   /** Rungs: `rungs[i]` is the mark at offset `(i + 1) * step`. */
-  ladder?: { readonly step: number; readonly rungs: ListPosition[] };
+  ladder?: Ladder;
   /** A page of this version skipped at least `minSkip` rows (the next such page climbs). */
   missed?: boolean;
 }
+
+/** A list's rungs, `step` rows apart; `full` when their keys took all of {@link LADDER_CHARS}. */
+interface Ladder {
+  readonly step: number;
+  readonly rungs: ListPosition[];
+  chars: number;
+  full?: boolean;
+}
+
+/** The most characters of sort keys one ladder keeps (long keys stop it lower). */
+const LADDER_CHARS = 256 * 1024;
 
 /** When a list climbs a ladder and how far apart its rungs are. @internal */
 export interface LadderOptions {
@@ -159,6 +170,7 @@ export class PageMarks {
     // A new ladder's step: at least `minStep`, and such that `maxRungs / 2` rungs reach the page.
     let step = ladder?.step ?? minStep;
     while (ladder === undefined && step * (maxRungs / 2) < offset) step *= 2;
+    if (ladder?.full === true) return undefined;
     const held = ladder?.rungs.length ?? 0;
     const hops = Math.min(Math.floor(offset / step), maxRungs) - held;
     if (hops <= 0) return undefined;
@@ -186,7 +198,8 @@ export class PageMarks {
     if (from === undefined) {
       if (rungs.length === 0 || (found !== undefined && found.version > version)) return;
       const held = this.#holder(list, version);
-      if ((held.ladder?.rungs.length ?? 0) < rungs.length) held.ladder = { step, rungs: [...rungs] };
+      if ((held.ladder?.rungs.length ?? 0) < rungs.length)
+        held.ladder = add({ step, rungs: [], chars: 0 }, rungs);
       return;
     }
     const ladder = found?.ladder;
@@ -200,7 +213,7 @@ export class PageMarks {
       if (found !== undefined && found.version < version) this.forget(list);
       return;
     }
-    if (ladder.step === step && ladder.rungs.length * step === from.offset) ladder.rungs.push(...rungs);
+    if (ladder.step === step && ladder.rungs.length * step === from.offset) add(ladder, rungs);
   }
 
   /** Remembers marks read at a version (ignored when the list holds a newer one). */
@@ -236,6 +249,20 @@ export class PageMarks {
   get size(): number {
     return this.#lists.size;
   }
+}
+
+/** Adds rungs to a ladder while their keys fit in {@link LADDER_CHARS} (then it is full). */
+function add(ladder: Ladder, rungs: readonly ListPosition[]): Ladder {
+  for (const rung of rungs) {
+    const chars = 16 + (typeof rung.key === 'string' ? rung.key.length : 0);
+    if (ladder.chars + chars > LADDER_CHARS) {
+      ladder.full = true;
+      break;
+    }
+    ladder.chars += chars;
+    ladder.rungs.push(rung);
+  }
+  return ladder;
 }
 
 /** Where a page was read from: what {@link markedRows} needs of it. @internal */
