@@ -2,14 +2,17 @@
  * Sorted and deep pages of a user list, side by side, on SQLite (100,000 users) and PostgreSQL
  * (20,000 users, schema `bench_sort` of DATABASE_URL): an unsorted page 1 against a sorted page
  * 1 on each indexed sort key, a deep `startIndex` page, `startIndex` pages read one after the
- * other up to it and pages at offsets no page started or ended at before, and a deep cursor page
- * (RFC 9865), with each case's ratio to the unsorted page 1.
+ * other up to it, pages at offsets no page started or ended at before (and the same after a write
+ * each time, run after the other cases), and a deep cursor page (RFC 9865), with each case's
+ * latency, CPU time of the process (every thread) and ratios to the unsorted page 1.
  *
  *   pnpm --filter @scim/server exec node --conditions=@scim/source bench/sort.ts
  *   BENCH_USERS=10000 BENCH_PG_USERS=5000 BENCH_SORT_RUNS=50 ... bench/sort.ts
  *   BENCH_PG=0 ... bench/sort.ts          # SQLite only
  *   BENCH_SORT_ONLY='new one each time' ... bench/sort.ts   # the cases whose label matches
- *   # the SQLite store of an earlier commit beside this one, on the same file, taking turns:
+ *   # the SQLite store of an earlier commit beside this one, on the same file, taking turns (its
+ *   # modules that changed since copied beside it too, their imports renamed with sed: see
+ *   # docs/benchmarks.md, "sorted and deep pages"):
  *   git show <commit>:packages/server/src/store/sqlite.ts > src/store/sqlite-before.ts
  *   BENCH_SQLITE_BASELINE=src/store/sqlite-before.ts BENCH_PG=0 ... bench/sort.ts
  *   # likewise on PostgreSQL: src/store/postgres-before.ts, BENCH_PG_BASELINE=src/store/postgres-before.ts
@@ -96,8 +99,29 @@ async function cursorAt(handler: ScimHandler, query: string, depth: number): Pro
   return cursor;
 }
 
-/** A request's path, or a function giving the next one (a case whose page moves every request). */
-type Path = string | (() => string);
+/**
+ * A request's path, or a function giving the next one (a case whose page moves every request, or
+ * that writes before it: the write is not timed).
+ */
+type Path = string | (() => string | Promise<string>);
+
+/**
+ * A page that moves like {@link moving}, each request after a write (a PATCH of one user's `title`,
+ * not timed): the data is new every time, so that no position the store remembers holds.
+ */
+async function afterWrite(handler: ScimHandler, query: string, start: number, step: number) {
+  const page = await call(handler, 'GET', '/Users?count=1');
+  const id = String((page.Resources as { id: string }[])[0]?.id);
+  const next = moving(query, start, step);
+  let n = 0;
+  return async () => {
+    await call(handler, 'PATCH', `/Users/${id}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'replace', path: 'title', value: `bench ${n++}` }],
+    });
+    return next();
+  };
+}
 
 /**
  * A page that moves every request: up by 100 (a client reading on, page after page), or down by
@@ -116,6 +140,8 @@ function moving(query: string, start: number, step: number): () => string {
 interface Timing {
   readonly median: number;
   readonly p90: number;
+  /** The median CPU time of the process (every thread: the event loop and the SQLite readers). */
+  readonly cpu: number;
   /** Requests answered other than 200 with a full page (400 `tooMany` past the query budget). */
   readonly failed: number;
 }
@@ -127,21 +153,29 @@ interface Timing {
 async function timeAll(paths: readonly (readonly [ScimHandler, Path])[]): Promise<Timing[]> {
   const at = (path: Path) => (typeof path === 'string' ? path : path());
   for (const [handler, path] of paths)
-    for (let i = 0; i < 10; i++) await call(handler, 'GET', at(path)).catch(() => undefined);
+    for (let i = 0; i < 10; i++) await call(handler, 'GET', await at(path)).catch(() => undefined);
   const ms = paths.map(() => [] as number[]);
+  const cpu = paths.map(() => [] as number[]);
   const failed = paths.map(() => 0);
+  const cpuMs = () => {
+    const used = process.cpuUsage();
+    return (used.user + used.system) / 1000;
+  };
   for (let round = 0; round < RUNS; round++) {
     for (const [i, [handler, path]] of paths.entries()) {
-      const url = at(path);
+      const url = await at(path);
       const started = performance.now();
+      const used = cpuMs();
       const page = await call(handler, 'GET', url).catch(() => undefined);
+      cpu[i]!.push(cpuMs() - used);
       ms[i]!.push(performance.now() - started);
       if ((page?.Resources as unknown[] | undefined)?.length !== 100) failed[i]!++;
     }
   }
+  const median = (m: number[]) => m.sort((x, y) => x - y)[Math.floor(RUNS / 2)]!;
   return ms.map((m, i) => {
     m.sort((x, y) => x - y);
-    return { median: m[Math.floor(RUNS / 2)]!, p90: m[Math.floor(RUNS * 0.9)]!, failed: failed[i]! };
+    return { median: median(m), p90: m[Math.floor(RUNS * 0.9)]!, cpu: median(cpu[i]!), failed: failed[i]! };
   });
 }
 
@@ -175,6 +209,15 @@ async function casesOn(handler: ScimHandler, users: number): Promise<[string, Pa
       `startIndex below ${walk + 1}, a new one each time, sortBy=userName`,
       moving('sortBy=userName&', walk - 36, -37),
     ],
+    // The same after a write each time (not timed): what a page costs when nothing remembered holds.
+    [
+      `startIndex below ${walk + 1}, a new one each time after a write (unsorted)`,
+      await afterWrite(handler, '', walk - 36, -37),
+    ],
+    [
+      `startIndex below ${walk + 1}, a new one each time after a write, sortBy=userName`,
+      await afterWrite(handler, 'sortBy=userName&', walk - 36, -37),
+    ],
     ['cursor page 1 (unsorted)', '/Users?cursor=&count=100'],
     [`cursor after ${depth.toLocaleString('en-US')} (unsorted)`, { cursor: '' }],
     [`cursor after ${depth.toLocaleString('en-US')}, sortBy=userName`, { cursor: 'sortBy=userName&' }],
@@ -192,7 +235,7 @@ async function casesOn(handler: ScimHandler, users: number): Promise<[string, Pa
 /** One cell: median, 90th percentile and ratio to the unsorted page 1 of the same store. */
 function cell(t: Timing, base: Timing): string {
   const refused = t.failed > 0 ? ` (${t.failed} refused)` : '';
-  return `${t.median.toFixed(1)}${refused} | ${t.p90.toFixed(1)} | ${(t.median / base.median).toFixed(2)}x`;
+  return `${t.median.toFixed(1)}${refused} | ${t.p90.toFixed(1)} | ${(t.median / base.median).toFixed(2)}x | ${t.cpu.toFixed(1)} | ${(t.cpu / base.cpu).toFixed(2)}x`;
 }
 
 /**
@@ -207,27 +250,42 @@ async function table(
 ): Promise<void> {
   const cases = await casesOn(handler, users);
   const before = baseline === undefined ? [] : await casesOn(baseline, users);
-  const timings = await timeAll([
-    ...cases.map(([, path]) => [handler, path] as const),
-    ...before.map(([, path]) => [baseline!, path] as const),
-  ]);
-  const now = timings.slice(0, cases.length);
-  const then = timings.slice(cases.length);
+  // The cases that write run after the others: a write makes every position remembered stale.
+  const writes = ([label]: readonly [string, Path]) => label.includes('after a write');
+  const timed = async (keep: boolean) => {
+    const pick = (list: [string, Path][]) =>
+      list.map((c, i) => [c, i] as const).filter(([c]) => writes(c) === keep);
+    const mine = pick(cases);
+    const theirs = pick(before);
+    const got = await timeAll([
+      ...mine.map(([[, path]]) => [handler, path] as const),
+      ...theirs.map(([[, path]]) => [baseline!, path] as const),
+    ]);
+    return {
+      mine: mine.map(([, i], j) => [i, got[j]!] as const),
+      theirs: theirs.map(([, i], j) => [i, got[mine.length + j]!] as const),
+    };
+  };
+  const first = await timed(false);
+  const second = await timed(true);
+  const now = new Map([...first.mine, ...second.mine]);
+  const then = new Map([...first.theirs, ...second.theirs]);
   console.log(
     `\n${name}, ${users.toLocaleString('en-US')} users, ${RUNS} rounds of one request per case, Node ${process.version}\n`,
   );
   if (baseline === undefined) {
-    console.log('| case (count=100) | median ms | p90 ms | median / unsorted page 1 |');
-    console.log('|---|---:|---:|---:|');
-    for (const [i, [label]] of cases.entries()) console.log(`| ${label} | ${cell(now[i]!, now[0]!)} |`);
+    console.log('| case (count=100) | median ms | p90 ms | median / page 1 | CPU ms | CPU / page 1 |');
+    console.log('|---|---:|---:|---:|---:|---:|');
+    for (const [i, [label]] of cases.entries())
+      console.log(`| ${label} | ${cell(now.get(i)!, now.get(0)!)} |`);
     return;
   }
   console.log(
-    '| case (count=100) | median ms | p90 ms | median / page 1 | baseline median ms | p90 ms | median / page 1 |',
+    '| case (count=100) | median ms | p90 ms | median / page 1 | CPU ms | CPU / page 1 | baseline median ms | p90 ms | median / page 1 | CPU ms | CPU / page 1 |',
   );
-  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const [i, [label]] of cases.entries())
-    console.log(`| ${label} | ${cell(now[i]!, now[0]!)} | ${cell(then[i]!, then[0]!)} |`);
+    console.log(`| ${label} | ${cell(now.get(i)!, now.get(0)!)} | ${cell(then.get(i)!, then.get(0)!)} |`);
 }
 
 // SQLite: a file in .cache/, kept for the next run once loaded.

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { describeStoreContract, failure, freshTenant, query, sortPath } from './contract.ts';
 import { postgresStore } from './postgres.ts';
 import { Params, postgresDialect, SqlCompiler } from './sql/compile.ts';
+import { climbSql } from './sql/ladder.ts';
 import { describeMarkedPages } from './sql/page-marks.fixture.ts';
 import { dropSchema, reachablePostgres, uniqueSchema } from './sql/test-postgres.ts';
 
@@ -331,6 +332,34 @@ describe(`postgresStore (${url === undefined ? 'PGlite' : 'server'})`, () => {
         });
         // An Incremental Sort orders the ties of a text key's indexed prefix; never a full Sort.
         expect(plan).not.toMatch(/(^|->)\s*Sort\s+\(cost/m);
+        // A climb of the list's ladder (sql/ladder.ts) hops in the same index, from the first row
+        // and from a rung; a text key's rung may be missing (NULL), which hops in it too.
+        for (const from of [undefined, { offset: 512, position: { key: 'user42', seq: 42 }, version: 1 }]) {
+          const climbed = climbSql(
+            {
+              dialect: postgresDialect(s),
+              postgres: true,
+              resources: `"${s}".resources`,
+              changes: `"${s}".changes`,
+              tenant: 't',
+              resourceType: 'User',
+              sort,
+            },
+            { list: 'l', step: 256, hops: 4, ...(from === undefined ? {} : { from }) },
+          );
+          const climbPlan = await run(`EXPLAIN (ANALYZE) ${climbed?.sql}`, [...(climbed?.values ?? [])]);
+          // The first hop and the next ones each in the index (no scan of the table); run, since
+          // PostgreSQL shows the subplans of a recursive step's select list only when it runs them.
+          // The null branch of a text key does not run here (no user lacks the key).
+          const hops = climbPlan.match(/Index (Only )?Scan (Backward )?using resources_sort_/g) ?? [];
+          expect({ key, descending, hops: hops.length }).toEqual({
+            key,
+            descending,
+            hops: expect.any(Number),
+          });
+          expect(hops.length).toBeGreaterThanOrEqual(2);
+          expect(climbPlan).not.toMatch(/Seq Scan on resources/);
+        }
       }
     }
     await store.close();

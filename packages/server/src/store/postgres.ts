@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { isScimError, ScimError } from '@scim/schemas';
 import { overBudget, queryBudget } from './budget.ts';
 import { Params, postgresDialect, SqlCompiler } from './sql/compile.ts';
-import { markedRows, PageMarks } from './sql/page-marks.ts';
+import { climbLadder, type LadderTarget } from './sql/ladder.ts';
+import { markedRows, PageMarks, PLAIN_SKIP } from './sql/page-marks.ts';
 import { postgresMigrations } from './sql/postgres-schema.ts';
 import type { MigrationReport, UnreservedKey } from './sql/refold.ts';
 import {
@@ -1013,7 +1014,17 @@ class PostgresScimStore implements PostgresStore {
     const offset = query.after === undefined ? paged.offset : 0;
     const key = keyset || !useMarks ? undefined : JSON.stringify([where, order, countValues]);
     const list = key !== undefined && PageMarks.fits(key) ? key : undefined;
-    const mark = list === undefined || offset === 0 ? undefined : this.marks.nearest(list, offset);
+    const nearest = list === undefined || offset === 0 ? undefined : this.marks.nearest(list, offset);
+    // A deep page far from any mark climbs the list's ladder first (see `sql/ladder.ts`).
+    const mark =
+      list === undefined || query.filter !== undefined
+        ? nearest
+        : await climbLadder(
+            this.ladderOf(tenant, query),
+            this.marks,
+            { list, offset, mark: nearest },
+            async (sql, v) => (await q.query(sql, [...v])).rows as ResourceRow[],
+          );
     const start = query.after === undefined ? mark?.position : readPosition(query.after);
     const after = start === undefined ? '' : ` AND ${compiler.after(query.sort, start)}`;
     // Rows to skip after the mark (or from the first row), one fewer when the row before is read.
@@ -1035,7 +1046,7 @@ class PostgresScimStore implements PostgresStore {
         order,
         limitParam,
         offsetParam,
-        skip - lead > 0,
+        skip - lead > PLAIN_SKIP,
         sortKey,
         `, (${countSql}) AS total_count${version}`,
       ),
@@ -1052,6 +1063,19 @@ class PostgresScimStore implements PostgresStore {
     };
     const page = markedRows(read, rows as ResourceRow[], total, this.marks);
     return page === undefined ? undefined : { rows: page, total, limit, keyset };
+  }
+
+  /** Where a list's ladder is climbed (see `sql/ladder.ts`). */
+  private ladderOf(tenant: string, query: ListQuery): LadderTarget {
+    return {
+      dialect: postgresDialect(this.schema),
+      postgres: true,
+      resources: `${this.s}.resources`,
+      changes: `${this.s}.changes`,
+      tenant,
+      resourceType: query.resourceType,
+      sort: query.sort,
+    };
   }
 
   async memberOf(tenant: string, id: string): Promise<readonly StoredMember[]> {

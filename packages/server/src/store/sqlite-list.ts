@@ -10,11 +10,16 @@
  */
 
 import { type ListPosition, Params, SqlCompiler, sqliteDialect } from './sql/compile.ts';
-import { markedRows, type PageMark, PageMarks } from './sql/page-marks.ts';
+import { climbSql } from './sql/ladder.ts';
+import { type Climb, markedRows, type PageMark, PageMarks, PLAIN_SKIP } from './sql/page-marks.ts';
 import { pageSql, paging, type ResourceRow, readPosition } from './sql/shared.ts';
 import { BUDGET_CHECK, WALK_BUDGET_CHECK } from './sqlite-functions.ts';
 import type { ListJob } from './sqlite-read.ts';
 import type { ListQuery, ResourceTypeStorage } from './types.ts';
+
+/** The data's version as a list page reads it (the tenant's last change; `?`: the tenant). @internal */
+export const LIST_VERSION =
+  'SELECT cursor AS list_version FROM changes WHERE tenant = ? ORDER BY cursor DESC LIMIT 1';
 
 /** A list page's job and how to read its rows. @internal */
 export interface ListPlan {
@@ -27,6 +32,10 @@ export interface ListPlan {
   readonly lead: number;
   /** Read one more row than the page (keyset paging: whether more follow). */
   readonly keyset: boolean;
+  /** Whether the page may climb its list's ladder: plan it again with the data's version. */
+  readonly probe: boolean;
+  /** The climb of the list's ladder to read first (then plan the page again), if it needs one. */
+  readonly climb?: { readonly climb: Climb; readonly job: ListJob };
 }
 
 /** What a list compiles with. @internal */
@@ -39,7 +48,8 @@ export interface ListContext {
 /**
  * The job of a list page: from the nearest mark of its list in `marks` when `useMarks` and one
  * spares enough of the skip, else at its offset. A `startIndex` page past the first reads the row
- * before it too (`lead`), which marks where it starts.
+ * before it too (`lead`), which marks where it starts. With the data's version (`dataVersion`), the plan may
+ * climb the list's ladder first (`climb`); without, it says whether it may (`probe`).
  * @internal
  */
 export function listPlan(
@@ -47,6 +57,7 @@ export function listPlan(
   query: ListQuery,
   marks: PageMarks,
   useMarks = true,
+  dataVersion?: number,
 ): ListPlan {
   const { tenant, storage } = context;
   const params = new Params(false);
@@ -74,6 +85,9 @@ export function listPlan(
   const key = keyset || limit === 0 || !useMarks ? undefined : JSON.stringify([where, order, countValues]);
   const list = key !== undefined && PageMarks.fits(key) ? key : undefined;
   const mark = list === undefined || offset === 0 ? undefined : marks.nearest(list, offset);
+  // A deep page far from any mark may climb its list's ladder, when the data's version is the marks'.
+  const deep = list !== undefined && query.filter === undefined && marks.mayClimb(list, offset, mark);
+  const climb = deep && dataVersion !== undefined ? marks.climb(list, offset, mark, dataVersion) : undefined;
   const start: ListPosition | undefined =
     query.after === undefined ? mark?.position : readPosition(query.after);
   const after = start === undefined ? '' : ` AND ${compiler.after(query.sort, start)}`;
@@ -87,16 +101,17 @@ export function listPlan(
     list === undefined
       ? ''
       : `, (SELECT cursor FROM changes WHERE tenant = ${t} ORDER BY cursor DESC LIMIT 1) AS list_version`;
+  // Unfiltered: the trigger-kept count (migration 4) instead of counting every row.
+  const count =
+    query.filter === undefined
+      ? {
+          sql: 'SELECT n FROM resource_counts WHERE tenant = ? AND resource_type = ?',
+          values: [tenant, query.resourceType],
+        }
+      : { sql: `SELECT COUNT(*) AS n FROM resources AS r WHERE ${where}`, values: countValues };
   const job: ListJob = {
     kind: 'list',
-    // Unfiltered: the trigger-kept count (migration 4) instead of counting every row.
-    count:
-      query.filter === undefined
-        ? {
-            sql: 'SELECT n FROM resource_counts WHERE tenant = ? AND resource_type = ?',
-            values: [tenant, query.resourceType],
-          }
-        : { sql: `SELECT COUNT(*) AS n FROM resources AS r WHERE ${where}`, values: countValues },
+    count,
     page: {
       sql: pageSql(
         'resources',
@@ -104,7 +119,7 @@ export function listPlan(
         order,
         limitParam,
         offsetParam,
-        skip - lead > 0,
+        skip - lead > PLAIN_SKIP,
         sortKey,
         version,
       ),
@@ -115,13 +130,40 @@ export function listPlan(
     ...(query.members === true && storage?.referenceAttribute !== undefined ? { membersOf: tenant } : {}),
     ...(query.filter === undefined ? { walk: skip + limit } : {}),
   };
+  const climbing = climb === undefined ? undefined : climbJob(context, query, climb, count);
   return {
     job,
+    probe: deep && dataVersion === undefined,
+    ...(climbing === undefined ? {} : { climb: climbing }),
     ...(list === undefined ? {} : { list }),
     ...(mark === undefined ? {} : { mark }),
     lead,
     keyset,
   };
+}
+
+/** The job of a climb (see `sql/ladder.ts`), `undefined` when the list's sort has no index. */
+function climbJob(
+  context: ListContext,
+  query: ListQuery,
+  climb: Climb,
+  count: ListJob['count'],
+): { readonly climb: Climb; readonly job: ListJob } | undefined {
+  const statement = climbSql(
+    {
+      dialect: sqliteDialect,
+      postgres: false,
+      resources: 'resources',
+      changes: 'changes',
+      tenant: context.tenant,
+      resourceType: query.resourceType,
+      sort: query.sort,
+      check: WALK_BUDGET_CHECK,
+    },
+    climb,
+  );
+  if (statement === undefined) return undefined;
+  return { climb, job: { kind: 'list', count, page: statement, offset: 0, limit: climb.hops } };
 }
 
 /**

@@ -3,10 +3,12 @@ import type { QueryPath } from '@scim/protocol';
 import type { AttributeDefinition } from '@scim/schemas';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Params, SqlCompiler, sqliteDialect } from './sql/compile.ts';
+import { climbSql } from './sql/ladder.ts';
 import { pageSql } from './sql/shared.ts';
 import { sqliteMigrations } from './sql/sqlite-schema.ts';
 import { sqliteStore } from './sqlite.ts';
 import { placementOf } from './sqlite-plan.ts';
+import type { StoreSort } from './types.ts';
 
 // Plans as SQLite 3.53 prints them for the store's list queries (EXPLAIN QUERY PLAN, `detail`).
 describe('placementOf', () => {
@@ -149,6 +151,45 @@ describe.each([
       });
     }
   }
+
+  // A climb of a list's ladder (sql/ladder.ts): every hop a range of the sort index read alone, the
+  // rung's key looked up by its row id; no scan of the table, no sort.
+  const climbs = (sort: StoreSort | undefined) =>
+    [undefined, { offset: 512, position: { key: 'user7', seq: 9 }, version: 1 }].map((from) => {
+      const climb = { list: 'l', step: 256, hops: 4, ...(from === undefined ? {} : { from }) };
+      const target = {
+        dialect: sqliteDialect,
+        postgres: false,
+        resources: 'resources',
+        changes: 'changes',
+        tenant: 'default',
+        resourceType: 'User',
+        sort,
+      };
+      return plan(climbSql(target, climb)?.sql ?? '').join('\n');
+    });
+  for (const [name, path] of Object.entries(keys)) {
+    for (const descending of [false, true]) {
+      it(`climbs a ladder by ${name} ${descending ? 'descending' : 'ascending'} in its index alone`, () => {
+        for (const climbed of climbs({ path, descending })) {
+          expect(climbed).toMatch(
+            /CORRELATED SCALAR SUBQUERY \d+\nSEARCH r USING COVERING INDEX resources_sort_\S+ \(tenant=\? AND resource_type=\? AND (?:<expr>|\w+)[<>]\?\)/,
+          );
+          expect(climbed).toContain('SEARCH r USING INTEGER PRIMARY KEY (rowid=?)');
+          expect(climbed).not.toMatch(/TEMP B-TREE|SCAN r\b/);
+        }
+      });
+    }
+  }
+
+  it('climbs the ladder of an unsorted list in the type index alone', () => {
+    for (const climbed of climbs(undefined)) {
+      expect(climbed).toContain(
+        'SEARCH r USING COVERING INDEX resources_type (tenant=? AND resource_type=? AND seq>?)',
+      );
+      expect(climbed).not.toMatch(/TEMP B-TREE|SCAN r\b/);
+    }
+  });
 
   it('skips the rows before a deep unsorted page in the type index alone', () => {
     const deep = plan(pageSql('resources', where, 'r.seq', '?3', '?4', true));

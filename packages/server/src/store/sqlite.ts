@@ -4,6 +4,7 @@ import { isScimError, ScimError } from '@scim/schemas';
 import { overBudget, queryBudget } from './budget.ts';
 import { FaultLog, type StoreLogger } from './fault-log.ts';
 import { indexedValues } from './sql/indexed.ts';
+import { climbedRows, versionOf } from './sql/ladder.ts';
 import { PageMarks } from './sql/page-marks.ts';
 import type { MigrationReport, UnreservedKey } from './sql/refold.ts';
 import {
@@ -40,7 +41,7 @@ import {
   refusal,
 } from './sqlite-file.ts';
 import { QueryBudgetExceeded, QueryClock, registerFunctions } from './sqlite-functions.ts';
-import { listPlan, pageRows } from './sqlite-list.ts';
+import { LIST_VERSION, listPlan, pageRows } from './sqlite-list.ts';
 import { type Placement, placementOf } from './sqlite-plan.ts';
 import { type GroupMemberRow, jobStatements, type ReadJob, type ReadRows, runRead } from './sqlite-read.ts';
 import { ReaderError, SqliteReaders } from './sqlite-readers.ts';
@@ -854,6 +855,19 @@ class SqliteScimStore implements SqliteStore {
   async list(tenant: string, query: ListQuery): Promise<ListPage> {
     const context = { tenant, storage: this.types.get(query.resourceType), memberships: this.memberships() };
     let plan = listPlan(context, query, this.marks);
+    if (plan.probe) {
+      // A deep page far from any mark: climb the list's ladder first if the data is the marks'.
+      const version = await this.run((db) => versionOf(this.stmt(db, LIST_VERSION).get(tenant) as never));
+      const climb = listPlan(context, query, this.marks, true, version).climb;
+      if (climb !== undefined) {
+        climbedRows(
+          climb.climb,
+          (await this.read(climb.job, this.budgetMs, query.resourceType)).rows,
+          this.marks,
+        );
+        plan = listPlan(context, query, this.marks);
+      }
+    }
     let found = await this.read(plan.job, this.budgetMs, query.resourceType);
     let rows = pageRows(plan, found.rows, found.total, this.marks);
     if (rows === undefined) {

@@ -920,9 +920,40 @@ export class SqlCompiler {
     const seq = this.p.count(position.seq);
     const k = this.sortParts(sort);
     if (k === undefined) return `r.seq > ${seq}`;
-    const K = k.key;
     const v = position.key;
     const value = v === null ? undefined : typeof v === 'string' ? this.p.text(v) : this.p.number(Number(v));
+    return this.afterKey(k, value, seq);
+  }
+
+  /**
+   * {@link after} of a position given as SQL (columns of another row, for `sql/ladder.ts`): `key`
+   * is its sort key's expression, `undefined` when the key is missing (SQLite's empty BLOB of a
+   * missing text key is a value, not missing).
+   */
+  afterRow(sort: StoreSort | undefined, key: string | undefined, seq: string): string {
+    const k = this.sortParts(sort);
+    return k === undefined ? `r.seq > ${seq}` : this.afterKey(k, key, seq);
+  }
+
+  /**
+   * For a key that is never `NULL` (see {@link sort}): the rows from a key on in the sort's order
+   * (`from`, a range of the sort index that starts at the key's first row) and the rows of that key
+   * (`tie`), `key` given as SQL; `undefined` for other sorts.
+   */
+  keyRange(sort: StoreSort | undefined, key: string): { from: string; tie: string } | undefined {
+    const k = this.sortParts(sort);
+    if (k?.kind !== 'total') return undefined;
+    return { from: `${k.key} ${k.descending ? '<' : '>'}= ${key}`, tie: `${k.key} = ${key}` };
+  }
+
+  /** Whether a sort's key is missing in some rows as SQL `NULL` (a position's key may be `NULL`). */
+  nullableSort(sort: StoreSort | undefined): boolean {
+    const kind = this.sortParts(sort)?.kind;
+    return kind !== undefined && kind !== 'total';
+  }
+
+  private afterKey(k: SortParts, value: string | undefined, seq: string): string {
+    const K = k.key;
     const lt = k.descending ? '<' : '>';
     if (k.kind === 'total') {
       // SQLite's missing text is an empty BLOB, after every text.

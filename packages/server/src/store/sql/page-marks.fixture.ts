@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshTenant, sortPath } from '../contract.ts';
 import type { ListQuery, ScimStore } from '../types.ts';
+import { type LadderOptions, PageMarks } from './page-marks.ts';
 
 const text = fc.constantFrom('a', 'b', 'B', 'c', 'ab', '');
 const user = fc.record(
@@ -77,8 +78,20 @@ async function ids(store: ScimStore, tenant: string, query: ListQuery) {
 }
 
 /**
+ * A ladder for lists of a few rows (see `PageMarks`): a page 3 rows past its nearest mark climbs,
+ * rungs start 1 row apart, at most 4 (so that a page past them doubles the step of a new ladder,
+ * or skips from the last rung).
+ */
+const SMALL_LADDER: LadderOptions = { minSkip: 3, minStep: 1, maxRungs: 4 };
+
+/** Gives a store (`sqliteStore` or `postgresStore`) marks with the small ladder. */
+function smallLadder(store: ScimStore): void {
+  (store as unknown as { marks: PageMarks }).marks = new PageMarks(undefined, undefined, SMALL_LADDER);
+}
+
+/**
  * Declares the property on two instances of a store on one database (`open` makes and opens
- * them; `close` closes them).
+ * them; `close` closes them), with the store's ladder and again with {@link SMALL_LADDER}.
  * @internal
  */
 export function describeMarkedPages(
@@ -86,12 +99,23 @@ export function describeMarkedPages(
   open: () => Promise<{ store: ScimStore; other: ScimStore; close: () => Promise<void> }>,
   runs = 60,
 ): void {
+  describeWith(name, open, runs, false);
+  describeWith(`${name}, climbing ladders`, open, runs, true);
+}
+
+function describeWith(
+  name: string,
+  open: () => Promise<{ store: ScimStore; other: ScimStore; close: () => Promise<void> }>,
+  runs: number,
+  ladders: boolean,
+): void {
   describe(`startIndex pages read from remembered marks: ${name}`, () => {
     let store: ScimStore;
     let other: ScimStore;
     let close: () => Promise<void>;
     beforeAll(async () => {
       ({ store, other, close } = await open());
+      if (ladders) for (const s of [store, other]) smallLadder(s);
     }, 60_000);
     afterAll(async () => {
       await close();
@@ -139,6 +163,9 @@ export function describeMarkedPages(
                 const start = 1 + (s.pick % (live.length + 1));
                 await check(start, s.count);
                 await check(start, s.count);
+                // With ladders: pages at other offsets of the same data, which climb and read from rungs.
+                for (let i = 1; ladders && i <= 3; i++)
+                  await check(1 + ((s.pick + 7 * i) % (live.length + 1)), s.count);
               } else if (s.kind === 'walk') {
                 for (let start = 1, total = 1; start <= total; start += s.count)
                   total = await check(start, s.count);

@@ -55,3 +55,83 @@ describe('PageMarks', () => {
     expect(marks.size).toBe(0);
   });
 });
+
+describe('PageMarks ladders', () => {
+  const ladder = { minSkip: 100, minStep: 16, maxRungs: 8 };
+  const rungs = (from: number, step: number, n: number) =>
+    Array.from({ length: n }, (_, i) => at(from + (i + 1) * step));
+  /** Marks of a list whose page at 100 skipped 100 rows at version 7. */
+  const missed = () => {
+    const marks = new PageMarks(64, 32, ladder);
+    marks.skipped('list', 7, 100);
+    return marks;
+  };
+  const climbOf = (marks: PageMarks, offset: number, version = 7) => {
+    const climb = marks.climb('list', offset, marks.nearest('list', offset), version);
+    if (climb === undefined) throw new Error(`no climb to ${offset}`);
+    return climb;
+  };
+
+  it('climbs for a page far from every mark once a page of the same data skipped as far', () => {
+    const marks = new PageMarks(64, 32, ladder);
+    expect(marks.mayClimb('list', 500, undefined)).toBe(false);
+    marks.skipped('list', 7, 99);
+    expect(marks.mayClimb('list', 500, undefined)).toBe(false);
+    marks.skipped('list', 7, 100);
+    expect(marks.mayClimb('list', 99, undefined)).toBe(false);
+    expect(marks.mayClimb('list', 100, undefined)).toBe(true);
+    // Not when the data changed since (version 8).
+    expect(marks.climb('list', 100, undefined, 8)).toBeUndefined();
+    // 4 rungs of 16 reach 64 only: the step doubles to 32 (4 x 32 = 128 >= 100).
+    expect(marks.climb('list', 100, undefined, 7)).toEqual({ list: 'list', step: 32, hops: 3 });
+    marks.remember('list', 7, [[150, at(150)]]);
+    expect(marks.mayClimb('list', 200, marks.nearest('list', 200))).toBe(false);
+  });
+
+  it('reads a page from the highest rung at or below it, of the version the rungs were read in', () => {
+    const marks = missed();
+    marks.climbed(climbOf(marks, 100), 7, rungs(0, 32, 3));
+    expect(marks.nearest('list', 70)).toEqual({ offset: 64, position: at(64), version: 7 });
+    expect(marks.nearest('list', 100)).toEqual({ offset: 96, position: at(96), version: 7 });
+    expect(marks.nearest('list', 31)).toBeUndefined();
+    // A page mark nearer than the rung wins.
+    marks.remember('list', 7, [[90, at(90)]]);
+    expect(marks.nearest('list', 95)?.offset).toBe(90);
+    // Past the ladder: climb on from its last rung, up to `maxRungs`.
+    const on = climbOf(marks, 400);
+    expect(on).toEqual({
+      list: 'list',
+      step: 32,
+      hops: 5,
+      from: { offset: 96, position: at(96), version: 7 },
+    });
+    marks.climbed(on, 7, rungs(96, 32, 5));
+    expect(marks.nearest('list', 400)).toEqual({ offset: 256, position: at(256), version: 7 });
+    expect(marks.climb('list', 400, marks.nearest('list', 400), 7)).toBeUndefined();
+  });
+
+  it('keeps rungs while their keys fit in 256 KiB, and then climbs no more', () => {
+    const marks = missed();
+    const long = (i: number) => ({ key: 'k'.repeat(100_000), seq: i });
+    marks.climbed(climbOf(marks, 100), 7, [long(1), long(2), long(3)]);
+    expect(marks.nearest('list', 70)?.position.seq).toBe(2);
+    expect(marks.nearest('list', 100)?.offset).toBe(64);
+    expect(marks.climb('list', 400, marks.nearest('list', 400), 7)).toBeUndefined();
+  });
+
+  it('drops rungs hopped to from a rung of other data, and a ladder of older data', () => {
+    const marks = missed();
+    marks.climbed(climbOf(marks, 100), 7, rungs(0, 32, 3));
+    const on = climbOf(marks, 300);
+    // The data changed (version 8) between the ladder and this climb from its last rung.
+    marks.climbed(on, 8, rungs(96, 32, 5));
+    expect(marks.nearest('list', 70)).toBeUndefined();
+    expect(marks.nearest('list', 300)).toBeUndefined();
+    // A ladder of version 7 is ignored once the list holds marks of 8.
+    const again = missed();
+    const climb = climbOf(again, 100);
+    again.remember('list', 8, [[10, at(10)]]);
+    again.climbed(climb, 7, rungs(0, 32, 3));
+    expect(again.nearest('list', 70)).toBeUndefined();
+  });
+});

@@ -9,6 +9,14 @@
  * uses it only in a statement that reads the same version again (see `sqliteStore`), so that a
  * page from a mark is exactly the page `OFFSET` gives.
  *
+ * A page at an offset no page began or ended near would still skip every row before it. For that
+ * a list also keeps a ladder: marks every `step` rows from the first (rungs), found by one
+ * statement that hops from rung to rung in the sort index (`sql/ladder.ts`) when a page needs a
+ * skip of at least {@link LadderOptions.minSkip} rows and a page of the same version of the data
+ * did before (the store reads the version first). The climb costs about what that one skip does;
+ * after it, a page at any offset the ladder reaches skips fewer than `step` rows, until the data
+ * changes (a new version drops the ladder with the marks).
+ *
  * @internal
  * @packageDocumentation
  */
@@ -26,7 +34,57 @@ interface ListMarks {
   version: number;
   /** By offset; at most `perList`, the oldest dropped first. */
   readonly marks: Map<number, ListPosition>;
+  /** Rungs: `rungs[i]` is the mark at offset `(i + 1) * step`. */
+  ladder?: Ladder;
+  /** A page of this version skipped at least `minSkip` rows (the next such page climbs). */
+  missed?: boolean;
 }
+
+/** A list's rungs, `step` rows apart; `full` when their keys took all of {@link LADDER_CHARS}. */
+interface Ladder {
+  readonly step: number;
+  readonly rungs: ListPosition[];
+  chars: number;
+  full?: boolean;
+}
+
+/** The most characters of sort keys one ladder keeps (long keys stop it lower). */
+const LADDER_CHARS = 256 * 1024;
+
+/** When a list climbs a ladder and how far apart its rungs are. @internal */
+export interface LadderOptions {
+  /** A page whose skip (from the nearest mark) is at least this many rows climbs first. */
+  readonly minSkip: number;
+  /** The least distance between rungs (a power of two). */
+  readonly minStep: number;
+  /** The most rungs a list keeps (a page beyond them skips from the last). */
+  readonly maxRungs: number;
+}
+
+/** The ladder's defaults: rungs 256 rows apart or more, so that a page from one reads few rows. */
+const LADDER: LadderOptions = { minSkip: 1024, minStep: 256, maxRungs: 2048 };
+
+/**
+ * The rungs a page needs before it is read: `hops` rungs `step` apart after `from` (the last rung
+ * of the ladder, at offset `hops` steps below the first new one), or from the first row.
+ * @internal
+ */
+export interface Climb {
+  readonly list: string;
+  readonly step: number;
+  readonly hops: number;
+  readonly from?: PageMark;
+}
+
+/**
+ * The most rows a page skips with a plain `OFFSET` in its index walk (a page from a rung or a
+ * mark, or near the first row), not in the subquery of `pageSql`'s deep form: that reads the
+ * page's rows by key and sorts them again (on SQLite in a temporary B-tree, which sends the read
+ * to a reader thread; PostgreSQL may plan it as a scan of every row), which a skip this short
+ * does not repay. SQLite reads a skipped row's table entry only for its output; PostgreSQL reads
+ * at most this many rows more. @internal
+ */
+export const PLAIN_SKIP = 512;
 
 /** How many lists keep marks (the least recently used is dropped first). */
 const LISTS = 64;
@@ -45,10 +103,12 @@ export class PageMarks {
   readonly #lists = new Map<string, ListMarks>();
   readonly #maxLists: number;
   readonly #perList: number;
+  readonly #ladder: LadderOptions;
 
-  constructor(lists = LISTS, perList = PER_LIST) {
+  constructor(lists = LISTS, perList = PER_LIST, ladder: LadderOptions = LADDER) {
     this.#maxLists = lists;
     this.#perList = perList;
+    this.#ladder = ladder;
   }
 
   /** Whether a list of this key may keep marks. */
@@ -68,25 +128,116 @@ export class PageMarks {
     this.#lists.set(list, found);
     let best: number | undefined;
     for (const at of found.marks.keys()) if (at <= offset && (best === undefined || at > best)) best = at;
+    const rung = this.#rungBelow(found, offset);
+    if (rung !== undefined && (best === undefined || rung.offset > best)) {
+      return (offset - rung.offset) * 2 > offset ? undefined : { ...rung, version: found.version };
+    }
     if (best === undefined || (offset - best) * 2 > offset) return undefined;
     return { offset: best, position: found.marks.get(best) as ListPosition, version: found.version };
+  }
+
+  /** The highest rung at or below an offset. */
+  #rungBelow(found: ListMarks, offset: number): { offset: number; position: ListPosition } | undefined {
+    const ladder = found.ladder;
+    if (ladder === undefined) return undefined;
+    const i = Math.min(Math.floor(offset / ladder.step), ladder.rungs.length) - 1;
+    const position = ladder.rungs[i];
+    return position === undefined ? undefined : { offset: (i + 1) * ladder.step, position };
+  }
+
+  /**
+   * Whether a page at a 0-based offset may climb (then ask {@link climb} with the data's version):
+   * its nearest mark (`mark`, from {@link nearest}) leaves at least `minSkip` rows to skip, and a
+   * page of the list skipped as many before, or it has a ladder. A list's first deep page skips
+   * as a page always did: when every page comes after a write, no climb would pay.
+   */
+  mayClimb(list: string, offset: number, mark: PageMark | undefined): boolean {
+    const found = this.#lists.get(list);
+    if (found === undefined || offset - (mark?.offset ?? 0) < this.#ladder.minSkip) return false;
+    return found.missed === true || found.ladder !== undefined;
+  }
+
+  /**
+   * The climb a page at a 0-based offset needs first, if any: when it {@link mayClimb}, the list's
+   * marks are of the data's current version (`version`, read just before), and the ladder can
+   * reach closer than `mark`.
+   */
+  climb(list: string, offset: number, mark: PageMark | undefined, version: number): Climb | undefined {
+    const { minStep, maxRungs } = this.#ladder;
+    const found = this.#lists.get(list);
+    if (found?.version !== version || !this.mayClimb(list, offset, mark)) return undefined;
+    const ladder = found.ladder;
+    // A new ladder's step: at least `minStep`, and such that `maxRungs / 2` rungs reach the page.
+    let step = ladder?.step ?? minStep;
+    while (ladder === undefined && step * (maxRungs / 2) < offset) step *= 2;
+    if (ladder?.full === true) return undefined;
+    const held = ladder?.rungs.length ?? 0;
+    const hops = Math.min(Math.floor(offset / step), maxRungs) - held;
+    if (hops <= 0) return undefined;
+    const top = ladder?.rungs[held - 1];
+    const from = top === undefined ? undefined : { offset: held * step, position: top, version };
+    return { list, step, hops, ...(from === undefined ? {} : { from }) };
+  }
+
+  /** Notes a page read at a version that skipped `rows` rows from its mark (or the first row). */
+  skipped(list: string, version: number, rows: number): void {
+    if (rows < this.#ladder.minSkip || !PageMarks.fits(list)) return;
+    const found = this.#lists.get(list);
+    if (found !== undefined && found.version > version) return;
+    this.#holder(list, version).missed = true;
+  }
+
+  /**
+   * Adds the rungs a climb found at a version (`rungs[i]` at offset `from + (i + 1) * step`):
+   * dropped when they extend a ladder of another version (they were hopped to from its stale
+   * top rung); a ladder from the first row replaces an older version's marks.
+   */
+  climbed(climb: Climb, version: number, rungs: readonly ListPosition[]): void {
+    const { list, step, from } = climb;
+    const found = this.#lists.get(list);
+    if (from === undefined) {
+      if (rungs.length === 0 || (found !== undefined && found.version > version)) return;
+      const held = this.#holder(list, version);
+      if ((held.ladder?.rungs.length ?? 0) < rungs.length)
+        held.ladder = add({ step, rungs: [], chars: 0 }, rungs);
+      return;
+    }
+    const ladder = found?.ladder;
+    if (
+      found === undefined ||
+      ladder === undefined ||
+      found.version !== version ||
+      from.version !== version
+    ) {
+      // Hopped from a rung of other data: useless; and the ladder is stale when the data is newer.
+      if (found !== undefined && found.version < version) this.forget(list);
+      return;
+    }
+    if (ladder.step === step && ladder.rungs.length * step === from.offset) add(ladder, rungs);
   }
 
   /** Remembers marks read at a version (ignored when the list holds a newer one). */
   remember(list: string, version: number, marks: readonly (readonly [number, ListPosition])[]): void {
     if (marks.length === 0 || !PageMarks.fits(list)) return;
-    let found = this.#lists.get(list);
+    const found = this.#lists.get(list);
     if (found !== undefined && found.version > version) return;
+    const held = this.#holder(list, version);
+    for (const [offset, position] of marks) {
+      if (offset <= 0) continue;
+      held.marks.delete(offset);
+      held.marks.set(offset, position);
+      if (held.marks.size > this.#perList) held.marks.delete(held.marks.keys().next().value as number);
+    }
+  }
+
+  /** The list's marks at a version not older than it holds (a newer one replaces them), as most recently used. */
+  #holder(list: string, version: number): ListMarks {
+    let found = this.#lists.get(list);
     if (found === undefined || found.version < version) found = { version, marks: new Map() };
     this.#lists.delete(list);
     this.#lists.set(list, found);
-    for (const [offset, position] of marks) {
-      if (offset <= 0) continue;
-      found.marks.delete(offset);
-      found.marks.set(offset, position);
-      if (found.marks.size > this.#perList) found.marks.delete(found.marks.keys().next().value as number);
-    }
     if (this.#lists.size > this.#maxLists) this.#lists.delete(this.#lists.keys().next().value as string);
+    return found;
   }
 
   /** Forgets a list's marks (a read found its data at another version). */
@@ -98,6 +249,20 @@ export class PageMarks {
   get size(): number {
     return this.#lists.size;
   }
+}
+
+/** Adds rungs to a ladder while their keys fit in {@link LADDER_CHARS} (then it is full). */
+function add(ladder: Ladder, rungs: readonly ListPosition[]): Ladder {
+  for (const rung of rungs) {
+    const chars = 16 + (typeof rung.key === 'string' ? rung.key.length : 0);
+    if (ladder.chars + chars > LADDER_CHARS) {
+      ladder.full = true;
+      break;
+    }
+    ladder.chars += chars;
+    ladder.rungs.push(rung);
+  }
+  return ladder;
 }
 
 /** Where a page was read from: what {@link markedRows} needs of it. @internal */
@@ -146,5 +311,6 @@ export function markedRows(
   const last = page[page.length - 1];
   if (last !== undefined && page.length === limit) found.push([offset + page.length, positionOf(last)]);
   marks.remember(list, version, found);
+  marks.skipped(list, version, offset - (mark?.offset ?? 0));
   return page;
 }
