@@ -896,7 +896,7 @@ class SqliteScimStore implements SqliteStore {
       const rows = this.stmt(
         db,
         `SELECT cursor, tenant, type, resource_type, id, version, at, detail FROM changes
-           WHERE tenant = ? AND cursor > ? ORDER BY cursor LIMIT ?`,
+           WHERE tenant = ? AND cursor > ? ORDER BY cursor LIMIT (? + 0)`,
       ).all(tenant, after, limit) as unknown as ChangeRow[];
       return rows.map(toChange);
     });
