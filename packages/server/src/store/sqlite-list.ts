@@ -114,6 +114,7 @@ export function listPlan(
     limit,
     ...(query.members === true && storage?.referenceAttribute !== undefined ? { membersOf: tenant } : {}),
     ...(query.filter === undefined ? { walk: skip + limit } : {}),
+    ...(offset === 0 && !keyset && start === undefined ? { countedByPage: true } : {}),
   };
   return {
     job,

@@ -1,6 +1,7 @@
 import { mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { StatementSync } from 'node:sqlite';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { describeStoreContract, failure, freshTenant, query, sortPath } from './contract.ts';
 import { Params, SqlCompiler, sqliteDialect } from './sql/compile.ts';
@@ -251,6 +252,30 @@ describe('sqliteStore', () => {
     );
     expect(plan('emails.value eq "a@x.org" or emails.value eq "b@x.org"')).toMatch(/resource_values_lookup/);
     await store.close();
+  });
+
+  it('counts a first page from its rows when they are fewer than the count asked for', async () => {
+    const store = sqliteStore({ path: ':memory:' });
+    await store.open(TYPES);
+    for (let i = 0; i < 12; i++) await store.create('t', 'User', user(`u${String(i).padStart(2, '0')}`));
+    const counts = vi.spyOn(StatementSync.prototype, 'get');
+    const counted = () => counts.mock.contexts.filter((s) => s.sourceSQL.startsWith('SELECT COUNT')).length;
+    const page = (filter: string, startIndex: number, count: number) =>
+      store.list('t', { resourceType: 'User', filter: query(filter), startIndex, count });
+    try {
+      expect((await page('userName eq "u03"', 1, 100)).totalResults).toBe(1);
+      expect((await page('userName eq "nobody"', 1, 100)).totalResults).toBe(0);
+      expect((await page('userName sw "u0"', 1, 11)).totalResults).toBe(10);
+      expect(counted()).toBe(0);
+      // A full first page, and a page past the first: the count runs.
+      expect((await page('userName sw "u"', 1, 12)).totalResults).toBe(12);
+      expect((await page('userName sw "u"', 1, 5)).resources).toHaveLength(5);
+      expect((await page('userName sw "u"', 11, 5)).totalResults).toBe(12);
+      expect(counted()).toBe(3);
+    } finally {
+      counts.mockRestore();
+      await store.close();
+    }
   });
 
   // SQLite prepares a statement again at every run when its planner read a bound LIMIT: the
