@@ -101,10 +101,22 @@ export async function withGroups(
   params: QueryParams,
   explicitOnly: boolean,
 ): Promise<readonly StoredMember[] | undefined> {
-  if (type.kind !== 'user' || ctx.config.groups === undefined || !wants('groups', params, explicitOnly)) {
-    return undefined;
-  }
+  if (!wantsGroups(ctx, type, params, explicitOnly)) return undefined;
   return ctx.store.memberOf(ctx.tenant, id);
+}
+
+/**
+ * Whether a response returns a user's `groups`: the server serves groups and the projection
+ * returns them (with `explicitOnly`, only when `attributes` names `groups`).
+ * @internal
+ */
+export function wantsGroups(
+  ctx: RequestContext,
+  type: ServedType,
+  params: QueryParams,
+  explicitOnly: boolean,
+): boolean {
+  return type.kind === 'user' && ctx.config.groups !== undefined && wants('groups', params, explicitOnly);
 }
 
 /**

@@ -254,12 +254,41 @@ describe('sqliteStore', () => {
     await store.close();
   });
 
+  it('reads a user with its groups in one statement (groups: true)', async () => {
+    const store = sqliteStore({ path: ':memory:' });
+    await store.open(TYPES);
+    const u = await store.create('t', 'User', user('member'));
+    const groups = [];
+    for (const name of ['b', 'a']) {
+      groups.push(
+        await store.create('t', 'Group', {
+          data: { displayName: name },
+          unique: [{ attribute: 'displayName', value: name }],
+          members: [u.id],
+          change: { type: 'group.created' },
+        }),
+      );
+    }
+    const reads = vi.spyOn(StatementSync.prototype, 'get');
+    try {
+      const read = await store.get('t', 'User', u.id, { groups: true });
+      expect(read?.groups).toEqual(
+        groups.map((g) => ({ value: g.id, type: 'Group', display: g.data.displayName })),
+      );
+      expect(reads).toHaveBeenCalledTimes(1);
+    } finally {
+      reads.mockRestore();
+      await store.close();
+    }
+  });
+
   it('counts a first page from its rows when they are fewer than the count asked for', async () => {
     const store = sqliteStore({ path: ':memory:' });
     await store.open(TYPES);
     for (let i = 0; i < 12; i++) await store.create('t', 'User', user(`u${String(i).padStart(2, '0')}`));
     const counts = vi.spyOn(StatementSync.prototype, 'get');
-    const counted = () => counts.mock.contexts.filter((s) => s.sourceSQL.startsWith('SELECT COUNT')).length;
+    const counted = () =>
+      (counts.mock.contexts as StatementSync[]).filter((s) => s.sourceSQL.startsWith('SELECT COUNT')).length;
     const page = (filter: string, startIndex: number, count: number) =>
       store.list('t', { resourceType: 'User', filter: query(filter), startIndex, count });
     try {
