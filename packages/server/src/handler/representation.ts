@@ -131,9 +131,10 @@ export async function renderListed(
   params: QueryParams,
   out: Json[],
 ): Promise<void> {
+  const groups = wantsGroups(ctx, type, params, true);
   for (const r of page) {
-    const groups = await withGroups(ctx, type, r.id, params, true);
-    out.push(project(type, render(ctx, type, r, groups), params));
+    const memberOf = groups ? await ctx.store.memberOf(ctx.tenant, r.id) : undefined;
+    out.push(project(type, render(ctx, type, r, memberOf), params));
   }
 }
 
