@@ -134,3 +134,65 @@ describe('prepared projections (kept per schema and parameters)', () => {
     ).toEqual(['schemas', 'id']);
   });
 });
+
+describe('keys in any case (RFC 7643 section 2.1: attribute names are case-insensitive)', () => {
+  const user = {
+    schemas: [URN.User, URN.EnterpriseUser],
+    id: '2819c223',
+    externalId: 'e-1',
+    userName: 'bjensen',
+    displayName: 'Babs',
+    name: { givenName: 'Barbara', familyName: 'Jensen', formatted: 'Ms. Barbara J Jensen' },
+    emails: [
+      { value: 'b@example.com', type: 'work', primary: true },
+      { value: 'babs@example.com', type: 'home' },
+    ],
+    active: true,
+    password: 'never returned',
+    meta: { resourceType: 'User', version: 'W/"1"' },
+    [URN.EnterpriseUser]: { employeeNumber: '7', manager: { value: 'm-1', displayName: 'Boss' } },
+  };
+  const flip = (key: string, flips: () => boolean) =>
+    flips() ? [...key].map((c) => (flips() ? c.toUpperCase() : c.toLowerCase())).join('') : key;
+  /**
+   * The resource with its attribute names (top-level, and an extension's) in cases drawn from
+   * `flips`; sub-attribute keys are returned as they are given, so they keep their spelling here.
+   */
+  const recase = (resource: Record<string, unknown>, flips: () => boolean): Record<string, unknown> => {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(resource)) {
+      if (k === URN.EnterpriseUser) out[k] = recase(v as Record<string, unknown>, flips);
+      else out[k === 'schemas' ? k : flip(k, flips)] = v;
+    }
+    return out;
+  };
+  const param = fc.constantFrom(
+    {},
+    { attributes: 'userName,name.givenName,emails.value' },
+    { excludedAttributes: 'emails,name.formatted' },
+    { attributes: URN.EnterpriseUser },
+  );
+
+  it('project a resource whose keys are in other cases as the schema-spelled resource', () => {
+    fc.assert(
+      fc.property(fc.infiniteStream(fc.boolean()), param, (bits, p) => {
+        const it = bits[Symbol.iterator]();
+        const variant = recase(user, () => it.next().value as boolean);
+        expect(JSON.stringify(projectResource(variant, userResourceSchema, p))).toBe(
+          JSON.stringify(projectResource(user, userResourceSchema, p)),
+        );
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('find a key in another case when the resource has no key spelled as the schema does', () => {
+    expect(projectResource({ id: '1', USERNAME: 'b', Name: { GIVENNAME: 'B' } }, userResourceSchema)).toEqual(
+      {
+        id: '1',
+        userName: 'b',
+        name: { GIVENNAME: 'B' },
+      },
+    );
+  });
+});

@@ -38,19 +38,30 @@ function lowerName(def: AttributeDefinition): string {
   return name;
 }
 
-/** A complex attribute's sub-attributes by lower-cased name (the first of each name). */
-const subIndexes = new WeakMap<AttributeDefinition, Map<string, AttributeDefinition>>();
+/**
+ * A complex attribute's sub-attributes by lower-cased name (the first of each name), and by each
+ * sub-attribute's own spelling (mapped to the same definition), which spares lower-casing the keys
+ * a server wrote itself.
+ */
+interface SubIndex {
+  readonly lower: Map<string, AttributeDefinition>;
+  readonly exact: Map<string, AttributeDefinition>;
+}
+const subIndexes = new WeakMap<AttributeDefinition, SubIndex>();
 function subAttribute(def: AttributeDefinition, key: string): AttributeDefinition | undefined {
   let index = subIndexes.get(def);
   if (index === undefined) {
-    index = new Map();
+    const lower = new Map<string, AttributeDefinition>();
     for (const sub of def.subAttributes ?? []) {
       const name = lowerName(sub);
-      if (!index.has(name)) index.set(name, sub);
+      if (!lower.has(name)) lower.set(name, sub);
     }
+    const exact = new Map<string, AttributeDefinition>();
+    for (const sub of def.subAttributes ?? []) exact.set(sub.name, lower.get(lowerName(sub))!);
+    index = { lower, exact };
     subIndexes.set(def, index);
   }
-  return index.get(key.toLowerCase());
+  return index.exact.get(key) ?? index.lower.get(key.toLowerCase());
 }
 
 /**
@@ -66,9 +77,46 @@ function keyIndex(object: JsonObject): Map<string, string> {
   return index;
 }
 
+/** The names of a list of attributes: as spelled, and lower-cased. */
+interface Names {
+  readonly exact: Set<string>;
+  readonly lower: Set<string>;
+}
+const namesOfLists = new WeakMap<readonly AttributeDefinition[], Names>();
+function namesOf(attributes: readonly AttributeDefinition[]): Names {
+  let names = namesOfLists.get(attributes);
+  if (names === undefined) {
+    names = { exact: new Set(attributes.map((d) => d.name)), lower: new Set(attributes.map(lowerName)) };
+    namesOfLists.set(attributes, names);
+  }
+  return names;
+}
+
+/**
+ * The {@link keyIndex} of `object` when one of its keys names one of `attributes` in another case
+ * (`USERNAME`), else `undefined`: every attribute's key is then its own name or absent. A resource
+ * a server stored itself has its keys as the schema spells them, so this is one set lookup per key.
+ */
+function caseIndex(
+  object: JsonObject,
+  attributes: readonly AttributeDefinition[],
+): Map<string, string> | undefined {
+  const names = namesOf(attributes);
+  // Two attributes whose names differ only in case: only the index finds the first of each.
+  if (names.lower.size !== names.exact.size) return keyIndex(object);
+  for (const key of Object.keys(object)) {
+    if (!names.exact.has(key) && names.lower.has(key.toLowerCase())) return keyIndex(object);
+  }
+  return undefined;
+}
+
 /** The key of `object` for an attribute, ignoring case, as `findKey` finds it. */
-function keyOf(object: JsonObject, index: Map<string, string>, def: AttributeDefinition): string | undefined {
-  return Object.hasOwn(object, def.name) ? def.name : index.get(lowerName(def));
+function keyOf(
+  object: JsonObject,
+  index: Map<string, string> | undefined,
+  def: AttributeDefinition,
+): string | undefined {
+  return Object.hasOwn(object, def.name) ? def.name : index?.get(lowerName(def));
 }
 
 function list(value: string | readonly string[] | undefined): string[] {
@@ -135,7 +183,7 @@ function projectObject(
   wholeSchema: boolean,
 ): JsonObject {
   const out: JsonObject = {};
-  const index = keyIndex(object);
+  const index = caseIndex(object, attributes);
   for (const def of attributes) {
     const key = keyOf(object, index, def);
     if (key === undefined) continue;

@@ -101,10 +101,22 @@ export async function withGroups(
   params: QueryParams,
   explicitOnly: boolean,
 ): Promise<readonly StoredMember[] | undefined> {
-  if (type.kind !== 'user' || ctx.config.groups === undefined || !wants('groups', params, explicitOnly)) {
-    return undefined;
-  }
+  if (!wantsGroups(ctx, type, params, explicitOnly)) return undefined;
   return ctx.store.memberOf(ctx.tenant, id);
+}
+
+/**
+ * Whether a response returns a user's `groups`: the server serves groups and the projection
+ * returns them (with `explicitOnly`, only when `attributes` names `groups`).
+ * @internal
+ */
+export function wantsGroups(
+  ctx: RequestContext,
+  type: ServedType,
+  params: QueryParams,
+  explicitOnly: boolean,
+): boolean {
+  return type.kind === 'user' && ctx.config.groups !== undefined && wants('groups', params, explicitOnly);
 }
 
 /**
@@ -119,9 +131,10 @@ export async function renderListed(
   params: QueryParams,
   out: Json[],
 ): Promise<void> {
+  const groups = wantsGroups(ctx, type, params, true);
   for (const r of page) {
-    const groups = await withGroups(ctx, type, r.id, params, true);
-    out.push(project(type, render(ctx, type, r, groups), params));
+    const memberOf = groups ? await ctx.store.memberOf(ctx.tenant, r.id) : undefined;
+    out.push(project(type, render(ctx, type, r, memberOf), params));
   }
 }
 

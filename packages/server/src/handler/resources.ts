@@ -31,7 +31,15 @@ import {
   replaceMembers,
 } from './members.ts';
 import type { QueryParams } from './query-params.ts';
-import { locationOf, project, render, respondWith, wantsMembers, withGroups } from './representation.ts';
+import {
+  locationOf,
+  project,
+  render,
+  respondWith,
+  wantsGroups,
+  wantsMembers,
+  withGroups,
+} from './representation.ts';
 import { empty, scimJson } from './respond.ts';
 import { toBody, toData, uniqueKeys } from './stored.ts';
 import { checkImmutable, checkRequired, parseCreate, parseReplace } from './validation.ts';
@@ -57,8 +65,9 @@ async function load(
   type: ServedType,
   id: string,
   members: boolean,
+  groups = false,
 ): Promise<StoredResource> {
-  const found = await ctx.store.get(ctx.tenant, type.name, id, { members });
+  const found = await ctx.store.get(ctx.tenant, type.name, id, groups ? { members, groups } : { members });
   if (found === undefined) {
     throw new ScimError('notFound', `${type.name} ${id} not found; it may have been deleted`);
   }
@@ -74,10 +83,10 @@ export async function getResource(
   params: QueryParams,
 ): Promise<Reply> {
   const members = wantsMembers(type, params);
-  const stored = await load(ctx, type, id, members);
+  const stored = await load(ctx, type, id, members, wantsGroups(ctx, type, params, false));
   const etag = weakETag(stored.version);
   if (isNotModified(request.header('if-none-match'), etag)) return empty(304, { etag });
-  const groups = await withGroups(ctx, type, id, params, false);
+  const groups = stored.groups ?? (await withGroups(ctx, type, id, params, false));
   return scimJson(200, project(type, render(ctx, type, stored, groups), params), { etag });
 }
 

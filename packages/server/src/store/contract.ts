@@ -338,6 +338,22 @@ export function describeStoreContract(
       });
     });
 
+    it('reads a resource with the groups memberOf gives, when it reads them (groups: true)', async () => {
+      const t = freshTenant();
+      const u = await store.create(t, 'User', userInput('with-groups', { displayName: 'With Groups' }));
+      const lone = await store.create(t, 'User', userInput('without-groups'));
+      const first = await store.create(t, 'Group', groupInput('first', [u.id]));
+      await store.create(t, 'Group', groupInput('second', [u.id]));
+      await store.create(t, 'Group', groupInput('third', [lone.id]));
+      for (const id of [u.id, lone.id]) {
+        const read = await store.get(t, 'User', id, { groups: true });
+        expect(read?.data).toEqual((await store.get(t, 'User', id))?.data);
+        if (read?.groups !== undefined) expect(read.groups).toEqual(await store.memberOf(t, id));
+      }
+      expect((await store.memberOf(t, u.id))[0]).toMatchObject({ value: first.id, display: 'first' });
+      expect(await store.get(t, 'User', 'absent', { groups: true })).toBeUndefined();
+    });
+
     it('removes every member only for removeAll: true, never for an empty delta', async () => {
       const t = freshTenant();
       const u1 = await store.create(t, 'User', userInput('e1'));

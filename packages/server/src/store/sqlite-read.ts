@@ -32,6 +32,12 @@ export interface ListJob {
    * plan that walks the type's rows in order is then as bounded as a lookup.
    */
   readonly walk?: number;
+  /**
+   * The page starts at the list's first row (no offset, mark or keyset position): when it holds
+   * fewer rows than `limit`, they are the whole list, and the count is not run. A filter that names
+   * one user (`userName eq`, Entra's lookup before each write) then reads one statement, not two.
+   */
+  readonly countedByPage?: boolean;
 }
 
 /** A resource read with its members (a group). @internal */
@@ -79,12 +85,31 @@ export function runRead(prepare: (sql: string) => StatementSync, job: ReadJob): 
     if (row === undefined) return { total: 0, rows: [] };
     return { total: 1, rows: [row], members: membersOf(prepare, job.tenant, [job.id]) };
   }
+  const page = () =>
+    prepare(job.page.sql).all(...(job.page.values as SQLInputValue[])) as unknown as ResourceRow[];
+  if (job.countedByPage === true && job.limit > 0) {
+    const rows = page();
+    return withMembers(prepare, job, rows.length < job.limit ? rows.length : countOf(prepare, job), rows);
+  }
+  const total = countOf(prepare, job);
+  if (job.limit === 0 || job.offset >= total) return { total, rows: [] };
+  return withMembers(prepare, job, total, page());
+}
+
+function countOf(prepare: (sql: string) => StatementSync, job: ListJob): number {
   const counted = prepare(job.count.sql).get(...(job.count.values as SQLInputValue[])) as
     | { n: number }
     | undefined;
-  const total = counted?.n ?? 0;
-  if (job.limit === 0 || job.offset >= total) return { total, rows: [] };
-  const rows = prepare(job.page.sql).all(...(job.page.values as SQLInputValue[])) as unknown as ResourceRow[];
+  return counted?.n ?? 0;
+}
+
+/** A page's rows with their total, and their members when the job asks for them. */
+function withMembers(
+  prepare: (sql: string) => StatementSync,
+  job: ListJob,
+  total: number,
+  rows: readonly ResourceRow[],
+): ReadRows {
   if (job.membersOf === undefined) return { total, rows };
   return {
     total,

@@ -751,7 +751,7 @@ class SqliteScimStore implements SqliteStore {
     tenant: string,
     resourceType: string,
     id: string,
-    options?: { readonly members?: boolean },
+    options?: { readonly members?: boolean; readonly groups?: boolean },
   ): Promise<StoredResource | undefined> {
     if (options?.members === true) {
       // A group's members may be many: a read that can move off the event loop (no budget).
@@ -763,6 +763,7 @@ class SqliteScimStore implements SqliteStore {
       const row = found.rows[0];
       return row === undefined ? undefined : toResource(row, byGroup(found.members).get(id) ?? []);
     }
+    if (options?.groups === true) return this.run((db) => this.withGroups(db, tenant, resourceType, id));
     return this.run((db) => {
       const row = this.stmt(
         db,
@@ -771,6 +772,33 @@ class SqliteScimStore implements SqliteStore {
       ).get(tenant, id, resourceType) as ResourceRow | undefined;
       return row === undefined ? undefined : toResource(row);
     });
+  }
+
+  /**
+   * A resource and the groups it is a direct member of (as {@link memberOf} reads them, in the
+   * order of the groups' creation), in one statement: one read of the file, not two.
+   */
+  private withGroups(
+    db: DatabaseSync,
+    tenant: string,
+    resourceType: string,
+    id: string,
+  ): StoredResource | undefined {
+    const row = this.stmt(
+      db,
+      `SELECT r.id, r.resource_type, r.version, r.created, r.last_modified, r.data,
+              (SELECT json_group_array(json_array(g.id, g.resource_type,
+                        COALESCE(json_extract(g.data, '$.displayName'), json_extract(g.data, '$.userName')))
+                        ORDER BY g.seq)
+                 FROM members AS m JOIN resources AS g ON g.tenant = m.tenant AND g.id = m.group_id
+                 WHERE m.tenant = r.tenant AND m.member_id = r.id) AS groups
+         FROM resources AS r WHERE r.tenant = ? AND r.id = ? AND r.resource_type = ?`,
+    ).get(tenant, id, resourceType) as (ResourceRow & { groups: string }) | undefined;
+    if (row === undefined) return undefined;
+    const groups = (JSON.parse(row.groups) as [string, string, string | null][]).map(
+      ([value, type, display]) => toMember({ member_id: value, resource_type: type, display }),
+    );
+    return { ...toResource(row), groups };
   }
 
   async update(
@@ -910,7 +938,7 @@ class SqliteScimStore implements SqliteStore {
       const rows = this.stmt(
         db,
         `SELECT cursor, tenant, type, resource_type, id, version, at, detail FROM changes
-           WHERE tenant = ? AND cursor > ? ORDER BY cursor LIMIT ?`,
+           WHERE tenant = ? AND cursor > ? ORDER BY cursor LIMIT (? + 0)`,
       ).all(tenant, after, limit) as unknown as ChangeRow[];
       return rows.map(toChange);
     });

@@ -65,6 +65,12 @@ export interface StoredResource {
   readonly lastModified: string;
   /** The members, present only when the read asked for them (`members: true`). */
   readonly members?: readonly StoredMember[];
+  /**
+   * The groups the resource is a direct member of, as {@link ScimStore.memberOf} gives them, when
+   * the read asked for them (`groups: true`) and the store reads them with the resource. A store
+   * that leaves them out is asked `memberOf` instead.
+   */
+  readonly groups?: readonly StoredMember[];
 }
 
 /**
@@ -403,12 +409,15 @@ export interface ScimStore {
     resourceType: string,
     inputs: readonly CreateInput[],
   ): Promise<readonly StoredResource[]>;
-  /** Reads one resource, or `undefined`. */
+  /**
+   * Reads one resource, or `undefined`. `members` asks for its members; `groups` allows the store
+   * to read the groups it belongs to in the same read (see {@link StoredResource.groups}).
+   */
   get(
     tenant: string,
     resourceType: string,
     id: string,
-    options?: { readonly members?: boolean },
+    options?: { readonly members?: boolean; readonly groups?: boolean },
   ): Promise<StoredResource | undefined>;
   /**
    * Replaces a resource's data (PUT, PATCH, soft delete); with `ifVersion`, only if the stored

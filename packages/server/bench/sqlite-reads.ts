@@ -1,0 +1,105 @@
+/**
+ * What the SQLite store's reads cost per statement, old form beside new, on the benchmark's
+ * 100,000-user file (`.cache/bench-100000.db`, made by `pnpm bench`), in interleaved rounds on
+ * one connection; the median CPU time per read of each:
+ * - a filtered page (`userName eq`) with its `LIMIT`/`OFFSET` as bare parameters, which SQLite
+ *   prepares again at every run, beside the same page as the store now compiles it (`(?n + 0)`);
+ * - a first page read as count and page, beside the page alone (the store now counts a first page
+ *   that holds fewer rows than asked for from its rows);
+ * - GET `/Users/{id}`'s reads: the user, then its groups (`memberOf`), beside the one statement of
+ *   `get(..., { groups: true })`.
+ *
+ *   node --conditions=@scim/source bench/sqlite-reads.ts
+ *   BENCH_OPS=20000 BENCH_ROUNDS=7 node --conditions=@scim/source bench/sqlite-reads.ts
+ */
+import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import { query } from '../src/store/contract.ts';
+import { PageMarks } from '../src/store/sql/page-marks.ts';
+import { listPlan } from '../src/store/sqlite-list.ts';
+
+const OPS = Number(process.env.BENCH_OPS ?? 10_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const path = join(import.meta.dirname, '..', '.cache', 'bench-100000.db');
+if (!existsSync(`${path}.complete`)) {
+  process.stderr.write(`${path} is missing: run \`pnpm --filter @scim/server bench\` once first\n`);
+  process.exit(1);
+}
+const db = new DatabaseSync(path, { readOnly: true });
+db.function('scim_budget', () => 0);
+const id = (
+  db.prepare("SELECT id FROM resources WHERE resource_type = 'User' LIMIT 1 OFFSET 33333").get() as {
+    id: string;
+  }
+).id;
+const userName = (
+  db.prepare("SELECT json_extract(data, '$.userName') AS u FROM resources WHERE id = ?").get(id) as {
+    u: string;
+  }
+).u;
+const plan = listPlan(
+  { tenant: 'default', storage: { name: 'User' }, memberships: true },
+  { resourceType: 'User', filter: query(`userName eq "${userName}"`), startIndex: 1, count: 100 },
+  new PageMarks(),
+);
+const { page, count } = plan.job;
+const bare = page.sql.replace(/\((\?\d+) \+ 0\)/g, '$1');
+if (bare === page.sql) throw new Error('the page has no (?n + 0) placeholders: nothing to compare');
+
+const stmt = (sql: string): StatementSync => db.prepare(sql);
+const run = (s: StatementSync, values: readonly unknown[]) => s.all(...(values as SQLInputValue[]));
+const getUser = stmt(
+  'SELECT id, resource_type, version, created, last_modified, data FROM resources WHERE tenant = ? AND id = ? AND resource_type = ?',
+);
+const memberOf = stmt(`SELECT g.id AS member_id, g.resource_type AS resource_type,
+    COALESCE(json_extract(g.data, '$.displayName'), json_extract(g.data, '$.userName')) AS display
+  FROM members AS m JOIN resources AS g ON g.tenant = m.tenant AND g.id = m.group_id
+  WHERE m.tenant = ? AND m.member_id = ? ORDER BY g.seq`);
+const withGroups = stmt(`SELECT r.id, r.resource_type, r.version, r.created, r.last_modified, r.data,
+    (SELECT json_group_array(json_array(g.id, g.resource_type,
+        COALESCE(json_extract(g.data, '$.displayName'), json_extract(g.data, '$.userName'))) ORDER BY g.seq)
+       FROM members AS m JOIN resources AS g ON g.tenant = m.tenant AND g.id = m.group_id
+       WHERE m.tenant = r.tenant AND m.member_id = r.id) AS groups
+  FROM resources AS r WHERE r.tenant = ? AND r.id = ? AND r.resource_type = ?`);
+const pageBare = stmt(bare);
+const pageNew = stmt(page.sql);
+const countStmt = stmt(count.sql);
+
+const cases: Record<string, () => void> = {
+  'filtered page, bare LIMIT ?': () => run(pageBare, page.values),
+  'filtered page, LIMIT (? + 0)': () => run(pageNew, page.values),
+  'first page: count + page': () => {
+    run(countStmt, count.values);
+    run(pageNew, page.values);
+  },
+  'first page: page alone': () => run(pageNew, page.values),
+  'GET: user, then memberOf': () => {
+    getUser.get('default', id, 'User');
+    memberOf.all('default', id);
+  },
+  'GET: user with groups (one statement)': () => withGroups.get('default', id, 'User'),
+};
+const samples = new Map<string, number[]>(Object.keys(cases).map((k) => [k, []]));
+const loadBefore = loadavg()[0]!.toFixed(2);
+for (let round = 0; round <= ROUNDS; round++) {
+  for (const [name, fn] of Object.entries(cases)) {
+    const started = process.cpuUsage();
+    for (let i = 0; i < OPS; i++) fn();
+    const used = process.cpuUsage(started);
+    if (round > 0) samples.get(name)!.push((used.user + used.system) / OPS);
+  }
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+process.stdout.write(
+  `\n${OPS} reads per case and round, ${ROUNDS} rounds (after one warm-up round), Node ${process.version}, load ${loadBefore} before, ${loadavg()[0]!.toFixed(2)} after\n\n| read | CPU µs (median) | ratio |\n|---|---:|---:|\n`,
+);
+const names = Object.keys(cases);
+for (let i = 0; i < names.length; i += 2) {
+  const [before, after] = [median(samples.get(names[i]!)!), median(samples.get(names[i + 1]!)!)];
+  process.stdout.write(
+    `| ${names[i]} | ${before.toFixed(1)} | |\n| ${names[i + 1]} | ${after.toFixed(1)} | ${(after / before).toFixed(2)}x |\n`,
+  );
+}
+db.close();
