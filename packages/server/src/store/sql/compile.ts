@@ -46,10 +46,20 @@ export class Params {
     this.values.push(value);
     return this.postgres ? `$${this.values.length}::int` : `?${this.values.length}`;
   }
-  /** A placeholder for a row count (`LIMIT`, `OFFSET`). */
+  /** A placeholder for a row count or position (`seq`). */
   count(value: number): string {
     this.values.push(value);
     return this.postgres ? `$${this.values.length}::bigint` : `?${this.values.length}`;
+  }
+  /**
+   * A placeholder for a `LIMIT` or `OFFSET`. On SQLite, an expression its planner does not read:
+   * given a bare parameter there, the planner reads its value, so binding it expires the statement
+   * and every run prepares it again (parsing and planning the whole query, 4x to 5x the cost of an
+   * indexed page). `(?n + 0)` is the same number to the query and keeps the prepared statement.
+   */
+  rows(value: number): string {
+    const placeholder = this.count(value);
+    return this.postgres ? placeholder : `(${placeholder} + 0)`;
   }
   /** A placeholder for a JSON value (PostgreSQL: jsonb; SQLite: the SQL value). */
   json(value: string | number): string {

@@ -60,8 +60,8 @@ export function climbSql(
   if (!indexed(key, postgres)) return undefined;
   const where = `r.tenant = ${t} AND r.resource_type = ${rt}${target.check === undefined ? '' : ` AND ${target.check}`}`;
   const order = c.sort(sort);
-  const step = p.count(climb.step);
-  const skip = p.count(climb.step - 1);
+  const step = p.rows(climb.step);
+  const skip = p.rows(climb.step - 1);
   const top = p.count((climb.from?.offset ?? 0) + climb.hops * climb.step);
   const hop = (after: string, offset = skip) =>
     `(SELECT r.seq FROM ${T} AS r WHERE ${where}${after} ORDER BY ${order} LIMIT 1 OFFSET ${offset})`;
