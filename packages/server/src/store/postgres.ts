@@ -989,7 +989,8 @@ class PostgresScimStore implements PostgresStore {
    * A list page's rows and count, in one statement (a second when the page is empty): from the
    * nearest remembered mark of its list when `useMarks` (see `sql/page-marks.ts`; the tenant's
    * last change-feed cursor is the data's version, as the per-tenant feed lock commits cursors in
-   * order), else at its offset. `undefined`: the mark was of other data.
+   * order), else at its offset; the count counted again only when that version moved since it
+   * was last counted (see {@link countOf}). `undefined`: the mark was of other data.
    */
   private async listRows(
     q: Queryable,
