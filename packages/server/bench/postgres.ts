@@ -4,7 +4,8 @@
  * loopback, driven by autocannon from this process, the two stores taking turns case by case);
  * then the PostgreSQL pool sizes 2, 5, 10 and 20; then two server processes on the same schema
  * behind a round-robin TCP balancer (bench/servers/balancer.ts, node:net) beside one instance,
- * direct and through the balancer.
+ * direct and through the balancer. Side by side, also the CPU time per request (/proc) of each
+ * server process and of the PostgreSQL server processes of its pool.
  *
  *   pnpm --filter @scim/server bench                # runs this after bench/run.ts
  *   pnpm --filter @scim/server exec node --conditions=@scim/source bench/postgres.ts
@@ -26,7 +27,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { type ReadyMessage, TOKEN, USERS } from './servers/common.ts';
+import { cpuMicros, type ReadyMessage, TOKEN, USERS } from './servers/common.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = 10;
@@ -160,6 +161,57 @@ interface Measured {
   readonly rps: number;
   readonly p99: number;
   readonly errors: number;
+  /** CPU time per request of the server processes and their PostgreSQL backends, in µs (medians). */
+  readonly cpuUs: number;
+  readonly dbCpuUs: number;
+}
+
+/** The PostgreSQL server processes serving a bench server's store (its `application_name`). */
+async function backends(s: Server): Promise<number[]> {
+  if (!s.name.startsWith('PostgreSQL') && !s.name.includes('balancer')) return [];
+  const names = s.children.map((c) => `scim-bench-${c.pid}`);
+  const client = new pg.Client({ connectionString: URL });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      'SELECT pid FROM pg_stat_activity WHERE application_name = ANY($1::text[])',
+      [names],
+    );
+    return (rows as { pid: number }[]).map((r) => r.pid);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * CPU time (µs, /proc) of a bench server's processes and of its PostgreSQL backends so far: the
+ * backends open at the start and at the end of a run (one closed in between is missed).
+ */
+async function cpuOf(s: Server, known: Map<number, number>): Promise<{ own: number; db: number }> {
+  const own = s.children.reduce((sum, c) => sum + cpuMicros(c.pid), 0);
+  let db = 0;
+  for (const pid of await backends(s)) {
+    const used = cpuMicros(pid);
+    if (Number.isFinite(used)) {
+      known.set(pid, used);
+      db += used;
+    }
+  }
+  return { own, db };
+}
+
+/** One timed run with the CPU time of the server and its database backends per request. */
+async function timed(s: Server, c: Case, counter: { n: number }) {
+  const start = new Map<number, number>();
+  const before = await cpuOf(s, start);
+  const result = await cannon(s, c, SECONDS, counter);
+  const end = new Map<number, number>();
+  const after = await cpuOf(s, end);
+  // A backend that opened during the run used all of its CPU time in it.
+  let db = 0;
+  for (const [pid, used] of end) db += used - (start.get(pid) ?? 0);
+  const n = Math.max(1, result.requests.total);
+  return { result, cpuUs: (after.own - before.own) / n, dbCpuUs: db / n };
 }
 
 const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/scim+json' };
@@ -208,19 +260,24 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function compare(servers: readonly Server[], c: Case, rounds: number): Promise<Measured[]> {
   const counters = servers.map(() => ({ n: 0 }));
   for (const [i, s] of servers.entries()) await prepare(s, c, counters[i]!);
-  const runs = servers.map(() => [] as autocannon.Result[]);
+  const runs = servers.map(() => [] as Awaited<ReturnType<typeof timed>>[]);
   for (let r = 0; r < rounds; r++) {
     for (const [i, s] of servers.entries()) {
       // An even start, so that the member toggle begins with an add.
       counters[i]!.n += counters[i]!.n % 2;
-      runs[i]!.push(await cannon(s, c, SECONDS, counters[i]!));
+      runs[i]!.push(await timed(s, c, counters[i]!));
     }
   }
-  return runs.map((results) => ({
-    rps: median(results.map((x) => x.requests.average)),
-    p99: median(results.map((x) => x.latency.p99)),
-    errors: results.reduce((n, x) => n + x.non2xx + x.errors + x.timeouts, 0),
-  }));
+  return runs.map((timings) => {
+    const results = timings.map((t) => t.result);
+    return {
+      rps: median(results.map((x) => x.requests.average)),
+      p99: median(results.map((x) => x.latency.p99)),
+      errors: results.reduce((n, x) => n + x.non2xx + x.errors + x.timeouts, 0),
+      cpuUs: median(timings.map((t) => t.cpuUs)),
+      dbCpuUs: median(timings.map((t) => t.dbCpuUs)),
+    };
+  });
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -280,6 +337,10 @@ if (BASELINE !== undefined) {
   );
 }
 const sideBySide: string[] = [];
+const cpuRows: string[] = [];
+/** CPU per request: the server's, its database backends', the sum, and the sum over SQLite's. */
+const cpuCell = (m: Measured, base: Measured) =>
+  `${fmt(m.cpuUs)} + ${fmt(m.dbCpuUs)} = ${fmt(m.cpuUs + m.dbCpuUs)} (${((m.cpuUs + m.dbCpuUs) / (base.cpuUs + base.dbCpuUs)).toFixed(2)}x)`;
 for (const c of cases) {
   const [a, b, ...others] = (await compare([sqlite, postgres, ...extras], c, ROUNDS)) as [
     Measured,
@@ -288,8 +349,21 @@ for (const c of cases) {
   ];
   const columns = [a, b, ...others].map((m) => `${cell(m)} | ${(a.rps / m.rps).toFixed(2)}x`);
   sideBySide.push(`| ${c.name} | ${cell(a)} | ${columns.slice(1).join(' | ')} |`);
+  cpuRows.push(`| ${c.name} | ${fmt(a.cpuUs)} | ${[b, ...others].map((m) => cpuCell(m, a)).join(' | ')} |`);
   process.stderr.write(`side by side, ${c.name}: done\n`);
 }
+const cpuHeader = [
+  '| case | SQLite server | PostgreSQL: server + database = sum (/ SQLite) | synchronous_commit off |',
+  BASELINE === undefined ? '' : ` the store before (${BASELINE}) |`,
+].join('');
+const cpuRule = `|---|---:|---:|---:|${BASELINE === undefined ? '' : '---:|'}`;
+const printCpu = () => {
+  console.log(
+    '\nCPU time per request, µs (/proc: the server process, and the PostgreSQL backends of its pool; medians)\n',
+  );
+  console.log(`${cpuHeader}\n${cpuRule}`);
+  for (const row of cpuRows) console.log(row);
+};
 const sideHeader = [
   '| case | SQLite req/s | PostgreSQL req/s | SQLite / PostgreSQL | PostgreSQL, synchronous_commit off | SQLite / it |',
   BASELINE === undefined ? '' : ` PostgreSQL, the store before (${BASELINE}) | SQLite / it |`,
@@ -300,6 +374,7 @@ for (const s of extras) await stop(s);
 if (process.env.BENCH_PG_ONLY_SIDE_BY_SIDE === '1') {
   console.log(`\n${sideHeader}\n${sideRule}`);
   for (const row of sideBySide) console.log(row);
+  printCpu();
   console.log(`\nload average ${loadBefore} before, ${load()} after`);
   await stop(postgres);
   process.exit(0);
@@ -346,6 +421,7 @@ console.log(
 );
 console.log(`Pool ${POOL}.\n\n${sideHeader}\n${sideRule}`);
 for (const row of sideBySide) console.log(row);
+printCpu();
 console.log(`\nPostgreSQL pool size (maxConnections), one instance, req/s\n`);
 console.log(`| pool | ${cases.map((c) => c.name).join(' | ')} |`);
 console.log(`|---:|${cases.map(() => '---:').join('|')}|`);

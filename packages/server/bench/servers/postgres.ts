@@ -5,6 +5,9 @@
  * stored rows are exactly what SCIM requests store), runs `ANALYZE`, and marks the schema complete
  * (a comment on it); later runs, and the second instance behind the load balancer, reuse it.
  *
+ * The store's connections are named `scim-bench-<pid>` (`application_name`), so that the bench
+ * can add the CPU time of their PostgreSQL server processes to this process's.
+ *
  * BENCH_PG_POOL: the pool size (`maxConnections`, default 10). BENCH_PG_STORE: the store's module
  * (default src/store/postgres.ts; bench/postgres.ts passes an earlier version's copy with
  * BENCH_PG_BASELINE).
@@ -46,8 +49,12 @@ const { postgresStore } = (await import(process.env.BENCH_PG_STORE ?? '../../src
   postgresStore: typeof PostgresStore;
 };
 const reuse = await loaded();
+// The store's connections carry the process id, so that the bench finds their server processes
+// (pg_stat_activity) and adds their CPU time to this process's.
+const storeUrl = new URL(url);
+storeUrl.searchParams.set('application_name', `scim-bench-${process.pid}`);
 const store = postgresStore({
-  connectionString: url,
+  connectionString: storeUrl.href,
   schema,
   maxConnections: POOL,
   // No query budget, as the SQLite bench server (ours.ts): on a loaded machine the loader's and

@@ -3,6 +3,7 @@ import { isScimError, ScimError } from '@scim/schemas';
 import { overBudget, queryBudget } from './budget.ts';
 import { Params, postgresDialect, SqlCompiler } from './sql/compile.ts';
 import { climbLadder, type LadderTarget } from './sql/ladder.ts';
+import { ListCounts } from './sql/list-counts.ts';
 import { markedRows, PageMarks, PLAIN_SKIP } from './sql/page-marks.ts';
 import { postgresMigrations } from './sql/postgres-schema.ts';
 import type { MigrationReport, UnreservedKey } from './sql/refold.ts';
@@ -203,9 +204,13 @@ interface ListRows {
   readonly keyset: boolean;
 }
 
-/** A count's row (`bigint`: text). */
-interface CountRow {
-  readonly n: string | number;
+/**
+ * A list statement's count (`bigint`: text; `NULL` when a remembered count still holds) and the
+ * tenant's data version it was read at (its last change-feed cursor; `NULL` before any write).
+ */
+interface TotalRow {
+  readonly total_count: string | number | null;
+  readonly list_version: string | number | null;
 }
 
 /** A `pg` client, which also runs a named (prepared) statement. */
@@ -490,6 +495,8 @@ class PostgresScimStore implements PostgresStore {
   private types = new Map<string, ResourceTypeStorage>();
   /** Where `startIndex` pages of recent lists start (see `sql/page-marks.ts`). */
   private readonly marks = new PageMarks();
+  /** Counts of recent lists, with the data version they were counted at (`sql/list-counts.ts`). */
+  private readonly counts = new ListCounts();
   private migrating: Promise<void> | undefined;
   /** What opening the store migrated: the schema version before and after, and unreserved keys. */
   migration: MigrationReport | undefined;
@@ -983,7 +990,8 @@ class PostgresScimStore implements PostgresStore {
    * A list page's rows and count, in one statement (a second when the page is empty): from the
    * nearest remembered mark of its list when `useMarks` (see `sql/page-marks.ts`; the tenant's
    * last change-feed cursor is the data's version, as the per-tenant feed lock commits cursors in
-   * order), else at its offset. `undefined`: the mark was of other data.
+   * order), else at its offset; the count counted again only when that version moved since it
+   * was last counted (see {@link countOf}). `undefined`: the mark was of other data.
    */
   private async listRows(
     q: Queryable,
@@ -1007,8 +1015,15 @@ class PostgresScimStore implements PostgresStore {
     const keyset = query.keyset === true || query.after !== undefined;
     const limit = paged.limit;
     const countValues = [...params.values];
-    const countSql = `SELECT COUNT(*) AS n FROM ${this.s}.resources AS r WHERE ${where}`;
-    const counted = async () => Number(((await q.query(countSql, countValues)).rows[0] as CountRow).n);
+    const versionSql = `(SELECT cursor FROM ${this.s}.changes WHERE tenant = ${t} ORDER BY cursor DESC LIMIT 1)`;
+    const counting = this.countOf(params, where, versionSql, countValues);
+    const counted = async () => {
+      const { rows } = await q.query(
+        `SELECT ${counting.sql} AS total_count, ${versionSql} AS list_version`,
+        counting.values,
+      );
+      return counting.total(rows[0] as TotalRow);
+    };
     if (limit === 0) return { rows: [], total: await counted(), limit, keyset };
     // Keyset paging starts after a position (a range of the sort index), never at an offset.
     const offset = query.after === undefined ? paged.offset : 0;
@@ -1033,12 +1048,9 @@ class PostgresScimStore implements PostgresStore {
     const sortKey = compiler.sortColumn(query.sort);
     const limitParam = params.count(keyset ? limit + 1 : limit + lead);
     const offsetParam = params.count(skip - lead);
-    const version =
-      list === undefined
-        ? ''
-        : `, (SELECT cursor FROM ${this.s}.changes WHERE tenant = ${t} ORDER BY cursor DESC LIMIT 1) AS list_version`;
-    // One round trip: the page with the count beside it (its parameters come first); a second
-    // only when the page is empty and so holds no count.
+    // One round trip: the page with the count (or the data version that says a remembered count
+    // still holds) beside it, its parameters first; a second only when the page is empty and so
+    // holds no count.
     const { rows } = await q.query(
       pageSql(
         `${this.s}.resources`,
@@ -1048,12 +1060,12 @@ class PostgresScimStore implements PostgresStore {
         offsetParam,
         skip - lead > PLAIN_SKIP,
         sortKey,
-        `, (${countSql}) AS total_count${version}`,
+        `, ${counting.sql} AS total_count, ${versionSql} AS list_version`,
       ),
       params.values,
     );
-    const first = rows[0] as (ResourceRow & { total_count: string | number }) | undefined;
-    const total = first === undefined ? await counted() : Number(first.total_count);
+    const first = rows[0] as (ResourceRow & TotalRow) | undefined;
+    const total = first === undefined ? await counted() : counting.total(first);
     const read = {
       ...(list === undefined ? {} : { list }),
       ...(mark === undefined ? {} : { mark }),
@@ -1076,6 +1088,36 @@ class PostgresScimStore implements PostgresStore {
       resourceType: query.resourceType,
       sort: query.sort,
     };
+  }
+
+  /**
+   * A list's count as a SQL expression of its page's statement: `COUNT(*)`, or, when a count of
+   * the list is remembered, `NULL` while the tenant's data version (`versionSql`, read in the
+   * same statement) is the one it was counted at, and `COUNT(*)` only when it moved (PostgreSQL
+   * runs the subquery of a `CASE` branch only when it takes it). Pushes the remembered version
+   * after the list's `WHERE` values (`countValues`), before the page's own. `total` reads the
+   * count of a row of the statement (and remembers it with its version).
+   */
+  private countOf(
+    params: Params,
+    where: string,
+    versionSql: string,
+    countValues: readonly unknown[],
+  ): { sql: string; values: unknown[]; total: (row: TotalRow) => number } {
+    const key = JSON.stringify([where, countValues]);
+    const cacheable = ListCounts.fits(key);
+    const known = cacheable ? this.counts.get(key) : undefined;
+    const count = `(SELECT COUNT(*) FROM ${this.s}.resources AS r WHERE ${where})`;
+    const sql =
+      known === undefined
+        ? count
+        : `CASE WHEN ${versionSql} = ${params.text(known.version)}::bigint THEN NULL ELSE ${count} END`;
+    const total = (row: TotalRow): number => {
+      const n = row.total_count === null && known !== undefined ? known.total : Number(row.total_count);
+      if (cacheable && row.list_version !== null) this.counts.remember(key, String(row.list_version), n);
+      return n;
+    };
+    return { sql, values: [...params.values], total };
   }
 
   async memberOf(tenant: string, id: string): Promise<readonly StoredMember[]> {
