@@ -81,6 +81,34 @@ describeMarkedPages(
   30,
 );
 
+describe('postgresStore: a user with its groups', () => {
+  it('reads them in the same statement as the user (groups: true), as memberOf gives them', async () => {
+    const store = make(schema());
+    try {
+      await store.open(TYPES);
+      const t = freshTenant();
+      const u = await store.create(t, 'User', user('member'));
+      for (const name of ['b', 'a']) {
+        await store.create(t, 'Group', {
+          data: { displayName: name },
+          unique: [{ attribute: 'displayName', value: name }],
+          members: [u.id],
+          change: { type: 'group.created' },
+        });
+      }
+      const read = await store.get(t, 'User', u.id, { groups: true });
+      expect(read?.groups).toEqual(await store.memberOf(t, u.id));
+      expect(read?.groups?.map((g) => g.display)).toEqual(['b', 'a']);
+      expect(
+        (await store.get(t, 'User', (await store.create(t, 'User', user('alone'))).id, { groups: true }))
+          ?.groups,
+      ).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
+});
+
 describe.skipIf(url === undefined)('postgresStore: the list budget on a pool of your own', () => {
   it('carries it in the list’s transaction, and leaves the pool’s connections as they were', async () => {
     const pool = new pg.Pool({ connectionString: url, max: 2 });

@@ -802,8 +802,11 @@ class PostgresScimStore implements PostgresStore {
     tenant: string,
     resourceType: string,
     id: string,
-    options?: { readonly members?: boolean },
+    options?: { readonly members?: boolean; readonly groups?: boolean },
   ): Promise<StoredResource | undefined> {
+    if (options?.groups === true && options.members !== true) {
+      return this.read((q) => this.withGroups(q, tenant, resourceType, id));
+    }
     return this.read(async (q) => {
       const { rows } = await q.query(
         `SELECT id, resource_type, version, created, last_modified, data FROM ${this.s}.resources
@@ -815,6 +818,33 @@ class PostgresScimStore implements PostgresStore {
       if (options?.members !== true) return toResource(row);
       return toResource(row, (await this.membersOf(q, tenant, [id])).get(id) ?? []);
     });
+  }
+
+  /**
+   * A resource and the groups it is a direct member of (as {@link memberOf} reads them, in the
+   * order of the groups' creation), in one statement: one round trip, not two.
+   */
+  private async withGroups(
+    q: Queryable,
+    tenant: string,
+    resourceType: string,
+    id: string,
+  ): Promise<StoredResource | undefined> {
+    const { rows } = await q.query(
+      `SELECT r.id, r.resource_type, r.version, r.created, r.last_modified, r.data,
+              (SELECT COALESCE(json_agg(json_build_array(g.id, g.resource_type,
+                        COALESCE(g.data ->> 'displayName', g.data ->> 'userName')) ORDER BY g.seq), '[]'::json)
+                 FROM ${this.s}.members AS m JOIN ${this.s}.resources AS g ON g.tenant = m.tenant AND g.id = m.group_id
+                 WHERE m.tenant = r.tenant AND m.member_id = r.id) AS groups
+         FROM ${this.s}.resources AS r WHERE r.tenant = $1 AND r.id = $2 AND r.resource_type = $3`,
+      [tenant, id, resourceType],
+    );
+    const row = rows[0] as (ResourceRow & { groups: [string, string, string | null][] }) | undefined;
+    if (row === undefined) return undefined;
+    const groups = row.groups.map(([value, type, display]) =>
+      toMember({ member_id: value, resource_type: type, display }),
+    );
+    return { ...toResource(row), groups };
   }
 
   async update(
