@@ -17,7 +17,7 @@ import {
 } from '../pipeline.ts';
 import { requestIdFrom } from '../request-id.ts';
 import { RETRY_AFTER_SECONDS } from '../retry-after.ts';
-import { checkContentType, parseJson, readText } from './body.ts';
+import { readJson } from './body.ts';
 import { type BulkDispatch, runBulk } from './bulk.ts';
 import { resolveConfig, type ServedType, storageOf } from './config.ts';
 import type { RequestContext } from './context.ts';
@@ -299,14 +299,11 @@ export function createScimHandler(options: ScimServerOptions): ScimHandler {
     parts: readonly string[],
     bodyOverride?: { readonly value: unknown },
   ): Promise<Reply> => {
-    const body = async (limit = config.maxBodyBytes) => {
-      if (bodyOverride !== undefined) return bodyOverride.value;
-      checkContentType(request);
-      const text = await readText(request, limit);
-      // The body has arrived: the request's work on the event loop starts here.
-      restartSlice(ctx);
-      return parseJson(text, config.maxDepth);
-    };
+    // Once the body has arrived, the request's work on the event loop starts (slices.ts).
+    const body = async (limit = config.maxBodyBytes) =>
+      bodyOverride !== undefined
+        ? bodyOverride.value
+        : readJson(request, limit, config.maxDepth, () => restartSlice(ctx));
     // A resource write's body, holding only strings a store keeps (each Bulk operation's is checked
     // when it runs, so that one bad operation fails alone).
     const written = async () => {
