@@ -46,6 +46,7 @@ export function cachedTargets(schema: ResourceSchema, options: FilterOptions): n
  * value-filtered replaces): cached, each would outlive its request and be promoted to the old
  * generation for nothing; left out, it dies young. The first ones of every PATCH still go in, so
  * the few paths a client sends again and again stay cached.
+ * @internal
  */
 export const ADMISSIONS_PER_PATCH = 16;
 

@@ -8,6 +8,7 @@ import type { RequestContext } from './context.ts';
  * How long (ms) a request runs on the event loop before it lets other work run at its next step.
  * Small requests finish within it and never wait. Short, because a pause is decided before the
  * step it precedes: a request that ran 0.9 ms goes on into its store write of 4 ms.
+ * @internal
  */
 export const SLICE_MS = 1;
 
