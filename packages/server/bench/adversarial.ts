@@ -9,10 +9,17 @@
  *   BENCH_USERS=10000 BENCH_CASE_SECONDS=2 pnpm --filter @scim/server exec node --conditions=@scim/source bench/adversarial.ts
  *   BENCH_MODES=default pnpm --filter @scim/server exec node --conditions=@scim/source bench/adversarial.ts
  *
+ *   BENCH_MODES=before,default BENCH_BASELINE=1b8db5f BENCH_ONLY=PATCH,POST BENCH_ROUNDS=3 pnpm ... bench/adversarial.ts
+ *
  * Side by side in one run, each its own server process (bench/servers/adversarial.ts) on loopback
  * and the same database file: the store as shipped (`default`: scans on reader threads, a 200 ms
  * budget per list query), and the store with every query on the event loop and no budget
- * (`inline`: `readers: 0, queryTimeoutMs: 0`, how it ran before issue 14). BENCH_MODES picks.
+ * (`inline`: `readers: 0, queryTimeoutMs: 0`, how it ran before issue 14), or (`before`) the
+ * server and protocol code of the git revision BENCH_BASELINE names (bench/baseline.ts). BENCH_MODES
+ * picks. The servers run at once (idle but the one under test) and take each case in turn, the
+ * order reversed from one case to the next, BENCH_ROUNDS times (default 1). BENCH_ONLY keeps the
+ * cases whose names hold one of its comma-separated words; BENCH_SERVER_FLAGS adds flags to the
+ * servers' `node` (`--trace-gc`).
  *
  * Per case, the adversary sends the request, one at a time, for BENCH_CASE_SECONDS (default 5)
  * and at least twice (after one untimed warm-up, which counts as a run when it takes over 2 s; at
@@ -42,6 +49,8 @@ const MODES = (process.env.BENCH_MODES ?? 'inline,default')
   .filter((m): m is AdversarialMode => m === 'inline' || m === 'default' || m === 'before');
 /** The revision the `before` mode runs (its server code, on the same database). */
 const BASELINE = process.env.BENCH_BASELINE ?? '';
+/** More flags for the servers' `node` (BENCH_SERVER_FLAGS, space-separated: `--trace-gc`, `--cpu-prof`). */
+const SERVER_FLAGS = (process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter((f) => f !== '');
 /** How many times every case runs on every server. */
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 1));
 /** Only the cases whose names hold one of these (comma-separated; all when unset). */
@@ -299,7 +308,7 @@ async function startServer(mode: AdversarialMode): Promise<Server> {
   if (mode === 'before' && BASELINE === '')
     throw new Error('BENCH_MODES=before needs BENCH_BASELINE=<git revision>');
   const child = fork(join(import.meta.dirname, 'servers', 'adversarial.ts'), [], {
-    execArgv: ['--conditions=@scim/source', '--no-warnings'],
+    execArgv: ['--conditions=@scim/source', '--no-warnings', ...SERVER_FLAGS],
     env: {
       ...process.env,
       BENCH_USERS: String(USERS),
