@@ -9,10 +9,17 @@
  *   BENCH_USERS=10000 BENCH_CASE_SECONDS=2 pnpm --filter @scim/server exec node --conditions=@scim/source bench/adversarial.ts
  *   BENCH_MODES=default pnpm --filter @scim/server exec node --conditions=@scim/source bench/adversarial.ts
  *
+ *   BENCH_MODES=before,default BENCH_BASELINE=1b8db5f BENCH_ONLY=PATCH,POST BENCH_ROUNDS=3 pnpm ... bench/adversarial.ts
+ *
  * Side by side in one run, each its own server process (bench/servers/adversarial.ts) on loopback
  * and the same database file: the store as shipped (`default`: scans on reader threads, a 200 ms
  * budget per list query), and the store with every query on the event loop and no budget
- * (`inline`: `readers: 0, queryTimeoutMs: 0`, how it ran before issue 14). BENCH_MODES picks.
+ * (`inline`: `readers: 0, queryTimeoutMs: 0`, how it ran before issue 14), or (`before`) the
+ * server and protocol code of the git revision BENCH_BASELINE names (bench/baseline.ts). BENCH_MODES
+ * picks. The servers run at once (idle but the one under test) and take each case in turn, the
+ * order reversed from one case to the next, BENCH_ROUNDS times (default 1). BENCH_ONLY keeps the
+ * cases whose names hold one of its comma-separated words; BENCH_SERVER_FLAGS adds flags to the
+ * servers' `node` (`--trace-gc`).
  *
  * Per case, the adversary sends the request, one at a time, for BENCH_CASE_SECONDS (default 5)
  * and at least twice (after one untimed warm-up, which counts as a run when it takes over 2 s; at
@@ -26,6 +33,7 @@ import { fork } from 'node:child_process';
 import { request } from 'node:http';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { baselineSource } from './baseline.ts';
 import type { AdversarialMode, AdversarialReady } from './servers/adversarial.ts';
 import { TOKEN, USERS } from './servers/common.ts';
 
@@ -38,7 +46,18 @@ const GOAL_MS = 250;
 const DISCOVERY_GOAL_MS = 20;
 const MODES = (process.env.BENCH_MODES ?? 'inline,default')
   .split(',')
-  .filter((m): m is AdversarialMode => m === 'inline' || m === 'default');
+  .filter((m): m is AdversarialMode => m === 'inline' || m === 'default' || m === 'before');
+/** The revision the `before` mode runs (its server code, on the same database). */
+const BASELINE = process.env.BENCH_BASELINE ?? '';
+/** More flags for the servers' `node` (BENCH_SERVER_FLAGS, space-separated: `--trace-gc`, `--cpu-prof`). */
+const SERVER_FLAGS = (process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter((f) => f !== '');
+/** How many times every case runs on every server. */
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 1));
+/** Only the cases whose names hold one of these (comma-separated; all when unset). */
+const ONLY = (process.env.BENCH_ONLY ?? '')
+  .split(',')
+  .map((s) => s.trim())
+  .filter((s) => s !== '');
 
 const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/scim+json' };
 
@@ -277,46 +296,89 @@ interface ModeResult {
   readonly rows: readonly Row[];
 }
 
-async function runMode(mode: AdversarialMode, index: number): Promise<ModeResult> {
+interface Server {
+  readonly mode: AdversarialMode;
+  readonly info: AdversarialReady;
+  readonly base: string;
+  readonly stop: () => void;
+}
+
+/** Starts the server of `mode` (bench/servers/adversarial.ts) and waits until it listens. */
+async function startServer(mode: AdversarialMode): Promise<Server> {
+  if (mode === 'before' && BASELINE === '')
+    throw new Error('BENCH_MODES=before needs BENCH_BASELINE=<git revision>');
   const child = fork(join(import.meta.dirname, 'servers', 'adversarial.ts'), [], {
-    execArgv: ['--conditions=@scim/source', '--no-warnings'],
-    env: { ...process.env, BENCH_USERS: String(USERS), BENCH_MODE: mode },
+    execArgv: ['--conditions=@scim/source', '--no-warnings', ...SERVER_FLAGS],
+    env: {
+      ...process.env,
+      BENCH_USERS: String(USERS),
+      BENCH_MODE: mode,
+      ...(mode === 'before' ? { BENCH_SOURCE: baselineSource(BASELINE) } : {}),
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   // The server never outlives the bench, however the bench ends.
   const kill = () => child.kill();
   process.on('exit', kill);
-  try {
-    const info = await new Promise<AdversarialReady>((resolve, reject) => {
-      child.once('error', reject);
-      child.once('exit', (code) => reject(new Error(`the server exited with ${code} before it was ready`)));
-      child.on('message', (m: AdversarialReady) => {
-        if (m.ready) resolve(m);
-      });
+  const info = await new Promise<AdversarialReady>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`the server exited with ${code} before it was ready`)));
+    child.on('message', (m: AdversarialReady) => {
+      if (m.ready) resolve(m);
     });
-    process.stderr.write(
-      `${mode}: server ready (loaded in ${(info.loadMs / 1000).toFixed(1)} s): ${JSON.stringify(info.limits)}\n`,
-    );
-    const base = `http://127.0.0.1:${info.port}/scim`;
-    const rows: Row[] = [await runCase(base, undefined)];
-    for (const c of casesOf(info, index)) {
-      rows.push(await runCase(base, c));
-      process.stderr.write(`${mode}: done: ${c.name}\n`);
-    }
-    return { mode, info, rows };
-  } finally {
+  });
+  process.stderr.write(
+    `${mode}: server ready (loaded in ${(info.loadMs / 1000).toFixed(1)} s): ${JSON.stringify(info.limits)}\n`,
+  );
+  const stop = () => {
     child.kill();
     process.off('exit', kill);
+  };
+  return { mode, info, base: `http://127.0.0.1:${info.port}/scim`, stop };
+}
+
+/**
+ * Every mode's server at once (idle but the one under test), the cases in turn, each on every
+ * server one after the other (the order reversed from one case to the next), so that the modes
+ * meet the same load; BENCH_ROUNDS (default 1) times.
+ */
+async function runModes(modes: readonly AdversarialMode[]): Promise<ModeResult[]> {
+  const servers: Server[] = [];
+  try {
+    for (const mode of modes) servers.push(await startServer(mode));
+    const rows = servers.map((): Row[] => []);
+    const perServer = servers.map((s, i) =>
+      casesOf(s.info, i).filter((c) => ONLY.length === 0 || ONLY.some((o) => c.name.includes(o))),
+    );
+    const count = (perServer[0]?.length ?? 0) + 1;
+    let turn = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      for (let k = 0; k < count; k++, turn++) {
+        const order = servers.map((_, i) => i);
+        if (turn % 2 === 1) order.reverse();
+        for (const i of order) {
+          const server = servers[i] as Server;
+          const c = k === 0 ? undefined : perServer[i]?.[k - 1];
+          const row = await runCase(server.base, c);
+          rows[i]?.push(ROUNDS > 1 ? { ...row, name: `${row.name} (round ${round + 1})` } : row);
+          process.stderr.write(`${server.mode}: done: ${row.name}\n`);
+        }
+      }
+    }
+    return servers.map((s, i) => ({ mode: s.mode, info: s.info, rows: rows[i] ?? [] }));
+  } finally {
+    for (const s of servers) s.stop();
   }
 }
 
-const results: ModeResult[] = [];
-for (const [i, mode] of MODES.entries()) results.push(await runMode(mode, i));
+const results = await runModes(MODES);
 
 const describeMode = (mode: AdversarialMode) =>
   mode === 'default'
     ? '`default`: the store as shipped (scans on 2 reader threads, 200 ms per list query)'
-    : '`inline`: `readers: 0, queryTimeoutMs: 0` (every query on the event loop, to its end)';
+    : mode === 'before'
+      ? `\`before\`: the same, with the server and protocol code of ${BASELINE}`
+      : '`inline`: `readers: 0, queryTimeoutMs: 0` (every query on the event loop, to its end)';
 
 console.log(
   `\n${USERS.toLocaleString('en-US')} users, SQLite (file, WAL), default limits ${JSON.stringify(results[0]?.info.limits)}; each case looped for ${CASE_SECONDS} s (at least ${MIN_RUNS} runs, at most ${CASE_BUDGET_MS / 1000} s); Node ${process.version}; load average (1 min) at the end of each case in the last column\n`,
@@ -336,10 +398,10 @@ for (const { mode, rows } of results) {
   }
 }
 
-const before = results.find((r) => r.mode === 'inline');
+const before = results.find((r) => r.mode === 'before') ?? results.find((r) => r.mode === 'inline');
 const after = results.find((r) => r.mode === 'default');
 if (before !== undefined && after !== undefined) {
-  console.log('\nSide by side (inline before, default after; ratio = after / before)\n');
+  console.log(`\nSide by side (${before.mode} before, default after; ratio = after / before)\n`);
   console.log(
     '| worst allowed request | status before / after | max ms before | max ms after | ratio | discovery p99 ms before | discovery p99 ms after | ratio |',
   );

@@ -342,7 +342,11 @@ export function compileValueFilter(
   options?: FilterOptions,
 ): FilterPredicate {
   const resolved = normalizeValueFilter(attribute, filter, schema, resolveFilterOptions(options));
-  if (resolved === undefined) return () => false;
-  const inner = compile(resolved.filter, true);
+  return resolved === undefined ? () => false : compileNormalizedValueFilter(resolved.filter);
+}
+
+/** @internal {@link compileValueFilter} of a value filter already normalized (`normalizeValueFilter`). */
+export function compileNormalizedValueFilter(normalized: QueryFilter): FilterPredicate {
+  const inner = compile(normalized, true);
   return (value) => typeof value === 'object' && value !== null && inner(value);
 }

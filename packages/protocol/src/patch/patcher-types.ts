@@ -21,6 +21,8 @@ export interface Target {
   readonly text: string;
   /** Named without its schema URN (`manager`); allowed under `unqualifiedExtensionPaths`. */
   readonly unqualified: boolean;
+  /** The plan of `filter`, made on first use and kept (a cached target keeps it for later PATCHes). */
+  plan?: FilterPlan;
 }
 
 /** @internal What the multi-valued and singular helpers use of the engine (`Patcher` implements it). */

@@ -19,7 +19,7 @@ import {
 import { checkReferenceValues, listedValues } from './listed.ts';
 import { addValues, removeFiltered, removeListed, setFiltered } from './multi-valued.ts';
 import type { OpName, PatchState, Target } from './patcher-types.ts';
-import { cachedPath, type FilterPlan, filterPlan } from './plan.ts';
+import { ADMISSIONS_PER_PATCH, cachedTarget, type FilterPlan, filterPlan } from './plan.ts';
 import {
   addToDelta,
   clearDelta,
@@ -41,9 +41,6 @@ export function readAttribute(resource: JsonObject, attr: ResolvedAttribute): un
   return isObject(c) ? getCi(c, attr.definition.name) : undefined;
 }
 
-/** Resolved targets of cached paths, by parsed path and schema (a cached path's text is fixed). */
-const targetCache = new WeakMap<PatchPath, WeakMap<ResourceSchema, Target>>();
-
 /** @internal Applies operations to a resource; see `applyPatch`. */
 export class Patcher implements PatchState {
   readonly touched = new Map<string, ResolvedAttribute>();
@@ -51,6 +48,8 @@ export class Patcher implements PatchState {
   readonly deferred = new Map<string, Delta>();
   /** Extension objects already copied from the input (safe to write). */
   readonly copied = new Set<unknown>();
+  /** New paths this PATCH may still add to the path cache. */
+  readonly admissions = { left: ADMISSIONS_PER_PATCH };
   /** Multi-valued attributes being worked on, by path: written back on the next read, or at the end. */
   private lists: Map<string, { readonly attr: ResolvedAttribute; readonly list: WorkingList }> | undefined;
   readonly resource: JsonObject;
@@ -175,17 +174,9 @@ export class Patcher implements PatchState {
       this.pathless(op, value, urnOnly.id);
       return;
     }
-    const parsed = cachedPath(path, this.profile.filter);
-    let bySchema = targetCache.get(parsed);
-    let resolved = bySchema?.get(this.schema);
-    if (resolved === undefined) {
-      resolved = this.resolve(parsed, path);
-      if (bySchema === undefined) {
-        bySchema = new WeakMap();
-        targetCache.set(parsed, bySchema);
-      }
-      bySchema.set(this.schema, resolved);
-    }
+    const resolved = cachedTarget(path, this.schema, this.profile.filter, this.admissions, (parsed) =>
+      this.resolve(parsed, path),
+    );
     this.target(op, resolved, value, hasValue);
   }
 
@@ -345,7 +336,8 @@ export class Patcher implements PatchState {
   }
 
   plan(t: Target): FilterPlan {
-    return filterPlan(t.attr, t.filter as Filter, this.schema, this.profile.filter);
+    t.plan ??= filterPlan(t.attr, t.filter as Filter, this.schema, this.profile.filter);
+    return t.plan;
   }
 
   target(op: OpName, t: Target, value: unknown, hasValue: boolean): void {

@@ -12,13 +12,19 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { staticToken } from '../../src/auth/bearer.ts';
-import { resolveConfig } from '../../src/handler/config.ts';
-import { createScimHandler } from '../../src/handler/index.ts';
-import { toNodeListener } from '../../src/node.ts';
+import { pathToFileURL } from 'node:url';
 import type { ScimServerOptions } from '../../src/options.ts';
-import { sqliteStore } from '../../src/store/sqlite.ts';
 import { benchUser, TOKEN, USERS } from './common.ts';
+
+// The server's code: this checkout's, or (BENCH_SOURCE, set by the bench for `before`) the src/
+// folder of an earlier revision extracted beside it.
+const source = process.env.BENCH_SOURCE ?? join(import.meta.dirname, '..', '..', 'src');
+const load = <T>(file: string): Promise<T> => import(pathToFileURL(join(source, file)).href) as Promise<T>;
+const { staticToken } = await load<typeof import('../../src/auth/bearer.ts')>('auth/bearer.ts');
+const { resolveConfig } = await load<typeof import('../../src/handler/config.ts')>('handler/config.ts');
+const { createScimHandler } = await load<typeof import('../../src/handler/index.ts')>('handler/index.ts');
+const { toNodeListener } = await load<typeof import('../../src/node.ts')>('node.ts');
+const { sqliteStore } = await load<typeof import('../../src/store/sqlite.ts')>('store/sqlite.ts');
 
 /** The limits the bench pushes to, as the server resolved them. */
 export interface AdversarialLimits {
@@ -31,11 +37,12 @@ export interface AdversarialLimits {
 }
 
 /**
- * How the store runs its queries (`BENCH_MODE`): `default` (its defaults: scans on reader threads,
- * a 250 ms budget per list query), or `inline` (`readers: 0, queryTimeoutMs: 0`: every query on
- * the event loop, to its end, as before issue 14).
+ * How the server runs (`BENCH_MODE`): `default` (the store's defaults: scans on reader threads, a
+ * 200 ms budget per list query), `inline` (`readers: 0, queryTimeoutMs: 0`: every query on the
+ * event loop, to its end, as before issue 14), or `before` (the defaults, with the code of the
+ * revision `BENCH_BASELINE` names, from `BENCH_SOURCE`).
  */
-export type AdversarialMode = 'default' | 'inline';
+export type AdversarialMode = 'default' | 'inline' | 'before';
 
 /** What the server reports once it listens. */
 export interface AdversarialReady {

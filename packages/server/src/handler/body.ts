@@ -119,10 +119,18 @@ export function checkContentType(request: BodySource): void {
 }
 
 /**
- * Reads, size-checks and parses a JSON body.
+ * Reads, size-checks and parses a JSON body; `arrived` is called once the whole body is in, before
+ * it is parsed.
  * @internal
  */
-export async function readJson(request: BodySource, maxBytes: number, maxDepth: number): Promise<unknown> {
+export async function readJson(
+  request: BodySource,
+  maxBytes: number,
+  maxDepth: number,
+  arrived?: () => void,
+): Promise<unknown> {
   checkContentType(request);
-  return parseJson(await readText(request, maxBytes), maxDepth);
+  const text = await readText(request, maxBytes);
+  arrived?.();
+  return parseJson(text, maxDepth);
 }

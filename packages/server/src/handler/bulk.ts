@@ -2,6 +2,7 @@ import { isScimError, ScimError, URN } from '@scim/schemas';
 import { errorReply, type PlainReply, type Reply, replyHeader, replyJson } from '../pipeline.ts';
 import { unstorable } from './limits.ts';
 import { scimJson } from './respond.ts';
+import { yieldToEventLoop } from './slices.ts';
 
 type Json = Record<string, unknown>;
 
@@ -193,19 +194,6 @@ function errorResult(op: Operation, error: ScimError): Json {
     status: String(error.status),
     response: error.toJSON(),
   };
-}
-
-const immediate = (globalThis as { setImmediate?: (callback: () => void) => unknown }).setImmediate;
-
-/**
- * Resolves once the event loop has run what was waiting: I/O and other requests' callbacks (with
- * `setImmediate` where the runtime has it, Node, Bun and Deno; else a zero-delay timer).
- */
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => {
-    if (immediate !== undefined) immediate(resolve);
-    else setTimeout(resolve, 0);
-  });
 }
 
 /**

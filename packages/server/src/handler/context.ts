@@ -3,6 +3,7 @@ import type { Principal } from '../auth/types.ts';
 import type { HandlerLogger } from '../options.ts';
 import type { ScimStore } from '../store/types.ts';
 import type { ResolvedConfig } from './config.ts';
+import type { SliceClock } from './slices.ts';
 
 /** Everything a request handler needs once the tenant and principal are known. @internal */
 export interface RequestContext {
@@ -14,4 +15,6 @@ export interface RequestContext {
   readonly base: string;
   readonly requestId: string;
   readonly logger: HandlerLogger | undefined;
+  /** When the request last started to run: a long write pauses between its steps (slices.ts). */
+  readonly slice?: SliceClock;
 }

@@ -27,6 +27,7 @@ import { listResources, searchAll } from './list.ts';
 import { queryParams, searchParams } from './query.ts';
 import { createResource, deleteResource, getResource, patchResource, replaceResource } from './resources.ts';
 import { scimJson } from './respond.ts';
+import { pause, restartSlice, sliceClock } from './slices.ts';
 
 /** Where a request's path leads. */
 type Target =
@@ -277,7 +278,16 @@ export function createScimHandler(options: ScimServerOptions): ScimHandler {
       );
     }
     await open();
-    const ctx: RequestContext = { config, store, tenant, principal, base, requestId, logger: options.logger };
+    const ctx: RequestContext = {
+      config,
+      store,
+      tenant,
+      principal,
+      base,
+      requestId,
+      logger: options.logger,
+      slice: sliceClock(),
+    };
     return dispatch(ctx, request, url, method, parts);
   };
 
@@ -289,13 +299,17 @@ export function createScimHandler(options: ScimServerOptions): ScimHandler {
     parts: readonly string[],
     bodyOverride?: { readonly value: unknown },
   ): Promise<Reply> => {
+    // Once the body has arrived, the request's work on the event loop starts (slices.ts).
     const body = async (limit = config.maxBodyBytes) =>
-      bodyOverride !== undefined ? bodyOverride.value : readJson(request, limit, config.maxDepth);
+      bodyOverride !== undefined
+        ? bodyOverride.value
+        : readJson(request, limit, config.maxDepth, () => restartSlice(ctx));
     // A resource write's body, holding only strings a store keeps (each Bulk operation's is checked
     // when it runs, so that one bad operation fails alone).
     const written = async () => {
       const value = await body();
       checkText(value);
+      await pause(ctx);
       return value;
     };
     const first = parts[0]?.toLowerCase();

@@ -41,6 +41,7 @@ import {
   withGroups,
 } from './representation.ts';
 import { empty, scimJson } from './respond.ts';
+import { pause } from './slices.ts';
 import { toBody, toData, uniqueKeys } from './stored.ts';
 import { checkImmutable, checkRequired, parseCreate, parseReplace } from './validation.ts';
 
@@ -139,8 +140,10 @@ export async function createResource(
   params: QueryParams,
 ): Promise<Reply> {
   const { input, changes, added } = await prepareCreate(ctx, type, body);
+  await pause(ctx);
   const stored = await ctx.store.create(ctx.tenant, type.name, input);
   await announce(ctx, type, 'created', { stored, changes, added, removed: [] });
+  await pause(ctx);
   return respondWith(ctx, type, stored, 201, params, { location: locationOf(ctx, type, stored.id) });
 }
 
@@ -167,6 +170,7 @@ export async function replaceResource(
     const changes = topLevelChanges(current.data, data);
     const { added, removed, delta } = replaceMembers(ctx, current.members, members, display);
     notSelf(type, id, members ?? []);
+    await pause(ctx);
     const stored = await ctx.store.update(ctx.tenant, type.name, id, {
       data,
       unique: uniqueKeys(type, data),
@@ -177,6 +181,7 @@ export async function replaceResource(
     return { stored, changes, added, removed };
   });
   await announce(ctx, type, 'updated', result);
+  await pause(ctx);
   return respondWith(ctx, type, result.stored, 200, params);
 }
 
@@ -199,6 +204,8 @@ export async function patchResource(
       deferred,
       maxOperations: ctx.config.maxPatchOperations,
     });
+    // Computed on a copy: the resource stays as it was until the store writes it.
+    await pause(ctx);
     const data = toData(type, type.policies.onUpdate(toBody(type, current), patched.resource));
     const delta = await patchDelta(ctx, type, id, patched.references);
     const changes = patchChanges(type, patched.changes, current.data, data);
@@ -211,6 +218,7 @@ export async function patchResource(
     // Every member it names is already in (or out): a member-only PATCH that changes nothing.
     if (!dataChanged && delta?.removeAll !== true && added.length + removed.length === 0)
       return unchanged(current);
+    await pause(ctx);
     const stored = await ctx.store.update(ctx.tenant, type.name, id, {
       data,
       unique: uniqueKeys(type, data),
@@ -228,6 +236,7 @@ export async function patchResource(
   if (type.kind === 'group' || (type.kind === 'user' && ctx.config.userPatchStatus === 204)) {
     return empty(204, { etag });
   }
+  await pause(ctx);
   return respondWith(ctx, type, result.stored, 200, params);
 }
 
