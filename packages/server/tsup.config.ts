@@ -10,14 +10,11 @@ const shared = {
 
 export default defineConfig([
   {
-    // The library, its store test kit (`@scim/server/testing`) and the SQLite store's reader thread
-    // (dist/sqlite-reader.*, which the store starts as a worker from the file next to its own
-    // bundle; no types), for ESM and CJS.
+    // The library and its store test kit (`@scim/server/testing`), for ESM and CJS.
     ...shared,
     entry: {
       index: 'src/index.ts',
       testing: 'src/testing.ts',
-      'sqlite-reader': 'src/store/sqlite-reader.ts',
     },
     format: ['esm', 'cjs'],
     // `@internal` declarations stay out of the published types (docs/decisions/0013-api-reports.md).
@@ -27,6 +24,21 @@ export default defineConfig([
     },
     // `import.meta.url` in the CommonJS build too (the store finds its reader module by it).
     shims: true,
+  },
+  {
+    // The SQLite store's reader thread (dist/sqlite-reader.*, which the store starts as a worker
+    // from the file next to its own bundle; no types), for ESM and CJS. A bundle of its own, with
+    // the one function it uses from @scim/protocol inside: a reader starts again after it ended for
+    // being idle, and loading the whole of @scim/protocol (and the chunks it would share with the
+    // library) took most of that start's CPU (docs/benchmarks.md, "Resident memory").
+    ...shared,
+    entry: { 'sqlite-reader': 'src/store/sqlite-reader.ts' },
+    format: ['esm', 'cjs'],
+    noExternal: ['@scim/protocol'],
+    // From its source, whose modules say they have no side effects: only `foldCase` is bundled.
+    esbuildOptions(options) {
+      options.conditions = ['@scim/source'];
+    },
   },
   {
     // The `scim-server` bin (dist/cli.js, its shebang kept): ESM only, since `bin` runs nothing else.

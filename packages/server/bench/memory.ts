@@ -7,8 +7,12 @@
  *   pnpm --filter @scim/server build && pnpm --filter @scim/server exec node --conditions=@scim/source bench/memory.ts
  *   BENCH_LOAD_SECONDS=10 BENCH_IDLE_SECONDS=10 ...   # a quicker run
  *
- * Two configurations side by side: the bin as shipped and the bin on V8's own young-generation
- * sizing. The users come from the HTTP benchmark's database (`.cache/bench-<users>.db`, built by
+ * Configurations side by side, in interleaved rounds (each round runs them in the other order): the
+ * bin as shipped and the bin on V8's own young-generation sizing; with `BENCH_BASELINE=<dir>` (a
+ * copy of an earlier `dist/` inside this package, so that its imports resolve, e.g.
+ * `cp -r dist .cache/before-dist` before a change), that build as shipped instead of the
+ * V8-defaults one; with `BENCH_VARIANT='<node options>'`, the bin as shipped with those options too.
+ * `BENCH_ROUNDS` (default 1) rounds. The users come from the HTTP benchmark's database (`.cache/bench-<users>.db`, built by
  * `pnpm bench` or by this script on first use), copied to a temporary directory so the run starts
  * from the same file every time. Resident memory is read from `/proc/<pid>/status` (VmRSS) of the
  * server process, twice a second. The request log goes to a file, as a deployment would keep it.
@@ -25,6 +29,10 @@ import { cpuMicros, type ReadyMessage, USERS } from './servers/common.ts';
 const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 30);
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 30);
 const CONNECTIONS = 10;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
+const BASELINE = process.env.BENCH_BASELINE;
+/** Node options of a third configuration, the bin as shipped with them (`BENCH_VARIANT='--flag=1'`). */
+const VARIANT = process.env.BENCH_VARIANT || undefined;
 const pkg = join(import.meta.dirname, '..');
 const cli = join(pkg, 'dist', 'cli.js');
 const cacheDb = join(pkg, '.cache', `bench-${USERS}.db`);
@@ -78,6 +86,8 @@ interface Config {
   readonly name: string;
   /** Node options before the bin. */
   readonly nodeArgs: readonly string[];
+  /** The bin (default this package's dist/cli.js). */
+  readonly bin?: string;
 }
 
 /**
@@ -86,8 +96,11 @@ interface Config {
  * (`--max-semi-space-size=0` is V8's default, and the bin keeps a flag it was given).
  */
 const CONFIGS: readonly Config[] = [
-  { name: 'V8 defaults (--max-semi-space-size=0)', nodeArgs: ['--max-semi-space-size=0'] },
+  BASELINE === undefined
+    ? { name: 'V8 defaults (--max-semi-space-size=0)', nodeArgs: ['--max-semi-space-size=0'] }
+    : { name: `baseline (${BASELINE})`, nodeArgs: [], bin: join(pkg, BASELINE, 'cli.js') },
   { name: 'as shipped', nodeArgs: [] },
+  ...(VARIANT === undefined ? [] : [{ name: `as shipped, ${VARIANT}`, nodeArgs: VARIANT.split(' ') }]),
 ];
 
 interface Measured {
@@ -103,7 +116,12 @@ interface Measured {
 
 async function measure(config: Config, dir: string): Promise<Measured> {
   const logFile = join(dir, 'requests.log');
-  const server = await startCli(join(dir, 'scim.db'), logFile, {}, { bin: cli, nodeArgs: config.nodeArgs });
+  const server = await startCli(
+    join(dir, 'scim.db'),
+    logFile,
+    {},
+    { bin: config.bin ?? cli, nodeArgs: config.nodeArgs },
+  );
   // startCli serves under --base-path /scim; autocannon's paths replace the URL's path.
   const origin = `http://127.0.0.1:${server.port}`;
   const base = `${origin}/scim`;
@@ -184,8 +202,12 @@ async function main(): Promise<void> {
   if (!existsSync(cli)) throw new Error(`${cli} is missing: run pnpm --filter @scim/server build first`);
   await ensureDatabase();
   const rows: string[] = [];
+  const loadBefore = loadavg()[0]!.toFixed(1);
   let failed = 0;
-  for (const config of CONFIGS) {
+  const order = Array.from({ length: ROUNDS }, (_, r) =>
+    r % 2 === 0 ? CONFIGS : [...CONFIGS].reverse(),
+  ).flat();
+  for (const config of order) {
     const dir = mkdtempSync(join(tmpdir(), 'scim-memory-'));
     try {
       const db = join(dir, 'scim.db');
@@ -199,6 +221,7 @@ async function main(): Promise<void> {
         `| ${config.name} | ${f(m.idle)} | ${f(m.peak)} | ${f(m.end)} | ${f(m.settled)} | ` +
           `${(m.settled / m.idle).toFixed(2)}x | ${f(m.rps)} | ${m.cpuMsPerRequest.toFixed(2)} | ${m.failed} |`,
       );
+      process.stderr.write(`${rows.at(-1)}\n`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -206,7 +229,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     `\nResident memory of \`scim-server start\` (dist/cli.js, SQLite, ${USERS} users; ${process.version}; ` +
       `autocannon, ${CONNECTIONS} connections, ${LOAD_SECONDS} s, 6 requests in rotation: GET by id, filter, ` +
-      `list count=100, /ServiceProviderConfig, POST, PATCH; load average at the end ${loadavg()[0]!.toFixed(1)})\n\n` +
+      `list count=100, /ServiceProviderConfig, POST, PATCH; load average ${loadBefore} before, ${loadavg()[0]!.toFixed(1)} at the end)\n\n` +
       `| server | idle MB | peak MB | end of load MB | ${IDLE_SECONDS} s later MB | later / idle | req/s | CPU ms / request | failed |\n` +
       `|---|---:|---:|---:|---:|---:|---:|---:|---:|\n${rows.join('\n')}\n`,
   );

@@ -10,6 +10,7 @@ import { type Listening, listenHandler } from '../serve/listen.ts';
 import { DEFAULT_DATABASE, describeDatabase } from '../settings/database-url.ts';
 import { CliError } from '../settings/errors.ts';
 import type { CliContext } from './context.ts';
+import { collectWhenIdle } from './idle-collector.ts';
 import { describeMigration, describeUnreserved, migrationOf } from './migration-report.ts';
 import { startSettings } from './start-settings.ts';
 
@@ -199,9 +200,11 @@ export async function startCommand(argv: readonly string[], context: CliContext)
   const url = `http://${shownHost}:${address.port}${(basePath ?? '').replace(/\/$/, '')}`;
   logger.info({ url, store: store.kind, database: describeDatabase(database) }, 'scim-server listening');
   context.err(`scim-server listening on ${url} (${describeDatabase(database)})`);
+  const stopCollector = collectWhenIdle();
 
   if (shutdown === undefined) return new Promise<number>(() => undefined);
   await shutdown;
+  stopCollector();
   logger.info({}, 'scim-server shutting down');
   // In-flight requests finish (a busy connection gets ten seconds), then the store closes.
   await listening.close();

@@ -4,15 +4,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { restartArgs, SEMI_SPACE_MB } from './young-generation.ts';
+import { EXPOSE_GC, restartArgs, SEMI_SPACE_MB } from './young-generation.ts';
 
 const flag = `--max-semi-space-size=${SEMI_SPACE_MB}`;
 
 describe('restartArgs', () => {
   it('starts `start` again with the cap, keeping the node options and arguments', () => {
     expect(restartArgs(['/n', '/bin/cli.js', 'start', '--port', '1'], ['--conditions=x'], undefined)).toEqual(
-      ['/n', flag, '--conditions=x', '/bin/cli.js', 'start', '--port', '1'],
+      ['/n', flag, EXPOSE_GC, '--conditions=x', '/bin/cli.js', 'start', '--port', '1'],
     );
+    expect(restartArgs(['/n', '/bin/cli.js', 'start'], [EXPOSE_GC], undefined)).toEqual([
+      '/n',
+      flag,
+      EXPOSE_GC,
+      '/bin/cli.js',
+      'start',
+    ]);
   });
 
   it('leaves other commands, a process that has the flag, and an operator-set NODE_OPTIONS alone', () => {
@@ -65,6 +72,7 @@ describe.runIf(process.platform === 'linux' && typeof process.execve === 'functi
     it('runs, in the same process, with the young generation capped', async () => {
       const args = await commandLineOfStart({});
       expect(args).toContain(flag);
+      expect(args).toContain(EXPOSE_GC);
       expect(args).toContain('--conditions=@scim/source');
       expect(args.at(-2)).toBe('start');
     });

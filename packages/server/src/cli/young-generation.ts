@@ -6,11 +6,15 @@
 // process starts, so the bin starts itself again with the flag (process.execve: the same process
 // id, signals and stdio). Node's own guide on the flag:
 // https://nodejs.org/api/cli.html#--max-semi-space-sizesize-in-mib
+// It also exposes V8's `gc`, for the collection that gives memory back once the load stops
+// (idle-collector.ts): https://nodejs.org/api/cli.html#--expose-gc
 
 /** The cap, in MiB per semi-space. @internal */
 export const SEMI_SPACE_MB = 4;
 
 const FLAG = '--max-semi-space-size';
+/** Exposes `gc` to the idle collector. @internal */
+export const EXPOSE_GC = '--expose-gc';
 
 /**
  * The arguments to start the bin again with, or `undefined` when it should run as it is: a command
@@ -28,7 +32,8 @@ export function restartArgs(
   if (nodeOptions?.includes(FLAG)) return undefined;
   const [node, script, ...rest] = argv;
   if (node === undefined || script === undefined) return undefined;
-  return [node, `${FLAG}=${SEMI_SPACE_MB}`, ...execArgv, script, ...rest];
+  const gc = execArgv.includes(EXPOSE_GC) ? [] : [EXPOSE_GC];
+  return [node, `${FLAG}=${SEMI_SPACE_MB}`, ...gc, ...execArgv, script, ...rest];
 }
 
 /**

@@ -3,7 +3,8 @@
  * read-only connection to the store's file (WAL mode lets it read while the store writes), on
  * which it runs the jobs the store sends, one at a time, each under its time budget.
  *
- * Messages in: `{ id, generation, budgetMs, job }`. When `generation` differs from the one its
+ * Messages in: `{ id, generation, budgetMs, job }`, or `{ end: true }` (close the connection and end
+ * the thread: the pool found it idle). When `generation` differs from the one its
  * connection was opened for (the store opened its file anew: after a fault, or another file at the
  * path), it reopens first. Messages out: `{ ready: true }` once started; then per job
  * `{ id, ok: true, value }`, `{ id, ok: false, budget: true }` (out of time), or
@@ -27,12 +28,15 @@ export interface ReaderData {
 }
 
 /** A job, as the store sends it. @internal */
-export interface ReaderRequest {
+export interface ReaderJob {
   readonly id: number;
   readonly generation: number;
   readonly budgetMs: number;
   readonly job: ReadJob;
 }
+
+/** What the store sends a reader: a job, or the word to end (it was idle too long). @internal */
+export type ReaderRequest = ReaderJob | { readonly end: true };
 
 /** What a reader answers. @internal */
 export type ReaderReply =
@@ -88,7 +92,17 @@ function prepare(sql: string): StatementSync {
   return statement;
 }
 
-function handle(request: ReaderRequest): ReaderReply {
+/** Closes the connection (its page cache goes with it) and ends the thread. */
+function end(): never {
+  statements = new Map();
+  try {
+    db?.close();
+  } catch {}
+  db = undefined;
+  process.exit(0);
+}
+
+function handle(request: ReaderJob): ReaderReply {
   try {
     connection(request.generation);
     const value = clock.within(request.budgetMs, () => runRead(prepare, request.job));
@@ -112,6 +126,9 @@ function handle(request: ReaderRequest): ReaderReply {
 
 const port = parentPort;
 if (port !== null) {
-  port.on('message', (request: ReaderRequest) => port.postMessage(handle(request)));
+  port.on('message', (request: ReaderRequest) => {
+    if ('end' in request) end();
+    else port.postMessage(handle(request));
+  });
   port.postMessage({ ready: true } satisfies ReaderReply);
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { foldCase } from '@scim/protocol';
@@ -41,8 +41,29 @@ async function longScan(store: ScimStore, tenant: string) {
   return query(Array.from({ length: 50 }, (_, k) => `emails.value co "zz${k}"`).join(' or '));
 }
 
+/** The reader threads of a store. */
+const pool = (store: ScimStore) => (store as unknown as { readers: SqliteReaders }).readers;
 /** How many reader threads a store started. */
-const started = (store: ScimStore) => (store as unknown as { readers: SqliteReaders }).readers.started;
+const started = (store: ScimStore) => pool(store).started;
+
+/** Waits until `test` holds, polling every 10 ms, for up to `ms`; false if it never did. */
+async function eventually(test: () => boolean, ms = 10_000): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (!test()) {
+    if (Date.now() > until) return false;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return true;
+}
+
+/** Open file descriptors of this process (Linux), or `undefined` elsewhere. */
+function openFiles(): number | undefined {
+  try {
+    return readdirSync('/proc/self/fd').length;
+  } catch {
+    return undefined;
+  }
+}
 
 describe('sqliteStore: reader threads', () => {
   it('runs a long scan on a reader thread: pings answer while it runs, not after', async () => {
@@ -155,6 +176,72 @@ describe('sqliteStore: reader threads', () => {
   }, 60_000);
 });
 
+describe('sqliteStore: idle reader threads end', () => {
+  const scan = async (store: ScimStore, t: string) =>
+    (
+      await store.list(t, {
+        resourceType: 'User',
+        filter: query('userName co "ar"'),
+        startIndex: 1,
+        count: 10,
+      })
+    ).resources.map((r) => r.data.userName);
+
+  it('ends a reader idle for readerIdleTimeoutMs, and the next scan starts one again', async () => {
+    const store = sqliteStore({ path: join(tempDir(), 'scim.db'), readerIdleTimeoutMs: 50 });
+    await store.open(TYPES);
+    const t = freshTenant();
+    await store.create(t, 'User', user('carol'));
+    await store.create(t, 'User', user('mark'));
+    expect(await scan(store, t)).toEqual(['carol', 'mark']);
+    expect(started(store)).toBe(1);
+    expect(await eventually(() => pool(store).running === 0)).toBe(true);
+    await store.create(t, 'User', user('barbara'));
+    expect(await scan(store, t)).toEqual(['carol', 'mark', 'barbara']);
+    expect(started(store)).toBe(2);
+    await store.close();
+  }, 60_000);
+
+  it('closes the ended reader’s connection (no file left open per restart)', async () => {
+    const store = sqliteStore({ path: join(tempDir(), 'scim.db'), readerIdleTimeoutMs: 20 });
+    await store.open(TYPES);
+    const t = freshTenant();
+    await store.create(t, 'User', user('carol'));
+    const cycle = async () => {
+      expect(await scan(store, t)).toEqual(['carol']);
+      expect(await eventually(() => pool(store).running === 0)).toBe(true);
+    };
+    await cycle();
+    const before = openFiles();
+    for (let i = 0; i < 4; i++) await cycle();
+    // A connection holds the file, its WAL and its shared memory: 12 descriptors for 4 leaked.
+    if (before !== undefined) expect(openFiles()).toBeLessThanOrEqual(before + 2);
+    expect(started(store)).toBe(5);
+    await store.close();
+  }, 60_000);
+
+  it('keeps a reader that gets jobs more often than its idle time, and every reader when it is 0', async () => {
+    const busy = sqliteStore({ path: join(tempDir(), 'scim.db'), readerIdleTimeoutMs: 300 });
+    const kept = sqliteStore({ path: join(tempDir(), 'scim.db'), readerIdleTimeoutMs: 0 });
+    for (const store of [busy, kept]) {
+      await store.open(TYPES);
+      await store.create('default', 'User', user('carol'));
+    }
+    const until = Date.now() + 900;
+    while (Date.now() < until) {
+      expect(await scan(busy, 'default')).toEqual(['carol']);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(started(busy)).toBe(1);
+    expect(pool(busy).running).toBe(1);
+    expect(await scan(kept, 'default')).toEqual(['carol']);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(pool(kept).running).toBe(1);
+    await busy.close();
+    await kept.close();
+  }, 60_000);
+});
+
 describe('readerExecArgv', () => {
   it('keeps the process’s options but those about its main script', () => {
     expect(
@@ -217,6 +304,23 @@ describe('SqliteReaders', () => {
     expect(await rejection(readers.run(job, 10, 1))).toBe('budget');
     expect(await rejection(readers.run(job, 10, 1))).toBe('budget');
     expect(readers.started).toBe(2);
+    await readers.close();
+  }, 60_000);
+
+  it('ends idle readers without holding the process open, and a job after starts one again', async () => {
+    const readers = new SqliteReaders({
+      path: ':memory:',
+      size: 2,
+      waitMs: 1000,
+      busySliceMs: 5,
+      idleMs: 30,
+    });
+    const both = await Promise.all([readers.run(job, 1000, 1), readers.run(job, 1000, 1)]);
+    expect(both.map((rows) => rows.total)).toEqual([0, 0]);
+    expect(readers.started).toBe(2);
+    expect(await eventually(() => readers.running === 0)).toBe(true);
+    expect((await readers.run(job, 1000, 1)).total).toBe(0);
+    expect(readers.started).toBe(3);
     await readers.close();
   }, 60_000);
 

@@ -4,14 +4,16 @@
  * wait in order for a free reader; a job that waits longer than `waitMs` answers 503. A reader that
  * does not answer within its job's budget and a grace period is terminated (its thread ends when
  * its statement next calls into JavaScript) and counts against `size` until it has ended, so that
- * runaway statements can never occupy more threads than `size`.
+ * runaway statements can never occupy more threads than `size`. A reader that has had no job for
+ * `idleMs` ends (closing its connection), and gives its heap, its connection's page cache and its
+ * thread back; the next job that finds no reader starts one again.
  *
  * @internal
  * @packageDocumentation
  */
 import { Worker } from 'node:worker_threads';
 import type { ReadJob, ReadRows } from './sqlite-read.ts';
-import type { ReaderData, ReaderReply, ReaderRequest } from './sqlite-reader.ts';
+import type { ReaderData, ReaderJob, ReaderReply, ReaderRequest } from './sqlite-reader.ts';
 
 /** Why a job did not run on a reader. @internal */
 export type ReaderFailure =
@@ -44,6 +46,8 @@ export interface SqliteReadersOptions {
   readonly waitMs: number;
   /** SQLite's busy wait per attempt, in each reader. */
   readonly busySliceMs: number;
+  /** How long a reader may go without a job before it ends; `0` or `Infinity`: it never does. */
+  readonly idleMs?: number;
   /** The reader module (tests point it elsewhere). */
   readonly entry?: URL;
 }
@@ -53,7 +57,7 @@ const GRACE_MS = 1000;
 
 interface Job {
   readonly id: number;
-  readonly request: ReaderRequest;
+  readonly request: ReaderJob;
   readonly resolve: (rows: ReadRows) => void;
   readonly reject: (error: unknown) => void;
   timer?: ReturnType<typeof setTimeout> | undefined;
@@ -63,8 +67,10 @@ interface Reader {
   readonly worker: Worker;
   ready: boolean;
   job: Job | undefined;
-  /** Terminated (or failed); its thread may still be running. */
+  /** Terminated (or failed, or ending after its idle time); its thread may still be running. */
   stopping: boolean;
+  /** When its last job ended (`performance.now()`). */
+  idleSince: number;
 }
 
 /**
@@ -119,6 +125,8 @@ export class SqliteReaders {
   unusable: unknown;
   /** How many reader threads were started (for tests). */
   started = 0;
+  /** The timer that ends readers idle for `idleMs` (one for the pool; unref'd). */
+  private sweeper: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: SqliteReadersOptions) {
     this.options = options;
@@ -159,9 +167,16 @@ export class SqliteReaders {
     });
   }
 
+  /** How many reader threads are running (or ending). */
+  get running(): number {
+    return this.readers.length;
+  }
+
   /** Terminates every reader; queued jobs fail. */
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.sweeper);
+    this.sweeper = undefined;
     for (const job of this.queue.splice(0)) {
       clearTimeout(job.timer);
       job.reject(new ReaderError({ kind: 'stopped', cause: new Error('the store was closed') }));
@@ -215,7 +230,7 @@ export class SqliteReaders {
       return undefined;
     }
     this.started++;
-    const reader: Reader = { worker, ready: false, job: undefined, stopping: false };
+    const reader: Reader = { worker, ready: false, job: undefined, stopping: false, idleSince: 0 };
     worker.unref();
     worker.on('message', (reply: ReaderReply) => this.answer(reader, reply));
     worker.on('error', (error) => {
@@ -243,7 +258,9 @@ export class SqliteReaders {
     if (job === undefined || job.id !== reply.id) return;
     clearTimeout(job.timer);
     reader.job = undefined;
+    reader.idleSince = performance.now();
     reader.worker.unref();
+    this.sweepLater();
     if (reply.ok) job.resolve(reply.value as ReadRows);
     else if ('budget' in reply) job.reject(new ReaderError({ kind: 'budget' }));
     else job.reject(Object.assign(new Error(reply.error.message), reply.error));
@@ -266,6 +283,45 @@ export class SqliteReaders {
   private async stop(reader: Reader, _cause: unknown): Promise<void> {
     reader.stopping = true;
     await reader.worker.terminate().catch(() => undefined);
+  }
+
+  /**
+   * Makes sure a sweep of idle readers is due (see {@link sweep}); the hot path pays one check of
+   * a field for it, and the pool keeps at most one timer.
+   */
+  private sweepLater(delayMs = this.options.idleMs ?? 0): void {
+    if (this.sweeper !== undefined || this.closed) return;
+    if (!(delayMs > 0 && Number.isFinite(delayMs))) return;
+    this.sweeper = setTimeout(() => this.sweep(), delayMs);
+    this.sweeper.unref?.();
+  }
+
+  /**
+   * Ends the readers that have had no job for `idleMs` (their connection closes, their thread
+   * ends); comes back for the others when they would reach it.
+   */
+  private sweep(): void {
+    this.sweeper = undefined;
+    const idleMs = this.options.idleMs ?? 0;
+    const now = performance.now();
+    let next = Number.POSITIVE_INFINITY;
+    for (const reader of this.readers) {
+      if (reader.job !== undefined || reader.stopping) continue;
+      // Timers may fire a little early: a millisecond short counts as idle long enough.
+      const left = reader.idleSince + idleMs - now;
+      if (left <= 1) this.retire(reader);
+      else next = Math.min(next, left);
+    }
+    if (Number.isFinite(next)) this.sweepLater(next);
+  }
+
+  /** Asks an idle reader to close its connection and end; terminated if it has not after {@link GRACE_MS}. */
+  private retire(reader: Reader): void {
+    reader.stopping = true;
+    reader.worker.postMessage({ end: true } satisfies ReaderRequest);
+    const timer = setTimeout(() => void this.stop(reader, new Error('idle')), GRACE_MS);
+    timer.unref?.();
+    reader.worker.once('exit', () => clearTimeout(timer));
   }
 
   /** Readers cannot start: every queued job fails as `unusable` (the store runs them itself). */
