@@ -151,6 +151,12 @@ export function createJournal(
 ): Journal {
   const { tenant, app, now } = config;
   const forms = formsOf(logs);
+  // Entries written at the same time (a clock that did not move) share one activityDateTime string.
+  let last = { ms: Number.NaN, text: '' };
+  const isoAt = (ms: number): string => {
+    if (ms !== last.ms) last = { ms, text: new Date(ms).toISOString() };
+    return last.text;
+  };
   // What every entry of the run says alike, built once and shared by its entries (read-only, as the
   // entries are: frozen, so that a change to one entry cannot show in another).
   const initiatedBy = Object.freeze({ ...initiator });
@@ -192,7 +198,7 @@ export function createJournal(
     }
     const summary = {
       id: flat(crypto.randomUUID()),
-      activityDateTime: new Date(ended).toISOString(),
+      activityDateTime: isoAt(ended),
       tenantId: tenant.id,
       jobId: config.jobId,
       cycleId,
