@@ -59,6 +59,10 @@ describe('the provisioning log entry', () => {
     const [first, second] = job.logs;
     expect(second!.targetSystem).toBe(first!.targetSystem);
     expect(second!.initiatedBy).toBe(first!.initiatedBy);
+    // The status of an entry without an error: one frozen object per status.
+    expect(first!.provisioningStatusInfo).toEqual({ status: 'success', errorInformation: null });
+    expect(second!.provisioningStatusInfo).toBe(first!.provisioningStatusInfo);
+    expect(Object.isFrozen(first!.provisioningStatusInfo)).toBe(true);
     for (const shared of [
       first!.initiatedBy,
       first!.servicePrincipal,

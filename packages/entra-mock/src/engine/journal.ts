@@ -6,10 +6,12 @@ import type {
   ProvisioningInitiator,
   ProvisioningObjectSummary,
   ProvisioningResult,
+  ProvisioningStatusInfo,
   ProvisioningStep,
   ProvisioningStepType,
 } from '../logs/types.ts';
 import type { JobConfig } from './config.ts';
+import { addLists, LogForms, packModified, packSteps } from './log-lists.ts';
 import type { Failure } from './target.ts';
 import type { ProvisionOnDemandReport, TimedProvisioningStep } from './types.ts';
 
@@ -85,6 +87,43 @@ export function flat<T extends string | null>(text: T): T {
   return text;
 }
 
+/** What the entries of each job's log (the array they go to) say alike. */
+const FORMS = new WeakMap<object, LogForms>();
+
+function formsOf(logs: object): LogForms {
+  let found = FORMS.get(logs);
+  if (found === undefined) {
+    found = new LogForms();
+    FORMS.set(logs, found);
+  }
+  return found;
+}
+
+/** The status of an entry without a failure: one frozen object per status, shared. */
+const PLAIN_STATUS = new Map<ProvisioningResult, ProvisioningStatusInfo>();
+
+/** An entry's status, with the failure's error information when there is one. */
+function statusInfo(status: ProvisioningResult, failure: Failure | null): ProvisioningStatusInfo {
+  if (failure === null) {
+    let shared = PLAIN_STATUS.get(status);
+    if (shared === undefined) {
+      shared = Object.freeze({ status, errorInformation: null });
+      PLAIN_STATUS.set(status, shared);
+    }
+    return shared;
+  }
+  return {
+    status,
+    errorInformation: {
+      errorCode: failure.code,
+      errorCategory: status === 'skipped' ? 'success' : 'nonServiceFailure',
+      reason: failure.reason,
+      additionalDetails: failure.details,
+      recommendedAction: null,
+    },
+  };
+}
+
 /** @internal A step. */
 export function step(
   name: string,
@@ -111,6 +150,13 @@ export function createJournal(
   reports?: ProvisionOnDemandReport[],
 ): Journal {
   const { tenant, app, now } = config;
+  const forms = formsOf(logs);
+  // Entries written at the same time (a clock that did not move) share one activityDateTime string.
+  let last = { ms: Number.NaN, text: '' };
+  const isoAt = (ms: number): string => {
+    if (ms !== last.ms) last = { ms, text: new Date(ms).toISOString() };
+    return last.text;
+  };
   // What every entry of the run says alike, built once and shared by its entries (read-only, as the
   // entries are: frozen, so that a change to one entry cannot show in another).
   const initiatedBy = Object.freeze({ ...initiator });
@@ -150,9 +196,9 @@ export function createJournal(
       flat(m.oldValue);
       flat(m.newValue);
     }
-    const summary: ProvisioningObjectSummary = {
+    const summary = {
       id: flat(crypto.randomUUID()),
-      activityDateTime: new Date(ended).toISOString(),
+      activityDateTime: isoAt(ended),
       tenantId: tenant.id,
       jobId: config.jobId,
       cycleId,
@@ -161,39 +207,27 @@ export function createJournal(
       durationInMilliseconds: Math.round(
         Math.max(0, ended - entry.started, performance.now() - entry.startedReal),
       ),
-      provisioningStatusInfo: {
-        status,
-        errorInformation: failure
-          ? {
-              errorCode: failure.code,
-              errorCategory: status === 'skipped' ? 'success' : 'nonServiceFailure',
-              reason: failure.reason,
-              additionalDetails: failure.details,
-              recommendedAction: null,
-            }
-          : null,
-      },
-      // Copies that fit: an array grown by push keeps room for about twice its items.
-      provisioningSteps: entry.steps.slice(),
-      modifiedProperties: modified.slice(),
-      initiatedBy,
-      servicePrincipal,
-      sourceSystem,
-      targetSystem,
-      // The Identity column shows "the display name and source ID" (Provisioning logs); before the
-      // object exists in the target, its target identity is empty, as Microsoft's sample shows.
-      sourceIdentity: {
-        id: subject.sourceId,
-        displayName: subject.displayName,
-        identityType: subject.type,
-        details: NO_DETAILS,
-      },
-      targetIdentity: {
-        id: entry.targetId,
-        displayName: entry.targetId === '' ? '' : subject.displayName,
-        identityType: subject.type,
-        details: NO_DETAILS,
-      },
+      provisioningStatusInfo: statusInfo(status, failure),
+    } as ProvisioningObjectSummary;
+    // The steps and modified properties, packed; read, they are the same lists (log-lists.ts).
+    addLists(summary, packSteps(entry.steps, subject.sourceName, forms), packModified(modified, forms));
+    summary.initiatedBy = initiatedBy;
+    summary.servicePrincipal = servicePrincipal;
+    summary.sourceSystem = sourceSystem;
+    summary.targetSystem = targetSystem;
+    // The Identity column shows "the display name and source ID" (Provisioning logs); before the
+    // object exists in the target, its target identity is empty, as Microsoft's sample shows.
+    summary.sourceIdentity = {
+      id: subject.sourceId,
+      displayName: subject.displayName,
+      identityType: subject.type,
+      details: NO_DETAILS,
+    };
+    summary.targetIdentity = {
+      id: entry.targetId,
+      displayName: entry.targetId === '' ? '' : subject.displayName,
+      identityType: subject.type,
+      details: NO_DETAILS,
     };
     logs.push(summary);
     reports?.push({

@@ -17,6 +17,8 @@ export type ChangeBody = DirectoryChange extends infer C
 export class ChangeLog {
   readonly #clock: EntraClock;
   readonly #changes: DirectoryChange[] = [];
+  /** The last time told and its text: a clock that did not move gives the same string, not a copy. */
+  #last: { ms: number; text: string } = { ms: Number.NaN, text: '' };
 
   constructor(clock: EntraClock) {
     this.#clock = clock;
@@ -29,7 +31,9 @@ export class ChangeLog {
 
   /** The clock's now, as an ISO 8601 string. */
   now(): string {
-    return this.#clock.now().toISOString();
+    const ms = this.#clock.now().getTime();
+    if (ms !== this.#last.ms) this.#last = { ms, text: new Date(ms).toISOString() };
+    return this.#last.text;
   }
 
   /** Appends a change that happened `at` (now unless told). */

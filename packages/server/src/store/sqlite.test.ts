@@ -103,6 +103,8 @@ describe('sqliteStore', () => {
     await a.open(TYPES);
     expect(a.database.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
     expect(a.database.prepare('PRAGMA foreign_keys').get()).toEqual({ foreign_keys: 1 });
+    // Issue 14: a write's statement journal in memory, not in a temporary file per create (2: MEMORY).
+    expect(a.database.prepare('PRAGMA temp_store').get()).toEqual({ temp_store: 2 });
     const versions = a.database.prepare('SELECT version FROM scim_migrations ORDER BY version').all();
     expect(versions.map((v) => v.version)).toEqual([1, 2, 3, 4, 5, 6]);
     const t = freshTenant();
