@@ -22,6 +22,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { startCli } from './servers/cli.ts';
 import { USERS } from './servers/common.ts';
+import { mixedRequests } from './servers/mixed-load.ts';
 
 const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 30);
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 30);
@@ -109,45 +110,12 @@ async function main(): Promise<void> {
     ).Resources.map((r) => r.id);
     await sleep(2000);
     await step(pid, out, 'idle');
-    let posted = 0;
-    let patched = 0;
     const result = await autocannon({
       url: origin,
       connections: 10,
       duration: LOAD_SECONDS,
       headers,
-      requests: [
-        { method: 'GET', path: `/scim/Users/${ids[0]}` },
-        {
-          method: 'GET',
-          path: `/scim/Users?filter=${encodeURIComponent('userName eq "user050000@example.com"')}`,
-        },
-        { method: 'GET', path: '/scim/Users?count=100' },
-        { method: 'GET', path: '/scim/ServiceProviderConfig' },
-        {
-          method: 'POST',
-          path: '/scim/Users',
-          setupRequest: (r: autocannon.Request) => ({
-            ...r,
-            body: JSON.stringify({
-              schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
-              userName: `breakdown-${posted++}@example.com`,
-              emails: [{ value: `breakdown-${posted}@example.com`, type: 'work', primary: true }],
-            }),
-          }),
-        },
-        {
-          method: 'PATCH',
-          path: `/scim/Users/${ids[1]}`,
-          setupRequest: (r: autocannon.Request) => ({
-            ...r,
-            body: JSON.stringify({
-              schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
-              Operations: [{ op: 'replace', path: 'title', value: `Title ${patched++}` }],
-            }),
-          }),
-        },
-      ],
+      requests: mixedRequests(ids, 'breakdown'),
     });
     await step(pid, out, `end of load (${result.requests.average.toFixed(0)} req/s)`);
     await sleep(IDLE_SECONDS * 1000);

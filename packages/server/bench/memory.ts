@@ -25,6 +25,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { startCli } from './servers/cli.ts';
 import { cpuMicros, type ReadyMessage, USERS } from './servers/common.ts';
+import { mixedRequests } from './servers/mixed-load.ts';
 
 const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 30);
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 30);
@@ -135,8 +136,6 @@ async function measure(config: Config, dir: string): Promise<Measured> {
     await sleep(2000);
     const pid = server.child.pid!;
     const idle = rssMb(pid);
-    let posted = 0;
-    let patched = 0;
     const cpuBefore = cpuMicros(pid);
     const run: Promise<autocannon.Result> = Promise.resolve(
       autocannon({
@@ -144,38 +143,7 @@ async function measure(config: Config, dir: string): Promise<Measured> {
         connections: CONNECTIONS,
         duration: LOAD_SECONDS,
         headers,
-        requests: [
-          { method: 'GET', path: `/scim/Users/${ids[0]}` },
-          {
-            method: 'GET',
-            path: `/scim/Users?filter=${encodeURIComponent('userName eq "user050000@example.com"')}`,
-          },
-          { method: 'GET', path: '/scim/Users?count=100' },
-          { method: 'GET', path: '/scim/ServiceProviderConfig' },
-          {
-            method: 'POST',
-            path: '/scim/Users',
-            setupRequest: (r: autocannon.Request) => ({
-              ...r,
-              body: JSON.stringify({
-                schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
-                userName: `memory-${port}-${posted++}@example.com`,
-                emails: [{ value: `memory-${port}-${posted}@example.com`, type: 'work', primary: true }],
-              }),
-            }),
-          },
-          {
-            method: 'PATCH',
-            path: `/scim/Users/${ids[1]}`,
-            setupRequest: (r: autocannon.Request) => ({
-              ...r,
-              body: JSON.stringify({
-                schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
-                Operations: [{ op: 'replace', path: 'title', value: `Title ${patched++}` }],
-              }),
-            }),
-          },
-        ],
+        requests: mixedRequests(ids, `memory-${port}`),
       }),
     );
     const during = await sampleWhile(pid, run);
