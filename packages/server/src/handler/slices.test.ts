@@ -31,14 +31,16 @@ describe('pause', () => {
   test('within its slice a request goes on at once; past it, the event loop runs first', async () => {
     const order: string[] = [];
     setImmediate(() => order.push('other'));
-    await pause(ctxWith(performance.now()));
+    // A slice that started "in a minute" has time left however slow the machine is.
+    await pause(ctxWith(performance.now() + 60_000));
     order.push('fresh');
     const late = ctxWith(performance.now() - SLICE_MS - 1);
+    const before = performance.now();
     await pause(late);
     order.push('late');
     expect(order).toEqual(['fresh', 'other', 'late']);
-    // A new slice starts after the turn.
-    expect(performance.now() - (late.slice?.since ?? 0)).toBeLessThan(SLICE_MS);
+    // A new slice starts after the turn (not a measure of elapsed time: a loaded machine moves it).
+    expect(late.slice?.since ?? 0).toBeGreaterThanOrEqual(before);
   });
 
   test('a context without a clock (an import) never pauses', async () => {
