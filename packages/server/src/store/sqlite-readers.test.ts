@@ -221,13 +221,15 @@ describe('sqliteStore: idle reader threads end', () => {
   }, 60_000);
 
   it('keeps a reader that gets jobs more often than its idle time, and every reader when it is 0', async () => {
-    const busy = sqliteStore({ path: join(tempDir(), 'scim.db'), readerIdleTimeoutMs: 300 });
+    // Jobs 50 ms apart for three idle times: only a stall of over half a second (a loaded machine)
+    // could end the reader between two of them.
+    const busy = sqliteStore({ path: join(tempDir(), 'scim.db'), readerIdleTimeoutMs: 600 });
     const kept = sqliteStore({ path: join(tempDir(), 'scim.db'), readerIdleTimeoutMs: 0 });
     for (const store of [busy, kept]) {
       await store.open(TYPES);
       await store.create('default', 'User', user('carol'));
     }
-    const until = Date.now() + 900;
+    const until = Date.now() + 1800;
     while (Date.now() < until) {
       expect(await scan(busy, 'default')).toEqual(['carol']);
       await new Promise((resolve) => setTimeout(resolve, 50));
