@@ -19,6 +19,7 @@ import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlit
 import { query } from '../src/store/contract.ts';
 import { PageMarks } from '../src/store/sql/page-marks.ts';
 import { listPlan } from '../src/store/sqlite-list.ts';
+import { MEMBER_OF_SQL, RESOURCE_SQL, RESOURCE_WITH_GROUPS_SQL } from '../src/store/sqlite-read.ts';
 
 const OPS = Number(process.env.BENCH_OPS ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
@@ -50,19 +51,10 @@ if (bare === page.sql) throw new Error('the page has no (?n + 0) placeholders: n
 
 const stmt = (sql: string): StatementSync => db.prepare(sql);
 const run = (s: StatementSync, values: readonly unknown[]) => s.all(...(values as SQLInputValue[]));
-const getUser = stmt(
-  'SELECT id, resource_type, version, created, last_modified, data FROM resources WHERE tenant = ? AND id = ? AND resource_type = ?',
-);
-const memberOf = stmt(`SELECT g.id AS member_id, g.resource_type AS resource_type,
-    COALESCE(json_extract(g.data, '$.displayName'), json_extract(g.data, '$.userName')) AS display
-  FROM members AS m JOIN resources AS g ON g.tenant = m.tenant AND g.id = m.group_id
-  WHERE m.tenant = ? AND m.member_id = ? ORDER BY g.seq`);
-const withGroups = stmt(`SELECT r.id, r.resource_type, r.version, r.created, r.last_modified, r.data,
-    (SELECT json_group_array(json_array(g.id, g.resource_type,
-        COALESCE(json_extract(g.data, '$.displayName'), json_extract(g.data, '$.userName'))) ORDER BY g.seq)
-       FROM members AS m JOIN resources AS g ON g.tenant = m.tenant AND g.id = m.group_id
-       WHERE m.tenant = r.tenant AND m.member_id = r.id) AS groups
-  FROM resources AS r WHERE r.tenant = ? AND r.id = ? AND r.resource_type = ?`);
+// The store's own statements (sqlite-read.ts), so that the bench reads what the store reads.
+const getUser = stmt(RESOURCE_SQL);
+const memberOf = stmt(MEMBER_OF_SQL);
+const withGroups = stmt(RESOURCE_WITH_GROUPS_SQL);
 const pageBare = stmt(bare);
 const pageNew = stmt(page.sql);
 const countStmt = stmt(count.sql);

@@ -1076,8 +1076,8 @@ class PostgresScimStore implements PostgresStore {
     const skip = offset - (mark?.offset ?? 0);
     const lead = list !== undefined && skip > 0 ? 1 : 0;
     const sortKey = compiler.sortColumn(query.sort);
-    const limitParam = params.count(keyset ? limit + 1 : limit + lead);
-    const offsetParam = params.count(skip - lead);
+    const limitParam = params.rows(keyset ? limit + 1 : limit + lead);
+    const offsetParam = params.rows(skip - lead);
     // One round trip: the page with the count (or the data version that says a remembered count
     // still holds) beside it, its parameters first; a second only when the page is empty and so
     // holds no count.

@@ -63,6 +63,28 @@ export interface ReadRows {
   readonly members?: readonly GroupMemberRow[];
 }
 
+/** One resource by tenant, id and type (`?1` tenant, `?2` id, `?3` type). @internal */
+export const RESOURCE_SQL = `SELECT id, resource_type, version, created, last_modified, data FROM resources
+  WHERE tenant = ? AND id = ? AND resource_type = ?`;
+
+/** How a member's group is labelled: its `displayName`, else its `userName`. */
+const GROUP_LABEL = "COALESCE(json_extract(g.data, '$.displayName'), json_extract(g.data, '$.userName'))";
+
+/** The groups a resource is a direct member of, oldest first (`?` tenant, `?` member id). @internal */
+export const MEMBER_OF_SQL = `SELECT g.id AS member_id, g.resource_type AS resource_type, ${GROUP_LABEL} AS display
+  FROM members AS m JOIN resources AS g ON g.tenant = m.tenant AND g.id = m.group_id
+  WHERE m.tenant = ? AND m.member_id = ? ORDER BY g.seq`;
+
+/**
+ * {@link RESOURCE_SQL} with the resource's groups as {@link MEMBER_OF_SQL} reads them, in one
+ * statement: a JSON array of `[id, type, label]` in the column `groups`. @internal
+ */
+export const RESOURCE_WITH_GROUPS_SQL = `SELECT r.id, r.resource_type, r.version, r.created, r.last_modified, r.data,
+  (SELECT json_group_array(json_array(g.id, g.resource_type, ${GROUP_LABEL}) ORDER BY g.seq)
+     FROM members AS m JOIN resources AS g ON g.tenant = m.tenant AND g.id = m.group_id
+     WHERE m.tenant = r.tenant AND m.member_id = r.id) AS groups
+  FROM resources AS r WHERE r.tenant = ? AND r.id = ? AND r.resource_type = ?`;
+
 /** How many ids one membership query names. */
 const MEMBER_CHUNK = 500;
 
@@ -78,10 +100,7 @@ export function jobStatements(job: ReadJob): readonly JobStatement[] {
  */
 export function runRead(prepare: (sql: string) => StatementSync, job: ReadJob): ReadRows {
   if (job.kind === 'get') {
-    const row = prepare(
-      `SELECT id, resource_type, version, created, last_modified, data FROM resources
-         WHERE tenant = ? AND id = ? AND resource_type = ?`,
-    ).get(job.tenant, job.id, job.resourceType) as ResourceRow | undefined;
+    const row = prepare(RESOURCE_SQL).get(job.tenant, job.id, job.resourceType) as ResourceRow | undefined;
     if (row === undefined) return { total: 0, rows: [] };
     return { total: 1, rows: [row], members: membersOf(prepare, job.tenant, [job.id]) };
   }

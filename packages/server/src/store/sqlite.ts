@@ -43,7 +43,16 @@ import {
 import { QueryBudgetExceeded, QueryClock, registerFunctions } from './sqlite-functions.ts';
 import { LIST_VERSION, listPlan, pageRows } from './sqlite-list.ts';
 import { type Placement, placementOf } from './sqlite-plan.ts';
-import { type GroupMemberRow, jobStatements, type ReadJob, type ReadRows, runRead } from './sqlite-read.ts';
+import {
+  type GroupMemberRow,
+  jobStatements,
+  MEMBER_OF_SQL,
+  RESOURCE_SQL,
+  RESOURCE_WITH_GROUPS_SQL,
+  type ReadJob,
+  type ReadRows,
+  runRead,
+} from './sqlite-read.ts';
 import { ReaderError, SqliteReaders } from './sqlite-readers.ts';
 import type {
   ChangeEvent,
@@ -781,11 +790,7 @@ class SqliteScimStore implements SqliteStore {
     }
     if (options?.groups === true) return this.run((db) => this.withGroups(db, tenant, resourceType, id));
     return this.run((db) => {
-      const row = this.stmt(
-        db,
-        `SELECT id, resource_type, version, created, last_modified, data FROM resources
-           WHERE tenant = ? AND id = ? AND resource_type = ?`,
-      ).get(tenant, id, resourceType) as ResourceRow | undefined;
+      const row = this.stmt(db, RESOURCE_SQL).get(tenant, id, resourceType) as ResourceRow | undefined;
       return row === undefined ? undefined : toResource(row);
     });
   }
@@ -800,16 +805,9 @@ class SqliteScimStore implements SqliteStore {
     resourceType: string,
     id: string,
   ): StoredResource | undefined {
-    const row = this.stmt(
-      db,
-      `SELECT r.id, r.resource_type, r.version, r.created, r.last_modified, r.data,
-              (SELECT json_group_array(json_array(g.id, g.resource_type,
-                        COALESCE(json_extract(g.data, '$.displayName'), json_extract(g.data, '$.userName')))
-                        ORDER BY g.seq)
-                 FROM members AS m JOIN resources AS g ON g.tenant = m.tenant AND g.id = m.group_id
-                 WHERE m.tenant = r.tenant AND m.member_id = r.id) AS groups
-         FROM resources AS r WHERE r.tenant = ? AND r.id = ? AND r.resource_type = ?`,
-    ).get(tenant, id, resourceType) as (ResourceRow & { groups: string }) | undefined;
+    const row = this.stmt(db, RESOURCE_WITH_GROUPS_SQL).get(tenant, id, resourceType) as
+      | (ResourceRow & { groups: string })
+      | undefined;
     if (row === undefined) return undefined;
     const groups = (JSON.parse(row.groups) as [string, string, string | null][]).map(
       ([value, type, display]) => toMember({ member_id: value, resource_type: type, display }),
@@ -933,13 +931,7 @@ class SqliteScimStore implements SqliteStore {
 
   async memberOf(tenant: string, id: string): Promise<readonly StoredMember[]> {
     return this.run((db) => {
-      const rows = this.stmt(
-        db,
-        `SELECT g.id AS member_id, g.resource_type AS resource_type,
-                  COALESCE(json_extract(g.data, '$.displayName'), json_extract(g.data, '$.userName')) AS display
-           FROM members AS m JOIN resources AS g ON g.tenant = m.tenant AND g.id = m.group_id
-           WHERE m.tenant = ? AND m.member_id = ? ORDER BY g.seq`,
-      ).all(tenant, id) as unknown as MemberRow[];
+      const rows = this.stmt(db, MEMBER_OF_SQL).all(tenant, id) as unknown as MemberRow[];
       return rows.map(toMember);
     });
   }
