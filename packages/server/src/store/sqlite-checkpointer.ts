@@ -1,8 +1,17 @@
 /**
  * Runs a SQLite store's WAL checkpoints on a thread of their own (`sqlite-checkpoint.ts`), so that
- * the event loop never pays for them. After a write, a checkpoint is due within `delayMs`; one runs
- * at a time, and writes during it make the next one due. The thread starts on the first checkpoint
+ * the event loop never pays for them. After a write, a checkpoint is due within `delayMs` (at once
+ * after one that found a log of over {@link LARGE_LOG_PAGES}); one runs at a time, and writes
+ * during it make the next one due. The thread starts on the first checkpoint
  * and ends when no write came for `idleMs`, giving its heap back; the next write starts it again.
+ *
+ * SQLite starts the log anew (writes from its beginning again, so the `-wal` keeps its size) only
+ * when a write begins after a checkpoint that copied every commit. Under a steady write load a
+ * checkpoint running beside the writes rarely ends so (a commit lands between its end and the
+ * next write's beginning): so each checkpoint has two runs. The first copies the log while the
+ * store writes on; for the second, the store's writes wait (asynchronously: the event loop goes
+ * on; {@link HOLD_MS} at most) while the thread copies the few commits made meanwhile, and the
+ * next write then starts the log anew.
  *
  * The store keeps SQLite's own automatic checkpoint as a bound, at a limit the thread keeps the log
  * far below (`WAL_LIMIT_PAGES` in `sqlite.ts`): if the thread falls behind, stalls or cannot start,
@@ -41,6 +50,13 @@ export interface SqliteCheckpointerOptions {
   readonly unusable: (cause: unknown) => void;
 }
 
+/**
+ * A log of more pages than this (16 MB at 4 KiB, SQLite's automatic checkpoint of the store before
+ * the thread) gets its next checkpoint as soon as it is written to, not after `delayMs`.
+ */
+const LARGE_LOG_PAGES = 4000;
+/** How long writes may wait for the thread to copy the last commits of the log. */
+const HOLD_MS = 50;
 /** How long a checkpoint may go unanswered before its thread is ended. */
 const STALL_MS = 30_000;
 /**
@@ -87,6 +103,10 @@ export class SqliteCheckpointer {
   checkpoints = 0;
   /** SQLite's answer to the last checkpoint (for tests). */
   last: CheckpointResult | undefined;
+  /** While the thread copies the last commits: what writes wait for (see {@link held}). */
+  private hold: { readonly until: Promise<void>; readonly open: () => void } | undefined;
+  /** Whether the checkpoint sent is the one that finishes the log while writes wait. */
+  private finishing = false;
   /** Resolved when no checkpoint is due nor running (for tests and `close`). */
   private waiters: (() => void)[] = [];
 
@@ -107,13 +127,22 @@ export class SqliteCheckpointer {
     this.schedule();
   }
 
+  /**
+   * What a write must wait for before it begins: `undefined` (most of the time: go on at once), or
+   * the end of the short checkpoint that copies the log's last commits.
+   */
+  get held(): Promise<void> | undefined {
+    return this.hold?.until;
+  }
+
   /** Whether {@link timer} is a due checkpoint's (not the idle end's). */
   private due = false;
 
   private schedule(): void {
     clearTimeout(this.timer);
     this.due = true;
-    this.timer = setTimeout(() => this.send(), this.options.delayMs);
+    const soon = (this.last?.log ?? 0) > LARGE_LOG_PAGES;
+    this.timer = setTimeout(() => this.send(), soon ? 0 : this.options.delayMs);
     this.timer.unref?.();
   }
 
@@ -138,11 +167,11 @@ export class SqliteCheckpointer {
     this.release();
   }
 
-  private send(): void {
+  private send(finish = false): void {
     this.timer = undefined;
     this.due = false;
     const identity = this.options.identity();
-    if (!this.usable || !this.dirty || identity === undefined) {
+    if (!this.usable || (!this.dirty && !finish) || identity === undefined) {
       this.dirty = false;
       this.idleLater();
       this.release();
@@ -151,11 +180,12 @@ export class SqliteCheckpointer {
     const worker = this.worker ?? this.start();
     if (worker === undefined) return;
     this.dirty = false;
+    this.finishing = finish;
     const id = this.nextId++;
     this.inflight = id;
     worker.postMessage({ id, identity } satisfies CheckpointRequest);
     this.stallTimer = setTimeout(() => {
-        if (this.inflight === id && this.worker === worker) void worker.terminate().catch(() => undefined);
+      if (this.inflight === id && this.worker === worker) void worker.terminate().catch(() => undefined);
     }, STALL_MS);
     this.stallTimer.unref?.();
   }
@@ -196,11 +226,36 @@ export class SqliteCheckpointer {
     this.inflight = undefined;
     this.checkpoints++;
     if (reply.ok) this.last = { busy: reply.busy, log: reply.log, checkpointed: reply.checkpointed };
+    const finished = this.finishing;
+    this.finishing = false;
+    if (!finished && reply.ok && reply.busy === 0 && reply.log > 0 && this.usable) {
+      this.holdWrites();
+      this.send(true);
+      return;
+    }
     this.next();
+  }
+
+  /** Writes wait (for {@link HOLD_MS} at most) while the thread copies the log's last commits. */
+  private holdWrites(): void {
+    let open = (): void => undefined;
+    const until = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const timer = setTimeout(() => this.letGo(), HOLD_MS);
+    timer.unref?.();
+    this.hold = {
+      until,
+      open: () => {
+        clearTimeout(timer);
+        open();
+      },
+    };
   }
 
   /** After a checkpoint: the next one if writes came meanwhile, else the idle end. */
   private next(): void {
+    this.letGo();
     if (this.dirty && this.usable) this.schedule();
     else {
       this.idleLater();
@@ -241,6 +296,8 @@ export class SqliteCheckpointer {
 
   /** Asks the thread to end after what it is doing; terminated if it has not after a while. */
   private async end(worker: Worker): Promise<void> {
+    // Held open until it has ended (`close` awaits it; the process may have nothing else to do).
+    worker.ref();
     worker.postMessage({ end: true } satisfies CheckpointRequest);
     const timer = setTimeout(() => void worker.terminate().catch(() => undefined), GRACE_MS);
     timer.unref?.();
@@ -255,7 +312,16 @@ export class SqliteCheckpointer {
     this.release();
   }
 
+  /** Lets held writes go on. */
+  private letGo(): void {
+    const hold = this.hold;
+    this.hold = undefined;
+    hold?.open();
+  }
+
+  /** Lets held writes go on unless their checkpoint runs; resolves {@link settled} when nothing is due. */
   private release(): void {
+    if (this.inflight === undefined || !this.finishing) this.letGo();
     if (this.busy) return;
     for (const resolve of this.waiters.splice(0)) resolve();
   }

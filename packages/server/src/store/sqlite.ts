@@ -553,6 +553,10 @@ class SqliteScimStore implements SqliteStore {
    * become 503s, logged once per cause.
    */
   run<T>(fn: (db: DatabaseSync) => T, mode: Mode = 'read'): Promise<T> {
+    // A write begins once the checkpoint thread has copied the log's last commits, if it is doing
+    // so (a few milliseconds now and then, asynchronously): then it starts the log anew.
+    const held = mode === 'write' ? this.checkpointer?.held : undefined;
+    if (held !== undefined) return held.then(() => this.retry(() => this.attempt(fn, mode), mode));
     return this.retry(() => this.attempt(fn, mode), mode);
   }
 
