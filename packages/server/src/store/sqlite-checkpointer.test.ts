@@ -23,7 +23,10 @@ afterAll(() => {
 
 const TYPES = [{ name: 'User' }];
 const user = (userName: string) => ({
-  data: { userName, emails: Array.from({ length: 20 }, (_, j) => ({ value: `${userName}.${j}@example.org` })) },
+  data: {
+    userName,
+    emails: Array.from({ length: 20 }, (_, j) => ({ value: `${userName}.${j}@example.org` })),
+  },
   unique: [{ attribute: 'userName', value: foldCase(userName) }],
   change: { type: 'user.created' },
 });

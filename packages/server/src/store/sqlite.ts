@@ -32,6 +32,7 @@ import {
 } from './sql/shared.ts';
 import { sqliteMigrations } from './sql/sqlite-schema.ts';
 import { chunks, now, searchDocument } from './sql/values.ts';
+import { SqliteCheckpointer } from './sqlite-checkpointer.ts';
 import {
   DatabaseFile,
   damaged,
@@ -40,7 +41,6 @@ import {
   foreign,
   refusal,
 } from './sqlite-file.ts';
-import { SqliteCheckpointer } from './sqlite-checkpointer.ts';
 import { QueryBudgetExceeded, QueryClock, registerFunctions } from './sqlite-functions.ts';
 import { LIST_VERSION, listPlan, pageRows } from './sqlite-list.ts';
 import { type Placement, placementOf } from './sqlite-plan.ts';
@@ -407,7 +407,8 @@ class SqliteScimStore implements SqliteStore {
           'the SQLite checkpoint thread cannot start here: checkpoints run on the event loop',
         );
         try {
-          if (this.db?.isOpen === true) this.db.exec(`PRAGMA wal_autocheckpoint = ${INLINE_CHECKPOINT_PAGES}`);
+          if (this.db?.isOpen === true)
+            this.db.exec(`PRAGMA wal_autocheckpoint = ${INLINE_CHECKPOINT_PAGES}`);
         } catch {}
       },
     });
