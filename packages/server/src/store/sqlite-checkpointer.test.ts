@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -168,6 +168,27 @@ describe('sqliteStore: WAL checkpoints on a thread', () => {
     const db = new DatabaseSync(path);
     expect(db.prepare('PRAGMA integrity_check').get()).toEqual({ integrity_check: 'ok' });
     db.close();
+  });
+
+  it('never opens a file put in place of the store one: the checkpoint due is skipped', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'scim.db');
+    const store = sqliteStore({ path });
+    await store.open(TYPES);
+    await store.create(freshTenant(), 'User', user('r'));
+    // Another database moved over the path before the checkpoint due 200 ms after the write.
+    const other = join(dir, 'other.db');
+    const db = new DatabaseSync(other);
+    db.exec("PRAGMA journal_mode = DELETE; CREATE TABLE t (x); INSERT INTO t VALUES (1)");
+    db.close();
+    const size = statSync(other).size;
+    renameSync(other, path);
+    await checkpointer(store).settled();
+    expect(checkpointer(store).checkpoints).toBe(1);
+    // Nothing checkpointed, nothing opened: no log was made for the file now at the path.
+    expect(checkpointer(store).last).toBeUndefined();
+    expect(statSync(path).size).toBe(size);
+    await store.close().catch(() => undefined);
   });
 
   it('has no thread for a database in memory', async () => {
