@@ -66,7 +66,9 @@ function autocheckpoint(store: SqliteStore): number {
     .wal_autocheckpoint;
 }
 
-describe('sqliteStore: WAL checkpoints on a thread', () => {
+// Each waits for a checkpoint or two, due 500 ms after a write: longer than a test's default 5 s on a
+// loaded machine.
+describe('sqliteStore: WAL checkpoints on a thread', { timeout: 30_000 }, () => {
   it('copies the log into the file from its thread; the handle keeps SQLite own checkpoint only as a far bound', async () => {
     const path = join(tempDir(), 'scim.db');
     const store = sqliteStore({ path });
@@ -92,15 +94,15 @@ describe('sqliteStore: WAL checkpoints on a thread', () => {
     await store.open(TYPES);
     const t = freshTenant();
     let wal = 0;
-    for (let round = 0; round < 8; round++) {
+    for (let round = 0; round < 5; round++) {
       for (let i = 0; i < 25; i++) await store.create(t, 'User', user(`r${round}u${i}`));
       await checkpointer(store).settled();
       wal = Math.max(wal, statSync(`${path}-wal`).size);
     }
-    // 200 creates write some 4,000 pages (16 MB) of log; 25 of them, some 500 pages (2 MB).
+    // 125 creates write some 4,500 pages (18 MB) of log; 25 of them, some 900 pages.
     const pages = wal / 4120;
     expect(pages).toBeLessThan(1500);
-    expect(usersInFile(path)).toBe(200);
+    expect(usersInFile(path)).toBe(125);
     await store.close();
   });
 
@@ -176,7 +178,7 @@ describe('sqliteStore: WAL checkpoints on a thread', () => {
     const store = sqliteStore({ path });
     await store.open(TYPES);
     await store.create(freshTenant(), 'User', user('r'));
-    // Another database moved over the path before the checkpoint due 200 ms after the write.
+    // Another database moved over the path before the checkpoint due 500 ms after the write.
     const other = join(dir, 'other.db');
     const db = new DatabaseSync(other);
     db.exec("PRAGMA journal_mode = DELETE; CREATE TABLE t (x); INSERT INTO t VALUES (1)");

@@ -208,8 +208,10 @@ const INLINE_CHECKPOINT_PAGES = 4000;
  * log past it checkpoints on the event loop, and the log stays within about 64 MB (at 4 KiB a page).
  */
 const WAL_LIMIT_PAGES = 16_000;
+/** The size SQLite truncates the `-wal` back to when it starts the log anew (32 MB). */
+const WAL_FILE_LIMIT_BYTES = 32 * 1024 * 1024;
 /** How long after a write the checkpoint thread copies the log into the file. */
-const CHECKPOINT_DELAY_MS = 200;
+const CHECKPOINT_DELAY_MS = 500;
 
 /**
  * `node:sqlite`, loaded when a SQLite store first opens its database (not when `@scim/server` is
@@ -452,6 +454,10 @@ class SqliteScimStore implements SqliteStore {
       // A thread copies the WAL into the file (issue 14: 22 to 30 ms on the event loop otherwise);
       // SQLite's own checkpoint stays as a bound (see WAL_LIMIT_PAGES, INLINE_CHECKPOINT_PAGES).
       db.exec(`PRAGMA wal_autocheckpoint = ${this.autocheckpointPages()}`);
+      // When the log starts anew after it grew past 32 MB (the thread fell behind, a burst of
+      // writes that let no timer run), SQLite truncates the `-wal` back to 32 MB, so that a burst
+      // does not keep the 64 MB the bound allows on disk.
+      db.exec(`PRAGMA journal_size_limit = ${WAL_FILE_LIMIT_BYTES}`);
       db.exec('PRAGMA foreign_keys = ON');
       // A write's statement journal (the pages one statement changed, kept to undo that statement
       // alone) stays in memory: a create changes some 20 pages, past the 64 KiB after which SQLite
