@@ -181,7 +181,7 @@ describe('sqliteStore: WAL checkpoints on a thread', { timeout: 30_000 }, () => 
     // Another database moved over the path before the checkpoint due 500 ms after the write.
     const other = join(dir, 'other.db');
     const db = new DatabaseSync(other);
-    db.exec("PRAGMA journal_mode = DELETE; CREATE TABLE t (x); INSERT INTO t VALUES (1)");
+    db.exec('PRAGMA journal_mode = DELETE; CREATE TABLE t (x); INSERT INTO t VALUES (1)');
     db.close();
     const size = statSync(other).size;
     renameSync(other, path);
