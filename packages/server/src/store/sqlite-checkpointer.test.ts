@@ -66,7 +66,7 @@ function autocheckpoint(store: SqliteStore): number {
     .wal_autocheckpoint;
 }
 
-// Each waits for a checkpoint or two, due 500 ms after a write: longer than a test's default 5 s on a
+// Each waits for a checkpoint or two, due a second after a write: longer than a test's default 5 s on a
 // loaded machine.
 describe('sqliteStore: WAL checkpoints on a thread', { timeout: 30_000 }, () => {
   it('copies the log into the file from its thread; the handle keeps SQLite own checkpoint only as a far bound', async () => {
@@ -178,7 +178,7 @@ describe('sqliteStore: WAL checkpoints on a thread', { timeout: 30_000 }, () => 
     const store = sqliteStore({ path });
     await store.open(TYPES);
     await store.create(freshTenant(), 'User', user('r'));
-    // Another database moved over the path before the checkpoint due 500 ms after the write.
+    // Another database moved over the path before the checkpoint due a second after the write.
     const other = join(dir, 'other.db');
     const db = new DatabaseSync(other);
     db.exec('PRAGMA journal_mode = DELETE; CREATE TABLE t (x); INSERT INTO t VALUES (1)');

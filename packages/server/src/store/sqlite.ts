@@ -211,7 +211,7 @@ const WAL_LIMIT_PAGES = 16_000;
 /** The size SQLite truncates the `-wal` back to when it starts the log anew (32 MB). */
 const WAL_FILE_LIMIT_BYTES = 32 * 1024 * 1024;
 /** How long after a write the checkpoint thread copies the log into the file. */
-const CHECKPOINT_DELAY_MS = 500;
+const CHECKPOINT_DELAY_MS = 1000;
 
 /**
  * `node:sqlite`, loaded when a SQLite store first opens its database (not when `@scim/server` is
