@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, mkdtempSync, renameSync, rmSync, statSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import type { Worker } from 'node:worker_threads';
 import { foldCase } from '@scim/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freshTenant } from './contract.ts';
@@ -124,6 +125,28 @@ describe('sqliteStore: WAL checkpoints on a thread', { timeout: 30_000 }, () => 
     expect(usersInFile(path)).toBeGreaterThan(100);
     await store.close();
     expect(usersInFile(path)).toBe(150);
+  });
+
+  it('holds the next write until the checkpoint that finishes the log has answered', async () => {
+    const path = join(tempDir(), 'scim.db');
+    const store = sqliteStore({ path });
+    checkpointer(store).entry = new URL('./sqlite-checkpoint-hold.fixture.ts', import.meta.url);
+    checkpointer(store).holdMs = 60_000;
+    await store.open(TYPES);
+    const t = freshTenant();
+    await store.create(t, 'User', user('h0'));
+    // The first checkpoint answered; the second (the fixture answers it when told) holds the writes.
+    expect(await eventually(() => checkpointer(store).held !== undefined)).toBe(true);
+    const events: string[] = [];
+    const written = store.create(t, 'User', user('h1')).then(() => events.push('written'));
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(events).toEqual([]);
+    events.push('released');
+    (checkpointer(store) as unknown as { worker: Worker }).worker.postMessage({ release: true });
+    await written;
+    expect(events).toEqual(['released', 'written']);
+    expect(checkpointer(store).held).toBeUndefined();
+    await store.close();
   });
 
   it('checkpoints on the event loop as SQLite does when the thread cannot start', async () => {

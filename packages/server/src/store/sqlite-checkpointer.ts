@@ -97,6 +97,8 @@ export class SqliteCheckpointer {
   unusable: unknown;
   /** The thread's module (tests point it elsewhere). */
   entry: URL | undefined;
+  /** How long writes may wait for the checkpoint that finishes the log (tests lengthen it). */
+  holdMs = HOLD_MS;
   /** How many threads were started (for tests). */
   started = 0;
   /** How many checkpoints answered (for tests). */
@@ -242,7 +244,7 @@ export class SqliteCheckpointer {
     const until = new Promise<void>((resolve) => {
       open = resolve;
     });
-    const timer = setTimeout(() => this.letGo(), HOLD_MS);
+    const timer = setTimeout(() => this.letGo(), this.holdMs);
     timer.unref?.();
     this.hold = {
       until,
