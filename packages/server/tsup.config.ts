@@ -32,7 +32,11 @@ export default defineConfig([
     // being idle, and loading the whole of @scim/protocol (and the chunks it would share with the
     // library) took most of that start's CPU (docs/benchmarks.md, "Resident memory").
     ...shared,
-    entry: { 'sqlite-reader': 'src/store/sqlite-reader.ts' },
+    // The checkpoint thread (dist/sqlite-checkpoint.*) too: Node's modules and the file identity only.
+    entry: {
+      'sqlite-reader': 'src/store/sqlite-reader.ts',
+      'sqlite-checkpoint': 'src/store/sqlite-checkpoint.ts',
+    },
     format: ['esm', 'cjs'],
     noExternal: ['@scim/protocol'],
     // From its source, whose modules say they have no side effects: only `foldCase` is bundled.

@@ -14,9 +14,12 @@
  * emails as `maxValuesPerAttribute` allows, called in process (no HTTP). The engines take turns
  * (rounds, the order alternating), WRITES_REQUESTS requests of each case per round (default 40),
  * after as many untimed. Per request: the main thread's CPU time (`process.threadCpuUsage`), the
- * process's (`process.cpuUsage`: the garbage collector's helper threads too), and its longest slice, the most main-thread CPU spent between two ticks of a 1 ms interval timer
- * (what a request arriving meanwhile waits for at worst, in CPU). Prints p50 / p90 / max per case
- * and engine, and the ratios.
+ * process's (`process.cpuUsage`: the garbage collector's helper threads and the store's threads too), and its longest slice, the most main-thread CPU spent between two ticks of a 1 ms interval timer
+ * (what a request arriving meanwhile waits for at worst, in CPU), and the longest wall time between
+ * two ticks (the same, with what CPU time does not count: a checkpoint's fsyncs, and the wait for a
+ * core on a loaded machine), and its wall time. Prints p50 / p90 / max per case
+ * and engine (p99 too for the slice: SQLite's checkpoint came once in some 55 PATCHes), and the
+ * ratios.
  */
 import { fork } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -37,6 +40,10 @@ interface Sample {
   /** CPU of every thread of the process (the garbage collector's helpers too). */
   readonly all: number;
   readonly slice: number;
+  /** The longest wall time between two ticks (CPU, and waits: a checkpoint's fsyncs, the machine). */
+  readonly gap: number;
+  /** The request's wall time (its pauses, and a write that waits for the checkpoint thread, count). */
+  readonly wall: number;
 }
 type Results = Record<string, Sample[]>;
 
@@ -105,24 +112,33 @@ async function child(label: string, source: string): Promise<void> {
   // The longest main-thread CPU between two ticks, since `reset`.
   let last = threadCpu();
   let longest = 0;
+  let lastAt = performance.now();
+  let widest = 0;
   const ticker = setInterval(() => {
     const now = threadCpu();
     longest = Math.max(longest, now - last);
     last = now;
+    const at = performance.now();
+    widest = Math.max(widest, at - lastAt);
+    lastAt = at;
   }, 1);
   ticker.unref();
   const timed = async (fn: () => Promise<string>): Promise<{ sample: Sample; text: string }> => {
     await new Promise((resolve) => setTimeout(resolve, 2));
     last = threadCpu();
     longest = 0;
+    lastAt = performance.now();
+    widest = 0;
     const before = last;
     const all = processCpu();
+    const started = performance.now();
     const text = await fn();
+    const wall = performance.now() - started;
     const cpu = threadCpu() - before;
     const allCpu = processCpu() - all;
     // The tick after the last step, which closes its slice.
     await new Promise((resolve) => setTimeout(resolve, 2));
-    return { sample: { cpu, all: allCpu, slice: longest }, text };
+    return { sample: { cpu, all: allCpu, slice: longest, gap: widest, wall }, text };
   };
   let n = 0;
   const round = async (count: number): Promise<Results> => {
@@ -208,15 +224,15 @@ async function main(): Promise<void> {
       `\n${ROUNDS} rounds x ${REQUESTS} requests per case and engine (after as many untimed), ${USERS.toLocaleString('en-US')} users, SQLite file (WAL), Node ${process.version}, load average (1 min) ${loadBefore.toFixed(1)} before, ${(loadavg()[0] as number).toFixed(1)} after\n`,
     );
     console.log(
-      '| request | engine | main thread CPU p50 ms | p90 ms | process CPU p50 ms | p90 ms | longest slice p50 ms | p90 ms | max ms |',
+      '| request | engine | main thread CPU p50 ms | p90 ms | process CPU p50 ms | p90 ms | longest slice p50 ms | p90 ms | p99 ms | max ms | longest wall gap p50 ms | p99 ms | max ms | wall time p50 ms | p90 ms |',
     );
-    console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|');
+    console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const k of Object.keys(names)) {
       for (const [i, e] of engines.entries()) {
         const s = all[i]?.[k] ?? [];
         const q = (f: (x: Sample) => number, at: number) => ms(quantile(s.map(f), at));
         console.log(
-          `| ${names[k]} | ${e.label} | ${q((x) => x.cpu, 0.5)} | ${q((x) => x.cpu, 0.9)} | ${q((x) => x.all, 0.5)} | ${q((x) => x.all, 0.9)} | ${q((x) => x.slice, 0.5)} | ${q((x) => x.slice, 0.9)} | ${q((x) => x.slice, 1)} |`,
+          `| ${names[k]} | ${e.label} | ${q((x) => x.cpu, 0.5)} | ${q((x) => x.cpu, 0.9)} | ${q((x) => x.all, 0.5)} | ${q((x) => x.all, 0.9)} | ${q((x) => x.slice, 0.5)} | ${q((x) => x.slice, 0.9)} | ${q((x) => x.slice, 0.99)} | ${q((x) => x.slice, 1)} | ${q((x) => x.gap, 0.5)} | ${q((x) => x.gap, 0.99)} | ${q((x) => x.gap, 1)} | ${q((x) => x.wall, 0.5)} | ${q((x) => x.wall, 0.9)} |`,
         );
       }
       if (engines.length === 2) {
@@ -224,7 +240,7 @@ async function main(): Promise<void> {
         const ratio = (f: (x: Sample) => number, q: number) =>
           `${(quantile(a.map(f), q) / quantile(b.map(f), q)).toFixed(2)}x`;
         console.log(
-          `| ${names[k]} | after / before | ${ratio((x) => x.cpu, 0.5)} | ${ratio((x) => x.cpu, 0.9)} | ${ratio((x) => x.all, 0.5)} | ${ratio((x) => x.all, 0.9)} | ${ratio((x) => x.slice, 0.5)} | ${ratio((x) => x.slice, 0.9)} | ${ratio((x) => x.slice, 1)} |`,
+          `| ${names[k]} | after / before | ${ratio((x) => x.cpu, 0.5)} | ${ratio((x) => x.cpu, 0.9)} | ${ratio((x) => x.all, 0.5)} | ${ratio((x) => x.all, 0.9)} | ${ratio((x) => x.slice, 0.5)} | ${ratio((x) => x.slice, 0.9)} | ${ratio((x) => x.slice, 0.99)} | ${ratio((x) => x.slice, 1)} | ${ratio((x) => x.gap, 0.5)} | ${ratio((x) => x.gap, 0.99)} | ${ratio((x) => x.gap, 1)} | ${ratio((x) => x.wall, 0.5)} | ${ratio((x) => x.wall, 0.9)} |`,
         );
       }
     }

@@ -6,11 +6,12 @@
  * @internal
  * @packageDocumentation
  */
-import { rmSync, statSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import { ScimError } from '@scim/schemas';
 import { RETRY_AFTER_SECONDS } from '../retry-after.ts';
+import { type FileIdentity, type Identity, identityOf, same } from './sqlite-identity.ts';
 
 /** What happened to a database file since it was opened. @internal */
 export type FileProblem =
@@ -20,21 +21,6 @@ export type FileProblem =
   | 'replaced'
   /** The database is in place but its `-wal` was deleted or replaced. */
   | 'wal-gone';
-
-interface Identity {
-  readonly dev: number;
-  readonly ino: number;
-}
-
-function identityOf(path: string): Identity | undefined {
-  // No exception for a missing file: a stat that finds nothing costs the same as one that does.
-  const s = statSync(path, { throwIfNoEntry: false });
-  return s === undefined ? undefined : { dev: s.dev, ino: s.ino };
-}
-
-function same(a: Identity, b: Identity): boolean {
-  return a.dev === b.dev && a.ino === b.ino;
-}
 
 /** A database file and the identity it had when the store opened it. @internal */
 export class DatabaseFile {
@@ -90,6 +76,11 @@ export class DatabaseFile {
         rmSync(`${this.path}${suffix}`, { force: true });
       }
     }
+  }
+
+  /** The identity recorded by {@link remember}, if any. */
+  identity(): FileIdentity | undefined {
+    return this.db === undefined ? undefined : { db: this.db, wal: this.wal };
   }
 
   /** Whether the path names a file. */
