@@ -115,6 +115,8 @@ export interface ResourceRow {
   created: string;
   last_modified: string;
   data: string | Record<string, unknown>;
+  /** The resource's default rendering (SQLite, migration 7), when it was written with one. */
+  rendered?: string | null;
   /** The row's creation order and sort key, read by a list page for its last position. */
   seq?: number | string | bigint;
   sort_key?: unknown;
@@ -122,18 +124,37 @@ export interface ResourceRow {
   list_version?: number | bigint | null;
 }
 
-/** Maps a row to a {@link StoredResource}. @internal */
-export function toResource(row: ResourceRow, members?: readonly StoredMember[]): StoredResource {
-  const data = typeof row.data === 'string' ? (JSON.parse(row.data) as Record<string, unknown>) : row.data;
-  const base = {
+/**
+ * Maps a row to a {@link StoredResource}. A row with its rendering parses its data only when read:
+ * a read without projection answers from the rendering alone.
+ * @internal
+ */
+export function toResource(
+  row: ResourceRow,
+  members?: readonly StoredMember[],
+  groups?: readonly StoredMember[],
+): StoredResource {
+  const text = row.data;
+  const rendering = row.rendered;
+  let data = typeof text === 'string' && typeof rendering !== 'string' ? parseData(text) : text;
+  return {
     id: row.id,
     resourceType: row.resource_type,
     version: Number(row.version),
     created: row.created,
     lastModified: row.last_modified,
-    data,
+    get data(): Record<string, unknown> {
+      if (typeof data === 'string') data = parseData(data);
+      return data;
+    },
+    ...(typeof rendering === 'string' ? { rendering } : {}),
+    ...(members === undefined ? {} : { members }),
+    ...(groups === undefined ? {} : { groups }),
   };
-  return members === undefined ? base : { ...base, members };
+}
+
+function parseData(text: string): Record<string, unknown> {
+  return JSON.parse(text) as Record<string, unknown>;
 }
 
 /** The label for `id` in a display map (own properties only). @internal */
