@@ -24,7 +24,10 @@ const refNever: SchemaDefinition = {
   ...userSchema,
   attributes: userSchema.attributes.map((a) =>
     a.name === 'groups'
-      ? { ...a, subAttributes: a.subAttributes?.map((s) => (s.name === '$ref' ? { ...s, returned: 'never' } : s)) }
+      ? {
+          ...a,
+          subAttributes: a.subAttributes?.map((s) => (s.name === '$ref' ? { ...s, returned: 'never' } : s)),
+        }
       : a,
   ),
 };
@@ -35,7 +38,14 @@ const usersRefNever: ServedType = {
 
 const text = fc.constantFrom('a', 'Zoë', 'x"y\\z', '\u0000\u0001', '', '𝒜', 'ID', 'meta');
 // undefined (a policy may leave one) is not stored: the rendering is of the data as stored.
-const scalar = fc.oneof(text, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(undefined));
+const scalar = fc.oneof(
+  text,
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.constant(undefined),
+);
 const subKey = fc.constantFrom(
   'value',
   'Value',

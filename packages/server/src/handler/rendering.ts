@@ -101,7 +101,12 @@ const verbatimTypes = new WeakMap<ServedType, boolean>();
 function verbatim(type: ServedType): boolean {
   let known = verbatimTypes.get(type);
   if (known === undefined) {
-    const ref = (display: boolean) => ({ value: 'v', ...(display ? { display: 'd' } : {}), type: 't', $ref: 'r' });
+    const ref = (display: boolean) => ({
+      value: 'v',
+      ...(display ? { display: 'd' } : {}),
+      type: 't',
+      $ref: 'r',
+    });
     const sample: Json = {
       id: 'i',
       meta: { resourceType: 'a', created: 'b', lastModified: 'c', location: 'd', version: 'e' },

@@ -97,7 +97,9 @@ export function renderText(
 
 /** Whether a request has neither `attributes` nor `excludedAttributes`: the default projection. */
 function projectsNothing(params: QueryParams): boolean {
-  return attributeList(params.attributes).length === 0 && attributeList(params.excludedAttributes).length === 0;
+  return (
+    attributeList(params.attributes).length === 0 && attributeList(params.excludedAttributes).length === 0
+  );
 }
 
 /**

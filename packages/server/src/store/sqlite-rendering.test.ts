@@ -30,7 +30,10 @@ const user = fc.record(
     DisplayName: word,
     NAME: fc.record({ givenName: word, FamilyName: word }, { requiredKeys: [] }),
     emails: fc.array(
-      fc.record({ value: word, type: fc.constantFrom('work', 'home'), primary: fc.boolean() }, { requiredKeys: ['value'] }),
+      fc.record(
+        { value: word, type: fc.constantFrom('work', 'home'), primary: fc.boolean() },
+        { requiredKeys: ['value'] },
+      ),
       { maxLength: 3 },
     ),
     externalId: word,
@@ -89,8 +92,11 @@ describe('sqliteStore renderings', () => {
     const u = await h.createUser('kept', { title: 'T' });
     const g = await h.createGroup('G');
     const renderedOf = (id: string) =>
-      (store.database.prepare('SELECT rendered FROM resources WHERE id = ?').get(id) as { rendered: string | null })
-        .rendered;
+      (
+        store.database.prepare('SELECT rendered FROM resources WHERE id = ?').get(id) as {
+          rendered: string | null;
+        }
+      ).rendered;
     const before = renderedOf(g.id);
     expect(before).toContain('"displayName":"G"');
     const patched = await h.call('PATCH', `/Groups/${g.id}`, {

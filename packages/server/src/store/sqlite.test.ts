@@ -439,7 +439,7 @@ describe('sqliteStore migration 5 (folded copies follow Unicode simple case fold
     // reports the migration it applied and the user it left without its key.
     expect((store as unknown as { migration: unknown }).migration).toEqual({
       from: 4,
-      to: 6,
+      to: 7,
       unreserved: [
         {
           tenant: 't',
