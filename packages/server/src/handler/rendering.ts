@@ -1,5 +1,5 @@
 /**
- * A resource's default rendering kept as text (docs/decisions/0016): at write time the handler
+ * A resource's default rendering kept as text (docs/decisions/0014): at write time the handler
  * renders the stored data as a read without `attributes` or `excludedAttributes` returns it
  * (RFC 7644 section 3.4.2.5: the `returned` rules, the schema's attribute order), with holes for
  * what each read adds (`id`, `meta`, a group's members, a user's groups); a store keeps that text

@@ -31,6 +31,7 @@ import {
   replaceMembers,
 } from './members.ts';
 import type { QueryParams } from './query-params.ts';
+import { renderingOf } from './rendering.ts';
 import {
   locationOf,
   renderText,
@@ -39,7 +40,6 @@ import {
   wantsMembers,
   withGroups,
 } from './representation.ts';
-import { renderingOf } from './rendering.ts';
 import { empty, scimText } from './respond.ts';
 import { pause } from './slices.ts';
 import { toBody, toData, uniqueKeys } from './stored.ts';
