@@ -120,18 +120,39 @@ function verbatim(type: ServedType): boolean {
   return known;
 }
 
-/** A read's parts by hole letter, each as `,"name":value`, or '' when the projection leaves it out. */
-function fillsOf(type: ServedType, parts: ReadParts): (letter: string) => string {
-  const entry = (name: string, value: unknown) => `,${JSON.stringify(name)}:${JSON.stringify(value)}`;
-  if (verbatim(type)) {
-    return (letter) => {
-      if (letter === 'i') return entry('id', parts.id);
-      if (letter === 'm') return entry('meta', parts.meta);
-      const list = letter === 'r' ? parts.members : parts.groups;
-      if (list === undefined || list.length === 0) return '';
-      return entry(letter === 'r' ? type.referenceAttribute! : 'groups', list);
-    };
+/** `,"name":value`: one member of an object, after another. */
+function entry(name: string, value: unknown): string {
+  return `,${JSON.stringify(name)}:${JSON.stringify(value)}`;
+}
+
+/** `meta` as JSON.stringify writes it, built from its (string) values without walking an object. */
+function metaText(meta: Json): string {
+  const { resourceType, created, lastModified, location, version } = meta;
+  if (
+    typeof resourceType !== 'string' ||
+    typeof created !== 'string' ||
+    typeof lastModified !== 'string' ||
+    typeof location !== 'string' ||
+    typeof version !== 'string' ||
+    Object.keys(meta).length !== 5
+  ) {
+    return JSON.stringify(meta);
   }
+  const q = JSON.stringify;
+  return `{"resourceType":${q(resourceType)},"created":${q(created)},"lastModified":${q(lastModified)},"location":${q(location)},"version":${q(version)}}`;
+}
+
+/** A read's part for hole `letter`, as `,"name":value` (verbatim: the projection keeps it as is). */
+function verbatimFill(type: ServedType, parts: ReadParts, letter: string): string {
+  if (letter === 'i') return `,"id":${JSON.stringify(parts.id)}`;
+  if (letter === 'm') return `,"meta":${metaText(parts.meta)}`;
+  const list = letter === 'r' ? parts.members : parts.groups;
+  if (list === undefined || list.length === 0) return '';
+  return entry(letter === 'r' ? type.referenceAttribute! : 'groups', list);
+}
+
+/** A read's parts by hole letter, each as `,"name":value`, or '' when the projection leaves it out. */
+function projectedFills(type: ServedType, parts: ReadParts): (letter: string) => string {
   const shaped: Json = { id: parts.id };
   if (type.referenceAttribute !== undefined && parts.members !== undefined) {
     shaped[type.referenceAttribute] = parts.members;
@@ -159,12 +180,14 @@ export function spliceRendering(
   if (rendering === undefined) return undefined;
   const tag = tagOf(type);
   if (!rendering.startsWith(tag)) return undefined;
-  const pieces = rendering.slice(tag.length).split(HOLE);
-  const fill = fillsOf(type, parts);
-  let out = pieces[0]!;
-  for (let i = 1; i < pieces.length; i++) {
-    const piece = pieces[i]!;
-    out += fill(piece[0]!) + piece.slice(1);
+  const fill = verbatim(type)
+    ? (letter: string) => verbatimFill(type, parts, letter)
+    : projectedFills(type, parts);
+  let out = '';
+  let from = tag.length;
+  for (let at = rendering.indexOf(HOLE, from); at >= 0; at = rendering.indexOf(HOLE, from)) {
+    out += rendering.slice(from, at) + fill(rendering[at + 1]!);
+    from = at + 2;
   }
-  return out;
+  return out + rendering.slice(from);
 }

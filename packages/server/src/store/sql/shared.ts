@@ -136,21 +136,34 @@ export function toResource(
 ): StoredResource {
   const text = row.data;
   const rendering = row.rendered;
-  let data = typeof text === 'string' && typeof rendering !== 'string' ? parseData(text) : text;
-  return {
-    id: row.id,
-    resourceType: row.resource_type,
-    version: Number(row.version),
-    created: row.created,
-    lastModified: row.last_modified,
-    get data(): Record<string, unknown> {
-      if (typeof data === 'string') data = parseData(data);
-      return data;
-    },
-    ...(typeof rendering === 'string' ? { rendering } : {}),
-    ...(members === undefined ? {} : { members }),
-    ...(groups === undefined ? {} : { groups }),
-  };
+  let out: { -readonly [K in keyof StoredResource]: StoredResource[K] };
+  if (typeof text === 'string' && typeof rendering === 'string') {
+    let data: Record<string, unknown> | undefined;
+    out = {
+      id: row.id,
+      resourceType: row.resource_type,
+      version: Number(row.version),
+      created: row.created,
+      lastModified: row.last_modified,
+      get data(): Record<string, unknown> {
+        data ??= parseData(text);
+        return data;
+      },
+      rendering,
+    };
+  } else {
+    out = {
+      id: row.id,
+      resourceType: row.resource_type,
+      version: Number(row.version),
+      created: row.created,
+      lastModified: row.last_modified,
+      data: typeof text === 'string' ? parseData(text) : text,
+    };
+  }
+  if (members !== undefined) out.members = members;
+  if (groups !== undefined) out.groups = groups;
+  return out;
 }
 
 function parseData(text: string): Record<string, unknown> {
