@@ -74,7 +74,11 @@ for (let round = 0; round < ROUNDS + 1; round++) {
   }
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-console.log(`Node ${process.version}, load average ${loadavg().map((n) => n.toFixed(2)).join(' ')}`);
+console.log(
+  `Node ${process.version}, load average ${loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ')}`,
+);
 console.log('| case | CPU µs per resource (median of 7 rounds) |\n|---|---:|');
 for (const [k, [name]] of cases.entries()) console.log(`| ${name} | ${median(results[k]!).toFixed(2)} |`);
 console.log(`(${sink > 0 ? 'checked' : ''})`);

@@ -11,7 +11,7 @@ import { describe, expect, test } from 'vitest';
 import type { StoredMember, StoredResource } from '../store/types.ts';
 import type { ServedType } from './config.ts';
 import type { RequestContext } from './context.ts';
-import { renderingOf, spliceRendering } from './rendering.ts';
+import { RENDERING_FORMAT, renderingOf, spliceRendering } from './rendering.ts';
 import { renderText } from './representation.ts';
 import { requestContext } from './test-helpers.ts';
 
@@ -203,4 +203,27 @@ describe('a stored rendering', () => {
     });
     expect(JSON.parse(renderText(ctx, users, stored, {})).userName).toBe('b');
   });
+
+  test('of a sample is pinned: a change of its bytes must bump RENDERING_FORMAT (stored ones are then not spliced)', () => {
+    const sample = {
+      ExternalId: 'e-1',
+      emails: [{ Value: 'a@x', type: 'work', primary: true, odd: 1 }, 'loose'],
+      USERNAME: 'Zoë "z"',
+      name: { familyName: 'F', givenName: 'G' },
+      password: 'p',
+      unknown: { a: 1 },
+      active: false,
+      [URN.EnterpriseUser]: { manager: { value: 'm', $ref: 'r', displayName: 'M' }, department: 'D' },
+    };
+    const rendering = renderingOf(users, sample)!;
+    expect(rendering.startsWith(`r${RENDERING_FORMAT}.`)).toBe(true);
+    expect(rendering.slice(rendering.indexOf('\u0001'))).toBe(PINNED_USER);
+    const group = renderingOf(groups, { displayName: 'G', externalId: 'x' })!;
+    expect(group.slice(group.indexOf('\u0001'))).toBe(PINNED_GROUP);
+  });
 });
+
+const PINNED_USER =
+  '\u0001{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]\u0001i,"externalId":"e-1"\u0001m,"userName":"Zoë \\"z\\"","name":{"familyName":"F","givenName":"G"},"active":false,"emails":[{"Value":"a@x","type":"work","primary":true,"odd":1},"loose"]\u0001g,"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"D","manager":{"value":"m","$ref":"r","displayName":"M"}}}';
+const PINNED_GROUP =
+  '\u0001{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"]\u0001i,"externalId":"x"\u0001m,"displayName":"G"\u0001r}';

@@ -123,4 +123,36 @@ describe('sqliteStore renderings', () => {
     expect(renderedOf(u.id)).toBeNull();
     expect((await h.call('GET', `/Users/${u.id}`)).body.title).toBe('V');
   });
+
+  it('migrates a file of the release before (no column): its rows render from their data', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scim-rendering-'));
+    dirs.push(dir);
+    const path = join(dir, 'scim.db');
+    const first = sqliteStore({ path });
+    const before = harness({}, first);
+    const u = await before.createUser('old', { title: 'T', [URN.EnterpriseUser]: { department: 'D' } });
+    const expected = await before.call('GET', `/Users/${u.id}`);
+    // As migration 6 left the file: no `rendered` column, migration 7 not applied.
+    first.database.exec(
+      'ALTER TABLE resources DROP COLUMN rendered; DELETE FROM scim_migrations WHERE version = 7',
+    );
+    await first.close();
+    const store = sqliteStore({ path });
+    const h = harness({}, store);
+    const read = await h.call('GET', `/Users/${u.id}`);
+    expect(read.body).toEqual(expected.body);
+    expect((store as unknown as { migration: unknown }).migration).toEqual({
+      from: 6,
+      to: 7,
+      unreserved: [],
+    });
+    const row = () => store.database.prepare('SELECT rendered FROM resources WHERE id = ?').get(u.id);
+    expect(row()).toEqual({ rendered: null });
+    await h.call('PATCH', `/Users/${u.id}`, {
+      schemas: [URN.PatchOp],
+      Operations: [{ op: 'replace', path: 'title', value: 'U' }],
+    });
+    expect((row() as { rendered: string }).rendered).toContain('"title":"U"');
+    expect((await h.call('GET', `/Users/${u.id}`)).body.title).toBe('U');
+  });
 });

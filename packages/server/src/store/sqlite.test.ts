@@ -455,8 +455,8 @@ describe('sqliteStore migration 5 (folded copies follow Unicode simple case fold
     const again = sqliteStore({ path });
     await again.open(TYPES);
     expect((again as unknown as { migration: unknown }).migration).toEqual({
-      from: 6,
-      to: 6,
+      from: 7,
+      to: 7,
       unreserved: [],
     });
     await again.close();
