@@ -138,7 +138,10 @@ function entry(name: string, value: unknown): string {
   return `,${JSON.stringify(name)}:${JSON.stringify(value)}`;
 }
 
-/** `meta` as JSON.stringify writes it, built from its (string) values without walking an object. */
+/**
+ * `meta` as JSON.stringify writes it, built from its values without walking the object: `meta` as
+ * representation.ts builds it (these five members, in this order), when they are strings.
+ */
 function metaText(meta: Json): string {
   const { resourceType, created, lastModified, location, version } = meta;
   if (
@@ -146,8 +149,7 @@ function metaText(meta: Json): string {
     typeof created !== 'string' ||
     typeof lastModified !== 'string' ||
     typeof location !== 'string' ||
-    typeof version !== 'string' ||
-    Object.keys(meta).length !== 5
+    typeof version !== 'string'
   ) {
     return JSON.stringify(meta);
   }
