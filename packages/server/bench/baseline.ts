@@ -6,17 +6,24 @@
  * to this checkout's.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Extracts revision `rev` once, and returns the folder of its server's `src/`. */
 export function baselineSource(rev: string): string {
   const root = join(import.meta.dirname, '..', '.cache', `baseline-${rev}`);
   const server = join(root, 'packages', 'server');
-  if (!existsSync(join(server, 'src', 'index.ts'))) {
+  // package.json too: the CLI reads its version from it.
+  if (!existsSync(join(server, 'src', 'index.ts')) || !existsSync(join(server, 'package.json'))) {
+    rmSync(root, { recursive: true, force: true });
     mkdirSync(root, { recursive: true });
     const repo = join(import.meta.dirname, '..', '..', '..');
-    const files = ['packages/protocol/src', 'packages/protocol/package.json', 'packages/server/src'];
+    const files = [
+      'packages/protocol/src',
+      'packages/protocol/package.json',
+      'packages/server/src',
+      'packages/server/package.json',
+    ];
     const tar = execFileSync('git', ['archive', '--format=tar', rev, ...files], {
       cwd: repo,
       maxBuffer: 256 * 1024 * 1024,

@@ -7,6 +7,7 @@
  *   BENCH_USERS=10000 BENCH_SECONDS=2 pnpm --filter @scim/server bench
  *   BENCH_ONLY=shipped pnpm --filter @scim/server bench   # only the as-shipped table
  *   BENCH_ROUNDS=5 ...                                    # rounds of the as-shipped table (default 3)
+ *   BENCH_BASELINE=53d6fda ...                            # the as-shipped table also runs that revision's CLI
  *
  * Prints a Markdown table of requests/s and p99 latency per case and server, the ratios, and
  * resident memory after loading; then the as-shipped table: the real `scim-server start` (default
@@ -14,11 +15,13 @@
  * benchmark's own setup and the node:http ceiling, side by side, with the ratios to the ceiling.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import autocannon from 'autocannon';
+import { baselineSource } from './baseline.ts';
 import { startCli } from './servers/cli.ts';
 import { cpuMicros, TOKEN as DEFAULT_TOKEN, type ReadyMessage, USERS } from './servers/common.ts';
 
@@ -27,6 +30,8 @@ const CONNECTIONS = 10;
 const ONLY_SHIPPED = process.env.BENCH_ONLY === 'shipped';
 /** Rounds of the as-shipped table (medians are printed): a loaded machine moves single runs a lot. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/** A git revision whose `scim-server start` the as-shipped table runs too, on a copy of the file. */
+const BASELINE = process.env.BENCH_BASELINE;
 const AUTOCANNON = (createRequire(import.meta.url)('autocannon/package.json') as { version: string }).version;
 const load = () =>
   loadavg()
@@ -318,54 +323,102 @@ console.log(`\nLoad average after: ${load()}`);
 async function compareAsShipped(): Promise<void> {
   const database = ours.info.database;
   if (database === undefined) throw new Error('the benchmark server did not say which file it serves');
-  const cliServer = async (name: string, env: Record<string, string>): Promise<Server> => {
+  const cliServer = async (
+    name: string,
+    env: Record<string, string>,
+    file = database,
+    launch: Parameters<typeof startCli>[3] = {},
+  ): Promise<Server> => {
     const log = join(import.meta.dirname, '..', '.cache', `${name}.log`);
-    const cli = await startCli(database, log, env);
+    const cli = await startCli(file, log, env, launch);
     const info = { ...ours.info, port: cli.port };
     return { name, child: cli.child, info, base: `http://127.0.0.1:${cli.port}/scim`, token: cli.token };
   };
+  /**
+   * `scim-server start` of revision `rev`, with its defaults, on a consistent copy of the file
+   * (VACUUM INTO) without the column migration 7 added (stored renderings), as that revision left it.
+   */
+  const baselineServer = async (rev: string, file: string): Promise<Server> => {
+    const copy = join(import.meta.dirname, '..', '.cache', `baseline-${rev}.db`);
+    for (const f of [copy, `${copy}-wal`, `${copy}-shm`]) rmSync(f, { force: true });
+    const live = new DatabaseSync(file);
+    live.exec(`VACUUM INTO '${copy.replaceAll("'", "''")}'`);
+    live.close();
+    const src = baselineSource(rev);
+    if (!readFileSync(join(src, 'store', 'sql', 'sqlite-schema.ts'), 'utf8').includes('COLUMN rendered')) {
+      const old = new DatabaseSync(copy);
+      old.exec('ALTER TABLE resources DROP COLUMN rendered; DELETE FROM scim_migrations WHERE version >= 7');
+      old.close();
+    }
+    return cliServer(rev, {}, copy, { bin: join(src, 'cli', 'main.ts') });
+  };
+  /** Fails the run unless `b` answers every ceiling case with the bytes `a` does (but its own port). */
+  const sameBytes = async (a: Server, b: Server): Promise<void> => {
+    for (const c of cases.filter((c) => c.ceiling)) {
+      const text = async (s: Server) =>
+        (
+          await (
+            await fetch(`${s.base}${c.path(s)}`, { headers: { authorization: `Bearer ${s.token}` } })
+          ).text()
+        ).replaceAll(s.base, 'BASE');
+      const [ta, tb] = [await text(a), await text(b)];
+      if (ta !== tb) throw new Error(`${b.name} answers ${c.name} with other bytes:\n${ta}\n${tb}`);
+    }
+  };
   const shipped = await cliServer('shipped', {});
   const silent = await cliServer('shipped-silent', { LOG_LEVEL: 'silent' });
+  const base = BASELINE === undefined ? undefined : await baselineServer(BASELINE, database);
   await serveOnCeiling(shipped);
+  if (base !== undefined) await sameBytes(shipped, base);
+  const servers = [shipped, silent, ours, ...(base === undefined ? [] : [base]), ceiling];
   const rows: string[] = [];
   const cpuRows: string[] = [];
   for (const c of cases.filter((c) => c.ceiling)) {
-    // ROUNDS rounds, the four servers one after the other in each; the median of each.
-    const runs: Measured[][] = [[], [], [], []];
+    // ROUNDS rounds, the servers one after the other in each; the median of each.
+    const runs: Measured[][] = servers.map(() => []);
     for (let round = 0; round < ROUNDS; round++) {
-      for (const [i, s] of [shipped, silent, ours, ceiling].entries())
-        runs[i]!.push(await measure(s, c, true));
+      for (const [i, s] of servers.entries()) runs[i]!.push(await measure(s, c, true));
     }
-    const [a, q, o, z] = runs.map(medianOf) as [Measured, Measured, Measured, Measured];
-    const errors = a.errors + q.errors + o.errors + z.errors;
+    const medians = runs.map(medianOf);
+    const [a, q, o] = medians as [Measured, Measured, Measured];
+    const b = base === undefined ? undefined : medians[3]!;
+    const z = medians[medians.length - 1]!;
+    const errors = medians.reduce((sum, m) => sum + m.errors, 0);
     const x = (m: Measured) => `${(z.rps / m.rps).toFixed(2)}x`;
     const y = (m: Measured) => `${(m.cpuUs / z.cpuUs).toFixed(2)}x`;
     const us = (m: Measured) => `${Math.round(m.cpuUs)} µs`;
+    const rev = (f: (m: Measured) => string) => (b === undefined ? '' : ` ${f(b)} |`);
     rows.push(
-      `| ${c.name}${errors > 0 ? ` (${errors} non-2xx or errors)` : ''} | ${cell(a)} | ${cell(q)} | ${cell(o)} | ${fmt(z.rps)} | ${x(a)} | ${x(q)} | ${x(o)} | ${(((q.rps - a.rps) / q.rps) * 100).toFixed(0)}% |`,
+      `| ${c.name}${errors > 0 ? ` (${errors} non-2xx or errors)` : ''} | ${cell(a)} | ${cell(q)} | ${cell(o)} |${rev(cell)} ${fmt(z.rps)} | ${x(a)} | ${x(q)} | ${x(o)} |${rev(x)} ${(((q.rps - a.rps) / q.rps) * 100).toFixed(0)}% |`,
     );
     cpuRows.push(
-      `| ${c.name} | ${us(a)} | ${us(q)} | ${us(o)} | ${us(z)} | ${y(a)} | ${y(q)} | ${y(o)} | ${(((a.cpuUs - q.cpuUs) / q.cpuUs) * 100).toFixed(0)}% |`,
+      `| ${c.name} | ${us(a)} | ${us(q)} | ${us(o)} |${rev(us)} ${us(z)} | ${y(a)} | ${y(q)} | ${y(o)} |${rev(y)} ${(((a.cpuUs - q.cpuUs) / q.cpuUs) * 100).toFixed(0)}% |`,
     );
     process.stderr.write(`as shipped, ${c.name}: done\n`);
   }
-  for (const s of [shipped, silent]) await stop(s);
+  for (const s of [shipped, silent, ...(base === undefined ? [] : [base])]) await stop(s);
   const logged = readFileSync(join(import.meta.dirname, '..', '.cache', 'shipped.log'), 'utf8');
+  const revName =
+    BASELINE === undefined
+      ? ''
+      : `, \`scim-server start\` of ${BASELINE} (on a copy of the file without what later migrations added)`;
   console.log(
-    `\nAs shipped: \`scim-server start\` (request log at info to a file, bearer token from the store), the same with LOG_LEVEL=silent, the setup above (static token, no log), the node:http ceiling serving the same bytes; median of ${ROUNDS} rounds, the four servers in turn in each\n`,
+    `\nAs shipped: \`scim-server start\` (request log at info to a file, bearer token from the store), the same with LOG_LEVEL=silent, the setup above (static token, no log)${revName}, the node:http ceiling serving the same bytes; median of ${ROUNDS} rounds, the servers in turn in each\n`,
   );
+  const revHead = (h: string) => (BASELINE === undefined ? '' : ` ${h.replace('REV', BASELINE)} |`);
+  const revRule = BASELINE === undefined ? '' : '---:|';
   console.log(
-    '| case | scim-server start req/s | LOG_LEVEL=silent req/s | bench setup req/s | ceiling req/s | ceiling / start | ceiling / silent | ceiling / bench setup | logging cost |',
+    `| case | scim-server start req/s | LOG_LEVEL=silent req/s | bench setup req/s |${revHead('REV start req/s')} ceiling req/s | ceiling / start | ceiling / silent | ceiling / bench setup |${revHead('ceiling / REV')} logging cost |`,
   );
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log(`|---|---:|---:|---:|${revRule}---:|---:|---:|---:|${revRule}---:|`);
   for (const row of rows) console.log(row);
   console.log(
     "\nServer CPU time per request (the process, all threads; what a loaded machine moves least), and its ratio to the ceiling's:\n",
   );
   console.log(
-    '| case | scim-server start | LOG_LEVEL=silent | bench setup | ceiling | start / ceiling | silent / ceiling | bench setup / ceiling | logging cost |',
+    `| case | scim-server start | LOG_LEVEL=silent | bench setup |${revHead('REV start')} ceiling | start / ceiling | silent / ceiling | bench setup / ceiling |${revHead('REV / ceiling')} logging cost |`,
   );
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log(`|---|---:|---:|---:|${revRule}---:|---:|---:|---:|${revRule}---:|`);
   for (const row of cpuRows) console.log(row);
   console.log(`\n(${logged.split('\n').length - 1} request log lines written by scim-server start)`);
 }

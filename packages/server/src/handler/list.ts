@@ -10,18 +10,24 @@ import { cursorRequest, sealCursor } from './cursor.ts';
 import { compileQueryFilter, compileSort, pageWindow } from './query.ts';
 import type { QueryParams } from './query-params.ts';
 import { renderListed, wantsMembers } from './representation.ts';
-import { scimJson } from './respond.ts';
+import { scimText } from './respond.ts';
 import type { Json } from './stored.ts';
 
+/**
+ * A ListResponse (RFC 7644 section 3.4.2) as JSON text: `head`'s members, then `Resources`, each
+ * already JSON text, as JSON.stringify of the whole would write it.
+ */
+function listReply(head: Json, resources: readonly string[]): Reply {
+  const empty = JSON.stringify({ ...head, Resources: [] });
+  return scimText(200, `${empty.slice(0, -3)}[${resources.join(',')}]}`);
+}
+
 /** A ListResponse paged by index (RFC 7644 section 3.4.2.4). */
-function indexPage(totalResults: number, startIndex: number, resources: Json[]): Reply {
-  return scimJson(200, {
-    schemas: [URN.ListResponse],
-    totalResults,
-    startIndex,
-    itemsPerPage: resources.length,
-    Resources: resources,
-  });
+function indexPage(totalResults: number, startIndex: number, resources: readonly string[]): Reply {
+  return listReply(
+    { schemas: [URN.ListResponse], totalResults, startIndex, itemsPerPage: resources.length },
+    resources,
+  );
 }
 
 /** GET /{type} and POST /{type}/.search. @internal */
@@ -44,7 +50,7 @@ export async function listResources(
     count: window.count,
     members,
   });
-  const resources: Json[] = [];
+  const resources: string[] = [];
   await renderListed(ctx, type, page.resources, params, resources);
   if (scope !== undefined) {
     if (
@@ -61,20 +67,22 @@ export async function listResources(
     }
     // RFC 9865: a cursor page has no startIndex; nextCursor only when more follow (count=0 asks
     // for totalResults only, so no page follows it).
-    return scimJson(200, {
-      schemas: [URN.ListResponse],
-      totalResults: page.totalResults,
-      itemsPerPage: resources.length,
-      ...(page.next === undefined || window.count === 0
-        ? {}
-        : {
-            nextCursor: sealCursor(ctx.config.cursorKey, scope.scope, {
-              position: page.next,
-              count: window.count,
+    return listReply(
+      {
+        schemas: [URN.ListResponse],
+        totalResults: page.totalResults,
+        itemsPerPage: resources.length,
+        ...(page.next === undefined || window.count === 0
+          ? {}
+          : {
+              nextCursor: sealCursor(ctx.config.cursorKey, scope.scope, {
+                position: page.next,
+                count: window.count,
+              }),
             }),
-          }),
-      Resources: resources,
-    });
+      },
+      resources,
+    );
   }
   return indexPage(page.totalResults, window.startIndex, resources);
 }
@@ -96,7 +104,7 @@ export async function searchAll(ctx: RequestContext, params: QueryParams): Promi
   let skip = window.startIndex - 1;
   let room = window.count;
   let total = 0;
-  const resources: Json[] = [];
+  const resources: string[] = [];
   for (const { type, filter, sort } of compiled) {
     const base = {
       resourceType: type.name,

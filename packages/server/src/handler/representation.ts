@@ -10,7 +10,8 @@ import type { ServedType } from './config.ts';
 import type { RequestContext } from './context.ts';
 import { attributeList } from './query.ts';
 import type { QueryParams } from './query-params.ts';
-import { scimJson } from './respond.ts';
+import { type ReadParts, spliceRendering } from './rendering.ts';
+import { scimText } from './respond.ts';
 import { type Json, schemasOf } from './stored.ts';
 
 /** The URL segment of a resource type by name (`Users` for `User`). */
@@ -32,6 +33,33 @@ function memberJson(ctx: RequestContext, m: StoredMember): Json {
   };
 }
 
+/** What a read adds to the stored data: `id`, `meta`, the members and a user's groups. */
+function partsOf(
+  ctx: RequestContext,
+  type: ServedType,
+  stored: StoredResource,
+  groups: readonly StoredMember[] | undefined,
+): ReadParts {
+  return {
+    id: stored.id,
+    meta: {
+      resourceType: type.name,
+      created: stored.created,
+      lastModified: stored.lastModified,
+      location: locationOf(ctx, type, stored.id),
+      version: weakETag(stored.version),
+    },
+    members:
+      type.referenceAttribute === undefined || stored.members === undefined
+        ? undefined
+        : stored.members.map((m) => memberJson(ctx, m)),
+    groups:
+      groups === undefined || groups.length === 0
+        ? undefined
+        : groups.map((g) => ({ ...memberJson(ctx, g), type: 'direct' })),
+  };
+}
+
 /** Renders a stored resource as SCIM JSON, before projection. @internal */
 export function render(
   ctx: RequestContext,
@@ -39,21 +67,39 @@ export function render(
   stored: StoredResource,
   groups?: readonly StoredMember[],
 ): Json {
+  const parts = partsOf(ctx, type, stored, groups);
   const out: Json = { schemas: schemasOf(type, stored.data), id: stored.id, ...stored.data };
-  if (type.referenceAttribute !== undefined && stored.members !== undefined) {
-    out[type.referenceAttribute] = stored.members.map((m) => memberJson(ctx, m));
-  }
-  if (groups !== undefined && groups.length > 0) {
-    out.groups = groups.map((g) => ({ ...memberJson(ctx, g), type: 'direct' }));
-  }
-  out.meta = {
-    resourceType: type.name,
-    created: stored.created,
-    lastModified: stored.lastModified,
-    location: locationOf(ctx, type, stored.id),
-    version: weakETag(stored.version),
-  };
+  if (parts.members !== undefined) out[type.referenceAttribute!] = parts.members;
+  if (parts.groups !== undefined) out.groups = parts.groups;
+  out.meta = parts.meta;
   return out;
+}
+
+/**
+ * A stored resource as the response's JSON text: rendered and projected, or, when the request
+ * projects nothing and the store kept the resource's rendering (see rendering.ts), that text with
+ * the read's parts filled in, without reading `data`.
+ * @internal
+ */
+export function renderText(
+  ctx: RequestContext,
+  type: ServedType,
+  stored: StoredResource,
+  params: QueryParams,
+  groups?: readonly StoredMember[],
+): string {
+  if (stored.rendering !== undefined && projectsNothing(params)) {
+    const text = spliceRendering(type, stored.rendering, partsOf(ctx, type, stored, groups));
+    if (text !== undefined) return text;
+  }
+  return JSON.stringify(project(type, render(ctx, type, stored, groups), params));
+}
+
+/** Whether a request has neither `attributes` nor `excludedAttributes`: the default projection. */
+function projectsNothing(params: QueryParams): boolean {
+  return (
+    attributeList(params.attributes).length === 0 && attributeList(params.excludedAttributes).length === 0
+  );
 }
 
 /**
@@ -120,8 +166,8 @@ export function wantsGroups(
 }
 
 /**
- * Renders and projects the resources of a list page onto `out`, as a list returns them (a user's
- * `groups` only when `attributes` names them).
+ * Renders and projects the resources of a list page onto `out` as JSON text, as a list returns
+ * them (a user's `groups` only when `attributes` names them).
  * @internal
  */
 export async function renderListed(
@@ -129,12 +175,12 @@ export async function renderListed(
   type: ServedType,
   page: readonly StoredResource[],
   params: QueryParams,
-  out: Json[],
+  out: string[],
 ): Promise<void> {
   const groups = wantsGroups(ctx, type, params, true);
   for (const r of page) {
     const memberOf = groups ? await ctx.store.memberOf(ctx.tenant, r.id) : undefined;
-    out.push(project(type, render(ctx, type, r, memberOf), params));
+    out.push(renderText(ctx, type, r, params, memberOf));
   }
 }
 
@@ -156,7 +202,7 @@ export async function respondWith(
     full = (await ctx.store.get(ctx.tenant, type.name, stored.id, { members: true })) ?? stored;
   }
   const groups = await withGroups(ctx, type, stored.id, params, false);
-  return scimJson(status, project(type, render(ctx, type, full, groups), params), {
+  return scimText(status, renderText(ctx, type, full, params, groups), {
     etag: weakETag(full.version),
     ...extra,
   });

@@ -31,16 +31,16 @@ import {
   replaceMembers,
 } from './members.ts';
 import type { QueryParams } from './query-params.ts';
+import { renderingOf } from './rendering.ts';
 import {
   locationOf,
-  project,
-  render,
+  renderText,
   respondWith,
   wantsGroups,
   wantsMembers,
   withGroups,
 } from './representation.ts';
-import { empty, scimJson } from './respond.ts';
+import { empty, scimText } from './respond.ts';
 import { pause } from './slices.ts';
 import { toBody, toData, uniqueKeys } from './stored.ts';
 import { checkImmutable, checkRequired, parseCreate, parseReplace } from './validation.ts';
@@ -58,6 +58,12 @@ function ifMatchOf(request: PipelineRequest): string | undefined {
 /** A PATCH's outcome when it changes nothing: no write, no feed record, no hook. */
 function unchanged(stored: StoredResource): Written & { readonly wrote: boolean } {
   return { stored, changes: [], added: [], removed: [], wrote: false };
+}
+
+/** The write's `rendering` of `data` (see rendering.ts), when it has one. */
+function renderedAs(type: ServedType, data: Record<string, unknown>): { rendering?: string } {
+  const rendering = renderingOf(type, data);
+  return rendering === undefined ? {} : { rendering };
 }
 
 /** Reads resource `id`, or answers 404. */
@@ -88,7 +94,7 @@ export async function getResource(
   const etag = weakETag(stored.version);
   if (isNotModified(request.header('if-none-match'), etag)) return empty(304, { etag });
   const groups = stored.groups ?? (await withGroups(ctx, type, id, params, false));
-  return scimJson(200, project(type, render(ctx, type, stored, groups), params), { etag });
+  return scimText(200, renderText(ctx, type, stored, params, groups), { etag });
 }
 
 /**
@@ -126,6 +132,7 @@ export async function prepareCreate(
     data,
     unique: uniqueKeys(type, data),
     change: feedRecord(type, 'created', changes, added, []),
+    ...renderedAs(type, data),
     ...(members === undefined ? {} : { members, unknownMembers: ctx.config.unknownMembers }),
     ...(memberDisplay === undefined ? {} : { memberDisplay }),
   };
@@ -175,6 +182,7 @@ export async function replaceResource(
       data,
       unique: uniqueKeys(type, data),
       change: feedRecord(type, 'updated', changes, added, removed),
+      ...renderedAs(type, data),
       ifVersion: current.version,
       ...(delta === undefined ? {} : { members: delta }),
     });
@@ -226,7 +234,7 @@ export async function patchResource(
       // Member deltas commute: only a change of the attributes needs the version it was computed
       // from; a member-only PATCH keeps the stored data, so it cannot undo a concurrent rename.
       ...(ifMatch !== undefined || dataChanged ? { ifVersion: current.version } : {}),
-      ...(dataChanged ? {} : { membersOnly: true }),
+      ...(dataChanged ? renderedAs(type, data) : { membersOnly: true }),
       ...(delta === undefined ? {} : { members: delta }),
     });
     return { stored, changes, added, removed, wrote: true };
@@ -281,6 +289,7 @@ async function deactivate(
       data,
       unique: uniqueKeys(type, data),
       change: feedRecord(type, 'updated', changes, [], []),
+      ...renderedAs(type, data),
       ifVersion: current.version,
     });
     return { stored, changes, added: [], removed: [] };

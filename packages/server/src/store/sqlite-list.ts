@@ -121,7 +121,7 @@ export function listPlan(
         offsetParam,
         skip - lead > PLAIN_SKIP,
         sortKey,
-        version,
+        `, r.rendered${version}`,
       ),
       values: params.values,
     },

@@ -64,7 +64,7 @@ export interface ReadRows {
 }
 
 /** One resource by tenant, id and type (`?1` tenant, `?2` id, `?3` type). @internal */
-export const RESOURCE_SQL = `SELECT id, resource_type, version, created, last_modified, data FROM resources
+export const RESOURCE_SQL = `SELECT id, resource_type, version, created, last_modified, data, rendered FROM resources
   WHERE tenant = ? AND id = ? AND resource_type = ?`;
 
 /** How a member's group is labelled: its `displayName`, else its `userName`. */
@@ -79,7 +79,7 @@ export const MEMBER_OF_SQL = `SELECT g.id AS member_id, g.resource_type AS resou
  * {@link RESOURCE_SQL} with the resource's groups as {@link MEMBER_OF_SQL} reads them, in one
  * statement: a JSON array of `[id, type, label]` in the column `groups`. @internal
  */
-export const RESOURCE_WITH_GROUPS_SQL = `SELECT r.id, r.resource_type, r.version, r.created, r.last_modified, r.data,
+export const RESOURCE_WITH_GROUPS_SQL = `SELECT r.id, r.resource_type, r.version, r.created, r.last_modified, r.data, r.rendered,
   (SELECT json_group_array(json_array(g.id, g.resource_type, ${GROUP_LABEL}) ORDER BY g.seq)
      FROM members AS m JOIN resources AS g ON g.tenant = m.tenant AND g.id = m.group_id
      WHERE m.tenant = r.tenant AND m.member_id = r.id) AS groups

@@ -106,14 +106,14 @@ describe('sqliteStore', () => {
     // Issue 14: a write's statement journal in memory, not in a temporary file per create (2: MEMORY).
     expect(a.database.prepare('PRAGMA temp_store').get()).toEqual({ temp_store: 2 });
     const versions = a.database.prepare('SELECT version FROM scim_migrations ORDER BY version').all();
-    expect(versions.map((v) => v.version)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(versions.map((v) => v.version)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     const t = freshTenant();
     const u = await a.create(t, 'User', user('kept'));
     await a.close();
     const b = sqliteStore({ path });
     await b.open(TYPES);
     expect((await b.get(t, 'User', u.id))?.data).toEqual({ userName: 'kept' });
-    expect(b.database.prepare('SELECT COUNT(*) AS n FROM scim_migrations').get()).toEqual({ n: 6 });
+    expect(b.database.prepare('SELECT COUNT(*) AS n FROM scim_migrations').get()).toEqual({ n: 7 });
     await b.close();
   });
 
@@ -408,7 +408,7 @@ describe('sqliteStore migration 5 (folded copies follow Unicode simple case fold
     const store = sqliteStore({ path });
     await store.open(TYPES);
     const db = store.database;
-    expect(db.prepare('SELECT MAX(version) AS v FROM scim_migrations').get()).toEqual({ v: 6 });
+    expect(db.prepare('SELECT MAX(version) AS v FROM scim_migrations').get()).toEqual({ v: 7 });
     const search = (id: string) =>
       JSON.parse(
         (db.prepare('SELECT search FROM resources WHERE id = ?').get(id) as { search: string }).search,
@@ -439,7 +439,7 @@ describe('sqliteStore migration 5 (folded copies follow Unicode simple case fold
     // reports the migration it applied and the user it left without its key.
     expect((store as unknown as { migration: unknown }).migration).toEqual({
       from: 4,
-      to: 6,
+      to: 7,
       unreserved: [
         {
           tenant: 't',
@@ -455,8 +455,8 @@ describe('sqliteStore migration 5 (folded copies follow Unicode simple case fold
     const again = sqliteStore({ path });
     await again.open(TYPES);
     expect((again as unknown as { migration: unknown }).migration).toEqual({
-      from: 6,
-      to: 6,
+      from: 7,
+      to: 7,
       unreserved: [],
     });
     await again.close();

@@ -821,9 +821,18 @@ class SqliteScimStore implements SqliteStore {
     const id = randomUUID();
     this.stmt(
       db,
-      `INSERT INTO resources (tenant, resource_type, id, version, created, last_modified, data, search)
-       VALUES (?, ?, ?, 1, ?, ?, ?, ?)`,
-    ).run(tenant, resourceType, id, at, at, JSON.stringify(data), JSON.stringify(searchDocument(data)));
+      `INSERT INTO resources (tenant, resource_type, id, version, created, last_modified, data, search, rendered)
+       VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?)`,
+    ).run(
+      tenant,
+      resourceType,
+      id,
+      at,
+      at,
+      JSON.stringify(data),
+      JSON.stringify(searchDocument(data)),
+      input.rendering ?? null,
+    );
     this.claim(db, tenant, resourceType, id, input.unique);
     this.indexValues(db, tenant, resourceType, id, data, false);
     if (input.members !== undefined && input.members.length > 0) {
@@ -873,7 +882,7 @@ class SqliteScimStore implements SqliteStore {
     const groups = (JSON.parse(row.groups) as [string, string, string | null][]).map(
       ([value, type, display]) => toMember({ member_id: value, resource_type: type, display }),
     );
-    return { ...toResource(row), groups };
+    return toResource(row, undefined, groups);
   }
 
   async update(
@@ -907,9 +916,17 @@ class SqliteScimStore implements SqliteStore {
       } else {
         this.stmt(
           db,
-          `UPDATE resources SET version = ?, last_modified = ?, data = ?, search = ?
+          `UPDATE resources SET version = ?, last_modified = ?, data = ?, search = ?, rendered = ?
            WHERE tenant = ? AND id = ?`,
-        ).run(version, at, JSON.stringify(data), JSON.stringify(searchDocument(data)), tenant, id);
+        ).run(
+          version,
+          at,
+          JSON.stringify(data),
+          JSON.stringify(searchDocument(data)),
+          input.rendering ?? null,
+          tenant,
+          id,
+        );
         this.reclaim(db, tenant, resourceType, id, input.unique);
         this.indexValues(db, tenant, resourceType, id, data, true);
       }

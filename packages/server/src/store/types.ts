@@ -71,6 +71,12 @@ export interface StoredResource {
    * that leaves them out is asked `memberOf` instead.
    */
   readonly groups?: readonly StoredMember[];
+  /**
+   * The {@link WriteInput.rendering} the data was written with, when the store keeps it: the
+   * handler then answers a read without `attributes` or `excludedAttributes` by splicing this text
+   * instead of rendering `data` again. Opaque to the store.
+   */
+  readonly rendering?: string;
 }
 
 /**
@@ -297,6 +303,13 @@ export interface WriteInput {
   readonly unique: readonly UniqueKey[];
   /** The change-feed entry. */
   readonly change: ChangeRecord;
+  /**
+   * The resource's default rendering, as the handler computes it from `data` (opaque text; see
+   * {@link StoredResource.rendering}). A store may keep it with the data and give it back on reads;
+   * a store that keeps it must drop it on a write that has none, and never give it back with other
+   * data than it was written with.
+   */
+  readonly rendering?: string;
 }
 
 /**

@@ -115,6 +115,8 @@ export interface ResourceRow {
   created: string;
   last_modified: string;
   data: string | Record<string, unknown>;
+  /** The resource's default rendering (SQLite, migration 7), when it was written with one. */
+  rendered?: string | null;
   /** The row's creation order and sort key, read by a list page for its last position. */
   seq?: number | string | bigint;
   sort_key?: unknown;
@@ -122,18 +124,50 @@ export interface ResourceRow {
   list_version?: number | bigint | null;
 }
 
-/** Maps a row to a {@link StoredResource}. @internal */
-export function toResource(row: ResourceRow, members?: readonly StoredMember[]): StoredResource {
-  const data = typeof row.data === 'string' ? (JSON.parse(row.data) as Record<string, unknown>) : row.data;
-  const base = {
-    id: row.id,
-    resourceType: row.resource_type,
-    version: Number(row.version),
-    created: row.created,
-    lastModified: row.last_modified,
-    data,
-  };
-  return members === undefined ? base : { ...base, members };
+/**
+ * Maps a row to a {@link StoredResource}. A row with its rendering parses its data only when read:
+ * a read without projection answers from the rendering alone.
+ * @internal
+ */
+export function toResource(
+  row: ResourceRow,
+  members?: readonly StoredMember[],
+  groups?: readonly StoredMember[],
+): StoredResource {
+  const text = row.data;
+  const rendering = row.rendered;
+  let out: { -readonly [K in keyof StoredResource]: StoredResource[K] };
+  if (typeof text === 'string' && typeof rendering === 'string') {
+    let data: Record<string, unknown> | undefined;
+    out = {
+      id: row.id,
+      resourceType: row.resource_type,
+      version: Number(row.version),
+      created: row.created,
+      lastModified: row.last_modified,
+      get data(): Record<string, unknown> {
+        data ??= parseData(text);
+        return data;
+      },
+      rendering,
+    };
+  } else {
+    out = {
+      id: row.id,
+      resourceType: row.resource_type,
+      version: Number(row.version),
+      created: row.created,
+      lastModified: row.last_modified,
+      data: typeof text === 'string' ? parseData(text) : text,
+    };
+  }
+  if (members !== undefined) out.members = members;
+  if (groups !== undefined) out.groups = groups;
+  return out;
+}
+
+function parseData(text: string): Record<string, unknown> {
+  return JSON.parse(text) as Record<string, unknown>;
 }
 
 /** The label for `id` in a display map (own properties only). @internal */

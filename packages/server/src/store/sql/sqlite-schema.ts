@@ -127,6 +127,10 @@ export const sqliteMigrations: readonly SqliteMigration[] = [
   // 6: a sorted list (userName, displayName, externalId, meta.created, meta.lastModified) reads in
   // index order: no sort of every resource, and a deep page walks an index only (issue 14).
   sqliteSortIndexes(),
+  // 7: each resource's default rendering as the handler wrote it (text with holes for what a read
+  // adds; docs/decisions/0014), so that a read splices it instead of rendering the data again. Rows
+  // written before have none and are rendered from their data.
+  'ALTER TABLE resources ADD COLUMN rendered TEXT;',
 ];
 
 /**

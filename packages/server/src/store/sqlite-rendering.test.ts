@@ -1,0 +1,158 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { URN } from '@scim/schemas';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { harness } from '../handler/test-helpers.ts';
+import { sqliteStore } from './sqlite.ts';
+
+// The SQLite store keeps each resource's rendering (migration 7; handler/rendering.ts): a read
+// without projection splices it. These tests compare, through the handler, the bytes of reads
+// spliced from the renderings with the bytes of the same reads rendered from the data (the
+// renderings dropped, as a row written before migration 7 has none).
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function fileStore() {
+  const dir = mkdtempSync(join(tmpdir(), 'scim-rendering-'));
+  dirs.push(dir);
+  return sqliteStore({ path: join(dir, 'scim.db') });
+}
+
+const word = fc.constantFrom('a', 'Zoë', 'x"y\\z', 'o\u0001k', '𝒜', 'meta');
+const user = fc.record(
+  {
+    userName: word,
+    DisplayName: word,
+    NAME: fc.record({ givenName: word, FamilyName: word }, { requiredKeys: [] }),
+    emails: fc.array(
+      fc.record(
+        { value: word, type: fc.constantFrom('work', 'home'), primary: fc.boolean() },
+        { requiredKeys: ['value'] },
+      ),
+      { maxLength: 3 },
+    ),
+    externalId: word,
+    active: fc.boolean(),
+    title: word,
+    password: word,
+    [URN.EnterpriseUser]: fc.record(
+      { department: word, manager: fc.record({ value: word }), employeeNumber: word },
+      { requiredKeys: [] },
+    ),
+  },
+  { requiredKeys: ['userName'] },
+);
+
+describe('sqliteStore renderings', () => {
+  it('splice to the bytes the data renders to, for users in groups, groups, pages and filters', async () => {
+    const h = harness({}, fileStore());
+    const raw = async (path: string) => {
+      const res = await h.handler(
+        new Request(`http://scim.test${path}`, { headers: { authorization: 'Bearer token-default' } }),
+      );
+      return `${res.status} ${res.headers.get('etag')} ${await res.text()}`;
+    };
+    let n = 0;
+    const paths: string[] = ['/Users', '/Groups', '/Users?count=3&startIndex=2&sortBy=userName'];
+    await fc.assert(
+      fc.asyncProperty(user, fc.boolean(), async (body, grouped) => {
+        n++;
+        const userName = `${body.userName}-${n}`;
+        const created = await h.call('POST', '/Users', { schemas: [URN.User], ...body, userName });
+        expect(created.status).toBe(201);
+        paths.push(`/Users/${encodeURIComponent(created.body.id)}`);
+        paths.push(`/Users?filter=${encodeURIComponent(`userName eq ${JSON.stringify(userName)}`)}`);
+        if (grouped) {
+          const group = await h.createGroup(`g-${body.title ?? ''}-${n}`, [created.body.id]);
+          paths.push(`/Groups/${encodeURIComponent(group.id)}`);
+        }
+      }),
+      { numRuns: 30 },
+    );
+    const db = (h.store as ReturnType<typeof sqliteStore>).database;
+    const rendered = db.prepare('SELECT COUNT(*) AS n FROM resources WHERE rendered IS NOT NULL').get() as {
+      n: number;
+    };
+    expect(rendered.n).toBeGreaterThan(30);
+    const spliced = await Promise.all(paths.map(raw));
+    db.prepare('UPDATE resources SET rendered = NULL').run();
+    const fromData = await Promise.all(paths.map(raw));
+    expect(spliced).toEqual(fromData);
+    expect(spliced.every((r) => r.startsWith('200 '))).toBe(true);
+  });
+
+  it('keeps a rendering across a member PATCH and drops it on a write without one', async () => {
+    const store = fileStore();
+    const h = harness({}, store);
+    const u = await h.createUser('kept', { title: 'T' });
+    const g = await h.createGroup('G');
+    const renderedOf = (id: string) =>
+      (
+        store.database.prepare('SELECT rendered FROM resources WHERE id = ?').get(id) as {
+          rendered: string | null;
+        }
+      ).rendered;
+    const before = renderedOf(g.id);
+    expect(before).toContain('"displayName":"G"');
+    const patched = await h.call('PATCH', `/Groups/${g.id}`, {
+      schemas: [URN.PatchOp],
+      Operations: [{ op: 'add', path: 'members', value: [{ value: u.id }] }],
+    });
+    expect(patched.status).toBe(204);
+    expect(renderedOf(g.id)).toBe(before);
+    await h.call('PUT', `/Users/${u.id}`, { schemas: [URN.User], userName: 'kept', title: 'U' });
+    expect(renderedOf(u.id)).toContain('"title":"U"');
+    // A read without projection answers from the rendering (here altered behind the store's back).
+    store.database
+      .prepare(`UPDATE resources SET rendered = replace(rendered, '"title":"U"', '"title":"W"') WHERE id = ?`)
+      .run(u.id);
+    expect((await h.call('GET', `/Users/${u.id}`)).body.title).toBe('W');
+    expect((await h.call('GET', `/Users/${u.id}?attributes=title`)).body.title).toBe('U');
+    // A write through the store without a rendering (another program, an older server).
+    const current = await store.get('default', 'User', u.id);
+    await store.update('default', 'User', u.id, {
+      data: { ...current!.data, title: 'V' },
+      unique: [],
+      change: { type: 'user.updated' },
+    });
+    expect(renderedOf(u.id)).toBeNull();
+    expect((await h.call('GET', `/Users/${u.id}`)).body.title).toBe('V');
+  });
+
+  it('migrates a file of the release before (no column): its rows render from their data', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scim-rendering-'));
+    dirs.push(dir);
+    const path = join(dir, 'scim.db');
+    const first = sqliteStore({ path });
+    const before = harness({}, first);
+    const u = await before.createUser('old', { title: 'T', [URN.EnterpriseUser]: { department: 'D' } });
+    const expected = await before.call('GET', `/Users/${u.id}`);
+    // As migration 6 left the file: no `rendered` column, migration 7 not applied.
+    first.database.exec(
+      'ALTER TABLE resources DROP COLUMN rendered; DELETE FROM scim_migrations WHERE version = 7',
+    );
+    await first.close();
+    const store = sqliteStore({ path });
+    const h = harness({}, store);
+    const read = await h.call('GET', `/Users/${u.id}`);
+    expect(read.body).toEqual(expected.body);
+    expect((store as unknown as { migration: unknown }).migration).toEqual({
+      from: 6,
+      to: 7,
+      unreserved: [],
+    });
+    const row = () => store.database.prepare('SELECT rendered FROM resources WHERE id = ?').get(u.id);
+    expect(row()).toEqual({ rendered: null });
+    await h.call('PATCH', `/Users/${u.id}`, {
+      schemas: [URN.PatchOp],
+      Operations: [{ op: 'replace', path: 'title', value: 'U' }],
+    });
+    expect((row() as { rendered: string }).rendered).toContain('"title":"U"');
+    expect((await h.call('GET', `/Users/${u.id}`)).body.title).toBe('U');
+  });
+});
