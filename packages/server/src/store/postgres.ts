@@ -3,6 +3,7 @@ import { isScimError, ScimError } from '@scim/schemas';
 import { overBudget, queryBudget } from './budget.ts';
 import { Params, postgresDialect, SqlCompiler } from './sql/compile.ts';
 import { climbLadder, type LadderTarget } from './sql/ladder.ts';
+import { repairLadder } from './sql/ladder-repair.ts';
 import { ListCounts } from './sql/list-counts.ts';
 import { markedRows, PageMarks, PLAIN_SKIP } from './sql/page-marks.ts';
 import { postgresMigrations } from './sql/postgres-schema.ts';
@@ -991,8 +992,17 @@ class PostgresScimStore implements PostgresStore {
 
   async list(tenant: string, query: ListQuery): Promise<ListPage> {
     return this.budgetedRead(query.resourceType, async (q) => {
-      let found = await this.listRows(q, tenant, query, true);
-      // The mark was of other data (a write since): the page at its offset, as without marks.
+      const stale: { list?: string } = {};
+      let found = await this.listRows(q, tenant, query, true, stale);
+      // The mark was of other data (a write since): the list's ladder moved to the data's version
+      // (see `sql/ladder-repair.ts`) and the page again; else at its offset, as without marks.
+      if (found === undefined && stale.list !== undefined) {
+        const list = stale.list;
+        const run = async (sql: string, v: readonly (string | number | null)[]) =>
+          (await q.query(sql, [...v])).rows as ResourceRow[];
+        if (await repairLadder(this.ladderOf(tenant, query), this.marks, list, run))
+          found = await this.listRows(q, tenant, query, true);
+      }
       found ??= (await this.listRows(q, tenant, query, false)) as ListRows;
       const { rows, total, limit, keyset } = found;
       const storage = this.types.get(query.resourceType);
@@ -1021,13 +1031,15 @@ class PostgresScimStore implements PostgresStore {
    * nearest remembered mark of its list when `useMarks` (see `sql/page-marks.ts`; the tenant's
    * last change-feed cursor is the data's version, as the per-tenant feed lock commits cursors in
    * order), else at its offset; the count counted again only when that version moved since it
-   * was last counted (see {@link countOf}). `undefined`: the mark was of other data.
+   * was last counted (see {@link countOf}). `undefined`: the mark was of other data (then
+   * `stale.list` is the key of the list's marks).
    */
   private async listRows(
     q: Queryable,
     tenant: string,
     query: ListQuery,
     useMarks: boolean,
+    stale: { list?: string } = {},
   ): Promise<ListRows | undefined> {
     const storage = this.types.get(query.resourceType);
     const params = new Params(true);
@@ -1104,6 +1116,7 @@ class PostgresScimStore implements PostgresStore {
       limit,
     };
     const page = markedRows(read, rows as ResourceRow[], total, this.marks);
+    if (page === undefined && list !== undefined) stale.list = list;
     return page === undefined ? undefined : { rows: page, total, limit, keyset };
   }
 

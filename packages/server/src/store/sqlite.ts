@@ -5,6 +5,7 @@ import { overBudget, queryBudget } from './budget.ts';
 import { FaultLog, type StoreLogger } from './fault-log.ts';
 import { indexedValues } from './sql/indexed.ts';
 import { climbedRows, versionOf } from './sql/ladder.ts';
+import { repairLadder } from './sql/ladder-repair.ts';
 import { PageMarks } from './sql/page-marks.ts';
 import type { MigrationReport, UnreservedKey } from './sql/refold.ts';
 import {
@@ -41,7 +42,7 @@ import {
   refusal,
 } from './sqlite-file.ts';
 import { QueryBudgetExceeded, QueryClock, registerFunctions } from './sqlite-functions.ts';
-import { LIST_VERSION, listPlan, pageRows } from './sqlite-list.ts';
+import { LIST_VERSION, type ListContext, ladderTarget, listPlan, pageRows } from './sqlite-list.ts';
 import { type Placement, placementOf } from './sqlite-plan.ts';
 import {
   type GroupMemberRow,
@@ -897,9 +898,18 @@ class SqliteScimStore implements SqliteStore {
   async list(tenant: string, query: ListQuery): Promise<ListPage> {
     const context = { tenant, storage: this.types.get(query.resourceType), memberships: this.memberships() };
     let plan = listPlan(context, query, this.marks);
+    const dataVersion = () => this.run((db) => versionOf(this.stmt(db, LIST_VERSION).get(tenant) as never));
+    let version: number | undefined;
+    const held = plan.list === undefined ? undefined : this.marks.ladderVersion(plan.list);
+    if (plan.list !== undefined && plan.job.offset > 0 && held !== undefined) {
+      // A list with a ladder: when the data is newer, the ladder moves to it first (or goes).
+      version = await dataVersion();
+      if (held < version && (await this.repairLadder(context, query, plan.list)))
+        plan = listPlan(context, query, this.marks);
+    }
     if (plan.probe) {
       // A deep page far from any mark: climb the list's ladder first if the data is the marks'.
-      const version = await this.run((db) => versionOf(this.stmt(db, LIST_VERSION).get(tenant) as never));
+      version ??= await dataVersion();
       const climb = listPlan(context, query, this.marks, true, version).climb;
       if (climb !== undefined) {
         climbedRows(
@@ -927,6 +937,16 @@ class SqliteScimStore implements SqliteStore {
         toResource(r, members === undefined ? undefined : (members.get(r.id) ?? [])),
       ),
     };
+  }
+
+  /**
+   * Moves a list's ladder to the data's version (see `sql/ladder-repair.ts`): its two statements
+   * on the event loop (a few index entries each), each with the version it read.
+   */
+  private repairLadder(context: ListContext, query: ListQuery, list: string): Promise<boolean> {
+    const run = (sql: string, values: readonly (string | number | null)[]) =>
+      this.run((db) => db.prepare(sql).all(...values) as unknown as ResourceRow[]);
+    return repairLadder(ladderTarget(context, query), this.marks, list, run);
   }
 
   async memberOf(tenant: string, id: string): Promise<readonly StoredMember[]> {

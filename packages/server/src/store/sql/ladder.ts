@@ -16,6 +16,7 @@
  */
 import type { StoreSort } from '../types.ts';
 import { type Dialect, Params, SqlCompiler } from './compile.ts';
+import { repairLadder } from './ladder-repair.ts';
 import type { Climb, PageMark, PageMarks } from './page-marks.ts';
 import { positionOf, type ResourceRow } from './shared.ts';
 import { SORT_KEY_INDEXES } from './sort-indexes.ts';
@@ -145,12 +146,18 @@ export async function climbLadder(
   page: { readonly list: string; readonly offset: number; readonly mark: PageMark | undefined },
   run: (sql: string, values: readonly (string | number | null)[]) => Promise<readonly ResourceRow[]>,
 ): Promise<PageMark | undefined> {
-  if (!marks.mayClimb(page.list, page.offset, page.mark)) return page.mark;
+  let mark = page.mark;
+  if (!marks.mayClimb(page.list, page.offset, mark)) return mark;
   const current = versionSql(target);
   const version = versionOf((await run(current.sql, current.values))[0]);
-  const climb = marks.climb(page.list, page.offset, page.mark, version);
+  // A ladder of older data: moved to this version first (or dropped), see `ladder-repair.ts`.
+  if ((marks.ladderVersion(page.list) ?? version) < version) {
+    await repairLadder(target, marks, page.list, run);
+    mark = marks.nearest(page.list, page.offset);
+  }
+  const climb = marks.climb(page.list, page.offset, mark, version);
   const statement = climb === undefined ? undefined : climbSql(target, climb);
-  if (climb === undefined || statement === undefined) return page.mark;
+  if (climb === undefined || statement === undefined) return mark;
   climbedRows(climb, await run(statement.sql, statement.values), marks);
   return marks.nearest(page.list, page.offset);
 }

@@ -119,19 +119,47 @@ describe('PageMarks ladders', () => {
     expect(marks.climb('list', 400, marks.nearest('list', 400), 7)).toBeUndefined();
   });
 
-  it('drops rungs hopped to from a rung of other data, and a ladder of older data', () => {
+  it('drops rungs hopped to from a rung of other data, keeping the older ladder for a repair', () => {
     const marks = missed();
     marks.climbed(climbOf(marks, 100), 7, rungs(0, 32, 3));
     const on = climbOf(marks, 300);
     // The data changed (version 8) between the ladder and this climb from its last rung.
     marks.climbed(on, 8, rungs(96, 32, 5));
-    expect(marks.nearest('list', 70)).toBeUndefined();
+    // The ladder stays at version 7 (a page read from it finds it stale and repairs it first).
+    expect(marks.nearest('list', 70)).toEqual({ offset: 64, position: at(64), version: 7 });
     expect(marks.nearest('list', 300)).toBeUndefined();
+    expect(marks.climb('list', 300, undefined, 8)).toBeUndefined();
     // A ladder of version 7 is ignored once the list holds marks of 8.
     const again = missed();
     const climb = climbOf(again, 100);
     again.remember('list', 8, [[10, at(10)]]);
     again.climbed(climb, 7, rungs(0, 32, 3));
     expect(again.nearest('list', 70)).toBeUndefined();
+  });
+
+  it('moves a repaired ladder to the new version, its rungs at their new offsets', () => {
+    const marks = missed();
+    marks.climbed(climbOf(marks, 100), 7, rungs(0, 32, 3));
+    marks.remember('list', 7, [[40, at(40)]]);
+    expect(marks.ladderOf('list')).toEqual({ version: 7, rungs: rungs(0, 32, 3), offsets: [32, 64, 96] });
+    // A page of version 9 found its mark stale: the marks go, the ladder stays.
+    marks.outdated('list', 9);
+    expect(marks.nearest('list', 40)).toEqual({ offset: 32, position: at(32), version: 7 });
+    // Repaired from 7 to 9: a row inserted before the second rung.
+    marks.repaired('list', 7, 9, [32, 65, 97]);
+    expect(marks.ladderVersion('list')).toBe(9);
+    expect(marks.nearest('list', 70)).toEqual({ offset: 65, position: at(64), version: 9 });
+    // A repair of a ladder that changed since it was copied is ignored.
+    marks.repaired('list', 7, 10, [1, 2, 3]);
+    expect(marks.nearest('list', 70)?.offset).toBe(65);
+    // Climbing on from the last rung, at its offset.
+    expect(marks.climb('list', 200, marks.nearest('list', 200), 9)).toEqual({
+      list: 'list',
+      step: 32,
+      hops: 3,
+      from: { offset: 97, position: at(96), version: 9 },
+    });
+    marks.dropLadder('list');
+    expect(marks.ladderOf('list')).toBeUndefined();
   });
 });

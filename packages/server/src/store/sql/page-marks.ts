@@ -14,8 +14,10 @@
  * statement that hops from rung to rung in the sort index (`sql/ladder.ts`) when a page needs a
  * skip of at least {@link LadderOptions.minSkip} rows and a page of the same version of the data
  * did before (the store reads the version first). The climb costs about what that one skip does;
- * after it, a page at any offset the ladder reaches skips fewer than `step` rows, until the data
- * changes (a new version drops the ladder with the marks).
+ * after it, a page at any offset the ladder reaches skips about `step` rows or fewer. A new version
+ * of the data drops the marks but not the ladder: the store repairs the ladder from the change
+ * feed (`sql/ladder-repair.ts`, which moves each rung's offset by the rows inserted and deleted
+ * before it) or drops it when it cannot ({@link PageMarks.dropLadder}).
  *
  * @internal
  * @packageDocumentation
@@ -31,21 +33,35 @@ export interface PageMark {
 }
 
 interface ListMarks {
+  /** The version of the marks (the ladder has its own). */
   version: number;
   /** By offset; at most `perList`, the oldest dropped first. */
   readonly marks: Map<number, ListPosition>;
-  /** Rungs: `rungs[i]` is the mark at offset `(i + 1) * step`. */
+  /** Rungs in order; a ladder may be of an older version than the marks (until repaired). */
   ladder?: Ladder;
   /** A page of this version skipped at least `minSkip` rows (the next such page climbs). */
   missed?: boolean;
 }
 
-/** A list's rungs, `step` rows apart; `full` when their keys took all of {@link LADDER_CHARS}. */
+/**
+ * A list's rungs, climbed `step` rows apart (repairs move them), at a version of the data:
+ * `rungs[i]` is the position of the row at 1-based offset `offsets[i]` (the rows after it start at
+ * that 0-based offset), offsets increasing; `full` when their keys took all of {@link LADDER_CHARS}.
+ */
 interface Ladder {
+  version: number;
   readonly step: number;
   readonly rungs: ListPosition[];
+  offsets: number[];
   chars: number;
   full?: boolean;
+}
+
+/** A copy of a list's ladder, for a repair (see `sql/ladder-repair.ts`). @internal */
+export interface LadderState {
+  readonly version: number;
+  readonly rungs: readonly ListPosition[];
+  readonly offsets: readonly number[];
 }
 
 /** The most characters of sort keys one ladder keeps (long keys stop it lower). */
@@ -130,19 +146,28 @@ export class PageMarks {
     for (const at of found.marks.keys()) if (at <= offset && (best === undefined || at > best)) best = at;
     const rung = this.#rungBelow(found, offset);
     if (rung !== undefined && (best === undefined || rung.offset > best)) {
-      return (offset - rung.offset) * 2 > offset ? undefined : { ...rung, version: found.version };
+      return (offset - rung.offset) * 2 > offset ? undefined : rung;
     }
     if (best === undefined || (offset - best) * 2 > offset) return undefined;
     return { offset: best, position: found.marks.get(best) as ListPosition, version: found.version };
   }
 
-  /** The highest rung at or below an offset. */
-  #rungBelow(found: ListMarks, offset: number): { offset: number; position: ListPosition } | undefined {
+  /** The highest rung at or below an offset, with its ladder's version. */
+  #rungBelow(found: ListMarks, offset: number): PageMark | undefined {
     const ladder = found.ladder;
     if (ladder === undefined) return undefined;
-    const i = Math.min(Math.floor(offset / ladder.step), ladder.rungs.length) - 1;
-    const position = ladder.rungs[i];
-    return position === undefined ? undefined : { offset: (i + 1) * ladder.step, position };
+    const { offsets } = ladder;
+    let low = 0;
+    let high = offsets.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if ((offsets[mid] as number) <= offset) low = mid + 1;
+      else high = mid;
+    }
+    const position = ladder.rungs[low - 1];
+    return position === undefined
+      ? undefined
+      : { offset: offsets[low - 1] as number, position, version: ladder.version };
   }
 
   /**
@@ -159,23 +184,25 @@ export class PageMarks {
 
   /**
    * The climb a page at a 0-based offset needs first, if any: when it {@link mayClimb}, the list's
-   * marks are of the data's current version (`version`, read just before), and the ladder can
-   * reach closer than `mark`.
+   * ladder (or, without one, its marks) is of the data's current version (`version`, read just
+   * before; an older ladder needs a repair first), and the ladder can reach closer than `mark`.
    */
   climb(list: string, offset: number, mark: PageMark | undefined, version: number): Climb | undefined {
     const { minStep, maxRungs } = this.#ladder;
     const found = this.#lists.get(list);
-    if (found?.version !== version || !this.mayClimb(list, offset, mark)) return undefined;
+    if (found === undefined || (found.ladder?.version ?? found.version) !== version) return undefined;
+    if (!this.mayClimb(list, offset, mark)) return undefined;
     const ladder = found.ladder;
     // A new ladder's step: at least `minStep`, and such that `maxRungs / 2` rungs reach the page.
     let step = ladder?.step ?? minStep;
     while (ladder === undefined && step * (maxRungs / 2) < offset) step *= 2;
     if (ladder?.full === true) return undefined;
     const held = ladder?.rungs.length ?? 0;
-    const hops = Math.min(Math.floor(offset / step), maxRungs) - held;
+    const base = ladder?.offsets[held - 1] ?? 0;
+    const hops = Math.min(Math.floor((offset - base) / step), maxRungs - held);
     if (hops <= 0) return undefined;
     const top = ladder?.rungs[held - 1];
-    const from = top === undefined ? undefined : { offset: held * step, position: top, version };
+    const from = top === undefined ? undefined : { offset: base, position: top, version };
     return { list, step, hops, ...(from === undefined ? {} : { from }) };
   }
 
@@ -190,7 +217,8 @@ export class PageMarks {
   /**
    * Adds the rungs a climb found at a version (`rungs[i]` at offset `from + (i + 1) * step`):
    * dropped when they extend a ladder of another version (they were hopped to from its stale
-   * top rung); a ladder from the first row replaces an older version's marks.
+   * top rung, which a repair may still move); a ladder from the first row replaces an older
+   * version's marks and a shorter or older ladder.
    */
   climbed(climb: Climb, version: number, rungs: readonly ListPosition[]): void {
     const { list, step, from } = climb;
@@ -198,22 +226,67 @@ export class PageMarks {
     if (from === undefined) {
       if (rungs.length === 0 || (found !== undefined && found.version > version)) return;
       const held = this.#holder(list, version);
-      if ((held.ladder?.rungs.length ?? 0) < rungs.length)
-        held.ladder = add({ step, rungs: [], chars: 0 }, rungs);
+      const old = held.ladder;
+      if (old === undefined || old.version < version || old.rungs.length < rungs.length)
+        held.ladder = add({ version, step, rungs: [], offsets: [], chars: 0 }, rungs, 0);
       return;
     }
     const ladder = found?.ladder;
-    if (
-      found === undefined ||
-      ladder === undefined ||
-      found.version !== version ||
-      from.version !== version
-    ) {
-      // Hopped from a rung of other data: useless; and the ladder is stale when the data is newer.
-      if (found !== undefined && found.version < version) this.forget(list);
-      return;
-    }
-    if (ladder.step === step && ladder.rungs.length * step === from.offset) add(ladder, rungs);
+    // Hopped from a rung of other data: useless.
+    if (ladder === undefined || ladder.version !== version || from.version !== version) return;
+    if (ladder.step === step && ladder.offsets[ladder.offsets.length - 1] === from.offset)
+      add(ladder, rungs, from.offset);
+  }
+
+  /** The version of a list's ladder, if it has one. */
+  ladderVersion(list: string): number | undefined {
+    return this.#lists.get(list)?.ladder?.version;
+  }
+
+  /** A copy of a list's ladder, if it has one (for a repair, see `sql/ladder-repair.ts`). */
+  ladderOf(list: string): LadderState | undefined {
+    const ladder = this.#lists.get(list)?.ladder;
+    if (ladder === undefined) return undefined;
+    return { version: ladder.version, rungs: [...ladder.rungs], offsets: [...ladder.offsets] };
+  }
+
+  /**
+   * Moves a ladder of version `from` to version `to`, its rungs now at `offsets` (a repair's
+   * result; ignored when the ladder changed since it was copied). Marks older than `to` go.
+   */
+  repaired(list: string, from: number, to: number, offsets: readonly number[]): void {
+    const found = this.#lists.get(list);
+    const ladder = found?.ladder;
+    if (found === undefined || ladder === undefined || ladder.version !== from || to <= from) return;
+    if (ladder.rungs.length !== offsets.length) return;
+    ladder.version = to;
+    ladder.offsets = [...offsets];
+    if (found.version < to) this.#renew(found, to);
+  }
+
+  /**
+   * A page found its mark stale: the data it read is at `version` (unknown when it read no row).
+   * Its marks go when older; the ladder stays, for a repair to move or drop.
+   */
+  outdated(list: string, version?: number): void {
+    const found = this.#lists.get(list);
+    if (found === undefined) return;
+    if (found.ladder === undefined) this.forget(list);
+    else if (version === undefined) found.marks.clear();
+    else if (found.version < version) this.#renew(found, version);
+  }
+
+  /** Drops a list's ladder (a repair could not move it), keeping its marks. */
+  dropLadder(list: string): void {
+    const found = this.#lists.get(list);
+    if (found !== undefined) delete found.ladder;
+  }
+
+  /** Empties a list's marks for a newer version (the ladder keeps its own). */
+  #renew(found: ListMarks, version: number): void {
+    found.version = version;
+    found.marks.clear();
+    delete found.missed;
   }
 
   /** Remembers marks read at a version (ignored when the list holds a newer one). */
@@ -230,10 +303,14 @@ export class PageMarks {
     }
   }
 
-  /** The list's marks at a version not older than it holds (a newer one replaces them), as most recently used. */
+  /**
+   * The list's marks at a version not older than it holds (a newer one replaces them, keeping
+   * the ladder for a repair), as most recently used.
+   */
   #holder(list: string, version: number): ListMarks {
     let found = this.#lists.get(list);
-    if (found === undefined || found.version < version) found = { version, marks: new Map() };
+    if (found === undefined) found = { version, marks: new Map() };
+    else if (found.version < version) this.#renew(found, version);
     this.#lists.delete(list);
     this.#lists.set(list, found);
     if (this.#lists.size > this.#maxLists) this.#lists.delete(this.#lists.keys().next().value as string);
@@ -245,15 +322,23 @@ export class PageMarks {
     this.#lists.delete(list);
   }
 
+  /** The keys of the lists that hold marks (for tests). */
+  lists(): string[] {
+    return [...this.#lists.keys()];
+  }
+
   /** How many lists hold marks (for tests). */
   get size(): number {
     return this.#lists.size;
   }
 }
 
-/** Adds rungs to a ladder while their keys fit in {@link LADDER_CHARS} (then it is full). */
-function add(ladder: Ladder, rungs: readonly ListPosition[]): Ladder {
-  for (const rung of rungs) {
+/**
+ * Adds rungs to a ladder, `step` rows apart from the offset `from`, while their keys fit in
+ * {@link LADDER_CHARS} (then it is full).
+ */
+function add(ladder: Ladder, rungs: readonly ListPosition[], from: number): Ladder {
+  for (const [i, rung] of rungs.entries()) {
     const chars = 16 + (typeof rung.key === 'string' ? rung.key.length : 0);
     if (ladder.chars + chars > LADDER_CHARS) {
       ladder.full = true;
@@ -261,6 +346,7 @@ function add(ladder: Ladder, rungs: readonly ListPosition[]): Ladder {
     }
     ladder.chars += chars;
     ladder.rungs.push(rung);
+    ladder.offsets.push(from + (i + 1) * ladder.step);
   }
   return ladder;
 }
@@ -297,12 +383,12 @@ export function markedRows(
   if (first === undefined) {
     // No row: the count said the page is empty (which no mark changes), or the mark is stale.
     if (mark === undefined || offset >= total) return rows;
-    marks.forget(list);
+    marks.outdated(list);
     return undefined;
   }
   const version = Number(first.list_version ?? 0);
   if (mark !== undefined && version !== mark.version) {
-    marks.forget(list);
+    marks.outdated(list, version);
     return undefined;
   }
   const page = rows.slice(lead);
