@@ -138,16 +138,56 @@ function gapOf(rungs: readonly ListPosition[], at: ListPosition, descending: boo
   return low;
 }
 
-/** The rows a gap held at the ladder's version. */
+/** The rows a gap held at the ladder's version (past the last rung: its tail, when counted). */
 function held(ladder: LadderState, gap: number): number {
+  if (gap === ladder.rungs.length) return ladder.tail as number;
   return (ladder.offsets[gap] as number) - (ladder.offsets[gap - 1] ?? 0);
+}
+
+/** The most rows after a ladder's last rung that a repair counts (more: it is not counted). */
+function tailCap(ladder: { readonly step: number }): number {
+  return 4 * ladder.step;
+}
+
+/**
+ * The statement that counts the rows after a ladder's last rung, up to {@link tailCap} + 1, with
+ * the version. @internal
+ */
+export function tailSql(target: LadderTarget, ladder: LadderState): Statement {
+  const { postgres, resources: T, sort } = target;
+  const p = new Params(postgres);
+  const t = p.text(target.tenant);
+  const rt = p.text(target.resourceType);
+  const c = new SqlCompiler(target.dialect, p, { tenant: t, resourceType: rt });
+  const past = c.after(sort, ladder.rungs[ladder.rungs.length - 1] as ListPosition);
+  const limit = p.rows(tailCap(ladder) + 1);
+  return {
+    sql: `SELECT (SELECT COUNT(*) FROM (SELECT r.seq FROM ${T} AS r WHERE r.tenant = ${t} AND r.resource_type = ${rt} AND ${past} ORDER BY ${c.sort(sort)} LIMIT ${limit}) AS w) AS n, ${versionColumn(target, t)} AS list_version`,
+    values: p.values,
+  };
+}
+
+/**
+ * Counts the rows after a list's last rung (after a climb that reached the list's end), so that
+ * a repair can count them again: the rows a write moves or deletes there are then found.
+ * @internal
+ */
+export async function countTail(target: LadderTarget, marks: PageMarks, list: string, run: Run): Promise<void> {
+  const ladder = marks.ladderOf(list);
+  if (ladder === undefined) return;
+  const statement = tailSql(target, ladder);
+  const row = (await run(statement.sql, statement.values))[0] as { n?: unknown; list_version?: unknown } | undefined;
+  const n = Number(row?.n ?? 0);
+  if (n > tailCap(ladder)) return;
+  marks.tailed(list, Number(row?.list_version ?? 0), ladder.offsets[ladder.offsets.length - 1] as number, n);
 }
 
 /**
  * The statement that checks the guessed gaps and counts them: a row per counted gap `j` (`n`: its
  * rows now, read by a walk of at most `held + came + 1` rows from the rung before it; `c`: how many
  * of the rows guessed in it it holds; `walked`: the rows the walk read), a row `j = -1` (`n`: how
- * many of the rows guessed past the last rung are past it), and a row `j = -2` with the version.
+ * many of the rows guessed past the last rung are past it, when its tail was not counted; else the
+ * tail is walked as a gap), and a row `j = -2` with the version.
  * @internal
  */
 export function gapsSql(
@@ -165,8 +205,8 @@ export function gapsSql(
   const last = ladder.rungs.length;
   const parts = [`SELECT -2 AS j, 0 AS n, 0 AS c, 0 AS walked, ${versionColumn(target, t)} AS list_version`];
   for (const [gap, ids] of came) {
-    const list = ids.map((id) => p.text(id)).join(', ');
-    if (gap === last) {
+    const list = ids.length === 0 ? 'NULL' : ids.map((id) => p.text(id)).join(', ');
+    if (gap === last && ladder.tail === undefined) {
       const past = c.after(sort, ladder.rungs[last - 1] as ListPosition);
       parts.push(
         `SELECT -1 AS j, COUNT(*) AS n, 0 AS c, 0 AS walked, NULL AS list_version FROM ${T} AS r WHERE ${where} AND r.id IN (${list}) AND ${past}`,
@@ -174,7 +214,8 @@ export function gapsSql(
       continue;
     }
     const from = gap === 0 ? '' : ` AND ${c.after(sort, ladder.rungs[gap - 1] as ListPosition)}`;
-    const beyond = c.after(sort, ladder.rungs[gap] as ListPosition);
+    // Past the last rung (its tail counted before): every row walked is in the gap.
+    const beyond = gap === last ? '1 = 0' : c.after(sort, ladder.rungs[gap] as ListPosition);
     const limit = p.rows(held(ladder, gap) + ids.length + 1);
     parts.push(
       `SELECT ${p.int(gap)} AS j, COALESCE(SUM(w.inside), 0) AS n,
@@ -197,7 +238,7 @@ export function repairedOffsets(
   came: ReadonlyMap<number, readonly string[]>,
   counts: readonly ResourceRow[],
   version: number,
-): number[] | undefined {
+): { readonly offsets: number[]; readonly tail?: number } | undefined {
   const last = ladder.rungs.length;
   const now = new Map<number, number>();
   let left = 0;
@@ -231,7 +272,8 @@ export function repairedOffsets(
     sum += now.get(j) ?? held(ladder, j);
     offsets.push(sum);
   }
-  return offsets;
+  const tail = now.get(last) ?? ladder.tail;
+  return tail === undefined || tail > tailCap(ladder) ? { offsets } : { offsets, tail };
 }
 
 /**
@@ -259,31 +301,35 @@ export async function repairLadder(
     return false;
   }
   // The rows in the list now, by the gap they seem to be in.
+  const last = ladder.rungs.length;
   const came = new Map<number, string[]>();
   for (const [id, w] of written) {
     if (w.now === undefined) continue;
     const gap = gapOf(ladder.rungs, w.now, target.sort === undefined ? undefined : target.sort.descending === true);
     came.set(gap, [...(came.get(gap) ?? []), id]);
   }
+  const existed = [...written.values()].some((w) => w.before);
+  // A counted tail is walked too when a row that existed may have left it.
+  if (ladder.tail !== undefined && !came.has(last) && existed) came.set(last, []);
   if (came.size === 0) {
     // None in the list now: rows created and deleted since move no rung; a row deleted is lost.
-    if ([...written.values()].some((w) => w.before)) {
+    if (existed) {
       marks.dropLadder(list);
       return false;
     }
-    marks.repaired(list, ladder.version, version, ladder.offsets);
+    marks.repaired(list, ladder.version, version, ladder.offsets, ladder.tail);
     return true;
   }
   const gaps = gapsSql(target, ladder, came);
   const counts = await run(gaps.sql, gaps.values);
-  const offsets = repairedOffsets(ladder, written, came, counts, version);
+  const repaired = repairedOffsets(ladder, written, came, counts, version);
   const moved = Number(counts.find((r) => Number((r as { j?: unknown }).j) === -2)?.list_version ?? 0);
   // The data changed between the two reads: the next page tries again.
   if (moved !== version) return false;
-  if (offsets === undefined) {
+  if (repaired === undefined) {
     marks.dropLadder(list);
     return false;
   }
-  marks.repaired(list, ladder.version, version, offsets);
+  marks.repaired(list, ladder.version, version, repaired.offsets, repaired.tail);
   return true;
 }

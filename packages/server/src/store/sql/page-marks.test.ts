@@ -82,8 +82,9 @@ describe('PageMarks ladders', () => {
     expect(marks.mayClimb('list', 100, undefined)).toBe(true);
     // Not when the data changed since (version 8).
     expect(marks.climb('list', 100, undefined, 8)).toBeUndefined();
-    // 4 rungs of 16 reach 64 only: the step doubles to 32 (4 x 32 = 128 >= 100).
-    expect(marks.climb('list', 100, undefined, 7)).toEqual({ list: 'list', step: 32, hops: 3 });
+    // 4 rungs of 16 reach 64 only: the step doubles to 32 (4 x 32 = 128 >= 100); the climb goes on
+    // to twice the offset (or the list's end), 6 rungs.
+    expect(marks.climb('list', 100, undefined, 7)).toEqual({ list: 'list', step: 32, hops: 6 });
     marks.remember('list', 7, [[150, at(150)]]);
     expect(marks.mayClimb('list', 200, marks.nearest('list', 200))).toBe(false);
   });
@@ -141,13 +142,25 @@ describe('PageMarks ladders', () => {
     const marks = missed();
     marks.climbed(climbOf(marks, 100), 7, rungs(0, 32, 3));
     marks.remember('list', 7, [[40, at(40)]]);
-    expect(marks.ladderOf('list')).toEqual({ version: 7, rungs: rungs(0, 32, 3), offsets: [32, 64, 96] });
+    expect(marks.ladderOf('list')).toEqual({
+      version: 7,
+      step: 32,
+      rungs: rungs(0, 32, 3),
+      offsets: [32, 64, 96],
+    });
+    // The rows after the last rung, counted at its version (a count of other data is ignored).
+    marks.tailed('list', 6, 96, 4);
+    marks.tailed('list', 7, 64, 4);
+    expect(marks.ladderOf('list')?.tail).toBeUndefined();
+    marks.tailed('list', 7, 96, 4);
+    expect(marks.ladderOf('list')?.tail).toBe(4);
     // A page of version 9 found its mark stale: the marks go, the ladder stays.
     marks.outdated('list', 9);
     expect(marks.nearest('list', 40)).toEqual({ offset: 32, position: at(32), version: 7 });
-    // Repaired from 7 to 9: a row inserted before the second rung.
-    marks.repaired('list', 7, 9, [32, 65, 97]);
+    // Repaired from 7 to 9: a row inserted before the second rung, one after the last.
+    marks.repaired('list', 7, 9, [32, 65, 97], 5);
     expect(marks.ladderVersion('list')).toBe(9);
+    expect(marks.ladderOf('list')?.tail).toBe(5);
     expect(marks.nearest('list', 70)).toEqual({ offset: 65, position: at(64), version: 9 });
     // A repair of a ladder that changed since it was copied is ignored.
     marks.repaired('list', 7, 10, [1, 2, 3]);
@@ -156,7 +169,7 @@ describe('PageMarks ladders', () => {
     expect(marks.climb('list', 200, marks.nearest('list', 200), 9)).toEqual({
       list: 'list',
       step: 32,
-      hops: 3,
+      hops: 5,
       from: { offset: 97, position: at(96), version: 9 },
     });
     marks.dropLadder('list');

@@ -39,7 +39,10 @@ interface ListMarks {
   readonly marks: Map<number, ListPosition>;
   /** Rungs in order; a ladder may be of an older version than the marks (until repaired). */
   ladder?: Ladder;
-  /** A page of this version skipped at least `minSkip` rows (the next such page climbs). */
+  /**
+   * A page skipped at least `minSkip` rows (the next such page climbs): kept across versions, as
+   * a ladder now outlives writes (see `ladder-repair.ts`).
+   */
   missed?: boolean;
 }
 
@@ -53,6 +56,8 @@ interface Ladder {
   readonly step: number;
   readonly rungs: ListPosition[];
   offsets: number[];
+  /** How many rows follow the last rung, when counted (see {@link PageMarks.tailed}). */
+  tail?: number;
   chars: number;
   full?: boolean;
 }
@@ -60,8 +65,10 @@ interface Ladder {
 /** A copy of a list's ladder, for a repair (see `sql/ladder-repair.ts`). @internal */
 export interface LadderState {
   readonly version: number;
+  readonly step: number;
   readonly rungs: readonly ListPosition[];
   readonly offsets: readonly number[];
+  readonly tail?: number;
 }
 
 /** The most characters of sort keys one ladder keeps (long keys stop it lower). */
@@ -199,7 +206,10 @@ export class PageMarks {
     if (ladder?.full === true) return undefined;
     const held = ladder?.rungs.length ?? 0;
     const base = ladder?.offsets[held - 1] ?? 0;
-    const hops = Math.min(Math.floor((offset - base) / step), maxRungs - held);
+    if (Math.floor((offset - base) / step) <= 0) return undefined;
+    // On to twice the page's offset (or the list's end): the rows after the last rung, which a
+    // repair may have to count, are then few for a page deep in the list.
+    const hops = Math.min(Math.floor((2 * offset - base) / step), maxRungs - held);
     if (hops <= 0) return undefined;
     const top = ladder?.rungs[held - 1];
     const from = top === undefined ? undefined : { offset: base, position: top, version };
@@ -247,33 +257,51 @@ export class PageMarks {
   ladderOf(list: string): LadderState | undefined {
     const ladder = this.#lists.get(list)?.ladder;
     if (ladder === undefined) return undefined;
-    return { version: ladder.version, rungs: [...ladder.rungs], offsets: [...ladder.offsets] };
+    const { version, step, tail } = ladder;
+    return {
+      version,
+      step,
+      rungs: [...ladder.rungs],
+      offsets: [...ladder.offsets],
+      ...(tail === undefined ? {} : { tail }),
+    };
+  }
+
+  /**
+   * Notes how many rows follow a ladder's last rung (at `offset`) at its version (ignored when
+   * the ladder changed), which lets a repair count them again.
+   */
+  tailed(list: string, version: number, offset: number, rows: number): void {
+    const ladder = this.#lists.get(list)?.ladder;
+    if (ladder?.version !== version || ladder.offsets[ladder.offsets.length - 1] !== offset) return;
+    ladder.tail = rows;
   }
 
   /**
    * Moves a ladder of version `from` to version `to`, its rungs now at `offsets` (a repair's
    * result; ignored when the ladder changed since it was copied). Marks older than `to` go.
    */
-  repaired(list: string, from: number, to: number, offsets: readonly number[]): void {
+  repaired(list: string, from: number, to: number, offsets: readonly number[], tail?: number): void {
     const found = this.#lists.get(list);
     const ladder = found?.ladder;
     if (found === undefined || ladder === undefined || ladder.version !== from || to <= from) return;
     if (ladder.rungs.length !== offsets.length) return;
     ladder.version = to;
     ladder.offsets = [...offsets];
+    if (tail === undefined) delete ladder.tail;
+    else ladder.tail = tail;
     if (found.version < to) this.#renew(found, to);
   }
 
   /**
    * A page found its mark stale: the data it read is at `version` (unknown when it read no row).
-   * Its marks go when older; the ladder stays, for a repair to move or drop.
+   * Its marks go; the ladder stays, for a repair to move or drop.
    */
   outdated(list: string, version?: number): void {
     const found = this.#lists.get(list);
     if (found === undefined) return;
-    if (found.ladder === undefined) this.forget(list);
-    else if (version === undefined) found.marks.clear();
-    else if (found.version < version) this.#renew(found, version);
+    if (version !== undefined && found.version < version) this.#renew(found, version);
+    else found.marks.clear();
   }
 
   /** Drops a list's ladder (a repair could not move it), keeping its marks. */
@@ -286,7 +314,6 @@ export class PageMarks {
   #renew(found: ListMarks, version: number): void {
     found.version = version;
     found.marks.clear();
-    delete found.missed;
   }
 
   /** Remembers marks read at a version (ignored when the list holds a newer one). */
@@ -345,6 +372,7 @@ function add(ladder: Ladder, rungs: readonly ListPosition[], from: number): Ladd
       break;
     }
     ladder.chars += chars;
+    delete ladder.tail;
     ladder.rungs.push(rung);
     ladder.offsets.push(from + (i + 1) * ladder.step);
   }
