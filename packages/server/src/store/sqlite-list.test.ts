@@ -108,13 +108,18 @@ describe('a ladder after writes (issue 14)', () => {
       const writes = [
         // An update of a row in the first gap (its key kept), from either instance.
         () => store.update('t', 'User', created[3]!.id, { ...user(6), change: { type: 'user.updated' } }),
-        () => other.update('t', 'User', created[700]!.id, { ...user(1_400), change: { type: 'user.updated' } }),
+        () =>
+          other.update('t', 'User', created[700]!.id, { ...user(1_400), change: { type: 'user.updated' } }),
         // Inserts before rungs (odd names fall between the others) and past the last one.
         () => other.create('t', 'User', user(1 + 4 * n)),
         () => store.create('t', 'User', user(2_001 + 4 * n)),
         () => other.create('t', 'User', user(9_999 - n)),
         // A row that moves within its gap (the first; sorted: from user0040 to user0041, then 0043).
-        () => other.update('t', 'User', created[20]!.id, { ...user(41 + 2 * n), change: { type: 'user.updated' } }),
+        () =>
+          other.update('t', 'User', created[20]!.id, {
+            ...user(41 + 2 * n),
+            change: { type: 'user.updated' },
+          }),
       ];
       for (const [i, write] of writes.entries()) {
         await write();
@@ -128,7 +133,10 @@ describe('a ladder after writes (issue 14)', () => {
       // known, so the ladder goes; unsorted, its position stays.
       const marks = (store as unknown as { marks: PageMarks }).marks;
       const list = marks.lists().at(-1) as string;
-      await other.update('t', 'User', created[30 + n]!.id, { ...user(3_001 + 2 * n), change: { type: 'user.updated' } });
+      await other.update('t', 'User', created[30 + n]!.id, {
+        ...user(3_001 + 2 * n),
+        change: { type: 'user.updated' },
+      });
       await page(1_601);
       expect(marks.ladderOf(list) === undefined).toBe(by !== undefined);
     }
@@ -154,7 +162,10 @@ describe('a ladder after writes (issue 14)', () => {
     const [list] = marks.lists();
     // The climb went on to the list's end (twice the page's offset): the rows after the last
     // rung are counted, so a delete there is found.
-    expect(marks.ladderOf(list!)).toMatchObject({ offsets: Array.from({ length: 11 }, (_, i) => (i + 1) * 256), tail: 184 });
+    expect(marks.ladderOf(list!)).toMatchObject({
+      offsets: Array.from({ length: 11 }, (_, i) => (i + 1) * 256),
+      tail: 184,
+    });
     await store.delete('t', 'User', created[2_990]!.id, { change: { type: 'user.deleted' } });
     let whole = await ids(1, 4_000);
     expect(await ids(2_001, 100)).toEqual(whole.slice(2_000, 2_100));

@@ -42,7 +42,14 @@ import {
   refusal,
 } from './sqlite-file.ts';
 import { QueryBudgetExceeded, QueryClock, registerFunctions } from './sqlite-functions.ts';
-import { LIST_VERSION, type ListContext, type ListPlan, ladderTarget, listPlan, pageRows } from './sqlite-list.ts';
+import {
+  LIST_VERSION,
+  type ListContext,
+  type ListPlan,
+  ladderTarget,
+  listPlan,
+  pageRows,
+} from './sqlite-list.ts';
 import { type Placement, placementOf } from './sqlite-plan.ts';
 import {
   type GroupMemberRow,

@@ -22,8 +22,9 @@
  * @internal
  * @packageDocumentation
  */
-import { Params, SqlCompiler } from './compile.ts';
+
 import type { ListPosition } from './compile.ts';
+import { Params, SqlCompiler } from './compile.ts';
 import type { LadderTarget } from './ladder.ts';
 import type { LadderState, PageMarks } from './page-marks.ts';
 import { positionOf, type ResourceRow } from './shared.ts';
@@ -117,11 +118,7 @@ function keyOrder(a: ListPosition['key'], b: ListPosition['key']): number {
  * Compares two positions in a sort's order (missing keys last ascending, first descending; ties by
  * creation), as a guess that the database checks. @internal
  */
-export function comparePositions(
-  a: ListPosition,
-  b: ListPosition,
-  descending: boolean | undefined,
-): number {
+export function comparePositions(a: ListPosition, b: ListPosition, descending: boolean | undefined): number {
   const keys = descending === undefined ? 0 : keyOrder(a.key, b.key) * (descending ? -1 : 1);
   return keys !== 0 && !Number.isNaN(keys) ? keys : a.seq - b.seq;
 }
@@ -172,11 +169,18 @@ export function tailSql(target: LadderTarget, ladder: LadderState): Statement {
  * a repair can count them again: the rows a write moves or deletes there are then found.
  * @internal
  */
-export async function countTail(target: LadderTarget, marks: PageMarks, list: string, run: Run): Promise<void> {
+export async function countTail(
+  target: LadderTarget,
+  marks: PageMarks,
+  list: string,
+  run: Run,
+): Promise<void> {
   const ladder = marks.ladderOf(list);
   if (ladder === undefined) return;
   const statement = tailSql(target, ladder);
-  const row = (await run(statement.sql, statement.values))[0] as { n?: unknown; list_version?: unknown } | undefined;
+  const row = (await run(statement.sql, statement.values))[0] as
+    | { n?: unknown; list_version?: unknown }
+    | undefined;
   const n = Number(row?.n ?? 0);
   if (n > tailCap(ladder)) return;
   marks.tailed(list, Number(row?.list_version ?? 0), ladder.offsets[ladder.offsets.length - 1] as number, n);
@@ -244,7 +248,13 @@ export function repairedOffsets(
   let left = 0;
   let checked = false;
   for (const row of counts) {
-    const r = row as unknown as { j: unknown; n: unknown; c: unknown; walked: unknown; list_version: unknown };
+    const r = row as unknown as {
+      j: unknown;
+      n: unknown;
+      c: unknown;
+      walked: unknown;
+      list_version: unknown;
+    };
     const j = Number(r.j);
     const n = Number(r.n);
     if (j === -2) {
@@ -305,7 +315,11 @@ export async function repairLadder(
   const came = new Map<number, string[]>();
   for (const [id, w] of written) {
     if (w.now === undefined) continue;
-    const gap = gapOf(ladder.rungs, w.now, target.sort === undefined ? undefined : target.sort.descending === true);
+    const gap = gapOf(
+      ladder.rungs,
+      w.now,
+      target.sort === undefined ? undefined : target.sort.descending === true,
+    );
     came.set(gap, [...(came.get(gap) ?? []), id]);
   }
   const existed = [...written.values()].some((w) => w.before);

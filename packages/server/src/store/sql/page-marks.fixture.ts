@@ -177,7 +177,8 @@ function describeWith(
                 if (ladders && live.length > 0) {
                   const id = live[s.pick % live.length] as string;
                   await (s.pick % 2 === 0 ? other : store).update(t, 'User', id, write(s.data));
-                  for (let i = 1; i <= 2; i++) await check(1 + ((s.pick + 5 * i) % (live.length + 1)), s.count);
+                  for (let i = 1; i <= 2; i++)
+                    await check(1 + ((s.pick + 5 * i) % (live.length + 1)), s.count);
                   live.push((await other.create(t, 'User', write(s.data))).id);
                   await check(1 + ((s.pick + 3) % (live.length + 1)), s.count);
                 }
