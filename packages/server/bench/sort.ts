@@ -107,6 +107,12 @@ async function cursorAt(handler: ScimHandler, query: string, depth: number): Pro
 type Path = string | (() => string | Promise<string>);
 
 /**
+ * The titles the writes set, each new (a PATCH that changes nothing writes nothing, and every
+ * case of both stores writes the same users).
+ */
+let titles = 0;
+
+/**
  * A page that moves like {@link moving}, each request after a write (a PATCH of one user's `title`,
  * not timed): the data is new every time, so that no position the store remembers holds. The
  * user written is the first of the list, or (`spread`) each time another of 50 users spread over
@@ -122,10 +128,10 @@ async function afterWrite(handler: ScimHandler, query: string, start: number, st
   const next = moving(query, start, step);
   let n = 0;
   return async () => {
-    const id = ids[n % ids.length] as string;
+    const id = ids[n++ % ids.length] as string;
     await call(handler, 'PATCH', `/Users/${id}`, {
       schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
-      Operations: [{ op: 'replace', path: 'title', value: `bench ${n++}` }],
+      Operations: [{ op: 'replace', path: 'title', value: `bench ${process.pid} ${++titles}` }],
     });
     return next();
   };

@@ -1000,7 +1000,7 @@ class PostgresScimStore implements PostgresStore {
         const list = stale.list;
         const run = async (sql: string, v: readonly (string | number | null)[]) =>
           (await q.query(sql, [...v])).rows as ResourceRow[];
-        if (await repairLadder(this.ladderOf(tenant, query), this.marks, list, run))
+        if ((await repairLadder(this.ladderOf(tenant, query), this.marks, list, run)).held)
           found = await this.listRows(q, tenant, query, true);
       }
       found ??= (await this.listRows(q, tenant, query, false)) as ListRows;
@@ -1057,6 +1057,12 @@ class PostgresScimStore implements PostgresStore {
     const keyset = query.keyset === true || query.after !== undefined;
     const limit = paged.limit;
     const countValues = [...params.values];
+    // Keyset paging starts after a position (a range of the sort index), never at an offset.
+    const offset = query.after === undefined ? paged.offset : 0;
+    const key = keyset || !useMarks ? undefined : JSON.stringify([where, order, countValues]);
+    const list = key !== undefined && PageMarks.fits(key) ? key : undefined;
+    if (list !== undefined && query.filter === undefined && offset > 0 && limit > 0)
+      await this.repairList(q, tenant, query, list, JSON.stringify([where, countValues]));
     const versionSql = `(SELECT cursor FROM ${this.s}.changes WHERE tenant = ${t} ORDER BY cursor DESC LIMIT 1)`;
     const counting = this.countOf(params, where, versionSql, countValues);
     const counted = async () => {
@@ -1067,10 +1073,6 @@ class PostgresScimStore implements PostgresStore {
       return counting.total(rows[0] as TotalRow);
     };
     if (limit === 0) return { rows: [], total: await counted(), limit, keyset };
-    // Keyset paging starts after a position (a range of the sort index), never at an offset.
-    const offset = query.after === undefined ? paged.offset : 0;
-    const key = keyset || !useMarks ? undefined : JSON.stringify([where, order, countValues]);
-    const list = key !== undefined && PageMarks.fits(key) ? key : undefined;
     const nearest = list === undefined || offset === 0 ? undefined : this.marks.nearest(list, offset);
     // A deep page far from any mark climbs the list's ladder first (see `sql/ladder.ts`).
     const mark =
@@ -1118,6 +1120,25 @@ class PostgresScimStore implements PostgresStore {
     const page = markedRows(read, rows as ResourceRow[], total, this.marks);
     if (page === undefined && list !== undefined) stale.list = list;
     return page === undefined ? undefined : { rows: page, total, limit, keyset };
+  }
+
+  /**
+   * Moves a list's ladder to the data's version before a page reads from it, when it has one (see
+   * `sql/ladder-repair.ts`: one small statement when the data did not change), and the list's
+   * remembered count with it (`countKey`, see {@link countOf}), so that the page need not count.
+   */
+  private async repairList(
+    q: Queryable,
+    tenant: string,
+    query: ListQuery,
+    list: string,
+    countKey: string,
+  ): Promise<void> {
+    if (this.marks.ladderVersion(list) === undefined) return;
+    const run = async (sql: string, v: readonly (string | number | null)[]) =>
+      (await q.query(sql, [...v])).rows as ResourceRow[];
+    const { count } = await repairLadder(this.ladderOf(tenant, query), this.marks, list, run);
+    if (count !== undefined) this.counts.moved(countKey, String(count.from), String(count.to), count.rows);
   }
 
   /** Where a list's ladder is climbed (see `sql/ladder.ts`). */

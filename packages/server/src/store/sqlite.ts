@@ -958,8 +958,8 @@ class SqliteScimStore implements SqliteStore {
    * Moves a list's ladder to the data's version (see `sql/ladder-repair.ts`): its two statements
    * on the event loop (a few index entries each), each with the version it read.
    */
-  private repairLadder(context: ListContext, query: ListQuery, list: string): Promise<boolean> {
-    return repairLadder(ladderTarget(context, query), this.marks, list, this.statementRun());
+  private async repairLadder(context: ListContext, query: ListQuery, list: string): Promise<boolean> {
+    return (await repairLadder(ladderTarget(context, query), this.marks, list, this.statementRun())).held;
   }
 
   /** Runs a one-off statement on the event loop (not cached: its text varies). */

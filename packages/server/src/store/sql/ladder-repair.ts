@@ -287,39 +287,64 @@ export function repairedOffsets(
 }
 
 /**
+ * What a repair found: whether the ladder holds for the data's version now (`held`), and, when the
+ * feed since its version was short enough to read, how many rows the list gained (`count`: from
+ * version, to version, rows; negative when it lost some), which moves a count of the list too.
+ * @internal
+ */
+export interface LadderRepair {
+  readonly held: boolean;
+  readonly count?: { readonly from: number; readonly to: number; readonly rows: number };
+}
+
+/**
  * Brings a list's ladder to the data's version when it is older (`run` runs a statement on the
- * target): `true` when it moved (or held already), `false` when it could not, after dropping it
- * where no repair can succeed (see the module's summary). @internal
+ * target; the first one also reads the version, so a ladder of the data's version costs one
+ * small statement). The ladder is dropped where no repair can succeed (see the module's summary).
+ * @internal
  */
 export async function repairLadder(
   target: LadderTarget,
   marks: PageMarks,
   list: string,
   run: Run,
-): Promise<boolean> {
+): Promise<LadderRepair> {
   const ladder = marks.ladderOf(list);
-  if (ladder === undefined) return false;
+  if (ladder === undefined) return { held: false };
   const feed = feedSql(target, ladder.version);
   const rows = await run(feed.sql, feed.values);
   const version = Number((rows[0] as { list_version?: unknown } | undefined)?.list_version ?? 0);
-  if (version === ladder.version) return true;
+  if (version === ladder.version) return { held: true };
   // A read of older data than the ladder's (a reader behind the writer): nothing to repair.
-  if (version < ladder.version) return false;
+  if (version < ladder.version) return { held: false };
   const written = writtenSince(rows);
   if (written === undefined) {
     marks.dropLadder(list);
-    return false;
+    return { held: false };
   }
+  let gained = 0;
+  for (const w of written.values()) gained += (w.now === undefined ? 0 : 1) - (w.before ? 1 : 0);
+  const count = { from: ladder.version, to: version, rows: gained };
+  return { held: await moveLadder(target, marks, list, run, ladder, written, version), count };
+}
+
+/** The second half of {@link repairLadder}: the gaps walked, the ladder moved or dropped. */
+async function moveLadder(
+  target: LadderTarget,
+  marks: PageMarks,
+  list: string,
+  run: Run,
+  ladder: LadderState,
+  written: ReadonlyMap<string, Written>,
+  version: number,
+): Promise<boolean> {
   // The rows in the list now, by the gap they seem to be in.
   const last = ladder.rungs.length;
+  const descending = target.sort === undefined ? undefined : target.sort.descending === true;
   const came = new Map<number, string[]>();
   for (const [id, w] of written) {
     if (w.now === undefined) continue;
-    const gap = gapOf(
-      ladder.rungs,
-      w.now,
-      target.sort === undefined ? undefined : target.sort.descending === true,
-    );
+    const gap = gapOf(ladder.rungs, w.now, descending);
     came.set(gap, [...(came.get(gap) ?? []), id]);
   }
   const existed = [...written.values()].some((w) => w.before);
