@@ -191,13 +191,15 @@ export class PageMarks {
 
   /**
    * The climb a page at a 0-based offset needs first, if any: when it {@link mayClimb}, the list's
-   * ladder (or, without one, its marks) is of the data's current version (`version`, read just
-   * before; an older ladder needs a repair first), and the ladder can reach closer than `mark`.
+   * ladder, if it has one, is of the data's current version (`version`, read just before; an
+   * older ladder needs a repair first), and the ladder can reach closer than `mark`.
    */
   climb(list: string, offset: number, mark: PageMark | undefined, version: number): Climb | undefined {
     const { minStep, maxRungs } = this.#ladder;
     const found = this.#lists.get(list);
-    if (found === undefined || (found.ladder?.version ?? found.version) !== version) return undefined;
+    // A ladder of older data is repaired first (the miss that calls a first climb is of any version).
+    if (found === undefined || (found.ladder !== undefined && found.ladder.version !== version))
+      return undefined;
     if (!this.mayClimb(list, offset, mark)) return undefined;
     const ladder = found.ladder;
     // A new ladder's step: at least `minStep`, and such that `maxRungs / 2` rungs reach the page.
