@@ -198,6 +198,12 @@ export interface PostgresStore extends ScimStore {
 }
 
 /** A list page's rows (before keyset paging takes its page of them) and its count. */
+/** A list whose page read from a mark of other data: its marks' key and its count's. */
+interface Stale {
+  list?: string;
+  count?: string;
+}
+
 interface ListRows {
   readonly rows: readonly ResourceRow[];
   readonly total: number;
@@ -992,17 +998,12 @@ class PostgresScimStore implements PostgresStore {
 
   async list(tenant: string, query: ListQuery): Promise<ListPage> {
     return this.budgetedRead(query.resourceType, async (q) => {
-      const stale: { list?: string } = {};
+      const stale: Stale = {};
       let found = await this.listRows(q, tenant, query, true, stale);
       // The mark was of other data (a write since): the list's ladder moved to the data's version
       // (see `sql/ladder-repair.ts`) and the page again; else at its offset, as without marks.
-      if (found === undefined && stale.list !== undefined) {
-        const list = stale.list;
-        const run = async (sql: string, v: readonly (string | number | null)[]) =>
-          (await q.query(sql, [...v])).rows as ResourceRow[];
-        if ((await repairLadder(this.ladderOf(tenant, query), this.marks, list, run)).held)
-          found = await this.listRows(q, tenant, query, true);
-      }
+      if (found === undefined && stale.list !== undefined && (await this.repairList(q, tenant, query, stale)))
+        found = await this.listRows(q, tenant, query, true);
       found ??= (await this.listRows(q, tenant, query, false)) as ListRows;
       const { rows, total, limit, keyset } = found;
       const storage = this.types.get(query.resourceType);
@@ -1039,7 +1040,7 @@ class PostgresScimStore implements PostgresStore {
     tenant: string,
     query: ListQuery,
     useMarks: boolean,
-    stale: { list?: string } = {},
+    stale: Stale = {},
   ): Promise<ListRows | undefined> {
     const storage = this.types.get(query.resourceType);
     const params = new Params(true);
@@ -1061,8 +1062,6 @@ class PostgresScimStore implements PostgresStore {
     const offset = query.after === undefined ? paged.offset : 0;
     const key = keyset || !useMarks ? undefined : JSON.stringify([where, order, countValues]);
     const list = key !== undefined && PageMarks.fits(key) ? key : undefined;
-    if (list !== undefined && query.filter === undefined && offset > 0 && limit > 0)
-      await this.repairList(q, tenant, query, list, JSON.stringify([where, countValues]));
     const versionSql = `(SELECT cursor FROM ${this.s}.changes WHERE tenant = ${t} ORDER BY cursor DESC LIMIT 1)`;
     const counting = this.countOf(params, where, versionSql, countValues);
     const counted = async () => {
@@ -1094,7 +1093,11 @@ class PostgresScimStore implements PostgresStore {
     const offsetParam = params.rows(skip - lead);
     // One round trip: the page with the count (or the data version that says a remembered count
     // still holds) beside it, its parameters first; a second only when the page is empty and so
-    // holds no count.
+    // holds no count. A page read from a mark of other data is not counted (it is read again).
+    const countUnlessStale =
+      mark === undefined
+        ? counting.sql
+        : `CASE WHEN ${versionSql} <> ${params.count(mark.version)} THEN -1 ELSE ${counting.sql} END`;
     const { rows } = await q.query(
       pageSql(
         `${this.s}.resources`,
@@ -1104,11 +1107,17 @@ class PostgresScimStore implements PostgresStore {
         offsetParam,
         skip - lead > PLAIN_SKIP,
         sortKey,
-        `, ${counting.sql} AS total_count, ${versionSql} AS list_version`,
+        `, ${countUnlessStale} AS total_count, ${versionSql} AS list_version`,
       ),
       params.values,
     );
     const first = rows[0] as (ResourceRow & TotalRow) | undefined;
+    if (mark !== undefined && first !== undefined && Number(first.list_version) !== mark.version) {
+      // Read from a mark of other data: not counted (-1), read again (see `list`).
+      this.marks.outdated(list as string, Number(first.list_version));
+      Object.assign(stale, { list, count: JSON.stringify([where, countValues]) });
+      return undefined;
+    }
     const total = first === undefined ? await counted() : counting.total(first);
     const read = {
       ...(list === undefined ? {} : { list }),
@@ -1118,27 +1127,23 @@ class PostgresScimStore implements PostgresStore {
       limit,
     };
     const page = markedRows(read, rows as ResourceRow[], total, this.marks);
-    if (page === undefined && list !== undefined) stale.list = list;
     return page === undefined ? undefined : { rows: page, total, limit, keyset };
   }
 
   /**
-   * Moves a list's ladder to the data's version before a page reads from it, when it has one (see
-   * `sql/ladder-repair.ts`: one small statement when the data did not change), and the list's
-   * remembered count with it (`countKey`, see {@link countOf}), so that the page need not count.
+   * Moves a list's ladder to the data's version after a page found its mark stale (see
+   * `sql/ladder-repair.ts`), and the list's remembered count with it (see {@link countOf}), so
+   * that the page read again need not count: whether the ladder holds.
    */
-  private async repairList(
-    q: Queryable,
-    tenant: string,
-    query: ListQuery,
-    list: string,
-    countKey: string,
-  ): Promise<void> {
-    if (this.marks.ladderVersion(list) === undefined) return;
+  private async repairList(q: Queryable, tenant: string, query: ListQuery, stale: Stale): Promise<boolean> {
+    const { list, count: countKey } = stale;
+    if (list === undefined || query.filter !== undefined) return false;
     const run = async (sql: string, v: readonly (string | number | null)[]) =>
       (await q.query(sql, [...v])).rows as ResourceRow[];
-    const { count } = await repairLadder(this.ladderOf(tenant, query), this.marks, list, run);
-    if (count !== undefined) this.counts.moved(countKey, String(count.from), String(count.to), count.rows);
+    const { held, count } = await repairLadder(this.ladderOf(tenant, query), this.marks, list, run);
+    if (count !== undefined && countKey !== undefined)
+      this.counts.moved(countKey, String(count.from), String(count.to), count.rows);
+    return held;
   }
 
   /** Where a list's ladder is climbed (see `sql/ladder.ts`). */

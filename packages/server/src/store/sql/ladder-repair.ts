@@ -319,13 +319,32 @@ export async function repairLadder(
   if (version < ladder.version) return { held: false };
   const written = writtenSince(rows);
   if (written === undefined) {
-    marks.dropLadder(list);
+    marks.dropLadder(list, version);
     return { held: false };
   }
   let gained = 0;
   for (const w of written.values()) gained += (w.now === undefined ? 0 : 1) - (w.before ? 1 : 0);
   const count = { from: ladder.version, to: version, rows: gained };
   return { held: await moveLadder(target, marks, list, run, ladder, written, version), count };
+}
+
+/**
+ * Walks the gaps rows came to (see {@link gapsSql}) and gives the rungs' offsets after the writes
+ * ({@link repairedOffsets}), or `'moved'` when the data changed since the feed was read (the next
+ * page tries again).
+ */
+async function walkGaps(
+  target: LadderTarget,
+  ladder: LadderState,
+  written: ReadonlyMap<string, Written>,
+  came: ReadonlyMap<number, readonly string[]>,
+  version: number,
+  run: Run,
+): Promise<ReturnType<typeof repairedOffsets> | 'moved'> {
+  const gaps = gapsSql(target, ladder, came);
+  const counts = await run(gaps.sql, gaps.values);
+  const moved = Number(counts.find((r) => Number((r as { j?: unknown }).j) === -2)?.list_version ?? 0);
+  return moved === version ? repairedOffsets(ladder, written, came, counts, version) : 'moved';
 }
 
 /** The second half of {@link repairLadder}: the gaps walked, the ladder moved or dropped. */
@@ -348,25 +367,29 @@ async function moveLadder(
     came.set(gap, [...(came.get(gap) ?? []), id]);
   }
   const existed = [...written.values()].some((w) => w.before);
-  // A counted tail is walked too when a row that existed may have left it.
-  if (ladder.tail !== undefined && !came.has(last) && existed) came.set(last, []);
+  // A counted tail is walked too when a row that existed may have left it: at once when no gap
+  // before it is walked, else only when the gaps walked do not find every row that left.
+  const tail = ladder.tail !== undefined && !came.has(last) && existed;
+  if (tail && came.size === 0) came.set(last, []);
   if (came.size === 0) {
     // None in the list now: rows created and deleted since move no rung; a row deleted is lost.
     if (existed) {
-      marks.dropLadder(list);
+      marks.dropLadder(list, version);
       return false;
     }
     marks.repaired(list, ladder.version, version, ladder.offsets, ladder.tail);
     return true;
   }
-  const gaps = gapsSql(target, ladder, came);
-  const counts = await run(gaps.sql, gaps.values);
-  const repaired = repairedOffsets(ladder, written, came, counts, version);
-  const moved = Number(counts.find((r) => Number((r as { j?: unknown }).j) === -2)?.list_version ?? 0);
-  // The data changed between the two reads: the next page tries again.
-  if (moved !== version) return false;
+  let walked = await walkGaps(target, ladder, written, came, version, run);
+  if (walked === 'moved') return false;
+  if (walked === undefined && tail && !came.has(last)) {
+    came.set(last, []);
+    walked = await walkGaps(target, ladder, written, came, version, run);
+    if (walked === 'moved') return false;
+  }
+  const repaired = walked;
   if (repaired === undefined) {
-    marks.dropLadder(list);
+    marks.dropLadder(list, version);
     return false;
   }
   marks.repaired(list, ladder.version, version, repaired.offsets, repaired.tail);

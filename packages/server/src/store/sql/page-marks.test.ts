@@ -175,4 +175,34 @@ describe('PageMarks ladders', () => {
     marks.dropLadder('list');
     expect(marks.ladderOf('list')).toBeUndefined();
   });
+
+  it('climbs again after twice as many skipping pages each time repairs drop the ladder', () => {
+    const marks = missed();
+    let version = 7;
+    const deep = () => marks.mayClimb('list', 500, undefined);
+    const skip = () => marks.skipped('list', ++version, 500);
+    const climbed = () => marks.climbed(climbOf(marks, 100, ++version), version, rungs(0, 32, 3));
+    for (const [drop, needed] of [
+      [1, 2],
+      [2, 4],
+    ] as const) {
+      climbed();
+      expect(deep()).toBe(true);
+      marks.dropLadder('list');
+      for (let i = 0; i < needed; i++) {
+        expect({ drop, i, deep: deep() }).toEqual({ drop, i, deep: false });
+        skip();
+      }
+      expect(deep()).toBe(true);
+    }
+    // A repair that holds resets the count: after the next drop, two skipping pages again.
+    climbed();
+    marks.repaired('list', version, version + 1, [32, 64, 96]);
+    version++;
+    marks.dropLadder('list');
+    skip();
+    expect(deep()).toBe(false);
+    skip();
+    expect(deep()).toBe(true);
+  });
 });

@@ -40,11 +40,20 @@ interface ListMarks {
   /** Rungs in order; a ladder may be of an older version than the marks (until repaired). */
   ladder?: Ladder;
   /**
-   * A page skipped at least `minSkip` rows (the next such page climbs): kept across versions, as
-   * a ladder now outlives writes (see `ladder-repair.ts`).
+   * How many pages skipped at least `minSkip` rows since the list last climbed (of any version:
+   * a ladder outlives writes, see `ladder-repair.ts`); a page climbs once there are
+   * `2 ** drops` of them.
    */
-  missed?: boolean;
+  misses?: number;
+  /**
+   * How many ladders of the list repairs dropped in a row (a repair that holds resets it): where
+   * writes keep defeating repairs (deletes, a sort key every write moves), climbs get rarer.
+   */
+  drops?: number;
 }
+
+/** At most `2 ** MAX_DROPS` pages skip before a list climbs again. */
+const MAX_DROPS = 6;
 
 /**
  * A list's rungs, climbed `step` rows apart (repairs move them), at a version of the data:
@@ -179,14 +188,15 @@ export class PageMarks {
 
   /**
    * Whether a page at a 0-based offset may climb (then ask {@link climb} with the data's version):
-   * its nearest mark (`mark`, from {@link nearest}) leaves at least `minSkip` rows to skip, and a
-   * page of the list skipped as many before, or it has a ladder. A list's first deep page skips
-   * as a page always did: when every page comes after a write, no climb would pay.
+   * its nearest mark (`mark`, from {@link nearest}) leaves at least `minSkip` rows to skip, and it
+   * has a ladder, or pages of the list skipped as many before: one, or `2 ** drops` when repairs
+   * dropped its last ladders. A list's first deep page skips as a page always did.
    */
   mayClimb(list: string, offset: number, mark: PageMark | undefined): boolean {
     const found = this.#lists.get(list);
     if (found === undefined || offset - (mark?.offset ?? 0) < this.#ladder.minSkip) return false;
-    return found.missed === true || found.ladder !== undefined;
+    const needed = 2 ** Math.min(found.drops ?? 0, MAX_DROPS);
+    return found.ladder !== undefined || (found.misses ?? 0) >= needed;
   }
 
   /**
@@ -223,7 +233,8 @@ export class PageMarks {
     if (rows < this.#ladder.minSkip || !PageMarks.fits(list)) return;
     const found = this.#lists.get(list);
     if (found !== undefined && found.version > version) return;
-    this.#holder(list, version).missed = true;
+    const held = this.#holder(list, version);
+    held.misses = (held.misses ?? 0) + 1;
   }
 
   /**
@@ -241,6 +252,7 @@ export class PageMarks {
       const old = held.ladder;
       if (old === undefined || old.version < version || old.rungs.length < rungs.length)
         held.ladder = add({ version, step, rungs: [], offsets: [], chars: 0 }, rungs, 0);
+      delete held.misses;
       return;
     }
     const ladder = found?.ladder;
@@ -292,6 +304,7 @@ export class PageMarks {
     ladder.offsets = [...offsets];
     if (tail === undefined) delete ladder.tail;
     else ladder.tail = tail;
+    delete found.drops;
     if (found.version < to) this.#renew(found, to);
   }
 
@@ -306,10 +319,19 @@ export class PageMarks {
     else found.marks.clear();
   }
 
-  /** Drops a list's ladder (a repair could not move it), keeping its marks. */
-  dropLadder(list: string): void {
+  /**
+   * Drops a list's ladder (a repair of data at `version` could not move it), keeping its marks of
+   * that version; the list climbs again
+   * after twice as many skipping pages as last time (at most `2 ** MAX_DROPS`).
+   */
+  dropLadder(list: string, version?: number): void {
     const found = this.#lists.get(list);
-    if (found !== undefined) delete found.ladder;
+    if (found?.ladder === undefined) return;
+    // The marks of older data than the repair read go too.
+    if (version !== undefined && found.version < version) this.#renew(found, version);
+    delete found.ladder;
+    found.drops = (found.drops ?? 0) + 1;
+    delete found.misses;
   }
 
   /** Empties a list's marks for a newer version (the ladder keeps its own). */
