@@ -594,6 +594,7 @@ class PostgresScimStore implements PostgresStore {
         try {
           const out = await (single ? b.statement(fn) : b.transaction(fn));
           this.wrote();
+          this.marks.wrote();
           return out;
         } catch (error) {
           const state = sqlState(error);
@@ -1062,6 +1063,11 @@ class PostgresScimStore implements PostgresStore {
     const offset = query.after === undefined ? paged.offset : 0;
     const key = keyset || !useMarks ? undefined : JSON.stringify([where, order, countValues]);
     const list = key !== undefined && PageMarks.fits(key) ? key : undefined;
+    // After a write of this store: the ladder repaired before the page reads from it.
+    if (list !== undefined && offset > 0 && limit > 0 && this.marks.wroteSince(list)) {
+      const count = JSON.stringify([where, countValues]);
+      await this.repairList(q, tenant, query, { list, count });
+    }
     const versionSql = `(SELECT cursor FROM ${this.s}.changes WHERE tenant = ${t} ORDER BY cursor DESC LIMIT 1)`;
     const counting = this.countOf(params, where, versionSql, countValues);
     const counted = async () => {

@@ -314,7 +314,10 @@ export async function repairLadder(
   const feed = feedSql(target, ladder.version);
   const rows = await run(feed.sql, feed.values);
   const version = Number((rows[0] as { list_version?: unknown } | undefined)?.list_version ?? 0);
-  if (version === ladder.version) return { held: true };
+  if (version === ladder.version) {
+    marks.repaired(list, ladder, version, ladder.offsets, ladder.tail);
+    return { held: true };
+  }
   // A read of older data than the ladder's (a reader behind the writer): nothing to repair.
   if (version < ladder.version) return { held: false };
   const written = writtenSince(rows);
@@ -377,7 +380,7 @@ async function moveLadder(
       marks.dropLadder(list, version);
       return false;
     }
-    marks.repaired(list, ladder.version, version, ladder.offsets, ladder.tail);
+    marks.repaired(list, ladder, version, ladder.offsets, ladder.tail);
     return true;
   }
   let walked = await walkGaps(target, ladder, written, came, version, run);
@@ -392,6 +395,6 @@ async function moveLadder(
     marks.dropLadder(list, version);
     return false;
   }
-  marks.repaired(list, ladder.version, version, repaired.offsets, repaired.tail);
+  marks.repaired(list, ladder, version, repaired.offsets, repaired.tail);
   return true;
 }

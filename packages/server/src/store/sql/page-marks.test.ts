@@ -144,6 +144,7 @@ describe('PageMarks ladders', () => {
     marks.remember('list', 7, [[40, at(40)]]);
     expect(marks.ladderOf('list')).toEqual({
       version: 7,
+      writes: 0,
       step: 32,
       rungs: rungs(0, 32, 3),
       offsets: [32, 64, 96],
@@ -158,12 +159,19 @@ describe('PageMarks ladders', () => {
     marks.outdated('list', 9);
     expect(marks.nearest('list', 40)).toEqual({ offset: 32, position: at(32), version: 7 });
     // Repaired from 7 to 9: a row inserted before the second rung, one after the last.
-    marks.repaired('list', 7, 9, [32, 65, 97], 5);
+    const copy = marks.ladderOf('list')!;
+    marks.wrote();
+    expect(marks.wroteSince('list')).toBe(true);
+    marks.repaired('list', copy, 9, [32, 65, 97], 5);
+    // Current as of the writes counted when it was copied (the one after it is not seen).
+    expect(marks.wroteSince('list')).toBe(true);
+    marks.repaired('list', marks.ladderOf('list')!, 9, [32, 65, 97], 5);
+    expect(marks.wroteSince('list')).toBe(false);
     expect(marks.ladderVersion('list')).toBe(9);
     expect(marks.ladderOf('list')?.tail).toBe(5);
     expect(marks.nearest('list', 70)).toEqual({ offset: 65, position: at(64), version: 9 });
     // A repair of a ladder that changed since it was copied is ignored.
-    marks.repaired('list', 7, 10, [1, 2, 3]);
+    marks.repaired('list', copy, 10, [1, 2, 3]);
     expect(marks.nearest('list', 70)?.offset).toBe(65);
     // Climbing on from the last rung, at its offset.
     expect(marks.climb('list', 200, marks.nearest('list', 200), 9)).toEqual({
@@ -197,7 +205,7 @@ describe('PageMarks ladders', () => {
     }
     // A repair that holds resets the count: after the next drop, two skipping pages again.
     climbed();
-    marks.repaired('list', version, version + 1, [32, 64, 96]);
+    marks.repaired('list', marks.ladderOf('list')!, version + 1, [32, 64, 96]);
     version++;
     marks.dropLadder('list');
     skip();

@@ -67,6 +67,8 @@ interface Ladder {
   offsets: number[];
   /** How many rows follow the last rung, when counted (see {@link PageMarks.tailed}). */
   tail?: number;
+  /** The store's count of its own writes when the ladder was last found current. */
+  seen: number;
   chars: number;
   full?: boolean;
 }
@@ -74,6 +76,8 @@ interface Ladder {
 /** A copy of a list's ladder, for a repair (see `sql/ladder-repair.ts`). @internal */
 export interface LadderState {
   readonly version: number;
+  /** The store's count of its own writes when this copy was made (see {@link PageMarks.wrote}). */
+  readonly writes: number;
   readonly step: number;
   readonly rungs: readonly ListPosition[];
   readonly offsets: readonly number[];
@@ -136,6 +140,7 @@ export class PageMarks {
   readonly #maxLists: number;
   readonly #perList: number;
   readonly #ladder: LadderOptions;
+  #writes = 0;
 
   constructor(lists = LISTS, perList = PER_LIST, ladder: LadderOptions = LADDER) {
     this.#maxLists = lists;
@@ -251,7 +256,7 @@ export class PageMarks {
       const held = this.#holder(list, version);
       const old = held.ladder;
       if (old === undefined || old.version < version || old.rungs.length < rungs.length)
-        held.ladder = add({ version, step, rungs: [], offsets: [], chars: 0 }, rungs, 0);
+        held.ladder = add({ version, step, rungs: [], offsets: [], chars: 0, seen: this.#writes }, rungs, 0);
       delete held.misses;
       return;
     }
@@ -260,6 +265,20 @@ export class PageMarks {
     if (ladder === undefined || ladder.version !== version || from.version !== version) return;
     if (ladder.step === step && ladder.offsets[ladder.offsets.length - 1] === from.offset)
       add(ladder, rungs, from.offset);
+  }
+
+  /** Counts a write of the store's own (see {@link wroteSince}). */
+  wrote(): void {
+    this.#writes++;
+  }
+
+  /**
+   * Whether the store wrote since a list's ladder was last found current (then a page repairs it
+   * first, rather than read from it and find it stale; other instances' writes are found so).
+   */
+  wroteSince(list: string): boolean {
+    const ladder = this.#lists.get(list)?.ladder;
+    return ladder !== undefined && ladder.seen !== this.#writes;
   }
 
   /** The version of a list's ladder, if it has one. */
@@ -274,6 +293,7 @@ export class PageMarks {
     const { version, step, tail } = ladder;
     return {
       version,
+      writes: this.#writes,
       step,
       rungs: [...ladder.rungs],
       offsets: [...ladder.offsets],
@@ -292,13 +312,17 @@ export class PageMarks {
   }
 
   /**
-   * Moves a ladder of version `from` to version `to`, its rungs now at `offsets` (a repair's
-   * result; ignored when the ladder changed since it was copied). Marks older than `to` go.
+   * Moves a ladder copied at version `from.version` to version `to`, its rungs now at `offsets` (a
+   * repair's result; ignored when the ladder changed since it was copied), and notes it current as
+   * of the writes counted when it was copied. Marks older than `to` go.
    */
-  repaired(list: string, from: number, to: number, offsets: readonly number[], tail?: number): void {
+  repaired(list: string, from: LadderState, to: number, offsets: readonly number[], tail?: number): void {
     const found = this.#lists.get(list);
     const ladder = found?.ladder;
-    if (found === undefined || ladder === undefined || ladder.version !== from || to <= from) return;
+    if (found === undefined || ladder === undefined || ladder.version !== from.version) return;
+    if (to === from.version) ladder.seen = Math.max(ladder.seen, from.writes);
+    if (to <= from.version) return;
+    ladder.seen = Math.max(ladder.seen, from.writes);
     if (ladder.rungs.length !== offsets.length) return;
     ladder.version = to;
     ladder.offsets = [...offsets];
