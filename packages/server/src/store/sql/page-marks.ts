@@ -12,9 +12,10 @@
  * A page at an offset no page began or ended near would still skip every row before it. For that
  * a list also keeps a ladder: marks every `step` rows from the first (rungs), found by one
  * statement that hops from rung to rung in the sort index (`sql/ladder.ts`) when a page needs a
- * skip of at least {@link LadderOptions.minSkip} rows and a page of the same version of the data
- * did before (the store reads the version first). The climb costs about what that one skip does;
- * after it, a page at any offset the ladder reaches skips about `step` rows or fewer. A new version
+ * skip of at least {@link LadderOptions.minSkip} rows and a page of the list did before (of any
+ * version; the store reads the version first). The climb costs at most about twice that skip (it
+ * goes on to twice the page's offset); after it, a page at any offset the ladder reaches skips
+ * about `step` rows or fewer. A new version
  * of the data drops the marks but not the ladder: the store repairs the ladder from the change
  * feed (`sql/ladder-repair.ts`, which moves each rung's offset by the rows inserted and deleted
  * before it) or drops it when it cannot ({@link PageMarks.dropLadder}).
