@@ -9,6 +9,7 @@
  *   pnpm --filter @scim/server exec node --conditions=@scim/source bench/sort.ts
  *   BENCH_USERS=10000 BENCH_PG_USERS=5000 BENCH_SORT_RUNS=50 ... bench/sort.ts
  *   BENCH_PG=0 ... bench/sort.ts          # SQLite only
+ *   BENCH_PG_SCHEMA=bench_sort_mine ...   # another schema than `bench_sort` (loaded if empty)
  *   BENCH_SORT_ONLY='new one each time' ... bench/sort.ts   # the cases whose label matches
  *   # the SQLite store of an earlier commit beside this one, on the same file, taking turns (its
  *   # modules that changed since copied beside it too, their imports renamed with sed: see
@@ -37,7 +38,7 @@ const RUNS = Number(process.env.BENCH_SORT_RUNS ?? 100);
 const SQLITE_USERS = Number(process.env.BENCH_USERS ?? 100_000);
 const PG_USERS = Number(process.env.BENCH_PG_USERS ?? 20_000);
 const PG_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const PG_SCHEMA = 'bench_sort';
+const PG_SCHEMA = process.env.BENCH_PG_SCHEMA ?? 'bench_sort';
 
 function handlerOn(store: ScimStore): ScimHandler {
   return createScimHandler({
@@ -106,18 +107,31 @@ async function cursorAt(handler: ScimHandler, query: string, depth: number): Pro
 type Path = string | (() => string | Promise<string>);
 
 /**
- * A page that moves like {@link moving}, each request after a write (a PATCH of one user's `title`,
- * not timed): the data is new every time, so that no position the store remembers holds.
+ * The titles the writes set, each new (a PATCH that changes nothing writes nothing, and every
+ * case of both stores writes the same users).
  */
-async function afterWrite(handler: ScimHandler, query: string, start: number, step: number) {
-  const page = await call(handler, 'GET', '/Users?count=1');
-  const id = String((page.Resources as { id: string }[])[0]?.id);
+let titles = 0;
+
+/**
+ * A page that moves like {@link moving}, each request after a write (a PATCH of one user's `title`,
+ * not timed): the data is new every time, so that no position the store remembers holds. The
+ * user written is the first of the list, or (`spread`) each time another of 50 users spread over
+ * the whole list (a row anywhere: before, between or after the pages read).
+ */
+async function afterWrite(handler: ScimHandler, query: string, start: number, step: number, spread?: number) {
+  const ids: string[] = [];
+  for (let k = 0; k < (spread === undefined ? 1 : 50); k++) {
+    const at = spread === undefined ? 1 : 1 + Math.floor((k * spread) / 50);
+    const page = await call(handler, 'GET', `/Users?startIndex=${at}&count=1`);
+    ids.push(String((page.Resources as { id: string }[])[0]?.id));
+  }
   const next = moving(query, start, step);
   let n = 0;
   return async () => {
+    const id = ids[n++ % ids.length] as string;
     await call(handler, 'PATCH', `/Users/${id}`, {
       schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
-      Operations: [{ op: 'replace', path: 'title', value: `bench ${n++}` }],
+      Operations: [{ op: 'replace', path: 'title', value: `bench ${process.pid} ${++titles}` }],
     });
     return next();
   };
@@ -217,6 +231,14 @@ async function casesOn(handler: ScimHandler, users: number): Promise<[string, Pa
     [
       `startIndex below ${walk + 1}, a new one each time after a write, sortBy=userName`,
       await afterWrite(handler, 'sortBy=userName&', walk - 36, -37),
+    ],
+    [
+      `startIndex below ${walk + 1}, a new one each time after a write to a user anywhere (unsorted)`,
+      await afterWrite(handler, '', walk - 36, -37, users),
+    ],
+    [
+      `startIndex below ${walk + 1}, a new one each time after a write to a user anywhere, sortBy=userName`,
+      await afterWrite(handler, 'sortBy=userName&', walk - 36, -37, users),
     ],
     ['cursor page 1 (unsorted)', '/Users?cursor=&count=100'],
     [`cursor after ${depth.toLocaleString('en-US')} (unsorted)`, { cursor: '' }],

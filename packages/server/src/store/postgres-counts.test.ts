@@ -42,6 +42,19 @@ const input = (userName: string, title?: string) => ({
 });
 
 describe('ListCounts', () => {
+  it('moves a count to a newer version by the rows the change feed says the list gained', () => {
+    const counts = new ListCounts();
+    counts.remember('a', '5', 10);
+    counts.moved('a', '4', '9', 3);
+    expect(counts.get('a')).toEqual({ version: '5', total: 10 });
+    counts.moved('a', '5', '9', -2);
+    expect(counts.get('a')).toEqual({ version: '9', total: 8 });
+    counts.moved('a', '9', '8', 1);
+    counts.moved('b', '9', '12', 1);
+    expect(counts.get('a')).toEqual({ version: '9', total: 8 });
+    expect(counts.get('b')).toBeUndefined();
+  });
+
   it('keeps the newest version of a count and drops the least recently used list', () => {
     const counts = new ListCounts(2);
     counts.remember('a', '5', 10);

@@ -3,12 +3,13 @@ import { PGlite } from '@electric-sql/pglite';
 import { foldCase, normalizeFilter, parseFilter } from '@scim/protocol';
 import { groupResourceSchema } from '@scim/schemas';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { describeStoreContract, failure, freshTenant, query, sortPath } from './contract.ts';
 import { postgresStore } from './postgres.ts';
 import { Params, postgresDialect, SqlCompiler } from './sql/compile.ts';
 import { climbSql } from './sql/ladder.ts';
 import { describeMarkedPages } from './sql/page-marks.fixture.ts';
+import type { PageMarks } from './sql/page-marks.ts';
 import { dropSchema, reachablePostgres, uniqueSchema } from './sql/test-postgres.ts';
 
 // The server on 127.0.0.1:5432 when one answers (our machines and CI), else PGlite.
@@ -80,6 +81,59 @@ describeMarkedPages(
   },
   30,
 );
+
+describe('postgresStore: a ladder after writes (issue 14)', () => {
+  it('is repaired, not climbed again: the first deep page after a write reads from a rung', async () => {
+    const s = schema();
+    const store = make(s);
+    const other = make(s);
+    await store.open([{ name: 'User' }]);
+    await other.open([{ name: 'User' }]);
+    const user = (i: number) => ({
+      data: { userName: `user${String(i).padStart(4, '0')}` },
+      unique: [],
+      change: { type: 'user.created' as const },
+    });
+    const t = freshTenant();
+    const created = await store.createMany!(
+      t,
+      'User',
+      Array.from({ length: 3_000 }, (_, i) => user(i * 2)),
+    );
+    const inner = store as unknown as {
+      listRows: (...args: unknown[]) => Promise<unknown>;
+      marks: PageMarks;
+    };
+    const listRows = vi.spyOn(inner, 'listRows');
+    for (const by of [undefined, { path: sortPath('userName'), descending: false }]) {
+      const base = { resourceType: 'User', ...(by === undefined ? {} : { sort: by }) };
+      const page = async (start: number) => {
+        const whole = (await store.list(t, { ...base, startIndex: 1, count: 4_000 })).resources;
+        listRows.mockClear();
+        const found = await store.list(t, { ...base, startIndex: start, count: 100 });
+        expect(found.resources.map((r) => r.id)).toEqual(whole.slice(start - 1, start + 99).map((r) => r.id));
+        // Whether the page was read again at its offset, without marks (walking from the first row).
+        return listRows.mock.calls.some(([, , , useMarks]) => useMarks === false);
+      };
+      await page(2_501);
+      await page(2_301);
+      const list = inner.marks.lists().at(-1) as string;
+      expect(inner.marks.ladderOf(list)?.rungs.length).toBeGreaterThan(0);
+      const writes = [
+        () => other.update(t, 'User', created[3]!.id, { ...user(6), change: { type: 'user.updated' } }),
+        () => other.create(t, 'User', user(by === undefined ? 1 : 3)),
+        () => store.update(t, 'User', created[800]!.id, { ...user(1_600), change: { type: 'user.updated' } }),
+      ];
+      for (const [i, write] of writes.entries()) {
+        await write();
+        expect(await page(2_201 - i * 97)).toBe(false);
+        expect(inner.marks.ladderOf(list)?.rungs.length).toBeGreaterThan(0);
+      }
+    }
+    await store.close();
+    await other.close();
+  }, 60_000);
+});
 
 describe('postgresStore: a user with its groups', () => {
   it('reads them in the same statement as the user (groups: true), as memberOf gives them', async () => {

@@ -3,6 +3,7 @@ import { isScimError, ScimError } from '@scim/schemas';
 import { overBudget, queryBudget } from './budget.ts';
 import { Params, postgresDialect, SqlCompiler } from './sql/compile.ts';
 import { climbLadder, type LadderTarget } from './sql/ladder.ts';
+import { repairLadder } from './sql/ladder-repair.ts';
 import { ListCounts } from './sql/list-counts.ts';
 import { markedRows, PageMarks, PLAIN_SKIP } from './sql/page-marks.ts';
 import { postgresMigrations } from './sql/postgres-schema.ts';
@@ -197,6 +198,12 @@ export interface PostgresStore extends ScimStore {
 }
 
 /** A list page's rows (before keyset paging takes its page of them) and its count. */
+/** A list whose page read from a mark of other data: its marks' key and its count's. */
+interface Stale {
+  list?: string;
+  count?: string;
+}
+
 interface ListRows {
   readonly rows: readonly ResourceRow[];
   readonly total: number;
@@ -587,6 +594,7 @@ class PostgresScimStore implements PostgresStore {
         try {
           const out = await (single ? b.statement(fn) : b.transaction(fn));
           this.wrote();
+          this.marks.wrote();
           return out;
         } catch (error) {
           const state = sqlState(error);
@@ -991,8 +999,12 @@ class PostgresScimStore implements PostgresStore {
 
   async list(tenant: string, query: ListQuery): Promise<ListPage> {
     return this.budgetedRead(query.resourceType, async (q) => {
-      let found = await this.listRows(q, tenant, query, true);
-      // The mark was of other data (a write since): the page at its offset, as without marks.
+      const stale: Stale = {};
+      let found = await this.listRows(q, tenant, query, true, stale);
+      // The mark was of other data (a write since): the list's ladder moved to the data's version
+      // (see `sql/ladder-repair.ts`) and the page again; else at its offset, as without marks.
+      if (found === undefined && stale.list !== undefined && (await this.repairList(q, tenant, query, stale)))
+        found = await this.listRows(q, tenant, query, true);
       found ??= (await this.listRows(q, tenant, query, false)) as ListRows;
       const { rows, total, limit, keyset } = found;
       const storage = this.types.get(query.resourceType);
@@ -1021,13 +1033,15 @@ class PostgresScimStore implements PostgresStore {
    * nearest remembered mark of its list when `useMarks` (see `sql/page-marks.ts`; the tenant's
    * last change-feed cursor is the data's version, as the per-tenant feed lock commits cursors in
    * order), else at its offset; the count counted again only when that version moved since it
-   * was last counted (see {@link countOf}). `undefined`: the mark was of other data.
+   * was last counted (see {@link countOf}). `undefined`: the mark was of other data (then
+   * `stale.list` is the key of the list's marks).
    */
   private async listRows(
     q: Queryable,
     tenant: string,
     query: ListQuery,
     useMarks: boolean,
+    stale: Stale = {},
   ): Promise<ListRows | undefined> {
     const storage = this.types.get(query.resourceType);
     const params = new Params(true);
@@ -1045,6 +1059,15 @@ class PostgresScimStore implements PostgresStore {
     const keyset = query.keyset === true || query.after !== undefined;
     const limit = paged.limit;
     const countValues = [...params.values];
+    // Keyset paging starts after a position (a range of the sort index), never at an offset.
+    const offset = query.after === undefined ? paged.offset : 0;
+    const key = keyset || !useMarks ? undefined : JSON.stringify([where, order, countValues]);
+    const list = key !== undefined && PageMarks.fits(key) ? key : undefined;
+    // After a write of this store: the ladder repaired before the page reads from it.
+    if (list !== undefined && offset > 0 && limit > 0 && this.marks.wroteSince(list)) {
+      const count = JSON.stringify([where, countValues]);
+      await this.repairList(q, tenant, query, { list, count });
+    }
     const versionSql = `(SELECT cursor FROM ${this.s}.changes WHERE tenant = ${t} ORDER BY cursor DESC LIMIT 1)`;
     const counting = this.countOf(params, where, versionSql, countValues);
     const counted = async () => {
@@ -1055,10 +1078,6 @@ class PostgresScimStore implements PostgresStore {
       return counting.total(rows[0] as TotalRow);
     };
     if (limit === 0) return { rows: [], total: await counted(), limit, keyset };
-    // Keyset paging starts after a position (a range of the sort index), never at an offset.
-    const offset = query.after === undefined ? paged.offset : 0;
-    const key = keyset || !useMarks ? undefined : JSON.stringify([where, order, countValues]);
-    const list = key !== undefined && PageMarks.fits(key) ? key : undefined;
     const nearest = list === undefined || offset === 0 ? undefined : this.marks.nearest(list, offset);
     // A deep page far from any mark climbs the list's ladder first (see `sql/ladder.ts`).
     const mark =
@@ -1080,7 +1099,11 @@ class PostgresScimStore implements PostgresStore {
     const offsetParam = params.rows(skip - lead);
     // One round trip: the page with the count (or the data version that says a remembered count
     // still holds) beside it, its parameters first; a second only when the page is empty and so
-    // holds no count.
+    // holds no count. A page read from a mark of other data is not counted (it is read again).
+    const countUnlessStale =
+      mark === undefined
+        ? counting.sql
+        : `CASE WHEN ${versionSql} <> ${params.count(mark.version)} THEN -1 ELSE ${counting.sql} END`;
     const { rows } = await q.query(
       pageSql(
         `${this.s}.resources`,
@@ -1090,11 +1113,17 @@ class PostgresScimStore implements PostgresStore {
         offsetParam,
         skip - lead > PLAIN_SKIP,
         sortKey,
-        `, ${counting.sql} AS total_count, ${versionSql} AS list_version`,
+        `, ${countUnlessStale} AS total_count, ${versionSql} AS list_version`,
       ),
       params.values,
     );
     const first = rows[0] as (ResourceRow & TotalRow) | undefined;
+    if (mark !== undefined && first !== undefined && Number(first.list_version) !== mark.version) {
+      // Read from a mark of other data: not counted (-1), read again (see `list`).
+      this.marks.outdated(list as string, Number(first.list_version));
+      Object.assign(stale, { list, count: JSON.stringify([where, countValues]) });
+      return undefined;
+    }
     const total = first === undefined ? await counted() : counting.total(first);
     const read = {
       ...(list === undefined ? {} : { list }),
@@ -1105,6 +1134,22 @@ class PostgresScimStore implements PostgresStore {
     };
     const page = markedRows(read, rows as ResourceRow[], total, this.marks);
     return page === undefined ? undefined : { rows: page, total, limit, keyset };
+  }
+
+  /**
+   * Moves a list's ladder to the data's version after a page found its mark stale (see
+   * `sql/ladder-repair.ts`), and the list's remembered count with it (see {@link countOf}), so
+   * that the page read again need not count: whether the ladder holds.
+   */
+  private async repairList(q: Queryable, tenant: string, query: ListQuery, stale: Stale): Promise<boolean> {
+    const { list, count: countKey } = stale;
+    if (list === undefined || query.filter !== undefined) return false;
+    const run = async (sql: string, v: readonly (string | number | null)[]) =>
+      (await q.query(sql, [...v])).rows as ResourceRow[];
+    const { held, count } = await repairLadder(this.ladderOf(tenant, query), this.marks, list, run);
+    if (count !== undefined && countKey !== undefined)
+      this.counts.moved(countKey, String(count.from), String(count.to), count.rows);
+    return held;
   }
 
   /** Where a list's ladder is climbed (see `sql/ladder.ts`). */

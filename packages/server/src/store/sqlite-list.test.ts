@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { sortPath } from './contract.ts';
 import { describeMarkedPages } from './sql/page-marks.fixture.ts';
+import type { PageMarks } from './sql/page-marks.ts';
 import { sqliteStore } from './sqlite.ts';
 import type { ReadJob } from './sqlite-read.ts';
 
@@ -65,6 +66,122 @@ describe('a startIndex page at an offset no page began or ended near (issue 14)'
         expect(walked[0]).toBeLessThan(256 + 100);
       }
     }
+    await store.close();
+  });
+});
+
+describe('a ladder after writes (issue 14)', () => {
+  const user = (i: number) => ({
+    data: { userName: `user${String(i).padStart(4, '0')}` },
+    unique: [],
+    change: { type: 'user.created' as const },
+  });
+
+  it('moves with inserts and updates, so that the first deep page after a write reads from a rung', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scim-ladder-'));
+    const path = join(dir, 'scim.db');
+    const store = sqliteStore({ path, readers: 0 });
+    // Another instance on the same file, whose writes the store learns of from the database only.
+    const other = sqliteStore({ path, readers: 0 });
+    await store.open([{ name: 'User' }]);
+    await other.open([{ name: 'User' }]);
+    const created = await store.createMany(
+      't',
+      'User',
+      Array.from({ length: 3_000 }, (_, i) => user(i * 2)),
+    );
+    const reads = vi.spyOn(store as unknown as { read: (job: ReadJob) => Promise<unknown> }, 'read');
+    const sort = { path: sortPath('userName'), descending: false };
+    for (const by of [undefined, sort]) {
+      const query = { resourceType: 'User', ...(by === undefined ? {} : { sort: by }) };
+      const page = async (start: number) => {
+        const whole = (await store.list('t', { ...query, startIndex: 1, count: 4_000 })).resources;
+        reads.mockClear();
+        const found = await store.list('t', { ...query, startIndex: start, count: 100 });
+        expect(found.resources.map((r) => r.id)).toEqual(whole.slice(start - 1, start + 99).map((r) => r.id));
+        return reads.mock.calls.map(([job]) => (job.kind === 'list' ? job.walk : undefined));
+      };
+      // Two deep pages of the same data: the second climbs the ladder.
+      await page(2_501);
+      expect(await page(2_301)).toHaveLength(2);
+      const n = by === undefined ? 0 : 1;
+      const writes = [
+        // An update of a row in the first gap (its key kept), from either instance.
+        () => store.update('t', 'User', created[3]!.id, { ...user(6), change: { type: 'user.updated' } }),
+        () =>
+          other.update('t', 'User', created[700]!.id, { ...user(1_400), change: { type: 'user.updated' } }),
+        // Inserts before rungs (odd names fall between the others) and past the last one.
+        () => other.create('t', 'User', user(1 + 4 * n)),
+        () => store.create('t', 'User', user(2_001 + 4 * n)),
+        () => other.create('t', 'User', user(9_999 - n)),
+        // A row that moves within its gap (the first; sorted: from user0040 to user0041, then 0043).
+        () =>
+          other.update('t', 'User', created[20]!.id, {
+            ...user(41 + 2 * n),
+            change: { type: 'user.updated' },
+          }),
+      ];
+      for (const [i, write] of writes.entries()) {
+        await write();
+        // One read, from a rung: no walk from the first row, no climb again.
+        const start = 2_201 - i * 97;
+        const walked = await page(start);
+        expect({ start, walked }).toEqual({ start, walked: [expect.any(Number)] });
+        expect(walked[0]).toBeLessThan(256 + 100);
+      }
+      // A row that moves to another gap (sorted: from the first to the sixth): where it was is not
+      // known, so the ladder goes and the page walks from the first row; unsorted, its position
+      // stays.
+      const marks = (store as unknown as { marks: PageMarks }).marks;
+      const list = marks.lists().at(-1) as string;
+      await other.update('t', 'User', created[30 + n]!.id, {
+        ...user(3_001 + 2 * n),
+        change: { type: 'user.updated' },
+      });
+      const [walked] = await page(1_601);
+      expect(walked! < 356).toBe(by === undefined);
+      expect(marks.ladderOf(list) === undefined).toBe(by !== undefined);
+    }
+    await store.close();
+    await other.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('counts the rows after the last rung again, and drops a ladder when a row left a gap no count covers', async () => {
+    const store = sqliteStore({ path: ':memory:', readers: 0 });
+    await store.open([{ name: 'User' }]);
+    const created = await store.createMany(
+      't',
+      'User',
+      Array.from({ length: 3_000 }, (_, i) => user(i)),
+    );
+    const query = { resourceType: 'User' };
+    const ids = async (start: number, count: number) =>
+      (await store.list('t', { ...query, startIndex: start, count })).resources.map((r) => r.id);
+    await ids(2_501, 100);
+    await ids(2_301, 100);
+    const marks = (store as unknown as { marks: PageMarks }).marks;
+    const [list] = marks.lists();
+    // The climb went on to the list's end (twice the page's offset): the rows after the last
+    // rung are counted, so a delete there is found.
+    expect(marks.ladderOf(list!)).toMatchObject({
+      offsets: Array.from({ length: 11 }, (_, i) => (i + 1) * 256),
+      tail: 184,
+    });
+    await store.delete('t', 'User', created[2_990]!.id, { change: { type: 'user.deleted' } });
+    let whole = await ids(1, 4_000);
+    expect(await ids(2_001, 100)).toEqual(whole.slice(2_000, 2_100));
+    expect(marks.ladderOf(list!)?.tail).toBe(183);
+    // A delete before the last rung: which gap lost a row is unknown, the ladder goes.
+    await store.delete('t', 'User', created[10]!.id, { change: { type: 'user.deleted' } });
+    whole = await ids(1, 4_000);
+    expect(await ids(2_001, 100)).toEqual(whole.slice(2_000, 2_100));
+    expect(marks.ladderOf(list!)).toBeUndefined();
+    // After a dropped ladder, two deep pages skip (the one above and this one), the next climbs.
+    expect(await ids(1_801, 100)).toEqual(whole.slice(1_800, 1_900));
+    expect(marks.ladderOf(list!)).toBeUndefined();
+    expect(await ids(1_601, 100)).toEqual(whole.slice(1_600, 1_700));
+    expect(marks.ladderOf(list!)?.rungs.length).toBe(11);
     await store.close();
   });
 });

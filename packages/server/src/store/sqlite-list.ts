@@ -10,7 +10,7 @@
  */
 
 import { type ListPosition, Params, SqlCompiler, sqliteDialect } from './sql/compile.ts';
-import { climbSql } from './sql/ladder.ts';
+import { climbSql, type LadderTarget } from './sql/ladder.ts';
 import { type Climb, markedRows, type PageMark, PageMarks, PLAIN_SKIP } from './sql/page-marks.ts';
 import { pageSql, paging, type ResourceRow, readPosition } from './sql/shared.ts';
 import { BUDGET_CHECK, WALK_BUDGET_CHECK } from './sqlite-functions.ts';
@@ -143,6 +143,19 @@ export function listPlan(
   };
 }
 
+/** Where a list's ladder is climbed or repaired (see `sql/ladder.ts`, `sql/ladder-repair.ts`). @internal */
+export function ladderTarget(context: ListContext, query: ListQuery): LadderTarget {
+  return {
+    dialect: sqliteDialect,
+    postgres: false,
+    resources: 'resources',
+    changes: 'changes',
+    tenant: context.tenant,
+    resourceType: query.resourceType,
+    sort: query.sort,
+  };
+}
+
 /** The job of a climb (see `sql/ladder.ts`), `undefined` when the list's sort has no index. */
 function climbJob(
   context: ListContext,
@@ -150,19 +163,7 @@ function climbJob(
   climb: Climb,
   count: ListJob['count'],
 ): { readonly climb: Climb; readonly job: ListJob } | undefined {
-  const statement = climbSql(
-    {
-      dialect: sqliteDialect,
-      postgres: false,
-      resources: 'resources',
-      changes: 'changes',
-      tenant: context.tenant,
-      resourceType: query.resourceType,
-      sort: query.sort,
-      check: WALK_BUDGET_CHECK,
-    },
-    climb,
-  );
+  const statement = climbSql({ ...ladderTarget(context, query), check: WALK_BUDGET_CHECK }, climb);
   if (statement === undefined) return undefined;
   return { climb, job: { kind: 'list', count, page: statement, offset: 0, limit: climb.hops } };
 }

@@ -5,6 +5,7 @@ import { overBudget, queryBudget } from './budget.ts';
 import { FaultLog, type StoreLogger } from './fault-log.ts';
 import { indexedValues } from './sql/indexed.ts';
 import { climbedRows, versionOf } from './sql/ladder.ts';
+import { countTail, repairLadder } from './sql/ladder-repair.ts';
 import { PageMarks } from './sql/page-marks.ts';
 import type { MigrationReport, UnreservedKey } from './sql/refold.ts';
 import {
@@ -42,7 +43,14 @@ import {
   refusal,
 } from './sqlite-file.ts';
 import { QueryBudgetExceeded, QueryClock, registerFunctions } from './sqlite-functions.ts';
-import { LIST_VERSION, listPlan, pageRows } from './sqlite-list.ts';
+import {
+  LIST_VERSION,
+  type ListContext,
+  type ListPlan,
+  ladderTarget,
+  listPlan,
+  pageRows,
+} from './sqlite-list.ts';
 import { type Placement, placementOf } from './sqlite-plan.ts';
 import {
   type GroupMemberRow,
@@ -974,20 +982,7 @@ class SqliteScimStore implements SqliteStore {
 
   async list(tenant: string, query: ListQuery): Promise<ListPage> {
     const context = { tenant, storage: this.types.get(query.resourceType), memberships: this.memberships() };
-    let plan = listPlan(context, query, this.marks);
-    if (plan.probe) {
-      // A deep page far from any mark: climb the list's ladder first if the data is the marks'.
-      const version = await this.run((db) => versionOf(this.stmt(db, LIST_VERSION).get(tenant) as never));
-      const climb = listPlan(context, query, this.marks, true, version).climb;
-      if (climb !== undefined) {
-        climbedRows(
-          climb.climb,
-          (await this.read(climb.job, this.budgetMs, query.resourceType)).rows,
-          this.marks,
-        );
-        plan = listPlan(context, query, this.marks);
-      }
-    }
+    let plan = await this.laddered(context, query, listPlan(context, query, this.marks));
     let found = await this.read(plan.job, this.budgetMs, query.resourceType);
     let rows = pageRows(plan, found.rows, found.total, this.marks);
     if (rows === undefined) {
@@ -1005,6 +1000,50 @@ class SqliteScimStore implements SqliteStore {
         toResource(r, members === undefined ? undefined : (members.get(r.id) ?? [])),
       ),
     };
+  }
+
+  /**
+   * A list page's plan after its list's ladder (see `sql/page-marks.ts`): moved to the data's
+   * version when older (`sql/ladder-repair.ts`), or climbed when the page is far from every mark.
+   */
+  private async laddered(context: ListContext, query: ListQuery, first: ListPlan): Promise<ListPlan> {
+    let plan = first;
+    const dataVersion = () =>
+      this.run((db) => versionOf(this.stmt(db, LIST_VERSION).get(context.tenant) as never));
+    let version: number | undefined;
+    const held = plan.list === undefined ? undefined : this.marks.ladderVersion(plan.list);
+    if (plan.list !== undefined && plan.job.offset > 0 && held !== undefined) {
+      // A list with a ladder: when the data is newer, the ladder moves to it first (or goes).
+      version = await dataVersion();
+      if (held < version) {
+        await this.repairLadder(context, query, plan.list);
+        plan = listPlan(context, query, this.marks);
+      }
+    }
+    if (!plan.probe) return plan;
+    // A deep page far from any mark: climb the list's ladder first if the data is the marks'.
+    version ??= await dataVersion();
+    const climb = listPlan(context, query, this.marks, true, version).climb;
+    if (climb === undefined) return plan;
+    const rows = (await this.read(climb.job, this.budgetMs, query.resourceType)).rows;
+    // At the list's end: the rows after the last rung counted, for repairs.
+    if (climbedRows(climb.climb, rows, this.marks))
+      await countTail(ladderTarget(context, query), this.marks, climb.climb.list, this.statementRun());
+    return listPlan(context, query, this.marks);
+  }
+
+  /**
+   * Moves a list's ladder to the data's version (see `sql/ladder-repair.ts`): its two statements
+   * on the event loop (a few index entries each), each with the version it read.
+   */
+  private async repairLadder(context: ListContext, query: ListQuery, list: string): Promise<boolean> {
+    return (await repairLadder(ladderTarget(context, query), this.marks, list, this.statementRun())).held;
+  }
+
+  /** Runs a one-off statement on the event loop (not cached: its text varies). */
+  private statementRun() {
+    return (sql: string, values: readonly (string | number | null)[]) =>
+      this.run((db) => db.prepare(sql).all(...values) as unknown as ResourceRow[]);
   }
 
   async memberOf(tenant: string, id: string): Promise<readonly StoredMember[]> {

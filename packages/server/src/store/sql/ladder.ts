@@ -16,6 +16,7 @@
  */
 import type { StoreSort } from '../types.ts';
 import { type Dialect, Params, SqlCompiler } from './compile.ts';
+import { countTail, repairLadder } from './ladder-repair.ts';
 import type { Climb, PageMark, PageMarks } from './page-marks.ts';
 import { positionOf, type ResourceRow } from './shared.ts';
 import { SORT_KEY_INDEXES } from './sort-indexes.ts';
@@ -102,18 +103,21 @@ FROM hop AS h WHERE h.keyed = 1 AND h.s IS NOT NULL`,
 
 /**
  * Remembers the rungs a climb's statement returned (rows of {@link climbSql}), read at the
- * version its rows carry. @internal
+ * version its rows carry; `true` when the climb reached the list's end (fewer rungs than hops),
+ * then the rows after the last rung are few enough to count (`ladder-repair.ts`, `countTail`).
+ * @internal
  */
-export function climbedRows(climb: Climb, rows: readonly ResourceRow[], marks: PageMarks): void {
+export function climbedRows(climb: Climb, rows: readonly ResourceRow[], marks: PageMarks): boolean {
   const first = rows[0];
-  if (first === undefined) return;
+  if (first === undefined) return false;
   const at = (row: ResourceRow) => Number((row as { n?: unknown }).n);
   const sorted = [...rows].sort((a, b) => at(a) - at(b));
   // Rungs from the climb's start, one step apart (the statement stops at the list's end).
   const start = climb.from?.offset ?? 0;
   const rungs = sorted.filter((row, i) => at(row) === start + (i + 1) * climb.step);
-  if (rungs.length !== sorted.length) return;
+  if (rungs.length !== sorted.length) return false;
   marks.climbed(climb, Number(first.list_version ?? 0), rungs.map(positionOf));
+  return rungs.length < climb.hops;
 }
 
 /** The statement of the data's version (the tenant's last change), as a list page reads it. @internal */
@@ -145,12 +149,19 @@ export async function climbLadder(
   page: { readonly list: string; readonly offset: number; readonly mark: PageMark | undefined },
   run: (sql: string, values: readonly (string | number | null)[]) => Promise<readonly ResourceRow[]>,
 ): Promise<PageMark | undefined> {
-  if (!marks.mayClimb(page.list, page.offset, page.mark)) return page.mark;
+  let mark = page.mark;
+  if (!marks.mayClimb(page.list, page.offset, mark)) return mark;
   const current = versionSql(target);
   const version = versionOf((await run(current.sql, current.values))[0]);
-  const climb = marks.climb(page.list, page.offset, page.mark, version);
+  // A ladder of older data: moved to this version first (or dropped), see `ladder-repair.ts`.
+  if ((marks.ladderVersion(page.list) ?? version) < version) {
+    await repairLadder(target, marks, page.list, run);
+    mark = marks.nearest(page.list, page.offset);
+  }
+  const climb = marks.climb(page.list, page.offset, mark, version);
   const statement = climb === undefined ? undefined : climbSql(target, climb);
-  if (climb === undefined || statement === undefined) return page.mark;
-  climbedRows(climb, await run(statement.sql, statement.values), marks);
+  if (climb === undefined || statement === undefined) return mark;
+  if (climbedRows(climb, await run(statement.sql, statement.values), marks))
+    await countTail(target, marks, page.list, run);
   return marks.nearest(page.list, page.offset);
 }

@@ -59,6 +59,17 @@ export class ListCounts {
     if (this.#counts.size > this.#max) this.#counts.delete(this.#counts.keys().next().value as string);
   }
 
+  /**
+   * Moves a count of version `from` to version `to`, `rows` rows more (fewer when negative): what
+   * the change feed between them says of an unfiltered list (see `ladder-repair.ts`). Ignored when
+   * the list holds a count of another version.
+   */
+  moved(key: string, from: string, to: string, rows: number): void {
+    const found = this.#counts.get(key);
+    if (found?.version !== from || !/^\d+$/.test(to) || BigInt(to) <= BigInt(from)) return;
+    this.#counts.set(key, { version: to, total: found.total + rows });
+  }
+
   /** How many lists hold a count (for tests). */
   get size(): number {
     return this.#counts.size;

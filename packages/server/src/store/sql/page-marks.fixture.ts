@@ -27,7 +27,12 @@ const sorts = ['userName', 'displayName', 'title', 'emails', 'meta.lastModified'
 const filters = [undefined, 'title pr', 'userName ge "b"', 'displayName pr or emails pr'];
 
 type Step =
-  | { readonly kind: 'page'; readonly pick: number; readonly count: number }
+  | {
+      readonly kind: 'page';
+      readonly pick: number;
+      readonly count: number;
+      readonly data: Record<string, unknown>;
+    }
   | { readonly kind: 'walk'; readonly count: number }
   | { readonly kind: 'create'; readonly other: boolean; readonly data: Record<string, unknown> }
   | {
@@ -45,6 +50,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
       kind: fc.constant('page' as const),
       pick: fc.nat(),
       count: fc.integer({ min: 1, max: 6 }),
+      data: user,
     }),
   },
   {
@@ -166,6 +172,16 @@ function describeWith(
                 // With ladders: pages at other offsets of the same data, which climb and read from rungs.
                 for (let i = 1; ladders && i <= 3; i++)
                   await check(1 + ((s.pick + 7 * i) % (live.length + 1)), s.count);
+                // With ladders: a write between deep pages (an update by either instance, a create
+                // by the other), which the ladder is repaired from (or dropped), never read stale.
+                if (ladders && live.length > 0) {
+                  const id = live[s.pick % live.length] as string;
+                  await (s.pick % 2 === 0 ? other : store).update(t, 'User', id, write(s.data));
+                  for (let i = 1; i <= 2; i++)
+                    await check(1 + ((s.pick + 5 * i) % (live.length + 1)), s.count);
+                  live.push((await other.create(t, 'User', write(s.data))).id);
+                  await check(1 + ((s.pick + 3) % (live.length + 1)), s.count);
+                }
               } else if (s.kind === 'walk') {
                 for (let start = 1, total = 1; start <= total; start += s.count)
                   total = await check(start, s.count);

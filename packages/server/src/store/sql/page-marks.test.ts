@@ -80,10 +80,11 @@ describe('PageMarks ladders', () => {
     marks.skipped('list', 7, 100);
     expect(marks.mayClimb('list', 99, undefined)).toBe(false);
     expect(marks.mayClimb('list', 100, undefined)).toBe(true);
-    // Not when the data changed since (version 8).
-    expect(marks.climb('list', 100, undefined, 8)).toBeUndefined();
-    // 4 rungs of 16 reach 64 only: the step doubles to 32 (4 x 32 = 128 >= 100).
-    expect(marks.climb('list', 100, undefined, 7)).toEqual({ list: 'list', step: 32, hops: 3 });
+    // Also when the data changed since (version 8): a ladder outlives writes (it is repaired).
+    expect(marks.climb('list', 100, undefined, 8)).toEqual({ list: 'list', step: 32, hops: 6 });
+    // 4 rungs of 16 reach 64 only: the step doubles to 32 (4 x 32 = 128 >= 100); the climb goes on
+    // to twice the offset (or the list's end), 6 rungs.
+    expect(marks.climb('list', 100, undefined, 7)).toEqual({ list: 'list', step: 32, hops: 6 });
     marks.remember('list', 7, [[150, at(150)]]);
     expect(marks.mayClimb('list', 200, marks.nearest('list', 200))).toBe(false);
   });
@@ -119,19 +120,97 @@ describe('PageMarks ladders', () => {
     expect(marks.climb('list', 400, marks.nearest('list', 400), 7)).toBeUndefined();
   });
 
-  it('drops rungs hopped to from a rung of other data, and a ladder of older data', () => {
+  it('drops rungs hopped to from a rung of other data, keeping the older ladder for a repair', () => {
     const marks = missed();
     marks.climbed(climbOf(marks, 100), 7, rungs(0, 32, 3));
     const on = climbOf(marks, 300);
     // The data changed (version 8) between the ladder and this climb from its last rung.
     marks.climbed(on, 8, rungs(96, 32, 5));
-    expect(marks.nearest('list', 70)).toBeUndefined();
+    // The ladder stays at version 7 (a page read from it finds it stale and repairs it first).
+    expect(marks.nearest('list', 70)).toEqual({ offset: 64, position: at(64), version: 7 });
     expect(marks.nearest('list', 300)).toBeUndefined();
+    expect(marks.climb('list', 300, undefined, 8)).toBeUndefined();
     // A ladder of version 7 is ignored once the list holds marks of 8.
     const again = missed();
     const climb = climbOf(again, 100);
     again.remember('list', 8, [[10, at(10)]]);
     again.climbed(climb, 7, rungs(0, 32, 3));
     expect(again.nearest('list', 70)).toBeUndefined();
+  });
+
+  it('moves a repaired ladder to the new version, its rungs at their new offsets', () => {
+    const marks = missed();
+    marks.climbed(climbOf(marks, 100), 7, rungs(0, 32, 3));
+    marks.remember('list', 7, [[40, at(40)]]);
+    expect(marks.ladderOf('list')).toEqual({
+      version: 7,
+      writes: 0,
+      step: 32,
+      rungs: rungs(0, 32, 3),
+      offsets: [32, 64, 96],
+    });
+    // The rows after the last rung, counted at its version (a count of other data is ignored).
+    marks.tailed('list', 6, 96, 4);
+    marks.tailed('list', 7, 64, 4);
+    expect(marks.ladderOf('list')?.tail).toBeUndefined();
+    marks.tailed('list', 7, 96, 4);
+    expect(marks.ladderOf('list')?.tail).toBe(4);
+    // A page of version 9 found its mark stale: the marks go, the ladder stays.
+    marks.outdated('list', 9);
+    expect(marks.nearest('list', 40)).toEqual({ offset: 32, position: at(32), version: 7 });
+    // Repaired from 7 to 9: a row inserted before the second rung, one after the last.
+    const copy = marks.ladderOf('list')!;
+    marks.wrote();
+    expect(marks.wroteSince('list')).toBe(true);
+    marks.repaired('list', copy, 9, [32, 65, 97], 5);
+    // Current as of the writes counted when it was copied (the one after it is not seen).
+    expect(marks.wroteSince('list')).toBe(true);
+    marks.repaired('list', marks.ladderOf('list')!, 9, [32, 65, 97], 5);
+    expect(marks.wroteSince('list')).toBe(false);
+    expect(marks.ladderVersion('list')).toBe(9);
+    expect(marks.ladderOf('list')?.tail).toBe(5);
+    expect(marks.nearest('list', 70)).toEqual({ offset: 65, position: at(64), version: 9 });
+    // A repair of a ladder that changed since it was copied is ignored.
+    marks.repaired('list', copy, 10, [1, 2, 3]);
+    expect(marks.nearest('list', 70)?.offset).toBe(65);
+    // Climbing on from the last rung, at its offset.
+    expect(marks.climb('list', 200, marks.nearest('list', 200), 9)).toEqual({
+      list: 'list',
+      step: 32,
+      hops: 5,
+      from: { offset: 97, position: at(96), version: 9 },
+    });
+    marks.dropLadder('list');
+    expect(marks.ladderOf('list')).toBeUndefined();
+  });
+
+  it('climbs again after twice as many skipping pages each time repairs drop the ladder', () => {
+    const marks = missed();
+    let version = 7;
+    const deep = () => marks.mayClimb('list', 500, undefined);
+    const skip = () => marks.skipped('list', ++version, 500);
+    const climbed = () => marks.climbed(climbOf(marks, 100, ++version), version, rungs(0, 32, 3));
+    for (const [drop, needed] of [
+      [1, 2],
+      [2, 4],
+    ] as const) {
+      climbed();
+      expect(deep()).toBe(true);
+      marks.dropLadder('list');
+      for (let i = 0; i < needed; i++) {
+        expect({ drop, i, deep: deep() }).toEqual({ drop, i, deep: false });
+        skip();
+      }
+      expect(deep()).toBe(true);
+    }
+    // A repair that holds resets the count: after the next drop, two skipping pages again.
+    climbed();
+    marks.repaired('list', marks.ladderOf('list')!, version + 1, [32, 64, 96]);
+    version++;
+    marks.dropLadder('list');
+    skip();
+    expect(deep()).toBe(false);
+    skip();
+    expect(deep()).toBe(true);
   });
 });

@@ -12,10 +12,13 @@
  * A page at an offset no page began or ended near would still skip every row before it. For that
  * a list also keeps a ladder: marks every `step` rows from the first (rungs), found by one
  * statement that hops from rung to rung in the sort index (`sql/ladder.ts`) when a page needs a
- * skip of at least {@link LadderOptions.minSkip} rows and a page of the same version of the data
- * did before (the store reads the version first). The climb costs about what that one skip does;
- * after it, a page at any offset the ladder reaches skips fewer than `step` rows, until the data
- * changes (a new version drops the ladder with the marks).
+ * skip of at least {@link LadderOptions.minSkip} rows and a page of the list did before (of any
+ * version; the store reads the version first). The climb costs at most about twice that skip (it
+ * goes on to twice the page's offset); after it, a page at any offset the ladder reaches skips
+ * about `step` rows or fewer. A new version
+ * of the data drops the marks but not the ladder: the store repairs the ladder from the change
+ * feed (`sql/ladder-repair.ts`, which moves each rung's offset by the rows inserted and deleted
+ * before it) or drops it when it cannot ({@link PageMarks.dropLadder}).
  *
  * @internal
  * @packageDocumentation
@@ -31,21 +34,55 @@ export interface PageMark {
 }
 
 interface ListMarks {
+  /** The version of the marks (the ladder has its own). */
   version: number;
   /** By offset; at most `perList`, the oldest dropped first. */
   readonly marks: Map<number, ListPosition>;
-  /** Rungs: `rungs[i]` is the mark at offset `(i + 1) * step`. */
+  /** Rungs in order; a ladder may be of an older version than the marks (until repaired). */
   ladder?: Ladder;
-  /** A page of this version skipped at least `minSkip` rows (the next such page climbs). */
-  missed?: boolean;
+  /**
+   * How many pages skipped at least `minSkip` rows since the list last climbed (of any version:
+   * a ladder outlives writes, see `ladder-repair.ts`); a page climbs once there are
+   * `2 ** drops` of them.
+   */
+  misses?: number;
+  /**
+   * How many ladders of the list repairs dropped in a row (a repair that holds resets it): where
+   * writes keep defeating repairs (deletes, a sort key every write moves), climbs get rarer.
+   */
+  drops?: number;
 }
 
-/** A list's rungs, `step` rows apart; `full` when their keys took all of {@link LADDER_CHARS}. */
+/** At most `2 ** MAX_DROPS` pages skip before a list climbs again. */
+const MAX_DROPS = 6;
+
+/**
+ * A list's rungs, climbed `step` rows apart (repairs move them), at a version of the data:
+ * `rungs[i]` is the position of the row at 1-based offset `offsets[i]` (the rows after it start at
+ * that 0-based offset), offsets increasing; `full` when their keys took all of {@link LADDER_CHARS}.
+ */
 interface Ladder {
+  version: number;
   readonly step: number;
   readonly rungs: ListPosition[];
+  offsets: number[];
+  /** How many rows follow the last rung, when counted (see {@link PageMarks.tailed}). */
+  tail?: number;
+  /** The store's count of its own writes when the ladder was last found current. */
+  seen: number;
   chars: number;
   full?: boolean;
+}
+
+/** A copy of a list's ladder, for a repair (see `sql/ladder-repair.ts`). @internal */
+export interface LadderState {
+  readonly version: number;
+  /** The store's count of its own writes when this copy was made (see {@link PageMarks.wrote}). */
+  readonly writes: number;
+  readonly step: number;
+  readonly rungs: readonly ListPosition[];
+  readonly offsets: readonly number[];
+  readonly tail?: number;
 }
 
 /** The most characters of sort keys one ladder keeps (long keys stop it lower). */
@@ -104,6 +141,7 @@ export class PageMarks {
   readonly #maxLists: number;
   readonly #perList: number;
   readonly #ladder: LadderOptions;
+  #writes = 0;
 
   constructor(lists = LISTS, perList = PER_LIST, ladder: LadderOptions = LADDER) {
     this.#maxLists = lists;
@@ -130,52 +168,69 @@ export class PageMarks {
     for (const at of found.marks.keys()) if (at <= offset && (best === undefined || at > best)) best = at;
     const rung = this.#rungBelow(found, offset);
     if (rung !== undefined && (best === undefined || rung.offset > best)) {
-      return (offset - rung.offset) * 2 > offset ? undefined : { ...rung, version: found.version };
+      return (offset - rung.offset) * 2 > offset ? undefined : rung;
     }
     if (best === undefined || (offset - best) * 2 > offset) return undefined;
     return { offset: best, position: found.marks.get(best) as ListPosition, version: found.version };
   }
 
-  /** The highest rung at or below an offset. */
-  #rungBelow(found: ListMarks, offset: number): { offset: number; position: ListPosition } | undefined {
+  /** The highest rung at or below an offset, with its ladder's version. */
+  #rungBelow(found: ListMarks, offset: number): PageMark | undefined {
     const ladder = found.ladder;
     if (ladder === undefined) return undefined;
-    const i = Math.min(Math.floor(offset / ladder.step), ladder.rungs.length) - 1;
-    const position = ladder.rungs[i];
-    return position === undefined ? undefined : { offset: (i + 1) * ladder.step, position };
+    const { offsets } = ladder;
+    let low = 0;
+    let high = offsets.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if ((offsets[mid] as number) <= offset) low = mid + 1;
+      else high = mid;
+    }
+    const position = ladder.rungs[low - 1];
+    return position === undefined
+      ? undefined
+      : { offset: offsets[low - 1] as number, position, version: ladder.version };
   }
 
   /**
    * Whether a page at a 0-based offset may climb (then ask {@link climb} with the data's version):
-   * its nearest mark (`mark`, from {@link nearest}) leaves at least `minSkip` rows to skip, and a
-   * page of the list skipped as many before, or it has a ladder. A list's first deep page skips
-   * as a page always did: when every page comes after a write, no climb would pay.
+   * its nearest mark (`mark`, from {@link nearest}) leaves at least `minSkip` rows to skip, and it
+   * has a ladder, or pages of the list skipped as many before: one, or `2 ** drops` when repairs
+   * dropped its last ladders. A list's first deep page skips as a page always did.
    */
   mayClimb(list: string, offset: number, mark: PageMark | undefined): boolean {
     const found = this.#lists.get(list);
     if (found === undefined || offset - (mark?.offset ?? 0) < this.#ladder.minSkip) return false;
-    return found.missed === true || found.ladder !== undefined;
+    const needed = 2 ** Math.min(found.drops ?? 0, MAX_DROPS);
+    return found.ladder !== undefined || (found.misses ?? 0) >= needed;
   }
 
   /**
    * The climb a page at a 0-based offset needs first, if any: when it {@link mayClimb}, the list's
-   * marks are of the data's current version (`version`, read just before), and the ladder can
-   * reach closer than `mark`.
+   * ladder, if it has one, is of the data's current version (`version`, read just before; an
+   * older ladder needs a repair first), and the ladder can reach closer than `mark`.
    */
   climb(list: string, offset: number, mark: PageMark | undefined, version: number): Climb | undefined {
     const { minStep, maxRungs } = this.#ladder;
     const found = this.#lists.get(list);
-    if (found?.version !== version || !this.mayClimb(list, offset, mark)) return undefined;
+    // A ladder of older data is repaired first (the miss that calls a first climb is of any version).
+    if (found === undefined || (found.ladder !== undefined && found.ladder.version !== version))
+      return undefined;
+    if (!this.mayClimb(list, offset, mark)) return undefined;
     const ladder = found.ladder;
     // A new ladder's step: at least `minStep`, and such that `maxRungs / 2` rungs reach the page.
     let step = ladder?.step ?? minStep;
     while (ladder === undefined && step * (maxRungs / 2) < offset) step *= 2;
     if (ladder?.full === true) return undefined;
     const held = ladder?.rungs.length ?? 0;
-    const hops = Math.min(Math.floor(offset / step), maxRungs) - held;
+    const base = ladder?.offsets[held - 1] ?? 0;
+    if (Math.floor((offset - base) / step) <= 0) return undefined;
+    // On to twice the page's offset (or the list's end): the rows after the last rung, which a
+    // repair may have to count, are then few for a page deep in the list.
+    const hops = Math.min(Math.floor((2 * offset - base) / step), maxRungs - held);
     if (hops <= 0) return undefined;
     const top = ladder?.rungs[held - 1];
-    const from = top === undefined ? undefined : { offset: held * step, position: top, version };
+    const from = top === undefined ? undefined : { offset: base, position: top, version };
     return { list, step, hops, ...(from === undefined ? {} : { from }) };
   }
 
@@ -184,13 +239,15 @@ export class PageMarks {
     if (rows < this.#ladder.minSkip || !PageMarks.fits(list)) return;
     const found = this.#lists.get(list);
     if (found !== undefined && found.version > version) return;
-    this.#holder(list, version).missed = true;
+    const held = this.#holder(list, version);
+    held.misses = (held.misses ?? 0) + 1;
   }
 
   /**
    * Adds the rungs a climb found at a version (`rungs[i]` at offset `from + (i + 1) * step`):
    * dropped when they extend a ladder of another version (they were hopped to from its stale
-   * top rung); a ladder from the first row replaces an older version's marks.
+   * top rung, which a repair may still move); a ladder from the first row replaces an older
+   * version's marks and a shorter or older ladder.
    */
   climbed(climb: Climb, version: number, rungs: readonly ListPosition[]): void {
     const { list, step, from } = climb;
@@ -198,22 +255,114 @@ export class PageMarks {
     if (from === undefined) {
       if (rungs.length === 0 || (found !== undefined && found.version > version)) return;
       const held = this.#holder(list, version);
-      if ((held.ladder?.rungs.length ?? 0) < rungs.length)
-        held.ladder = add({ step, rungs: [], chars: 0 }, rungs);
+      const old = held.ladder;
+      if (old === undefined || old.version < version || old.rungs.length < rungs.length)
+        held.ladder = add({ version, step, rungs: [], offsets: [], chars: 0, seen: this.#writes }, rungs, 0);
+      delete held.misses;
       return;
     }
     const ladder = found?.ladder;
-    if (
-      found === undefined ||
-      ladder === undefined ||
-      found.version !== version ||
-      from.version !== version
-    ) {
-      // Hopped from a rung of other data: useless; and the ladder is stale when the data is newer.
-      if (found !== undefined && found.version < version) this.forget(list);
-      return;
-    }
-    if (ladder.step === step && ladder.rungs.length * step === from.offset) add(ladder, rungs);
+    // Hopped from a rung of other data: useless.
+    if (ladder === undefined || ladder.version !== version || from.version !== version) return;
+    if (ladder.step === step && ladder.offsets[ladder.offsets.length - 1] === from.offset)
+      add(ladder, rungs, from.offset);
+  }
+
+  /** Counts a write of the store's own (see {@link wroteSince}). */
+  wrote(): void {
+    this.#writes++;
+  }
+
+  /**
+   * Whether the store wrote since a list's ladder was last found current (then a page repairs it
+   * first, rather than read from it and find it stale; other instances' writes are found so).
+   */
+  wroteSince(list: string): boolean {
+    const ladder = this.#lists.get(list)?.ladder;
+    return ladder !== undefined && ladder.seen !== this.#writes;
+  }
+
+  /** The version of a list's ladder, if it has one. */
+  ladderVersion(list: string): number | undefined {
+    return this.#lists.get(list)?.ladder?.version;
+  }
+
+  /** A copy of a list's ladder, if it has one (for a repair, see `sql/ladder-repair.ts`). */
+  ladderOf(list: string): LadderState | undefined {
+    const ladder = this.#lists.get(list)?.ladder;
+    if (ladder === undefined) return undefined;
+    const { version, step, tail } = ladder;
+    return {
+      version,
+      writes: this.#writes,
+      step,
+      rungs: [...ladder.rungs],
+      offsets: [...ladder.offsets],
+      ...(tail === undefined ? {} : { tail }),
+    };
+  }
+
+  /**
+   * Notes how many rows follow a ladder's last rung (at `offset`) at its version (ignored when
+   * the ladder changed), which lets a repair count them again.
+   */
+  tailed(list: string, version: number, offset: number, rows: number): void {
+    const ladder = this.#lists.get(list)?.ladder;
+    if (ladder?.version !== version || ladder.offsets[ladder.offsets.length - 1] !== offset) return;
+    ladder.tail = rows;
+  }
+
+  /**
+   * Moves a ladder copied at version `from.version` to version `to`, its rungs now at `offsets` (a
+   * repair's result; ignored when the ladder changed since it was copied), and notes it current as
+   * of the writes counted when it was copied. Marks older than `to` go.
+   */
+  repaired(list: string, from: LadderState, to: number, offsets: readonly number[], tail?: number): void {
+    const found = this.#lists.get(list);
+    const ladder = found?.ladder;
+    if (found === undefined || ladder === undefined || ladder.version !== from.version) return;
+    if (to === from.version) ladder.seen = Math.max(ladder.seen, from.writes);
+    if (to <= from.version) return;
+    ladder.seen = Math.max(ladder.seen, from.writes);
+    if (ladder.rungs.length !== offsets.length) return;
+    ladder.version = to;
+    ladder.offsets = [...offsets];
+    if (tail === undefined) delete ladder.tail;
+    else ladder.tail = tail;
+    delete found.drops;
+    if (found.version < to) this.#renew(found, to);
+  }
+
+  /**
+   * A page found its mark stale: the data it read is at `version` (unknown when it read no row).
+   * Its marks go; the ladder stays, for a repair to move or drop.
+   */
+  outdated(list: string, version?: number): void {
+    const found = this.#lists.get(list);
+    if (found === undefined) return;
+    if (version !== undefined && found.version < version) this.#renew(found, version);
+    else found.marks.clear();
+  }
+
+  /**
+   * Drops a list's ladder (a repair of data at `version` could not move it), keeping its marks of
+   * that version; the list climbs again
+   * after twice as many skipping pages as last time (at most `2 ** MAX_DROPS`).
+   */
+  dropLadder(list: string, version?: number): void {
+    const found = this.#lists.get(list);
+    if (found?.ladder === undefined) return;
+    // The marks of older data than the repair read go too.
+    if (version !== undefined && found.version < version) this.#renew(found, version);
+    delete found.ladder;
+    found.drops = (found.drops ?? 0) + 1;
+    delete found.misses;
+  }
+
+  /** Empties a list's marks for a newer version (the ladder keeps its own). */
+  #renew(found: ListMarks, version: number): void {
+    found.version = version;
+    found.marks.clear();
   }
 
   /** Remembers marks read at a version (ignored when the list holds a newer one). */
@@ -230,10 +379,14 @@ export class PageMarks {
     }
   }
 
-  /** The list's marks at a version not older than it holds (a newer one replaces them), as most recently used. */
+  /**
+   * The list's marks at a version not older than it holds (a newer one replaces them, keeping
+   * the ladder for a repair), as most recently used.
+   */
   #holder(list: string, version: number): ListMarks {
     let found = this.#lists.get(list);
-    if (found === undefined || found.version < version) found = { version, marks: new Map() };
+    if (found === undefined) found = { version, marks: new Map() };
+    else if (found.version < version) this.#renew(found, version);
     this.#lists.delete(list);
     this.#lists.set(list, found);
     if (this.#lists.size > this.#maxLists) this.#lists.delete(this.#lists.keys().next().value as string);
@@ -245,22 +398,32 @@ export class PageMarks {
     this.#lists.delete(list);
   }
 
+  /** The keys of the lists that hold marks (for tests). */
+  lists(): string[] {
+    return [...this.#lists.keys()];
+  }
+
   /** How many lists hold marks (for tests). */
   get size(): number {
     return this.#lists.size;
   }
 }
 
-/** Adds rungs to a ladder while their keys fit in {@link LADDER_CHARS} (then it is full). */
-function add(ladder: Ladder, rungs: readonly ListPosition[]): Ladder {
-  for (const rung of rungs) {
+/**
+ * Adds rungs to a ladder, `step` rows apart from the offset `from`, while their keys fit in
+ * {@link LADDER_CHARS} (then it is full).
+ */
+function add(ladder: Ladder, rungs: readonly ListPosition[], from: number): Ladder {
+  for (const [i, rung] of rungs.entries()) {
     const chars = 16 + (typeof rung.key === 'string' ? rung.key.length : 0);
     if (ladder.chars + chars > LADDER_CHARS) {
       ladder.full = true;
       break;
     }
     ladder.chars += chars;
+    delete ladder.tail;
     ladder.rungs.push(rung);
+    ladder.offsets.push(from + (i + 1) * ladder.step);
   }
   return ladder;
 }
@@ -297,12 +460,12 @@ export function markedRows(
   if (first === undefined) {
     // No row: the count said the page is empty (which no mark changes), or the mark is stale.
     if (mark === undefined || offset >= total) return rows;
-    marks.forget(list);
+    marks.outdated(list);
     return undefined;
   }
   const version = Number(first.list_version ?? 0);
   if (mark !== undefined && version !== mark.version) {
-    marks.forget(list);
+    marks.outdated(list, version);
     return undefined;
   }
   const page = rows.slice(lead);
