@@ -135,6 +135,66 @@ describe('postgresStore: a ladder after writes (issue 14)', () => {
   }, 60_000);
 });
 
+describe('postgresStore: a deep page after a write of its own (issue 14)', () => {
+  it('reads the change feed, then the page with the walk of the gaps in one statement: two in all', async () => {
+    const store = make(schema());
+    await store.open([{ name: 'User' }]);
+    const t = freshTenant();
+    const user = (i: number) => ({
+      data: { userName: `user${String(i).padStart(4, '0')}` },
+      unique: [],
+      change: { type: 'user.created' as const },
+    });
+    const created = await store.createMany!(
+      t,
+      'User',
+      Array.from({ length: 3_000 }, (_, i) => user(i * 2)),
+    );
+    // Every statement a read runs on its connection.
+    const inner = store as unknown as {
+      budgetedRead: (rt: string, fn: (q: { query: (...a: unknown[]) => unknown }) => unknown) => unknown;
+    };
+    const read = inner.budgetedRead.bind(store);
+    const sent: string[] = [];
+    vi.spyOn(inner, 'budgetedRead').mockImplementation((rt, fn) =>
+      read(rt, (q) =>
+        fn({
+          query: (...a: unknown[]) => {
+            sent.push(String(a[0]));
+            return (q.query as (...b: unknown[]) => unknown)(...a);
+          },
+        }),
+      ),
+    );
+    for (const by of [undefined, { path: sortPath('userName'), descending: false }]) {
+      const base = { resourceType: 'User', ...(by === undefined ? {} : { sort: by }) };
+      const page = async (start: number) => {
+        const whole = (await store.list(t, { ...base, startIndex: 1, count: 4_000 })).resources;
+        sent.length = 0;
+        const found = await store.list(t, { ...base, startIndex: start, count: 100 });
+        expect(found.resources.map((r) => r.id)).toEqual(whole.slice(start - 1, start + 99).map((r) => r.id));
+        return sent.length;
+      };
+      // The ladder climbed, then found current.
+      await page(2_501);
+      await page(2_301);
+      expect(await page(2_101)).toBe(1);
+      const writes = [
+        () => store.update(t, 'User', created[10]!.id, { ...user(20), change: { type: 'user.updated' } }),
+        () => store.create(t, 'User', user(3)),
+        () => store.update(t, 'User', created[900]!.id, { ...user(1_800), change: { type: 'user.updated' } }),
+      ];
+      for (const [i, write] of writes.entries()) {
+        await write();
+        // The feed since the ladder's version, then the page beside the walk of the gaps.
+        expect(await page(2_001 - i * 97)).toBe(2);
+      }
+    }
+    vi.restoreAllMocks();
+    await store.close();
+  }, 60_000);
+});
+
 describe('postgresStore: a user with its groups', () => {
   it('reads them in the same statement as the user (groups: true), as memberOf gives them', async () => {
     const store = make(schema());
