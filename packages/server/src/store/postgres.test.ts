@@ -173,6 +173,7 @@ describe('postgresStore: a deep page after a write of its own (issue 14)', () =>
         sent.length = 0;
         const found = await store.list(t, { ...base, startIndex: start, count: 100 });
         expect(found.resources.map((r) => r.id)).toEqual(whole.slice(start - 1, start + 99).map((r) => r.id));
+        expect(found.totalResults).toBe(whole.length);
         return sent.length;
       };
       // The ladder climbed, then found current.

@@ -3,7 +3,14 @@ import { isScimError, ScimError } from '@scim/schemas';
 import { overBudget, queryBudget } from './budget.ts';
 import { type ListPosition, Params, postgresDialect, SqlCompiler } from './sql/compile.ts';
 import { climbLadder, type LadderTarget } from './sql/ladder.ts';
-import { finishRepair, gapsSql, planRepair, repairLadder, settleWalk } from './sql/ladder-repair.ts';
+import {
+  finishRepair,
+  gapsSql,
+  type LadderRepair,
+  planRepair,
+  repairLadder,
+  settleWalk,
+} from './sql/ladder-repair.ts';
 import { ListCounts } from './sql/list-counts.ts';
 import { markedRows, PageMarks, PLAIN_SKIP } from './sql/page-marks.ts';
 import { postgresMigrations } from './sql/postgres-schema.ts';
@@ -1167,9 +1174,7 @@ class PostgresScimStore implements PostgresStore {
     const where = `r.tenant = ${t} AND r.resource_type = ${rt}`;
     const countValues = [...params.values];
     const planned = await planRepair(target, this.marks, list, run);
-    const moved = 'done' in planned ? planned.done.count : planned.count;
-    if (moved !== undefined)
-      this.counts.moved(JSON.stringify([where, countValues]), String(moved.from), String(moved.to), moved.rows);
+    this.moveCount(JSON.stringify([where, countValues]), 'done' in planned ? planned.done.count : planned.count);
     if ('done' in planned) return undefined;
     const { plan } = planned;
     const { ladder } = plan;
@@ -1234,9 +1239,20 @@ class PostgresScimStore implements PostgresStore {
     const run = async (sql: string, v: readonly (string | number | null)[]) =>
       (await q.query(sql, [...v])).rows as ResourceRow[];
     const { held, count } = await repairLadder(this.ladderOf(tenant, query), this.marks, list, run);
-    if (count !== undefined && countKey !== undefined)
-      this.counts.moved(countKey, String(count.from), String(count.to), count.rows);
+    if (countKey !== undefined) this.moveCount(countKey, count);
     return held;
+  }
+
+  /**
+   * Moves a list's remembered count (see {@link countOf}) by the rows a repair's feed read says it
+   * gained: from the count's version, when the feed covers it (the ladder's version or later; a
+   * list's pages of other sorts count it at later versions than its ladder's).
+   */
+  private moveCount(key: string, count: LadderRepair['count']): void {
+    const known = count === undefined ? undefined : this.counts.get(key);
+    if (count === undefined || known === undefined) return;
+    const at = Number(known.version);
+    if (at >= count.from && at < count.to) this.counts.moved(key, known.version, String(count.to), count.after(at));
   }
 
   /** Where a list's ladder is climbed (see `sql/ladder.ts`). */

@@ -89,6 +89,23 @@ export function writtenSince(rows: readonly ResourceRow[]): Map<string, Written>
   return out;
 }
 
+/**
+ * How many rows of the list the changes of a feed read (see {@link feedSql}, every change after the
+ * ladder's version) after a version `after` added (negative: removed): those of a resource whose
+ * first change after it is a create (version 1) did not exist then, the others did. @internal
+ */
+export function gainedAfter(rows: readonly ResourceRow[], after: number): number {
+  const seen = new Set<string>();
+  let gained = 0;
+  for (const row of rows) {
+    const r = row as ResourceRow & { change_version?: unknown; cursor?: unknown };
+    if (r.cursor === null || r.cursor === undefined || Number(r.cursor) <= after || seen.has(r.id)) continue;
+    seen.add(r.id);
+    gained += (r.seq === null || r.seq === undefined ? 0 : 1) - (Number(r.change_version) !== 1 ? 1 : 0);
+  }
+  return gained;
+}
+
 /** Compares text as SQLite's BINARY and PostgreSQL's "C" collations do: by code point. */
 function codePoints(a: string, b: string): number {
   const n = Math.min(a.length, b.length);
@@ -295,7 +312,13 @@ export function repairedOffsets(
  */
 export interface LadderRepair {
   readonly held: boolean;
-  readonly count?: { readonly from: number; readonly to: number; readonly rows: number };
+  readonly count?: {
+    readonly from: number;
+    readonly to: number;
+    readonly rows: number;
+    /** The rows gained after a later version (of `from` or after, before `to`): a count of it moves too. */
+    readonly after: (version: number) => number;
+  };
 }
 
 /**
@@ -348,7 +371,7 @@ export async function planRepair(
     if (w.now !== undefined) now++;
     if (w.before) before++;
   }
-  const count = { from: ladder.version, to: version, rows: now - before };
+  const count = { from: ladder.version, to: version, rows: now - before, after: (v: number) => gainedAfter(rows, v) };
   const descending = target.sort === undefined ? undefined : target.sort.descending === true;
   const last = ladder.rungs.length;
   // The rows in the list now, by the gap they seem to be in.
