@@ -1174,7 +1174,10 @@ class PostgresScimStore implements PostgresStore {
     const where = `r.tenant = ${t} AND r.resource_type = ${rt}`;
     const countValues = [...params.values];
     const planned = await planRepair(target, this.marks, list, run);
-    this.moveCount(JSON.stringify([where, countValues]), 'done' in planned ? planned.done.count : planned.count);
+    this.moveCount(
+      JSON.stringify([where, countValues]),
+      'done' in planned ? planned.done.count : planned.count,
+    );
     if ('done' in planned) return undefined;
     const { plan } = planned;
     const { ladder } = plan;
@@ -1223,7 +1226,13 @@ class PostgresScimStore implements PostgresStore {
     // The rung moved as the bounds allow (else the page is read from the repaired ladder).
     if (from < 0 || from + limit > window) return undefined;
     const total = counting.total(first);
-    const read = { list, mark: { offset: at, position: rung, version: plan.version }, lead: 0, offset, limit };
+    const read = {
+      list,
+      mark: { offset: at, position: rung, version: plan.version },
+      lead: 0,
+      offset,
+      limit,
+    };
     const page = markedRows(read, rows.slice(from, from + limit) as ResourceRow[], total, this.marks);
     return page === undefined ? undefined : { rows: page, total, limit, keyset: false };
   }
@@ -1252,7 +1261,8 @@ class PostgresScimStore implements PostgresStore {
     const known = count === undefined ? undefined : this.counts.get(key);
     if (count === undefined || known === undefined) return;
     const at = Number(known.version);
-    if (at >= count.from && at < count.to) this.counts.moved(key, known.version, String(count.to), count.after(at));
+    if (at >= count.from && at < count.to)
+      this.counts.moved(key, known.version, String(count.to), count.after(at));
   }
 
   /** Where a list's ladder is climbed (see `sql/ladder.ts`). */

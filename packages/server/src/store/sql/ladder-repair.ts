@@ -348,7 +348,9 @@ export async function planRepair(
   marks: PageMarks,
   list: string,
   run: Run,
-): Promise<{ readonly done: LadderRepair } | { readonly plan: RepairPlan; readonly count: LadderRepair['count'] }> {
+): Promise<
+  { readonly done: LadderRepair } | { readonly plan: RepairPlan; readonly count: LadderRepair['count'] }
+> {
   const ladder = marks.ladderOf(list);
   if (ladder === undefined) return { done: { held: false } };
   const feed = feedSql(target, ladder.version);
@@ -371,7 +373,12 @@ export async function planRepair(
     if (w.now !== undefined) now++;
     if (w.before) before++;
   }
-  const count = { from: ladder.version, to: version, rows: now - before, after: (v: number) => gainedAfter(rows, v) };
+  const count = {
+    from: ladder.version,
+    to: version,
+    rows: now - before,
+    after: (v: number) => gainedAfter(rows, v),
+  };
   const descending = target.sort === undefined ? undefined : target.sort.descending === true;
   const last = ladder.rungs.length;
   // The rows in the list now, by the gap they seem to be in.
@@ -408,7 +415,12 @@ export type Settled =
  * succeed), `'moved'` (the data changed since the feed was read) or `'tail'` (the counted tail
  * must be walked too); the ladder is untouched but for `'held'` and `'dropped'`. @internal
  */
-export function settleWalk(marks: PageMarks, list: string, plan: RepairPlan, counts: readonly ResourceRow[]): Settled {
+export function settleWalk(
+  marks: PageMarks,
+  list: string,
+  plan: RepairPlan,
+  counts: readonly ResourceRow[],
+): Settled {
   const { ladder, written, came, version } = plan;
   const moved = Number(counts.find((r) => Number((r as { j?: unknown }).j) === -2)?.list_version ?? 0);
   if (moved !== version) return { outcome: 'moved' };
@@ -437,7 +449,10 @@ export async function repairLadder(
   const planned = await planRepair(target, marks, list, run);
   if ('done' in planned) return planned.done;
   const { plan, count } = planned;
-  return { held: await finishRepair(target, marks, list, run, plan), ...(count === undefined ? {} : { count }) };
+  return {
+    held: await finishRepair(target, marks, list, run, plan),
+    ...(count === undefined ? {} : { count }),
+  };
 }
 
 /** Walks the gaps of a plan (see {@link gapsSql}) and settles it ({@link settleWalk}). */
