@@ -135,6 +135,91 @@ describe('postgresStore: a ladder after writes (issue 14)', () => {
   }, 60_000);
 });
 
+describe('postgresStore: a deep page after a write of its own (issue 14)', () => {
+  it('reads the change feed, then the page with the walk of the gaps in one statement: two in all, not counting', async () => {
+    const store = make(schema());
+    await store.open([{ name: 'User' }]);
+    const t = freshTenant();
+    const user = (i: number) => ({
+      data: { userName: `user${String(i).padStart(4, '0')}` },
+      unique: [],
+      change: { type: 'user.created' as const },
+    });
+    const created = await store.createMany!(
+      t,
+      'User',
+      Array.from({ length: 3_000 }, (_, i) => user(i * 2)),
+    );
+    // Every statement a read runs on its connection.
+    const inner = store as unknown as {
+      budgetedRead: (rt: string, fn: (q: { query: (...a: unknown[]) => unknown }) => unknown) => unknown;
+    };
+    const read = inner.budgetedRead.bind(store);
+    const sent: string[] = [];
+    const got: { total_count?: unknown }[][] = [];
+    vi.spyOn(inner, 'budgetedRead').mockImplementation((rt, fn) =>
+      read(rt, (q) =>
+        fn({
+          query: async (...a: unknown[]) => {
+            sent.push(String(a[0]));
+            const out = (await (q.query as (...b: unknown[]) => unknown)(...a)) as { rows: [] };
+            got.push(out.rows);
+            return out;
+          },
+        }),
+      ),
+    );
+    const sorts = [undefined, { path: sortPath('userName'), descending: false }];
+    for (const by of sorts) {
+      const base = { resourceType: 'User', ...(by === undefined ? {} : { sort: by }) };
+      const page = async (start: number) => {
+        const whole = (await store.list(t, { ...base, startIndex: 1, count: 4_000 })).resources;
+        sent.length = 0;
+        const found = await store.list(t, { ...base, startIndex: start, count: 100 });
+        expect(found.resources.map((r) => r.id)).toEqual(whole.slice(start - 1, start + 99).map((r) => r.id));
+        expect(found.totalResults).toBe(whole.length);
+        return sent.length;
+      };
+      // The ladder climbed, then found current.
+      await page(2_501);
+      await page(2_301);
+      expect(await page(2_101)).toBe(1);
+      const writes = [
+        () => store.update(t, 'User', created[10]!.id, { ...user(20), change: { type: 'user.updated' } }),
+        () => store.create(t, 'User', user(3)),
+        () => store.update(t, 'User', created[900]!.id, { ...user(1_800), change: { type: 'user.updated' } }),
+      ];
+      for (const [i, write] of writes.entries()) {
+        await write();
+        // The feed since the ladder's version, then the page beside the walk of the gaps.
+        expect(await page(2_001 - i * 97)).toBe(2);
+      }
+    }
+    // A page of the other sort counted the list after the ladder's version; a write since moves
+    // that count by the feed (its `COUNT(*)` not run: `NULL` beside the rows), not counted again.
+    const [unsorted, byName] = sorts.map((by) => ({
+      resourceType: 'User',
+      ...(by === undefined ? {} : { sort: by }),
+    }));
+    for (const [i, base] of [byName, unsorted].entries()) {
+      await store.update(t, 'User', created[20 + i]!.id, {
+        ...user(40 + 2 * i),
+        change: { type: 'user.updated' },
+      });
+      sent.length = 0;
+      got.length = 0;
+      const found = await store.list(t, { ...base!, startIndex: 1_501, count: 100 });
+      expect(sent.length).toBe(2);
+      expect(got.at(-1)?.[0]?.total_count).toBeNull();
+      const whole = (await store.list(t, { ...base!, startIndex: 1, count: 4_000 })).resources;
+      expect(found.resources.map((r) => r.id)).toEqual(whole.slice(1_500, 1_600).map((r) => r.id));
+      expect(found.totalResults).toBe(whole.length);
+    }
+    vi.restoreAllMocks();
+    await store.close();
+  }, 60_000);
+});
+
 describe('postgresStore: a user with its groups', () => {
   it('reads them in the same statement as the user (groups: true), as memberOf gives them', async () => {
     const store = make(schema());

@@ -1,9 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { isScimError, ScimError } from '@scim/schemas';
 import { overBudget, queryBudget } from './budget.ts';
-import { Params, postgresDialect, SqlCompiler } from './sql/compile.ts';
+import { type ListPosition, Params, postgresDialect, SqlCompiler } from './sql/compile.ts';
 import { climbLadder, type LadderTarget } from './sql/ladder.ts';
-import { repairLadder } from './sql/ladder-repair.ts';
+import {
+  finishRepair,
+  gapsSql,
+  type LadderRepair,
+  planRepair,
+  repairLadder,
+  settleWalk,
+} from './sql/ladder-repair.ts';
 import { ListCounts } from './sql/list-counts.ts';
 import { markedRows, PageMarks, PLAIN_SKIP } from './sql/page-marks.ts';
 import { postgresMigrations } from './sql/postgres-schema.ts';
@@ -1063,10 +1070,14 @@ class PostgresScimStore implements PostgresStore {
     const offset = query.after === undefined ? paged.offset : 0;
     const key = keyset || !useMarks ? undefined : JSON.stringify([where, order, countValues]);
     const list = key !== undefined && PageMarks.fits(key) ? key : undefined;
-    // After a write of this store: the ladder repaired before the page reads from it.
+    // After a write of this store: the ladder repaired before the page reads from it, in the
+    // page's own statement where it can (see `repairedPage`).
     if (list !== undefined && offset > 0 && limit > 0 && this.marks.wroteSince(list)) {
       const count = JSON.stringify([where, countValues]);
-      await this.repairList(q, tenant, query, { list, count });
+      const page =
+        query.filter === undefined ? await this.repairedPage(q, tenant, query, list, offset, limit) : 'again';
+      if (page !== undefined && page !== 'again') return page;
+      if (page === 'again') await this.repairList(q, tenant, query, { list, count });
     }
     const versionSql = `(SELECT cursor FROM ${this.s}.changes WHERE tenant = ${t} ORDER BY cursor DESC LIMIT 1)`;
     const counting = this.countOf(params, where, versionSql, countValues);
@@ -1137,6 +1148,96 @@ class PostgresScimStore implements PostgresStore {
   }
 
   /**
+   * A deep page of an unfiltered list after a write of this store, its ladder repaired on the way
+   * (see `sql/ladder-repair.ts`) in two round trips, not three: the change feed since the ladder's
+   * version, then the walk of the gaps rows came to in the statement of the page. The page is read
+   * from the highest rung at or below it however the repair moves it (every row the feed names now
+   * in the list could have come before it, every row that existed could have left): from that
+   * rung's old offset plus those rows, as many rows more than the page as the feed names, and cut
+   * to the page once the walk gives the rung's offset now. `undefined`: settled (repaired or
+   * dropped) without a page, read it as usual; `'again'`: the ladder untouched, repair it first.
+   */
+  private async repairedPage(
+    q: Queryable,
+    tenant: string,
+    query: ListQuery,
+    list: string,
+    offset: number,
+    limit: number,
+  ): Promise<ListRows | 'again' | undefined> {
+    const target = this.ladderOf(tenant, query);
+    const run = async (sql: string, v: readonly (string | number | null)[]) =>
+      (await q.query(sql, [...v])).rows as ResourceRow[];
+    const params = new Params(true);
+    const t = params.text(tenant);
+    const rt = params.text(query.resourceType);
+    const where = `r.tenant = ${t} AND r.resource_type = ${rt}`;
+    const countValues = [...params.values];
+    const planned = await planRepair(target, this.marks, list, run);
+    this.moveCount(
+      JSON.stringify([where, countValues]),
+      'done' in planned ? planned.done.count : planned.count,
+    );
+    if ('done' in planned) return undefined;
+    const { plan } = planned;
+    const { ladder } = plan;
+    // The highest rung that no repair moves past the page.
+    let k = -1;
+    while (k + 1 < ladder.offsets.length && (ladder.offsets[k + 1] as number) + plan.now <= offset) k++;
+    if (k < 0) {
+      await finishRepair(target, this.marks, list, run, plan);
+      return undefined;
+    }
+    const storage = this.types.get(query.resourceType);
+    const compiler = new SqlCompiler(postgresDialect(this.schema), params, {
+      reference: storage?.referenceAttribute,
+      memberships: this.memberships(),
+      tenant: t,
+      resourceType: rt,
+    });
+    const versionSql = `(SELECT cursor FROM ${this.s}.changes WHERE tenant = ${t} ORDER BY cursor DESC LIMIT 1)`;
+    const counting = this.countOf(params, where, versionSql, countValues);
+    const rung = ladder.rungs[k] as ListPosition;
+    const skip = offset - ((ladder.offsets[k] as number) + plan.now);
+    const window = limit + plan.now + plan.before;
+    const after = compiler.after(query.sort, rung);
+    const walk = gapsSql(target, ladder, plan.came, params);
+    const { rows } = await q.query(
+      pageSql(
+        `${this.s}.resources`,
+        `${where} AND ${after}`,
+        compiler.sort(query.sort),
+        params.rows(window),
+        params.rows(skip),
+        skip > PLAIN_SKIP,
+        compiler.sortColumn(query.sort),
+        `, ${counting.sql} AS total_count, ${versionSql} AS list_version, (SELECT json_agg(w) FROM (${walk.sql}) AS w) AS ladder_walk`,
+      ),
+      params.values,
+    );
+    const first = rows[0] as (ResourceRow & TotalRow & { ladder_walk?: unknown }) | undefined;
+    // No row read, so no walk either: the ladder untouched.
+    if (first === undefined || !Array.isArray(first.ladder_walk)) return 'again';
+    const settled = settleWalk(this.marks, list, plan, first.ladder_walk as ResourceRow[]);
+    if (settled.outcome === 'moved' || settled.outcome === 'tail') return 'again';
+    if (settled.outcome !== 'held' || Number(first.list_version) !== plan.version) return undefined;
+    const at = settled.offsets[k] as number;
+    const from = offset - at - skip;
+    // The rung moved as the bounds allow (else the page is read from the repaired ladder).
+    if (from < 0 || from + limit > window) return undefined;
+    const total = counting.total(first);
+    const read = {
+      list,
+      mark: { offset: at, position: rung, version: plan.version },
+      lead: 0,
+      offset,
+      limit,
+    };
+    const page = markedRows(read, rows.slice(from, from + limit) as ResourceRow[], total, this.marks);
+    return page === undefined ? undefined : { rows: page, total, limit, keyset: false };
+  }
+
+  /**
    * Moves a list's ladder to the data's version after a page found its mark stale (see
    * `sql/ladder-repair.ts`), and the list's remembered count with it (see {@link countOf}), so
    * that the page read again need not count: whether the ladder holds.
@@ -1147,9 +1248,21 @@ class PostgresScimStore implements PostgresStore {
     const run = async (sql: string, v: readonly (string | number | null)[]) =>
       (await q.query(sql, [...v])).rows as ResourceRow[];
     const { held, count } = await repairLadder(this.ladderOf(tenant, query), this.marks, list, run);
-    if (count !== undefined && countKey !== undefined)
-      this.counts.moved(countKey, String(count.from), String(count.to), count.rows);
+    if (countKey !== undefined) this.moveCount(countKey, count);
     return held;
+  }
+
+  /**
+   * Moves a list's remembered count (see {@link countOf}) by the rows a repair's feed read says it
+   * gained: from the count's version, when the feed covers it (the ladder's version or later; a
+   * list's pages of other sorts count it at later versions than its ladder's).
+   */
+  private moveCount(key: string, count: LadderRepair['count']): void {
+    const known = count === undefined ? undefined : this.counts.get(key);
+    if (count === undefined || known === undefined) return;
+    const at = Number(known.version);
+    if (at >= count.from && at < count.to)
+      this.counts.moved(key, known.version, String(count.to), count.after(at));
   }
 
   /** Where a list's ladder is climbed (see `sql/ladder.ts`). */

@@ -66,8 +66,8 @@ FROM (SELECT ${versionColumn(target, t)} AS list_version) AS v LEFT JOIN (
   };
 }
 
-/** What the feed says of one resource written since the ladder's version. */
-interface Written {
+/** What the feed says of one resource written since the ladder's version. @internal */
+export interface Written {
   /** It existed at the ladder's version (its first change since is not a create). */
   readonly before: boolean;
   /** Its position now, when it is in the list. */
@@ -87,6 +87,23 @@ export function writtenSince(rows: readonly ResourceRow[]): Map<string, Written>
     out.set(r.id, r.seq === null || r.seq === undefined ? { before } : { before, now: positionOf(r) });
   }
   return out;
+}
+
+/**
+ * How many rows of the list the changes of a feed read (see {@link feedSql}, every change after the
+ * ladder's version) after a version `after` added (negative: removed): those of a resource whose
+ * first change after it is a create (version 1) did not exist then, the others did. @internal
+ */
+export function gainedAfter(rows: readonly ResourceRow[], after: number): number {
+  const seen = new Set<string>();
+  let gained = 0;
+  for (const row of rows) {
+    const r = row as ResourceRow & { change_version?: unknown; cursor?: unknown };
+    if (r.cursor === null || r.cursor === undefined || Number(r.cursor) <= after || seen.has(r.id)) continue;
+    seen.add(r.id);
+    gained += (r.seq === null || r.seq === undefined ? 0 : 1) - (Number(r.change_version) !== 1 ? 1 : 0);
+  }
+  return gained;
 }
 
 /** Compares text as SQLite's BINARY and PostgreSQL's "C" collations do: by code point. */
@@ -198,9 +215,10 @@ export function gapsSql(
   target: LadderTarget,
   ladder: LadderState,
   came: ReadonlyMap<number, readonly string[]>,
+  params?: Params,
 ): Statement {
   const { postgres, resources: T, sort } = target;
-  const p = new Params(postgres);
+  const p = params ?? new Params(postgres);
   const t = p.text(target.tenant);
   const rt = p.text(target.resourceType);
   const c = new SqlCompiler(target.dialect, p, { tenant: t, resourceType: rt });
@@ -294,7 +312,126 @@ export function repairedOffsets(
  */
 export interface LadderRepair {
   readonly held: boolean;
-  readonly count?: { readonly from: number; readonly to: number; readonly rows: number };
+  readonly count?: {
+    readonly from: number;
+    readonly to: number;
+    readonly rows: number;
+    /** The rows gained after a later version (of `from` or after, before `to`): a count of it moves too. */
+    readonly after: (version: number) => number;
+  };
+}
+
+/**
+ * A repair read up to its walk of the gaps (see {@link planRepair}): the ladder copied, what the
+ * feed named, the gaps rows came to, whether a counted tail may need a walk too, and the data's
+ * version the feed read. @internal
+ */
+export interface RepairPlan {
+  readonly ladder: LadderState;
+  readonly written: ReadonlyMap<string, Written>;
+  readonly came: ReadonlyMap<number, readonly string[]>;
+  readonly tail: boolean;
+  readonly version: number;
+  /** How many of the rows the feed names are in the list now, and how many existed before. */
+  readonly now: number;
+  readonly before: number;
+}
+
+/**
+ * The first half of a repair (see {@link repairLadder}): reads the feed since the ladder's version
+ * (one statement), and either settles the ladder at once (`done`: current already, too many
+ * changes, nothing to walk) or says which gaps to walk (`plan`, with the feed's move of the list's
+ * count) for {@link settleWalk}. @internal
+ */
+export async function planRepair(
+  target: LadderTarget,
+  marks: PageMarks,
+  list: string,
+  run: Run,
+): Promise<
+  { readonly done: LadderRepair } | { readonly plan: RepairPlan; readonly count: LadderRepair['count'] }
+> {
+  const ladder = marks.ladderOf(list);
+  if (ladder === undefined) return { done: { held: false } };
+  const feed = feedSql(target, ladder.version);
+  const rows = await run(feed.sql, feed.values);
+  const version = Number((rows[0] as { list_version?: unknown } | undefined)?.list_version ?? 0);
+  if (version === ladder.version) {
+    marks.repaired(list, ladder, version, ladder.offsets, ladder.tail);
+    return { done: { held: true } };
+  }
+  // A read of older data than the ladder's (a reader behind the writer): nothing to repair.
+  if (version < ladder.version) return { done: { held: false } };
+  const written = writtenSince(rows);
+  if (written === undefined) {
+    marks.dropLadder(list, version);
+    return { done: { held: false } };
+  }
+  let now = 0;
+  let before = 0;
+  for (const w of written.values()) {
+    if (w.now !== undefined) now++;
+    if (w.before) before++;
+  }
+  const count = {
+    from: ladder.version,
+    to: version,
+    rows: now - before,
+    after: (v: number) => gainedAfter(rows, v),
+  };
+  const descending = target.sort === undefined ? undefined : target.sort.descending === true;
+  const last = ladder.rungs.length;
+  // The rows in the list now, by the gap they seem to be in.
+  const came = new Map<number, string[]>();
+  for (const [id, w] of written) {
+    if (w.now === undefined) continue;
+    const gap = gapOf(ladder.rungs, w.now, descending);
+    came.set(gap, [...(came.get(gap) ?? []), id]);
+  }
+  // A counted tail is walked too when a row that existed may have left it: at once when no gap
+  // before it is walked, else only when the gaps walked do not find every row that left.
+  const tail = ladder.tail !== undefined && !came.has(last) && before > 0;
+  if (tail && came.size === 0) came.set(last, []);
+  if (came.size === 0) {
+    // None in the list now: rows created and deleted since move no rung; a row deleted is lost.
+    if (before > 0) {
+      marks.dropLadder(list, version);
+      return { done: { held: false, count } };
+    }
+    marks.repaired(list, ladder, version, ladder.offsets, ladder.tail);
+    return { done: { held: true, count } };
+  }
+  return { plan: { ladder, written, came, tail, version, now, before }, count };
+}
+
+/** What {@link settleWalk} made of a walk. @internal */
+export type Settled =
+  | { readonly outcome: 'held'; readonly offsets: readonly number[] }
+  | { readonly outcome: 'dropped' | 'moved' | 'tail' };
+
+/**
+ * Settles a planned repair from the rows of its walk ({@link gapsSql} on `plan.came`): `'held'`
+ * with the rungs' new offsets (the ladder moved to the plan's version), `'dropped'` (no repair can
+ * succeed), `'moved'` (the data changed since the feed was read) or `'tail'` (the counted tail
+ * must be walked too); the ladder is untouched but for `'held'` and `'dropped'`. @internal
+ */
+export function settleWalk(
+  marks: PageMarks,
+  list: string,
+  plan: RepairPlan,
+  counts: readonly ResourceRow[],
+): Settled {
+  const { ladder, written, came, version } = plan;
+  const moved = Number(counts.find((r) => Number((r as { j?: unknown }).j) === -2)?.list_version ?? 0);
+  if (moved !== version) return { outcome: 'moved' };
+  const repaired = repairedOffsets(ladder, written, came, counts, version);
+  if (repaired === undefined) {
+    if (plan.tail && !came.has(ladder.rungs.length)) return { outcome: 'tail' };
+    marks.dropLadder(list, version);
+    return { outcome: 'dropped' };
+  }
+  marks.repaired(list, ladder, version, repaired.offsets, repaired.tail);
+  return { outcome: 'held', offsets: repaired.offsets };
 }
 
 /**
@@ -309,92 +446,44 @@ export async function repairLadder(
   list: string,
   run: Run,
 ): Promise<LadderRepair> {
-  const ladder = marks.ladderOf(list);
-  if (ladder === undefined) return { held: false };
-  const feed = feedSql(target, ladder.version);
-  const rows = await run(feed.sql, feed.values);
-  const version = Number((rows[0] as { list_version?: unknown } | undefined)?.list_version ?? 0);
-  if (version === ladder.version) {
-    marks.repaired(list, ladder, version, ladder.offsets, ladder.tail);
-    return { held: true };
-  }
-  // A read of older data than the ladder's (a reader behind the writer): nothing to repair.
-  if (version < ladder.version) return { held: false };
-  const written = writtenSince(rows);
-  if (written === undefined) {
-    marks.dropLadder(list, version);
-    return { held: false };
-  }
-  let gained = 0;
-  for (const w of written.values()) gained += (w.now === undefined ? 0 : 1) - (w.before ? 1 : 0);
-  const count = { from: ladder.version, to: version, rows: gained };
-  return { held: await moveLadder(target, marks, list, run, ladder, written, version), count };
+  const planned = await planRepair(target, marks, list, run);
+  if ('done' in planned) return planned.done;
+  const { plan, count } = planned;
+  return {
+    held: await finishRepair(target, marks, list, run, plan),
+    ...(count === undefined ? {} : { count }),
+  };
 }
 
-/**
- * Walks the gaps rows came to (see {@link gapsSql}) and gives the rungs' offsets after the writes
- * ({@link repairedOffsets}), or `'moved'` when the data changed since the feed was read (the next
- * page tries again).
- */
+/** Walks the gaps of a plan (see {@link gapsSql}) and settles it ({@link settleWalk}). */
 async function walkGaps(
-  target: LadderTarget,
-  ladder: LadderState,
-  written: ReadonlyMap<string, Written>,
-  came: ReadonlyMap<number, readonly string[]>,
-  version: number,
-  run: Run,
-): Promise<ReturnType<typeof repairedOffsets> | 'moved'> {
-  const gaps = gapsSql(target, ladder, came);
-  const counts = await run(gaps.sql, gaps.values);
-  const moved = Number(counts.find((r) => Number((r as { j?: unknown }).j) === -2)?.list_version ?? 0);
-  return moved === version ? repairedOffsets(ladder, written, came, counts, version) : 'moved';
-}
-
-/** The second half of {@link repairLadder}: the gaps walked, the ladder moved or dropped. */
-async function moveLadder(
   target: LadderTarget,
   marks: PageMarks,
   list: string,
   run: Run,
-  ladder: LadderState,
-  written: ReadonlyMap<string, Written>,
-  version: number,
+  plan: RepairPlan,
+): Promise<Settled> {
+  const gaps = gapsSql(target, plan.ladder, plan.came);
+  return settleWalk(marks, list, plan, await run(gaps.sql, gaps.values));
+}
+
+/**
+ * The second half of {@link repairLadder}: the gaps of a plan ({@link planRepair}) walked (the
+ * counted tail too, when the first walk leaves a row that left unfound), the ladder moved or
+ * dropped; whether it holds. @internal
+ */
+export async function finishRepair(
+  target: LadderTarget,
+  marks: PageMarks,
+  list: string,
+  run: Run,
+  plan: RepairPlan,
 ): Promise<boolean> {
-  // The rows in the list now, by the gap they seem to be in.
-  const last = ladder.rungs.length;
-  const descending = target.sort === undefined ? undefined : target.sort.descending === true;
-  const came = new Map<number, string[]>();
-  for (const [id, w] of written) {
-    if (w.now === undefined) continue;
-    const gap = gapOf(ladder.rungs, w.now, descending);
-    came.set(gap, [...(came.get(gap) ?? []), id]);
-  }
-  const existed = [...written.values()].some((w) => w.before);
-  // A counted tail is walked too when a row that existed may have left it: at once when no gap
-  // before it is walked, else only when the gaps walked do not find every row that left.
-  const tail = ladder.tail !== undefined && !came.has(last) && existed;
-  if (tail && came.size === 0) came.set(last, []);
-  if (came.size === 0) {
-    // None in the list now: rows created and deleted since move no rung; a row deleted is lost.
-    if (existed) {
-      marks.dropLadder(list, version);
-      return false;
-    }
-    marks.repaired(list, ladder, version, ladder.offsets, ladder.tail);
-    return true;
-  }
-  let walked = await walkGaps(target, ladder, written, came, version, run);
-  if (walked === 'moved') return false;
-  if (walked === undefined && tail && !came.has(last)) {
-    came.set(last, []);
-    walked = await walkGaps(target, ladder, written, came, version, run);
-    if (walked === 'moved') return false;
-  }
-  const repaired = walked;
-  if (repaired === undefined) {
-    marks.dropLadder(list, version);
-    return false;
-  }
-  marks.repaired(list, ladder, version, repaired.offsets, repaired.tail);
-  return true;
+  const first = await walkGaps(target, marks, list, run, plan);
+  // 'moved': the data changed since the feed was read; the next page tries again.
+  if (first.outcome !== 'tail') return first.outcome === 'held';
+  const came = new Map(plan.came);
+  came.set(plan.ladder.rungs.length, []);
+  const second = await walkGaps(target, marks, list, run, { ...plan, came });
+  return second.outcome === 'held';
 }
