@@ -303,7 +303,7 @@ export function createScimHandler(options: ScimServerOptions): ScimHandler {
     const body = async (limit = config.maxBodyBytes) =>
       bodyOverride !== undefined
         ? bodyOverride.value
-        : readJson(request, limit, config.maxDepth, () => restartSlice(ctx));
+        : readJson(request, limit, config.maxDepth, (chars) => restartSlice(ctx, chars));
     // A resource write's body, holding only strings a store keeps (each Bulk operation's is checked
     // when it runs, so that one bad operation fails alone).
     const written = async () => {
