@@ -248,6 +248,35 @@ describe('a large write starts its big steps on slices of their own', () => {
     expect(w.between()).toBe(1);
   });
 
+  test("a large Bulk request's small operations go on without a turn", async () => {
+    const w = watched();
+    const h = harness({ limits: { bulk: { maxOperations: 1000 } } }, w.store);
+    const user: Body = await h.createUser('small');
+    setSliceMs(60_000);
+    const Operations = [
+      ...Array.from({ length: 200 }, (_, i) => ({
+        method: 'POST',
+        path: '/Users',
+        bulkId: `u${i}`,
+        data: { schemas: [URN.User], userName: `bulk-${i}@example.org` },
+      })),
+      {
+        method: 'PATCH',
+        path: `/Users/${user.id}`,
+        data: { schemas: [URN.PatchOp], Operations: [{ op: 'replace', path: 'displayName', value: 'x' }] },
+      },
+    ];
+    const body = { schemas: [URN.BulkRequest], Operations };
+    expect(JSON.stringify(body).length).toBeGreaterThanOrEqual(LARGE_CHARS);
+    const spinner = spin();
+    w.counting(spinner);
+    const done = await h.call('POST', '/Bulk', body);
+    spinner.stop();
+    expect(done.status).toBe(200);
+    expect(done.body.Operations.at(-1).status).toBe('200');
+    expect(w.between()).toBe(0);
+  });
+
   test('a large POST: a turn before the store write', async () => {
     const w = watched();
     const h = harness({}, w.store);
