@@ -7,7 +7,8 @@ import type { RequestContext } from './context.ts';
 /**
  * How long (ms) a request runs on the event loop before it lets other work run at its next step.
  * Small requests finish within it and never wait. Short, because a pause is decided before the
- * step it precedes: a request that ran 0.9 ms goes on into its store write of 4 ms.
+ * step it precedes: a request that ran 0.9 ms goes on into its next step (a large write's big
+ * steps get a turn of their own: {@link pauseBefore}).
  * @internal
  */
 export const SLICE_MS = 1;
