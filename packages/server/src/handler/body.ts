@@ -120,17 +120,17 @@ export function checkContentType(request: BodySource): void {
 
 /**
  * Reads, size-checks and parses a JSON body; `arrived` is called once the whole body is in, before
- * it is parsed.
+ * it is parsed, with its length in characters.
  * @internal
  */
 export async function readJson(
   request: BodySource,
   maxBytes: number,
   maxDepth: number,
-  arrived?: () => void,
+  arrived?: (chars: number) => void,
 ): Promise<unknown> {
   checkContentType(request);
   const text = await readText(request, maxBytes);
-  arrived?.();
+  arrived?.(text.length);
   return parseJson(text, maxDepth);
 }

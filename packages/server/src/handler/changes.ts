@@ -10,6 +10,7 @@ import type { ServedType } from './config.ts';
 import type { RequestContext } from './context.ts';
 import type { MemberMoves } from './members.ts';
 import { render } from './representation.ts';
+import { isLarge, pauseBefore } from './slices.ts';
 import { isObject, type Json } from './stored.ts';
 
 /** An entry of the change feed, as a store records it with the write. @internal */
@@ -101,7 +102,9 @@ export function feedRecord(
 }
 
 /**
- * Tells the hooks about a committed write (a hook that throws is logged; the write stands).
+ * Tells the hooks about a committed write (a hook that throws is logged; the write stands). The
+ * resource is rendered for them only when there are hooks, on a slice of its own when the write
+ * was large (it runs right after the store's write).
  * @internal
  */
 export async function announce(
@@ -110,6 +113,9 @@ export async function announce(
   action: CommittedChange['action'],
   written: Written,
 ): Promise<void> {
+  const { hooks } = ctx.config.options;
+  if (hooks === undefined || Object.values(hooks).every((hook) => hook === undefined)) return;
+  await pauseBefore(ctx, isLarge(ctx, written.stored.rendering));
   const change: CommittedChange = {
     kind: type.kind,
     action,

@@ -299,15 +299,17 @@ export function createScimHandler(options: ScimServerOptions): ScimHandler {
     parts: readonly string[],
     bodyOverride?: { readonly value: unknown },
   ): Promise<Reply> => {
-    // Once the body has arrived, the request's work on the event loop starts (slices.ts).
-    const body = async (limit = config.maxBodyBytes) =>
+    // Once the body has arrived, the request's work on the event loop starts (slices.ts); a
+    // resource write's large body makes its steps large (not a Bulk request's: its operations are
+    // each their own write).
+    const body = async (limit = config.maxBodyBytes, write = false) =>
       bodyOverride !== undefined
         ? bodyOverride.value
-        : readJson(request, limit, config.maxDepth, () => restartSlice(ctx));
+        : readJson(request, limit, config.maxDepth, (chars) => restartSlice(ctx, write ? chars : 0));
     // A resource write's body, holding only strings a store keeps (each Bulk operation's is checked
     // when it runs, so that one bad operation fails alone).
     const written = async () => {
-      const value = await body();
+      const value = await body(config.maxBodyBytes, true);
       checkText(value);
       await pause(ctx);
       return value;

@@ -15,7 +15,7 @@ import {
 } from '@scim/protocol';
 import { ScimError } from '@scim/schemas';
 import type { PipelineRequest, Reply } from '../pipeline.ts';
-import type { CreateInput, StoredResource } from '../store/types.ts';
+import type { CreateInput, StoredResource, UpdateInput } from '../store/types.ts';
 import { announce, feedRecord, patchChanges, topLevelChanges, type Written } from './changes.ts';
 import type { ServedType } from './config.ts';
 import { retrying, type WriteTarget } from './conflicts.ts';
@@ -41,7 +41,7 @@ import {
   withGroups,
 } from './representation.ts';
 import { empty, scimText } from './respond.ts';
-import { pause } from './slices.ts';
+import { isLarge, pause, pauseBefore } from './slices.ts';
 import { toBody, toData, uniqueKeys } from './stored.ts';
 import { checkImmutable, checkRequired, parseCreate, parseReplace } from './validation.ts';
 
@@ -121,6 +121,7 @@ export async function prepareCreate(
   body: unknown,
 ): Promise<PreparedCreate> {
   const parsed = parseCreate(ctx, type, body);
+  await pause(ctx);
   const members = await listedMembers(ctx, type, '', parsed);
   const memberDisplay = memberLabels(ctx, type, body);
   const data = toData(type, type.policies.onCreate(toData(type, parsed)));
@@ -128,6 +129,7 @@ export async function prepareCreate(
   checkWritable(ctx.config, type, data);
   const changes = topLevelChanges({}, data);
   const added = members ?? [];
+  await pause(ctx);
   const input: CreateInput = {
     data,
     unique: uniqueKeys(type, data),
@@ -147,7 +149,8 @@ export async function createResource(
   params: QueryParams,
 ): Promise<Reply> {
   const { input, changes, added } = await prepareCreate(ctx, type, body);
-  await pause(ctx);
+  // A large store write starts a slice of its own (slices.ts).
+  await pauseBefore(ctx, isLarge(ctx, input.rendering));
   const stored = await ctx.store.create(ctx.tenant, type.name, input);
   await announce(ctx, type, 'created', { stored, changes, added, removed: [] });
   await pause(ctx);
@@ -165,6 +168,7 @@ export async function replaceResource(
 ): Promise<Reply> {
   const ifMatch = ifMatchOf(request);
   const parsed = parseReplace(ctx, type, id, body);
+  await pause(ctx);
   const members = await listedMembers(ctx, type, id, parsed);
   const display = memberLabels(ctx, type, body);
   const result = await retrying(target(ctx, type, id), ifMatch !== undefined, async (): Promise<Written> => {
@@ -178,14 +182,16 @@ export async function replaceResource(
     const { added, removed, delta } = replaceMembers(ctx, current.members, members, display);
     notSelf(type, id, members ?? []);
     await pause(ctx);
-    const stored = await ctx.store.update(ctx.tenant, type.name, id, {
+    const input: UpdateInput = {
       data,
       unique: uniqueKeys(type, data),
       change: feedRecord(type, 'updated', changes, added, removed),
       ...renderedAs(type, data),
       ifVersion: current.version,
       ...(delta === undefined ? {} : { members: delta }),
-    });
+    };
+    await pauseBefore(ctx, isLarge(ctx, input.rendering));
+    const stored = await ctx.store.update(ctx.tenant, type.name, id, input);
     return { stored, changes, added, removed };
   });
   await announce(ctx, type, 'updated', result);
@@ -207,6 +213,8 @@ export async function patchResource(
   const result = await retrying(target(ctx, type, id), ifMatch !== undefined, async () => {
     const current = await load(ctx, type, id, false);
     checkIfMatch(ifMatch, weakETag(current.version));
+    // The PATCH engine on a large body or resource starts a slice of its own, after the read.
+    await pauseBefore(ctx, isLarge(ctx, current.rendering));
     const patched = applyPatch(toBody(type, current), body, type.schema, {
       profile: ctx.config.profile,
       deferred,
@@ -227,7 +235,7 @@ export async function patchResource(
     if (!dataChanged && delta?.removeAll !== true && added.length + removed.length === 0)
       return unchanged(current);
     await pause(ctx);
-    const stored = await ctx.store.update(ctx.tenant, type.name, id, {
+    const input: UpdateInput = {
       data,
       unique: uniqueKeys(type, data),
       change: feedRecord(type, 'updated', changes, added, removed),
@@ -236,7 +244,9 @@ export async function patchResource(
       ...(ifMatch !== undefined || dataChanged ? { ifVersion: current.version } : {}),
       ...(dataChanged ? renderedAs(type, data) : { membersOnly: true }),
       ...(delta === undefined ? {} : { members: delta }),
-    });
+    };
+    await pauseBefore(ctx, isLarge(ctx, input.rendering));
+    const stored = await ctx.store.update(ctx.tenant, type.name, id, input);
     return { stored, changes, added, removed, wrote: true };
   });
   if (result.wrote) await announce(ctx, type, 'updated', result);
