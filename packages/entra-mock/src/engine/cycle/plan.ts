@@ -242,8 +242,7 @@ export function planGroups(ctx: CycleContext, entitlements: Entitlements): void 
       else if (link) state.groups.delete(groupId);
       continue;
     }
-    const assignedOk =
-      config.scope === 'all' || entitled(config, entitlements.assigned.get(groupId) ?? []);
+    const assignedOk = config.scope === 'all' || entitled(config, entitlements.assigned.get(groupId) ?? []);
     const filtersOk = isInScope(state.groupFilters, groupSource(group));
     if (assignedOk && filtersOk) ctx.groupPlans.push({ kind: 'provision', groupId, group });
     else if (link && actions.delete && !options.skipOutOfScopeDeletions)
