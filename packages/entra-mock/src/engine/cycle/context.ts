@@ -3,7 +3,6 @@ import type { ProvisioningInitiator } from '../../logs/types.ts';
 import type { EntraGroup, EntraUser } from '../../tenant/types.ts';
 import type { JobConfig } from '../config.ts';
 import type { ScimDialect } from '../dialect.ts';
-import type { Entitlements } from '../entitlement.ts';
 import { escrow, type JobState } from '../job.ts';
 import type { Journal } from '../journal.ts';
 import type { Failure, Target } from '../target.ts';
@@ -61,13 +60,13 @@ export interface CycleContext {
   readonly summary: ProvisioningCycleSummary;
   /** The tenant's change sequence when the cycle started: the next watermark. */
   readonly startSequence: number;
-  readonly entitlements: Entitlements;
   /** Users and groups in the tenant's recycle bin. */
   readonly deletedUsers: Set<string>;
   readonly deletedGroups: Set<string>;
-  /** The candidates: the objects the cycle evaluates. */
+  /** The candidates: the objects the cycle evaluates (emptied once they are planned). */
   readonly userIds: Set<string>;
   readonly groupIds: Set<string>;
+  /** What the cycle does to each user, in order; the user export phase empties it as it goes. */
   readonly userPlans: UserPlan[];
   readonly groupPlans: GroupPlan[];
   /** Disables and deletes planned, and whether the accidental deletion threshold holds them back. */
@@ -83,8 +82,7 @@ export interface CycleContext {
   referenceFailures: number;
   /** A failure that quarantines the job at once; the cycle stops. */
   credentialFailure: Failure | null;
-  /** Users created, and users whose export was attempted, this cycle. */
-  readonly createdUsers: Set<string>;
+  /** Users whose export was attempted this cycle (the references phase goes through them). */
   readonly touchedUsers: Set<string>;
   /** Target ids of users deleted this cycle. */
   readonly removedTargets: Set<string>;

@@ -1,7 +1,6 @@
 // One cycle, phase by phase: plan, export users, references, export groups, finish.
 import type { ProvisioningObjectSummary } from '../../logs/types.ts';
 import type { JobConfig } from '../config.ts';
-import { indexEntitlements } from '../entitlement.ts';
 import { type JobState, jobStatus } from '../job.ts';
 import { createJournal, SERVICE_INITIATOR } from '../journal.ts';
 import type { Target } from '../target.ts';
@@ -51,7 +50,6 @@ export async function runCycle(
       status: 'Active',
     },
     startSequence: tenant.sequence,
-    entitlements: indexEntitlements(config),
     deletedUsers: new Set(tenant.listDeletedItems('user').map((i) => i.object.id)),
     deletedGroups: new Set(tenant.listDeletedItems('group').map((i) => i.object.id)),
     userIds: new Set(),
@@ -66,7 +64,6 @@ export async function runCycle(
     failures: 0,
     referenceFailures: 0,
     credentialFailure: null,
-    createdUsers: new Set(),
     touchedUsers: new Set(),
     removedTargets: new Set(),
     linkedTargets: {},
@@ -80,6 +77,8 @@ export async function runCycle(
   });
   await exportUsers(ctx);
   await exportReferences(ctx);
+  // Each phase's lists of users (as many as the tenant has) are let go of once it is done.
+  ctx.touchedUsers.clear();
   await exportGroups(ctx);
   if (onDemand) ctx.summary.status = jobStatus(state).code;
   else finishCycle(ctx);
