@@ -458,7 +458,9 @@ type GroupCells = [string, string, string | null][];
 function groupsOf(cells: GroupCells | undefined): { groups?: StoredMember[] } {
   if (cells === undefined) return {};
   return {
-    groups: cells.map(([value, type, display]) => toMember({ member_id: value, resource_type: type, display })),
+    groups: cells.map(([value, type, display]) =>
+      toMember({ member_id: value, resource_type: type, display }),
+    ),
   };
 }
 
