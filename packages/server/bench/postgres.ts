@@ -14,7 +14,11 @@
  *   BENCH_PG_BASELINE=src/store/postgres-before.ts ... bench/postgres.ts
  *     # also an earlier store side by side: git show <commit>:packages/server/src/store/postgres.ts
  *     # > src/store/postgres-before.ts (the copy imports its siblings, so keep it beside them)
+ *   BENCH_PG_BASELINE_SERVER=.base/bench/servers/postgres.ts ... bench/postgres.ts
+ *     # also the whole server of an earlier commit (handler and store) side by side:
+ *     # mkdir .base && git archive <commit> src bench | tar -x -C .base (in packages/server)
  *   BENCH_PG_ONLY_SIDE_BY_SIDE=1 ... bench/postgres.ts    # the first table only
+ *   BENCH_PG_CASES=PATCH ... bench/postgres.ts    # only the cases whose name contains it
  *
  * PostgreSQL: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test), schema
  * `bench_<users>` (created and loaded on the first run, reused after). Skipped, with a note, when
@@ -24,7 +28,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { cpuMicros, type ReadyMessage, TOKEN, USERS } from './servers/common.ts';
@@ -57,7 +61,7 @@ async function forkServer<T extends { ready?: boolean }>(
   file: string,
   env: Record<string, string>,
 ): Promise<{ child: ChildProcess; message: T }> {
-  const child = fork(join(import.meta.dirname, 'servers', file), [], {
+  const child = fork(resolve(import.meta.dirname, 'servers', file), [], {
     execArgv: ['--conditions=@scim/source', '--expose-gc', '--no-warnings'],
     env: { ...process.env, BENCH_USERS: String(USERS), ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -111,6 +115,8 @@ interface Case {
   readonly method: 'GET' | 'POST' | 'PATCH';
   readonly path: (s: Server) => string;
   readonly body?: (s: Server, n: number) => unknown;
+  /** The path of the `n`-th request, when they differ (else `path`). */
+  readonly pathOf?: (s: Server, n: number) => string;
 }
 
 const patchOp = (op: string, path: string, value?: unknown) => ({
@@ -119,7 +125,7 @@ const patchOp = (op: string, path: string, value?: unknown) => ({
 });
 const filterName = `user${String(Math.floor(USERS / 3)).padStart(6, '0')}@example.com`;
 
-const cases: readonly Case[] = [
+const allCases: readonly Case[] = [
   { name: 'GET /Users/{id}', method: 'GET', path: (s) => `/Users/${s.info.userId}` },
   {
     name: 'GET /Users?filter=userName eq',
@@ -144,6 +150,14 @@ const cases: readonly Case[] = [
     body: (_s, n) => patchOp('replace', 'displayName', `Name ${n}`),
   },
   {
+    // Each request another user (of 5,000): no PATCH waits behind another of its resource.
+    name: 'PATCH /Users/{id}, a different user each (replace displayName)',
+    method: 'PATCH',
+    path: (s) => `/Users/${s.info.spareUserIds[0]}`,
+    pathOf: (s, n) => `/Users/${s.info.spareUserIds[Math.abs(n) % s.info.spareUserIds.length]}`,
+    body: (_s, n) => patchOp('replace', 'displayName', `Name ${n}`),
+  },
+  {
     name: 'PATCH member, 10-member group',
     method: 'PATCH',
     path: (s) => `/Groups/${s.info.smallGroupId}`,
@@ -156,6 +170,9 @@ const cases: readonly Case[] = [
     },
   },
 ];
+
+const only = process.env.BENCH_PG_CASES;
+const cases = only === undefined ? allCases : allCases.filter((c) => c.name.includes(only));
 
 interface Measured {
   readonly rps: number;
@@ -229,10 +246,14 @@ async function cannon(s: Server, c: Case, seconds: number, counter: { n: number 
       : {
           requests: [
             {
-              setupRequest: (request: autocannon.Request) => ({
-                ...request,
-                body: JSON.stringify(c.body!(s, counter.n++)),
-              }),
+              setupRequest: (request: autocannon.Request) => {
+                const n = counter.n++;
+                const path =
+                  c.pathOf === undefined
+                    ? {}
+                    : { path: new globalThis.URL(`${s.base}${c.pathOf(s, n)}`).pathname };
+                return { ...request, ...path, body: JSON.stringify(c.body!(s, n)) };
+              },
             },
           ],
         }),
@@ -336,6 +357,19 @@ if (BASELINE !== undefined) {
     }),
   );
 }
+const BASELINE_SERVER = process.env.BENCH_PG_BASELINE_SERVER;
+if (BASELINE_SERVER !== undefined) {
+  // The earlier server on both stores: its SQLite beside today's too.
+  extras.push(
+    await start(`PostgreSQL, before (${BASELINE_SERVER})`, resolve(BASELINE_SERVER), {
+      BENCH_PG_POOL: String(POOL),
+    }),
+    await start(
+      `SQLite, before (${join(dirname(BASELINE_SERVER), 'ours.ts')})`,
+      resolve(dirname(BASELINE_SERVER), 'ours.ts'),
+    ),
+  );
+}
 const sideBySide: string[] = [];
 const cpuRows: string[] = [];
 /** CPU per request: the server's, its database backends', the sum, and the sum over SQLite's. */
@@ -353,10 +387,10 @@ for (const c of cases) {
   process.stderr.write(`side by side, ${c.name}: done\n`);
 }
 const cpuHeader = [
-  '| case | SQLite server | PostgreSQL: server + database = sum (/ SQLite) | synchronous_commit off |',
-  BASELINE === undefined ? '' : ` the store before (${BASELINE}) |`,
+  '| case | SQLite server | PostgreSQL: server + database = sum (/ SQLite) |',
+  ...extras.map((e) => ` ${e.name.replace('PostgreSQL, ', '')} |`),
 ].join('');
-const cpuRule = `|---|---:|---:|---:|${BASELINE === undefined ? '' : '---:|'}`;
+const cpuRule = `|---|---:|---:|${extras.map(() => '---:|').join('')}`;
 const printCpu = () => {
   console.log(
     '\nCPU time per request, µs (/proc: the server process, and the PostgreSQL backends of its pool; medians)\n',
@@ -365,10 +399,10 @@ const printCpu = () => {
   for (const row of cpuRows) console.log(row);
 };
 const sideHeader = [
-  '| case | SQLite req/s | PostgreSQL req/s | SQLite / PostgreSQL | PostgreSQL, synchronous_commit off | SQLite / it |',
-  BASELINE === undefined ? '' : ` PostgreSQL, the store before (${BASELINE}) | SQLite / it |`,
+  '| case | SQLite req/s | PostgreSQL req/s | SQLite / PostgreSQL |',
+  ...extras.map((e) => ` ${e.name} | SQLite / it |`),
 ].join('');
-const sideRule = `|---|---:|---:|---:|---:|---:|${BASELINE === undefined ? '' : '---:|---:|'}`;
+const sideRule = `|---|---:|---:|---:|${extras.map(() => '---:|---:|').join('')}`;
 await stop(sqlite);
 for (const s of extras) await stop(s);
 if (process.env.BENCH_PG_ONLY_SIDE_BY_SIDE === '1') {

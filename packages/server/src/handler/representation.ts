@@ -201,7 +201,11 @@ export async function respondWith(
   if (stored.members === undefined && wantsMembers(type, params)) {
     full = (await ctx.store.get(ctx.tenant, type.name, stored.id, { members: true })) ?? stored;
   }
-  const groups = await withGroups(ctx, type, stored.id, params, false);
+  // The groups the store read with the write, when it did (see `UpdateInput.groups`).
+  const groups =
+    stored.groups !== undefined && wantsGroups(ctx, type, params, false)
+      ? stored.groups
+      : await withGroups(ctx, type, stored.id, params, false);
   return scimText(status, renderText(ctx, type, full, params, groups), {
     etag: weakETag(full.version),
     ...extra,

@@ -66,6 +66,14 @@ function renderedAs(type: ServedType, data: Record<string, unknown>): { renderin
   return rendering === undefined ? {} : { rendering };
 }
 
+/**
+ * `groups: true` for a write whose answer returns a user's groups: the store may read them with
+ * the write (see `UpdateInput.groups`).
+ */
+function groupsWith(ctx: RequestContext, type: ServedType, params: QueryParams): { groups?: true } {
+  return wantsGroups(ctx, type, params, false) ? { groups: true } : {};
+}
+
 /** Reads resource `id`, or answers 404. */
 async function load(
   ctx: RequestContext,
@@ -189,6 +197,7 @@ export async function replaceResource(
       ...renderedAs(type, data),
       ifVersion: current.version,
       ...(delta === undefined ? {} : { members: delta }),
+      ...groupsWith(ctx, type, params),
     };
     await pauseBefore(ctx, isLarge(ctx, input.rendering));
     const stored = await ctx.store.update(ctx.tenant, type.name, id, input);
@@ -210,6 +219,7 @@ export async function patchResource(
 ): Promise<Reply> {
   const ifMatch = ifMatchOf(request);
   const deferred = type.referenceAttribute === undefined ? [] : [type.referenceAttribute];
+  const bodyless = type.kind === 'group' || (type.kind === 'user' && ctx.config.userPatchStatus === 204);
   const result = await retrying(target(ctx, type, id), ifMatch !== undefined, async () => {
     const current = await load(ctx, type, id, false);
     checkIfMatch(ifMatch, weakETag(current.version));
@@ -244,6 +254,7 @@ export async function patchResource(
       ...(ifMatch !== undefined || dataChanged ? { ifVersion: current.version } : {}),
       ...(dataChanged ? renderedAs(type, data) : { membersOnly: true }),
       ...(delta === undefined ? {} : { members: delta }),
+      ...(bodyless ? {} : groupsWith(ctx, type, params)),
     };
     await pauseBefore(ctx, isLarge(ctx, input.rendering));
     const stored = await ctx.store.update(ctx.tenant, type.name, id, input);
@@ -251,9 +262,7 @@ export async function patchResource(
   });
   if (result.wrote) await announce(ctx, type, 'updated', result);
   const etag = weakETag(result.stored.version);
-  if (type.kind === 'group' || (type.kind === 'user' && ctx.config.userPatchStatus === 204)) {
-    return empty(204, { etag });
-  }
+  if (bodyless) return empty(204, { etag });
   await pause(ctx);
   return respondWith(ctx, type, result.stored, 200, params);
 }

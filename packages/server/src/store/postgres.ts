@@ -465,6 +465,19 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   return new PostgresScimStore(options, schema);
 }
 
+/** A resource's groups as a statement returns them: `[id, resource type, label]` each. */
+type GroupCells = [string, string, string | null][];
+
+/** `groups` of a stored resource from a statement's `groups` column, if it had one. */
+function groupsOf(cells: GroupCells | undefined): { groups?: StoredMember[] } {
+  if (cells === undefined) return {};
+  return {
+    groups: cells.map(([value, type, display]) =>
+      toMember({ member_id: value, resource_type: type, display }),
+    ),
+  };
+}
+
 /** A budget in whole milliseconds, as `statement_timeout` takes it (at least 1: 0 would be none). */
 function statementTimeout(budgetMs: number): number {
   return Math.max(1, Math.ceil(budgetMs));
@@ -854,12 +867,22 @@ class PostgresScimStore implements PostgresStore {
          FROM ${this.s}.resources AS r WHERE r.tenant = $1 AND r.id = $2 AND r.resource_type = $3`,
       [tenant, id, resourceType],
     );
-    const row = rows[0] as (ResourceRow & { groups: [string, string, string | null][] }) | undefined;
+    const row = rows[0] as (ResourceRow & { groups: GroupCells }) | undefined;
     if (row === undefined) return undefined;
-    const groups = row.groups.map(([value, type, display]) =>
-      toMember({ member_id: value, resource_type: type, display }),
-    );
-    return { ...toResource(row), groups };
+    return { ...toResource(row), ...groupsOf(row.groups) };
+  }
+
+  /**
+   * With `wanted`, a column `groups` for a write's last `SELECT`: the groups resource `$2` of
+   * tenant `$1` is a direct member of (the order and labels of {@link memberOf}), read by the
+   * write's own statement (see `UpdateInput.groups`); else nothing.
+   */
+  private groupsColumn(wanted: boolean | undefined): string {
+    if (wanted !== true) return '';
+    return `, (SELECT COALESCE(json_agg(json_build_array(g.id, g.resource_type,
+                 COALESCE(g.data ->> 'displayName', g.data ->> 'userName')) ORDER BY g.seq), '[]'::json)
+               FROM ${this.s}.members AS m JOIN ${this.s}.resources AS g ON g.tenant = m.tenant AND g.id = m.group_id
+               WHERE m.tenant = $1 AND m.member_id = $2) AS groups`;
   }
 
   async update(
@@ -906,11 +929,11 @@ class PostgresScimStore implements PostgresStore {
            WHERE tenant = $1 AND id = $2 AND resource_type = $3${guard}
            RETURNING version, created${membersOnly ? ', data' : ''}
          )${claims}${feed}
-         SELECT r.version, r.created${membersOnly ? ', r.data' : ''} FROM r`,
+         SELECT r.version, r.created${membersOnly ? ', r.data' : ''}${this.groupsColumn(input.groups)} FROM r`,
         v,
       );
       const row = rows[0] as
-        | { version: number; created: string; data?: string | Record<string, unknown> }
+        | { version: number; created: string; data?: string | Record<string, unknown>; groups?: GroupCells }
         | undefined;
       if (row === undefined) {
         const exists = await q.query(
@@ -941,7 +964,8 @@ class PostgresScimStore implements PostgresStore {
         }
         await this.record(q, tenant, resourceType, id, version, at, input.change);
       }
-      return { id, resourceType, version, created: row.created, lastModified: at, data };
+      const stored = { id, resourceType, version, created: row.created, lastModified: at, data };
+      return { ...stored, ...groupsOf(row.groups) };
     }, deltaFree);
     return this.refusingTaken(write, tenant, resourceType, id, keys);
   }

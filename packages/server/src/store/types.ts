@@ -338,6 +338,22 @@ export interface UpdateInput extends WriteInput {
    * the version still increases and the change is recorded.
    */
   readonly membersOnly?: boolean;
+  /**
+   * Ask for the groups the resource is a direct member of with what was stored (as
+   * {@link StoredResource.groups}, in the order and with the labels of {@link ScimStore.memberOf}),
+   * read by the write itself: the handler sets it when a user's PUT or PATCH answers with
+   * `groups`, so that a store across a network saves the `memberOf` round trip after the write.
+   * Optional for a store: one that ignores it returns no `groups`, and the handler asks
+   * `memberOf` instead.
+   *
+   * @example
+   * ```ts
+   * const stored = await store.update('contoso', 'User', id, { ...input, groups: true });
+   * const groups = stored.groups ?? (await store.memberOf('contoso', id));
+   * ```
+   * @see https://datatracker.ietf.org/doc/html/rfc7643#section-4.1.2
+   */
+  readonly groups?: boolean;
 }
 
 /**
