@@ -348,8 +348,16 @@ export interface UpdateInput extends WriteInput {
    *
    * @example
    * ```ts
-   * const stored = await store.update('contoso', 'User', id, { ...input, groups: true });
-   * const groups = stored.groups ?? (await store.memberOf('contoso', id));
+   * import type { UpdateInput } from '@scim/server';
+   * const input: UpdateInput = {
+   *   data: { ...current.data, displayName: 'Babs Jensen' },
+   *   unique: [{ attribute: 'userName', value: 'bjensen' }],
+   *   change: { type: 'user.updated' },
+   *   ifVersion: current.version,
+   *   groups: true, // the user's groups come back with what was stored
+   * };
+   * const stored = await store.update('contoso', 'User', current.id, input);
+   * const groups = stored.groups ?? (await store.memberOf('contoso', current.id));
    * ```
    * @see https://datatracker.ietf.org/doc/html/rfc7643#section-4.1.2
    */
