@@ -80,13 +80,14 @@ export function isLarge(ctx: RequestContext, text?: string): boolean {
 }
 
 /**
- * Between two steps of a request: when it has run {@link SLICE_MS} since its slice started, waits
- * for a turn of the event loop (other requests run meanwhile), and starts a new slice.
+ * Between two steps of a request: when it has run {@link SLICE_MS} since its slice started (or
+ * whatever it has run, with `always`), waits for a turn of the event loop (other requests run
+ * meanwhile), and starts a new slice.
  * @internal
  */
-export async function pause(ctx: RequestContext): Promise<void> {
+export async function pause(ctx: RequestContext, always = false): Promise<void> {
   const clock = ctx.slice;
-  if (clock === undefined || performance.now() - clock.since < sliceMs) return;
+  if (clock === undefined || (!always && performance.now() - clock.since < sliceMs)) return;
   await yieldToEventLoop();
   clock.since = performance.now();
 }
@@ -98,10 +99,6 @@ export async function pause(ctx: RequestContext): Promise<void> {
  * {@link pause}.
  * @internal
  */
-export async function pauseBefore(ctx: RequestContext, large: boolean): Promise<void> {
-  const clock = ctx.slice;
-  if (clock === undefined) return;
-  if (!large) return pause(ctx);
-  await yieldToEventLoop();
-  clock.since = performance.now();
+export function pauseBefore(ctx: RequestContext, large: boolean): Promise<void> {
+  return pause(ctx, large);
 }
