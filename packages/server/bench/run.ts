@@ -90,7 +90,7 @@ const memberToggle = (s: Server, n: number) => {
 };
 const filterName = `user${String(Math.floor(USERS / 3)).padStart(6, '0')}@example.com`;
 
-const cases: Case[] = [
+const allCases: Case[] = [
   { name: 'GET /Users/{id}', method: 'GET', path: (s) => `/Users/${s.info.userId}`, ceiling: true },
   {
     name: 'GET /Users?filter=userName eq',
@@ -131,6 +131,13 @@ const cases: Case[] = [
   { name: 'GET /Schemas', method: 'GET', path: () => '/Schemas', ceiling: true },
   { name: 'GET /ResourceTypes', method: 'GET', path: () => '/ResourceTypes', ceiling: true },
 ];
+
+/**
+ * `BENCH_CASES=filter,count=100`: only the cases whose names contain one of these texts (every case
+ * when unset), for a run that looks at one endpoint.
+ */
+const CASES = process.env.BENCH_CASES?.split(',').filter((s) => s !== '');
+const cases = CASES === undefined ? allCases : allCases.filter((c) => CASES.some((s) => c.name.includes(s)));
 
 interface Measured {
   readonly rps: number;
