@@ -52,7 +52,11 @@ async function serversOf(
     new Request('http://x/scim/Users?count=1', { headers: { authorization: `Bearer ${TOKEN}` } }),
   );
   const id = ((await listed.json()) as { Resources: { id: string }[] }).Resources[0]!.id;
-  const devNull = log.batchedDestination(pino.destination({ dest: openSync('/dev/null', 'w'), sync: true }));
+  // /dev/null, written as each revision writes standard output (fdSink, or pino's sonic-boom before it).
+  const fd = openSync('/dev/null', 'w');
+  const devNull = log.batchedDestination(
+    typeof log.fdSink === 'function' ? log.fdSink(fd) : pino.destination({ dest: fd, sync: true }),
+  );
   const started = (level: string) =>
     log.withRequestLogging(
       createScimHandler({
