@@ -283,6 +283,11 @@ function batchedStdout(): DestinationStream & { flush(): void } {
 /** How long a write to a full pipe waits before it tries again (pino's sonic-boom waits as long). */
 export const BUSY_WAIT_MS = 100;
 
+/** `fs.writeSync` of a text or of bytes. */
+function writeText(fd: number, data: string | Uint8Array): number {
+  return typeof data === 'string' ? writeSync(fd, data) : writeSync(fd, data);
+}
+
 /** Blocks the thread for `ms` (a synchronous writer waiting for a full pipe to drain). */
 function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
@@ -297,7 +302,7 @@ function sleepSync(ms: number): void {
  */
 export function fdSink(
   fd: number,
-  write: (fd: number, data: string | Uint8Array) => number = writeSync,
+  write: (fd: number, data: string | Uint8Array) => number = writeText,
   wait: (ms: number) => void = sleepSync,
 ): { write(chunk: string): void } {
   let broken = false;
