@@ -7,9 +7,11 @@ import { recordingTokenStore } from './auth/token-store.fixture.ts';
 import { issueToken } from './auth/tokens.ts';
 import {
   BATCH_DELAY_MS,
+  BUSY_WAIT_MS,
   batchedDestination,
   batchedLines,
   createLogger,
+  fdSink,
   getRequestId,
   logRequest,
   readableRequestLines,
@@ -570,6 +572,52 @@ async function fetchLikeResponse(): Promise<Response> {
   expect(() => response.headers.set('x-test', '1')).toThrow();
   return response;
 }
+
+describe('fdSink', () => {
+  const failure = (code: string) => Object.assign(new Error(code), { code });
+
+  it('writes the rest of a partial write, byte-exact across a multi-byte character', () => {
+    const out: Buffer[] = [];
+    // Writes at most 5 bytes per call: 'é' (2 bytes) is cut in two.
+    const write = (_fd: number, data: string | Uint8Array) => {
+      const bytes = Buffer.from(typeof data === 'string' ? Buffer.from(data) : data).subarray(0, 5);
+      out.push(bytes);
+      return bytes.length;
+    };
+    fdSink(1, write, () => undefined).write('abcdé-fgh\n');
+    expect(Buffer.concat(out).toString()).toBe('abcdé-fgh\n');
+    expect(out.length).toBe(3);
+  });
+
+  it('waits out a full pipe, stops for good at a closed one, and throws any other error', () => {
+    const waits: number[] = [];
+    const written: string[] = [];
+    const errors = [failure('EAGAIN'), failure('EBUSY')];
+    const write = (_fd: number, data: string | Uint8Array) => {
+      const error = errors.shift();
+      if (error !== undefined) throw error;
+      written.push(String(data));
+      return Buffer.byteLength(String(data));
+    };
+    fdSink(1, write, (ms) => waits.push(ms)).write('line\n');
+    expect(written).toEqual(['line\n']);
+    expect(waits).toEqual([BUSY_WAIT_MS, BUSY_WAIT_MS]);
+
+    let calls = 0;
+    const closed = fdSink(1, () => {
+      calls++;
+      throw failure('EPIPE');
+    });
+    closed.write('a\n');
+    closed.write('b\n');
+    expect(calls).toBe(1);
+
+    const broken = fdSink(1, () => {
+      throw failure('EBADF');
+    });
+    expect(() => broken.write('a\n')).toThrow('EBADF');
+  });
+});
 
 describe('batchedDestination', () => {
   it('writes the lines of one tick in one write, in order, and nothing before the tick ends', () => {

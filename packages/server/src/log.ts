@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { writeSync } from 'node:fs';
 import { type DestinationStream, type Level, type Logger, pino } from 'pino';
 import {
   type PipelineRequest,
@@ -261,24 +262,70 @@ export function batchedLines(sink?: {
 let stdout: (DestinationStream & { flush(): void }) | undefined;
 
 /**
- * Standard output, batched ({@link batchedDestination}): each batch is one synchronous
- * write (pino's sonic-boom, which retries a full pipe), so a batch is never half written when the
- * process exits, and what is pending is written on exit. One for the process, shared by every
- * logger that writes there.
+ * Standard output, batched ({@link batchedDestination}): each batch is one synchronous write
+ * ({@link fdSink}), so a batch is never half written when the process exits, and what is pending is
+ * written on exit. One for the process, shared by every logger that writes there.
  */
 function batchedStdout(): DestinationStream & { flush(): void } {
   if (stdout !== undefined) return stdout;
-  const sonic = pino.destination({ dest: 1, sync: true });
-  const batched = batchedDestination(sonic);
+  const batched = batchedDestination(fdSink(1));
   process.once('exit', () => {
     try {
       batched.flush();
     } catch {
-      // Standard output is gone (a closed pipe): nothing more can be written.
+      // Standard output is gone: nothing more can be written.
     }
   });
   stdout = batched;
   return batched;
+}
+
+/** How long a write to a full pipe waits before it tries again (pino's sonic-boom waits as long). */
+export const BUSY_WAIT_MS = 100;
+
+/** `fs.writeSync` of a text or of bytes. */
+function writeText(fd: number, data: string | Uint8Array): number {
+  return typeof data === 'string' ? writeSync(fd, data) : writeSync(fd, data);
+}
+
+/** Blocks the thread for `ms` (a synchronous writer waiting for a full pipe to drain). */
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * A sink that writes each chunk whole to a file descriptor, synchronously: one system call in the
+ * usual case, the text encoded by it alone (pino's sonic-boom, used before, measured and encoded
+ * each batch up to three times). The rest of a partial write is written next; a full non-blocking
+ * pipe (`EAGAIN`, `EBUSY`) is waited out; a closed pipe (`EPIPE`) ends the writing silently, as
+ * pino's destination does; any other error is thrown. @internal
+ */
+export function fdSink(
+  fd: number,
+  write: (fd: number, data: string | Uint8Array) => number = writeText,
+  wait: (ms: number) => void = sleepSync,
+): { write(chunk: string): void } {
+  let broken = false;
+  return {
+    write(chunk) {
+      let rest: string | Uint8Array = chunk;
+      while (!broken) {
+        let written: number;
+        try {
+          written = write(fd, rest);
+        } catch (error) {
+          const code = (error as { code?: unknown }).code;
+          if (code === 'EAGAIN' || code === 'EBUSY') wait(BUSY_WAIT_MS);
+          else if (code === 'EPIPE') broken = true;
+          else throw error;
+          continue;
+        }
+        const bytes = typeof rest === 'string' ? Buffer.byteLength(rest) : rest.byteLength;
+        if (written >= bytes) return;
+        rest = (typeof rest === 'string' ? Buffer.from(rest) : rest).subarray(written);
+      }
+    },
+  };
 }
 
 /**
@@ -494,7 +541,7 @@ export function logRequest(
     logger,
     request.method,
     request.url,
-    (name) => request.headers.get(name) ?? undefined,
+    { header: (name) => request.headers.get(name) },
     response?.status ?? 500,
     durationMs,
     requestId,
@@ -502,17 +549,27 @@ export function logRequest(
   );
 }
 
+/** Where a request line reads the request's headers: a pipeline request, or a fetch one's adapter. */
+interface HeaderSource {
+  /** A header by lower-case name; `null` when absent. */
+  header(name: string): string | null;
+}
+
 /** The line of {@link logRequest}, from plain values (the pipeline has no `Request`). */
 function writeLine(
   logger: RequestLogger,
   method: string,
   url: string | URL,
-  header: (name: string) => string | undefined,
+  headers: HeaderSource,
   status: number,
   durationMs: number,
   requestId: string,
   details: RequestLogDetails,
 ): void {
+  const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+  const own = ownState(logger);
+  // A level the logger does not write (LOG_LEVEL=silent, or warn): no line to build.
+  if (own !== undefined && !levelEnabled(own, level)) return;
   const path = safePath(url);
   const duration = Math.round(durationMs * 10) / 10;
   const readable = readableLoggers.get(logger);
@@ -520,17 +577,22 @@ function writeLine(
     readable(`${redactSecrets(method)} ${path} ${status} ${duration}ms ${redactSecrets(requestId)}`);
     return;
   }
-  const line = structuredLine(method, path, status, duration, requestId, header, details);
-  const message = `${line.method} ${path} ${status}`;
-  const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
-  if (details.err === undefined && writeOwnLine(logger, level, line, message)) return;
-  logger[level](line, message);
+  if (own !== undefined && details.err === undefined) {
+    const stream = ownStream(own);
+    if (stream !== undefined) {
+      stream.write(ownLine(own, level, method, path, status, duration, requestId, headers, details));
+      return;
+    }
+  }
+  const line = structuredLine(method, path, status, duration, requestId, headers, details);
+  logger[level](line, `${line.method} ${path} ${status}`);
 }
 
 /**
  * The fields of a structured request line, every value redacted: the logger need not copy the line
  * to scrub it, and marks it so ({@link scrubbed}), unless it carries an error (rare: a 500), which
- * the logger scrubs into a plain object while other loggers get the error itself.
+ * the logger scrubs into a plain object while other loggers get the error itself. {@link ownLine}
+ * writes the same fields as JSON text.
  */
 function structuredLine(
   method: string,
@@ -538,7 +600,7 @@ function structuredLine(
   status: number,
   duration: number,
   requestId: string,
-  header: (name: string) => string | undefined,
+  headers: HeaderSource,
   details: RequestLogDetails,
 ): Record<string, unknown> {
   const line: Record<string, unknown> = {
@@ -548,10 +610,10 @@ function structuredLine(
     status,
     durationMs: duration,
   };
-  const userAgent = header('user-agent');
-  if (userAgent !== undefined) line.userAgent = redactSecrets(userAgent.slice(0, 256));
-  const length = header('content-length');
-  if (length !== undefined && /^\d+$/.test(length)) line.requestBytes = Number(length);
+  const userAgent = headers.header('user-agent');
+  if (userAgent !== null) line.userAgent = redactSecrets(userAgent.slice(0, 256));
+  const length = headers.header('content-length');
+  if (length !== null && /^\d+$/.test(length)) line.requestBytes = Number(length);
   if (details.tenant !== undefined) line.tenant = redactSecrets(details.tenant);
   if (details.principal !== undefined) line.principal = redactSecrets(details.principal);
   if (details.err !== undefined) line.err = details.err;
@@ -601,34 +663,73 @@ interface PinoState {
   readonly [key: symbol]: unknown;
 }
 
+/** The pino state of a logger of {@link createLogger}, or `undefined` for any other logger. */
+function ownState(logger: RequestLogger): PinoState | undefined {
+  return ownLoggers.has(logger) ? (logger as unknown as PinoState) : undefined;
+}
+
+/** Whether a logger of {@link createLogger} writes lines of `level` (pino's own test). */
+function levelEnabled(state: PinoState, level: 'info' | 'warn' | 'error'): boolean {
+  return (state.levels.values[level] ?? 30) >= state.levelVal;
+}
+
+/** A stream of pino's a request line may be written to as text, or `undefined` (then pino writes it). */
+interface LineStream {
+  write(line: string): unknown;
+  readonly [key: symbol]: unknown;
+}
+
 /**
- * Writes a request line of {@link writeLine} to a logger of {@link createLogger} as pino would
- * (the same level, time and bindings, the line's keys in order, then `msg`), without pino's
- * generic serialization of an object it knows nothing of: the line holds only strings, already
- * redacted, and numbers. Uses the state pino exposes for such integrations (`pino.symbols`).
- * Returns false, writing nothing, when the logger is not one of ours as created.
+ * The stream of a logger of {@link createLogger} when {@link ownLine} can write to it as pino would:
+ * no stream that asks for metadata (pino.multistream) and no message prefix. Otherwise `undefined`.
  */
-function writeOwnLine(
-  logger: RequestLogger,
+function ownStream(state: PinoState): LineStream | undefined {
+  const stream = state[STREAM] as LineStream | undefined;
+  if (typeof stream?.write !== 'function' || stream[NEEDS_METADATA] || state[MESSAGE_PREFIX])
+    return undefined;
+  return stream;
+}
+
+/** A number as JSON writes it (`null` for what is not finite). */
+function jsonNumber(value: number): string {
+  return Number.isFinite(value) ? String(value) : 'null';
+}
+
+/**
+ * A request line of {@link writeLine} as a logger of {@link createLogger} writes it (the same level,
+ * time and bindings, the fields of {@link structuredLine} in its order, then `msg`), as JSON text
+ * built directly: the line holds only strings, already redacted, and numbers, so pino's generic
+ * serialization (and an object to serialize) is not needed. Uses the state pino exposes for such
+ * integrations (`pino.symbols`).
+ */
+function ownLine(
+  state: PinoState,
   level: 'info' | 'warn' | 'error',
-  line: Record<string, unknown>,
-  message: string,
-): boolean {
-  if (!ownLoggers.has(logger)) return false;
-  const state = logger as unknown as PinoState;
-  const stream = state[STREAM] as { write?: (line: string) => unknown; [key: symbol]: unknown } | undefined;
-  if (typeof stream?.write !== 'function') return false;
+  method: string,
+  path: string,
+  status: number,
+  duration: number,
+  requestId: string,
+  headers: HeaderSource,
+  details: RequestLogDetails,
+): string {
   const value = state.levels.values[level] ?? 30;
-  const levelString = (state[LEVEL_STRINGS] as Readonly<Record<number, string>>)[value];
-  if (stream[NEEDS_METADATA] || state[MESSAGE_PREFIX] || levelString === undefined) return false;
-  if (value < state.levelVal) return true;
-  let out = `${levelString}${(state[TIME] as () => string)()}${state[CHINDINGS] as string}`;
-  for (const key in line) {
-    const field = line[key];
-    out += `,"${key}":${typeof field === 'number' ? (Number.isFinite(field) ? field : 'null') : JSON.stringify(field)}`;
-  }
-  stream.write(`${out},"msg":${JSON.stringify(message)}}\n`);
-  return true;
+  const levelString =
+    (state[LEVEL_STRINGS] as Readonly<Record<number, string>>)[value] ?? `{"level":${value}`;
+  const methodJson = JSON.stringify(redactSecrets(method));
+  const pathJson = JSON.stringify(path);
+  const statusJson = jsonNumber(status);
+  let out = `${levelString}${(state[TIME] as () => string)()}${state[CHINDINGS] as string},"requestId":${JSON.stringify(redactSecrets(requestId))},"method":${methodJson},"path":${pathJson},"status":${statusJson},"durationMs":${jsonNumber(duration)}`;
+  const userAgent = headers.header('user-agent');
+  if (userAgent !== null) out += `,"userAgent":${JSON.stringify(redactSecrets(userAgent.slice(0, 256)))}`;
+  const length = headers.header('content-length');
+  if (length !== null && /^\d+$/.test(length)) out += `,"requestBytes":${jsonNumber(Number(length))}`;
+  if (details.tenant !== undefined) out += `,"tenant":${JSON.stringify(redactSecrets(details.tenant))}`;
+  if (details.principal !== undefined)
+    out += `,"principal":${JSON.stringify(redactSecrets(details.principal))}`;
+  // The message is `<method> <path> <status>`: JSON escapes each character on its own, so the
+  // quoted method and path need not be escaped again.
+  return `${out},"msg":"${methodJson.slice(1, -1)} ${pathJson.slice(1, -1)} ${statusJson}"}\n`;
 }
 
 /**
@@ -716,23 +817,22 @@ export function withRequestLogging(
   return withPipeline(logged, (request: PipelineRequest): Promise<Reply> => {
     const requestId = idFor(request.header('x-request-id') ?? undefined);
     request.requestId = requestId;
-    const header = (name: string) => request.header(name) ?? undefined;
     const started = now();
-    const line = (status: number, details: RequestLogDetails) =>
-      writeLine(logger, request.method, request.url, header, status, now() - started, requestId, details);
     let pending: Promise<Reply>;
     try {
       pending = inner(request);
     } catch (error) {
       pending = Promise.reject(error);
     }
+    const { method, url } = request;
     return pending.then(
       (reply) => {
-        line(statusOf(reply), NO_DETAILS);
+        const status = statusOf(reply);
+        writeLine(logger, method, url, request, status, now() - started, requestId, NO_DETAILS);
         return withReplyHeader(reply, 'x-request-id', requestId, true);
       },
       (error: unknown) => {
-        line(500, { err: error });
+        writeLine(logger, method, url, request, 500, now() - started, requestId, { err: error });
         throw error;
       },
     );

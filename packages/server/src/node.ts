@@ -161,52 +161,64 @@ async function send(response: Response, res: ServerResponse): Promise<void> {
  * The pipeline's view of a Node request: the URL and headers read straight from the
  * `IncomingMessage`, the body streamed on demand, a fetch `Request` only if something asks for one.
  * Throws as {@link toRequest} does, for the same requests (an unparsable URL, a framework's body
- * that cannot be serialized).
+ * that cannot be serialized). A class, so a request costs one object, not one closure per method.
  */
-function nodeRequest(req: IncomingMessage, path: string, options: NodeAdapterOptions): PipelineRequest {
-  const method = (req.method ?? 'GET').toUpperCase();
-  const url = requestUrl(origin(req, options), path.startsWith('/') ? path : `/${path}`);
-  const hasBody = method !== 'GET' && method !== 'HEAD';
-  const parsed = hasBody ? parsedBody(req) : undefined;
-  let built: Request | undefined;
-  const request: PipelineRequest = {
-    method,
-    url,
-    header(name) {
-      // As toRequest: a body a framework already read has lost its framing headers.
-      if (parsed !== undefined && (name === 'content-length' || name === 'transfer-encoding')) return null;
-      return headerOf(req, name);
-    },
-    body() {
-      if (built !== undefined) return built.body;
-      if (!hasBody) return null;
-      if (parsed !== undefined) return new Blob([parsed.body as BlobPart]).stream();
-      return Readable.toWeb(req) as unknown as ReadableStream<Uint8Array>;
-    },
-    fetch() {
-      if (built === undefined) {
-        built = toRequest(req, path, options);
-        rememberRequestIdOf(built, request);
-      }
-      return built;
-    },
-    requestId: undefined,
-  };
-  return request;
+class NodeRequest implements PipelineRequest {
+  readonly method: string;
+  readonly url: URL;
+  requestId: string | undefined = undefined;
+  readonly #req: IncomingMessage;
+  readonly #path: string;
+  readonly #options: NodeAdapterOptions;
+  readonly #hasBody: boolean;
+  readonly #parsed: { readonly body: string | Uint8Array } | undefined;
+  #built: Request | undefined = undefined;
+
+  constructor(req: IncomingMessage, path: string, options: NodeAdapterOptions) {
+    this.method = (req.method ?? 'GET').toUpperCase();
+    this.url = requestUrl(origin(req, options), path.startsWith('/') ? path : `/${path}`);
+    this.#req = req;
+    this.#path = path;
+    this.#options = options;
+    this.#hasBody = this.method !== 'GET' && this.method !== 'HEAD';
+    this.#parsed = this.#hasBody ? parsedBody(req) : undefined;
+  }
+
+  header(name: string): string | null {
+    // As toRequest: a body a framework already read has lost its framing headers.
+    if (this.#parsed !== undefined && (name === 'content-length' || name === 'transfer-encoding'))
+      return null;
+    return headerOf(this.#req.rawHeaders, name);
+  }
+
+  body(): ReadableStream<Uint8Array> | null {
+    if (this.#built !== undefined) return this.#built.body;
+    if (!this.#hasBody) return null;
+    if (this.#parsed !== undefined) return new Blob([this.#parsed.body as BlobPart]).stream();
+    return Readable.toWeb(this.#req) as unknown as ReadableStream<Uint8Array>;
+  }
+
+  fetch(): Request {
+    if (this.#built === undefined) {
+      this.#built = toRequest(this.#req, this.#path, this.#options);
+      rememberRequestIdOf(this.#built, this);
+    }
+    return this.#built;
+  }
 }
 
 /**
- * Every value of a repeated request header, joined as fetch's Headers joins them (`req.headers`
- * keeps only the first of some, such as User-Agent); `null` when absent. An HTTP/2 request of the
- * compatibility API has no `headersDistinct`: its raw headers are read instead.
+ * Every value of a request header among the raw headers, joined as fetch's Headers joins them
+ * (`req.headers` keeps only the first of some, such as User-Agent; `req.headersDistinct` would
+ * build a second object of every header for each request); `null` when absent. `name` is lower
+ * case; a raw name of another length is skipped without lower-casing it.
  */
-function headerOf(req: IncomingMessage, name: string): string | null {
-  const distinct = (req as { headersDistinct?: Record<string, string[] | undefined> }).headersDistinct;
-  if (distinct !== undefined) return distinct[name]?.join(', ') ?? null;
+function headerOf(raw: readonly string[], name: string): string | null {
   let value: string | null = null;
-  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
-    if (req.rawHeaders[i]!.toLowerCase() !== name) continue;
-    value = value === null ? req.rawHeaders[i + 1]! : `${value}, ${req.rawHeaders[i + 1]!}`;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const key = raw[i]!;
+    if (key.length !== name.length || (key !== name && key.toLowerCase() !== name)) continue;
+    value = value === null ? raw[i + 1]! : `${value}, ${raw[i + 1]!}`;
   }
   return value;
 }
@@ -237,7 +249,7 @@ function runPipeline(
 ): void {
   let request: PipelineRequest;
   try {
-    request = nodeRequest(req, url, options);
+    request = new NodeRequest(req, url, options);
   } catch (error) {
     fail(res, error);
     return;

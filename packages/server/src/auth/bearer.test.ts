@@ -257,6 +257,34 @@ describe('bearerTokens', () => {
     ]);
   });
 
+  it('with a cache, records lastUsed at most once a minute, across the refreshes of the record', async () => {
+    const tokens = recordingTokenStore();
+    const { clock, advance } = fakeClock();
+    const { token, record } = await issueToken(tokens, 'contoso', { clock });
+    const authenticate = bearerTokens({ tokens, clock, cacheTtlMs: 5_000 });
+    const use = () => authenticate(request(`Bearer ${token}`), 'contoso');
+    // Every 2.5 s for two minutes: the cached record is read again from the store every 5 s.
+    for (let elapsed = 0; elapsed <= 120_000; elapsed += 2_500) {
+      expect(await use()).toBeDefined();
+      advance(2_500);
+    }
+    expect(tokens.updates.map((u) => u.patch)).toEqual([
+      { lastUsed: '2026-11-30T10:00:00.000Z' },
+      { lastUsed: '2026-11-30T10:01:00.000Z' },
+      { lastUsed: '2026-11-30T10:02:00.000Z' },
+    ]);
+    expect(tokens.updates.every((u) => u.id === record.id)).toBe(true);
+  });
+
+  it('with a cache, rejects a record whose expiry does not parse, on every request', async () => {
+    const tokens = recordingTokenStore();
+    const { token, record } = await issueToken(tokens, 'contoso');
+    tokens.records[0] = { ...record, expires: 'not a date' };
+    const authenticate = bearerTokens({ tokens, cacheTtlMs: 5_000 });
+    expect(await authenticate(request(`Bearer ${token}`), 'contoso')).toBeUndefined();
+    expect(await authenticate(request(`Bearer ${token}`), 'contoso')).toBeUndefined();
+  });
+
   // Review of issue 11: the request awaited the lastUsed write (another process's lock held every
   // authenticated request for busyTimeoutMs), and each request tried a failed write again.
   it('never waits for the lastUsed write, and does not try a failed one again within the minute', async () => {

@@ -1,7 +1,7 @@
 import { ScimError } from '@scim/schemas';
 import { type HeaderAuthenticator, withHeaderAuth } from '../pipeline.ts';
 import type { TokenRecord, TokenStore } from '../store/types.ts';
-import { hashesEqual, hashToken, tokenIdOf, tokenStatus } from './tokens.ts';
+import { hashesEqual, hashToken, tokenIdOf } from './tokens.ts';
 import type { Authenticator, Principal } from './types.ts';
 
 /** RFC 6750 section 2.1: `Bearer 1*SP b64token`, the scheme case-insensitive. */
@@ -62,28 +62,52 @@ export interface BearerTokensOptions {
 /** The most verified records {@link bearerTokens} keeps in its cache. */
 const CACHE_MAX = 10_000;
 
-/** A store lookup by hash, reusing a found record for `ttlMs` (0: no cache). */
-function cachedLookup(
+/**
+ * A token record as the requests that present it check it: its hash already compared with the
+ * presented one's in constant time, its expiry parsed once, and when `lastUsed` is next worth
+ * writing. A cached one serves every request of its `ttlMs`.
+ */
+interface Verified {
+  readonly record: TokenRecord;
+  /** The expiry in milliseconds since the epoch; `Infinity` when none, `NaN` when unparsable (fails closed). */
+  readonly expires: number;
+  /** Before this instant, `lastUsed` need not be written (see `recordUse`). */
+  nextUse: number;
+}
+
+/**
+ * A store lookup by hash, verified: the record whose hash equals `hash` (compared again in constant
+ * time, so a store whose lookup is not exact, a prefix index or a collation, cannot let a near miss
+ * through), reused for `ttlMs` (0: no cache).
+ */
+function verifiedLookup(
   tokens: TokenStore,
   ttlMs: number,
   clock: () => number,
-): (hash: string) => Promise<TokenRecord | undefined> {
-  if (!(ttlMs > 0)) return (hash) => tokens.findByHash(hash);
-  const cache = new Map<string, { readonly record: TokenRecord; readonly until: number }>();
+): (hash: string) => Promise<Verified | undefined> {
+  const verify = async (hash: string): Promise<Verified | undefined> => {
+    const record = await tokens.findByHash(hash);
+    if (record === undefined || !hashesEqual(record.hash, hash)) return undefined;
+    const expires = record.expires === undefined ? Number.POSITIVE_INFINITY : Date.parse(record.expires);
+    return { record, expires, nextUse: Number.NEGATIVE_INFINITY };
+  };
+  if (!(ttlMs > 0)) return verify;
+  const cache = new Map<string, { readonly verified: Verified; readonly until: number }>();
   return async (hash) => {
     const now = clock();
+    // A hit: the key equals `hash` exactly, and its record's hash was compared when it was stored.
     const hit = cache.get(hash);
-    if (hit !== undefined && now < hit.until) return hit.record;
-    const record = await tokens.findByHash(hash);
+    if (hit !== undefined && now < hit.until) return hit.verified;
+    const verified = await verify(hash);
     cache.delete(hash);
-    if (record === undefined) return undefined;
+    if (verified === undefined) return undefined;
     if (cache.size >= CACHE_MAX) {
       for (const [key, entry] of cache) if (now >= entry.until) cache.delete(key);
       // Still full: the oldest entry goes (a Map iterates in insertion order).
       if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
     }
-    cache.set(hash, { record, until: now + ttlMs });
-    return record;
+    cache.set(hash, { verified, until: now + ttlMs });
+    return verified;
   };
 }
 
@@ -109,7 +133,7 @@ function cachedLookup(
 export function bearerTokens(options: BearerTokensOptions): Authenticator {
   const { tokens } = options;
   const clock = options.clock ?? Date.now;
-  const findByHash = cachedLookup(tokens, options.cacheTtlMs ?? 0, clock);
+  const findVerified = verifiedLookup(tokens, options.cacheTtlMs ?? 0, clock);
   /** When this process last tried to write each token's `lastUsed`, by tenant and token id. */
   const tried = new Map<string, number>();
   /**
@@ -117,17 +141,26 @@ export function bearerTokens(options: BearerTokensOptions): Authenticator {
    * for it (another process may hold the database's write lock for seconds), and a write that
    * failed is not tried again by the requests of the next minute. `lastUsed` is informative only.
    */
-  const recordUse = (tenant: string, id: string, stored: string | undefined, now: number): void => {
+  const recordUse = (verified: Verified, now: number): void => {
+    // Not yet due (the usual case: a cached record presented again within the minute).
+    if (now < verified.nextUse) return;
+    const { tenant, id, lastUsed } = verified.record;
     const key = `${tenant}\u0000${id}`;
     const last = Math.max(
-      stored === undefined ? Number.NEGATIVE_INFINITY : Date.parse(stored),
+      lastUsed === undefined ? Number.NEGATIVE_INFINITY : Date.parse(lastUsed),
       tried.get(key) ?? Number.NEGATIVE_INFINITY,
     );
-    if (now - last < LAST_USED_EVERY) return;
+    // `last` only grows (this record's lastUsed is fixed, `tried` moves forward): until a minute
+    // after it, every request of this record would return here.
+    if (now - last < LAST_USED_EVERY) {
+      verified.nextUse = last + LAST_USED_EVERY;
+      return;
+    }
     if (tried.size >= 10_000) {
       for (const [k, at] of tried) if (now - at >= LAST_USED_EVERY) tried.delete(k);
     }
     tried.set(key, now);
+    verified.nextUse = now + LAST_USED_EVERY;
     let pending: Promise<unknown>;
     try {
       pending = tokens.update(tenant, id, { lastUsed: new Date(now).toISOString() });
@@ -141,16 +174,15 @@ export function bearerTokens(options: BearerTokensOptions): Authenticator {
   const check: HeaderAuthenticator = async (authorization, tenant) => {
     const token = bearerOf(authorization);
     if (token === undefined) return undefined;
-    const hash = hashToken(token);
-    const record = await findByHash(hash);
-    if (record === undefined) return undefined;
-    // The store found the record by its hash; compare again in constant time, so a store whose
-    // lookup is not exact (a prefix index, a collation) cannot let a near miss through.
-    if (!hashesEqual(record.hash, hash)) return undefined;
-    if (record.tenant !== tenant) return undefined;
+    const verified = await findVerified(hashToken(token));
+    if (verified === undefined) return undefined;
+    const { record } = verified;
+    if (record.tenant !== tenant || record.revoked !== undefined) return undefined;
+    // Expiry is checked on every request, cached record or not (tokenStatus's rule: an expiry that
+    // does not parse, NaN, fails closed).
     const now = clock();
-    if (tokenStatus(record, now) !== 'active') return undefined;
-    recordUse(record.tenant, record.id, record.lastUsed, now);
+    if (!(verified.expires > now)) return undefined;
+    recordUse(verified, now);
     const principal: Principal = { tenant: record.tenant, kind: 'bearer', id: record.id };
     return principal;
   };

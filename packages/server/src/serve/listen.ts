@@ -3,6 +3,7 @@
  * connector's `npm start` (`connectorServer`): a log line per request, listening on a host and
  * port, and a shutdown that lets the requests in flight finish before the store closes.
  */
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { AddressInfo } from 'node:net';
 import { type RequestLogger, withRequestLogging } from '../log.ts';
 import { createNodeServer, type NodeServerOptions } from '../node.ts';
@@ -10,6 +11,9 @@ import type { ScimHandler } from '../options.ts';
 
 /** How long a connection that is still busy when a shutdown begins may take to finish. @internal */
 export const SHUTDOWN_GRACE_MS = 10_000;
+
+/** The diagnostics channel on which node:http announces a finished response (Node.js 16.18 on). */
+const RESPONSE_FINISH = 'http.server.response.finish';
 
 /**
  * Where and how {@link listenHandler} serves.
@@ -55,14 +59,6 @@ export interface Listening {
 export async function listenHandler(handler: ScimHandler, options: ListenOptions): Promise<Listening> {
   const served = options.logger === undefined ? handler : withRequestLogging(handler, options.logger);
   const server = createNodeServer(served, options.server);
-  let closing = false;
-  server.on('request', (_request, response) => {
-    // A request in flight when the shutdown began leaves its connection idle once answered: close it
-    // then, rather than when its keep-alive runs out.
-    response.once('finish', () => {
-      if (closing) setImmediate(() => server.closeIdleConnections());
-    });
-  });
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -78,12 +74,21 @@ export async function listenHandler(handler: ScimHandler, options: ListenOptions
   return {
     address: server.address() as AddressInfo,
     close: async () => {
-      closing = true;
+      // A request in flight when the shutdown began leaves its connection idle once answered: close
+      // it then, rather than when its keep-alive runs out. node:http announces each finished
+      // response on this channel only while something subscribes: serving pays nothing for it.
+      const finished = (message: unknown) => {
+        if ((message as { server?: unknown }).server === server) {
+          setImmediate(() => server.closeIdleConnections());
+        }
+      };
+      subscribe(RESPONSE_FINISH, finished);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
         setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
       });
+      unsubscribe(RESPONSE_FINISH, finished);
       await handler.close();
     },
   };
