@@ -12,7 +12,7 @@ import type { StoredMember, StoredResource } from '../store/types.ts';
 import type { ServedType } from './config.ts';
 import type { RequestContext } from './context.ts';
 import { RENDERING_FORMAT, renderingOf, spliceRendering } from './rendering.ts';
-import { renderText } from './representation.ts';
+import { renderListed, renderText } from './representation.ts';
 import { requestContext } from './test-helpers.ts';
 
 const ctx = requestContext();
@@ -166,6 +166,37 @@ describe('a stored rendering', () => {
     // Most cases have a rendering: the splice, not the fallback, is what was compared.
     expect(spliced).toBeGreaterThan(200);
   });
+
+  test.each([
+    ['users', users],
+    ['groups', groups],
+    ["users whose groups' $ref is never returned", usersRefNever],
+  ])(
+    'lists a page of resources with, without and with stale renderings as their data renders (%s)',
+    async (_name, type) => {
+      const kinds = fc.constantFrom('kept', 'none', 'stale');
+      const base = fc.constantFrom('http://scim.test', 'https://h.example/scim/t%20x', 'http://h/"q"/Zoë');
+      let spliced = 0;
+      await fc.assert(
+        fc.asyncProperty(fc.array(fc.tuple(data, read, kinds), { maxLength: 5 }), base, async (rows, b) => {
+          const at: RequestContext = { ...ctx, base: b };
+          const page = rows.map(([raw, r, kind]) => {
+            const rendering = renderingOf(type, raw);
+            if (kind === 'kept' && rendering !== undefined) spliced++;
+            const kept = kind === 'none' || rendering === undefined ? undefined : rendering;
+            return storedOf(type, raw, r, kind === 'stale' && kept !== undefined ? `x${kept}` : kept);
+          });
+          const out: string[] = [];
+          await renderListed(at, type, page, {}, out);
+          expect(out).toEqual(
+            rows.map(([raw, r]) => renderText(at, type, storedOf(type, raw, r, undefined), {})),
+          );
+        }),
+        { numRuns: 200 },
+      );
+      expect(spliced).toBeGreaterThan(100);
+    },
+  );
 
   test('is kept only for data without a name a read fills', () => {
     expect(renderingOf(users, { userName: 'a' })).toBeTypeOf('string');

@@ -8,7 +8,7 @@
  * format falls back to rendering the data.
  */
 import { createHash } from 'node:crypto';
-import { projectResource } from '@scim/protocol';
+import { projectResource, weakETag } from '@scim/protocol';
 import type { ServedType } from './config.ts';
 import { type Json, schemasOf } from './stored.ts';
 
@@ -25,7 +25,11 @@ const HOLE = '\u0001';
 /** What a read adds to a stored resource, before projection. @internal */
 export interface ReadParts {
   readonly id: string;
-  readonly meta: Json;
+  /**
+   * `meta`, or its JSON text as a {@link MetaWriter} writes it (given only for a type whose splice
+   * is verbatim: see {@link verbatimSplice}).
+   */
+  readonly meta: Json | string;
   /** The reference attribute's values (a group's members), when read. */
   readonly members?: readonly Json[] | undefined;
   /** A user's groups, when read and not empty. */
@@ -133,6 +137,45 @@ function verbatim(type: ServedType): boolean {
   return known;
 }
 
+/**
+ * Whether the splice of this type writes a read's parts as they are, without projecting them: then
+ * `meta` may come as text (see {@link MetaWriter}).
+ * @internal
+ */
+export function verbatimSplice(type: ServedType): boolean {
+  return verbatim(type);
+}
+
+/**
+ * Writes the `meta` of the resources of one type at one base URL, as `metaText` writes the object
+ * representation.ts builds, with what they all share quoted once: their `resourceType` and the
+ * start of their `location` (`encodeURIComponent` writes nothing JSON escapes).
+ * @internal
+ */
+export class MetaWriter {
+  private readonly head: string;
+  private readonly location: string;
+
+  /**
+   * @param resourceType - the type's name (`meta.resourceType`)
+   * @param locationPrefix - `meta.location` without the encoded id
+   */
+  constructor(resourceType: string, locationPrefix: string) {
+    this.head = `{"resourceType":${JSON.stringify(resourceType)},"created":`;
+    this.location = `,"location":${JSON.stringify(locationPrefix).slice(0, -1)}`;
+  }
+
+  /** The text of `meta`, or `undefined` when the dates are not strings (then the object is written). */
+  text(id: string, created: unknown, lastModified: unknown, version: number): string | undefined {
+    if (typeof created !== 'string' || typeof lastModified !== 'string') return undefined;
+    const etag =
+      Number.isSafeInteger(version) && version >= 0
+        ? `"W/\\"${version}\\""`
+        : JSON.stringify(weakETag(version));
+    return `${this.head}${JSON.stringify(created)},"lastModified":${JSON.stringify(lastModified)}${this.location}${encodeURIComponent(id)}","version":${etag}}`;
+  }
+}
+
 /** `,"name":value`: one member of an object, after another. */
 function entry(name: string, value: unknown): string {
   return `,${JSON.stringify(name)}:${JSON.stringify(value)}`;
@@ -160,7 +203,7 @@ function metaText(meta: Json): string {
 /** A read's part for hole `letter`, as `,"name":value` (verbatim: the projection keeps it as is). */
 function verbatimFill(type: ServedType, parts: ReadParts, letter: string): string {
   if (letter === 'i') return `,"id":${JSON.stringify(parts.id)}`;
-  if (letter === 'm') return `,"meta":${metaText(parts.meta)}`;
+  if (letter === 'm') return `,"meta":${typeof parts.meta === 'string' ? parts.meta : metaText(parts.meta)}`;
   const list = letter === 'r' ? parts.members : parts.groups;
   if (list === undefined || list.length === 0) return '';
   return entry(letter === 'r' ? type.referenceAttribute! : 'groups', list);
@@ -173,7 +216,7 @@ function projectedFills(type: ServedType, parts: ReadParts): (letter: string) =>
     shaped[type.referenceAttribute] = parts.members;
   }
   if (parts.groups !== undefined) shaped.groups = parts.groups;
-  shaped.meta = parts.meta;
+  shaped.meta = typeof parts.meta === 'string' ? (JSON.parse(parts.meta) as Json) : parts.meta;
   const projected = Object.entries(projectResource(shaped, type.schema));
   const holes = holesOf(type);
   return (letter) => {
