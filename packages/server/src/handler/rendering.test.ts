@@ -1,3 +1,4 @@
+import { weakETag } from '@scim/protocol';
 import {
   createResourceSchema,
   enterpriseUserSchema,
@@ -11,7 +12,7 @@ import { describe, expect, test } from 'vitest';
 import type { StoredMember, StoredResource } from '../store/types.ts';
 import type { ServedType } from './config.ts';
 import type { RequestContext } from './context.ts';
-import { RENDERING_FORMAT, renderingOf, spliceRendering } from './rendering.ts';
+import { MetaWriter, RENDERING_FORMAT, renderingOf, spliceRendering } from './rendering.ts';
 import { renderListed, renderText } from './representation.ts';
 import { requestContext } from './test-helpers.ts';
 
@@ -197,6 +198,24 @@ describe('a stored rendering', () => {
       expect(spliced).toBeGreaterThan(100);
     },
   );
+
+  test("writes meta as JSON.stringify writes representation.ts's object, for any character", () => {
+    const writer = new MetaWriter('User', 'https://h.example/scim/Users/');
+    for (let c = 0; c < 0x800; c++) {
+      for (const ch of [String.fromCharCode(c), String.fromCharCode(0xd800 + (c % 0x800))]) {
+        const text = `a${ch}b`;
+        const meta = {
+          resourceType: 'User',
+          created: text,
+          lastModified: `2026-12-06T12:00:00.000Z${ch}`,
+          location: `https://h.example/scim/Users/${encodeURIComponent(`${ch}`.replace(/[\ud800-\udfff]/, 'x'))}`,
+          version: weakETag(c),
+        };
+        const id = `${ch}`.replace(/[\ud800-\udfff]/, 'x');
+        expect(writer.text(id, meta.created, meta.lastModified, c)).toBe(JSON.stringify(meta));
+      }
+    }
+  });
 
   test('is kept only for data without a name a read fills', () => {
     expect(renderingOf(users, { userName: 'a' })).toBeTypeOf('string');

@@ -146,6 +146,16 @@ export function verbatimSplice(type: ServedType): boolean {
   return verbatim(type);
 }
 
+/** Text that JSON.stringify writes as it is between quotes: printable ASCII but `"` and `\\`. */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+/** Text that encodeURIComponent leaves as it is (a UUID, for one). */
+const UNRESERVED = /^[\w.~-]*$/;
+
+/** JSON.stringify of a string, without its call for the plain text of ids and timestamps. */
+function quote(text: string): string {
+  return PLAIN.test(text) ? `"${text}"` : JSON.stringify(text);
+}
+
 /**
  * Writes the `meta` of the resources of one type at one base URL, as `metaText` writes the object
  * representation.ts builds, with what they all share quoted once: their `resourceType` and the
@@ -172,7 +182,8 @@ export class MetaWriter {
       Number.isSafeInteger(version) && version >= 0
         ? `"W/\\"${version}\\""`
         : JSON.stringify(weakETag(version));
-    return `${this.head}${JSON.stringify(created)},"lastModified":${JSON.stringify(lastModified)}${this.location}${encodeURIComponent(id)}","version":${etag}}`;
+    const path = UNRESERVED.test(id) ? id : encodeURIComponent(id);
+    return `${this.head}${quote(created)},"lastModified":${quote(lastModified)}${this.location}${path}","version":${etag}}`;
   }
 }
 
