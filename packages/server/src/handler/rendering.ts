@@ -54,6 +54,8 @@ const tags = new WeakMap<ServedType, string | null>();
  * when the schema cannot be described as JSON (then nothing is rendered ahead).
  */
 function tagOf(type: ServedType): string | null {
+  // The type of the last call first: a list page asks for each of its resources.
+  if (type === last.type) return last.tag;
   let tag = tags.get(type);
   if (tag === undefined) {
     const { schema } = type;
@@ -74,8 +76,13 @@ function tagOf(type: ServedType): string | null {
     }
     tags.set(type, tag);
   }
+  last.type = type;
+  last.tag = tag;
   return tag;
 }
+
+/** The type {@link tagOf} was last asked for, and its tag. */
+const last: { type: ServedType | undefined; tag: string | null } = { type: undefined, tag: null };
 
 /**
  * The default rendering of `data` for type `type`, with holes, or `undefined` when the data holds
@@ -213,7 +220,7 @@ function metaText(meta: Json): string {
 
 /** A read's part for hole `letter`, as `,"name":value` (verbatim: the projection keeps it as is). */
 function verbatimFill(type: ServedType, parts: ReadParts, letter: string): string {
-  if (letter === 'i') return `,"id":${JSON.stringify(parts.id)}`;
+  if (letter === 'i') return `,"id":${quote(parts.id)}`;
   if (letter === 'm') return `,"meta":${typeof parts.meta === 'string' ? parts.meta : metaText(parts.meta)}`;
   const list = letter === 'r' ? parts.members : parts.groups;
   if (list === undefined || list.length === 0) return '';
