@@ -196,8 +196,8 @@ describe('a stored rendering', () => {
         { numRuns: 200 },
       );
       // Some 100 to 170 of the 200 pages' resources are spliced (fewer for groups, whose data more
-    // often holds `members`): the splice, not the fallback, is what was compared.
-    expect(spliced).toBeGreaterThan(40);
+      // often holds `members`): the splice, not the fallback, is what was compared.
+      expect(spliced).toBeGreaterThan(40);
     },
   );
 
