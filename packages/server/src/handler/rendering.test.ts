@@ -1,3 +1,4 @@
+import { weakETag } from '@scim/protocol';
 import {
   createResourceSchema,
   enterpriseUserSchema,
@@ -11,8 +12,8 @@ import { describe, expect, test } from 'vitest';
 import type { StoredMember, StoredResource } from '../store/types.ts';
 import type { ServedType } from './config.ts';
 import type { RequestContext } from './context.ts';
-import { RENDERING_FORMAT, renderingOf, spliceRendering } from './rendering.ts';
-import { renderText } from './representation.ts';
+import { MetaWriter, RENDERING_FORMAT, renderingOf, spliceRendering } from './rendering.ts';
+import { renderListed, renderText } from './representation.ts';
 import { requestContext } from './test-helpers.ts';
 
 const ctx = requestContext();
@@ -165,6 +166,57 @@ describe('a stored rendering', () => {
     );
     // Most cases have a rendering: the splice, not the fallback, is what was compared.
     expect(spliced).toBeGreaterThan(200);
+  });
+
+  test.each([
+    ['users', users],
+    ['groups', groups],
+    ["users whose groups' $ref is never returned", usersRefNever],
+  ])(
+    'lists a page of resources with, without and with stale renderings as their data renders (%s)',
+    async (_name, type) => {
+      const kinds = fc.constantFrom('kept', 'none', 'stale');
+      const base = fc.constantFrom('http://scim.test', 'https://h.example/scim/t%20x', 'http://h/"q"/Zoë');
+      let spliced = 0;
+      await fc.assert(
+        fc.asyncProperty(fc.array(fc.tuple(data, read, kinds), { maxLength: 5 }), base, async (rows, b) => {
+          const at: RequestContext = { ...ctx, base: b };
+          const page = rows.map(([raw, r, kind]) => {
+            const rendering = renderingOf(type, raw);
+            if (kind === 'kept' && rendering !== undefined) spliced++;
+            const kept = kind === 'none' || rendering === undefined ? undefined : rendering;
+            return storedOf(type, raw, r, kind === 'stale' && kept !== undefined ? `x${kept}` : kept);
+          });
+          const out: string[] = [];
+          await renderListed(at, type, page, {}, out);
+          expect(out).toEqual(
+            rows.map(([raw, r]) => renderText(at, type, storedOf(type, raw, r, undefined), {})),
+          );
+        }),
+        { numRuns: 200 },
+      );
+      // Some 100 to 170 of the 200 pages' resources are spliced (fewer for groups, whose data more
+      // often holds `members`): the splice, not the fallback, is what was compared.
+      expect(spliced).toBeGreaterThan(40);
+    },
+  );
+
+  test("writes meta as JSON.stringify writes representation.ts's object, for any character", () => {
+    const writer = new MetaWriter('User', 'https://h.example/scim/Users/');
+    for (let c = 0; c < 0x800; c++) {
+      for (const ch of [String.fromCharCode(c), String.fromCharCode(0xd800 + (c % 0x800))]) {
+        const text = `a${ch}b`;
+        const meta = {
+          resourceType: 'User',
+          created: text,
+          lastModified: `2026-12-06T12:00:00.000Z${ch}`,
+          location: `https://h.example/scim/Users/${encodeURIComponent(`${ch}`.replace(/[\ud800-\udfff]/, 'x'))}`,
+          version: weakETag(c),
+        };
+        const id = `${ch}`.replace(/[\ud800-\udfff]/, 'x');
+        expect(writer.text(id, meta.created, meta.lastModified, c)).toBe(JSON.stringify(meta));
+      }
+    }
   });
 
   test('is kept only for data without a name a read fills', () => {

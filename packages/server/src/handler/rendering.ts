@@ -8,7 +8,7 @@
  * format falls back to rendering the data.
  */
 import { createHash } from 'node:crypto';
-import { projectResource } from '@scim/protocol';
+import { projectResource, weakETag } from '@scim/protocol';
 import type { ServedType } from './config.ts';
 import { type Json, schemasOf } from './stored.ts';
 
@@ -25,7 +25,11 @@ const HOLE = '\u0001';
 /** What a read adds to a stored resource, before projection. @internal */
 export interface ReadParts {
   readonly id: string;
-  readonly meta: Json;
+  /**
+   * `meta`, or its JSON text as a {@link MetaWriter} writes it (given only for a type whose splice
+   * is verbatim: see {@link verbatimSplice}).
+   */
+  readonly meta: Json | string;
   /** The reference attribute's values (a group's members), when read. */
   readonly members?: readonly Json[] | undefined;
   /** A user's groups, when read and not empty. */
@@ -50,6 +54,8 @@ const tags = new WeakMap<ServedType, string | null>();
  * when the schema cannot be described as JSON (then nothing is rendered ahead).
  */
 function tagOf(type: ServedType): string | null {
+  // The type of the last call first: a list page asks for each of its resources.
+  if (type === last.type) return last.tag;
   let tag = tags.get(type);
   if (tag === undefined) {
     const { schema } = type;
@@ -70,8 +76,13 @@ function tagOf(type: ServedType): string | null {
     }
     tags.set(type, tag);
   }
+  last.type = type;
+  last.tag = tag;
   return tag;
 }
+
+/** The type {@link tagOf} was last asked for, and its tag. */
+const last: { type: ServedType | undefined; tag: string | null } = { type: undefined, tag: null };
 
 /**
  * The default rendering of `data` for type `type`, with holes, or `undefined` when the data holds
@@ -133,6 +144,56 @@ function verbatim(type: ServedType): boolean {
   return known;
 }
 
+/**
+ * Whether the splice of this type writes a read's parts as they are, without projecting them: then
+ * `meta` may come as text (see {@link MetaWriter}).
+ * @internal
+ */
+export function verbatimSplice(type: ServedType): boolean {
+  return verbatim(type);
+}
+
+/** Text that JSON.stringify writes as it is between quotes: printable ASCII but `"` and `\\`. */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+/** Text that encodeURIComponent leaves as it is (a UUID, for one). */
+const UNRESERVED = /^[\w.~-]*$/;
+
+/** JSON.stringify of a string, without its call for the plain text of ids and timestamps. */
+function quote(text: string): string {
+  return PLAIN.test(text) ? `"${text}"` : JSON.stringify(text);
+}
+
+/**
+ * Writes the `meta` of the resources of one type at one base URL, as `metaText` writes the object
+ * representation.ts builds, with what they all share quoted once: their `resourceType` and the
+ * start of their `location` (`encodeURIComponent` writes nothing JSON escapes).
+ * @internal
+ */
+export class MetaWriter {
+  private readonly head: string;
+  private readonly location: string;
+
+  /**
+   * @param resourceType - the type's name (`meta.resourceType`)
+   * @param locationPrefix - `meta.location` without the encoded id
+   */
+  constructor(resourceType: string, locationPrefix: string) {
+    this.head = `{"resourceType":${JSON.stringify(resourceType)},"created":`;
+    this.location = `,"location":${JSON.stringify(locationPrefix).slice(0, -1)}`;
+  }
+
+  /** The text of `meta`, or `undefined` when the dates are not strings (then the object is written). */
+  text(id: string, created: unknown, lastModified: unknown, version: number): string | undefined {
+    if (typeof created !== 'string' || typeof lastModified !== 'string') return undefined;
+    const etag =
+      Number.isSafeInteger(version) && version >= 0
+        ? `"W/\\"${version}\\""`
+        : JSON.stringify(weakETag(version));
+    const path = UNRESERVED.test(id) ? id : encodeURIComponent(id);
+    return `${this.head}${quote(created)},"lastModified":${quote(lastModified)}${this.location}${path}","version":${etag}}`;
+  }
+}
+
 /** `,"name":value`: one member of an object, after another. */
 function entry(name: string, value: unknown): string {
   return `,${JSON.stringify(name)}:${JSON.stringify(value)}`;
@@ -159,8 +220,8 @@ function metaText(meta: Json): string {
 
 /** A read's part for hole `letter`, as `,"name":value` (verbatim: the projection keeps it as is). */
 function verbatimFill(type: ServedType, parts: ReadParts, letter: string): string {
-  if (letter === 'i') return `,"id":${JSON.stringify(parts.id)}`;
-  if (letter === 'm') return `,"meta":${metaText(parts.meta)}`;
+  if (letter === 'i') return `,"id":${quote(parts.id)}`;
+  if (letter === 'm') return `,"meta":${typeof parts.meta === 'string' ? parts.meta : metaText(parts.meta)}`;
   const list = letter === 'r' ? parts.members : parts.groups;
   if (list === undefined || list.length === 0) return '';
   return entry(letter === 'r' ? type.referenceAttribute! : 'groups', list);
@@ -173,7 +234,7 @@ function projectedFills(type: ServedType, parts: ReadParts): (letter: string) =>
     shaped[type.referenceAttribute] = parts.members;
   }
   if (parts.groups !== undefined) shaped.groups = parts.groups;
-  shaped.meta = parts.meta;
+  shaped.meta = typeof parts.meta === 'string' ? (JSON.parse(parts.meta) as Json) : parts.meta;
   const projected = Object.entries(projectResource(shaped, type.schema));
   const holes = holesOf(type);
   return (letter) => {

@@ -10,7 +10,7 @@ import type { ServedType } from './config.ts';
 import type { RequestContext } from './context.ts';
 import { attributeList } from './query.ts';
 import type { QueryParams } from './query-params.ts';
-import { type ReadParts, spliceRendering } from './rendering.ts';
+import { MetaWriter, type ReadParts, spliceRendering, verbatimSplice } from './rendering.ts';
 import { scimText } from './respond.ts';
 import { type Json, schemasOf } from './stored.ts';
 
@@ -39,10 +39,11 @@ function partsOf(
   type: ServedType,
   stored: StoredResource,
   groups: readonly StoredMember[] | undefined,
+  meta?: string,
 ): ReadParts {
   return {
     id: stored.id,
-    meta: {
+    meta: meta ?? {
       resourceType: type.name,
       created: stored.created,
       lastModified: stored.lastModified,
@@ -67,7 +68,7 @@ export function render(
   stored: StoredResource,
   groups?: readonly StoredMember[],
 ): Json {
-  const parts = partsOf(ctx, type, stored, groups);
+  const parts = partsOf(ctx, type, stored, groups) as ReadParts & { readonly meta: Json };
   const out: Json = { schemas: schemasOf(type, stored.data), id: stored.id, ...stored.data };
   if (parts.members !== undefined) out[type.referenceAttribute!] = parts.members;
   if (parts.groups !== undefined) out.groups = parts.groups;
@@ -178,10 +179,33 @@ export async function renderListed(
   out: string[],
 ): Promise<void> {
   const groups = wantsGroups(ctx, type, params, true);
+  // The default projection of a type spliced verbatim: each resource's `meta` written as text, with
+  // what the page's resources share (their type, the start of their location) quoted once.
+  const meta =
+    projectsNothing(params) && verbatimSplice(type)
+      ? new MetaWriter(type.name, `${ctx.base}/${type.segment}/`)
+      : undefined;
   for (const r of page) {
     const memberOf = groups ? await ctx.store.memberOf(ctx.tenant, r.id) : undefined;
-    out.push(renderText(ctx, type, r, params, memberOf));
+    out.push(
+      (meta === undefined ? undefined : splicedText(ctx, type, r, meta, memberOf)) ??
+        renderText(ctx, type, r, params, memberOf),
+    );
   }
+}
+
+/** A listed resource's stored rendering with its parts filled in (`meta` by `meta`), if it has one that fits. */
+function splicedText(
+  ctx: RequestContext,
+  type: ServedType,
+  stored: StoredResource,
+  meta: MetaWriter,
+  groups: readonly StoredMember[] | undefined,
+): string | undefined {
+  if (stored.rendering === undefined) return undefined;
+  const text = meta.text(stored.id, stored.created, stored.lastModified, stored.version);
+  if (text === undefined) return undefined;
+  return spliceRendering(type, stored.rendering, partsOf(ctx, type, stored, groups, text));
 }
 
 /**

@@ -116,12 +116,47 @@ export interface ResourceRow {
   last_modified: string;
   data: string | Record<string, unknown>;
   /** The resource's default rendering (SQLite, migration 7), when it was written with one. */
-  rendered?: string | null;
+  rendered?: string | null | undefined;
   /** The row's creation order and sort key, read by a list page for its last position. */
-  seq?: number | string | bigint;
+  seq?: number | string | bigint | undefined;
   sort_key?: unknown;
   /** The version of the data a page was read in (SQLite: the tenant's last change), when asked. */
-  list_version?: number | bigint | null;
+  list_version?: number | bigint | null | undefined;
+}
+
+/**
+ * A resource read with its rendering: its data is parsed when first read (a read without projection
+ * answers from the rendering alone). `data` is a getter of the class, not of each resource: an
+ * object literal with a getter costs V8 half a microsecond to build, 50 µs a list page of 100.
+ * Spreading one (`{ ...resource }`) leaves `data` out, as with any getter of a class: read it by
+ * name, as the handler does.
+ */
+class RenderedResource implements StoredResource {
+  readonly id: string;
+  readonly resourceType: string;
+  readonly version: number;
+  readonly created: string;
+  readonly lastModified: string;
+  readonly rendering: string;
+  declare members?: readonly StoredMember[];
+  declare groups?: readonly StoredMember[];
+  #text: string;
+  #data: Record<string, unknown> | undefined;
+
+  constructor(row: ResourceRow, text: string, rendering: string) {
+    this.id = row.id;
+    this.resourceType = row.resource_type;
+    this.version = Number(row.version);
+    this.created = row.created;
+    this.lastModified = row.last_modified;
+    this.rendering = rendering;
+    this.#text = text;
+  }
+
+  get data(): Record<string, unknown> {
+    this.#data ??= parseData(this.#text);
+    return this.#data;
+  }
 }
 
 /**
@@ -138,19 +173,7 @@ export function toResource(
   const rendering = row.rendered;
   let out: { -readonly [K in keyof StoredResource]: StoredResource[K] };
   if (typeof text === 'string' && typeof rendering === 'string') {
-    let data: Record<string, unknown> | undefined;
-    out = {
-      id: row.id,
-      resourceType: row.resource_type,
-      version: Number(row.version),
-      created: row.created,
-      lastModified: row.last_modified,
-      get data(): Record<string, unknown> {
-        data ??= parseData(text);
-        return data;
-      },
-      rendering,
-    };
+    out = new RenderedResource(row, text, rendering);
   } else {
     out = {
       id: row.id,
