@@ -81,6 +81,20 @@ describe('toResource', () => {
     expect(full.groups).toEqual([]);
   });
 
+  it('writes a row with its rendering as JSON with its data, as a plain resource', () => {
+    const r = toResource(row, [{ value: 'm', type: 'User' }]);
+    expect(JSON.parse(JSON.stringify(r))).toEqual({
+      id: 'u1',
+      resourceType: 'User',
+      version: 3,
+      created: row.created,
+      lastModified: row.last_modified,
+      rendering: row.rendered,
+      members: [{ value: 'm', type: 'User' }],
+      data: { userName: 'a', title: 'T' },
+    });
+  });
+
   it('parses the data of a row without rendering at once', () => {
     const r = toResource({ ...row, rendered: null });
     expect(r).toEqual({
