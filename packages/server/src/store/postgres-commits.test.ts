@@ -77,8 +77,18 @@ describe.skipIf(url === undefined)('postgresStore: the commit of a write', () =>
       await store.update(t, 'User', a.id, { ...user('a', 'x'), ifVersion: 1 });
       await store.delete(t, 'User', a.id, { change: { type: 'user.deleted' } });
       // A create and an update: one statement each (autocommit); a delete: its statement, then the
-      // feed's, in a transaction.
-      expect(sent).toEqual(['WITH', 'WITH', 'BEGIN', 'DELETE', 'WITH', 'COMMIT']);
+      // feed's, in a transaction. Each then waits for its flush on the same connection (SELECT).
+      expect(sent).toEqual([
+        'WITH',
+        'SELECT',
+        'WITH',
+        'SELECT',
+        'BEGIN',
+        'DELETE',
+        'WITH',
+        'COMMIT',
+        'SELECT',
+      ]);
       expect(after.map((x) => x.setting)).toEqual(['on', 'on', 'on']);
       for (const x of after) expect(await flushedPast(x.lsn)).toBe(true);
       // The pooled connection's own setting, once the write returned it.
