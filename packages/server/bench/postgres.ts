@@ -274,11 +274,23 @@ async function prepare(s: Server, c: Case, counter: { n: number }): Promise<void
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /**
+ * A server whose spare users are its own share of them (every `of`-th from `i`): servers on one
+ * schema taking turns then never write each other's users, so that none pays for the row versions
+ * another left (pruning, dead index entries), which moved the database CPU per request of a
+ * PATCH case by up to 2x between servers running the same store (docs/benchmarks.md).
+ */
+function ownUsers(s: Server, i: number, of: number): Server {
+  const spareUserIds = s.info.spareUserIds.filter((_, k) => k % of === i);
+  return { ...s, info: { ...s.info, spareUserIds } };
+}
+
+/**
  * A case on several servers, side by side: after each one's probe and warm-up, `rounds` timed
  * runs taking turns (so that a change of the machine's load falls on all of them); the median
  * requests/s and p99 of each.
  */
-async function compare(servers: readonly Server[], c: Case, rounds: number): Promise<Measured[]> {
+async function compare(all: readonly Server[], c: Case, rounds: number): Promise<Measured[]> {
+  const servers = all.map((s, i) => ownUsers(s, i, all.length));
   const counters = servers.map(() => ({ n: 0 }));
   for (const [i, s] of servers.entries()) await prepare(s, c, counters[i]!);
   const runs = servers.map(() => [] as Awaited<ReturnType<typeof timed>>[]);

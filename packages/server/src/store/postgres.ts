@@ -244,10 +244,13 @@ interface Queryable {
 interface Backend {
   /** Runs `fn` on one connection (no transaction). */
   session<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
-  /** Runs `fn`, one write statement, on its own (autocommit: the statement is its transaction). */
-  statement<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
-  /** Runs `fn` in a transaction (READ COMMITTED). */
-  transaction<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn`, one write statement, on its own (autocommit: the statement is its transaction).
+   * `flush`: then waits, on the same connection, until the write is on disk (see {@link FLUSH}).
+   */
+  statement<T>(fn: (q: Queryable) => Promise<T>, flush?: boolean): Promise<T>;
+  /** Runs `fn` in a transaction (READ COMMITTED); `flush` as {@link statement}'s. */
+  transaction<T>(fn: (q: Queryable) => Promise<T>, flush?: boolean): Promise<T>;
   /**
    * Runs `fn` in a read-only transaction whose statements each may run `budgetMs` (`Infinity`:
    * no limit); a statement past it fails with SQLSTATE 57014.
@@ -303,6 +306,24 @@ function claimCte(
     )`;
 }
 
+/**
+ * What a write's statement adds beside its change-feed lock, on a `pg` pool: its transaction
+ * commits without waiting for the WAL flush (`synchronous_commit` off for it alone, `SET LOCAL`),
+ * so that the per-tenant feed lock, held to the end of the transaction, is not held through the
+ * flush (with it, a tenant's writes would flush to disk one at a time).
+ */
+const ASYNC_COMMIT = `, set_config('synchronous_commit', 'off', true)`;
+
+/**
+ * Run on the same connection after such a commit, before the write is answered: a transaction of
+ * one WAL record (a transactional logical message, prefix `scim`, empty) whose commit is
+ * synchronous (the session's `synchronous_commit`, `on` by default), so it returns once the WAL up
+ * to its commit, after the write's, is flushed (and on synchronous standbys, as the setting asks).
+ * Concurrent writes' flushes are one `fsync` (PostgreSQL's group commit): an answered write is on
+ * disk as before, and the tenant's writes flush together rather than one after the other.
+ */
+const FLUSH = `SELECT pg_logical_emit_message(true, 'scim', '')`;
+
 const UNAVAILABLE_STATES = /^(08|53|57P)/;
 /** `query_canceled`: a statement past its `statement_timeout` (or canceled by an operator). */
 const QUERY_CANCELED = '57014';
@@ -351,7 +372,7 @@ function poolBackend(reads: PgPoolLike, writes: PgPoolLike, owned: boolean, time
   });
   const on =
     (pool: PgPoolLike) =>
-    async <T>(fn: (q: Queryable) => Promise<T>): Promise<T> => {
+    async <T>(fn: (q: Queryable) => Promise<T>, flush = false): Promise<T> => {
       const client = await pool.connect();
       // A connection lost while the client is checked out is reported to the running query; the
       // event must not also crash the process.
@@ -361,7 +382,9 @@ function poolBackend(reads: PgPoolLike, writes: PgPoolLike, owned: boolean, time
       };
       events.on?.('error', ignore);
       try {
-        const out = await fn(wrap(client));
+        const q = wrap(client);
+        const out = await fn(q);
+        if (flush) await q.query(FLUSH, []);
         events.off?.('error', ignore);
         client.release();
         return out;
@@ -374,7 +397,12 @@ function poolBackend(reads: PgPoolLike, writes: PgPoolLike, owned: boolean, time
   const session = on(reads);
   const writing = on(writes);
   /** Runs `fn` between `begin` (one round trip, however many statements) and COMMIT. */
-  const within = <T>(run: typeof session, begin: string, fn: (q: Queryable) => Promise<T>): Promise<T> =>
+  const within = <T>(
+    run: typeof session,
+    begin: string,
+    fn: (q: Queryable) => Promise<T>,
+    flush = false,
+  ): Promise<T> =>
     run(async (q) => {
       await q.exec(begin);
       try {
@@ -387,11 +415,11 @@ function poolBackend(reads: PgPoolLike, writes: PgPoolLike, owned: boolean, time
         } catch {}
         throw error;
       }
-    });
+    }, flush);
   return {
     session,
     statement: writing,
-    transaction: (fn) => within(writing, 'BEGIN', fn),
+    transaction: (fn, flush) => within(writing, 'BEGIN', fn, flush),
     budgeted: (budgetMs, fn) =>
       !Number.isFinite(budgetMs) || statementTimeout(budgetMs) === timeoutMs
         ? session(fn)
@@ -532,10 +560,16 @@ class PostgresScimStore implements PostgresStore {
   private analyzing: Promise<void> | undefined;
   /** A list statement's time budget (`queryTimeoutMs`; `Infinity`: none). */
   private readonly budgetMs: number;
+  /**
+   * What a write's feed-lock statement adds on `pg` ({@link ASYNC_COMMIT}; its write is then
+   * flushed with {@link FLUSH} before it returns); nothing on PGlite, one connection in process.
+   */
+  private readonly asyncCommit: string;
 
   constructor(options: PostgresStoreOptions, schema: string) {
     this.options = options;
     this.budgetMs = queryBudget(options.queryTimeoutMs, 'postgresStore');
+    this.asyncCommit = 'pglite' in options ? '' : ASYNC_COMMIT;
     this.schema = schema;
     this.s = `"${schema}"`;
     this.tokens = new PostgresTokens(this);
@@ -612,7 +646,8 @@ class PostgresScimStore implements PostgresStore {
     return this.guard(async (b) => {
       for (let attempt = 1; ; attempt++) {
         try {
-          const out = await (single ? b.statement(fn) : b.transaction(fn));
+          const flush = this.asyncCommit !== '';
+          const out = await (single ? b.statement(fn, flush) : b.transaction(fn, flush));
           this.wrote();
           this.marks.wrote();
           return out;
@@ -805,7 +840,7 @@ class PostgresScimStore implements PostgresStore {
           input.unknownMembers,
         );
       }
-      await q.query('SELECT pg_advisory_xact_lock($1::int, $2::int)', [
+      await q.query(`SELECT pg_advisory_xact_lock($1::int, $2::int)${this.asyncCommit}`, [
         LOCK_SPACE,
         hash32(`feed:${this.schema}:${tenant}`),
       ]);
@@ -1484,7 +1519,7 @@ class PostgresScimStore implements PostgresStore {
     const lock = `$${v.push(LOCK_SPACE)}::int, $${v.push(hash32(`feed:${this.schema}:${tenant}`))}::int`;
     const values = [tenant, change.type, resourceType].map((x) => `$${v.push(x)}::text`);
     return `feed AS (
-        SELECT pg_advisory_xact_lock(${lock}) FROM (SELECT count(*) FROM ${after}) AS done
+        SELECT pg_advisory_xact_lock(${lock})${this.asyncCommit} FROM (SELECT count(*) FROM ${after}) AS done
       ), change AS (
         INSERT INTO ${this.s}.changes (tenant, type, resource_type, id, version, at, detail)
         SELECT ${values.join(', ')}, ${id}, ${version}, $${v.push(at)}::text, $${v.push(changeDetail(change))}::jsonb

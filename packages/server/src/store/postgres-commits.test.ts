@@ -1,0 +1,178 @@
+/**
+ * The commits of the PostgreSQL store's writes (issue 14), what any change to how they commit (a
+ * change-feed lock held for less, commits grouped) must keep: an answered write is on disk (its
+ * commit flushed) and the connection goes back to its pool with `synchronous_commit` as it was;
+ * concurrent writes of one resource lose nothing (versions, `ifVersion`); the change feed commits
+ * in cursor order (a reader following it with its cursor, while writers run, misses no entry).
+ */
+import { foldCase } from '@scim/protocol';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freshTenant } from './contract.ts';
+import { type PgPoolLike, postgresStore } from './postgres.ts';
+import { dropSchema, reachablePostgres, uniqueSchema } from './sql/test-postgres.ts';
+import type { ChangeEvent } from './types.ts';
+
+const url = await reachablePostgres();
+const schemas: string[] = [];
+function schema(): string {
+  const s = uniqueSchema();
+  schemas.push(s);
+  return s;
+}
+afterAll(async () => {
+  if (url !== undefined) for (const s of schemas) await dropSchema(url, s);
+}, 60_000);
+
+const TYPES = [{ name: 'User' }, { name: 'Group', referenceAttribute: 'members' }];
+const user = (userName: string, title?: string) => ({
+  data: { userName, ...(title === undefined ? {} : { title }) },
+  unique: [{ attribute: 'userName', value: foldCase(userName) }],
+  change: { type: 'user.updated' },
+});
+
+describe.skipIf(url === undefined)('postgresStore: the commit of a write', () => {
+  it('answers a write once its commit is flushed, and leaves synchronous_commit on for the next', async () => {
+    const pool = new pg.Pool({ connectionString: url, max: 1 });
+    pool.on('error', () => {});
+    const observer = new pg.Client({ connectionString: url });
+    await observer.connect();
+    /** After each commit: the WAL insert position (past its commit record) and the setting. */
+    const after: { lsn: string; setting: string }[] = [];
+    const sent: string[] = [];
+    let within = false;
+    const watching: PgPoolLike = {
+      async connect() {
+        const client = await pool.connect();
+        return {
+          query: async (text: string, values?: unknown[]) => {
+            const out = await client.query(text, values);
+            const verb = text.trim().split(/\s+/)[0]!.toUpperCase();
+            sent.push(verb);
+            if (verb === 'BEGIN') within = true;
+            // A statement on its own commits as it ends; one in a transaction at COMMIT.
+            if ((verb === 'WITH' && !within) || verb === 'COMMIT') {
+              within = false;
+              const { rows } = await client.query(
+                `SELECT pg_current_wal_insert_lsn()::text AS lsn, current_setting('synchronous_commit') AS setting`,
+              );
+              after.push(rows[0] as { lsn: string; setting: string });
+            }
+            return out;
+          },
+          release: (destroy?: boolean | Error) => client.release(destroy),
+        };
+      },
+      end: () => pool.end(),
+    };
+    const store = postgresStore({ pool: watching, schema: schema() });
+    const flushedPast = async (lsn: string) =>
+      (await observer.query('SELECT pg_current_wal_flush_lsn() >= $1::pg_lsn AS ok', [lsn])).rows[0].ok;
+    try {
+      await store.open(TYPES);
+      const t = freshTenant();
+      sent.length = 0;
+      after.length = 0;
+      const a = await store.create(t, 'User', user('a'));
+      await store.update(t, 'User', a.id, { ...user('a', 'x'), ifVersion: 1 });
+      await store.delete(t, 'User', a.id, { change: { type: 'user.deleted' } });
+      // A create and an update: one statement each (autocommit); a delete: its statement, then the
+      // feed's, in a transaction. Each then waits for its flush on the same connection (SELECT).
+      expect(sent).toEqual([
+        'WITH',
+        'SELECT',
+        'WITH',
+        'SELECT',
+        'BEGIN',
+        'DELETE',
+        'WITH',
+        'COMMIT',
+        'SELECT',
+      ]);
+      expect(after.map((x) => x.setting)).toEqual(['on', 'on', 'on']);
+      for (const x of after) expect(await flushedPast(x.lsn)).toBe(true);
+      // The pooled connection's own setting, once the write returned it.
+      const client = await pool.connect();
+      expect((await client.query('SHOW synchronous_commit')).rows[0].synchronous_commit).toBe('on');
+      client.release();
+    } finally {
+      await store.close();
+      await observer.end();
+    }
+  }, 60_000);
+
+  it('keeps every version of one user under concurrent PATCHes: one success per ifVersion, the rest 412', async () => {
+    const store = postgresStore({ connectionString: url as string, schema: schema(), maxConnections: 8 });
+    try {
+      await store.open(TYPES);
+      const t = freshTenant();
+      const a = await store.create(t, 'User', { ...user('racer'), change: { type: 'user.created' } });
+      // 16 writers, each 5 times: read, then write with the version read (the handler's PATCH).
+      let won = 0;
+      let refused = 0;
+      const writer = async (w: number) => {
+        for (let i = 0; i < 5; i++) {
+          const current = await store.get(t, 'User', a.id);
+          try {
+            await store.update(t, 'User', a.id, {
+              ...user('racer', `${w}.${i}`),
+              ifVersion: current?.version as number,
+            });
+            won++;
+          } catch (error) {
+            if ((error as { status?: number }).status !== 412) throw error;
+            refused++;
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: 16 }, (_, w) => writer(w)));
+      expect(won + refused).toBe(80);
+      const final = await store.get(t, 'User', a.id);
+      expect(final?.version).toBe(1 + won);
+      const versions = (await store.changes(t))
+        .filter((c) => c.type === 'user.updated')
+        .map((c) => c.version);
+      expect(versions).toEqual(Array.from({ length: won }, (_, i) => i + 2));
+    } finally {
+      await store.close();
+    }
+  }, 120_000);
+
+  it('commits the change feed in cursor order: a reader following it with its cursor misses nothing', async () => {
+    const store = postgresStore({ connectionString: url as string, schema: schema(), maxConnections: 8 });
+    const follower = postgresStore({ connectionString: url as string, schema: schemas.at(-1) as string });
+    try {
+      await store.open(TYPES);
+      await follower.open(TYPES);
+      const t = freshTenant();
+      const ids: string[] = [];
+      for (let i = 0; i < 8; i++) ids.push((await store.create(t, 'User', user(`u${i}`))).id);
+      const seen: ChangeEvent[] = [];
+      let cursor: string | undefined;
+      const follow = async () => {
+        const next = await follower.changes(t, cursor === undefined ? {} : { after: cursor });
+        seen.push(...next);
+        cursor = next.at(-1)?.cursor ?? cursor;
+      };
+      let writing = true;
+      const following = (async () => {
+        while (writing) await follow();
+      })();
+      // 8 writers, each PATCHing its own user 20 times, while the follower reads behind them.
+      await Promise.all(
+        ids.map(async (id, w) => {
+          for (let i = 0; i < 20; i++) await store.update(t, 'User', id, user(`u${w}`, `${i}`));
+        }),
+      );
+      writing = false;
+      await following;
+      await follow();
+      const all = await store.changes(t, { limit: 10_000 });
+      expect(all).toHaveLength(8 + 160);
+      expect(seen.map((c) => c.cursor)).toEqual(all.map((c) => c.cursor));
+    } finally {
+      await store.close();
+      await follower.close();
+    }
+  }, 120_000);
+});
