@@ -24,7 +24,7 @@ export const LIST_VERSION =
 /** A list page's job and how to read its rows. @internal */
 export interface ListPlan {
   readonly job: ListJob;
-  /** The key of the list's marks (its filter, sort and tenant), when it may keep them. */
+  /** The key of the list's marks (its filter, sort and tenant), when it may keep them (not a filter's first page). */
   readonly list?: string;
   /** The mark the page was read from, if any. */
   readonly mark?: PageMark;
