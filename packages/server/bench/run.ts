@@ -73,6 +73,12 @@ interface Case {
   readonly path: (s: Server) => string;
   readonly body?: (s: Server, n: number) => unknown;
   readonly ceiling?: boolean;
+  /**
+   * Each request's path, when it differs from request to request (`n` counts them); the probe,
+   * the warm-up, the byte checks and the ceiling use `path` (the ceiling serves its answer to every
+   * request: one representative answer of the same size).
+   */
+  readonly vary?: (n: number) => string;
 }
 
 const patchOp = (op: string, path: string, value?: unknown) => ({
@@ -89,6 +95,8 @@ const memberToggle = (s: Server, n: number) => {
     : patchOp('remove', `members[value eq "${user}"]`);
 };
 const filterName = `user${String(Math.floor(USERS / 3)).padStart(6, '0')}@example.com`;
+/** The n-th of a walk over every user (7919 is prime, so coprime to USERS unless it divides it). */
+const nthName = (n: number) => `user${String((n * 7919) % USERS).padStart(6, '0')}@example.com`;
 
 const allCases: Case[] = [
   { name: 'GET /Users/{id}', method: 'GET', path: (s) => `/Users/${s.info.userId}`, ceiling: true },
@@ -96,6 +104,14 @@ const allCases: Case[] = [
     name: 'GET /Users?filter=userName eq',
     method: 'GET',
     path: () => `/Users?filter=${encodeURIComponent(`userName eq "${filterName}"`)}`,
+    ceiling: true,
+  },
+  {
+    // What Entra sends before each write: another userName every time (the case above repeats one).
+    name: 'GET /Users?filter=userName eq, another user each request',
+    method: 'GET',
+    path: () => `/Users?filter=${encodeURIComponent(`userName eq "${filterName}"`)}`,
+    vary: (n) => `/scim/Users?filter=${encodeURIComponent(`userName eq "${nthName(n)}"`)}`,
     ceiling: true,
   },
   { name: 'GET /Users?count=100', method: 'GET', path: () => '/Users?count=100', ceiling: true },
@@ -199,18 +215,22 @@ async function measure(s: Server, c: Case, warmUp = false): Promise<Measured> {
     duration: SECONDS,
     method: c.method,
     headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/scim+json' },
-    ...(c.body === undefined
-      ? {}
-      : {
-          requests: [
-            {
-              setupRequest: (request: autocannon.Request) => ({
-                ...request,
-                body: JSON.stringify(c.body!(s, n++)),
-              }),
-            },
-          ],
-        }),
+    ...(c.vary !== undefined && s.name !== ceiling.name
+      ? {
+          requests: [{ setupRequest: (request: autocannon.Request) => ({ ...request, path: c.vary!(n++) }) }],
+        }
+      : c.body === undefined
+        ? {}
+        : {
+            requests: [
+              {
+                setupRequest: (request: autocannon.Request) => ({
+                  ...request,
+                  body: JSON.stringify(c.body!(s, n++)),
+                }),
+              },
+            ],
+          }),
   });
   return {
     rps: result.requests.average,

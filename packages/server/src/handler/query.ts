@@ -21,9 +21,13 @@ const PARAMETERS = [
   'attributes',
   'excludedAttributes',
 ];
+/** Each parameter by its name in lowercase (a name is matched case-insensitively). */
+const BY_LOWER_NAME = new Map(PARAMETERS.map((n) => [n.toLowerCase(), n]));
 
 /** A query string component decoded as form data (`+` is a space), or `undefined` when it is not UTF-8. */
 function decodeComponent(text: string): string | undefined {
+  // Most names and many values are written as they read: nothing to decode.
+  if (!text.includes('%') && !text.includes('+')) return text;
   try {
     return decodeURIComponent(text.replaceAll('+', ' '));
   } catch {
@@ -47,8 +51,7 @@ export function queryParams(url: URL): QueryParams {
     const at = pair.indexOf('=');
     const key = decodeComponent(at < 0 ? pair : pair.slice(0, at));
     // A name that is not UTF-8 is none of the parameters read here.
-    const name =
-      key === undefined ? undefined : PARAMETERS.find((n) => n.toLowerCase() === key.toLowerCase());
+    const name = key === undefined ? undefined : BY_LOWER_NAME.get(key.toLowerCase());
     if (name === undefined || out[name] !== undefined) continue;
     const raw = at < 0 ? '' : pair.slice(at + 1);
     const value = decodeComponent(raw);
@@ -73,7 +76,7 @@ export function searchParams(body: unknown): QueryParams {
   // RFC 9865 section 2.1: on a cursor request an invalid count is `invalidCount`.
   const paged = Object.entries(body).some(([k, v]) => k.toLowerCase() === 'cursor' && v != null);
   for (const [key, value] of Object.entries(body)) {
-    const name = PARAMETERS.find((n) => n.toLowerCase() === key.toLowerCase());
+    const name = BY_LOWER_NAME.get(key.toLowerCase());
     if (name === undefined || value === undefined || value === null) continue;
     if (name === 'attributes' || name === 'excludedAttributes') {
       if (typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string'))) {

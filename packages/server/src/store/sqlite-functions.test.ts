@@ -1,5 +1,5 @@
 import { DatabaseSync } from 'node:sqlite';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { BUDGET_CHECK, QueryBudgetExceeded, QueryClock, registerFunctions } from './sqlite-functions.ts';
 
 /** Blocks the thread without using CPU. */
@@ -53,5 +53,30 @@ describe('QueryClock', () => {
         true,
       ),
     ).toBe(1);
+  });
+  it('reads the thread’s CPU time only when scim_budget() asks, and stops a statement that works past it', () => {
+    if (typeof process.threadCpuUsage !== 'function') return;
+    const clock = new QueryClock();
+    const read = vi.spyOn(process, 'threadCpuUsage');
+    try {
+      // A lookup that never reaches the check reads no clock (a system call each).
+      expect(clock.within(5, () => 'row', true)).toBe('row');
+      expect(read).not.toHaveBeenCalled();
+      expect(() =>
+        clock.within(
+          5,
+          () => {
+            clock.check();
+            const until = performance.now() + 30;
+            while (performance.now() < until) {}
+            return clock.check();
+          },
+          true,
+        ),
+      ).toThrow(QueryBudgetExceeded);
+      expect(read).toHaveBeenCalledTimes(2);
+    } finally {
+      read.mockRestore();
+    }
   });
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { sortPath } from './contract.ts';
+import { query, sortPath } from './contract.ts';
 import { describeMarkedPages } from './sql/page-marks.fixture.ts';
 import type { PageMarks } from './sql/page-marks.ts';
 import { sqliteStore } from './sqlite.ts';
@@ -182,6 +182,60 @@ describe('a ladder after writes (issue 14)', () => {
     expect(marks.ladderOf(list!)).toBeUndefined();
     expect(await ids(1_601, 100)).toEqual(whole.slice(1_600, 1_700));
     expect(marks.ladderOf(list!)?.rungs.length).toBe(11);
+    await store.close();
+  });
+});
+
+describe('a filter’s first page (issue 14)', () => {
+  it('reads no data version and keeps no marks, one statement for every value, and the next page is right', async () => {
+    const store = sqliteStore({ path: ':memory:', readers: 0 });
+    await store.open([{ name: 'User' }]);
+    await store.createMany(
+      't',
+      'User',
+      Array.from({ length: 250 }, (_, i) => ({
+        data: { userName: `user${String(i).padStart(4, '0')}`, title: i % 2 === 0 ? 'even' : 'odd' },
+        unique: [],
+        change: { type: 'user.created' as const },
+      })),
+    );
+    const reads = vi.spyOn(store as unknown as { read: (job: ReadJob) => Promise<unknown> }, 'read');
+    const pageSql = () => reads.mock.calls.map(([job]) => (job.kind === 'list' ? job.page.sql : ''));
+    // Entra's lookup, another userName each time: each finds its user, with the same SQL text.
+    for (const n of ['0007', '0142']) {
+      const found = await store.list('t', {
+        resourceType: 'User',
+        filter: query(`userName eq "user${n}"`),
+        startIndex: 1,
+        count: 100,
+      });
+      expect(found.totalResults).toBe(1);
+      expect(found.resources.map((r) => r.data.userName)).toEqual([`user${n}`]);
+    }
+    expect(new Set(pageSql()).size).toBe(1);
+    expect(pageSql()[0]).not.toContain('list_version');
+    const marks = (store as unknown as { marks: PageMarks }).marks;
+    expect(marks.size).toBe(0);
+    // A filtered list paged by startIndex: the first page full, the second from its offset.
+    const whole = await store.list('t', {
+      resourceType: 'User',
+      filter: query('title eq "even"'),
+      startIndex: 1,
+      count: 1000,
+    });
+    expect(whole.totalResults).toBe(125);
+    for (const start of [1, 101, 61]) {
+      const page = await store.list('t', {
+        resourceType: 'User',
+        filter: query('title eq "even"'),
+        startIndex: start,
+        count: 40,
+      });
+      expect(page.totalResults).toBe(125);
+      expect(page.resources.map((r) => r.id)).toEqual(
+        whole.resources.slice(start - 1, start + 39).map((r) => r.id),
+      );
+    }
     await store.close();
   });
 });

@@ -24,7 +24,7 @@ export const LIST_VERSION =
 /** A list page's job and how to read its rows. @internal */
 export interface ListPlan {
   readonly job: ListJob;
-  /** The key of the list's marks (its filter, sort and tenant), when it may keep them. */
+  /** The key of the list's marks (its filter, sort and tenant), when it may keep them (not a filter's first page). */
   readonly list?: string;
   /** The mark the page was read from, if any. */
   readonly mark?: PageMark;
@@ -82,7 +82,12 @@ export function listPlan(
   const countValues = [...params.values];
   // Keyset paging starts after a position (a range of the sort index), never at an offset.
   const offset = query.after === undefined ? paged.offset : 0;
-  const key = keyset || limit === 0 || !useMarks ? undefined : JSON.stringify([where, order, countValues]);
+  // A filter's first page keeps no marks: it is mostly a lookup (`userName eq`, which Microsoft
+  // Entra sends before every write), and the data's version it would read for them (a descent of
+  // the change log's index) costs the lookup more than the mark at its end spares the next page.
+  const lookup = query.filter !== undefined && offset === 0 && query.after === undefined;
+  const key =
+    keyset || limit === 0 || !useMarks || lookup ? undefined : JSON.stringify([where, order, countValues]);
   const list = key !== undefined && PageMarks.fits(key) ? key : undefined;
   const mark = list === undefined || offset === 0 ? undefined : marks.nearest(list, offset);
   // A deep page far from any mark may climb its list's ladder, when the data's version is the marks'.

@@ -982,7 +982,12 @@ class SqliteScimStore implements SqliteStore {
 
   async list(tenant: string, query: ListQuery): Promise<ListPage> {
     const context = { tenant, storage: this.types.get(query.resourceType), memberships: this.memberships() };
-    let plan = await this.laddered(context, query, listPlan(context, query, this.marks));
+    const first = listPlan(context, query, this.marks);
+    // Only a page that may climb or that reads from a ladder's list has anything to wait for first.
+    let plan =
+      first.probe || (first.list !== undefined && first.job.offset > 0)
+        ? await this.laddered(context, query, first)
+        : first;
     let found = await this.read(plan.job, this.budgetMs, query.resourceType);
     let rows = pageRows(plan, found.rows, found.total, this.marks);
     if (rows === undefined) {
