@@ -144,6 +144,8 @@ if (BASELINE !== undefined) {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const cases: Record<string, (id: string) => string> = {
   'GET /Users/{id}': (id) => `/scim/Users/${id}`,
+  'GET /Users?filter=userName eq': () =>
+    `/scim/Users?filter=${encodeURIComponent('userName eq "user033333@example.com"')}`,
   'GET /ServiceProviderConfig': () => '/scim/ServiceProviderConfig',
 };
 console.log(
