@@ -1,13 +1,12 @@
 // What every phase of a cycle works on: the job, the target, the journal, the plan, the counts.
 import type { ProvisioningInitiator } from '../../logs/types.ts';
-import type { EntraGroup } from '../../tenant/types.ts';
+import type { EntraGroup, EntraUser } from '../../tenant/types.ts';
 import type { JobConfig } from '../config.ts';
 import type { ScimDialect } from '../dialect.ts';
 import { escrow, type JobState } from '../job.ts';
 import type { Journal } from '../journal.ts';
 import type { Failure, Target } from '../target.ts';
 import type { ProvisioningCycleSummary, ProvisioningJobStatus } from '../types.ts';
-import type { ProvisionPlan } from './provision-plan.ts';
 
 /** @internal The objects an on-demand run provisions, and who asked. */
 export interface OnDemandRun {
@@ -18,7 +17,15 @@ export interface OnDemandRun {
 
 /** @internal What the cycle does to a user. */
 export type UserPlan =
-  | ProvisionPlan
+  | {
+      kind: 'provision';
+      userId: string;
+      user: EntraUser;
+      source: Record<string, unknown>;
+      roles: string[];
+      /** The scoping step's details, as Entra writes them. */
+      details: Record<string, string>;
+    }
   | { kind: 'disable'; userId: string; reason: 'softDeleted' | 'unassigned' | 'outOfScope' }
   | { kind: 'delete'; userId: string }
   | {

@@ -1,11 +1,16 @@
 // Phase 1 of a cycle: which objects to evaluate, what to do to each, and whether the accidental
 // deletion threshold holds the removals back.
-import { type Entitlements, effectiveRoles, entitled, indexEntitlements } from '../entitlement.ts';
+import {
+  appRoleAssignments,
+  type Entitlements,
+  effectiveRoles,
+  entitled,
+  indexEntitlements,
+} from '../entitlement.ts';
 import { DAY } from '../job.ts';
-import { groupSource } from '../resource.ts';
+import { groupSource, userSource } from '../resource.ts';
 import { isInScope } from '../scoping.ts';
 import type { CycleContext, UserPlan } from './context.ts';
-import { ProvisionPlan, sourceOf } from './provision-plan.ts';
 
 /**
  * @internal The candidates: everything on an initial cycle, what changed since the watermark
@@ -106,9 +111,6 @@ function collectChanges(ctx: CycleContext): void {
   }
 }
 
-/** What `isInScope` is given when there are no scoping filters (it reads nothing then). */
-const NO_FILTER_SOURCE: Readonly<Record<string, unknown>> = Object.freeze({});
-
 /** @internal "True" or "False", as the logs print booleans. */
 const tf = (value: boolean): string => (value ? 'True' : 'False');
 
@@ -140,10 +142,10 @@ export function planUsers(ctx: CycleContext, entitlements: Entitlements): void {
       continue;
     }
     const roles = effectiveRoles(entitlements, userId);
-    const managerId = tenant.getManager(userId)?.id ?? null;
-    // The source values are built here only for the scoping filters; a provision plan builds them
-    // again when its user is exported (provision-plan.ts), from the same copy, manager and roles.
-    const source = state.userFilters.length > 0 ? sourceOf(config, user, managerId, roles) : NO_FILTER_SOURCE;
+    const source = userSource(user, {
+      managerId: tenant.getManager(userId)?.id ?? null,
+      appRoleAssignments: appRoleAssignments(config, roles),
+    });
     const assignedOk = config.scope === 'all' || entitled(config, roles);
     const evaluation = state.userFilters.map((f, i) => [
       f.title ?? `Filter ${i + 1}`,
@@ -158,7 +160,7 @@ export function planUsers(ctx: CycleContext, entitlements: Entitlements): void {
       ScopeEvaluationResult: JSON.stringify(Object.fromEntries(evaluation)),
     });
     if (assignedOk && filtersOk && (link || user.accountEnabled)) {
-      ctx.userPlans.push(new ProvisionPlan(config, userId, user, managerId, roles, details));
+      ctx.userPlans.push({ kind: 'provision', userId, user, source, roles, details });
       continue;
     }
     const reason = assignedOk ? 'outOfScope' : 'unassigned';
@@ -171,7 +173,7 @@ export function planUsers(ctx: CycleContext, entitlements: Entitlements): void {
       userId,
       name: user.userPrincipalName,
       displayName: user.displayName,
-      source: source === NO_FILTER_SOURCE ? sourceOf(config, user, managerId, roles) : source,
+      source,
       details,
       ...skipReason(ctx, { assignedOk, filtersOk, active: link?.active === true }),
     });
