@@ -119,10 +119,12 @@ const verbatimTypes = new WeakMap<ServedType, boolean>();
 
 /**
  * Whether the default projection returns a read's parts as they are (every key kept, in order, under
- * the same name), so that they are serialized without projecting them. A projection keeps or drops
- * a key by its name only, so one sample of each shape decides it.
+ * the same name), so that they are serialized without projecting them (then `meta` may come as
+ * text: see {@link MetaWriter}). A projection keeps or drops a key by its name only, so one sample
+ * of each shape decides it.
+ * @internal
  */
-function verbatim(type: ServedType): boolean {
+export function verbatimSplice(type: ServedType): boolean {
   let known = verbatimTypes.get(type);
   if (known === undefined) {
     const ref = (display: boolean) => ({
@@ -142,15 +144,6 @@ function verbatim(type: ServedType): boolean {
     verbatimTypes.set(type, known);
   }
   return known;
-}
-
-/**
- * Whether the splice of this type writes a read's parts as they are, without projecting them: then
- * `meta` may come as text (see {@link MetaWriter}).
- * @internal
- */
-export function verbatimSplice(type: ServedType): boolean {
-  return verbatim(type);
 }
 
 /** Text that JSON.stringify writes as it is between quotes: printable ASCII but `"` and `\\`. */
@@ -256,7 +249,7 @@ export function spliceRendering(
   if (rendering === undefined) return undefined;
   const tag = tagOf(type);
   if (tag === null || !rendering.startsWith(tag)) return undefined;
-  const fill = verbatim(type)
+  const fill = verbatimSplice(type)
     ? (letter: string) => verbatimFill(type, parts, letter)
     : projectedFills(type, parts);
   let out = '';

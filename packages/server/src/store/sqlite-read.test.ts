@@ -61,15 +61,19 @@ describe('toResource', () => {
     data: '{"userName":"a","title":"T"}',
     rendered: 'r1.x\u0001{"userName":"a"}',
   };
+  /** What every resource of `row` has, rendering or not. */
+  const fields = {
+    id: 'u1',
+    resourceType: 'User',
+    version: 3,
+    created: row.created,
+    lastModified: row.last_modified,
+  };
 
   it('gives a row with its rendering its data when read, parsed once', () => {
     const r = toResource(row);
     expect(r).toMatchObject({
-      id: 'u1',
-      resourceType: 'User',
-      version: 3,
-      created: row.created,
-      lastModified: row.last_modified,
+      ...fields,
       rendering: row.rendered,
     });
     expect(r.data).toEqual({ userName: 'a', title: 'T' });
@@ -84,11 +88,7 @@ describe('toResource', () => {
   it('writes a row with its rendering as JSON with its data, as a plain resource', () => {
     const r = toResource(row, [{ value: 'm', type: 'User' }]);
     expect(JSON.parse(JSON.stringify(r))).toEqual({
-      id: 'u1',
-      resourceType: 'User',
-      version: 3,
-      created: row.created,
-      lastModified: row.last_modified,
+      ...fields,
       rendering: row.rendered,
       members: [{ value: 'm', type: 'User' }],
       data: { userName: 'a', title: 'T' },
@@ -98,11 +98,7 @@ describe('toResource', () => {
   it('parses the data of a row without rendering at once', () => {
     const r = toResource({ ...row, rendered: null });
     expect(r).toEqual({
-      id: 'u1',
-      resourceType: 'User',
-      version: 3,
-      created: row.created,
-      lastModified: row.last_modified,
+      ...fields,
       data: { userName: 'a', title: 'T' },
     });
   });
