@@ -250,7 +250,7 @@ class MemoryStore implements ScimStore {
       const descending = query.sort?.descending === true;
       const after = matched.findIndex((row) => {
         const c = compareSortKeys(keyOf(row), key, descending);
-        return c > 0 || (c === 0 && row.seq > at.seq);
+        return c > 0 || (c === 0 && (descending ? row.seq < at.seq : row.seq > at.seq));
       });
       start = after < 0 ? matched.length : after;
     }
@@ -415,8 +415,10 @@ class MemoryStore implements ScimStore {
     }
     if (query.sort === undefined) return { matched: kept.map((v) => v.row), keyOf: () => undefined };
     const sortBy = sortByOf(query.sort.path);
+    // `sortResources` keeps the order it is given among ties: creation order ascending, reversed
+    // descending (a descending order is the ascending one reversed, as the SQL stores read it).
     const sorted = sortResources(
-      kept.map((v) => v.json),
+      (query.sort.descending ? [...kept].reverse() : kept).map((v) => v.json),
       schema,
       { sortBy, sortOrder: query.sort.descending ? 'descending' : 'ascending' },
     );

@@ -294,7 +294,10 @@ function agreement(name: string, make: () => ScimStore, runs: number) {
                 await store.create(t, 'User', { data, unique: [], change: { type: 'user.created' } }),
               );
             }
+            // sortResources keeps the given order among ties; a store's descending order is its
+            // ascending one reversed, ties included: so the views in reverse creation order then.
             const views = stored.map(view);
+            if (descending) views.reverse();
             const expected = sortResources(views, schema, {
               sortBy: by,
               sortOrder: descending ? 'descending' : 'ascending',

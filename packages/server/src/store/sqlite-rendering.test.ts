@@ -169,9 +169,9 @@ describe('sqliteStore renderings', () => {
     const before = harness({}, first);
     const u = await before.createUser('old', { title: 'T', [URN.EnterpriseUser]: { department: 'D' } });
     const expected = await before.call('GET', `/Users/${u.id}`);
-    // As migration 6 left the file: no `rendered` column, migration 7 not applied.
+    // As migration 6 left the file: no `rendered` column, migrations 7 and 8 not applied.
     first.database.exec(
-      'ALTER TABLE resources DROP COLUMN rendered; DELETE FROM scim_migrations WHERE version = 7',
+      'ALTER TABLE resources DROP COLUMN rendered; DELETE FROM scim_migrations WHERE version >= 7',
     );
     await first.close();
     const store = sqliteStore({ path });
@@ -180,7 +180,7 @@ describe('sqliteStore renderings', () => {
     expect(read.body).toEqual(expected.body);
     expect((store as unknown as { migration: unknown }).migration).toEqual({
       from: 6,
-      to: 7,
+      to: 8,
       unreserved: [],
     });
     const row = () => store.database.prepare('SELECT rendered FROM resources WHERE id = ?').get(u.id);

@@ -106,14 +106,14 @@ describe('sqliteStore', () => {
     // Issue 14: a write's statement journal in memory, not in a temporary file per create (2: MEMORY).
     expect(a.database.prepare('PRAGMA temp_store').get()).toEqual({ temp_store: 2 });
     const versions = a.database.prepare('SELECT version FROM scim_migrations ORDER BY version').all();
-    expect(versions.map((v) => v.version)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(versions.map((v) => v.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     const t = freshTenant();
     const u = await a.create(t, 'User', user('kept'));
     await a.close();
     const b = sqliteStore({ path });
     await b.open(TYPES);
     expect((await b.get(t, 'User', u.id))?.data).toEqual({ userName: 'kept' });
-    expect(b.database.prepare('SELECT COUNT(*) AS n FROM scim_migrations').get()).toEqual({ n: 7 });
+    expect(b.database.prepare('SELECT COUNT(*) AS n FROM scim_migrations').get()).toEqual({ n: 8 });
     await b.close();
   });
 
@@ -357,6 +357,50 @@ describe('sqliteStore', () => {
   );
 });
 
+describe('sqliteStore migration 8 (one sort index per key serves both directions)', () => {
+  it('drops the descending sort indexes of a file made before, and still sorts descending from an index', async () => {
+    const path = join(tempDir(), 'scim.db');
+    const first = sqliteStore({ path });
+    await first.open(TYPES);
+    const t = freshTenant();
+    for (const name of ['b', 'a', 'c', 'a2']) await first.create(t, 'User', user(name));
+    await first.close();
+    // As migration 7 left the file: an index per key and direction.
+    const old = new DatabaseSync(path);
+    const key =
+      "CASE WHEN json_type(search, '$.userName') = 'text' THEN json_extract(search, '$.userName') ELSE x'' END";
+    old.exec(`CREATE INDEX resources_sort_user_name_desc ON resources (tenant, resource_type, (${key}) DESC);
+      CREATE INDEX resources_sort_created_desc ON resources (tenant, resource_type, (created) DESC);
+      DELETE FROM scim_migrations WHERE version = 8;`);
+    old.close();
+    const store = sqliteStore({ path });
+    await store.open(TYPES);
+    expect((store as unknown as { migration: unknown }).migration).toEqual({
+      from: 7,
+      to: 8,
+      unreserved: [],
+    });
+    const indexes = store.database
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'resources_sort_%'")
+      .all()
+      .map((r) => (r as { name: string }).name);
+    expect(indexes.filter((n) => n.endsWith('_desc'))).toEqual([]);
+    expect(indexes).toContain('resources_sort_user_name');
+    const names = async (descending: boolean) =>
+      (
+        await store.list(t, {
+          resourceType: 'User',
+          sort: { path: sortPath('userName'), descending },
+          startIndex: 1,
+          count: 10,
+        })
+      ).resources.map((r) => r.data.userName);
+    expect(await names(false)).toEqual(['a', 'a2', 'b', 'c']);
+    expect(await names(true)).toEqual(['c', 'b', 'a2', 'a']);
+    await store.close();
+  });
+});
+
 describe('sqliteStore migration 5 (folded copies follow Unicode simple case folding)', () => {
   it('rewrites search documents, member labels, indexed values and unique keys stored by toLowerCase', async () => {
     const { DatabaseSync } = await import('node:sqlite');
@@ -408,7 +452,7 @@ describe('sqliteStore migration 5 (folded copies follow Unicode simple case fold
     const store = sqliteStore({ path });
     await store.open(TYPES);
     const db = store.database;
-    expect(db.prepare('SELECT MAX(version) AS v FROM scim_migrations').get()).toEqual({ v: 7 });
+    expect(db.prepare('SELECT MAX(version) AS v FROM scim_migrations').get()).toEqual({ v: 8 });
     const search = (id: string) =>
       JSON.parse(
         (db.prepare('SELECT search FROM resources WHERE id = ?').get(id) as { search: string }).search,
@@ -439,7 +483,7 @@ describe('sqliteStore migration 5 (folded copies follow Unicode simple case fold
     // reports the migration it applied and the user it left without its key.
     expect((store as unknown as { migration: unknown }).migration).toEqual({
       from: 4,
-      to: 7,
+      to: 8,
       unreserved: [
         {
           tenant: 't',
@@ -455,8 +499,8 @@ describe('sqliteStore migration 5 (folded copies follow Unicode simple case fold
     const again = sqliteStore({ path });
     await again.open(TYPES);
     expect((again as unknown as { migration: unknown }).migration).toEqual({
-      from: 7,
-      to: 7,
+      from: 8,
+      to: 8,
       unreserved: [],
     });
     await again.close();

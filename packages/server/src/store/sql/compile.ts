@@ -898,22 +898,27 @@ export class SqlCompiler {
     return { sqlite: `'$.d'`, data: pick('data', 'display'), search: pick('search', 'display_search') };
   }
 
-  /** `ORDER BY` terms for a sort (missing values last ascending, first descending; ties by creation). */
+  /**
+   * `ORDER BY` terms for a sort (missing values last ascending, first descending; ties by creation,
+   * in the sort's direction: a descending order is the ascending one reversed, so that one index
+   * read backwards serves it; see `sort-indexes.ts`).
+   */
   sort(sort: StoreSort | undefined): string {
     const k = this.sortParts(sort);
     if (k === undefined) return 'r.seq';
     const dir = k.descending ? 'DESC' : 'ASC';
+    const seq = k.descending ? 'r.seq DESC' : 'r.seq';
     switch (k.kind) {
       // Never NULL (a column, SQLite's text keys): no NULLS clause, which SQLite's indexes cannot serve.
       case 'total':
-        return `${k.key} ${dir}, r.seq`;
+        return `${k.key} ${dir}, ${seq}`;
       // PostgreSQL text: missing values by a flag, then a prefix of bounded size (a B-tree entry
       // holds at most ~2.7 kB, so the sort indexes hold the prefix), then the whole value.
       case 'prefixed':
-        return `(${k.key} IS NULL) ${dir}, ${postgresPrefix(k.key)} ${dir}, ${k.key} ${dir}, r.seq`;
+        return `(${k.key} IS NULL) ${dir}, ${postgresPrefix(k.key)} ${dir}, ${k.key} ${dir}, ${seq}`;
       // The key once (not again for `IS NULL`): on a multi-valued attribute it is a subquery per row.
       default:
-        return `${k.key} ${dir} ${k.descending ? 'NULLS FIRST' : 'NULLS LAST'}, r.seq`;
+        return `${k.key} ${dir} ${k.descending ? 'NULLS FIRST' : 'NULLS LAST'}, ${seq}`;
     }
   }
 
@@ -965,26 +970,28 @@ export class SqlCompiler {
   private afterKey(k: SortParts, value: string | undefined, seq: string): string {
     const K = k.key;
     const lt = k.descending ? '<' : '>';
+    // Ties by creation in the sort's direction (see {@link sort}).
+    const later = `r.seq ${lt} ${seq}`;
     if (k.kind === 'total') {
       // SQLite's missing text is an empty BLOB, after every text.
       const at = value ?? `x''`;
-      return `(${K} ${lt}= ${at} AND (${K} ${lt} ${at} OR r.seq > ${seq}))`;
+      return `(${K} ${lt}= ${at} AND (${K} ${lt} ${at} OR ${later}))`;
     }
     if (k.kind === 'prefixed') {
       const flag = `(${K} IS NULL)`;
       if (value === undefined) {
         return k.descending
-          ? `(${flag} = false OR r.seq > ${seq})`
-          : `(${flag} = true AND ${postgresPrefix(K)} IS NULL AND r.seq > ${seq})`;
+          ? `(${flag} = false OR ${later})`
+          : `(${flag} = true AND ${postgresPrefix(K)} IS NULL AND ${later})`;
       }
       const range = `(${flag}, ${postgresPrefix(K)}) ${lt}= (false, ${postgresPrefix(value)})`;
-      const rest = `${K} ${lt} ${value} OR (${K} = ${value} AND r.seq > ${seq})`;
+      const rest = `${K} ${lt} ${value} OR (${K} = ${value} AND ${later})`;
       return k.descending ? `(${range} AND (${rest}))` : `(${range} AND (${flag} OR ${rest}))`;
     }
     if (value === undefined) {
-      return k.descending ? `(${K} IS NOT NULL OR r.seq > ${seq})` : `(${K} IS NULL AND r.seq > ${seq})`;
+      return k.descending ? `(${K} IS NOT NULL OR ${later})` : `(${K} IS NULL AND ${later})`;
     }
-    const rest = `${K} ${lt} ${value} OR (${K} = ${value} AND r.seq > ${seq})`;
+    const rest = `${K} ${lt} ${value} OR (${K} = ${value} AND ${later})`;
     return k.descending ? `(${rest})` : `(${rest} OR ${K} IS NULL)`;
   }
 

@@ -133,11 +133,12 @@ function keyOrder(a: ListPosition['key'], b: ListPosition['key']): number {
 
 /**
  * Compares two positions in a sort's order (missing keys last ascending, first descending; ties by
- * creation), as a guess that the database checks. @internal
+ * creation in the sort's direction), as a guess that the database checks. @internal
  */
 export function comparePositions(a: ListPosition, b: ListPosition, descending: boolean | undefined): number {
   const keys = descending === undefined ? 0 : keyOrder(a.key, b.key) * (descending ? -1 : 1);
-  return keys !== 0 && !Number.isNaN(keys) ? keys : a.seq - b.seq;
+  if (keys !== 0 && !Number.isNaN(keys)) return keys;
+  return descending === true ? b.seq - a.seq : a.seq - b.seq;
 }
 
 /** The gap of a position: how many rungs are before it (gap `i` ends at rung `i`). */

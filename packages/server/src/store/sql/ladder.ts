@@ -77,7 +77,7 @@ export function climbSql(
       ? after
       : // The rung the only row of its key (as a unique key's always is): the hop is a range from
         // that key, one row longer, which tests no row (the range after the rung tests each).
-        `CASE WHEN (SELECT COUNT(*) FROM ${T} AS r WHERE r.tenant = ${t} AND r.resource_type = ${rt} AND ${range.tie} AND r.seq <= h.s) = 1 THEN ${hop(` AND ${range.from}`, step)} ELSE ${after} END`;
+        `CASE WHEN (SELECT COUNT(*) FROM ${T} AS r WHERE r.tenant = ${t} AND r.resource_type = ${rt} AND ${range.tie} AND r.seq ${sort?.descending === true ? '>' : '<'}= h.s) = 1 THEN ${hop(` AND ${range.from}`, step)} ELSE ${after} END`;
   // PostgreSQL: the key's own collation ("C") would differ from the column's first (NULL) value's.
   const keyOf =
     key === 'NULL'

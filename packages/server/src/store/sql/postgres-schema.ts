@@ -7,7 +7,7 @@
 
 import { differs, keyText, needsRefold, refoldUnique, type UnreservedKey } from './refold.ts';
 import { labelSearch } from './shared.ts';
-import { postgresSortIndexes } from './sort-indexes.ts';
+import { postgresSortIndexes, sortIndexDrops } from './sort-indexes.ts';
 import { searchDocument } from './values.ts';
 
 /** What a function migration runs statements on (the migrating transaction). @internal */
@@ -148,6 +148,9 @@ export function postgresMigrations(s: string): readonly PostgresMigration[] {
     // 5: a sorted list (userName, displayName, externalId, meta.created, meta.lastModified) reads
     // in index order: no sort of every resource (issue 14).
     postgresSortIndexes(s),
+    // 6: one sort index per key serves both directions (ties in the sort's direction): the
+    // descending ones 5 made go, and with them five index entries each write adds.
+    sortIndexDrops(s),
   ];
 }
 

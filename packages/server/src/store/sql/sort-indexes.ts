@@ -7,8 +7,11 @@ import { postgresPrefix } from './compile.ts';
  * walks the index only.
  *
  * The key expressions are the text `SqlCompiler.sortKey` writes, without the row alias: a database
- * uses an index on an expression only for that very expression. Ties order by creation, ascending
- * in both directions (as the memory store does), hence an index per direction.
+ * uses an index on an expression only for that very expression. Ties order by creation in the
+ * sort's direction (a descending order is the ascending one reversed, in every store), so one
+ * index per key serves both directions, read forwards or backwards: every write updates half the
+ * sort indexes it did when ties were ascending in both directions (an index per direction).
+ * {@link sortIndexDrops} removes the indexes of the other direction from a database made then.
  *
  * @internal
  * @packageDocumentation
@@ -52,37 +55,46 @@ export const SORT_KEY_INDEXES: readonly SortKeyIndex[] = [
 ];
 
 /**
- * SQLite: an index per key and direction; the row id (`seq`) ends every index, ascending, which
- * is the tiebreak in both directions. @internal
+ * SQLite: an index per key; the row id (`seq`) ends every index, so that read forwards it gives
+ * ties in creation order and backwards in reverse creation order, as a descending sort orders
+ * them. @internal
  */
 export function sqliteSortIndexes(): string {
   return SORT_KEY_INDEXES.map(
     (k) =>
-      `CREATE INDEX IF NOT EXISTS resources_sort_${k.name} ON resources (tenant, resource_type, (${k.sqlite}));
-  CREATE INDEX IF NOT EXISTS resources_sort_${k.name}_desc ON resources (tenant, resource_type, (${k.sqlite}) DESC);`,
+      `CREATE INDEX IF NOT EXISTS resources_sort_${k.name} ON resources (tenant, resource_type, (${k.sqlite}));`,
   ).join('\n  ');
 }
 
 /**
- * PostgreSQL: an index per key and direction, `seq` ascending as the tiebreak; a text key is
- * indexed by whether it is missing and by its bounded prefix (the sort orders by those first);
- * `s` is the quoted schema. @internal
+ * PostgreSQL: an index per key, `seq` last (read backwards for a descending sort, as in SQLite); a
+ * text key is indexed by whether it is missing and by its bounded prefix (the sort orders by those
+ * first); `s` is the quoted schema. @internal
  */
 export function postgresSortIndexes(s: string): string {
-  return SORT_KEY_INDEXES.map((k) => {
-    const [asc, desc] = postgresColumns(k);
-    return `CREATE INDEX IF NOT EXISTS resources_sort_${k.name} ON ${s}.resources (tenant, resource_type, ${asc}, seq);
-    CREATE INDEX IF NOT EXISTS resources_sort_${k.name}_desc ON ${s}.resources (tenant, resource_type, ${desc}, seq);`;
-  }).join('\n    ');
+  return SORT_KEY_INDEXES.map(
+    (k) =>
+      `CREATE INDEX IF NOT EXISTS resources_sort_${k.name} ON ${s}.resources (tenant, resource_type, ${postgresColumns(k)}, seq);`,
+  ).join('\n    ');
 }
 
 /**
- * The indexed columns of a PostgreSQL sort key, ascending and descending: a text key's
- * missing-value flag and bounded prefix (the order `SqlCompiler.sort` writes), else the column.
+ * The indexed columns of a PostgreSQL sort key: a text key's missing-value flag and bounded prefix
+ * (the order `SqlCompiler.sort` writes), else the column.
  */
-function postgresColumns(k: SortKeyIndex): [string, string] {
-  if (!k.postgres.startsWith('CASE')) return [k.postgres, `${k.postgres} DESC`];
-  const flag = `((${k.postgres}) IS NULL)`;
-  const prefix = `(${postgresPrefix(k.postgres)})`;
-  return [`${flag}, ${prefix}`, `${flag} DESC, ${prefix} DESC`];
+function postgresColumns(k: SortKeyIndex): string {
+  if (!k.postgres.startsWith('CASE')) return k.postgres;
+  return `((${k.postgres}) IS NULL), (${postgresPrefix(k.postgres)})`;
+}
+
+/**
+ * The descending indexes a database made before one index served both directions had (one per
+ * sort key), dropped by a migration of each dialect; `s` is the quoted schema (PostgreSQL), or
+ * none (SQLite). @internal
+ */
+export function sortIndexDrops(s?: string): string {
+  const prefix = s === undefined ? '' : `${s}.`;
+  return SORT_KEY_INDEXES.map((k) => `DROP INDEX IF EXISTS ${prefix}resources_sort_${k.name}_desc;`).join(
+    '\n',
+  );
 }

@@ -7,7 +7,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { indexedValues } from './indexed.ts';
 import { differs, keyText, needsRefold, refoldUnique, type UnreservedKey } from './refold.ts';
-import { sqliteSortIndexes } from './sort-indexes.ts';
+import { sortIndexDrops, sqliteSortIndexes } from './sort-indexes.ts';
 import { searchDocument } from './values.ts';
 
 /**
@@ -131,6 +131,9 @@ export const sqliteMigrations: readonly SqliteMigration[] = [
   // adds; docs/decisions/0014), so that a read splices it instead of rendering the data again. Rows
   // written before have none and are rendered from their data.
   'ALTER TABLE resources ADD COLUMN rendered TEXT;',
+  // 8: one sort index per key serves both directions (ties in the sort's direction): the
+  // descending ones migration 6 made go, and with them a fifth of the pages each write changes.
+  sortIndexDrops(),
 ];
 
 /**
