@@ -180,7 +180,7 @@ describe('sqliteStore renderings', () => {
     expect(read.body).toEqual(expected.body);
     expect((store as unknown as { migration: unknown }).migration).toEqual({
       from: 6,
-      to: 8,
+      to: 9,
       unreserved: [],
     });
     const row = () => store.database.prepare('SELECT rendered FROM resources WHERE id = ?').get(u.id);

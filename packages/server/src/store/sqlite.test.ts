@@ -106,14 +106,14 @@ describe('sqliteStore', () => {
     // Issue 14: a write's statement journal in memory, not in a temporary file per create (2: MEMORY).
     expect(a.database.prepare('PRAGMA temp_store').get()).toEqual({ temp_store: 2 });
     const versions = a.database.prepare('SELECT version FROM scim_migrations ORDER BY version').all();
-    expect(versions.map((v) => v.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(versions.map((v) => v.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     const t = freshTenant();
     const u = await a.create(t, 'User', user('kept'));
     await a.close();
     const b = sqliteStore({ path });
     await b.open(TYPES);
     expect((await b.get(t, 'User', u.id))?.data).toEqual({ userName: 'kept' });
-    expect(b.database.prepare('SELECT COUNT(*) AS n FROM scim_migrations').get()).toEqual({ n: 8 });
+    expect(b.database.prepare('SELECT COUNT(*) AS n FROM scim_migrations').get()).toEqual({ n: 9 });
     await b.close();
   });
 
@@ -239,19 +239,29 @@ describe('sqliteStore', () => {
         .all(...(params.values as string[]));
       return rows.map((r) => String(r.detail)).join('\n');
     };
-    expect(plan('userName eq "BJensen"')).toMatch(/USING INDEX resources_user_name/);
-    expect(plan('externalId eq "x"')).toMatch(/USING INDEX resources_external_id/);
+    expect(plan('userName eq "BJensen"')).toMatch(
+      /USING INDEX resources_sort_user_name \(tenant=\? AND resource_type=\? AND <expr>=\?\)/,
+    );
+    expect(plan('externalId eq "x"')).toMatch(/USING INDEX resources_sort_external_id .*<expr>=\?/);
+    expect(plan('userName gt "m"')).toMatch(/USING INDEX resources_sort_user_name .*<expr>>\?/);
     expect(plan('emails.value eq "b@x.org"')).toMatch(/resource_values_lookup/);
     expect(plan('emails.value eq "b@x.org"')).toMatch(
       /SEARCH r USING .*\(tenant=\? AND resource_type=\? AND seq=\?\)/,
     );
     expect(plan('emails[type eq "work"].value eq "b@x.org"')).toMatch(/resource_values_lookup/);
     expect(plan('emails[type eq "work"].value eq "b@x.org"')).toMatch(/seq=\?/);
-    expect(plan('displayName eq "Admins"')).toMatch(/USING INDEX resources_display_name/);
+    expect(plan('displayName eq "Admins"')).toMatch(/USING INDEX resources_sort_display_name .*<expr>=\?/);
     // An `or` of eq on one attribute is one IN list the same index answers.
     expect(plan('userName eq "a" or userName eq "B" or userName eq "c"')).toMatch(
-      /SEARCH r USING INDEX resources_user_name/,
+      /SEARCH r USING INDEX resources_sort_user_name/,
     );
+    // Migration 9 dropped the attributes' own indexes: the sort indexes serve these filters.
+    const own = store.database
+      .prepare(
+        "SELECT name FROM sqlite_master WHERE name IN ('resources_user_name', 'resources_external_id', 'resources_display_name')",
+      )
+      .all();
+    expect(own).toEqual([]);
     expect(plan('emails.value eq "a@x.org" or emails.value eq "b@x.org"')).toMatch(/resource_values_lookup/);
     await store.close();
   });
@@ -371,13 +381,13 @@ describe('sqliteStore migration 8 (one sort index per key serves both directions
       "CASE WHEN json_type(search, '$.userName') = 'text' THEN json_extract(search, '$.userName') ELSE x'' END";
     old.exec(`CREATE INDEX resources_sort_user_name_desc ON resources (tenant, resource_type, (${key}) DESC);
       CREATE INDEX resources_sort_created_desc ON resources (tenant, resource_type, (created) DESC);
-      DELETE FROM scim_migrations WHERE version = 8;`);
+      DELETE FROM scim_migrations WHERE version >= 8;`);
     old.close();
     const store = sqliteStore({ path });
     await store.open(TYPES);
     expect((store as unknown as { migration: unknown }).migration).toEqual({
       from: 7,
-      to: 8,
+      to: 9,
       unreserved: [],
     });
     const indexes = store.database
@@ -452,7 +462,7 @@ describe('sqliteStore migration 5 (folded copies follow Unicode simple case fold
     const store = sqliteStore({ path });
     await store.open(TYPES);
     const db = store.database;
-    expect(db.prepare('SELECT MAX(version) AS v FROM scim_migrations').get()).toEqual({ v: 8 });
+    expect(db.prepare('SELECT MAX(version) AS v FROM scim_migrations').get()).toEqual({ v: 9 });
     const search = (id: string) =>
       JSON.parse(
         (db.prepare('SELECT search FROM resources WHERE id = ?').get(id) as { search: string }).search,
@@ -483,7 +493,7 @@ describe('sqliteStore migration 5 (folded copies follow Unicode simple case fold
     // reports the migration it applied and the user it left without its key.
     expect((store as unknown as { migration: unknown }).migration).toEqual({
       from: 4,
-      to: 8,
+      to: 9,
       unreserved: [
         {
           tenant: 't',
@@ -499,8 +509,8 @@ describe('sqliteStore migration 5 (folded copies follow Unicode simple case fold
     const again = sqliteStore({ path });
     await again.open(TYPES);
     expect((again as unknown as { migration: unknown }).migration).toEqual({
-      from: 8,
-      to: 8,
+      from: 9,
+      to: 9,
       unreserved: [],
     });
     await again.close();

@@ -20,6 +20,9 @@ import { type ComparisonOperator, foldCase, type QueryFilter, type QueryPath } f
 import { type AttributeDefinition, ScimError } from '@scim/schemas';
 import { budgetCheck } from '../sqlite-functions.ts';
 import type { StoreSort } from '../types.ts';
+import { postgresPrefix, SORT_KEY_INDEXES } from './sort-indexes.ts';
+
+export { postgresPrefix };
 
 /** JSON keys that may be written into SQL text: SCIM attribute names and schema URNs. @internal */
 export const SAFE_KEY = /^[A-Za-z0-9_$:.-]+$/;
@@ -168,10 +171,6 @@ function idList(filters: readonly QueryFilter[]): string[] | undefined {
 const MISSING_TEXT = "ELSE x'' END";
 /** How a PostgreSQL text sort key ends. */
 const POSTGRES_TEXT = 'COLLATE "C") END';
-/** The bounded prefix of a PostgreSQL text sort key that its sort index holds (see `sort`). @internal */
-export function postgresPrefix(key: string): string {
-  return `left(${key}, 256)`;
-}
 /** Sort keys that are columns declared NOT NULL. */
 const NEVER_NULL = new Set(['r.created', 'r.last_modified']);
 const TRUE = '(1=1)';
@@ -776,14 +775,15 @@ export class SqlCompiler {
         const doc: Doc = def.caseExact ? 'raw' : 'search';
         const fold = (x: string) => (def.caseExact ? x : foldCase(x));
         const text = this.d.text(node, doc);
+        const ordered = this.sortIndexKey(node, doc) ?? this.d.order(text);
         if (values !== undefined && op === 'eq') {
           const list = this.d.list(
-            this.d.order(text),
+            ordered,
             values.map((x) => this.p.text(fold(x))),
           );
           return `(${this.d.is(node, doc, 'string')} AND ${list})`;
         }
-        return `(${this.d.is(node, doc, 'string')} AND ${this.textOp(text, op, fold(value))})`;
+        return `(${this.d.is(node, doc, 'string')} AND ${this.textOp(text, ordered, op, fold(value))})`;
       }
     }
   }
@@ -794,9 +794,23 @@ export class SqlCompiler {
     return `(CASE WHEN ${isUtcIso(t)} THEN ${t} ${sqlOp} ${this.p.text(iso)} ELSE ${this.d.instant(t)} ${sqlOp} ${this.p.number(at)} END)`;
   }
 
-  private textOp(t: string, op: ComparisonOperator, v: string): string {
+  /**
+   * SQLite: the key of the sort index on an attribute (`sort-indexes.ts`: its text where it is a
+   * string, else an empty BLOB), or `undefined` when no sort index has it. Where the attribute is a
+   * string, as every comparison here first tests, the key is its text: so `userName eq`, `gt` and
+   * the like read the sort index, and the attribute needs no index of its own.
+   */
+  private sortIndexKey(node: JsonNode, doc: Doc): string | undefined {
+    if (this.d.postgres) return undefined;
+    const key = `CASE WHEN ${this.d.is(node, doc, 'string')} THEN ${this.d.order(this.d.text(node, doc))} ${MISSING_TEXT}`;
+    const bare = key.replaceAll('r.', '');
+    return SORT_KEY_INDEXES.some((k) => k.sqlite === bare) ? key : undefined;
+  }
+
+  /** A text test: `ordered` (the text as ordered, or its sort index's key) for `eq` to `le`. */
+  private textOp(t: string, ordered: string, op: ComparisonOperator, v: string): string {
     const sqlOp = SQL_OP[op];
-    if (sqlOp !== undefined) return `${this.d.order(t)} ${sqlOp} ${this.p.text(v)}`;
+    if (sqlOp !== undefined) return `${ordered} ${sqlOp} ${this.p.text(v)}`;
     if (v === '') return `${t} IS NOT NULL`;
     const length = [...v].length;
     switch (op) {
@@ -819,8 +833,9 @@ export class SqlCompiler {
       return `${this.d.order(column)} ${sqlOp} ${this.p.text(f.value)}`;
     }
     if (typeof f.value !== 'string') return FALSE;
-    if (def.caseExact) return this.textOp(column, f.op, f.value);
-    return this.textOp(this.d.lower(column), f.op, foldCase(f.value));
+    if (def.caseExact) return this.textOp(column, this.d.order(column), f.op, f.value);
+    const lowered = this.d.lower(column);
+    return this.textOp(lowered, this.d.order(lowered), f.op, foldCase(f.value));
   }
 
   private meta(f: QueryFilter & { path: QueryPath }, path: QueryPath): string {

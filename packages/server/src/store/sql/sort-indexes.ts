@@ -1,5 +1,3 @@
-import { postgresPrefix } from './compile.ts';
-
 /**
  * The indexes that serve a sorted list in index order (RFC 7644 section 3.4.2.3): one per sort key
  * and direction, each on (tenant, resource type, key, creation order), so that a sorted page reads
@@ -16,6 +14,11 @@ import { postgresPrefix } from './compile.ts';
  * @internal
  * @packageDocumentation
  */
+
+/** The bounded prefix of a PostgreSQL text sort key that its sort index holds (see `SqlCompiler.sort`). @internal */
+export function postgresPrefix(key: string): string {
+  return `left(${key}, 256)`;
+}
 
 /** A sort key with an index: its name in index names and its expression per dialect. @internal */
 interface SortKeyIndex {

@@ -134,6 +134,14 @@ export const sqliteMigrations: readonly SqliteMigration[] = [
   // 8: one sort index per key serves both directions (ties in the sort's direction): the
   // descending ones migration 6 made go, and with them a fifth of the pages each write changes.
   sortIndexDrops(),
+  // 9: a comparison of userName, displayName or externalId reads the attribute's sort index (its key
+  // is the text wherever the attribute is a string, which every comparison tests first), so the
+  // three indexes migration 1 made for them go: three pages fewer in the log for every write.
+  `
+  DROP INDEX IF EXISTS resources_user_name;
+  DROP INDEX IF EXISTS resources_external_id;
+  DROP INDEX IF EXISTS resources_display_name;
+  `,
 ];
 
 /**
