@@ -78,6 +78,61 @@ describe('retrying', () => {
     expect(log).toEqual(['first start', 'other', 'first end', 'second']);
   });
 
+  it('passes the turn once a write says it committed, and settles the writes in their order', async () => {
+    const t = target();
+    const log: string[] = [];
+    let flushed!: () => void;
+    const flush = new Promise<void>((resolve) => {
+      flushed = resolve;
+    });
+    let started!: () => void;
+    const secondStarted = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const first = retrying(t, false, async (committed) => {
+      log.push('first commits');
+      committed();
+      await flush;
+      log.push('first flushed');
+      return 'first';
+    }).then((out) => log.push(`${out} settles`));
+    const second = retrying(t, false, async (committed) => {
+      log.push('second commits');
+      committed();
+      started();
+      return 'second';
+    }).then((out) => log.push(`${out} settles`));
+    await secondStarted;
+    // The second ran while the first waits for its flush, and does not settle before it.
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(log).toEqual(['first commits', 'second commits']);
+    flushed();
+    await Promise.all([first, second]);
+    expect(log).toEqual([
+      'first commits',
+      'second commits',
+      'first flushed',
+      'first settles',
+      'second settles',
+    ]);
+  });
+
+  it('passes the turn when a write ends without saying it committed, even when it fails', async () => {
+    const t = target();
+    const log: string[] = [];
+    const first = retrying(t, false, async () => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      log.push('first');
+      throw new Error('boom');
+    }).catch(() => log.push('first failed'));
+    const second = retrying(t, false, async () => {
+      log.push('second');
+    });
+    await Promise.all([first, second]);
+    expect(log.filter((e) => e !== 'first failed')).toEqual(['first', 'second']);
+    expect(log).toContain('first failed');
+  });
+
   it('answers 503 when its turn does not come before the deadline, and the queue goes on', async () => {
     const t = target();
     let release!: () => void;

@@ -5,7 +5,9 @@
  * 412 (RFC 7232 section 4.2 makes 412 the answer to a precondition the client sent). So:
  *
  * - in this process, writes to one resource take turns (a queue per store and resource), so they
- *   never conflict with each other at all;
+ *   never conflict with each other at all; a turn passes once the write is committed (a store may
+ *   say so before the write is on disk, see `UpdateInput.onCommitted`), and the answers go out in
+ *   the order of the writes;
  * - a conflict with another instance (several servers on one PostgreSQL or SQLite file) is retried
  *   with a growing, jittered pause, until {@link CONFLICT_DEADLINE_MS} has passed; then 503 with
  *   `Retry-After`, never 412.
@@ -31,10 +33,20 @@ export interface WriteTarget {
   readonly id: string;
 }
 
-/** The queue of each resource being written, per store: the promise the last writer in line resolves. */
-const queues = new WeakMap<object, Map<string, Promise<void>>>();
+/**
+ * A writer's place in its resource's queue: `turn` settles once it and every writer before it
+ * have committed (or given up), so the next may read and write; `answered` once it and every
+ * writer before it are done (their answers, durable, may go out in order).
+ */
+interface Place {
+  readonly turn: Promise<void>;
+  readonly answered: Promise<void>;
+}
 
-function queueOf(store: object): Map<string, Promise<void>> {
+/** The queue of each resource being written, per store: the place of the last writer in line. */
+const queues = new WeakMap<object, Map<string, Place>>();
+
+function queueOf(store: object): Map<string, Place> {
   let queue = queues.get(store);
   if (queue === undefined) {
     queue = new Map();
@@ -64,29 +76,48 @@ async function waitFor(turn: Promise<void>, deadline: number, error: () => ScimE
   }
 }
 
-/** Runs `fn` when the writes queued before it for the same resource are done. */
+/** A promise and the function that settles it. */
+function signal(): { promise: Promise<void>; settle: () => void } {
+  let settle!: () => void;
+  const promise = new Promise<void>((resolve) => {
+    settle = resolve;
+  });
+  return { promise, settle };
+}
+
+/**
+ * Runs `fn` when the writes queued before it for the same resource have committed, and settles
+ * once they are done too. `fn` gets `committed`, to call once its write is committed (visible to
+ * the next writer's read) but perhaps not yet durable: the next writer starts then, not when
+ * this one is answered. Without the call, the turn passes when `fn` settles.
+ */
 async function inTurn<T>(
   target: WriteTarget,
   deadline: number,
   error: () => ScimError,
-  fn: () => Promise<T>,
+  fn: (committed: () => void) => Promise<T>,
 ) {
   const queue = queueOf(target.store);
   const key = JSON.stringify([target.tenant, target.resourceType, target.id]);
   const before = queue.get(key);
-  let done!: () => void;
-  const mine = new Promise<void>((resolve) => {
-    done = resolve;
-  });
+  const turn = signal();
+  const done = signal();
   // The next writer waits for this one and every one before it (even one that gave up waiting).
-  const last = before === undefined ? mine : before.then(() => mine);
-  queue.set(key, last);
+  const place: Place =
+    before === undefined
+      ? { turn: turn.promise, answered: done.promise }
+      : { turn: before.turn.then(() => turn.promise), answered: before.answered.then(() => done.promise) };
+  queue.set(key, place);
   try {
-    if (before !== undefined) await waitFor(before, deadline, error);
-    return await fn();
+    if (before !== undefined) await waitFor(before.turn, deadline, error);
+    const out = await fn(turn.settle);
+    // Answers keep the order of the writes: this one waits for those before it to be done.
+    if (before !== undefined) await before.answered;
+    return out;
   } finally {
-    done();
-    if (queue.get(key) === last) queue.delete(key);
+    turn.settle();
+    done.settle();
+    if (queue.get(key) === place) queue.delete(key);
   }
 }
 
@@ -98,7 +129,9 @@ async function inTurn<T>(
  *
  * @param target - the store and resource written
  * @param clientPrecondition - whether the client sent `If-Match`
- * @param attempt - reads, computes and writes (with `ifVersion`) once
+ * @param attempt - reads, computes and writes (with `ifVersion`) once; it passes `committed` to
+ *   the store (`UpdateInput.onCommitted`), so that the next write of the resource in this process
+ *   starts once this one is committed, while this one waits to be on disk
  * @param deadlineMs - how long turns and retries may take in all
  * @returns what `attempt` returns
  * @throws ScimError `unavailable` (503 + `Retry-After`) when the deadline passes; whatever
@@ -108,15 +141,15 @@ async function inTurn<T>(
 export async function retrying<T>(
   target: WriteTarget,
   clientPrecondition: boolean,
-  attempt: () => Promise<T>,
+  attempt: (committed: () => void) => Promise<T>,
   deadlineMs = CONFLICT_DEADLINE_MS,
 ): Promise<T> {
   const deadline = performance.now() + deadlineMs;
   const error = () => gaveUp(target, deadlineMs);
-  return inTurn(target, deadline, error, async () => {
+  return inTurn(target, deadline, error, async (committed) => {
     for (let i = 0; ; i++) {
       try {
-        return await attempt();
+        return await attempt(committed);
       } catch (failure) {
         if (clientPrecondition || !isScimError(failure) || failure.code !== 'preconditionFailed')
           throw failure;

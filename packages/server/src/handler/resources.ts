@@ -179,30 +179,35 @@ export async function replaceResource(
   await pause(ctx);
   const members = await listedMembers(ctx, type, id, parsed);
   const display = memberLabels(ctx, type, body);
-  const result = await retrying(target(ctx, type, id), ifMatch !== undefined, async (): Promise<Written> => {
-    const current = await load(ctx, type, id, members !== undefined);
-    checkIfMatch(ifMatch, weakETag(current.version));
-    const data = toData(type, type.policies.onUpdate({ ...current.data }, toData(type, parsed)));
-    checkImmutable(type, current.data, data);
-    checkRequired(type, data, false);
-    checkWritable(ctx.config, type, data);
-    const changes = topLevelChanges(current.data, data);
-    const { added, removed, delta } = replaceMembers(ctx, current.members, members, display);
-    notSelf(type, id, members ?? []);
-    await pause(ctx);
-    const input: UpdateInput = {
-      data,
-      unique: uniqueKeys(type, data),
-      change: feedRecord(type, 'updated', changes, added, removed),
-      ...renderedAs(type, data),
-      ifVersion: current.version,
-      ...(delta === undefined ? {} : { members: delta }),
-      ...groupsWith(ctx, type, params),
-    };
-    await pauseBefore(ctx, isLarge(ctx, input.rendering));
-    const stored = await ctx.store.update(ctx.tenant, type.name, id, input);
-    return { stored, changes, added, removed };
-  });
+  const result = await retrying(
+    target(ctx, type, id),
+    ifMatch !== undefined,
+    async (committed): Promise<Written> => {
+      const current = await load(ctx, type, id, members !== undefined);
+      checkIfMatch(ifMatch, weakETag(current.version));
+      const data = toData(type, type.policies.onUpdate({ ...current.data }, toData(type, parsed)));
+      checkImmutable(type, current.data, data);
+      checkRequired(type, data, false);
+      checkWritable(ctx.config, type, data);
+      const changes = topLevelChanges(current.data, data);
+      const { added, removed, delta } = replaceMembers(ctx, current.members, members, display);
+      notSelf(type, id, members ?? []);
+      await pause(ctx);
+      const input: UpdateInput = {
+        data,
+        unique: uniqueKeys(type, data),
+        change: feedRecord(type, 'updated', changes, added, removed),
+        ...renderedAs(type, data),
+        ifVersion: current.version,
+        ...(delta === undefined ? {} : { members: delta }),
+        ...groupsWith(ctx, type, params),
+        onCommitted: committed,
+      };
+      await pauseBefore(ctx, isLarge(ctx, input.rendering));
+      const stored = await ctx.store.update(ctx.tenant, type.name, id, input);
+      return { stored, changes, added, removed };
+    },
+  );
   await announce(ctx, type, 'updated', result);
   await pause(ctx);
   return respondWith(ctx, type, result.stored, 200, params);
@@ -220,7 +225,7 @@ export async function patchResource(
   const ifMatch = ifMatchOf(request);
   const deferred = type.referenceAttribute === undefined ? [] : [type.referenceAttribute];
   const bodyless = type.kind === 'group' || (type.kind === 'user' && ctx.config.userPatchStatus === 204);
-  const result = await retrying(target(ctx, type, id), ifMatch !== undefined, async () => {
+  const result = await retrying(target(ctx, type, id), ifMatch !== undefined, async (committed) => {
     const current = await load(ctx, type, id, false);
     checkIfMatch(ifMatch, weakETag(current.version));
     // The PATCH engine on a large body or resource starts a slice of its own, after the read.
@@ -255,6 +260,7 @@ export async function patchResource(
       ...(dataChanged ? renderedAs(type, data) : { membersOnly: true }),
       ...(delta === undefined ? {} : { members: delta }),
       ...(bodyless ? {} : groupsWith(ctx, type, params)),
+      onCommitted: committed,
     };
     await pauseBefore(ctx, isLarge(ctx, input.rendering));
     const stored = await ctx.store.update(ctx.tenant, type.name, id, input);
@@ -297,7 +303,7 @@ async function deactivate(
   id: string,
   ifMatch: string | undefined,
 ): Promise<Reply> {
-  const result = await retrying(target(ctx, type, id), ifMatch !== undefined, async () => {
+  const result = await retrying(target(ctx, type, id), ifMatch !== undefined, async (committed) => {
     const current = await load(ctx, type, id, false);
     checkIfMatch(ifMatch, weakETag(current.version));
     if (current.data.active === false) return undefined;
@@ -310,6 +316,7 @@ async function deactivate(
       change: feedRecord(type, 'updated', changes, [], []),
       ...renderedAs(type, data),
       ifVersion: current.version,
+      onCommitted: committed,
     });
     return { stored, changes, added: [], removed: [] };
   });
