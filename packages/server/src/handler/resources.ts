@@ -89,6 +89,27 @@ async function load(
   return found;
 }
 
+/**
+ * Where a PATCH starts when the write before it in the resource's queue said what it committed
+ * (see conflicts.ts): from that, instead of a read. A copy of its data (that write may still be
+ * answering from it), without its groups (read again when the answer needs them). Not when the
+ * client's `If-Match` names another version: it may know a newer one, which only a read shows.
+ * (When another instance wrote in between, the write's `ifVersion` fails and the retry reads.)
+ */
+function startFrom(
+  previous: StoredResource | undefined,
+  ifMatch: string | undefined,
+): StoredResource | undefined {
+  if (previous === undefined) return undefined;
+  try {
+    checkIfMatch(ifMatch, weakETag(previous.version));
+  } catch {
+    return undefined;
+  }
+  const { groups: _, ...rest } = previous;
+  return { ...rest, data: structuredClone(previous.data) };
+}
+
 /** GET /{type}/{id} (RFC 7644 section 3.4.1), or 304 when `If-None-Match` names its version. @internal */
 export async function getResource(
   ctx: RequestContext,
@@ -225,8 +246,8 @@ export async function patchResource(
   const ifMatch = ifMatchOf(request);
   const deferred = type.referenceAttribute === undefined ? [] : [type.referenceAttribute];
   const bodyless = type.kind === 'group' || (type.kind === 'user' && ctx.config.userPatchStatus === 204);
-  const result = await retrying(target(ctx, type, id), ifMatch !== undefined, async (committed) => {
-    const current = await load(ctx, type, id, false);
+  const result = await retrying(target(ctx, type, id), ifMatch !== undefined, async (committed, previous) => {
+    const current = startFrom(previous, ifMatch) ?? (await load(ctx, type, id, false));
     checkIfMatch(ifMatch, weakETag(current.version));
     // The PATCH engine on a large body or resource starts a slice of its own, after the read.
     await pauseBefore(ctx, isLarge(ctx, current.rendering));

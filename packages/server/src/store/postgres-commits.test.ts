@@ -178,8 +178,9 @@ describe.skipIf(url === undefined)('postgresStore: the commit of a write', () =>
   }, 120_000);
 
   /**
-   * A pool whose FLUSH statements (the store's wait for the disk) can be held, logging `committed`
-   * after each update statement and `sent n` / `flushed n` around the n-th flush.
+   * A pool whose FLUSH statements (the store's wait for the disk) can be held, logging `read` after
+   * each read of one resource, `committed` after each update statement and `sent n` / `flushed n`
+   * around the n-th flush.
    */
   function flushWatch() {
     const pool = new pg.Pool({ connectionString: url, max: 4 });
@@ -206,6 +207,8 @@ describe.skipIf(url === undefined)('postgresStore: the commit of a write', () =>
             }
             if (flush > 0) events.push(`flushed ${flush}`);
             else if (/^\s*WITH r AS \(\s*UPDATE/.test(text)) events.push('committed');
+            else if (/^\s*SELECT id, resource_type, version, created, last_modified, data FROM/.test(text))
+              events.push('read');
             return out;
           },
           release: (destroy?: boolean | Error) => client.release(destroy),
@@ -256,7 +259,9 @@ describe.skipIf(url === undefined)('postgresStore: the commit of a write', () =>
       const second = patch('two');
       // The second PATCH reads and commits while the first one's flush is held.
       await w.until(() => w.events.filter((e) => e === 'committed').length === 2);
-      expect(w.events.filter((e) => e === 'committed' || e === 'flush held')).toEqual([
+      // It starts from what the first one committed: no read of its own.
+      expect(w.events.filter((e) => ['read', 'committed', 'flush held'].includes(e))).toEqual([
+        'read',
         'committed',
         'flush held',
         'committed',

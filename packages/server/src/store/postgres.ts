@@ -249,9 +249,9 @@ interface Backend {
    * `flush`: then releases the connection, calls `committed` and waits until the write is on disk
    * (a {@link FLUSH} shared with concurrent writes, see {@link sharedFlush}).
    */
-  statement<T>(fn: (q: Queryable) => Promise<T>, flush?: boolean, committed?: () => void): Promise<T>;
+  statement<T>(fn: (q: Queryable) => Promise<T>, flush?: boolean, committed?: (out: T) => void): Promise<T>;
   /** Runs `fn` in a transaction (READ COMMITTED); `flush` and `committed` as {@link statement}'s. */
-  transaction<T>(fn: (q: Queryable) => Promise<T>, flush?: boolean, committed?: () => void): Promise<T>;
+  transaction<T>(fn: (q: Queryable) => Promise<T>, flush?: boolean, committed?: (out: T) => void): Promise<T>;
   /**
    * Runs `fn` in a read-only transaction whose statements each may run `budgetMs` (`Infinity`:
    * no limit); a statement past it fails with SQLSTATE 57014.
@@ -403,7 +403,7 @@ function poolBackend(reads: PgPoolLike, writes: PgPoolLike, owned: boolean, time
   });
   const on =
     (pool: PgPoolLike) =>
-    async <T>(fn: (q: Queryable) => Promise<T>, flush = false, committed?: () => void): Promise<T> => {
+    async <T>(fn: (q: Queryable) => Promise<T>, flush = false, committed?: (out: T) => void): Promise<T> => {
       const client = await pool.connect();
       // A connection lost while the client is checked out is reported to the running query; the
       // event must not also crash the process.
@@ -424,7 +424,7 @@ function poolBackend(reads: PgPoolLike, writes: PgPoolLike, owned: boolean, time
       client.release();
       if (flush) {
         // Committed and visible to other sessions; not on disk yet, so not to be answered yet.
-        committed?.();
+        committed?.(out);
         await flushed();
       }
       return out;
@@ -438,7 +438,7 @@ function poolBackend(reads: PgPoolLike, writes: PgPoolLike, owned: boolean, time
     begin: string,
     fn: (q: Queryable) => Promise<T>,
     flush = false,
-    committed?: () => void,
+    committed?: (out: T) => void,
   ): Promise<T> =>
     run(
       async (q) => {
@@ -682,20 +682,20 @@ class PostgresScimStore implements PostgresStore {
   /**
    * A write in a transaction (`single`: one statement, its own transaction), retried on
    * serialization failures and deadlocks. `committed` (see `UpdateInput.onCommitted`) is called
-   * once it committed, before it waits for the disk.
+   * with what `fn` returned once it committed, before it waits for the disk.
    */
-  write<T>(fn: (q: Queryable) => Promise<T>, single = false, committed?: () => void): Promise<T> {
+  write<T>(fn: (q: Queryable) => Promise<T>, single = false, committed?: (out: T) => void): Promise<T> {
     return this.guard(async (b) => {
       for (let attempt = 1; ; attempt++) {
         try {
           const flush = this.asyncCommit !== '';
           // The page marks learn of the write at its commit, before the next write can start.
           let noted = false;
-          const note = () => {
+          const note = (out: T) => {
             if (noted) return;
             noted = true;
             this.marks.wrote();
-            committed?.();
+            committed?.(out);
           };
           const out = await (single ? b.statement(fn, flush, note) : b.transaction(fn, flush, note));
           if (!noted) this.marks.wrote();
