@@ -1,10 +1,19 @@
 import { ScimError } from '@scim/schemas';
 import { describe, expect, it } from 'vitest';
 import { failure } from '../store/contract.ts';
+import type { StoredResource } from '../store/types.ts';
 import { retrying, type WriteTarget } from './conflicts.ts';
 
 const conflict = () => new ScimError('preconditionFailed', 'changed meanwhile');
 const target = (): WriteTarget => ({ store: {}, tenant: 't', resourceType: 'User', id: 'u1' });
+const stored = (version: number): StoredResource => ({
+  id: 'u1',
+  resourceType: 'User',
+  version,
+  created: '2026-12-06T00:00:00Z',
+  lastModified: '2026-12-06T00:00:00Z',
+  data: { userName: 'u1' },
+});
 
 describe('retrying', () => {
   it('retries a conflict the client did not cause until the attempt lands', async () => {
@@ -76,6 +85,76 @@ describe('retrying', () => {
     release();
     await Promise.all([first, second]);
     expect(log).toEqual(['first start', 'other', 'first end', 'second']);
+  });
+
+  it('passes the turn once a write says it committed, and settles the writes in their order', async () => {
+    const t = target();
+    const log: string[] = [];
+    let flushed!: () => void;
+    const flush = new Promise<void>((resolve) => {
+      flushed = resolve;
+    });
+    let started!: () => void;
+    const secondStarted = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const first = retrying(t, false, async (committed) => {
+      log.push('first commits');
+      committed(stored(2));
+      await flush;
+      log.push('first flushed');
+      return 'first';
+    }).then((out) => log.push(`${out} settles`));
+    const second = retrying(t, false, async (committed, previous) => {
+      log.push(`second commits after version ${previous?.version}`);
+      committed(stored(3));
+      started();
+      return 'second';
+    }).then((out) => log.push(`${out} settles`));
+    await secondStarted;
+    // The second ran while the first waits for its flush, and does not settle before it.
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(log).toEqual(['first commits', 'second commits after version 2']);
+    flushed();
+    await Promise.all([first, second]);
+    expect(log).toEqual([
+      'first commits',
+      'second commits after version 2',
+      'first flushed',
+      'first settles',
+      'second settles',
+    ]);
+  });
+
+  it('passes the turn when a write ends without saying it committed, even when it fails', async () => {
+    const t = target();
+    const log: string[] = [];
+    const first = retrying(t, false, async () => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      log.push('first');
+      throw new Error('boom');
+    }).catch(() => log.push('first failed'));
+    const second = retrying(t, false, async (_committed, previous) => {
+      log.push(`second${previous === undefined ? '' : ' with a previous'}`);
+    });
+    await Promise.all([first, second]);
+    expect(log.filter((e) => e !== 'first failed')).toEqual(['first', 'second']);
+    expect(log).toContain('first failed');
+  });
+
+  it('gives the write after a committed one what it committed, on its first try only', async () => {
+    const t = target();
+    const seen: (number | undefined)[] = [];
+    const first = retrying(t, false, async (committed) => {
+      committed(stored(2));
+    });
+    let tries = 0;
+    const second = retrying(t, false, async (_committed, previous) => {
+      seen.push(previous?.version);
+      if (tries++ === 0) throw conflict();
+    });
+    await Promise.all([first, second]);
+    expect(seen).toEqual([2, undefined]);
   });
 
   it('answers 503 when its turn does not come before the deadline, and the queue goes on', async () => {

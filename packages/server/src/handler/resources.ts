@@ -89,6 +89,27 @@ async function load(
   return found;
 }
 
+/**
+ * Where a PATCH starts when the write before it in the resource's queue said what it committed
+ * (see conflicts.ts): from that, instead of a read. A copy of its data (that write may still be
+ * answering from it), without its groups (read again when the answer needs them). Not when the
+ * client's `If-Match` names another version: it may know a newer one, which only a read shows.
+ * (When another instance wrote in between, the write's `ifVersion` fails and the retry reads.)
+ */
+function startFrom(
+  previous: StoredResource | undefined,
+  ifMatch: string | undefined,
+): StoredResource | undefined {
+  if (previous === undefined) return undefined;
+  try {
+    checkIfMatch(ifMatch, weakETag(previous.version));
+  } catch {
+    return undefined;
+  }
+  const { groups: _, ...rest } = previous;
+  return { ...rest, data: structuredClone(previous.data) };
+}
+
 /** GET /{type}/{id} (RFC 7644 section 3.4.1), or 304 when `If-None-Match` names its version. @internal */
 export async function getResource(
   ctx: RequestContext,
@@ -179,30 +200,35 @@ export async function replaceResource(
   await pause(ctx);
   const members = await listedMembers(ctx, type, id, parsed);
   const display = memberLabels(ctx, type, body);
-  const result = await retrying(target(ctx, type, id), ifMatch !== undefined, async (): Promise<Written> => {
-    const current = await load(ctx, type, id, members !== undefined);
-    checkIfMatch(ifMatch, weakETag(current.version));
-    const data = toData(type, type.policies.onUpdate({ ...current.data }, toData(type, parsed)));
-    checkImmutable(type, current.data, data);
-    checkRequired(type, data, false);
-    checkWritable(ctx.config, type, data);
-    const changes = topLevelChanges(current.data, data);
-    const { added, removed, delta } = replaceMembers(ctx, current.members, members, display);
-    notSelf(type, id, members ?? []);
-    await pause(ctx);
-    const input: UpdateInput = {
-      data,
-      unique: uniqueKeys(type, data),
-      change: feedRecord(type, 'updated', changes, added, removed),
-      ...renderedAs(type, data),
-      ifVersion: current.version,
-      ...(delta === undefined ? {} : { members: delta }),
-      ...groupsWith(ctx, type, params),
-    };
-    await pauseBefore(ctx, isLarge(ctx, input.rendering));
-    const stored = await ctx.store.update(ctx.tenant, type.name, id, input);
-    return { stored, changes, added, removed };
-  });
+  const result = await retrying(
+    target(ctx, type, id),
+    ifMatch !== undefined,
+    async (committed): Promise<Written> => {
+      const current = await load(ctx, type, id, members !== undefined);
+      checkIfMatch(ifMatch, weakETag(current.version));
+      const data = toData(type, type.policies.onUpdate({ ...current.data }, toData(type, parsed)));
+      checkImmutable(type, current.data, data);
+      checkRequired(type, data, false);
+      checkWritable(ctx.config, type, data);
+      const changes = topLevelChanges(current.data, data);
+      const { added, removed, delta } = replaceMembers(ctx, current.members, members, display);
+      notSelf(type, id, members ?? []);
+      await pause(ctx);
+      const input: UpdateInput = {
+        data,
+        unique: uniqueKeys(type, data),
+        change: feedRecord(type, 'updated', changes, added, removed),
+        ...renderedAs(type, data),
+        ifVersion: current.version,
+        ...(delta === undefined ? {} : { members: delta }),
+        ...groupsWith(ctx, type, params),
+        onCommitted: committed,
+      };
+      await pauseBefore(ctx, isLarge(ctx, input.rendering));
+      const stored = await ctx.store.update(ctx.tenant, type.name, id, input);
+      return { stored, changes, added, removed };
+    },
+  );
   await announce(ctx, type, 'updated', result);
   await pause(ctx);
   return respondWith(ctx, type, result.stored, 200, params);
@@ -220,8 +246,8 @@ export async function patchResource(
   const ifMatch = ifMatchOf(request);
   const deferred = type.referenceAttribute === undefined ? [] : [type.referenceAttribute];
   const bodyless = type.kind === 'group' || (type.kind === 'user' && ctx.config.userPatchStatus === 204);
-  const result = await retrying(target(ctx, type, id), ifMatch !== undefined, async () => {
-    const current = await load(ctx, type, id, false);
+  const result = await retrying(target(ctx, type, id), ifMatch !== undefined, async (committed, previous) => {
+    const current = startFrom(previous, ifMatch) ?? (await load(ctx, type, id, false));
     checkIfMatch(ifMatch, weakETag(current.version));
     // The PATCH engine on a large body or resource starts a slice of its own, after the read.
     await pauseBefore(ctx, isLarge(ctx, current.rendering));
@@ -255,6 +281,7 @@ export async function patchResource(
       ...(dataChanged ? renderedAs(type, data) : { membersOnly: true }),
       ...(delta === undefined ? {} : { members: delta }),
       ...(bodyless ? {} : groupsWith(ctx, type, params)),
+      onCommitted: committed,
     };
     await pauseBefore(ctx, isLarge(ctx, input.rendering));
     const stored = await ctx.store.update(ctx.tenant, type.name, id, input);
@@ -297,7 +324,7 @@ async function deactivate(
   id: string,
   ifMatch: string | undefined,
 ): Promise<Reply> {
-  const result = await retrying(target(ctx, type, id), ifMatch !== undefined, async () => {
+  const result = await retrying(target(ctx, type, id), ifMatch !== undefined, async (committed) => {
     const current = await load(ctx, type, id, false);
     checkIfMatch(ifMatch, weakETag(current.version));
     if (current.data.active === false) return undefined;
@@ -310,6 +337,7 @@ async function deactivate(
       change: feedRecord(type, 'updated', changes, [], []),
       ...renderedAs(type, data),
       ifVersion: current.version,
+      onCommitted: committed,
     });
     return { stored, changes, added: [], removed: [] };
   });

@@ -8,6 +8,7 @@
 import { foldCase } from '@scim/protocol';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { harness } from '../handler/test-helpers.ts';
 import { freshTenant } from './contract.ts';
 import { type PgPoolLike, postgresStore } from './postgres.ts';
 import { dropSchema, reachablePostgres, uniqueSchema } from './sql/test-postgres.ts';
@@ -175,4 +176,193 @@ describe.skipIf(url === undefined)('postgresStore: the commit of a write', () =>
       await follower.close();
     }
   }, 120_000);
+
+  /**
+   * A pool whose FLUSH statements (the store's wait for the disk) can be held, logging `read` after
+   * each read of one resource, `committed` after each update statement and `sent n` / `flushed n`
+   * around the n-th flush.
+   */
+  function flushWatch() {
+    const pool = new pg.Pool({ connectionString: url, max: 4 });
+    pool.on('error', () => {});
+    const events: string[] = [];
+    let flushes = 0;
+    /** While set, the next flush's answer waits for it. */
+    let hold: Promise<void> | undefined;
+    let release: () => void = () => {};
+    const watched: PgPoolLike = {
+      async connect() {
+        const client = await pool.connect();
+        return {
+          query: async (text: string, values?: unknown[]) => {
+            const flush = text.includes('pg_logical_emit_message') ? ++flushes : 0;
+            if (flush > 0) events.push(`sent ${flush}`);
+            const out = await client.query(text, values);
+            if (flush > 0 && hold !== undefined) {
+              // Its answer is held: as if the disk were slow.
+              const held = hold;
+              hold = undefined;
+              events.push('flush held');
+              await held;
+            }
+            if (flush > 0) events.push(`flushed ${flush}`);
+            else if (/^\s*WITH r AS \(\s*UPDATE/.test(text)) events.push('committed');
+            else if (/^\s*SELECT id, resource_type, version, created, last_modified, data FROM/.test(text))
+              events.push('read');
+            return out;
+          },
+          release: (destroy?: boolean | Error) => client.release(destroy),
+        };
+      },
+      end: () => pool.end(),
+    };
+    return {
+      events,
+      store: postgresStore({ pool: watched, schema: schema() }),
+      holdNextFlush() {
+        hold = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+      },
+      release: () => release(),
+      /** Waits (a few seconds at most) until `ready()`. */
+      async until(ready: () => boolean) {
+        for (let i = 0; i < 500 && !ready(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      },
+      /** Whether a flush sent after `events[commit]` returned before `events[answer]`. */
+      covered(commit: number, answer: number): boolean {
+        return events.some((e, i) => {
+          const sent = /^sent (\d+)$/.exec(e);
+          return sent !== null && i > commit && events.indexOf(`flushed ${sent[1]}`, i) < answer;
+        });
+      },
+    };
+  }
+  const patchTitle = (title: string) => ({
+    schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+    Operations: [{ op: 'replace', path: 'title', value: title }],
+  });
+
+  it("passes a user's turn to its next PATCH at the commit; each answer waits for a flush after it, in order", async () => {
+    const w = flushWatch();
+    try {
+      const h = harness({}, w.store);
+      const created = await h.createUser('turns');
+      w.holdNextFlush();
+      w.events.length = 0;
+      const patch = (title: string) =>
+        h.call('PATCH', `/Users/${created.id}`, patchTitle(title)).then((r) => {
+          w.events.push(`answered ${title}`);
+          return r;
+        });
+      const first = patch('one');
+      const second = patch('two');
+      // The second PATCH reads and commits while the first one's flush is held.
+      await w.until(() => w.events.filter((e) => e === 'committed').length === 2);
+      // It starts from what the first one committed: no read of its own.
+      expect(w.events.filter((e) => ['read', 'committed', 'flush held'].includes(e))).toEqual([
+        'read',
+        'committed',
+        'flush held',
+        'committed',
+      ]);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(w.events.filter((e) => e.startsWith('answered'))).toEqual([]);
+      w.release();
+      const [one, two] = await Promise.all([first, second]);
+      expect(w.events.filter((e) => e.startsWith('answered'))).toEqual(['answered one', 'answered two']);
+      const commits = w.events.flatMap((e, i) => (e === 'committed' ? [i] : []));
+      expect(w.covered(commits[0] as number, w.events.indexOf('answered one'))).toBe(true);
+      expect(w.covered(commits[1] as number, w.events.indexOf('answered two'))).toBe(true);
+      expect([one.status, one.headers.get('etag'), one.body.title]).toEqual([200, 'W/"2"', 'one']);
+      expect([two.status, two.headers.get('etag'), two.body.title]).toEqual([200, 'W/"3"', 'two']);
+      const feed = (await w.store.changes('default')).filter((c) => c.type === 'user.updated');
+      expect(feed.map((c) => c.version)).toEqual([2, 3]);
+    } finally {
+      await w.store.close();
+    }
+  }, 60_000);
+
+  it('shares a flush between writes, but never one sent before a write committed', async () => {
+    const w = flushWatch();
+    try {
+      const h = harness({}, w.store);
+      const a = await h.createUser('flush-a');
+      const b = await h.createUser('flush-b');
+      const c = await h.createUser('flush-c');
+      w.holdNextFlush();
+      w.events.length = 0;
+      const patch = (id: string, title: string) =>
+        h.call('PATCH', `/Users/${id}`, patchTitle(title)).then((r) => {
+          w.events.push(`answered ${title}`);
+          return r;
+        });
+      const first = patch(a.id, 'a');
+      await w.until(() => w.events.includes('flush held'));
+      // B and C commit while A's flush, sent before, is held: they must not be answered by it.
+      const others = [patch(b.id, 'b'), patch(c.id, 'c')];
+      await w.until(() => w.events.filter((e) => e === 'committed').length === 3);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      w.release();
+      const replies = await Promise.all([first, ...others]);
+      expect(replies.map((r) => r.status)).toEqual([200, 200, 200]);
+      const commits = w.events.flatMap((e, i) => (e === 'committed' ? [i] : []));
+      for (const [k, title] of ['a', 'b', 'c'].entries()) {
+        expect(w.covered(commits[k] as number, w.events.indexOf(`answered ${title}`))).toBe(true);
+      }
+      // B and C shared one flush, sent once A's returned.
+      expect(w.events.filter((e) => e.startsWith('sent'))).toHaveLength(2);
+    } finally {
+      await w.store.close();
+    }
+  }, 60_000);
+
+  it('loses no PATCH of one user from concurrent clients through the handler, and If-Match still refuses', async () => {
+    const store = postgresStore({ connectionString: url as string, schema: schema(), maxConnections: 8 });
+    try {
+      const h = harness({}, store);
+      const created = await h.createUser('crowd');
+      const answered: string[] = [];
+      const replies = await Promise.all(
+        Array.from({ length: 24 }, (_, i) =>
+          h
+            .call('PATCH', `/Users/${created.id}`, {
+              schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+              Operations: [{ op: 'add', path: 'emails', value: [{ value: `u${i}@example.com` }] }],
+            })
+            .then((r) => {
+              answered.push(r.headers.get('etag') as string);
+              return r;
+            }),
+        ),
+      );
+      expect(replies.map((r) => r.status)).toEqual(replies.map(() => 200));
+      // Answered in the order written: versions 2 to 25, one each.
+      expect(answered).toEqual(Array.from({ length: 24 }, (_, i) => `W/"${i + 2}"`));
+      const final = await h.call('GET', `/Users/${created.id}`);
+      expect(final.headers.get('etag')).toBe('W/"25"');
+      expect(final.body.emails.map((e: { value: string }) => e.value).sort()).toEqual(
+        Array.from({ length: 24 }, (_, i) => `u${i}@example.com`).sort(),
+      );
+      // Ten clients that all read version 25: one PATCH lands, the others are 412.
+      const racing = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          h.call(
+            'PATCH',
+            `/Users/${created.id}`,
+            {
+              schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+              Operations: [{ op: 'replace', path: 'title', value: `t${i}` }],
+            },
+            { 'if-match': 'W/"25"' },
+          ),
+        ),
+      );
+      expect(racing.map((r) => r.status).sort()).toEqual([200, ...Array(9).fill(412)]);
+      const feed = (await store.changes('default', { limit: 1000 })).filter((c) => c.type === 'user.updated');
+      expect(feed.map((c) => c.version)).toEqual(Array.from({ length: 25 }, (_, i) => i + 2));
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
 });

@@ -246,11 +246,12 @@ interface Backend {
   session<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
   /**
    * Runs `fn`, one write statement, on its own (autocommit: the statement is its transaction).
-   * `flush`: then waits, on the same connection, until the write is on disk (see {@link FLUSH}).
+   * `flush`: then releases the connection, calls `committed` and waits until the write is on disk
+   * (a {@link FLUSH} shared with concurrent writes, see {@link sharedFlush}).
    */
-  statement<T>(fn: (q: Queryable) => Promise<T>, flush?: boolean): Promise<T>;
-  /** Runs `fn` in a transaction (READ COMMITTED); `flush` as {@link statement}'s. */
-  transaction<T>(fn: (q: Queryable) => Promise<T>, flush?: boolean): Promise<T>;
+  statement<T>(fn: (q: Queryable) => Promise<T>, flush?: boolean, committed?: (out: T) => void): Promise<T>;
+  /** Runs `fn` in a transaction (READ COMMITTED); `flush` and `committed` as {@link statement}'s. */
+  transaction<T>(fn: (q: Queryable) => Promise<T>, flush?: boolean, committed?: (out: T) => void): Promise<T>;
   /**
    * Runs `fn` in a read-only transaction whose statements each may run `budgetMs` (`Infinity`:
    * no limit); a statement past it fails with SQLSTATE 57014.
@@ -315,7 +316,8 @@ function claimCte(
 const ASYNC_COMMIT = `, set_config('synchronous_commit', 'off', true)`;
 
 /**
- * Run on the same connection after such a commit, before the write is answered: a transaction of
+ * Sent after such a commit returned (on any connection of the pool, shared by the writes that
+ * committed before it was sent, see {@link sharedFlush}), before the write is answered: a transaction of
  * one WAL record (a transactional logical message, prefix `scim`, empty) whose commit is
  * synchronous (the session's `synchronous_commit`, `on` by default), so it returns once the WAL up
  * to its commit, after the write's, is flushed (and on synchronous standbys, as the setting asks).
@@ -348,6 +350,35 @@ function sqlState(error: unknown): string | undefined {
 function ignore(): void {}
 
 /**
+ * Waits for the disk on behalf of concurrent writes: `flushed()` settles once a {@link FLUSH},
+ * sent after it was called, has returned, so a write that calls it once committed is then on disk
+ * (its commit record precedes that flush's in the WAL). One flush is in flight at a time; writes
+ * that commit meanwhile share the next one, sent as it returns (none of them can share the one in
+ * flight: it may have been sent before their commit). So a write holds no connection while it
+ * waits, and concurrent writes cost one flush statement (one transaction id) between them, not
+ * one each. `run` sends one flush and settles once it returned.
+ */
+function sharedFlush(run: () => Promise<void>): () => Promise<void> {
+  let inFlight: Promise<void> | undefined;
+  let next: Promise<void> | undefined;
+  const send = (): Promise<void> => {
+    const sent = run().finally(() => {
+      if (inFlight === sent) inFlight = undefined;
+    });
+    inFlight = sent;
+    return sent;
+  };
+  return () => {
+    if (inFlight === undefined) return send();
+    next ??= inFlight.then(ignore, ignore).then(() => {
+      next = undefined;
+      return send();
+    });
+    return next;
+  };
+}
+
+/**
  * A backend on `pg` pools: `reads` for reads, `writes` (the same pool, or one whose connections
  * have no `statement_timeout`) for writes. `timeoutMs`: the `statement_timeout` every connection
  * of `reads` already has (pools the store made): lists then need no transaction to carry it, and
@@ -372,7 +403,7 @@ function poolBackend(reads: PgPoolLike, writes: PgPoolLike, owned: boolean, time
   });
   const on =
     (pool: PgPoolLike) =>
-    async <T>(fn: (q: Queryable) => Promise<T>, flush = false): Promise<T> => {
+    async <T>(fn: (q: Queryable) => Promise<T>, flush = false, committed?: (out: T) => void): Promise<T> => {
       const client = await pool.connect();
       // A connection lost while the client is checked out is reported to the running query; the
       // event must not also crash the process.
@@ -381,45 +412,55 @@ function poolBackend(reads: PgPoolLike, writes: PgPoolLike, owned: boolean, time
         off?: (event: 'error', fn: () => void) => void;
       };
       events.on?.('error', ignore);
+      let out: T;
       try {
-        const q = wrap(client);
-        const out = await fn(q);
-        if (flush) await q.query(FLUSH, []);
-        events.off?.('error', ignore);
-        client.release();
-        return out;
+        out = await fn(wrap(client));
       } catch (error) {
         events.off?.('error', ignore);
         client.release(isUnavailable(error) ? true : undefined);
         throw error;
       }
+      events.off?.('error', ignore);
+      client.release();
+      if (flush) {
+        // Committed and visible to other sessions; not on disk yet, so not to be answered yet.
+        committed?.(out);
+        await flushed();
+      }
+      return out;
     };
   const session = on(reads);
   const writing = on(writes);
+  const flushed = sharedFlush(() => writing((q) => q.query(FLUSH, [])).then(ignore));
   /** Runs `fn` between `begin` (one round trip, however many statements) and COMMIT. */
   const within = <T>(
     run: typeof session,
     begin: string,
     fn: (q: Queryable) => Promise<T>,
     flush = false,
+    committed?: (out: T) => void,
   ): Promise<T> =>
-    run(async (q) => {
-      await q.exec(begin);
-      try {
-        const out = await fn(q);
-        await q.exec('COMMIT');
-        return out;
-      } catch (error) {
+    run(
+      async (q) => {
+        await q.exec(begin);
         try {
-          await q.exec('ROLLBACK');
-        } catch {}
-        throw error;
-      }
-    }, flush);
+          const out = await fn(q);
+          await q.exec('COMMIT');
+          return out;
+        } catch (error) {
+          try {
+            await q.exec('ROLLBACK');
+          } catch {}
+          throw error;
+        }
+      },
+      flush,
+      committed,
+    );
   return {
     session,
     statement: writing,
-    transaction: (fn, flush) => within(writing, 'BEGIN', fn, flush),
+    transaction: (fn, flush, committed) => within(writing, 'BEGIN', fn, flush, committed),
     budgeted: (budgetMs, fn) =>
       !Number.isFinite(budgetMs) || statementTimeout(budgetMs) === timeoutMs
         ? session(fn)
@@ -640,16 +681,25 @@ class PostgresScimStore implements PostgresStore {
 
   /**
    * A write in a transaction (`single`: one statement, its own transaction), retried on
-   * serialization failures and deadlocks.
+   * serialization failures and deadlocks. `committed` (see `UpdateInput.onCommitted`) is called
+   * with what `fn` returned once it committed, before it waits for the disk.
    */
-  write<T>(fn: (q: Queryable) => Promise<T>, single = false): Promise<T> {
+  write<T>(fn: (q: Queryable) => Promise<T>, single = false, committed?: (out: T) => void): Promise<T> {
     return this.guard(async (b) => {
       for (let attempt = 1; ; attempt++) {
         try {
           const flush = this.asyncCommit !== '';
-          const out = await (single ? b.statement(fn, flush) : b.transaction(fn, flush));
+          // The page marks learn of the write at its commit, before the next write can start.
+          let noted = false;
+          const note = (out: T) => {
+            if (noted) return;
+            noted = true;
+            this.marks.wrote();
+            committed?.(out);
+          };
+          const out = await (single ? b.statement(fn, flush, note) : b.transaction(fn, flush, note));
+          if (!noted) this.marks.wrote();
           this.wrote();
-          this.marks.wrote();
           return out;
         } catch (error) {
           const state = sqlState(error);
@@ -935,18 +985,19 @@ class PostgresScimStore implements PostgresStore {
     const deltaFree =
       delta === undefined ||
       (delta.removeAll !== true && delta.removed.length === 0 && delta.added.length === 0);
-    const write = this.write(async (q) => {
-      // Member-only: keep the stored data (a concurrent change of attributes is not overwritten).
-      const v: unknown[] = [tenant, id, resourceType, at];
-      const set = membersOnly
-        ? ''
-        : `, data = $${v.push(JSON.stringify(given))}::jsonb, search = $${v.push(JSON.stringify(searchDocument(given)))}::jsonb`;
-      const guard = input.ifVersion === undefined ? '' : ` AND version = $${v.push(input.ifVersion)}`;
-      // One statement: the row; its unique keys (those it no longer has released, new ones
-      // claimed); without member changes, its change-feed entry. Nothing happens without the row.
-      const claims = membersOnly
-        ? ''
-        : `, released AS (
+    const write = this.write(
+      async (q) => {
+        // Member-only: keep the stored data (a concurrent change of attributes is not overwritten).
+        const v: unknown[] = [tenant, id, resourceType, at];
+        const set = membersOnly
+          ? ''
+          : `, data = $${v.push(JSON.stringify(given))}::jsonb, search = $${v.push(JSON.stringify(searchDocument(given)))}::jsonb`;
+        const guard = input.ifVersion === undefined ? '' : ` AND version = $${v.push(input.ifVersion)}`;
+        // One statement: the row; its unique keys (those it no longer has released, new ones
+        // claimed); without member changes, its change-feed entry. Nothing happens without the row.
+        const claims = membersOnly
+          ? ''
+          : `, released AS (
              DELETE FROM ${s}.uniques AS o USING r WHERE o.tenant = $1 AND o.id = $2
                AND NOT EXISTS (SELECT 1 FROM unnest($${v.push(keys.map((k) => k.attribute))}::text[], $${v.push(keys.map((k) => k.value))}::text[]) AS k(a, v)
                                WHERE k.a = o.attribute AND k.v = o.value)
@@ -954,54 +1005,57 @@ class PostgresScimStore implements PostgresStore {
            ), held AS (
              SELECT attribute, value FROM ${s}.uniques WHERE tenant = $1 AND id = $2
            ), ${claimCte(s, v, keys, { tenant: '$1', resourceType: '$3', id: '$2' }, 'r', 'held')}`;
-      const after = membersOnly ? 'r' : 'claimed';
-      const feed = deltaFree
-        ? `, ${this.feedCte(v, tenant, resourceType, '$2', 'r.version', at, input.change, after, 'r')}`
-        : '';
-      const { rows } = await q.query(
-        `WITH r AS (
+        const after = membersOnly ? 'r' : 'claimed';
+        const feed = deltaFree
+          ? `, ${this.feedCte(v, tenant, resourceType, '$2', 'r.version', at, input.change, after, 'r')}`
+          : '';
+        const { rows } = await q.query(
+          `WITH r AS (
            UPDATE ${s}.resources SET version = version + 1, last_modified = $4${set}
            WHERE tenant = $1 AND id = $2 AND resource_type = $3${guard}
            RETURNING version, created${membersOnly ? ', data' : ''}
          )${claims}${feed}
          SELECT r.version, r.created${membersOnly ? ', r.data' : ''}${this.groupsColumn(input.groups)} FROM r`,
-        v,
-      );
-      const row = rows[0] as
-        | { version: number; created: string; data?: string | Record<string, unknown>; groups?: GroupCells }
-        | undefined;
-      if (row === undefined) {
-        const exists = await q.query(
-          `SELECT 1 FROM ${s}.resources WHERE tenant = $1 AND id = $2 AND resource_type = $3`,
-          [tenant, id, resourceType],
+          v,
         );
-        if (exists.rows.length === 0 || input.ifVersion === undefined) throw missing(resourceType, id);
-        throw stale(resourceType, id, input.ifVersion);
-      }
-      const data =
-        row.data === undefined
-          ? given
-          : typeof row.data === 'string'
-            ? (JSON.parse(row.data) as Record<string, unknown>)
-            : row.data;
-      const version = Number(row.version);
-      if (delta !== undefined && !deltaFree) {
-        if (delta.removeAll === true) {
-          await q.query(`DELETE FROM ${s}.members WHERE tenant = $1 AND group_id = $2`, [tenant, id]);
-        } else if (delta.removed.length > 0) {
-          await q.query(
-            `DELETE FROM ${s}.members WHERE tenant = $1 AND group_id = $2 AND member_id = ANY($3::text[])`,
-            [tenant, id, distinct(delta.removed)],
+        const row = rows[0] as
+          | { version: number; created: string; data?: string | Record<string, unknown>; groups?: GroupCells }
+          | undefined;
+        if (row === undefined) {
+          const exists = await q.query(
+            `SELECT 1 FROM ${s}.resources WHERE tenant = $1 AND id = $2 AND resource_type = $3`,
+            [tenant, id, resourceType],
           );
+          if (exists.rows.length === 0 || input.ifVersion === undefined) throw missing(resourceType, id);
+          throw stale(resourceType, id, input.ifVersion);
         }
-        if (delta.added.length > 0) {
-          await this.addMembers(q, tenant, id, distinct(delta.added), delta.display, delta.unknown);
+        const data =
+          row.data === undefined
+            ? given
+            : typeof row.data === 'string'
+              ? (JSON.parse(row.data) as Record<string, unknown>)
+              : row.data;
+        const version = Number(row.version);
+        if (delta !== undefined && !deltaFree) {
+          if (delta.removeAll === true) {
+            await q.query(`DELETE FROM ${s}.members WHERE tenant = $1 AND group_id = $2`, [tenant, id]);
+          } else if (delta.removed.length > 0) {
+            await q.query(
+              `DELETE FROM ${s}.members WHERE tenant = $1 AND group_id = $2 AND member_id = ANY($3::text[])`,
+              [tenant, id, distinct(delta.removed)],
+            );
+          }
+          if (delta.added.length > 0) {
+            await this.addMembers(q, tenant, id, distinct(delta.added), delta.display, delta.unknown);
+          }
+          await this.record(q, tenant, resourceType, id, version, at, input.change);
         }
-        await this.record(q, tenant, resourceType, id, version, at, input.change);
-      }
-      const stored = { id, resourceType, version, created: row.created, lastModified: at, data };
-      return { ...stored, ...groupsOf(row.groups) };
-    }, deltaFree);
+        const stored = { id, resourceType, version, created: row.created, lastModified: at, data };
+        return { ...stored, ...groupsOf(row.groups) };
+      },
+      deltaFree,
+      input.onCommitted,
+    );
     return this.refusingTaken(write, tenant, resourceType, id, keys);
   }
 

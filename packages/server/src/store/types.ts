@@ -365,6 +365,34 @@ export interface UpdateInput extends WriteInput {
    * @see https://datatracker.ietf.org/doc/html/rfc7643#section-4.1.2
    */
   readonly groups?: boolean;
+  /**
+   * Called with what was stored (as `update` will return it) once the write is committed (other
+   * sessions read it) when the store then still waits for it to be on disk before `update`
+   * returns: the handler's next write of the same resource in this process starts from it then
+   * (without reading the resource again; its `ifVersion` still guards against other writers),
+   * while this one's answer waits for its own flush. Optional for a store: one that never calls
+   * it (SQLite, memory, PostgreSQL on PGlite) lets the next write start, with a read, when
+   * `update` returns. A store calls it at most once, never for a write that did not commit.
+   *
+   * @example
+   * ```ts
+   * import type { UpdateInput } from '@scim/server';
+   * let next: () => void = () => {};
+   * const turnPassed = new Promise<void>((resolve) => {
+   *   next = resolve;
+   * });
+   * const input: UpdateInput = {
+   *   data: { ...current.data, displayName: 'Babs Jensen' },
+   *   unique: [{ attribute: 'userName', value: 'bjensen' }],
+   *   change: { type: 'user.updated' },
+   *   ifVersion: current.version,
+   *   onCommitted: () => next(), // the next write of this user may start before this one is on disk
+   * };
+   * const stored = await store.update('contoso', 'User', current.id, input); // on disk now
+   * ```
+   * @see https://www.postgresql.org/docs/current/wal-async-commit.html
+   */
+  readonly onCommitted?: (stored: StoredResource) => void;
 }
 
 /**
