@@ -19,6 +19,7 @@ import {
   redactSecretsThoroughly,
   withRequestLogging,
 } from './log.ts';
+import { fromFetch, pipelineOf, replyHeader, withPipeline } from './pipeline.ts';
 
 function capture() {
   const lines: string[] = [];
@@ -666,4 +667,144 @@ describe('batchedDestination', () => {
       Array.from({ length: 5000 }, (_, i) => i),
     );
   }, 30_000);
+});
+
+describe('request lines, byte for byte as pino writes them', () => {
+  /** Any UTF-16 code unit (lone surrogates too), and what JSON or the redaction treat specially. */
+  const unit = fc.oneof(
+    fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)),
+    fc.constantFrom(
+      '"',
+      '\\',
+      '\n',
+      '\u0000',
+      '\u007f',
+      '\u2028',
+      '😀',
+      'é',
+      '%',
+      '%22',
+      'scim_',
+      'Bearer ',
+      'eyJ',
+    ),
+  );
+  const text = fc.string({ unit, maxLength: 30 });
+  /** What a header may carry (fetch's Headers refuses the rest). */
+  const headerText = text.map((value) => value.replace(/[^\x20-\xff]/g, ''));
+  const method = fc.constantFrom(
+    'GET',
+    'POST',
+    'PUT',
+    'PATCH',
+    'DELETE',
+    'HEAD',
+    'OPTIONS',
+    'propfind',
+    'M-SEARCH',
+  );
+  const status = fc.constantFrom(200, 201, 204, 400, 404, 409, 500, 503);
+  const url = fc.webUrl({ withQueryParameters: true, withFragments: false });
+  /** A line with its time masked: the two lines of a case may be written in different milliseconds. */
+  const masked = (line: string) => line.replace(/^(\{"level":\d+,"time":")[^"]*"/, '$1T"');
+  /**
+   * pino's line as ours is: with each lone surrogate escaped as JSON.stringify escapes it (`\ud800`),
+   * where pino writes it as it is (which becomes U+FFFD, or invalid JSON text, once encoded).
+   */
+  const asOurs = (line: string) =>
+    line.replace(
+      /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+      (unit) => `\\u${unit.charCodeAt(0).toString(16)}`,
+    );
+  /** A logger of createLogger and its child with no bindings (whose lines pino writes itself), both writing to `lines`. */
+  const loggers = () => {
+    const lines: string[] = [];
+    const own = createLogger({
+      level: 'debug',
+      name: 'scim',
+      destination: { write: (l: string) => lines.push(l) },
+    });
+    return { lines, own, pino: own.child({}) };
+  };
+
+  it('escapes a lone surrogate as JSON.stringify does, where pino writes it as it is', () => {
+    const { lines, own, pino } = loggers();
+    for (const logger of [own, pino]) {
+      logRequest(logger, new Request('https://x/'), new Response(null), 0, 'a', {
+        principal: 'x\udc00\ud800y',
+      });
+    }
+    expect(lines[0]).toContain('"principal":"x\\udc00\\ud800y"');
+    expect(lines[1]).toContain('"principal":"x\udc00\ud800y"');
+  });
+
+  it('logRequest writes what pino writes, for any method, path, header, status, duration, id and details', () => {
+    fc.assert(
+      fc.property(
+        method,
+        url,
+        fc.option(headerText, { nil: undefined }),
+        fc.option(fc.oneof(fc.nat().map(String), headerText), { nil: undefined }),
+        status,
+        fc.double({ min: 0, max: 1e7, noNaN: true }),
+        text,
+        fc.option(text, { nil: undefined }),
+        fc.option(text, { nil: undefined }),
+        (verb, href, userAgent, length, code, ms, requestId, tenant, principal) => {
+          const { lines, own, pino } = loggers();
+          const headers: Record<string, string> = {};
+          if (userAgent !== undefined) headers['user-agent'] = userAgent;
+          if (length !== undefined) headers['content-length'] = length;
+          const request = new Request(href, { method: verb, headers });
+          const details = {
+            ...(tenant === undefined ? {} : { tenant }),
+            ...(principal === undefined ? {} : { principal }),
+          };
+          for (const logger of [own, pino]) {
+            logRequest(logger, request, new Response(null, { status: code }), ms, requestId, details);
+          }
+          expect(lines).toHaveLength(2);
+          expect(masked(lines[0]!)).toBe(asOurs(masked(lines[1]!)));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('withRequestLogging’s pipeline writes what pino writes, with the ids it makes and the ids clients send', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        method,
+        url,
+        fc.option(headerText, { nil: undefined }),
+        // Well-formed ids are kept (a credential-like one redacted in the line), others replaced.
+        fc.option(fc.oneof(fc.stringMatching(/^[A-Za-z0-9._:@/+=-]{1,40}$/), headerText), { nil: undefined }),
+        status,
+        fc.double({ min: 0, max: 1e4, noNaN: true }),
+        async (verb, href, userAgent, presented, code, ms) => {
+          const { lines, own, pino } = loggers();
+          const inner = withPipeline(
+            async () => new Response(null),
+            async () => ({ status: code, headers: { 'content-type': 'application/scim+json' }, body: null }),
+          );
+          const headers: Record<string, string> = {};
+          if (userAgent !== undefined) headers['user-agent'] = userAgent;
+          if (presented !== undefined) headers['x-request-id'] = presented;
+          const ids: string[] = [];
+          for (const logger of [own, pino]) {
+            let clock = 0;
+            const logged = pipelineOf(withRequestLogging(inner, logger, { now: () => (clock += ms) }))!;
+            const reply = await logged(fromFetch(new Request(href, { method: verb, headers }), undefined));
+            ids.push(replyHeader(reply, 'x-request-id')!);
+          }
+          expect(lines).toHaveLength(2);
+          // Each line has the id its request got: a new UUID each time, unless the client's was kept.
+          expect(masked(lines[0]!).replace(ids[0]!, 'ID')).toBe(
+            asOurs(masked(lines[1]!)).replace(ids[1]!, 'ID'),
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
 });
