@@ -410,6 +410,109 @@ describe('logRequest, the line written without pino', () => {
   });
 });
 
+describe('request lines: the text built without JSON.stringify', () => {
+  /** A logger of createLogger and its child with no bindings (pino writes the child's lines itself). */
+  const both = () => {
+    const lines: string[] = [];
+    const own = createLogger({ level: 'debug', destination: { write: (l: string) => lines.push(l) } });
+    return { lines, loggers: [own, own.child({})] };
+  };
+  const masked = (line: string) => line.replace(/^(\{"level":\d+,"time":")[^"]*"/, '$1T"');
+  const piece = fc.constantFrom('"', '\\', '%22', '%5C', 'a', '/', '?', '&', '=', 'token=', 'é', '😀', ' ');
+
+  it('escapes a `"` or a `\\` of the path and query as pino does, for any path and query text', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: piece, maxLength: 20 }),
+        fc.string({ unit: piece, maxLength: 20 }),
+        (path, query) => {
+          const { lines, loggers } = both();
+          const request = new Request(`http://h/${path}?${query}`);
+          for (const logger of loggers) logRequest(logger, request, new Response(null), 1, 'id');
+          expect(masked(lines[0]!)).toBe(masked(lines[1]!));
+        },
+      ),
+      { numRuns: 500 },
+    );
+    const { lines, loggers } = both();
+    logRequest(loggers[0]!, new Request('http://h/a?q="x\\y'), new Response(null), 1, 'id');
+    expect(JSON.parse(lines[0]!).path).toBe('/a?q=%22x\\y');
+  });
+
+  it('writes a status outside 100-599 and a method of its own as pino does, again and again', () => {
+    const { lines, loggers } = both();
+    for (const status of [200, 600, 99, 200]) {
+      for (const logger of loggers) {
+        logRequest(
+          logger,
+          new Request('http://h/x', { method: 'PROPFIND' }),
+          { status } as Response,
+          2,
+          'id',
+        );
+      }
+    }
+    for (let i = 0; i < lines.length; i += 2) expect(masked(lines[i]!)).toBe(masked(lines[i + 1]!));
+    expect(lines.map((l) => JSON.parse(l).msg)).toContain('PROPFIND /x 600');
+  });
+
+  it('redacts a credential-like query parameter wherever it stands among the pairs, and only then', () => {
+    const pairs = fc.array(
+      fc.tuple(
+        fc.constantFrom(
+          'filter',
+          'count',
+          '',
+          'x',
+          'token',
+          'TOKEN',
+          'access_token',
+          '%74oken',
+          'api+key',
+          'api-key',
+        ),
+        fc.constantFrom('', '=1', '=SECRET-VALUE', '=a=b'),
+      ),
+      { maxLength: 5 },
+    );
+    fc.assert(
+      fc.property(pairs, fc.constantFrom('&', '&&'), (list, glue) => {
+        const query = list.map(([key, value]) => `${key}${value}`).join(glue);
+        const { lines, loggers } = both();
+        logRequest(loggers[0]!, new Request(`http://h/Users?${query}`), new Response(null), 1, 'id');
+        const path = JSON.parse(lines[0]!).path as string;
+        const isSecret = (key: string) => /^(access_token|token|api[-_]?key)$/i.test(key);
+        const sent = new URLSearchParams(query);
+        if (![...sent.keys()].some(isSecret)) {
+          expect(path).toBe(`/Users${new URL(`http://h/Users?${query}`).search}`);
+          return;
+        }
+        const logged = new URLSearchParams(path.slice(path.indexOf('?')));
+        for (const key of new Set(sent.keys())) {
+          expect(logged.getAll(key)).toEqual(isSecret(key) ? ['[redacted]'] : sent.getAll(key));
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('writes the ids it makes as they are, and redacts an id a caller’s generator makes', async () => {
+    const { lines, loggers } = both();
+    const inner = withPipeline(
+      async () => new Response(null),
+      async () => ({ status: 200, headers: {}, body: null }),
+    );
+    const request = () => fromFetch(new Request('http://h/x'), undefined);
+    const made = await pipelineOf(withRequestLogging(inner, loggers[0]!))!(request());
+    const id = replyHeader(made, 'x-request-id')!;
+    expect(JSON.parse(lines[0]!).requestId).toBe(id);
+    const token = 'scim_0123456789abcdef_abcdefghijklmnopqrstuvwxyz';
+    await pipelineOf(withRequestLogging(inner, loggers[0]!, { generateId: () => token }))!(request());
+    expect(lines[1]).not.toContain('abcdefghijklmnopqrstuvwxyz');
+    expect(JSON.parse(lines[1]!).requestId).toBe('scim_0123456789abcdef_[redacted]');
+  });
+});
+
 describe('readableRequestLines', () => {
   it('writes method, path, status, time and id on one line, through the pipeline and through logRequest alike', async () => {
     const lines: string[] = [];

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { writeSync } from 'node:fs';
 import { type DestinationStream, type Level, type Logger, pino } from 'pino';
 import {
@@ -9,7 +8,7 @@ import {
   withPipeline,
   withReplyHeader,
 } from './pipeline.ts';
-import { rememberedRequestId, rememberRequestId, requestIdFrom } from './request-id.ts';
+import { randomRequestId, rememberedRequestId, rememberRequestId, requestIdFrom } from './request-id.ts';
 
 /** Keys whose values are never logged: credentials in headers, bodies and options. */
 const SECRET_KEY = /(authorization|cookie|password|passwd|secret|token|api[-_]?key|credentials?)$/i;
@@ -33,8 +32,6 @@ const SECRET_TEXT: readonly (readonly [RegExp, string])[] = [
  */
 const ENCODED_RUN =
   /(?:%[0-9A-Fa-f]{2}|[A-Za-z0-9_.~+-])*%[0-9A-Fa-f]{2}(?:%[0-9A-Fa-f]{2}|[A-Za-z0-9_.~+-])*/g;
-/** What every credential pattern above, or a percent-escape that may hide one, contains. */
-const MAYBE_SECRET = /scim_|eyJ|bearer|basic|%/i;
 const REDACTED = '[redacted]';
 const MAX_DEPTH = 8;
 
@@ -84,12 +81,11 @@ function redactEncoded(text: string, depth: number): string {
  * @see https://datatracker.ietf.org/doc/html/rfc6750#section-5.3
  */
 export function redactSecrets(text: string): string {
-  // Each pattern needs one of these (and the encoded forms a `%`): most text has none of them.
-  if (!MAYBE_SECRET.test(text)) return text;
+  // Each pattern needs a marker, as it is or percent-encoded: most text has neither.
+  if (SECRET_MARKER.test(text)) return redactSecretsThoroughly(text);
   // A percent-encoded URL (every filter) has a `%` but seldom a credential: when no decoding that
   // redactEncoded would do spells a marker, nothing can match, and the text is left as it is.
-  if (!SECRET_MARKER.test(text) && !decodingSpellsMarker(text)) return text;
-  return redactSecretsThoroughly(text);
+  return text.includes('%') && decodingSpellsMarker(text) ? redactSecretsThoroughly(text) : text;
 }
 
 /** What every credential pattern contains, once decoded. */
@@ -472,24 +468,28 @@ function safePath(url: string | URL): string {
   } catch {
     return '[unparsable url]';
   }
-  if (parsed.search !== '' && hasSecretParam(parsed.search)) {
-    if (parsed === url) parsed = new URL(parsed.href);
-    for (const key of new Set(parsed.searchParams.keys())) {
-      if (SECRET_PARAM.test(key)) parsed.searchParams.set(key, REDACTED);
-    }
+  const search = parsed.search;
+  if (search === '' || !hasSecretParam(search)) return redactSecrets(parsed.pathname + search);
+  if (parsed === url) parsed = new URL(parsed.href);
+  for (const key of new Set(parsed.searchParams.keys())) {
+    if (SECRET_PARAM.test(key)) parsed.searchParams.set(key, REDACTED);
   }
   return redactSecrets(parsed.pathname + parsed.search);
 }
 
 /**
  * Whether a query (`?a=1&b=2`) has a parameter whose value is never logged. Without `%` or `+`
- * the keys are as written; otherwise they are decoded as `URLSearchParams` decodes them.
+ * the keys are as written; otherwise they are decoded as `URLSearchParams` decodes them. The keys
+ * are read in place (no array of the pairs): this runs for every request with a query.
  */
 function hasSecretParam(search: string): boolean {
-  for (const pair of search.slice(1).split('&')) {
-    const at = pair.indexOf('=');
-    const key = at < 0 ? pair : pair.slice(0, at);
+  for (let start = 1; start <= search.length; ) {
+    const amp = search.indexOf('&', start);
+    const end = amp < 0 ? search.length : amp;
+    const eq = search.indexOf('=', start);
+    const key = search.slice(start, eq >= 0 && eq < end ? eq : end);
     if (SECRET_PARAM.test(key.includes('%') || key.includes('+') ? decodeQueryKey(key) : key)) return true;
+    start = end + 1;
   }
   return false;
 }
@@ -564,7 +564,7 @@ function writeLine(
   status: number,
   durationMs: number,
   requestId: string,
-  details: RequestLogDetails,
+  details: LineDetails,
 ): void {
   const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
   const own = ownState(logger);
@@ -572,17 +572,18 @@ function writeLine(
   if (own !== undefined && !levelEnabled(own, level)) return;
   const path = safePath(url);
   const duration = Math.round(durationMs * 10) / 10;
-  const readable = readableLoggers.get(logger);
-  if (readable !== undefined) {
-    readable(`${redactSecrets(method)} ${path} ${status} ${duration}ms ${redactSecrets(requestId)}`);
-    return;
-  }
   if (own !== undefined && details.err === undefined) {
     const stream = ownStream(own);
     if (stream !== undefined) {
       stream.write(ownLine(own, level, method, path, status, duration, requestId, headers, details));
       return;
     }
+  }
+  // A logger of createLogger is never one of readableRequestLines: no need to look it up.
+  const readable = own === undefined ? readableLoggers.get(logger) : undefined;
+  if (readable !== undefined) {
+    readable(`${redactSecrets(method)} ${path} ${status} ${duration}ms ${redactSecrets(requestId)}`);
+    return;
   }
   const line = structuredLine(method, path, status, duration, requestId, headers, details);
   logger[level](line, `${line.method} ${path} ${status}`);
@@ -621,7 +622,17 @@ function structuredLine(
   return line;
 }
 
-const NO_DETAILS: RequestLogDetails = Object.freeze({});
+/**
+ * What a request line knows beyond {@link RequestLogDetails}: whether the request id is a UUID
+ * made here (`randomRequestId`: hexadecimal digits and dashes), which holds no credential and
+ * nothing JSON escapes, so a line writes it as it is.
+ */
+interface LineDetails extends RequestLogDetails {
+  readonly plainId?: boolean;
+}
+
+const NO_DETAILS: LineDetails = Object.freeze({});
+const PLAIN_ID: LineDetails = Object.freeze({ plainId: true });
 
 /** The loggers of {@link readableRequestLines}, with where their lines go. */
 const readableLoggers = new WeakMap<object, (line: string) => void>();
@@ -701,6 +712,10 @@ function jsonNumber(value: number): string {
  * built directly: the line holds only strings, already redacted, and numbers, so pino's generic
  * serialization (and an object to serialize) is not needed. Uses the state pino exposes for such
  * integrations (`pino.symbols`).
+ *
+ * The line is made of few pieces (its head, {@link lineHead}, shared by the lines of a millisecond,
+ * and the text around the method and the status, {@link methodParts} and {@link statusParts}): a
+ * line is written by walking its pieces, and the fewer the cheaper.
  */
 function ownLine(
   state: PinoState,
@@ -711,25 +726,115 @@ function ownLine(
   duration: number,
   requestId: string,
   headers: HeaderSource,
-  details: RequestLogDetails,
+  details: LineDetails,
 ): string {
   const value = state.levels.values[level] ?? 30;
   const levelString =
     (state[LEVEL_STRINGS] as Readonly<Record<number, string>>)[value] ?? `{"level":${value}`;
-  const methodJson = JSON.stringify(redactSecrets(method));
-  const pathJson = JSON.stringify(path);
-  const statusJson = jsonNumber(status);
-  let out = `${levelString}${(state[TIME] as () => string)()}${state[CHINDINGS] as string},"requestId":${JSON.stringify(redactSecrets(requestId))},"method":${methodJson},"path":${pathJson},"status":${statusJson},"durationMs":${jsonNumber(duration)}`;
+  const head = lineHead(levelString, (state[TIME] as () => string)(), state[CHINDINGS] as string);
+  const id = details.plainId === true ? requestId : jsonInner(redactSecrets(requestId));
+  const [afterId, msgMethod] = methodParts(method);
+  const pathText = pathJsonInner(path);
+  const [afterPath, msgStatus] = statusParts(status);
+  let out = `${head}${id}${afterId}${pathText}${afterPath}${jsonNumber(duration)}`;
   const userAgent = headers.header('user-agent');
-  if (userAgent !== null) out += `,"userAgent":${JSON.stringify(redactSecrets(userAgent.slice(0, 256)))}`;
+  if (userAgent !== null) out += `,"userAgent":"${jsonInner(redactSecrets(userAgent.slice(0, 256)))}"`;
   const length = headers.header('content-length');
   if (length !== null && /^\d+$/.test(length)) out += `,"requestBytes":${jsonNumber(Number(length))}`;
-  if (details.tenant !== undefined) out += `,"tenant":${JSON.stringify(redactSecrets(details.tenant))}`;
-  if (details.principal !== undefined)
-    out += `,"principal":${JSON.stringify(redactSecrets(details.principal))}`;
+  if (details.tenant !== undefined) out += `,"tenant":"${jsonInner(redactSecrets(details.tenant))}"`;
+  if (details.principal !== undefined) out += `,"principal":"${jsonInner(redactSecrets(details.principal))}"`;
   // The message is `<method> <path> <status>`: JSON escapes each character on its own, so the
-  // quoted method and path need not be escaped again.
-  return `${out},"msg":"${methodJson.slice(1, -1)} ${pathJson.slice(1, -1)} ${statusJson}"}\n`;
+  // escaped method and path are the message's escaped text.
+  return `${out}${msgMethod}${pathText}${msgStatus}`;
+}
+
+let headLevel = '';
+let headTime = '';
+let headBindings = '';
+let head = '';
+
+/**
+ * `{"level":30,"time":"...",<bindings>,"requestId":"`: the same for every line of a millisecond at
+ * one level, so made once for them, as one flat string (`join` makes one; a concatenation would be
+ * pieces, walked again by each line).
+ */
+function lineHead(level: string, time: string, bindings: string): string {
+  if (time !== headTime || level !== headLevel || bindings !== headBindings) {
+    headLevel = level;
+    headTime = time;
+    headBindings = bindings;
+    head = [level, time, bindings, ',"requestId":"'].join('');
+  }
+  return head;
+}
+
+/** The text after the request id up to the path, and the message's start, of each method seen. */
+const methodTexts = new Map<string, readonly [string, string]>();
+
+/**
+ * `","method":"GET","path":"` and `,"msg":"GET ` for a method: made once for each of the plain
+ * methods ({@link PLAIN_METHODS}), whose text needs neither redacting nor escaping; any other method
+ * gets both, every time.
+ */
+function methodParts(method: string): readonly [string, string] {
+  const known = methodTexts.get(method);
+  if (known !== undefined) return known;
+  const text = PLAIN_METHODS.has(method) ? method : jsonInner(redactSecrets(method));
+  const parts = [`","method":"${text}","path":"`, `,"msg":"${text} `] as const;
+  if (PLAIN_METHODS.has(method)) methodTexts.set(method, parts);
+  return parts;
+}
+
+/** The text after the path up to the duration, and the message's end, of each status seen. */
+const statusTexts = new Map<number, readonly [string, string]>();
+
+/** `","status":200,"durationMs":` and ` 200"}\n` for a status, made once for each of 100 to 599. */
+function statusParts(status: number): readonly [string, string] {
+  const known = statusTexts.get(status);
+  if (known !== undefined) return known;
+  const json = jsonNumber(status);
+  const parts = [`","status":${json},"durationMs":`, ` ${json}"}\n`] as const;
+  if (Number.isInteger(status) && status >= 100 && status <= 599) statusTexts.set(status, parts);
+  return parts;
+}
+
+/**
+ * Methods that hold no credential pattern and no character JSON escapes: a line writes them as they
+ * are, without {@link redactSecrets} or escaping (any other method gets both).
+ */
+const PLAIN_METHODS: ReadonlySet<string> = new Set([
+  'GET',
+  'HEAD',
+  'POST',
+  'PUT',
+  'PATCH',
+  'DELETE',
+  'OPTIONS',
+]);
+
+/**
+ * What JSON.stringify writes other than as itself: `"`, `\`, control characters, and surrogates
+ * (a lone one is escaped; a pair is not, but is rare enough to take the slow path).
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what JSON escapes
+const JSON_ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/**
+ * A path of {@link safePath} as JSON writes it, without the quotes. A URL's path and query are ASCII
+ * with no control character (the URL parser percent-encodes those), and what safePath puts in
+ * (`[redacted]`, percent-encoded text) is too, so only `"` and `\` may need escaping: two searches
+ * for one character cost less than {@link jsonInner}'s pattern.
+ */
+function pathJsonInner(path: string): string {
+  return path.includes('"') || path.includes('\\') ? JSON.stringify(path).slice(1, -1) : path;
+}
+
+/**
+ * A string as JSON writes it, without the quotes: the text itself when JSON escapes none of its
+ * characters (a path, an id, a user agent almost always), `JSON.stringify`'s otherwise.
+ */
+function jsonInner(text: string): string {
+  return JSON_ESCAPED.test(text) ? JSON.stringify(text).slice(1, -1) : text;
 }
 
 /**
@@ -761,7 +866,7 @@ export function getRequestId(request: Request): string | undefined {
 export interface RequestLoggingOptions {
   /** Whether to keep a well-formed `x-request-id` the client sent (default true, for tracing through a proxy). */
   readonly trustRequestId?: boolean;
-  /** Generates a request id (default `crypto.randomUUID`). */
+  /** Generates a request id (default a random UUID, version 4, as `crypto.randomUUID` makes). */
   readonly generateId?: () => string;
   /** A monotonic clock in milliseconds for durations (default `performance.now`). */
   readonly now?: () => number;
@@ -792,7 +897,7 @@ export function withRequestLogging(
   options: RequestLoggingOptions = {},
 ): (request: Request) => Promise<Response> {
   const now = options.now ?? (() => performance.now());
-  const generateId = options.generateId ?? randomUUID;
+  const generateId = options.generateId ?? randomRequestId;
   const trust = options.trustRequestId ?? true;
   const idFor = (presented: string | undefined) =>
     trust ? requestIdFrom(presented, generateId) : generateId();
@@ -815,8 +920,11 @@ export function withRequestLogging(
   if (inner === undefined) return logged;
   // One promise reaction per request, no async frame of its own: this runs for every request.
   return withPipeline(logged, (request: PipelineRequest): Promise<Reply> => {
-    const requestId = idFor(request.header('x-request-id') ?? undefined);
+    const presented = request.header('x-request-id') ?? undefined;
+    const requestId = idFor(presented);
     request.requestId = requestId;
+    // An id made here (not the client's, not a generator of the caller's) is plain.
+    const details = generateId === randomRequestId && requestId !== presented ? PLAIN_ID : NO_DETAILS;
     const started = now();
     let pending: Promise<Reply>;
     try {
@@ -828,7 +936,7 @@ export function withRequestLogging(
     return pending.then(
       (reply) => {
         const status = statusOf(reply);
-        writeLine(logger, method, url, request, status, now() - started, requestId, NO_DETAILS);
+        writeLine(logger, method, url, request, status, now() - started, requestId, details);
         return withReplyHeader(reply, 'x-request-id', requestId, true);
       },
       (error: unknown) => {
