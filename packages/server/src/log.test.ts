@@ -911,3 +911,79 @@ describe('request lines, byte for byte as pino writes them', () => {
     );
   });
 });
+
+describe('batchedDestination, to a sink that takes bytes', () => {
+  /** A sink that takes bytes and keeps a copy of each write (the destination reuses its buffer). */
+  const byteSink = () => {
+    const writes: (string | Buffer)[] = [];
+    const sink = {
+      takesBytes: true as const,
+      write: (chunk: string | Uint8Array) => {
+        writes.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk));
+      },
+    };
+    return { writes, sink, bytes: () => Buffer.concat(writes.map((w) => Buffer.from(w))) };
+  };
+
+  it('writes each batch as the UTF-8 bytes of its lines, in order, once its tick ends', () => {
+    const { writes, sink } = byteSink();
+    const ticks: (() => void)[] = [];
+    const destination = batchedDestination(sink, (flush) => ticks.push(flush));
+    for (const line of ['a\n', 'é😀\n', '"\u2028"\n']) destination.write(line);
+    expect(writes).toEqual([]);
+    expect(ticks).toHaveLength(1);
+    ticks.shift()!();
+    destination.write('b\n');
+    ticks.shift()!();
+    expect(writes).toEqual([Buffer.from('a\né😀\n"\u2028"\n'), Buffer.from('b\n')]);
+  });
+
+  it('writes what fills its buffer first, and a line longer than the buffer as it is, in order', () => {
+    const { writes, sink } = byteSink();
+    const destination = batchedDestination(sink, () => undefined);
+    const [a, b, c] = ['a', 'b', 'c'].map((letter) => `${letter.repeat(20_000)}\n`);
+    const d = `${'d'.repeat(25_000)}\n`; // does not fit beside a, b and c (at 3 bytes a unit at most)
+    const huge = `${'h'.repeat(50_000)}\n`; // longer than the buffer at 3 bytes a unit
+    for (const line of [a, b, c, d, huge]) destination.write(line!);
+    destination.flush();
+    expect(writes.map((w) => w.toString())).toEqual([`${a}${b}${c}`, d, huge]);
+    expect(typeof writes[2]).toBe('string');
+  });
+
+  it('writes the bytes writing the text would write, for any lines and batches', () => {
+    // Small pieces, and large ones: lines of every size up to several times the 128 KiB buffer.
+    const unit = fc.oneof(
+      { arbitrary: fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)), weight: 4 },
+      { arbitrary: fc.constantFrom('é', '😀', '\n'), weight: 2 },
+      { arbitrary: fc.constantFrom('x'.repeat(3_000), '€'.repeat(8_000), '😀'.repeat(4_000)), weight: 1 },
+    );
+    const line = fc.tuple(fc.string({ unit, maxLength: 12 }), fc.boolean());
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 60 }), (lines) => {
+        const { sink, bytes } = byteSink();
+        const ticks: (() => void)[] = [];
+        const destination = batchedDestination(sink, (flush) => ticks.push(flush));
+        for (const [text, tickEnds] of lines) {
+          destination.write(`${text}\n`);
+          if (tickEnds) for (const flush of ticks.splice(0)) flush();
+        }
+        destination.flush();
+        // Lone surrogates included: Buffer.from writes each as U+FFFD, as a write of the text does.
+        expect(bytes().equals(Buffer.from(lines.map(([text]) => `${text}\n`).join('')))).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('fdSink writes the rest of a partial write of bytes too', () => {
+    const out: Buffer[] = [];
+    const write = (_fd: number, data: string | Uint8Array) => {
+      const bytes = Buffer.from(typeof data === 'string' ? Buffer.from(data) : data).subarray(0, 5);
+      out.push(bytes);
+      return bytes.length;
+    };
+    fdSink(1, write, () => undefined).write(Buffer.from('abcdé-fgh\n'));
+    expect(Buffer.concat(out).toString()).toBe('abcdé-fgh\n');
+    expect(out.length).toBe(3);
+  });
+});

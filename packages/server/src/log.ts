@@ -200,14 +200,32 @@ function afterDelay(flush: () => void): void {
 }
 
 /**
+ * A sink {@link batchedDestination} may hand bytes: it takes a batch as UTF-8 bytes as well as text,
+ * and is done with the bytes when `write` returns (it does not keep them). @internal
+ */
+export interface ByteSink {
+  write(chunk: string | Uint8Array): unknown;
+  /** Marks the sink as taking bytes. */
+  readonly takesBytes: true;
+}
+
+/** Whether a sink takes bytes ({@link ByteSink}). */
+function takesBytes(sink: { write(chunk: string): unknown }): sink is ByteSink {
+  return (sink as Partial<ByteSink>).takesBytes === true;
+}
+
+/**
  * A pino destination that writes the lines logged within {@link BATCH_DELAY_MS} together: one
  * `write` to `sink` per batch (or per 64 KiB) instead of one per line, in order, whole lines only.
- * `flush()` writes what is pending at once. @internal
+ * `flush()` writes what is pending at once. A {@link ByteSink} (standard output's) gets the batch as
+ * bytes, each line encoded as it is logged ({@link batchedBytes}).
+ * @internal
  */
 export function batchedDestination(
   sink: { write(chunk: string): unknown },
   schedule: (flush: () => void) => void = afterDelay,
 ): DestinationStream & { flush(): void } {
+  if (takesBytes(sink)) return batchedBytes(sink, schedule);
   let pending = '';
   let scheduled = false;
   const flush = () => {
@@ -221,6 +239,53 @@ export function batchedDestination(
     write(line: string) {
       pending += line;
       if (pending.length >= BATCH_LIMIT) flush();
+      else if (!scheduled) {
+        scheduled = true;
+        schedule(flush);
+      }
+    },
+    flush,
+  };
+}
+
+/** The most UTF-8 bytes one UTF-16 code unit of a string takes (a lone one, or half a pair's 4). */
+const MAX_UTF8_PER_UNIT = 3;
+
+/**
+ * {@link batchedDestination} for a {@link ByteSink}: each line is encoded into one reused buffer as
+ * it is logged, and is garbage at once. Kept as text, a batch is a rope of every line's pieces that
+ * lives up to {@link BATCH_DELAY_MS}: each young-generation collection in between copies it, and the
+ * sink walks it, scattered among the requests' other objects, to measure and to encode it (in a
+ * server's heap, about 200 ns a line more; docs/benchmarks.md). A line too long for the buffer is
+ * written as it is, after the lines before it.
+ */
+function batchedBytes(
+  sink: ByteSink,
+  schedule: (flush: () => void) => void,
+): DestinationStream & { flush(): void } {
+  // Room for a batch of BATCH_LIMIT bytes and the longest line that may complete it.
+  const buffer = Buffer.allocUnsafe(2 * BATCH_LIMIT);
+  let used = 0;
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (used === 0) return;
+    const bytes = used;
+    used = 0;
+    sink.write(buffer.subarray(0, bytes));
+  };
+  return {
+    write(line: string) {
+      const most = line.length * MAX_UTF8_PER_UNIT;
+      if (used + most > buffer.length) {
+        flush();
+        if (most > buffer.length) {
+          sink.write(line);
+          return;
+        }
+      }
+      used += buffer.write(line, used);
+      if (used >= BATCH_LIMIT) flush();
       else if (!scheduled) {
         scheduled = true;
         schedule(flush);
@@ -290,9 +355,9 @@ function sleepSync(ms: number): void {
 }
 
 /**
- * A sink that writes each chunk whole to a file descriptor, synchronously: one system call in the
- * usual case, the text encoded by it alone (pino's sonic-boom, used before, measured and encoded
- * each batch up to three times). The rest of a partial write is written next; a full non-blocking
+ * A sink that writes each chunk (text, or the bytes of {@link batchedDestination}'s batch) whole to
+ * a file descriptor, synchronously: one system call in the usual case, text encoded by it alone
+ * (pino's sonic-boom, used before, measured and encoded each batch up to three times). The rest of a partial write is written next; a full non-blocking
  * pipe (`EAGAIN`, `EBUSY`) is waited out; a closed pipe (`EPIPE`) ends the writing silently, as
  * pino's destination does; any other error is thrown. @internal
  */
@@ -300,9 +365,10 @@ export function fdSink(
   fd: number,
   write: (fd: number, data: string | Uint8Array) => number = writeText,
   wait: (ms: number) => void = sleepSync,
-): { write(chunk: string): void } {
+): ByteSink & { write(chunk: string | Uint8Array): void } {
   let broken = false;
   return {
+    takesBytes: true,
     write(chunk) {
       let rest: string | Uint8Array = chunk;
       while (!broken) {
