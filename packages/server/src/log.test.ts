@@ -13,6 +13,7 @@ import {
   createLogger,
   fdSink,
   getRequestId,
+  isoTimeOfMillisecond,
   logRequest,
   readableRequestLines,
   redactSecrets,
@@ -985,5 +986,45 @@ describe('batchedDestination, to a sink that takes bytes', () => {
     fdSink(1, write, () => undefined).write(Buffer.from('abcdé-fgh\n'));
     expect(Buffer.concat(out).toString()).toBe('abcdé-fgh\n');
     expect(out.length).toBe(3);
+  });
+});
+
+describe('isoTimeOfMillisecond', () => {
+  const iso = (ms: number) => `,"time":"${new Date(ms).toISOString()}"`;
+
+  it('writes what toISOString writes at minute, day and year edges, in any order', () => {
+    const edges = [
+      0,
+      60_000,
+      86_400_000,
+      Date.UTC(2026, 11, 31, 23, 59, 59, 999),
+      Date.UTC(10_000, 0),
+      -62_198_755_200_000,
+      8.64e15,
+    ];
+    const times = edges.flatMap((edge) => [-60_001, -1, 0, 1, 999, 1_000, 59_999].map((step) => edge + step));
+    for (const ms of [...times, ...times.reverse()].filter((ms) => Math.abs(ms) <= 8.64e15)) {
+      expect(isoTimeOfMillisecond(ms)).toBe(iso(ms));
+    }
+  });
+
+  it('writes what toISOString writes for any millisecond a Date can hold, called in any order', () => {
+    const anyTime = fc.double({ min: -8.64e15, max: 8.64e15, noNaN: true }).map(Math.trunc);
+    // Times close together (the same millisecond, minute or day) and far apart, one after the other.
+    const step = fc.oneof(
+      fc.constant(0),
+      fc.integer({ min: -1_000, max: 1_000 }),
+      fc.integer({ min: -1e8, max: 1e8 }),
+    );
+    fc.assert(
+      fc.property(anyTime, fc.array(step, { maxLength: 30 }), (start, steps) => {
+        let ms = start;
+        for (const delta of [0, ...steps]) {
+          ms = Math.max(-8.64e15, Math.min(8.64e15, ms + delta));
+          expect(isoTimeOfMillisecond(ms)).toBe(iso(ms));
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });
