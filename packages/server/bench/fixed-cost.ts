@@ -147,6 +147,7 @@ const cases: Record<string, (id: string) => string> = {
   'GET /Users?filter=userName eq': () =>
     `/scim/Users?filter=${encodeURIComponent('userName eq "user033333@example.com"')}`,
   'GET /ServiceProviderConfig': () => '/scim/ServiceProviderConfig',
+  'GET /Schemas': () => '/scim/Schemas',
 };
 console.log(
   `CPU µs per request through the Node adapter (no socket), ${N} requests one after the other, median of ${ROUNDS} rounds (the servers in turn in each)`,

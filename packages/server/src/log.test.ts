@@ -13,12 +13,14 @@ import {
   createLogger,
   fdSink,
   getRequestId,
+  isoTimeOfMillisecond,
   logRequest,
   readableRequestLines,
   redactSecrets,
   redactSecretsThoroughly,
   withRequestLogging,
 } from './log.ts';
+import { fromFetch, pipelineOf, replyHeader, withPipeline } from './pipeline.ts';
 
 function capture() {
   const lines: string[] = [];
@@ -409,6 +411,109 @@ describe('logRequest, the line written without pino', () => {
   });
 });
 
+describe('request lines: the text built without JSON.stringify', () => {
+  /** A logger of createLogger and its child with no bindings (pino writes the child's lines itself). */
+  const both = () => {
+    const lines: string[] = [];
+    const own = createLogger({ level: 'debug', destination: { write: (l: string) => lines.push(l) } });
+    return { lines, loggers: [own, own.child({})] };
+  };
+  const masked = (line: string) => line.replace(/^(\{"level":\d+,"time":")[^"]*"/, '$1T"');
+  const piece = fc.constantFrom('"', '\\', '%22', '%5C', 'a', '/', '?', '&', '=', 'token=', 'é', '😀', ' ');
+
+  it('escapes a `"` or a `\\` of the path and query as pino does, for any path and query text', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: piece, maxLength: 20 }),
+        fc.string({ unit: piece, maxLength: 20 }),
+        (path, query) => {
+          const { lines, loggers } = both();
+          const request = new Request(`http://h/${path}?${query}`);
+          for (const logger of loggers) logRequest(logger, request, new Response(null), 1, 'id');
+          expect(masked(lines[0]!)).toBe(masked(lines[1]!));
+        },
+      ),
+      { numRuns: 500 },
+    );
+    const { lines, loggers } = both();
+    logRequest(loggers[0]!, new Request('http://h/a?q="x\\y'), new Response(null), 1, 'id');
+    expect(JSON.parse(lines[0]!).path).toBe('/a?q=%22x\\y');
+  });
+
+  it('writes a status outside 100-599 and a method of its own as pino does, again and again', () => {
+    const { lines, loggers } = both();
+    for (const status of [200, 600, 99, 200]) {
+      for (const logger of loggers) {
+        logRequest(
+          logger,
+          new Request('http://h/x', { method: 'PROPFIND' }),
+          { status } as Response,
+          2,
+          'id',
+        );
+      }
+    }
+    for (let i = 0; i < lines.length; i += 2) expect(masked(lines[i]!)).toBe(masked(lines[i + 1]!));
+    expect(lines.map((l) => JSON.parse(l).msg)).toContain('PROPFIND /x 600');
+  });
+
+  it('redacts a credential-like query parameter wherever it stands among the pairs, and only then', () => {
+    const pairs = fc.array(
+      fc.tuple(
+        fc.constantFrom(
+          'filter',
+          'count',
+          '',
+          'x',
+          'token',
+          'TOKEN',
+          'access_token',
+          '%74oken',
+          'api+key',
+          'api-key',
+        ),
+        fc.constantFrom('', '=1', '=SECRET-VALUE', '=a=b'),
+      ),
+      { maxLength: 5 },
+    );
+    fc.assert(
+      fc.property(pairs, fc.constantFrom('&', '&&'), (list, glue) => {
+        const query = list.map(([key, value]) => `${key}${value}`).join(glue);
+        const { lines, loggers } = both();
+        logRequest(loggers[0]!, new Request(`http://h/Users?${query}`), new Response(null), 1, 'id');
+        const path = JSON.parse(lines[0]!).path as string;
+        const isSecret = (key: string) => /^(access_token|token|api[-_]?key)$/i.test(key);
+        const sent = new URLSearchParams(query);
+        if (![...sent.keys()].some(isSecret)) {
+          expect(path).toBe(`/Users${new URL(`http://h/Users?${query}`).search}`);
+          return;
+        }
+        const logged = new URLSearchParams(path.slice(path.indexOf('?')));
+        for (const key of new Set(sent.keys())) {
+          expect(logged.getAll(key)).toEqual(isSecret(key) ? ['[redacted]'] : sent.getAll(key));
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('writes the ids it makes as they are, and redacts an id a caller’s generator makes', async () => {
+    const { lines, loggers } = both();
+    const inner = withPipeline(
+      async () => new Response(null),
+      async () => ({ status: 200, headers: {}, body: null }),
+    );
+    const request = () => fromFetch(new Request('http://h/x'), undefined);
+    const made = await pipelineOf(withRequestLogging(inner, loggers[0]!))!(request());
+    const id = replyHeader(made, 'x-request-id')!;
+    expect(JSON.parse(lines[0]!).requestId).toBe(id);
+    const token = 'scim_0123456789abcdef_abcdefghijklmnopqrstuvwxyz';
+    await pipelineOf(withRequestLogging(inner, loggers[0]!, { generateId: () => token }))!(request());
+    expect(lines[1]).not.toContain('abcdefghijklmnopqrstuvwxyz');
+    expect(JSON.parse(lines[1]!).requestId).toBe('scim_0123456789abcdef_[redacted]');
+  });
+});
+
 describe('readableRequestLines', () => {
   it('writes method, path, status, time and id on one line, through the pipeline and through logRequest alike', async () => {
     const lines: string[] = [];
@@ -666,4 +771,260 @@ describe('batchedDestination', () => {
       Array.from({ length: 5000 }, (_, i) => i),
     );
   }, 30_000);
+});
+
+describe('request lines, byte for byte as pino writes them', () => {
+  /** Any UTF-16 code unit (lone surrogates too), and what JSON or the redaction treat specially. */
+  const unit = fc.oneof(
+    fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)),
+    fc.constantFrom(
+      '"',
+      '\\',
+      '\n',
+      '\u0000',
+      '\u007f',
+      '\u2028',
+      '😀',
+      'é',
+      '%',
+      '%22',
+      'scim_',
+      'Bearer ',
+      'eyJ',
+    ),
+  );
+  const text = fc.string({ unit, maxLength: 30 });
+  /** What a header may carry (fetch's Headers refuses the rest). */
+  const headerText = text.map((value) => value.replace(/[^\x20-\xff]/g, ''));
+  const method = fc.constantFrom(
+    'GET',
+    'POST',
+    'PUT',
+    'PATCH',
+    'DELETE',
+    'HEAD',
+    'OPTIONS',
+    'propfind',
+    'M-SEARCH',
+  );
+  const status = fc.constantFrom(200, 201, 204, 400, 404, 409, 500, 503);
+  const url = fc.webUrl({ withQueryParameters: true, withFragments: false });
+  /** A line with its time masked: the two lines of a case may be written in different milliseconds. */
+  const masked = (line: string) => line.replace(/^(\{"level":\d+,"time":")[^"]*"/, '$1T"');
+  /**
+   * pino's line as ours is: with each lone surrogate escaped as JSON.stringify escapes it (`\ud800`),
+   * where pino writes it as it is (which becomes U+FFFD, or invalid JSON text, once encoded).
+   */
+  const asOurs = (line: string) =>
+    line.replace(
+      /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+      (unit) => `\\u${unit.charCodeAt(0).toString(16)}`,
+    );
+  /** A logger of createLogger and its child with no bindings (whose lines pino writes itself), both writing to `lines`. */
+  const loggers = () => {
+    const lines: string[] = [];
+    const own = createLogger({
+      level: 'debug',
+      name: 'scim',
+      destination: { write: (l: string) => lines.push(l) },
+    });
+    return { lines, own, pino: own.child({}) };
+  };
+
+  it('escapes a lone surrogate as JSON.stringify does, where pino writes it as it is', () => {
+    const { lines, own, pino } = loggers();
+    for (const logger of [own, pino]) {
+      logRequest(logger, new Request('https://x/'), new Response(null), 0, 'a', {
+        principal: 'x\udc00\ud800y',
+      });
+    }
+    expect(lines[0]).toContain('"principal":"x\\udc00\\ud800y"');
+    expect(lines[1]).toContain('"principal":"x\udc00\ud800y"');
+  });
+
+  it('logRequest writes what pino writes, for any method, path, header, status, duration, id and details', () => {
+    fc.assert(
+      fc.property(
+        method,
+        url,
+        fc.option(headerText, { nil: undefined }),
+        fc.option(fc.oneof(fc.nat().map(String), headerText), { nil: undefined }),
+        status,
+        fc.double({ min: 0, max: 1e7, noNaN: true }),
+        text,
+        fc.option(text, { nil: undefined }),
+        fc.option(text, { nil: undefined }),
+        (verb, href, userAgent, length, code, ms, requestId, tenant, principal) => {
+          const { lines, own, pino } = loggers();
+          const headers: Record<string, string> = {};
+          if (userAgent !== undefined) headers['user-agent'] = userAgent;
+          if (length !== undefined) headers['content-length'] = length;
+          const request = new Request(href, { method: verb, headers });
+          const details = {
+            ...(tenant === undefined ? {} : { tenant }),
+            ...(principal === undefined ? {} : { principal }),
+          };
+          for (const logger of [own, pino]) {
+            logRequest(logger, request, new Response(null, { status: code }), ms, requestId, details);
+          }
+          expect(lines).toHaveLength(2);
+          expect(masked(lines[0]!)).toBe(asOurs(masked(lines[1]!)));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('withRequestLogging’s pipeline writes what pino writes, with the ids it makes and the ids clients send', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        method,
+        url,
+        fc.option(headerText, { nil: undefined }),
+        // Well-formed ids are kept (a credential-like one redacted in the line), others replaced.
+        fc.option(fc.oneof(fc.stringMatching(/^[A-Za-z0-9._:@/+=-]{1,40}$/), headerText), { nil: undefined }),
+        status,
+        fc.double({ min: 0, max: 1e4, noNaN: true }),
+        async (verb, href, userAgent, presented, code, ms) => {
+          const { lines, own, pino } = loggers();
+          const inner = withPipeline(
+            async () => new Response(null),
+            async () => ({ status: code, headers: { 'content-type': 'application/scim+json' }, body: null }),
+          );
+          const headers: Record<string, string> = {};
+          if (userAgent !== undefined) headers['user-agent'] = userAgent;
+          if (presented !== undefined) headers['x-request-id'] = presented;
+          const ids: string[] = [];
+          for (const logger of [own, pino]) {
+            let clock = 0;
+            const logged = pipelineOf(withRequestLogging(inner, logger, { now: () => (clock += ms) }))!;
+            const reply = await logged(fromFetch(new Request(href, { method: verb, headers }), undefined));
+            ids.push(replyHeader(reply, 'x-request-id')!);
+          }
+          expect(lines).toHaveLength(2);
+          // Each line has the id its request got: a new UUID each time, unless the client's was kept.
+          expect(masked(lines[0]!).replace(ids[0]!, 'ID')).toBe(
+            asOurs(masked(lines[1]!)).replace(ids[1]!, 'ID'),
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('batchedDestination, to a sink that takes bytes', () => {
+  /** A sink that takes bytes and keeps a copy of each write (the destination reuses its buffer). */
+  const byteSink = () => {
+    const writes: (string | Buffer)[] = [];
+    const sink = {
+      takesBytes: true as const,
+      write: (chunk: string | Uint8Array) => {
+        writes.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk));
+      },
+    };
+    return { writes, sink, bytes: () => Buffer.concat(writes.map((w) => Buffer.from(w))) };
+  };
+
+  it('writes each batch as the UTF-8 bytes of its lines, in order, once its tick ends', () => {
+    const { writes, sink } = byteSink();
+    const ticks: (() => void)[] = [];
+    const destination = batchedDestination(sink, (flush) => ticks.push(flush));
+    for (const line of ['a\n', 'é😀\n', '"\u2028"\n']) destination.write(line);
+    expect(writes).toEqual([]);
+    expect(ticks).toHaveLength(1);
+    ticks.shift()!();
+    destination.write('b\n');
+    ticks.shift()!();
+    expect(writes).toEqual([Buffer.from('a\né😀\n"\u2028"\n'), Buffer.from('b\n')]);
+  });
+
+  it('writes what fills its buffer first, and a line longer than the buffer as it is, in order', () => {
+    const { writes, sink } = byteSink();
+    const destination = batchedDestination(sink, () => undefined);
+    const [a, b, c] = ['a', 'b', 'c'].map((letter) => `${letter.repeat(20_000)}\n`);
+    const d = `${'d'.repeat(25_000)}\n`; // does not fit beside a, b and c (at 3 bytes a unit at most)
+    const huge = `${'h'.repeat(50_000)}\n`; // longer than the buffer at 3 bytes a unit
+    for (const line of [a, b, c, d, huge]) destination.write(line!);
+    destination.flush();
+    expect(writes.map((w) => w.toString())).toEqual([`${a}${b}${c}`, d, huge]);
+    expect(typeof writes[2]).toBe('string');
+  });
+
+  it('writes the bytes writing the text would write, for any lines and batches', () => {
+    // Small pieces, and large ones: lines of every size up to several times the 128 KiB buffer.
+    const unit = fc.oneof(
+      { arbitrary: fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)), weight: 4 },
+      { arbitrary: fc.constantFrom('é', '😀', '\n'), weight: 2 },
+      { arbitrary: fc.constantFrom('x'.repeat(3_000), '€'.repeat(8_000), '😀'.repeat(4_000)), weight: 1 },
+    );
+    const line = fc.tuple(fc.string({ unit, maxLength: 12 }), fc.boolean());
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 60 }), (lines) => {
+        const { sink, bytes } = byteSink();
+        const ticks: (() => void)[] = [];
+        const destination = batchedDestination(sink, (flush) => ticks.push(flush));
+        for (const [text, tickEnds] of lines) {
+          destination.write(`${text}\n`);
+          if (tickEnds) for (const flush of ticks.splice(0)) flush();
+        }
+        destination.flush();
+        // Lone surrogates included: Buffer.from writes each as U+FFFD, as a write of the text does.
+        expect(bytes().equals(Buffer.from(lines.map(([text]) => `${text}\n`).join('')))).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('fdSink writes the rest of a partial write of bytes too', () => {
+    const out: Buffer[] = [];
+    const write = (_fd: number, data: string | Uint8Array) => {
+      const bytes = Buffer.from(typeof data === 'string' ? Buffer.from(data) : data).subarray(0, 5);
+      out.push(bytes);
+      return bytes.length;
+    };
+    fdSink(1, write, () => undefined).write(Buffer.from('abcdé-fgh\n'));
+    expect(Buffer.concat(out).toString()).toBe('abcdé-fgh\n');
+    expect(out.length).toBe(3);
+  });
+});
+
+describe('isoTimeOfMillisecond', () => {
+  const iso = (ms: number) => `,"time":"${new Date(ms).toISOString()}"`;
+
+  it('writes what toISOString writes at minute, day and year edges, in any order', () => {
+    const edges = [
+      0,
+      60_000,
+      86_400_000,
+      Date.UTC(2026, 11, 31, 23, 59, 59, 999),
+      Date.UTC(10_000, 0),
+      -62_198_755_200_000,
+      8.64e15,
+    ];
+    const times = edges.flatMap((edge) => [-60_001, -1, 0, 1, 999, 1_000, 59_999].map((step) => edge + step));
+    for (const ms of [...times, ...times.reverse()].filter((ms) => Math.abs(ms) <= 8.64e15)) {
+      expect(isoTimeOfMillisecond(ms)).toBe(iso(ms));
+    }
+  });
+
+  it('writes what toISOString writes for any millisecond a Date can hold, called in any order', () => {
+    const anyTime = fc.double({ min: -8.64e15, max: 8.64e15, noNaN: true }).map(Math.trunc);
+    // Times close together (the same millisecond, minute or day) and far apart, one after the other.
+    const step = fc.oneof(
+      fc.constant(0),
+      fc.integer({ min: -1_000, max: 1_000 }),
+      fc.integer({ min: -1e8, max: 1e8 }),
+    );
+    fc.assert(
+      fc.property(anyTime, fc.array(step, { maxLength: 30 }), (start, steps) => {
+        let ms = start;
+        for (const delta of [0, ...steps]) {
+          ms = Math.max(-8.64e15, Math.min(8.64e15, ms + delta));
+          expect(isoTimeOfMillisecond(ms)).toBe(iso(ms));
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
 });

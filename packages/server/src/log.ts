@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { writeSync } from 'node:fs';
 import { type DestinationStream, type Level, type Logger, pino } from 'pino';
 import {
@@ -9,7 +8,7 @@ import {
   withPipeline,
   withReplyHeader,
 } from './pipeline.ts';
-import { rememberedRequestId, rememberRequestId, requestIdFrom } from './request-id.ts';
+import { randomRequestId, rememberedRequestId, rememberRequestId, requestIdFrom } from './request-id.ts';
 
 /** Keys whose values are never logged: credentials in headers, bodies and options. */
 const SECRET_KEY = /(authorization|cookie|password|passwd|secret|token|api[-_]?key|credentials?)$/i;
@@ -33,8 +32,6 @@ const SECRET_TEXT: readonly (readonly [RegExp, string])[] = [
  */
 const ENCODED_RUN =
   /(?:%[0-9A-Fa-f]{2}|[A-Za-z0-9_.~+-])*%[0-9A-Fa-f]{2}(?:%[0-9A-Fa-f]{2}|[A-Za-z0-9_.~+-])*/g;
-/** What every credential pattern above, or a percent-escape that may hide one, contains. */
-const MAYBE_SECRET = /scim_|eyJ|bearer|basic|%/i;
 const REDACTED = '[redacted]';
 const MAX_DEPTH = 8;
 
@@ -84,12 +81,11 @@ function redactEncoded(text: string, depth: number): string {
  * @see https://datatracker.ietf.org/doc/html/rfc6750#section-5.3
  */
 export function redactSecrets(text: string): string {
-  // Each pattern needs one of these (and the encoded forms a `%`): most text has none of them.
-  if (!MAYBE_SECRET.test(text)) return text;
+  // Each pattern needs a marker, as it is or percent-encoded: most text has neither.
+  if (SECRET_MARKER.test(text)) return redactSecretsThoroughly(text);
   // A percent-encoded URL (every filter) has a `%` but seldom a credential: when no decoding that
   // redactEncoded would do spells a marker, nothing can match, and the text is left as it is.
-  if (!SECRET_MARKER.test(text) && !decodingSpellsMarker(text)) return text;
-  return redactSecretsThoroughly(text);
+  return text.includes('%') && decodingSpellsMarker(text) ? redactSecretsThoroughly(text) : text;
 }
 
 /** What every credential pattern contains, once decoded. */
@@ -204,14 +200,32 @@ function afterDelay(flush: () => void): void {
 }
 
 /**
+ * A sink {@link batchedDestination} may hand bytes: it takes a batch as UTF-8 bytes as well as text,
+ * and is done with the bytes when `write` returns (it does not keep them). @internal
+ */
+export interface ByteSink {
+  write(chunk: string | Uint8Array): unknown;
+  /** Marks the sink as taking bytes. */
+  readonly takesBytes: true;
+}
+
+/** Whether a sink takes bytes ({@link ByteSink}). */
+function takesBytes(sink: { write(chunk: string): unknown }): sink is ByteSink {
+  return (sink as Partial<ByteSink>).takesBytes === true;
+}
+
+/**
  * A pino destination that writes the lines logged within {@link BATCH_DELAY_MS} together: one
  * `write` to `sink` per batch (or per 64 KiB) instead of one per line, in order, whole lines only.
- * `flush()` writes what is pending at once. @internal
+ * `flush()` writes what is pending at once. A {@link ByteSink} (standard output's) gets the batch as
+ * bytes, each line encoded as it is logged ({@link batchedBytes}).
+ * @internal
  */
 export function batchedDestination(
   sink: { write(chunk: string): unknown },
   schedule: (flush: () => void) => void = afterDelay,
 ): DestinationStream & { flush(): void } {
+  if (takesBytes(sink)) return batchedBytes(sink, schedule);
   let pending = '';
   let scheduled = false;
   const flush = () => {
@@ -225,6 +239,53 @@ export function batchedDestination(
     write(line: string) {
       pending += line;
       if (pending.length >= BATCH_LIMIT) flush();
+      else if (!scheduled) {
+        scheduled = true;
+        schedule(flush);
+      }
+    },
+    flush,
+  };
+}
+
+/** The most UTF-8 bytes one UTF-16 code unit of a string takes (a lone one, or half a pair's 4). */
+const MAX_UTF8_PER_UNIT = 3;
+
+/**
+ * {@link batchedDestination} for a {@link ByteSink}: each line is encoded into one reused buffer as
+ * it is logged, and is garbage at once. Kept as text, a batch is a rope of every line's pieces that
+ * lives up to {@link BATCH_DELAY_MS}: each young-generation collection in between copies it, and the
+ * sink walks it, scattered among the requests' other objects, to measure and to encode it (in a
+ * server's heap, about 200 ns a line more; docs/benchmarks.md). A line too long for the buffer is
+ * written as it is, after the lines before it.
+ */
+function batchedBytes(
+  sink: ByteSink,
+  schedule: (flush: () => void) => void,
+): DestinationStream & { flush(): void } {
+  // Room for a batch of BATCH_LIMIT bytes and the longest line that may complete it.
+  const buffer = Buffer.allocUnsafe(2 * BATCH_LIMIT);
+  let used = 0;
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (used === 0) return;
+    const bytes = used;
+    used = 0;
+    sink.write(buffer.subarray(0, bytes));
+  };
+  return {
+    write(line: string) {
+      const most = line.length * MAX_UTF8_PER_UNIT;
+      if (used + most > buffer.length) {
+        flush();
+        if (most > buffer.length) {
+          sink.write(line);
+          return;
+        }
+      }
+      used += buffer.write(line, used);
+      if (used >= BATCH_LIMIT) flush();
       else if (!scheduled) {
         scheduled = true;
         schedule(flush);
@@ -294,9 +355,9 @@ function sleepSync(ms: number): void {
 }
 
 /**
- * A sink that writes each chunk whole to a file descriptor, synchronously: one system call in the
- * usual case, the text encoded by it alone (pino's sonic-boom, used before, measured and encoded
- * each batch up to three times). The rest of a partial write is written next; a full non-blocking
+ * A sink that writes each chunk (text, or the bytes of {@link batchedDestination}'s batch) whole to
+ * a file descriptor, synchronously: one system call in the usual case, text encoded by it alone
+ * (pino's sonic-boom, used before, measured and encoded each batch up to three times). The rest of a partial write is written next; a full non-blocking
  * pipe (`EAGAIN`, `EBUSY`) is waited out; a closed pipe (`EPIPE`) ends the writing silently, as
  * pino's destination does; any other error is thrown. @internal
  */
@@ -304,9 +365,10 @@ export function fdSink(
   fd: number,
   write: (fd: number, data: string | Uint8Array) => number = writeText,
   wait: (ms: number) => void = sleepSync,
-): { write(chunk: string): void } {
+): ByteSink & { write(chunk: string | Uint8Array): void } {
   let broken = false;
   return {
+    takesBytes: true,
     write(chunk) {
       let rest: string | Uint8Array = chunk;
       while (!broken) {
@@ -353,17 +415,31 @@ export interface CreateLoggerOptions {
 
 let stampedAt = Number.NaN;
 let stamp = '';
+/** The start of the minute of the last stamp, in ms since the epoch, and the stamp's text up to its seconds. */
+let minuteStart = Number.NaN;
+let minuteText = '';
+/** `00` to `59`, and `.000Z"` to `.999Z"`: the rest of a stamp after its minute. */
+const SECONDS_TEXT = Array.from({ length: 60 }, (_, second) => String(second).padStart(2, '0'));
+const MILLISECONDS_TEXT = Array.from({ length: 1000 }, (_, ms) => `.${String(ms).padStart(3, '0')}Z"`);
 
 /**
- * pino's `isoTime` (`,"time":"2026-12-06T07:00:00.000Z"`), formatted once per millisecond: a busy
- * server logs many lines in one, and formatting a date weighs as much as the rest of a line.
+ * pino's `isoTime` (`,"time":"2026-12-06T07:00:00.000Z"`), made once per millisecond (a busy server
+ * logs many lines in one) from the minute's text, formatted once per minute, and the second and
+ * millisecond read from tables: `Date#toISOString` costs about ten times as much, and a server
+ * logging a request every few milliseconds would pay it for nearly every line. Dates have no leap
+ * seconds, so every minute is 60,000 ms. `now` is for tests. @internal
  */
-function isoTimeOfMillisecond(): string {
-  const now = Date.now();
-  if (now !== stampedAt) {
-    stampedAt = now;
-    stamp = `,"time":"${new Date(now).toISOString()}"`;
+export function isoTimeOfMillisecond(now = Date.now()): string {
+  if (now === stampedAt) return stamp;
+  stampedAt = now;
+  let sinceMinute = now - minuteStart;
+  if (!(sinceMinute >= 0 && sinceMinute < 60_000)) {
+    minuteStart = now - (((now % 60_000) + 60_000) % 60_000);
+    sinceMinute = now - minuteStart;
+    // `2026-12-06T07:00:00.000Z` less its `00.000Z` (any year: `+275760-...` too).
+    minuteText = `,"time":"${new Date(minuteStart).toISOString().slice(0, -7)}`;
   }
+  stamp = `${minuteText}${SECONDS_TEXT[Math.floor(sinceMinute / 1000)]}${MILLISECONDS_TEXT[sinceMinute % 1000]}`;
   return stamp;
 }
 
@@ -472,24 +548,28 @@ function safePath(url: string | URL): string {
   } catch {
     return '[unparsable url]';
   }
-  if (parsed.search !== '' && hasSecretParam(parsed.search)) {
-    if (parsed === url) parsed = new URL(parsed.href);
-    for (const key of new Set(parsed.searchParams.keys())) {
-      if (SECRET_PARAM.test(key)) parsed.searchParams.set(key, REDACTED);
-    }
+  const search = parsed.search;
+  if (search === '' || !hasSecretParam(search)) return redactSecrets(parsed.pathname + search);
+  if (parsed === url) parsed = new URL(parsed.href);
+  for (const key of new Set(parsed.searchParams.keys())) {
+    if (SECRET_PARAM.test(key)) parsed.searchParams.set(key, REDACTED);
   }
   return redactSecrets(parsed.pathname + parsed.search);
 }
 
 /**
  * Whether a query (`?a=1&b=2`) has a parameter whose value is never logged. Without `%` or `+`
- * the keys are as written; otherwise they are decoded as `URLSearchParams` decodes them.
+ * the keys are as written; otherwise they are decoded as `URLSearchParams` decodes them. The keys
+ * are read in place (no array of the pairs): this runs for every request with a query.
  */
 function hasSecretParam(search: string): boolean {
-  for (const pair of search.slice(1).split('&')) {
-    const at = pair.indexOf('=');
-    const key = at < 0 ? pair : pair.slice(0, at);
+  for (let start = 1; start <= search.length; ) {
+    const amp = search.indexOf('&', start);
+    const end = amp < 0 ? search.length : amp;
+    const eq = search.indexOf('=', start);
+    const key = search.slice(start, eq >= 0 && eq < end ? eq : end);
     if (SECRET_PARAM.test(key.includes('%') || key.includes('+') ? decodeQueryKey(key) : key)) return true;
+    start = end + 1;
   }
   return false;
 }
@@ -564,7 +644,7 @@ function writeLine(
   status: number,
   durationMs: number,
   requestId: string,
-  details: RequestLogDetails,
+  details: LineDetails,
 ): void {
   const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
   const own = ownState(logger);
@@ -572,17 +652,18 @@ function writeLine(
   if (own !== undefined && !levelEnabled(own, level)) return;
   const path = safePath(url);
   const duration = Math.round(durationMs * 10) / 10;
-  const readable = readableLoggers.get(logger);
-  if (readable !== undefined) {
-    readable(`${redactSecrets(method)} ${path} ${status} ${duration}ms ${redactSecrets(requestId)}`);
-    return;
-  }
   if (own !== undefined && details.err === undefined) {
     const stream = ownStream(own);
     if (stream !== undefined) {
       stream.write(ownLine(own, level, method, path, status, duration, requestId, headers, details));
       return;
     }
+  }
+  // A logger of createLogger is never one of readableRequestLines: no need to look it up.
+  const readable = own === undefined ? readableLoggers.get(logger) : undefined;
+  if (readable !== undefined) {
+    readable(`${redactSecrets(method)} ${path} ${status} ${duration}ms ${redactSecrets(requestId)}`);
+    return;
   }
   const line = structuredLine(method, path, status, duration, requestId, headers, details);
   logger[level](line, `${line.method} ${path} ${status}`);
@@ -621,7 +702,17 @@ function structuredLine(
   return line;
 }
 
-const NO_DETAILS: RequestLogDetails = Object.freeze({});
+/**
+ * What a request line knows beyond {@link RequestLogDetails}: whether the request id is a UUID
+ * made here (`randomRequestId`: hexadecimal digits and dashes), which holds no credential and
+ * nothing JSON escapes, so a line writes it as it is.
+ */
+interface LineDetails extends RequestLogDetails {
+  readonly plainId?: boolean;
+}
+
+const NO_DETAILS: LineDetails = Object.freeze({});
+const PLAIN_ID: LineDetails = Object.freeze({ plainId: true });
 
 /** The loggers of {@link readableRequestLines}, with where their lines go. */
 const readableLoggers = new WeakMap<object, (line: string) => void>();
@@ -701,6 +792,10 @@ function jsonNumber(value: number): string {
  * built directly: the line holds only strings, already redacted, and numbers, so pino's generic
  * serialization (and an object to serialize) is not needed. Uses the state pino exposes for such
  * integrations (`pino.symbols`).
+ *
+ * The line is made of few pieces (its head, {@link lineHead}, shared by the lines of a millisecond,
+ * and the text around the method and the status, {@link methodParts} and {@link statusParts}): a
+ * line is written by walking its pieces, and the fewer the cheaper.
  */
 function ownLine(
   state: PinoState,
@@ -711,25 +806,115 @@ function ownLine(
   duration: number,
   requestId: string,
   headers: HeaderSource,
-  details: RequestLogDetails,
+  details: LineDetails,
 ): string {
   const value = state.levels.values[level] ?? 30;
   const levelString =
     (state[LEVEL_STRINGS] as Readonly<Record<number, string>>)[value] ?? `{"level":${value}`;
-  const methodJson = JSON.stringify(redactSecrets(method));
-  const pathJson = JSON.stringify(path);
-  const statusJson = jsonNumber(status);
-  let out = `${levelString}${(state[TIME] as () => string)()}${state[CHINDINGS] as string},"requestId":${JSON.stringify(redactSecrets(requestId))},"method":${methodJson},"path":${pathJson},"status":${statusJson},"durationMs":${jsonNumber(duration)}`;
+  const head = lineHead(levelString, (state[TIME] as () => string)(), state[CHINDINGS] as string);
+  const id = details.plainId === true ? requestId : jsonInner(redactSecrets(requestId));
+  const [afterId, msgMethod] = methodParts(method);
+  const pathText = pathJsonInner(path);
+  const [afterPath, msgStatus] = statusParts(status);
+  let out = `${head}${id}${afterId}${pathText}${afterPath}${jsonNumber(duration)}`;
   const userAgent = headers.header('user-agent');
-  if (userAgent !== null) out += `,"userAgent":${JSON.stringify(redactSecrets(userAgent.slice(0, 256)))}`;
+  if (userAgent !== null) out += `,"userAgent":"${jsonInner(redactSecrets(userAgent.slice(0, 256)))}"`;
   const length = headers.header('content-length');
   if (length !== null && /^\d+$/.test(length)) out += `,"requestBytes":${jsonNumber(Number(length))}`;
-  if (details.tenant !== undefined) out += `,"tenant":${JSON.stringify(redactSecrets(details.tenant))}`;
-  if (details.principal !== undefined)
-    out += `,"principal":${JSON.stringify(redactSecrets(details.principal))}`;
+  if (details.tenant !== undefined) out += `,"tenant":"${jsonInner(redactSecrets(details.tenant))}"`;
+  if (details.principal !== undefined) out += `,"principal":"${jsonInner(redactSecrets(details.principal))}"`;
   // The message is `<method> <path> <status>`: JSON escapes each character on its own, so the
-  // quoted method and path need not be escaped again.
-  return `${out},"msg":"${methodJson.slice(1, -1)} ${pathJson.slice(1, -1)} ${statusJson}"}\n`;
+  // escaped method and path are the message's escaped text.
+  return `${out}${msgMethod}${pathText}${msgStatus}`;
+}
+
+let headLevel = '';
+let headTime = '';
+let headBindings = '';
+let head = '';
+
+/**
+ * `{"level":30,"time":"...",<bindings>,"requestId":"`: the same for every line of a millisecond at
+ * one level, so made once for them, as one flat string (`join` makes one; a concatenation would be
+ * pieces, walked again by each line).
+ */
+function lineHead(level: string, time: string, bindings: string): string {
+  if (time !== headTime || level !== headLevel || bindings !== headBindings) {
+    headLevel = level;
+    headTime = time;
+    headBindings = bindings;
+    head = [level, time, bindings, ',"requestId":"'].join('');
+  }
+  return head;
+}
+
+/** The text after the request id up to the path, and the message's start, of each method seen. */
+const methodTexts = new Map<string, readonly [string, string]>();
+
+/**
+ * `","method":"GET","path":"` and `,"msg":"GET ` for a method: made once for each of the plain
+ * methods ({@link PLAIN_METHODS}), whose text needs neither redacting nor escaping; any other method
+ * gets both, every time.
+ */
+function methodParts(method: string): readonly [string, string] {
+  const known = methodTexts.get(method);
+  if (known !== undefined) return known;
+  const text = PLAIN_METHODS.has(method) ? method : jsonInner(redactSecrets(method));
+  const parts = [`","method":"${text}","path":"`, `,"msg":"${text} `] as const;
+  if (PLAIN_METHODS.has(method)) methodTexts.set(method, parts);
+  return parts;
+}
+
+/** The text after the path up to the duration, and the message's end, of each status seen. */
+const statusTexts = new Map<number, readonly [string, string]>();
+
+/** `","status":200,"durationMs":` and ` 200"}\n` for a status, made once for each of 100 to 599. */
+function statusParts(status: number): readonly [string, string] {
+  const known = statusTexts.get(status);
+  if (known !== undefined) return known;
+  const json = jsonNumber(status);
+  const parts = [`","status":${json},"durationMs":`, ` ${json}"}\n`] as const;
+  if (Number.isInteger(status) && status >= 100 && status <= 599) statusTexts.set(status, parts);
+  return parts;
+}
+
+/**
+ * Methods that hold no credential pattern and no character JSON escapes: a line writes them as they
+ * are, without {@link redactSecrets} or escaping (any other method gets both).
+ */
+const PLAIN_METHODS: ReadonlySet<string> = new Set([
+  'GET',
+  'HEAD',
+  'POST',
+  'PUT',
+  'PATCH',
+  'DELETE',
+  'OPTIONS',
+]);
+
+/**
+ * What JSON.stringify writes other than as itself: `"`, `\`, control characters, and surrogates
+ * (a lone one is escaped; a pair is not, but is rare enough to take the slow path).
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what JSON escapes
+const JSON_ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/**
+ * A path of {@link safePath} as JSON writes it, without the quotes. A URL's path and query are ASCII
+ * with no control character (the URL parser percent-encodes those), and what safePath puts in
+ * (`[redacted]`, percent-encoded text) is too, so only `"` and `\` may need escaping: two searches
+ * for one character cost less than {@link jsonInner}'s pattern.
+ */
+function pathJsonInner(path: string): string {
+  return path.includes('"') || path.includes('\\') ? JSON.stringify(path).slice(1, -1) : path;
+}
+
+/**
+ * A string as JSON writes it, without the quotes: the text itself when JSON escapes none of its
+ * characters (a path, an id, a user agent almost always), `JSON.stringify`'s otherwise.
+ */
+function jsonInner(text: string): string {
+  return JSON_ESCAPED.test(text) ? JSON.stringify(text).slice(1, -1) : text;
 }
 
 /**
@@ -761,7 +946,7 @@ export function getRequestId(request: Request): string | undefined {
 export interface RequestLoggingOptions {
   /** Whether to keep a well-formed `x-request-id` the client sent (default true, for tracing through a proxy). */
   readonly trustRequestId?: boolean;
-  /** Generates a request id (default `crypto.randomUUID`). */
+  /** Generates a request id (default a random UUID, version 4, as `crypto.randomUUID` makes). */
   readonly generateId?: () => string;
   /** A monotonic clock in milliseconds for durations (default `performance.now`). */
   readonly now?: () => number;
@@ -792,7 +977,7 @@ export function withRequestLogging(
   options: RequestLoggingOptions = {},
 ): (request: Request) => Promise<Response> {
   const now = options.now ?? (() => performance.now());
-  const generateId = options.generateId ?? randomUUID;
+  const generateId = options.generateId ?? randomRequestId;
   const trust = options.trustRequestId ?? true;
   const idFor = (presented: string | undefined) =>
     trust ? requestIdFrom(presented, generateId) : generateId();
@@ -815,8 +1000,11 @@ export function withRequestLogging(
   if (inner === undefined) return logged;
   // One promise reaction per request, no async frame of its own: this runs for every request.
   return withPipeline(logged, (request: PipelineRequest): Promise<Reply> => {
-    const requestId = idFor(request.header('x-request-id') ?? undefined);
+    const presented = request.header('x-request-id') ?? undefined;
+    const requestId = idFor(presented);
     request.requestId = requestId;
+    // An id made here (not the client's, not a generator of the caller's) is plain.
+    const details = generateId === randomRequestId && requestId !== presented ? PLAIN_ID : NO_DETAILS;
     const started = now();
     let pending: Promise<Reply>;
     try {
@@ -828,7 +1016,7 @@ export function withRequestLogging(
     return pending.then(
       (reply) => {
         const status = statusOf(reply);
-        writeLine(logger, method, url, request, status, now() - started, requestId, NO_DETAILS);
+        writeLine(logger, method, url, request, status, now() - started, requestId, details);
         return withReplyHeader(reply, 'x-request-id', requestId, true);
       },
       (error: unknown) => {
