@@ -63,10 +63,7 @@ const median = (xs: readonly number[]) =>
   [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
 /** The work at which the ratio reaches `goal`, by linear interpolation between measured points. */
-function budgetFor(
-  points: readonly { work: number; ratio: number }[],
-  goal: number,
-): number | undefined {
+function budgetFor(points: readonly { work: number; ratio: number }[], goal: number): number | undefined {
   for (let i = 1; i < points.length; i++) {
     const a = points[i - 1]!;
     const b = points[i]!;
