@@ -1,7 +1,7 @@
 // A provisioning log entry's parts, kept packed: a cycle of 100,000 users writes 200,000 entries
 // that live as long as the job. Its steps and modified properties, as objects, were about three
 // quarters of an entry's heap (issue 14), and its identities and the parts every entry of a run
-// shares took a further 180 bytes an entry. An entry keeps them in one flat array and builds them
+// shares cost about 150 bytes an entry more. An entry keeps them in one flat array and builds them
 // each time they are read: own enumerable properties with a getter, so that reading an entry,
 // JSON.stringify, util.inspect and toEqual see the same values as before.
 import type {
