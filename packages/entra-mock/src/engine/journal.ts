@@ -11,7 +11,7 @@ import type {
   ProvisioningStepType,
 } from '../logs/types.ts';
 import type { JobConfig } from './config.ts';
-import { addLists, LogForms, packModified, packSteps } from './log-lists.ts';
+import { addParts, LogForms, NO_DETAILS, packEntry, type RunParts } from './log-lists.ts';
 import type { Failure } from './target.ts';
 import type { ProvisionOnDemandReport, TimedProvisioningStep } from './types.ts';
 
@@ -77,9 +77,6 @@ export const SERVICE_INITIATOR: ProvisioningInitiator = {
  * strings it builds for them.
  */
 const FLATTEN = /\0/;
-
-/** No details: one frozen object that every entry and step without details shares. */
-const NO_DETAILS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 /** @internal The string, flattened in place (the same value): see {@link FLATTEN}. */
 export function flat<T extends string | null>(text: T): T {
@@ -159,20 +156,22 @@ export function createJournal(
   };
   // What every entry of the run says alike, built once and shared by its entries (read-only, as the
   // entries are: frozen, so that a change to one entry cannot show in another).
-  const initiatedBy = Object.freeze({ ...initiator });
-  const servicePrincipal = Object.freeze({ id: app.id, displayName: app.displayName });
-  const sourceSystem = Object.freeze({
-    id: tenant.id,
-    displayName: 'Azure Active Directory',
-    details: NO_DETAILS,
-  });
-  const targetSystem = Object.freeze({
-    id: app.id,
-    displayName: config.appName,
-    details: Object.freeze({
-      ApplicationId: app.appId,
-      ServicePrincipalId: app.id,
-      ServicePrincipalDisplayName: app.displayName,
+  const run: RunParts = Object.freeze({
+    initiatedBy: Object.freeze({ ...initiator }),
+    servicePrincipal: Object.freeze({ id: app.id, displayName: app.displayName }),
+    sourceSystem: Object.freeze({
+      id: tenant.id,
+      displayName: 'Azure Active Directory',
+      details: NO_DETAILS,
+    }),
+    targetSystem: Object.freeze({
+      id: app.id,
+      displayName: config.appName,
+      details: Object.freeze({
+        ApplicationId: app.appId,
+        ServicePrincipalId: app.id,
+        ServicePrincipalDisplayName: app.displayName,
+      }),
     }),
   });
   interface Draft {
@@ -209,26 +208,16 @@ export function createJournal(
       ),
       provisioningStatusInfo: statusInfo(status, failure),
     } as ProvisioningObjectSummary;
-    // The steps and modified properties, packed; read, they are the same lists (log-lists.ts).
-    addLists(summary, packSteps(entry.steps, subject.sourceName, forms), packModified(modified, forms));
-    summary.initiatedBy = initiatedBy;
-    summary.servicePrincipal = servicePrincipal;
-    summary.sourceSystem = sourceSystem;
-    summary.targetSystem = targetSystem;
-    // The Identity column shows "the display name and source ID" (Provisioning logs); before the
-    // object exists in the target, its target identity is empty, as Microsoft's sample shows.
-    summary.sourceIdentity = {
-      id: subject.sourceId,
+    // The steps, modified properties, the run's parts and the identities, packed; read, they are
+    // the same values (log-lists.ts). The Identity column shows "the display name and source ID"
+    // (Provisioning logs).
+    const identity = {
+      sourceId: subject.sourceId,
       displayName: subject.displayName,
-      identityType: subject.type,
-      details: NO_DETAILS,
+      type: subject.type,
+      targetId: entry.targetId,
     };
-    summary.targetIdentity = {
-      id: entry.targetId,
-      displayName: entry.targetId === '' ? '' : subject.displayName,
-      identityType: subject.type,
-      details: NO_DETAILS,
-    };
+    addParts(summary, packEntry(run, identity, entry.steps, subject.sourceName, modified, forms));
     logs.push(summary);
     reports?.push({
       entry: summary,

@@ -1,11 +1,11 @@
-// The packed lists of a provisioning log entry: read, they are the lists the engine wrote; kept,
+// The packed parts of a provisioning log entry: read, they are the values the engine wrote; kept,
 // what entries say alike is one shared array (issue 14: 200,000 entries at 100,000 users).
 import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { setup } from '../../test/engine-fixture.ts';
 import type { ModifiedProperty, ProvisioningObjectSummary, ProvisioningStep } from '../logs/types.ts';
-import { addLists, LogForms, packModified, packSteps } from './log-lists.ts';
+import { addParts, type EntryIdentity, LogForms, NO_DETAILS, packEntry, type RunParts } from './log-lists.ts';
 
 const step = (description: string, details: Record<string, string> = {}): ProvisioningStep => ({
   name: 'EntryExportAdd',
@@ -15,21 +15,68 @@ const step = (description: string, details: Record<string, string> = {}): Provis
   details,
 });
 
-/** An entry with only its lists, packed. */
+const RUN: RunParts = Object.freeze({
+  initiatedBy: Object.freeze({
+    id: '',
+    displayName: 'Azure AD Provisioning Service',
+    initiatorType: 'system',
+  }),
+  servicePrincipal: Object.freeze({ id: 'sp', displayName: 'App' }),
+  sourceSystem: Object.freeze({ id: 't', displayName: 'Azure Active Directory', details: NO_DETAILS }),
+  targetSystem: Object.freeze({ id: 'sp', displayName: 'App', details: NO_DETAILS }),
+});
+const ADELE: EntryIdentity = { sourceId: 'u1', displayName: 'Adele Vance', type: 'User', targetId: 't1' };
+
+/** The keys of an entry with only an id and its packed parts. */
+const KEYS = [
+  'id',
+  'provisioningSteps',
+  'modifiedProperties',
+  'initiatedBy',
+  'servicePrincipal',
+  'sourceSystem',
+  'targetSystem',
+  'sourceIdentity',
+  'targetIdentity',
+];
+
+/** An entry with only an id and its packed parts. */
 function entryOf(
   steps: ProvisioningStep[],
   modified: ModifiedProperty[],
   name: string,
   forms = new LogForms(),
+  identity = ADELE,
 ) {
   const entry: Record<string, unknown> = { id: 'e' };
-  addLists(entry, packSteps(steps, name, forms), packModified(modified, forms));
-  entry.initiatedBy = null;
+  addParts(entry, packEntry(RUN, identity, steps, name, modified, forms));
   return entry as unknown as ProvisioningObjectSummary;
 }
 
-describe('the packed lists of a log entry', () => {
-  it('read as the steps and modified properties written, in their place among the keys', () => {
+/** What the same entry reads as, as a plain object. */
+function plainOf(steps: ProvisioningStep[], modified: ModifiedProperty[], identity = ADELE) {
+  return {
+    id: 'e',
+    provisioningSteps: steps,
+    modifiedProperties: modified,
+    ...RUN,
+    sourceIdentity: {
+      id: identity.sourceId,
+      displayName: identity.displayName,
+      identityType: identity.type,
+      details: {},
+    },
+    targetIdentity: {
+      id: identity.targetId,
+      displayName: identity.targetId === '' ? '' : identity.displayName,
+      identityType: identity.type,
+      details: {},
+    },
+  };
+}
+
+describe('the packed parts of a log entry', () => {
+  it('read as the steps, properties, run and identities written, in their place among the keys', () => {
     const steps = [
       step("User 'a@x' was created in App 'a@x'", { ReportableIdentifier: 'a@x' }),
       step('Determine if User in scope', { SkipReason: 'x', ReportableIdentifier: 'a@x' }),
@@ -41,38 +88,54 @@ describe('the packed lists of a log entry', () => {
     const entry = entryOf(steps, modified, 'a@x');
     expect(entry.provisioningSteps).toEqual(steps);
     expect(entry.modifiedProperties).toEqual(modified);
-    expect(Object.keys(entry)).toEqual(['id', 'provisioningSteps', 'modifiedProperties', 'initiatedBy']);
-    expect(JSON.parse(JSON.stringify(entry))).toEqual({
-      id: 'e',
-      provisioningSteps: steps,
-      modifiedProperties: modified,
-      initiatedBy: null,
-    });
-    expect(inspect(entry, { depth: 5 })).toBe(
-      inspect(
-        { id: 'e', provisioningSteps: steps, modifiedProperties: modified, initiatedBy: null },
-        { depth: 5 },
-      ),
-    );
+    expect(Object.keys(entry)).toEqual(KEYS);
+    expect(JSON.parse(JSON.stringify(entry))).toEqual(plainOf(steps, modified));
+    expect({ ...entry }).toEqual(plainOf(steps, modified));
+    expect(inspect(entry, { depth: 5 })).toBe(inspect(plainOf(steps, modified), { depth: 5 }));
   });
 
-  it('lets a list be replaced, in the same place', () => {
+  it('names an object not yet in the target with an empty target identity', () => {
+    const identity: EntryIdentity = { sourceId: 'g1', displayName: 'Sales', type: 'Group', targetId: '' };
+    const entry = entryOf([step('s')], [], 'Sales', new LogForms(), identity);
+    expect(entry.sourceIdentity).toEqual({
+      id: 'g1',
+      displayName: 'Sales',
+      identityType: 'Group',
+      details: {},
+    });
+    expect(entry.targetIdentity).toEqual({ id: '', displayName: '', identityType: 'Group', details: {} });
+    expect(entry.targetIdentity.details).toBe(NO_DETAILS);
+  });
+
+  it("points every entry of a run to the run's frozen parts", () => {
+    const forms = new LogForms();
+    const a = entryOf([step('a')], [], 'a', forms);
+    const b = entryOf([step('b')], [], 'b', forms);
+    for (const key of ['initiatedBy', 'servicePrincipal', 'sourceSystem', 'targetSystem'] as const) {
+      expect(a[key]).toBe(RUN[key]);
+      expect(b[key]).toBe(RUN[key]);
+    }
+  });
+
+  it('lets a part be replaced, in the same place', () => {
     const entry = entryOf([step('s')], [], 'n');
     entry.provisioningSteps = [];
+    const identity = { id: 'x', displayName: 'X', identityType: 'User', details: {} };
+    entry.targetIdentity = identity;
     expect(entry.provisioningSteps).toEqual([]);
-    expect(Object.keys(entry)).toEqual(['id', 'provisioningSteps', 'modifiedProperties', 'initiatedBy']);
+    expect(entry.targetIdentity).toBe(identity);
+    expect(Object.keys(entry)).toEqual(KEYS);
   });
 
   it('shares one form per step template and one list of attribute names between entries', () => {
     const forms = new LogForms();
-    const a = packSteps([step("User 'a@x' was created")], 'a@x', forms);
-    const b = packSteps([step("User 'b@x' was created")], 'b@x', forms);
-    expect(a[1]).toBe(b[1]);
-    const names = (n: string) => [{ displayName: 'objectId', oldValue: null, newValue: n }];
-    expect(packModified(names('1'), forms)[0]).toBe(packModified(names('2'), forms)[0]);
+    expect(forms.step(step("User 'a@x' was created"), 'a@x')).toBe(
+      forms.step(step("User 'b@x' was created"), 'b@x'),
+    );
+    expect(forms.names(['objectId', 'mail'])).toBe(forms.names(['objectId', 'mail']));
     // Past its bound, a new form is kept by its entry alone, and still reads the same.
     const full = new LogForms(1);
-    packSteps([step('one')], 'n', full);
+    full.step(step('one'), 'n');
     const other = entryOf([step('other n')], [], 'n', full);
     expect(other.provisioningSteps[0]!.description).toBe('other n');
   });

@@ -1,9 +1,18 @@
-// The two lists of a provisioning log entry, kept packed: a cycle of 100,000 users writes 200,000
-// entries that live as long as the job, and their steps and modified properties, as objects, were
-// about three quarters of an entry's heap (issue 14). An entry keeps them in flat arrays and builds
-// the lists each time they are read: own enumerable properties with a getter, so that reading an
-// entry, JSON.stringify, util.inspect and toEqual see the same lists as before.
-import type { ModifiedProperty, ProvisioningObjectSummary, ProvisioningStep } from '../logs/types.ts';
+// A provisioning log entry's parts, kept packed: a cycle of 100,000 users writes 200,000 entries
+// that live as long as the job. Its steps and modified properties, as objects, were about three
+// quarters of an entry's heap (issue 14), and its identities and the parts every entry of a run
+// shares cost about 150 bytes an entry more. An entry keeps them in one flat array and builds them
+// each time they are read: own enumerable properties with a getter, so that reading an entry,
+// JSON.stringify, util.inspect and toEqual see the same values as before.
+import type {
+  ModifiedProperty,
+  ProvisionedIdentity,
+  ProvisioningInitiator,
+  ProvisioningObjectSummary,
+  ProvisioningServicePrincipal,
+  ProvisioningStep,
+  ProvisioningSystem,
+} from '../logs/types.ts';
 
 /**
  * A step as every entry with it says it: name, type, status and the description, as a text or as
@@ -11,23 +20,48 @@ import type { ModifiedProperty, ProvisioningObjectSummary, ProvisioningStep } fr
  */
 type StepForm = readonly [string, string, string, string | readonly string[]];
 
+/** No details: one frozen object that every entry, identity and step without details shares. */
+export const NO_DETAILS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
+/** @internal What every entry of a run says alike: one frozen object per run, that entries point to. */
+export interface RunParts {
+  readonly initiatedBy: ProvisioningInitiator;
+  readonly servicePrincipal: ProvisioningServicePrincipal;
+  readonly sourceSystem: ProvisioningSystem;
+  readonly targetSystem: ProvisioningSystem;
+}
+
+/** @internal The object an entry is about, as its identities name it. */
+export interface EntryIdentity {
+  readonly sourceId: string;
+  readonly displayName: string;
+  readonly type: 'User' | 'Group';
+  /** The object's id in the target; empty before it exists there. */
+  readonly targetId: string;
+}
+
 /**
- * The steps, packed: the object's name, then per step its form and its details (or
- * {@link REPORTABLE} for an export step's details that only name the object).
+ * An entry's parts in one array: the run's parts, the identity (source id, display name, type,
+ * target id), where the modified properties start, the object's name, per step its form and its
+ * details (or {@link REPORTABLE} for an export step's details that only name the object), then the
+ * modified properties: the attribute names, then the new values, or the old values and then the new.
  */
-type PackedSteps = readonly unknown[];
+type PackedEntry = readonly unknown[];
+const RUN = 0;
+const SOURCE_ID = 1;
+const DISPLAY_NAME = 2;
+const TYPE = 3;
+const TARGET_ID = 4;
+const MODIFIED_AT = 5;
+const NAME = 6;
+const STEPS_AT = 7;
 
-/** The modified properties, packed: the attribute names, then the new values, or the old values and then the new ones. */
-type PackedModified = readonly unknown[];
-
-const STEPS = Symbol('provisioningSteps');
-const MODIFIED = Symbol('modifiedProperties');
+const PACKED = Symbol('packedEntry');
 /** In place of `{ ReportableIdentifier: <the object's name> }`, which most export steps carry. */
 const REPORTABLE = 0;
 
 interface Packed {
-  [STEPS]: PackedSteps;
-  [MODIFIED]: PackedModified;
+  [PACKED]: PackedEntry;
 }
 
 /**
@@ -72,13 +106,40 @@ export class LogForms {
   }
 }
 
-/** @internal The steps packed into one array (see {@link PackedSteps}). */
-export function packSteps(steps: readonly ProvisioningStep[], name: string, forms: LogForms): PackedSteps {
-  const packed: unknown[] = new Array(1 + steps.length * 2);
-  packed[0] = name;
+/**
+ * @internal An entry's parts packed into one array of its size (see {@link PackedEntry}); what
+ * entries say alike (step forms, attribute names) is taken from `forms`.
+ */
+export function packEntry(
+  run: RunParts,
+  identity: EntryIdentity,
+  steps: readonly ProvisioningStep[],
+  name: string,
+  modified: readonly ModifiedProperty[],
+  forms: LogForms,
+): PackedEntry {
+  const n = modified.length;
+  const noOld = modified.every((m) => m.oldValue === null);
+  const modifiedAt = STEPS_AT + steps.length * 2;
+  const packed: unknown[] = new Array(modifiedAt + 1 + (noOld ? n : 2 * n));
+  packed[RUN] = run;
+  packed[SOURCE_ID] = identity.sourceId;
+  packed[DISPLAY_NAME] = identity.displayName;
+  packed[TYPE] = identity.type;
+  packed[TARGET_ID] = identity.targetId;
+  packed[MODIFIED_AT] = modifiedAt;
+  packed[NAME] = name;
   steps.forEach((s, i) => {
-    packed[1 + i * 2] = forms.step(s, name);
-    packed[2 + i * 2] = onlyNames(s.details, name) ? REPORTABLE : s.details;
+    packed[STEPS_AT + i * 2] = forms.step(s, name);
+    packed[STEPS_AT + 1 + i * 2] = onlyNames(s.details, name) ? REPORTABLE : s.details;
+  });
+  packed[modifiedAt] = forms.names(modified.map((m) => m.displayName));
+  modified.forEach((m, i) => {
+    if (noOld) packed[modifiedAt + 1 + i] = m.newValue;
+    else {
+      packed[modifiedAt + 1 + i] = m.oldValue;
+      packed[modifiedAt + 1 + n + i] = m.newValue;
+    }
   });
   return packed;
 }
@@ -90,11 +151,12 @@ function onlyNames(details: Readonly<Record<string, string>>, name: string): boo
   return Object.getPrototypeOf(details) === Object.prototype && !Object.isFrozen(details);
 }
 
-/** The steps of a packed array, as new objects. */
-function unpackSteps(packed: PackedSteps): ProvisioningStep[] {
-  const name = packed[0] as string;
+/** The steps of a packed entry, as new objects. */
+function unpackSteps(packed: PackedEntry): ProvisioningStep[] {
+  const name = packed[NAME] as string;
+  const end = packed[MODIFIED_AT] as number;
   const steps: ProvisioningStep[] = [];
-  for (let at = 1; at < packed.length; at += 2) {
+  for (let at = STEPS_AT; at < end; at += 2) {
     const [stepName, type, status, description] = packed[at] as StepForm;
     const details = packed[at + 1];
     steps.push({
@@ -108,40 +170,57 @@ function unpackSteps(packed: PackedSteps): ProvisioningStep[] {
   return steps;
 }
 
-/** @internal The modified properties packed into one array (see {@link PackedModified}). */
-export function packModified(modified: readonly ModifiedProperty[], forms: LogForms): PackedModified {
-  const n = modified.length;
-  const noOld = modified.every((m) => m.oldValue === null);
-  const packed: unknown[] = new Array(1 + (noOld ? n : 2 * n));
-  packed[0] = forms.names(modified.map((m) => m.displayName));
-  modified.forEach((m, i) => {
-    if (noOld) packed[1 + i] = m.newValue;
-    else {
-      packed[1 + i] = m.oldValue;
-      packed[1 + n + i] = m.newValue;
-    }
-  });
-  return packed;
-}
-
-function unpackModified(packed: PackedModified): ModifiedProperty[] {
-  const names = packed[0] as readonly string[];
+/** The modified properties of a packed entry, as new objects. */
+function unpackModified(packed: PackedEntry): ModifiedProperty[] {
+  const at = packed[MODIFIED_AT] as number;
+  const names = packed[at] as readonly string[];
   const n = names.length;
-  const noOld = packed.length === 1 + n;
+  const noOld = packed.length === at + 1 + n;
   return names.map((displayName, i) => ({
     displayName,
-    oldValue: noOld ? null : (packed[1 + i] as string | null),
-    newValue: packed[noOld ? 1 + i : 1 + n + i] as string | null,
+    oldValue: noOld ? null : (packed[at + 1 + i] as string | null),
+    newValue: packed[noOld ? at + 1 + i : at + 1 + n + i] as string | null,
   }));
 }
 
-/** A list read from its packed form; one getter for every entry, so that entries share their shape. */
-function lazyList(key: 'provisioningSteps' | 'modifiedProperties', read: (entry: Packed) => unknown) {
+/** The source identity of a packed entry: "the display name and source ID" (Provisioning logs). */
+function sourceIdentity(packed: PackedEntry): ProvisionedIdentity {
+  return {
+    id: packed[SOURCE_ID] as string,
+    displayName: packed[DISPLAY_NAME] as string,
+    identityType: packed[TYPE] as string,
+    details: NO_DETAILS,
+  };
+}
+
+/** The target identity: empty before the object exists in the target, as Microsoft's sample shows. */
+function targetIdentity(packed: PackedEntry): ProvisionedIdentity {
+  const id = packed[TARGET_ID] as string;
+  return {
+    id,
+    displayName: id === '' ? '' : (packed[DISPLAY_NAME] as string),
+    identityType: packed[TYPE] as string,
+    details: NO_DETAILS,
+  };
+}
+
+type PartKey =
+  | 'provisioningSteps'
+  | 'modifiedProperties'
+  | 'initiatedBy'
+  | 'servicePrincipal'
+  | 'sourceSystem'
+  | 'targetSystem'
+  | 'sourceIdentity'
+  | 'targetIdentity';
+
+/** A part read from the packed entry; one getter for every entry, so that entries share their shape. */
+function packedPart(key: PartKey, read: (packed: PackedEntry) => unknown) {
   return {
     get(this: Packed) {
-      return read(this);
+      return read(this[PACKED]);
     },
-    // Assigning a list replaces the packed one with the value, in the same place among the keys.
+    // Assigning a part replaces the packed one with the value, in the same place among the keys.
     set(this: Packed, value: unknown) {
       Object.defineProperty(this, key, { value, writable: true, enumerable: true, configurable: true });
     },
@@ -150,11 +229,22 @@ function lazyList(key: 'provisioningSteps' | 'modifiedProperties', read: (entry:
   };
 }
 
-const STEPS_PROPERTY = lazyList('provisioningSteps', (e) => unpackSteps(e[STEPS]));
-const MODIFIED_PROPERTY = lazyList('modifiedProperties', (e) => unpackModified(e[MODIFIED]));
+const runPart = (key: keyof RunParts) => (packed: PackedEntry) => (packed[RUN] as RunParts)[key];
+
+/** The parts, in their order among an entry's keys (after `provisioningStatusInfo`). */
+const PARTS: readonly [PartKey, PropertyDescriptor][] = [
+  ['provisioningSteps', packedPart('provisioningSteps', unpackSteps)],
+  ['modifiedProperties', packedPart('modifiedProperties', unpackModified)],
+  ['initiatedBy', packedPart('initiatedBy', runPart('initiatedBy'))],
+  ['servicePrincipal', packedPart('servicePrincipal', runPart('servicePrincipal'))],
+  ['sourceSystem', packedPart('sourceSystem', runPart('sourceSystem'))],
+  ['targetSystem', packedPart('targetSystem', runPart('targetSystem'))],
+  ['sourceIdentity', packedPart('sourceIdentity', sourceIdentity)],
+  ['targetIdentity', packedPart('targetIdentity', targetIdentity)],
+];
 
 /**
- * util.inspect shows the entry's lists, not their getters (the symbol Node.js looks up, without
+ * util.inspect shows the entry's parts, not their getters (the symbol Node.js looks up, without
  * importing node:util): it formats the plain copy returned, in the same place and indentation.
  */
 function inspectEntry(this: object): object {
@@ -162,17 +252,12 @@ function inspectEntry(this: object): object {
 }
 
 /**
- * @internal Adds the two lists to an entry being built, in their place among its keys (after
- * `provisioningStatusInfo`, before `initiatedBy`), from their packed arrays.
+ * @internal Adds the packed parts to an entry being built, after its `provisioningStatusInfo`:
+ * the lists, `initiatedBy`, `servicePrincipal`, `sourceSystem`, `targetSystem` and the two
+ * identities, in that order among its keys.
  */
-export function addLists(
-  entry: Partial<ProvisioningObjectSummary>,
-  steps: PackedSteps,
-  modified: PackedModified,
-): void {
-  Object.defineProperty(entry, 'provisioningSteps', STEPS_PROPERTY);
-  Object.defineProperty(entry, 'modifiedProperties', MODIFIED_PROPERTY);
-  Object.defineProperty(entry, STEPS, { value: steps });
-  Object.defineProperty(entry, MODIFIED, { value: modified });
+export function addParts(entry: Partial<ProvisioningObjectSummary>, packed: PackedEntry): void {
+  for (const [key, descriptor] of PARTS) Object.defineProperty(entry, key, descriptor);
+  Object.defineProperty(entry, PACKED, { value: packed });
   Object.defineProperty(entry, Symbol.for('nodejs.util.inspect.custom'), { value: inspectEntry });
 }
