@@ -172,13 +172,10 @@ function slug(text: string): string {
  * pieces. A string built by `+` or a template literal (13 characters or more) is kept as a pair of
  * pointers to its parts; the tenant keeps a user's strings as long as it lives, and reading such a
  * string whole (as the mappings and the logs do) flattens it in place, which leaves the pair (32
- * bytes) in front of the flat copy. `Array.prototype.join` builds the flat string at once.
+ * bytes) in front of the flat copy. `Array.prototype.join` builds the flat string at once:
+ * `flat('ada', '@', 'contoso.com')` is `'ada@contoso.com'`.
  *
  * @internal
- * @example
- * ```ts
- * flat('ada.lovelace', '@', 'contoso.onmicrosoft.com'); // 'ada.lovelace@contoso.onmicrosoft.com'
- * ```
  */
 export function flat(...parts: (string | number)[]): string {
   return parts.join('');
