@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { pathToFileURL } from 'node:url';
 import { baselineSource } from './baseline.ts';
+import { benchUser } from './servers/common.ts';
 
 const N = Number(process.env.BENCH_N ?? 2000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -34,19 +35,6 @@ interface Result {
 
 const writtenBytes = () =>
   Number(/write_bytes: (\d+)/.exec(readFileSync('/proc/self/io', 'utf8'))?.[1] ?? Number.NaN);
-
-function body(i: number): string {
-  const n = String(i).padStart(6, '0');
-  return JSON.stringify({
-    schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
-    userName: `user${n}@example.com`,
-    externalId: `ext-${n}`,
-    active: true,
-    displayName: `User ${n}`,
-    name: { givenName: 'User', familyName: n },
-    emails: [{ value: `user${n}@example.com`, type: 'work', primary: true }],
-  });
-}
 
 /** The frames of the log's current generation: page numbers, and how many end a commit. */
 function framesOf(wal: Buffer): { pages: number[]; commits: number } {
@@ -75,7 +63,7 @@ async function measure(src: string): Promise<Result> {
         new Request('http://bench/scim/Users', {
           method: 'POST',
           headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/scim+json' },
-          body: body(i),
+          body: JSON.stringify(benchUser(i)),
         }),
       );
       if (response.status !== 201)

@@ -20,7 +20,7 @@ import { type ComparisonOperator, foldCase, type QueryFilter, type QueryPath } f
 import { type AttributeDefinition, ScimError } from '@scim/schemas';
 import { budgetCheck } from '../sqlite-functions.ts';
 import type { StoreSort } from '../types.ts';
-import { postgresPrefix, SORT_KEY_INDEXES } from './sort-indexes.ts';
+import { hasSortIndex, postgresPrefix } from './sort-indexes.ts';
 
 export { postgresPrefix };
 
@@ -802,9 +802,19 @@ export class SqlCompiler {
    */
   private sortIndexKey(node: JsonNode, doc: Doc): string | undefined {
     if (this.d.postgres) return undefined;
-    const key = `CASE WHEN ${this.d.is(node, doc, 'string')} THEN ${this.d.order(this.d.text(node, doc))} ${MISSING_TEXT}`;
-    const bare = key.replaceAll('r.', '');
-    return SORT_KEY_INDEXES.some((k) => k.sqlite === bare) ? key : undefined;
+    const key = this.textSortKey(node, doc);
+    return hasSortIndex(key, false) ? key : undefined;
+  }
+
+  /**
+   * A text attribute's sort key: its text where it is a string, else (SQLite) an empty BLOB, which
+   * sorts after every text and equals the other missing ones, as RFC 7644 section 3.4.2.3 places
+   * missing values: last ascending, first descending; PostgreSQL keeps NULL (its indexes declare
+   * where NULLs go).
+   */
+  private textSortKey(node: JsonNode, doc: Doc): string {
+    const missing = this.d.postgres ? ' END' : ` ${MISSING_TEXT}`;
+    return `CASE WHEN ${this.d.is(node, doc, 'string')} THEN ${this.d.order(this.d.text(node, doc))}${missing}`;
   }
 
   /** A text test: `ordered` (the text as ordered, or its sort index's key) for `eq` to `le`. */
@@ -1065,12 +1075,7 @@ export class SqlCompiler {
         return `CASE WHEN ${this.d.is(node, 'raw', 'string')} THEN ${this.d.instant(t)} END`;
       }
       default: {
-        const doc: Doc = def.caseExact ? 'raw' : 'search';
-        // SQLite: a missing value is an empty BLOB, which sorts after every text (and equal to the
-        // other missing ones), as RFC 7644 section 3.4.2.3 places missing values: last ascending,
-        // first descending. PostgreSQL keeps NULL (its indexes declare where NULLs go).
-        const missing = this.d.postgres ? ' END' : ` ${MISSING_TEXT}`;
-        return `CASE WHEN ${this.d.is(node, doc, 'string')} THEN ${this.d.order(this.d.text(node, doc))}${missing}`;
+        return this.textSortKey(node, def.caseExact ? 'raw' : 'search');
       }
     }
   }

@@ -19,7 +19,7 @@ import { type Dialect, Params, SqlCompiler } from './compile.ts';
 import { countTail, repairLadder } from './ladder-repair.ts';
 import type { Climb, PageMark, PageMarks } from './page-marks.ts';
 import { positionOf, type ResourceRow } from './shared.ts';
-import { SORT_KEY_INDEXES } from './sort-indexes.ts';
+import { hasSortIndex } from './sort-indexes.ts';
 
 /** Where a climb reads. @internal */
 export interface LadderTarget {
@@ -37,9 +37,7 @@ export interface LadderTarget {
 
 /** Whether a sort key (as `SqlCompiler.sortColumn` writes it) has a sort index. */
 function indexed(key: string, postgres: boolean): boolean {
-  if (key === 'NULL') return true;
-  const bare = key.replaceAll('r.', '');
-  return SORT_KEY_INDEXES.some((k) => (postgres ? k.postgres : k.sqlite) === bare);
+  return key === 'NULL' || hasSortIndex(key, postgres);
 }
 
 /**

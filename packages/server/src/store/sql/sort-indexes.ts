@@ -58,6 +58,15 @@ export const SORT_KEY_INDEXES: readonly SortKeyIndex[] = [
 ];
 
 /**
+ * Whether a sort key expression, as `SqlCompiler` writes it (with the row alias `r.`), is the key
+ * of a sort index of the dialect. @internal
+ */
+export function hasSortIndex(key: string, postgres: boolean): boolean {
+  const bare = key.replaceAll('r.', '');
+  return SORT_KEY_INDEXES.some((k) => (postgres ? k.postgres : k.sqlite) === bare);
+}
+
+/**
  * SQLite: an index per key; the row id (`seq`) ends every index, so that read forwards it gives
  * ties in creation order and backwards in reverse creation order, as a descending sort orders
  * them. @internal
