@@ -69,7 +69,7 @@ const job = createProvisioningJob({
 const gc = { major: { count: 0, ms: 0 }, minor: { count: 0, ms: 0 }, other: { count: 0, ms: 0 } };
 const gcObserver = new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) {
-    const kind = (entry.detail as { kind?: number } | undefined)?.kind;
+    const kind = (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
     const slot =
       kind === constants.NODE_PERFORMANCE_GC_MAJOR
         ? gc.major
