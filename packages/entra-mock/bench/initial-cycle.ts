@@ -123,6 +123,10 @@ const result = {
   targetUsers: await count('Users'),
   targetGroups: await count('Groups'),
   logEntries: job.logs.length,
+  // What a failed object's entry says (code and reason), so that a rare failure can be looked into.
+  failures: job.logs.flatMap(({ provisioningStatusInfo: { status, errorInformation: e } }) =>
+    status === 'failure' ? [`${e?.errorCode}: ${e?.reason?.slice(0, 300)}`] : [],
+  ),
   gcMajor: { count: gc.major.count, ms: Math.round(gc.major.ms) },
   gcMinor: { count: gc.minor.count, ms: Math.round(gc.minor.ms) },
   gcOther: { count: gc.other.count, ms: Math.round(gc.other.ms) },
