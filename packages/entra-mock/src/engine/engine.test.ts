@@ -90,6 +90,13 @@ describe('initial cycle', () => {
     const { job, scim } = setup('compliant');
     await job.runCycle();
     expect(scim.violations).toEqual([]);
+    // The same requests as the legacy cycle's, in the same order, each with the flag: an initial
+    // cycle costs the app the same work in both dialects (issue 14's large cycle relies on it).
+    const legacy = setup('legacy');
+    await legacy.job.runCycle();
+    const flagged = (l: string) =>
+      l.includes('?') ? l.replace('?', '?aadOptscim062020&') : `${l}?aadOptscim062020`;
+    expect(scim.requests.map(line)).toEqual(legacy.scim.requests.map(line).map(flagged));
     expect(scim.requests.map(line)[0]).toBe(
       'GET /Users?aadOptscim062020&filter=userName eq "adele@contoso.onmicrosoft.com"',
     );
