@@ -117,6 +117,8 @@ const read = fc.record({
   id: fc.oneof(fc.uuid(), text, fc.constant('a b/c?d')),
   version: fc.nat(),
   created: fc.constantFrom('2026-12-06T12:00:00.000Z', 'x"'),
+  // The same as created (a resource never written again), or another text.
+  lastModified: fc.constantFrom(undefined, '2026-12-07T08:30:00.000Z', 'y\\'),
   base: fc.constantFrom('http://scim.test', 'https://h.example/scim/t%20x', 'http://h/"q"'),
   members: fc.option(fc.array(member, { maxLength: 3 }), { nil: undefined }),
   groups: fc.option(fc.array(member, { maxLength: 3 }), { nil: undefined }),
@@ -136,7 +138,7 @@ function storedOf(
     resourceType: type.name,
     version: r.version,
     created: r.created,
-    lastModified: r.created,
+    lastModified: r.lastModified ?? r.created,
     data: JSON.parse(JSON.stringify(raw)) as Record<string, unknown>,
     ...(r.members === undefined ? {} : { members: r.members }),
     ...(rendering === undefined ? {} : { rendering }),
@@ -215,6 +217,12 @@ describe('a stored rendering', () => {
         };
         const id = `${ch}`.replace(/[\ud800-\udfff]/, 'x');
         expect(writer.text(id, meta.created, meta.lastModified, c)).toBe(JSON.stringify(meta));
+        // A listed user's splice: the same `meta`, and its id as JSON.stringify writes it.
+        const rendering = renderingOf(users, { userName: text })!;
+        const listed = { id, created: meta.created, lastModified: meta.created, version: c };
+        expect(writer.splice(users, rendering, listed)).toBe(
+          spliceRendering(users, rendering, { id, meta: { ...meta, lastModified: meta.created } }),
+        );
       }
     }
   });

@@ -156,6 +156,14 @@ function quote(text: string): string {
   return PLAIN.test(text) ? `"${text}"` : JSON.stringify(text);
 }
 
+/** The id's JSON text and its part of a URL; one test serves both for an unreserved id (a UUID). */
+function idTexts(id: string): { readonly json: string; readonly path: string } {
+  // Unreserved text is plain too: letters, digits and `_.~-` are printable ASCII, neither `"` nor `\`.
+  return UNRESERVED.test(id)
+    ? { json: `"${id}"`, path: id }
+    : { json: quote(id), path: encodeURIComponent(id) };
+}
+
 /**
  * Writes the `meta` of the resources of one type at one base URL, as `metaText` writes the object
  * representation.ts builds, with what they all share quoted once: their `resourceType` and the
@@ -178,13 +186,53 @@ export class MetaWriter {
   /** The text of `meta`, or `undefined` when the dates are not strings (then the object is written). */
   text(id: string, created: unknown, lastModified: unknown, version: number): string | undefined {
     if (typeof created !== 'string' || typeof lastModified !== 'string') return undefined;
+    return this.write(idTexts(id).path, created, lastModified, version);
+  }
+
+  /**
+   * A listed resource's stored rendering with its `id` and `meta` filled in, for a type without a
+   * reference attribute (no members to fill) and a read without `groups`: {@link spliceRendering}
+   * with the parts {@link verbatimFill} writes, without building them as objects first. `undefined`
+   * when the dates are not strings or the rendering is not of `type` (then it is rendered as any
+   * other read).
+   */
+  splice(type: ServedType, rendering: string, resource: ListedParts): string | undefined {
+    const { created, lastModified } = resource;
+    if (typeof created !== 'string' || typeof lastModified !== 'string') return undefined;
+    const tag = tagOf(type);
+    if (tag === null || !rendering.startsWith(tag)) return undefined;
+    const id = idTexts(resource.id);
+    const meta = this.write(id.path, created, lastModified, resource.version);
+    let out = '';
+    let from = tag.length;
+    for (let at = rendering.indexOf(HOLE, from); at >= 0; at = rendering.indexOf(HOLE, from)) {
+      const letter = rendering[at + 1];
+      // The other holes (members, groups) stay empty: a type with members does not come here.
+      const fill = letter === 'i' ? `,"id":${id.json}` : letter === 'm' ? `,"meta":${meta}` : '';
+      out += rendering.slice(from, at) + fill;
+      from = at + 2;
+    }
+    return out + rendering.slice(from);
+  }
+
+  private write(path: string, created: string, lastModified: string, version: number): string {
     const etag =
       Number.isSafeInteger(version) && version >= 0
         ? `"W/\\"${version}\\""`
         : JSON.stringify(weakETag(version));
-    const path = UNRESERVED.test(id) ? id : encodeURIComponent(id);
-    return `${this.head}${quote(created)},"lastModified":${quote(lastModified)}${this.location}${path}","version":${etag}}`;
+    // A resource never written again has the same text twice: quoted once.
+    const createdText = quote(created);
+    const modifiedText = lastModified === created ? createdText : quote(lastModified);
+    return `${this.head}${createdText},"lastModified":${modifiedText}${this.location}${path}","version":${etag}}`;
   }
+}
+
+/** What {@link MetaWriter.splice} reads of a listed resource. @internal */
+export interface ListedParts {
+  readonly id: string;
+  readonly created: unknown;
+  readonly lastModified: unknown;
+  readonly version: number;
 }
 
 /** `,"name":value`: one member of an object, after another. */

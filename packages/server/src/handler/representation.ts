@@ -203,6 +203,12 @@ function splicedText(
   groups: readonly StoredMember[] | undefined,
 ): string | undefined {
   if (stored.rendering === undefined) return undefined;
+  // Nothing but `id` and `meta` to fill: spliced without building the read's parts.
+  if (
+    (stored.members === undefined || stored.members.length === 0) &&
+    (groups === undefined || groups.length === 0)
+  )
+    return meta.splice(type, stored.rendering, stored);
   const text = meta.text(stored.id, stored.created, stored.lastModified, stored.version);
   if (text === undefined) return undefined;
   return spliceRendering(type, stored.rendering, partsOf(ctx, type, stored, groups, text));

@@ -252,6 +252,25 @@ export function describeStoreContract(
       expect(page.totalResults).toBe(1);
     });
 
+    it('gives each listed resource its type, on a first page, a later one, sorted and by cursor', async () => {
+      const t = freshTenant();
+      for (const name of ['b', 'a', 'c']) await store.create(t, 'User', userInput(name));
+      await store.create(t, 'Group', groupInput('g'));
+      const sort = { path: sortPath('userName'), descending: false };
+      const pages = [
+        await store.list(t, { resourceType: 'User', startIndex: 1, count: 2 }),
+        await store.list(t, { resourceType: 'User', startIndex: 2, count: 2 }),
+        await store.list(t, { resourceType: 'User', startIndex: 1, count: 3, sort }),
+        await store.list(t, { resourceType: 'User', startIndex: 1, count: 1, keyset: true }),
+      ];
+      for (const page of pages) {
+        expect(page.resources.length).toBeGreaterThan(0);
+        for (const r of page.resources) expect(r.resourceType).toBe('User');
+      }
+      const groups = await store.list(t, { resourceType: 'Group', startIndex: 1, count: 2, members: true });
+      expect(groups.resources.map((r) => r.resourceType)).toEqual(['Group']);
+    });
+
     it('checks ifVersion: a stale version is 412 and changes nothing', async () => {
       const t = freshTenant();
       const u = await store.create(t, 'User', userInput('v'));

@@ -25,6 +25,8 @@ export interface ListJob {
   readonly page: JobStatement;
   readonly offset: number;
   readonly limit: number;
+  /** The type of every row of the page, when its SQL leaves `resource_type` out (see `pageSql`). */
+  readonly resourceType?: string;
   /** Load the members of the page's resources (the tenant's). */
   readonly membersOf?: string;
   /**
@@ -104,7 +106,7 @@ export function runRead(prepare: (sql: string) => StatementSync, job: ReadJob): 
     if (row === undefined) return { total: 0, rows: [] };
     return { total: 1, rows: [row], members: membersOf(prepare, job.tenant, [job.id]) };
   }
-  const page = () => readPage(prepare(job.page.sql), job.page.values as SQLInputValue[]);
+  const page = () => readPage(prepare(job.page.sql), job.page.values as SQLInputValue[], job.resourceType);
   if (job.countedByPage === true && job.limit > 0) {
     const rows = page();
     return withMembers(prepare, job, rows.length < job.limit ? rows.length : countOf(prepare, job), rows);
@@ -144,10 +146,13 @@ class PageRow implements ResourceRow {
   sort_key: unknown;
   list_version: number | null | undefined;
 
-  /** `at`: where each of {@link PAGE_COLUMNS} is in `values`, -1 when the statement has none. */
-  constructor(values: readonly unknown[], at: Int8Array) {
+  /**
+   * `at`: where each of {@link PAGE_COLUMNS} is in `values`, -1 when the statement has none;
+   * `resourceType`: the rows' type when the statement does not read it.
+   */
+  constructor(values: readonly unknown[], at: Int8Array, resourceType: string | undefined) {
     this.id = values[at[0]!] as string;
-    this.resource_type = values[at[1]!] as string;
+    this.resource_type = (at[1]! < 0 ? resourceType : values[at[1]!]) as string;
     this.version = values[at[2]!] as number;
     this.created = values[at[3]!] as string;
     this.last_modified = values[at[4]!] as string;
@@ -175,9 +180,14 @@ function layoutOf(statement: StatementSync): Int8Array | null {
 
 /**
  * A page's rows, read as arrays and turned into {@link ResourceRow}s (the same values as the
- * objects node:sqlite builds); a statement of other columns (a ladder's climb) is read as objects.
+ * objects node:sqlite builds, `resource_type` from `resourceType` when the statement leaves it
+ * out); a statement of other columns (a ladder's climb) is read as objects.
  */
-function readPage(statement: StatementSync, values: SQLInputValue[]): ResourceRow[] {
+function readPage(
+  statement: StatementSync,
+  values: SQLInputValue[],
+  resourceType: string | undefined,
+): ResourceRow[] {
   const layout = layoutOf(statement);
   if (layout === null) return statement.all(...values) as unknown as ResourceRow[];
   statement.setReturnArrays(true);
@@ -188,7 +198,7 @@ function readPage(statement: StatementSync, values: SQLInputValue[]): ResourceRo
     statement.setReturnArrays(false);
   }
   const out = new Array<ResourceRow>(rows.length);
-  for (let i = 0; i < rows.length; i++) out[i] = new PageRow(rows[i]!, layout);
+  for (let i = 0; i < rows.length; i++) out[i] = new PageRow(rows[i]!, layout, resourceType);
   return out;
 }
 
