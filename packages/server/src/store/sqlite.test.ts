@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { describeStoreContract, failure, freshTenant, query, sortPath } from './contract.ts';
 import { Params, SqlCompiler, sqliteDialect } from './sql/compile.ts';
 import { sqliteStore } from './sqlite.ts';
+import { RESOURCE_WITH_GROUPS_SQL } from './sqlite-read.ts';
 
 describeStoreContract('sqlite (:memory:)', () => sqliteStore({ path: ':memory:' }), {
   budgeted: () => sqliteStore({ path: ':memory:', queryTimeoutMs: 1 }),
@@ -290,6 +291,41 @@ describe('sqliteStore', () => {
       expect(reads).toHaveBeenCalledTimes(1);
     } finally {
       reads.mockRestore();
+      await store.close();
+    }
+  });
+
+  it('reads a user in no group as no groups, its guard one probe of members_member (groups: true)', async () => {
+    const store = sqliteStore({ path: ':memory:' });
+    await store.open(TYPES);
+    const alone = await store.create('t', 'User', user('alone'));
+    const member = await store.create('t', 'User', user('member'));
+    // The same member in another tenant's group: no group of this tenant.
+    const elsewhere = await store.create('u', 'User', user('member'));
+    await store.create('u', 'Group', {
+      data: { displayName: 'g' },
+      unique: [{ attribute: 'displayName', value: 'g' }],
+      members: [elsewhere.id],
+      change: { type: 'group.created' },
+    });
+    const group = await store.create('t', 'Group', {
+      data: { displayName: 'g' },
+      unique: [{ attribute: 'displayName', value: 'g' }],
+      members: [member.id],
+      change: { type: 'group.created' },
+    });
+    try {
+      expect((await store.get('t', 'User', alone.id, { groups: true }))?.groups).toEqual([]);
+      expect((await store.get('t', 'User', member.id, { groups: true }))?.groups).toEqual([
+        { value: group.id, type: 'Group', display: 'g' },
+      ]);
+      expect((await store.get('u', 'User', elsewhere.id, { groups: true }))?.groups).toHaveLength(1);
+      expect(await store.get('t', 'User', elsewhere.id, { groups: true })).toBeUndefined();
+      const plan = (
+        store.database.prepare(`EXPLAIN QUERY PLAN ${RESOURCE_WITH_GROUPS_SQL}`).all() as { detail: string }[]
+      ).map((r) => r.detail);
+      expect(plan).toContain('SEARCH e USING COVERING INDEX members_member (tenant=? AND member_id=?)');
+    } finally {
       await store.close();
     }
   });

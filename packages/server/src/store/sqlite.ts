@@ -884,11 +884,13 @@ class SqliteScimStore implements SqliteStore {
     id: string,
   ): StoredResource | undefined {
     const row = this.stmt(db, RESOURCE_WITH_GROUPS_SQL).get(tenant, id, resourceType) as
-      | (ResourceRow & { groups: string })
+      | (ResourceRow & { groups: string | null })
       | undefined;
     if (row === undefined) return undefined;
-    const groups = (JSON.parse(row.groups) as [string, string, string | null][]).map(
-      ([value, type, display]) => toMember({ member_id: value, resource_type: type, display }),
+    // NULL: in no group (see RESOURCE_WITH_GROUPS_SQL).
+    const listed = row.groups === null ? [] : (JSON.parse(row.groups) as [string, string, string | null][]);
+    const groups = listed.map(([value, type, display]) =>
+      toMember({ member_id: value, resource_type: type, display }),
     );
     return toResource(row, undefined, groups);
   }
