@@ -4,7 +4,8 @@
  * output) and the Node adapter, fed requests shaped as node:http parses them (no socket, no HTTP
  * parsing, no write), beside the benchmark's setup (a static token, no log) and `LOG_LEVEL=silent`.
  * With `BENCH_BASELINE=<rev>`, that revision's sources too, in the same process, in turn. Prints
- * CPU µs per request, the median of rounds.
+ * CPU µs per request, the median of rounds. `GET /Users/{id}` reads the first user (in two groups),
+ * `(in no group)` the middle one, as bench/run.ts does.
  *
  *   node --conditions=@scim/source bench/fixed-cost.ts   # after bench/run.ts made .cache/bench-100000.db
  *   BENCH_BASELINE=628b8d3 BENCH_ROUNDS=7 BENCH_N=20000 node --conditions=@scim/source bench/fixed-cost.ts
@@ -52,6 +53,13 @@ async function serversOf(
     new Request('http://x/scim/Users?count=1', { headers: { authorization: `Bearer ${TOKEN}` } }),
   );
   const id = ((await listed.json()) as { Resources: { id: string }[] }).Resources[0]!.id;
+  // The middle user, as bench/run.ts reads: in no group (the first is in two).
+  const middle = await setup(
+    new Request('http://x/scim/Users?startIndex=50000&count=1', {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    }),
+  );
+  const alone = ((await middle.json()) as { Resources: { id: string }[] }).Resources[0]!.id;
   // /dev/null, written as each revision writes standard output (fdSink, or pino's sonic-boom before it).
   const fd = openSync('/dev/null', 'w');
   const devNull = log.batchedDestination(
@@ -74,6 +82,7 @@ async function serversOf(
     },
     token,
     id,
+    alone,
   };
 }
 
@@ -142,8 +151,9 @@ if (BASELINE !== undefined) {
   revisions[BASELINE] = await serversOf(baselineSource(BASELINE));
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const cases: Record<string, (id: string) => string> = {
+const cases: Record<string, (id: string, alone: string) => string> = {
   'GET /Users/{id}': (id) => `/scim/Users/${id}`,
+  'GET /Users/{id} (in no group)': (_, alone) => `/scim/Users/${alone}`,
   'GET /Users?filter=userName eq': () =>
     `/scim/Users?filter=${encodeURIComponent('userName eq "user033333@example.com"')}`,
   'GET /ServiceProviderConfig': () => '/scim/ServiceProviderConfig',
@@ -157,12 +167,12 @@ for (const [name, path] of Object.entries(cases).filter(([name]) =>
 )) {
   const runs = new Map<string, number[]>();
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [rev, { listeners, token, id }] of Object.entries(revisions)) {
+    for (const [rev, { listeners, token, id, alone }] of Object.entries(revisions)) {
       for (const [label, listener] of Object.entries(listeners)) {
         if (!label.startsWith(process.env.BENCH_SERVER ?? '')) continue;
         const key = `${label} (${rev})`;
         const bearer = label === 'bench setup' ? TOKEN : token;
-        runs.set(key, [...(runs.get(key) ?? []), await perRequest(listener, path(id), bearer)]);
+        runs.set(key, [...(runs.get(key) ?? []), await perRequest(listener, path(id, alone), bearer)]);
       }
     }
   }

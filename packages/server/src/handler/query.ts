@@ -148,12 +148,48 @@ function filterableNames(allowed: ReadonlyMap<string, string>): string {
   return `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
 }
 
+/** How many filters {@link compileQueryFilter} keeps per served type. @internal */
+export const FILTER_CACHE = 256;
+/** The longest filter text kept (longer ones are compiled each time: the cache stays small). */
+const CACHED_FILTER_LENGTH = 512;
+
+/** Compiled filters by their text, per served type and the config they were compiled with. */
+const compiledFilters = new WeakMap<
+  ServedType,
+  { readonly config: ResolvedConfig; readonly byText: Map<string, QueryFilter> }
+>();
+
 /**
  * Parses and normalizes a filter against a resource type, and checks every attribute it names is
- * filterable.
+ * filterable. The same text gives the same (immutable) filter object, from a bounded cache per
+ * type ({@link FILTER_CACHE} texts, oldest out first): a client repeats its filters' shapes and
+ * values (Microsoft Entra's `userName eq` before each write, retries), a store keeps what it
+ * compiled a filter to by that object (see `sqlite-list.ts`), and parsing is skipped.
  * @internal
  */
 export function compileQueryFilter(
+  text: string | undefined,
+  type: ServedType,
+  config: ResolvedConfig,
+): QueryFilter | undefined {
+  if (text === undefined || text.length > CACHED_FILTER_LENGTH) return filterOf(text, type, config);
+  let cache = compiledFilters.get(type);
+  if (cache?.config !== config) {
+    cache = { config, byText: new Map() };
+    compiledFilters.set(type, cache);
+  }
+  let filter = cache.byText.get(text);
+  if (filter === undefined) {
+    filter = filterOf(text, type, config);
+    if (filter === undefined) return undefined;
+    if (cache.byText.size >= FILTER_CACHE) cache.byText.delete(cache.byText.keys().next().value as string);
+    cache.byText.set(text, filter);
+  }
+  return filter;
+}
+
+/** {@link compileQueryFilter} without the cache. */
+function filterOf(
   text: string | undefined,
   type: ServedType,
   config: ResolvedConfig,
