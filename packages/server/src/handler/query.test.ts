@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { queryParams } from './query.ts';
+import { memoryStore } from '../store/memory.ts';
+import { resolveConfig } from './config.ts';
+import { compileQueryFilter, FILTER_CACHE, queryParams } from './query.ts';
 
 const params = (search: string) => queryParams(new URL(`http://x/Users${search}`));
 
@@ -24,5 +26,34 @@ describe('queryParams', () => {
   it('refuses a value that is not UTF-8, and skips a name that is not', () => {
     expect(() => params('?filter=%FF')).toThrow(/not valid percent-encoded UTF-8/);
     expect(params('?%FF=1&count=3')).toEqual({ count: '3' });
+  });
+});
+
+describe('compileQueryFilter', () => {
+  const config = resolveConfig({ store: memoryStore(), authenticate: () => undefined });
+  const users = config.types[0]!;
+
+  it('gives the same filter object for the same text, and another for another text', () => {
+    const a = compileQueryFilter('userName eq "a"', users, config);
+    expect(compileQueryFilter('userName eq "a"', users, config)).toBe(a);
+    expect(compileQueryFilter('userName eq "b"', users, config)).not.toBe(a);
+    expect(compileQueryFilter('userName eq "b"', users, config)).toMatchObject({ value: 'b' });
+    expect(compileQueryFilter('  ', users, config)).toBeUndefined();
+  });
+
+  it(`keeps at most ${FILTER_CACHE} texts per type, the oldest out first, and no long text`, () => {
+    const first = compileQueryFilter('userName eq "first"', users, config);
+    for (let i = 0; i < FILTER_CACHE; i++) compileQueryFilter(`userName eq "u${i}"`, users, config);
+    expect(compileQueryFilter('userName eq "first"', users, config)).not.toBe(first);
+    const long = `userName eq "${'x'.repeat(600)}"`;
+    expect(compileQueryFilter(long, users, config)).not.toBe(compileQueryFilter(long, users, config));
+  });
+
+  it('compiles again for another config, and refuses what it refused before', () => {
+    const strict = resolveConfig({ store: memoryStore(), authenticate: () => undefined, profile: 'strict' });
+    const a = compileQueryFilter('userName eq "a"', users, config);
+    expect(compileQueryFilter('userName eq "a"', users, strict)).not.toBe(a);
+    expect(() => compileQueryFilter('userName zz "a"', users, config)).toThrow(/filter/);
+    expect(() => compileQueryFilter('userName zz "a"', users, config)).toThrow(/filter/);
   });
 });

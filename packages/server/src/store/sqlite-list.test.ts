@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { query, sortPath } from './contract.ts';
 import { describeMarkedPages } from './sql/page-marks.fixture.ts';
-import type { PageMarks } from './sql/page-marks.ts';
+import { PageMarks } from './sql/page-marks.ts';
 import { sqliteStore } from './sqlite.ts';
+import { listPlan } from './sqlite-list.ts';
 import type { ReadJob } from './sqlite-read.ts';
+import type { ListQuery } from './types.ts';
 
 // Two instances on one file: one with a reader thread, one reading on its event loop.
 describeMarkedPages('sqlite', async () => {
@@ -235,6 +237,66 @@ describe('a filter’s first page (issue 14)', () => {
       expect(page.resources.map((r) => r.id)).toEqual(
         whole.resources.slice(start - 1, start + 39).map((r) => r.id),
       );
+    }
+    await store.close();
+  });
+});
+
+describe("a filter's first page with no sort, compiled once per filter object", () => {
+  const context = { tenant: 't', storage: { name: 'User' }, memberships: false };
+  const page = (filter: ReturnType<typeof query>, extra: Partial<ListQuery> = {}) =>
+    listPlan(context, { resourceType: 'User', filter, startIndex: 1, count: 10, ...extra }, new PageMarks());
+
+  it('plans as a fresh compile does, with the same SQL text object, and this request values', () => {
+    const filter = query('userName eq "a" or userName sw "b"');
+    const first = page(filter);
+    const again = listPlan(
+      { ...context, tenant: 'u' },
+      { resourceType: 'User', filter, startIndex: 1, count: 3, members: true },
+      new PageMarks(),
+    );
+    expect(again.job.page.sql).toBe(first.job.page.sql);
+    const fresh = listPlan(
+      { ...context, tenant: 'u' },
+      { resourceType: 'User', filter: query('userName eq "a" or userName sw "b"'), startIndex: 1, count: 3 },
+      new PageMarks(),
+    );
+    expect(again).toEqual(fresh);
+    // Another shape of query with the same filter is compiled as before.
+    expect(page(filter, { startIndex: 3 })).toEqual(
+      page(query('userName eq "a" or userName sw "b"'), { startIndex: 3 }),
+    );
+    const sorted = { sort: { path: sortPath('userName'), descending: false } };
+    expect(page(filter, sorted)).toEqual(page(query('userName eq "a" or userName sw "b"'), sorted));
+    expect(page(filter, { keyset: true })).toEqual(
+      page(query('userName eq "a" or userName sw "b"'), { keyset: true }),
+    );
+  });
+
+  it('reads each tenant its own rows, and matches none, one or many with the right totals', async () => {
+    const store = sqliteStore({ path: ':memory:', readers: 0 });
+    await store.open([{ name: 'User' }]);
+    const user = (name: string) => ({
+      data: { userName: name },
+      unique: [],
+      change: { type: 'user.created' as const },
+    });
+    await store.createMany('t', 'User', ['a', 'b1', 'b2', 'b3'].map(user));
+    await store.createMany('u', 'User', ['a', 'b9'].map(user));
+    const names = async (tenant: string, filter: ReturnType<typeof query>, count = 10) => {
+      const found = await store.list(tenant, { resourceType: 'User', filter, startIndex: 1, count });
+      return [found.totalResults, found.resources.map((r) => r.data.userName)];
+    };
+    const one = query('userName eq "a"');
+    const many = query('userName sw "b"');
+    const none = query('userName eq "zz"');
+    for (let i = 0; i < 2; i++) {
+      expect(await names('t', one)).toEqual([1, ['a']]);
+      expect(await names('u', one)).toEqual([1, ['a']]);
+      expect(await names('t', many)).toEqual([3, ['b1', 'b2', 'b3']]);
+      expect(await names('t', many, 2)).toEqual([3, ['b1', 'b2']]);
+      expect(await names('u', many)).toEqual([1, ['b9']]);
+      expect(await names('t', none)).toEqual([0, []]);
     }
     await store.close();
   });
