@@ -29,7 +29,7 @@ type Listener = (req: IncomingMessage, res: ServerResponse) => void;
 /** The servers of one revision's sources: the bench setup, `start` and `start` at silent. */
 async function serversOf(
   src: string,
-): Promise<{ listeners: Record<string, Listener>; token: string; id: string }> {
+): Promise<{ listeners: Record<string, Listener>; token: string; id: string; alone: string }> {
   const load = (file: string) => import(pathToFileURL(join(src, file)).href);
   const [
     { bearerTokens, staticToken },

@@ -30,7 +30,7 @@ describe('queryParams', () => {
 });
 
 describe('compileQueryFilter', () => {
-  const config = resolveConfig({ store: memoryStore(), authenticate: () => undefined });
+  const config = resolveConfig({ store: memoryStore(), authenticate: async () => undefined });
   const users = config.types[0]!;
 
   it('gives the same filter object for the same text, and another for another text', () => {
@@ -50,7 +50,11 @@ describe('compileQueryFilter', () => {
   });
 
   it('compiles again for another config, and refuses what it refused before', () => {
-    const strict = resolveConfig({ store: memoryStore(), authenticate: () => undefined, profile: 'strict' });
+    const strict = resolveConfig({
+      store: memoryStore(),
+      authenticate: async () => undefined,
+      profile: 'strict',
+    });
     const a = compileQueryFilter('userName eq "a"', users, config);
     expect(compileQueryFilter('userName eq "a"', users, strict)).not.toBe(a);
     expect(() => compileQueryFilter('userName zz "a"', users, config)).toThrow(/filter/);

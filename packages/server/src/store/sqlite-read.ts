@@ -88,6 +88,41 @@ export const RESOURCE_WITH_GROUPS_SQL = `SELECT r.id, r.resource_type, r.version
      WHERE m.tenant = r.tenant AND m.member_id = r.id) END AS groups
   FROM resources AS r WHERE r.tenant = ? AND r.id = ? AND r.resource_type = ?`;
 
+/** A row of {@link RESOURCE_WITH_GROUPS_SQL}: `groups` is `NULL` for a resource in no group. @internal */
+export type RowWithGroups = ResourceRow & { groups: string | null };
+
+/**
+ * Reads the row of {@link RESOURCE_WITH_GROUPS_SQL} as an array and names its columns: node:sqlite
+ * builds a row object one property at a time (0.7 µs of the statement's 3.3 µs for these eight
+ * columns). The statement is left as it was (it returns objects to other callers).
+ * @internal
+ */
+export function readWithGroups(
+  statement: StatementSync,
+  tenant: string,
+  id: string,
+  resourceType: string,
+): RowWithGroups | undefined {
+  statement.setReturnArrays(true);
+  let row: unknown[] | undefined;
+  try {
+    row = statement.get(tenant, id, resourceType) as unknown[] | undefined;
+  } finally {
+    statement.setReturnArrays(false);
+  }
+  if (row === undefined) return undefined;
+  return {
+    id: row[0] as string,
+    resource_type: row[1] as string,
+    version: row[2] as number,
+    created: row[3] as string,
+    last_modified: row[4] as string,
+    data: row[5] as string,
+    rendered: row[6] as string | null,
+    groups: row[7] as string | null,
+  };
+}
+
 /** How many ids one membership query names. */
 const MEMBER_CHUNK = 500;
 

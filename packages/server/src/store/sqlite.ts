@@ -60,6 +60,7 @@ import {
   RESOURCE_WITH_GROUPS_SQL,
   type ReadJob,
   type ReadRows,
+  readWithGroups,
   runRead,
 } from './sqlite-read.ts';
 import { ReaderError, SqliteReaders } from './sqlite-readers.ts';
@@ -883,9 +884,7 @@ class SqliteScimStore implements SqliteStore {
     resourceType: string,
     id: string,
   ): StoredResource | undefined {
-    const row = this.stmt(db, RESOURCE_WITH_GROUPS_SQL).get(tenant, id, resourceType) as
-      | (ResourceRow & { groups: string | null })
-      | undefined;
+    const row = readWithGroups(this.stmt(db, RESOURCE_WITH_GROUPS_SQL), tenant, id, resourceType);
     if (row === undefined) return undefined;
     // NULL: in no group (see RESOURCE_WITH_GROUPS_SQL).
     const listed = row.groups === null ? [] : (JSON.parse(row.groups) as [string, string, string | null][]);
