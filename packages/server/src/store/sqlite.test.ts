@@ -267,6 +267,41 @@ describe('sqliteStore', () => {
     await store.close();
   });
 
+  it('answers eq, lt and le from the sort key alone, and matches no value that is not a string', async () => {
+    const store = sqliteStore({ path: ':memory:' });
+    await store.open(TYPES);
+    const params = new Params(false);
+    const compiler = new SqlCompiler(sqliteDialect, params, {
+      tenant: params.text('t'),
+      resourceType: params.text('User'),
+    });
+    // No `json_type(...) = 'text' AND` before the key: one parse of the row's document fewer.
+    expect(compiler.filter(query('userName eq "a"'))).toMatch(/^\(CASE WHEN json_type/);
+    expect(compiler.filter(query('userName gt "a"'))).toMatch(
+      /^\(json_type\(r\.search, '\$\.userName'\) = 'text' AND CASE/,
+    );
+    for (const userName of ['b', 'm', 'y']) await store.create('t', 'User', user(userName));
+    // A userName that is a number, an object, and none: their keys are the empty BLOB.
+    for (const data of [{ userName: 7 }, { userName: { x: 'b' } }, { displayName: 'none' }]) {
+      await store.create('t', 'User', { data, unique: [], change: { type: 'user.created' } });
+    }
+    const names = async (filter: string) =>
+      (
+        await store.list('t', { resourceType: 'User', filter: query(filter), startIndex: 1, count: 10 })
+      ).resources
+        .map((r) => r.data.userName)
+        .sort();
+    expect(await names('userName eq "m"')).toEqual(['m']);
+    expect(await names('userName eq ""')).toEqual([]);
+    expect(await names('userName lt "n"')).toEqual(['b', 'm']);
+    expect(await names('userName le "m"')).toEqual(['b', 'm']);
+    expect(await names('userName gt "a"')).toEqual(['b', 'm', 'y']);
+    expect(await names('userName ge "m"')).toEqual(['m', 'y']);
+    expect(await names('not (userName lt "n")')).toHaveLength(4);
+    expect(await names('userName eq "b" or userName eq "y"')).toEqual(['b', 'y']);
+    await store.close();
+  });
+
   it('reads a user with its groups in one statement (groups: true)', async () => {
     const store = sqliteStore({ path: ':memory:' });
     await store.open(TYPES);
