@@ -784,7 +784,8 @@ export class SqlCompiler {
         const text = this.d.text(node, doc);
         const key = this.sortIndexKey(node, doc);
         const ordered = key ?? this.d.order(text);
-        const guard = key !== undefined && KEY_ANSWERS.has(op) ? '' : `${this.d.is(node, doc, 'string')} AND `;
+        const guard =
+          key !== undefined && KEY_ANSWERS.has(op) ? '' : `${this.d.is(node, doc, 'string')} AND `;
         if (values !== undefined && op === 'eq') {
           const list = this.d.list(
             ordered,
