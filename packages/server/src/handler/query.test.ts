@@ -33,18 +33,34 @@ describe('compileQueryFilter', () => {
   const config = resolveConfig({ store: memoryStore(), authenticate: async () => undefined });
   const users = config.types[0]!;
 
-  it('gives the same filter object for the same text, and another for another text', () => {
+  it('gives the same filter object for a text from its second time on, and another for another text', () => {
+    const once = compileQueryFilter('userName eq "a"', users, config);
     const a = compileQueryFilter('userName eq "a"', users, config);
+    expect(a).not.toBe(once);
+    expect(a).toEqual(once);
     expect(compileQueryFilter('userName eq "a"', users, config)).toBe(a);
+    expect(Object.isFrozen(a)).toBe(true);
+    expect(Object.isFrozen(once)).toBe(false);
     expect(compileQueryFilter('userName eq "b"', users, config)).not.toBe(a);
     expect(compileQueryFilter('userName eq "b"', users, config)).toMatchObject({ value: 'b' });
     expect(compileQueryFilter('  ', users, config)).toBeUndefined();
   });
 
   it(`keeps at most ${FILTER_CACHE} texts per type, the oldest out first, and no long text`, () => {
-    const first = compileQueryFilter('userName eq "first"', users, config);
-    for (let i = 0; i < FILTER_CACHE; i++) compileQueryFilter(`userName eq "u${i}"`, users, config);
+    const twice = (text: string) => [
+      compileQueryFilter(text, users, config),
+      compileQueryFilter(text, users, config),
+    ];
+    const first = twice('userName eq "first"')[1];
+    expect(compileQueryFilter('userName eq "first"', users, config)).toBe(first);
+    for (let i = 0; i < FILTER_CACHE; i++) twice(`userName eq "u${i}"`);
     expect(compileQueryFilter('userName eq "first"', users, config)).not.toBe(first);
+    // A text that comes once in a while (another user each request) is not kept.
+    const rare = compileQueryFilter('userName eq "rare"', users, config);
+    for (let i = 0; i < 64; i++) compileQueryFilter(`userName eq "once${i}"`, users, config);
+    const again = compileQueryFilter('userName eq "rare"', users, config);
+    expect(again).not.toBe(rare);
+    expect(compileQueryFilter('userName eq "rare"', users, config)).not.toBe(again);
     const long = `userName eq "${'x'.repeat(600)}"`;
     expect(compileQueryFilter(long, users, config)).not.toBe(compileQueryFilter(long, users, config));
   });
@@ -56,6 +72,7 @@ describe('compileQueryFilter', () => {
       profile: 'strict',
     });
     const a = compileQueryFilter('userName eq "a"', users, config);
+    expect(compileQueryFilter('userName eq "a"', users, strict)).not.toBe(a);
     expect(compileQueryFilter('userName eq "a"', users, strict)).not.toBe(a);
     expect(() => compileQueryFilter('userName zz "a"', users, config)).toThrow(/filter/);
     expect(() => compileQueryFilter('userName zz "a"', users, config)).toThrow(/filter/);

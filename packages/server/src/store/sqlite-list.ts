@@ -61,13 +61,17 @@ export function listPlan(
   dataVersion?: number,
 ): ListPlan {
   const filter = query.filter;
-  if (filter === undefined || !isLookup(query)) return planOf(context, query, marks, useMarks, dataVersion);
+  // Only a frozen filter comes again: the handler freezes the filters it keeps (compileQueryFilter).
+  if (filter === undefined || !Object.isFrozen(filter) || !isLookup(query)) {
+    return planOf(context, query, marks, useMarks, dataVersion);
+  }
   const known = lookups.get(filter);
   if (known !== undefined && sameShape(known, context, query)) return lookupPlan(known, context, query);
   const plan = planOf(context, query, marks, useMarks, dataVersion);
   const { page, count } = plan.job;
   // The page's values are the count's, then its LIMIT and OFFSET (see lookupPlan).
   if (page.values.length === count.values.length + 2) {
+    if (lookups.size >= LOOKUPS) lookups.delete(lookups.keys().next().value as QueryFilter);
     lookups.set(filter, {
       resourceType: query.resourceType,
       reference: context.storage?.referenceAttribute,
@@ -83,7 +87,7 @@ export function listPlan(
 /**
  * What a filter's first page with no sort compiled to (a lookup: `userName eq`, which Microsoft
  * Entra sends before every write), by the filter's object, which the handler keeps per filter
- * text (a bounded cache: this map holds no filter it dropped). The same SQL text, the same string
+ * text and freezes (a text that came twice). The same SQL text, the same string
  * object: compiling it again and hashing its text to find its route and prepared statement
  * (some 2 µs of a 17 µs request) is skipped. Its SQL names the tenant and type by parameters only.
  */
@@ -97,7 +101,14 @@ interface Lookup {
   readonly values: readonly (string | number | null)[];
 }
 
-const lookups = new WeakMap<QueryFilter, Lookup>();
+/** How many filters' lookups are kept (oldest out first): the handler keeps 256 per type. @internal */
+export const LOOKUPS = 512;
+const lookups = new Map<QueryFilter, Lookup>();
+
+/** How many filters' lookups are kept now (for tests of the bound). @internal */
+export function lookupsKept(): number {
+  return lookups.size;
+}
 
 /** A filter's first page in the default order, read without marks: the plan {@link Lookup} keeps. */
 function isLookup(query: ListQuery): boolean {
