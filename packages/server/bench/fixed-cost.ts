@@ -158,8 +158,11 @@ const cases: Record<string, (id: string, alone: string) => string> = {
   'GET /Users?filter=userName eq': () =>
     `/scim/Users?filter=${encodeURIComponent('userName eq "user033333@example.com"')}`,
   // Entra's lookup before each write: a user (in a different part of the file) each request.
-  'GET /Users?filter=userName eq, another user each request': () =>
-    `/scim/Users?filter=${encodeURIComponent(`userName eq "user${String((next = (next + 7919) % 100_000) + 1).padStart(6, '0')}@example.com"`)}`,
+  'GET /Users?filter=userName eq, another user each request': () => {
+    next = (next + 7919) % 100_000;
+    const userName = `user${String(next + 1).padStart(6, '0')}@example.com`;
+    return `/scim/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}`;
+  },
   'GET /ServiceProviderConfig': () => '/scim/ServiceProviderConfig',
   'GET /Schemas': () => '/scim/Schemas',
 };
