@@ -148,70 +148,12 @@ function filterableNames(allowed: ReadonlyMap<string, string>): string {
   return `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
 }
 
-/** How many filters {@link compileQueryFilter} keeps per served type. @internal */
-export const FILTER_CACHE = 256;
-/** The longest filter text kept (longer ones are compiled each time: the cache stays small). */
-const CACHED_FILTER_LENGTH = 512;
-
-/** Compiled filters by their text, per served type and the config they were compiled with. */
-const compiledFilters = new WeakMap<
-  ServedType,
-  {
-    readonly config: ResolvedConfig;
-    readonly byText: Map<string, QueryFilter>;
-    /** Texts that missed lately (see `missedBefore`). */
-    readonly missed: Set<string>;
-  }
->();
-
 /**
  * Parses and normalizes a filter against a resource type, and checks every attribute it names is
- * filterable. A text that comes again (a retry, the same lookup repeated) gives the same
- * (immutable) filter object from its second time on, from a bounded cache per type
- * ({@link FILTER_CACHE} texts, oldest out first), frozen: parsing is skipped, and a store may keep
- * what it compiled a frozen filter to by that object (see `sqlite-list.ts`).
+ * filterable.
  * @internal
  */
 export function compileQueryFilter(
-  text: string | undefined,
-  type: ServedType,
-  config: ResolvedConfig,
-): QueryFilter | undefined {
-  if (text === undefined || text.length > CACHED_FILTER_LENGTH) return filterOf(text, type, config);
-  let cache = compiledFilters.get(type);
-  if (cache?.config !== config) {
-    cache = { config, byText: new Map(), missed: new Set() };
-    compiledFilters.set(type, cache);
-  }
-  let filter = cache.byText.get(text);
-  if (filter === undefined) {
-    filter = filterOf(text, type, config);
-    if (filter === undefined || !missedBefore(cache.missed, text)) return filter;
-    if (cache.byText.size >= FILTER_CACHE) cache.byText.delete(cache.byText.keys().next().value as string);
-    // Frozen: a store keeps what it compiles a frozen filter to, which only a kept one repays.
-    cache.byText.set(text, Object.freeze(filter));
-  }
-  return filter;
-}
-
-/** How many texts that missed the cache are remembered, to keep a text the second time. */
-const MISSES = 64;
-
-/**
- * Whether a text missed the cache shortly before. A filter is kept the second time its text comes:
- * a client that names another user each request (Entra's lookups) would otherwise fill the cache
- * with filters that never come again, each outliving the young generation (the collector's work
- * cost more than parsing saves).
- */
-function missedBefore(missed: Set<string>, text: string): boolean {
-  if (missed.delete(text)) return true;
-  if (missed.size >= MISSES) missed.delete(missed.keys().next().value as string);
-  missed.add(text);
-  return false;
-}
-
-/** {@link compileQueryFilter} without the cache. */
-function filterOf(
   text: string | undefined,
   type: ServedType,
   config: ResolvedConfig,

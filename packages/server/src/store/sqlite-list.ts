@@ -9,7 +9,6 @@
  * @packageDocumentation
  */
 
-import type { QueryFilter } from '@scim/protocol';
 import { type ListPosition, Params, SqlCompiler, sqliteDialect } from './sql/compile.ts';
 import { climbSql, type LadderTarget } from './sql/ladder.ts';
 import { type Climb, markedRows, type PageMark, PageMarks, PLAIN_SKIP } from './sql/page-marks.ts';
@@ -59,100 +58,6 @@ export function listPlan(
   marks: PageMarks,
   useMarks = true,
   dataVersion?: number,
-): ListPlan {
-  const filter = query.filter;
-  // Only a frozen filter comes again: the handler freezes the filters it keeps (compileQueryFilter).
-  if (filter === undefined || !Object.isFrozen(filter) || !isLookup(query)) {
-    return planOf(context, query, marks, useMarks, dataVersion);
-  }
-  const known = lookups.get(filter);
-  if (known !== undefined && sameShape(known, context, query)) return lookupPlan(known, context, query);
-  const plan = planOf(context, query, marks, useMarks, dataVersion);
-  const { page, count } = plan.job;
-  // The page's values are the count's, then its LIMIT and OFFSET (see lookupPlan).
-  if (page.values.length === count.values.length + 2) {
-    if (lookups.size >= LOOKUPS) lookups.delete(lookups.keys().next().value as QueryFilter);
-    lookups.set(filter, {
-      resourceType: query.resourceType,
-      reference: context.storage?.referenceAttribute,
-      memberships: context.memberships,
-      page: page.sql,
-      count: count.sql,
-      values: count.values.slice(2),
-    });
-  }
-  return plan;
-}
-
-/**
- * What a filter's first page with no sort compiled to (a lookup: `userName eq`, which Microsoft
- * Entra sends before every write), by the filter's object, which the handler keeps per filter
- * text and freezes (a text that came twice). The same SQL text, the same string
- * object: compiling it again and hashing its text to find its route and prepared statement
- * (some 2 µs of a 17 µs request) is skipped. Its SQL names the tenant and type by parameters only.
- */
-interface Lookup {
-  readonly resourceType: string;
-  readonly reference: string | undefined;
-  readonly memberships: boolean;
-  readonly page: string;
-  readonly count: string;
-  /** The filter's values, after the tenant's and the type's. */
-  readonly values: readonly (string | number | null)[];
-}
-
-/** How many filters' lookups are kept (oldest out first): the handler keeps 256 per type. @internal */
-export const LOOKUPS = 512;
-const lookups = new Map<QueryFilter, Lookup>();
-
-/** How many filters' lookups are kept now (for tests of the bound). @internal */
-export function lookupsKept(): number {
-  return lookups.size;
-}
-
-/** A filter's first page in the default order, read without marks: the plan {@link Lookup} keeps. */
-function isLookup(query: ListQuery): boolean {
-  return (
-    query.sort === undefined &&
-    query.after === undefined &&
-    query.keyset !== true &&
-    paging(query).offset === 0
-  );
-}
-
-function sameShape(known: Lookup, context: ListContext, query: ListQuery): boolean {
-  return (
-    known.resourceType === query.resourceType &&
-    known.reference === context.storage?.referenceAttribute &&
-    known.memberships === context.memberships
-  );
-}
-
-/** The plan {@link planOf} gives a lookup, from its compiled SQL and this request's values. */
-function lookupPlan(known: Lookup, context: ListContext, query: ListQuery): ListPlan {
-  const { limit } = paging(query);
-  const values = [context.tenant, query.resourceType, ...known.values];
-  const job: ListJob = {
-    kind: 'list',
-    count: { sql: known.count, values },
-    page: { sql: known.page, values: [...values, limit, 0] },
-    offset: 0,
-    limit,
-    ...(query.members === true && context.storage?.referenceAttribute !== undefined
-      ? { membersOf: context.tenant }
-      : {}),
-    countedByPage: true,
-  };
-  return { job, probe: false, lead: 0, keyset: false };
-}
-
-/** {@link listPlan}, compiled. */
-function planOf(
-  context: ListContext,
-  query: ListQuery,
-  marks: PageMarks,
-  useMarks: boolean,
-  dataVersion: number | undefined,
 ): ListPlan {
   const { tenant, storage } = context;
   const params = new Params(false);
