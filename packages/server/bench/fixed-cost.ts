@@ -4,7 +4,8 @@
  * output) and the Node adapter, fed requests shaped as node:http parses them (no socket, no HTTP
  * parsing, no write), beside the benchmark's setup (a static token, no log) and `LOG_LEVEL=silent`.
  * With `BENCH_BASELINE=<rev>`, that revision's sources too, in the same process, in turn. Prints
- * CPU µs per request, the median of rounds.
+ * CPU µs per request, the median of rounds. `GET /Users/{id}` reads the first user (in two groups),
+ * `(in no group)` the middle one, as bench/run.ts does.
  *
  *   node --conditions=@scim/source bench/fixed-cost.ts   # after bench/run.ts made .cache/bench-100000.db
  *   BENCH_BASELINE=628b8d3 BENCH_ROUNDS=7 BENCH_N=20000 node --conditions=@scim/source bench/fixed-cost.ts
@@ -28,7 +29,7 @@ type Listener = (req: IncomingMessage, res: ServerResponse) => void;
 /** The servers of one revision's sources: the bench setup, `start` and `start` at silent. */
 async function serversOf(
   src: string,
-): Promise<{ listeners: Record<string, Listener>; token: string; id: string }> {
+): Promise<{ listeners: Record<string, Listener>; token: string; id: string; alone: string }> {
   const load = (file: string) => import(pathToFileURL(join(src, file)).href);
   const [
     { bearerTokens, staticToken },
@@ -52,6 +53,13 @@ async function serversOf(
     new Request('http://x/scim/Users?count=1', { headers: { authorization: `Bearer ${TOKEN}` } }),
   );
   const id = ((await listed.json()) as { Resources: { id: string }[] }).Resources[0]!.id;
+  // The middle user, as bench/run.ts reads: in no group (the first is in two).
+  const middle = await setup(
+    new Request('http://x/scim/Users?startIndex=50000&count=1', {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    }),
+  );
+  const alone = ((await middle.json()) as { Resources: { id: string }[] }).Resources[0]!.id;
   // /dev/null, written as each revision writes standard output (fdSink, or pino's sonic-boom before it).
   const fd = openSync('/dev/null', 'w');
   const devNull = log.batchedDestination(
@@ -74,6 +82,7 @@ async function serversOf(
     },
     token,
     id,
+    alone,
   };
 }
 
@@ -113,8 +122,8 @@ function fakeRequest(url: string, bearer: string): IncomingMessage {
   } as unknown as IncomingMessage;
 }
 
-/** CPU µs per request of `N` requests, one after the other, after a warm-up. */
-async function perRequest(listener: Listener, url: string, bearer: string): Promise<number> {
+/** CPU µs per request of `N` requests, one after the other, after a warm-up; `url` gives each one's URL. */
+async function perRequest(listener: Listener, url: () => string, bearer: string): Promise<number> {
   let done: () => void = () => undefined;
   const res = {
     headersSent: false,
@@ -126,7 +135,7 @@ async function perRequest(listener: Listener, url: string, bearer: string): Prom
   const once = () =>
     new Promise<void>((resolve) => {
       done = resolve;
-      listener(fakeRequest(url, bearer), res);
+      listener(fakeRequest(url(), bearer), res);
     });
   for (let i = 0; i < 2000; i++) await once();
   const before = process.cpuUsage();
@@ -142,10 +151,18 @@ if (BASELINE !== undefined) {
   revisions[BASELINE] = await serversOf(baselineSource(BASELINE));
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const cases: Record<string, (id: string) => string> = {
+let next = 0;
+const cases: Record<string, (id: string, alone: string) => string> = {
   'GET /Users/{id}': (id) => `/scim/Users/${id}`,
+  'GET /Users/{id} (in no group)': (_, alone) => `/scim/Users/${alone}`,
   'GET /Users?filter=userName eq': () =>
     `/scim/Users?filter=${encodeURIComponent('userName eq "user033333@example.com"')}`,
+  // Entra's lookup before each write: a user (in a different part of the file) each request.
+  'GET /Users?filter=userName eq, another user each request': () => {
+    next = (next + 7919) % 100_000;
+    const userName = `user${String(next + 1).padStart(6, '0')}@example.com`;
+    return `/scim/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}`;
+  },
   'GET /ServiceProviderConfig': () => '/scim/ServiceProviderConfig',
   'GET /Schemas': () => '/scim/Schemas',
 };
@@ -157,12 +174,12 @@ for (const [name, path] of Object.entries(cases).filter(([name]) =>
 )) {
   const runs = new Map<string, number[]>();
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [rev, { listeners, token, id }] of Object.entries(revisions)) {
+    for (const [rev, { listeners, token, id, alone }] of Object.entries(revisions)) {
       for (const [label, listener] of Object.entries(listeners)) {
         if (!label.startsWith(process.env.BENCH_SERVER ?? '')) continue;
         const key = `${label} (${rev})`;
         const bearer = label === 'bench setup' ? TOKEN : token;
-        runs.set(key, [...(runs.get(key) ?? []), await perRequest(listener, path(id), bearer)]);
+        runs.set(key, [...(runs.get(key) ?? []), await perRequest(listener, () => path(id, alone), bearer)]);
       }
     }
   }

@@ -239,3 +239,33 @@ describe('a filter’s first page (issue 14)', () => {
     await store.close();
   });
 });
+
+describe("a filter's first page with no sort", () => {
+  it('reads each tenant its own rows, and matches none, one or many with the right totals', async () => {
+    const store = sqliteStore({ path: ':memory:', readers: 0 });
+    await store.open([{ name: 'User' }]);
+    const user = (name: string) => ({
+      data: { userName: name },
+      unique: [],
+      change: { type: 'user.created' as const },
+    });
+    await store.createMany('t', 'User', ['a', 'b1', 'b2', 'b3'].map(user));
+    await store.createMany('u', 'User', ['a', 'b9'].map(user));
+    const names = async (tenant: string, filter: ReturnType<typeof query>, count = 10) => {
+      const found = await store.list(tenant, { resourceType: 'User', filter, startIndex: 1, count });
+      return [found.totalResults, found.resources.map((r) => r.data.userName)];
+    };
+    const one = query('userName eq "a"');
+    const many = query('userName sw "b"');
+    const none = query('userName eq "zz"');
+    for (let i = 0; i < 2; i++) {
+      expect(await names('t', one)).toEqual([1, ['a']]);
+      expect(await names('u', one)).toEqual([1, ['a']]);
+      expect(await names('t', many)).toEqual([3, ['b1', 'b2', 'b3']]);
+      expect(await names('t', many, 2)).toEqual([3, ['b1', 'b2']]);
+      expect(await names('u', many)).toEqual([1, ['b9']]);
+      expect(await names('t', none)).toEqual([0, []]);
+    }
+    await store.close();
+  });
+});

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { describeStoreContract, failure, freshTenant, query, sortPath } from './contract.ts';
 import { Params, SqlCompiler, sqliteDialect } from './sql/compile.ts';
 import { sqliteStore } from './sqlite.ts';
+import { RESOURCE_WITH_GROUPS_SQL } from './sqlite-read.ts';
 
 describeStoreContract('sqlite (:memory:)', () => sqliteStore({ path: ':memory:' }), {
   budgeted: () => sqliteStore({ path: ':memory:', queryTimeoutMs: 1 }),
@@ -266,6 +267,41 @@ describe('sqliteStore', () => {
     await store.close();
   });
 
+  it('answers eq, lt and le from the sort key alone, and matches no value that is not a string', async () => {
+    const store = sqliteStore({ path: ':memory:' });
+    await store.open(TYPES);
+    const params = new Params(false);
+    const compiler = new SqlCompiler(sqliteDialect, params, {
+      tenant: params.text('t'),
+      resourceType: params.text('User'),
+    });
+    // No `json_type(...) = 'text' AND` before the key: one parse of the row's document fewer.
+    expect(compiler.filter(query('userName eq "a"'))).toMatch(/^\(CASE WHEN json_type/);
+    expect(compiler.filter(query('userName gt "a"'))).toMatch(
+      /^\(json_type\(r\.search, '\$\.userName'\) = 'text' AND CASE/,
+    );
+    for (const userName of ['b', 'm', 'y']) await store.create('t', 'User', user(userName));
+    // A userName that is a number, an object, and none: their keys are the empty BLOB.
+    for (const data of [{ userName: 7 }, { userName: { x: 'b' } }, { displayName: 'none' }]) {
+      await store.create('t', 'User', { data, unique: [], change: { type: 'user.created' } });
+    }
+    const names = async (filter: string) =>
+      (
+        await store.list('t', { resourceType: 'User', filter: query(filter), startIndex: 1, count: 10 })
+      ).resources
+        .map((r) => r.data.userName)
+        .sort();
+    expect(await names('userName eq "m"')).toEqual(['m']);
+    expect(await names('userName eq ""')).toEqual([]);
+    expect(await names('userName lt "n"')).toEqual(['b', 'm']);
+    expect(await names('userName le "m"')).toEqual(['b', 'm']);
+    expect(await names('userName gt "a"')).toEqual(['b', 'm', 'y']);
+    expect(await names('userName ge "m"')).toEqual(['m', 'y']);
+    expect(await names('not (userName lt "n")')).toHaveLength(4);
+    expect(await names('userName eq "b" or userName eq "y"')).toEqual(['b', 'y']);
+    await store.close();
+  });
+
   it('reads a user with its groups in one statement (groups: true)', async () => {
     const store = sqliteStore({ path: ':memory:' });
     await store.open(TYPES);
@@ -290,6 +326,41 @@ describe('sqliteStore', () => {
       expect(reads).toHaveBeenCalledTimes(1);
     } finally {
       reads.mockRestore();
+      await store.close();
+    }
+  });
+
+  it('reads a user in no group as no groups, its guard one probe of members_member (groups: true)', async () => {
+    const store = sqliteStore({ path: ':memory:' });
+    await store.open(TYPES);
+    const alone = await store.create('t', 'User', user('alone'));
+    const member = await store.create('t', 'User', user('member'));
+    // The same member in another tenant's group: no group of this tenant.
+    const elsewhere = await store.create('u', 'User', user('member'));
+    await store.create('u', 'Group', {
+      data: { displayName: 'g' },
+      unique: [{ attribute: 'displayName', value: 'g' }],
+      members: [elsewhere.id],
+      change: { type: 'group.created' },
+    });
+    const group = await store.create('t', 'Group', {
+      data: { displayName: 'g' },
+      unique: [{ attribute: 'displayName', value: 'g' }],
+      members: [member.id],
+      change: { type: 'group.created' },
+    });
+    try {
+      expect((await store.get('t', 'User', alone.id, { groups: true }))?.groups).toEqual([]);
+      expect((await store.get('t', 'User', member.id, { groups: true }))?.groups).toEqual([
+        { value: group.id, type: 'Group', display: 'g' },
+      ]);
+      expect((await store.get('u', 'User', elsewhere.id, { groups: true }))?.groups).toHaveLength(1);
+      expect(await store.get('t', 'User', elsewhere.id, { groups: true })).toBeUndefined();
+      const plan = (
+        store.database.prepare(`EXPLAIN QUERY PLAN ${RESOURCE_WITH_GROUPS_SQL}`).all() as { detail: string }[]
+      ).map((r) => r.detail);
+      expect(plan).toContain('SEARCH e USING COVERING INDEX members_member (tenant=? AND member_id=?)');
+    } finally {
       await store.close();
     }
   });

@@ -60,6 +60,7 @@ import {
   RESOURCE_WITH_GROUPS_SQL,
   type ReadJob,
   type ReadRows,
+  readWithGroups,
   runRead,
 } from './sqlite-read.ts';
 import { ReaderError, SqliteReaders } from './sqlite-readers.ts';
@@ -883,12 +884,12 @@ class SqliteScimStore implements SqliteStore {
     resourceType: string,
     id: string,
   ): StoredResource | undefined {
-    const row = this.stmt(db, RESOURCE_WITH_GROUPS_SQL).get(tenant, id, resourceType) as
-      | (ResourceRow & { groups: string })
-      | undefined;
+    const row = readWithGroups(this.stmt(db, RESOURCE_WITH_GROUPS_SQL), tenant, id, resourceType);
     if (row === undefined) return undefined;
-    const groups = (JSON.parse(row.groups) as [string, string, string | null][]).map(
-      ([value, type, display]) => toMember({ member_id: value, resource_type: type, display }),
+    // NULL: in no group (see RESOURCE_WITH_GROUPS_SQL).
+    const listed = row.groups === null ? [] : (JSON.parse(row.groups) as [string, string, string | null][]);
+    const groups = listed.map(([value, type, display]) =>
+      toMember({ member_id: value, resource_type: type, display }),
     );
     return toResource(row, undefined, groups);
   }

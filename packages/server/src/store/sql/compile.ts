@@ -169,6 +169,13 @@ function idList(filters: readonly QueryFilter[]): string[] | undefined {
 }
 /** How a SQLite text sort key ends: a missing value is an empty BLOB (see `sortKey`). */
 const MISSING_TEXT = "ELSE x'' END";
+/**
+ * The operators a sort index's key answers alone: the key of a value that is no string is an empty
+ * BLOB, which SQLite orders after every text, so it is never equal to a text value nor less than
+ * one. These need no test that the value is a string, which parses the row's document once more
+ * for each row the index finds (0.4 µs of a 3 µs `userName eq` page); `gt`, `ge` and `ne` do.
+ */
+const KEY_ANSWERS: ReadonlySet<ComparisonOperator> = new Set(['eq', 'lt', 'le']);
 /** How a PostgreSQL text sort key ends. */
 const POSTGRES_TEXT = 'COLLATE "C") END';
 /** Sort keys that are columns declared NOT NULL. */
@@ -775,15 +782,18 @@ export class SqlCompiler {
         const doc: Doc = def.caseExact ? 'raw' : 'search';
         const fold = (x: string) => (def.caseExact ? x : foldCase(x));
         const text = this.d.text(node, doc);
-        const ordered = this.sortIndexKey(node, doc) ?? this.d.order(text);
+        const key = this.sortIndexKey(node, doc);
+        const ordered = key ?? this.d.order(text);
+        const guard =
+          key !== undefined && KEY_ANSWERS.has(op) ? '' : `${this.d.is(node, doc, 'string')} AND `;
         if (values !== undefined && op === 'eq') {
           const list = this.d.list(
             ordered,
             values.map((x) => this.p.text(fold(x))),
           );
-          return `(${this.d.is(node, doc, 'string')} AND ${list})`;
+          return `(${guard}${list})`;
         }
-        return `(${this.d.is(node, doc, 'string')} AND ${this.textOp(text, ordered, op, fold(value))})`;
+        return `(${guard}${this.textOp(text, ordered, op, fold(value))})`;
       }
     }
   }
