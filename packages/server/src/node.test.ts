@@ -33,6 +33,32 @@ async function listen(listener: Parameters<typeof createServer>[1]): Promise<str
 const headers = { authorization: 'Bearer t', 'content-type': 'application/scim+json' };
 
 describe('toNodeListener', () => {
+  test('serves a kept discovery document whole every time, its Content-Length in bytes (not characters)', async () => {
+    // A discovery reply is made once and kept as UTF-8 bytes; a non-ASCII character makes its byte
+    // length differ from its text's length.
+    const scim = createScimHandler({
+      store: memoryStore(),
+      authenticate: async () => undefined,
+      basePath: '/scim/v2',
+      documentationUri: 'https://example.com/docs/d\u00e9couverte',
+    });
+    const url = await listen(toNodeListener(scim));
+    const expected = await (await scim(new Request('http://x/scim/v2/ServiceProviderConfig'))).text();
+    for (let i = 0; i < 3; i++) {
+      const response = await fetch(`${url}/scim/v2/ServiceProviderConfig`);
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      expect(Number(response.headers.get('content-length'))).toBe(bytes.byteLength);
+      const body = JSON.parse(new TextDecoder().decode(bytes));
+      expect(body.documentationUri).toBe('https://example.com/docs/d\u00e9couverte');
+      expect(body.meta.location).toBe(`${url}/scim/v2/ServiceProviderConfig`);
+      // The fetch handler's copy of the kept bytes stays whole too.
+      expect(await (await scim(new Request('http://x/scim/v2/ServiceProviderConfig'))).text()).toBe(expected);
+    }
+    const head = await fetch(`${url}/scim/v2/ServiceProviderConfig`, { method: 'HEAD' });
+    expect(Number(head.headers.get('content-length'))).toBeGreaterThan(`${url}`.length);
+    expect(await head.text()).toBe('');
+  });
+
   test('serves the handler over node:http, streaming bodies both ways', async () => {
     const url = await listen(toNodeListener(handler()));
     const created = await fetch(`${url}/scim/v2/Users`, {

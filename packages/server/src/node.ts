@@ -233,7 +233,9 @@ async function sendReply(reply: Reply, res: ServerResponse): Promise<void> {
     res.end();
     return;
   }
-  headers['content-length'] = String(Buffer.byteLength(reply.body));
+  // A body kept as bytes (a discovery document) is written as it is: no measuring or encoding.
+  const length = typeof reply.body === 'string' ? Buffer.byteLength(reply.body) : reply.body.byteLength;
+  headers['content-length'] = String(length);
   res.writeHead(reply.status, headers);
   res.end(reply.body);
 }

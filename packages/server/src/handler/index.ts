@@ -164,7 +164,7 @@ export function createScimHandler(options: ScimServerOptions): ScimHandler {
     config.rateLimit === undefined
       ? undefined
       : new RateLimiter(config.rateLimit.requests, config.rateLimit.windowSeconds);
-  const discoveryCache = new Map<string, string>();
+  const discoveryCache = new Map<string, PlainReply>();
   let opened: Promise<void> | undefined;
   const open = () => {
     opened ??= store.open(storageOf(config)).catch((error: unknown) => {
