@@ -165,6 +165,7 @@ const cases: Record<string, (id: string, alone: string) => string> = {
   },
   'GET /ServiceProviderConfig': () => '/scim/ServiceProviderConfig',
   'GET /Schemas': () => '/scim/Schemas',
+  'GET /ResourceTypes': () => '/scim/ResourceTypes',
 };
 console.log(
   `CPU µs per request through the Node adapter (no socket), ${N} requests one after the other, median of ${ROUNDS} rounds (the servers in turn in each)`,

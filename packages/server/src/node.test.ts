@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createHttp2Server, connect as http2Connect } from 'node:http2';
 import { type AddressInfo, connect as tcpConnect } from 'node:net';
 import { URN } from '@scim/schemas';
@@ -6,7 +6,7 @@ import express from 'express';
 import { afterEach, describe, expect, test } from 'vitest';
 import { staticToken } from './auth/bearer.ts';
 import { createScimHandler } from './handler/index.ts';
-import { createNodeServer, toNodeListener, toNodeMiddleware } from './node.ts';
+import { createNodeServer, headerList, toNodeListener, toNodeMiddleware } from './node.ts';
 import { memoryStore } from './store/memory.ts';
 
 const servers: Server[] = [];
@@ -32,7 +32,87 @@ async function listen(listener: Parameters<typeof createServer>[1]): Promise<str
 
 const headers = { authorization: 'Bearer t', 'content-type': 'application/scim+json' };
 
+describe('headerList', () => {
+  test("lists a reply's headers by name, as fetch's Headers iterates them", () => {
+    expect(
+      headerList({ 'content-type': 'a', location: 'b', etag: 'c', 'x-request-id': 'd', 'retry-after': 'e' }),
+    ).toEqual(['content-type', 'a', 'etag', 'c', 'location', 'b', 'retry-after', 'e', 'x-request-id', 'd']);
+    expect(headerList({})).toEqual([]);
+  });
+
+  test("puts the headers of a created resource on the wire in the fetch path's order", async () => {
+    const scim = handler();
+    const fast = await listen(toNodeListener(scim));
+    const slow = await listen(toNodeListener((request: Request) => scim(request)));
+    const names = async (url: string, userName: string) => {
+      const response = await fetch(`${url}/scim/v2/Users`, {
+        method: 'POST',
+        headers: { ...headers, 'x-request-id': 'same-id' },
+        body: JSON.stringify({ schemas: [URN.User], userName }),
+      });
+      expect(response.status).toBe(201);
+      return rawHeaderNames(url, `/scim/v2/Users/${((await response.json()) as { id: string }).id}`);
+    };
+    // Created: location and etag come after content-type in the reply, before it by name.
+    const created = await createdHeaderNames(fast);
+    expect(created).toEqual(await createdHeaderNames(slow));
+    expect(created.indexOf('etag')).toBeLessThan(created.indexOf('location'));
+    expect(await names(fast, 'a@example.com')).toEqual(await names(slow, 'b@example.com'));
+  });
+});
+
+/** The header names of a response as they came on the wire (no Date, connection headers). */
+function wireNames(raw: readonly string[]): string[] {
+  const ignored = new Set(['date', 'connection', 'keep-alive']);
+  return raw
+    .filter((_, i) => i % 2 === 0)
+    .map((n) => n.toLowerCase())
+    .filter((n) => !ignored.has(n));
+}
+
+function rawHeaderNames(url: string, path: string, method = 'GET', body?: string): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${url}${path}`, { method, headers }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(wireNames(res.rawHeaders)));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+function createdHeaderNames(url: string): Promise<string[]> {
+  const body = JSON.stringify({ schemas: [URN.User], userName: `u${Math.random()}@example.com` });
+  return rawHeaderNames(url, '/scim/v2/Users', 'POST', body);
+}
+
 describe('toNodeListener', () => {
+  test('serves a kept discovery document whole every time, its Content-Length in bytes (not characters)', async () => {
+    // A discovery reply is made once and kept as UTF-8 bytes; a non-ASCII character makes its byte
+    // length differ from its text's length.
+    const scim = createScimHandler({
+      store: memoryStore(),
+      authenticate: async () => undefined,
+      basePath: '/scim/v2',
+      documentationUri: 'https://example.com/docs/d\u00e9couverte',
+    });
+    const url = await listen(toNodeListener(scim));
+    const expected = await (await scim(new Request('http://x/scim/v2/ServiceProviderConfig'))).text();
+    for (let i = 0; i < 3; i++) {
+      const response = await fetch(`${url}/scim/v2/ServiceProviderConfig`);
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      expect(Number(response.headers.get('content-length'))).toBe(bytes.byteLength);
+      const body = JSON.parse(new TextDecoder().decode(bytes));
+      expect(body.documentationUri).toBe('https://example.com/docs/d\u00e9couverte');
+      expect(body.meta.location).toBe(`${url}/scim/v2/ServiceProviderConfig`);
+      // The fetch handler's copy of the kept bytes stays whole too.
+      expect(await (await scim(new Request('http://x/scim/v2/ServiceProviderConfig'))).text()).toBe(expected);
+    }
+    const head = await fetch(`${url}/scim/v2/ServiceProviderConfig`, { method: 'HEAD' });
+    expect(Number(head.headers.get('content-length'))).toBeGreaterThan(`${url}`.length);
+    expect(await head.text()).toBe('');
+  });
+
   test('serves the handler over node:http, streaming bodies both ways', async () => {
     const url = await listen(toNodeListener(handler()));
     const created = await fetch(`${url}/scim/v2/Users`, {

@@ -105,37 +105,53 @@ export function discoveryKey(base: string, endpoint: DiscoveryEndpoint, id: stri
 
 /**
  * The serialized document of `/ServiceProviderConfig`, `/Schemas[/{id}]` or `/ResourceTypes[/{id}]`.
- * The documents depend only on the configuration and the base URL, so each is serialized once and
- * kept in `cache`. Throws `notFound` for an unknown id. @internal
+ * Throws `notFound` for an unknown id. @internal
  */
 export function discoveryText(
   config: ResolvedConfig,
   base: string,
   endpoint: DiscoveryEndpoint,
   id: string | undefined,
-  cache?: Map<string, string>,
 ): string {
-  const key = discoveryKey(base, endpoint, id);
-  const hit = cache?.get(key);
-  if (hit !== undefined) return hit;
-  const text = JSON.stringify(build(config, base, endpoint, id));
-  if (cache !== undefined) {
-    if (cache.size >= 1000) cache.clear();
-    cache.set(key, text);
-  }
-  return text;
+  return JSON.stringify(build(config, base, endpoint, id));
 }
 
-/** Serves a discovery endpoint (GET only). @internal */
+/** The most documents {@link discovery} keeps (one per base URL and document): the cache of a server reached under many hosts stays bounded. @internal */
+export const DISCOVERY_CACHE_LIMIT = 1000;
+
+/**
+ * Serves a discovery endpoint (GET only). The documents depend only on the configuration and the
+ * base URL, so each reply is made once and kept in `cache` (up to {@link DISCOVERY_CACHE_LIMIT}),
+ * its body as UTF-8 bytes: the Node adapter then writes them as they are, with no per-request
+ * measuring (`Content-Length`) or encoding of the text, which for `/Schemas` (24 KB) cost more
+ * than the rest of the request. The reply is frozen; the pipeline copies it to add a header.
+ * @internal
+ */
 export function discovery(
   config: ResolvedConfig,
   base: string,
   endpoint: DiscoveryEndpoint,
   id: string | undefined,
-  cache?: Map<string, string>,
+  cache?: Map<string, PlainReply>,
 ): PlainReply {
-  return jsonReply(200, discoveryText(config, base, endpoint, id, cache));
+  const key = discoveryKey(base, endpoint, id);
+  const hit = cache?.get(key);
+  if (hit !== undefined) return hit;
+  const text = discoveryText(config, base, endpoint, id);
+  const reply = jsonReply(200, text);
+  const kept: PlainReply = Object.freeze({
+    status: reply.status,
+    headers: Object.freeze(reply.headers),
+    body: ENCODER.encode(text),
+  });
+  if (cache !== undefined) {
+    if (cache.size >= DISCOVERY_CACHE_LIMIT) cache.clear();
+    cache.set(key, kept);
+  }
+  return kept;
 }
+
+const ENCODER = new TextEncoder();
 
 function build(
   config: ResolvedConfig,

@@ -41,6 +41,21 @@ type Target =
       readonly depth: number;
     }
   | { readonly kind: 'scim'; readonly tenant: string; readonly base: string; readonly parts: string[] };
+const HEALTH: Target = Object.freeze({ kind: 'health' });
+
+/** The segments of `path` after its first `from` characters, empty ones (from `//`) left out. */
+function nonEmptySegments(path: string, from: number): string[] {
+  const segments: string[] = [];
+  let start = from;
+  while (start <= path.length) {
+    let end = path.indexOf('/', start);
+    if (end === -1) end = path.length;
+    if (end > start) segments.push(path.slice(start, end));
+    start = end + 1;
+  }
+  return segments;
+}
+
 /** Error codes of Node, `pg` and SQLite that mean the database cannot be reached right now. */
 const UNAVAILABLE_CODES = new Set([
   'ECONNREFUSED',
@@ -81,6 +96,9 @@ function methodNotAllowed(allow: string): ScimError {
 }
 
 function decodeSegment(segment: string): string {
+  // A path from the URL parser holds no raw U+0000 (it percent-encodes control characters): a
+  // segment with no escape is already what it names.
+  if (!segment.includes('%')) return segment;
   let decoded: string;
   try {
     decoded = decodeURIComponent(segment);
@@ -164,7 +182,7 @@ export function createScimHandler(options: ScimServerOptions): ScimHandler {
     config.rateLimit === undefined
       ? undefined
       : new RateLimiter(config.rateLimit.requests, config.rateLimit.windowSeconds);
-  const discoveryCache = new Map<string, string>();
+  const discoveryCache = new Map<string, PlainReply>();
   let opened: Promise<void> | undefined;
   const open = () => {
     opened ??= store.open(storageOf(config)).catch((error: unknown) => {
@@ -213,21 +231,21 @@ export function createScimHandler(options: ScimServerOptions): ScimHandler {
    * Where a path leads: the health endpoint, a discovery document, or a tenant's SCIM endpoints.
    * `pathname` is the URL's path as sent (percent-encoded), `origin` the normalized origin.
    */
+  // The texts every request's path is compared with, made once.
+  const healthPath = `${config.basePrefix}/health`;
+  const underBase = `${config.basePrefix}/`;
   const resolveTarget = (pathname: string, origin: string): Target => {
-    const path = pathname.replace(/\/+$/, '');
-    if (path === '/health' || (!config.tenantInPath && path === `${config.basePrefix}/health`)) {
-      return { kind: 'health' };
+    const path = pathname.endsWith('/') ? pathname.replace(/\/+$/, '') : pathname;
+    if (path === '/health' || (!config.tenantInPath && path === healthPath)) {
+      return HEALTH;
     }
-    if (path !== config.basePrefix && !path.startsWith(`${config.basePrefix}/`)) {
+    if (path !== config.basePrefix && !path.startsWith(underBase)) {
       throw new ScimError(
         'notFound',
         `no SCIM endpoint at ${pathname}; the base path is ${options.basePath ?? '/'}`,
       );
     }
-    const segments = path
-      .slice(config.basePrefix.length)
-      .split('/')
-      .filter((s) => s !== '');
+    const segments = nonEmptySegments(path, config.basePrefix.length);
     let tenant = config.fixedTenant;
     let base = `${origin}${config.basePrefix}`;
     if (config.tenantInPath) {
@@ -250,19 +268,34 @@ export function createScimHandler(options: ScimServerOptions): ScimHandler {
     return { kind: 'scim', tenant, base, parts };
   };
 
-  const route = async (request: PipelineRequest, requestId: string): Promise<Reply> => {
+  /**
+   * Answers a request: a discovery document at once (no promise of its own: it is made once and
+   * kept, and the cost of an asynchronous step is a large part of such a request's), anything else
+   * through {@link serve}. Throws what the request's answer is an error of.
+   */
+  const route = (request: PipelineRequest, requestId: string): Reply | Promise<Reply> => {
     const { url, method } = request;
     const target = resolveTarget(url.pathname, url.origin);
+    if (target.kind === 'discovery') {
+      if (method !== 'GET' && method !== 'HEAD') throw methodNotAllowed('GET');
+      if (target.depth > 2) throw new ScimError('notFound', `no SCIM endpoint at ${url.pathname}`);
+      return discovery(config, target.base, target.endpoint, target.id, discoveryCache);
+    }
+    return serve(request, requestId, target);
+  };
+
+  /** The health endpoint, and a tenant's SCIM endpoints once the request is authenticated. */
+  const serve = async (
+    request: PipelineRequest,
+    requestId: string,
+    target: Exclude<Target, { kind: 'discovery' }>,
+  ): Promise<Reply> => {
+    const { url, method } = request;
     if (target.kind === 'health') {
       if (method !== 'GET' && method !== 'HEAD') throw methodNotAllowed('GET');
       await open();
       await store.ping();
       return scimJson(200, { status: 'ok', store: store.kind });
-    }
-    if (target.kind === 'discovery') {
-      if (method !== 'GET' && method !== 'HEAD') throw methodNotAllowed('GET');
-      if (target.depth > 2) throw new ScimError('notFound', `no SCIM endpoint at ${url.pathname}`);
-      return discovery(config, target.base, target.endpoint, target.id, discoveryCache);
     }
     const { tenant, base, parts } = target;
     limiter?.check(tenant);
@@ -413,17 +446,28 @@ export function createScimHandler(options: ScimServerOptions): ScimHandler {
       }
     };
 
-  /** The pipeline (see pipeline.ts): every request, from the fetch handler or a Node adapter. */
-  const pipeline = async (request: PipelineRequest): Promise<Reply> => {
-    const requestId = request.requestId ?? requestIdFrom(request.header('x-request-id') ?? undefined);
-    let reply: Reply;
+  /**
+   * The pipeline (see pipeline.ts): every request, from the fetch handler or a Node adapter. Not
+   * an async function: a discovery reply, ready at once, takes one resolved promise and no more.
+   * It never throws; an error it cannot answer (none is known) rejects its promise.
+   */
+  const pipeline = (request: PipelineRequest): Promise<Reply> => {
+    let requestId: string;
     try {
-      reply = await route(request, requestId);
+      requestId = request.requestId ?? requestIdFrom(request.header('x-request-id') ?? undefined);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    // A response with immutable headers (from a /Me handler that proxied a fetch) stays as it is.
+    const answer = (reply: Reply) => withReplyHeader(reply, 'x-request-id', requestId);
+    let reply: Reply | Promise<Reply>;
+    try {
+      reply = route(request, requestId);
     } catch (error) {
       reply = errorResponse(error, requestId);
     }
-    // A response with immutable headers (from a /Me handler that proxied a fetch) stays as it is.
-    return withReplyHeader(reply, 'x-request-id', requestId);
+    if (!(reply instanceof Promise)) return Promise.resolve(answer(reply));
+    return reply.then(answer, (error: unknown) => answer(errorResponse(error, requestId)));
   };
   const handler = async (request: Request): Promise<Response> =>
     toResponse(await pipeline(fromFetch(request, getRequestId(request))));
