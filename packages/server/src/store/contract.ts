@@ -1131,6 +1131,16 @@ export function describeStoreContract(
             change: { type: 'user.updated' },
           });
           expect(first?.data.userName).toBe('budget0');
+          // A list the caller bounds itself (the server's check of a group's new members) has no
+          // budget: the same query runs to its end.
+          const unbudgeted = await small.list(t, {
+            resourceType: 'User',
+            filter,
+            startIndex: 1,
+            count: 10,
+            unbudgeted: true,
+          });
+          expect(unbudgeted.totalResults).toBe(0);
         } finally {
           await small.close();
         }
