@@ -1,5 +1,6 @@
 import { isScimError } from '@scim/schemas';
 import { describe, expect, test } from 'vitest';
+import { memoryStore } from '../store/memory.ts';
 import {
   knownMembers,
   memberIds,
@@ -10,7 +11,6 @@ import {
   patchMoves,
   replaceMembers,
 } from './members.ts';
-import { memoryStore } from '../store/memory.ts';
 import { harness, requestContext } from './test-helpers.ts';
 
 const ctx = requestContext();
@@ -123,7 +123,9 @@ describe('with a store', () => {
     const g = await h.createGroup('Budgeted');
     const patched = await h.call('PATCH', `/Groups/${g.id}`, {
       schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
-      Operations: [{ op: 'add', path: 'members', value: [...added, 'unknown-id'].map((value) => ({ value })) }],
+      Operations: [
+        { op: 'add', path: 'members', value: [...added, 'unknown-id'].map((value) => ({ value })) },
+      ],
     });
     expect(patched.status).toBe(204);
     const group = await h.call('GET', `/Groups/${g.id}`);
