@@ -55,14 +55,26 @@ const setupMs = performance.now() - setupStarted;
 const enabledUsers = tenant.listUsers().filter((u) => u.accountEnabled).length;
 
 let requests = 0;
+// Every answer at or above 400, with its request: a failed object's log entry says what the engine
+// concluded, this says what the server answered, so that a rare failure can be traced.
+const errorAnswers: string[] = [];
+// The request line and the answer (status, Retry-After, body): the request's body is not kept, as
+// copying every body would add to the cycle's CPU; the path names the object.
+const describeAnswer = async (request: Request, response: Response) => {
+  const retryAfter = response.headers.get('retry-after');
+  const body = (await response.clone().text()).slice(0, 400);
+  return `${request.method} ${new URL(request.url).pathname} -> ${response.status}${retryAfter === null ? '' : ` (Retry-After ${retryAfter})`} ${body}`;
+};
 const job = createProvisioningJob({
   tenant,
   servicePrincipalId: appId,
   tenantUrl: `https://scim.example.test/scim/v2${dialect === 'compliant' ? '?aadOptscim062020' : ''}`,
   secretToken: token,
-  fetch: (request) => {
+  fetch: async (request) => {
     requests += 1;
-    return handler(request);
+    const response = await handler(request);
+    if (response.status >= 400) errorAnswers.push(await describeAnswer(request, response));
+    return response;
   },
 });
 // The collector's pauses by kind: a mark-compact is major, a scavenge minor, the rest (incremental
@@ -127,6 +139,7 @@ const result = {
   failures: job.logs.flatMap(({ provisioningStatusInfo: { status, errorInformation: e } }) =>
     status === 'failure' ? [`${e?.errorCode}: ${e?.reason?.slice(0, 300)}`] : [],
   ),
+  errorAnswers,
   gcMajor: { count: gc.major.count, ms: Math.round(gc.major.ms) },
   gcMinor: { count: gc.minor.count, ms: Math.round(gc.minor.ms) },
   gcOther: { count: gc.other.count, ms: Math.round(gc.other.ms) },
@@ -134,4 +147,11 @@ const result = {
 };
 await store.close();
 rmSync(dir, { recursive: true, force: true });
+// A failed object means the server refused a valid request (the cycle sends nothing else): said on
+// stderr as well, where run.ts shows it, so that it cannot pass for a result.
+if (result.failed > 0 || result.errorAnswers.length > 0) {
+  process.stderr.write(
+    `FAILED: ${result.failed} object(s) failed, ${result.errorAnswers.length} answer(s) at or above 400\n${[...result.failures, ...result.errorAnswers].map((line) => `  ${line}\n`).join('')}`,
+  );
+}
 process.stdout.write(`${JSON.stringify(result)}\n`);

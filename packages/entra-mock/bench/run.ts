@@ -36,6 +36,8 @@ interface Result {
   requests: number;
   created: number;
   failed: number;
+  failures: string[];
+  errorAnswers: string[];
   targetUsers: number;
   targetGroups: number;
   logEntries: number;
@@ -136,5 +138,9 @@ const incomplete = results.filter(
 );
 if (incomplete.length > 0) {
   console.error(`incomplete: ${incomplete.map((r) => `${r.store}/${r.dialect}`).join(', ')}`);
+  for (const r of incomplete) {
+    for (const line of [...r.failures, ...r.errorAnswers])
+      console.error(`  ${r.store}/${r.dialect}: ${line}`);
+  }
   process.exitCode = 1;
 }

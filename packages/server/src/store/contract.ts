@@ -1150,6 +1150,24 @@ export function describeStoreContract(
             change: { type: 'user.updated' },
           });
           expect(first?.data.userName).toBe('budget0');
+          // A list the caller bounds itself (the server's check of a group's new members) has no
+          // budget: the same query runs to its end. A PostgreSQL store's own pool cancels every
+          // statement at its statement_timeout (the budget): that is a 503, as for a read by id,
+          // which a client retries; never the 400 tooMany a client's filter gets.
+          const unbudgeted = small.list(t, {
+            resourceType: 'User',
+            filter,
+            startIndex: 1,
+            count: 10,
+            unbudgeted: true,
+          });
+          if (small.kind === 'postgres') {
+            const outcome = await unbudgeted.then(
+              (page) => page.totalResults,
+              (error: unknown) => failure(Promise.reject(error)),
+            );
+            if (typeof outcome !== 'number') expect(outcome).toMatchObject({ status: 503 });
+          } else expect((await unbudgeted).totalResults).toBe(0);
         } finally {
           await small.close();
         }

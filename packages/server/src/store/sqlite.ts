@@ -989,12 +989,13 @@ class SqliteScimStore implements SqliteStore {
       first.probe || (first.list !== undefined && first.job.offset > 0)
         ? await this.laddered(context, query, first)
         : first;
-    let found = await this.read(plan.job, this.budgetMs, query.resourceType);
+    const budgetMs = query.unbudgeted === true ? Number.POSITIVE_INFINITY : this.budgetMs;
+    let found = await this.read(plan.job, budgetMs, query.resourceType);
     let rows = pageRows(plan, found.rows, found.total, this.marks);
     if (rows === undefined) {
       // The mark was of other data (a write since): the page at its offset, as without marks.
       plan = listPlan(context, query, this.marks, false);
-      found = await this.read(plan.job, this.budgetMs, query.resourceType);
+      found = await this.read(plan.job, budgetMs, query.resourceType);
       rows = found.rows;
     }
     const members = found.members === undefined ? undefined : byGroup(found.members);

@@ -258,6 +258,15 @@ export interface ListQuery {
   readonly count: number;
   /** Whether to load the reference attribute's values (`members`). */
   readonly members?: boolean;
+  /**
+   * The caller bounds the query's work itself (the server's own lookup of a few ids, such as the
+   * check of a group's new members): the store's `queryTimeoutMs` does not apply. That budget is
+   * for a client's filter that reads too many resources; on a loaded machine a lookup can take
+   * longer than it in wall-clock time, and a valid write must not be refused with 400 `tooMany`
+   * for it. A PostgreSQL store still cancels it at its connections' `statement_timeout`, as a read by
+   * id (503, which a client retries).
+   */
+  readonly unbudgeted?: boolean;
 }
 
 /**
