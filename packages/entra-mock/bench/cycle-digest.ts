@@ -9,34 +9,17 @@
  *   BENCH_USERS=10000 node --conditions=@scim/source --no-warnings packages/entra-mock/bench/cycle-digest.ts compliant
  */
 import { createHash } from 'node:crypto';
-import { bearerTokens, createScimHandler, issueToken, sqliteStore } from '@scim/server';
-import {
-  createEntraTenant,
-  createManualClock,
-  createProvisioningJob,
-  generateDirectory,
-  importDirectory,
-} from '../src/index.ts';
+import { sqliteStore } from '@scim/server';
+import { createManualClock, createProvisioningJob } from '../src/index.ts';
+import { assignedTenant, scimTarget } from './cycle-setup.ts';
 
 const [dialect = 'legacy'] = process.argv.slice(2);
 const USERS = Number(process.env.BENCH_USERS ?? 10_000);
 
 const store = sqliteStore({ path: ':memory:' });
-const { token } = await issueToken(store.tokens, 'default');
-const handler = createScimHandler({
-  store,
-  authenticate: bearerTokens({ tokens: store.tokens }),
-  basePath: '/scim/v2',
-});
+const { handler, token } = await scimTarget(store);
 const clock = createManualClock('2026-01-05T08:00:00Z');
-const tenant = createEntraTenant({ clock, seed: 1 });
-const { applications, groups } = importDirectory(
-  tenant,
-  generateDirectory({ seed: 1, users: USERS, groups: Math.max(1, USERS / 50), membersPerGroup: 100 }),
-);
-const appId = Object.values(applications)[0]!;
-const role = tenant.getServicePrincipal(appId).appRoles[0]!.id;
-for (const groupId of Object.values(groups)) tenant.assign(appId, groupId, role);
+const { tenant, appId } = assignedTenant({ users: USERS, groups: Math.max(1, USERS / 50) }, clock);
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 const numbered = new Map<string, number>();

@@ -10,35 +10,17 @@
  * Prints the heap retained by the cycle, then for each part of the log entries the heap it holds
  * (megabytes, and bytes per entry), and what is left once the log is gone (the job's links).
  */
-import { bearerTokens, createScimHandler, issueToken, sqliteStore } from '@scim/server';
-import type { ProvisioningObjectSummary } from '../src/index.ts';
-import {
-  createEntraTenant,
-  createManualClock,
-  createProvisioningJob,
-  generateDirectory,
-  importDirectory,
-} from '../src/index.ts';
+import { sqliteStore } from '@scim/server';
+import { createProvisioningJob, type ProvisioningObjectSummary } from '../src/index.ts';
+import { assignedTenant, scimTarget } from './cycle-setup.ts';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with --expose-gc');
 const USERS = Number(process.env.BENCH_USERS ?? 3_000);
 
 const store = sqliteStore({ path: ':memory:' });
-const { token } = await issueToken(store.tokens, 'default');
-const handler = createScimHandler({
-  store,
-  authenticate: bearerTokens({ tokens: store.tokens }),
-  basePath: '/scim/v2',
-});
-const tenant = createEntraTenant({ clock: createManualClock('2026-01-05T08:00:00Z'), seed: 1 });
-const ids = importDirectory(
-  tenant,
-  generateDirectory({ seed: 1, users: USERS, groups: Math.max(1, USERS / 50), membersPerGroup: 100 }),
-);
-const appId = Object.values(ids.applications)[0]!;
-const role = tenant.getServicePrincipal(appId).appRoles[0]!.id;
-for (const groupId of Object.values(ids.groups)) tenant.assign(appId, groupId, role);
+const { handler, token } = await scimTarget(store);
+const { tenant, appId } = assignedTenant({ users: USERS, groups: Math.max(1, USERS / 50) });
 const job = createProvisioningJob({
   tenant,
   servicePrincipalId: appId,

@@ -11,14 +11,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeHeapSnapshot } from 'node:v8';
-import { bearerTokens, createScimHandler, issueToken, sqliteStore } from '@scim/server';
-import {
-  createEntraTenant,
-  createManualClock,
-  createProvisioningJob,
-  generateDirectory,
-  importDirectory,
-} from '../src/index.ts';
+import { sqliteStore } from '@scim/server';
+import { createProvisioningJob } from '../src/index.ts';
+import { assignedTenant, scimTarget } from './cycle-setup.ts';
 
 const [dialect = 'legacy'] = process.argv.slice(2);
 const USERS = Number(process.env.BENCH_USERS ?? 10_000);
@@ -38,20 +33,8 @@ const snapshot = (label: string) => {
 
 const dir = mkdtempSync(join(tmpdir(), 'entra-mock-snapshot-'));
 const store = sqliteStore({ path: join(dir, 'scim.db') });
-const { token } = await issueToken(store.tokens, 'default');
-const handler = createScimHandler({
-  store,
-  authenticate: bearerTokens({ tokens: store.tokens }),
-  basePath: '/scim/v2',
-});
-const tenant = createEntraTenant({ clock: createManualClock('2026-01-05T08:00:00Z'), seed: 1 });
-const { applications, groups } = importDirectory(
-  tenant,
-  generateDirectory({ seed: 1, users: USERS, groups: GROUPS, membersPerGroup: 100 }),
-);
-const appId = Object.values(applications)[0]!;
-const role = tenant.getServicePrincipal(appId).appRoles[0]!.id;
-for (const groupId of Object.values(groups)) tenant.assign(appId, groupId, role);
+const { handler, token } = await scimTarget(store);
+const { tenant, appId } = assignedTenant({ users: USERS, groups: GROUPS });
 
 let requests = 0;
 const job = createProvisioningJob({

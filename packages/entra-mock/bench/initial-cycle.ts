@@ -12,14 +12,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
-import { bearerTokens, createScimHandler, issueToken, memoryStore, sqliteStore } from '@scim/server';
-import {
-  createEntraTenant,
-  createManualClock,
-  createProvisioningJob,
-  generateDirectory,
-  importDirectory,
-} from '../src/index.ts';
+import { memoryStore, sqliteStore } from '@scim/server';
+import { createProvisioningJob } from '../src/index.ts';
+import { assignedTenant, scimTarget } from './cycle-setup.ts';
 
 const [storeKind = 'sqlite', dialect = 'legacy'] = process.argv.slice(2);
 const USERS = Number(process.env.BENCH_USERS ?? 10_000);
@@ -31,24 +26,10 @@ const store =
   storeKind === 'memory'
     ? memoryStore()
     : sqliteStore({ path: storeKind === 'sqlite-memory' ? ':memory:' : join(dir, 'scim.db') });
-const { token } = await issueToken(store.tokens, 'default');
-const handler = createScimHandler({
-  store,
-  authenticate: bearerTokens({ tokens: store.tokens }),
-  basePath: '/scim/v2',
-});
+const { handler, token } = await scimTarget(store);
 
 const setupStarted = performance.now();
-const tenant = createEntraTenant({ clock: createManualClock('2026-01-05T08:00:00Z'), seed: 1 });
-// The bench keeps the application's and groups' ids only: the users' (a record of 100,000 names)
-// would stay alive through the cycle with the module's scope.
-const { applications, groups } = importDirectory(
-  tenant,
-  generateDirectory({ seed: 1, users: USERS, groups: GROUPS, membersPerGroup: MEMBERS }),
-);
-const appId = Object.values(applications)[0]!;
-const role = tenant.getServicePrincipal(appId).appRoles[0]!.id;
-for (const groupId of Object.values(groups)) tenant.assign(appId, groupId, role);
+const { tenant, appId } = assignedTenant({ users: USERS, groups: GROUPS, members: MEMBERS });
 const setupMs = performance.now() - setupStarted;
 // Entra does not create a user that is disabled before it was ever provisioned: the generator
 // disables about 2 % of its users, and the cycle leaves them out.
