@@ -259,13 +259,10 @@ describe.skipIf(url === undefined)('postgresStore: the commit of a write', () =>
       const second = patch('two');
       // The second PATCH reads and commits while the first one's flush is held.
       await w.until(() => w.events.filter((e) => e === 'committed').length === 2);
-      // It starts from what the first one committed: no read of its own.
-      expect(w.events.filter((e) => ['read', 'committed', 'flush held'].includes(e))).toEqual([
-        'read',
-        'committed',
-        'flush held',
-        'committed',
-      ]);
+      // It starts from what the first one committed: no read of its own. (Whether the first one's
+      // flush has come back to be held by then is PostgreSQL's timing: not asserted.)
+      expect(w.events.filter((e) => ['read', 'committed'].includes(e))).toEqual(['read', 'committed', 'committed']);
+      expect(w.events.some((e) => e.startsWith('flushed'))).toBe(false);
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect(w.events.filter((e) => e.startsWith('answered'))).toEqual([]);
       w.release();

@@ -57,6 +57,11 @@ describe('QueryClock', () => {
   it('reads the thread’s CPU time only when scim_budget() asks, and stops a statement that works past it', () => {
     if (typeof process.threadCpuUsage !== 'function') return;
     const clock = new QueryClock();
+    const threadCpuUsage = process.threadCpuUsage.bind(process);
+    const cpuMs = () => {
+      const used = threadCpuUsage();
+      return (used.user + used.system) / 1000;
+    };
     const read = vi.spyOn(process, 'threadCpuUsage');
     try {
       // A lookup that never reaches the check reads no clock (a system call each).
@@ -67,8 +72,11 @@ describe('QueryClock', () => {
           5,
           () => {
             clock.check();
-            const until = performance.now() + 30;
-            while (performance.now() < until) {}
+            // Work 30 ms of this thread's CPU time (not of the wall clock: on a loaded machine a
+            // thread may get a fraction of a core), at most 60 s of wall-clock time.
+            const from = cpuMs();
+            const cap = performance.now() + 60_000;
+            while (cpuMs() - from < 30 && performance.now() < cap) {}
             return clock.check();
           },
           true,
