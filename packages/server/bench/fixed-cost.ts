@@ -4,8 +4,10 @@
  * output) and the Node adapter, fed requests shaped as node:http parses them (no socket, no HTTP
  * parsing, no write), beside the benchmark's setup (a static token, no log) and `LOG_LEVEL=silent`.
  * With `BENCH_BASELINE=<rev>`, that revision's sources too, in the same process, in turn. Prints
- * CPU µs per request, the median of rounds. `GET /Users/{id}` reads the first user (in two groups),
- * `(in no group)` the middle one, as bench/run.ts does.
+ * CPU µs per request, the median of rounds (beside a baseline, also the median of each round's
+ * ratio to it: on a loaded machine the rounds' medians drift apart more than the paired ratios).
+ * `GET /Users/{id}` reads the first user (in two groups), `(in no group)` the middle one, as
+ * bench/run.ts does; `GET /Users?count=100` its list case.
  *
  *   node --conditions=@scim/source bench/fixed-cost.ts   # after bench/run.ts made .cache/bench-100000.db
  *   BENCH_BASELINE=628b8d3 BENCH_ROUNDS=7 BENCH_N=20000 node --conditions=@scim/source bench/fixed-cost.ts
@@ -163,6 +165,8 @@ const cases: Record<string, (id: string, alone: string) => string> = {
     const userName = `user${String(next + 1).padStart(6, '0')}@example.com`;
     return `/scim/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}`;
   },
+  // A page of 100 users, as bench/run.ts's `count=100` case.
+  'GET /Users?count=100': () => '/scim/Users?count=100',
   'GET /ServiceProviderConfig': () => '/scim/ServiceProviderConfig',
   'GET /Schemas': () => '/scim/Schemas',
   'GET /ResourceTypes': () => '/scim/ResourceTypes',
@@ -185,5 +189,13 @@ for (const [name, path] of Object.entries(cases).filter(([name]) =>
     }
   }
   console.log(`\n${name}`);
-  for (const [key, xs] of runs) console.log(`  ${key.padEnd(34)} ${median(xs).toFixed(1)} µs`);
+  for (const [key, xs] of runs) {
+    // Beside the baseline: the median of each round's ratio (the two ran back to back in it).
+    const base = runs.get(key.replace(/\(this tree\)$/, `(${BASELINE})`));
+    const ratio =
+      BASELINE === undefined || base === undefined || key.endsWith(`(${BASELINE})`)
+        ? ''
+        : `  ${median(xs.map((x, i) => x / base[i]!)).toFixed(3)}x of ${BASELINE} (median of the rounds' ratios)`;
+    console.log(`  ${key.padEnd(34)} ${median(xs).toFixed(1)} µs${ratio}`);
+  }
 }
