@@ -371,4 +371,30 @@ describe('createScimHandler options', () => {
       inner.id,
     ]);
   });
+
+  test("POST /Users answers without reading the new user's groups (it is in none), as GET answers it", async () => {
+    const inner = memoryStore();
+    let reads = 0;
+    const store = Object.create(inner, {
+      memberOf: {
+        value: (tenant: string, id: string) => {
+          reads++;
+          return inner.memberOf(tenant, id);
+        },
+      },
+    });
+    const h = harness({}, store);
+    const created = await h.call('POST', '/Users', { schemas: [URN.User], userName: 'new@x.com' });
+    expect(created.status).toBe(201);
+    expect(reads).toBe(0);
+    const asked = await h.call('POST', '/Users?attributes=groups,userName', {
+      schemas: [URN.User],
+      userName: 'asked@x.com',
+    });
+    expect(reads).toBe(0);
+    expect(asked.body.groups).toBeUndefined();
+    const got = await h.call('GET', `/Users/${created.body.id}`);
+    expect(created.body).toEqual(got.body);
+    expect(created.headers.get('etag')).toBe(got.headers.get('etag'));
+  });
 });
