@@ -18,7 +18,7 @@
  *     # also the whole server of an earlier commit (handler and store) side by side:
  *     # mkdir .base && git archive <commit> src bench | tar -x -C .base (in packages/server)
  *   BENCH_PG_ONLY_SIDE_BY_SIDE=1 ... bench/postgres.ts    # the first table only
- *   BENCH_PG_CASES=PATCH ... bench/postgres.ts    # only the cases whose name contains it
+ *   BENCH_PG_CASES=PATCH,POST ... bench/postgres.ts    # only the cases whose name contains one
  *   BENCH_PG_SOCKET=/var/run/postgresql ... bench/postgres.ts
  *     # also the store over that Unix-domain socket directory (a server on this machine)
  *
@@ -166,7 +166,9 @@ const allCases: readonly Case[] = [
     path: (s) => `/Groups/${s.info.smallGroupId}`,
     // Alternately adds and removes one spare user, so the group keeps its size through the run.
     body: (s, n) => {
-      const user = s.info.spareUserIds[Math.floor(n / 2) % s.info.spareUserIds.length]!;
+      const spare = s.info.spareUserIds;
+      // (The probe's n is negative: the index wraps around, whatever the number of spare users.)
+      const user = spare[((Math.floor(n / 2) % spare.length) + spare.length) % spare.length]!;
       return n % 2 === 0
         ? patchOp('add', 'members', [{ value: user }])
         : patchOp('remove', `members[value eq "${user}"]`);
@@ -175,7 +177,8 @@ const allCases: readonly Case[] = [
 ];
 
 const only = process.env.BENCH_PG_CASES;
-const cases = only === undefined ? allCases : allCases.filter((c) => c.name.includes(only));
+const cases =
+  only === undefined ? allCases : allCases.filter((c) => only.split(',').some((o) => c.name.includes(o)));
 
 interface Measured {
   readonly rps: number;
