@@ -397,4 +397,41 @@ describe('createScimHandler options', () => {
     expect(created.body).toEqual(got.body);
     expect(created.headers.get('etag')).toBe(got.headers.get('etag'));
   });
+
+  test('POST answers the data of a store whose created resource keeps it in a getter', async () => {
+    /** A created resource whose data is a getter of its class (as the SQL stores' read resources). */
+    class Lazy {
+      readonly #data: Record<string, unknown>;
+      constructor(
+        readonly id: string,
+        readonly resourceType: string,
+        readonly version: number,
+        readonly created: string,
+        readonly lastModified: string,
+        data: Record<string, unknown>,
+      ) {
+        this.#data = data;
+      }
+      get data(): Record<string, unknown> {
+        return this.#data;
+      }
+    }
+    const inner = memoryStore();
+    const store = Object.create(inner, {
+      create: {
+        value: async (...args: Parameters<typeof inner.create>) => {
+          const r = await inner.create(...args);
+          return new Lazy(r.id, r.resourceType, r.version, r.created, r.lastModified, r.data);
+        },
+      },
+    });
+    const h = harness({}, store);
+    const created = await h.call('POST', '/Users', {
+      schemas: [URN.User],
+      userName: 'lazy@x.com',
+      displayName: 'Lazy',
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ userName: 'lazy@x.com', displayName: 'Lazy' });
+  });
 });

@@ -185,10 +185,9 @@ export async function createResource(
   await pause(ctx);
   // A resource is in no group when it is created (a group's members are resources that exist;
   // an unknown member is skipped or refused, never kept): its answer reads no groups (on
-  // PostgreSQL, a round trip less per POST).
-  return respondWith(ctx, type, { ...stored, groups: [] }, 201, params, {
-    location: locationOf(ctx, type, stored.id),
-  });
+  // PostgreSQL, a round trip less per POST). Not spread into `stored`: a store's resource may
+  // carry its data in a getter, which a spread leaves out.
+  return respondWith(ctx, type, stored, 201, params, { location: locationOf(ctx, type, stored.id) }, []);
 }
 
 /** PUT /{type}/{id} (RFC 7644 section 3.5.1). @internal */
