@@ -1,6 +1,7 @@
 import { URN } from '@scim/schemas';
 import { describe, expect, test } from 'vitest';
 import { memoryStore } from '../store/memory.ts';
+import type { StoredResource } from '../store/types.ts';
 import { createScimHandler } from './index.ts';
 import { harness } from './test-helpers.ts';
 
@@ -401,16 +402,19 @@ describe('createScimHandler options', () => {
   test('POST answers the data of a store whose created resource keeps it in a getter', async () => {
     /** A created resource whose data is a getter of its class (as the SQL stores' read resources). */
     class Lazy {
+      readonly id: string;
+      readonly resourceType: string;
+      readonly version: number;
+      readonly created: string;
+      readonly lastModified: string;
       readonly #data: Record<string, unknown>;
-      constructor(
-        readonly id: string,
-        readonly resourceType: string,
-        readonly version: number,
-        readonly created: string,
-        readonly lastModified: string,
-        data: Record<string, unknown>,
-      ) {
-        this.#data = data;
+      constructor(r: StoredResource) {
+        this.id = r.id;
+        this.resourceType = r.resourceType;
+        this.version = r.version;
+        this.created = r.created;
+        this.lastModified = r.lastModified;
+        this.#data = r.data;
       }
       get data(): Record<string, unknown> {
         return this.#data;
@@ -420,8 +424,7 @@ describe('createScimHandler options', () => {
     const store = Object.create(inner, {
       create: {
         value: async (...args: Parameters<typeof inner.create>) => {
-          const r = await inner.create(...args);
-          return new Lazy(r.id, r.resourceType, r.version, r.created, r.lastModified, r.data);
+          return new Lazy(await inner.create(...args));
         },
       },
     });
