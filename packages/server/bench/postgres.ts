@@ -18,10 +18,13 @@
  *     # also the whole server of an earlier commit (handler and store) side by side:
  *     # mkdir .base && git archive <commit> src bench | tar -x -C .base (in packages/server)
  *   BENCH_PG_ONLY_SIDE_BY_SIDE=1 ... bench/postgres.ts    # the first table only
- *   BENCH_PG_CASES=PATCH ... bench/postgres.ts    # only the cases whose name contains it
+ *   BENCH_PG_CASES=PATCH,POST ... bench/postgres.ts    # only the cases whose name contains one
+ *   BENCH_PG_SOCKET=/var/run/postgresql ... bench/postgres.ts
+ *     # also the store over that Unix-domain socket directory (a server on this machine)
  *
  * PostgreSQL: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test), schema
- * `bench_<users>` (created and loaded on the first run, reused after). Skipped, with a note, when
+ * `bench_<users>` (BENCH_PG_SCHEMA names another; created and loaded on the first run, reused
+ * after). Skipped, with a note, when
  * no server answers.
  */
 import { type ChildProcess, fork } from 'node:child_process';
@@ -163,7 +166,9 @@ const allCases: readonly Case[] = [
     path: (s) => `/Groups/${s.info.smallGroupId}`,
     // Alternately adds and removes one spare user, so the group keeps its size through the run.
     body: (s, n) => {
-      const user = s.info.spareUserIds[Math.floor(n / 2) % s.info.spareUserIds.length]!;
+      const spare = s.info.spareUserIds;
+      // (The probe's n is negative: the index wraps around, whatever the number of spare users.)
+      const user = spare[((Math.floor(n / 2) % spare.length) + spare.length) % spare.length]!;
       return n % 2 === 0
         ? patchOp('add', 'members', [{ value: user }])
         : patchOp('remove', `members[value eq "${user}"]`);
@@ -172,7 +177,8 @@ const allCases: readonly Case[] = [
 ];
 
 const only = process.env.BENCH_PG_CASES;
-const cases = only === undefined ? allCases : allCases.filter((c) => c.name.includes(only));
+const cases =
+  only === undefined ? allCases : allCases.filter((c) => only.split(',').some((o) => c.name.includes(o)));
 
 interface Measured {
   readonly rps: number;
@@ -360,6 +366,19 @@ const extras: Server[] = [
     DATABASE_URL: asyncUrl.href,
   }),
 ];
+// Beside them, when asked: the same store over a Unix-domain socket instead of TCP on loopback (a
+// server on the same machine), for the share of each round trip that is the transport.
+const SOCKET = process.env.BENCH_PG_SOCKET;
+if (SOCKET !== undefined) {
+  const socketUrl = new globalThis.URL(URL);
+  socketUrl.searchParams.set('host', SOCKET);
+  extras.push(
+    await start('PostgreSQL, Unix socket', 'postgres.ts', {
+      BENCH_PG_POOL: String(POOL),
+      DATABASE_URL: socketUrl.href,
+    }),
+  );
+}
 const BASELINE = process.env.BENCH_PG_BASELINE;
 if (BASELINE !== undefined) {
   extras.push(

@@ -8,7 +8,8 @@
  * The store's connections are named `scim-bench-<pid>` (`application_name`), so that the bench
  * can add the CPU time of their PostgreSQL server processes to this process's.
  *
- * BENCH_PG_POOL: the pool size (`maxConnections`, default 10). BENCH_PG_STORE: the store's module
+ * BENCH_PG_SCHEMA: the schema (default `bench_<users>`; a run of its own, beside another on the
+ * same database, names its own). BENCH_PG_POOL: the pool size (`maxConnections`, default 10). BENCH_PG_STORE: the store's module
  * (default src/store/postgres.ts; bench/postgres.ts passes an earlier version's copy with
  * BENCH_PG_BASELINE).
  */
@@ -22,7 +23,7 @@ import type { postgresStore as PostgresStore } from '../../src/store/postgres.ts
 import { benchUser, LARGE_GROUP, ready, SMALL_GROUP, TOKEN, USERS } from './common.ts';
 
 const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const schema = `bench_${USERS}`;
+const schema = process.env.BENCH_PG_SCHEMA ?? `bench_${USERS}`;
 const POOL = Number(process.env.BENCH_PG_POOL ?? 10);
 const COMPLETE = 'scim bench: loaded';
 

@@ -1,6 +1,7 @@
 import { URN } from '@scim/schemas';
 import { describe, expect, test } from 'vitest';
 import { memoryStore } from '../store/memory.ts';
+import type { StoredResource } from '../store/types.ts';
 import { createScimHandler } from './index.ts';
 import { harness } from './test-helpers.ts';
 
@@ -370,5 +371,70 @@ describe('createScimHandler options', () => {
       ...users.map((u) => u.id),
       inner.id,
     ]);
+  });
+
+  test("POST /Users answers without reading the new user's groups (it is in none), as GET answers it", async () => {
+    const inner = memoryStore();
+    let reads = 0;
+    const store = Object.create(inner, {
+      memberOf: {
+        value: (tenant: string, id: string) => {
+          reads++;
+          return inner.memberOf(tenant, id);
+        },
+      },
+    });
+    const h = harness({}, store);
+    const created = await h.call('POST', '/Users', { schemas: [URN.User], userName: 'new@x.com' });
+    expect(created.status).toBe(201);
+    expect(reads).toBe(0);
+    const asked = await h.call('POST', '/Users?attributes=groups,userName', {
+      schemas: [URN.User],
+      userName: 'asked@x.com',
+    });
+    expect(reads).toBe(0);
+    expect(asked.body.groups).toBeUndefined();
+    const got = await h.call('GET', `/Users/${created.body.id}`);
+    expect(created.body).toEqual(got.body);
+    expect(created.headers.get('etag')).toBe(got.headers.get('etag'));
+  });
+
+  test('POST answers the data of a store whose created resource keeps it in a getter', async () => {
+    /** A created resource whose data is a getter of its class (as the SQL stores' read resources). */
+    class Lazy {
+      readonly id: string;
+      readonly resourceType: string;
+      readonly version: number;
+      readonly created: string;
+      readonly lastModified: string;
+      readonly #data: Record<string, unknown>;
+      constructor(r: StoredResource) {
+        this.id = r.id;
+        this.resourceType = r.resourceType;
+        this.version = r.version;
+        this.created = r.created;
+        this.lastModified = r.lastModified;
+        this.#data = r.data;
+      }
+      get data(): Record<string, unknown> {
+        return this.#data;
+      }
+    }
+    const inner = memoryStore();
+    const store = Object.create(inner, {
+      create: {
+        value: async (...args: Parameters<typeof inner.create>) => {
+          return new Lazy(await inner.create(...args));
+        },
+      },
+    });
+    const h = harness({}, store);
+    const created = await h.call('POST', '/Users', {
+      schemas: [URN.User],
+      userName: 'lazy@x.com',
+      displayName: 'Lazy',
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ userName: 'lazy@x.com', displayName: 'Lazy' });
   });
 });

@@ -217,6 +217,8 @@ function splicedText(
 /**
  * The reply that returns a resource after a write: rendered, projected, with its `ETag` (and the
  * members read again when the write did not return them and the projection wants them).
+ * `known`: the resource's groups when the caller knows them without a read (a created resource is
+ * in none).
  * @internal
  */
 export async function respondWith(
@@ -226,15 +228,17 @@ export async function respondWith(
   status: number,
   params: QueryParams,
   extra: Record<string, string> = {},
+  known?: readonly StoredMember[],
 ): Promise<Reply> {
   let full = stored;
   if (stored.members === undefined && wantsMembers(type, params)) {
     full = (await ctx.store.get(ctx.tenant, type.name, stored.id, { members: true })) ?? stored;
   }
   // The groups the store read with the write, when it did (see `UpdateInput.groups`).
+  const given = known ?? stored.groups;
   const groups =
-    stored.groups !== undefined && wantsGroups(ctx, type, params, false)
-      ? stored.groups
+    given !== undefined && wantsGroups(ctx, type, params, false)
+      ? given
       : await withGroups(ctx, type, stored.id, params, false);
   return scimText(status, renderText(ctx, type, full, params, groups), {
     etag: weakETag(full.version),

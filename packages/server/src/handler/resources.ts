@@ -183,7 +183,11 @@ export async function createResource(
   const stored = await ctx.store.create(ctx.tenant, type.name, input);
   await announce(ctx, type, 'created', { stored, changes, added, removed: [] });
   await pause(ctx);
-  return respondWith(ctx, type, stored, 201, params, { location: locationOf(ctx, type, stored.id) });
+  // A resource is in no group when it is created (a group's members are resources that exist;
+  // an unknown member is skipped or refused, never kept): its answer reads no groups (on
+  // PostgreSQL, a round trip less per POST). Not spread into `stored`: a store's resource may
+  // carry its data in a getter, which a spread leaves out.
+  return respondWith(ctx, type, stored, 201, params, { location: locationOf(ctx, type, stored.id) }, []);
 }
 
 /** PUT /{type}/{id} (RFC 7644 section 3.5.1). @internal */
