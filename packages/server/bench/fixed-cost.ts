@@ -12,6 +12,7 @@
  *   node --conditions=@scim/source bench/fixed-cost.ts   # after bench/run.ts made .cache/bench-100000.db
  *   BENCH_BASELINE=628b8d3 BENCH_ROUNDS=7 BENCH_N=20000 node --conditions=@scim/source bench/fixed-cost.ts
  *   BENCH_SERVER=start BENCH_CASE=Users ...   # one server (label prefix) and one case, say under --cpu-prof
+ *   BENCH_CASE='=GET /Users?filter=userName eq' ...   # exactly that case (`=`: the whole name)
  */
 import { openSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -174,9 +175,11 @@ const cases: Record<string, (id: string, alone: string) => string> = {
 console.log(
   `CPU µs per request through the Node adapter (no socket), ${N} requests one after the other, median of ${ROUNDS} rounds (the servers in turn in each)`,
 );
-for (const [name, path] of Object.entries(cases).filter(([name]) =>
-  name.includes(process.env.BENCH_CASE ?? ''),
-)) {
+const wanted = process.env.BENCH_CASE ?? '';
+// `BENCH_CASE==name`: that case alone (a case's name can be the start of another's).
+const picked = ([name]: [string, unknown]) =>
+  wanted.startsWith('=') ? name === wanted.slice(1) : name.includes(wanted);
+for (const [name, path] of Object.entries(cases).filter(picked)) {
   const runs = new Map<string, number[]>();
   for (let round = 0; round < ROUNDS; round++) {
     for (const [rev, { listeners, token, id, alone }] of Object.entries(revisions)) {

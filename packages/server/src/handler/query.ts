@@ -26,10 +26,12 @@ const BY_LOWER_NAME = new Map(PARAMETERS.map((n) => [n.toLowerCase(), n]));
 
 /** A query string component decoded as form data (`+` is a space), or `undefined` when it is not UTF-8. */
 function decodeComponent(text: string): string | undefined {
+  const plus = text.includes('+');
   // Most names and many values are written as they read: nothing to decode.
-  if (!text.includes('%') && !text.includes('+')) return text;
+  if (!plus && !text.includes('%')) return text;
   try {
-    return decodeURIComponent(text.replaceAll('+', ' '));
+    // encodeURIComponent writes a space as `%20`: no copy without the `+`s when there are none.
+    return decodeURIComponent(plus ? text.replaceAll('+', ' ') : text);
   } catch {
     return undefined;
   }

@@ -57,13 +57,30 @@ export const SORT_KEY_INDEXES: readonly SortKeyIndex[] = [
   { name: 'last_modified', sqlite: 'last_modified', postgres: 'last_modified' },
 ];
 
+/** The columns a sort key reads, which `SqlCompiler` writes after the row alias `r.`. */
+const KEY_COLUMNS = /\b(search|data|created|last_modified)\b/g;
+
+/** A sort index's key as `SqlCompiler` writes it: each column after the row alias. @internal */
+export function aliasedKey(expression: string): string {
+  return expression.replace(KEY_COLUMNS, 'r.$1');
+}
+
+/** The sort index keys of each dialect as `SqlCompiler` writes them, made once. */
+const ALIASED_KEYS = {
+  sqlite: SORT_KEY_INDEXES.map((k) => aliasedKey(k.sqlite)),
+  postgres: SORT_KEY_INDEXES.map((k) => aliasedKey(k.postgres)),
+};
+
 /**
  * Whether a sort key expression, as `SqlCompiler` writes it (with the row alias `r.`), is the key
- * of a sort index of the dialect. @internal
+ * of a sort index of the dialect. Compared as written with the keys written once (a `userName eq`
+ * asks for every filter it compiles): no copy of the key without its alias per call. @internal
  */
 export function hasSortIndex(key: string, postgres: boolean): boolean {
-  const bare = key.replaceAll('r.', '');
-  return SORT_KEY_INDEXES.some((k) => (postgres ? k.postgres : k.sqlite) === bare);
+  const keys = postgres ? ALIASED_KEYS.postgres : ALIASED_KEYS.sqlite;
+  // Most keys differ in length from every indexed one: `===` compares lengths first.
+  for (const k of keys) if (k === key) return true;
+  return false;
 }
 
 /**
