@@ -261,7 +261,11 @@ describe.skipIf(url === undefined)('postgresStore: the commit of a write', () =>
       await w.until(() => w.events.filter((e) => e === 'committed').length === 2);
       // It starts from what the first one committed: no read of its own. (Whether the first one's
       // flush has come back to be held by then is PostgreSQL's timing: not asserted.)
-      expect(w.events.filter((e) => ['read', 'committed'].includes(e))).toEqual(['read', 'committed', 'committed']);
+      expect(w.events.filter((e) => ['read', 'committed'].includes(e))).toEqual([
+        'read',
+        'committed',
+        'committed',
+      ]);
       expect(w.events.some((e) => e.startsWith('flushed'))).toBe(false);
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect(w.events.filter((e) => e.startsWith('answered'))).toEqual([]);
