@@ -81,3 +81,30 @@ describe('the provisioning log entry', () => {
     expect(second!.sourceIdentity.details).toEqual({});
   });
 });
+
+describe('the entry being written (a class instance, issue 14)', () => {
+  it("reads back as plain step objects, in the log and in provision on demand's report, with Graph's keys in order", async () => {
+    // The journal builds steps as `Step` instances, so that V8 does not allocate them in the old
+    // space: what a caller reads (the log entry's steps, the report's timed steps) stays plain data.
+    const { job, adele } = setup('legacy', { provisionGroups: false });
+    const { logs, reports } = await job.provisionOnDemand({ objectId: adele.id });
+    const steps = logs[0]!.provisioningSteps;
+    const timed = reports[0]!.steps;
+    expect(timed.length).toBe(steps.length);
+    expect(steps.length).toBeGreaterThan(1);
+    for (const [i, s] of timed.entries()) {
+      expect(Object.getPrototypeOf(s)).toBe(Object.prototype);
+      expect(Object.getPrototypeOf(steps[i])).toBe(Object.prototype);
+      expect(Object.keys(s)).toEqual([
+        'name',
+        'provisioningStepType',
+        'status',
+        'description',
+        'details',
+        'timestamp',
+      ]);
+      const { timestamp, ...step } = s;
+      expect(JSON.stringify(step)).toBe(JSON.stringify(steps[i]));
+    }
+  });
+});
