@@ -226,7 +226,8 @@ describe('the request pipeline behind the Node adapters', () => {
       }),
       { numRuns: 300 },
     );
-  });
+    // 600 requests over loopback: seconds on a loaded machine, more than vitest's default 5 s.
+  }, 60_000);
 
   it('is what serves every request: the fetch path is not called', async () => {
     let calls = 0;
