@@ -162,12 +162,14 @@ export function toResponse(reply: Reply): Response {
   return new Response(reply.body as BodyInit | null, { status: reply.status, headers: reply.headers });
 }
 
+const DECODER = new TextDecoder();
+
 /** The JSON body of a reply, or `undefined` when it has none or it is not JSON. */
 export async function replyJson(reply: Reply): Promise<unknown> {
   if (reply instanceof Response) return reply.json().catch(() => undefined);
   if (reply.body === null) return undefined;
   try {
-    return JSON.parse(typeof reply.body === 'string' ? reply.body : new TextDecoder().decode(reply.body));
+    return JSON.parse(typeof reply.body === 'string' ? reply.body : DECODER.decode(reply.body));
   } catch {
     return undefined;
   }

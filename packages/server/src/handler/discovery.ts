@@ -98,7 +98,7 @@ function resourceTypeJson(config: ResolvedConfig, index: number, base: string): 
 /** A discovery endpoint (the first path segment, lower case). @internal */
 export type DiscoveryEndpoint = 'serviceproviderconfig' | 'schemas' | 'resourcetypes';
 
-/** The key of a document in the cache of {@link discoveryText}. @internal */
+/** The key of a document in the cache of {@link discovery}. @internal */
 export function discoveryKey(base: string, endpoint: DiscoveryEndpoint, id: string | undefined): string {
   return `${endpoint}\u0000${id?.toLowerCase() ?? ''}\u0000${base}`;
 }

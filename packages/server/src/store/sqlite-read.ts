@@ -105,13 +105,7 @@ export function readWithGroups(
   id: string,
   resourceType: string,
 ): RowWithGroups | undefined {
-  statement.setReturnArrays(true);
-  let row: unknown[] | undefined;
-  try {
-    row = statement.get(tenant, id, resourceType) as unknown[] | undefined;
-  } finally {
-    statement.setReturnArrays(false);
-  }
+  const row = asArrays(statement, () => statement.get(tenant, id, resourceType)) as unknown[] | undefined;
   if (row === undefined) return undefined;
   return {
     id: row[0] as string,
@@ -123,6 +117,19 @@ export function readWithGroups(
     rendered: row[6] as string | null,
     groups: row[7] as string | null,
   };
+}
+
+/**
+ * Runs `read` with `statement` returning rows as arrays, then sets it back to objects (the same SQL
+ * text is one cached statement for every caller, and others read it as objects).
+ */
+function asArrays<T>(statement: StatementSync, read: () => T): T {
+  statement.setReturnArrays(true);
+  try {
+    return read();
+  } finally {
+    statement.setReturnArrays(false);
+  }
 }
 
 /** How many ids one membership query names. */
@@ -228,13 +235,7 @@ function readPage(
 ): ResourceRow[] {
   const layout = layoutOf(statement);
   if (layout === null) return statement.all(...values) as unknown as ResourceRow[];
-  statement.setReturnArrays(true);
-  let rows: unknown[][];
-  try {
-    rows = statement.all(...values) as unknown as unknown[][];
-  } finally {
-    statement.setReturnArrays(false);
-  }
+  const rows = asArrays(statement, () => statement.all(...values)) as unknown as unknown[][];
   const out = new Array<ResourceRow>(rows.length);
   for (let i = 0; i < rows.length; i++) out[i] = new PageRow(rows[i]!, layout, resourceType);
   return out;
