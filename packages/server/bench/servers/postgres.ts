@@ -106,8 +106,9 @@ const DETAIL = `jsonb_build_object('changes', jsonb_build_array(
 
 /**
  * Creates users `0..USERS-1`: the first 500 through the handler (16 requests in flight), the rest
- * with one multi-row INSERT into the store's own tables (resources, uniques, changes), after
- * checking that the SQL rows of the first 500 equal what the handler stored.
+ * with one multi-row INSERT into the store's own tables (resources, with their renderings when
+ * the store keeps them; uniques, changes), after checking that the SQL rows of the first 500
+ * equal what the handler stored.
  */
 async function loadUsers(): Promise<void> {
   let next = 0;
@@ -130,6 +131,7 @@ async function loadUsers(): Promise<void> {
     if (same !== THROUGH_HANDLER) {
       throw new Error(`bench loader: only ${same} of ${THROUGH_HANDLER} SQL rows equal the handler's`);
     }
+    const rendering = await renderingTemplate(client, s);
     const at = new Date().toISOString();
     await client.query('BEGIN');
     await client.query(
@@ -138,9 +140,12 @@ async function loadUsers(): Promise<void> {
       [THROUGH_HANDLER, USERS],
     );
     await client.query(
-      `INSERT INTO ${s}.resources (tenant, resource_type, id, version, created, last_modified, data, search)
-       SELECT 'default', 'User', id, 1, $1, $1, ${DATA}, ${SEARCH} FROM fill ORDER BY i`,
-      [at],
+      rendering === undefined
+        ? `INSERT INTO ${s}.resources (tenant, resource_type, id, version, created, last_modified, data, search)
+           SELECT 'default', 'User', id, 1, $1, $1, ${DATA}, ${SEARCH} FROM fill ORDER BY i`
+        : `INSERT INTO ${s}.resources (tenant, resource_type, id, version, created, last_modified, data, search, rendered, rendered_version)
+           SELECT 'default', 'User', id, 1, $1, $1, ${DATA}, ${SEARCH}, replace($2, '000000', ${n}), 1 FROM fill ORDER BY i`,
+      rendering === undefined ? [at] : [at, rendering],
     );
     await client.query(
       `INSERT INTO ${s}.uniques (tenant, resource_type, attribute, value, digest, id)
@@ -156,6 +161,36 @@ async function loadUsers(): Promise<void> {
     await client.end();
   }
   await store.analyze();
+}
+
+/**
+ * With a store that keeps renderings (a `rendered` column), the rendering of user `i` in SQL: user
+ * 0's with its number (`000000`) replaced by `i`'s, after checking that this gives the rendering
+ * the handler stored for each of the users it created. Without, `undefined`.
+ */
+async function renderingTemplate(client: pg.Client, s: string): Promise<string | undefined> {
+  const { rows: columns } = await client.query(
+    `SELECT 1 FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'resources'
+       AND column_name = 'rendered'`,
+    [schema],
+  );
+  if (columns.length === 0) return undefined;
+  const { rows } = await client.query(
+    `SELECT rendered FROM ${s}.resources WHERE data ->> 'userName' = 'user000000@example.com'`,
+  );
+  const template = (rows[0] as { rendered: string | null } | undefined)?.rendered;
+  if (typeof template !== 'string') throw new Error('bench loader: user 0 has no rendering');
+  const check = await client.query(
+    `SELECT count(*) AS n FROM ${s}.resources AS r
+     JOIN generate_series(0, $1::int - 1) AS i ON r.data ->> 'userName' = ${userName}
+     WHERE r.rendered = replace($2, '000000', ${n}) AND r.rendered_version = r.version`,
+    [THROUGH_HANDLER, template],
+  );
+  const same = Number((check.rows[0] as { n: string }).n);
+  if (same !== THROUGH_HANDLER) {
+    throw new Error(`bench loader: only ${same} of ${THROUGH_HANDLER} SQL renderings equal the handler's`);
+  }
+  return template;
 }
 
 /** The ids of the first `needed` users by userName (a reused schema), read directly. */

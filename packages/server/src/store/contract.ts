@@ -521,6 +521,48 @@ export function describeStoreContract(
       expect((await store.changes(t)).at(-1)).toMatchObject({ type: 'group.members.added', version: 3 });
     });
 
+    it('gives back a rendering only with the data it was written with, if it keeps renderings', async () => {
+      const t = freshTenant();
+      // A store may drop renderings (`undefined`), never give back one of other data.
+      const check = (r: StoredResource | undefined, rendering: string | undefined, data: unknown) => {
+        expect([undefined, rendering]).toContain(r?.rendering);
+        expect(r?.data).toEqual(data);
+        // `data` may be a getter: JSON and a copy by name keep it (see StoredResource.data).
+        expect(JSON.parse(JSON.stringify(r)).data).toEqual(data);
+      };
+      const first = userInput('drawn', { title: 'a' });
+      const u = await store.create(t, 'User', { ...first, rendering: 'R1' });
+      check(await store.get(t, 'User', u.id), 'R1', first.data);
+      const second = userInput('drawn', { title: 'b' });
+      await store.update(t, 'User', u.id, { ...second, rendering: 'R2' });
+      check(await store.get(t, 'User', u.id), 'R2', second.data);
+      const listed = await store.list(t, { resourceType: 'User', startIndex: 1, count: 10 });
+      check(listed.resources[0], 'R2', second.data);
+      const third = userInput('drawn', { title: 'c' });
+      await store.update(t, 'User', u.id, third);
+      check(await store.get(t, 'User', u.id), undefined, third.data);
+      // A member-only write keeps the group's rendering (its data does not change).
+      const g = await store.create(t, 'Group', { ...groupInput('drawn'), rendering: 'G1' });
+      const before = (await store.get(t, 'Group', g.id))?.rendering;
+      await store.update(t, 'Group', g.id, {
+        ...groupWrite('drawn'),
+        members: { added: [u.id], removed: [] },
+        membersOnly: true,
+        change: { type: 'group.members.added' },
+      });
+      const after = await store.get(t, 'Group', g.id, { members: true });
+      check(after, 'G1', groupInput('drawn').data);
+      expect(after?.rendering).toBe(before);
+      check(await store.get(t, 'User', u.id, { groups: true }), undefined, third.data);
+      if (store.createMany === undefined) return;
+      const made = await store.createMany(t, 'User', [
+        { ...userInput('many-1'), rendering: 'M1' },
+        userInput('many-2'),
+      ]);
+      check(await store.get(t, 'User', made[0]!.id), 'M1', userInput('many-1').data);
+      check(await store.get(t, 'User', made[1]!.id), undefined, userInput('many-2').data);
+    });
+
     it('removes memberships both ways on delete', async () => {
       const t = freshTenant();
       const u = await store.create(t, 'User', userInput('m'));

@@ -207,7 +207,11 @@ describe.skipIf(url === undefined)('postgresStore: the commit of a write', () =>
             }
             if (flush > 0) events.push(`flushed ${flush}`);
             else if (/^\s*WITH r AS \(\s*UPDATE/.test(text)) events.push('committed');
-            else if (/^\s*SELECT id, resource_type, version, created, last_modified, data FROM/.test(text))
+            else if (
+              /^\s*SELECT r\.id, r\.resource_type, r\.version, r\.created, r\.last_modified, r\.data/.test(
+                text,
+              )
+            )
               events.push('read');
             return out;
           },

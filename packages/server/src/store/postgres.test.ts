@@ -682,7 +682,7 @@ describe(`postgresStore migrations 3 and 4 (${url === undefined ? 'PGlite' : 'se
     // prints it); u3 already held the key u1 now folds to.
     expect((store as unknown as { migration: unknown }).migration).toEqual({
       from: 2,
-      to: 6,
+      to: 7,
       unreserved: [
         {
           tenant: 't',

@@ -261,6 +261,16 @@ interface Backend {
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+/**
+ * A resource's data as reads select it (table alias `r`): as text, which `toResource` parses only
+ * when something reads it (a row with its rendering answers a read without projection from the
+ * rendering alone; as `jsonb`, `pg` would `JSON.parse` every row's data as it reads it), and its
+ * stored rendering (migration 7) while the row is at the version it was written at; else `NULL`
+ * (rendered from the data): a write of an earlier release, which knows nothing of renderings,
+ * moves the version and so retires the rendering.
+ */
+const RESOURCE_DATA =
+  'r.data::text AS data, CASE WHEN r.rendered_version = r.version THEN r.rendered END AS rendered';
 /** The store's tables, for `ANALYZE`. */
 const TABLES = ['resources', 'uniques', 'members', 'changes', 'tokens', 'scim_migrations'] as const;
 /** Writes between two automatic `ANALYZE`s (the `analyzeEvery` default). */
@@ -817,6 +827,7 @@ class PostgresScimStore implements PostgresStore {
         at,
         JSON.stringify(data),
         JSON.stringify(searchDocument(data)),
+        input.rendering ?? null,
       ];
       const claims = claimCte(s, v, keys, { tenant: '$1', resourceType: '$2', id: '$3' }, 'r');
       const feed =
@@ -825,8 +836,8 @@ class PostgresScimStore implements PostgresStore {
           : '';
       await q.query(
         `WITH r AS (
-           INSERT INTO ${s}.resources (tenant, resource_type, id, version, created, last_modified, data, search)
-           VALUES ($1, $2, $3, 1, $4, $4, $5::jsonb, $6::jsonb) RETURNING id
+           INSERT INTO ${s}.resources (tenant, resource_type, id, version, created, last_modified, data, search, rendered, rendered_version)
+           VALUES ($1, $2, $3, 1, $4, $4, $5::jsonb, $6::jsonb, $7::text, 1) RETURNING id
          ), ${claims}${feed}
          SELECT 1`,
         v,
@@ -860,9 +871,9 @@ class PostgresScimStore implements PostgresStore {
     return this.write(async (q) => {
       // One statement per table for the whole batch: the round trips of a create, not of N.
       await q.query(
-        `INSERT INTO ${s}.resources (tenant, resource_type, id, version, created, last_modified, data, search)
-         SELECT $1, $2, i, 1, $3, $3, d::jsonb, x::jsonb
-         FROM unnest($4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS t(i, d, x, n) ORDER BY n`,
+        `INSERT INTO ${s}.resources (tenant, resource_type, id, version, created, last_modified, data, search, rendered, rendered_version)
+         SELECT $1, $2, i, 1, $3, $3, d::jsonb, x::jsonb, w, 1
+         FROM unnest($4::text[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY AS t(i, d, x, w, n) ORDER BY n`,
         [
           tenant,
           resourceType,
@@ -870,6 +881,7 @@ class PostgresScimStore implements PostgresStore {
           out.map((r) => r.id),
           out.map((r) => JSON.stringify(r.data)),
           out.map((r) => JSON.stringify(searchDocument(r.data))),
+          inputs.map((input) => input.rendering ?? null),
         ],
       );
       await this.claimMany(
@@ -922,8 +934,8 @@ class PostgresScimStore implements PostgresStore {
     }
     return this.read(async (q) => {
       const { rows } = await q.query(
-        `SELECT id, resource_type, version, created, last_modified, data FROM ${this.s}.resources
-         WHERE tenant = $1 AND id = $2 AND resource_type = $3`,
+        `SELECT r.id, r.resource_type, r.version, r.created, r.last_modified, ${RESOURCE_DATA}
+         FROM ${this.s}.resources AS r WHERE r.tenant = $1 AND r.id = $2 AND r.resource_type = $3`,
         [tenant, id, resourceType],
       );
       const row = rows[0] as ResourceRow | undefined;
@@ -944,7 +956,7 @@ class PostgresScimStore implements PostgresStore {
     id: string,
   ): Promise<StoredResource | undefined> {
     const { rows } = await q.query(
-      `SELECT r.id, r.resource_type, r.version, r.created, r.last_modified, r.data,
+      `SELECT r.id, r.resource_type, r.version, r.created, r.last_modified, ${RESOURCE_DATA},
               (SELECT COALESCE(json_agg(json_build_array(g.id, g.resource_type,
                         COALESCE(g.data ->> 'displayName', g.data ->> 'userName')) ORDER BY g.seq), '[]'::json)
                  FROM ${this.s}.members AS m JOIN ${this.s}.resources AS g ON g.tenant = m.tenant AND g.id = m.group_id
@@ -954,7 +966,8 @@ class PostgresScimStore implements PostgresStore {
     );
     const row = rows[0] as (ResourceRow & { groups: GroupCells }) | undefined;
     if (row === undefined) return undefined;
-    return { ...toResource(row), ...groupsOf(row.groups) };
+    // Not spread: a resource read with its rendering has `data` as a getter of its class.
+    return toResource(row, undefined, groupsOf(row.groups).groups);
   }
 
   /**
@@ -989,9 +1002,11 @@ class PostgresScimStore implements PostgresStore {
       async (q) => {
         // Member-only: keep the stored data (a concurrent change of attributes is not overwritten).
         const v: unknown[] = [tenant, id, resourceType, at];
+        // The rendering moves to the new version with the data (a member-only write keeps it, if
+        // it was the current one); `SET`'s right-hand sides read the row as it was.
         const set = membersOnly
-          ? ''
-          : `, data = $${v.push(JSON.stringify(given))}::jsonb, search = $${v.push(JSON.stringify(searchDocument(given)))}::jsonb`;
+          ? `, rendered_version = CASE WHEN rendered_version = version THEN version + 1 END`
+          : `, data = $${v.push(JSON.stringify(given))}::jsonb, search = $${v.push(JSON.stringify(searchDocument(given)))}::jsonb, rendered = $${v.push(input.rendering ?? null)}::text, rendered_version = version + 1`;
         const guard = input.ifVersion === undefined ? '' : ` AND version = $${v.push(input.ifVersion)}`;
         // One statement: the row; its unique keys (those it no longer has released, new ones
         // claimed); without member changes, its change-feed entry. Nothing happens without the row.
@@ -1241,6 +1256,8 @@ class PostgresScimStore implements PostgresStore {
         skip - lead > PLAIN_SKIP,
         sortKey,
         `, ${countUnlessStale} AS total_count, ${versionSql} AS list_version`,
+        true,
+        RESOURCE_DATA,
       ),
       params.values,
     );
@@ -1328,6 +1345,8 @@ class PostgresScimStore implements PostgresStore {
         skip > PLAIN_SKIP,
         compiler.sortColumn(query.sort),
         `, ${counting.sql} AS total_count, ${versionSql} AS list_version, (SELECT json_agg(w) FROM (${walk.sql}) AS w) AS ladder_walk`,
+        true,
+        RESOURCE_DATA,
       ),
       params.values,
     );

@@ -55,9 +55,10 @@ export interface StoredResource {
   /**
    * The resource's attributes in canonical form, without `id`, `meta` and the reference
    * attribute the store keeps in its own table (a group's `members`). A store may parse it when
-   * first read (the SQLite store does, for a resource read with its stored rendering): it is then
-   * a getter of the object's class, which `JSON.stringify` includes (through `toJSON`) but an
-   * object spread does not; copy a resource as `{ ...resource, data: resource.data }`.
+   * first read (the SQLite and PostgreSQL stores do, for a resource read with its stored
+   * rendering): it is then a getter of the object's class, which `JSON.stringify` includes
+   * (through `toJSON`) but an object spread does not; copy a resource as
+   * `{ ...resource, data: resource.data }`.
    */
   readonly data: Readonly<Record<string, unknown>>;
   /** Starts at 1 and grows by one with every write; the ETag is derived from it. */

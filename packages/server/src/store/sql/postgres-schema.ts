@@ -151,6 +151,13 @@ export function postgresMigrations(s: string): readonly PostgresMigration[] {
     // 6: one sort index per key serves both directions (ties in the sort's direction): the
     // descending ones 5 made go, and with them five index entries each write adds.
     sortIndexDrops(s),
+    // 7: each resource's default rendering as the handler wrote it (docs/decisions/0014), so that
+    // a read splices it instead of rendering the data again, and the row version it was written
+    // at: a read takes it only while the row is still at that version, so that an instance of an
+    // earlier release (a rolling upgrade), which writes the data but knows nothing of the
+    // rendering, leaves none that is stale. Nullable columns without a default: no rewrite of the
+    // table; rows written before have none and are rendered from their data.
+    `ALTER TABLE ${s}.resources ADD COLUMN rendered text, ADD COLUMN rendered_version integer;`,
   ];
 }
 

@@ -115,7 +115,10 @@ export interface ResourceRow {
   created: string;
   last_modified: string;
   data: string | Record<string, unknown>;
-  /** The resource's default rendering (SQLite, migration 7), when it was written with one. */
+  /**
+   * The resource's default rendering (SQLite: migration 7; PostgreSQL: migration 7), when it was
+   * written with one.
+   */
   rendered?: string | null | undefined;
   /** The row's creation order and sort key, read by a list page for its last position. */
   seq?: number | string | bigint | undefined;
@@ -305,6 +308,8 @@ export function cursorOf(after: string | undefined): number {
  * read by key and put in order. Without a sort there is no `sort_key` column (a position's key is
  * then null), and without `typeColumn` no `resource_type` (every row is of the type listed, which
  * the reader fills in): each column costs node:sqlite a conversion a row, some 5 µs a page of 100.
+ * `data`: the columns of the row's data (PostgreSQL: its text and its rendering, see
+ * `postgres.ts`'s `RESOURCE_DATA`).
  * @internal
  */
 export function pageSql(
@@ -317,10 +322,11 @@ export function pageSql(
   sortKey = 'NULL',
   extra = '',
   typeColumn = true,
+  data = 'r.data',
 ): string {
   const type = typeColumn ? ' r.resource_type,' : '';
   const key = sortKey === 'NULL' ? '' : `, ${sortKey} AS sort_key`;
-  const columns = `r.id,${type} r.version, r.created, r.last_modified, r.data, r.seq${key}${extra}`;
+  const columns = `r.id,${type} r.version, r.created, r.last_modified, ${data}, r.seq${key}${extra}`;
   if (!deep)
     return `SELECT ${columns} FROM ${table} AS r WHERE ${where} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`;
   return `SELECT ${columns} FROM ${table} AS r WHERE r.seq IN (SELECT r.seq FROM ${table} AS r WHERE ${where} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}) ORDER BY ${order}`;
