@@ -10,6 +10,8 @@
  *   valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.out \
  *     node --conditions=@scim/source bench/instructions.ts        # then: grep summary /tmp/cg.out.1
  *   BENCH_CASE=filter ...       # get (default), filter (`userName eq`, one user)
+ *   BENCH_CASE=filter-other ... # `userName eq`, another user each request (a fixed walk, as bench/run.ts's)
+ *   BENCH_CASE=list ...         # GET /Users?count=100
  *   BENCH_CASE=filter-stub ...  # the same with the store answering from memory: the rest of the request
  *   BENCH_SRC=/path/to/src ...  # another revision's sources (bench/baseline.ts extracts one)
  *
@@ -39,7 +41,16 @@ const answer = async (url: string) => (await handler(new Request(url, { headers 
 const id = (JSON.parse(await answer(filtered)) as { Resources: { id: string }[] }).Resources[0]!.id;
 
 const kase = process.env.BENCH_CASE ?? 'get';
-const url = kase.startsWith('filter') ? filtered : `http://x/scim/Users/${id}`;
+/** The n-th of a walk over every user, as bench/run.ts's another-user case (7919 is prime). */
+const nthFilter = (n: number) =>
+  `http://x/scim/Users?filter=${encodeURIComponent(`userName eq "user${String((n * 7919) % USERS).padStart(6, '0')}@example.com"`)}`;
+const fixed =
+  kase === 'list'
+    ? 'http://x/scim/Users?count=100'
+    : kase.startsWith('filter')
+      ? filtered
+      : `http://x/scim/Users/${id}`;
+const urlOf = kase === 'filter-other' ? nthFilter : () => fixed;
 if (kase.endsWith('-stub')) {
   const one = await store.get('default', 'User', id, { members: false, groups: true });
   const page = await store.list('default', {
@@ -63,9 +74,9 @@ async function callgrind(arg: '-z' | '-d'): Promise<void> {
 
 const WARM = Number(process.env.BENCH_WARM ?? 3000);
 const N = Number(process.env.BENCH_N ?? 2000);
-for (let i = 0; i < WARM; i++) await answer(url);
+for (let i = 0; i < WARM; i++) await answer(urlOf(i));
 await callgrind('-z');
-for (let i = 0; i < N; i++) await answer(url);
+for (let i = 0; i < N; i++) await answer(urlOf(WARM + i));
 await callgrind('-d');
 await store.close();
 console.log(

@@ -2,6 +2,7 @@ import { isScimError, type SafeResult, ScimError } from '@scim/schemas';
 import type { Filter } from './ast.ts';
 import { type FilterOptions, resolveFilterOptions } from './options.ts';
 import { Parser, type ParseTarget } from './parser.ts';
+import { simpleComparison } from './simple.ts';
 
 const FILTER: ParseTarget = { code: 'invalidFilter', label: 'filter' };
 
@@ -34,7 +35,9 @@ export function parseFilter(text: string, options?: FilterOptions): Filter {
       `filter: expected a string, got ${text === null ? 'null' : typeof text}`,
     );
   }
-  return new Parser(text, resolveFilterOptions(options), FILTER).filter();
+  const resolved = resolveFilterOptions(options);
+  // `attr op "text"`, the most frequent filter, without the general parser (the same AST).
+  return simpleComparison(text, resolved) ?? new Parser(text, resolved, FILTER).filter();
 }
 
 /**

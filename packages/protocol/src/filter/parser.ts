@@ -49,12 +49,14 @@ function pastCodePoints(text: string, max: number): number | undefined {
   return offset < text.length ? offset : undefined;
 }
 
-function isNameStart(c: number): boolean {
+/** @internal Whether `c` may start an ATTRNAME. */
+export function isNameStart(c: number): boolean {
   // ALPHA, and `$` for `$ref` (RFC 7643 section 2.4 names it, though ATTRNAME's ABNF omits it).
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 36;
 }
 
-function isNameChar(c: number): boolean {
+/** @internal Whether `c` may follow in an ATTRNAME. */
+export function isNameChar(c: number): boolean {
   // nameChar = "-" / "_" / DIGIT / ALPHA
   return isNameStart(c) || (c >= 48 && c <= 57) || c === 45 || c === 95;
 }

@@ -4,6 +4,7 @@
  */
 import { ScimError, URN } from '@scim/schemas';
 import type { Reply } from '../pipeline.ts';
+import type { ListQuery } from '../store/types.ts';
 import type { ServedType } from './config.ts';
 import type { RequestContext } from './context.ts';
 import { cursorRequest, sealCursor } from './cursor.ts';
@@ -12,6 +13,9 @@ import type { QueryParams } from './query-params.ts';
 import { renderListed, wantsMembers } from './representation.ts';
 import { scimText } from './respond.ts';
 import type { Json } from './stored.ts';
+
+/** `T` with its members writable: a query built member by member. */
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * A ListResponse (RFC 7644 section 3.4.2) as JSON text: `head`'s members, then `Resources`, each
@@ -53,17 +57,24 @@ export async function listResources(
   const window = pageWindow(params, ctx.config);
   const members = wantsMembers(type, params);
   const scope = cursorRequest(ctx.config, ctx.tenant, type.name, params, window.count);
-  const page = await ctx.store.list(ctx.tenant, {
+  const query: Writable<ListQuery> = {
     resourceType: type.name,
-    ...(filter === undefined ? {} : { filter }),
-    ...(sort === undefined ? {} : { sort }),
-    ...(scope === undefined ? {} : scope.after === undefined ? { keyset: true } : { after: scope.after }),
     startIndex: window.startIndex,
     count: window.count,
     members,
-  });
+  };
+  // Assigned, not spread in the literal: V8 defines each member written after a spread through its
+  // runtime (some 1,400 instructions each, three a request).
+  if (filter !== undefined) query.filter = filter;
+  if (sort !== undefined) query.sort = sort;
+  if (scope !== undefined) {
+    if (scope.after === undefined) query.keyset = true;
+    else query.after = scope.after;
+  }
+  const page = await ctx.store.list(ctx.tenant, query);
   const resources: string[] = [];
-  await renderListed(ctx, type, page.resources, params, resources);
+  const rendering = renderListed(ctx, type, page.resources, params, resources);
+  if (rendering !== undefined) await rendering;
   if (scope !== undefined) {
     if (
       window.count > 0 &&
@@ -133,7 +144,8 @@ export async function searchAll(ctx: RequestContext, params: QueryParams): Promi
     const members = wantsMembers(type, params);
     const page = await ctx.store.list(ctx.tenant, { ...base, startIndex: skip + 1, count: room, members });
     skip = 0;
-    await renderListed(ctx, type, page.resources, params, resources);
+    const rendering = renderListed(ctx, type, page.resources, params, resources);
+    if (rendering !== undefined) await rendering;
     room -= page.resources.length;
   }
   return indexPage(total, window.startIndex, resources);

@@ -168,30 +168,67 @@ export function wantsGroups(
 
 /**
  * Renders and projects the resources of a list page onto `out` as JSON text, as a list returns
- * them (a user's `groups` only when `attributes` names them).
+ * them (a user's `groups` only when `attributes` names them). Synchronous unless the page needs the
+ * store (for those groups): then it returns the promise of the work.
  * @internal
  */
-export async function renderListed(
+export function renderListed(
+  ctx: RequestContext,
+  type: ServedType,
+  page: readonly StoredResource[],
+  params: QueryParams,
+  out: string[],
+): Promise<void> | undefined {
+  if (wantsGroups(ctx, type, params, true)) return renderWithGroups(ctx, type, page, params, out);
+  const meta = metaWriter(ctx, type, params);
+  for (const r of page) out.push(listedText(ctx, type, r, params, meta, undefined));
+  return undefined;
+}
+
+/** {@link renderListed} of a page of users with their groups: one store call a user. */
+async function renderWithGroups(
   ctx: RequestContext,
   type: ServedType,
   page: readonly StoredResource[],
   params: QueryParams,
   out: string[],
 ): Promise<void> {
-  const groups = wantsGroups(ctx, type, params, true);
-  // The default projection of a type spliced verbatim: each resource's `meta` written as text, with
-  // what the page's resources share (their type, the start of their location) quoted once.
-  const meta =
-    projectsNothing(params) && verbatimSplice(type)
-      ? new MetaWriter(type.name, `${ctx.base}/${type.segment}/`)
-      : undefined;
+  const meta = metaWriter(ctx, type, params);
   for (const r of page) {
-    const memberOf = groups ? await ctx.store.memberOf(ctx.tenant, r.id) : undefined;
-    out.push(
-      (meta === undefined ? undefined : splicedText(ctx, type, r, meta, memberOf)) ??
-        renderText(ctx, type, r, params, memberOf),
-    );
+    const memberOf = await ctx.store.memberOf(ctx.tenant, r.id);
+    out.push(listedText(ctx, type, r, params, meta, memberOf));
   }
+}
+
+/** A listed resource's text: spliced from its rendering when it has one that fits, else rendered. */
+function listedText(
+  ctx: RequestContext,
+  type: ServedType,
+  r: StoredResource,
+  params: QueryParams,
+  meta: MetaWriter | undefined,
+  memberOf: readonly StoredMember[] | undefined,
+): string {
+  return (
+    (meta === undefined ? undefined : splicedText(ctx, type, r, meta, memberOf)) ??
+    renderText(ctx, type, r, params, memberOf)
+  );
+}
+
+/** The last {@link MetaWriter} made, with the type and base URL it writes for. */
+let lastMeta: { type: ServedType; base: string; writer: MetaWriter } | undefined;
+
+/**
+ * The writer of the listed resources' `meta` for the default projection of a type spliced
+ * verbatim (what the page's resources share, their type and the start of their location, quoted
+ * once), else `undefined`. The last one is kept for the next page of the same type and base URL.
+ */
+function metaWriter(ctx: RequestContext, type: ServedType, params: QueryParams): MetaWriter | undefined {
+  if (!projectsNothing(params) || !verbatimSplice(type)) return undefined;
+  if (lastMeta?.type === type && lastMeta.base === ctx.base) return lastMeta.writer;
+  const writer = new MetaWriter(type.name, `${ctx.base}/${type.segment}/`);
+  lastMeta = { type, base: ctx.base, writer };
+  return writer;
 }
 
 /** A listed resource's stored rendering with its parts filled in (`meta` by `meta`), if it has one that fits. */

@@ -139,14 +139,15 @@ export function listPlan(
     ...(offset === 0 && !keyset && start === undefined ? { countedByPage: true } : {}),
   };
   const climbing = climb === undefined ? undefined : climbJob(context, query, climb, count);
+  // The spreads last: V8 defines a member written after a spread through its runtime.
   return {
     job,
     probe: deep && dataVersion === undefined,
+    lead,
+    keyset,
     ...(climbing === undefined ? {} : { climb: climbing }),
     ...(list === undefined ? {} : { list }),
     ...(mark === undefined ? {} : { mark }),
-    lead,
-    keyset,
   };
 }
 

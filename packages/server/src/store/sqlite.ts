@@ -373,6 +373,12 @@ class SqliteScimStore implements SqliteStore {
   private generation = 0;
   /** Where each read runs, by its SQL text (see {@link route}). */
   private routes = new Map<string, Route>();
+  /**
+   * The same for reads that walk at most {@link INLINE_WALK_ROWS} rows in order, whose plan may
+   * differ: by the same text, so that the text is hashed once a read (the statement cache's
+   * lookup reuses its hash), not also as a copy with a suffix.
+   */
+  private walkRoutes = new Map<string, Route>();
   /** Where `startIndex` pages of recent lists start (see `sql/page-marks.ts`). */
   private readonly marks = new PageMarks();
   /** The checkpoint thread; `undefined` for a database in memory. */
@@ -485,6 +491,7 @@ class SqliteScimStore implements SqliteStore {
     this.db = db;
     this.statements = new Map();
     this.routes = new Map();
+    this.walkRoutes = new Map();
     this.generation++;
     this.opened = true;
     file?.remember();
@@ -738,8 +745,10 @@ class SqliteScimStore implements SqliteStore {
    * of that text ran past its slice on the event loop. Counts the runs of a moved read.
    */
   private route(db: DatabaseSync, job: ReadJob): Route {
-    const key = routeKey(job);
-    let route = this.routes.get(key);
+    const walks = job.kind === 'list' && job.walk !== undefined && job.walk <= INLINE_WALK_ROWS;
+    const routes = walks ? this.walkRoutes : this.routes;
+    const key = job.kind === 'get' ? 'get' : job.page.sql;
+    let route = routes.get(key);
     if (route === undefined) {
       let plan: Placement = 'inline';
       if (
@@ -752,14 +761,14 @@ class SqliteScimStore implements SqliteStore {
         const plans = jobStatements(job).map((s) =>
           (db.prepare(`EXPLAIN QUERY PLAN ${s.sql}`).all() as { detail: string }[]).map((r) => r.detail),
         );
-        plan = placementOf(plans, job.walk !== undefined && job.walk <= INLINE_WALK_ROWS);
+        plan = placementOf(plans, walks);
       }
       route = { plan, moved: false, runs: 0 };
-      if (this.routes.size >= STATEMENT_CACHE) {
-        const oldest = this.routes.keys().next().value;
-        if (oldest !== undefined) this.routes.delete(oldest);
+      if (routes.size >= STATEMENT_CACHE) {
+        const oldest = routes.keys().next().value;
+        if (oldest !== undefined) routes.delete(oldest);
       }
-      this.routes.set(key, route);
+      routes.set(key, route);
     }
     route.runs++;
     return route;
@@ -1000,13 +1009,14 @@ class SqliteScimStore implements SqliteStore {
     }
     const members = found.members === undefined ? undefined : byGroup(found.members);
     const page = keysetPage(rows, plan.job.limit, plan.keyset);
-    return {
-      ...(page.next === undefined ? {} : { next: page.next }),
+    const listed: { totalResults: number; resources: StoredResource[]; next?: string } = {
       totalResults: found.total,
       resources: page.rows.map((r) =>
         toResource(r, members === undefined ? undefined : (members.get(r.id) ?? [])),
       ),
     };
+    if (page.next !== undefined) listed.next = page.next;
+    return listed;
   }
 
   /**
@@ -1235,15 +1245,6 @@ interface Route {
 /** Whether a read runs on the event loop now: its plan says so, and it has not moved (or is tried again). */
 function inlineNow(route: Route): boolean {
   return route.plan === 'inline' && (!route.moved || route.runs % REPROBE_EVERY === 0);
-}
-
-/**
- * The key of a job's route: its page's SQL text (its count's follows from it) and whether it may
- * walk rows in order.
- */
-function routeKey(job: ReadJob): string {
-  if (job.kind === 'get') return 'get';
-  return job.walk !== undefined && job.walk <= INLINE_WALK_ROWS ? `${job.page.sql}\u0000walk` : job.page.sql;
 }
 
 /** Member rows by the group they belong to, in their order. */
