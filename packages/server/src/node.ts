@@ -238,13 +238,34 @@ function sendReply(reply: Reply, res: ServerResponse): Promise<void> | undefined
     res.end();
     return undefined;
   }
-  headers.push(
-    'content-length',
-    String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength),
-  );
+  const bytes = typeof body === 'string' ? utf8(body) : body;
+  headers.push('content-length', String(bytes.byteLength));
   res.writeHead(reply.status, headers);
-  res.end(body);
+  res.end(bytes);
   return undefined;
+}
+
+/** From this many UTF-16 code units on, a reply's text is encoded without measuring it first. */
+const LARGE_TEXT = 4096;
+
+/**
+ * A reply's text as UTF-8 bytes, encoded once: `res.end(text)` would encode the text again after
+ * `Buffer.byteLength` measured it for the `content-length`, and first join it to the head's text (a
+ * copy of the whole body). A large text (a list page: a rope of many pieces, which
+ * `Buffer.byteLength` walks slowly, about 4 instructions a character) is encoded straight into room
+ * for its longest encoding (3 bytes a code unit), which lives as long as the write; a short one is
+ * measured, then copied as Latin-1 when its UTF-8 length is its length (ASCII: the same bytes, and a
+ * copy costs less than encoding).
+ */
+function utf8(text: string): Buffer {
+  if (text.length >= LARGE_TEXT) {
+    const room = Buffer.allocUnsafeSlow(text.length * 3);
+    return room.subarray(0, room.write(text));
+  }
+  const length = Buffer.byteLength(text);
+  const bytes = Buffer.allocUnsafe(length);
+  bytes.write(text, 0, length, length === text.length ? 'latin1' : 'utf8');
+  return bytes;
 }
 
 /**
