@@ -224,10 +224,10 @@ function headerOf(raw: readonly string[], name: string): string | null {
 }
 
 /**
- * Writes a reply of the pipeline, in one write: its headers in the order a fetch `Response` lists
- * them (by name), then `content-length`, as {@link send} writes a `Response`. A body kept as bytes
- * (a discovery document) is written as it is, with no measuring or encoding. Synchronous for a
- * plain reply (this runs for every request).
+ * Writes a reply of the pipeline: its headers in the order a fetch `Response` lists them (by name),
+ * then `content-length`, as {@link send} writes a `Response`. A body kept as bytes (a discovery
+ * document) is written as it is, with no measuring or encoding; a large text (a list page) as the
+ * bytes {@link utf8} encodes once. Synchronous for a plain reply (this runs for every request).
  */
 function sendReply(reply: Reply, res: ServerResponse): Promise<void> | undefined {
   if (reply instanceof Response) return send(reply, res);
@@ -238,34 +238,33 @@ function sendReply(reply: Reply, res: ServerResponse): Promise<void> | undefined
     res.end();
     return undefined;
   }
-  const bytes = typeof body === 'string' ? utf8(body) : body;
-  headers.push('content-length', String(bytes.byteLength));
+  const data = typeof body === 'string' && body.length >= LARGE_TEXT ? utf8(body) : body;
+  headers.push(
+    'content-length',
+    String(typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength),
+  );
   res.writeHead(reply.status, headers);
-  res.end(bytes);
+  res.end(data);
   return undefined;
 }
 
-/** From this many UTF-16 code units on, a reply's text is encoded without measuring it first. */
+/**
+ * From this many UTF-16 code units on, a reply's text is written as bytes ({@link utf8}). A shorter
+ * one is written as text, which Node sends in one write with the head (bytes would take a second
+ * buffer in a `writev`: more instructions than measuring a short text twice).
+ */
 const LARGE_TEXT = 4096;
 
 /**
- * A reply's text as UTF-8 bytes, encoded once: `res.end(text)` would encode the text again after
- * `Buffer.byteLength` measured it for the `content-length`, and first join it to the head's text (a
- * copy of the whole body). A large text (a list page: a rope of many pieces, which
- * `Buffer.byteLength` walks slowly, about 4 instructions a character) is encoded straight into room
- * for its longest encoding (3 bytes a code unit), which lives as long as the write; a short one is
- * measured, then copied as Latin-1 when its UTF-8 length is its length (ASCII: the same bytes, and a
- * copy costs less than encoding).
+ * A large reply's text as UTF-8 bytes, encoded once and never measured first: written as text, it
+ * would be measured for the `content-length` (`Buffer.byteLength`: a list page is a rope of many
+ * pieces, which it walks at some 4 instructions a character), then joined to the head's text (a
+ * copy of the whole body) and encoded. Encoded here straight into room for its longest encoding
+ * (3 bytes a code unit; the room lives as long as the write), the bytes written are the length.
  */
 function utf8(text: string): Buffer {
-  if (text.length >= LARGE_TEXT) {
-    const room = Buffer.allocUnsafeSlow(text.length * 3);
-    return room.subarray(0, room.write(text));
-  }
-  const length = Buffer.byteLength(text);
-  const bytes = Buffer.allocUnsafe(length);
-  bytes.write(text, 0, length, length === text.length ? 'latin1' : 'utf8');
-  return bytes;
+  const room = Buffer.allocUnsafeSlow(text.length * 3);
+  return room.subarray(0, room.write(text));
 }
 
 /**
