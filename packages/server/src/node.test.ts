@@ -152,7 +152,7 @@ describe('toNodeListener', () => {
     }
   });
 
-  test('writes a large text reply (a list page, encoded without measuring first) with its exact Content-Length', async () => {
+  test('writes a large text reply (a list page) with its exact Content-Length, ASCII or not, as the fetch path does', async () => {
     const scim = handler();
     const fast = await listen(toNodeListener(scim));
     const slow = await listen(toNodeListener((request: Request) => scim(request)));

@@ -224,10 +224,10 @@ function headerOf(raw: readonly string[], name: string): string | null {
 }
 
 /**
- * Writes a reply of the pipeline: its headers in the order a fetch `Response` lists them (by name),
- * then `content-length`, as {@link send} writes a `Response`. A body kept as bytes (a discovery
- * document) is written as it is, with no measuring or encoding; a large text (a list page) as the
- * bytes {@link utf8} encodes once. Synchronous for a plain reply (this runs for every request).
+ * Writes a reply of the pipeline, in one write: its headers in the order a fetch `Response` lists
+ * them (by name), then `content-length`, as {@link send} writes a `Response`. A body kept as bytes
+ * (a discovery document) is written as it is, with no measuring or encoding. Synchronous for a
+ * plain reply (this runs for every request).
  */
 function sendReply(reply: Reply, res: ServerResponse): Promise<void> | undefined {
   if (reply instanceof Response) return send(reply, res);
@@ -238,33 +238,13 @@ function sendReply(reply: Reply, res: ServerResponse): Promise<void> | undefined
     res.end();
     return undefined;
   }
-  const data = typeof body === 'string' && body.length >= LARGE_TEXT ? utf8(body) : body;
   headers.push(
     'content-length',
-    String(typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength),
+    String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength),
   );
   res.writeHead(reply.status, headers);
-  res.end(data);
+  res.end(body);
   return undefined;
-}
-
-/**
- * From this many UTF-16 code units on, a reply's text is written as bytes ({@link utf8}). A shorter
- * one is written as text, which Node sends in one write with the head (bytes would take a second
- * buffer in a `writev`: more instructions than measuring a short text twice).
- */
-const LARGE_TEXT = 4096;
-
-/**
- * A large reply's text as UTF-8 bytes, encoded once and never measured first: written as text, it
- * would be measured for the `content-length` (`Buffer.byteLength`: a list page is a rope of many
- * pieces, which it walks at some 4 instructions a character), then joined to the head's text (a
- * copy of the whole body) and encoded. Encoded here straight into room for its longest encoding
- * (3 bytes a code unit; the room lives as long as the write), the bytes written are the length.
- */
-function utf8(text: string): Buffer {
-  const room = Buffer.allocUnsafeSlow(text.length * 3);
-  return room.subarray(0, room.write(text));
 }
 
 /**
