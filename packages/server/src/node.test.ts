@@ -113,6 +113,75 @@ describe('toNodeListener', () => {
     expect(await head.text()).toBe('');
   });
 
+  test("writes a text reply's UTF-8 bytes with their Content-Length, ASCII or not, as the fetch path does", async () => {
+    const scim = handler();
+    const fast = await listen(toNodeListener(scim));
+    const slow = await listen(toNodeListener((request: Request) => scim(request)));
+    // ASCII, two-byte, three-byte and four-byte (a surrogate pair) characters.
+    for (const displayName of [
+      'Plain Name',
+      'Zo\u00eb Fran\u00e7ois',
+      '\u65e5\u672c \u20ac',
+      'emoji \u{1f600}!',
+    ]) {
+      const created = await fetch(`${fast}/scim/v2/Users`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ schemas: [URN.User], userName: `${displayName}@example.com`, displayName }),
+      });
+      expect(created.status).toBe(201);
+      const { id } = (await created.json()) as { id: string };
+      const bytesOf = async (url: string, method = 'GET') => {
+        const response = await fetch(`${url}/scim/v2/Users/${id}`, { method, headers });
+        return {
+          length: response.headers.get('content-length'),
+          bytes: new Uint8Array(await response.arrayBuffer()),
+        };
+      };
+      const [a, b] = [await bytesOf(fast), await bytesOf(slow)];
+      expect(Number(a.length)).toBe(a.bytes.byteLength);
+      expect(JSON.parse(new TextDecoder().decode(a.bytes)).displayName).toBe(displayName);
+      // The same bytes as the fetch path's, but for its own origin.
+      const text = (r: { bytes: Uint8Array }, url: string) =>
+        new TextDecoder().decode(r.bytes).replaceAll(url, 'X');
+      expect(text(a, fast)).toBe(text(b, slow));
+      // HEAD: the GET's Content-Length, no body.
+      const head = await bytesOf(fast, 'HEAD');
+      expect(head.length).toBe(a.length);
+      expect(head.bytes.byteLength).toBe(0);
+    }
+  });
+
+  test('writes a large text reply (a list page) with its exact Content-Length, ASCII or not, as the fetch path does', async () => {
+    const scim = handler();
+    const fast = await listen(toNodeListener(scim));
+    const slow = await listen(toNodeListener((request: Request) => scim(request)));
+    const names = ['Zo\u00eb', '\u65e5\u672c', 'emoji \u{1f600}', 'plain'];
+    for (let i = 0; i < 80; i++) {
+      const displayName = `${names[i % names.length]} ${i}`;
+      const created = await fetch(`${fast}/scim/v2/Users`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ schemas: [URN.User], userName: `u${i}@example.com`, displayName }),
+      });
+      expect(created.status).toBe(201);
+    }
+    const page = async (url: string, query: string) => {
+      const response = await fetch(`${url}/scim/v2/Users?${query}`, { headers });
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      expect(Number(response.headers.get('content-length'))).toBe(bytes.byteLength);
+      return new TextDecoder().decode(bytes).replaceAll(url, 'X');
+    };
+    // Only ASCII (the plain names), and with characters of 2, 3 and 4 bytes: both above 4096 characters.
+    for (const query of ['filter=displayName%20sw%20%22plain%22', 'count=80']) {
+      const text = await page(fast, query);
+      expect(text.length).toBeGreaterThan(4096);
+      expect(text).toBe(await page(slow, query));
+      const listed = JSON.parse(text) as { Resources: { displayName: string }[] };
+      expect(listed.Resources.length).toBe(query.startsWith('count') ? 80 : 20);
+    }
+  });
+
   test('serves the handler over node:http, streaming bodies both ways', async () => {
     const url = await listen(toNodeListener(handler()));
     const created = await fetch(`${url}/scim/v2/Users`, {

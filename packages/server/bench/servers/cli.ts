@@ -26,6 +26,11 @@ export interface CliLaunch {
   readonly bin?: string;
   /** Node options before it (default: the source condition, no warnings). */
   readonly nodeArgs?: readonly string[];
+  /**
+   * A command the server runs under, before Node (bench/instructions-http.ts:
+   * `valgrind --tool=callgrind ...`); the token is still made without it.
+   */
+  readonly prefix?: readonly string[];
 }
 
 /** Issues a token for the tenant `default` with `scim-server tokens create` on `database`. */
@@ -47,12 +52,13 @@ export async function startCli(
   database: string,
   logFile: string,
   env: Readonly<Record<string, string>> = {},
-  { bin = MAIN, nodeArgs = NODE_ARGS }: CliLaunch = {},
+  { bin = MAIN, nodeArgs = NODE_ARGS, prefix = [] }: CliLaunch = {},
 ): Promise<CliServer> {
   const token = await createToken(database, bin, nodeArgs);
+  const argv = [...nodeArgs, bin, 'start', '--port', '0', '--host', '127.0.0.1', '--base-path', '/scim'];
   const child = spawn(
-    process.execPath,
-    [...nodeArgs, bin, 'start', '--port', '0', '--host', '127.0.0.1', '--base-path', '/scim'],
+    prefix[0] ?? process.execPath,
+    prefix.length === 0 ? argv : [...prefix.slice(1), process.execPath, ...argv],
     {
       env: { ...process.env, DATABASE_URL: database, ...env },
       stdio: ['ignore', openSync(logFile, 'w'), 'pipe'],
