@@ -5,6 +5,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { harness } from '../handler/test-helpers.ts';
 import { type PostgresStore, postgresStore } from './postgres.ts';
+import { readEach, renderedUser, word } from './rendering.fixture.ts';
 import { dropSchema, reachablePostgres, uniqueSchema } from './sql/test-postgres.ts';
 
 // The PostgreSQL store keeps each resource's rendering (migration 7; handler/rendering.ts), as the
@@ -52,30 +53,12 @@ function fresh(): {
   };
 }
 
-const word = fc.constantFrom('a', 'Zoë', 'x"y\\z', 'o\u0001k', '𝒜', 'meta');
-const user = fc.record(
-  {
-    userName: word,
-    DisplayName: word,
-    NAME: fc.record({ givenName: word, FamilyName: word }, { requiredKeys: [] }),
-    // The keys of a multi-valued value in jsonb's order (shorter first): see the test of key order.
-    emails: fc.array(
-      fc.record(
-        { type: fc.constantFrom('work', 'home'), value: word, primary: fc.boolean() },
-        { requiredKeys: ['value'] },
-      ),
-      { maxLength: 3 },
-    ),
-    externalId: word,
-    active: fc.boolean(),
-    title: word,
-    password: word,
-    [URN.EnterpriseUser]: fc.record(
-      { department: word, manager: fc.record({ value: word }), employeeNumber: word },
-      { requiredKeys: [] },
-    ),
-  },
-  { requiredKeys: ['userName'] },
+// The keys of a multi-valued value in jsonb's order (shorter first): see the test of key order.
+const user = renderedUser(
+  fc.record(
+    { type: fc.constantFrom('work', 'home'), value: word, primary: fc.boolean() },
+    { requiredKeys: ['value'] },
+  ),
 );
 
 /** A request's status, ETag and bytes (a cursor, sealed with a fresh nonce each time, by its presence). */
@@ -141,11 +124,9 @@ describe(`postgresStore renderings (${url === undefined ? 'PGlite' : 'server'})`
       { numRuns: 25 },
     );
     expect(await renderedCount(sql)).toBeGreaterThan(25);
-    const spliced = [];
-    for (const path of paths) spliced.push(await raw(path));
+    const spliced = await readEach(raw, paths);
     await sql('UPDATE $s.resources SET rendered = NULL');
-    const fromData = [];
-    for (const path of paths) fromData.push(await raw(path));
+    const fromData = await readEach(raw, paths);
     expect(spliced).toEqual(fromData);
     expect(spliced.filter((r) => !r.startsWith('200 '))).toEqual([]);
     await store.close();
@@ -174,11 +155,9 @@ describe(`postgresStore renderings (${url === undefined ? 'PGlite' : 'server'})`
     // Without a rendering (written before migration 7), rendered for another schema or format.
     await sql('UPDATE $s.resources SET rendered = NULL WHERE id IN ($1, $2)', [ids[1], ids[6]]);
     await sql(`UPDATE $s.resources SET rendered = 'r0.' || substr(rendered, 4) WHERE id = $1`, [ids[3]]);
-    const mixed = [];
-    for (const path of paths) mixed.push(await raw(path));
+    const mixed = await readEach(raw, paths);
     await sql('UPDATE $s.resources SET rendered = NULL');
-    const fromData = [];
-    for (const path of paths) fromData.push(await raw(path));
+    const fromData = await readEach(raw, paths);
     expect(mixed).toEqual(fromData);
     expect(mixed.every((r) => r.startsWith('200 '))).toBe(true);
     await store.close();

@@ -5,6 +5,7 @@ import { URN } from '@scim/schemas';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { harness } from '../handler/test-helpers.ts';
+import { readEach, renderedUser, word } from './rendering.fixture.ts';
 import { sqliteStore } from './sqlite.ts';
 
 // The SQLite store keeps each resource's rendering (migration 7; handler/rendering.ts): a read
@@ -23,29 +24,11 @@ function fileStore() {
   return sqliteStore({ path: join(dir, 'scim.db') });
 }
 
-const word = fc.constantFrom('a', 'Zoë', 'x"y\\z', 'o\u0001k', '𝒜', 'meta');
-const user = fc.record(
-  {
-    userName: word,
-    DisplayName: word,
-    NAME: fc.record({ givenName: word, FamilyName: word }, { requiredKeys: [] }),
-    emails: fc.array(
-      fc.record(
-        { value: word, type: fc.constantFrom('work', 'home'), primary: fc.boolean() },
-        { requiredKeys: ['value'] },
-      ),
-      { maxLength: 3 },
-    ),
-    externalId: word,
-    active: fc.boolean(),
-    title: word,
-    password: word,
-    [URN.EnterpriseUser]: fc.record(
-      { department: word, manager: fc.record({ value: word }), employeeNumber: word },
-      { requiredKeys: [] },
-    ),
-  },
-  { requiredKeys: ['userName'] },
+const user = renderedUser(
+  fc.record(
+    { value: word, type: fc.constantFrom('work', 'home'), primary: fc.boolean() },
+    { requiredKeys: ['value'] },
+  ),
 );
 
 describe('sqliteStore renderings', () => {
@@ -114,11 +97,9 @@ describe('sqliteStore renderings', () => {
     const db = store.database;
     db.prepare('UPDATE resources SET rendered = NULL WHERE id IN (?, ?)').run(ids[1]!, ids[6]!);
     db.prepare("UPDATE resources SET rendered = 'r0.' || substr(rendered, 4) WHERE id = ?").run(ids[3]!);
-    const mixed = [];
-    for (const path of paths) mixed.push(await raw(path));
+    const mixed = await readEach(raw, paths);
     db.prepare('UPDATE resources SET rendered = NULL').run();
-    const fromData = [];
-    for (const path of paths) fromData.push(await raw(path));
+    const fromData = await readEach(raw, paths);
     expect(mixed).toEqual(fromData);
     expect(mixed.every((r) => r.startsWith('200 '))).toBe(true);
   });
