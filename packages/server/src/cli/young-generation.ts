@@ -1,16 +1,19 @@
 // `scim-server start` caps V8's young generation. Under a steady stream of requests V8 grows each
 // semi-space of the young generation up to its maximum (32 MB on 64-bit Node 24, so about 64 MB of
-// heap) and keeps it when the load stops: with 100,000 users, after 30 s of mixed load at full
-// speed, the server held 268 MB; capped at 4 MB, 207 MB, for 8% more CPU per request
-// (docs/benchmarks.md, "Resident memory"; bench/memory.ts). V8 reads the cap only when the
-// process starts, so the bin starts itself again with the flag (process.execve: the same process
-// id, signals and stdio). Node's own guide on the flag:
+// heap) and keeps it when the load stops: with 100,000 users, after 30 s of mixed load
+// at full speed, the server held 253 to 261 MB with V8's sizing. Capped at 8 MB it held 144 to
+// 146 MB for the same CPU per request as V8's sizing; capped at 4 MB (the cap before 2026-12-07)
+// about as much memory (140 to 168 MB), but 10% to 25% more CPU per request (twice the
+// scavenges); at 16 MB, 161 to 163 MB
+// (docs/benchmarks.md, "Resident memory"; bench/memory.ts with BENCH_VARIANT). V8 reads the cap
+// only when the process starts, so the bin starts itself again with the flag (process.execve: the
+// same process id, signals and stdio). Node's own guide on the flag:
 // https://nodejs.org/api/cli.html#--max-semi-space-sizesize-in-mib
 // It also exposes V8's `gc`, for the collection that gives memory back once the load stops
 // (idle-collector.ts): https://nodejs.org/api/cli.html#--expose-gc
 
 /** The cap, in MiB per semi-space. @internal */
-export const SEMI_SPACE_MB = 4;
+export const SEMI_SPACE_MB = 8;
 
 const FLAG = '--max-semi-space-size';
 /** Exposes `gc` to the idle collector. @internal */
