@@ -17,14 +17,14 @@
  * from the same file every time. Resident memory is read from `/proc/<pid>/status` (VmRSS) of the
  * server process, twice a second. The request log goes to a file, as a deployment would keep it.
  */
-import { fork } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { startCli } from './servers/cli.ts';
-import { cpuMicros, type ReadyMessage, USERS } from './servers/common.ts';
+import { cpuMicros, USERS } from './servers/common.ts';
+import { benchDatabase as cacheDb, ensureDatabase } from './servers/database.ts';
 import { mixedRequests } from './servers/mixed-load.ts';
 
 const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 30);
@@ -36,24 +36,6 @@ const BASELINE = process.env.BENCH_BASELINE;
 const VARIANT = process.env.BENCH_VARIANT || undefined;
 const pkg = join(import.meta.dirname, '..');
 const cli = join(pkg, 'dist', 'cli.js');
-const cacheDb = join(pkg, '.cache', `bench-${USERS}.db`);
-
-/** Builds the benchmark database with the HTTP benchmark's own server, when it is not there yet. */
-async function ensureDatabase(): Promise<void> {
-  if (existsSync(`${cacheDb}.complete`)) return;
-  process.stderr.write(`building ${cacheDb} (${USERS} users; once)\n`);
-  const child = fork(join(import.meta.dirname, 'servers', 'ours.ts'), [], {
-    execArgv: ['--conditions=@scim/source', '--expose-gc', '--no-warnings'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the loader exited with ${code}`)));
-    child.on('message', (m: ReadyMessage) => m.ready && resolve());
-  });
-  child.removeAllListeners('exit');
-  child.kill('SIGTERM');
-  await new Promise((resolve) => child.once('exit', resolve));
-}
 
 /** VmRSS of a process, in MB. */
 function rssMb(pid: number): number {
