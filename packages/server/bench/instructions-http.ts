@@ -17,6 +17,7 @@
  *   BENCH_N=300 BENCH_WARM=1000 BENCH_CASE=list ...   # requests counted / of warm-up (defaults by case)
  *   BENCH_BASELINE=main ...    # also that revision's start and silent (bench/baseline.ts extracts it)
  *   BENCH_SERVERS=start,ceiling ...   # only these of start, silent, ceiling (and base, base-silent)
+ *   BENCH_SEMI=4 ...           # another cap of the young generation for every start (young-generation.ts's by default)
  *
  * The dumps stay in .cache/callgrind-<case>-<pid>/ (`<server>-<case>.<pid>.1-<thread>`), for
  * `callgrind_annotate --inclusive=yes <dump>`. Takes some 3 to 6 minutes a case (the servers load
@@ -88,7 +89,7 @@ async function cli(name: string, env: Record<string, string>, src?: string): Pro
       // The flags the bin restarts itself with (young-generation.ts): given here, it does not restart,
       // which would leave valgrind (process.execve runs the new program natively).
       nodeArgs: [
-        `--max-semi-space-size=${SEMI_SPACE_MB}`,
+        `--max-semi-space-size=${process.env.BENCH_SEMI ?? SEMI_SPACE_MB}`,
         EXPOSE_GC,
         '--conditions=@scim/source',
         '--no-warnings',

@@ -36,16 +36,11 @@ asBytes.setReturnArrays(true);
 const HEAD =
   '{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":100000,"startIndex":1,"itemsPerPage":100,"Resources":[';
 
+/** A page row: id, version, created, last modified, data, seq, rendering. */
+type Row<R> = [string, number, string, string, string, number, R];
+
 function textPage(): Buffer {
-  const rows = asText.all('default', 'User') as unknown as [
-    string,
-    number,
-    string,
-    string,
-    string,
-    number,
-    string,
-  ][];
+  const rows = asText.all('default', 'User') as unknown as Row<string>[];
   const parts: string[] = [];
   for (const r of rows)
     parts.push(writer.splice(type, r[6], { id: r[0], created: r[2], lastModified: r[3], version: r[1] })!);
@@ -56,15 +51,7 @@ const COMMA = Buffer.from(',');
 const HEAD_BYTES = Buffer.from(HEAD);
 const TAIL = Buffer.from(']}');
 function bytesPage(tagLength: number): Buffer {
-  const rows = asBytes.all('default', 'User') as unknown as [
-    string,
-    number,
-    string,
-    string,
-    string,
-    number,
-    Uint8Array,
-  ][];
+  const rows = asBytes.all('default', 'User') as unknown as Row<Uint8Array>[];
   const chunks: Uint8Array[] = [HEAD_BYTES];
   let total = HEAD_BYTES.length + TAIL.length;
   for (const [i, r] of rows.entries()) {

@@ -10,6 +10,7 @@
  *
  *   node --conditions=@scim/source bench/young-generation.ts
  *   BENCH_CAPS=4,8 BENCH_CASES=filter BENCH_ROUNDS=5 BENCH_SECONDS=3 node --conditions=@scim/source bench/young-generation.ts
+ *   BENCH_CAPS='8,8 --single-threaded-gc' ...   # a cap may bring more Node options after it
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -18,10 +19,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { EXPOSE_GC } from '../src/cli/young-generation.ts';
 import { startCli } from './servers/cli.ts';
-import { cpuMicros, USERS } from './servers/common.ts';
+import { USERS } from './servers/common.ts';
 import { benchDatabase, ensureDatabase } from './servers/database.ts';
 
-const CAPS = (process.env.BENCH_CAPS ?? '4,8,16,0').split(',').map(Number);
+/** Each configuration: a cap, then any other Node options (`8 --single-threaded-gc`). */
+const CONFIGS = (process.env.BENCH_CAPS ?? '4,8,16,0').split(',').map((c) => c.trim().split(/\s+/));
+const CAPS = CONFIGS.map(([cap]) => Number(cap));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const ONLY = process.env.BENCH_CASES?.split(',');
@@ -44,13 +47,20 @@ interface Server {
   stop(): void;
 }
 
-async function start(cap: number, dir: string): Promise<Server> {
-  const probeOut = join(dir, `gc-${cap}.jsonl`);
+async function start(cap: number, more: readonly string[], dir: string): Promise<Server> {
+  const name = [cap, ...more].join('').replace(/[^\w]+/g, '-');
+  const probeOut = join(dir, `gc-${name}.jsonl`);
   // The flags given, the bin does not start itself again: this cap, and `gc` for its idle collector.
-  const nodeArgs = ['--conditions=@scim/source', '--no-warnings', `--max-semi-space-size=${cap}`, EXPOSE_GC];
+  const nodeArgs = [
+    '--conditions=@scim/source',
+    '--no-warnings',
+    `--max-semi-space-size=${cap}`,
+    EXPOSE_GC,
+    ...more,
+  ];
   const cli = await startCli(
     benchDatabase,
-    join(dir, `log-${cap}.log`),
+    join(dir, `log-${name}.log`),
     { PROBE_OUT: probeOut },
     {
       nodeArgs: [...nodeArgs, `--require=${PROBE}`],
@@ -77,8 +87,18 @@ async function gcTotals(s: Server): Promise<GcTotals> {
   return JSON.parse(all.at(-1)!) as GcTotals;
 }
 
+/** User and system CPU time (µs) and minor page faults of a process so far, from /proc/<pid>/stat. */
+function usage(pid: number): { readonly user: number; readonly system: number; readonly faults: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // minflt, utime and stime: fields 10, 14 and 15 of the line (7, 11 and 12 after the command).
+  return { faults: Number(f[7]), user: Number(f[11]) * 10_000, system: Number(f[12]) * 10_000 };
+}
+
 interface Measured {
   readonly cpuUs: number;
+  readonly systemUs: number;
+  readonly faults: number;
   readonly rps: number;
   readonly minorPerK: number;
   readonly minorMsPerK: number;
@@ -92,14 +112,16 @@ async function measure(s: Server, path: string): Promise<Measured> {
   if (probe.status !== 200) throw new Error(`cap ${s.cap} ${path}: ${probe.status} ${await probe.text()}`);
   await autocannon({ url, connections: 10, duration: 1, headers });
   const gc0 = await gcTotals(s);
-  const cpu0 = cpuMicros(s.pid);
+  const u0 = usage(s.pid);
   const result = await autocannon({ url, connections: 10, duration: SECONDS, headers });
-  const cpu = cpuMicros(s.pid) - cpu0;
+  const u = usage(s.pid);
   const gc = await gcTotals(s);
   const n = result.requests.total;
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`cap ${s.cap} ${path}: errors`);
   return {
-    cpuUs: cpu / n,
+    cpuUs: (u.user + u.system - u0.user - u0.system) / n,
+    systemUs: (u.system - u0.system) / n,
+    faults: (u.faults - u0.faults) / n,
     rps: n / SECONDS,
     minorPerK: ((gc.minor - gc0.minor) * 1000) / n,
     minorMsPerK: ((gc.minorMs - gc0.minorMs) * 1000) / n,
@@ -118,7 +140,7 @@ const load = () =>
 const loadBefore = load();
 const servers: Server[] = [];
 try {
-  for (const cap of CAPS) servers.push(await start(cap, dir));
+  for (const [cap, ...more] of CONFIGS) servers.push(await start(Number(cap), more, dir));
   const name = `user${String(Math.floor(USERS / 3)).padStart(6, '0')}@example.com`;
   const found = (await (
     await fetch(`${servers[0]!.base}/Users?filter=${encodeURIComponent(`userName eq "${name}"`)}`, {
@@ -136,9 +158,9 @@ try {
       `autocannon 10 connections, ${SECONDS} s after 1 s of warm-up, medians of ${ROUNDS} interleaved rounds; ${process.version}; load average before: ${loadBefore}\n`,
   );
   console.log(
-    '| case | semi-space cap | req/s | CPU µs / request | CPU / cap 8 | scavenges / 1,000 requests | scavenge ms / 1,000 requests | full GCs / 1,000 requests |',
+    '| case | semi-space cap | req/s | CPU µs / request | of which system | page faults / request | CPU / cap 8 | scavenges / 1,000 requests | scavenge ms / 1,000 requests | full GCs / 1,000 requests |',
   );
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const [caseName, path] of cases.filter(
     ([n]) => ONLY === undefined || ONLY.some((o) => n.includes(o)),
   )) {
@@ -150,17 +172,20 @@ try {
     }
     const med = runs.map((r) => ({
       cpuUs: median(r.map((m) => m.cpuUs)),
+      systemUs: median(r.map((m) => m.systemUs)),
+      faults: median(r.map((m) => m.faults)),
       rps: median(r.map((m) => m.rps)),
       minorPerK: median(r.map((m) => m.minorPerK)),
       minorMsPerK: median(r.map((m) => m.minorMsPerK)),
       majorPerK: median(r.map((m) => m.majorPerK)),
     }));
-    const ref = med[CAPS.indexOf(8)]?.cpuUs;
+    const ref = med[CONFIGS.findIndex((c) => c.length === 1 && c[0] === '8')]?.cpuUs;
     for (const [i, m] of med.entries()) {
-      const cap = CAPS[i] === 0 ? "0 (V8's own)" : `${CAPS[i]} MB`;
+      const more = CONFIGS[i]!.slice(1).join(' ');
+      const cap = `${CAPS[i] === 0 ? "0 (V8's own)" : `${CAPS[i]} MB`}${more === '' ? '' : `, ${more}`}`;
       const vs = ref === undefined ? '-' : `${(m.cpuUs / ref).toFixed(2)}x`;
       console.log(
-        `| ${caseName} | ${cap} | ${Math.round(m.rps).toLocaleString('en-US')} | ${Math.round(m.cpuUs)} | ${vs} | ${m.minorPerK.toFixed(1)} | ${m.minorMsPerK.toFixed(1)} | ${m.majorPerK.toFixed(2)} |`,
+        `| ${caseName} | ${cap} | ${Math.round(m.rps).toLocaleString('en-US')} | ${Math.round(m.cpuUs)} | ${Math.round(m.systemUs)} | ${m.faults.toFixed(1)} | ${vs} | ${m.minorPerK.toFixed(1)} | ${m.minorMsPerK.toFixed(1)} | ${m.majorPerK.toFixed(2)} |`,
       );
     }
     process.stderr.write(`${caseName}: done\n`);

@@ -1,11 +1,12 @@
 // `scim-server start` caps V8's young generation. Under a steady stream of requests V8 grows each
 // semi-space of the young generation up to its maximum (32 MB on 64-bit Node 24, so about 64 MB of
 // heap) and keeps it when the load stops: with 100,000 users, after 30 s of mixed load at full
-// speed, the server held 253 to 261 MB with V8's sizing, 144 to 146 MB capped at 8 MB. Only
+// speed, the server held 253 to 261 MB with V8's sizing, 144 to 171 MB capped at 8 MB. Only
 // requests that allocate much reach the cap (a page of 100 users; not a GET by id, a filter or
-// discovery, which scavenge as often under either cap): at 8 MB a page of 100 costs 0.90x the CPU
-// it did at 4 MB (the cap before 2026-12-07), with half the scavenges and no more memory (4 MB:
-// 140 to 168 MB); 16 MB costs the same CPU as 8 for 161 to 163 MB; V8's sizing 0.85x.
+// discovery, which scavenge as often under either cap). At 4 MB (the cap before 2026-12-07) a page
+// of 100 scavenged twice as often as at 8, for about as much memory (140 to 168 MB) and as many
+// instructions, and 0.97x to 1.11x the CPU (1.06x to 1.11x in three runs of four); 16 MB holds 161
+// to 163 MB for no less CPU than 8.
 // (docs/benchmarks.md, "Resident memory"; bench/memory.ts, bench/young-generation.ts). V8 reads the cap
 // only when the process starts, so the bin starts itself again with the flag (process.execve: the
 // same process id, signals and stdio). Node's own guide on the flag:
