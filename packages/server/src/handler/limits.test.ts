@@ -1,10 +1,9 @@
-import { PGlite } from '@electric-sql/pglite';
 import { URN } from '@scim/schemas';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ScimLimits } from '../options.ts';
 import { memoryStore } from '../store/memory.ts';
 import { postgresStore } from '../store/postgres.ts';
-import { dropSchema, reachablePostgres, uniqueSchema } from '../store/sql/test-postgres.ts';
+import { postgresTarget } from '../store/sql/postgres-target.fixture.ts';
 import { sqliteStore } from '../store/sqlite.ts';
 import type { ScimStore } from '../store/types.ts';
 import { harness } from './test-helpers.ts';
@@ -12,12 +11,8 @@ import { harness } from './test-helpers.ts';
 // Hostile input through the handler, on every store: each answer is the same 4xx whatever the
 // store (never a 500 from one database and a 201 from another).
 
-const url = await reachablePostgres();
-const schemas: string[] = [];
-let pglite: PGlite | undefined;
-afterAll(async () => {
-  if (url !== undefined) for (const s of schemas) await dropSchema(url, s);
-}, 60_000);
+const target = await postgresTarget();
+const { url } = target;
 
 // No query time budget here (`queryTimeoutMs: 0`): these cases test what the limits allow and
 // refuse, and a loaded machine must not turn a long allowed filter into a budget refusal. The
@@ -28,12 +23,8 @@ const stores: [string, () => ScimStore][] = [
   [
     url === undefined ? 'postgres (PGlite)' : 'postgres',
     () => {
-      const schema = uniqueSchema();
-      schemas.push(schema);
-      if (url === undefined) {
-        pglite ??= new PGlite();
-        return postgresStore({ pglite, schema, queryTimeoutMs: 0 });
-      }
+      const schema = target.schema();
+      if (url === undefined) return postgresStore({ pglite: target.pglite(), schema, queryTimeoutMs: 0 });
       return postgresStore({ connectionString: url, schema, maxConnections: 4, queryTimeoutMs: 0 });
     },
   ],

@@ -7,23 +7,16 @@
  */
 import { foldCase } from '@scim/protocol';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { harness } from '../handler/test-helpers.ts';
 import { freshTenant } from './contract.ts';
 import { type PgPoolLike, postgresStore } from './postgres.ts';
-import { dropSchema, reachablePostgres, uniqueSchema } from './sql/test-postgres.ts';
+import { postgresTarget } from './sql/postgres-target.fixture.ts';
 import type { ChangeEvent } from './types.ts';
 
-const url = await reachablePostgres();
-const schemas: string[] = [];
-function schema(): string {
-  const s = uniqueSchema();
-  schemas.push(s);
-  return s;
-}
-afterAll(async () => {
-  if (url !== undefined) for (const s of schemas) await dropSchema(url, s);
-}, 60_000);
+const target = await postgresTarget();
+const { url } = target;
+const schema = target.schema;
 
 const TYPES = [{ name: 'User' }, { name: 'Group', referenceAttribute: 'members' }];
 const user = (userName: string, title?: string) => ({
@@ -140,8 +133,9 @@ describe.skipIf(url === undefined)('postgresStore: the commit of a write', () =>
   }, 120_000);
 
   it('commits the change feed in cursor order: a reader following it with its cursor misses nothing', async () => {
-    const store = postgresStore({ connectionString: url as string, schema: schema(), maxConnections: 8 });
-    const follower = postgresStore({ connectionString: url as string, schema: schemas.at(-1) as string });
+    const shared = schema();
+    const store = postgresStore({ connectionString: url as string, schema: shared, maxConnections: 8 });
+    const follower = postgresStore({ connectionString: url as string, schema: shared });
     try {
       await store.open(TYPES);
       await follower.open(TYPES);

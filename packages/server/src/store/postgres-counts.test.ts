@@ -1,38 +1,29 @@
-import { PGlite } from '@electric-sql/pglite';
 import { foldCase } from '@scim/protocol';
 import fc from 'fast-check';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { freshTenant, query } from './contract.ts';
 import { postgresStore } from './postgres.ts';
 import { ListCounts } from './sql/list-counts.ts';
-import { dropSchema, reachablePostgres, uniqueSchema } from './sql/test-postgres.ts';
+import { postgresTarget } from './sql/postgres-target.fixture.ts';
 import type { ListQuery, ScimStore } from './types.ts';
 
 // The server on 127.0.0.1:5432 when one answers, else PGlite (two store objects on one database).
-const url = await reachablePostgres();
-const schemas: string[] = [];
-let sharedPglite: PGlite | undefined;
+const target = await postgresTarget();
+const { url } = target;
 function make(s: string) {
-  if (url === undefined) {
-    sharedPglite ??= new PGlite();
-    return postgresStore({ pglite: sharedPglite, schema: s });
-  }
+  if (url === undefined) return postgresStore({ pglite: target.pglite(), schema: s });
   return postgresStore({ connectionString: url, schema: s, maxConnections: 4 });
 }
 /** Two instances of the store on one fresh schema. */
 async function pair(): Promise<{ a: ScimStore; b: ScimStore; schema: string }> {
-  const schema = uniqueSchema();
-  schemas.push(schema);
+  const schema = target.schema();
   const a = make(schema);
   const b = make(schema);
   await a.open([{ name: 'User' }]);
   await b.open([{ name: 'User' }]);
   return { a, b, schema };
 }
-afterAll(async () => {
-  if (url !== undefined) for (const s of schemas) await dropSchema(url, s);
-}, 60_000);
 
 const schemaUris = ['urn:ietf:params:scim:schemas:core:2.0:User'];
 const input = (userName: string, title?: string) => ({

@@ -1,36 +1,23 @@
-import { PGlite } from '@electric-sql/pglite';
 import { URN } from '@scim/schemas';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { harness } from '../handler/test-helpers.ts';
 import { type PostgresStore, postgresStore } from './postgres.ts';
-import { dropSchema, reachablePostgres, uniqueSchema } from './sql/test-postgres.ts';
+import { postgresTarget } from './sql/postgres-target.fixture.ts';
 import type { ScimStore, UpdateInput } from './types.ts';
 
 // A user's PUT or PATCH answers with its groups read by the update statement (UpdateInput.groups):
 // on the server on 127.0.0.1:5432 when one answers, and on PGlite.
-const url = await reachablePostgres();
-const schemas: string[] = [];
-let pglite: PGlite | undefined;
-afterAll(async () => {
-  if (url !== undefined) for (const s of schemas) await dropSchema(url, s);
-}, 60_000);
+const target = await postgresTarget();
+const { url } = target;
 
 const backends: [string, () => PostgresStore][] = [
-  [
-    'PGlite',
-    () => {
-      pglite ??= new PGlite();
-      return postgresStore({ pglite, schema: uniqueSchema() });
-    },
-  ],
+  ['PGlite', () => postgresStore({ pglite: target.pglite(), schema: target.schema() })],
 ];
 if (url !== undefined) {
   backends.push([
     'server',
     () => {
-      const schema = uniqueSchema();
-      schemas.push(schema);
-      return postgresStore({ connectionString: url, schema, maxConnections: 4 });
+      return postgresStore({ connectionString: url, schema: target.schema(), maxConnections: 4 });
     },
   ]);
 }

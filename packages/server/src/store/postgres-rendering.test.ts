@@ -1,12 +1,11 @@
-import { PGlite } from '@electric-sql/pglite';
 import { URN } from '@scim/schemas';
 import fc from 'fast-check';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { harness } from '../handler/test-helpers.ts';
 import { type PostgresStore, postgresStore } from './postgres.ts';
-import { readEach, renderedUser, word } from './rendering.fixture.ts';
-import { dropSchema, reachablePostgres, uniqueSchema } from './sql/test-postgres.ts';
+import { readEach, renderedUser, word, writeUsers } from './rendering.fixture.ts';
+import { postgresTarget } from './sql/postgres-target.fixture.ts';
 
 // The PostgreSQL store keeps each resource's rendering (migration 7; handler/rendering.ts), as the
 // SQLite store does: a read without projection splices it. These tests compare, through the
@@ -14,12 +13,8 @@ import { dropSchema, reachablePostgres, uniqueSchema } from './sql/test-postgres
 // rendered from the data (the renderings dropped, as a row written before migration 7 has none).
 // On the server on 127.0.0.1:5432 when one answers, else on PGlite.
 
-const url = await reachablePostgres();
-const schemas: string[] = [];
-let pglite: PGlite | undefined;
-afterAll(async () => {
-  if (url !== undefined) for (const s of schemas) await dropSchema(url, s);
-}, 60_000);
+const target = await postgresTarget();
+const { url } = target;
 
 /** A store in a schema of its own, and `sql` to run a statement on that schema behind its back. */
 function fresh(): {
@@ -27,11 +22,9 @@ function fresh(): {
   schema: string;
   sql: (text: string, values?: unknown[]) => Promise<unknown[]>;
 } {
-  const schema = uniqueSchema();
-  schemas.push(schema);
+  const schema = target.schema();
   if (url === undefined) {
-    pglite ??= new PGlite();
-    const db = pglite;
+    const db = target.pglite();
     return {
       store: postgresStore({ pglite: db, schema }),
       schema,
@@ -98,8 +91,7 @@ describe(`postgresStore renderings (${url === undefined ? 'PGlite' : 'server'})`
     const { store, sql } = fresh();
     const h = harness({}, store);
     const raw = reader(h);
-    let n = 0;
-    const paths: string[] = [
+    const paths = await writeUsers(h, user, 25, [
       '/Users',
       '/Groups',
       '/Users?count=3&startIndex=2&sortBy=userName',
@@ -107,22 +99,7 @@ describe(`postgresStore renderings (${url === undefined ? 'PGlite' : 'server'})`
       '/Users?cursor=&count=5',
       '/Users/.search',
       '/.search',
-    ];
-    await fc.assert(
-      fc.asyncProperty(user, fc.boolean(), async (body, grouped) => {
-        n++;
-        const userName = `${body.userName}-${n}`;
-        const created = await h.call('POST', '/Users', { schemas: [URN.User], ...body, userName });
-        expect(created.status).toBe(201);
-        paths.push(`/Users/${encodeURIComponent(created.body.id)}`);
-        paths.push(`/Users?filter=${encodeURIComponent(`userName eq ${JSON.stringify(userName)}`)}`);
-        if (grouped) {
-          const group = await h.createGroup(`g-${body.title ?? ''}-${n}`, [created.body.id]);
-          paths.push(`/Groups/${encodeURIComponent(group.id)}`);
-        }
-      }),
-      { numRuns: 25 },
-    );
+    ]);
     expect(await renderedCount(sql)).toBeGreaterThan(25);
     const spliced = await readEach(raw, paths);
     await sql('UPDATE $s.resources SET rendered = NULL');
@@ -225,7 +202,7 @@ describe(`postgresStore renderings (${url === undefined ? 'PGlite' : 'server'})`
     await sql('DELETE FROM $s.scim_migrations WHERE version >= 7');
     const store =
       url === undefined
-        ? postgresStore({ pglite: pglite as PGlite, schema })
+        ? postgresStore({ pglite: target.pglite(), schema })
         : postgresStore({ connectionString: url, schema, maxConnections: 4 });
     const h = harness({}, store);
     const read = await h.call('GET', `/Users/${u.id}`);

@@ -1,26 +1,20 @@
 import { createServer, type Server, type Socket, connect as tcpConnect } from 'node:net';
-import { PGlite } from '@electric-sql/pglite';
 import { foldCase, normalizeFilter, parseFilter } from '@scim/protocol';
 import { groupResourceSchema } from '@scim/schemas';
 import pg from 'pg';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { describeStoreContract, failure, freshTenant, query, sortPath } from './contract.ts';
 import { postgresStore } from './postgres.ts';
 import { Params, postgresDialect, SqlCompiler } from './sql/compile.ts';
 import { climbSql } from './sql/ladder.ts';
 import { describeMarkedPages } from './sql/page-marks.fixture.ts';
 import type { PageMarks } from './sql/page-marks.ts';
-import { dropSchema, reachablePostgres, uniqueSchema } from './sql/test-postgres.ts';
+import { postgresTarget } from './sql/postgres-target.fixture.ts';
 
 // The server on 127.0.0.1:5432 when one answers (our machines and CI), else PGlite.
-const url = await reachablePostgres();
-const schemas: string[] = [];
-function schema(): string {
-  const s = uniqueSchema();
-  schemas.push(s);
-  return s;
-}
-let sharedPglite: PGlite | undefined;
+const target = await postgresTarget();
+const { url } = target;
+const schema = target.schema;
 function make(
   s: string,
   options: { maxConnections?: number; analyzeEvery?: number; queryTimeoutMs?: number } = {},
@@ -29,10 +23,7 @@ function make(
     ...(options.analyzeEvery === undefined ? {} : { analyzeEvery: options.analyzeEvery }),
     ...(options.queryTimeoutMs === undefined ? {} : { queryTimeoutMs: options.queryTimeoutMs }),
   };
-  if (url === undefined) {
-    sharedPglite ??= new PGlite();
-    return postgresStore({ pglite: sharedPglite, schema: s, ...analyze });
-  }
+  if (url === undefined) return postgresStore({ pglite: target.pglite(), schema: s, ...analyze });
   return postgresStore({
     connectionString: url,
     schema: s,
@@ -40,9 +31,6 @@ function make(
     ...analyze,
   });
 }
-afterAll(async () => {
-  if (url !== undefined) for (const s of schemas) await dropSchema(url, s);
-}, 60_000);
 
 const TYPES = [{ name: 'User' }, { name: 'Group', referenceAttribute: 'members' }];
 const user = (userName: string) => ({
@@ -404,7 +392,7 @@ describe(`postgresStore (${url === undefined ? 'PGlite' : 'server'})`, () => {
         FROM generate_series(1, 5000) AS i) AS g`;
     const explain = async (sql: string, values: unknown[]) => {
       if (url === undefined) {
-        const db = sharedPglite as PGlite;
+        const db = target.pglite();
         const r = await db.query<{ 'QUERY PLAN': string }>(sql, values);
         return r.rows.map((x) => x['QUERY PLAN']).join('\n');
       }
@@ -461,7 +449,7 @@ describe(`postgresStore (${url === undefined ? 'PGlite' : 'server'})`, () => {
         FROM generate_series(1, 5000) AS i) AS g`;
     const run = async (sql: string, values: unknown[] = []) => {
       if (url === undefined) {
-        const r = await (sharedPglite as PGlite).query<Record<string, string>>(sql, values);
+        const r = await target.pglite().query<Record<string, string>>(sql, values);
         return r.rows.map((x) => Object.values(x).join(' ')).join('\n');
       }
       const client = new pg.Client({ connectionString: url });
@@ -538,7 +526,7 @@ describe(`postgresStore (${url === undefined ? 'PGlite' : 'server'})`, () => {
     // On a server whose autovacuum is off (as the test server's is), tables without statistics
     // plan as if empty; `reltuples` is -1 until a table is first analyzed.
     const rows = async (sql: string, values: unknown[]) => {
-      if (url === undefined) return (await (sharedPglite as PGlite).query(sql, values)).rows;
+      if (url === undefined) return (await target.pglite().query(sql, values)).rows;
       const client = new pg.Client({ connectionString: url });
       await client.connect();
       try {
@@ -663,7 +651,7 @@ describe(`postgresStore migrations 3 and 4 (${url === undefined ? 'PGlite' : 'se
     ];
     const run = async (sql: string) => {
       if (url === undefined) {
-        await (sharedPglite as PGlite).exec(sql);
+        await target.pglite().exec(sql);
         return [];
       }
       const client = new pg.Client({ connectionString: url });
@@ -674,7 +662,6 @@ describe(`postgresStore migrations 3 and 4 (${url === undefined ? 'PGlite' : 'se
         await client.end();
       }
     };
-    if (url === undefined) sharedPglite ??= new PGlite();
     for (const sql of statements) await run(sql as string);
     const store = make(s);
     await store.open(TYPES);

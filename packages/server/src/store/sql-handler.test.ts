@@ -1,32 +1,26 @@
 import { mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { URN } from '@scim/schemas';
 import { afterAll, describe, expect, it } from 'vitest';
 import { harness } from '../handler/test-helpers.ts';
 import { postgresStore } from './postgres.ts';
-import { dropSchema, reachablePostgres, uniqueSchema } from './sql/test-postgres.ts';
+import { postgresTarget } from './sql/postgres-target.fixture.ts';
 import { sqliteStore } from './sqlite.ts';
 import type { ScimStore } from './types.ts';
 
 // The issue's reliability scenarios, through the handler (the path production takes), on the SQL stores.
 
-const url = await reachablePostgres();
-const schemas: string[] = [];
-let pglite: PGlite | undefined;
+const target = await postgresTarget();
+const { url } = target;
 function postgres(schema: string): ScimStore {
-  if (url === undefined) {
-    pglite ??= new PGlite();
-    return postgresStore({ pglite, schema });
-  }
+  if (url === undefined) return postgresStore({ pglite: target.pglite(), schema });
   return postgresStore({ connectionString: url, schema, maxConnections: 6 });
 }
 const dirs: string[] = [];
-afterAll(async () => {
+afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  if (url !== undefined) for (const s of schemas) await dropSchema(url, s);
-}, 60_000);
+});
 
 function casings(n: number): string[] {
   return Array.from({ length: n }, (_, i) =>
@@ -46,8 +40,7 @@ const kinds: [string, () => [ScimStore, ScimStore]][] = [
   [
     `postgres (two handlers on one ${url === undefined ? 'PGlite' : 'database'})`,
     () => {
-      const s = uniqueSchema();
-      schemas.push(s);
+      const s = target.schema();
       return [postgres(s), postgres(s)];
     },
   ],

@@ -5,7 +5,7 @@ import { URN } from '@scim/schemas';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { harness } from '../handler/test-helpers.ts';
-import { readEach, renderedUser, word } from './rendering.fixture.ts';
+import { readEach, renderedUser, word, writeUsers } from './rendering.fixture.ts';
 import { sqliteStore } from './sqlite.ts';
 
 // The SQLite store keeps each resource's rendering (migration 7; handler/rendering.ts): a read
@@ -40,23 +40,11 @@ describe('sqliteStore renderings', () => {
       );
       return `${res.status} ${res.headers.get('etag')} ${await res.text()}`;
     };
-    let n = 0;
-    const paths: string[] = ['/Users', '/Groups', '/Users?count=3&startIndex=2&sortBy=userName'];
-    await fc.assert(
-      fc.asyncProperty(user, fc.boolean(), async (body, grouped) => {
-        n++;
-        const userName = `${body.userName}-${n}`;
-        const created = await h.call('POST', '/Users', { schemas: [URN.User], ...body, userName });
-        expect(created.status).toBe(201);
-        paths.push(`/Users/${encodeURIComponent(created.body.id)}`);
-        paths.push(`/Users?filter=${encodeURIComponent(`userName eq ${JSON.stringify(userName)}`)}`);
-        if (grouped) {
-          const group = await h.createGroup(`g-${body.title ?? ''}-${n}`, [created.body.id]);
-          paths.push(`/Groups/${encodeURIComponent(group.id)}`);
-        }
-      }),
-      { numRuns: 30 },
-    );
+    const paths = await writeUsers(h, user, 30, [
+      '/Users',
+      '/Groups',
+      '/Users?count=3&startIndex=2&sortBy=userName',
+    ]);
     const db = (h.store as ReturnType<typeof sqliteStore>).database;
     const rendered = db.prepare('SELECT COUNT(*) AS n FROM resources WHERE rendered IS NOT NULL').get() as {
       n: number;
