@@ -4,13 +4,14 @@
  */
 import { ScimError, URN } from '@scim/schemas';
 import type { Reply } from '../pipeline.ts';
-import type { ListQuery } from '../store/types.ts';
+import { DataLeftOut } from '../store/left-out.ts';
+import type { ListPage, ListQuery } from '../store/types.ts';
 import type { ServedType } from './config.ts';
 import type { RequestContext } from './context.ts';
 import { cursorRequest, sealCursor } from './cursor.ts';
 import { compileQueryFilter, compileSort, pageWindow } from './query.ts';
 import type { QueryParams } from './query-params.ts';
-import { renderListed, wantsMembers } from './representation.ts';
+import { renderListed, rendersFromStore, wantsMembers } from './representation.ts';
 import { scimText } from './respond.ts';
 import type { Json } from './stored.ts';
 
@@ -71,10 +72,16 @@ export async function listResources(
     if (scope.after === undefined) query.keyset = true;
     else query.after = scope.after;
   }
-  const page = await ctx.store.list(ctx.tenant, query);
-  const resources: string[] = [];
-  const rendering = renderListed(ctx, type, page.resources, params, resources);
-  if (rendering !== undefined) await rendering;
+  if (rendersFromStore(params)) query.renderedOnly = true;
+  let page = await ctx.store.list(ctx.tenant, query);
+  let resources: string[] = [];
+  try {
+    const rendering = renderListed(ctx, type, page.resources, params, resources);
+    if (rendering !== undefined) await rendering;
+  } catch (error) {
+    if (!(error instanceof DataLeftOut) || query.renderedOnly !== true) throw error;
+    ({ page, resources } = await readWithData(ctx, type, params, query));
+  }
   if (scope !== undefined) {
     if (
       window.count > 0 &&
@@ -108,6 +115,25 @@ export async function listResources(
     );
   }
   return indexPage(page.totalResults, window.startIndex, resources);
+}
+
+/**
+ * The page of `query` read again with its data and rendered: a store left out the data of a
+ * resource whose rendering does not fit (one of an earlier schema: `ListQuery.renderedOnly`). The
+ * answer is all of this read (its resources, its count, its position), as a later request's.
+ */
+async function readWithData(
+  ctx: RequestContext,
+  type: ServedType,
+  params: QueryParams,
+  query: Writable<ListQuery>,
+): Promise<{ page: ListPage; resources: string[] }> {
+  query.renderedOnly = false;
+  const page = await ctx.store.list(ctx.tenant, query);
+  const resources: string[] = [];
+  const rendering = renderListed(ctx, type, page.resources, params, resources);
+  if (rendering !== undefined) await rendering;
+  return { page, resources };
 }
 
 /** POST /.search at the root: every resource type, paged as one list. @internal */

@@ -96,6 +96,16 @@ export function renderText(
   return JSON.stringify(project(type, render(ctx, type, stored, groups), params));
 }
 
+/**
+ * Whether a list answers every resource that has a stored rendering from it alone, without reading
+ * its `data`: it projects nothing (see {@link renderText}). The store may then leave that data out
+ * (`ListQuery.renderedOnly`).
+ * @internal
+ */
+export function rendersFromStore(params: QueryParams): boolean {
+  return projectsNothing(params);
+}
+
 /** Whether a request has neither `attributes` nor `excludedAttributes`: the default projection. */
 function projectsNothing(params: QueryParams): boolean {
   return (

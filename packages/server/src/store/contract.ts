@@ -563,6 +563,29 @@ export function describeStoreContract(
       check(await store.get(t, 'User', made[1]!.id), undefined, userInput('many-2').data);
     });
 
+    it('lists with renderedOnly: a resource with its data, or with the rendering it was written with', async () => {
+      const t = freshTenant();
+      const kept = userInput('lean-a', { title: 'a' });
+      const plain = userInput('lean-b', { title: 'b' });
+      const a = await store.create(t, 'User', { ...kept, rendering: 'RA' });
+      const b = await store.create(t, 'User', plain);
+      const page = await store.list(t, {
+        resourceType: 'User',
+        startIndex: 1,
+        count: 10,
+        renderedOnly: true,
+      });
+      expect(page.resources.map((r) => r.id)).toEqual([a.id, b.id]);
+      const [withRendering, without] = page.resources;
+      // Written without a rendering: listed with its data, always.
+      expect(without?.rendering).toBeUndefined();
+      expect(without?.data).toEqual(plain.data);
+      // Written with one: listed with it (its data may be left out), or, by a store that keeps no
+      // renderings or ignores the flag, with its data.
+      if (withRendering?.rendering === undefined) expect(withRendering?.data).toEqual(kept.data);
+      else expect(withRendering.rendering).toBe('RA');
+    });
+
     it('removes memberships both ways on delete', async () => {
       const t = freshTenant();
       const u = await store.create(t, 'User', userInput('m'));

@@ -4,7 +4,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { harness } from '../handler/test-helpers.ts';
 import { type PostgresStore, postgresStore } from './postgres.ts';
-import { readEach, renderedUser, word, writeUsers } from './rendering.fixture.ts';
+import { checkRenderedOnly, readEach, renderedUser, word, writeUsers } from './rendering.fixture.ts';
 import { postgresTarget } from './sql/postgres-target.fixture.ts';
 
 // The PostgreSQL store keeps each resource's rendering (migration 7; handler/rendering.ts), as the
@@ -139,6 +139,20 @@ describe(`postgresStore renderings (${url === undefined ? 'PGlite' : 'server'})`
     expect(mixed.every((r) => r.startsWith('200 '))).toBe(true);
     await store.close();
   }, 60_000);
+
+  it('lists rows with a rendering without their data, and reads a page again for a stale one', async () => {
+    const { store, sql } = fresh();
+    await checkRenderedOnly(
+      harness({}, store),
+      async (id) => {
+        await sql('UPDATE $s.resources SET rendered = NULL WHERE id = $1', [id]);
+      },
+      async (id) => {
+        await sql(`UPDATE $s.resources SET rendered = 'r0.' || substr(rendered, 4) WHERE id = $1`, [id]);
+      },
+    );
+    await store.close();
+  });
 
   it('keeps a rendering across a member PATCH, drops it on a write without one or of an earlier release', async () => {
     const { store, sql } = fresh();

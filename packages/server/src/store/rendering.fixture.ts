@@ -73,3 +73,54 @@ export async function writeUsers(
   );
   return out;
 }
+
+/**
+ * The store's `ListQuery.renderedOnly`, through the handler: a list without projection asks for it
+ * and reads each row that has a rendering without its data (reading that data throws
+ * `DataLeftOut`); a row without a rendering keeps its data; a list with `attributes` does not ask;
+ * a page with a rendering of another schema is read a second time, with its data, and answers as
+ * if nothing had been left out. `drop(id)` and `outdate(id)` take a row's rendering away and make
+ * it one of another schema, behind the store's back.
+ */
+export async function checkRenderedOnly(
+  h: ReturnType<typeof harness>,
+  drop: (id: string) => Promise<void>,
+  outdate: (id: string) => Promise<void>,
+): Promise<void> {
+  const { store } = h;
+  const ids: string[] = [];
+  for (let i = 0; i < 4; i++) ids.push((await h.createUser(`lean${i}`, { title: `T${i}` })).id);
+  const asked: (boolean | undefined)[] = [];
+  const list = store.list.bind(store);
+  store.list = (tenant, query) => {
+    asked.push(query.renderedOnly);
+    return list(tenant, query);
+  };
+  const body = async (path: string) => {
+    const res = await h.call('GET', path);
+    expect(res.status).toBe(200);
+    return JSON.stringify(res.body);
+  };
+  const whole = await body('/Users');
+  expect(asked).toEqual([true]);
+  await body('/Users?attributes=title');
+  expect(asked.slice(1)).toEqual([undefined]);
+
+  await drop(ids[1]!);
+  const page = await list('default', { resourceType: 'User', startIndex: 1, count: 10, renderedOnly: true });
+  expect(page.resources.map((r) => r.rendering === undefined)).toEqual([false, true, false, false]);
+  for (const r of page.resources) {
+    if (r.rendering === undefined) expect(r.data.title).toBe('T1');
+    else expect(() => r.data).toThrow(/was left out of this read/);
+  }
+  // Without the flag, every row keeps its data.
+  const full = await list('default', { resourceType: 'User', startIndex: 1, count: 10 });
+  expect(full.resources.map((r) => r.data.title)).toEqual(['T0', 'T1', 'T2', 'T3']);
+
+  asked.length = 0;
+  expect(await body('/Users')).toBe(whole);
+  expect(asked).toEqual([true]);
+  await outdate(ids[2]!);
+  expect(await body('/Users')).toBe(whole);
+  expect(asked.slice(1)).toEqual([true, false]);
+}

@@ -21,6 +21,15 @@ import type { ListQuery, ResourceTypeStorage } from './types.ts';
 export const LIST_VERSION =
   'SELECT cursor AS list_version FROM changes WHERE tenant = ? ORDER BY cursor DESC LIMIT 1';
 
+/**
+ * A page's `data` column when the caller answers from renderings (`ListQuery.renderedOnly`): only
+ * for rows without one. Every write sets `rendered` with the data (NULL when the handler gave
+ * none; a member-only write keeps both), so a row with a rendering is answered from it, or read
+ * again by the handler when the rendering is of another schema (see `left-out.ts`).
+ * @internal
+ */
+export const RENDERED_ONLY_DATA = 'CASE WHEN r.rendered IS NULL THEN r.data END AS data';
+
 /** A list page's job and how to read its rows. @internal */
 export interface ListPlan {
   readonly job: ListJob;
@@ -128,6 +137,7 @@ export function listPlan(
         sortKey,
         `, r.rendered${version}`,
         false,
+        query.renderedOnly === true ? RENDERED_ONLY_DATA : 'r.data',
       ),
       values: params.values,
     },

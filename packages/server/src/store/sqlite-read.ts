@@ -185,7 +185,7 @@ class PageRow implements ResourceRow {
   version: number | string;
   created: string;
   last_modified: string;
-  data: string;
+  data: string | null;
   rendered: string | null | undefined;
   seq: number | undefined;
   sort_key: unknown;

@@ -5,7 +5,7 @@ import { URN } from '@scim/schemas';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { harness } from '../handler/test-helpers.ts';
-import { readEach, renderedUser, word, writeUsers } from './rendering.fixture.ts';
+import { checkRenderedOnly, readEach, renderedUser, word, writeUsers } from './rendering.fixture.ts';
 import { sqliteStore } from './sqlite.ts';
 
 // The SQLite store keeps each resource's rendering (migration 7; handler/rendering.ts): a read
@@ -90,6 +90,19 @@ describe('sqliteStore renderings', () => {
     const fromData = await readEach(raw, paths);
     expect(mixed).toEqual(fromData);
     expect(mixed.every((r) => r.startsWith('200 '))).toBe(true);
+  });
+
+  it('lists rows with a rendering without their data, and reads a page again for a stale one', async () => {
+    const store = fileStore();
+    const run = (sql: string, id: string) => {
+      store.database.prepare(sql).run(id);
+      return Promise.resolve();
+    };
+    await checkRenderedOnly(
+      harness({}, store),
+      (id) => run('UPDATE resources SET rendered = NULL WHERE id = ?', id),
+      (id) => run("UPDATE resources SET rendered = 'r0.' || substr(rendered, 4) WHERE id = ?", id),
+    );
   });
 
   it('keeps a rendering across a member PATCH and drops it on a write without one', async () => {

@@ -260,6 +260,16 @@ export interface ListQuery {
   /** Whether to load the reference attribute's values (`members`). */
   readonly members?: boolean;
   /**
+   * The caller answers each resource that has a {@link StoredResource.rendering} from that text
+   * alone (the handler does for a list without `attributes`, `excludedAttributes` or `groups`). A
+   * store may then leave out the `data` of such a resource, whose `data` throws when read; the
+   * handler reads the page again without this flag when a rendering does not fit (one of an earlier
+   * schema). A store may ignore it. The SQLite and PostgreSQL stores honour it: on PostgreSQL, the
+   * `jsonb` data written out as text was half the database's work for a page of 100 (see
+   * docs/benchmarks.md).
+   */
+  readonly renderedOnly?: boolean;
+  /**
    * The caller bounds the query's work itself (the server's own lookup of a few ids, such as the
    * check of a group's new members): the store's `queryTimeoutMs` does not apply. That budget is
    * for a client's filter that reads too many resources; on a loaded machine a lookup can take

@@ -7,6 +7,7 @@
 import { foldCase } from '@scim/protocol';
 import { ScimError } from '@scim/schemas';
 import { RETRY_AFTER_SECONDS } from '../../retry-after.ts';
+import { DataLeftOut } from '../left-out.ts';
 import type {
   ChangeEvent,
   ChangeRecord,
@@ -114,7 +115,8 @@ export interface ResourceRow {
   version: number | string;
   created: string;
   last_modified: string;
-  data: string | Record<string, unknown>;
+  /** `null` only beside a rendering, in a page read with `ListQuery.renderedOnly`. */
+  data: string | Record<string, unknown> | null;
   /**
    * The resource's default rendering (SQLite: migration 7; PostgreSQL: migration 7), when it was
    * written with one.
@@ -144,10 +146,11 @@ class RenderedResource implements StoredResource {
   readonly rendering: string;
   declare members?: readonly StoredMember[];
   declare groups?: readonly StoredMember[];
-  #text: string;
+  /** The data's JSON text; `null` when the read left it out (`ListQuery.renderedOnly`). */
+  #text: string | null;
   #data: Record<string, unknown> | undefined;
 
-  constructor(row: ResourceRow, text: string, rendering: string) {
+  constructor(row: ResourceRow, text: string | null, rendering: string) {
     this.id = row.id;
     this.resourceType = row.resource_type;
     this.version = Number(row.version);
@@ -158,7 +161,10 @@ class RenderedResource implements StoredResource {
   }
 
   get data(): Record<string, unknown> {
-    this.#data ??= parseData(this.#text);
+    if (this.#data === undefined) {
+      if (this.#text === null) throw new DataLeftOut(this.resourceType, this.id);
+      this.#data = parseData(this.#text);
+    }
     return this.#data;
   }
 
@@ -170,7 +176,9 @@ class RenderedResource implements StoredResource {
 
 /**
  * Maps a row to a {@link StoredResource}. A row with its rendering parses its data only when read:
- * a read without projection answers from the rendering alone.
+ * a read without projection answers from the rendering alone. A row with its rendering and without
+ * its data (a page read with `ListQuery.renderedOnly`) gives a resource whose `data` throws
+ * {@link DataLeftOut} when read.
  * @internal
  */
 export function toResource(
@@ -181,9 +189,11 @@ export function toResource(
   const text = row.data;
   const rendering = row.rendered;
   let out: { -readonly [K in keyof StoredResource]: StoredResource[K] };
-  if (typeof text === 'string' && typeof rendering === 'string') {
+  if (typeof rendering === 'string' && (typeof text === 'string' || text === null)) {
     out = new RenderedResource(row, text, rendering);
   } else {
+    // No rendering to answer from: the data cannot have been left out.
+    if (text === null) throw new DataLeftOut(row.resource_type, row.id);
     out = {
       id: row.id,
       resourceType: row.resource_type,
