@@ -1357,7 +1357,7 @@ class PostgresScimStore implements PostgresStore {
         compiler.sortColumn(query.sort),
         `, ${counting.sql} AS total_count, ${versionSql} AS list_version, (SELECT json_agg(w) FROM (${walk.sql}) AS w) AS ladder_walk`,
         true,
-        RESOURCE_DATA,
+        query.renderedOnly === true ? RENDERED_ONLY_DATA : RESOURCE_DATA,
       ),
       params.values,
     );
