@@ -147,6 +147,46 @@ describe('a ladder after writes (issue 14)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('keeps the ladder of a list in creation order when a row past its last rung is updated (its tail not counted)', async () => {
+    const store = sqliteStore({ path: ':memory:', readers: 0 });
+    await store.open([{ name: 'User' }]);
+    const created = await store.createMany(
+      't',
+      'User',
+      Array.from({ length: 8_000 }, (_, i) => user(i)),
+    );
+    const query = { resourceType: 'User' };
+    const ids = async (start: number, count: number) =>
+      (await store.list('t', { ...query, startIndex: start, count })).resources.map((r) => r.id);
+    await ids(2_501, 100);
+    await ids(2_301, 100);
+    const marks = (store as unknown as { marks: PageMarks }).marks;
+    const [list] = marks.lists();
+    const ladder = marks.ladderOf(list!);
+    // The climb stopped well before the list's end: the rows after its last rung are not counted.
+    expect(ladder?.tail).toBeUndefined();
+    const lastRung = ladder!.offsets.at(-1)!;
+    expect(lastRung).toBeLessThan(7_000);
+    const reads = vi.spyOn(store as unknown as { read: (job: ReadJob) => Promise<unknown> }, 'read');
+    // Updates past the last rung, and one before it: in creation order, no row moves.
+    for (const at of [7_500, 7_900, 100]) {
+      await store.update('t', 'User', created[at]!.id, {
+        ...user(at),
+        data: { userName: `moved${at}` },
+        change: { type: 'user.updated' },
+      });
+      const whole = await ids(1, 8_000);
+      reads.mockClear();
+      expect(await ids(2_001, 100)).toEqual(whole.slice(2_000, 2_100));
+      // The ladder held (moved to the data's version): one read, from a rung.
+      expect(marks.ladderOf(list!)?.offsets).toEqual(ladder!.offsets);
+      const walks = reads.mock.calls.map(([job]) => (job.kind === 'list' ? job.walk : undefined));
+      expect(walks).toEqual([expect.any(Number)]);
+      expect(walks[0]).toBeLessThan(256 + 100);
+    }
+    await store.close();
+  });
+
   it('counts the rows after the last rung again, and drops a ladder when a row left a gap no count covers', async () => {
     const store = sqliteStore({ path: ':memory:', readers: 0 });
     await store.open([{ name: 'User' }]);

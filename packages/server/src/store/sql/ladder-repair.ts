@@ -368,6 +368,7 @@ export async function planRepair(
     marks.dropLadder(list, version);
     return { done: { held: false } };
   }
+  if (target.sort === undefined) keptInPlace(written);
   let now = 0;
   let before = 0;
   for (const w of written.values()) {
@@ -403,6 +404,18 @@ export async function planRepair(
     return { done: { held: true, count } };
   }
   return { plan: { ladder, written, came, tail, version, now, before }, count };
+}
+
+/**
+ * Leaves out of a repair of a list in creation order (no sort) every row that existed at the
+ * ladder's version and still does: its place is its `seq`, given once (a store's ids are new UUIDs,
+ * never given again), so it moves no rung, wherever it is. Without this, a row updated past the
+ * last rung of a ladder whose tail is not counted dropped the ladder: where it had been was not
+ * known (docs/benchmarks.md, "List pages without their data, planned once, and ladders kept in
+ * creation order"; decision 0015).
+ */
+function keptInPlace(written: Map<string, Written>): void {
+  for (const [id, w] of written) if (w.before && w.now !== undefined) written.delete(id);
 }
 
 /** What {@link settleWalk} made of a walk. @internal */
