@@ -147,22 +147,30 @@ describe('a ladder after writes (issue 14)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('keeps the ladder of a list in creation order when a row past its last rung is updated (its tail not counted)', async () => {
+  /**
+   * A store of `users` users whose unsorted list climbed its ladder (two deep pages of the same
+   * data), with the list's page reader, its marks and the list's key.
+   */
+  async function climbed(users: number) {
     const store = sqliteStore({ path: ':memory:', readers: 0 });
     await store.open([{ name: 'User' }]);
     const created = await store.createMany(
       't',
       'User',
-      Array.from({ length: 8_000 }, (_, i) => user(i)),
+      Array.from({ length: users }, (_, i) => user(i)),
     );
-    const query = { resourceType: 'User' };
     const ids = async (start: number, count: number) =>
-      (await store.list('t', { ...query, startIndex: start, count })).resources.map((r) => r.id);
+      (await store.list('t', { resourceType: 'User', startIndex: start, count })).resources.map((r) => r.id);
     await ids(2_501, 100);
     await ids(2_301, 100);
     const marks = (store as unknown as { marks: PageMarks }).marks;
     const [list] = marks.lists();
-    const ladder = marks.ladderOf(list!);
+    return { store, created, ids, marks, list: list as string };
+  }
+
+  it('keeps the ladder of a list in creation order when a row past its last rung is updated (its tail not counted)', async () => {
+    const { store, created, ids, marks, list } = await climbed(8_000);
+    const ladder = marks.ladderOf(list);
     // The climb stopped well before the list's end: the rows after its last rung are not counted.
     expect(ladder?.tail).toBeUndefined();
     const lastRung = ladder!.offsets.at(-1)!;
@@ -179,7 +187,7 @@ describe('a ladder after writes (issue 14)', () => {
       reads.mockClear();
       expect(await ids(2_001, 100)).toEqual(whole.slice(2_000, 2_100));
       // The ladder held (moved to the data's version): one read, from a rung.
-      expect(marks.ladderOf(list!)?.offsets).toEqual(ladder!.offsets);
+      expect(marks.ladderOf(list)?.offsets).toEqual(ladder!.offsets);
       const walks = reads.mock.calls.map(([job]) => (job.kind === 'list' ? job.walk : undefined));
       expect(walks).toEqual([expect.any(Number)]);
       expect(walks[0]).toBeLessThan(256 + 100);
@@ -188,40 +196,27 @@ describe('a ladder after writes (issue 14)', () => {
   });
 
   it('counts the rows after the last rung again, and drops a ladder when a row left a gap no count covers', async () => {
-    const store = sqliteStore({ path: ':memory:', readers: 0 });
-    await store.open([{ name: 'User' }]);
-    const created = await store.createMany(
-      't',
-      'User',
-      Array.from({ length: 3_000 }, (_, i) => user(i)),
-    );
-    const query = { resourceType: 'User' };
-    const ids = async (start: number, count: number) =>
-      (await store.list('t', { ...query, startIndex: start, count })).resources.map((r) => r.id);
-    await ids(2_501, 100);
-    await ids(2_301, 100);
-    const marks = (store as unknown as { marks: PageMarks }).marks;
-    const [list] = marks.lists();
+    const { store, created, ids, marks, list } = await climbed(3_000);
     // The climb went on to the list's end (twice the page's offset): the rows after the last
     // rung are counted, so a delete there is found.
-    expect(marks.ladderOf(list!)).toMatchObject({
+    expect(marks.ladderOf(list)).toMatchObject({
       offsets: Array.from({ length: 11 }, (_, i) => (i + 1) * 256),
       tail: 184,
     });
     await store.delete('t', 'User', created[2_990]!.id, { change: { type: 'user.deleted' } });
     let whole = await ids(1, 4_000);
     expect(await ids(2_001, 100)).toEqual(whole.slice(2_000, 2_100));
-    expect(marks.ladderOf(list!)?.tail).toBe(183);
+    expect(marks.ladderOf(list)?.tail).toBe(183);
     // A delete before the last rung: which gap lost a row is unknown, the ladder goes.
     await store.delete('t', 'User', created[10]!.id, { change: { type: 'user.deleted' } });
     whole = await ids(1, 4_000);
     expect(await ids(2_001, 100)).toEqual(whole.slice(2_000, 2_100));
-    expect(marks.ladderOf(list!)).toBeUndefined();
+    expect(marks.ladderOf(list)).toBeUndefined();
     // After a dropped ladder, two deep pages skip (the one above and this one), the next climbs.
     expect(await ids(1_801, 100)).toEqual(whole.slice(1_800, 1_900));
-    expect(marks.ladderOf(list!)).toBeUndefined();
+    expect(marks.ladderOf(list)).toBeUndefined();
     expect(await ids(1_601, 100)).toEqual(whole.slice(1_600, 1_700));
-    expect(marks.ladderOf(list!)?.rungs.length).toBe(11);
+    expect(marks.ladderOf(list)?.rungs.length).toBe(11);
     await store.close();
   });
 });
