@@ -23,34 +23,30 @@ const COUNT = Number(process.env.BENCH_COUNT ?? 100);
 const PAGES = Number(process.env.BENCH_PAGES ?? 300);
 const client = new pg.Client({ connectionString: url });
 await client.connect();
-const page = (data: string, bound = 'LIMIT $3') =>
-  `SELECT r.id, r.resource_type, r.version, r.created, r.last_modified, ${data}, r.seq FROM "${schema}".resources AS r
-   WHERE r.tenant = $1 AND r.resource_type = $2 ORDER BY r.seq ${bound}`;
-const withRendering =
-  'r.data::text AS data, CASE WHEN r.rendered_version = r.version THEN r.rendered END AS rendered';
-const renderedOnly =
-  'CASE WHEN r.rendered_version = r.version AND r.rendered IS NOT NULL THEN NULL ELSE r.data::text END AS data, CASE WHEN r.rendered_version = r.version THEN r.rendered END AS rendered';
-/** Each variant: its statement, and whether `count` is written into it (else bound as $3). */
-const variants: Record<string, readonly [string, boolean]> = {
-  'data as jsonb (parsed by pg)': [page('r.data'), false],
-  'data as jsonb, with the rendering': [
-    page('r.data, CASE WHEN r.rendered_version = r.version THEN r.rendered END AS rendered'),
-    false,
-  ],
-  'data as text, without the rendering (parsed by toResource)': [page('r.data::text AS data'), false],
-  'data as text, with the rendering (parsed when read)': [page(withRendering), false],
-  'the same, LIMIT $3 OFFSET $4 (main before renderedOnly)': [
-    page(withRendering, 'LIMIT $3 OFFSET $4'),
-    false,
-  ],
-  'data only without a rendering (renderedOnly), LIMIT $3 OFFSET $4': [
-    page(renderedOnly, 'LIMIT $3 OFFSET $4'),
-    false,
-  ],
-  'renderedOnly, LIMIT and OFFSET 0 in the text (the store now)': [
-    page(renderedOnly, `LIMIT ${COUNT} OFFSET 0`),
-    true,
-  ],
+/** How a page is bounded: its text, and the values it binds after the tenant and the type. */
+interface Bound {
+  readonly text: string;
+  readonly values: readonly number[];
+}
+const LIMIT: Bound = { text: 'LIMIT $3', values: [COUNT] };
+const LIMIT_OFFSET: Bound = { text: 'LIMIT $3 OFFSET $4', values: [COUNT, 0] };
+const IN_TEXT: Bound = { text: `LIMIT ${COUNT} OFFSET 0`, values: [] };
+const page = (data: string, bound = LIMIT) => ({
+  sql: `SELECT r.id, r.resource_type, r.version, r.created, r.last_modified, ${data}, r.seq FROM "${schema}".resources AS r
+   WHERE r.tenant = $1 AND r.resource_type = $2 ORDER BY r.seq ${bound.text}`,
+  bound: bound.values,
+});
+const rendering = 'CASE WHEN r.rendered_version = r.version THEN r.rendered END AS rendered';
+const withRendering = `r.data::text AS data, ${rendering}`;
+const renderedOnly = `CASE WHEN r.rendered_version = r.version AND r.rendered IS NOT NULL THEN NULL ELSE r.data::text END AS data, ${rendering}`;
+const variants = {
+  'data as jsonb (parsed by pg)': page('r.data'),
+  'data as jsonb, with the rendering': page(`r.data, ${rendering}`),
+  'data as text, without the rendering (parsed by toResource)': page('r.data::text AS data'),
+  'data as text, with the rendering (parsed when read)': page(withRendering),
+  'the same, LIMIT $3 OFFSET $4 (main before renderedOnly)': page(withRendering, LIMIT_OFFSET),
+  'data only without a rendering (renderedOnly), LIMIT $3 OFFSET $4': page(renderedOnly, LIMIT_OFFSET),
+  'renderedOnly, LIMIT and OFFSET 0 in the text (the store now)': page(renderedOnly, IN_TEXT),
 };
 const tenant = (
   (await client.query(`SELECT tenant FROM "${schema}".resources LIMIT 1`)).rows[0] as { tenant: string }
@@ -61,14 +57,10 @@ function backendMicros(): number {
   const fields = readFileSync(`/proc/${backend}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
-async function run(name: string, sql: string, fixed: boolean): Promise<[number, number]> {
+async function run(name: string, sql: string, bound: readonly number[]): Promise<[number, number]> {
   // A statement name of PostgreSQL's at most 63 bytes: the variant's place, not its label.
   const named = `rows_${Object.keys(variants).indexOf(name)}`;
-  const values = fixed
-    ? [tenant, 'User']
-    : sql.includes('$4')
-      ? [tenant, 'User', COUNT, 0]
-      : [tenant, 'User', COUNT];
+  const values = [tenant, 'User', ...bound];
   const start = process.cpuUsage();
   const before = backendMicros();
   for (let i = 0; i < PAGES; i++) {
@@ -81,8 +73,8 @@ async function run(name: string, sql: string, fixed: boolean): Promise<[number, 
 }
 const results = new Map<string, [number, number][]>();
 for (let round = 0; round < 8; round++) {
-  for (const [name, [sql, fixed]] of Object.entries(variants)) {
-    const us = await run(name, sql, fixed);
+  for (const [name, { sql, bound }] of Object.entries(variants)) {
+    const us = await run(name, sql, bound);
     if (round > 0) results.set(name, [...(results.get(name) ?? []), us]);
   }
 }

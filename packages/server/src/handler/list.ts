@@ -11,7 +11,7 @@ import type { RequestContext } from './context.ts';
 import { cursorRequest, sealCursor } from './cursor.ts';
 import { compileQueryFilter, compileSort, pageWindow } from './query.ts';
 import type { QueryParams } from './query-params.ts';
-import { renderListed, rendersFromStore, wantsMembers } from './representation.ts';
+import { projectsNothing, renderListed, wantsMembers } from './representation.ts';
 import { scimText } from './respond.ts';
 import type { Json } from './stored.ts';
 
@@ -72,15 +72,22 @@ export async function listResources(
     if (scope.after === undefined) query.keyset = true;
     else query.after = scope.after;
   }
-  if (rendersFromStore(params)) query.renderedOnly = true;
-  let page = await ctx.store.list(ctx.tenant, query);
-  let resources: string[] = [];
-  try {
-    const rendering = renderListed(ctx, type, page.resources, params, resources);
-    if (rendering !== undefined) await rendering;
-  } catch (error) {
-    if (!(error instanceof DataLeftOut) || query.renderedOnly !== true) throw error;
-    ({ page, resources } = await readWithData(ctx, type, params, query));
+  if (projectsNothing(params)) query.renderedOnly = true;
+  const resources: string[] = [];
+  let page: ListPage;
+  for (;;) {
+    page = await ctx.store.list(ctx.tenant, query);
+    try {
+      const rendering = renderListed(ctx, type, page.resources, params, resources);
+      if (rendering !== undefined) await rendering;
+      break;
+    } catch (error) {
+      // A rendering that does not fit (one of an earlier schema) of a resource whose data the store
+      // left out: the page read again with its data, all of the answer from that read.
+      if (!(error instanceof DataLeftOut) || query.renderedOnly !== true) throw error;
+      query.renderedOnly = false;
+      resources.length = 0;
+    }
   }
   if (scope !== undefined) {
     if (
@@ -115,25 +122,6 @@ export async function listResources(
     );
   }
   return indexPage(page.totalResults, window.startIndex, resources);
-}
-
-/**
- * The page of `query` read again with its data and rendered: a store left out the data of a
- * resource whose rendering does not fit (one of an earlier schema: `ListQuery.renderedOnly`). The
- * answer is all of this read (its resources, its count, its position), as a later request's.
- */
-async function readWithData(
-  ctx: RequestContext,
-  type: ServedType,
-  params: QueryParams,
-  query: Writable<ListQuery>,
-): Promise<{ page: ListPage; resources: string[] }> {
-  query.renderedOnly = false;
-  const page = await ctx.store.list(ctx.tenant, query);
-  const resources: string[] = [];
-  const rendering = renderListed(ctx, type, page.resources, params, resources);
-  if (rendering !== undefined) await rendering;
-  return { page, resources };
 }
 
 /** POST /.search at the root: every resource type, paged as one list. @internal */

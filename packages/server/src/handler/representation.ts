@@ -97,17 +97,12 @@ export function renderText(
 }
 
 /**
- * Whether a list answers every resource that has a stored rendering from it alone, without reading
- * its `data`: it projects nothing (see {@link renderText}). The store may then leave that data out
- * (`ListQuery.renderedOnly`).
+ * Whether a request has neither `attributes` nor `excludedAttributes`: the default projection. A
+ * list that projects nothing answers every resource that has a stored rendering from it alone (see
+ * {@link renderText}), so the store may leave out their data (`ListQuery.renderedOnly`).
  * @internal
  */
-export function rendersFromStore(params: QueryParams): boolean {
-  return projectsNothing(params);
-}
-
-/** Whether a request has neither `attributes` nor `excludedAttributes`: the default projection. */
-function projectsNothing(params: QueryParams): boolean {
+export function projectsNothing(params: QueryParams): boolean {
   return (
     attributeList(params.attributes).length === 0 && attributeList(params.excludedAttributes).length === 0
   );

@@ -261,6 +261,8 @@ interface Backend {
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+/** A row's rendering while the row is at the version it was written at (see {@link RESOURCE_DATA}). */
+const CURRENT_RENDERING = 'CASE WHEN r.rendered_version = r.version THEN r.rendered END AS rendered';
 /**
  * A resource's data as reads select it (table alias `r`): as text, which `toResource` parses only
  * when something reads it (a row with its rendering answers a read without projection from the
@@ -269,17 +271,18 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
  * (rendered from the data): a write of an earlier release, which knows nothing of renderings,
  * moves the version and so retires the rendering.
  */
-const RESOURCE_DATA =
-  'r.data::text AS data, CASE WHEN r.rendered_version = r.version THEN r.rendered END AS rendered';
+const RESOURCE_DATA = `r.data::text AS data, ${CURRENT_RENDERING}`;
+const RENDERED_ONLY_DATA = `CASE WHEN r.rendered_version = r.version AND r.rendered IS NOT NULL THEN NULL ELSE r.data::text END AS data, ${CURRENT_RENDERING}`;
 /**
- * {@link RESOURCE_DATA} for a page whose caller answers from renderings (`ListQuery.renderedOnly`):
- * the data only of rows without a current rendering (a write without one sets `rendered` NULL at
- * the new version). Writing `jsonb` out as text is the dearest part of reading a row: without it,
- * a page of 100 costs the database some 40% less (docs/benchmarks.md, "List pages without their
- * data").
+ * The data columns of a list page: {@link RESOURCE_DATA}, or, when its caller answers from
+ * renderings (`ListQuery.renderedOnly`), the data only of rows without a current rendering (a
+ * write without one sets `rendered` NULL at the new version). Writing `jsonb` out as text is the
+ * dearest part of reading a row: without it, a page of 100 costs the database some 40% less
+ * (docs/benchmarks.md, "List pages without their data").
  */
-const RENDERED_ONLY_DATA =
-  'CASE WHEN r.rendered_version = r.version AND r.rendered IS NOT NULL THEN NULL ELSE r.data::text END AS data, CASE WHEN r.rendered_version = r.version THEN r.rendered END AS rendered';
+function pageData(query: ListQuery): string {
+  return query.renderedOnly === true ? RENDERED_ONLY_DATA : RESOURCE_DATA;
+}
 /** The store's tables, for `ANALYZE`. */
 const TABLES = ['resources', 'uniques', 'members', 'changes', 'tokens', 'scim_migrations'] as const;
 /** Writes between two automatic `ANALYZE`s (the `analyzeEvery` default). */
@@ -1268,7 +1271,7 @@ class PostgresScimStore implements PostgresStore {
         sortKey,
         `, ${countUnlessStale} AS total_count, ${versionSql} AS list_version`,
         true,
-        query.renderedOnly === true ? RENDERED_ONLY_DATA : RESOURCE_DATA,
+        pageData(query),
       ),
       params.values,
     );
@@ -1357,7 +1360,7 @@ class PostgresScimStore implements PostgresStore {
         compiler.sortColumn(query.sort),
         `, ${counting.sql} AS total_count, ${versionSql} AS list_version, (SELECT json_agg(w) FROM (${walk.sql}) AS w) AS ladder_walk`,
         true,
-        query.renderedOnly === true ? RENDERED_ONLY_DATA : RESOURCE_DATA,
+        pageData(query),
       ),
       params.values,
     );

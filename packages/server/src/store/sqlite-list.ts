@@ -26,9 +26,8 @@ export const LIST_VERSION =
  * for rows without one. Every write sets `rendered` with the data (NULL when the handler gave
  * none; a member-only write keeps both), so a row with a rendering is answered from it, or read
  * again by the handler when the rendering is of another schema (see `left-out.ts`).
- * @internal
  */
-export const RENDERED_ONLY_DATA = 'CASE WHEN r.rendered IS NULL THEN r.data END AS data';
+const RENDERED_ONLY_DATA = 'CASE WHEN r.rendered IS NULL THEN r.data END AS data';
 
 /** A list page's job and how to read its rows. @internal */
 export interface ListPlan {
