@@ -200,7 +200,8 @@ describe.skipIf(url === undefined)('postgresStore: the commit of a write', () =>
               await held;
             }
             if (flush > 0) events.push(`flushed ${flush}`);
-            else if (/^\s*WITH r AS \(\s*UPDATE/.test(text)) events.push('committed');
+            // The update statement (its sort keys read first, see `movedKeysSql`).
+            else if (/^\s*WITH o AS \([\s\S]*?\), r AS \(\s*UPDATE/.test(text)) events.push('committed');
             else if (
               /^\s*SELECT r\.id, r\.resource_type, r\.version, r\.created, r\.last_modified, r\.data/.test(
                 text,

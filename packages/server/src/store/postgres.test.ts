@@ -7,10 +7,12 @@ import { describeStoreContract, failure, freshTenant, query, sortPath } from './
 import { DataLeftOut } from './left-out.ts';
 import { postgresStore } from './postgres.ts';
 import { Params, postgresDialect, SqlCompiler } from './sql/compile.ts';
+import { describeKeysMoved } from './sql/keys-moved.fixture.ts';
 import { climbSql } from './sql/ladder.ts';
 import { describeMarkedPages } from './sql/page-marks.fixture.ts';
 import type { PageMarks } from './sql/page-marks.ts';
 import { postgresTarget } from './sql/postgres-target.fixture.ts';
+import type { ListQuery, ScimStore } from './types.ts';
 
 // The server on 127.0.0.1:5432 when one answers (our machines and CI), else PGlite.
 const target = await postgresTarget();
@@ -50,6 +52,28 @@ describeStoreContract(
   },
 );
 
+describeKeysMoved(url === undefined ? 'postgres (no server: PGlite)' : 'postgres (server)', async () => {
+  const store = make(schema());
+  await store.open(TYPES);
+  const inner = store as unknown as {
+    read: <T>(f: (q: pg.ClientBase) => Promise<T>) => Promise<T>;
+    s: string;
+  };
+  return {
+    store,
+    moved: (tenant, id) =>
+      inner.read(async (q) =>
+        (
+          await q.query(
+            `SELECT keys_moved FROM ${inner.s}.changes WHERE tenant = $1 AND id = $2 ORDER BY cursor`,
+            [tenant, id],
+          )
+        ).rows.map((r: { keys_moved: number | null }) => r.keys_moved),
+      ),
+    close: () => store.close(),
+  };
+});
+
 // Two instances on one schema (on a server; PGlite: one database, two store objects).
 describeMarkedPages(
   'postgres',
@@ -71,6 +95,24 @@ describeMarkedPages(
   30,
 );
 
+/**
+ * Reads a page of 100 of a list at `start` (checked against the whole list, up to 10,000 rows) and
+ * says whether the store read it again at its offset, without marks (walking from the first row).
+ */
+function deepPages(store: ScimStore, t: string, base: Pick<ListQuery, 'resourceType' | 'sort'>) {
+  const listRows = vi.spyOn(
+    store as unknown as { listRows: (...args: unknown[]) => Promise<unknown> },
+    'listRows',
+  );
+  return async (start: number) => {
+    const whole = (await store.list(t, { ...base, startIndex: 1, count: 10_000 })).resources;
+    listRows.mockClear();
+    const found = await store.list(t, { ...base, startIndex: start, count: 100 });
+    expect(found.resources.map((r) => r.id)).toEqual(whole.slice(start - 1, start + 99).map((r) => r.id));
+    return listRows.mock.calls.some(([, , , useMarks]) => useMarks === false);
+  };
+}
+
 describe('postgresStore: a ladder after writes (issue 14)', () => {
   it('is repaired, not climbed again: the first deep page after a write reads from a rung', async () => {
     const s = schema();
@@ -89,21 +131,9 @@ describe('postgresStore: a ladder after writes (issue 14)', () => {
       'User',
       Array.from({ length: 3_000 }, (_, i) => user(i * 2)),
     );
-    const inner = store as unknown as {
-      listRows: (...args: unknown[]) => Promise<unknown>;
-      marks: PageMarks;
-    };
-    const listRows = vi.spyOn(inner, 'listRows');
+    const inner = store as unknown as { marks: PageMarks };
     for (const by of [undefined, { path: sortPath('userName'), descending: false }]) {
-      const base = { resourceType: 'User', ...(by === undefined ? {} : { sort: by }) };
-      const page = async (start: number) => {
-        const whole = (await store.list(t, { ...base, startIndex: 1, count: 4_000 })).resources;
-        listRows.mockClear();
-        const found = await store.list(t, { ...base, startIndex: start, count: 100 });
-        expect(found.resources.map((r) => r.id)).toEqual(whole.slice(start - 1, start + 99).map((r) => r.id));
-        // Whether the page was read again at its offset, without marks (walking from the first row).
-        return listRows.mock.calls.some(([, , , useMarks]) => useMarks === false);
-      };
+      const page = deepPages(store, t, { resourceType: 'User', ...(by === undefined ? {} : { sort: by }) });
       await page(2_501);
       await page(2_301);
       const list = inner.marks.lists().at(-1) as string;
@@ -119,6 +149,53 @@ describe('postgresStore: a ladder after writes (issue 14)', () => {
         expect(inner.marks.ladderOf(list)?.rungs.length).toBeGreaterThan(0);
       }
     }
+    await store.close();
+    await other.close();
+  }, 60_000);
+});
+
+describe('postgresStore: a sorted ladder through writes that keep its key (issue 14)', () => {
+  it('holds when a row past its last rung is updated, by either instance, and goes when one moves', async () => {
+    const s = schema();
+    const store = make(s);
+    const other = make(s);
+    await store.open([{ name: 'User' }]);
+    await other.open([{ name: 'User' }]);
+    const user = (i: number, more: Record<string, unknown> = {}) => ({
+      data: { userName: `user${String(i).padStart(4, '0')}`, ...more },
+      unique: [],
+      change: { type: 'user.updated' as const },
+    });
+    const t = freshTenant();
+    const created = await store.createMany!(
+      t,
+      'User',
+      Array.from({ length: 8_000 }, (_, i) => user(i)),
+    );
+    const inner = store as unknown as { marks: PageMarks };
+    const page = deepPages(store, t, {
+      resourceType: 'User',
+      sort: { path: sortPath('userName'), descending: false },
+    });
+    await page(2_501);
+    await page(2_301);
+    const list = inner.marks.lists().at(-1) as string;
+    // The climb stopped well before the list's end: the rows after its last rung are not counted.
+    expect(inner.marks.ladderOf(list)?.tail).toBeUndefined();
+    const writes = [
+      () => other.update(t, 'User', created[7_500]!.id, user(7_500, { title: 'T' })),
+      () => store.update(t, 'User', created[7_900]!.id, user(7_900, { displayName: 'D' })),
+      () => other.update(t, 'User', created[100]!.id, user(100, { title: 'T' })),
+    ];
+    for (const [i, write] of writes.entries()) {
+      await write();
+      expect(await page(2_201 - i * 97)).toBe(false);
+      expect(inner.marks.ladderOf(list)?.rungs.length).toBeGreaterThan(0);
+    }
+    // A row past the last rung whose key moved: where it was is not known, the ladder goes.
+    await other.update(t, 'User', created[7_700]!.id, { ...user(7_700), data: { userName: 'user7700b' } });
+    expect(await page(1_901)).toBe(true);
+    expect(inner.marks.ladderOf(list)).toBeUndefined();
     await store.close();
     await other.close();
   }, 60_000);
@@ -677,7 +754,7 @@ describe(`postgresStore migrations 3 and 4 (${url === undefined ? 'PGlite' : 'se
     // prints it); u3 already held the key u1 now folds to.
     expect((store as unknown as { migration: unknown }).migration).toEqual({
       from: 2,
-      to: 7,
+      to: 8,
       unreserved: [
         {
           tenant: 't',

@@ -41,6 +41,7 @@ import {
   unavailable,
   unknownMembers,
 } from './sql/shared.ts';
+import { movedKeysSql, postgresSortKeyColumns } from './sql/sort-indexes.ts';
 import { StatementNames } from './sql/statement-names.ts';
 import { now, searchDocument } from './sql/values.ts';
 import type {
@@ -283,6 +284,10 @@ const RENDERED_ONLY_DATA = `CASE WHEN r.rendered_version = r.version AND r.rende
 function pageData(query: ListQuery): string {
   return query.renderedOnly === true ? RENDERED_ONLY_DATA : RESOURCE_DATA;
 }
+/** A resource row's sort keys, read before an update and returned by it (see `movedKeysSql`). */
+const SORT_KEYS = postgresSortKeyColumns();
+/** Which sort keys an update moved, from the row before (`o`) and after (`r`) it. */
+const MOVED_KEYS = movedKeysSql('o', 'r');
 /** The store's tables, for `ANALYZE`. */
 const TABLES = ['resources', 'uniques', 'members', 'changes', 'tokens', 'scim_migrations'] as const;
 /** Writes between two automatic `ANALYZE`s (the `analyzeEvery` default). */
@@ -1033,20 +1038,31 @@ class PostgresScimStore implements PostgresStore {
              SELECT attribute, value FROM ${s}.uniques WHERE tenant = $1 AND id = $2
            ), ${claimCte(s, v, keys, { tenant: '$1', resourceType: '$3', id: '$2' }, 'r', 'held')}`;
         const after = membersOnly ? 'r' : 'claimed';
+        // The row's sort keys before (`o`, in the statement's snapshot) and after the update: the
+        // change records which it moved (see `movedKeysSql`).
         const feed = deltaFree
-          ? `, ${this.feedCte(v, tenant, resourceType, '$2', 'r.version', at, input.change, after, 'r')}`
+          ? `, ${this.feedCte(v, tenant, resourceType, '$2', 'r.version', at, input.change, after, 'r LEFT JOIN o ON TRUE', MOVED_KEYS)}`
           : '';
         const { rows } = await q.query(
-          `WITH r AS (
+          `WITH o AS (
+           SELECT version AS before_version, ${SORT_KEYS} FROM ${s}.resources WHERE tenant = $1 AND id = $2 AND resource_type = $3
+         ), r AS (
            UPDATE ${s}.resources SET version = version + 1, last_modified = $4${set}
            WHERE tenant = $1 AND id = $2 AND resource_type = $3${guard}
-           RETURNING version, created${membersOnly ? ', data' : ''}
+           RETURNING version, created${membersOnly ? ', data' : ''}, ${SORT_KEYS}
          )${claims}${feed}
-         SELECT r.version, r.created${membersOnly ? ', r.data' : ''}${this.groupsColumn(input.groups)} FROM r`,
+         SELECT r.version, r.created${membersOnly ? ', r.data' : ''}, ${MOVED_KEYS} AS keys_moved${this.groupsColumn(input.groups)}
+         FROM r LEFT JOIN o ON TRUE`,
           v,
         );
         const row = rows[0] as
-          | { version: number; created: string; data?: string | Record<string, unknown>; groups?: GroupCells }
+          | {
+              version: number;
+              created: string;
+              data?: string | Record<string, unknown>;
+              groups?: GroupCells;
+              keys_moved: number | null;
+            }
           | undefined;
         if (row === undefined) {
           const exists = await q.query(
@@ -1075,7 +1091,7 @@ class PostgresScimStore implements PostgresStore {
           if (delta.added.length > 0) {
             await this.addMembers(q, tenant, id, distinct(delta.added), delta.display, delta.unknown);
           }
-          await this.record(q, tenant, resourceType, id, version, at, input.change);
+          await this.record(q, tenant, resourceType, id, version, at, input.change, row.keys_moved);
         }
         const stored = { id, resourceType, version, created: row.created, lastModified: at, data };
         return { ...stored, ...groupsOf(row.groups) };
@@ -1605,14 +1621,15 @@ class PostgresScimStore implements PostgresStore {
     change: ChangeRecord,
     after: string,
     from?: string,
+    moved = 'NULL',
   ): string {
     const lock = `$${v.push(LOCK_SPACE)}::int, $${v.push(hash32(`feed:${this.schema}:${tenant}`))}::int`;
     const values = [tenant, change.type, resourceType].map((x) => `$${v.push(x)}::text`);
     return `feed AS (
         SELECT pg_advisory_xact_lock(${lock})${this.asyncCommit} FROM (SELECT count(*) FROM ${after}) AS done
       ), change AS (
-        INSERT INTO ${this.s}.changes (tenant, type, resource_type, id, version, at, detail)
-        SELECT ${values.join(', ')}, ${id}, ${version}, $${v.push(at)}::text, $${v.push(changeDetail(change))}::jsonb
+        INSERT INTO ${this.s}.changes (tenant, type, resource_type, id, version, at, detail, keys_moved)
+        SELECT ${values.join(', ')}, ${id}, ${version}, $${v.push(at)}::text, $${v.push(changeDetail(change))}::jsonb, ${moved}
         FROM feed${from === undefined ? '' : `, ${from}`}
       )`;
   }
@@ -1626,8 +1643,9 @@ class PostgresScimStore implements PostgresStore {
     version: number,
     at: string,
     change: ChangeRecord,
+    moved: number | null = null,
   ): Promise<void> {
-    const v: unknown[] = [id, version];
+    const v: unknown[] = [id, version, moved];
     const feed = this.feedCte(
       v,
       tenant,
@@ -1637,6 +1655,8 @@ class PostgresScimStore implements PostgresStore {
       at,
       change,
       '(SELECT 1) AS now',
+      undefined,
+      '$3::int',
     );
     await q.query(`WITH ${feed} SELECT 1`, v);
   }

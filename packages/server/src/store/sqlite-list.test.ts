@@ -148,10 +148,10 @@ describe('a ladder after writes (issue 14)', () => {
   });
 
   /**
-   * A store of `users` users whose unsorted list climbed its ladder (two deep pages of the same
-   * data), with the list's page reader, its marks and the list's key.
+   * A store of `users` users whose list (unsorted, or by `sort`) climbed its ladder (two deep pages
+   * of the same data), with the list's page reader, its marks and the list's key.
    */
-  async function climbed(users: number) {
+  async function climbed(users: number, sort?: string) {
     const store = sqliteStore({ path: ':memory:', readers: 0 });
     await store.open([{ name: 'User' }]);
     const created = await store.createMany(
@@ -159,8 +159,11 @@ describe('a ladder after writes (issue 14)', () => {
       'User',
       Array.from({ length: users }, (_, i) => user(i)),
     );
+    const by = sort === undefined ? {} : { sort: { path: sortPath(sort), descending: false } };
     const ids = async (start: number, count: number) =>
-      (await store.list('t', { resourceType: 'User', startIndex: start, count })).resources.map((r) => r.id);
+      (await store.list('t', { resourceType: 'User', ...by, startIndex: start, count })).resources.map(
+        (r) => r.id,
+      );
     await ids(2_501, 100);
     await ids(2_301, 100);
     const marks = (store as unknown as { marks: PageMarks }).marks;
@@ -193,6 +196,48 @@ describe('a ladder after writes (issue 14)', () => {
       expect(walks[0]).toBeLessThan(256 + 100);
     }
     await store.close();
+  });
+
+  it('keeps a sorted ladder through writes past its last rung that keep the sort key, and drops it for one that moves it', async () => {
+    for (const sort of ['userName', 'meta.created']) {
+      const { store, created, ids, marks, list } = await climbed(8_000, sort);
+      const ladder = marks.ladderOf(list);
+      expect(ladder?.tail).toBeUndefined();
+      expect(ladder!.offsets.at(-1)!).toBeLessThan(7_000);
+      const reads = vi.spyOn(store as unknown as { read: (job: ReadJob) => Promise<unknown> }, 'read');
+      const page = async () => {
+        const whole = await ids(1, 8_000);
+        reads.mockClear();
+        expect(await ids(2_001, 100)).toEqual(whole.slice(2_000, 2_100));
+        return reads.mock.calls.map(([job]) => (job.kind === 'list' ? job.walk : undefined));
+      };
+      // Rows past the last rung (and one before it) whose sort key stays: a title; by creation, a
+      // userName too. The feed says which keys each write moved (`changes.keys_moved`).
+      const kept = sort === 'userName' ? { title: 'T' } : { userName: 'renamed' };
+      for (const at of [7_500, 7_900, 100]) {
+        await store.update('t', 'User', created[at]!.id, {
+          ...user(at),
+          data: { ...user(at).data, ...kept, displayName: `D${at}` },
+          change: { type: 'user.updated' },
+        });
+        const walks = await page();
+        // The ladder held (moved to the data's version): one read, from a rung.
+        expect(marks.ladderOf(list)?.offsets).toEqual(ladder!.offsets);
+        expect(walks).toEqual([expect.any(Number)]);
+        expect(walks[0]).toBeLessThan(256 + 100);
+      }
+      if (sort === 'userName') {
+        // A row past the last rung whose key moved: where it was is not known, the ladder goes.
+        await store.update('t', 'User', created[7_700]!.id, {
+          ...user(7_700),
+          data: { userName: 'user7700b' },
+          change: { type: 'user.updated' },
+        });
+        await page();
+        expect(marks.ladderOf(list)).toBeUndefined();
+      }
+      await store.close();
+    }
   });
 
   it('counts the rows after the last rung again, and drops a ladder when a row left a gap no count covers', async () => {

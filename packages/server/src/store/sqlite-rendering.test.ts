@@ -153,7 +153,7 @@ describe('sqliteStore renderings', () => {
     const expected = await before.call('GET', `/Users/${u.id}`);
     // As migration 6 left the file: no `rendered` column, migrations 7 and 8 not applied.
     first.database.exec(
-      'ALTER TABLE resources DROP COLUMN rendered; DELETE FROM scim_migrations WHERE version >= 7',
+      'ALTER TABLE resources DROP COLUMN rendered; ALTER TABLE changes DROP COLUMN keys_moved; DELETE FROM scim_migrations WHERE version >= 7',
     );
     await first.close();
     const store = sqliteStore({ path });
@@ -162,7 +162,7 @@ describe('sqliteStore renderings', () => {
     expect(read.body).toEqual(expected.body);
     expect((store as unknown as { migration: unknown }).migration).toEqual({
       from: 6,
-      to: 9,
+      to: 10,
       unreserved: [],
     });
     const row = () => store.database.prepare('SELECT rendered FROM resources WHERE id = ?').get(u.id);

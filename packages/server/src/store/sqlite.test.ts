@@ -5,6 +5,7 @@ import { DatabaseSync, StatementSync } from 'node:sqlite';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { describeStoreContract, failure, freshTenant, query, sortPath } from './contract.ts';
 import { Params, SqlCompiler, sqliteDialect } from './sql/compile.ts';
+import { describeKeysMoved } from './sql/keys-moved.fixture.ts';
 import { sqliteStore } from './sqlite.ts';
 import { RESOURCE_WITH_GROUPS_SQL } from './sqlite-read.ts';
 
@@ -107,14 +108,14 @@ describe('sqliteStore', () => {
     // Issue 14: a write's statement journal in memory, not in a temporary file per create (2: MEMORY).
     expect(a.database.prepare('PRAGMA temp_store').get()).toEqual({ temp_store: 2 });
     const versions = a.database.prepare('SELECT version FROM scim_migrations ORDER BY version').all();
-    expect(versions.map((v) => v.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(versions.map((v) => v.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     const t = freshTenant();
     const u = await a.create(t, 'User', user('kept'));
     await a.close();
     const b = sqliteStore({ path });
     await b.open(TYPES);
     expect((await b.get(t, 'User', u.id))?.data).toEqual({ userName: 'kept' });
-    expect(b.database.prepare('SELECT COUNT(*) AS n FROM scim_migrations').get()).toEqual({ n: 9 });
+    expect(b.database.prepare('SELECT COUNT(*) AS n FROM scim_migrations').get()).toEqual({ n: 10 });
     await b.close();
   });
 
@@ -452,13 +453,14 @@ describe('sqliteStore migration 8 (one sort index per key serves both directions
       "CASE WHEN json_type(search, '$.userName') = 'text' THEN json_extract(search, '$.userName') ELSE x'' END";
     old.exec(`CREATE INDEX resources_sort_user_name_desc ON resources (tenant, resource_type, (${key}) DESC);
       CREATE INDEX resources_sort_created_desc ON resources (tenant, resource_type, (created) DESC);
+      ALTER TABLE changes DROP COLUMN keys_moved;
       DELETE FROM scim_migrations WHERE version >= 8;`);
     old.close();
     const store = sqliteStore({ path });
     await store.open(TYPES);
     expect((store as unknown as { migration: unknown }).migration).toEqual({
       from: 7,
-      to: 9,
+      to: 10,
       unreserved: [],
     });
     const indexes = store.database
@@ -533,7 +535,7 @@ describe('sqliteStore migration 5 (folded copies follow Unicode simple case fold
     const store = sqliteStore({ path });
     await store.open(TYPES);
     const db = store.database;
-    expect(db.prepare('SELECT MAX(version) AS v FROM scim_migrations').get()).toEqual({ v: 9 });
+    expect(db.prepare('SELECT MAX(version) AS v FROM scim_migrations').get()).toEqual({ v: 10 });
     const search = (id: string) =>
       JSON.parse(
         (db.prepare('SELECT search FROM resources WHERE id = ?').get(id) as { search: string }).search,
@@ -564,7 +566,7 @@ describe('sqliteStore migration 5 (folded copies follow Unicode simple case fold
     // reports the migration it applied and the user it left without its key.
     expect((store as unknown as { migration: unknown }).migration).toEqual({
       from: 4,
-      to: 9,
+      to: 10,
       unreserved: [
         {
           tenant: 't',
@@ -580,10 +582,25 @@ describe('sqliteStore migration 5 (folded copies follow Unicode simple case fold
     const again = sqliteStore({ path });
     await again.open(TYPES);
     expect((again as unknown as { migration: unknown }).migration).toEqual({
-      from: 9,
-      to: 9,
+      from: 10,
+      to: 10,
       unreserved: [],
     });
     await again.close();
   });
+});
+
+describeKeysMoved('sqlite', async () => {
+  const store = sqliteStore({ path: ':memory:', readers: 0 });
+  await store.open(TYPES);
+  return {
+    store,
+    moved: async (tenant, id) =>
+      (
+        store.database
+          .prepare('SELECT keys_moved FROM changes WHERE tenant = ? AND id = ? ORDER BY cursor')
+          .all(tenant, id) as { keys_moved: number | null }[]
+      ).map((r) => r.keys_moved),
+    close: () => store.close(),
+  };
 });

@@ -31,6 +31,7 @@ import {
   unavailable,
   unknownMembers,
 } from './sql/shared.ts';
+import { sqliteMovedKeys, writtenKeyValues } from './sql/sort-indexes.ts';
 import { sqliteMigrations } from './sql/sqlite-schema.ts';
 import { chunks, now, searchDocument } from './sql/values.ts';
 import { SqliteCheckpointer } from './sqlite-checkpointer.ts';
@@ -913,11 +914,16 @@ class SqliteScimStore implements SqliteStore {
     const membersOnly = input.membersOnly === true;
     const given = storedData(input.data, storage);
     const at = now();
+    const search = membersOnly ? {} : (searchDocument(given) as Record<string, unknown>);
+    // The keys as the write stores them, compared with the row's in the read before it.
+    const keys = writtenKeyValues({ data: given, search, last_modified: at }, membersOnly);
     return this.write((db) => {
       const current = this.stmt(
         db,
-        'SELECT version, created, data FROM resources WHERE tenant = ? AND id = ? AND resource_type = ?',
-      ).get(tenant, id, resourceType) as { version: number; created: string; data: string } | undefined;
+        `SELECT version, created, data, ${sqliteMovedKeys(membersOnly)} AS keys_moved FROM resources WHERE tenant = ? AND id = ? AND resource_type = ?`,
+      ).get(...keys, tenant, id, resourceType) as
+        | { version: number; created: string; data: string; keys_moved: number }
+        | undefined;
       if (current === undefined) throw missing(resourceType, id);
       if (input.ifVersion !== undefined && current.version !== input.ifVersion) {
         throw stale(resourceType, id, input.ifVersion);
@@ -936,15 +942,7 @@ class SqliteScimStore implements SqliteStore {
           db,
           `UPDATE resources SET version = ?, last_modified = ?, data = ?, search = ?, rendered = ?
            WHERE tenant = ? AND id = ?`,
-        ).run(
-          version,
-          at,
-          JSON.stringify(data),
-          JSON.stringify(searchDocument(data)),
-          input.rendering ?? null,
-          tenant,
-          id,
-        );
+        ).run(version, at, JSON.stringify(data), JSON.stringify(search), input.rendering ?? null, tenant, id);
         this.reclaim(db, tenant, resourceType, id, input.unique);
         this.indexValues(db, tenant, resourceType, id, data, true);
       }
@@ -963,7 +961,7 @@ class SqliteScimStore implements SqliteStore {
           this.addMembers(db, tenant, id, distinct(delta.added), delta.display, delta.unknown);
         }
       }
-      this.record(db, tenant, resourceType, id, version, at, input.change);
+      this.record(db, tenant, resourceType, id, version, at, input.change, current.keys_moved);
       return { id, resourceType, version, created: current.created, lastModified: at, data };
     });
   }
@@ -1218,11 +1216,12 @@ class SqliteScimStore implements SqliteStore {
     version: number,
     at: string,
     change: ChangeRecord,
+    moved: number | null = null,
   ): void {
     this.stmt(
       db,
-      `INSERT INTO changes (tenant, type, resource_type, id, version, at, detail) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    ).run(tenant, change.type, resourceType, id, version, at, changeDetail(change));
+      `INSERT INTO changes (tenant, type, resource_type, id, version, at, detail, keys_moved) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(tenant, change.type, resourceType, id, version, at, changeDetail(change), moved);
   }
 }
 

@@ -28,6 +28,7 @@ import { Params, SqlCompiler } from './compile.ts';
 import type { LadderTarget } from './ladder.ts';
 import type { LadderState, PageMarks } from './page-marks.ts';
 import { positionOf, type ResourceRow } from './shared.ts';
+import { sortKeyBit } from './sort-indexes.ts';
 
 /** The most changes (of the list's resource type) a repair reads; more: climb again. @internal */
 export const REPAIR_CHANGES = 32;
@@ -55,9 +56,9 @@ export function feedSql(target: LadderTarget, version: number): Statement {
   const after = p.count(version);
   const limit = p.rows(REPAIR_CHANGES + 1);
   return {
-    sql: `SELECT v.list_version AS list_version, f.cursor AS cursor, f.id AS id, f.change_version AS change_version, f.seq AS seq, f.sort_key AS sort_key
+    sql: `SELECT v.list_version AS list_version, f.cursor AS cursor, f.id AS id, f.change_version AS change_version, f.keys_moved AS keys_moved, f.seq AS seq, f.sort_key AS sort_key
 FROM (SELECT ${versionColumn(target, t)} AS list_version) AS v LEFT JOIN (
-  SELECT ch.cursor AS cursor, ch.id AS id, ch.version AS change_version, r.seq AS seq, ${key} AS sort_key
+  SELECT ch.cursor AS cursor, ch.id AS id, ch.version AS change_version, ch.keys_moved AS keys_moved, r.seq AS seq, ${key} AS sort_key
   FROM ${changes} AS ch LEFT JOIN ${T} AS r ON r.tenant = ch.tenant AND r.id = ch.id AND r.resource_type = ch.resource_type
   WHERE ch.tenant = ${t} AND ch.resource_type = ${rt} AND ch.cursor > ${after}
   ORDER BY ch.cursor LIMIT ${limit}
@@ -72,6 +73,12 @@ export interface Written {
   readonly before: boolean;
   /** Its position now, when it is in the list. */
   readonly now?: ListPosition;
+  /**
+   * The sort keys its changes since moved (the bits of `changes.keys_moved`, see
+   * `sort-indexes.ts`, of every one), `null` when a change does not say (written before the
+   * column, by an instance of an earlier release, or by a write the store could not tell of).
+   */
+  readonly moved: number | null;
 }
 
 /** The resources a feed read names, by `id`; `undefined` when it is too long to repair from. */
@@ -79,12 +86,21 @@ export function writtenSince(rows: readonly ResourceRow[]): Map<string, Written>
   const out = new Map<string, Written>();
   let n = 0;
   for (const row of rows) {
-    const r = row as ResourceRow & { change_version?: unknown; cursor?: unknown };
+    const r = row as ResourceRow & { change_version?: unknown; cursor?: unknown; keys_moved?: unknown };
     if (r.cursor === null || r.cursor === undefined) continue;
     if (++n > REPAIR_CHANGES) return undefined;
-    if (out.has(r.id)) continue;
+    const said = r.keys_moved === null || r.keys_moved === undefined ? null : Number(r.keys_moved);
+    const seen = out.get(r.id);
+    if (seen !== undefined) {
+      out.set(r.id, { ...seen, moved: seen.moved === null || said === null ? null : seen.moved | said });
+      continue;
+    }
     const before = Number(r.change_version) !== 1;
-    out.set(r.id, r.seq === null || r.seq === undefined ? { before } : { before, now: positionOf(r) });
+    const moved = before ? said : 0;
+    out.set(
+      r.id,
+      r.seq === null || r.seq === undefined ? { before, moved } : { before, now: positionOf(r), moved },
+    );
   }
   return out;
 }
@@ -368,7 +384,7 @@ export async function planRepair(
     marks.dropLadder(list, version);
     return { done: { held: false } };
   }
-  if (target.sort === undefined) keptInPlace(written);
+  keptInPlace(written, target);
   let now = 0;
   let before = 0;
   for (const w of written.values()) {
@@ -407,15 +423,28 @@ export async function planRepair(
 }
 
 /**
- * Leaves out of a repair of a list in creation order (no sort) every row that existed at the
- * ladder's version and still does: its place is its `seq`, given once (a store's ids are new UUIDs,
- * never given again), so it moves no rung, wherever it is. Without this, a row updated past the
- * last rung of a ladder whose tail is not counted dropped the ladder: where it had been was not
- * known (docs/benchmarks.md, "List pages without their data, planned once, and ladders kept in
- * creation order"; decision 0015).
+ * Leaves out of a repair every row that existed at the ladder's version, still does, and sits
+ * where it sat: its place is its sort key and its `seq` (given once: a store's ids are new UUIDs,
+ * never given again), so it moves no rung, wherever it is. In creation order (no sort) that is
+ * every such row; sorted, a row whose changes since all kept the sort's key (none of them set its
+ * bit of `changes.keys_moved`, and each says). Without this, a row updated past the last rung of a
+ * ladder whose tail is not counted dropped the ladder: where it had been was not known
+ * (docs/benchmarks.md, "List pages without their data, planned once, and ladders kept in
+ * creation order", "Sorted ladders kept through writes that keep their key"; decision 0015).
  */
-function keptInPlace(written: Map<string, Written>): void {
-  for (const [id, w] of written) if (w.before && w.now !== undefined) written.delete(id);
+function keptInPlace(written: Map<string, Written>, target: LadderTarget): void {
+  const bit = target.sort === undefined ? undefined : sortBit(target);
+  if (target.sort !== undefined && bit === undefined) return;
+  for (const [id, w] of written) {
+    if (!w.before || w.now === undefined) continue;
+    if (bit === undefined || (w.moved !== null && (w.moved & (1 << bit)) === 0)) written.delete(id);
+  }
+}
+
+/** The bit of a sorted list's key in `changes.keys_moved`; `undefined` for a key without a sort index. */
+function sortBit(target: LadderTarget): number | undefined {
+  const c = new SqlCompiler(target.dialect, new Params(target.postgres), { tenant: '', resourceType: '' });
+  return sortKeyBit(c.sortColumn(target.sort), target.postgres);
 }
 
 /** What {@link settleWalk} made of a walk. @internal */

@@ -158,6 +158,10 @@ export function postgresMigrations(s: string): readonly PostgresMigration[] {
     // rendering, leaves none that is stale. Nullable columns without a default: no rewrite of the
     // table; rows written before have none and are rendered from their data.
     `ALTER TABLE ${s}.resources ADD COLUMN rendered text, ADD COLUMN rendered_version integer;`,
+    // 8: which sort keys each write moved (a bit per key, see `sort-indexes.ts`), so that a list's
+    // ladder survives writes that keep its key (issue 14). NULL where not known: rows before, and
+    // those an instance of an earlier release writes during a rolling upgrade. No rewrite.
+    `ALTER TABLE ${s}.changes ADD COLUMN keys_moved integer;`,
   ];
 }
 

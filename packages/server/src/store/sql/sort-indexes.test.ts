@@ -1,8 +1,17 @@
+import { DatabaseSync } from 'node:sqlite';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { query, sortPath } from '../contract.ts';
 import { Params, postgresDialect, SqlCompiler, sqliteDialect } from './compile.ts';
-import { aliasedKey, hasSortIndex, SORT_KEY_INDEXES } from './sort-indexes.ts';
+import {
+  aliasedKey,
+  hasSortIndex,
+  SORT_KEY_INDEXES,
+  sortKeyBit,
+  sqliteMovedKeys,
+  writtenKeyValues,
+} from './sort-indexes.ts';
+import { searchDocument } from './values.ts';
 
 /** The check before it compared keys as written: each key without its alias, against the bare keys. */
 function strippedCheck(key: string, postgres: boolean): boolean {
@@ -77,5 +86,84 @@ describe('hasSortIndex', () => {
       ),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('sqliteMovedKeys and writtenKeyValues (issue 14)', () => {
+  // A value a key may hold: text (with case and characters past U+FFFF), or not text.
+  const value = fc.oneof(
+    fc.constantFrom('Ann', 'ann', 'ANN', 'b', '', '\u{1F600}x', 'ß', 'ss'),
+    fc.integer(),
+    fc.constant(null),
+    fc.constant(true),
+    fc.array(fc.constant('Ann'), { maxLength: 1 }),
+    fc.record({ value: fc.constant('Ann') }),
+  );
+  const data = fc.record(
+    { userName: value, displayName: value, externalId: value, title: value },
+    { requiredKeys: [] },
+  );
+  const db = new DatabaseSync(':memory:');
+  db.exec('CREATE TABLE resources (data TEXT, search TEXT, created TEXT, last_modified TEXT)');
+  const insert = db.prepare('INSERT INTO resources VALUES (?, ?, ?, ?)');
+  const moved = (membersOnly: boolean) =>
+    db.prepare(`SELECT ${sqliteMovedKeys(membersOnly)} AS m FROM resources`);
+  /** The bit of a key as SqlCompiler sorts by it. */
+  const bit = (path: string) => {
+    const c = new SqlCompiler(sqliteDialect, new Params(false));
+    return 1 << (sortKeyBit(c.sortColumn({ path: sortPath(path), descending: false }), false) as number);
+  };
+
+  it('sets the bit of each key whose indexed value the write changes, and no other', () => {
+    fc.assert(
+      fc.property(data, data, fc.boolean(), (before, after, sameTime) => {
+        db.exec('DELETE FROM resources');
+        insert.run(JSON.stringify(before), JSON.stringify(searchDocument(before)), 'c', 't1');
+        const at = sameTime ? 't1' : 't2';
+        const search = searchDocument(after) as Record<string, unknown>;
+        const m = (
+          moved(false).get(...writtenKeyValues({ data: after, search, last_modified: at }, false)) as {
+            m: number;
+          }
+        ).m;
+        // What each key's own expression reads, before and after (the index's entries).
+        const keyOf = (expression: string, row: Record<string, unknown>) => {
+          const d = db.prepare(
+            `SELECT ${expression} AS k FROM (SELECT ? AS data, ? AS search, 'c' AS created, ? AS last_modified)`,
+          );
+          return (
+            d.get(JSON.stringify(row), JSON.stringify(searchDocument(row)), row === before ? 't1' : at) as {
+              k: unknown;
+            }
+          ).k;
+        };
+        let expected = 0;
+        for (const k of SORT_KEY_INDEXES) {
+          if (JSON.stringify(keyOf(k.sqlite, before)) !== JSON.stringify(keyOf(k.sqlite, after)))
+            expected |= 1 << k.bit;
+        }
+        expect(m).toBe(expected);
+        // A member-only write keeps the data: only meta.lastModified may move.
+        const members = (
+          moved(true).get(...writtenKeyValues({ data: {}, search: {}, last_modified: at }, true)) as {
+            m: number;
+          }
+        ).m;
+        expect(members).toBe(sameTime ? 0 : bit('meta.lastModified'));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('gives each sorted attribute its own bit, meta.created none an update can set', () => {
+    expect(SORTED.map(bit)).toEqual([1, 2, 4, 8, 16]);
+    db.exec('DELETE FROM resources');
+    const before = { userName: 'a', displayName: 'a', externalId: 'a' };
+    insert.run(JSON.stringify(before), JSON.stringify(before), 'c', 't1');
+    const after = { userName: 'x', displayName: 'x', externalId: 'x' };
+    const m = moved(false).get(
+      ...writtenKeyValues({ data: after, search: after, last_modified: 't2' }, false),
+    );
+    expect(m).toEqual({ m: 1 + 2 + 4 + 16 });
   });
 });

@@ -20,11 +20,32 @@ export function postgresPrefix(key: string): string {
   return `left(${key}, 256)`;
 }
 
-/** A sort key with an index: its name in index names and its expression per dialect. @internal */
+/**
+ * A sort key with an index: its name in index names, its expression per dialect, and its bit in
+ * the change feed's `keys_moved` (see {@link movedKeys}; stored in databases: never reused). @internal
+ */
 interface SortKeyIndex {
   readonly name: string;
   readonly sqlite: string;
   readonly postgres: string;
+  readonly bit: number;
+  /** Where a write puts the key: a text member of a stored document, or a column. */
+  readonly from:
+    | { readonly doc: 'data' | 'search'; readonly key: string }
+    | { readonly column: ResourceColumn };
+}
+
+/** The columns of a resource row that are sort keys. */
+type ResourceColumn = 'created' | 'last_modified';
+
+/** A text key (missing unless the document's member is a string) with an index. */
+function textKey(name: string, doc: 'data' | 'search', key: string, bit: number): SortKeyIndex {
+  return { name, sqlite: sqliteText(doc, key), postgres: postgresText(doc, key), bit, from: { doc, key } };
+}
+
+/** A column key with an index. */
+function columnKey(column: ResourceColumn, bit: number): SortKeyIndex {
+  return { name: column, sqlite: column, postgres: column, bit, from: { column } };
 }
 
 const sqliteText = (doc: 'data' | 'search', key: string) =>
@@ -38,23 +59,11 @@ const postgresText = (doc: 'data' | 'search', key: string) =>
  * `meta.lastModified` (columns). @internal
  */
 export const SORT_KEY_INDEXES: readonly SortKeyIndex[] = [
-  {
-    name: 'user_name',
-    sqlite: sqliteText('search', 'userName'),
-    postgres: postgresText('search', 'userName'),
-  },
-  {
-    name: 'display_name',
-    sqlite: sqliteText('search', 'displayName'),
-    postgres: postgresText('search', 'displayName'),
-  },
-  {
-    name: 'external_id',
-    sqlite: sqliteText('data', 'externalId'),
-    postgres: postgresText('data', 'externalId'),
-  },
-  { name: 'created', sqlite: 'created', postgres: 'created' },
-  { name: 'last_modified', sqlite: 'last_modified', postgres: 'last_modified' },
+  textKey('user_name', 'search', 'userName', 0),
+  textKey('display_name', 'search', 'displayName', 1),
+  textKey('external_id', 'data', 'externalId', 2),
+  columnKey('created', 3),
+  columnKey('last_modified', 4),
 ];
 
 /** The columns a sort key reads, which `SqlCompiler` writes after the row alias `r.`. */
@@ -81,6 +90,87 @@ export function hasSortIndex(key: string, postgres: boolean): boolean {
   // Most keys differ in length from every indexed one: `===` compares lengths first.
   for (const k of keys) if (k === key) return true;
   return false;
+}
+
+/**
+ * The bit of the change feed's `keys_moved` for a sort key expression as `SqlCompiler` writes it
+ * (see {@link hasSortIndex}); `undefined` for a key without a sort index. @internal
+ */
+export function sortKeyBit(key: string, postgres: boolean): number | undefined {
+  const keys = postgres ? ALIASED_KEYS.postgres : ALIASED_KEYS.sqlite;
+  const at = keys.indexOf(key);
+  return at < 0 ? undefined : SORT_KEY_INDEXES[at]?.bit;
+}
+
+/** SQLite's missing text key (`x''`), as node:sqlite binds it. */
+const MISSING_TEXT = new Uint8Array(0);
+
+/** The keys an update may move: all but `created`, which the create sets once. */
+const UPDATED_KEYS = SORT_KEY_INDEXES.filter((k) => !('column' in k.from) || k.from.column !== 'created');
+/** The keys a write of only a group's members may move: `last_modified` (its data is kept). */
+const MEMBERS_ONLY_KEYS = UPDATED_KEYS.filter((k) => 'column' in k.from);
+
+/**
+ * SQLite: which sort keys an update moves, as a column of the row read before it (in the write
+ * transaction: SQLite has one writer): the bits of the keys whose value differs from the one bound
+ * for it (a `?` per key, {@link writtenKeyValues}; `created` is never written again); with
+ * `membersOnly`, of `last_modified` alone.
+ * The change feed keeps it with the write (`changes.keys_moved`), so that a ladder's repair
+ * (`ladder-repair.ts`) can leave in place a row whose writes kept its list's key. Compared in SQL
+ * with the key's own expression: what the index holds. @internal
+ */
+export function sqliteMovedKeys(membersOnly: boolean): string {
+  const keys = membersOnly ? MEMBERS_ONLY_KEYS : UPDATED_KEYS;
+  return keys.map((k) => `CASE WHEN (${k.sqlite}) IS ? THEN 0 ELSE ${1 << k.bit} END`).join(' + ');
+}
+
+/**
+ * The values to bind to {@link sqliteMovedKeys}: each key as the write stores it (the data and its
+ * search document as objects, before `JSON.stringify`; the columns). @internal
+ */
+export function writtenKeyValues(
+  row: {
+    readonly data: Readonly<Record<string, unknown>>;
+    readonly search: Readonly<Record<string, unknown>>;
+    readonly last_modified: string;
+  },
+  membersOnly: boolean,
+): (string | Uint8Array)[] {
+  const out: (string | Uint8Array)[] = [];
+  for (const k of membersOnly ? MEMBERS_ONLY_KEYS : UPDATED_KEYS) {
+    const { from } = k;
+    if ('column' in from) out.push(row.last_modified);
+    else {
+      const value = row[from.doc][from.key];
+      out.push(typeof value === 'string' ? value : MISSING_TEXT);
+    }
+  }
+  return out;
+}
+
+/**
+ * PostgreSQL: the select list of a resource row's sort keys (`key_<name>`), in the row's own
+ * columns (no alias): read before an update and returned by it, they say which keys it moved
+ * ({@link movedKeysSql}). @internal
+ */
+export function postgresSortKeyColumns(): string {
+  return SORT_KEY_INDEXES.map((k) => `${k.postgres} AS key_${k.name}`).join(', ');
+}
+
+/**
+ * PostgreSQL: which sort keys an update moved (see {@link sqliteMovedKeys}), from the
+ * {@link postgresSortKeyColumns} of the row before (`before`, with its version as
+ * `before_version`: read in the statement's snapshot) and after (`after`, with its `version`) it;
+ * NULL (not known) unless the update is of the version read before it (else a concurrent write
+ * came between the snapshot and the row's lock, and the keys read are not the ones replaced).
+ * @internal
+ */
+export function movedKeysSql(before: string, after: string): string {
+  const bits = SORT_KEY_INDEXES.map(
+    (k) =>
+      `CASE WHEN ${before}.key_${k.name} IS NOT DISTINCT FROM ${after}.key_${k.name} THEN 0 ELSE ${1 << k.bit} END`,
+  );
+  return `CASE WHEN ${before}.before_version + 1 = ${after}.version THEN ${bits.join(' + ')} END`;
 }
 
 /**

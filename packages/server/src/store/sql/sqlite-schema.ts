@@ -142,6 +142,9 @@ export const sqliteMigrations: readonly SqliteMigration[] = [
   DROP INDEX IF EXISTS resources_external_id;
   DROP INDEX IF EXISTS resources_display_name;
   `,
+  // 10: which sort keys each write moved (a bit per key, see `sort-indexes.ts`), so that a list's
+  // ladder survives writes that keep its key (issue 14). NULL where not known (rows before).
+  'ALTER TABLE changes ADD COLUMN keys_moved INTEGER;',
 ];
 
 /**
