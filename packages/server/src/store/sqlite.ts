@@ -31,7 +31,7 @@ import {
   unavailable,
   unknownMembers,
 } from './sql/shared.ts';
-import { sqliteMovedKeys, writtenKeyValues } from './sql/sort-indexes.ts';
+import { sqliteMovedKeys } from './sql/sort-indexes.ts';
 import { sqliteMigrations } from './sql/sqlite-schema.ts';
 import { chunks, now, searchDocument } from './sql/values.ts';
 import { SqliteCheckpointer } from './sqlite-checkpointer.ts';
@@ -914,16 +914,17 @@ class SqliteScimStore implements SqliteStore {
     const membersOnly = input.membersOnly === true;
     const given = storedData(input.data, storage);
     const at = now();
-    const search = membersOnly ? {} : (searchDocument(given) as Record<string, unknown>);
-    // The keys as the write stores them, compared with the row's in the read before it.
-    const keys = writtenKeyValues({ data: given, search, last_modified: at }, membersOnly);
+    // The text the write stores, which the read before it compares the row's sort keys with.
+    const text = membersOnly ? '' : JSON.stringify(given);
+    const search = membersOnly ? '' : JSON.stringify(searchDocument(given));
+    const written = membersOnly ? [at] : [text, search, at];
     return this.write((db) => {
-      const current = this.stmt(
-        db,
-        `SELECT version, created, data, ${sqliteMovedKeys(membersOnly)} AS keys_moved FROM resources WHERE tenant = ? AND id = ? AND resource_type = ?`,
-      ).get(...keys, tenant, id, resourceType) as
-        | { version: number; created: string; data: string; keys_moved: number }
-        | undefined;
+      const current = this.stmt(db, membersOnly ? CURRENT_MEMBERS_ONLY : CURRENT_ROW).get(
+        ...written,
+        tenant,
+        id,
+        resourceType,
+      ) as { version: number; created: string; data: string; keys_moved: number } | undefined;
       if (current === undefined) throw missing(resourceType, id);
       if (input.ifVersion !== undefined && current.version !== input.ifVersion) {
         throw stale(resourceType, id, input.ifVersion);
@@ -942,7 +943,7 @@ class SqliteScimStore implements SqliteStore {
           db,
           `UPDATE resources SET version = ?, last_modified = ?, data = ?, search = ?, rendered = ?
            WHERE tenant = ? AND id = ?`,
-        ).run(version, at, JSON.stringify(data), JSON.stringify(search), input.rendering ?? null, tenant, id);
+        ).run(version, at, text, search, input.rendering ?? null, tenant, id);
         this.reclaim(db, tenant, resourceType, id, input.unique);
         this.indexValues(db, tenant, resourceType, id, data, true);
       }
@@ -1224,6 +1225,18 @@ class SqliteScimStore implements SqliteStore {
     ).run(tenant, change.type, resourceType, id, version, at, changeDetail(change), moved);
   }
 }
+
+/**
+ * The row an update replaces, with the sort keys it moves (`keys_moved`, see `sqliteMovedKeys`):
+ * the text the write stores is bound first (`data`, `search`, `last_modified`; of a write of a
+ * group's members only, `last_modified`).
+ */
+const CURRENT_ROW = `SELECT r.version, r.created, r.data, ${sqliteMovedKeys(false, 'r', 'w')} AS keys_moved
+  FROM resources AS r, (SELECT ? AS data, ? AS search, ? AS last_modified) AS w
+  WHERE r.tenant = ? AND r.id = ? AND r.resource_type = ?`;
+const CURRENT_MEMBERS_ONLY = `SELECT r.version, r.created, r.data, ${sqliteMovedKeys(true, 'r', 'w')} AS keys_moved
+  FROM resources AS r, (SELECT ? AS last_modified) AS w
+  WHERE r.tenant = ? AND r.id = ? AND r.resource_type = ?`;
 
 /** The page cache of a `createMany` batch, in KiB (64 MiB; the usual one is SQLite's 2 MB). */
 const BULK_CACHE_KIB = 65_536;

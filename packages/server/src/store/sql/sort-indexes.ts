@@ -22,7 +22,7 @@ export function postgresPrefix(key: string): string {
 
 /**
  * A sort key with an index: its name in index names, its expression per dialect, and its bit in
- * the change feed's `keys_moved` (see {@link movedKeys}; stored in databases: never reused). @internal
+ * the change feed's `keys_moved` (see {@link sqliteMovedKeys}; stored in databases: never reused). @internal
  */
 interface SortKeyIndex {
   readonly name: string;
@@ -69,9 +69,9 @@ export const SORT_KEY_INDEXES: readonly SortKeyIndex[] = [
 /** The columns a sort key reads, which `SqlCompiler` writes after the row alias `r.`. */
 const KEY_COLUMNS = /\b(search|data|created|last_modified)\b/g;
 
-/** A sort index's key as `SqlCompiler` writes it: each column after the row alias. @internal */
-export function aliasedKey(expression: string): string {
-  return expression.replace(KEY_COLUMNS, 'r.$1');
+/** A sort index's key as `SqlCompiler` writes it: each column after the row alias (`r`). @internal */
+export function aliasedKey(expression: string, alias = 'r'): string {
+  return expression.replace(KEY_COLUMNS, `${alias}.$1`);
 }
 
 /** The sort index keys of each dialect as `SqlCompiler` writes them, made once. */
@@ -102,50 +102,29 @@ export function sortKeyBit(key: string, postgres: boolean): number | undefined {
   return at < 0 ? undefined : SORT_KEY_INDEXES[at]?.bit;
 }
 
-/** SQLite's missing text key (`x''`), as node:sqlite binds it. */
-const MISSING_TEXT = new Uint8Array(0);
-
 /** The keys an update may move: all but `created`, which the create sets once. */
 const UPDATED_KEYS = SORT_KEY_INDEXES.filter((k) => !('column' in k.from) || k.from.column !== 'created');
 /** The keys a write of only a group's members may move: `last_modified` (its data is kept). */
 const MEMBERS_ONLY_KEYS = UPDATED_KEYS.filter((k) => 'column' in k.from);
 
 /**
- * SQLite: which sort keys an update moves, as a column of the row read before it (in the write
- * transaction: SQLite has one writer): the bits of the keys whose value differs from the one bound
- * for it (a `?` per key, {@link writtenKeyValues}; `created` is never written again); with
- * `membersOnly`, of `last_modified` alone.
- * The change feed keeps it with the write (`changes.keys_moved`), so that a ladder's repair
- * (`ladder-repair.ts`) can leave in place a row whose writes kept its list's key. Compared in SQL
- * with the key's own expression: what the index holds. @internal
+ * SQLite: which sort keys an update moves, compared in the write transaction (SQLite has one
+ * writer): the bits of the keys whose expression (the index's own) gives another value on the
+ * row before the write (`before`, an alias of `resources`) than on what the write stores
+ * (`written`: an alias with the columns `data` and `search`, the very JSON text the update
+ * writes, and `last_modified`); `created` is never written again; with `membersOnly`, the data
+ * is kept and `written` has `last_modified` alone. The change feed keeps it with the write
+ * (`changes.keys_moved`), so that a ladder's repair (`ladder-repair.ts`) can leave in place a
+ * row whose writes kept its list's key. @internal
  */
-export function sqliteMovedKeys(membersOnly: boolean): string {
+export function sqliteMovedKeys(membersOnly: boolean, before: string, written: string): string {
   const keys = membersOnly ? MEMBERS_ONLY_KEYS : UPDATED_KEYS;
-  return keys.map((k) => `CASE WHEN (${k.sqlite}) IS ? THEN 0 ELSE ${1 << k.bit} END`).join(' + ');
-}
-
-/**
- * The values to bind to {@link sqliteMovedKeys}: each key as the write stores it (the data and its
- * search document as objects, before `JSON.stringify`; the columns). @internal
- */
-export function writtenKeyValues(
-  row: {
-    readonly data: Readonly<Record<string, unknown>>;
-    readonly search: Readonly<Record<string, unknown>>;
-    readonly last_modified: string;
-  },
-  membersOnly: boolean,
-): (string | Uint8Array)[] {
-  const out: (string | Uint8Array)[] = [];
-  for (const k of membersOnly ? MEMBERS_ONLY_KEYS : UPDATED_KEYS) {
-    const { from } = k;
-    if ('column' in from) out.push(row.last_modified);
-    else {
-      const value = row[from.doc][from.key];
-      out.push(typeof value === 'string' ? value : MISSING_TEXT);
-    }
-  }
-  return out;
+  return keys
+    .map(
+      (k) =>
+        `CASE WHEN (${aliasedKey(k.sqlite, before)}) IS (${aliasedKey(k.sqlite, written)}) THEN 0 ELSE ${1 << k.bit} END`,
+    )
+    .join(' + ');
 }
 
 /**
