@@ -917,14 +917,15 @@ class SqliteScimStore implements SqliteStore {
     // The text the write stores, which the read before it compares the row's sort keys with.
     const text = membersOnly ? '' : JSON.stringify(given);
     const search = membersOnly ? '' : JSON.stringify(searchDocument(given));
-    const written = membersOnly ? [at] : [text, search, at];
+    // The version the write expects, if any: a stale row is refused before its keys are compared.
+    const written = membersOnly ? [at, input.ifVersion ?? null] : [text, search, at, input.ifVersion ?? null];
     return this.write((db) => {
       const current = this.stmt(db, membersOnly ? CURRENT_MEMBERS_ONLY : CURRENT_ROW).get(
         ...written,
         tenant,
         id,
         resourceType,
-      ) as { version: number; created: string; data: string; keys_moved: number } | undefined;
+      ) as { version: number; created: string; data: string; keys_moved: number | null } | undefined;
       if (current === undefined) throw missing(resourceType, id);
       if (input.ifVersion !== undefined && current.version !== input.ifVersion) {
         throw stale(resourceType, id, input.ifVersion);
@@ -1229,14 +1230,17 @@ class SqliteScimStore implements SqliteStore {
 /**
  * The row an update replaces, with the sort keys it moves (`keys_moved`, see `sqliteMovedKeys`):
  * the text the write stores is bound first (`data`, `search`, `last_modified`; of a write of a
- * group's members only, `last_modified`).
+ * group's members only, `last_modified`), then the version it expects (`if_version`, or NULL):
+ * a row at another version, which the write refuses (stale), is spared the comparison (a PATCH
+ * of one user from many clients retries often).
  */
-const CURRENT_ROW = `SELECT r.version, r.created, r.data, ${sqliteMovedKeys(false, 'r', 'w')} AS keys_moved
-  FROM resources AS r, (SELECT ? AS data, ? AS search, ? AS last_modified) AS w
+const currentRow = (membersOnly: boolean) =>
+  `SELECT r.version, r.created, r.data,
+    CASE WHEN w.if_version IS NULL OR w.if_version = r.version THEN ${sqliteMovedKeys(membersOnly, 'r', 'w')} END AS keys_moved
+  FROM resources AS r, (SELECT ${membersOnly ? '' : '? AS data, ? AS search, '}? AS last_modified, ? AS if_version) AS w
   WHERE r.tenant = ? AND r.id = ? AND r.resource_type = ?`;
-const CURRENT_MEMBERS_ONLY = `SELECT r.version, r.created, r.data, ${sqliteMovedKeys(true, 'r', 'w')} AS keys_moved
-  FROM resources AS r, (SELECT ? AS last_modified) AS w
-  WHERE r.tenant = ? AND r.id = ? AND r.resource_type = ?`;
+const CURRENT_ROW = currentRow(false);
+const CURRENT_MEMBERS_ONLY = currentRow(true);
 
 /** The page cache of a `createMany` batch, in KiB (64 MiB; the usual one is SQLite's 2 MB). */
 const BULK_CACHE_KIB = 65_536;

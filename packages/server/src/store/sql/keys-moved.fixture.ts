@@ -32,9 +32,18 @@ export function describeKeysMoved(name: string, open: () => Promise<KeysMovedTar
       const data = { userName: 'Ann', displayName: 'A', externalId: 'e1' };
       const u = await store.create(t, 'User', { data, unique: [], change: { type: 'user.created' } });
       let current: Record<string, unknown> = data;
+      let version = u.version;
+      let writes = 0;
       const update = async (next: Record<string, unknown>) => {
         current = next;
-        await store.update(t, 'User', u.id, { data: next, unique: [], change: { type: 'user.updated' } });
+        // Every other write as the handler makes it, with the version it read.
+        const expected = writes++ % 2 === 0 ? { ifVersion: version } : {};
+        ({ version } = await store.update(t, 'User', u.id, {
+          data: next,
+          unique: [],
+          change: { type: 'user.updated' },
+          ...expected,
+        }));
         const all = await moved(t, u.id);
         const last = all.at(-1);
         expect(last).not.toBeNull();
@@ -51,6 +60,17 @@ export function describeKeysMoved(name: string, open: () => Promise<KeysMovedTar
       expect(await update({ userName: 'Cy', displayName: 'C', externalId: 'e2' })).toBe(
         USER_NAME | DISPLAY_NAME | EXTERNAL_ID,
       );
+      // A write that expects another version is refused, and records nothing.
+      const before = await moved(t, u.id);
+      await expect(
+        store.update(t, 'User', u.id, {
+          data: { userName: 'Dee' },
+          unique: [],
+          change: { type: 'user.updated' },
+          ifVersion: version - 1,
+        }),
+      ).rejects.toMatchObject({ status: 412 });
+      expect(await moved(t, u.id)).toEqual(before);
       // A member-only write of a group keeps its data: no key of its data moves.
       const g = await store.create(t, 'Group', {
         data: { displayName: 'G' },
