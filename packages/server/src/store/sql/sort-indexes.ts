@@ -29,10 +29,6 @@ interface SortKeyIndex {
   readonly sqlite: string;
   readonly postgres: string;
   readonly bit: number;
-  /** Where a write puts the key: a text member of a stored document, or a column. */
-  readonly from:
-    | { readonly doc: 'data' | 'search'; readonly key: string }
-    | { readonly column: ResourceColumn };
 }
 
 /** The columns of a resource row that are sort keys. */
@@ -40,12 +36,12 @@ type ResourceColumn = 'created' | 'last_modified';
 
 /** A text key (missing unless the document's member is a string) with an index. */
 function textKey(name: string, doc: 'data' | 'search', key: string, bit: number): SortKeyIndex {
-  return { name, sqlite: sqliteText(doc, key), postgres: postgresText(doc, key), bit, from: { doc, key } };
+  return { name, sqlite: sqliteText(doc, key), postgres: postgresText(doc, key), bit };
 }
 
 /** A column key with an index. */
 function columnKey(column: ResourceColumn, bit: number): SortKeyIndex {
-  return { name: column, sqlite: column, postgres: column, bit, from: { column } };
+  return { name: column, sqlite: column, postgres: column, bit };
 }
 
 const sqliteText = (doc: 'data' | 'search', key: string) =>
@@ -103,9 +99,9 @@ export function sortKeyBit(key: string, postgres: boolean): number | undefined {
 }
 
 /** The keys an update may move: all but `created`, which the create sets once. */
-const UPDATED_KEYS = SORT_KEY_INDEXES.filter((k) => !('column' in k.from) || k.from.column !== 'created');
+const UPDATED_KEYS = SORT_KEY_INDEXES.filter((k) => k.name !== 'created');
 /** The keys a write of only a group's members may move: `last_modified` (its data is kept). */
-const MEMBERS_ONLY_KEYS = UPDATED_KEYS.filter((k) => 'column' in k.from);
+const MEMBERS_ONLY_KEYS = SORT_KEY_INDEXES.filter((k) => k.name === 'last_modified');
 
 /**
  * SQLite: which sort keys an update moves, compared in the write transaction (SQLite has one
