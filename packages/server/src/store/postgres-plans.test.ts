@@ -66,11 +66,25 @@ function recordingStore(schema: string) {
   return { store: postgresStore({ pool, schema }), sent };
 }
 
-/** A value of a statement as SQL text (the test's own values: text and integers). */
+/** A value of a statement as SQL text (the test's own values: text, integers, text arrays, null). */
 function literal(value: unknown): string {
+  if (value === null) return 'NULL';
   if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
   if (typeof value === 'string') return `'${value.replaceAll("'", "''")}'`;
+  if (Array.isArray(value)) return `ARRAY[${value.map(literal).join(', ')}]::text[]`;
   throw new Error(`no literal for ${String(value)}`);
+}
+
+/** Every index scan of `resources` in a plan (EXPLAIN's JSON), by index name. */
+function resourceIndexes(plan: unknown, out: string[] = []): string[] {
+  if (Array.isArray(plan)) for (const p of plan) resourceIndexes(p, out);
+  else if (typeof plan === 'object' && plan !== null) {
+    const node = plan as Record<string, unknown>;
+    if (node['Relation Name'] === 'resources' && typeof node['Index Name'] === 'string')
+      out.push(node['Index Name']);
+    for (const value of Object.values(node)) resourceIndexes(value, out);
+  }
+  return out;
 }
 
 describe(`postgresStore list plans (${target.url === undefined ? 'PGlite' : 'server'})`, () => {
@@ -104,6 +118,71 @@ describe(`postgresStore list plans (${target.url === undefined ? 'PGlite' : 'ser
       // PostgreSQL tries five plans for the values first, then keeps the generic one when it is no dearer.
       expect(Number(plans!.generic_plans)).toBeGreaterThan(0);
       await run('DEALLOCATE first_page');
+    } finally {
+      await end();
+      await store.close();
+    }
+  }, 120_000);
+});
+
+describe(`postgresStore by-id plans (${target.url === undefined ? 'PGlite' : 'server'})`, () => {
+  it("reads, updates and deletes one of a tenant's few groups through the primary key, not a (tenant, resource_type) index", async () => {
+    // PostgreSQL counted a tenant's groups as one row, and found a group through an index on
+    // (tenant, resource_type, ...), where each update of it leaves a dead entry: a member PATCH
+    // read 876 index pages after 100,000 of them (issue 14).
+    const schema = target.schema();
+    const { store, sent } = recordingStore(schema);
+    await store.open(CONTRACT_TYPES);
+    const users = await store.createMany!(
+      'default',
+      'User',
+      Array.from({ length: 3_000 }, (_, i) => ({
+        data: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `byid${i}` },
+        unique: [{ attribute: 'userName', value: foldCase(`byid${i}`) }],
+        change: { type: 'user.created' },
+      })),
+    );
+    const group = await store.create('default', 'Group', {
+      data: { displayName: 'few' },
+      unique: [],
+      change: { type: 'group.created' },
+    });
+    await store.analyze();
+    sent.length = 0;
+    await store.get('default', 'Group', group.id, { members: true });
+    const member = (added: string[], removed: string[]) =>
+      store.update('default', 'Group', group.id, {
+        data: {},
+        unique: [],
+        membersOnly: true,
+        members: { added, removed },
+        change: { type: 'group.updated' },
+      });
+    await member([users[0]!.id], []);
+    await member([users[1]!.id], [users[0]!.id]);
+    // Both removed and added: the statement by statement path.
+    await member([users[1]!.id], [users[1]!.id]);
+    await store.update('default', 'Group', group.id, {
+      data: { displayName: 'renamed' },
+      unique: [],
+      change: { type: 'group.updated' },
+    });
+    await store.delete('default', 'Group', group.id, { change: { type: 'group.deleted' } });
+    const byId = sent.filter((s) => /\bid = \$2\b/.test(s.text) && s.text.includes('.resources'));
+    expect(byId.length).toBeGreaterThanOrEqual(6);
+    const { run, end } = await session();
+    try {
+      for (const [i, statement] of byId.entries()) {
+        await run(`PREPARE by_id_${i} AS ${statement.text}`);
+        const [row] = (await run(
+          `EXPLAIN (FORMAT JSON) EXECUTE by_id_${i}(${statement.values.map(literal).join(', ')})`,
+        )) as Record<string, unknown>[];
+        const plan = Object.values(row!)[0];
+        const indexes = resourceIndexes(typeof plan === 'string' ? JSON.parse(plan) : plan);
+        expect(indexes.length, statement.text).toBeGreaterThan(0);
+        expect(new Set(indexes), statement.text).toEqual(new Set([`resources_pkey`]));
+        await run(`DEALLOCATE by_id_${i}`);
+      }
     } finally {
       await end();
       await store.close();

@@ -12,7 +12,7 @@ import { climbSql } from './sql/ladder.ts';
 import { describeMarkedPages } from './sql/page-marks.fixture.ts';
 import type { PageMarks } from './sql/page-marks.ts';
 import { postgresTarget } from './sql/postgres-target.fixture.ts';
-import type { ListQuery, ScimStore } from './types.ts';
+import type { ListQuery, MemberDelta, ScimStore } from './types.ts';
 
 // The server on 127.0.0.1:5432 when one answers (our machines and CI), else PGlite.
 const target = await postgresTarget();
@@ -74,20 +74,54 @@ describeKeysMoved(url === undefined ? 'postgres (no server: PGlite)' : 'postgres
   };
 });
 
+/** Whether a statement like `pattern` (LIKE) comes to wait for a lock within 2 s, as `watcher` sees. */
+async function waitsForLock(watcher: pg.Client, pattern: string): Promise<boolean> {
+  for (let i = 0; i < 200; i++) {
+    const { rows } = await watcher.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1`,
+      [pattern],
+    );
+    if ((rows[0] as { n: number }).n > 0) return true;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return false;
+}
+
+/**
+ * Runs `fn` with a store on a schema of its own, a tenant, and two more connections: `blocker`, to
+ * hold rows in a transaction of its own, and `watcher`, to see the store's statement wait.
+ */
+async function withBlockingWriter(
+  fn: (c: {
+    store: ReturnType<typeof make>;
+    s: string;
+    t: string;
+    blocker: pg.Client;
+    watcher: pg.Client;
+  }) => Promise<void>,
+): Promise<void> {
+  const store = make(schema());
+  await store.open(TYPES);
+  const s = (store as unknown as { s: string }).s;
+  const blocker = new pg.Client({ connectionString: url });
+  const watcher = new pg.Client({ connectionString: url });
+  await blocker.connect();
+  await watcher.connect();
+  try {
+    await fn({ store, s, t: freshTenant(), blocker, watcher });
+  } finally {
+    await blocker.end();
+    await watcher.end();
+    await store.close();
+  }
+}
+
 describe('postgresStore: keys_moved under a concurrent write (issue 14)', () => {
   it.skipIf(url === undefined)(
     "records none when another write came between the update's snapshot and its row (the keys it read are not the ones it replaced)",
-    async () => {
-      const store = make(schema());
-      await store.open(TYPES);
-      const s = (store as unknown as { s: string }).s;
-      const t = freshTenant();
-      const u = await store.create(t, 'User', { ...user('kept'), change: { type: 'user.created' } });
-      const blocker = new pg.Client({ connectionString: url });
-      const watcher = new pg.Client({ connectionString: url });
-      await blocker.connect();
-      await watcher.connect();
-      try {
+    () =>
+      withBlockingWriter(async ({ store, s, t, blocker, watcher }) => {
+        const u = await store.create(t, 'User', { ...user('kept'), change: { type: 'user.created' } });
         // Another writer holds the row, with a write whose key the store's snapshot does not see.
         await blocker.query('BEGIN');
         await blocker.query(
@@ -97,15 +131,9 @@ describe('postgresStore: keys_moved under a concurrent write (issue 14)', () => 
         );
         const write = store.update(t, 'User', u.id, { ...user('kept'), change: { type: 'user.updated' } });
         // The store's update has its snapshot and waits for the row.
-        let waiting = false;
-        for (let i = 0; i < 200 && !waiting; i++) {
-          const { rows } = await watcher.query(
-            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%UPDATE ${s}.resources SET version = version + 1, last_modified%'`,
-          );
-          waiting = (rows[0] as { n: number }).n > 0;
-          if (!waiting) await new Promise((resolve) => setTimeout(resolve, 10));
-        }
-        expect(waiting).toBe(true);
+        expect(
+          await waitsForLock(watcher, `%UPDATE ${s}.resources SET version = version + 1, last_modified%`),
+        ).toBe(true);
         await blocker.query('COMMIT');
         await write;
         const { rows } = await watcher.query(
@@ -118,12 +146,53 @@ describe('postgresStore: keys_moved under a concurrent write (issue 14)', () => 
           { version: 1, keys_moved: null },
           { version: 3, keys_moved: null },
         ]);
-      } finally {
-        await blocker.end();
-        await watcher.end();
-        await store.close();
-      }
-    },
+      }),
+    30_000,
+  );
+});
+
+describe('postgresStore: a member-only write under a concurrent write of the group (issue 14)', () => {
+  it.skipIf(url === undefined)(
+    "writes nothing in its one statement when another write committed between the statement's snapshot and the row, and removes the member that write added",
+    () =>
+      withBlockingWriter(async ({ store, s, t, blocker, watcher }) => {
+        const u = await store.create(t, 'User', { ...user('member'), change: { type: 'user.created' } });
+        const g = await store.create(t, 'Group', {
+          data: { displayName: 'g' },
+          unique: [],
+          change: { type: 'group.created' },
+        });
+        // Another instance adds the user to the group and holds the group's row until it commits.
+        await blocker.query('BEGIN');
+        await blocker.query(`UPDATE ${s}.resources SET version = version + 1 WHERE tenant = $1 AND id = $2`, [
+          t,
+          g.id,
+        ]);
+        await blocker.query(`INSERT INTO ${s}.members (tenant, group_id, member_id) VALUES ($1, $2, $3)`, [
+          t,
+          g.id,
+          u.id,
+        ]);
+        // This one removes the user: its statement's snapshot has no such member yet.
+        const removal = store.update(t, 'Group', g.id, {
+          data: {},
+          unique: [],
+          membersOnly: true,
+          members: { added: [], removed: [u.id] },
+          change: { type: 'group.updated' },
+        });
+        expect(await waitsForLock(watcher, `%UPDATE ${s}.resources%rendered_version = CASE%`)).toBe(true);
+        await blocker.query('COMMIT');
+        const stored = await removal;
+        // Written after the other write (version 3), and the member it added is gone.
+        expect(stored.version).toBe(3);
+        expect((await store.get(t, 'Group', g.id, { members: true }))?.members).toEqual([]);
+        const { rows } = await watcher.query(
+          `SELECT version FROM ${s}.changes WHERE tenant = $1 AND id = $2 ORDER BY cursor`,
+          [t, g.id],
+        );
+        expect(rows).toEqual([{ version: 1 }, { version: 3 }]);
+      }),
     30_000,
   );
 });
@@ -404,7 +473,7 @@ describe.skipIf(url === undefined)('postgresStore: the list budget on a pool of 
 });
 
 describe.skipIf(url === undefined)('postgresStore: round trips of a write', () => {
-  it('creates and updates in one statement each, adds a member in three between BEGIN and COMMIT, keys kept; each then waits for its flush', async () => {
+  it('creates and updates in one statement each, member-only writes too (in a transaction when they remove a member they add); each then waits for its flush', async () => {
     const pool = new pg.Pool({ connectionString: url, max: 2 });
     pool.on('error', () => {});
     const sent: string[] = [];
@@ -460,10 +529,47 @@ describe.skipIf(url === undefined)('postgresStore: round trips of a write', () =
         members: { added: [b.id], removed: [] },
         change: { type: 'group.updated' },
       });
-      expect(sent).toEqual(['BEGIN', 'WITH', 'WITH', 'WITH', 'COMMIT', 'SELECT']);
+      // Entra's member PATCH: one statement (issue 14), where it was BEGIN, three statements, COMMIT.
+      expect(sent).toEqual(['WITH', 'SELECT']);
       expect((await store.get(t, 'Group', g.id, { members: true }))?.members?.map((m) => m.value)).toEqual([
         b.id,
       ]);
+      sent.length = 0;
+      const members = (delta: MemberDelta) =>
+        store.update(t, 'Group', g.id, {
+          data: {},
+          unique: [],
+          membersOnly: true,
+          members: delta,
+          change: { type: 'group.updated' },
+        });
+      await members({ added: [a.id], removed: [b.id] });
+      expect(sent).toEqual(['WITH', 'SELECT']);
+      sent.length = 0;
+      await members({ added: [], removed: [], removeAll: true });
+      expect(sent).toEqual(['WITH', 'SELECT']);
+      expect((await store.get(t, 'Group', g.id, { members: true }))?.members).toEqual([]);
+      // Every member removed and one added, or one removed and added again: the parts of one
+      // statement do not see each other's rows, so these run statement by statement.
+      await members({ added: [a.id, b.id], removed: [] });
+      sent.length = 0;
+      await members({ added: [b.id], removed: [], removeAll: true });
+      expect(sent).toEqual(['BEGIN', 'WITH', 'DELETE', 'WITH', 'WITH', 'COMMIT', 'SELECT']);
+      sent.length = 0;
+      await members({ added: [b.id], removed: [b.id] });
+      expect(sent).toEqual(['BEGIN', 'WITH', 'DELETE', 'WITH', 'WITH', 'COMMIT', 'SELECT']);
+      expect((await store.get(t, 'Group', g.id, { members: true }))?.members?.map((m) => m.value)).toEqual([
+        b.id,
+      ]);
+      // An unknown member: the statement writes nothing (its flush waits for nothing), the
+      // transaction refuses it (400) and rolls back.
+      const before = await store.get(t, 'Group', g.id);
+      sent.length = 0;
+      expect(await failure(members({ added: [a.id, 'no-such-user'], removed: [] }))).toMatchObject({
+        status: 400,
+      });
+      expect(sent).toEqual(['WITH', 'SELECT', 'BEGIN', 'WITH', 'WITH', 'ROLLBACK']);
+      expect((await store.get(t, 'Group', g.id, { members: true }))?.version).toBe(before?.version);
     } finally {
       await store.close();
     }
