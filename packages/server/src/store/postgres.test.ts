@@ -174,18 +174,22 @@ describe('postgresStore: a member-only write under a concurrent write of the gro
           u.id,
         ]);
         // This one removes the user: its statement's snapshot has no such member yet.
+        const committed: number[] = [];
         const removal = store.update(t, 'Group', g.id, {
           data: {},
           unique: [],
           membersOnly: true,
           members: { added: [], removed: [u.id] },
           change: { type: 'group.updated' },
+          onCommitted: (stored) => committed.push(stored.version),
         });
         expect(await waitsForLock(watcher, `%UPDATE ${s}.resources%rendered_version = CASE%`)).toBe(true);
         await blocker.query('COMMIT');
         const stored = await removal;
         // Written after the other write (version 3), and the member it added is gone.
         expect(stored.version).toBe(3);
+        // Told once, of the write that committed: not of the statement that wrote nothing.
+        expect(committed).toEqual([3]);
         expect((await store.get(t, 'Group', g.id, { members: true }))?.members).toEqual([]);
         const { rows } = await watcher.query(
           `SELECT version FROM ${s}.changes WHERE tenant = $1 AND id = $2 ORDER BY cursor`,
@@ -535,6 +539,7 @@ describe.skipIf(url === undefined)('postgresStore: round trips of a write', () =
         b.id,
       ]);
       sent.length = 0;
+      const committed: number[] = [];
       const members = (delta: MemberDelta) =>
         store.update(t, 'Group', g.id, {
           data: {},
@@ -542,9 +547,22 @@ describe.skipIf(url === undefined)('postgresStore: round trips of a write', () =
           membersOnly: true,
           members: delta,
           change: { type: 'group.updated' },
+          onCommitted: (stored) => committed.push(stored.version),
         });
+      const memberIds = async () =>
+        (await store.get(t, 'Group', g.id, { members: true }))?.members?.map((m) => m.value);
+      const feedVersions = async () =>
+        (await store.changes(t, { limit: 1_000 })).filter((c) => c.id === g.id).map((c) => c.version);
       await members({ added: [a.id], removed: [b.id] });
       expect(sent).toEqual(['WITH', 'SELECT']);
+      expect(await memberIds()).toEqual([a.id]);
+      // Unknown members skipped: in the one statement too.
+      sent.length = 0;
+      await members({ added: [b.id, 'no-such-user'], removed: [], unknown: 'skip' });
+      expect(sent).toEqual(['WITH', 'SELECT']);
+      expect(await memberIds()).toEqual([a.id, b.id]);
+      expect(committed).toEqual([3, 4]);
+      expect(await feedVersions()).toEqual([1, 2, 3, 4]);
       sent.length = 0;
       await members({ added: [], removed: [], removeAll: true });
       expect(sent).toEqual(['WITH', 'SELECT']);
@@ -561,15 +579,19 @@ describe.skipIf(url === undefined)('postgresStore: round trips of a write', () =
       expect((await store.get(t, 'Group', g.id, { members: true }))?.members?.map((m) => m.value)).toEqual([
         b.id,
       ]);
-      // An unknown member: the statement writes nothing (its flush waits for nothing), the
-      // transaction refuses it (400) and rolls back.
+      // An unknown member: the statement writes nothing (and waits for no flush), the transaction
+      // refuses it (400) and rolls back; neither says it committed, nor enters the feed.
       const before = await store.get(t, 'Group', g.id);
+      const feedBefore = await feedVersions();
+      committed.length = 0;
       sent.length = 0;
       expect(await failure(members({ added: [a.id, 'no-such-user'], removed: [] }))).toMatchObject({
         status: 400,
       });
-      expect(sent).toEqual(['WITH', 'SELECT', 'BEGIN', 'WITH', 'WITH', 'ROLLBACK']);
+      expect(sent).toEqual(['WITH', 'BEGIN', 'WITH', 'WITH', 'ROLLBACK']);
       expect((await store.get(t, 'Group', g.id, { members: true }))?.version).toBe(before?.version);
+      expect(committed).toEqual([]);
+      expect(await feedVersions()).toEqual(feedBefore);
     } finally {
       await store.close();
     }

@@ -13,6 +13,7 @@ import {
 } from './sql/ladder-repair.ts';
 import { ListCounts } from './sql/list-counts.ts';
 import { markedRows, PageMarks, PLAIN_SKIP } from './sql/page-marks.ts';
+import { memberWriteCtes, oneStatementDelta } from './sql/postgres-members.ts';
 import { postgresMigrations } from './sql/postgres-schema.ts';
 import type { MigrationReport, UnreservedKey } from './sql/refold.ts';
 import {
@@ -243,17 +244,26 @@ interface Queryable {
   exec(text: string): Promise<void>;
 }
 
+/** Whether a write waits for its flush: always, never, or by what it returned. */
+type Flush<T> = boolean | ((out: T) => boolean);
+const always = (): boolean => true;
+
 interface Backend {
   /** Runs `fn` on one connection (no transaction). */
   session<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
   /**
    * Runs `fn`, one write statement, on its own (autocommit: the statement is its transaction).
-   * `flush`: then releases the connection, calls `committed` and waits until the write is on disk
-   * (a {@link FLUSH} shared with concurrent writes, see {@link sharedFlush}).
+   * `flush` (or `flush(out)`, for a write that may have written nothing): then releases the
+   * connection, calls `committed` and waits until the write is on disk (a {@link FLUSH} shared
+   * with concurrent writes, see {@link sharedFlush}).
    */
-  statement<T>(fn: (q: Queryable) => Promise<T>, flush?: boolean, committed?: (out: T) => void): Promise<T>;
+  statement<T>(fn: (q: Queryable) => Promise<T>, flush?: Flush<T>, committed?: (out: T) => void): Promise<T>;
   /** Runs `fn` in a transaction (READ COMMITTED); `flush` and `committed` as {@link statement}'s. */
-  transaction<T>(fn: (q: Queryable) => Promise<T>, flush?: boolean, committed?: (out: T) => void): Promise<T>;
+  transaction<T>(
+    fn: (q: Queryable) => Promise<T>,
+    flush?: Flush<T>,
+    committed?: (out: T) => void,
+  ): Promise<T>;
   /**
    * Runs `fn` in a read-only transaction whose statements each may run `budgetMs` (`Infinity`:
    * no limit); a statement past it fails with SQLSTATE 57014.
@@ -324,16 +334,6 @@ function storedOf(id: string, resourceType: string, row: WrittenRow, at: string)
   return { ...stored, ...groupsOf(row.groups) };
 }
 
-/**
- * Whether a member delta can be written by one statement, whose parts all read one snapshot and
- * so do not see each other's rows: not when it removes a member it also adds, or every member
- * before adding some (the member removed would be the one added).
- */
-function oneStatementDelta(delta: MemberDelta): boolean {
-  if (delta.removeAll === true) return delta.added.length === 0;
-  const removed = new Set(delta.removed);
-  return !delta.added.some((m) => removed.has(m));
-}
 /** The store's tables, for `ANALYZE`. */
 const TABLES = ['resources', 'uniques', 'members', 'changes', 'tokens', 'scim_migrations'] as const;
 /** Writes between two automatic `ANALYZE`s (the `analyzeEvery` default). */
@@ -476,7 +476,11 @@ function poolBackend(reads: PgPoolLike, writes: PgPoolLike, owned: boolean, time
   });
   const on =
     (pool: PgPoolLike) =>
-    async <T>(fn: (q: Queryable) => Promise<T>, flush = false, committed?: (out: T) => void): Promise<T> => {
+    async <T>(
+      fn: (q: Queryable) => Promise<T>,
+      flush: Flush<T> = false,
+      committed?: (out: T) => void,
+    ): Promise<T> => {
       const client = await pool.connect();
       // A connection lost while the client is checked out is reported to the running query; the
       // event must not also crash the process.
@@ -495,7 +499,7 @@ function poolBackend(reads: PgPoolLike, writes: PgPoolLike, owned: boolean, time
       }
       events.off?.('error', ignore);
       client.release();
-      if (flush) {
+      if (typeof flush === 'function' ? flush(out) : flush) {
         // Committed and visible to other sessions; not on disk yet, so not to be answered yet.
         committed?.(out);
         await flushed();
@@ -510,7 +514,7 @@ function poolBackend(reads: PgPoolLike, writes: PgPoolLike, owned: boolean, time
     run: typeof session,
     begin: string,
     fn: (q: Queryable) => Promise<T>,
-    flush = false,
+    flush: Flush<T> = false,
     committed?: (out: T) => void,
   ): Promise<T> =>
     run(
@@ -755,13 +759,20 @@ class PostgresScimStore implements PostgresStore {
   /**
    * A write in a transaction (`single`: one statement, its own transaction), retried on
    * serialization failures and deadlocks. `committed` (see `UpdateInput.onCommitted`) is called
-   * with what `fn` returned once it committed, before it waits for the disk.
+   * with what `fn` returned once it committed, before it waits for the disk. `wrote`: whether
+   * `fn` wrote anything, by what it returned; one that wrote nothing waits for no flush, calls no
+   * `committed` and counts as no write.
    */
-  write<T>(fn: (q: Queryable) => Promise<T>, single = false, committed?: (out: T) => void): Promise<T> {
+  write<T>(
+    fn: (q: Queryable) => Promise<T>,
+    single = false,
+    committed?: (out: T) => void,
+    wrote: (out: T) => boolean = always,
+  ): Promise<T> {
     return this.guard(async (b) => {
       for (let attempt = 1; ; attempt++) {
         try {
-          const flush = this.asyncCommit !== '';
+          const flush = this.asyncCommit !== '' && wrote;
           // The page marks learn of the write at its commit, before the next write can start.
           let noted = false;
           const note = (out: T) => {
@@ -771,6 +782,7 @@ class PostgresScimStore implements PostgresStore {
             committed?.(out);
           };
           const out = await (single ? b.statement(fn, flush, note) : b.transaction(fn, flush, note));
+          if (!wrote(out)) return out;
           if (!noted) this.marks.wrote();
           this.wrote();
           return out;
@@ -1175,60 +1187,13 @@ class PostgresScimStore implements PostgresStore {
     delta: MemberDelta,
     at: string,
   ): Promise<StoredResource | undefined> {
-    const s = this.s;
     const v: unknown[] = [tenant, id, resourceType, at];
-    const added = distinct(delta.added);
     const guard = input.ifVersion === undefined ? '' : ` AND version = $${v.push(input.ifVersion)}`;
-    const addedParam = added.length === 0 ? '' : `$${v.push(added)}::text[]`;
-    const everyMemberFound =
-      added.length === 0 || delta.unknown === 'skip'
-        ? ''
-        : ` AND (SELECT count(*) FROM found) = ${added.length}`;
-    const removing =
-      delta.removeAll === true
-        ? ''
-        : delta.removed.length === 0
-          ? undefined
-          : ` AND m.member_id = ANY($${v.push(distinct(delta.removed))}::text[])`;
-    const display = added.map((m) => labelOf(delta.display, m));
-    const ctes = [
-      `o AS (
-         SELECT version AS before_version, ${SORT_KEYS} FROM ${s}.resources WHERE ${BY_ID}
-       )`,
-      added.length === 0
-        ? undefined
-        : `found AS (
-         SELECT id FROM ${s}.resources WHERE tenant = $1 AND id = ANY(${addedParam}) FOR KEY SHARE
-       )`,
-      `r AS (
-         UPDATE ${s}.resources
-         SET version = version + 1, last_modified = $4,
-             rendered_version = CASE WHEN rendered_version = version THEN version + 1 END
-         WHERE ${BY_ID}${guard}
-           AND version = (SELECT before_version FROM o)${everyMemberFound}
-         RETURNING version, created, data, ${SORT_KEYS}
-       )`,
-      removing === undefined
-        ? undefined
-        : `gone AS (
-         DELETE FROM ${s}.members AS m USING r WHERE m.tenant = $1 AND m.group_id = $2${removing} RETURNING 1
-       )`,
-      added.length === 0
-        ? undefined
-        : `added AS (
-         INSERT INTO ${s}.members (tenant, group_id, member_id, display, display_search)
-         SELECT $1, $2, x.m, x.d, x.s
-         FROM unnest(${addedParam}, $${v.push(display)}::text[], $${v.push(display.map(labelSearch))}::text[]) WITH ORDINALITY AS x(m, d, s, i)
-         WHERE EXISTS (SELECT 1 FROM r) AND x.m IN (SELECT id FROM found) ORDER BY x.i
-         ON CONFLICT DO NOTHING RETURNING 1
-       )`,
-    ].filter((c) => c !== undefined);
+    const { ctes, written } = memberWriteCtes(
+      { schema: this.s, values: v, byId: BY_ID, sortKeys: SORT_KEYS, guard },
+      delta,
+    );
     // The feed's lock is taken last, once the member rows are written (as `record` takes it).
-    const written = [
-      'r',
-      ...(removing === undefined ? [] : ['(SELECT count(*) FROM gone) AS g']),
-      ...(added.length === 0 ? [] : ['(SELECT count(*) FROM added) AS a']),
-    ].join(', ');
     const feed = this.feedCte(
       v,
       tenant,
@@ -1240,12 +1205,13 @@ class PostgresScimStore implements PostgresStore {
       written,
       'r LEFT JOIN o ON TRUE',
       MOVED_KEYS,
+      true,
     );
     const { onCommitted } = input;
     return this.write(
       async (q) => {
         const { rows } = await q.query(
-          `WITH ${ctes.join(', ')}, ${feed}
+          `WITH ${ctes}, ${feed}
            SELECT r.version, r.created, r.data${this.groupsColumn(input.groups)} FROM r`,
           v,
         );
@@ -1254,12 +1220,14 @@ class PostgresScimStore implements PostgresStore {
       },
       true,
       // The next write of the row may start once this one is committed; not after a statement
-      // that wrote nothing (the transaction that follows is still this write).
+      // that wrote nothing (the transaction that follows is still this write), which also waits
+      // for no flush.
       onCommitted === undefined
         ? undefined
         : (out) => {
             if (out !== undefined) onCommitted(out);
           },
+      (out) => out !== undefined,
     );
   }
 
@@ -1772,6 +1740,8 @@ class PostgresScimStore implements PostgresStore {
    * values to `v`: the per-tenant lock, taken once the CTE `after` has run to its end (so that
    * it is taken after the row and unique-key locks, as every writer takes them), makes cursors
    * commit in order. `id` and `version` are SQL expressions (`from`: the CTE they come from).
+   * `rowsOnly`: no lock when `after` has no rows (a statement that writes nothing, as the
+   * member-only write whose version guard failed, does not wait for the tenant's other writes).
    */
   private feedCte(
     v: unknown[],
@@ -1784,11 +1754,12 @@ class PostgresScimStore implements PostgresStore {
     after: string,
     from?: string,
     moved = 'NULL',
+    rowsOnly = false,
   ): string {
     const lock = `$${v.push(LOCK_SPACE)}::int, $${v.push(hash32(`feed:${this.schema}:${tenant}`))}::int`;
     const values = [tenant, change.type, resourceType].map((x) => `$${v.push(x)}::text`);
     return `feed AS (
-        SELECT pg_advisory_xact_lock(${lock})${this.asyncCommit} FROM (SELECT count(*) FROM ${after}) AS done
+        SELECT pg_advisory_xact_lock(${lock})${this.asyncCommit} FROM (SELECT count(*) AS n FROM ${after}) AS done${rowsOnly ? ' WHERE done.n > 0' : ''}
       ), change AS (
         INSERT INTO ${this.s}.changes (tenant, type, resource_type, id, version, at, detail, keys_moved)
         SELECT ${values.join(', ')}, ${id}, ${version}, $${v.push(at)}::text, $${v.push(changeDetail(change))}::jsonb, ${moved}
