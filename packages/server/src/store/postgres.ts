@@ -312,9 +312,12 @@ const BY_ID = 'tenant = $1 AND id = $2 AND (resource_type = $3) IS TRUE';
 /** {@link BY_ID} of the table as `r`. */
 const R_BY_ID = 'r.tenant = $1 AND r.id = $2 AND (r.resource_type = $3) IS TRUE';
 
+/** How many times a member-only write tries its one statement while other writes of the group come first. */
+const MEMBER_STATEMENT_TRIES = 3;
+
 /** The row a member-only write returns. */
 interface WrittenRow {
-  readonly version: number | string;
+  readonly version: number | string | null;
   readonly created: string;
   readonly data: string | Record<string, unknown>;
   readonly groups?: GroupCells;
@@ -1074,10 +1077,15 @@ class PostgresScimStore implements PostgresStore {
       delta === undefined ||
       (delta.removeAll !== true && delta.removed.length === 0 && delta.added.length === 0);
     if (membersOnly && delta !== undefined && !deltaFree && oneStatementDelta(delta)) {
-      const written = await this.membersInOneStatement(tenant, resourceType, id, input, delta, at);
-      if (written !== undefined) return written;
-      // Nothing written (another write came first, or the row, its version or a member is not
-      // there): the transaction below does it again, statement by statement, and says why.
+      // Another write of the group came first: the statement again, on a new snapshot (twice at
+      // most). Nothing written for another reason (the row, its version or a member is not
+      // there), or still contended: the transaction below does it, statement by statement, and
+      // says why it refuses.
+      for (let attempt = 0; attempt < MEMBER_STATEMENT_TRIES; attempt++) {
+        const written = await this.membersInOneStatement(tenant, resourceType, id, input, delta, at);
+        if (written === undefined) break;
+        if (written !== 'again') return written;
+      }
     }
     const write = this.write(
       async (q) => {
@@ -1177,7 +1185,9 @@ class PostgresScimStore implements PostgresStore {
    * it writes only when no other write of the row committed in between (its version is the one of
    * that snapshot); and, unless unknown members are skipped, only when every added member is a
    * resource of the tenant (locked FOR KEY SHARE, as `addMembers` does). Otherwise it writes
-   * nothing and returns `undefined`, and {@link update}'s transaction runs instead.
+   * nothing and returns `'again'` when another write of the row came first (the caller tries the
+   * statement again, on a new snapshot), else `undefined` (the row, the version the client named
+   * or a member is not there), and {@link update}'s transaction runs instead and says why.
    */
   private async membersInOneStatement(
     tenant: string,
@@ -1186,10 +1196,10 @@ class PostgresScimStore implements PostgresStore {
     input: UpdateInput,
     delta: MemberDelta,
     at: string,
-  ): Promise<StoredResource | undefined> {
+  ): Promise<StoredResource | 'again' | undefined> {
     const v: unknown[] = [tenant, id, resourceType, at];
     const guard = input.ifVersion === undefined ? '' : ` AND version = $${v.push(input.ifVersion)}`;
-    const { ctes, written } = memberWriteCtes(
+    const { ctes, written, missing } = memberWriteCtes(
       { schema: this.s, values: v, byId: BY_ID, sortKeys: SORT_KEYS, guard },
       delta,
     );
@@ -1210,24 +1220,33 @@ class PostgresScimStore implements PostgresStore {
     const { onCommitted } = input;
     return this.write(
       async (q) => {
+        // From `o`: a row when the resource was there at the snapshot, with `r`'s columns when
+        // the statement wrote it.
         const { rows } = await q.query(
           `WITH ${ctes}, ${feed}
-           SELECT r.version, r.created, r.data${this.groupsColumn(input.groups)} FROM r`,
+           SELECT r.version, r.created, r.data${this.groupsColumn(input.groups)},
+                  o.before_version, ${missing} AS missing
+           FROM o LEFT JOIN r ON TRUE`,
           v,
         );
-        const row = rows[0] as WrittenRow | undefined;
-        return row === undefined ? undefined : storedOf(id, resourceType, row, at);
+        const row = rows[0] as
+          | (WrittenRow & { before_version: number | string; missing: boolean })
+          | undefined;
+        if (row === undefined) return undefined;
+        if (row.version !== null) return storedOf(id, resourceType, row, at);
+        const stale = input.ifVersion !== undefined && Number(row.before_version) !== input.ifVersion;
+        return stale || row.missing ? undefined : 'again';
       },
       true,
       // The next write of the row may start once this one is committed; not after a statement
-      // that wrote nothing (the transaction that follows is still this write), which also waits
-      // for no flush.
+      // that wrote nothing (the statement again or the transaction that follows is still this
+      // write), which also waits for no flush.
       onCommitted === undefined
         ? undefined
         : (out) => {
-            if (out !== undefined) onCommitted(out);
+            if (typeof out === 'object') onCommitted(out);
           },
-      (out) => out !== undefined,
+      (out) => typeof out === 'object',
     );
   }
 

@@ -41,7 +41,8 @@ export interface MemberWriteTarget {
  * `written`, the FROM list that yields one row when the row was written, none otherwise (the
  * feed's lock waits for all of them). The row is updated only at the version of the snapshot
  * (another write of the group in between: nothing written, since the member rows were read before
- * it), and, unless `delta.unknown` is `skip`, only when every added member was found.
+ * it), and, unless `delta.unknown` is `skip`, only when every added member was found; `missing`
+ * is an SQL expression, true when an added member was not found (so the write is refused).
  *
  * One member, as Entra usually sends, is compared with `=`, not `= ANY` of an array: PostgreSQL
  * estimates a parameter array at ten elements, so the plan it could keep for every run (the
@@ -51,7 +52,7 @@ export interface MemberWriteTarget {
 export function memberWriteCtes(
   target: MemberWriteTarget,
   delta: MemberDelta,
-): { readonly ctes: string; readonly written: string } {
+): { readonly ctes: string; readonly written: string; readonly missing: string } {
   const { schema: s, values: v } = target;
   const added = distinct(delta.added);
   const addedIds = added.length === 0 ? undefined : idsParam(added, v);
@@ -59,10 +60,9 @@ export function memberWriteCtes(
     addedIds === undefined
       ? undefined
       : `found AS (SELECT id FROM ${s}.resources WHERE tenant = $1 AND ${addedIds.match('id')} FOR KEY SHARE)`;
-  const everyMemberFound =
-    found === undefined || delta.unknown === 'skip'
-      ? ''
-      : ` AND (SELECT count(*) FROM found) = $${v.push(added.length)}::bigint`;
+  const counted =
+    found === undefined || delta.unknown === 'skip' ? undefined : `$${v.push(added.length)}::bigint`;
+  const everyMemberFound = counted === undefined ? '' : ` AND (SELECT count(*) FROM found) = ${counted}`;
   const removing =
     delta.removeAll === true
       ? ''
@@ -96,7 +96,11 @@ export function memberWriteCtes(
     ...(removing === undefined ? [] : ['(SELECT count(*) FROM gone) AS g']),
     ...(added.length === 0 ? [] : ['(SELECT count(*) FROM added) AS a']),
   ];
-  return { ctes: ctes.filter((c) => c !== undefined).join(', '), written: written.join(', ') };
+  return {
+    ctes: ctes.filter((c) => c !== undefined).join(', '),
+    written: written.join(', '),
+    missing: counted === undefined ? 'false' : `(SELECT count(*) FROM found) <> ${counted}`,
+  };
 }
 
 /**
