@@ -1077,10 +1077,10 @@ class PostgresScimStore implements PostgresStore {
       delta === undefined ||
       (delta.removeAll !== true && delta.removed.length === 0 && delta.added.length === 0);
     if (membersOnly && delta !== undefined && !deltaFree && oneStatementDelta(delta)) {
-      // Another write of the group came first: the statement again, on a new snapshot (twice at
-      // most). Nothing written for another reason (the row, its version or a member is not
-      // there), or still contended: the transaction below does it, statement by statement, and
-      // says why it refuses.
+      // Another write (or a delete) of the group came first: the statement again, on a new
+      // snapshot (twice at most; a deleted group then finds no row). Nothing written for another
+      // reason (the row, the client's version or a member is not there), or still contended: the
+      // transaction below does it, statement by statement, and says why it refuses.
       for (let attempt = 0; attempt < MEMBER_STATEMENT_TRIES; attempt++) {
         const written = await this.membersInOneStatement(tenant, resourceType, id, input, delta, at);
         if (written === undefined) break;
@@ -1225,17 +1225,17 @@ class PostgresScimStore implements PostgresStore {
         const { rows } = await q.query(
           `WITH ${ctes}, ${feed}
            SELECT r.version, r.created, r.data${this.groupsColumn(input.groups)},
-                  o.before_version, ${missing} AS missing
+                  ${missing} AS missing
            FROM o LEFT JOIN r ON TRUE`,
           v,
         );
-        const row = rows[0] as
-          | (WrittenRow & { before_version: number | string; missing: boolean })
-          | undefined;
+        const row = rows[0] as (WrittenRow & { missing: boolean }) | undefined;
         if (row === undefined) return undefined;
         if (row.version !== null) return storedOf(id, resourceType, row, at);
-        const stale = input.ifVersion !== undefined && Number(row.before_version) !== input.ifVersion;
-        return stale || row.missing ? undefined : 'again';
+        // The row was there and is not now at that version: another write (or a delete) came
+        // first. Versions only grow, so with an If-Match the write can only be refused (412,
+        // or 404): the transaction says which, without another try.
+        return input.ifVersion !== undefined || row.missing ? undefined : 'again';
       },
       true,
       // The next write of the row may start once this one is committed; not after a statement
