@@ -179,23 +179,32 @@ describe('postgresStore: keys_moved under a concurrent write (issue 14)', () => 
   );
 });
 
+/**
+ * A user and a group of tenant `t`, and the group's row updated (a version more) by `blocker` in a
+ * transaction it leaves open, as another instance's write that holds the row.
+ */
+async function heldGroup(store: ScimStore, s: string, t: string, blocker: pg.Client) {
+  const u = await store.create(t, 'User', { ...user('member'), change: { type: 'user.created' } });
+  const g = await store.create(t, 'Group', {
+    data: { displayName: 'g' },
+    unique: [],
+    change: { type: 'group.created' },
+  });
+  await blocker.query('BEGIN');
+  await blocker.query(`UPDATE ${s}.resources SET version = version + 1 WHERE tenant = $1 AND id = $2`, [
+    t,
+    g.id,
+  ]);
+  return { u, g };
+}
+
 describe('postgresStore: a member-only write under a concurrent write of the group (issue 14)', () => {
   it.skipIf(url === undefined)(
     "writes nothing in its one statement when another write committed between the statement's snapshot and the row, then writes on a new snapshot, removing the member that write added",
     () =>
       withBlockingWriter(async ({ store, s, t, blocker, watcher, sent }) => {
-        const u = await store.create(t, 'User', { ...user('member'), change: { type: 'user.created' } });
-        const g = await store.create(t, 'Group', {
-          data: { displayName: 'g' },
-          unique: [],
-          change: { type: 'group.created' },
-        });
         // Another instance adds the user to the group and holds the group's row until it commits.
-        await blocker.query('BEGIN');
-        await blocker.query(`UPDATE ${s}.resources SET version = version + 1 WHERE tenant = $1 AND id = $2`, [
-          t,
-          g.id,
-        ]);
+        const { u, g } = await heldGroup(store, s, t, blocker);
         await blocker.query(`INSERT INTO ${s}.members (tenant, group_id, member_id) VALUES ($1, $2, $3)`, [
           t,
           g.id,
@@ -236,17 +245,7 @@ describe('postgresStore: a member-only write under a concurrent write of the gro
     'refuses with 412, without another try, a write whose If-Match another write made stale while it waited',
     () =>
       withBlockingWriter(async ({ store, s, t, blocker, watcher, sent }) => {
-        const u = await store.create(t, 'User', { ...user('member'), change: { type: 'user.created' } });
-        const g = await store.create(t, 'Group', {
-          data: { displayName: 'g' },
-          unique: [],
-          change: { type: 'group.created' },
-        });
-        await blocker.query('BEGIN');
-        await blocker.query(`UPDATE ${s}.resources SET version = version + 1 WHERE tenant = $1 AND id = $2`, [
-          t,
-          g.id,
-        ]);
+        const { u, g } = await heldGroup(store, s, t, blocker);
         sent.length = 0;
         const write = failure(
           store.update(t, 'Group', g.id, {

@@ -315,7 +315,7 @@ const R_BY_ID = 'r.tenant = $1 AND r.id = $2 AND (r.resource_type = $3) IS TRUE'
 /** How many times a member-only write tries its one statement while other writes of the group come first. */
 const MEMBER_STATEMENT_TRIES = 3;
 
-/** The row a member-only write returns. */
+/** The row an update returns. */
 interface WrittenRow {
   readonly version: number | string | null;
   readonly created: string;
@@ -323,7 +323,7 @@ interface WrittenRow {
   readonly groups?: GroupCells;
 }
 
-/** The resource a member-only write stored, from the row it returned. */
+/** The resource an update stored, from the row it returned (and the time it wrote). */
 function storedOf(id: string, resourceType: string, row: WrittenRow, at: string): StoredResource {
   const data = typeof row.data === 'string' ? (JSON.parse(row.data) as Record<string, unknown>) : row.data;
   const stored = {
@@ -1145,13 +1145,8 @@ class PostgresScimStore implements PostgresStore {
           if (exists.rows.length === 0 || input.ifVersion === undefined) throw missing(resourceType, id);
           throw stale(resourceType, id, input.ifVersion);
         }
-        const data =
-          row.data === undefined
-            ? given
-            : typeof row.data === 'string'
-              ? (JSON.parse(row.data) as Record<string, unknown>)
-              : row.data;
-        const version = Number(row.version);
+        // A member-only write returns the data it kept; another write stored what it was given.
+        const stored = storedOf(id, resourceType, { ...row, data: row.data ?? given }, at);
         if (delta !== undefined && !deltaFree) {
           if (delta.removeAll === true) {
             await q.query(`DELETE FROM ${s}.members WHERE tenant = $1 AND group_id = $2`, [tenant, id]);
@@ -1164,10 +1159,9 @@ class PostgresScimStore implements PostgresStore {
           if (delta.added.length > 0) {
             await this.addMembers(q, tenant, id, distinct(delta.added), delta.display, delta.unknown);
           }
-          await this.record(q, tenant, resourceType, id, version, at, input.change, row.keys_moved);
+          await this.record(q, tenant, resourceType, id, stored.version, at, input.change, row.keys_moved);
         }
-        const stored = { id, resourceType, version, created: row.created, lastModified: at, data };
-        return { ...stored, ...groupsOf(row.groups) };
+        return stored;
       },
       deltaFree,
       input.onCommitted,

@@ -60,9 +60,11 @@ export function memberWriteCtes(
     addedIds === undefined
       ? undefined
       : `found AS (SELECT id FROM ${s}.resources WHERE tenant = $1 AND ${addedIds.match('id')} FOR KEY SHARE)`;
-  const counted =
-    found === undefined || delta.unknown === 'skip' ? undefined : `$${v.push(added.length)}::bigint`;
-  const everyMemberFound = counted === undefined ? '' : ` AND (SELECT count(*) FROM found) = ${counted}`;
+  // Unless unknown members are skipped: whether every added member was found.
+  const allFound =
+    found === undefined || delta.unknown === 'skip'
+      ? undefined
+      : `(SELECT count(*) FROM found) = $${v.push(added.length)}::bigint`;
   const removing =
     delta.removeAll === true
       ? ''
@@ -76,7 +78,7 @@ export function memberWriteCtes(
        UPDATE ${s}.resources
        SET version = version + 1, last_modified = $4,
            rendered_version = CASE WHEN rendered_version = version THEN version + 1 END
-       WHERE ${target.byId}${target.guard} AND version = (SELECT before_version FROM o)${everyMemberFound}
+       WHERE ${target.byId}${target.guard} AND version = (SELECT before_version FROM o)${allFound === undefined ? '' : ` AND ${allFound}`}
        RETURNING version, created, data, ${target.sortKeys}
      )`,
     removing === undefined
@@ -94,12 +96,12 @@ export function memberWriteCtes(
   const written = [
     'r',
     ...(removing === undefined ? [] : ['(SELECT count(*) FROM gone) AS g']),
-    ...(added.length === 0 ? [] : ['(SELECT count(*) FROM added) AS a']),
+    ...(addedIds === undefined ? [] : ['(SELECT count(*) FROM added) AS a']),
   ];
   return {
     ctes: ctes.filter((c) => c !== undefined).join(', '),
     written: written.join(', '),
-    missing: counted === undefined ? 'false' : `(SELECT count(*) FROM found) <> ${counted}`,
+    missing: allFound === undefined ? 'false' : `NOT ${allFound}`,
   };
 }
 
