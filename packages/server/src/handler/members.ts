@@ -101,8 +101,10 @@ export async function knownMembers(
   for (const t of ctx.config.types) {
     const rest = ids.filter((m) => !found.has(m));
     if (rest.length <= FEW_MEMBERS) {
-      // The usual case (Entra adds a member or a few): one read by id each, on every store.
-      for (const m of rest) if ((await ctx.store.get(ctx.tenant, t.name, m)) !== undefined) found.add(m);
+      // The usual case (Entra adds a member or a few): one read by id each, on every store, all
+      // at once (the PostgreSQL store sends reads that arrive together in one statement).
+      const read = await Promise.all(rest.map((m) => ctx.store.get(ctx.tenant, t.name, m)));
+      for (const [i, m] of rest.entries()) if (read[i] !== undefined) found.add(m);
       continue;
     }
     for (let i = 0; i < rest.length; i += EXISTENCE_CHUNK) {

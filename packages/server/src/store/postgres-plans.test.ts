@@ -1,4 +1,5 @@
-import { foldCase } from '@scim/protocol';
+import { foldCase, normalizeFilter, parseFilter } from '@scim/protocol';
+import { userResourceSchema } from '@scim/schemas';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { CONTRACT_TYPES } from './contract.ts';
@@ -87,20 +88,53 @@ function resourceIndexes(plan: unknown, out: string[] = []): string[] {
   return out;
 }
 
+/** A recording store (see {@link recordingStore}) in a schema of its own, with 3,000 users named `prefix` and a number. */
+async function storeOfUsers(prefix: string) {
+  const { store, sent } = recordingStore(target.schema());
+  await store.open(CONTRACT_TYPES);
+  const users = await store.createMany!(
+    'default',
+    'User',
+    Array.from({ length: 3_000 }, (_, i) => ({
+      data: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `${prefix}${i}` },
+      unique: [{ attribute: 'userName', value: foldCase(`${prefix}${i}`) }],
+      change: { type: 'user.created' },
+    })),
+  );
+  return { store, sent, users };
+}
+
+/**
+ * `statement` prepared in a session of its own and run eight times (each giving `rows` rows):
+ * whether PostgreSQL then keeps its generic plan, and the indexes of `resources` that plan scans.
+ */
+async function keptPlan(
+  statement: { text: string; values: unknown[] },
+  rows: number,
+): Promise<{ generic: boolean; indexes: Set<string> }> {
+  const { run, end } = await session();
+  try {
+    await run(`PREPARE kept AS ${statement.text}`);
+    const execute = `EXECUTE kept(${statement.values.map(literal).join(', ')})`;
+    for (let i = 0; i < 8; i++) expect(await run(execute)).toHaveLength(rows);
+    const [plans] = (await run(`SELECT generic_plans FROM pg_prepared_statements WHERE name = 'kept'`)) as {
+      generic_plans: number | string;
+    }[];
+    const [row] = (await run(`EXPLAIN (FORMAT JSON) ${execute}`)) as Record<string, unknown>[];
+    const plan = Object.values(row!)[0];
+    await run('DEALLOCATE kept');
+    return {
+      generic: Number(plans!.generic_plans) > 0,
+      indexes: new Set(resourceIndexes(typeof plan === 'string' ? JSON.parse(plan) : plan)),
+    };
+  } finally {
+    await end();
+  }
+}
+
 describe(`postgresStore list plans (${target.url === undefined ? 'PGlite' : 'server'})`, () => {
   it("plans a first page's statement once: PostgreSQL keeps its generic plan", async () => {
-    const schema = target.schema();
-    const { store, sent } = recordingStore(schema);
-    await store.open(CONTRACT_TYPES);
-    await store.createMany!(
-      'default',
-      'User',
-      Array.from({ length: 3_000 }, (_, i) => ({
-        data: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `plan${i}` },
-        unique: [{ attribute: 'userName', value: foldCase(`plan${i}`) }],
-        change: { type: 'user.created' },
-      })),
-    );
+    const { store, sent } = await storeOfUsers('plan');
     await store.analyze();
     sent.length = 0;
     const page = await store.list('default', { resourceType: 'User', startIndex: 1, count: 100 });
@@ -130,18 +164,7 @@ describe(`postgresStore by-id plans (${target.url === undefined ? 'PGlite' : 'se
     // PostgreSQL counted a tenant's groups as one row, and found a group through an index on
     // (tenant, resource_type, ...), where each update of it leaves a dead entry: a member PATCH
     // read 876 index pages after 100,000 of them (issue 14).
-    const schema = target.schema();
-    const { store, sent } = recordingStore(schema);
-    await store.open(CONTRACT_TYPES);
-    const users = await store.createMany!(
-      'default',
-      'User',
-      Array.from({ length: 3_000 }, (_, i) => ({
-        data: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `byid${i}` },
-        unique: [{ attribute: 'userName', value: foldCase(`byid${i}`) }],
-        change: { type: 'user.created' },
-      })),
-    );
+    const { store, sent, users } = await storeOfUsers('byid');
     const group = await store.create('default', 'Group', {
       data: { displayName: 'few' },
       unique: [],
@@ -185,6 +208,64 @@ describe(`postgresStore by-id plans (${target.url === undefined ? 'PGlite' : 'se
       }
     } finally {
       await end();
+      await store.close();
+    }
+  }, 120_000);
+});
+
+describe(`postgresStore reads by id together (${target.url === undefined ? 'PGlite' : 'server'})`, () => {
+  it('reads ids that arrive together in one statement through the primary key, ids as values, its plan kept', async () => {
+    // One statement for the reads of a turn (sql/lookups.ts): `IN` with one parameter per id,
+    // padded to a few sizes, so that each size keeps one generic plan through the primary key; an
+    // array parameter would be planned as ten ids and planned again at every run.
+    const { store, sent, users } = await storeOfUsers('together');
+    await store.analyze();
+    sent.length = 0;
+    const ids = users.slice(0, 5).map((u) => u.id);
+    const found = await Promise.all(
+      [...ids, 'none'].map((id) => store.get('default', 'User', id, { groups: true })),
+    );
+    expect(found.map((r) => r?.id)).toEqual([...ids, undefined]);
+    const reads = sent.filter((s) => s.text.includes('.resources') && / IN \(/.test(s.text));
+    expect(reads).toHaveLength(1);
+    const [statement] = reads;
+    // Tenant, type, then six ids padded to eight; no array.
+    expect(statement!.values).toHaveLength(10);
+    expect(statement!.values.every((v) => typeof v === 'string')).toBe(true);
+    try {
+      expect(await keptPlan(statement!, 5)).toEqual({ generic: true, indexes: new Set(['resources_pkey']) });
+    } finally {
+      await store.close();
+    }
+  }, 120_000);
+});
+
+describe(`postgresStore lookups by userName together (${target.url === undefined ? 'PGlite' : 'server'})`, () => {
+  it('looks users up by userName in one statement through the userName index, its plan kept', async () => {
+    const { store, sent } = await storeOfUsers('look');
+    await store.analyze();
+    sent.length = 0;
+    const names = ['look1', 'LOOK2', 'look3', 'nobody'];
+    const pages = await Promise.all(
+      names.map((n) =>
+        store.list('default', {
+          resourceType: 'User',
+          filter: normalizeFilter(parseFilter(`userName eq "${n}"`), userResourceSchema),
+          startIndex: 1,
+          count: 100,
+        }),
+      ),
+    );
+    expect(pages.map((p) => p.totalResults)).toEqual([1, 1, 1, 0]);
+    const [statement, ...more] = sent.filter((s) => s.text.includes(' AS lookup '));
+    expect(more).toEqual([]);
+    expect(statement!.values.every((v) => typeof v === 'string')).toBe(true);
+    try {
+      expect(await keptPlan(statement!, 3)).toEqual({
+        generic: true,
+        indexes: new Set(['resources_user_name']),
+      });
+    } finally {
       await store.close();
     }
   }, 120_000);

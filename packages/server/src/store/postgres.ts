@@ -12,7 +12,20 @@ import {
   settleWalk,
 } from './sql/ladder-repair.ts';
 import { ListCounts } from './sql/list-counts.ts';
+import { Coalescer, storable } from './sql/lookups.ts';
 import { markedRows, PageMarks, PLAIN_SKIP } from './sql/page-marks.ts';
+import {
+  type FilterLookup,
+  filterLookupName,
+  filterLookupSql,
+  type IdLookup,
+  idLookupName,
+  idLookupSql,
+  type LookupPage,
+  lookupPages,
+  type UniqueLookup,
+  uniqueLookup,
+} from './sql/postgres-lookups.ts';
 import { memberWriteCtes, oneStatementDelta } from './sql/postgres-members.ts';
 import { postgresMigrations } from './sql/postgres-schema.ts';
 import type { MigrationReport, UnreservedKey } from './sql/refold.ts';
@@ -314,6 +327,9 @@ const R_BY_ID = 'r.tenant = $1 AND r.id = $2 AND (r.resource_type = $3) IS TRUE'
 
 /** How many times a member-only write tries its one statement while other writes of the group come first. */
 const MEMBER_STATEMENT_TRIES = 3;
+
+/** A resource's row as a read by id returns it, with its groups when the read asked for them. */
+type GroupedRow = ResourceRow & { readonly groups?: GroupCells };
 
 /** The row an update returns. */
 interface WrittenRow {
@@ -673,6 +689,12 @@ class PostgresScimStore implements PostgresStore {
   private readonly marks = new PageMarks();
   /** Counts of recent lists, with the data version they were counted at (`sql/list-counts.ts`). */
   private readonly counts = new ListCounts();
+  /** Reads by id that arrive together: one statement each tenant, type and shape (`sql/lookups.ts`). */
+  private readonly idLookups = new Coalescer<IdLookup, GroupedRow>((key, ids) => this.lookup(key, ids));
+  /** Lookups by a unique attribute that arrive together (`sql/postgres-lookups.ts`). */
+  private readonly filterLookups = new Coalescer<FilterLookup, LookupPage>((key, values) =>
+    this.lookupFilters(key, values),
+  );
   private migrating: Promise<void> | undefined;
   /** What opening the store migrated: the schema version before and after, and unreserved keys. */
   migration: MigrationReport | undefined;
@@ -1007,58 +1029,101 @@ class PostgresScimStore implements PostgresStore {
     id: string,
     options?: { readonly members?: boolean; readonly groups?: boolean },
   ): Promise<StoredResource | undefined> {
-    if (options?.groups === true && options.members !== true) {
-      return this.read((q) => this.withGroups(q, tenant, resourceType, id));
+    if (options?.members === true) {
+      return this.read(async (q) => {
+        const { rows } = await q.query(
+          `SELECT r.id, r.resource_type, r.version, r.created, r.last_modified, ${RESOURCE_DATA}
+           FROM ${this.s}.resources AS r WHERE ${R_BY_ID}`,
+          [tenant, id, resourceType],
+        );
+        const row = rows[0] as ResourceRow | undefined;
+        if (row === undefined) return undefined;
+        return toResource(row, (await this.membersOf(q, tenant, [id])).get(id) ?? []);
+      });
     }
+    // Reads by id that arrive together share a statement (see `sql/lookups.ts`); no row holds an
+    // id that no database can hold, and such an id must not fail the others' reads.
+    if (!storable(id)) return undefined;
+    const key = { tenant, resourceType, groups: options?.groups === true };
+    const row = await this.idLookups.find(idLookupName(key), key, id);
+    if (row === undefined) return undefined;
+    // Not spread: a resource read with its rendering has `data` as a getter of its class.
+    return key.groups ? toResource(row, undefined, groupsOf(row.groups).groups) : toResource(row);
+  }
+
+  /**
+   * The rows of `ids` in `key`'s tenant and type, in one statement (see `sql/lookups.ts`); with
+   * `key.groups`, each with the groups it is a direct member of (as {@link memberOf} reads them,
+   * in the order of the groups' creation).
+   */
+  private lookup(key: IdLookup, ids: readonly string[]): Promise<Map<string, GroupedRow>> {
+    const columns = `r.id, r.resource_type, r.version, r.created, r.last_modified, ${RESOURCE_DATA}${this.groupsColumn(key.groups, 'r.tenant', 'r.id')}`;
+    const { text, values } = idLookupSql(`${this.s}.resources`, columns, key, ids);
     return this.read(async (q) => {
-      const { rows } = await q.query(
-        `SELECT r.id, r.resource_type, r.version, r.created, r.last_modified, ${RESOURCE_DATA}
-         FROM ${this.s}.resources AS r WHERE ${R_BY_ID}`,
-        [tenant, id, resourceType],
-      );
-      const row = rows[0] as ResourceRow | undefined;
-      if (row === undefined) return undefined;
-      if (options?.members !== true) return toResource(row);
-      return toResource(row, (await this.membersOf(q, tenant, [id])).get(id) ?? []);
+      const { rows } = await q.query(text, values);
+      return new Map((rows as GroupedRow[]).map((row) => [row.id, row]));
+    });
+  }
+
+  /** The pages of a batch of lookups by a unique attribute, in one statement (`sql/postgres-lookups.ts`). */
+  private lookupFilters(key: FilterLookup, values: readonly string[]): Promise<Map<string, LookupPage>> {
+    const statement = filterLookupSql(`${this.s}.resources`, pageData(key.query), key, values, (p) =>
+      this.compilerFor(p, key.query.resourceType),
+    );
+    return this.budgetedRead(key.query.resourceType, async (q) => {
+      const { rows } = await q.query(statement.text, statement.values);
+      return lookupPages(values, rows as (ResourceRow & { lookup: number; total_count: number | string })[]);
+    });
+  }
+
+  /** A compiler of filters and sorts of `resourceType` whose tenant and type are `params`' first two values. */
+  private compilerFor(params: Params, resourceType: string): SqlCompiler {
+    return new SqlCompiler(postgresDialect(this.schema), params, {
+      reference: this.types.get(resourceType)?.referenceAttribute,
+      memberships: this.memberships(),
+      tenant: '$1',
+      resourceType: '$2',
     });
   }
 
   /**
-   * A resource and the groups it is a direct member of (as {@link memberOf} reads them, in the
-   * order of the groups' creation), in one statement: one round trip, not two.
+   * A list that looks one resource up by a unique attribute (`filter`, see `uniqueLookup`), read
+   * with the others that arrive in this turn (`sql/postgres-lookups.ts`); `undefined`: its batch
+   * ran out of the list budget (each of its lists is then read alone, so that only one that needs
+   * more than the budget is refused).
    */
-  private async withGroups(
-    q: Queryable,
+  private async lookupList(
     tenant: string,
-    resourceType: string,
-    id: string,
-  ): Promise<StoredResource | undefined> {
-    const { rows } = await q.query(
-      `SELECT r.id, r.resource_type, r.version, r.created, r.last_modified, ${RESOURCE_DATA},
-              (SELECT COALESCE(json_agg(json_build_array(g.id, g.resource_type,
-                        COALESCE(g.data ->> 'displayName', g.data ->> 'userName')) ORDER BY g.seq), '[]'::json)
-                 FROM ${this.s}.members AS m JOIN ${this.s}.resources AS g ON g.tenant = m.tenant AND g.id = m.group_id
-                 WHERE m.tenant = r.tenant AND m.member_id = r.id) AS groups
-         FROM ${this.s}.resources AS r WHERE ${R_BY_ID}`,
-      [tenant, id, resourceType],
-    );
-    const row = rows[0] as (ResourceRow & { groups: GroupCells }) | undefined;
-    if (row === undefined) return undefined;
-    // Not spread: a resource read with its rendering has `data` as a getter of its class.
-    return toResource(row, undefined, groupsOf(row.groups).groups);
+    query: ListQuery,
+    filter: UniqueLookup,
+  ): Promise<ListPage | undefined> {
+    const key = { tenant, query, filter };
+    let page: LookupPage | undefined;
+    try {
+      page = await this.filterLookups.find(
+        filterLookupName(key, (p) => this.compilerFor(p, query.resourceType)),
+        key,
+        filter.value as string,
+      );
+    } catch (error) {
+      if (isScimError(error) && error.scimType === 'tooMany') return undefined;
+      throw error;
+    }
+    return { totalResults: page?.total ?? 0, resources: (page?.rows ?? []).map((row) => toResource(row)) };
   }
 
   /**
-   * With `wanted`, a column `groups` for a write's last `SELECT`: the groups resource `$2` of
-   * tenant `$1` is a direct member of (the order and labels of {@link memberOf}), read by the
-   * write's own statement (see `UpdateInput.groups`); else nothing.
+   * With `wanted`, a column `groups` for a write's last `SELECT` (or a read's): the groups resource
+   * `id` (default `$2`) of tenant `tenant` (default `$1`) is a direct member of (the order and
+   * labels of {@link memberOf}), read by the write's own statement (see `UpdateInput.groups`) or
+   * with a read by id; else nothing.
    */
-  private groupsColumn(wanted: boolean | undefined): string {
+  private groupsColumn(wanted: boolean | undefined, tenant = '$1', id = '$2'): string {
     if (wanted !== true) return '';
     return `, (SELECT COALESCE(json_agg(json_build_array(g.id, g.resource_type,
                  COALESCE(g.data ->> 'displayName', g.data ->> 'userName')) ORDER BY g.seq), '[]'::json)
                FROM ${this.s}.members AS m JOIN ${this.s}.resources AS g ON g.tenant = m.tenant AND g.id = m.group_id
-               WHERE m.tenant = $1 AND m.member_id = $2) AS groups`;
+               WHERE m.tenant = ${tenant} AND m.member_id = ${id}) AS groups`;
   }
 
   async update(
@@ -1304,6 +1369,11 @@ class PostgresScimStore implements PostgresStore {
   }
 
   async list(tenant: string, query: ListQuery): Promise<ListPage> {
+    const lookup = uniqueLookup(query);
+    if (lookup !== undefined) {
+      const page = await this.lookupList(tenant, query, lookup);
+      if (page !== undefined) return page;
+    }
     // An unbudgeted list runs as a read by id does: under the pool's timeout, if any (then 503).
     const run = <T>(fn: (q: Queryable) => Promise<T>) =>
       query.unbudgeted === true ? this.read(fn) : this.budgetedRead(query.resourceType, fn);

@@ -1,0 +1,35 @@
+// Test helper shared by the PostgreSQL tests: a pool that records what a store sends.
+import pg from 'pg';
+import type { PgPoolLike } from '../postgres.ts';
+
+/**
+ * A pool of `max` connections to the server at `url` that records the first word of each
+ * statement sent, in `sent` (and the whole text, in `texts`).
+ */
+export function recordingPool(
+  url: string | undefined,
+  max: number,
+): { pool: PgPoolLike; sent: string[]; texts: string[] } {
+  const pool = new pg.Pool({ connectionString: url, max });
+  pool.on('error', () => {});
+  const sent: string[] = [];
+  const texts: string[] = [];
+  return {
+    pool: {
+      async connect() {
+        const client = await pool.connect();
+        return {
+          query: (text: string, values?: unknown[]) => {
+            sent.push(text.trim().split(/\s+/)[0]!.toUpperCase());
+            texts.push(text);
+            return client.query(text, values);
+          },
+          release: (destroy?: boolean | Error) => client.release(destroy),
+        };
+      },
+      end: () => pool.end(),
+    },
+    sent,
+    texts,
+  };
+}
