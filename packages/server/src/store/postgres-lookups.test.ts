@@ -1,13 +1,12 @@
 import { foldCase } from '@scim/protocol';
-import { ScimError } from '@scim/schemas';
 import fc from 'fast-check';
+import pg from 'pg';
 import { describe, expect, it, vi } from 'vitest';
-import { overBudget } from './budget.ts';
-import { freshTenant, query } from './contract.ts';
+import { failure, freshTenant, query } from './contract.ts';
 import { postgresStore } from './postgres.ts';
 import { recordingPool } from './sql/postgres-recording.fixture.ts';
 import { postgresTarget } from './sql/postgres-target.fixture.ts';
-import type { ListQuery, ScimStore } from './types.ts';
+import type { ListPage, ListQuery, ScimStore } from './types.ts';
 
 // Reads that arrive together share a statement (sql/lookups.ts, sql/postgres-lookups.ts): reads
 // by id, and lists that look a resource up by a unique attribute. On the server on 127.0.0.1:5432
@@ -181,13 +180,21 @@ describe('postgresStore: lookups by a unique attribute that arrive together (iss
     );
     try {
       await fc.assert(
-        fc.asyncProperty(fc.array(variant, { minLength: 1, maxLength: 20 }), async (values) => {
-          const lists = values.map((v) => lookup(`userName eq ${JSON.stringify(v)}`));
-          const together = await Promise.all(lists.map((q) => store.list(t, q)));
-          for (const [i, q] of lists.entries()) {
-            expect(shape(together[i]!)).toEqual(shape(await store.list(t, { ...q, unbudgeted: true })));
-          }
-        }),
+        fc.asyncProperty(
+          fc.array(fc.tuple(variant, fc.integer({ min: 1, max: 3 }), fc.boolean()), {
+            minLength: 1,
+            maxLength: 20,
+          }),
+          async (asked) => {
+            const lists = asked.map(([v, count, renderedOnly]) =>
+              lookup(`userName eq ${JSON.stringify(v)}`, { count, renderedOnly }),
+            );
+            const together = await Promise.all(lists.map((q) => store.list(t, q)));
+            for (const [i, q] of lists.entries()) {
+              expect(shape(together[i]!)).toEqual(shape(await store.list(t, { ...q, unbudgeted: true })));
+            }
+          },
+        ),
         { numRuns: 25 },
       );
     } finally {
@@ -195,21 +202,93 @@ describe('postgresStore: lookups by a unique attribute that arrive together (iss
     }
   }, 60_000);
 
-  it('reads the lists of a batch that ran out of the budget one by one; another failure fails them', async () => {
+  it.skipIf(url === undefined)(
+    'answers a lookup over the budget after one budget; lookups sent together and over it, each after its own',
+    async () => {
+      // Another session holds the table, so every statement runs out of its 300 ms budget.
+      const { pool, texts } = recordingPool(url, 4);
+      const s = schema();
+      const store = postgresStore({ pool, schema: s, queryTimeoutMs: 300 });
+      const holder = new pg.Client({ connectionString: url });
+      await holder.connect();
+      try {
+        await store.open(TYPES);
+        const t = freshTenant();
+        await store.create(t, 'User', user('ann'));
+        await holder.query('BEGIN');
+        await holder.query(`LOCK TABLE "${s}".resources IN ACCESS EXCLUSIVE MODE`);
+        texts.length = 0;
+        const lookups = () => texts.filter((text) => text.includes(' AS lookup '));
+        const alone = await failure(store.list(t, lookup('userName eq "ann"')));
+        expect(alone).toMatchObject({ status: 400, scimType: 'tooMany' });
+        // One statement, not read again on its own after it.
+        expect(lookups()).toHaveLength(1);
+        texts.length = 0;
+        const both = await Promise.all([
+          failure(store.list(t, lookup('userName eq "ann"'))),
+          failure(store.list(t, lookup('userName eq "bob"'))),
+        ]);
+        expect(both).toMatchObject([
+          { status: 400, scimType: 'tooMany' },
+          { status: 400, scimType: 'tooMany' },
+        ]);
+        // Together, then each on its own (one of them alone may be the heavy one).
+        expect(lookups()).toHaveLength(3);
+      } finally {
+        await holder.query('ROLLBACK').catch(() => {});
+        await holder.end();
+        await store.close();
+      }
+    },
+  );
+
+  it('reads while a test fakes timers', async () => {
     const store = make();
     await store.open(TYPES);
     const t = freshTenant();
     const ann = await store.create(t, 'User', user('ann'));
-    const batch = vi.spyOn(store as unknown as { lookupFilters: () => Promise<unknown> }, 'lookupFilters');
+    vi.useFakeTimers();
     try {
-      batch.mockRejectedValueOnce(overBudget('User', 200));
+      expect((await store.get(t, 'User', ann.id))?.id).toBe(ann.id);
       expect(shape(await store.list(t, lookup('userName eq "ann"')))).toEqual({ total: 1, ids: [ann.id] });
-      batch.mockRejectedValueOnce(new ScimError('unavailable', 'PostgreSQL is unavailable'));
-      await expect(store.list(t, lookup('userName eq "ann"'))).rejects.toMatchObject({ status: 503 });
-      expect(batch).toHaveBeenCalledTimes(2);
     } finally {
-      batch.mockRestore();
+      vi.useRealTimers();
       await store.close();
+    }
+  });
+});
+
+describe.skipIf(url === undefined)('postgresStore: reads together on a database that is not UTF8', () => {
+  it("fails no caller's read for another's id or value the database's encoding cannot hold", async () => {
+    const db = `scim_latin1_${process.pid}_${Date.now()}`;
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(
+      `CREATE DATABASE ${db} ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0`,
+    );
+    const latin1 = new URL(url!);
+    latin1.pathname = `/${db}`;
+    const store = postgresStore({ connectionString: latin1.href, schema: 'scim', maxConnections: 2 });
+    try {
+      await store.open(TYPES);
+      const t = freshTenant();
+      const ann = await store.create(t, 'User', user('ann'));
+      const reads = await Promise.allSettled([
+        store.get(t, 'User', ann.id),
+        store.get(t, 'User', '\u{1F600}'),
+        store.list(t, lookup('userName eq "ann"')),
+        store.list(t, lookup('userName eq "\u{1F600}"')),
+      ]);
+      expect(reads.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected']);
+      expect((reads[0] as PromiseFulfilledResult<{ id: string }>).value.id).toBe(ann.id);
+      expect(shape((reads[2] as PromiseFulfilledResult<ListPage>).value)).toEqual({
+        total: 1,
+        ids: [ann.id],
+      });
+    } finally {
+      await store.close();
+      await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+      await admin.end();
     }
   });
 });

@@ -421,6 +421,9 @@ const FLUSH = `SELECT pg_logical_emit_message(true, 'scim', '')`;
 const UNAVAILABLE_STATES = /^(08|53|57P)/;
 /** `query_canceled`: a statement past its `statement_timeout` (or canceled by an operator). */
 const QUERY_CANCELED = '57014';
+/** A character the database's encoding has no equivalent for, and one its encoding cannot hold. */
+const UNTRANSLATABLE = '22P05';
+const NOT_IN_REPERTOIRE = '22021';
 const UNAVAILABLE_MESSAGES =
   /connect|terminat|closed|timeout|ended|not queryable|Connection|ECONN|EPIPE|socket/i;
 
@@ -432,6 +435,19 @@ function isUnavailable(error: unknown): boolean {
   if (typeof code === 'string' && /^E[A-Z_]+$/.test(code) && !code.startsWith('ERR_')) return true;
   const message = (error as { message?: unknown }).message;
   return typeof message === 'string' && UNAVAILABLE_MESSAGES.test(message);
+}
+
+/**
+ * Whether a failed statement of reads sent together may have failed for one of its items alone (see
+ * `sql/lookups.ts`): a value the database cannot hold in its encoding (on a database that is not
+ * UTF8: `untranslatable_character`, `character_not_in_repertoire`), or a statement that ran out
+ * of its time (a list's budget: 400 `tooMany`; a read's: 503), which one heavy item can cause.
+ */
+function oneItemsFault(error: unknown): boolean {
+  const cause = isScimError(error) ? error.cause : error;
+  if (isScimError(error) && error.scimType === 'tooMany') return true;
+  const code = sqlState(cause);
+  return code === QUERY_CANCELED || code === UNTRANSLATABLE || code === NOT_IN_REPERTOIRE;
 }
 
 function sqlState(error: unknown): string | undefined {
@@ -690,10 +706,14 @@ class PostgresScimStore implements PostgresStore {
   /** Counts of recent lists, with the data version they were counted at (`sql/list-counts.ts`). */
   private readonly counts = new ListCounts();
   /** Reads by id that arrive together: one statement each tenant, type and shape (`sql/lookups.ts`). */
-  private readonly idLookups = new Coalescer<IdLookup, GroupedRow>((key, ids) => this.lookup(key, ids));
+  private readonly idLookups = new Coalescer<IdLookup, GroupedRow>(
+    (key, ids) => this.lookup(key, ids),
+    oneItemsFault,
+  );
   /** Lookups by a unique attribute that arrive together (`sql/postgres-lookups.ts`). */
-  private readonly filterLookups = new Coalescer<FilterLookup, LookupPage>((key, values) =>
-    this.lookupFilters(key, values),
+  private readonly filterLookups = new Coalescer<FilterLookup, LookupPage>(
+    (key, values) => this.lookupFilters(key, values),
+    oneItemsFault,
   );
   private migrating: Promise<void> | undefined;
   /** What opening the store migrated: the schema version before and after, and unreserved keys. */
@@ -1088,27 +1108,15 @@ class PostgresScimStore implements PostgresStore {
 
   /**
    * A list that looks one resource up by a unique attribute (`filter`, see `uniqueLookup`), read
-   * with the others that arrive in this turn (`sql/postgres-lookups.ts`); `undefined`: its batch
-   * ran out of the list budget (each of its lists is then read alone, so that only one that needs
-   * more than the budget is refused).
+   * with the others that arrive in this turn (`sql/postgres-lookups.ts`).
    */
-  private async lookupList(
-    tenant: string,
-    query: ListQuery,
-    filter: UniqueLookup,
-  ): Promise<ListPage | undefined> {
+  private async lookupList(tenant: string, query: ListQuery, filter: UniqueLookup): Promise<ListPage> {
     const key = { tenant, query, filter };
-    let page: LookupPage | undefined;
-    try {
-      page = await this.filterLookups.find(
-        filterLookupName(key, (p) => this.compilerFor(p, query.resourceType)),
-        key,
-        filter.value as string,
-      );
-    } catch (error) {
-      if (isScimError(error) && error.scimType === 'tooMany') return undefined;
-      throw error;
-    }
+    const page = await this.filterLookups.find(
+      filterLookupName(key, (p) => this.compilerFor(p, query.resourceType)),
+      key,
+      filter.value as string,
+    );
     return { totalResults: page?.total ?? 0, resources: (page?.rows ?? []).map((row) => toResource(row)) };
   }
 
@@ -1370,10 +1378,7 @@ class PostgresScimStore implements PostgresStore {
 
   async list(tenant: string, query: ListQuery): Promise<ListPage> {
     const lookup = uniqueLookup(query);
-    if (lookup !== undefined) {
-      const page = await this.lookupList(tenant, query, lookup);
-      if (page !== undefined) return page;
-    }
+    if (lookup !== undefined) return this.lookupList(tenant, query, lookup);
     // An unbudgeted list runs as a read by id does: under the pool's timeout, if any (then 503).
     const run = <T>(fn: (q: Queryable) => Promise<T>) =>
       query.unbudgeted === true ? this.read(fn) : this.budgetedRead(query.resourceType, fn);

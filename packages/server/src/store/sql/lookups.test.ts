@@ -14,18 +14,25 @@ interface Key {
 
 /**
  * Reads by id over a fake table (ids per tenant) through a {@link Coalescer}, as the PostgreSQL
- * store reads by id, recording each statement's key and ids.
+ * store reads by id, recording each statement's key and ids; `fail` may fail a statement, and
+ * errors whose message starts with "one:" may be one item's alone (`splitOn`).
  */
-function fakeLookups(table: Record<string, string[]>, fail?: (key: Key) => Error | undefined) {
+function fakeLookups(
+  table: Record<string, string[]>,
+  fail?: (key: Key, ids: readonly string[]) => Error | undefined,
+) {
   const runs: { key: Key; ids: readonly string[] }[] = [];
-  const coalescer = new Coalescer<Key, Row>(async (key, ids) => {
-    runs.push({ key, ids });
-    await Promise.resolve();
-    const error = fail?.(key);
-    if (error !== undefined) throw error;
-    const found = ids.filter((id) => table[key.tenant]?.includes(id));
-    return new Map(found.map((id) => [id, { id, tenant: key.tenant }]));
-  });
+  const coalescer = new Coalescer<Key, Row>(
+    async (key, ids) => {
+      runs.push({ key, ids });
+      await Promise.resolve();
+      const error = fail?.(key, ids);
+      if (error !== undefined) throw error;
+      const found = ids.filter((id) => table[key.tenant]?.includes(id));
+      return new Map(found.map((id) => [id, { id, tenant: key.tenant }]));
+    },
+    (error) => error instanceof Error && error.message.startsWith('one:'),
+  );
   const lookups = {
     find: (k: Key, id: string) => coalescer.find(`${k.groups}/${k.tenant}`, k, id),
   };
@@ -94,6 +101,34 @@ describe('Lookups: reads by id that arrive together', () => {
     const [a, b] = await Promise.allSettled([lookups.find(key('a'), '1'), lookups.find(key('b'), '1')]);
     expect(a).toMatchObject({ status: 'rejected', reason: new Error('connection lost') });
     expect(b).toEqual({ status: 'fulfilled', value: { id: '1', tenant: 'b' } });
+  });
+});
+
+describe("Lookups: a failure that may be one item's", () => {
+  it('reads each item of the statement again on its own, so that only that item fails', async () => {
+    const { lookups, runs } = fakeLookups({ a: ['1', '2', '3'] }, (_, ids) =>
+      ids.includes('2') ? new Error('one: no equivalent in encoding LATIN1') : undefined,
+    );
+    const found = await Promise.allSettled(['1', '2', '3'].map((id) => lookups.find(key('a'), id)));
+    expect(found).toEqual([
+      { status: 'fulfilled', value: { id: '1', tenant: 'a' } },
+      { status: 'rejected', reason: new Error('one: no equivalent in encoding LATIN1') },
+      { status: 'fulfilled', value: { id: '3', tenant: 'a' } },
+    ]);
+    expect(runs.map((r) => r.ids)).toEqual([['1', '2', '3'], ['1'], ['2'], ['3']]);
+  });
+
+  it('does not read a statement of one item again, nor split on any other failure', async () => {
+    const one = fakeLookups(
+      { a: ['1'] },
+      () => new Error('one: canceling statement due to statement timeout'),
+    );
+    await expect(one.lookups.find(key('a'), '1')).rejects.toThrow('statement timeout');
+    expect(one.runs).toHaveLength(1);
+    const other = fakeLookups({ a: ['1', '2'] }, () => new Error('connection lost'));
+    const found = await Promise.allSettled(['1', '2'].map((id) => other.lookups.find(key('a'), id)));
+    expect(found.map((f) => f.status)).toEqual(['rejected', 'rejected']);
+    expect(other.runs).toHaveLength(1);
   });
 });
 

@@ -14,11 +14,17 @@
  *   plans as many as it holds, where an array parameter is planned as ten and planned again at
  *   every run.
  * - Reads of one item share its answer; the caller makes each its own resource from it.
- * - A failed statement fails the reads it carried, and only those.
+ * - A failed statement fails the reads it carried, and only those. When the failure may be one
+ *   item's alone (`splitOn`: a value the database cannot convert to its encoding, a statement that
+ *   ran out of its time), each item is read again on its own, so that only that item's reads fail;
+ *   a statement of one item is not read again.
+ * - It waits with Node's own `setImmediate` (`node:timers`, bound when this module loads), so that
+ *   fake timers a test installs later do not hold the store's reads.
  *
  * @internal
  * @packageDocumentation
  */
+import { setImmediate as afterIo } from 'node:timers';
 
 /**
  * Runs one statement for `items` (each at most once): the answer for each item found, by item.
@@ -62,11 +68,18 @@ interface Batch<Key, Answer> {
 /** Reads collected per turn of the event loop and sent together (see the module comment). @internal */
 export class Coalescer<Key, Answer> {
   readonly #run: RunBatch<Key, Answer>;
+  readonly #splitOn: (error: unknown) => boolean;
   readonly #pending = new Map<string, Batch<Key, Answer>>();
   #scheduled = false;
 
-  constructor(run: RunBatch<Key, Answer>) {
+  /**
+   * @param run - sends one statement (see {@link RunBatch})
+   * @param splitOn - whether a statement's failure may be one item's alone: its items are then
+   *   read again one by one (see the module comment)
+   */
+  constructor(run: RunBatch<Key, Answer>, splitOn: (error: unknown) => boolean = () => false) {
     this.#run = run;
+    this.#splitOn = splitOn;
   }
 
   /**
@@ -88,7 +101,7 @@ export class Coalescer<Key, Answer> {
     });
     if (!this.#scheduled) {
       this.#scheduled = true;
-      setImmediate(() => this.#flush());
+      afterIo(() => this.#flush());
     }
     return out;
   }
@@ -110,6 +123,10 @@ export class Coalescer<Key, Answer> {
     try {
       answers = await this.#run(batch.key, items);
     } catch (error) {
+      if (items.length > 1 && this.#splitOn(error)) {
+        await Promise.all(items.map((item) => this.#send(batch, [item])));
+        return;
+      }
       for (const item of items) for (const w of batch.waiters.get(item) ?? []) w.reject(error);
       return;
     }

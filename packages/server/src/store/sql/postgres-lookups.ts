@@ -54,19 +54,24 @@ export function idLookupSql(
   };
 }
 
+/** The attributes a lookup may be sent with others by: each has an index of its own (the primary key, `resources_user_name`). */
+const INDEXED_UNIQUE = new Set(['id', 'userName']);
+
 /**
  * A list that looks one resource up by a unique attribute, sent with others of its shape: `eq` of
- * a string on a top-level attribute whose definition is unique (`uniqueness` `server` or `global`,
- * so that a value matches at most a row or two and no read of a batch can hold up the others),
- * its first page, unsorted, without cursors or members, under the budget. Its filter, else
- * `undefined`. @internal
+ * a string on `id` or `userName` (core, not an extension's), while the schema says it is unique
+ * (`uniqueness` `server` or `global`): each value is one index lookup that matches a row or none,
+ * so that no read of a batch can hold up the others; its first page, unsorted, without cursors or
+ * members, under the budget. Its filter, else `undefined`. @internal
  */
 export function uniqueLookup(query: ListQuery): UniqueLookup | undefined {
   const f = query.filter;
   if (f?.kind !== 'compare' || f.op !== 'eq' || typeof f.value !== 'string' || !storable(f.value))
     return undefined;
   const { path } = f;
-  if (path.subAttribute !== undefined || path.definition.multiValued === true) return undefined;
+  if (path.urn !== undefined || path.subAttribute !== undefined || !INDEXED_UNIQUE.has(path.attribute)) {
+    return undefined;
+  }
   const unique = path.definition.uniqueness;
   if (unique !== 'server' && unique !== 'global') return undefined;
   if (query.sort !== undefined || query.startIndex !== 1 || query.keyset === true) return undefined;
