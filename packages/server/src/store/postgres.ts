@@ -438,16 +438,19 @@ function isUnavailable(error: unknown): boolean {
 }
 
 /**
- * Whether a failed statement of reads sent together may have failed for one of its items alone (see
- * `sql/lookups.ts`): a value the database cannot hold in its encoding (on a database that is not
- * UTF8: `untranslatable_character`, `character_not_in_repertoire`), or a statement that ran out
- * of its time (a list's budget: 400 `tooMany`; a read's: 503), which one heavy item can cause.
+ * Whether a failed statement of reads sent together (see `sql/lookups.ts`) failed on a value the
+ * database cannot hold in its encoding (on a database that is not UTF8: `untranslatable_character`,
+ * `character_not_in_repertoire`): one value's fault, not the others'.
  */
-function oneItemsFault(error: unknown): boolean {
-  const cause = isScimError(error) ? error.cause : error;
+function notConvertible(error: unknown): boolean {
+  const code = sqlState(error);
+  return code === UNTRANSLATABLE || code === NOT_IN_REPERTOIRE;
+}
+
+/** Whether a statement ran out of its time (a list's budget: 400 `tooMany`; a read's: 503). */
+function timedOut(error: unknown): boolean {
   if (isScimError(error) && error.scimType === 'tooMany') return true;
-  const code = sqlState(cause);
-  return code === QUERY_CANCELED || code === UNTRANSLATABLE || code === NOT_IN_REPERTOIRE;
+  return sqlState(isScimError(error) ? error.cause : error) === QUERY_CANCELED;
 }
 
 function sqlState(error: unknown): string | undefined {
@@ -708,12 +711,14 @@ class PostgresScimStore implements PostgresStore {
   /** Reads by id that arrive together: one statement each tenant, type and shape (`sql/lookups.ts`). */
   private readonly idLookups = new Coalescer<IdLookup, GroupedRow>(
     (key, ids) => this.lookup(key, ids),
-    oneItemsFault,
+    // Out of its time, a read by key alone means an overloaded server (not split: that would
+    // send more statements to it); with its groups, one resource in very many can be the cause.
+    (error, key) => notConvertible(error) || (key.groups && timedOut(error)),
   );
   /** Lookups by a unique attribute that arrive together (`sql/postgres-lookups.ts`). */
   private readonly filterLookups = new Coalescer<FilterLookup, LookupPage>(
     (key, values) => this.lookupFilters(key, values),
-    oneItemsFault,
+    (error) => notConvertible(error) || timedOut(error),
   );
   private migrating: Promise<void> | undefined;
   /** What opening the store migrated: the schema version before and after, and unreserved keys. */

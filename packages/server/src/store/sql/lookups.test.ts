@@ -132,6 +132,32 @@ describe("Lookups: a failure that may be one item's", () => {
   });
 });
 
+describe('Lookups: what decides a split', () => {
+  it('asks with the batch key, so that a store splits some kinds of statement and not others', async () => {
+    const asked: Key[] = [];
+    const coalescer = new Coalescer<Key, Row>(
+      async () => {
+        throw new Error('canceling statement due to statement timeout');
+      },
+      (_, key) => {
+        asked.push(key);
+        return key.groups;
+      },
+    );
+    const read = (k: Key, id: string) => coalescer.find(`${k.groups}/${k.tenant}`, k, id);
+    const runs = await Promise.allSettled([
+      read(key('a'), '1'),
+      read(key('a'), '2'),
+      read(key('a', true), '1'),
+      read(key('a', true), '2'),
+    ]);
+    expect(runs.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected']);
+    // Each batch asked once; only the one with groups was read again, item by item (no more asking:
+    // a statement of one item is final).
+    expect(asked).toEqual([key('a'), key('a', true)]);
+  });
+});
+
 describe('storable', () => {
   it('refuses U+0000 and unpaired surrogates, and nothing else', () => {
     expect(['a\u0000b', '\ud800', 'x\udc00', 'ok'].map(storable)).toEqual([false, false, false, true]);

@@ -18,13 +18,16 @@
  *   item's alone (`splitOn`: a value the database cannot convert to its encoding, a statement that
  *   ran out of its time), each item is read again on its own, so that only that item's reads fail;
  *   a statement of one item is not read again.
- * - It waits with Node's own `setImmediate` (`node:timers`, bound when this module loads), so that
- *   fake timers a test installs later do not hold the store's reads.
+ * - It waits with Node's own `setImmediate` (`node:timers`), copied when this module loads, so
+ *   that fake timers a test installs later do not hold the store's reads.
  *
  * @internal
  * @packageDocumentation
  */
-import { setImmediate as afterIo } from 'node:timers';
+import { setImmediate } from 'node:timers';
+
+/** `setImmediate` as it was when this module loaded (see the module comment); a copy, so that no build looks it up again at each call. */
+const afterIo = setImmediate;
 
 /**
  * Runs one statement for `items` (each at most once): the answer for each item found, by item.
@@ -68,16 +71,16 @@ interface Batch<Key, Answer> {
 /** Reads collected per turn of the event loop and sent together (see the module comment). @internal */
 export class Coalescer<Key, Answer> {
   readonly #run: RunBatch<Key, Answer>;
-  readonly #splitOn: (error: unknown) => boolean;
+  readonly #splitOn: (error: unknown, key: Key) => boolean;
   readonly #pending = new Map<string, Batch<Key, Answer>>();
   #scheduled = false;
 
   /**
    * @param run - sends one statement (see {@link RunBatch})
-   * @param splitOn - whether a statement's failure may be one item's alone: its items are then
-   *   read again one by one (see the module comment)
+   * @param splitOn - whether a statement's failure (of a batch with that key) may be one item's
+   *   alone: its items are then read again one by one (see the module comment)
    */
-  constructor(run: RunBatch<Key, Answer>, splitOn: (error: unknown) => boolean = () => false) {
+  constructor(run: RunBatch<Key, Answer>, splitOn: (error: unknown, key: Key) => boolean = () => false) {
     this.#run = run;
     this.#splitOn = splitOn;
   }
@@ -123,7 +126,7 @@ export class Coalescer<Key, Answer> {
     try {
       answers = await this.#run(batch.key, items);
     } catch (error) {
-      if (items.length > 1 && this.#splitOn(error)) {
+      if (items.length > 1 && this.#splitOn(error, batch.key)) {
         await Promise.all(items.map((item) => this.#send(batch, [item])));
         return;
       }

@@ -59,8 +59,10 @@ const INDEXED_UNIQUE = new Set(['id', 'userName']);
 
 /**
  * A list that looks one resource up by a unique attribute, sent with others of its shape: `eq` of
- * a string on `id` or `userName` (core, not an extension's), while the schema says it is unique
- * (`uniqueness` `server` or `global`): each value is one index lookup that matches a row or none,
+ * a string on `id` or `userName` (core, not an extension's; `userName` not `caseExact`, as the
+ * User schema has it, so that the filter reads the folded copy `resources_user_name` indexes),
+ * while the schema says it is unique (`uniqueness` `server` or `global`): each value is one index
+ * lookup that matches a row or none,
  * so that no read of a batch can hold up the others; its first page, unsorted, without cursors or
  * members, under the budget. Its filter, else `undefined`. @internal
  */
@@ -72,6 +74,7 @@ export function uniqueLookup(query: ListQuery): UniqueLookup | undefined {
   if (path.urn !== undefined || path.subAttribute !== undefined || !INDEXED_UNIQUE.has(path.attribute)) {
     return undefined;
   }
+  if (path.attribute === 'userName' && path.definition.caseExact === true) return undefined;
   const unique = path.definition.uniqueness;
   if (unique !== 'server' && unique !== 'global') return undefined;
   if (query.sort !== undefined || query.startIndex !== 1 || query.keyset === true) return undefined;
