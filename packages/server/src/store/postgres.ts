@@ -22,6 +22,7 @@ import {
   idLookupName,
   idLookupSql,
   type LookupPage,
+  type LookupRow,
   lookupPages,
   type UniqueLookup,
   uniqueLookup,
@@ -711,6 +712,7 @@ class PostgresScimStore implements PostgresStore {
   /** Reads by id that arrive together: one statement each tenant, type and shape (`sql/lookups.ts`). */
   private readonly idLookups = new Coalescer<IdLookup, GroupedRow>(
     (key, ids) => this.lookup(key, ids),
+    idLookupName,
     // Out of its time, a read by key alone means an overloaded server (not split: that would
     // send more statements to it); with its groups, one resource in very many can be the cause.
     (error, key) => notConvertible(error) || (key.groups && timedOut(error)),
@@ -718,6 +720,7 @@ class PostgresScimStore implements PostgresStore {
   /** Lookups by a unique attribute that arrive together (`sql/postgres-lookups.ts`). */
   private readonly filterLookups = new Coalescer<FilterLookup, LookupPage>(
     (key, values) => this.lookupFilters(key, values),
+    filterLookupName,
     (error) => notConvertible(error) || timedOut(error),
   );
   private migrating: Promise<void> | undefined;
@@ -1070,7 +1073,7 @@ class PostgresScimStore implements PostgresStore {
     // id that no database can hold, and such an id must not fail the others' reads.
     if (!storable(id)) return undefined;
     const key = { tenant, resourceType, groups: options?.groups === true };
-    const row = await this.idLookups.find(idLookupName(key), key, id);
+    const row = await this.idLookups.find(key, id);
     if (row === undefined) return undefined;
     // Not spread: a resource read with its rendering has `data` as a getter of its class.
     return key.groups ? toResource(row, undefined, groupsOf(row.groups).groups) : toResource(row);
@@ -1092,22 +1095,22 @@ class PostgresScimStore implements PostgresStore {
 
   /** The pages of a batch of lookups by a unique attribute, in one statement (`sql/postgres-lookups.ts`). */
   private lookupFilters(key: FilterLookup, values: readonly string[]): Promise<Map<string, LookupPage>> {
-    const statement = filterLookupSql(`${this.s}.resources`, pageData(key.query), key, values, (p) =>
-      this.compilerFor(p, key.query.resourceType),
+    const statement = filterLookupSql(`${this.s}.resources`, pageData(key.query), key, values, (p, t, rt) =>
+      this.compilerFor(p, key.query.resourceType, t, rt),
     );
     return this.budgetedRead(key.query.resourceType, async (q) => {
       const { rows } = await q.query(statement.text, statement.values);
-      return lookupPages(values, rows as (ResourceRow & { lookup: number; total_count: number | string })[]);
+      return lookupPages(values, rows as LookupRow[]);
     });
   }
 
-  /** A compiler of filters and sorts of `resourceType` whose tenant and type are `params`' first two values. */
-  private compilerFor(params: Params, resourceType: string): SqlCompiler {
+  /** A compiler of filters and sorts of `resourceType` into `params`; `t` and `rt`: the tenant's and type's placeholders. */
+  private compilerFor(params: Params, resourceType: string, t: string, rt: string): SqlCompiler {
     return new SqlCompiler(postgresDialect(this.schema), params, {
       reference: this.types.get(resourceType)?.referenceAttribute,
       memberships: this.memberships(),
-      tenant: '$1',
-      resourceType: '$2',
+      tenant: t,
+      resourceType: rt,
     });
   }
 
@@ -1117,11 +1120,7 @@ class PostgresScimStore implements PostgresStore {
    */
   private async lookupList(tenant: string, query: ListQuery, filter: UniqueLookup): Promise<ListPage> {
     const key = { tenant, query, filter };
-    const page = await this.filterLookups.find(
-      filterLookupName(key, (p) => this.compilerFor(p, query.resourceType)),
-      key,
-      filter.value as string,
-    );
+    const page = await this.filterLookups.find(key, filter.value as string);
     return { totalResults: page?.total ?? 0, resources: (page?.rows ?? []).map((row) => toResource(row)) };
   }
 
@@ -1432,16 +1431,10 @@ class PostgresScimStore implements PostgresStore {
     useMarks: boolean,
     stale: Stale = {},
   ): Promise<ListRows | undefined> {
-    const storage = this.types.get(query.resourceType);
     const params = new Params(true);
     const t = params.text(tenant);
     const rt = params.text(query.resourceType);
-    const compiler = new SqlCompiler(postgresDialect(this.schema), params, {
-      reference: storage?.referenceAttribute,
-      memberships: this.memberships(),
-      tenant: t,
-      resourceType: rt,
-    });
+    const compiler = this.compilerFor(params, query.resourceType, t, rt);
     const where = `r.tenant = ${t} AND r.resource_type = ${rt}${query.filter === undefined ? '' : ` AND ${compiler.filter(query.filter)}`}`;
     const order = compiler.sort(query.sort);
     const paged = paging(query);
@@ -1574,13 +1567,7 @@ class PostgresScimStore implements PostgresStore {
       await finishRepair(target, this.marks, list, run, plan);
       return undefined;
     }
-    const storage = this.types.get(query.resourceType);
-    const compiler = new SqlCompiler(postgresDialect(this.schema), params, {
-      reference: storage?.referenceAttribute,
-      memberships: this.memberships(),
-      tenant: t,
-      resourceType: rt,
-    });
+    const compiler = this.compilerFor(params, query.resourceType, t, rt);
     const versionSql = `(SELECT cursor FROM ${this.s}.changes WHERE tenant = ${t} ORDER BY cursor DESC LIMIT 1)`;
     const counting = this.countOf(params, where, versionSql, countValues);
     const rung = ladder.rungs[k] as ListPosition;

@@ -31,12 +31,10 @@ function fakeLookups(
       const found = ids.filter((id) => table[key.tenant]?.includes(id));
       return new Map(found.map((id) => [id, { id, tenant: key.tenant }]));
     },
+    (k) => `${k.groups}/${k.tenant}`,
     (error) => error instanceof Error && error.message.startsWith('one:'),
   );
-  const lookups = {
-    find: (k: Key, id: string) => coalescer.find(`${k.groups}/${k.tenant}`, k, id),
-  };
-  return { lookups, runs };
+  return { lookups: coalescer, runs };
 }
 
 const key = (tenant: string, groups = false): Key => ({ tenant, groups });
@@ -139,12 +137,13 @@ describe('Lookups: what decides a split', () => {
       async () => {
         throw new Error('canceling statement due to statement timeout');
       },
+      (k) => `${k.groups}/${k.tenant}`,
       (_, key) => {
         asked.push(key);
         return key.groups;
       },
     );
-    const read = (k: Key, id: string) => coalescer.find(`${k.groups}/${k.tenant}`, k, id);
+    const read = (k: Key, id: string) => coalescer.find(k, id);
     const runs = await Promise.allSettled([
       read(key('a'), '1'),
       read(key('a'), '2'),

@@ -71,25 +71,33 @@ interface Batch<Key, Answer> {
 /** Reads collected per turn of the event loop and sent together (see the module comment). @internal */
 export class Coalescer<Key, Answer> {
   readonly #run: RunBatch<Key, Answer>;
+  readonly #nameOf: (key: Key) => string;
   readonly #splitOn: (error: unknown, key: Key) => boolean;
   readonly #pending = new Map<string, Batch<Key, Answer>>();
   #scheduled = false;
 
   /**
    * @param run - sends one statement (see {@link RunBatch})
+   * @param nameOf - the name of a key: reads whose keys have one name share a statement
    * @param splitOn - whether a statement's failure (of a batch with that key) may be one item's
    *   alone: its items are then read again one by one (see the module comment)
    */
-  constructor(run: RunBatch<Key, Answer>, splitOn: (error: unknown, key: Key) => boolean = () => false) {
+  constructor(
+    run: RunBatch<Key, Answer>,
+    nameOf: (key: Key) => string,
+    splitOn: (error: unknown, key: Key) => boolean = () => false,
+  ) {
     this.#run = run;
+    this.#nameOf = nameOf;
     this.#splitOn = splitOn;
   }
 
   /**
-   * The answer for `item` (`undefined`: none), read with the other items asked in this turn under
-   * the same `name`: reads of one name share `key` and so one statement.
+   * The answer for `item` (`undefined`: none), read with the other items asked in this turn whose
+   * keys have the same name (see the constructor), in one statement.
    */
-  find(name: string, key: Key, item: string): Promise<Answer | undefined> {
+  find(key: Key, item: string): Promise<Answer | undefined> {
+    const name = this.#nameOf(key);
     let batch = this.#pending.get(name);
     if (batch === undefined) {
       batch = { key, waiters: new Map() };

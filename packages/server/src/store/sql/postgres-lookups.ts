@@ -1,8 +1,8 @@
 /**
  * The PostgreSQL statements of reads sent together (see `lookups.ts`): reads by id, and lists that
  * look one resource up by a unique attribute (`userName eq "..."`, as Entra does before each
- * write of a user). Each statement reads the tenant's and type's rows for up to
- * {@link MAX_LOOKUPS} ids or values, each through the index a read of one would use.
+ * write of a user). Each statement reads the tenant's and type's rows for up to `MAX_LOOKUPS`
+ * (`lookups.ts`) ids or values, each through the index a read of one would use.
  *
  * @internal
  * @packageDocumentation
@@ -12,8 +12,6 @@ import type { ListQuery } from '../types.ts';
 import { Params, type SqlCompiler } from './compile.ts';
 import { padded, storable } from './lookups.ts';
 import { pageSql, paging, type ResourceRow } from './shared.ts';
-
-export { MAX_LOOKUPS } from './lookups.ts';
 
 /** A statement's text and values. @internal */
 export interface Statement {
@@ -62,9 +60,9 @@ const INDEXED_UNIQUE = new Set(['id', 'userName']);
  * a string on `id` or `userName` (core, not an extension's; `userName` not `caseExact`, as the
  * User schema has it, so that the filter reads the folded copy `resources_user_name` indexes),
  * while the schema says it is unique (`uniqueness` `server` or `global`): each value is one index
- * lookup that matches a row or none,
- * so that no read of a batch can hold up the others; its first page, unsorted, without cursors or
- * members, under the budget. Its filter, else `undefined`. @internal
+ * lookup that matches a row or none, so that no read of a batch can hold up the others; its first
+ * page, unsorted, without cursors or members, under the budget. Its filter, else `undefined`.
+ * @internal
  */
 export function uniqueLookup(query: ListQuery): UniqueLookup | undefined {
   const f = query.filter;
@@ -98,21 +96,17 @@ export interface FilterLookup {
   readonly filter: UniqueLookup;
 }
 
-/** Makes a compiler for `params` whose tenant and type are `$1` and `$2`. */
-export type CompilerFor = (params: Params) => SqlCompiler;
+/** Makes a compiler for `params`, the placeholders of the tenant and the type given. */
+export type CompilerFor = (params: Params, tenant: string, resourceType: string) => SqlCompiler;
 
 /**
- * The name under which unique lookups share a statement: the filter's SQL for the value `$3` (a
- * value that compiles to other SQL, if any, has a batch of its own), the tenant, the type, the
- * page size and the data read. @internal
+ * The name under which unique lookups share a statement: the attribute (`uniqueLookup` takes only
+ * `id` and `userName`, whose filter compiles to the same SQL for every value of a type), the type,
+ * the tenant, the page size and the data read. @internal
  */
-export function filterLookupName(key: FilterLookup, compile: CompilerFor): string {
-  const params = new Params(true);
-  params.text(key.tenant);
-  params.text(key.query.resourceType);
-  const where = compile(params).filter(key.filter);
+export function filterLookupName(key: FilterLookup): string {
   return JSON.stringify([
-    where,
+    key.filter.path.attribute,
     key.query.resourceType,
     key.tenant,
     paging(key.query).limit,
@@ -136,7 +130,7 @@ export function filterLookupSql(
   const params = new Params(true);
   const t = params.text(key.tenant);
   const rt = params.text(key.query.resourceType);
-  const compiler = compile(params);
+  const compiler = compile(params, t, rt);
   const { limit } = paging(key.query);
   const branches = padded(values).map((value, i) => {
     const where = `r.tenant = ${t} AND r.resource_type = ${rt} AND ${compiler.filter({ ...key.filter, value })}`;
@@ -161,11 +155,11 @@ export function filterLookupSql(
   };
 }
 
+/** A row of a batch of unique lookups: its branch (`lookup`) and that branch's count. @internal */
+export type LookupRow = ResourceRow & { readonly lookup: number; readonly total_count: number | string };
+
 /** The pages of a batch's `values` from its statement's rows (see {@link filterLookupSql}). @internal */
-export function lookupPages(
-  values: readonly string[],
-  rows: readonly (ResourceRow & { lookup: number; total_count: number | string })[],
-): Map<string, LookupPage> {
+export function lookupPages(values: readonly string[], rows: readonly LookupRow[]): Map<string, LookupPage> {
   const pages = new Map<string, { rows: ResourceRow[]; total: number }>();
   for (const value of values) pages.set(value, { rows: [], total: 0 });
   for (const row of rows) {
