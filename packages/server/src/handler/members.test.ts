@@ -1,6 +1,7 @@
-import { isScimError } from '@scim/schemas';
+import { isScimError, URN } from '@scim/schemas';
 import { describe, expect, test } from 'vitest';
 import { memoryStore } from '../store/memory.ts';
+import type { ScimStore } from '../store/types.ts';
 import {
   knownMembers,
   memberIds,
@@ -10,12 +11,24 @@ import {
   patchDelta,
   patchMoves,
   replaceMembers,
+  startMemberships,
 } from './members.ts';
 import { harness, requestContext } from './test-helpers.ts';
 
 const ctx = requestContext();
 const users = ctx.config.users;
 const groups = ctx.config.groups!;
+
+/** `store`, with its `memberOf` replaced. */
+function withMemberOf(store: ScimStore, memberOf: ScimStore['memberOf']): ScimStore {
+  return new Proxy(store, {
+    get(target, key) {
+      if (key === 'memberOf') return memberOf;
+      const value = Reflect.get(target, key, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
 
 function scimTypeOf(run: () => unknown): string | undefined {
   try {
@@ -163,6 +176,78 @@ describe('with a store', () => {
     // Remove every member, then add one of them back: the others are named as removed.
     const all = { added: [a.id], removed: [], removeAll: true };
     expect(await patchMoves(ctxOf, groups, g.id, all)).toEqual({ added: [a.id], removed: [b.id] });
+  });
+
+  test('a member PATCH looks up the memberships of the members it names all at once, beside their reads', async () => {
+    // A store whose membership lookups take a while (as a round trip to PostgreSQL does).
+    let inFlight = 0;
+    let most = 0;
+    const store = memoryStore();
+    const slow = withMemberOf(store, async (tenant, id) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight--;
+      return store.memberOf(tenant, id);
+    });
+    const h = harness({}, slow);
+    const [a, b, c, d, e] = await Promise.all(['a', 'b', 'c', 'd', 'e'].map((n) => h.createUser(n)));
+    const g = await h.createGroup('G', [a!.id, b!.id]);
+    const patched = await h.call('PATCH', `/Groups/${g.id}`, {
+      schemas: [URN.PatchOp],
+      Operations: [
+        { op: 'add', path: 'members', value: [a, c, d].map((u) => ({ value: u!.id })) },
+        { op: 'remove', path: `members[value eq "${b!.id}"]` },
+        { op: 'remove', path: `members[value eq "${e!.id}"]` },
+      ],
+    });
+    expect(patched.status).toBe(204);
+    // Five named members, five lookups at once (one after the other before: at most one).
+    expect(most).toBe(5);
+    const read = await h.call('GET', `/Groups/${g.id}`);
+    const members = (read.body.members as { value: string }[]).map((m) => m.value).sort();
+    expect(members).toEqual([a!.id, c!.id, d!.id].sort());
+    // The feed names only the members that came and went.
+    const changes = await h.store.changes('default', { limit: 100 });
+    const last = changes[changes.length - 1];
+    expect(JSON.stringify(last)).toContain(c!.id);
+    expect(JSON.stringify(last)).not.toContain(`"${a!.id}"`);
+  });
+
+  test('lookups started for a PATCH that ends before it reads them leave no unhandled rejection', async () => {
+    const store = memoryStore();
+    const failing = withMemberOf(store, async () => {
+      throw new Error('membership lookup failed');
+    });
+    const h = harness({}, failing);
+    const a = await h.createUser('a');
+    const g = await h.createGroup('G');
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      // The PATCH is refused (a group's displayName is required) before it reads the lookups.
+      const refused = await h.call('PATCH', `/Groups/${g.id}`, {
+        schemas: [URN.PatchOp],
+        Operations: [
+          { op: 'add', path: 'members', value: [{ value: a.id }] },
+          { op: 'remove', path: 'displayName' },
+        ],
+      });
+      expect(refused.status).toBe(400);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(unhandled).toEqual([]);
+      // One that reads them fails with their failure.
+      expect(startMemberships(requestContext({}, failing), groups, g.id, [])).toBeUndefined();
+      const started = startMemberships(requestContext({}, failing), groups, g.id, [
+        { path: 'members', added: [a.id], removed: [] },
+      ]);
+      await expect(
+        patchMoves(requestContext({}, failing), groups, g.id, { added: [a.id], removed: [] }, started),
+      ).rejects.toThrow('membership lookup failed');
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 
   test('patchMoves takes a delta of more than 100 named members as it is', async () => {

@@ -29,6 +29,7 @@ import {
   patchDelta,
   patchMoves,
   replaceMembers,
+  startMemberships,
 } from './members.ts';
 import type { QueryParams } from './query-params.ts';
 import { renderingOf } from './rendering.ts';
@@ -263,6 +264,8 @@ export async function patchResource(
     // Computed on a copy: the resource stays as it was until the store writes it.
     await pause(ctx);
     const data = toData(type, type.policies.onUpdate(toBody(type, current), patched.resource));
+    // The membership lookups of the members it names go out with patchDelta's reads of them.
+    const memberships = startMemberships(ctx, type, id, patched.references);
     const delta = await patchDelta(ctx, type, id, patched.references);
     const changes = patchChanges(type, patched.changes, current.data, data);
     notSelf(type, id, delta?.added ?? []);
@@ -270,7 +273,7 @@ export async function patchResource(
     if (!dataChanged && !movesAny(delta)) return unchanged(current);
     checkRequired(type, data, false);
     if (dataChanged) checkWritable(ctx.config, type, data);
-    const { added, removed } = await patchMoves(ctx, type, id, delta);
+    const { added, removed } = await patchMoves(ctx, type, id, delta, memberships);
     // Every member it names is already in (or out): a member-only PATCH that changes nothing.
     if (!dataChanged && delta?.removeAll !== true && added.length + removed.length === 0)
       return unchanged(current);

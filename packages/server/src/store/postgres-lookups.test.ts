@@ -39,19 +39,27 @@ const shape = (page: { totalResults: number; resources: readonly { id: string }[
   ids: page.resources.map((r) => r.id),
 });
 
+/**
+ * A store on a pool that records the statements it sends (`sent`), open, with users `a`, `b`
+ * and `c` of tenant `t`, and another tenant.
+ */
+async function recording() {
+  const { pool, sent } = recordingPool(url, 4);
+  const store = postgresStore({ pool, schema: schema() });
+  await store.open(TYPES);
+  const t = freshTenant();
+  const [a, b, c] = [
+    await store.create(t, 'User', user('a')),
+    await store.create(t, 'User', user('b')),
+    await store.create(t, 'User', user('c')),
+  ];
+  return { store, sent, t, other: freshTenant(), a, b, c };
+}
+
 describe.skipIf(url === undefined)('postgresStore: reads by id that arrive together (issue 14)', () => {
   it("share one statement per tenant, type and shape; each read gets its own resource, and no tenant another's", async () => {
-    const { pool: counting, sent } = recordingPool(url, 4);
-    const store = postgresStore({ pool: counting, schema: schema() });
+    const { store, sent, t, other, a, b, c } = await recording();
     try {
-      await store.open(TYPES);
-      const t = freshTenant();
-      const other = freshTenant();
-      const [a, b, c] = [
-        await store.create(t, 'User', user('a')),
-        await store.create(t, 'User', user('b')),
-        await store.create(t, 'User', user('c')),
-      ];
       const g = await store.create(t, 'Group', {
         data: { displayName: 'g' },
         unique: [],
@@ -105,6 +113,63 @@ describe.skipIf(url === undefined)('postgresStore: reads by id that arrive toget
       sent.length = 0;
       expect((await store.get(t, 'User', a!.id))?.id).toBe(a!.id);
       expect((await store.get(t, 'User', b!.id))?.id).toBe(b!.id);
+      expect(sent).toEqual(['SELECT', 'SELECT']);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe.skipIf(url === undefined)('postgresStore: membership reads that arrive together (issue 14)', () => {
+  it("share one statement per tenant; each read gets the groups of its own id, its own objects, and no tenant another's", async () => {
+    const { store, sent, t, other, a, b, c } = await recording();
+    try {
+      const group = async (tenant: string, displayName: string, members: string[]) =>
+        store.create(tenant, 'Group', {
+          data: { displayName },
+          unique: [],
+          change: { type: 'group.created' },
+          members,
+        });
+      const g1 = await group(t, 'first', [a.id, b.id]);
+      const g2 = await group(t, 'second', [a.id]);
+      const inner = await group(t, 'inner', []);
+      const outer = await group(t, 'outer', [inner.id]);
+      const mine = await store.create(other, 'User', user('a'));
+      await group(other, 'theirs', [mine.id]);
+      // 20 reads: more than one statement carries (16), so two statements for tenant t.
+      const many = Array.from({ length: 14 }, (_, i) => `nobody-${i}`);
+      const ids = [a.id, b.id, c.id, a.id, inner.id, mine.id, ...many];
+      sent.length = 0;
+      const [found, theirs, unstorable] = await Promise.all([
+        Promise.all(ids.map((id) => store.memberOf(t, id))),
+        store.memberOf(other, mine.id),
+        store.memberOf(t, 'nul\u0000id'),
+      ]);
+      const values = (ms: readonly { value: string }[]) => ms.map((m) => m.value);
+      // a's groups in the order of their creation; c and the unknown ids in none; mine not in t.
+      expect(found.map(values)).toEqual([
+        [g1.id, g2.id],
+        [g1.id],
+        [],
+        [g1.id, g2.id],
+        [outer.id],
+        [],
+        ...many.map(() => []),
+      ]);
+      expect(found[0]?.[0]).toEqual({ value: g1.id, type: 'Group', display: 'first' });
+      expect(values(theirs)).toHaveLength(1);
+      expect(unstorable).toEqual([]);
+      // Tenant t's 19 ids in two statements (16, then 3), the other tenant's in one; the
+      // id no database can hold is never sent.
+      expect(sent).toEqual(['SELECT', 'SELECT', 'SELECT']);
+      // Two reads of one id share no object.
+      expect(found[0]).not.toBe(found[3]);
+      expect(found[0]?.[0]).not.toBe(found[3]?.[0]);
+      // Reads that come one after another each send their own statement.
+      sent.length = 0;
+      expect(values(await store.memberOf(t, b.id))).toEqual([g1.id]);
+      expect(values(await store.memberOf(t, c.id))).toEqual([]);
       expect(sent).toEqual(['SELECT', 'SELECT']);
     } finally {
       await store.close();
@@ -273,13 +338,31 @@ describe.skipIf(url === undefined)('postgresStore: reads together on a database 
       await store.open(TYPES);
       const t = freshTenant();
       const ann = await store.create(t, 'User', user('ann'));
+      const g = await store.create(t, 'Group', {
+        data: { displayName: 'g' },
+        unique: [],
+        change: { type: 'group.created' },
+        members: [ann.id],
+      });
       const reads = await Promise.allSettled([
         store.get(t, 'User', ann.id),
         store.get(t, 'User', '\u{1F600}'),
         store.list(t, lookup('userName eq "ann"')),
         store.list(t, lookup('userName eq "\u{1F600}"')),
+        store.memberOf(t, ann.id),
+        store.memberOf(t, '\u{1F600}'),
       ]);
-      expect(reads.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected']);
+      expect(reads.map((r) => r.status)).toEqual([
+        'fulfilled',
+        'rejected',
+        'fulfilled',
+        'rejected',
+        'fulfilled',
+        'rejected',
+      ]);
+      expect(
+        (reads[4] as PromiseFulfilledResult<readonly { value: string }[]>).value.map((m) => m.value),
+      ).toEqual([g.id]);
       expect((reads[0] as PromiseFulfilledResult<{ id: string }>).value.id).toBe(ann.id);
       expect(shape((reads[2] as PromiseFulfilledResult<ListPage>).value)).toEqual({
         total: 1,

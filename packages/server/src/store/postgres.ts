@@ -24,6 +24,7 @@ import {
   type LookupPage,
   type LookupRow,
   lookupPages,
+  memberOfLookupSql,
   type UniqueLookup,
   uniqueLookup,
 } from './sql/postgres-lookups.ts';
@@ -716,6 +717,15 @@ class PostgresScimStore implements PostgresStore {
     // Out of its time, a read by key alone means an overloaded server (not split: that would
     // send more statements to it); with its groups, one resource in very many can be the cause.
     (error, key) => notConvertible(error) || (key.groups && timedOut(error)),
+  );
+  /**
+   * Membership reads that arrive together (a member PATCH reads one for each member it names, all
+   * at once): one statement each tenant (`sql/postgres-lookups.ts`).
+   */
+  private readonly memberOfLookups = new Coalescer<string, StoredMember[]>(
+    (tenant, ids) => this.groupsOfMembers(tenant, ids),
+    (tenant) => tenant,
+    notConvertible,
   );
   /** Lookups by a unique attribute that arrive together (`sql/postgres-lookups.ts`). */
   private readonly filterLookups = new Coalescer<FilterLookup, LookupPage>(
@@ -1684,15 +1694,25 @@ class PostgresScimStore implements PostgresStore {
   }
 
   async memberOf(tenant: string, id: string): Promise<readonly StoredMember[]> {
+    // No row holds an id that no database can hold, and such an id must not fail the others' reads.
+    if (!storable(id)) return [];
+    const groups = await this.memberOfLookups.find(tenant, id);
+    // Reads of one id share its answer: each caller gets members of its own.
+    return (groups ?? []).map((m) => ({ ...m }));
+  }
+
+  /** The groups each of `ids` is a direct member of, in one statement (see {@link memberOf}). */
+  private groupsOfMembers(tenant: string, ids: readonly string[]): Promise<Map<string, StoredMember[]>> {
+    const { text, values } = memberOfLookupSql(`${this.s}.members`, `${this.s}.resources`, tenant, ids);
     return this.read(async (q) => {
-      const { rows } = await q.query(
-        `SELECT g.id AS member_id, g.resource_type,
-                COALESCE(g.data ->> 'displayName', g.data ->> 'userName') AS display
-         FROM ${this.s}.members AS m JOIN ${this.s}.resources AS g ON g.tenant = m.tenant AND g.id = m.group_id
-         WHERE m.tenant = $1 AND m.member_id = $2 ORDER BY g.seq`,
-        [tenant, id],
-      );
-      return (rows as MemberRow[]).map(toMember);
+      const { rows } = await q.query(text, values);
+      const out = new Map<string, StoredMember[]>();
+      for (const row of rows as (MemberRow & { of: string })[]) {
+        const groups = out.get(row.of);
+        if (groups === undefined) out.set(row.of, [toMember(row)]);
+        else groups.push(toMember(row));
+      }
+      return out;
     });
   }
 

@@ -1,5 +1,6 @@
 /**
- * The PostgreSQL statements of reads sent together (see `lookups.ts`): reads by id, and lists that
+ * The PostgreSQL statements of reads sent together (see `lookups.ts`): reads by id, the groups a
+ * resource is a member of (`memberOf`, once for each member a member PATCH names), and lists that
  * look one resource up by a unique attribute (`userName eq "..."`, as Entra does before each
  * write of a user). Each statement reads the tenant's and type's rows for up to `MAX_LOOKUPS`
  * (`lookups.ts`) ids or values, each through the index a read of one would use.
@@ -49,6 +50,30 @@ export function idLookupSql(
     text: `SELECT ${columns} FROM ${resources} AS r
        WHERE r.tenant = $1 AND (r.resource_type = $2) IS TRUE AND r.id IN (${list})`,
     values: [key.tenant, key.resourceType, ...sent],
+  };
+}
+
+/**
+ * The statement of a batch of membership reads (see `ScimStore.memberOf`) of tenant `tenant`: for
+ * each of `ids` (padded, see `padded`; each a parameter of its own), the groups it is a direct
+ * member of, in the order of their creation, each row with the id it answers (`of`); through the
+ * index on the members' (tenant, member_id). `members` and `resources`: the tables, quoted, with
+ * their schema. @internal
+ */
+export function memberOfLookupSql(
+  members: string,
+  resources: string,
+  tenant: string,
+  ids: readonly string[],
+): Statement {
+  const sent = padded(ids);
+  const list = sent.map((_, i) => `$${i + 2}`).join(', ');
+  return {
+    text: `SELECT m.member_id AS of, g.id AS member_id, g.resource_type,
+              COALESCE(g.data ->> 'displayName', g.data ->> 'userName') AS display
+       FROM ${members} AS m JOIN ${resources} AS g ON g.tenant = m.tenant AND g.id = m.group_id
+       WHERE m.tenant = $1 AND m.member_id IN (${list}) ORDER BY g.seq`,
+    values: [tenant, ...sent],
   };
 }
 
