@@ -207,11 +207,40 @@ describe('with a store', () => {
     const read = await h.call('GET', `/Groups/${g.id}`);
     const members = (read.body.members as { value: string }[]).map((m) => m.value).sort();
     expect(members).toEqual([a!.id, c!.id, d!.id].sort());
-    // The feed names only the members that came and went.
+    // The feed names only the members that came and went: not a (already in), not e (never in).
     const changes = await h.store.changes('default', { limit: 100 });
-    const last = changes[changes.length - 1];
-    expect(JSON.stringify(last)).toContain(c!.id);
-    expect(JSON.stringify(last)).not.toContain(`"${a!.id}"`);
+    const last = changes[changes.length - 1]!;
+    expect([...(last.membersAdded as string[])].sort()).toEqual([c!.id, d!.id].sort());
+    expect(last.membersRemoved).toEqual([b!.id]);
+  });
+
+  test("a page of users with their groups asks for every user's groups at once", async () => {
+    let inFlight = 0;
+    let most = 0;
+    const store = memoryStore();
+    const slow = withMemberOf(store, async (tenant, id) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight--;
+      return store.memberOf(tenant, id);
+    });
+    const h = harness({}, slow);
+    const [a, b, c] = await Promise.all(['a', 'b', 'c'].map((n) => h.createUser(n)));
+    const g = await h.createGroup('G', [a!.id, c!.id]);
+    const listed = await h.call('GET', '/Users?attributes=userName,groups&sortBy=userName');
+    expect(listed.status).toBe(200);
+    // Three users, three lookups at once (one after the other before: at most one).
+    expect(most).toBe(3);
+    const groupsOf = (listed.body.Resources as { id: string; groups?: { value: string }[] }[]).map((r) => [
+      r.id,
+      (r.groups ?? []).map((m) => m.value),
+    ]);
+    expect(groupsOf).toEqual([
+      [a!.id, [g.id]],
+      [b!.id, []],
+      [c!.id, [g.id]],
+    ]);
   });
 
   test('lookups started for a PATCH that ends before it reads them leave no unhandled rejection', async () => {
@@ -226,13 +255,11 @@ describe('with a store', () => {
     const onUnhandled = (reason: unknown) => unhandled.push(reason);
     process.on('unhandledRejection', onUnhandled);
     try {
-      // The PATCH is refused (a group's displayName is required) before it reads the lookups.
+      // The PATCH is refused (a group cannot be its own member) after it started the lookups,
+      // before it reads them.
       const refused = await h.call('PATCH', `/Groups/${g.id}`, {
         schemas: [URN.PatchOp],
-        Operations: [
-          { op: 'add', path: 'members', value: [{ value: a.id }] },
-          { op: 'remove', path: 'displayName' },
-        ],
+        Operations: [{ op: 'add', path: 'members', value: [{ value: a.id }, { value: g.id }] }],
       });
       expect(refused.status).toBe(400);
       await new Promise((resolve) => setTimeout(resolve, 20));

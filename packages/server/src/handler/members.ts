@@ -246,6 +246,9 @@ export type Memberships = Promise<ReadonlyMap<string, boolean>>;
  * PATCH naming 100 members made 100 round trips to a PostgreSQL store, in its resource's turn to
  * write). `undefined` when `patchMoves` reads none. A failure is reported where the result is
  * awaited, not as an unhandled rejection when the PATCH ends before it (refused, or changing nothing).
+ * Started before the PATCH is checked, it may look up a member it then leaves out (unknown, under
+ * `unknownMembers: 'skip'`) or a PATCH that is refused: a few reads more, against a round trip per
+ * member in the group's turn.
  * @internal
  */
 export function startMemberships(

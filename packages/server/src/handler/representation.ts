@@ -190,7 +190,10 @@ export function renderListed(
   return undefined;
 }
 
-/** {@link renderListed} of a page of users with their groups: one store call a user. */
+/**
+ * {@link renderListed} of a page of users with their groups: one store call a user, all asked at
+ * once (the PostgreSQL store answers those that arrive together in one statement per 16).
+ */
 async function renderWithGroups(
   ctx: RequestContext,
   type: ServedType,
@@ -199,10 +202,8 @@ async function renderWithGroups(
   out: string[],
 ): Promise<void> {
   const meta = metaWriter(ctx, type, params);
-  for (const r of page) {
-    const memberOf = await ctx.store.memberOf(ctx.tenant, r.id);
-    out.push(listedText(ctx, type, r, params, meta, memberOf));
-  }
+  const groups = await Promise.all(page.map((r) => ctx.store.memberOf(ctx.tenant, r.id)));
+  for (const [i, r] of page.entries()) out.push(listedText(ctx, type, r, params, meta, groups[i]));
 }
 
 /** A listed resource's text: spliced from its rendering when it has one that fits, else rendered. */

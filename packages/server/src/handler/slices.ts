@@ -40,44 +40,14 @@ export function yieldToEventLoop(): Promise<void> {
 }
 
 /**
- * A request's clock: when it last started to run (it got its body, had a turn, or came back from
- * a wait). A mutable field of the request's context; a context without it (an import) never
- * pauses.
+ * A request's clock: when it last started to run (it got its body, or had a turn). A mutable
+ * field of the request's context; a context without it (an import) never pauses.
  * @internal
  */
 export interface SliceClock {
   since: number;
-  /**
-   * The event loop's turn when the slice started (see {@link loopTurn}): at a later turn, the
-   * request has waited since (for a read, for its turn to write) and runs on a slice of its own.
-   * Without it, every step counts from `since`.
-   */
-  turn?: number;
   /** The request's body was {@link LARGE_CHARS} or more: its steps are each large. */
   large?: boolean;
-}
-
-/** Turns of the event loop counted so far (see {@link loopTurn}). */
-let turns = 0;
-/** Whether the count moves on at the next turn (a callback is scheduled). */
-let counting = false;
-
-/**
- * The event loop's turn, as a number that has moved on by the time anything that waited for I/O
- * or a timer runs: it schedules one `setImmediate` for the turn it is called in, if none is (one
- * at most a turn, only while requests start slices). Code that runs on, through promises already
- * settled, sees the same number. Without `setImmediate`, the number never moves (a request's
- * slice then counts from its body, waits included, as a clock without a turn).
- */
-function loopTurn(): number {
-  if (!counting && immediate !== undefined) {
-    counting = true;
-    immediate(() => {
-      counting = false;
-      turns++;
-    });
-  }
-  return turns;
 }
 
 /**
@@ -96,14 +66,11 @@ export function sliceClock(): SliceClock {
 
 /**
  * Starts the request's slice again (it has just waited for its body, of `chars` characters).
- * From then on, its slice also starts again whenever it comes back from a wait (see
- * {@link pause}).
  * @internal
  */
 export function restartSlice(ctx: RequestContext, chars = 0): void {
   if (ctx.slice === undefined) return;
   ctx.slice.since = performance.now();
-  ctx.slice.turn = loopTurn();
   if (chars >= LARGE_CHARS) ctx.slice.large = true;
 }
 
@@ -115,24 +82,14 @@ export function isLarge(ctx: RequestContext, text?: string): boolean {
 /**
  * Between two steps of a request: when it has run {@link SLICE_MS} since its slice started (or
  * whatever it has run, with `always`), waits for a turn of the event loop (other requests run
- * meanwhile), and starts a new slice. A request that waited since its slice started (a read, its
- * turn to write a resource others are writing: the event loop turned meanwhile) has let the others
- * run already: its slice starts again now, and it goes on. Counting the wait as work made every
- * write that waited more than a slice give up a turn for nothing, at the head of the line of
- * writes to its resource.
+ * meanwhile), and starts a new slice.
  * @internal
  */
 export async function pause(ctx: RequestContext, always = false): Promise<void> {
   const clock = ctx.slice;
-  if (clock === undefined) return;
-  if (clock.turn !== undefined && clock.turn !== turns) {
-    clock.since = performance.now();
-    clock.turn = loopTurn();
-  }
-  if (!always && performance.now() - clock.since < sliceMs) return;
+  if (clock === undefined || (!always && performance.now() - clock.since < sliceMs)) return;
   await yieldToEventLoop();
   clock.since = performance.now();
-  if (clock.turn !== undefined) clock.turn = loopTurn();
 }
 
 /**
