@@ -122,10 +122,12 @@ interface Case {
   readonly pathOf?: (s: Server, n: number) => string;
 }
 
-const patchOp = (op: string, path: string, value?: unknown) => ({
+const patchOps = (Operations: readonly unknown[]) => ({
   schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
-  Operations: [value === undefined ? { op, path } : { op, path, value }],
+  Operations,
 });
+const patchOp = (op: string, path: string, value?: unknown) =>
+  patchOps([value === undefined ? { op, path } : { op, path, value }]);
 /** How many members the PATCH of many members names. */
 const MANY_MEMBERS = 50;
 const filterName = `user${String(Math.floor(USERS / 3)).padStart(6, '0')}@example.com`;
@@ -193,10 +195,7 @@ const allCases: readonly Case[] = [
             'members',
             users.map((value) => ({ value })),
           )
-        : {
-            schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
-            Operations: users.map((u) => ({ op: 'remove', path: `members[value eq "${u}"]` })),
-          };
+        : patchOps(users.map((u) => ({ op: 'remove', path: `members[value eq "${u}"]` })));
     },
   },
 ];
@@ -319,6 +318,8 @@ function ownUsers(s: Server, i: number, of: number): Server {
 const SCHEMA = process.env.BENCH_PG_SCHEMA ?? `bench_${USERS}`;
 /** Whether the server runs autovacuum (PostgreSQL's default; a CI configuration may turn it off). */
 let autovacuum: boolean | undefined;
+/** What the output says of {@link vacuumed} on such a server. */
+const VACUUMED = 'autovacuum is off on this server: each case starts after a VACUUM (ANALYZE) of the schema';
 
 /**
  * On a server without autovacuum, a `VACUUM (ANALYZE)` of the schema's tables before each case
@@ -493,11 +494,7 @@ if (process.env.BENCH_PG_ONLY_SIDE_BY_SIDE === '1') {
   console.log(`\n${sideHeader}\n${sideRule}`);
   for (const row of sideBySide) console.log(row);
   printCpu();
-  if (autovacuum === false) {
-    console.log(
-      '\nautovacuum is off on this server: each case started after a VACUUM (ANALYZE) of the schema',
-    );
-  }
+  if (autovacuum === false) console.log(`\n${VACUUMED}`);
   console.log(`\nload average ${loadBefore} before, ${load()} after`);
   await stop(postgres);
   process.exit(0);
@@ -540,7 +537,7 @@ for (const c of BALANCER ? cases : []) {
 for (const s of new Set([postgres, single, pair])) await stop(s);
 
 console.log(
-  `\nPostgreSQL beside SQLite: ${USERS.toLocaleString('en-US')} users, autocannon ${autocannonVersion}, ${CONNECTIONS} connections, ${SECONDS} s per run after a 1 s warm-up, the median of ${ROUNDS} runs taking turns side by side (${TABLE_ROUNDS} for the pool and balancer tables), Node ${process.version}, PostgreSQL ${version} on loopback${autovacuum === false ? ' (autovacuum off on this server: each case starts after a VACUUM (ANALYZE) of the schema)' : ''}; load average ${loadBefore} before, ${load()} after\n`,
+  `\nPostgreSQL beside SQLite: ${USERS.toLocaleString('en-US')} users, autocannon ${autocannonVersion}, ${CONNECTIONS} connections, ${SECONDS} s per run after a 1 s warm-up, the median of ${ROUNDS} runs taking turns side by side (${TABLE_ROUNDS} for the pool and balancer tables), Node ${process.version}, PostgreSQL ${version} on loopback${autovacuum === false ? ` (${VACUUMED})` : ''}; load average ${loadBefore} before, ${load()} after\n`,
 );
 console.log(`Pool ${POOL}.\n\n${sideHeader}\n${sideRule}`);
 for (const row of sideBySide) console.log(row);

@@ -259,7 +259,7 @@ export function startMemberships(
 ): Memberships | undefined {
   const ref = memberReference(type, references);
   if (ref === undefined || ref.removedAll) return undefined;
-  const named = [...new Set([...ref.added, ...ref.removed])];
+  const named = [...ref.added, ...ref.removed];
   if (named.length === 0 || named.length > MEMBER_CHECKS) return undefined;
   const lookups = memberships(ctx, id, named);
   lookups.catch(() => {});
@@ -271,7 +271,7 @@ function memberships(ctx: RequestContext, id: string, ids: readonly string[]): M
   const named = [...new Set(ids)];
   return Promise.all(
     named.map(async (m) => (await ctx.store.memberOf(ctx.tenant, m)).some((g) => g.value === id)),
-  ).then((found) => new Map(named.map((m, i) => [m, found[i] === true])));
+  ).then((found) => new Map(named.map((m, i) => [m, found[i] as boolean])));
 }
 
 /**

@@ -33,6 +33,12 @@ export function idLookupName(key: IdLookup): string {
   return `${key.groups ? 'g' : '-'}\u0000${key.resourceType}\u0000${key.tenant}`;
 }
 
+/** `ids` padded (see `padded`), and their placeholders from `$first` on, one each. */
+function paddedParameters(ids: readonly string[], first: number): { sent: string[]; list: string } {
+  const sent = padded(ids);
+  return { sent, list: sent.map((_, i) => `$${i + first}`).join(', ') };
+}
+
 /**
  * The statement of a batch of reads by id of table `resources` (quoted, with its schema):
  * `columns` of each row (table alias `r`) whose id is one of `ids`, padded (see `padded`), each id
@@ -44,8 +50,7 @@ export function idLookupSql(
   key: IdLookup,
   ids: readonly string[],
 ): Statement {
-  const sent = padded(ids);
-  const list = sent.map((_, i) => `$${i + 3}`).join(', ');
+  const { sent, list } = paddedParameters(ids, 3);
   return {
     text: `SELECT ${columns} FROM ${resources} AS r
        WHERE r.tenant = $1 AND (r.resource_type = $2) IS TRUE AND r.id IN (${list})`,
@@ -66,8 +71,7 @@ export function memberOfLookupSql(
   tenant: string,
   ids: readonly string[],
 ): Statement {
-  const sent = padded(ids);
-  const list = sent.map((_, i) => `$${i + 2}`).join(', ');
+  const { sent, list } = paddedParameters(ids, 2);
   return {
     text: `SELECT m.member_id AS of, g.id AS member_id, g.resource_type,
               COALESCE(g.data ->> 'displayName', g.data ->> 'userName') AS display
