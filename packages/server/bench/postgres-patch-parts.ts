@@ -6,7 +6,10 @@
  * (medians): the read, the update statement as the store sends it and without its parts (the
  * unique keys, the change feed, the groups column), a round trip alone, the flush alone; then
  * the update statement with some indexes of `resources` dropped (in a transaction rolled back:
- * the schema is left as it was).
+ * the schema is left as it was); the update statement from several connections at once (CPU per
+ * statement of all their backends); and B writes of one user combined into one statement (its
+ * version moved by B, B change-feed rows), per write: what writing the PATCHes queued for one
+ * resource together would cost PostgreSQL (issue 14; the store does not do it).
  *
  *   BENCH_PG_SCHEMA=h14_pg4_100000 node --conditions=@scim/source bench/postgres-patch-parts.ts
  *
@@ -219,4 +222,191 @@ await table(
   ),
   'ROLLBACK',
 );
+
+/**
+ * The update statement from `connections` connections at once, each writing users of its own,
+ * `N` statements in all: CPU per statement of all their backends (and of this process).
+ */
+async function concurrently(connections: number): Promise<[number, number]> {
+  const clients = await Promise.all(
+    Array.from({ length: connections }, async () => {
+      const c = new pg.Client({ connectionString: URL });
+      await c.connect();
+      const p = Number(((await c.query('SELECT pg_backend_pid() AS p')).rows[0] as { p: number }).p);
+      return { c, p };
+    }),
+  );
+  try {
+    const each = Math.ceil(N / connections);
+    const loop = (c: pg.Client, count: number) => async () => {
+      for (let i = 0; i < count; i++) await c.query({ name: 'p_conc', text: update, values: next() });
+    };
+    await Promise.all(clients.map(({ c }) => loop(c, 5)()));
+    const before = clients.map(({ p }) => cpuMicros(p));
+    const own = process.cpuUsage();
+    await Promise.all(clients.map(({ c }) => loop(c, each)()));
+    const used = process.cpuUsage(own);
+    const db = clients.reduce((sum, { p }, i) => sum + cpuMicros(p) - before[i]!, 0);
+    return [db / (each * connections), (used.user + used.system) / (each * connections)];
+  } finally {
+    await Promise.all(clients.map(({ c }) => c.end()));
+  }
+}
+
+const CONNECTIONS = [1, 2, 4, 10];
+{
+  const runs = CONNECTIONS.map(() => [[], []] as [number[], number[]]);
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const [i, n] of CONNECTIONS.entries()) {
+      const [db, own] = await concurrently(n);
+      runs[i]![0].push(db);
+      runs[i]![1].push(own);
+    }
+  }
+  console.log(
+    `\nThe update statement from several connections at once, each its own users (${N} in all, median of ${ROUNDS} rounds taking turns)\n\n| connections | PostgreSQL backends, µs per statement | client (this process), µs |\n|---:|---:|---:|`,
+  );
+  for (const [i, n] of CONNECTIONS.entries()) {
+    console.log(`| ${n} | ${fmt(median(runs[i]![0]))} | ${fmt(median(runs[i]![1]))} |`);
+  }
+}
+
+/**
+ * `writes` writes of one user in one statement: the row's version moved by `writes`, one
+ * change-feed row per version (what combining the writes queued for one resource would send).
+ */
+function combined(writes: number): string {
+  const moved = row.replace('version = version + 1', `version = version + ${writes}`);
+  const rows = feed('claimed').replace(
+    'r.version, $4, $9::jsonb FROM feed, r)',
+    `r.version - ${writes} + w.i, $4, $9::jsonb FROM feed, r, generate_series(1, ${writes}) AS w(i))`,
+  );
+  if (!moved.includes(`version + ${writes},`) || !rows.includes('generate_series')) {
+    throw new Error('postgres-patch-parts: the row or feed CTE changed; update combined()');
+  }
+  return `WITH ${moved}${uniques}${rows} SELECT r.version, r.created${groups} FROM r`;
+}
+
+const BATCHES = [1, 2, 5, 10];
+{
+  const runs = BATCHES.map(() => [[], []] as [number[], number[]]);
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const [i, writes] of BATCHES.entries()) {
+      const statements = Math.ceil(N / writes);
+      const run = named(`p_combined${writes}`, combined(writes), all);
+      for (let j = 0; j < 5; j++) await run();
+      const backend = cpuMicros(pid);
+      const own = process.cpuUsage();
+      for (let j = 0; j < statements; j++) await run();
+      const used = process.cpuUsage(own);
+      runs[i]![0].push((cpuMicros(pid) - backend) / (statements * writes));
+      runs[i]![1].push((used.user + used.system) / (statements * writes));
+    }
+  }
+  console.log(
+    `\nWrites of one user combined into one statement (its version moved by B, B change-feed rows; ${N} writes each, median of ${ROUNDS} rounds taking turns)\n\n| writes per statement (B) | PostgreSQL backend, µs per write | / B = 1 | client (this process), µs per write |\n|---:|---:|---:|---:|`,
+  );
+  const one = median(runs[0]![0]);
+  for (const [i, writes] of BATCHES.entries()) {
+    const db = median(runs[i]![0]);
+    console.log(`| ${writes} | ${fmt(db)} | ${(db / one).toFixed(2)}x | ${fmt(median(runs[i]![1]))} |`);
+  }
+}
+
+/**
+ * Writes of `writes` different users in one statement: each row updated from arrays (`unnest`),
+ * their unique keys released, held and claimed by id, one change-feed row each in their order,
+ * each with its groups (the shape of the store's statement for a tenant's updates that wait,
+ * `updatesTogether`, which holds one parameter per value instead of arrays). PostgreSQL plans an
+ * array parameter as ten elements and kept a custom plan for this form, planned at every run (775
+ * µs of backend CPU a write at B = 1): the table runs it under a generic plan, as the store's own
+ * statement runs once prepared.
+ */
+function together(): string {
+  return `WITH w AS (
+      SELECT * FROM unnest($2::text[], $5::text[], $6::text[]) WITH ORDINALITY AS w(id, data, search, i)
+    ), r AS (
+      UPDATE ${s}.resources AS t SET version = t.version + 1, last_modified = $4, data = w.data::jsonb,
+        search = w.search::jsonb
+      FROM w WHERE t.tenant = $1 AND t.id = w.id AND t.resource_type = $3
+      RETURNING t.id, t.version, t.created, w.i
+    ), released AS (
+      DELETE FROM ${s}.uniques AS o USING r WHERE o.tenant = $1 AND o.id = r.id
+        AND NOT EXISTS (SELECT 1 FROM unnest($7::text[], $8::text[], $9::text[]) AS k(id, a, v)
+                        WHERE k.id = o.id AND k.a = o.attribute AND k.v = o.value)
+      RETURNING 1
+    ), held AS (
+      SELECT id, attribute, value FROM ${s}.uniques WHERE tenant = $1 AND id = ANY($2::text[])
+    ), claimed AS (
+      INSERT INTO ${s}.uniques (tenant, resource_type, attribute, value, digest, id)
+      SELECT $1, $3, k.a, k.v, sha256(convert_to(k.v, 'UTF8')), k.id
+      FROM r JOIN unnest($7::text[], $8::text[], $9::text[]) WITH ORDINALITY AS k(id, a, v, n) ON k.id = r.id
+      WHERE NOT EXISTS (SELECT 1 FROM held AS h WHERE h.id = k.id AND h.attribute = k.a AND h.value = k.v)
+      ORDER BY r.i, k.n RETURNING 1
+    ), feed AS (
+      SELECT pg_advisory_xact_lock(23578, 1), set_config('synchronous_commit', 'off', true)
+      FROM (SELECT count(*) FROM claimed) AS done
+    ), change AS (
+      INSERT INTO ${s}.changes (tenant, type, resource_type, id, version, at, detail)
+      SELECT $1, 'user.updated', $3, r.id, r.version, $4, $10::jsonb FROM feed, r ORDER BY r.i
+    )
+    SELECT r.id, r.version, r.created, (SELECT COALESCE(json_agg(json_build_array(g.id, g.resource_type,
+        COALESCE(g.data ->> 'displayName', g.data ->> 'userName')) ORDER BY g.seq), '[]'::json)
+      FROM ${s}.members AS m JOIN ${s}.resources AS g ON g.tenant = m.tenant AND g.id = m.group_id
+      WHERE m.tenant = $1 AND m.member_id = r.id) AS groups
+    FROM r ORDER BY r.i`;
+}
+
+/** The values of {@link together}'s statement: the next `writes` users, each a new displayName. */
+function nextTogether(writes: number): unknown[] {
+  const each = Array.from({ length: writes }, () => next());
+  const column = (i: number) => each.map((v) => v[i]);
+  return [
+    'default',
+    column(1),
+    'User',
+    new Date().toISOString(),
+    column(4),
+    column(5),
+    column(1),
+    each.map(() => 'userName'),
+    each.map((v) => (v[7] as string[])[0]),
+    detail,
+  ];
+}
+
+await client.query('SET plan_cache_mode = force_generic_plan');
+{
+  const runs = BATCHES.map(() => [[], []] as [number[], number[]]);
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const [i, writes] of BATCHES.entries()) {
+      const statements = Math.ceil(N / writes);
+      const text = together();
+      const run = async () => {
+        const { rows } = await client.query({
+          name: `p_together${writes}`,
+          text,
+          values: nextTogether(writes),
+        });
+        if (rows.length !== writes)
+          throw new Error(`postgres-patch-parts: ${rows.length} of ${writes} written`);
+      };
+      for (let j = 0; j < 5; j++) await run();
+      const backend = cpuMicros(pid);
+      const own = process.cpuUsage();
+      for (let j = 0; j < statements; j++) await run();
+      const used = process.cpuUsage(own);
+      runs[i]![0].push((cpuMicros(pid) - backend) / (statements * writes));
+      runs[i]![1].push((used.user + used.system) / (statements * writes));
+    }
+  }
+  console.log(
+    `\nWrites of different users in one statement (B rows from arrays, their keys, B change-feed rows, their groups; ${N} writes each, median of ${ROUNDS} rounds taking turns)\n\n| writes per statement (B) | PostgreSQL backend, µs per write | / B = 1 | client (this process), µs per write |\n|---:|---:|---:|---:|`,
+  );
+  const one = median(runs[0]![0]);
+  for (const [i, writes] of BATCHES.entries()) {
+    const db = median(runs[i]![0]);
+    console.log(`| ${writes} | ${fmt(db)} | ${(db / one).toFixed(2)}x | ${fmt(median(runs[i]![1]))} |`);
+  }
+}
 await client.end();

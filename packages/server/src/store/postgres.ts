@@ -60,6 +60,7 @@ import {
 import { movedKeysSql, postgresSortKeyColumns } from './sql/sort-indexes.ts';
 import { StatementNames } from './sql/statement-names.ts';
 import { now, searchDocument } from './sql/values.ts';
+import { WriteBatches } from './sql/write-batches.ts';
 import type {
   ChangeEvent,
   ChangeRecord,
@@ -329,6 +330,47 @@ const R_BY_ID = 'r.tenant = $1 AND r.id = $2 AND (r.resource_type = $3) IS TRUE'
 
 /** How many times a member-only write tries its one statement while other writes of the group come first. */
 const MEMBER_STATEMENT_TRIES = 3;
+
+/** The most updates one statement writes together (see {@link PostgresScimStore.runUpdates}). */
+const MAX_UPDATES_TOGETHER = 16;
+
+/** An update waiting for its batch (see `sql/write-batches.ts`). */
+interface QueuedUpdate {
+  readonly tenant: string;
+  readonly resourceType: string;
+  readonly id: string;
+  readonly input: UpdateInput;
+  readonly resolve: (stored: StoredResource) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * Whether an update may go with others in one statement: a write of the attributes from the
+ * version it read (`ifVersion`), without member changes. A member-only write keeps the stored
+ * data and moves members; those go alone.
+ */
+function batchable(input: UpdateInput): boolean {
+  if (input.ifVersion === undefined || input.membersOnly === true) return false;
+  const delta = input.members;
+  return (
+    delta === undefined ||
+    (delta.removeAll !== true && delta.removed.length === 0 && delta.added.length === 0)
+  );
+}
+
+/** A row {@link PostgresScimStore.runUpdates}'s statement wrote (`groups` NULL where not asked for). */
+interface BatchRow {
+  readonly i: number;
+  readonly version: number;
+  readonly created: string;
+  readonly groups?: GroupCells | null;
+}
+
+/** What a batch of updates wrote (by the update's place, from 1) and whose `onCommitted` threw. */
+interface BatchOutcome {
+  written: ReadonlyMap<number, StoredResource> | undefined;
+  readonly failed: Map<number, unknown>;
+}
 
 /** A resource's row as a read by id returns it, with its groups when the read asked for them. */
 type GroupedRow = ResourceRow & { readonly groups?: GroupCells };
@@ -732,6 +774,15 @@ class PostgresScimStore implements PostgresStore {
     (key, values) => this.lookupFilters(key, values),
     filterLookupName,
     (error) => notConvertible(error) || timedOut(error),
+  );
+  /**
+   * Updates of a tenant's resources of one type that wait for one another: one statement each
+   * batch (`sql/write-batches.ts`, {@link runUpdates}).
+   */
+  private readonly updates = new WriteBatches<QueuedUpdate>(
+    (jobs, done) => this.runUpdates(jobs, done),
+    MAX_UPDATES_TOGETHER,
+    (a, b) => a.id === b.id,
   );
   private migrating: Promise<void> | undefined;
   /** What opening the store migrated: the schema version before and after, and unreserved keys. */
@@ -1138,17 +1189,43 @@ class PostgresScimStore implements PostgresStore {
    * With `wanted`, a column `groups` for a write's last `SELECT` (or a read's): the groups resource
    * `id` (default `$2`) of tenant `tenant` (default `$1`) is a direct member of (the order and
    * labels of {@link memberOf}), read by the write's own statement (see `UpdateInput.groups`) or
-   * with a read by id; else nothing.
+   * with a read by id; else nothing. With `when` (an SQL condition), only for the rows it holds for
+   * (NULL for the others).
    */
-  private groupsColumn(wanted: boolean | undefined, tenant = '$1', id = '$2'): string {
+  private groupsColumn(wanted: boolean | undefined, tenant = '$1', id = '$2', when?: string): string {
     if (wanted !== true) return '';
-    return `, (SELECT COALESCE(json_agg(json_build_array(g.id, g.resource_type,
+    const groups = `(SELECT COALESCE(json_agg(json_build_array(g.id, g.resource_type,
                  COALESCE(g.data ->> 'displayName', g.data ->> 'userName')) ORDER BY g.seq), '[]'::json)
                FROM ${this.s}.members AS m JOIN ${this.s}.resources AS g ON g.tenant = m.tenant AND g.id = m.group_id
-               WHERE m.tenant = ${tenant} AND m.member_id = ${id}) AS groups`;
+               WHERE m.tenant = ${tenant} AND m.member_id = ${id})`;
+    return `, ${when === undefined ? groups : `CASE WHEN ${when} THEN ${groups} END`} AS groups`;
   }
 
   async update(
+    tenant: string,
+    resourceType: string,
+    id: string,
+    input: UpdateInput,
+  ): Promise<StoredResource> {
+    // A write of the attributes from the version it read (a PATCH, PUT or disable of a resource):
+    // with the others of its tenant and type that wait, in one statement (see `sql/write-batches.ts`).
+    if (batchable(input)) {
+      return new Promise<StoredResource>((resolve, reject) => {
+        this.updates.add(JSON.stringify([tenant, resourceType]), {
+          tenant,
+          resourceType,
+          id,
+          input,
+          resolve,
+          reject,
+        });
+      });
+    }
+    return this.updateOne(tenant, resourceType, id, input);
+  }
+
+  /** {@link update} in a statement (or transaction) of its own. */
+  private async updateOne(
     tenant: string,
     resourceType: string,
     id: string,
@@ -1254,6 +1331,183 @@ class PostgresScimStore implements PostgresStore {
       input.onCommitted,
     );
     return this.refusingTaken(write, tenant, resourceType, id, keys);
+  }
+
+  /**
+   * One batch of updates (see `sql/write-batches.ts`): one alone as {@link updateOne} writes it;
+   * several in one statement ({@link updatesTogether}). Each update gets its own answer, as alone:
+   * - one the statement did not write (its row gone, or at another version: another instance
+   *   wrote it) is written again on its own, which says why it refuses (404, 412);
+   * - when the statement failed before its commit (nothing of it written) for a reason that may be
+   *   one update's alone (a unique key another resource holds, or two of the batch claim; a value
+   *   the database cannot hold; a deadlock that outlasted its retries), each update is written on
+   *   its own, one after the other in the order they came, so that only those at fault fail;
+   *   when PostgreSQL cannot be reached, or the batch committed and then failed (its flush), every
+   *   update fails with that error, as each would have alone;
+   * - one whose `onCommitted` threw fails with that error, and only that one.
+   */
+  private async runUpdates(jobs: readonly QueuedUpdate[], done: () => void): Promise<void> {
+    const alone = (job: QueuedUpdate, committed?: () => void) => {
+      const { onCommitted } = job.input;
+      const input: UpdateInput =
+        committed === undefined
+          ? job.input
+          : {
+              ...job.input,
+              onCommitted: (stored) => {
+                committed();
+                onCommitted?.(stored);
+              },
+            };
+      return this.updateOne(job.tenant, job.resourceType, job.id, input).then(job.resolve, job.reject);
+    };
+    if (jobs.length === 1) {
+      await alone(jobs[0] as QueuedUpdate, done);
+      return;
+    }
+    const batch: BatchOutcome = { written: undefined, failed: new Map() };
+    try {
+      await this.updatesTogether(jobs, done, batch);
+    } catch (error) {
+      done();
+      if (
+        batch.written !== undefined ||
+        isUnavailable(error) ||
+        (isScimError(error) && error.status === 503)
+      ) {
+        for (const job of jobs) job.reject(error);
+        return;
+      }
+      for (const job of jobs) await alone(job);
+      return;
+    }
+    const written = batch.written ?? new Map<number, StoredResource>();
+    const again: QueuedUpdate[] = [];
+    for (const [i, job] of jobs.entries()) {
+      const stored = written.get(i + 1);
+      const failure = batch.failed.get(i + 1);
+      if (stored === undefined) again.push(job);
+      else if (batch.failed.has(i + 1)) job.reject(failure);
+      else job.resolve(stored);
+    }
+    await Promise.all(again.map((job) => alone(job)));
+  }
+
+  /**
+   * Several updates of one tenant's resources of one type in one statement, its own transaction,
+   * as {@link updateOne} writes each (see there): every row at its new version with its data,
+   * rendering and last-modified time, if it is still at the version its update read; their unique
+   * keys released (before any is claimed, so that a key one update gives up another may take),
+   * held and claimed; one change-feed entry each, in the order the updates came, after the
+   * per-tenant feed lock. The rows are locked in the order of their ids, so that two instances'
+   * batches never wait for each other in a circle. At the commit, `out.written` holds the stored
+   * resources by the update's place (from 1; an update not there was not written: its row gone,
+   * or at another version), each update's `onCommitted` is called (one that throws is in
+   * `out.failed`), and `done`.
+   */
+  private async updatesTogether(
+    jobs: readonly QueuedUpdate[],
+    done: () => void,
+    out: BatchOutcome,
+  ): Promise<void> {
+    const first = jobs[0] as QueuedUpdate;
+    const { tenant, resourceType } = first;
+    const storage = this.types.get(resourceType);
+    const s = this.s;
+    const v: unknown[] = [tenant, resourceType];
+    const writes = jobs.map((job, i) => ({
+      job,
+      place: i + 1,
+      given: storedData(job.input.data, storage),
+      at: now(),
+    }));
+    const rows = [...writes]
+      .sort((a, b) => (a.job.id < b.job.id ? -1 : a.job.id > b.job.id ? 1 : 0))
+      .map(({ job, place, given, at }) => {
+        const keys = sortedKeys(job.input.unique);
+        const p = (value: unknown) => `$${v.push(value)}`;
+        return `(${place}, ${p(job.id)}::text, ${p(at)}::text, ${p(JSON.stringify(given))}::text, ${p(JSON.stringify(searchDocument(given)))}::text, ${p(job.input.rendering ?? null)}::text, ${p(job.input.ifVersion)}::int, ${p(keys.map((k) => k.attribute))}::text[], ${p(keys.map((k) => k.value))}::text[], ${p(job.input.change.type)}::text, ${p(changeDetail(job.input.change))}::text, ${p(job.input.groups === true)}::boolean)`;
+      });
+    const lock = `$${v.push(LOCK_SPACE)}::int, $${v.push(hash32(`feed:${this.schema}:${tenant}`))}::int`;
+    const groups = jobs.some((job) => job.input.groups === true)
+      ? this.groupsColumn(true, '$1', 'r.id', 'w.with_groups')
+      : '';
+    const statement = `WITH w (i, id, at, doc, search_doc, rendering, if_version, key_attributes, key_values, change_type, detail, with_groups) AS (
+        VALUES ${rows.join(', ')}
+      ), o AS (
+        SELECT x.id, x.version AS before_version, ${SORT_KEYS}
+        FROM w JOIN ${s}.resources AS x ON x.tenant = $1 AND x.id = w.id AND (x.resource_type = $2) IS TRUE
+      ), r AS (
+        UPDATE ${s}.resources AS t SET version = t.version + 1, last_modified = w.at, data = w.doc::jsonb,
+          search = w.search_doc::jsonb, rendered = w.rendering, rendered_version = t.version + 1
+        FROM w WHERE t.tenant = $1 AND t.id = w.id AND (t.resource_type = $2) IS TRUE AND t.version = w.if_version
+        RETURNING w.i, t.id, t.version, t.created, ${SORT_KEYS}
+      ), released AS (
+        DELETE FROM ${s}.uniques AS u USING r JOIN w ON w.i = r.i
+        WHERE u.tenant = $1 AND u.id = r.id
+          AND NOT EXISTS (SELECT 1 FROM unnest(w.key_attributes, w.key_values) AS k(a, v)
+                          WHERE k.a = u.attribute AND k.v = u.value)
+        RETURNING 1
+      ), held AS (
+        SELECT u.id, u.attribute, u.value FROM w JOIN ${s}.uniques AS u ON u.tenant = $1 AND u.id = w.id
+      ), claimed AS (
+        INSERT INTO ${s}.uniques (tenant, resource_type, attribute, value, digest, id)
+        SELECT $1, $2, k.a, k.v, sha256(convert_to(k.v, 'UTF8')), r.id
+        FROM (SELECT count(*) FROM released) AS gone, r JOIN w ON w.i = r.i,
+          unnest(w.key_attributes, w.key_values) WITH ORDINALITY AS k(a, v, n)
+        WHERE NOT EXISTS (SELECT 1 FROM held AS h WHERE h.id = r.id AND h.attribute = k.a AND h.value = k.v)
+        ORDER BY r.i, k.n
+        RETURNING 1
+      ), feed AS (
+        SELECT pg_advisory_xact_lock(${lock})${this.asyncCommit} FROM (SELECT count(*) AS n FROM claimed) AS done
+      ), change AS (
+        INSERT INTO ${s}.changes (tenant, type, resource_type, id, version, at, detail, keys_moved)
+        SELECT $1, w.change_type, $2, r.id, r.version, w.at, w.detail::jsonb, ${MOVED_KEYS}
+        FROM feed, r JOIN w ON w.i = r.i LEFT JOIN o ON o.id = r.id
+        ORDER BY r.i
+      )
+      SELECT r.i, r.version, r.created${groups} FROM r JOIN w ON w.i = r.i ORDER BY r.i`;
+    const storedRows = (found: readonly BatchRow[]) =>
+      new Map(
+        found.map((row) => {
+          const w = writes[row.i - 1] as (typeof writes)[number];
+          const written = { version: row.version, created: row.created, data: w.given };
+          const cells = row.groups ?? undefined;
+          return [
+            row.i,
+            storedOf(
+              w.job.id,
+              resourceType,
+              cells === undefined ? written : { ...written, groups: cells },
+              w.at,
+            ),
+          ] as const;
+        }),
+      );
+    const committed = (found: readonly BatchRow[]) => {
+      const stored = storedRows(found);
+      out.written = stored;
+      done();
+      for (const [place, resource] of stored) {
+        try {
+          jobs[place - 1]?.input.onCommitted?.(resource);
+        } catch (error) {
+          out.failed.set(place, error);
+        }
+      }
+    };
+    const found = await this.write(
+      async (q) => (await q.query(statement, v)).rows as BatchRow[],
+      true,
+      committed,
+      (rows) => rows.length > 0,
+    );
+    // Without a flush to wait for (PGlite), or when nothing was written, `committed` was not called.
+    if (out.written === undefined && found.length > 0) committed(found);
+    else out.written ??= new Map();
+    done();
+    // Each written update counts as a write (the next `ANALYZE`); `write` counted one.
+    for (let i = 1; i < found.length; i++) this.wrote();
   }
 
   /**
