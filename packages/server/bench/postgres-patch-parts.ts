@@ -288,23 +288,28 @@ function combined(writes: number): string {
 }
 
 const BATCHES = [1, 2, 5, 10];
-{
+
+/**
+ * CPU per write of statements that write B writes each, for each B of {@link BATCHES}: `run(B)`
+ * sends one such statement; `N` writes per B, the Bs taking turns `ROUNDS` times (medians).
+ */
+async function perWrite(title: string, run: (writes: number) => () => Promise<unknown>): Promise<void> {
   const runs = BATCHES.map(() => [[], []] as [number[], number[]]);
   for (let r = 0; r < ROUNDS; r++) {
     for (const [i, writes] of BATCHES.entries()) {
       const statements = Math.ceil(N / writes);
-      const run = named(`p_combined${writes}`, combined(writes), all);
-      for (let j = 0; j < 5; j++) await run();
+      const once = run(writes);
+      for (let j = 0; j < 5; j++) await once();
       const backend = cpuMicros(pid);
       const own = process.cpuUsage();
-      for (let j = 0; j < statements; j++) await run();
+      for (let j = 0; j < statements; j++) await once();
       const used = process.cpuUsage(own);
       runs[i]![0].push((cpuMicros(pid) - backend) / (statements * writes));
       runs[i]![1].push((used.user + used.system) / (statements * writes));
     }
   }
   console.log(
-    `\nWrites of one user combined into one statement (its version moved by B, B change-feed rows; ${N} writes each, median of ${ROUNDS} rounds taking turns)\n\n| writes per statement (B) | PostgreSQL backend, µs per write | / B = 1 | client (this process), µs per write |\n|---:|---:|---:|---:|`,
+    `\n${title} (${N} writes each, median of ${ROUNDS} rounds taking turns)\n\n| writes per statement (B) | PostgreSQL backend, µs per write | / B = 1 | client (this process), µs per write |\n|---:|---:|---:|---:|`,
   );
   const one = median(runs[0]![0]);
   for (const [i, writes] of BATCHES.entries()) {
@@ -312,6 +317,11 @@ const BATCHES = [1, 2, 5, 10];
     console.log(`| ${writes} | ${fmt(db)} | ${(db / one).toFixed(2)}x | ${fmt(median(runs[i]![1]))} |`);
   }
 }
+
+await perWrite(
+  'Writes of one user combined into one statement (its version moved by B, B change-feed rows)',
+  (writes) => named(`p_combined${writes}`, combined(writes), all),
+);
 
 /**
  * Writes of `writes` different users in one statement: each row updated from arrays (`unnest`),
@@ -376,37 +386,19 @@ function nextTogether(writes: number): unknown[] {
 }
 
 await client.query('SET plan_cache_mode = force_generic_plan');
-{
-  const runs = BATCHES.map(() => [[], []] as [number[], number[]]);
-  for (let r = 0; r < ROUNDS; r++) {
-    for (const [i, writes] of BATCHES.entries()) {
-      const statements = Math.ceil(N / writes);
-      const text = together();
-      const run = async () => {
-        const { rows } = await client.query({
-          name: `p_together${writes}`,
-          text,
-          values: nextTogether(writes),
-        });
-        if (rows.length !== writes)
-          throw new Error(`postgres-patch-parts: ${rows.length} of ${writes} written`);
-      };
-      for (let j = 0; j < 5; j++) await run();
-      const backend = cpuMicros(pid);
-      const own = process.cpuUsage();
-      for (let j = 0; j < statements; j++) await run();
-      const used = process.cpuUsage(own);
-      runs[i]![0].push((cpuMicros(pid) - backend) / (statements * writes));
-      runs[i]![1].push((used.user + used.system) / (statements * writes));
-    }
-  }
-  console.log(
-    `\nWrites of different users in one statement (B rows from arrays, their keys, B change-feed rows, their groups; ${N} writes each, median of ${ROUNDS} rounds taking turns)\n\n| writes per statement (B) | PostgreSQL backend, µs per write | / B = 1 | client (this process), µs per write |\n|---:|---:|---:|---:|`,
-  );
-  const one = median(runs[0]![0]);
-  for (const [i, writes] of BATCHES.entries()) {
-    const db = median(runs[i]![0]);
-    console.log(`| ${writes} | ${fmt(db)} | ${(db / one).toFixed(2)}x | ${fmt(median(runs[i]![1]))} |`);
-  }
-}
+await perWrite(
+  'Writes of different users in one statement (B rows from arrays, their keys, B change-feed rows, their groups)',
+  (writes) => {
+    const text = together();
+    return async () => {
+      const { rows } = await client.query({
+        name: `p_together${writes}`,
+        text,
+        values: nextTogether(writes),
+      });
+      if (rows.length !== writes)
+        throw new Error(`postgres-patch-parts: ${rows.length} of ${writes} written`);
+    };
+  },
+);
 await client.end();

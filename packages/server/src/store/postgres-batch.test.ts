@@ -109,6 +109,19 @@ describe.skipIf(url === undefined)('postgresStore: updates that wait go in one s
       } finally {
         await client.end();
       }
+      // Again, the users in the other order: the same statement text (every value a parameter), so
+      // that PostgreSQL prepares it once per batch size and keeps its plan.
+      await Promise.all(
+        [...users].reverse().map((u) =>
+          store.update(tenant, 'User', u.id, {
+            ...userWrite(u.data.userName as string),
+            ifVersion: 2,
+            groups: true,
+          }),
+        ),
+      );
+      expect(together(texts)).toHaveLength(2);
+      expect(new Set(together(texts)).size).toBe(1);
     } finally {
       await store.close();
     }

@@ -1421,12 +1421,15 @@ class PostgresScimStore implements PostgresStore {
       given: storedData(job.input.data, storage),
       at: now(),
     }));
+    // Every value a parameter (the place too): the statement's text depends on the batch's size
+    // alone, so that it is prepared once per size and keeps its plan (a text of its own for each
+    // order of ids would be planned at every run: 1.4 ms a batch of 5).
     const rows = [...writes]
       .sort((a, b) => (a.job.id < b.job.id ? -1 : a.job.id > b.job.id ? 1 : 0))
       .map(({ job, place, given, at }) => {
         const keys = sortedKeys(job.input.unique);
         const p = (value: unknown) => `$${v.push(value)}`;
-        return `(${place}, ${p(job.id)}::text, ${p(at)}::text, ${p(JSON.stringify(given))}::text, ${p(JSON.stringify(searchDocument(given)))}::text, ${p(job.input.rendering ?? null)}::text, ${p(job.input.ifVersion)}::int, ${p(keys.map((k) => k.attribute))}::text[], ${p(keys.map((k) => k.value))}::text[], ${p(job.input.change.type)}::text, ${p(changeDetail(job.input.change))}::text, ${p(job.input.groups === true)}::boolean)`;
+        return `(${p(place)}::int, ${p(job.id)}::text, ${p(at)}::text, ${p(JSON.stringify(given))}::text, ${p(JSON.stringify(searchDocument(given)))}::text, ${p(job.input.rendering ?? null)}::text, ${p(job.input.ifVersion)}::int, ${p(keys.map((k) => k.attribute))}::text[], ${p(keys.map((k) => k.value))}::text[], ${p(job.input.change.type)}::text, ${p(changeDetail(job.input.change))}::text, ${p(job.input.groups === true)}::boolean)`;
       });
     const lock = `$${v.push(LOCK_SPACE)}::int, $${v.push(hash32(`feed:${this.schema}:${tenant}`))}::int`;
     const groups = jobs.some((job) => job.input.groups === true)
