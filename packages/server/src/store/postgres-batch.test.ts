@@ -339,4 +339,68 @@ describe.skipIf(url === undefined)('postgresStore: updates that wait go in one s
       await store.close();
     }
   }, 60_000);
+
+  it('pads a batch to 2, 4, 8 or 16 rows: batches of 3 and 4 send one statement text', async () => {
+    const { store, tenant, users, texts } = await storeWith([
+      's0',
+      's1',
+      's2',
+      's3',
+      't0',
+      't1',
+      't2',
+      't3',
+      't4',
+    ]);
+    try {
+      const round = (group: readonly StoredResource[]) =>
+        Promise.all(
+          group.map((u) =>
+            store.update(tenant, 'User', u.id, {
+              ...userWrite(u.data.userName as string, { title: 'p' }),
+              ifVersion: 1,
+            }),
+          ),
+        );
+      // One alone, then three together; one alone, then four together.
+      const first = await round(users.slice(0, 4));
+      const second = await round(users.slice(4));
+      expect([...first, ...second].map((u) => u.version)).toEqual(users.map(() => 2));
+      expect(together(texts)).toHaveLength(2);
+      expect(new Set(together(texts)).size).toBe(1);
+      for (const u of users)
+        expect(await store.get(tenant, 'User', u.id)).toMatchObject({ version: 2, data: { title: 'p' } });
+      expect((await store.changes(tenant)).filter((c) => c.type === 'user.updated')).toHaveLength(9);
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
+});
+
+describe('postgresStore on PGlite: updates that wait go together too', () => {
+  it('writes each as alone and, with nothing flushed, calls no onCommitted (as alone)', async () => {
+    const store = postgresStore({ pglite: target.pglite(), schema: target.schema() });
+    await store.open(TYPES);
+    const tenant = freshTenant();
+    const users: StoredResource[] = [];
+    for (const name of ['g0', 'g1', 'g2', 'g3', 'g4', 'g5']) {
+      users.push(
+        await store.create(tenant, 'User', { ...userWrite(name), change: { type: 'user.created' } }),
+      );
+    }
+    const called: string[] = [];
+    const answers = await outcomes(
+      users.map((u, i) =>
+        store.update(tenant, 'User', u.id, {
+          ...userWrite(u.data.userName as string, { title: `g${i}` }),
+          ifVersion: i === 3 ? 9 : 1,
+          onCommitted: (stored) => called.push(stored.id),
+        }),
+      ),
+    );
+    expect(answers.map((o) => ('ok' in o ? o.ok.version : o.status))).toEqual([2, 2, 2, 412, 2, 2]);
+    expect(called).toEqual([]);
+    const feed = (await store.changes(tenant)).filter((c) => c.type === 'user.updated');
+    expect(feed.map((c) => c.id)).toEqual(users.filter((_, i) => i !== 3).map((u) => u.id));
+  }, 60_000);
 });

@@ -83,6 +83,24 @@ describe('WriteBatches: writes that wait together go together', () => {
     expect(writes.running).toBe(0);
   });
 
+  it("goes on when a batch's run throws before it returns its promise", async () => {
+    const batches: string[][] = [];
+    const writes = new WriteBatches<Job>(
+      (jobs) => {
+        batches.push(jobs.map((j) => j.row));
+        if (jobs.some((j) => j.row === 'boom')) throw new Error('thrown at once');
+        return new Promise((resolve) => setImmediate(resolve));
+      },
+      8,
+      (a, b) => a.row === b.row,
+    );
+    writes.add('t', { row: 'boom', n: 1 });
+    writes.add('t', { row: 'b', n: 1 });
+    for (let i = 0; i < 4; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(batches).toEqual([['boom'], ['b']]);
+    expect(writes.running).toBe(0);
+  });
+
   it('refuses a batch size below 1', () => {
     expect(
       () =>

@@ -82,8 +82,15 @@ export class WriteBatches<Job> {
       finished = true;
       this.next(key);
     };
-    // `run` never rejects; a bug that makes it throw must still not stall the key's writes.
-    void this.run(jobs, done).then(done, done);
+    // `run` never rejects; a bug that makes it throw (even before it returns its promise) must
+    // still not stall the key's writes.
+    let running: Promise<void>;
+    try {
+      running = this.run(jobs, done);
+    } catch {
+      running = Promise.resolve();
+    }
+    void running.then(done, done);
   }
 
   /** The next batch of `key`: the jobs waiting, in order, but those that must wait once more. */
