@@ -367,8 +367,11 @@ interface QueuedUpdate {
  * data and moves members; those go alone.
  */
 function batchable(input: UpdateInput): boolean {
-  if (input.ifVersion === undefined || input.membersOnly === true) return false;
-  const delta = input.members;
+  return input.ifVersion !== undefined && input.membersOnly !== true && movesNoMember(input.members);
+}
+
+/** Whether an update's member changes (if any) add, remove and clear nothing. */
+function movesNoMember(delta: MemberDelta | undefined): boolean {
   return (
     delta === undefined ||
     (delta.removeAll !== true && delta.removed.length === 0 && delta.added.length === 0)
@@ -1254,9 +1257,7 @@ class PostgresScimStore implements PostgresStore {
     const s = this.s;
     const keys = membersOnly ? [] : sortedKeys(input.unique);
     const delta = input.members;
-    const deltaFree =
-      delta === undefined ||
-      (delta.removeAll !== true && delta.removed.length === 0 && delta.added.length === 0);
+    const deltaFree = movesNoMember(delta);
     if (membersOnly && delta !== undefined && !deltaFree && oneStatementDelta(delta)) {
       // Another write (or a delete) of the group came first: the statement again, on a new
       // snapshot (twice at most; a deleted group then finds no row). Nothing written for another
@@ -1404,13 +1405,13 @@ class PostgresScimStore implements PostgresStore {
       }
       return;
     }
-    const written = batch.written ?? new Map<number, StoredResource>();
+    // Set once the statement returned (see `updatesTogether`).
+    const written = batch.written as ReadonlyMap<number, StoredResource>;
     const again: QueuedUpdate[] = [];
     for (const [i, job] of jobs.entries()) {
       const stored = written.get(i + 1);
-      const failure = batch.failed.get(i + 1);
       if (stored === undefined) again.push(job);
-      else if (batch.failed.has(i + 1)) job.reject(failure);
+      else if (batch.failed.has(i + 1)) job.reject(batch.failed.get(i + 1));
       else job.resolve(stored);
     }
     await Promise.all(again.map((job) => alone(job)));
@@ -1422,11 +1423,11 @@ class PostgresScimStore implements PostgresStore {
    * rendering and last-modified time, if it is still at the version its update read; their unique
    * keys released (before any is claimed, so that a key one update gives up another may take),
    * held and claimed; one change-feed entry each, in the order the updates came, after the
-   * per-tenant feed lock. The rows are locked in the order of their ids, so that two instances'
-   * batches never wait for each other in a circle. At the commit, `out.written` holds the stored
-   * resources by the update's place (from 1; an update not there was not written: its row gone,
-   * or at another version), each update's `onCommitted` is called (one that throws is in
-   * `out.failed`), and `done`.
+   * per-tenant feed lock. The rows are listed in the order of their ids (two instances' batches
+   * then seldom wait for each other in a circle; a deadlock is retried). At the commit,
+   * `out.written` holds the stored resources by the update's place (from 1; an update not there
+   * was not written: its row gone, or at another version), each update's `onCommitted` is called
+   * (one that throws is in `out.failed`), and `done`.
    */
   private async updatesTogether(
     jobs: readonly QueuedUpdate[],
@@ -1455,8 +1456,8 @@ class PostgresScimStore implements PostgresStore {
         return `(${p(place)}::int, ${p(job.id)}::text, ${p(at)}::text, ${p(JSON.stringify(given))}::text, ${p(JSON.stringify(searchDocument(given)))}::text, ${p(job.input.rendering ?? null)}::text, ${p(job.input.ifVersion)}::int, ${p(keys.map((k) => k.attribute))}::text[], ${p(keys.map((k) => k.value))}::text[], ${p(job.input.change.type)}::text, ${p(changeDetail(job.input.change))}::text, ${p(job.input.groups === true)}::boolean)`;
       });
     // Padded to the next of 2, 4, 8 and 16 rows with rows of no id (they match nothing), so that a
-    // connection prepares four statements, not one per size (a plan of 16 rows holds some 0.8 MB
-    // of a backend's memory).
+    // connection prepares four statements (eight, with and without groups), not one per size (a
+    // plan of 16 rows holds some 0.8 MB of a backend's memory).
     const size = UPDATE_SIZES.find((n) => n >= rows.length) ?? rows.length;
     while (rows.length < size) {
       rows.push(`(${PAD_TYPES.map((type) => `$${v.push(null)}::${type}`).join(', ')})`);
